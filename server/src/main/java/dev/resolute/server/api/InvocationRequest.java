@@ -1,0 +1,23 @@
+package dev.resolute.server.api;
+
+import dev.resolute.protocol.id.InvocationId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A new invocation as the ingress (or another entry point) submits it.
+ *
+ * @param key object key / workflow id for keyed services, null for plain services
+ * @param headers headers to forward to the handler (already filtered, with x-restate-ingress-path first)
+ * @param idempotencyKey null when absent
+ * @param executionTimeMillis wall-clock ms at which to start; 0 = now
+ */
+public record InvocationRequest(
+    InvocationId id,
+    String service,
+    String handler,
+    String key,
+    byte[] body,
+    List<Map.Entry<String, String>> headers,
+    String idempotencyKey,
+    long executionTimeMillis) {}

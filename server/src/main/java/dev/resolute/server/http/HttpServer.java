@@ -1,0 +1,188 @@
+package dev.resolute.server.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.AsciiString;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Netty HTTP server for the ingress and admin ports: HTTP/1.1 (keep-alive), h2c with prior
+ * knowledge and h2c upgrade. Requests are aggregated up to {@code maxBodyBytes} and passed to one
+ * {@link HttpHandler}.
+ */
+public final class HttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+  private final Channel channel;
+  private final String name;
+
+  private HttpServer(String name, Channel channel) {
+    this.name = name;
+    this.channel = channel;
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @throws BindException-like {@link java.io.UncheckedIOException} when the address cannot be bound
+   */
+  public static HttpServer start(String name, InetSocketAddress bind, EventLoopGroup group, int maxBodyBytes,
+      HttpHandler handler) {
+    ServerBootstrap b = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            HttpServerCodec http1 = new HttpServerCodec();
+            ChannelInitializer<Http2StreamChannel> streamInit = new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Http2StreamChannel s) {
+                s.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                    new HttpObjectAggregator(maxBodyBytes), new RequestHandler(handler));
+              }
+            };
+            Http2ServerUpgradeCodec upgrade = new Http2ServerUpgradeCodec(
+                Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(streamInit));
+            CleartextHttp2ServerUpgradeHandler h2c = new CleartextHttp2ServerUpgradeHandler(http1,
+                new io.netty.handler.codec.http.HttpServerUpgradeHandler(http1, protocol ->
+                    AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol) ? upgrade : null),
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel c) {
+                    c.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(streamInit));
+                  }
+                });
+            ChannelPipeline p = ch.pipeline();
+            p.addLast(h2c);
+            p.addLast(new SimpleChannelInboundHandler<io.netty.handler.codec.http.HttpMessage>(false) {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage msg) {
+                // plain HTTP/1.1: no upgrade happened
+                ChannelPipeline pl = ctx.pipeline();
+                pl.addAfter(ctx.name(), null, new RequestHandler(handler));
+                pl.addAfter(ctx.name(), null, new HttpObjectAggregator(maxBodyBytes));
+                pl.addAfter(ctx.name(), null, new HttpServerKeepAliveHandler());
+                pl.remove(this);
+                ctx.fireChannelRead(msg);
+              }
+            });
+          }
+        });
+    try {
+      Channel ch = b.bind(bind).syncUninterruptibly().channel();
+      LOG.info("{} listening on {}", name, ch.localAddress());
+      return new HttpServer(name, ch);
+    } catch (Exception e) {
+      throw new java.io.UncheckedIOException(new java.io.IOException(
+          "cannot bind " + name + " to " + bind + ": " + e.getMessage(), e));
+    }
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  public int port() {
+    return address().getPort();
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    LOG.info("{} stopped", name);
+  }
+
+  private static final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final HttpHandler handler;
+
+    RequestHandler(HttpHandler handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      List<Map.Entry<String, String>> headers = new ArrayList<>();
+      for (Map.Entry<String, String> h : req.headers()) {
+        String k = h.getKey().toLowerCase(java.util.Locale.ROOT);
+        if (k.startsWith("x-http2-")) {
+          continue;
+        }
+        headers.add(Map.entry(k, h.getValue()));
+      }
+      byte[] body = ByteBufUtil.getBytes(req.content());
+      boolean keepAlive = HttpUtil.isKeepAlive(req);
+      HttpVersion version = req.protocolVersion();
+      String streamId = req.headers().get("x-http2-stream-id");
+      HttpRequest request = new HttpRequest(req.method().name(), req.uri(), headers, body);
+      java.util.concurrent.CompletableFuture<HttpResponse> f;
+      try {
+        f = handler.handle(request);
+      } catch (RuntimeException e) {
+        f = java.util.concurrent.CompletableFuture.failedFuture(e);
+      }
+      f.whenComplete((resp, err) -> {
+        HttpResponse r = resp;
+        if (err != null) {
+          LOG.warn("request {} {} failed", request.method(), request.uri(), err);
+          r = HttpResponse.json(500, Map.of("message", String.valueOf(err.getMessage())));
+        }
+        FullHttpResponse out = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(r.status()),
+            Unpooled.wrappedBuffer(r.body()));
+        for (Map.Entry<String, String> h : r.headers()) {
+          out.headers().add(h.getKey(), h.getValue());
+        }
+        if (streamId != null) {
+          out.headers().set("x-http2-stream-id", streamId);
+        }
+        HttpUtil.setContentLength(out, r.body().length);
+        HttpUtil.setKeepAlive(out, keepAlive);
+        ctx.channel().eventLoop().execute(() -> {
+          var wf = ctx.writeAndFlush(out);
+          if (!keepAlive) {
+            wf.addListener(ChannelFutureListener.CLOSE);
+          }
+        });
+      });
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug("http connection error", cause);
+      ctx.close();
+    }
+  }
+}
