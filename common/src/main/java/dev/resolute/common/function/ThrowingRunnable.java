@@ -1,0 +1,7 @@
+package dev.resolute.common.function;
+
+/** A runnable that may throw any exception. */
+@FunctionalInterface
+public interface ThrowingRunnable {
+  void run() throws Throwable;
+}

@@ -1,0 +1,102 @@
+package dev.resolute.serde;
+
+import dev.resolute.common.Slice;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Serializer and deserializer of one type. Must be deterministic: the same value always yields the
+ * same bytes (replay compares them). A serde is also a {@link TypeTag} of its type.
+ */
+public interface Serde<T> extends TypeTag<T> {
+
+  Slice serialize(T value);
+
+  T deserialize(Slice value);
+
+  /** The content type of the serialized form, or {@code null} when there is no body (void). */
+  default String contentType() {
+    return "application/octet-stream";
+  }
+
+  /** A JSON schema of the serialized form for the discovery manifest, or {@code null}. */
+  default Object jsonSchema() {
+    return null;
+  }
+
+  @Override
+  default Type type() {
+    return Object.class;
+  }
+
+  /** No body: serializes anything to empty bytes and deserializes to {@code null}. */
+  Serde<Void> VOID = new Serde<>() {
+    @Override
+    public Slice serialize(Void value) {
+      return Slice.EMPTY;
+    }
+
+    @Override
+    public Void deserialize(Slice value) {
+      return null;
+    }
+
+    @Override
+    public String contentType() {
+      return null;
+    }
+
+    @Override
+    public Type type() {
+      return Void.class;
+    }
+  };
+
+  /** Raw bytes, passed through unchanged. */
+  Serde<byte[]> RAW = new Serde<>() {
+    @Override
+    public Slice serialize(byte[] value) {
+      return value == null ? Slice.EMPTY : Slice.wrap(value.clone());
+    }
+
+    @Override
+    public byte[] deserialize(Slice value) {
+      return value.toByteArray();
+    }
+
+    @Override
+    public Type type() {
+      return byte[].class;
+    }
+  };
+
+  /** Bytes as a {@link Slice}. */
+  Serde<Slice> SLICE = using("application/octet-stream", s -> s, s -> s);
+
+  /** UTF-8 text, {@code text/plain}. */
+  Serde<String> TEXT =
+      using("text/plain", s -> Slice.wrap(s.getBytes(StandardCharsets.UTF_8)), Slice::toUtf8String);
+
+  static <T> Serde<T> using(String contentType, Function<T, Slice> serializer, Function<Slice, T> deserializer) {
+    Objects.requireNonNull(serializer);
+    Objects.requireNonNull(deserializer);
+    return new Serde<>() {
+      @Override
+      public Slice serialize(T value) {
+        return serializer.apply(value);
+      }
+
+      @Override
+      public T deserialize(Slice value) {
+        return deserializer.apply(value);
+      }
+
+      @Override
+      public String contentType() {
+        return contentType;
+      }
+    };
+  }
+}

@@ -1,0 +1,36 @@
+package dev.resolute.sdk.common;
+
+import dev.resolute.serde.TypeTag;
+import java.util.Objects;
+
+/** The name and type of one state entry of a virtual object or workflow. */
+public final class StateKey<T> {
+  private final String name;
+  private final TypeTag<T> typeTag;
+
+  private StateKey(String name, TypeTag<T> typeTag) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.typeTag = Objects.requireNonNull(typeTag, "typeTag");
+  }
+
+  public static <T> StateKey<T> of(String name, Class<T> type) {
+    return new StateKey<>(name, TypeTag.of(type));
+  }
+
+  public static <T> StateKey<T> of(String name, TypeTag<T> typeTag) {
+    return new StateKey<>(name, typeTag);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public TypeTag<T> serdeInfo() {
+    return typeTag;
+  }
+
+  @Override
+  public String toString() {
+    return "StateKey[" + name + "]";
+  }
+}
