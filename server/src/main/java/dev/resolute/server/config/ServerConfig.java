@@ -1,0 +1,82 @@
+package dev.resolute.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The effective server configuration: defaults &lt; TOML file &lt; {@code RESTATE_…} environment &lt;
+ * command line. Built by {@link ConfigLoader}; key names are restate-server's.
+ *
+ * @param baseDir {@code base-dir}, default {@code ./restate-data}
+ * @param nodeName {@code node-name}; restate-server defaults to the hostname, Resolute to
+ *     {@code "resolute"} so the data directory does not move when the machine is renamed
+ * @param clusterName {@code cluster-name}, default {@code localcluster}
+ * @param defaultNumPartitions {@code default-num-partitions}, default 24, 1..65535; fixed at the first
+ *     start of a data directory (see {@link NodeMarker})
+ */
+public record ServerConfig(
+    Path baseDir,
+    String nodeName,
+    String clusterName,
+    int defaultNumPartitions,
+    Duration defaultJournalRetention,
+    Duration defaultIdempotencyRetention,
+    Duration defaultWorkflowCompletionRetention,
+    RetryPolicyConfig defaultRetryPolicy,
+    IngressConfig ingress,
+    AdminConfig admin,
+    WorkerConfig worker) {
+
+  public static final Path DEFAULT_BASE_DIR = Path.of("restate-data");
+  public static final String DEFAULT_NODE_NAME = "resolute";
+  public static final String DEFAULT_CLUSTER_NAME = "localcluster";
+  public static final int DEFAULT_NUM_PARTITIONS = 24;
+
+  public ServerConfig {
+    Objects.requireNonNull(baseDir, "base-dir");
+    checkName("node-name", nodeName);
+    checkName("cluster-name", clusterName);
+    if (defaultNumPartitions < 1 || defaultNumPartitions > 65535) {
+      throw new IllegalArgumentException("default-num-partitions must be in 1..65535, got " + defaultNumPartitions);
+    }
+    checkRetention("default-journal-retention", defaultJournalRetention);
+    checkRetention("default-idempotency-retention", defaultIdempotencyRetention);
+    checkRetention("default-workflow-completion-retention", defaultWorkflowCompletionRetention);
+    Objects.requireNonNull(defaultRetryPolicy, "default-retry-policy");
+    Objects.requireNonNull(ingress, "ingress");
+    Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(worker, "worker");
+  }
+
+  private static void checkName(String key, String v) {
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException(key + " must not be empty");
+    }
+    if (v.contains("/") || v.contains("\\") || v.equals(".") || v.equals("..")) {
+      throw new IllegalArgumentException(key + " must not contain path separators: '" + v + "'");
+    }
+  }
+
+  private static void checkRetention(String key, Duration d) {
+    if (d == null || d.isNegative()) {
+      throw new IllegalArgumentException(key + " must not be negative");
+    }
+  }
+
+  public static ServerConfig defaults() {
+    return new ServerConfig(DEFAULT_BASE_DIR, DEFAULT_NODE_NAME, DEFAULT_CLUSTER_NAME, DEFAULT_NUM_PARTITIONS,
+        Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(1), RetryPolicyConfig.defaults(),
+        IngressConfig.defaults(), AdminConfig.defaults(), WorkerConfig.defaults());
+  }
+
+  /** Where this node keeps its data: {@code <base-dir>/<node-name>}. */
+  public Path dataDir() {
+    return baseDir.resolve(nodeName);
+  }
+
+  /** The effective configuration as TOML, in the layout of {@code restate-server --dump-config}. */
+  public String toToml() {
+    return TomlDump.dump(this);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.resolute.server.config;
+
+/** Prints a {@link ServerConfig} as TOML, in restate-server's {@code --dump-config} layout. */
+final class TomlDump {
+  private TomlDump() {}
+
+  static String dump(ServerConfig c) {
+    StringBuilder b = new StringBuilder();
+    kv(b, "node-name", str(c.nodeName()));
+    kv(b, "cluster-name", str(c.clusterName()));
+    kv(b, "base-dir", str(c.baseDir().toString()));
+    kv(b, "default-num-partitions", Integer.toString(c.defaultNumPartitions()));
+    kv(b, "default-journal-retention", str(Durations.format(c.defaultJournalRetention())));
+    kv(b, "default-idempotency-retention", str(Durations.format(c.defaultIdempotencyRetention())));
+    kv(b, "default-workflow-completion-retention", str(Durations.format(c.defaultWorkflowCompletionRetention())));
+    RetryPolicyConfig r = c.defaultRetryPolicy();
+    b.append("\n[default-retry-policy]\n");
+    kv(b, "initial-interval", str(Durations.format(r.initialInterval())));
+    kv(b, "exponentiation-factor", Double.toString(r.exponentiationFactor()));
+    kv(b, "max-attempts", r.maxAttempts() == null ? str("unlimited") : r.maxAttempts().toString());
+    kv(b, "on-max-attempts", str(r.onMaxAttempts().name().toLowerCase(java.util.Locale.ROOT)));
+    kv(b, "max-interval", str(Durations.format(r.maxInterval())));
+    InvokerConfig i = c.worker().invoker();
+    b.append("\n[worker.invoker]\n");
+    kv(b, "inactivity-timeout", str(Durations.format(i.inactivityTimeout())));
+    kv(b, "abort-timeout", str(Durations.format(i.abortTimeout())));
+    kv(b, "concurrent-invocations-limit", Integer.toString(i.concurrentInvocationsLimit()));
+    if (i.requestIdentityPrivateKeyPemFile() != null) {
+      kv(b, "request-identity-private-key-pem-file", str(i.requestIdentityPrivateKeyPemFile().toString()));
+    }
+    b.append("\n[admin]\n");
+    kv(b, "bind-address", str(c.admin().bindAddress().toString()));
+    b.append("\n[ingress]\n");
+    kv(b, "bind-address", str(c.ingress().bindAddress().toString()));
+    return b.toString();
+  }
+
+  private static void kv(StringBuilder b, String k, String v) {
+    b.append(k).append(" = ").append(v).append('\n');
+  }
+
+  private static String str(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char ch : s.toCharArray()) {
+      switch (ch) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (ch < 0x20) {
+            b.append(String.format("\\u%04x", (int) ch));
+          } else {
+            b.append(ch);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+}

@@ -1,0 +1,66 @@
+package dev.resolute.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  @TempDir
+  Path tmp;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(Map<String, String> env, String... args) {
+    return Main.run(args, env, new PrintWriter(out), new PrintWriter(err), false);
+  }
+
+  @Test
+  void dumpConfigAppliesCliOverEnvOverFile() throws Exception {
+    Path f = tmp.resolve("c.toml");
+    Files.writeString(f, "node-name = \"file\"\ncluster-name = \"fc\"\n[admin]\nbind-address = \"127.0.0.1:1\"\n");
+    int code = run(Map.of("RESTATE_NODE_NAME", "env", "RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:2"),
+        "--config-file", f.toString(), "--node-name", "cli", "--dump-config");
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("node-name = \"cli\"", "cluster-name = \"fc\"",
+        "bind-address = \"127.0.0.1:2\"");
+  }
+
+  @Test
+  void restateConfigEnvNamesTheFile() throws Exception {
+    Path f = tmp.resolve("c.toml");
+    Files.writeString(f, "cluster-name = \"viaenv\"\n");
+    assertThat(run(Map.of("RESTATE_CONFIG", f.toString()), "--dump-config")).isZero();
+    assertThat(out.toString()).contains("cluster-name = \"viaenv\"");
+  }
+
+  @Test
+  void badConfigExitsNonZeroWithRt0002() throws Exception {
+    Path f = tmp.resolve("bad.toml");
+    Files.writeString(f, "[ingress]\nbind-address = \"localhost\"\n");
+    assertThat(run(Map.of(), "--config-file", f.toString())).isEqualTo(1);
+    assertThat(err.toString()).startsWith("[RT0002] configuration loading error: ")
+        .contains("for key \"ingress.bind-address\" in bad.toml TOML file");
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    assertThat(run(Map.of(), "--nope")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unknown option: '--nope'");
+  }
+
+  @Test
+  void startCreatesTheNodeDirectory() {
+    assertThat(run(Map.of(), "--base-dir", tmp.toString(), "--node-name", "n7")).isZero();
+    assertThat(tmp.resolve("n7").resolve("resolute-node.properties")).exists();
+    assertThat(run(Map.of(), "--base-dir", tmp.toString(), "--node-name", "n7", "--default-num-partitions", "3"))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("default-num-partitions = 3 differs from 24");
+  }
+}

@@ -1,0 +1,234 @@
+package dev.resolute.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.resolute.server.schema.RetryPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path tmp;
+
+  private Path file(String toml) throws IOException {
+    Path f = tmp.resolve("server.toml");
+    Files.writeString(f, toml);
+    return f;
+  }
+
+  @Test
+  void defaultsMatchRestate() {
+    ServerConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+    assertThat(c.baseDir()).isEqualTo(Path.of("restate-data"));
+    assertThat(c.nodeName()).isEqualTo("resolute");
+    assertThat(c.dataDir()).isEqualTo(Path.of("restate-data", "resolute"));
+    assertThat(c.clusterName()).isEqualTo("localcluster");
+    assertThat(c.defaultNumPartitions()).isEqualTo(24);
+    assertThat(c.ingress().bindAddress()).hasToString("0.0.0.0:8080");
+    assertThat(c.admin().bindAddress()).hasToString("0.0.0.0:9070");
+    assertThat(c.worker().invoker().inactivityTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.worker().invoker().abortTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.worker().invoker().concurrentInvocationsLimit()).isEqualTo(1000);
+    assertThat(c.defaultJournalRetention()).isEqualTo(Duration.ofDays(1));
+    RetryPolicyConfig r = c.defaultRetryPolicy();
+    assertThat(r.initialInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(r.exponentiationFactor()).isEqualTo(2.0);
+    assertThat(r.maxInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(r.maxAttempts()).isEqualTo(70);
+    assertThat(r.onMaxAttempts()).isEqualTo(RetryPolicy.OnMaxAttempts.PAUSE);
+    assertThat(c).isEqualTo(ServerConfig.defaults());
+  }
+
+  @Test
+  void precedenceIsDefaultsFileEnvCli() throws IOException {
+    Path f = file("""
+        base-dir = "/from/file"
+        node-name = "file-node"
+        cluster-name = "file-cluster"
+        default-num-partitions = 8
+
+        [ingress]
+        bind-address = "127.0.0.1:1111"
+
+        [admin]
+        bind-address = "127.0.0.1:2222"
+
+        [worker.invoker]
+        inactivity-timeout = "10s"
+        abort-timeout = "PT30S"
+        """);
+    Map<String, String> env = Map.of(
+        "RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:18080",
+        "RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "5s",
+        "RESTATE_NODE_NAME", "env-node",
+        "RESTATE_BASE_DIR", "/from/env");
+    ServerConfig c = ConfigLoader.load(f, env, Map.of("base-dir", "/from/cli"));
+    assertThat(c.baseDir()).isEqualTo(Path.of("/from/cli"));
+    assertThat(c.nodeName()).isEqualTo("env-node");
+    assertThat(c.clusterName()).isEqualTo("file-cluster");
+    assertThat(c.defaultNumPartitions()).isEqualTo(8);
+    assertThat(c.ingress().bindAddress()).isEqualTo(new BindAddress("127.0.0.1", 18080));
+    assertThat(c.admin().bindAddress()).isEqualTo(new BindAddress("127.0.0.1", 2222));
+    assertThat(c.worker().invoker().inactivityTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.worker().invoker().abortTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.dataDir()).isEqualTo(Path.of("/from/cli", "env-node"));
+  }
+
+  @Test
+  void retryPolicyAcceptsBothSpellingsAndUnlimited() throws IOException {
+    Path f = file("""
+        default-journal-retention = "P40D"
+        [default-retry-policy]
+        initial_interval = "100ms"
+        exponentiation-factor = 1.5
+        max-interval = "10 seconds"
+        max-attempts = "unlimited"
+        on-max-attempts = "kill"
+        """);
+    ServerConfig c = ConfigLoader.load(f, Map.of(), Map.of());
+    assertThat(c.defaultJournalRetention()).isEqualTo(Duration.ofDays(40));
+    RetryPolicy p = c.defaultRetryPolicy().toRetryPolicy();
+    assertThat(p.initialInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(p.exponentiationFactor()).isEqualTo(1.5);
+    assertThat(p.maxInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(p.maxAttempts()).isNull();
+    assertThat(p.onMaxAttempts()).isEqualTo(RetryPolicy.OnMaxAttempts.KILL);
+  }
+
+  @Test
+  void envValuesAreConvertedFromStrings() {
+    ServerConfig c = ConfigLoader.load(null, Map.of(
+        "RESTATE_DEFAULT_NUM_PARTITIONS", "4",
+        "RESTATE_WORKER__INVOKER__CONCURRENT_INVOCATIONS_LIMIT", "7",
+        "RESTATE_DEFAULT_RETRY_POLICY__EXPONENTIATION_FACTOR", "3",
+        "RESTATE_CONFIG", "/ignored/here",
+        "PATH", "/usr/bin"), Map.of());
+    assertThat(c.defaultNumPartitions()).isEqualTo(4);
+    assertThat(c.worker().invoker().concurrentInvocationsLimit()).isEqualTo(7);
+    assertThat(c.defaultRetryPolicy().exponentiationFactor()).isEqualTo(3.0);
+  }
+
+  @Test
+  void unknownKeyInFileIsRejectedWithItsName() throws IOException {
+    Path f = file("[ingress]\nbind-addr = \"127.0.0.1:5\"\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("unknown key \"ingress.bind-addr\" in server.toml TOML file");
+    Path g = file("foo-bar = 1\n");
+    assertThatThrownBy(() -> ConfigLoader.load(g, Map.of(), Map.of()))
+        .hasMessageContaining("unknown key \"foo-bar\"");
+  }
+
+  @Test
+  void unknownKeyInsideAKnownSectionFromEnvIsRejected() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("RESTATE_WORKER__INVOKER__NOPE", "1"), Map.of()))
+        .hasMessageContaining("unknown key \"worker.invoker.nope\"")
+        .hasMessageContaining("RESTATE_WORKER__INVOKER__NOPE");
+  }
+
+  @Test
+  void unknownTopLevelEnvIsOnlyAWarning() {
+    // RESTATE_ is shared with the restate CLI (RESTATE_ADMIN_URL, ...): not a config error
+    ServerConfig c = ConfigLoader.load(null, Map.of("RESTATE_ADMIN_URL", "http://x"), Map.of());
+    assertThat(c).isEqualTo(ServerConfig.defaults());
+  }
+
+  @Test
+  void malformedBindAddressNamesTheKey() throws IOException {
+    Path f = file("[ingress]\nbind-address = \"nope\"\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("for key \"ingress.bind-address\" in server.toml TOML file")
+        .hasMessageContaining("nope");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("RESTATE_ADMIN__BIND_ADDRESS", "300.1.1.1:80"), Map.of()))
+        .hasMessageContaining("admin.bind-address")
+        .hasMessageContaining("RESTATE_ADMIN__BIND_ADDRESS");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:99999"), Map.of()))
+        .hasMessageContaining("admin.bind-address");
+  }
+
+  @Test
+  void malformedDurationAndTypesNameTheKey() throws IOException {
+    Path f = file("[worker.invoker]\ninactivity-timeout = \"5 blah\"\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .hasMessageContaining("for key \"worker.invoker.inactivity-timeout\" in server.toml TOML file");
+    Path g = file("default-num-partitions = \"many\"\n");
+    assertThatThrownBy(() -> ConfigLoader.load(g, Map.of(), Map.of()))
+        .hasMessageContaining("expected an integer")
+        .hasMessageContaining("default-num-partitions");
+    Path h = file("default-num-partitions = 70000\n");
+    assertThatThrownBy(() -> ConfigLoader.load(h, Map.of(), Map.of()))
+        .hasMessageContaining("default-num-partitions");
+    Path i = file("[ingress]\nbind-address = 8080\n");
+    assertThatThrownBy(() -> ConfigLoader.load(i, Map.of(), Map.of()))
+        .hasMessageContaining("ingress.bind-address");
+    Path j = file("ingress = 3\n");
+    assertThatThrownBy(() -> ConfigLoader.load(j, Map.of(), Map.of()))
+        .hasMessageContaining("expected a table")
+        .hasMessageContaining("\"ingress\"");
+  }
+
+  @Test
+  void invalidTomlSyntaxReportsLine() throws IOException {
+    Path f = file("a = \n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
+        .hasMessageContaining("invalid TOML in server.toml TOML file at line 1");
+  }
+
+  @Test
+  void restateKeysResoluteDoesNotImplementAreAccepted() throws IOException {
+    Path f = file("""
+        roles = ["http-ingress", "admin", "worker"]
+        auto-provision = true
+        log-filter = "warn"
+        gossip-tick-interval = "100ms"
+        [metadata-client]
+        type = "replicated"
+        [worker]
+        cleanup-interval = "1h"
+        [worker.storage]
+        rocksdb-block-size = "64.0 KiB"
+        [worker.invoker]
+        message-size-limit = "32.0 MiB"
+        [worker.invoker.additional-request-headers]
+        x-restate-cluster-name = "localcluster"
+        [admin]
+        disable-web-ui = false
+        [admin.query-engine]
+        memory-size = "1.0 GiB"
+        [ingress]
+        kafka-clusters = []
+        """);
+    assertThat(ConfigLoader.load(f, Map.of(), Map.of())).isEqualTo(ServerConfig.defaults());
+  }
+
+  @Test
+  void dumpConfigRoundTrips() throws IOException {
+    ServerConfig c = ConfigLoader.load(null, Map.of("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:18080",
+        "RESTATE_WORKER__INVOKER__ABORT_TIMEOUT", "1s 500ms"), Map.of("node-name", "n1"));
+    String toml = c.toToml();
+    assertThat(toml).contains("bind-address = \"127.0.0.1:18080\"", "abort-timeout = \"1s 500ms\"",
+        "node-name = \"n1\"", "default-journal-retention = \"1d\"", "[worker.invoker]");
+    assertThat(ConfigLoader.load(file(toml), Map.of(), Map.of())).isEqualTo(c);
+  }
+
+  @Test
+  void partitionCountIsPinnedAtFirstStart() {
+    ServerConfig first = ConfigLoader.load(null, Map.of(), Map.of("base-dir", tmp.toString(), "default-num-partitions", "4"));
+    assertThat(NodeMarker.verifyOrCreate(first)).isEqualTo(4);
+    assertThat(NodeMarker.verifyOrCreate(first)).isEqualTo(4);
+    ServerConfig changed = ConfigLoader.load(null, Map.of(), Map.of("base-dir", tmp.toString()));
+    assertThatThrownBy(() -> NodeMarker.verifyOrCreate(changed))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("default-num-partitions = 24 differs from 4");
+    ServerConfig otherCluster = ConfigLoader.load(null, Map.of(),
+        Map.of("base-dir", tmp.toString(), "default-num-partitions", "4", "cluster-name", "x"));
+    assertThatThrownBy(() -> NodeMarker.verifyOrCreate(otherCluster)).hasMessageContaining("cluster-name");
+  }
+}
