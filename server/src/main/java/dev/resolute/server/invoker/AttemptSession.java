@@ -1,0 +1,505 @@
+package dev.resolute.server.invoker;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import dev.resolute.protocol.Frame;
+import dev.resolute.protocol.FrameCodec;
+import dev.resolute.protocol.FrameDecoder;
+import dev.resolute.protocol.MessageType;
+import dev.resolute.protocol.ProtocolException;
+import dev.resolute.protocol.ProtocolVersion;
+import dev.resolute.protocol.id.AwakeableId;
+import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.protocol.id.RandomSeed;
+import dev.resolute.protocol.manifest.EndpointManifest;
+import dev.resolute.protocol.pb.CallCommandMessage;
+import dev.resolute.protocol.pb.CompleteAwakeableCommandMessage;
+import dev.resolute.protocol.pb.ErrorMessage;
+import dev.resolute.protocol.pb.OneWayCallCommandMessage;
+import dev.resolute.protocol.pb.ProposeRunCompletionMessage;
+import dev.resolute.protocol.pb.SendSignalCommandMessage;
+import dev.resolute.protocol.pb.StartMessage;
+import dev.resolute.protocol.pb.SuspensionMessage;
+import dev.resolute.server.partition.Effect;
+import dev.resolute.server.partition.Targets;
+import dev.resolute.server.pb.AttemptFailed;
+import dev.resolute.server.pb.Envelope;
+import dev.resolute.server.pb.Failure;
+import dev.resolute.server.pb.InvocationStatus;
+import dev.resolute.server.pb.InvokerEvent;
+import dev.resolute.server.pb.JournalEntry;
+import dev.resolute.server.pb.Outcome;
+import dev.resolute.server.pb.ProposeRun;
+import dev.resolute.server.pb.Suspended;
+import dev.resolute.server.pb.Target;
+import dev.resolute.server.schema.DeploymentSchema;
+import dev.resolute.server.schema.HandlerSchema;
+import dev.resolute.server.schema.RetryPolicy;
+import dev.resolute.server.schema.ServiceSchema;
+import dev.resolute.server.transport.Exchange;
+import dev.resolute.server.transport.ExchangeListener;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One attempt of one invocation: one HTTP exchange with the deployment. Writes Start and the
+ * journal replay, forwards new notifications while the request is open (bidi), turns every
+ * message from the deployment into a log record, and enforces the inactivity and abort timeouts.
+ * All mutable state is guarded by {@code this}.
+ */
+final class AttemptSession implements ExchangeListener {
+  private static final Logger LOG = LoggerFactory.getLogger(AttemptSession.class);
+
+  private final Invoker invoker;
+  private final int partition;
+  private final InvocationId id;
+  private final InvocationStatus status;
+  private final Effect.StartAttempt plan;
+  private final FrameDecoder decoder;
+  private Exchange exchange;
+  private String deploymentId = "";
+  private int protocolVersion;
+  private HandlerSchema handler;
+  private boolean bidi;
+  private boolean requestClosed;
+  private boolean done;
+  private boolean responseOk;
+  private ScheduledFuture<?> timeout;
+  private Duration inactivity;
+  private Duration abort;
+
+  AttemptSession(Invoker invoker, int partition, Effect.StartAttempt plan) {
+    this.invoker = invoker;
+    this.partition = partition;
+    this.plan = plan;
+    this.id = plan.id();
+    this.status = plan.status();
+    this.decoder = new FrameDecoder(invoker.options().maxMessageSize());
+  }
+
+  InvocationId id() {
+    return id;
+  }
+
+  int attempt() {
+    return status.getAttempt();
+  }
+
+  synchronized void start() {
+    MDC.put("restate.invocation.id", id.toString());
+    try {
+      Target target = status.getTarget();
+      ServiceSchema service = invoker.schemas().service(target.getService()).orElse(null);
+      String depId = status.getDeploymentId().isEmpty()
+          ? (service == null ? null : service.deploymentId()) : status.getDeploymentId();
+      DeploymentSchema dep = depId == null ? null : invoker.schemas().deployment(depId).orElse(null);
+      if (service == null || dep == null) {
+        fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0011")
+            .setMessage("no deployment found for service " + target.getService()).build(), null);
+        return;
+      }
+      handler = service.handler(target.getHandler());
+      deploymentId = dep.id();
+      protocolVersion = status.getProtocolVersion() != 0 ? status.getProtocolVersion()
+          : Math.min(dep.maxProtocolVersion(), ProtocolVersion.MAX_SUPPORTED);
+      if (protocolVersion < Math.max(dep.minProtocolVersion(), ProtocolVersion.MIN_SUPPORTED)) {
+        fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0013")
+            .setMessage("deployment " + dep.id() + " supports no protocol version this server speaks").build(), null);
+        return;
+      }
+      InvokerOptions o = invoker.options();
+      inactivity = handler != null && handler.inactivityTimeout() != null ? handler.inactivityTimeout()
+          : o.inactivityTimeout();
+      abort = handler != null && handler.abortTimeout() != null ? handler.abortTimeout() : o.abortTimeout();
+      bidi = dep.protocolMode() == EndpointManifest.ProtocolMode.BIDI_STREAM && !inactivity.isZero();
+
+      String ct = ProtocolVersion.invocationContentType(protocolVersion);
+      List<Map.Entry<String, String>> headers = new ArrayList<>();
+      headers.add(Map.entry("content-type", ct));
+      headers.add(Map.entry("accept", ct));
+      headers.add(Map.entry("x-restate-invocation-id", id.toString()));
+      if (target.getKeyed()) {
+        headers.add(Map.entry("x-restate-service-key",
+            URLEncoder.encode(target.getKey(), StandardCharsets.UTF_8).replace("+", "%20")));
+      }
+      headers.add(Map.entry("x-restate-cluster-name", o.clusterName()));
+      dep.additionalHeaders().forEach((k, v) -> headers.add(Map.entry(k.toLowerCase(java.util.Locale.ROOT), v)));
+
+      exchange = invoker.client().open(invokeUri(dep.uri(), target), "POST", headers, dep.http11(), this);
+      exchange.write(startAndReplay());
+      if (!bidi) {
+        exchange.end();
+        requestClosed = true;
+        armTimeout(abort);
+      } else {
+        armTimeout(inactivity);
+      }
+    } catch (RuntimeException e) {
+      fail(transientFailure("cannot start attempt: " + e.getMessage()), e);
+    } finally {
+      MDC.remove("restate.invocation.id");
+    }
+  }
+
+  static URI invokeUri(String deploymentUri, Target target) {
+    URI base = URI.create(deploymentUri);
+    String path = base.getRawPath() == null ? "" : base.getRawPath();
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    path = path + "/invoke/" + target.getService() + "/" + target.getHandler();
+    String s = base.getScheme() + "://" + base.getRawAuthority() + path
+        + (base.getRawQuery() == null ? "" : "?" + base.getRawQuery());
+    return URI.create(s);
+  }
+
+  private byte[] startAndReplay() {
+    Target target = status.getTarget();
+    long now = invoker.appender().now();
+    StartMessage.Builder start = StartMessage.newBuilder()
+        .setId(ByteString.copyFrom(id.toBytes()))
+        .setDebugId(id.toString())
+        .setKnownEntries(plan.journal().size())
+        .setKey(target.getKey())
+        .setRetryCountSinceLastStoredEntry(status.getRetryCount())
+        .setDurationSinceLastStoredEntry(Math.max(0, now - status.getLastEntryAt()))
+        .setRandomSeed(RandomSeed.of(id));
+    boolean lazy = handler != null && handler.enableLazyState();
+    if (plan.partialState() || lazy) {
+      start.setPartialState(true);
+    } else {
+      for (byte[][] e : plan.state()) {
+        start.addStateMap(StartMessage.StateEntry.newBuilder()
+            .setKey(ByteString.copyFrom(e[0])).setValue(ByteString.copyFrom(e[1])));
+      }
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(FrameCodec.encode(MessageType.START, start.build()));
+    for (JournalEntry e : plan.journal()) {
+      out.writeBytes(FrameCodec.encode(new Frame(e.getType(), 0, e.getPayload().toByteArray())));
+    }
+    return out.toByteArray();
+  }
+
+  /** A notification stored while this attempt is live. */
+  synchronized void forward(JournalEntry e) {
+    if (done || !bidi || requestClosed || exchange == null) {
+      return; // request/response: the deployment suspends and a new attempt replays it
+    }
+    exchange.write(FrameCodec.encode(new Frame(e.getType(), 0, e.getPayload().toByteArray())));
+    armTimeout(inactivity);
+  }
+
+  synchronized void cancel() {
+    done = true;
+    cancelTimeout();
+    if (exchange != null) {
+      exchange.cancel();
+    }
+  }
+
+  // ---------------------------------------------------------------- response side
+
+  @Override
+  public synchronized void onResponseHeaders(int statusCode, List<Map.Entry<String, String>> headers) {
+    if (done) {
+      return;
+    }
+    if (statusCode != 200) {
+      String restateCode = statusCode == 415 ? "RT0015" : "RT0006";
+      String msg = switch (statusCode) {
+        case 415 -> "bad negotiated service protocol version (415)";
+        case 413 -> "payload too large (413)";
+        case 429, 503 -> "deployment is rate limiting or unavailable (" + statusCode + ")";
+        default -> "unexpected response status " + statusCode + " from the deployment";
+      };
+      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(restateCode).setMessage(msg)
+          .setNextRetryDelayMillis(retryAfter(headers)).build(), null);
+      return;
+    }
+    String ct = null;
+    for (Map.Entry<String, String> h : headers) {
+      if (h.getKey().equalsIgnoreCase("content-type")) {
+        ct = h.getValue();
+      }
+    }
+    if (ProtocolVersion.parseInvocationContentType(ct) != protocolVersion) {
+      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0012")
+          .setMessage("unexpected content-type '" + ct + "' from the deployment").setNextRetryDelayMillis(-1).build(),
+          null);
+      return;
+    }
+    responseOk = true;
+  }
+
+  private static long retryAfter(List<Map.Entry<String, String>> headers) {
+    for (Map.Entry<String, String> h : headers) {
+      if (h.getKey().equalsIgnoreCase("retry-after")) {
+        try {
+          return Long.parseLong(h.getValue().trim()) * 1000;
+        } catch (NumberFormatException ignored) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public synchronized void onData(byte[] chunk) {
+    if (done || !responseOk) {
+      return;
+    }
+    try {
+      decoder.feed(chunk, 0, chunk.length, this::onFrame);
+    } catch (ProtocolException e) {
+      fail(AttemptFailed.newBuilder().setCode(571).setRestateCode("RT0012").setMessage(e.getMessage())
+          .setNextRetryDelayMillis(-1).build(), null);
+    }
+  }
+
+  private void onFrame(Frame f) {
+    if (done) {
+      return;
+    }
+    if (bidi && !requestClosed) {
+      armTimeout(inactivity);
+    } else {
+      armTimeout(abort);
+    }
+    MessageType type = f.type();
+    if (type == null) {
+      violation(String.format("unknown message type 0x%04X", f.code()));
+      return;
+    }
+    MessageLite m;
+    try {
+      m = f.message();
+    } catch (ProtocolException e) {
+      violation(e.getMessage());
+      return;
+    }
+    InvokerEvent.Builder ev = event();
+    if (type.isCommand()) {
+      String problem = validateCommand(type, m, ev);
+      if (problem != null) {
+        fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0017").setMessage(problem)
+            .setNextRetryDelayMillis(-1).build(), null);
+        return;
+      }
+      ev.setCommand(JournalEntry.newBuilder().setType(f.code()).setPayload(ByteString.copyFrom(f.payload())));
+      append(ev);
+      return;
+    }
+    switch (type) {
+      case PROPOSE_RUN_COMPLETION -> {
+        ProposeRunCompletionMessage p = (ProposeRunCompletionMessage) m;
+        Outcome.Builder o = Outcome.newBuilder();
+        if (p.hasFailure()) {
+          o.setFailure(Failure.newBuilder().setCode(p.getFailure().getCode()).setMessage(p.getFailure().getMessage()));
+        } else {
+          o.setSuccess(p.getValue());
+        }
+        append(ev.setProposeRun(ProposeRun.newBuilder().setCompletionId(p.getResultCompletionId()).setOutcome(o)));
+      }
+      case SUSPENSION -> {
+        SuspensionMessage s = (SuspensionMessage) m;
+        append(ev.setSuspended(Suspended.newBuilder().addAllCompletions(s.getWaitingCompletionsList())
+            .addAllSignals(s.getWaitingSignalsList()).addAllNamedSignals(s.getWaitingNamedSignalsList())));
+        finish();
+      }
+      case ERROR -> {
+        ErrorMessage err = (ErrorMessage) m;
+        String msg = err.getMessage();
+        if (err.hasRelatedCommandIndex() || err.hasRelatedCommandName()) {
+          msg = msg + " (related command " + err.getRelatedCommandIndex()
+              + (err.hasRelatedCommandName() ? " '" + err.getRelatedCommandName() + "'" : "") + ")";
+        }
+        String code = err.getCode() == 570 ? "RT0016" : err.getCode() == 571 ? "RT0012" : "RT0007";
+        fail(AttemptFailed.newBuilder().setCode(err.getCode()).setMessage(msg).setRestateCode(code)
+            .setNextRetryDelayMillis(err.hasNextRetryDelay() ? err.getNextRetryDelay() : -1).build(), null);
+      }
+      case END -> {
+        append(ev.setEnd(true));
+        finish();
+      }
+      default -> violation("unexpected message " + type + " from the deployment");
+    }
+  }
+
+  /** Resolves call targets and checks ids; returns a problem description or null. */
+  private String validateCommand(MessageType type, MessageLite m, InvokerEvent.Builder ev) {
+    try {
+      switch (type) {
+        case CALL_COMMAND -> {
+          CallCommandMessage c = (CallCommandMessage) m;
+          return resolveTarget(c.getServiceName(), c.getHandlerName(), c.getKey(),
+              c.hasIdempotencyKey() ? c.getIdempotencyKey() : null, ev);
+        }
+        case ONE_WAY_CALL_COMMAND -> {
+          OneWayCallCommandMessage c = (OneWayCallCommandMessage) m;
+          return resolveTarget(c.getServiceName(), c.getHandlerName(), c.getKey(),
+              c.hasIdempotencyKey() ? c.getIdempotencyKey() : null, ev);
+        }
+        case SEND_SIGNAL_COMMAND -> InvocationId.parse(((SendSignalCommandMessage) m).getTargetInvocationId());
+        case COMPLETE_AWAKEABLE_COMMAND -> {
+          AwakeableId a = AwakeableId.parse(((CompleteAwakeableCommandMessage) m).getAwakeableId());
+          if (a.kind() != AwakeableId.Kind.SIGNAL) {
+            return "legacy awakeable ids (prom_1...) are not supported";
+          }
+        }
+        case ATTACH_INVOCATION_COMMAND, GET_INVOCATION_OUTPUT_COMMAND ->
+          { return type + " is not supported by this server yet"; }
+        default -> { }
+      }
+    } catch (IllegalArgumentException e) {
+      return "invalid " + type + ": " + e.getMessage();
+    }
+    return null;
+  }
+
+  private String resolveTarget(String svc, String handlerName, String key, String idempotencyKey,
+      InvokerEvent.Builder ev) {
+    ServiceSchema s = invoker.schemas().service(svc).orElse(null);
+    if (s == null || s.handler(handlerName) == null) {
+      return "RT0018: target " + svc + "/" + handlerName + " does not exist";
+    }
+    if (s.type().isKeyed() == key.isEmpty() && s.type().isKeyed()) {
+      return "target " + svc + " needs a key";
+    }
+    if (idempotencyKey != null && idempotencyKey.isEmpty()) {
+      return "the idempotency key must not be empty";
+    }
+    HandlerSchema h = s.handler(handlerName);
+    ev.setCallTarget(Targets.of(s, h, s.type().isKeyed() ? key : null));
+    ev.setCompletionRetentionMillis(Targets.retentionMillis(s, h, idempotencyKey != null));
+    return null;
+  }
+
+  @Override
+  public synchronized void onEnd() {
+    if (!done) {
+      fail(transientFailure("the deployment closed the stream without End, Suspension or Error"), null);
+    }
+  }
+
+  @Override
+  public synchronized void onError(Throwable cause) {
+    if (!done) {
+      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0010")
+          .setMessage("error talking to the deployment: " + cause.getMessage()).setNextRetryDelayMillis(-1).build(),
+          null);
+    }
+  }
+
+  // ---------------------------------------------------------------- timeouts
+
+  private void armTimeout(Duration d) {
+    cancelTimeout();
+    if (done || d == null || d.isZero()) {
+      return;
+    }
+    timeout = invoker.scheduler().schedule(this::onTimeout, d.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void cancelTimeout() {
+    if (timeout != null) {
+      timeout.cancel(false);
+      timeout = null;
+    }
+  }
+
+  private synchronized void onTimeout() {
+    if (done) {
+      return;
+    }
+    if (bidi && !requestClosed) {
+      LOG.debug("{}: inactivity timeout, asking the deployment to suspend", id);
+      requestClosed = true;
+      exchange.end();
+      armTimeout(abort);
+    } else {
+      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0001")
+          .setMessage("the response stream was aborted by the abort timeout").setNextRetryDelayMillis(-1).build(),
+          null);
+    }
+  }
+
+  // ---------------------------------------------------------------- outcome
+
+  private InvokerEvent.Builder event() {
+    return InvokerEvent.newBuilder()
+        .setInvocationId(ByteString.copyFrom(id.toBytes()))
+        .setAttempt(status.getAttempt())
+        .setDeploymentId(deploymentId)
+        .setProtocolVersion(protocolVersion);
+  }
+
+  private void append(InvokerEvent.Builder ev) {
+    invoker.appender().append(partition, Envelope.newBuilder().setInvokerEvent(ev).build());
+  }
+
+  private void violation(String message) {
+    fail(AttemptFailed.newBuilder().setCode(571).setRestateCode("RT0012").setMessage(message)
+        .setNextRetryDelayMillis(-1).build(), null);
+  }
+
+  private static AttemptFailed transientFailure(String message) {
+    return AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0006").setMessage(message)
+        .setNextRetryDelayMillis(-1).build();
+  }
+
+  /** Ends the attempt as failed: decides the retry and records it in the log. */
+  private void fail(AttemptFailed f, Throwable cause) {
+    if (done) {
+      return;
+    }
+    RetryPolicy policy = handler != null && handler.retryPolicy() != null ? handler.retryPolicy()
+        : invoker.options().defaultRetryPolicy();
+    int failures = status.getRetryCount() + 1;
+    AttemptFailed.Builder b = f.toBuilder();
+    if (policy.maxAttempts() != null && failures >= policy.maxAttempts()) {
+      b.setExhausted(true).setKillOnExhausted(policy.onMaxAttempts() == RetryPolicy.OnMaxAttempts.KILL);
+    } else if (f.getNextRetryDelayMillis() < 0) {
+      long base = policy.delayBeforeRetry(failures).toMillis();
+      long jitter = base == 0 ? 0 : ThreadLocalRandom.current().nextLong(Math.max(1, base / 5));
+      b.setNextRetryDelayMillis(base + jitter);
+    }
+    LOG.warn("invocation {} attempt {} failed: [{}] {}{}", id, status.getAttempt(), f.getRestateCode(),
+        f.getMessage(), b.getExhausted() ? " (retries exhausted)" : ", retrying in " + b.getNextRetryDelayMillis() + "ms");
+    if (cause != null) {
+      LOG.debug("cause", cause);
+    }
+    append(event().setFailed(b));
+    finish();
+    if (exchange != null) {
+      exchange.cancel();
+    }
+  }
+
+  private void finish() {
+    done = true;
+    cancelTimeout();
+    if (exchange != null && !requestClosed) {
+      requestClosed = true;
+      exchange.end();
+    }
+    invoker.finished(this);
+  }
+
+  static String describe(InvalidProtocolBufferException e) {
+    return e.getMessage();
+  }
+}

@@ -1,0 +1,88 @@
+package dev.resolute.server.invoker;
+
+import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.server.partition.Appender;
+import dev.resolute.server.partition.Effect;
+import dev.resolute.server.partition.InvokerPort;
+import dev.resolute.server.pb.JournalEntry;
+import dev.resolute.server.schema.Schemas;
+import dev.resolute.server.transport.DeploymentClient;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Runs invocation attempts against deployments: one {@link AttemptSession} per live attempt. Every
+ * message a deployment sends becomes a log record for the invocation's partition; nothing the
+ * deployment says changes state before that record is applied.
+ */
+public final class Invoker implements InvokerPort {
+  private final DeploymentClient client;
+  private final Schemas schemas;
+  private final Appender appender;
+  private final ScheduledExecutorService scheduler;
+  private final InvokerOptions options;
+  private final ConcurrentHashMap<InvocationId, AttemptSession> live = new ConcurrentHashMap<>();
+
+  public Invoker(DeploymentClient client, Schemas schemas, Appender appender, ScheduledExecutorService scheduler,
+      InvokerOptions options) {
+    this.client = client;
+    this.schemas = schemas;
+    this.appender = appender;
+    this.scheduler = scheduler;
+    this.options = options;
+  }
+
+  @Override
+  public void start(int partition, Effect.StartAttempt attempt) {
+    AttemptSession s = new AttemptSession(this, partition, attempt);
+    AttemptSession previous = live.put(attempt.id(), s);
+    if (previous != null) {
+      previous.cancel();
+    }
+    s.start();
+  }
+
+  @Override
+  public void forward(InvocationId id, int attempt, JournalEntry entry) {
+    AttemptSession s = live.get(id);
+    if (s != null && s.attempt() == attempt) {
+      s.forward(entry);
+    }
+  }
+
+  @Override
+  public void abort(InvocationId id) {
+    AttemptSession s = live.remove(id);
+    if (s != null) {
+      s.cancel();
+    }
+  }
+
+  void finished(AttemptSession s) {
+    live.remove(s.id(), s);
+  }
+
+  public int liveAttempts() {
+    return live.size();
+  }
+
+  DeploymentClient client() {
+    return client;
+  }
+
+  Schemas schemas() {
+    return schemas;
+  }
+
+  Appender appender() {
+    return appender;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  InvokerOptions options() {
+    return options;
+  }
+}

@@ -1,0 +1,244 @@
+package dev.resolute.server.log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded log: append-only segment files shared by all partitions, with group commit — one
+ * writer thread takes every pending append, writes them in one go and fsyncs once, then
+ * completes their futures. Frame: u32 length | u32 crc32c | i32 partition | i64 lsn | payload,
+ * where length and crc cover partition+lsn+payload. A torn tail is truncated on open.
+ */
+public final class LocalLog implements Log {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalLog.class);
+  private static final int FRAME_OVERHEAD = 4 + 4 + 4 + 8;
+  private static final long SEGMENT_BYTES = 256L * 1024 * 1024;
+  private static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+  private final Path dir;
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final RecordConsumer[] consumers;
+  private final Thread writer;
+  private volatile boolean closed;
+  private FileChannel segment;
+  private long segmentSize;
+  private long nextLsn;
+
+  private record Pending(int partition, byte[] payload, CompletableFuture<Long> future) {}
+
+  private LocalLog(Path dir, int partitions) throws IOException {
+    this.dir = dir;
+    this.consumers = new RecordConsumer[partitions];
+    Files.createDirectories(dir);
+    recover();
+    this.writer = new Thread(this::writeLoop, "log-writer");
+    this.writer.setDaemon(true);
+  }
+
+  public static LocalLog open(Path dir, int partitions) {
+    try {
+      LocalLog l = new LocalLog(dir, partitions);
+      l.writer.start();
+      return l;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open log in " + dir, e);
+    }
+  }
+
+  private List<Path> segments() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList();
+    }
+  }
+
+  /** Scans all segments to find the next LSN; truncates a torn tail of the last segment. */
+  private void recover() throws IOException {
+    List<Path> segs = segments();
+    long last = 0;
+    for (int i = 0; i < segs.size(); i++) {
+      Path p = segs.get(i);
+      long[] lastAndValid = scan(p, null, null);
+      last = Math.max(last, lastAndValid[0]);
+      if (i == segs.size() - 1 && lastAndValid[1] < Files.size(p)) {
+        LOG.warn("truncating torn tail of {} at {} (was {})", p, lastAndValid[1], Files.size(p));
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+          ch.truncate(lastAndValid[1]);
+          ch.force(true);
+        }
+      }
+    }
+    nextLsn = last + 1;
+    if (segs.isEmpty()) {
+      openSegment(nextLsn);
+    } else {
+      Path p = segs.get(segs.size() - 1);
+      segment = FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      segmentSize = segment.size();
+    }
+  }
+
+  private void openSegment(long firstLsn) throws IOException {
+    if (segment != null) {
+      segment.force(true);
+      segment.close();
+    }
+    Path p = dir.resolve(String.format("%020d.seg", firstLsn));
+    segment = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    segmentSize = segment.size();
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException ignored) {
+      // directory fsync is not supported everywhere
+    }
+  }
+
+  /** Returns {last lsn seen, byte offset after the last valid frame}. */
+  private static long[] scan(Path p, long[] applied, RecordConsumer consumer) throws IOException {
+    byte[] all = Files.readAllBytes(p);
+    ByteBuffer b = ByteBuffer.wrap(all);
+    long last = 0;
+    int valid = 0;
+    CRC32C crc = new CRC32C();
+    while (b.remaining() >= 8) {
+      int len = b.getInt();
+      int sum = b.getInt();
+      if (len < 12 || len > b.remaining()) {
+        break;
+      }
+      crc.reset();
+      crc.update(all, b.position(), len);
+      if ((int) crc.getValue() != sum) {
+        break;
+      }
+      int partition = b.getInt();
+      long lsn = b.getLong();
+      byte[] payload = new byte[len - 12];
+      b.get(payload);
+      last = lsn;
+      valid = b.position();
+      if (consumer != null && partition < applied.length && lsn > applied[partition]) {
+        consumer.accept(partition, lsn, payload);
+      }
+    }
+    return new long[] {last, valid};
+  }
+
+  @Override
+  public CompletableFuture<Long> append(int partition, byte[] payload) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    if (closed) {
+      f.completeExceptionally(new IllegalStateException("log is closed"));
+      return f;
+    }
+    queue.add(new Pending(partition, payload, f));
+    return f;
+  }
+
+  @Override
+  public void replay(long[] appliedLsn, RecordConsumer consumer) {
+    try {
+      for (Path p : segments()) {
+        scan(p, appliedLsn, consumer);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void subscribe(int partition, RecordConsumer consumer) {
+    consumers[partition] = consumer;
+  }
+
+  private void writeLoop() {
+    List<Pending> batch = new ArrayList<>();
+    ByteBuffer buf = ByteBuffer.allocateDirect(MAX_BATCH_BYTES);
+    CRC32C crc = new CRC32C();
+    while (!closed || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        int bytes = first.payload.length + FRAME_OVERHEAD;
+        while (bytes < MAX_BATCH_BYTES) {
+          Pending next = queue.peek();
+          if (next == null || bytes + next.payload.length + FRAME_OVERHEAD > MAX_BATCH_BYTES) {
+            break;
+          }
+          batch.add(queue.poll());
+          bytes += next.payload.length + FRAME_OVERHEAD;
+        }
+        if (bytes > buf.capacity()) {
+          buf = ByteBuffer.allocateDirect(bytes);
+        }
+        buf.clear();
+        long[] lsns = new long[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+          Pending pe = batch.get(i);
+          long lsn = nextLsn++;
+          lsns[i] = lsn;
+          ByteBuffer body = ByteBuffer.allocate(12 + pe.payload.length);
+          body.putInt(pe.partition).putLong(lsn).put(pe.payload);
+          crc.reset();
+          crc.update(body.array(), 0, body.capacity());
+          buf.putInt(body.capacity()).putInt((int) crc.getValue()).put(body.array());
+        }
+        buf.flip();
+        if (segmentSize + bytes > SEGMENT_BYTES && segmentSize > 0) {
+          openSegment(lsns[0]);
+        }
+        while (buf.hasRemaining()) {
+          segmentSize += segment.write(buf);
+        }
+        segment.force(false);
+        for (int i = 0; i < batch.size(); i++) {
+          Pending pe = batch.get(i);
+          RecordConsumer c = consumers[pe.partition];
+          if (c != null) {
+            c.accept(pe.partition, lsns[i], pe.payload);
+          }
+          pe.future.complete(lsns[i]);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (Throwable t) {
+        LOG.error("log write failed; failing {} appends", batch.size(), t);
+        for (Pending pe : batch) {
+          pe.future.completeExceptionally(t);
+        }
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      writer.join(5000);
+      segment.force(true);
+      segment.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      LOG.warn("closing log", e);
+    }
+  }
+}

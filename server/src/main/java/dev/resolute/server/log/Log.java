@@ -1,0 +1,31 @@
+package dev.resolute.server.log;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The partitioned log: the source of truth. A record is durable when its append future completes;
+ * nothing may be acknowledged before that. Committed records are delivered, in LSN order, to the
+ * consumer registered for their partition.
+ */
+public interface Log extends AutoCloseable {
+  /** Appends a record; completes with its LSN once it is durable (fsync'd). */
+  CompletableFuture<Long> append(int partition, byte[] payload);
+
+  /**
+   * Delivers every committed record of every partition whose LSN is greater than
+   * {@code appliedLsn[partition]}, synchronously, in LSN order. Called once at start-up, before
+   * any append.
+   */
+  void replay(long[] appliedLsn, RecordConsumer consumer);
+
+  /** Registers the consumer of newly committed records of one partition (called after commit). */
+  void subscribe(int partition, RecordConsumer consumer);
+
+  @Override
+  void close();
+
+  @FunctionalInterface
+  interface RecordConsumer {
+    void accept(int partition, long lsn, byte[] payload);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.resolute.server.partition;
+
+import com.google.protobuf.ByteString;
+import dev.resolute.protocol.id.AwakeableId;
+import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.server.api.DispatchException;
+import dev.resolute.server.api.Dispatcher;
+import dev.resolute.server.api.InvocationRequest;
+import dev.resolute.server.api.InvocationResult;
+import dev.resolute.server.api.Outcome;
+import dev.resolute.server.api.SubmitResult;
+import dev.resolute.server.pb.Envelope;
+import dev.resolute.server.pb.Failure;
+import dev.resolute.server.pb.Header;
+import dev.resolute.server.pb.IngressQuery;
+import dev.resolute.server.pb.Invoke;
+import dev.resolute.server.pb.Signal;
+import dev.resolute.server.schema.HandlerSchema;
+import dev.resolute.server.schema.Schemas;
+import dev.resolute.server.schema.ServiceSchema;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The durable core as the ingress and admin see it: every request becomes a log record; the
+ * answer comes from the apply of that record (so it is never given before the record is durable).
+ */
+public final class CoreDispatcher implements Dispatcher {
+  private final Appender appender;
+  private final Partitioning partitioning;
+  private final Replies replies;
+  private final Schemas schemas;
+
+  public CoreDispatcher(Appender appender, Partitioning partitioning, Replies replies, Schemas schemas) {
+    this.appender = appender;
+    this.partitioning = partitioning;
+    this.replies = replies;
+    this.schemas = schemas;
+  }
+
+  @Override
+  public CompletableFuture<SubmitResult> submit(InvocationRequest request) {
+    return invoke(request, false).thenApply(r -> (SubmitResult) r);
+  }
+
+  @Override
+  public CompletableFuture<InvocationResult> call(InvocationRequest request) {
+    return invoke(request, true).thenApply(r -> (InvocationResult) r);
+  }
+
+  private CompletableFuture<Object> invoke(InvocationRequest r, boolean wantsResult) {
+    ServiceSchema service = schemas.service(r.service())
+        .orElseThrow(() -> new DispatchException(404, "service '" + r.service() + "' not found"));
+    HandlerSchema handler = Optional.ofNullable(service.handler(r.handler()))
+        .orElseThrow(() -> new DispatchException(404, "handler '" + r.service() + "/" + r.handler() + "' not found"));
+    boolean idempotent = r.idempotencyKey() != null && !r.idempotencyKey().isEmpty();
+    Invoke.Builder b = Invoke.newBuilder()
+        .setInvocationId(ByteString.copyFrom(r.id().toBytes()))
+        .setTarget(Targets.of(service, handler, r.key()))
+        .setInput(ByteString.copyFrom(r.body()))
+        .setIdempotencyKey(idempotent ? r.idempotencyKey() : "")
+        .setExecutionTimeMillis(r.executionTimeMillis())
+        .setCompletionRetentionMillis(Targets.retentionMillis(service, handler, idempotent))
+        .setIngressWantsResult(wantsResult);
+    for (Map.Entry<String, String> h : r.headers()) {
+      b.addHeaders(Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
+    }
+    CompletableFuture<Object> f = new CompletableFuture<>();
+    b.setIngressRequest(replies.register(f));
+    append(r.id(), Envelope.newBuilder().setInvoke(b).build(), f);
+    return f;
+  }
+
+  @Override
+  public CompletableFuture<Void> completeAwakeable(AwakeableId id, Outcome result) {
+    if (id.kind() != AwakeableId.Kind.SIGNAL) {
+      return CompletableFuture.failedFuture(new DispatchException(400,
+          "legacy awakeable ids (prom_1...) are not supported by this server"));
+    }
+    Signal.Builder s = Signal.newBuilder()
+        .setInvocationId(ByteString.copyFrom(id.invocationId().toBytes()))
+        .setIdx(id.index());
+    if (result instanceof Outcome.Success ok) {
+      s.setValue(ByteString.copyFrom(ok.value()));
+    } else if (result instanceof Outcome.Failure fail) {
+      s.setFailure(Failure.newBuilder().setCode(fail.code()).setMessage(fail.message()));
+    }
+    CompletableFuture<Object> f = new CompletableFuture<>();
+    s.setIngressRequest(replies.register(f));
+    append(id.invocationId(), Envelope.newBuilder().setSignal(s).build(), f);
+    return f.thenApply(x -> null);
+  }
+
+  @Override
+  public CompletableFuture<InvocationResult> attach(InvocationId id) {
+    return query(id, IngressQuery.Kind.ATTACH).thenApply(r -> (InvocationResult) r);
+  }
+
+  @SuppressWarnings("unchecked")
+  @Override
+  public CompletableFuture<Optional<Outcome>> output(InvocationId id) {
+    return query(id, IngressQuery.Kind.OUTPUT).thenApply(r -> (Optional<Outcome>) r);
+  }
+
+  @Override
+  public CompletableFuture<Void> cancel(InvocationId id) {
+    return query(id, IngressQuery.Kind.CANCEL).thenApply(r -> null);
+  }
+
+  @Override
+  public CompletableFuture<Void> kill(InvocationId id) {
+    return query(id, IngressQuery.Kind.KILL).thenApply(r -> null);
+  }
+
+  private CompletableFuture<Object> query(InvocationId id, IngressQuery.Kind kind) {
+    CompletableFuture<Object> f = new CompletableFuture<>();
+    IngressQuery q = IngressQuery.newBuilder().setInvocationId(ByteString.copyFrom(id.toBytes()))
+        .setKind(kind).setIngressRequest(replies.register(f)).build();
+    append(id, Envelope.newBuilder().setIngressQuery(q).build(), f);
+    return f;
+  }
+
+  private void append(InvocationId id, Envelope env, CompletableFuture<Object> f) {
+    appender.append(partitioning.partitionOf(id.partitionKey()), env).whenComplete((lsn, err) -> {
+      if (err != null) {
+        f.completeExceptionally(new DispatchException(503, "cannot append to the log: " + err.getMessage()));
+      }
+    });
+  }
+}

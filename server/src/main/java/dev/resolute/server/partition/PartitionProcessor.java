@@ -1,0 +1,185 @@
+package dev.resolute.server.partition;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.resolute.server.pb.Envelope;
+import dev.resolute.server.pb.OutboxMessage;
+import dev.resolute.server.pb.ResumeAll;
+import dev.resolute.server.pb.TimerFired;
+import dev.resolute.server.pb.TruncateOutbox;
+import dev.resolute.server.storage.Store;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One partition's leader: applies committed records in LSN order on its own thread, one store
+ * batch per drained group of records, then runs the effects (only after the batch is committed).
+ */
+public final class PartitionProcessor {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionProcessor.class);
+
+  private final int partition;
+  private final StateMachine sm;
+  private final Store store;
+  private final Appender appender;
+  private final InvokerPort invoker;
+  private final Replies replies;
+  private final ScheduledExecutorService timers;
+  private final ExecutorService thread;
+  private final ConcurrentLinkedQueue<Object[]> incoming = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private volatile boolean stopped;
+
+  public PartitionProcessor(int partition, Partitioning partitioning, Store store, Appender appender,
+      InvokerPort invoker, Replies replies, ScheduledExecutorService timers) {
+    this.partition = partition;
+    this.sm = new StateMachine(partition, partitioning);
+    this.store = store;
+    this.appender = appender;
+    this.invoker = invoker;
+    this.replies = replies;
+    this.timers = timers;
+    this.thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "partition-" + partition);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public static long appliedLsn(Store store, int partition) {
+    byte[] v = store.reader().get(StateMachine.appliedLsnKey(partition));
+    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+  }
+
+  /** Start-up replay of a committed record whose effects already happened or are re-derived. */
+  public void replay(long lsn, byte[] payload) {
+    try (Store.Batch b = store.begin()) {
+      sm.apply(b, lsn, Envelope.parseFrom(payload), new ArrayList<>());
+      b.commit();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt log record at lsn " + lsn, e);
+    }
+  }
+
+  /** Becomes leader: re-arms timers, re-ships the outbox, re-drives running invocations. */
+  public void lead() {
+    Tables t = new Tables(partition).on(store.reader());
+    for (Object[] timer : t.allTimers()) {
+      schedule((byte[]) timer[0], (long) timer[1]);
+    }
+    long max = 0;
+    for (Object[] o : t.outbox()) {
+      OutboxMessage m = (OutboxMessage) o[1];
+      appender.append(m.getTargetPartition(), m.getEnvelope());
+      max = Math.max(max, (long) o[0]);
+    }
+    if (max > 0) {
+      appender.append(partition, Envelope.newBuilder()
+          .setTruncateOutbox(TruncateOutbox.newBuilder().setUpToSeq(max)).build());
+    }
+    appender.append(partition, Envelope.newBuilder().setResumeAll(ResumeAll.getDefaultInstance()).build());
+  }
+
+  /** Called by the log writer after commit; must be quick. */
+  public void onCommitted(int p, long lsn, byte[] payload) {
+    incoming.add(new Object[] {lsn, payload});
+    if (scheduled.compareAndSet(false, true)) {
+      thread.execute(this::drain);
+    }
+  }
+
+  private void drain() {
+    scheduled.set(false);
+    if (stopped) {
+      return;
+    }
+    List<Effect> effects = new ArrayList<>();
+    try (Store.Batch b = store.begin()) {
+      Object[] rec;
+      int n = 0;
+      while (n < 512 && (rec = incoming.poll()) != null) {
+        long lsn = (long) rec[0];
+        Envelope env;
+        try {
+          env = Envelope.parseFrom((byte[]) rec[1]);
+        } catch (InvalidProtocolBufferException e) {
+          LOG.error("partition {}: skipping undecodable record at lsn {}", partition, lsn, e);
+          continue;
+        }
+        sm.apply(b, lsn, env, effects);
+        n++;
+      }
+      b.commit();
+    } catch (RuntimeException e) {
+      LOG.error("partition {}: apply failed; stopping the partition to protect its state", partition, e);
+      stopped = true;
+      return;
+    }
+    runEffects(effects);
+    if (!incoming.isEmpty() && scheduled.compareAndSet(false, true)) {
+      thread.execute(this::drain);
+    }
+  }
+
+  private void runEffects(List<Effect> effects) {
+    long maxShipped = 0;
+    List<CompletableFuture<Long>> ships = new ArrayList<>();
+    for (Effect e : effects) {
+      try {
+        if (e instanceof Effect.StartAttempt s) {
+          invoker.start(partition, s);
+        } else if (e instanceof Effect.Forward f) {
+          invoker.forward(f.id(), f.attempt(), f.entry());
+        } else if (e instanceof Effect.AbortAttempt a) {
+          invoker.abort(a.id());
+        } else if (e instanceof Effect.RegisterTimer r) {
+          schedule(r.key(), r.time());
+        } else if (e instanceof Effect.Reply r) {
+          replies.complete(r.requestId(), r.result());
+        } else if (e instanceof Effect.Ship s) {
+          ships.add(appender.append(s.targetPartition(), s.envelope()));
+          maxShipped = Math.max(maxShipped, s.seq());
+        }
+      } catch (RuntimeException ex) {
+        LOG.error("partition {}: effect {} failed", partition, e.getClass().getSimpleName(), ex);
+      }
+    }
+    if (maxShipped > 0) {
+      long upTo = maxShipped;
+      CompletableFuture.allOf(ships.toArray(CompletableFuture[]::new)).thenRun(() ->
+          appender.append(partition, Envelope.newBuilder()
+              .setTruncateOutbox(TruncateOutbox.newBuilder().setUpToSeq(upTo)).build()));
+    }
+  }
+
+  private void schedule(byte[] key, long time) {
+    Runnable fire = () -> appender.append(partition, Envelope.newBuilder()
+        .setTimerFired(TimerFired.newBuilder().setTimerKey(ByteString.copyFrom(key))).build());
+    long delay = time - appender.now();
+    if (delay <= 0) {
+      fire.run();
+    } else {
+      timers.schedule(fire, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  public void stop() {
+    stopped = true;
+    thread.shutdown();
+    try {
+      thread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

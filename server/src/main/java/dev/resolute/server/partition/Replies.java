@@ -1,0 +1,36 @@
+package dev.resolute.server.partition;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Node-local registry of ingress requests waiting for an effect of apply. */
+public final class Replies {
+  private final ConcurrentHashMap<Long, CompletableFuture<Object>> waiting = new ConcurrentHashMap<>();
+  private final AtomicLong next = new AtomicLong(System.nanoTime() & 0x3FFFFFFFFFFFL | 1);
+
+  public long register(CompletableFuture<Object> f) {
+    long id = next.incrementAndGet();
+    waiting.put(id, f);
+    f.whenComplete((r, e) -> waiting.remove(id));
+    return id;
+  }
+
+  /** Completes a waiter; a {@link RuntimeException} result completes it exceptionally. */
+  void complete(long id, Object result) {
+    CompletableFuture<Object> f = waiting.get(id);
+    if (f == null) {
+      return;
+    }
+    if (result instanceof RuntimeException e) {
+      f.completeExceptionally(e);
+    } else {
+      f.complete(result);
+    }
+  }
+
+  /** Attach and call waiters may be answered again after a duplicate; only the first counts. */
+  public int size() {
+    return waiting.size();
+  }
+}

@@ -1,0 +1,727 @@
+package dev.resolute.server.partition;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import dev.resolute.protocol.MessageType;
+import dev.resolute.protocol.id.AwakeableId;
+import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.protocol.pb.*;
+import dev.resolute.server.api.DispatchException;
+import dev.resolute.server.api.InvocationResult;
+import dev.resolute.server.api.SubmitResult;
+import dev.resolute.server.pb.*;
+import dev.resolute.server.pb.Failure;
+import dev.resolute.server.pb.Header;
+import dev.resolute.server.pb.Promise;
+import dev.resolute.server.storage.Txn;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The deterministic partition state machine: (store, record) → (store', effects). No clock, no
+ * randomness, no I/O: "now" is the record's timestamp, generated ids derive from stored data.
+ */
+public final class StateMachine {
+  static final long DEFAULT_RETENTION_MILLIS = 24L * 3600 * 1000;
+
+  private final int partition;
+  private final Partitioning partitioning;
+  private final Tables t;
+  private List<Effect> out;
+  private long now;
+
+  public StateMachine(int partition, Partitioning partitioning) {
+    this.partition = partition;
+    this.partitioning = partitioning;
+    this.t = new Tables(partition);
+  }
+
+  public static byte[] appliedLsnKey(int partition) {
+    return Tables.appliedKey(partition);
+  }
+
+  /** Applies one committed record. Effects are appended to {@code effects}. */
+  public void apply(Txn txn, long lsn, Envelope env, List<Effect> effects) {
+    t.on(txn);
+    this.out = effects;
+    this.now = env.getTimestampMillis();
+    txn.put(Tables.appliedKey(partition), ByteBuffer.allocate(8).putLong(lsn).array());
+    if (env.getSourceSeq() != 0) {
+      if (env.getSourceSeq() <= t.dedupSeq(env.getSourcePartition())) {
+        return; // a re-shipped outbox message already applied
+      }
+      t.putDedupSeq(env.getSourcePartition(), env.getSourceSeq());
+    }
+    switch (env.getRecordCase()) {
+      case INVOKE -> onInvoke(env.getInvoke());
+      case INVOKER_EVENT -> onInvokerEvent(env.getInvokerEvent());
+      case TIMER_FIRED -> onTimer(env.getTimerFired().getTimerKey().toByteArray());
+      case COMPLETE_CALL -> onCompleteCall(env.getCompleteCall());
+      case SIGNAL -> onSignal(env.getSignal());
+      case INGRESS_QUERY -> onQuery(env.getIngressQuery());
+      case TRUNCATE_OUTBOX -> t.truncateOutbox(env.getTruncateOutbox().getUpToSeq());
+      case RESUME_ALL -> onResumeAll();
+      case KILL -> onQuery(IngressQuery.newBuilder().setInvocationId(env.getKill().getInvocationId())
+          .setKind(IngressQuery.Kind.KILL).build());
+      default -> { }
+    }
+  }
+
+  // ---------------------------------------------------------------- invocations
+
+  private void onInvoke(Invoke inv) {
+    InvocationId id = InvocationId.fromBytes(inv.getInvocationId().toByteArray());
+    InvocationStatus existing = t.status(id);
+    if (existing != null) {
+      onDuplicateInvoke(id, existing, inv);
+      return;
+    }
+    InvocationStatus.Builder st = InvocationStatus.newBuilder()
+        .setTarget(inv.getTarget())
+        .setCreatedAt(now)
+        .setModifiedAt(now)
+        .setIdempotencyKey(inv.getIdempotencyKey())
+        .setExecutionTimeMillis(inv.getExecutionTimeMillis())
+        .setCompletionRetentionMillis(inv.getCompletionRetentionMillis() > 0
+            ? inv.getCompletionRetentionMillis() : DEFAULT_RETENTION_MILLIS);
+    if (inv.hasCaller()) {
+      st.addCallers(inv.getCaller());
+    }
+    if (inv.getIngressRequest() != 0) {
+      if (inv.getIngressWantsResult()) {
+        st.addIngressWaiters(inv.getIngressRequest());
+      } else {
+        reply(inv.getIngressRequest(), new SubmitResult(id, false, inv.getExecutionTimeMillis()));
+      }
+    }
+    InputCommandMessage.Builder input = InputCommandMessage.newBuilder()
+        .setValue(Value.newBuilder().setContent(inv.getInput()));
+    for (Header h : inv.getHeadersList()) {
+      input.addHeaders(dev.resolute.protocol.pb.Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
+    }
+    t.putEntry(id, 0, entry(MessageType.INPUT_COMMAND, input.build()));
+    st.setJournalLength(1).setCommands(1).setLastEntryAt(now);
+    if (inv.getExecutionTimeMillis() > now) {
+      st.setPhase(InvocationStatus.Phase.SCHEDULED);
+      t.putStatus(id, st.build());
+      timer(inv.getExecutionTimeMillis(), Timer.newBuilder().setInvocationId(inv.getInvocationId())
+          .setStartScheduled(true).build());
+    } else {
+      enqueueOrStart(id, st);
+    }
+  }
+
+  private void onDuplicateInvoke(InvocationId id, InvocationStatus existing, Invoke inv) {
+    InvocationStatus.Builder st = existing.toBuilder();
+    boolean completed = existing.getPhase() == InvocationStatus.Phase.COMPLETED;
+    if (inv.getIngressRequest() != 0) {
+      if (!inv.getIngressWantsResult()) {
+        reply(inv.getIngressRequest(), new SubmitResult(id, true, existing.getExecutionTimeMillis()));
+      } else if (completed) {
+        reply(inv.getIngressRequest(), new InvocationResult(id, toApi(existing.getOutcome())));
+      } else {
+        st.addIngressWaiters(inv.getIngressRequest());
+      }
+    }
+    if (inv.hasCaller()) {
+      if (completed) {
+        shipCompletion(inv.getCaller(), existing.getOutcome());
+      } else {
+        st.addCallers(inv.getCaller());
+      }
+    }
+    t.putStatus(id, st.build());
+  }
+
+  private boolean takesLock(Target target) {
+    return target.getKeyed() && target.getKind() != Target.Kind.SHARED;
+  }
+
+  private void enqueueOrStart(InvocationId id, InvocationStatus.Builder st) {
+    Target target = st.getTarget();
+    if (takesLock(target)) {
+      InvocationId holder = t.lockHolder(target.getService(), target.getKey());
+      if (holder != null && !holder.equals(id)) {
+        st.setPhase(InvocationStatus.Phase.INBOXED);
+        t.putStatus(id, st.build());
+        t.enqueue(target.getService(), target.getKey(), id);
+        return;
+      }
+      t.lock(target.getService(), target.getKey(), id);
+    }
+    startAttempt(id, st);
+  }
+
+  /** Starts a new attempt (attempt + 1) and asks the invoker to run it. */
+  private void startAttempt(InvocationId id, InvocationStatus.Builder st) {
+    st.setPhase(InvocationStatus.Phase.INVOKED)
+        .setAttempt(st.getAttempt() + 1)
+        .setTotalAttempts(st.getTotalAttempts() + 1)
+        .clearWaiting()
+        .setModifiedAt(now);
+    InvocationStatus s = st.build();
+    t.putStatus(id, s);
+    Target target = s.getTarget();
+    List<byte[][]> state = target.getKeyed() ? t.allState(target.getService(), target.getKey()) : List.of();
+    out.add(new Effect.StartAttempt(id, s, t.journal(id), state, !target.getKeyed()));
+  }
+
+  private void onResumeAll() {
+    for (Object[] e : t.allStatuses()) {
+      InvocationId id = (InvocationId) e[0];
+      InvocationStatus st = (InvocationStatus) e[1];
+      if (st.getPhase() == InvocationStatus.Phase.INVOKED) {
+        startAttempt(id, st.toBuilder());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- invoker events
+
+  private void onInvokerEvent(InvokerEvent ev) {
+    InvocationId id = InvocationId.fromBytes(ev.getInvocationId().toByteArray());
+    InvocationStatus cur = t.status(id);
+    if (cur == null || cur.getPhase() != InvocationStatus.Phase.INVOKED || cur.getAttempt() != ev.getAttempt()) {
+      return; // fenced: a late message of an earlier attempt
+    }
+    InvocationStatus.Builder st = cur.toBuilder().setModifiedAt(now);
+    if (st.getDeploymentId().isEmpty() && !ev.getDeploymentId().isEmpty()) {
+      st.setDeploymentId(ev.getDeploymentId()).setProtocolVersion(ev.getProtocolVersion());
+    }
+    switch (ev.getEventCase()) {
+      case COMMAND -> onCommand(id, st, ev);
+      case PROPOSE_RUN -> {
+        ProposeRun pr = ev.getProposeRun();
+        notify(id, st, MessageType.RUN_COMPLETION, completion(pr.getCompletionId(), pr.getOutcome()));
+        t.putStatus(id, st.build());
+      }
+      case SUSPENDED -> onSuspended(id, st, ev.getSuspended());
+      case FAILED -> onFailed(id, st, ev.getFailed());
+      case END -> complete(id, st, st.getHasOutput() ? st.getOutcome()
+          : dev.resolute.server.pb.Outcome.newBuilder().setSuccess(ByteString.EMPTY).build());
+      default -> t.putStatus(id, st.build());
+    }
+  }
+
+  private void onSuspended(InvocationId id, InvocationStatus.Builder st, Suspended s) {
+    if (s.getCompletionsCount() + s.getSignalsCount() + s.getNamedSignalsCount() == 0) {
+      onFailed(id, st, AttemptFailed.newBuilder().setCode(571).setMessage("empty suspension")
+          .setNextRetryDelayMillis(-1).build());
+      return;
+    }
+    if (satisfiedByJournal(id, s)) {
+      startAttempt(id, st);
+      return;
+    }
+    st.setPhase(InvocationStatus.Phase.SUSPENDED).setWaiting(s);
+    t.putStatus(id, st.build());
+  }
+
+  private void onFailed(InvocationId id, InvocationStatus.Builder st, AttemptFailed f) {
+    st.setLastFailure("[" + f.getCode() + "] " + f.getMessage()).setRetryCount(st.getRetryCount() + 1);
+    if (f.getExhausted()) {
+      if (f.getKillOnExhausted()) {
+        complete(id, st, failure(f.getCode() == 0 ? 500 : f.getCode(), f.getMessage()));
+      } else {
+        st.setPhase(InvocationStatus.Phase.PAUSED);
+        t.putStatus(id, st.build());
+      }
+      return;
+    }
+    st.setPhase(InvocationStatus.Phase.BACKING_OFF);
+    t.putStatus(id, st.build());
+    long delay = Math.max(0, f.getNextRetryDelayMillis());
+    timer(now + delay, Timer.newBuilder().setInvocationId(ByteString.copyFrom(id.toBytes()))
+        .setRetryAttempt(st.getAttempt()).build());
+  }
+
+  private void onCommand(InvocationId id, InvocationStatus.Builder st, InvokerEvent ev) {
+    JournalEntry cmd = ev.getCommand();
+    appendEntry(id, st, cmd);
+    st.setCommands(st.getCommands() + 1);
+    MessageType type = MessageType.fromCode(cmd.getType());
+    Target target = st.getTarget();
+    try {
+      MessageLite m = type.parse(cmd.getPayload().toByteArray());
+      switch (type) {
+        case OUTPUT_COMMAND -> {
+          OutputCommandMessage o = (OutputCommandMessage) m;
+          st.setHasOutput(true).setOutcome(o.hasFailure()
+              ? failure(o.getFailure().getCode(), o.getFailure().getMessage())
+              : dev.resolute.server.pb.Outcome.newBuilder().setSuccess(o.getValue().getContent()).build());
+        }
+        case SET_STATE_COMMAND -> {
+          SetStateCommandMessage s = (SetStateCommandMessage) m;
+          t.putState(target.getService(), target.getKey(), s.getKey().toByteArray(),
+              s.getValue().getContent().toByteArray());
+        }
+        case CLEAR_STATE_COMMAND -> t.deleteState(target.getService(), target.getKey(),
+            ((ClearStateCommandMessage) m).getKey().toByteArray());
+        case CLEAR_ALL_STATE_COMMAND -> t.clearState(target.getService(), target.getKey());
+        case GET_LAZY_STATE_COMMAND -> {
+          GetLazyStateCommandMessage g = (GetLazyStateCommandMessage) m;
+          byte[] v = target.getKeyed() ? t.state(target.getService(), target.getKey(), g.getKey().toByteArray()) : null;
+          NotificationTemplate.Builder n = NotificationTemplate.newBuilder().setCompletionId(g.getResultCompletionId());
+          if (v == null) {
+            n.setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance());
+          } else {
+            n.setValue(Value.newBuilder().setContent(ByteString.copyFrom(v)));
+          }
+          notify(id, st, MessageType.GET_LAZY_STATE_COMPLETION, n.build());
+        }
+        case GET_LAZY_STATE_KEYS_COMMAND -> {
+          GetLazyStateKeysCommandMessage g = (GetLazyStateKeysCommandMessage) m;
+          StateKeys.Builder keys = StateKeys.newBuilder();
+          if (target.getKeyed()) {
+            for (byte[][] e : t.allState(target.getService(), target.getKey())) {
+              keys.addKeys(ByteString.copyFrom(e[0]));
+            }
+          }
+          notify(id, st, MessageType.GET_LAZY_STATE_KEYS_COMPLETION, NotificationTemplate.newBuilder()
+              .setCompletionId(g.getResultCompletionId()).setStateKeys(keys).build());
+        }
+        case SLEEP_COMMAND -> {
+          SleepCommandMessage s = (SleepCommandMessage) m;
+          timer(s.getWakeUpTime(), Timer.newBuilder().setInvocationId(ByteString.copyFrom(id.toBytes()))
+              .setSleepCompletionId(s.getResultCompletionId()).build());
+        }
+        case CALL_COMMAND -> {
+          CallCommandMessage c = (CallCommandMessage) m;
+          InvocationId callee = calleeId(id, st.getCommands() - 1, ev.getCallTarget(),
+              c.hasIdempotencyKey() ? c.getIdempotencyKey() : null);
+          ship(callee, Envelope.newBuilder().setInvoke(invokeFor(callee, ev, c.getParameter(), c.getHeadersList(),
+              c.hasIdempotencyKey() ? c.getIdempotencyKey() : "", 0)
+              .setCaller(Caller.newBuilder().setInvocationId(ByteString.copyFrom(id.toBytes()))
+                  .setCompletionId(c.getResultCompletionId()))).build());
+          notify(id, st, MessageType.CALL_INVOCATION_ID_COMPLETION, NotificationTemplate.newBuilder()
+              .setCompletionId(c.getInvocationIdNotificationIdx()).setInvocationId(callee.toString()).build());
+        }
+        case ONE_WAY_CALL_COMMAND -> {
+          OneWayCallCommandMessage c = (OneWayCallCommandMessage) m;
+          InvocationId callee = calleeId(id, st.getCommands() - 1, ev.getCallTarget(),
+              c.hasIdempotencyKey() ? c.getIdempotencyKey() : null);
+          ship(callee, Envelope.newBuilder().setInvoke(invokeFor(callee, ev, c.getParameter(), c.getHeadersList(),
+              c.hasIdempotencyKey() ? c.getIdempotencyKey() : "", c.getInvokeTime())).build());
+          notify(id, st, MessageType.CALL_INVOCATION_ID_COMPLETION, NotificationTemplate.newBuilder()
+              .setCompletionId(c.getInvocationIdNotificationIdx()).setInvocationId(callee.toString()).build());
+        }
+        case SEND_SIGNAL_COMMAND -> {
+          SendSignalCommandMessage s = (SendSignalCommandMessage) m;
+          InvocationId target2 = InvocationId.parse(s.getTargetInvocationId());
+          Signal.Builder sig = Signal.newBuilder().setInvocationId(ByteString.copyFrom(target2.toBytes()));
+          if (s.getSignalIdCase() == SendSignalCommandMessage.SignalIdCase.NAME) {
+            sig.setName(s.getName());
+          } else {
+            sig.setIdx(s.getIdx());
+          }
+          switch (s.getResultCase()) {
+            case VALUE -> sig.setValue(s.getValue().getContent());
+            case FAILURE -> sig.setFailure(Failure.newBuilder().setCode(s.getFailure().getCode())
+                .setMessage(s.getFailure().getMessage()));
+            default -> sig.setVoid(true);
+          }
+          ship(target2, Envelope.newBuilder().setSignal(sig).build());
+        }
+        case COMPLETE_AWAKEABLE_COMMAND -> {
+          CompleteAwakeableCommandMessage c = (CompleteAwakeableCommandMessage) m;
+          AwakeableId a = AwakeableId.parse(c.getAwakeableId());
+          Signal.Builder sig = Signal.newBuilder().setInvocationId(ByteString.copyFrom(a.invocationId().toBytes()))
+              .setIdx(a.index());
+          if (c.hasFailure()) {
+            sig.setFailure(Failure.newBuilder().setCode(c.getFailure().getCode()).setMessage(c.getFailure().getMessage()));
+          } else {
+            sig.setValue(c.getValue().getContent());
+          }
+          ship(a.invocationId(), Envelope.newBuilder().setSignal(sig).build());
+        }
+        case GET_PROMISE_COMMAND -> {
+          GetPromiseCommandMessage g = (GetPromiseCommandMessage) m;
+          Promise pr = t.promise(target.getService(), target.getKey(), g.getKey());
+          if (pr != null && pr.getCompleted()) {
+            notify(id, st, MessageType.GET_PROMISE_COMPLETION, completion(g.getResultCompletionId(), pr.getOutcome()));
+          } else {
+            Promise.Builder b = pr == null ? Promise.newBuilder() : pr.toBuilder();
+            b.addWaiters(Caller.newBuilder().setInvocationId(ByteString.copyFrom(id.toBytes()))
+                .setCompletionId(g.getResultCompletionId()));
+            t.putPromise(target.getService(), target.getKey(), g.getKey(), b.build());
+          }
+        }
+        case PEEK_PROMISE_COMMAND -> {
+          PeekPromiseCommandMessage g = (PeekPromiseCommandMessage) m;
+          Promise pr = t.promise(target.getService(), target.getKey(), g.getKey());
+          NotificationTemplate n = pr != null && pr.getCompleted()
+              ? completion(g.getResultCompletionId(), pr.getOutcome())
+              : NotificationTemplate.newBuilder().setCompletionId(g.getResultCompletionId())
+                  .setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build();
+          notify(id, st, MessageType.PEEK_PROMISE_COMPLETION, n);
+        }
+        case COMPLETE_PROMISE_COMMAND -> onCompletePromise(id, st, (CompletePromiseCommandMessage) m);
+        default -> { }
+      }
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      // the invoker validates before appending; a record that still fails is kept in the journal
+    }
+    t.putStatus(id, st.build());
+  }
+
+  private void onCompletePromise(InvocationId id, InvocationStatus.Builder st, CompletePromiseCommandMessage c) {
+    Target target = st.getTarget();
+    Promise pr = t.promise(target.getService(), target.getKey(), c.getKey());
+    if (pr != null && pr.getCompleted()) {
+      notify(id, st, MessageType.COMPLETE_PROMISE_COMPLETION, NotificationTemplate.newBuilder()
+          .setCompletionId(c.getResultCompletionId())
+          .setFailure(dev.resolute.protocol.pb.Failure.newBuilder().setCode(409)
+              .setMessage("promise was already completed")).build());
+      return;
+    }
+    dev.resolute.server.pb.Outcome outcome = c.hasCompletionFailure()
+        ? failure(c.getCompletionFailure().getCode(), c.getCompletionFailure().getMessage())
+        : dev.resolute.server.pb.Outcome.newBuilder().setSuccess(c.getCompletionValue().getContent()).build();
+    t.putPromise(target.getService(), target.getKey(), c.getKey(),
+        Promise.newBuilder().setCompleted(true).setOutcome(outcome).build());
+    notify(id, st, MessageType.COMPLETE_PROMISE_COMPLETION, NotificationTemplate.newBuilder()
+        .setCompletionId(c.getResultCompletionId()).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
+    t.putStatus(id, st.build());
+    if (pr != null) {
+      for (Caller w : pr.getWaitersList()) {
+        InvocationId wid = InvocationId.fromBytes(w.getInvocationId().toByteArray());
+        if (wid.equals(id)) {
+          notify(id, st, MessageType.GET_PROMISE_COMPLETION, completion(w.getCompletionId(), outcome));
+          continue;
+        }
+        InvocationStatus ws = t.status(wid);
+        if (ws != null && ws.getPhase() != InvocationStatus.Phase.COMPLETED) {
+          InvocationStatus.Builder wb = ws.toBuilder();
+          notify(wid, wb, MessageType.GET_PROMISE_COMPLETION, completion(w.getCompletionId(), outcome));
+          if (wb.getPhase() != InvocationStatus.Phase.INVOKED || wb.getAttempt() == ws.getAttempt()) {
+            t.putStatus(wid, wb.build());
+          }
+        }
+      }
+    }
+  }
+
+  /** Deterministic id of an invocation created by a handler's command. */
+  private InvocationId calleeId(InvocationId caller, int commandIndex, Target target, String idempotencyKey) {
+    if (idempotencyKey != null && !idempotencyKey.isEmpty()) {
+      return dev.resolute.protocol.id.DeterministicIds.idempotent(target.getService(),
+          target.getKeyed() ? target.getKey() : null, target.getHandler(), idempotencyKey);
+    }
+    if (target.getKind() == Target.Kind.WORKFLOW_RUN) {
+      return dev.resolute.protocol.id.DeterministicIds.workflowRun(target.getService(), target.getKey());
+    }
+    byte[] digest = sha256(caller.toBytes(), ByteBuffer.allocate(4).putInt(commandIndex).array());
+    byte[] uuid = java.util.Arrays.copyOf(digest, 16);
+    long pk = target.getKeyed()
+        ? dev.resolute.protocol.id.PartitionKeys.keyed(target.getKey())
+        : dev.resolute.protocol.id.PartitionKeys.bucket(target.getService(),
+            Long.remainderUnsigned(ByteBuffer.wrap(digest, 16, 8).getLong(), 512));
+    return new InvocationId(pk, uuid);
+  }
+
+  private Invoke.Builder invokeFor(InvocationId callee, InvokerEvent ev, ByteString param,
+      List<dev.resolute.protocol.pb.Header> headers, String idempotencyKey, long executionTime) {
+    Invoke.Builder b = Invoke.newBuilder()
+        .setInvocationId(ByteString.copyFrom(callee.toBytes()))
+        .setTarget(ev.getCallTarget())
+        .setInput(param)
+        .setIdempotencyKey(idempotencyKey)
+        .setExecutionTimeMillis(executionTime)
+        .setCompletionRetentionMillis(ev.getCompletionRetentionMillis())
+        .setParentInvocationId(ev.getInvocationId());
+    for (dev.resolute.protocol.pb.Header h : headers) {
+      b.addHeaders(Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
+    }
+    return b;
+  }
+
+  // ---------------------------------------------------------------- completion
+
+  private void complete(InvocationId id, InvocationStatus.Builder st, dev.resolute.server.pb.Outcome outcome) {
+    boolean wasRunning = st.getPhase() == InvocationStatus.Phase.INVOKED;
+    st.setPhase(InvocationStatus.Phase.COMPLETED).setOutcome(outcome).setCompletedAt(now).setModifiedAt(now)
+        .clearWaiting();
+    for (Caller c : st.getCallersList()) {
+      shipCompletion(c, outcome);
+    }
+    for (long w : st.getIngressWaitersList()) {
+      reply(w, new InvocationResult(id, toApi(outcome)));
+    }
+    st.clearCallers().clearIngressWaiters();
+    t.putStatus(id, st.build());
+    if (wasRunning) {
+      out.add(new Effect.AbortAttempt(id));
+    }
+    Target target = st.getTarget();
+    if (takesLock(target)) {
+      InvocationId holder = t.lockHolder(target.getService(), target.getKey());
+      if (id.equals(holder)) {
+        t.unlock(target.getService(), target.getKey());
+        startNextInInbox(target.getService(), target.getKey());
+      }
+    }
+    timer(now + st.getCompletionRetentionMillis(), Timer.newBuilder()
+        .setInvocationId(ByteString.copyFrom(id.toBytes())).setCleanup(true).build());
+  }
+
+  private void startNextInInbox(String service, String key) {
+    InvocationId next;
+    while ((next = t.dequeue(service, key)) != null) {
+      InvocationStatus ns = t.status(next);
+      if (ns != null && ns.getPhase() == InvocationStatus.Phase.INBOXED) {
+        t.lock(service, key, next);
+        startAttempt(next, ns.toBuilder());
+        return;
+      }
+    }
+  }
+
+  private void shipCompletion(Caller c, dev.resolute.server.pb.Outcome outcome) {
+    InvocationId caller = InvocationId.fromBytes(c.getInvocationId().toByteArray());
+    ship(caller, Envelope.newBuilder().setCompleteCall(CompleteCall.newBuilder()
+        .setInvocationId(c.getInvocationId()).setCompletionId(c.getCompletionId()).setOutcome(outcome)).build());
+  }
+
+  private void onCompleteCall(CompleteCall c) {
+    InvocationId id = InvocationId.fromBytes(c.getInvocationId().toByteArray());
+    InvocationStatus cur = t.status(id);
+    if (cur == null || cur.getPhase() == InvocationStatus.Phase.COMPLETED) {
+      return;
+    }
+    InvocationStatus.Builder st = cur.toBuilder();
+    notify(id, st, MessageType.CALL_COMPLETION, completion(c.getCompletionId(), c.getOutcome()));
+    putIfStillSame(id, cur, st);
+  }
+
+  private void onSignal(Signal s) {
+    InvocationId id = InvocationId.fromBytes(s.getInvocationId().toByteArray());
+    InvocationStatus cur = t.status(id);
+    if (cur != null && cur.getPhase() != InvocationStatus.Phase.COMPLETED) {
+      NotificationTemplate.Builder n = NotificationTemplate.newBuilder();
+      if (s.getIdCase() == Signal.IdCase.NAME) {
+        n.setSignalName(s.getName());
+      } else {
+        n.setSignalId(s.getIdx());
+      }
+      switch (s.getResultCase()) {
+        case VALUE -> n.setValue(Value.newBuilder().setContent(s.getValue()));
+        case FAILURE -> n.setFailure(dev.resolute.protocol.pb.Failure.newBuilder()
+            .setCode(s.getFailure().getCode()).setMessage(s.getFailure().getMessage()));
+        default -> n.setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance());
+      }
+      InvocationStatus.Builder st = cur.toBuilder();
+      notify(id, st, MessageType.SIGNAL_NOTIFICATION, n.build());
+      putIfStillSame(id, cur, st);
+    }
+    if (s.getIngressRequest() != 0) {
+      reply(s.getIngressRequest(), null);
+    }
+  }
+
+  /** notify() may already have started a new attempt and stored the status; store otherwise. */
+  private void putIfStillSame(InvocationId id, InvocationStatus before, InvocationStatus.Builder st) {
+    InvocationStatus now2 = t.status(id);
+    if (now2 == null || now2.getAttempt() == before.getAttempt() && now2.getPhase() == before.getPhase()) {
+      t.putStatus(id, st.build());
+    }
+  }
+
+  private void onTimer(byte[] key) {
+    Timer timer = t.timer(key);
+    if (timer == null) {
+      return;
+    }
+    t.deleteTimer(key);
+    InvocationId id = InvocationId.fromBytes(timer.getInvocationId().toByteArray());
+    InvocationStatus cur = t.status(id);
+    if (cur == null) {
+      return;
+    }
+    switch (timer.getKindCase()) {
+      case SLEEP_COMPLETION_ID -> {
+        if (cur.getPhase() != InvocationStatus.Phase.COMPLETED) {
+          InvocationStatus.Builder st = cur.toBuilder();
+          notify(id, st, MessageType.SLEEP_COMPLETION, NotificationTemplate.newBuilder()
+              .setCompletionId(timer.getSleepCompletionId()).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
+          putIfStillSame(id, cur, st);
+        }
+      }
+      case START_SCHEDULED -> {
+        if (cur.getPhase() == InvocationStatus.Phase.SCHEDULED) {
+          enqueueOrStart(id, cur.toBuilder());
+        }
+      }
+      case RETRY_ATTEMPT -> {
+        if (cur.getPhase() == InvocationStatus.Phase.BACKING_OFF && cur.getAttempt() == timer.getRetryAttempt()) {
+          startAttempt(id, cur.toBuilder());
+        }
+      }
+      case CLEANUP -> {
+        if (cur.getPhase() == InvocationStatus.Phase.COMPLETED) {
+          t.deleteJournal(id);
+          t.deleteStatus(id);
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private void onQuery(IngressQuery q) {
+    InvocationId id = InvocationId.fromBytes(q.getInvocationId().toByteArray());
+    InvocationStatus cur = t.status(id);
+    long req = q.getIngressRequest();
+    if (cur == null) {
+      reply(req, new DispatchException(404, "invocation " + id + " not found"));
+      return;
+    }
+    boolean completed = cur.getPhase() == InvocationStatus.Phase.COMPLETED;
+    switch (q.getKind()) {
+      case ATTACH -> {
+        if (completed) {
+          reply(req, new InvocationResult(id, toApi(cur.getOutcome())));
+        } else {
+          t.putStatus(id, cur.toBuilder().addIngressWaiters(req).build());
+        }
+      }
+      case OUTPUT -> reply(req, completed ? Optional.of(toApi(cur.getOutcome())) : Optional.empty());
+      case CANCEL -> {
+        if (completed) {
+          reply(req, new DispatchException(409, "invocation " + id + " has already completed"));
+          return;
+        }
+        if (cur.getPhase() == InvocationStatus.Phase.SCHEDULED || cur.getPhase() == InvocationStatus.Phase.INBOXED) {
+          complete(id, cur.toBuilder(), failure(409, "canceled"));
+        } else {
+          InvocationStatus.Builder st = cur.toBuilder();
+          notify(id, st, MessageType.SIGNAL_NOTIFICATION, NotificationTemplate.newBuilder()
+              .setSignalId(BuiltInSignal.CANCEL_VALUE).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
+          putIfStillSame(id, cur, st);
+        }
+        reply(req, null);
+      }
+      case KILL -> {
+        if (completed) {
+          reply(req, new DispatchException(409, "invocation " + id + " has already completed"));
+          return;
+        }
+        complete(id, cur.toBuilder(), failure(409, "killed"));
+        reply(req, null);
+      }
+      default -> { }
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Appends a notification; forwards it to a live attempt or resumes a suspended one. */
+  private void notify(InvocationId id, InvocationStatus.Builder st, MessageType type, NotificationTemplate n) {
+    JournalEntry e = entry(type, n);
+    appendEntry(id, st, e);
+    if (st.getPhase() == InvocationStatus.Phase.INVOKED) {
+      out.add(new Effect.Forward(id, st.getAttempt(), e));
+    } else if (st.getPhase() == InvocationStatus.Phase.SUSPENDED && matches(st.getWaiting(), n)) {
+      startAttempt(id, st);
+    }
+  }
+
+  private void appendEntry(InvocationId id, InvocationStatus.Builder st, JournalEntry e) {
+    t.putEntry(id, st.getJournalLength(), e);
+    st.setJournalLength(st.getJournalLength() + 1).setLastEntryAt(now).setRetryCount(0);
+  }
+
+  private boolean satisfiedByJournal(InvocationId id, Suspended s) {
+    for (JournalEntry e : t.journal(id)) {
+      MessageType type = MessageType.fromCode(e.getType());
+      if (type != null && type.isNotification()) {
+        try {
+          if (matches(s, NotificationTemplate.parseFrom(e.getPayload()))) {
+            return true;
+          }
+        } catch (InvalidProtocolBufferException ignored) {
+          // not a notification we can read
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean matches(Suspended s, NotificationTemplate n) {
+    return switch (n.getIdCase()) {
+      case COMPLETION_ID -> s.getCompletionsList().contains(n.getCompletionId());
+      case SIGNAL_ID -> s.getSignalsList().contains(n.getSignalId());
+      case SIGNAL_NAME -> s.getNamedSignalsList().contains(n.getSignalName());
+      default -> false;
+    };
+  }
+
+  private void timer(long time, Timer timer) {
+    byte[] key = t.putTimer(time, timer);
+    out.add(new Effect.RegisterTimer(key, time));
+  }
+
+  private void ship(InvocationId target, Envelope env) {
+    int targetPartition = partitioning.partitionOf(target.partitionKey());
+    long seq = t.nextSeq("outbox");
+    Envelope e = env.toBuilder().setSourcePartition(partition).setSourceSeq(seq).build();
+    t.putOutbox(seq, OutboxMessage.newBuilder().setTargetPartition(targetPartition).setEnvelope(e).build());
+    out.add(new Effect.Ship(seq, targetPartition, e));
+  }
+
+  private void reply(long requestId, Object result) {
+    if (requestId != 0) {
+      out.add(new Effect.Reply(requestId, result));
+    }
+  }
+
+  static JournalEntry entry(MessageType type, MessageLite m) {
+    return JournalEntry.newBuilder().setType(type.code()).setPayload(m.toByteString()).build();
+  }
+
+  private static NotificationTemplate completion(int completionId, dev.resolute.server.pb.Outcome o) {
+    NotificationTemplate.Builder n = NotificationTemplate.newBuilder().setCompletionId(completionId);
+    if (o.hasFailure()) {
+      n.setFailure(dev.resolute.protocol.pb.Failure.newBuilder().setCode(o.getFailure().getCode())
+          .setMessage(o.getFailure().getMessage()));
+    } else {
+      n.setValue(Value.newBuilder().setContent(o.getSuccess()));
+    }
+    return n.build();
+  }
+
+  static dev.resolute.server.pb.Outcome failure(int code, String message) {
+    return dev.resolute.server.pb.Outcome.newBuilder()
+        .setFailure(Failure.newBuilder().setCode(code).setMessage(message)).build();
+  }
+
+  static dev.resolute.server.api.Outcome toApi(dev.resolute.server.pb.Outcome o) {
+    if (o.hasFailure()) {
+      return dev.resolute.server.api.Outcome.failure(o.getFailure().getCode(), o.getFailure().getMessage());
+    }
+    return dev.resolute.server.api.Outcome.success(o.getSuccess().toByteArray());
+  }
+
+  private static byte[] sha256(byte[]... parts) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      for (byte[] p : parts) {
+        d.update(p);
+      }
+      return d.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String utf8(ByteString b) {
+    return b.toString(StandardCharsets.UTF_8);
+  }
+
+  static List<Effect> newEffects() {
+    return new ArrayList<>();
+  }
+}

@@ -1,0 +1,258 @@
+package dev.resolute.server.partition;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.server.pb.InvocationStatus;
+import dev.resolute.server.pb.JournalEntry;
+import dev.resolute.server.pb.OutboxMessage;
+import dev.resolute.server.pb.Promise;
+import dev.resolute.server.pb.Timer;
+import dev.resolute.server.storage.Keys;
+import dev.resolute.server.storage.Txn;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Typed access to one partition's tables inside a transaction. */
+final class Tables {
+  private final int p;
+  private Txn txn;
+
+  Tables(int partition) {
+    this.p = partition;
+  }
+
+  Tables on(Txn t) {
+    this.txn = t;
+    return this;
+  }
+
+  // ---- meta counters ----
+  long meta(String name) {
+    byte[] v = txn.get(Keys.of(p, Keys.META).str(name).build());
+    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+  }
+
+  void putMeta(String name, long value) {
+    txn.put(Keys.of(p, Keys.META).str(name).build(), ByteBuffer.allocate(8).putLong(value).array());
+  }
+
+  long nextSeq(String name) {
+    long v = meta(name) + 1;
+    putMeta(name, v);
+    return v;
+  }
+
+  // ---- status ----
+  InvocationStatus status(InvocationId id) {
+    byte[] v = txn.get(statusKey(id));
+    return v == null ? null : parse(() -> InvocationStatus.parseFrom(v));
+  }
+
+  void putStatus(InvocationId id, InvocationStatus s) {
+    txn.put(statusKey(id), s.toByteArray());
+  }
+
+  void deleteStatus(InvocationId id) {
+    txn.delete(statusKey(id));
+  }
+
+  private byte[] statusKey(InvocationId id) {
+    return Keys.of(p, Keys.STATUS).bytes(id.toBytes()).build();
+  }
+
+  /** All invocation ids with a status, with their status. */
+  List<Object[]> allStatuses() {
+    List<Object[]> out = new ArrayList<>();
+    byte[] prefix = Keys.of(p, Keys.STATUS).build();
+    txn.scan(prefix, (k, v) -> {
+      byte[] raw = java.util.Arrays.copyOfRange(k, prefix.length, prefix.length + 24);
+      out.add(new Object[] {InvocationId.fromBytes(raw), parse(() -> InvocationStatus.parseFrom(v))});
+      return true;
+    });
+    return out;
+  }
+
+  // ---- journal ----
+  void putEntry(InvocationId id, int index, JournalEntry e) {
+    txn.put(Keys.of(p, Keys.JOURNAL).bytes(id.toBytes()).u32(index).build(), e.toByteArray());
+  }
+
+  List<JournalEntry> journal(InvocationId id) {
+    List<JournalEntry> out = new ArrayList<>();
+    txn.scan(Keys.of(p, Keys.JOURNAL).bytes(id.toBytes()).build(), (k, v) -> {
+      out.add(parse(() -> JournalEntry.parseFrom(v)));
+      return true;
+    });
+    return out;
+  }
+
+  void deleteJournal(InvocationId id) {
+    List<byte[]> keys = new ArrayList<>();
+    txn.scan(Keys.of(p, Keys.JOURNAL).bytes(id.toBytes()).build(), (k, v) -> keys.add(k));
+    keys.forEach(txn::delete);
+  }
+
+  // ---- state ----
+  private Keys statePrefix(String service, String key) {
+    return Keys.of(p, Keys.STATE).str(service).str(key);
+  }
+
+  byte[] state(String service, String key, byte[] name) {
+    return txn.get(statePrefix(service, key).lenBytes(name).build());
+  }
+
+  void putState(String service, String key, byte[] name, byte[] value) {
+    txn.put(statePrefix(service, key).lenBytes(name).build(), value);
+  }
+
+  void deleteState(String service, String key, byte[] name) {
+    txn.delete(statePrefix(service, key).lenBytes(name).build());
+  }
+
+  /** All entries as {name, value}. */
+  List<byte[][]> allState(String service, String key) {
+    byte[] prefix = statePrefix(service, key).build();
+    List<byte[][]> out = new ArrayList<>();
+    txn.scan(prefix, (k, v) -> {
+      int len = ByteBuffer.wrap(k, prefix.length, 4).getInt();
+      byte[] name = java.util.Arrays.copyOfRange(k, prefix.length + 4, prefix.length + 4 + len);
+      out.add(new byte[][] {name, v});
+      return true;
+    });
+    return out;
+  }
+
+  void clearState(String service, String key) {
+    for (byte[][] e : allState(service, key)) {
+      deleteState(service, key, e[0]);
+    }
+  }
+
+  // ---- lock + inbox ----
+  InvocationId lockHolder(String service, String key) {
+    byte[] v = txn.get(Keys.of(p, Keys.LOCK).str(service).str(key).build());
+    return v == null ? null : InvocationId.fromBytes(v);
+  }
+
+  void lock(String service, String key, InvocationId id) {
+    txn.put(Keys.of(p, Keys.LOCK).str(service).str(key).build(), id.toBytes());
+  }
+
+  void unlock(String service, String key) {
+    txn.delete(Keys.of(p, Keys.LOCK).str(service).str(key).build());
+  }
+
+  void enqueue(String service, String key, InvocationId id) {
+    long seq = nextSeq("inbox");
+    txn.put(Keys.of(p, Keys.INBOX).str(service).str(key).u64(seq).build(), id.toBytes());
+  }
+
+  /** Removes and returns the head of the inbox, or null. */
+  InvocationId dequeue(String service, String key) {
+    byte[][] head = new byte[2][];
+    txn.scan(Keys.of(p, Keys.INBOX).str(service).str(key).build(), (k, v) -> {
+      head[0] = k;
+      head[1] = v;
+      return false;
+    });
+    if (head[0] == null) {
+      return null;
+    }
+    txn.delete(head[0]);
+    return InvocationId.fromBytes(head[1]);
+  }
+
+  // ---- timers ----
+  byte[] putTimer(long time, Timer t) {
+    byte[] key = Keys.of(p, Keys.TIMER).u64(time).u64(nextSeq("timer")).build();
+    txn.put(key, t.toByteArray());
+    return key;
+  }
+
+  Timer timer(byte[] key) {
+    byte[] v = txn.get(key);
+    return v == null ? null : parse(() -> Timer.parseFrom(v));
+  }
+
+  void deleteTimer(byte[] key) {
+    txn.delete(key);
+  }
+
+  static long timerTime(byte[] key) {
+    return ByteBuffer.wrap(key, 3, 8).getLong();
+  }
+
+  /** All timers as {key, time}. */
+  List<Object[]> allTimers() {
+    List<Object[]> out = new ArrayList<>();
+    txn.scan(Keys.of(p, Keys.TIMER).build(), (k, v) -> {
+      out.add(new Object[] {k, timerTime(k)});
+      return true;
+    });
+    return out;
+  }
+
+  // ---- outbox + dedup ----
+  void putOutbox(long seq, OutboxMessage m) {
+    txn.put(Keys.of(p, Keys.OUTBOX).u64(seq).build(), m.toByteArray());
+  }
+
+  void truncateOutbox(long upTo) {
+    List<byte[]> keys = new ArrayList<>();
+    txn.scan(Keys.of(p, Keys.OUTBOX).build(), (k, v) -> {
+      if (ByteBuffer.wrap(k, 3, 8).getLong() > upTo) {
+        return false;
+      }
+      keys.add(k);
+      return true;
+    });
+    keys.forEach(txn::delete);
+  }
+
+  /** All outbox messages as {seq, message}. */
+  List<Object[]> outbox() {
+    List<Object[]> out = new ArrayList<>();
+    txn.scan(Keys.of(p, Keys.OUTBOX).build(), (k, v) -> {
+      out.add(new Object[] {ByteBuffer.wrap(k, 3, 8).getLong(), parse(() -> OutboxMessage.parseFrom(v))});
+      return true;
+    });
+    return out;
+  }
+
+  long dedupSeq(int sourcePartition) {
+    byte[] v = txn.get(Keys.of(p, Keys.DEDUP).u32(sourcePartition).build());
+    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+  }
+
+  void putDedupSeq(int sourcePartition, long seq) {
+    txn.put(Keys.of(p, Keys.DEDUP).u32(sourcePartition).build(), ByteBuffer.allocate(8).putLong(seq).array());
+  }
+
+  // ---- promises ----
+  Promise promise(String service, String key, String name) {
+    byte[] v = txn.get(Keys.of(p, Keys.PROMISE).str(service).str(key).str(name).build());
+    return v == null ? null : parse(() -> Promise.parseFrom(v));
+  }
+
+  void putPromise(String service, String key, String name, Promise pr) {
+    txn.put(Keys.of(p, Keys.PROMISE).str(service).str(key).str(name).build(), pr.toByteArray());
+  }
+
+  // ---- applied lsn ----
+  static byte[] appliedKey(int partition) {
+    return Keys.of(partition, Keys.META).str("applied_lsn").build();
+  }
+
+  interface Parse<T> {
+    T run() throws InvalidProtocolBufferException;
+  }
+
+  static <T> T parse(Parse<T> p) {
+    try {
+      return p.run();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt stored record", e);
+    }
+  }
+}

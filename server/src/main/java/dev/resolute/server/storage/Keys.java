@@ -1,0 +1,78 @@
+package dev.resolute.server.storage;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Key layout. Every key starts with the partition (u16) and a table tag, so one RocksDB holds all
+ * partitions. Strings are length-prefixed (u32) so that no key is a prefix of another by accident.
+ */
+public final class Keys {
+  public static final byte META = 'M';
+  public static final byte STATUS = 'S';
+  public static final byte JOURNAL = 'J';
+  public static final byte STATE = 'K';
+  public static final byte LOCK = 'L';
+  public static final byte INBOX = 'I';
+  public static final byte TIMER = 'T';
+  public static final byte OUTBOX = 'O';
+  public static final byte DEDUP = 'D';
+  public static final byte PROMISE = 'P';
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+
+  private Keys(int partition, byte table) {
+    out.write(partition >>> 8);
+    out.write(partition);
+    out.write(table);
+  }
+
+  public static Keys of(int partition, byte table) {
+    return new Keys(partition, table);
+  }
+
+  public Keys bytes(byte[] b) {
+    out.writeBytes(b);
+    return this;
+  }
+
+  public Keys str(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    u32(b.length);
+    out.writeBytes(b);
+    return this;
+  }
+
+  public Keys lenBytes(byte[] b) {
+    u32(b.length);
+    out.writeBytes(b);
+    return this;
+  }
+
+  public Keys u32(int v) {
+    out.writeBytes(ByteBuffer.allocate(4).putInt(v).array());
+    return this;
+  }
+
+  public Keys u64(long v) {
+    out.writeBytes(ByteBuffer.allocate(8).putLong(v).array());
+    return this;
+  }
+
+  public byte[] build() {
+    return out.toByteArray();
+  }
+
+  public static boolean startsWith(byte[] k, byte[] prefix) {
+    if (k.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (k[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

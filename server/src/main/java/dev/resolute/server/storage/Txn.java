@@ -1,0 +1,18 @@
+package dev.resolute.server.storage;
+
+import java.util.function.BiPredicate;
+
+/**
+ * A read-your-writes transaction over one key space, used by the deterministic state machine.
+ * Keys compare as unsigned bytes.
+ */
+public interface Txn {
+  byte[] get(byte[] key);
+
+  void put(byte[] key, byte[] value);
+
+  void delete(byte[] key);
+
+  /** Visits keys starting with {@code prefix}, in order, until the visitor returns false. */
+  void scan(byte[] prefix, BiPredicate<byte[], byte[]> visitor);
+}
