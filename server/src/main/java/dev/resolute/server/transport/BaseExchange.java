@@ -1,0 +1,211 @@
+package dev.resolute.server.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Request-side state shared by the HTTP/2 and HTTP/1.1 exchanges: operations issued before the
+ * channel is attached are buffered, and every operation is executed on the channel's event loop
+ * in issue order (tasks are submitted under a lock, so cross-thread order is preserved).
+ *
+ * <p>Listener callbacks happen on the event loop; {@link #deliverEnd()} / {@link #deliverError}
+ * make sure exactly one terminal callback is delivered.
+ */
+abstract class BaseExchange implements Exchange {
+  private static final Logger LOG = LoggerFactory.getLogger(BaseExchange.class);
+  private static final Object END = new Object();
+
+  final ExchangeListener listener;
+  private final Object lock = new Object();
+  private List<Object> pending = new ArrayList<>();
+  private Channel channel;
+  private boolean ended;
+  private boolean cancelled;
+  /** Event-loop confined once attached. */
+  private boolean finished;
+  private boolean headersDelivered;
+
+  BaseExchange(ExchangeListener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public final void write(byte[] data) {
+    if (data == null || data.length == 0) {
+      return;
+    }
+    synchronized (lock) {
+      if (ended || cancelled) {
+        return;
+      }
+      if (channel == null) {
+        pending.add(data);
+      } else {
+        Channel ch = channel;
+        ch.eventLoop().execute(() -> writeChunk(ch, data));
+      }
+    }
+  }
+
+  @Override
+  public final void end() {
+    synchronized (lock) {
+      if (ended || cancelled) {
+        return;
+      }
+      ended = true;
+      if (channel == null) {
+        pending.add(END);
+      } else {
+        Channel ch = channel;
+        ch.eventLoop().execute(() -> writeEnd(ch));
+      }
+    }
+  }
+
+  @Override
+  public final void cancel() {
+    Channel ch;
+    synchronized (lock) {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      ch = channel;
+    }
+    if (ch != null) {
+      ch.eventLoop().execute(() -> {
+        deliverError(new TransportException(TransportException.Kind.CANCELLED, "exchange cancelled"));
+        abort(ch);
+      });
+    }
+  }
+
+  final boolean requestEnded() {
+    synchronized (lock) {
+      return ended;
+    }
+  }
+
+  final boolean isCancelled() {
+    synchronized (lock) {
+      return cancelled;
+    }
+  }
+
+  /**
+   * Binds the exchange to its channel (call on the channel's event loop): writes the request head,
+   * then the buffered operations. If the exchange was cancelled meanwhile, the channel is aborted.
+   */
+  final void attach(Channel ch) {
+    synchronized (lock) {
+      if (cancelled) {
+        ch.eventLoop().execute(() -> {
+          deliverError(new TransportException(TransportException.Kind.CANCELLED, "exchange cancelled"));
+          abort(ch);
+        });
+        channel = ch;
+        return;
+      }
+      channel = ch;
+      List<Object> ops = pending;
+      pending = null;
+      boolean endOnly = ops.size() == 1 && ops.get(0) == END;
+      ch.eventLoop().execute(() -> {
+        writeHead(ch, endOnly);
+        if (!endOnly) {
+          for (Object op : ops) {
+            if (op == END) {
+              writeEnd(ch);
+            } else {
+              writeChunk(ch, (byte[]) op);
+            }
+          }
+        }
+      });
+    }
+  }
+
+  /** Fails an exchange that never got a channel (connect failure). */
+  final void failUnattached(Throwable cause) {
+    deliverError(cause);
+  }
+
+  /** Writes the request head; {@code endOfRequest} = there is no body at all. */
+  abstract void writeHead(Channel ch, boolean endOfRequest);
+
+  abstract void writeChunk(Channel ch, byte[] data);
+
+  abstract void writeEnd(Channel ch);
+
+  /** Stops the exchange abruptly (RST_STREAM / connection close). */
+  abstract void abort(Channel ch);
+
+  final void failOnWriteError(ChannelFuture f) {
+    f.addListener(r -> {
+      if (!r.isSuccess()) {
+        deliverError(r.cause());
+        abort(f.channel());
+      }
+    });
+  }
+
+  final boolean isFinished() {
+    return finished;
+  }
+
+  final void deliverHeaders(int status, List<Map.Entry<String, String>> headers) {
+    if (finished || headersDelivered) {
+      return;
+    }
+    headersDelivered = true;
+    try {
+      listener.onResponseHeaders(status, headers);
+    } catch (RuntimeException e) {
+      LOG.warn("exchange listener failed in onResponseHeaders", e);
+    }
+  }
+
+  final void deliverData(byte[] data) {
+    if (finished) {
+      return;
+    }
+    try {
+      listener.onData(data);
+    } catch (RuntimeException e) {
+      LOG.warn("exchange listener failed in onData", e);
+    }
+  }
+
+  /** Returns true if this call delivered the terminal onEnd. */
+  final boolean deliverEnd() {
+    if (finished) {
+      return false;
+    }
+    finished = true;
+    try {
+      listener.onEnd();
+    } catch (RuntimeException e) {
+      LOG.warn("exchange listener failed in onEnd", e);
+    }
+    return true;
+  }
+
+  final boolean deliverError(Throwable cause) {
+    if (finished) {
+      return false;
+    }
+    finished = true;
+    try {
+      listener.onError(cause);
+    } catch (RuntimeException e) {
+      LOG.warn("exchange listener failed in onError", e);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,418 @@
+package dev.resolute.server.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Netty implementation of {@link DeploymentClient}: h2c with prior knowledge (no Upgrade) or
+ * HTTP/1.1 with chunked request bodies, both full duplex.
+ *
+ * <p>Pooling is per authority ({@code host:port}). HTTP/2: many streams per connection, up to
+ * {@link Options#maxStreamsPerConnection()} (and never more than the peer's
+ * SETTINGS_MAX_CONCURRENT_STREAMS; excess streams are buffered by Netty's StreamBufferingEncoder);
+ * another connection is opened when all are full. HTTP/1.1: one exchange per connection at a
+ * time; idle keep-alive connections are reused.
+ *
+ * <p>ByteBuf ownership: request chunks are wrapped (not copied) from the caller's arrays, so a
+ * caller must not modify an array after passing it to {@link Exchange#write}; Netty releases the
+ * wrappers after writing. Every inbound frame is copied into a fresh array and released by the
+ * stream/connection handler that reads it; no ByteBuf escapes this package.
+ */
+public final class NettyDeploymentClient implements DeploymentClient {
+  private static final Logger LOG = LoggerFactory.getLogger(NettyDeploymentClient.class);
+
+  /**
+   * Transport settings (defaults as restate-server 1.7.12 dumps them).
+   *
+   * @param initialStreamWindow bytes, HTTP/2 SETTINGS_INITIAL_WINDOW_SIZE we announce
+   * @param connectionWindow bytes, HTTP/2 connection-level receive window
+   */
+  public record Options(Duration connectTimeout, int maxStreamsPerConnection, int initialStreamWindow,
+      int connectionWindow) {
+    public static final Options DEFAULTS = new Options(Duration.ofSeconds(10), 128, 2 * 1024 * 1024, 5 * 1024 * 1024);
+
+    public Options {
+      if (maxStreamsPerConnection < 1 || initialStreamWindow < 65535 || connectionWindow < 65535) {
+        throw new IllegalArgumentException("invalid transport options");
+      }
+    }
+  }
+
+  private final EventLoopGroup group;
+  private final boolean ownsGroup;
+  private final Options options;
+  private final Class<? extends SocketChannel> channelClass;
+  private final ChannelGroup allChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final Object lock = new Object();
+  private final Map<String, List<H2Connection>> h2Pools = new HashMap<>();
+  private final Map<String, Deque<Http1Connection>> h1Idle = new HashMap<>();
+  private volatile boolean closed;
+
+  /** Uses {@code group} (not closed by {@link #close()}); NIO or epoll groups are accepted. */
+  public NettyDeploymentClient(EventLoopGroup group, Options options) {
+    this(group, false, options);
+  }
+
+  public NettyDeploymentClient(EventLoopGroup group) {
+    this(group, false, Options.DEFAULTS);
+  }
+
+  private NettyDeploymentClient(EventLoopGroup group, boolean ownsGroup, Options options) {
+    this.group = group;
+    this.ownsGroup = ownsGroup;
+    this.options = options;
+    this.channelClass = socketChannelClass(group);
+  }
+
+  /** A client with its own NIO event loop group (shut down by {@link #close()}). */
+  public static NettyDeploymentClient create(int threads, Options options) {
+    return new NettyDeploymentClient(new NioEventLoopGroup(threads, new DefaultThreadFactory("deployment-client", true)),
+        true, options);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<? extends SocketChannel> socketChannelClass(EventLoopGroup group) {
+    if (group.getClass().getName().startsWith("io.netty.channel.epoll.")) {
+      try {
+        return (Class<? extends SocketChannel>) Class.forName("io.netty.channel.epoll.EpollSocketChannel");
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return NioSocketChannel.class;
+  }
+
+  @Override
+  public Exchange open(URI uri, String method, List<Map.Entry<String, String>> headers, boolean http11,
+      ExchangeListener listener) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String host = uri.getHost();
+    if (!"http".equals(scheme) || host == null || closed) {
+      Http1Exchange dead = new Http1Exchange(method, "/", "", List.of(), listener);
+      String why = closed ? "deployment client is closed" : "unsupported deployment URI (only http:// is supported): " + uri;
+      group.next().execute(() -> dead.failUnattached(new TransportException(TransportException.Kind.UNSUPPORTED, why)));
+      return dead;
+    }
+    int port = uri.getPort() < 0 ? 80 : uri.getPort();
+    String hostLiteral = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    String authority = hostLiteral + ":" + port;
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    String pathAndQuery = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+    String connectHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    if (http11) {
+      return openHttp1(connectHost, port, authority, method, pathAndQuery, headers, listener);
+    }
+    return openH2(connectHost, port, authority, method, pathAndQuery, headers, listener);
+  }
+
+  private static final Set<String> HOP_HEADERS =
+      Set.of("host", "connection", "transfer-encoding", "keep-alive", "upgrade", "proxy-connection", "te");
+
+  // ---------------------------------------------------------------- HTTP/2
+
+  private Exchange openH2(String host, int port, String authority, String method, String pathAndQuery,
+      List<Map.Entry<String, String>> headers, ExchangeListener listener) {
+    Http2Headers h = new DefaultHttp2Headers().method(method).scheme("http").authority(authority).path(pathAndQuery);
+    for (Map.Entry<String, String> e : headers) {
+      String k = e.getKey().toLowerCase(Locale.ROOT);
+      if (!HOP_HEADERS.contains(k)) {
+        h.add(k, e.getValue());
+      }
+    }
+    H2Exchange ex = new H2Exchange(h, listener);
+    String key = authority;
+    H2Connection conn = null;
+    boolean fresh = false;
+    synchronized (lock) {
+      List<H2Connection> list = h2Pools.computeIfAbsent(key, k -> new ArrayList<>());
+      list.removeIf(c -> !c.usable);
+      for (H2Connection c : list) {
+        if (c.active < c.limit) {
+          conn = c;
+          break;
+        }
+      }
+      if (conn == null) {
+        conn = new H2Connection(key, options.maxStreamsPerConnection(),
+            options.connectionWindow() - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
+        list.add(conn);
+        fresh = true;
+      }
+      conn.active++;
+    }
+    ex.connection = conn;
+    if (fresh) {
+      connectH2(conn, host, port);
+    }
+    H2Connection c = conn;
+    conn.ready.whenComplete((ch, err) -> {
+      if (err != null) {
+        releaseStream(c);
+        ex.failUnattached(err);
+      } else {
+        ch.eventLoop().execute(() -> openStream(c, ch, ex));
+      }
+    });
+    return ex;
+  }
+
+  private void connectH2(H2Connection conn, String host, int port) {
+    Bootstrap b = bootstrap().handler(new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        Http2Settings settings = Http2Settings.defaultSettings()
+            .initialWindowSize(options.initialStreamWindow())
+            .maxFrameSize(Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE)
+            .pushEnabled(false);
+        ch.pipeline().addLast(
+            Http2FrameCodecBuilder.forClient().initialSettings(settings).encoderEnforceMaxConcurrentStreams(true).build(),
+            new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel pushed) {
+                pushed.close(); // no server push expected
+              }
+            }),
+            conn);
+      }
+    });
+    b.connect(host, port).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        conn.usable = false;
+        removeH2(conn);
+        conn.ready.completeExceptionally(connectError(host, port, f.cause()));
+        return;
+      }
+      Channel ch = f.channel();
+      allChannels.add(ch);
+      ch.closeFuture().addListener(x -> {
+        conn.usable = false;
+        removeH2(conn);
+      });
+      // conn.ready completes in H2Connection.channelActive, after the preface is written
+    });
+  }
+
+  private void openStream(H2Connection conn, Channel parent, H2Exchange ex) {
+    if (!parent.isActive()) {
+      releaseStream(conn);
+      Throwable err = conn.error;
+      ex.failUnattached(err != null ? err
+          : new TransportException(TransportException.Kind.CLOSED, "HTTP/2 connection closed"));
+      return;
+    }
+    new Http2StreamChannelBootstrap(parent).handler(ex.new Handler()).open().addListener(f -> {
+      if (!f.isSuccess()) {
+        releaseStream(conn);
+        ex.failUnattached(H2Connection.classify(f.cause()));
+        return;
+      }
+      Http2StreamChannel sc = (Http2StreamChannel) f.getNow();
+      sc.closeFuture().addListener(x -> releaseStream(conn));
+      ex.attach(sc);
+    });
+  }
+
+  private void releaseStream(H2Connection conn) {
+    synchronized (lock) {
+      conn.active--;
+    }
+  }
+
+  private void removeH2(H2Connection conn) {
+    synchronized (lock) {
+      List<H2Connection> list = h2Pools.get(conn.key);
+      if (list != null) {
+        list.remove(conn);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- HTTP/1.1
+
+  private Exchange openHttp1(String host, int port, String authority, String method, String pathAndQuery,
+      List<Map.Entry<String, String>> headers, ExchangeListener listener) {
+    List<Map.Entry<String, String>> hs = new ArrayList<>();
+    for (Map.Entry<String, String> e : headers) {
+      String k = e.getKey().toLowerCase(Locale.ROOT);
+      if (!HOP_HEADERS.contains(k)) {
+        hs.add(Map.entry(k, e.getValue()));
+      }
+    }
+    Http1Exchange ex = new Http1Exchange(method, pathAndQuery, authority, hs, listener);
+    Http1Connection idle = pollIdle(authority);
+    if (idle != null) {
+      idle.channel().eventLoop().execute(() -> {
+        if (idle.channel().isActive() && idle.current() == null) {
+          idle.start(ex);
+        } else {
+          connectHttp1(authority, host, port, ex);
+        }
+      });
+    } else {
+      connectHttp1(authority, host, port, ex);
+    }
+    return ex;
+  }
+
+  private Http1Connection pollIdle(String key) {
+    synchronized (lock) {
+      Deque<Http1Connection> d = h1Idle.get(key);
+      while (d != null && !d.isEmpty()) {
+        Http1Connection c = d.pollFirst();
+        if (c.channel().isActive()) {
+          return c;
+        }
+      }
+      return null;
+    }
+  }
+
+  private void connectHttp1(String key, String host, int port, Http1Exchange ex) {
+    Bootstrap b = bootstrap().handler(new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(new HttpClientCodec(), new Http1Connection(ch, (c, reusable) -> onHttp1Idle(key, c, reusable)));
+      }
+    });
+    b.connect(host, port).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        ex.failUnattached(connectError(host, port, f.cause()));
+        return;
+      }
+      Channel ch = f.channel();
+      allChannels.add(ch);
+      Http1Connection conn = ch.pipeline().get(Http1Connection.class);
+      ch.closeFuture().addListener(x -> {
+        synchronized (lock) {
+          Deque<Http1Connection> d = h1Idle.get(key);
+          if (d != null) {
+            d.remove(conn);
+          }
+        }
+      });
+      conn.start(ex);
+    });
+  }
+
+  private void onHttp1Idle(String key, Http1Connection c, boolean reusable) {
+    if (!reusable || closed) {
+      c.channel().close();
+      return;
+    }
+    synchronized (lock) {
+      h1Idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(c);
+    }
+  }
+
+  // ---------------------------------------------------------------- common
+
+  private Bootstrap bootstrap() {
+    return new Bootstrap()
+        .group(group)
+        .channel(channelClass)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis());
+  }
+
+  private static TransportException connectError(String host, int port, Throwable cause) {
+    return new TransportException(TransportException.Kind.CONNECT,
+        "cannot connect to " + host + ":" + port + ": " + cause.getMessage(), cause);
+  }
+
+  /**
+   * A non-streaming request: sends {@code body} (may be null), collects the whole response, and
+   * fails with a {@link TransportException} of kind TIMEOUT if it takes longer than {@code timeout}.
+   */
+  public CompletableFuture<UnaryResponse> request(URI uri, String method, List<Map.Entry<String, String>> headers,
+      byte[] body, boolean http11, Duration timeout) {
+    CompletableFuture<UnaryResponse> result = new CompletableFuture<>();
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int[] status = {0};
+    List<List<Map.Entry<String, String>>> respHeaders = new ArrayList<>(1);
+    Exchange ex = open(uri, method, headers, http11, new ExchangeListener() {
+      @Override
+      public void onResponseHeaders(int s, List<Map.Entry<String, String>> h) {
+        status[0] = s;
+        respHeaders.add(h);
+      }
+
+      @Override
+      public void onData(byte[] chunk) {
+        buf.writeBytes(chunk);
+      }
+
+      @Override
+      public void onEnd() {
+        result.complete(new UnaryResponse(status[0], respHeaders.isEmpty() ? List.of() : respHeaders.get(0),
+            buf.toByteArray(), http11 ? "HTTP/1.1" : "HTTP/2.0"));
+      }
+
+      @Override
+      public void onError(Throwable cause) {
+        result.completeExceptionally(cause);
+      }
+    });
+    if (body != null && body.length > 0) {
+      ex.write(body);
+    }
+    ex.end();
+    var timer = group.next().schedule(() -> {
+      if (result.completeExceptionally(new TransportException(TransportException.Kind.TIMEOUT,
+          "no complete response from " + uri + " within " + timeout.toMillis() + " ms"))) {
+        ex.cancel();
+      }
+    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    result.whenComplete((r, e) -> timer.cancel(false));
+    return result;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    allChannels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    synchronized (lock) {
+      h2Pools.clear();
+      h1Idle.clear();
+    }
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    LOG.debug("deployment client closed");
+  }
+}

@@ -1,0 +1,39 @@
+package dev.resolute.server.transport;
+
+import java.io.IOException;
+
+/** A failure of the HTTP transport to a deployment, classified so callers can pick an error code. */
+public final class TransportException extends IOException {
+  /** What went wrong. */
+  public enum Kind {
+    /** TCP connect failed or timed out (endpoint unreachable). */
+    CONNECT,
+    /** The peer did not speak the expected HTTP version (e.g. h2c prior knowledge to an HTTP/1.1 server). */
+    PROTOCOL,
+    /** The connection closed before the exchange finished. */
+    CLOSED,
+    /** The peer reset the HTTP/2 stream. */
+    RESET,
+    /** The exchange did not finish in time. */
+    TIMEOUT,
+    /** The exchange was cancelled locally. */
+    CANCELLED,
+    /** The URI cannot be served by this client (e.g. https). */
+    UNSUPPORTED
+  }
+
+  private final Kind kind;
+
+  public TransportException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public TransportException(Kind kind, String message) {
+    this(kind, message, null);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.resolute.server.admin;
+
+import dev.restate.sdk.endpoint.Endpoint;
+import dev.restate.sdk.http.vertx.RestateHttpServer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
+
+/** An official Java SDK 2.4.0 endpoint (Vert.x) serving the Adm* test services on 127.0.0.1. */
+public final class SdkEndpoint implements AutoCloseable {
+  private final HttpServer server;
+
+  private SdkEndpoint(HttpServer server) {
+    this.server = server;
+  }
+
+  /** Starts on an ephemeral port. */
+  public static SdkEndpoint start() throws Exception {
+    return start(Endpoint.bind(new AdmGreeter()).bind(new AdmCounter()).bind(new AdmFlow()).build());
+  }
+
+  public static SdkEndpoint start(Endpoint endpoint) throws Exception {
+    HttpServer s = RestateHttpServer.fromEndpoint(endpoint, new HttpServerOptions().setHost("127.0.0.1").setPort(0));
+    s.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return new SdkEndpoint(s);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public String uri() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
