@@ -1,0 +1,172 @@
+package dev.resolute.server.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import dev.resolute.protocol.MessageType;
+import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.protocol.id.PartitionKeys;
+import dev.resolute.protocol.pb.OutputCommandMessage;
+import dev.resolute.protocol.pb.RunCommandMessage;
+import dev.resolute.protocol.pb.SleepCommandMessage;
+import dev.resolute.protocol.pb.Value;
+import dev.resolute.server.api.InvocationResult;
+import dev.resolute.server.api.Outcome;
+import dev.resolute.server.api.SubmitResult;
+import dev.resolute.server.pb.*;
+import dev.resolute.server.storage.MemoryStore;
+import dev.resolute.server.storage.Store;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The deterministic state machine driven record by record, in memory. */
+class StateMachineTest {
+  final Partitioning partitioning = new Partitioning(1);
+  final StateMachine sm = new StateMachine(0, partitioning);
+  final Store store = new MemoryStore();
+  long lsn;
+  long now = 1_000_000;
+
+  List<Effect> apply(Envelope.Builder env) {
+    List<Effect> effects = new ArrayList<>();
+    try (Store.Batch b = store.begin()) {
+      sm.apply(b, ++lsn, env.setTimestampMillis(now).build(), effects);
+      b.commit();
+    }
+    return effects;
+  }
+
+  static InvocationId id(String key, int n) {
+    byte[] uuid = new byte[16];
+    uuid[15] = (byte) n;
+    return new InvocationId(PartitionKeys.keyed(key), uuid);
+  }
+
+  static Envelope.Builder invoke(InvocationId id, Target target, long request, boolean wantsResult) {
+    return Envelope.newBuilder().setInvoke(Invoke.newBuilder().setInvocationId(ByteString.copyFrom(id.toBytes()))
+        .setTarget(target).setInput(ByteString.copyFromUtf8("\"in\"")).setIngressRequest(request)
+        .setIngressWantsResult(wantsResult));
+  }
+
+  static Envelope.Builder command(InvocationId id, int attempt, MessageLite m) {
+    return Envelope.newBuilder().setInvokerEvent(InvokerEvent.newBuilder()
+        .setInvocationId(ByteString.copyFrom(id.toBytes())).setAttempt(attempt).setDeploymentId("dp_x")
+        .setProtocolVersion(6).setCommand(StateMachine.entry(MessageType.of(m), m)));
+  }
+
+  static Envelope.Builder event(InvocationId id, int attempt, InvokerEvent.Builder ev) {
+    return Envelope.newBuilder().setInvokerEvent(ev.setInvocationId(ByteString.copyFrom(id.toBytes()))
+        .setAttempt(attempt));
+  }
+
+  static final Target SERVICE = Target.newBuilder().setService("Greeter").setHandler("greet").build();
+  static final Target COUNTER = Target.newBuilder().setService("Counter").setHandler("add").setKey("k1")
+      .setKeyed(true).setKind(Target.Kind.EXCLUSIVE).build();
+
+  @Test
+  void callRunsToCompletionAndRepliesAfterEnd() {
+    InvocationId id = id("x", 1);
+    List<Effect> e = apply(invoke(id, SERVICE, 7, true));
+    assertThat(e).singleElement().isInstanceOf(Effect.StartAttempt.class);
+    Effect.StartAttempt start = (Effect.StartAttempt) e.get(0);
+    assertThat(start.journal()).hasSize(1);
+    assertThat(start.journal().get(0).getType()).isEqualTo(MessageType.INPUT_COMMAND.code());
+
+    assertThat(apply(command(id, 1, RunCommandMessage.newBuilder().setResultCompletionId(1).build()))).isEmpty();
+    e = apply(event(id, 1, InvokerEvent.newBuilder().setProposeRun(ProposeRun.newBuilder().setCompletionId(1)
+        .setOutcome(dev.resolute.server.pb.Outcome.newBuilder().setSuccess(ByteString.copyFromUtf8("r"))))));
+    assertThat(e).singleElement().isInstanceOf(Effect.Forward.class);
+    assertThat(((Effect.Forward) e.get(0)).entry().getType()).isEqualTo(MessageType.RUN_COMPLETION.code());
+
+    apply(command(id, 1, OutputCommandMessage.newBuilder().setValue(Value.newBuilder()
+        .setContent(ByteString.copyFromUtf8("\"done\""))).build()));
+    e = apply(event(id, 1, InvokerEvent.newBuilder().setEnd(true)));
+    Effect.Reply reply = e.stream().filter(Effect.Reply.class::isInstance).map(Effect.Reply.class::cast)
+        .findFirst().orElseThrow();
+    assertThat(reply.requestId()).isEqualTo(7);
+    InvocationResult r = (InvocationResult) reply.result();
+    assertThat(new String(((Outcome.Success) r.outcome()).value(), StandardCharsets.UTF_8)).isEqualTo("\"done\"");
+  }
+
+  @Test
+  void lateEventsOfAnEarlierAttemptAreFenced() {
+    InvocationId id = id("x", 2);
+    apply(invoke(id, SERVICE, 0, false));
+    apply(event(id, 1, InvokerEvent.newBuilder().setFailed(AttemptFailed.newBuilder().setCode(500)
+        .setNextRetryDelayMillis(0))));
+    // the retry timer fires -> attempt 2
+    List<Effect> timers = apply(Envelope.newBuilder());
+    assertThat(timers).isEmpty();
+    Tables t = new Tables(0).on(store.reader());
+    byte[] timerKey = (byte[]) t.allTimers().get(0)[0];
+    List<Effect> e = apply(Envelope.newBuilder().setTimerFired(TimerFired.newBuilder()
+        .setTimerKey(ByteString.copyFrom(timerKey))));
+    Effect.StartAttempt start = (Effect.StartAttempt) e.get(0);
+    assertThat(start.status().getAttempt()).isEqualTo(2);
+    assertThat(start.status().getRetryCount()).isEqualTo(1);
+    // an End from attempt 1 arrives late: ignored
+    assertThat(apply(event(id, 1, InvokerEvent.newBuilder().setEnd(true)))).isEmpty();
+    assertThat(new Tables(0).on(store.reader()).status(id).getPhase()).isEqualTo(InvocationStatus.Phase.INVOKED);
+  }
+
+  @Test
+  void exclusiveHandlersQueuePerKeyInArrivalOrder() {
+    InvocationId a = id("k1", 1);
+    InvocationId b = id("k1", 2);
+    InvocationId c = id("k1", 3);
+    assertThat(apply(invoke(a, COUNTER, 1, false))).anyMatch(Effect.StartAttempt.class::isInstance);
+    List<Effect> eb = apply(invoke(b, COUNTER, 2, false));
+    assertThat(eb).noneMatch(Effect.StartAttempt.class::isInstance);
+    assertThat(((SubmitResult) ((Effect.Reply) eb.get(0)).result()).previouslyAccepted()).isFalse();
+    apply(invoke(c, COUNTER, 3, false));
+    List<Effect> done = apply(event(a, 1, InvokerEvent.newBuilder().setEnd(true)));
+    Effect.StartAttempt next = done.stream().filter(Effect.StartAttempt.class::isInstance)
+        .map(Effect.StartAttempt.class::cast).findFirst().orElseThrow();
+    assertThat(next.id()).isEqualTo(b);
+    done = apply(event(b, 1, InvokerEvent.newBuilder().setEnd(true)));
+    assertThat(done).filteredOn(Effect.StartAttempt.class::isInstance)
+        .singleElement().extracting(x -> ((Effect.StartAttempt) x).id()).isEqualTo(c);
+  }
+
+  @Test
+  void duplicateInvokeIsPreviouslyAcceptedAndCallAttaches() {
+    InvocationId id = id("x", 4);
+    apply(invoke(id, SERVICE, 1, false));
+    List<Effect> dup = apply(invoke(id, SERVICE, 2, false));
+    assertThat(((SubmitResult) ((Effect.Reply) dup.get(0)).result()).previouslyAccepted()).isTrue();
+    assertThat(apply(invoke(id, SERVICE, 3, true))).isEmpty();
+    List<Effect> e = apply(event(id, 1, InvokerEvent.newBuilder().setEnd(true)));
+    assertThat(e).filteredOn(Effect.Reply.class::isInstance).extracting(x -> ((Effect.Reply) x).requestId())
+        .containsExactly(3L);
+  }
+
+  @Test
+  void suspendedInvocationResumesWhenTheSleepTimerFires() {
+    InvocationId id = id("x", 5);
+    apply(invoke(id, SERVICE, 0, false));
+    List<Effect> e = apply(command(id, 1, SleepCommandMessage.newBuilder().setWakeUpTime(now + 100)
+        .setResultCompletionId(1).build()));
+    Effect.RegisterTimer timer = (Effect.RegisterTimer) e.get(0);
+    assertThat(timer.time()).isEqualTo(now + 100);
+    apply(event(id, 1, InvokerEvent.newBuilder().setSuspended(Suspended.newBuilder().addCompletions(1)
+        .addSignals(1))));
+    assertThat(new Tables(0).on(store.reader()).status(id).getPhase()).isEqualTo(InvocationStatus.Phase.SUSPENDED);
+    now += 100;
+    e = apply(Envelope.newBuilder().setTimerFired(TimerFired.newBuilder().setTimerKey(ByteString.copyFrom(timer.key()))));
+    Effect.StartAttempt start = (Effect.StartAttempt) e.get(0);
+    assertThat(start.status().getAttempt()).isEqualTo(2);
+    assertThat(start.journal()).extracting(JournalEntry::getType).containsExactly(
+        MessageType.INPUT_COMMAND.code(), MessageType.SLEEP_COMMAND.code(), MessageType.SLEEP_COMPLETION.code());
+  }
+
+  @Test
+  void reshippedOutboxMessagesAreDeduplicated() {
+    InvocationId id = id("x", 6);
+    Envelope.Builder env = invoke(id, SERVICE, 0, false).setSourcePartition(3).setSourceSeq(5);
+    assertThat(apply(env.clone())).anyMatch(Effect.StartAttempt.class::isInstance);
+    assertThat(apply(env.clone())).isEmpty();
+  }
+}
