@@ -1,0 +1,418 @@
+package dev.resolute.server.ingress;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.resolute.protocol.id.AwakeableId;
+import dev.resolute.protocol.id.DeterministicIds;
+import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.protocol.id.PartitionKeys;
+import dev.resolute.protocol.id.Ulid;
+import dev.resolute.server.api.DispatchException;
+import dev.resolute.server.api.Dispatcher;
+import dev.resolute.server.api.InvocationRequest;
+import dev.resolute.server.api.InvocationResult;
+import dev.resolute.server.api.Outcome;
+import dev.resolute.server.api.SubmitResult;
+import dev.resolute.server.config.Durations;
+import dev.resolute.server.http.HttpHandler;
+import dev.resolute.server.http.HttpRequest;
+import dev.resolute.server.http.HttpResponse;
+import dev.resolute.server.schema.HandlerSchema;
+import dev.resolute.server.schema.HandlerType;
+import dev.resolute.server.schema.Schemas;
+import dev.resolute.server.schema.ServiceSchema;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP ingress (port 8080), answering like restate-server 1.7.12:
+ *
+ * <ul>
+ *   <li>{@code GET|POST /{service}/{handler}[/send]}, {@code /{object}/{key}/{handler}[/send]},
+ *       {@code /{workflow}/{id}/{handler}[/send]}; {@code ?delay=} only on sends
+ *   <li>{@code GET /restate/health}
+ *   <li>{@code POST /restate/awakeables/{id}/resolve|reject} (alias {@code /restate/a/…})
+ *   <li>{@code GET /restate/invocation/{id}/attach|output},
+ *       {@code GET /restate/invocation/{service}[/{key}]/{handler}/{idempotencyKey}/attach|output},
+ *       {@code GET /restate/workflow/{workflow}/{id}/attach|output}
+ * </ul>
+ *
+ * Validation happens here; durability, dedup and results come from the {@link Dispatcher}. A
+ * {@link DispatchException} becomes an ingress error with its status and message.
+ */
+public final class IngressApi implements HttpHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(IngressApi.class);
+  private static final Set<String> DROPPED_HEADERS = Set.of("connection", "host", "idempotency-key",
+      "idempotency-expires");
+  private static final DateTimeFormatter EXECUTION_TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+  private static final String JSON = "application/json";
+
+  private final Schemas schemas;
+  private final Dispatcher dispatcher;
+  private final Clock clock;
+  private final RandomGenerator random;
+
+  /**
+   * @param clock wall clock for ULIDs and {@code ?delay=} execution times
+   * @param random source of ULID randomness and of the bucket of unkeyed invocations
+   */
+  public IngressApi(Schemas schemas, Dispatcher dispatcher, Clock clock, RandomGenerator random) {
+    this.schemas = schemas;
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  @Override
+  public CompletableFuture<HttpResponse> handle(HttpRequest request) {
+    try {
+      List<String> segs = request.segments();
+      CompletableFuture<HttpResponse> f;
+      if (!segs.isEmpty() && segs.get(0).equals("restate")) {
+        f = handleRestate(request, segs);
+      } else {
+        f = handleInvocation(request, segs);
+      }
+      return f.exceptionally(IngressApi::fromThrowable);
+    } catch (RejectException e) {
+      return CompletableFuture.completedFuture(e.response);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(fromThrowable(e));
+    }
+  }
+
+  private static HttpResponse fromThrowable(Throwable t) {
+    Throwable c = t;
+    while (c instanceof CompletionException && c.getCause() != null) {
+      c = c.getCause();
+    }
+    if (c instanceof DispatchException d) {
+      return IngressErrors.ingress(d.status(), d.getMessage());
+    }
+    if (c instanceof RejectException r) {
+      return r.response;
+    }
+    LOG.warn("ingress request failed", c);
+    return IngressErrors.ingress(500, String.valueOf(c.getMessage()));
+  }
+
+  /** A validation failure with its ready-made response. */
+  private static final class RejectException extends RuntimeException {
+    final transient HttpResponse response;
+
+    RejectException(int status, String message) {
+      super(message, null, false, false);
+      this.response = IngressErrors.ingress(status, message);
+    }
+  }
+
+  private static RejectException reject(int status, String message) {
+    return new RejectException(status, message);
+  }
+
+  private static String decode(String segment) {
+    try {
+      return PathSegments.decode(segment);
+    } catch (IllegalArgumentException e) {
+      throw reject(400, "bad path, cannot decode '" + segment + "': " + e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------- invocations
+
+  private CompletableFuture<HttpResponse> handleInvocation(HttpRequest request, List<String> segs) {
+    if (segs.size() < 2) {
+      throw reject(400, "bad path: " + request.path());
+    }
+    String method = request.method();
+    if (!method.equals("GET") && !method.equals("POST")) {
+      throw reject(405, IngressErrors.METHOD_NOT_ALLOWED);
+    }
+    String serviceName = decode(segs.get(0));
+    ServiceSchema service = schemas.service(serviceName).orElseThrow(() -> reject(404,
+        "service '" + serviceName + "' not found, make sure to register the service before calling it."));
+    boolean keyed = service.type().isKeyed();
+    int base = keyed ? 3 : 2;
+    boolean send = segs.size() == base + 1 && segs.get(base).equals("send");
+    if (segs.size() != base && !send) {
+      throw reject(400, IngressErrors.BAD_PATH);
+    }
+    String key = keyed ? decode(segs.get(1)) : null;
+    String handlerName = decode(segs.get(base - 1));
+    HandlerSchema handler = service.handler(handlerName);
+    if (handler == null) {
+      throw reject(404, "the service '" + serviceName + "' exists, but the handler '" + handlerName
+          + "' was not found, check that the handler exists in the latest registered service version.");
+    }
+    if (!service.isPublic() || !handler.isPublic()) {
+      throw reject(400, "the invoked service is not public");
+    }
+
+    Map<String, String> query = request.query();
+    long executionTime = 0;
+    String delayText = query.get("delay");
+    if (delayText != null) {
+      if (!send) {
+        throw reject(400, IngressErrors.DELAY_ON_CALL);
+      }
+      if (delayText.strip().startsWith("-")) {
+        throw reject(400, IngressErrors.BAD_DELAY
+            + "negative signed durations cannot be converted to an unsigned duration");
+      }
+      Duration delay;
+      try {
+        delay = Durations.parse(delayText);
+      } catch (IllegalArgumentException e) {
+        throw reject(400, IngressErrors.BAD_DELAY + e.getMessage());
+      }
+      if (delay.isNegative()) {
+        throw reject(400, IngressErrors.BAD_DELAY
+            + "negative signed durations cannot be converted to an unsigned duration");
+      }
+      executionTime = clock.millis() + delay.toMillis();
+    }
+
+    String idempotencyKey = request.header("idempotency-key");
+    if (idempotencyKey != null && handler.type() == HandlerType.WORKFLOW) {
+      throw reject(400, IngressErrors.IDEMPOTENCY_ON_WORKFLOW);
+    }
+    validateInput(handler, request);
+
+    InvocationId id;
+    if (handler.type() == HandlerType.WORKFLOW) {
+      id = DeterministicIds.workflowRun(serviceName, key);
+    } else if (idempotencyKey != null) {
+      id = DeterministicIds.idempotent(serviceName, key, handlerName, idempotencyKey);
+    } else if (keyed) {
+      id = new InvocationId(PartitionKeys.keyed(key), Ulid.generate(clock.millis(), random));
+    } else {
+      id = new InvocationId(PartitionKeys.bucket(serviceName, random.nextInt(PartitionKeys.UNKEYED_BUCKETS)),
+          Ulid.generate(clock.millis(), random));
+    }
+    InvocationRequest invocation = new InvocationRequest(id, serviceName, handlerName, key, request.body(),
+        forwardedHeaders(request), idempotencyKey, executionTime);
+    if (send) {
+      boolean delayed = delayText != null;
+      long requestedTime = executionTime;
+      return dispatcher.submit(invocation).thenApply(r -> sendResponse(r, id, delayed, requestedTime));
+    }
+    return dispatcher.call(invocation).thenApply(r -> resultResponse(r.id() == null ? id : r.id(), r.outcome(),
+        handler));
+  }
+
+  /** Input rules of the handler, with restate-server's messages. */
+  private static void validateInput(HandlerSchema handler, HttpRequest request) {
+    String contentType = request.header("content-type");
+    boolean emptyBody = request.body() == null || request.body().length == 0;
+    String accepted = handler.inputContentType();
+    if (accepted == null) {
+      if (contentType != null || !emptyBody) {
+        throw reject(400, "input validation error: Expected body and content-type to be empty, but wasn't with "
+            + "content-type '" + (contentType == null ? "None" : "Some(\"" + contentType + "\")") + "'");
+      }
+      return;
+    }
+    if (contentType == null) {
+      if (emptyBody && !handler.inputRequired()) {
+        return;
+      }
+      throw reject(400, "input validation error: Empty content-type");
+    }
+    if (!ContentTypes.matches(accepted, contentType)) {
+      throw reject(400, "input validation error: Content-type '" + contentType + "' does not match '"
+          + accepted + "'");
+    }
+    if (emptyBody && handler.inputRequired()) {
+      throw reject(400, "input validation error: Empty body not allowed");
+    }
+  }
+
+  /** Request headers minus hop/idempotency headers, with {@code x-restate-ingress-path} first. */
+  static List<Map.Entry<String, String>> forwardedHeaders(HttpRequest request) {
+    List<Map.Entry<String, String>> out = new ArrayList<>(request.headers().size() + 1);
+    out.add(Map.entry("x-restate-ingress-path", request.uri()));
+    for (Map.Entry<String, String> h : request.headers()) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (!DROPPED_HEADERS.contains(name) && !name.startsWith(":")) {
+        out.add(Map.entry(name, h.getValue()));
+      }
+    }
+    return out;
+  }
+
+  private static HttpResponse sendResponse(SubmitResult r, InvocationId requested, boolean delayed, long time) {
+    InvocationId id = r.id() == null ? requested : r.id();
+    ObjectNode n = IngressErrors.JSON.createObjectNode();
+    n.put("invocationId", id.toString());
+    if (delayed) {
+      long t = r.executionTimeMillis() > 0 ? r.executionTimeMillis() : time;
+      n.put("executionTime", EXECUTION_TIME.format(Instant.ofEpochMilli(t)));
+    }
+    n.put("status", r.previouslyAccepted() ? "PreviouslyAccepted" : "Accepted");
+    return HttpResponse.bytes(202, JSON, n.toString().getBytes(StandardCharsets.UTF_8))
+        .withHeader("x-restate-id", id.toString());
+  }
+
+  /**
+   * A completed invocation: the output with the handler's output content-type (none for an empty
+   * body unless the handler asks for it), or the failure with its code as status.
+   *
+   * @param handler null when unknown (lookup by invocation id): JSON is assumed
+   */
+  private static HttpResponse resultResponse(InvocationId id, Outcome outcome, HandlerSchema handler) {
+    if (outcome instanceof Outcome.Failure f) {
+      return IngressErrors.invocation(id, f.code(), f.message());
+    }
+    byte[] value = ((Outcome.Success) outcome).value();
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    headers.add(Map.entry("x-restate-id", id.toString()));
+    String ct = handler == null ? JSON : handler.outputContentType();
+    if (ct != null && (value.length > 0 || handler == null || handler.setContentTypeIfEmpty())) {
+      headers.add(Map.entry("content-type", ct));
+    }
+    return new HttpResponse(200, headers, value);
+  }
+
+  // ---------------------------------------------------------------- /restate/...
+
+  private CompletableFuture<HttpResponse> handleRestate(HttpRequest request, List<String> segs) {
+    String area = segs.size() > 1 ? segs.get(1) : "";
+    switch (area) {
+      case "health":
+        if (segs.size() != 2) {
+          break;
+        }
+        requireMethod(request, "GET");
+        return CompletableFuture.completedFuture(health());
+      case "awakeables":
+      case "a":
+        return awakeable(request, segs);
+      case "invocation":
+        return invocationLookup(request, segs);
+      case "workflow":
+        return workflowLookup(request, segs);
+      default:
+        break;
+    }
+    throw reject(404, IngressErrors.NOT_FOUND);
+  }
+
+  private static void requireMethod(HttpRequest request, String method) {
+    if (!request.method().equals(method)) {
+      throw reject(405, IngressErrors.METHOD_NOT_ALLOWED);
+    }
+  }
+
+  private HttpResponse health() {
+    ObjectNode n = IngressErrors.JSON.createObjectNode();
+    ArrayNode services = n.putArray("services");
+    schemas.services().stream().map(ServiceSchema::name).sorted().forEach(services::add);
+    return HttpResponse.bytes(200, JSON, n.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private CompletableFuture<HttpResponse> awakeable(HttpRequest request, List<String> segs) {
+    if (segs.size() != 4 || !(segs.get(3).equals("resolve") || segs.get(3).equals("reject"))) {
+      throw reject(404, IngressErrors.NOT_FOUND);
+    }
+    requireMethod(request, "POST");
+    String raw = decode(segs.get(2));
+    AwakeableId id;
+    try {
+      id = AwakeableId.parse(raw);
+    } catch (RuntimeException e) {
+      throw reject(400, "bad awakeable id '" + raw + "': " + (raw.isEmpty() ? "bad length" : "bad format"));
+    }
+    Outcome outcome = segs.get(3).equals("resolve")
+        ? Outcome.success(request.body())
+        // restate-server rejects with code 500 and the body (text) as the message
+        : Outcome.failure(500, new String(request.body(), StandardCharsets.UTF_8));
+    return dispatcher.completeAwakeable(id, outcome).thenApply(v -> HttpResponse.of(202));
+  }
+
+  private enum Op { ATTACH, OUTPUT }
+
+  private static Op op(String s) {
+    return switch (s) {
+      case "attach" -> Op.ATTACH;
+      case "output" -> Op.OUTPUT;
+      default -> null;
+    };
+  }
+
+  private CompletableFuture<HttpResponse> invocationLookup(HttpRequest request, List<String> segs) {
+    // /restate/invocation/{id}/{op} | /{svc}/{handler}/{ik}/{op} | /{obj}/{key}/{handler}/{ik}/{op}
+    int n = segs.size();
+    if (n < 4) {
+      throw reject(404, IngressErrors.NOT_FOUND);
+    }
+    Op op = op(segs.get(n - 1));
+    if (op == null) {
+      throw reject(404, IngressErrors.NOT_FOUND);
+    }
+    requireMethod(request, "GET");
+    if (n == 4) {
+      String raw = decode(segs.get(2));
+      InvocationId id;
+      try {
+        id = InvocationId.parse(raw);
+      } catch (RuntimeException e) {
+        throw reject(400, "bad invocation id '" + raw + "': "
+            + (raw.startsWith("inv_") && raw.length() == 38 ? "base62 decode error" : "bad format"));
+      }
+      return lookup(id, op, null);
+    }
+    if (n == 6 || n == 7) {
+      String service = decode(segs.get(2));
+      String key = n == 7 ? decode(segs.get(3)) : null;
+      String handler = decode(segs.get(n - 3));
+      String idempotencyKey = decode(segs.get(n - 2));
+      Optional<ServiceSchema> svc = schemas.service(service);
+      if (svc.isPresent() && svc.get().type().isKeyed() != (n == 7)) {
+        // real: /restate/invocation/{Object}/{handler}/{ik}/output (no key) is a bad path
+        throw reject(400, IngressErrors.BAD_INVOCATION_PATH);
+      }
+      HandlerSchema schema = svc.map(s -> s.handler(handler)).orElse(null);
+      return lookup(DeterministicIds.idempotent(service, key, handler, idempotencyKey), op, schema);
+    }
+    throw reject(400, IngressErrors.BAD_INVOCATION_PATH);
+  }
+
+  private CompletableFuture<HttpResponse> workflowLookup(HttpRequest request, List<String> segs) {
+    if (segs.size() != 5 || op(segs.get(4)) == null) {
+      throw reject(400, IngressErrors.BAD_WORKFLOW_PATH);
+    }
+    requireMethod(request, "GET");
+    String workflow = decode(segs.get(2));
+    String key = decode(segs.get(3));
+    HandlerSchema run = schemas.service(workflow)
+        .flatMap(s -> s.handlers().values().stream().filter(h -> h.type() == HandlerType.WORKFLOW).findFirst())
+        .orElse(null);
+    return lookup(DeterministicIds.workflowRun(workflow, key), op(segs.get(4)), run);
+  }
+
+  private CompletableFuture<HttpResponse> lookup(InvocationId id, Op op, HandlerSchema handler) {
+    if (op == Op.ATTACH) {
+      return dispatcher.attach(id).thenApply((InvocationResult r) ->
+          resultResponse(r.id() == null ? id : r.id(), r.outcome(), handler));
+    }
+    return dispatcher.output(id).thenApply((Optional<Outcome> o) -> o.isEmpty()
+        ? IngressErrors.ingress(470, IngressErrors.NOT_READY)
+        : resultResponse(id, o.get(), handler));
+  }
+}
