@@ -1,0 +1,44 @@
+package dev.resolute.server.it;
+
+import dev.restate.sdk.endpoint.Endpoint;
+import dev.restate.sdk.http.vertx.RestateHttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Services written with the official Restate Java SDK 2.4.0, used as the deployment in the
+ * server's integration tests. Runs in-process or as its own JVM ({@link #main}); every execution
+ * of a {@code ctx.run} closure is appended to a marker file so tests can count re-executions
+ * across crashes.
+ */
+public final class TestServices {
+  static Path markers = Path.of(System.getProperty("markers.dir", System.getProperty("java.io.tmpdir")));
+  static final ConcurrentHashMap<String, AtomicInteger> FAILURES = new ConcurrentHashMap<>();
+
+  static void mark(String name) {
+    try {
+      Files.writeString(markers.resolve(name), "x\n", StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static Endpoint endpoint() {
+    return Endpoint.bind(new Greeter()).build();
+  }
+
+  /** {@code TestServices <port> <markers dir>}: serve until killed. */
+  public static void main(String[] args) throws Exception {
+    markers = Path.of(args[1]);
+    RestateHttpServer.listen(endpoint(), Integer.parseInt(args[0]));
+    System.out.println("SERVICES READY");
+    Thread.currentThread().join();
+  }
+}
