@@ -1,0 +1,72 @@
+package dev.resolute.sdk.endpoint.definition;
+
+import dev.resolute.sdk.Context;
+import dev.resolute.serde.Serde;
+import java.util.Objects;
+
+/** One handler: name, kind, input/output serdes, the code, and manifest options. */
+public final class HandlerDefinition<I, O> {
+  private final String name;
+  private final HandlerType type;
+  private final Serde<I> inputSerde;
+  private final Serde<O> outputSerde;
+  private final HandlerFunction<Context, I, O> function;
+  private final String acceptContentType;
+  private final Options options = new Options();
+
+  private HandlerDefinition(String name, HandlerType type, Serde<I> inputSerde, Serde<O> outputSerde,
+      HandlerFunction<Context, I, O> function, String acceptContentType) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.type = Objects.requireNonNull(type, "type");
+    this.inputSerde = Objects.requireNonNull(inputSerde, "inputSerde");
+    this.outputSerde = Objects.requireNonNull(outputSerde, "outputSerde");
+    this.function = Objects.requireNonNull(function, "function");
+    this.acceptContentType = acceptContentType;
+  }
+
+  /**
+   * A handler whose function receives the context as {@link Context}; it may cast it to the context
+   * type of its kind (ObjectContext for EXCLUSIVE, etc.).
+   */
+  public static <I, O> HandlerDefinition<I, O> of(String name, HandlerType type, Serde<I> inputSerde,
+      Serde<O> outputSerde, HandlerFunction<Context, I, O> function) {
+    return new HandlerDefinition<>(name, type, inputSerde, outputSerde, function, null);
+  }
+
+  /** The same handler accepting the given input content type (e.g. {@code "*}{@code /*"}). */
+  public HandlerDefinition<I, O> withAcceptContentType(String contentType) {
+    HandlerDefinition<I, O> d = new HandlerDefinition<>(name, type, inputSerde, outputSerde, function, contentType);
+    d.options.documentation = options.documentation;
+    return d;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public HandlerType getHandlerType() {
+    return type;
+  }
+
+  public Serde<I> getInputSerde() {
+    return inputSerde;
+  }
+
+  public Serde<O> getOutputSerde() {
+    return outputSerde;
+  }
+
+  public HandlerFunction<Context, I, O> getFunction() {
+    return function;
+  }
+
+  /** The accepted input content type; {@code null}: the input serde's content type. */
+  public String getAcceptContentType() {
+    return acceptContentType;
+  }
+
+  /** Mutable manifest options of this handler. */
+  public Options options() {
+    return options;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.resolute.sdk.internal.endpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.protocol.ProtocolVersion;
+import dev.resolute.protocol.manifest.EndpointManifest;
+import dev.resolute.sdk.endpoint.Endpoint;
+import dev.resolute.sdk.endpoint.definition.HandlerDefinition;
+import dev.resolute.sdk.endpoint.definition.Options;
+import dev.resolute.sdk.endpoint.definition.ServiceDefinition;
+import dev.resolute.serde.Serde;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The discovery manifest of an endpoint for one negotiated manifest version: fields newer than that
+ * version are left out (V2: documentation/metadata, V3: timeouts/retentions/lazy state/private,
+ * V4: retry policy).
+ */
+public final class ManifestBuilder {
+  public static final int MIN_MANIFEST_VERSION = 1;
+  public static final int MAX_MANIFEST_VERSION = 4;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private ManifestBuilder() {}
+
+  public static EndpointManifest build(Endpoint endpoint, int version, EndpointManifest.ProtocolMode mode) {
+    List<EndpointManifest.Service> services = new ArrayList<>();
+    endpoint.getServices().stream().sorted(Comparator.comparing(ServiceDefinition::getServiceName))
+        .forEach(s -> services.add(service(s, version)));
+    return new EndpointManifest(mode, ProtocolVersion.MIN_SUPPORTED, ProtocolVersion.MAX_SUPPORTED, null, services);
+  }
+
+  public static byte[] toJson(EndpointManifest manifest) {
+    try {
+      return MAPPER.writeValueAsBytes(manifest);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write manifest", e);
+    }
+  }
+
+  private static EndpointManifest.Service service(ServiceDefinition s, int v) {
+    List<EndpointManifest.Handler> handlers = new ArrayList<>();
+    s.getHandlers().stream().sorted(Comparator.comparing(HandlerDefinition::getName))
+        .forEach(h -> handlers.add(handler(s, h, v)));
+    Options o = s.options();
+    return new EndpointManifest.Service(s.getServiceName(),
+        EndpointManifest.ServiceType.valueOf(s.getServiceType().name()), handlers,
+        v >= 2 ? o.documentation() : null, v >= 2 ? Map.copyOf(o.metadata()) : null,
+        v >= 3 ? ms(o.inactivityTimeout()) : null, v >= 3 ? ms(o.abortTimeout()) : null,
+        v >= 3 ? ms(o.journalRetention()) : null, v >= 3 ? ms(o.idempotencyRetention()) : null,
+        v >= 3 ? o.enableLazyState() : null, v >= 3 ? o.ingressPrivate() : null,
+        v >= 4 ? ms(o.retryInitialInterval()) : null, v >= 4 ? ms(o.retryMaxInterval()) : null,
+        v >= 4 && o.retryMaxAttempts() != null ? Long.valueOf(o.retryMaxAttempts()) : null,
+        v >= 4 ? o.retryExponentiationFactor() : null, v >= 4 ? onMax(o) : null);
+  }
+
+  private static EndpointManifest.Handler handler(ServiceDefinition s, HandlerDefinition<?, ?> h, int v) {
+    Options o = h.options();
+    EndpointManifest.HandlerType ty = switch (s.getServiceType()) {
+      case SERVICE -> null;
+      default -> EndpointManifest.HandlerType.valueOf(h.getHandlerType().name());
+    };
+    Serde<?> in = h.getInputSerde();
+    EndpointManifest.InputPayload input;
+    if (in == Serde.VOID && h.getAcceptContentType() == null) {
+      input = new EndpointManifest.InputPayload(null, null, null);
+    } else {
+      String ct = h.getAcceptContentType() != null ? h.getAcceptContentType() : in.contentType();
+      input = new EndpointManifest.InputPayload(false, ct, schema(in));
+    }
+    Serde<?> out = h.getOutputSerde();
+    EndpointManifest.OutputPayload output = new EndpointManifest.OutputPayload(
+        out == Serde.VOID ? null : out.contentType(), false, schema(out));
+    return new EndpointManifest.Handler(h.getName(), ty, input, output,
+        v >= 2 ? o.documentation() : null, v >= 2 ? Map.copyOf(o.metadata()) : null,
+        v >= 3 ? ms(o.inactivityTimeout()) : null, v >= 3 ? ms(o.abortTimeout()) : null,
+        v >= 3 ? ms(o.journalRetention()) : null, v >= 3 ? ms(o.idempotencyRetention()) : null,
+        v >= 3 ? ms(o.workflowRetention()) : null,
+        v >= 3 ? o.enableLazyState() : null, v >= 3 ? o.ingressPrivate() : null,
+        v >= 4 ? ms(o.retryInitialInterval()) : null, v >= 4 ? ms(o.retryMaxInterval()) : null,
+        v >= 4 && o.retryMaxAttempts() != null ? Long.valueOf(o.retryMaxAttempts()) : null,
+        v >= 4 ? o.retryExponentiationFactor() : null, v >= 4 ? onMax(o) : null);
+  }
+
+  private static JsonNode schema(Serde<?> serde) {
+    Object s = serde.jsonSchema();
+    return s == null ? null : MAPPER.valueToTree(s);
+  }
+
+  private static Long ms(Duration d) {
+    return d == null ? null : d.toMillis();
+  }
+
+  private static EndpointManifest.OnMaxAttempts onMax(Options o) {
+    Boolean pause = o.retryPauseOnMaxAttempts();
+    return pause == null ? null : pause ? EndpointManifest.OnMaxAttempts.PAUSE : EndpointManifest.OnMaxAttempts.KILL;
+  }
+}

@@ -1,0 +1,146 @@
+package dev.resolute.sdk.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.sdk.endpoint.Endpoint;
+import dev.resolute.sdk.http.ResoluteHttpServer;
+import dev.resolute.testsupport.Ingress;
+import dev.resolute.testsupport.ServerProcess;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The example services against a real restate-server 1.7.12; subclasses choose HTTP/2 or HTTP/1.1. */
+@Timeout(60)
+abstract class RealRestateServerITBase {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static ServerProcess server;
+  static ResoluteHttpServer endpointServer;
+  static Ingress ingress;
+
+  static void startAll(String name, boolean http11) throws Exception {
+    server = ServerProcess.realRestate(name).start(Duration.ofSeconds(60));
+    Endpoint endpoint = Endpoint.bind(new ExampleServices.Greeter()).bind(new ExampleServices.CartObject())
+        .bind(ExampleServices.signupWorkflow()).build();
+    endpointServer = ResoluteHttpServer.start(endpoint, "127.0.0.1", 0);
+    String reg = server.registerDeployment("http://127.0.0.1:" + endpointServer.port(), http11);
+    assertThat(reg).contains("Greeter", "Cart", "Signup");
+    ingress = new Ingress(server.ingressUrl());
+  }
+
+  @AfterAll
+  static void stopAll() {
+    if (endpointServer != null) {
+      endpointServer.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void greeterPlainCall() throws Exception {
+    HttpResponse<String> r = ingress.post("/Greeter/greet", "\"Alice\"");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("\"Hello Alice\"");
+  }
+
+  @Test
+  void threeRuns() throws Exception {
+    HttpResponse<String> r = ingress.post("/Greeter/runs", "\"x\"");
+    assertThat(r.body()).isEqualTo("\"x:123\"");
+  }
+
+  @Test
+  void durableSleep() throws Exception {
+    HttpResponse<String> r = ingress.post("/Greeter/sleepy", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("\"slept true\"");
+  }
+
+  @Test
+  void callAndSend() throws Exception {
+    HttpResponse<String> r = ingress.post("/Greeter/callOthers", "\"Bob\"");
+    assertThat(r.body()).isEqualTo("\"Hello Bob!\"");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(ingress.post("/Cart/sent-Bob/get", null).body()).isEqualTo("[\"from-send\"]"));
+  }
+
+  @Test
+  void cartStateGetSetClear() throws Exception {
+    String cart = unique("cart");
+    assertThat(ingress.post("/Cart/" + cart + "/add", "\"apple\"").statusCode()).isEqualTo(200);
+    assertThat(ingress.post("/Cart/" + cart + "/add", "\"pear\"").statusCode()).isEqualTo(200);
+    assertThat(ingress.post("/Cart/" + cart + "/get", null).body()).isEqualTo("[\"apple\",\"pear\"]");
+    assertThat(ingress.post("/Cart/" + cart + "/keys", null).body()).isEqualTo("[\"items\"]");
+    assertThat(ingress.post("/Cart/" + cart + "/checkout", null).body()).isEqualTo("2");
+    assertThat(ingress.post("/Cart/" + cart + "/get", null).body()).isEqualTo("[]");
+  }
+
+  @Test
+  void workflowPromiseResolvedBySharedHandler() throws Exception {
+    String id = unique("wf");
+    HttpResponse<String> submit = ingress.post("/Signup/" + id + "/run/send", "\"a@b.c\"");
+    assertThat(submit.statusCode()).as(submit.body()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(ingress.post("/Signup/" + id + "/email", null).body()).isEqualTo("\"a@b.c\""));
+    assertThat(ingress.post("/Signup/" + id + "/click", "\"s3cret\"").body()).isEqualTo("\"clicked\"");
+    HttpResponse<String> out = ingress.get("/restate/workflow/Signup/" + id + "/attach");
+    assertThat(out.body()).isEqualTo("\"verified a@b.c with s3cret\"");
+  }
+
+  @Test
+  void awakeableResolvedThroughIngress() throws Exception {
+    String holder = unique("holder");
+    HttpResponse<String> sent = ingress.post("/Greeter/waitAwakeable/send", "\"" + holder + "\"");
+    assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+    String invocationId = JSON.readTree(sent.body()).get("invocationId").asText();
+    String[] awakeableId = new String[1];
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      JsonNode items = JSON.readTree(ingress.post("/Cart/" + holder + "/get", null).body());
+      assertThat(items.size()).isEqualTo(1);
+      awakeableId[0] = items.get(0).asText();
+    });
+    assertThat(awakeableId[0]).startsWith("sign_1");
+    HttpResponse<String> res = ingress.post("/restate/awakeables/" + awakeableId[0] + "/resolve", "\"hi\"");
+    assertThat(res.statusCode()).as(res.body()).isIn(200, 202);
+    assertThat(ingress.get("/restate/invocation/" + invocationId + "/attach").body()).isEqualTo("\"awoken with hi\"");
+  }
+
+  @Test
+  void terminalErrorReachesCallerWithCode() throws Exception {
+    HttpResponse<String> r = ingress.post("/Greeter/terminal", "\"now\"");
+    assertThat(r.statusCode()).isEqualTo(418);
+    assertThat(JSON.readTree(r.body()).get("message").asText()).isEqualTo("no coffee: now");
+  }
+
+  @Test
+  void retryableRunFailureSucceedsOnRetry() throws Exception {
+    ExampleServices.RUN_FAILURES.set(0);
+    HttpResponse<String> r = ingress.post("/Greeter/flakyRun", "\"k\"");
+    assertThat(r.body()).isEqualTo("\"ok after 3\"");
+  }
+
+  @Test
+  void retryableHandlerFailureSucceedsOnRetry() throws Exception {
+    ExampleServices.HANDLER_FAILURES.set(0);
+    HttpResponse<String> r = ingress.post("/Greeter/flakyHandler", "\"k\"");
+    assertThat(r.body()).isEqualTo("\"handler ok\"");
+  }
+
+  @Test
+  void runRetryPolicyExhaustedBecomesTerminal() throws Exception {
+    HttpResponse<String> r = ingress.post("/Greeter/runExhausted", null);
+    assertThat(r.body()).isEqualTo("\"gave up: 500\"");
+  }
+}
