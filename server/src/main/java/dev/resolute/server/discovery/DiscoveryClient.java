@@ -1,0 +1,199 @@
+package dev.resolute.server.discovery;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.protocol.ProtocolVersion;
+import dev.resolute.protocol.manifest.EndpointManifest;
+import dev.resolute.server.schema.SchemaException;
+import dev.resolute.server.transport.NettyDeploymentClient;
+import dev.resolute.server.transport.TransportException;
+import dev.resolute.server.transport.UnaryResponse;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
+
+/**
+ * Calls {@code GET {uri}/discover} on a deployment and validates the endpoint manifest the way
+ * restate-server 1.7.12 does (PROTOCOL.md §7.3). Failures are {@link SchemaException}s carrying
+ * the admin status (500) and the META code and message the real server uses.
+ */
+public final class DiscoveryClient {
+  static final Pattern SERVICE_NAME = Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9._-]*$");
+  static final Pattern HANDLER_NAME = Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9_]*$");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final NettyDeploymentClient transport;
+  private final String clusterName;
+  private final Duration timeout;
+
+  /**
+   * @param clusterName sent as {@code x-restate-cluster-name} (restate default "localcluster")
+   * @param timeout for the whole discovery request
+   */
+  public DiscoveryClient(NettyDeploymentClient transport, String clusterName, Duration timeout) {
+    this.transport = transport;
+    this.clusterName = clusterName;
+    this.timeout = timeout;
+  }
+
+  public DiscoveryClient(NettyDeploymentClient transport) {
+    this(transport, "localcluster", Duration.ofSeconds(30));
+  }
+
+  /** "http://h:p" → "http://h:p/"; otherwise unchanged. */
+  public static String normalize(URI uri) {
+    String s = uri.toString();
+    if (uri.getRawPath() == null || uri.getRawPath().isEmpty()) {
+      return uri.getScheme() + "://" + uri.getRawAuthority() + "/" + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+    return s;
+  }
+
+  /** The deployment path (trailing "/" stripped) + "/" + {@code suffix}, query re-appended. */
+  public static URI endpointUri(URI deployment, String suffix) {
+    String path = deployment.getRawPath() == null ? "" : deployment.getRawPath();
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    String q = deployment.getRawQuery() == null ? "" : "?" + deployment.getRawQuery();
+    return URI.create(deployment.getScheme() + "://" + deployment.getRawAuthority() + path + "/" + suffix + q);
+  }
+
+  /** Discovers and validates; the future fails with a {@link SchemaException}. */
+  public CompletableFuture<DiscoveredEndpoint> discover(URI uri, Map<String, String> additionalHeaders, boolean http11) {
+    String shown = normalize(uri);
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    headers.add(Map.entry("accept", ProtocolVersion.DISCOVERY_ACCEPT));
+    if (additionalHeaders != null) {
+      additionalHeaders.forEach((k, v) -> headers.add(Map.entry(k.toLowerCase(Locale.ROOT), v)));
+    }
+    headers.add(Map.entry("x-restate-cluster-name", clusterName));
+    return transport.request(endpointUri(uri, "discover"), "GET", headers, null, http11, timeout)
+        .handle((resp, err) -> {
+          if (err != null) {
+            throw new CompletionException(transportError(shown, unwrap(err), http11));
+          }
+          try {
+            return validate(shown, http11, resp);
+          } catch (SchemaException e) {
+            throw new CompletionException(e);
+          }
+        });
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  static SchemaException transportError(String uri, Throwable err, boolean http11) {
+    if (err instanceof TransportException te && te.kind() == TransportException.Kind.PROTOCOL && !http11) {
+      return new SchemaException(500, "META0014", "[META0014] [META0014] error when calling '" + uri
+          + "': server possibly supports only HTTP1.1, consider discovery with --use-http1.1.");
+    }
+    return new SchemaException(500, "META0003",
+        "[META0003] [META0003] error when calling '" + uri + "': " + err.getMessage());
+  }
+
+  /** Validates a discovery response (status, content type, manifest). */
+  public static DiscoveredEndpoint validate(String uri, boolean http11, UnaryResponse resp) throws SchemaException {
+    String body = new String(resp.body(), StandardCharsets.UTF_8);
+    if (resp.status() < 200 || resp.status() >= 300) {
+      StringBuilder hs = new StringBuilder("{");
+      for (Map.Entry<String, String> h : resp.headers()) {
+        if (hs.length() > 1) {
+          hs.append(", ");
+        }
+        hs.append('"').append(h.getKey()).append("\": \"").append(h.getValue()).append('"');
+      }
+      hs.append('}');
+      String hint = resp.status() == 404
+          ? ". Make sure the provided URI has the correct path where the Restate SDK endpoint is mounted" : "";
+      throw new SchemaException(500, "META0003", "[META0003] [META0003] got status code '" + resp.status() + "'"
+          + hint + ". Response headers: " + hs + ". Body: " + body);
+    }
+    String ct = resp.header("content-type");
+    int version = ProtocolVersion.parseManifestContentType(ct);
+    if (version < 1 || version > 4) {
+      throw badResponse("Bad content type header: \"" + ct + "\". Expected one of '\"" + ProtocolVersion.DISCOVERY_ACCEPT + "\"'");
+    }
+    EndpointManifest m = parse(body);
+    return new DiscoveredEndpoint(uri, http11, m, resp.header("x-restate-server"), version);
+  }
+
+  /** Parses and validates a manifest body (no transport concerns). */
+  public static EndpointManifest parse(String body) throws SchemaException {
+    EndpointManifest m;
+    try {
+      m = JSON.readValue(body, EndpointManifest.class);
+    } catch (Exception e) {
+      String msg = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
+      throw undecodable(msg, body);
+    }
+    if (m == null) {
+      throw undecodable("empty manifest", body);
+    }
+    if (m.services() == null) {
+      throw undecodable("missing field `services`", body);
+    }
+    if (m.minProtocolVersion() == null) {
+      throw undecodable("missing field `minProtocolVersion`", body);
+    }
+    if (m.maxProtocolVersion() == null) {
+      throw undecodable("missing field `maxProtocolVersion`", body);
+    }
+    for (EndpointManifest.Service s : m.services()) {
+      if (s == null || s.name() == null || !SERVICE_NAME.matcher(s.name()).matches()) {
+        throw undecodable("doesn't match pattern \"" + SERVICE_NAME.pattern() + "\"", body);
+      }
+      if (s.ty() == null) {
+        throw undecodable("missing field `ty`", body);
+      }
+      if (s.handlers() == null) {
+        throw undecodable("missing field `handlers`", body);
+      }
+      for (EndpointManifest.Handler h : s.handlers()) {
+        if (h == null || h.name() == null || !HANDLER_NAME.matcher(h.name()).matches()) {
+          throw undecodable("doesn't match pattern \"" + HANDLER_NAME.pattern() + "\"", body);
+        }
+      }
+    }
+    if (m.protocolMode() == null) {
+      throw badResponse("missing protocol mode");
+    }
+    int min = m.minProtocolVersion();
+    int max = m.maxProtocolVersion();
+    if (min < 1 || max < 1) {
+      throw undecodable("protocol versions must be >= 1", body);
+    }
+    if (min > max) {
+      throw badResponse("Expected min protocol version to be <= max protocol version. Received min protocol version '"
+          + min + "', max protocol version '" + max + "'");
+    }
+    if (max < ProtocolVersion.MIN_DISCOVERABLE || min > ProtocolVersion.MAX_DISCOVERABLE) {
+      throw new SchemaException(500, "META0012", "[META0012] [META0012] unsupported service protocol versions: ["
+          + min + ", " + max + "]. Supported versions by this runtime are [" + ProtocolVersion.MIN_DISCOVERABLE + ", "
+          + ProtocolVersion.MAX_DISCOVERABLE + "]. Please upgrade the SDK and try registering again.");
+    }
+    return m;
+  }
+
+  private static SchemaException badResponse(String what) {
+    return new SchemaException(500, "META0013", "[META0013] [META0013] received a bad response from the SDK: " + what);
+  }
+
+  private static SchemaException undecodable(String what, String body) {
+    return new SchemaException(500, null,
+        "received a bad response from the SDK that cannot be decoded: " + what + ". Discovery response: " + body);
+  }
+}

@@ -1,0 +1,408 @@
+package dev.resolute.server.schema;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.protocol.id.PrefixedId;
+import dev.resolute.protocol.id.Ulid;
+import dev.resolute.protocol.manifest.EndpointManifest;
+import dev.resolute.server.discovery.DiscoveredEndpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The schema registry: registered deployments and the latest revision of every service.
+ *
+ * <p>Reads are lock-free on an immutable {@link Snapshot}; writes are serialized, persisted to
+ * {@code <dataDir>/schema-registry.json} atomically (temp file, fsync, rename, fsync dir) and
+ * then published, after which listeners are called (on the writing thread).
+ */
+public final class SchemaRegistry implements Schemas {
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistry.class);
+  static final String FILE = "schema-registry.json";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** Server-wide defaults applied when neither handler nor service set an option. */
+  public record Defaults(Duration idempotencyRetention, Duration journalRetention,
+      Duration workflowCompletionRetention, Duration inactivityTimeout, Duration abortTimeout, RetryPolicy retryPolicy) {
+    /** restate-server 1.7.12 defaults: 1d, 1d, 1d, 1m, 10m, {@link RetryPolicy#DEFAULT}. */
+    public static final Defaults RESTATE = new Defaults(Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(1),
+        Duration.ofMinutes(1), Duration.ofMinutes(10), RetryPolicy.DEFAULT);
+  }
+
+  /** A registered deployment with the manifest it was discovered with. */
+  public record DeploymentEntry(DeploymentSchema deployment, EndpointManifest manifest) {}
+
+  /** Latest revision pointer of a service. */
+  public record ServiceRef(String deploymentId, int revision) {}
+
+  /** Persisted form. */
+  record Persisted(int version, List<DeploymentEntry> deployments, Map<String, ServiceRef> latest) {}
+
+  /**
+   * An immutable view of the registry.
+   *
+   * @param deployments in registration order
+   * @param services latest revision of each service, by name
+   */
+  public record Snapshot(Map<String, DeploymentEntry> deployments, Map<String, ServiceRef> latest,
+      Map<String, ServiceSchema> services) {}
+
+  /**
+   * Result of {@link #register}.
+   *
+   * @param created true when a new deployment was created (201), false when an existing one was
+   *     returned unchanged or overwritten in place (200)
+   */
+  public record RegistrationResult(DeploymentSchema deployment, List<ServiceSchema> services, boolean created) {}
+
+  private final Path file;
+  private final Defaults defaults;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+  private volatile Snapshot snapshot;
+
+  private SchemaRegistry(Path file, Defaults defaults, Clock clock, Snapshot initial) {
+    this.file = file;
+    this.defaults = defaults;
+    this.clock = clock;
+    this.snapshot = initial;
+  }
+
+  /** Opens (or creates) the registry persisted in {@code dataDir}. */
+  public static SchemaRegistry open(Path dataDir, Defaults defaults, Clock clock) throws IOException {
+    Files.createDirectories(dataDir);
+    Path f = dataDir.resolve(FILE);
+    Map<String, DeploymentEntry> deps = new LinkedHashMap<>();
+    Map<String, ServiceRef> latest = new LinkedHashMap<>();
+    if (Files.exists(f)) {
+      Persisted p = JSON.readValue(f.toFile(), Persisted.class);
+      for (DeploymentEntry e : p.deployments()) {
+        deps.put(e.deployment().id(), e);
+      }
+      latest.putAll(p.latest());
+      LOG.info("loaded {} deployments and {} services from {}", deps.size(), latest.size(), f);
+    }
+    SchemaRegistry r = new SchemaRegistry(f, defaults, clock, null);
+    r.snapshot = r.buildSnapshot(deps, latest);
+    return r;
+  }
+
+  public static SchemaRegistry open(Path dataDir) throws IOException {
+    return open(dataDir, Defaults.RESTATE, Clock.systemUTC());
+  }
+
+  /** A registry that is not persisted (tests). */
+  public static SchemaRegistry inMemory(Defaults defaults, Clock clock) {
+    SchemaRegistry r = new SchemaRegistry(null, defaults, clock, null);
+    r.snapshot = r.buildSnapshot(Map.of(), Map.of());
+    return r;
+  }
+
+  public static SchemaRegistry inMemory() {
+    return inMemory(Defaults.RESTATE, Clock.systemUTC());
+  }
+
+  public Defaults defaults() {
+    return defaults;
+  }
+
+  /** Called after every change with the new snapshot. */
+  public void addListener(Consumer<Snapshot> listener) {
+    listeners.add(listener);
+  }
+
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  // ------------------------------------------------------------------ Schemas
+
+  @Override
+  public Optional<ServiceSchema> service(String name) {
+    return Optional.ofNullable(snapshot.services().get(name));
+  }
+
+  @Override
+  public Optional<DeploymentSchema> deployment(String id) {
+    DeploymentEntry e = snapshot.deployments().get(id);
+    return e == null ? Optional.empty() : Optional.of(e.deployment());
+  }
+
+  @Override
+  public List<ServiceSchema> services() {
+    List<ServiceSchema> out = new ArrayList<>(snapshot.services().values());
+    out.sort(Comparator.comparing(ServiceSchema::name));
+    return out;
+  }
+
+  @Override
+  public List<DeploymentSchema> deployments() {
+    return snapshot.deployments().values().stream().map(DeploymentEntry::deployment).toList();
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  public Optional<DeploymentEntry> deploymentEntry(String id) {
+    return Optional.ofNullable(snapshot.deployments().get(id));
+  }
+
+  /** The deployment registered with this (normalized) URI, if any. */
+  public Optional<DeploymentSchema> deploymentByUri(String uri) {
+    return snapshot.deployments().values().stream().map(DeploymentEntry::deployment)
+        .filter(d -> d.uri().equals(uri)).findFirst();
+  }
+
+  /** The services of a deployment, at the revisions that deployment registered. */
+  public List<ServiceSchema> deploymentServices(String id) {
+    DeploymentEntry e = snapshot.deployments().get(id);
+    return e == null ? List.of() : servicesOf(e);
+  }
+
+  /** The raw manifest entry a service schema was built from. */
+  public Optional<EndpointManifest.Service> manifestService(String deploymentId, String name) {
+    DeploymentEntry e = snapshot.deployments().get(deploymentId);
+    if (e == null) {
+      return Optional.empty();
+    }
+    EndpointManifest.Service found = null;
+    for (EndpointManifest.Service s : e.manifest().services()) {
+      if (s.name().equals(name)) {
+        found = s; // last wins, as at registration
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  private List<ServiceSchema> servicesOf(DeploymentEntry e) {
+    Map<String, EndpointManifest.Service> byName = dedupe(e.manifest());
+    List<ServiceSchema> out = new ArrayList<>();
+    for (DeploymentSchema.ServiceRevision sr : e.deployment().services()) {
+      EndpointManifest.Service s = byName.get(sr.name());
+      if (s != null) {
+        out.add(ServiceBuilder.build(defaults, e.deployment(), s, sr.revision()));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, EndpointManifest.Service> dedupe(EndpointManifest m) {
+    Map<String, EndpointManifest.Service> byName = new LinkedHashMap<>();
+    for (EndpointManifest.Service s : m.services()) {
+      byName.remove(s.name());
+      byName.put(s.name(), s);
+    }
+    return byName;
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  /**
+   * Registers a discovered endpoint. An existing deployment with the same URI is returned
+   * unchanged unless {@code force}, which overwrites it in place (same id, revisions bumped).
+   * A service changing type needs {@code force} or {@code breaking} (else 409 META0006).
+   * {@code dryRun} validates and returns the would-be result without storing it.
+   */
+  public synchronized RegistrationResult register(DiscoveredEndpoint ep, Map<String, String> additionalHeaders,
+      Map<String, String> metadata, boolean force, boolean breaking, boolean dryRun) throws SchemaException {
+    Snapshot cur = snapshot;
+    Optional<DeploymentSchema> existing = deploymentByUri(ep.uri());
+    if (existing.isPresent() && !force) {
+      return new RegistrationResult(existing.get(), deploymentServices(existing.get().id()), false);
+    }
+    Map<String, EndpointManifest.Service> services = dedupe(ep.manifest());
+    for (EndpointManifest.Service s : services.values()) {
+      validateService(s);
+      ServiceRef ref = cur.latest().get(s.name());
+      if (ref != null && !force && !breaking) {
+        ServiceSchema prev = cur.services().get(s.name());
+        ServiceType newType = ServiceBuilder.serviceType(s.ty());
+        if (prev != null && prev.type() != newType) {
+          throw new SchemaException(409, "META0006", "[META0006] detected a new service revision for '" + s.name()
+              + "' changing the service type from previous revision. Service type cannot be changed across revisions.");
+        }
+      }
+    }
+    String id = existing.map(DeploymentSchema::id)
+        .orElseGet(() -> PrefixedId.format("dp", Ulid.generate(clock.millis(), random)));
+    Map<String, DeploymentEntry> deps = new LinkedHashMap<>(cur.deployments());
+    Map<String, ServiceRef> latest = new LinkedHashMap<>(cur.latest());
+    List<DeploymentSchema.ServiceRevision> revisions = new ArrayList<>();
+    for (EndpointManifest.Service s : services.values()) {
+      ServiceRef ref = latest.get(s.name());
+      int rev = ref == null ? 1 : ref.revision() + 1;
+      revisions.add(new DeploymentSchema.ServiceRevision(s.name(), rev));
+    }
+    long createdAt = existing.map(DeploymentSchema::createdAtMillis).orElseGet(clock::millis);
+    DeploymentSchema dep = new DeploymentSchema(id, ep.uri(), ep.manifest().protocolMode(), ep.http11(),
+        additionalHeaders == null ? Map.of() : lower(additionalHeaders),
+        metadata == null ? Map.of() : Map.copyOf(metadata),
+        ep.manifest().minProtocolVersion(), ep.manifest().maxProtocolVersion(), ep.sdkVersion(), createdAt,
+        List.copyOf(revisions));
+    DeploymentEntry entry = new DeploymentEntry(dep, ep.manifest());
+    List<ServiceSchema> built = servicesOf(entry);
+    if (dryRun) {
+      return new RegistrationResult(dep, built, existing.isEmpty());
+    }
+    if (existing.isPresent()) {
+      // services the overwritten deployment no longer serves fall back to other deployments
+      latest.entrySet().removeIf(e -> e.getValue().deploymentId().equals(id) && !services.containsKey(e.getKey()));
+    }
+    deps.put(id, entry);
+    for (DeploymentSchema.ServiceRevision sr : revisions) {
+      latest.put(sr.name(), new ServiceRef(id, sr.revision()));
+    }
+    commit(deps, latest);
+    return new RegistrationResult(dep, built, existing.isEmpty());
+  }
+
+  /** Removes a deployment (admin force delete). Services it was latest for fall back to older revisions. */
+  public synchronized void removeDeployment(String id) throws SchemaException {
+    Snapshot cur = snapshot;
+    if (!cur.deployments().containsKey(id)) {
+      throw new SchemaException(404, null, "not found in the schema registry: deployment with id '" + id + "'");
+    }
+    Map<String, DeploymentEntry> deps = new LinkedHashMap<>(cur.deployments());
+    deps.remove(id);
+    Map<String, ServiceRef> latest = new LinkedHashMap<>(cur.latest());
+    for (String name : new ArrayList<>(latest.keySet())) {
+      if (!latest.get(name).deploymentId().equals(id)) {
+        continue;
+      }
+      latest.remove(name);
+      ServiceRef best = null;
+      for (DeploymentEntry e : deps.values()) {
+        for (DeploymentSchema.ServiceRevision sr : e.deployment().services()) {
+          if (sr.name().equals(name) && (best == null || sr.revision() > best.revision())) {
+            best = new ServiceRef(e.deployment().id(), sr.revision());
+          }
+        }
+      }
+      if (best != null) {
+        latest.put(name, best);
+      }
+    }
+    commit(deps, latest);
+  }
+
+  private static Map<String, String> lower(Map<String, String> headers) {
+    Map<String, String> out = new LinkedHashMap<>();
+    headers.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
+    return out;
+  }
+
+  /** Semantic checks the real server answers with 400. */
+  static void validateService(EndpointManifest.Service s) throws SchemaException {
+    String lower = s.name().toLowerCase(Locale.ROOT);
+    if (lower.startsWith("restate") || lower.equals("openapi")) {
+      throw new SchemaException(400, "META0005",
+          "[META0005] cannot insert/modify service '" + s.name() + "' as it contains a reserved name");
+    }
+    ServiceType st = ServiceBuilder.serviceType(s.ty());
+    int workflowHandlers = 0;
+    for (EndpointManifest.Handler h : s.handlers()) {
+      EndpointManifest.HandlerType ht = h.ty();
+      boolean ok = switch (st) {
+        case SERVICE -> ht == null || ht == EndpointManifest.HandlerType.SHARED;
+        case VIRTUAL_OBJECT -> ht == null || ht == EndpointManifest.HandlerType.EXCLUSIVE
+            || ht == EndpointManifest.HandlerType.SHARED;
+        case WORKFLOW -> ht == null || ht == EndpointManifest.HandlerType.SHARED
+            || ht == EndpointManifest.HandlerType.WORKFLOW;
+      };
+      if (!ok) {
+        throw new SchemaException(400, null, "invalid combination of service type and handler type '(" + st.adminName()
+            + ", Some(" + ServiceBuilder.handlerType(st, ht).adminName() + "))'");
+      }
+      if (ht == EndpointManifest.HandlerType.WORKFLOW) {
+        workflowHandlers++;
+        if (h.idempotencyRetention() != null) {
+          throw new SchemaException(400, null,
+              h.name() + " sets the idempotency_retention, but it's a WORKFLOW handler");
+        }
+      }
+      if (Boolean.TRUE.equals(s.ingressPrivate()) && Boolean.FALSE.equals(h.ingressPrivate())) {
+        throw new SchemaException(400, null, "The service " + s.name() + " is private, but the " + h.name()
+            + " is explicitly set as public. This is not supported. Please make the service public, and hide the"
+            + " individual handlers");
+      }
+    }
+  }
+
+  private void commit(Map<String, DeploymentEntry> deps, Map<String, ServiceRef> latest) throws SchemaException {
+    if (file != null) {
+      try {
+        persist(new Persisted(1, List.copyOf(deps.values()), latest));
+      } catch (IOException e) {
+        throw new SchemaException(500, "META0005",
+            "[META0005] cannot persist the schema registry to " + file + ": " + e.getMessage());
+      }
+    }
+    Snapshot s = buildSnapshot(deps, latest);
+    snapshot = s;
+    for (Consumer<Snapshot> l : listeners) {
+      try {
+        l.accept(s);
+      } catch (RuntimeException e) {
+        LOG.warn("schema listener failed", e);
+      }
+    }
+  }
+
+  private Snapshot buildSnapshot(Map<String, DeploymentEntry> deps, Map<String, ServiceRef> latest) {
+    Map<String, ServiceSchema> services = new LinkedHashMap<>();
+    for (Map.Entry<String, ServiceRef> e : latest.entrySet()) {
+      DeploymentEntry d = deps.get(e.getValue().deploymentId());
+      if (d == null) {
+        continue;
+      }
+      EndpointManifest.Service s = dedupe(d.manifest()).get(e.getKey());
+      if (s != null) {
+        services.put(e.getKey(), ServiceBuilder.build(defaults, d.deployment(), s, e.getValue().revision()));
+      }
+    }
+    return new Snapshot(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(deps)),
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(latest)),
+        java.util.Collections.unmodifiableMap(services));
+  }
+
+  private void persist(Persisted p) throws IOException {
+    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(p);
+    Path dir = file.getParent();
+    Path tmp = dir.resolve(FILE + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UncheckedIOException e) {
+      LOG.debug("cannot fsync directory {}", dir, e);
+    }
+  }
+}
