@@ -101,6 +101,17 @@ public final class ExampleServices {
     }
 
     @Handler
+    public String sleepLong(Context ctx) {
+      try {
+        ctx.sleep(Duration.ofSeconds(60));
+        return "not cancelled";
+      } catch (TerminalException e) {
+        String compensated = ctx.run("compensate", String.class, () -> "compensated");
+        throw new TerminalException(e.getCode(), e.getMessage() + " and " + compensated);
+      }
+    }
+
+    @Handler
     public String waitAwakeable(Context ctx, String holderKey) {
       Awakeable<String> a = ctx.awakeable(String.class);
       ctx.send(Request.of(Target.virtualObject("Cart", holderKey, "add"), TypeTag.of(String.class),

@@ -118,6 +118,21 @@ abstract class RealRestateServerITBase {
   }
 
   @Test
+  void cancellationSurfacesAsTerminal409() throws Exception {
+    HttpResponse<String> sent = ingress.post("/Greeter/sleepLong/send", null);
+    String invocationId = JSON.readTree(sent.body()).get("invocationId").asText();
+    Thread.sleep(300);
+    java.net.http.HttpResponse<String> cancel = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.adminUrl() + "/invocations/" + invocationId + "/cancel"))
+            .method("PATCH", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(cancel.statusCode()).as(cancel.body()).isBetween(200, 299);
+    HttpResponse<String> out = ingress.get("/restate/invocation/" + invocationId + "/attach");
+    assertThat(out.statusCode()).isEqualTo(409);
+    assertThat(JSON.readTree(out.body()).get("message").asText()).isEqualTo("Cancelled and compensated");
+  }
+
+  @Test
   void terminalErrorReachesCallerWithCode() throws Exception {
     HttpResponse<String> r = ingress.post("/Greeter/terminal", "\"now\"");
     assertThat(r.statusCode()).isEqualTo(418);
