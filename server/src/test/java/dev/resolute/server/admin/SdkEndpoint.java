@@ -33,6 +33,16 @@ public final class SdkEndpoint implements AutoCloseable {
     return "http://127.0.0.1:" + port();
   }
 
+  /** Runs the endpoint standalone (used to capture the real restate-server's admin responses). */
+  public static void main(String[] args) throws Exception {
+    HttpServer s = RestateHttpServer.fromEndpoint(
+        Endpoint.bind(new AdmGreeter()).bind(new AdmCounter()).bind(new AdmFlow()).build(),
+        new HttpServerOptions().setHost("127.0.0.1").setPort(Integer.parseInt(args[0])));
+    s.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    System.out.println("listening on " + s.actualPort());
+    Thread.sleep(Long.MAX_VALUE);
+  }
+
   @Override
   public void close() throws Exception {
     server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
