@@ -33,8 +33,10 @@ public final class ServiceDefinition {
   private final ServiceType type;
   private final Map<String, HandlerDefinition<?, ?>> handlers;
   private final Options options = new Options();
+  private final SerdeFactory serdeFactory;
 
-  private ServiceDefinition(String name, ServiceType type, Map<String, HandlerDefinition<?, ?>> handlers) {
+  private ServiceDefinition(String name, ServiceType type, Map<String, HandlerDefinition<?, ?>> handlers,
+      SerdeFactory serdeFactory) {
     if (!SERVICE_NAME.matcher(name).matches() || name.toLowerCase().startsWith("restate") || name.equals("openapi")) {
       throw new IllegalArgumentException("invalid or reserved service name '" + name + "'");
     }
@@ -58,16 +60,23 @@ public final class ServiceDefinition {
     this.name = name;
     this.type = type;
     this.handlers = Map.copyOf(handlers);
+    this.serdeFactory = Objects.requireNonNull(serdeFactory, "serdeFactory");
   }
 
   public static ServiceDefinition of(String name, ServiceType type, Collection<HandlerDefinition<?, ?>> handlers) {
+    return of(name, type, handlers, JacksonSerdeFactory.DEFAULT);
+  }
+
+  /** With the serde factory that context operations ({@code run}, state, calls…) use for Class/TypeRef tags. */
+  public static ServiceDefinition of(String name, ServiceType type, Collection<HandlerDefinition<?, ?>> handlers,
+      SerdeFactory serdeFactory) {
     Map<String, HandlerDefinition<?, ?>> m = new LinkedHashMap<>();
     for (HandlerDefinition<?, ?> h : handlers) {
       if (m.put(h.getName(), h) != null) {
         throw new IllegalArgumentException("duplicate handler " + h.getName() + " in service " + name);
       }
     }
-    return new ServiceDefinition(name, type, m);
+    return new ServiceDefinition(name, type, m, serdeFactory);
   }
 
   public String getServiceName() {
@@ -84,6 +93,11 @@ public final class ServiceDefinition {
 
   public HandlerDefinition<?, ?> getHandler(String name) {
     return handlers.get(name);
+  }
+
+  /** The serde factory of this service (handler context operations use it). */
+  public SerdeFactory getSerdeFactory() {
+    return serdeFactory;
   }
 
   /** Mutable manifest options of the service. */
@@ -189,7 +203,7 @@ public final class ServiceDefinition {
     }
 
     public ServiceDefinition build() {
-      return new ServiceDefinition(name, type, handlers);
+      return new ServiceDefinition(name, type, handlers, serdeFactory);
     }
   }
 }

@@ -11,7 +11,6 @@ import dev.resolute.sdk.endpoint.definition.ServiceDefinition;
 import dev.resolute.sdk.internal.statemachine.ControlFlowSignal;
 import dev.resolute.sdk.internal.statemachine.HandlerContextImpl;
 import dev.resolute.sdk.internal.statemachine.InvocationStateMachine;
-import dev.resolute.serde.jackson.JacksonSerdeFactory;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,7 @@ public final class InvocationRunner implements Runnable {
     }
     try {
       sm.awaitReady();
-      HandlerContextImpl ctx = new HandlerContextImpl(sm, JacksonSerdeFactory.DEFAULT, clock);
+      HandlerContextImpl ctx = new HandlerContextImpl(sm, service.getSerdeFactory(), clock);
       MDC.put(MDC_INVOCATION_ID, ctx.request().invocationId());
       LOG.debug("Start invocation");
       Object input;
@@ -67,10 +66,8 @@ public final class InvocationRunner implements Runnable {
     } catch (TerminalException e) {
       if (!sm.isClosed()) {
         try {
-          sm.end(OutputCommandMessage.newBuilder().setFailure(
-              dev.resolute.protocol.pb.Failure.newBuilder().setCode(e.getCode()).setMessage(String.valueOf(e.getMessage()))
-                  .addAllMetadata(e.getMetadata().entrySet().stream().map(m -> dev.resolute.protocol.pb.FailureMetadata
-                      .newBuilder().setKey(m.getKey()).setValue(m.getValue()).build()).toList())).build());
+          sm.end(OutputCommandMessage.newBuilder().setFailure(HandlerContextImpl.failure(e.getCode(),
+              String.valueOf(e.getMessage()), e.getMetadata(), sm.protocolVersion())).build());
         } catch (ControlFlowSignal ignored) {
           // closed meanwhile (journal mismatch on Output)
         }

@@ -64,7 +64,7 @@ public final class ReflectiveServices {
     if (handlers.isEmpty()) {
       throw new IllegalArgumentException(clazz.getName() + " has no handler methods");
     }
-    return ServiceDefinition.of(name, type, handlers);
+    return ServiceDefinition.of(name, type, handlers, serdes);
   }
 
   private static Class<?> findAnnotated(Class<?> c) {

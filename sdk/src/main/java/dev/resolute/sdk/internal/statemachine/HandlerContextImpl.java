@@ -127,7 +127,7 @@ public final class HandlerContextImpl implements WorkflowContext {
     return Value.newBuilder().setContent(ByteString.copyFrom(s.unsafeArray())).build();
   }
 
-  static Failure failure(int code, String message, Map<String, String> metadata, int protocolVersion) {
+  public static Failure failure(int code, String message, Map<String, String> metadata, int protocolVersion) {
     Failure.Builder f = Failure.newBuilder().setCode(code).setMessage(message == null ? "" : message);
     if (protocolVersion >= 6) {
       metadata.forEach((k, v) -> f.addMetadata(FailureMetadata.newBuilder().setKey(k).setValue(v)));

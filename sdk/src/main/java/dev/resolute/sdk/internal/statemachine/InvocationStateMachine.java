@@ -197,7 +197,7 @@ public final class InvocationStateMachine {
     return input;
   }
 
-  int protocolVersion() {
+  public int protocolVersion() {
     return protocolVersion;
   }
 
