@@ -1,24 +1,158 @@
 package dev.resolute.server;
 
+import dev.resolute.server.admin.AdminApi;
 import dev.resolute.server.config.ServerConfig;
+import dev.resolute.server.discovery.DiscoveryClient;
+import dev.resolute.server.http.HttpServer;
+import dev.resolute.server.ingress.IngressApi;
+import dev.resolute.server.invoker.Invoker;
+import dev.resolute.server.invoker.InvokerOptions;
+import dev.resolute.server.log.LocalLog;
+import dev.resolute.server.partition.Appender;
+import dev.resolute.server.partition.CoreDispatcher;
+import dev.resolute.server.partition.PartitionProcessor;
+import dev.resolute.server.partition.Partitioning;
+import dev.resolute.server.partition.Replies;
+import dev.resolute.server.schema.SchemaRegistry;
+import dev.resolute.server.storage.RocksStore;
+import dev.resolute.server.transport.NettyDeploymentClient;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-// owned by the lead: this is a placeholder so Main compiles until the real node wiring lands.
-/** The composition root: builds and starts every component of a node from its configuration. */
+/**
+ * The composition root: builds and starts every component of a node from its configuration, in
+ * dependency order (store, log, replay, leadership, then the ports), and closes them in reverse.
+ */
 public final class ResoluteServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ResoluteServer.class);
+  public static final String VERSION = "0.1.0";
+  private static final int MAX_REQUEST_BODY = 32 * 1024 * 1024;
+
   private final ServerConfig config;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private HttpServer ingress;
+  private HttpServer admin;
 
   private ResoluteServer(ServerConfig config) {
     this.config = config;
   }
 
   public static ResoluteServer start(ServerConfig c) {
-    return new ResoluteServer(c);
+    ResoluteServer s = new ResoluteServer(c);
+    try {
+      s.doStart();
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void doStart() {
+    long t0 = System.nanoTime();
+    Path data = config.dataDir();
+    try {
+      Files.createDirectories(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data directory " + data, e);
+    }
+    int n = config.defaultNumPartitions();
+    Partitioning partitioning = new Partitioning(n);
+    Clock clock = Clock.systemUTC();
+
+    EventLoopGroup group = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "timers");
+      t.setDaemon(true);
+      return t;
+    });
+    closeables.add(scheduler::shutdownNow);
+
+    RocksStore store = RocksStore.open(data.resolve("db"));
+    closeables.add(store);
+    LocalLog log = LocalLog.open(data.resolve("log"), n);
+    closeables.add(log);
+    Appender appender = new Appender(log, clock);
+
+    SchemaRegistry schemas;
+    try {
+      schemas = SchemaRegistry.open(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load the schema registry from " + data, e);
+    }
+    NettyDeploymentClient client = new NettyDeploymentClient(group);
+    closeables.add(client);
+    InvokerOptions invokerOptions = new InvokerOptions(config.worker().invoker().inactivityTimeout(),
+        config.worker().invoker().abortTimeout(), config.defaultRetryPolicy().toRetryPolicy(),
+        config.clusterName(), InvokerOptions.DEFAULTS.maxMessageSize());
+    Invoker invoker = new Invoker(client, schemas, appender, scheduler, invokerOptions);
+    Replies replies = new Replies();
+
+    PartitionProcessor[] processors = new PartitionProcessor[n];
+    long[] applied = new long[n];
+    for (int p = 0; p < n; p++) {
+      processors[p] = new PartitionProcessor(p, partitioning, store, appender, invoker, replies, scheduler);
+      applied[p] = PartitionProcessor.appliedLsn(store, p);
+    }
+    for (PartitionProcessor pp : processors) {
+      closeables.add(pp::stop);
+    }
+    log.replay(applied, (p, lsn, payload) -> processors[p].replay(lsn, payload));
+    for (int p = 0; p < n; p++) {
+      log.subscribe(p, processors[p]::onCommitted);
+    }
+    for (PartitionProcessor pp : processors) {
+      pp.lead();
+    }
+
+    CoreDispatcher dispatcher = new CoreDispatcher(appender, partitioning, replies, schemas);
+    DiscoveryClient discovery = new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30));
+    ingress = HttpServer.start("ingress", config.ingress().bindAddress().toInetSocketAddress(), group,
+        MAX_REQUEST_BODY, new IngressApi(schemas, dispatcher, clock, new SecureRandom()));
+    closeables.add(ingress);
+    admin = HttpServer.start("admin", config.admin().bindAddress().toInetSocketAddress(), group,
+        MAX_REQUEST_BODY, new AdminApi(schemas, discovery, dispatcher, VERSION,
+            "http://" + config.ingress().bindAddress()));
+    closeables.add(admin);
+    LOG.info("Resolute node '{}' started in {} ms: {} partitions, data in {}", config.nodeName(),
+        (System.nanoTime() - t0) / 1_000_000, n, data.toAbsolutePath());
   }
 
   public ServerConfig config() {
     return config;
   }
 
+  public int ingressPort() {
+    return ingress.port();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
   @Override
-  public void close() {}
+  public void close() {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      try {
+        closeables.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping", e);
+      }
+    }
+    closeables.clear();
+  }
 }
