@@ -37,6 +37,11 @@ class DurableServicesIT {
 
   @BeforeAll
   static void start() throws Exception {
+    startAndRegister("");
+  }
+
+  /** Starts both processes and registers the deployment with the extra registration fields. */
+  static void startAndRegister(String extraFields) throws Exception {
     dir = Files.createTempDirectory("resolute-it");
     markers = Files.createDirectories(dir.resolve("markers"));
     ingress = Processes.freePort();
@@ -44,7 +49,8 @@ class DurableServicesIT {
     servicesPort = Processes.freePort();
     startServer();
     startServices();
-    HttpResponse<String> r = post(admin, "/deployments", "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\"}");
+    HttpResponse<String> r = post(admin, "/deployments",
+        "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\"" + extraFields + "}");
     assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
   }
 

@@ -3,7 +3,6 @@ package dev.resolute.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,16 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class RequestResponseIT extends DurableServicesIT {
   @BeforeAll
   static void start() throws Exception {
-    dir = Files.createTempDirectory("resolute-rr-it");
-    markers = Files.createDirectories(dir.resolve("markers"));
-    ingress = Processes.freePort();
-    admin = Processes.freePort();
-    servicesPort = Processes.freePort();
-    startServer();
-    startServices();
-    HttpResponse<String> r = post(admin, "/deployments",
-        "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\",\"use_http_11\":true}");
-    assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+    startAndRegister(",\"use_http_11\":true");
     assertThat(get(admin, "/deployments").body()).contains("RequestResponse");
   }
 
