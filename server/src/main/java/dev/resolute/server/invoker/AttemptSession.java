@@ -1,7 +1,6 @@
 package dev.resolute.server.invoker;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import dev.resolute.protocol.Frame;
 import dev.resolute.protocol.FrameCodec;
@@ -21,6 +20,7 @@ import dev.resolute.protocol.pb.ProposeRunCompletionMessage;
 import dev.resolute.protocol.pb.SendSignalCommandMessage;
 import dev.resolute.protocol.pb.StartMessage;
 import dev.resolute.protocol.pb.SuspensionMessage;
+import dev.resolute.server.discovery.DiscoveryClient;
 import dev.resolute.server.partition.Effect;
 import dev.resolute.server.partition.Targets;
 import dev.resolute.server.pb.AttemptFailed;
@@ -137,7 +137,8 @@ final class AttemptSession implements ExchangeListener {
       headers.add(Map.entry("x-restate-cluster-name", o.clusterName()));
       dep.additionalHeaders().forEach((k, v) -> headers.add(Map.entry(k.toLowerCase(java.util.Locale.ROOT), v)));
 
-      exchange = invoker.client().open(invokeUri(dep.uri(), target), "POST", headers, dep.http11(), this);
+      exchange = invoker.client().open(
+          DiscoveryClient.endpointUri(URI.create(dep.uri()), "invoke/" + target.getService() + "/" + target.getHandler()), "POST", headers, dep.http11(), this);
       exchange.write(startAndReplay());
       if (!bidi) {
         exchange.end();
@@ -151,18 +152,6 @@ final class AttemptSession implements ExchangeListener {
     } finally {
       MDC.remove("restate.invocation.id");
     }
-  }
-
-  static URI invokeUri(String deploymentUri, Target target) {
-    URI base = URI.create(deploymentUri);
-    String path = base.getRawPath() == null ? "" : base.getRawPath();
-    while (path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
-    }
-    path = path + "/invoke/" + target.getService() + "/" + target.getHandler();
-    String s = base.getScheme() + "://" + base.getRawAuthority() + path
-        + (base.getRawQuery() == null ? "" : "?" + base.getRawQuery());
-    return URI.create(s);
   }
 
   private byte[] startAndReplay() {
@@ -497,9 +486,5 @@ final class AttemptSession implements ExchangeListener {
       exchange.end();
     }
     invoker.finished(this);
-  }
-
-  static String describe(InvalidProtocolBufferException e) {
-    return e.getMessage();
   }
 }

@@ -29,7 +29,7 @@ public final class Replies {
     }
   }
 
-  /** Attach and call waiters may be answered again after a duplicate; only the first counts. */
+  /** Requests still waiting (for metrics and tests). */
   public int size() {
     return waiting.size();
   }

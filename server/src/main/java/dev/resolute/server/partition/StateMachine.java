@@ -16,9 +16,7 @@ import dev.resolute.server.pb.Header;
 import dev.resolute.server.pb.Promise;
 import dev.resolute.server.storage.Txn;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -715,13 +713,5 @@ public final class StateMachine {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static String utf8(ByteString b) {
-    return b.toString(StandardCharsets.UTF_8);
-  }
-
-  static List<Effect> newEffects() {
-    return new ArrayList<>();
   }
 }
