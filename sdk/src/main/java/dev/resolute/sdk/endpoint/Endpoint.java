@@ -1,5 +1,6 @@
 package dev.resolute.sdk.endpoint;
 
+import dev.resolute.sdk.auth.signing.RequestIdentityVerifier;
 import dev.resolute.sdk.endpoint.definition.ServiceDefinition;
 import dev.resolute.sdk.internal.reflect.ReflectiveServices;
 import java.time.Clock;
@@ -25,11 +26,14 @@ public final class Endpoint {
   private final Map<String, ServiceDefinition> services;
   private final ExecutorService executor;
   private final Clock clock;
+  private final RequestIdentityVerifier verifier;
 
-  private Endpoint(Map<String, ServiceDefinition> services, ExecutorService executor, Clock clock) {
+  private Endpoint(Map<String, ServiceDefinition> services, ExecutorService executor, Clock clock,
+      RequestIdentityVerifier verifier) {
     this.services = Map.copyOf(services);
     this.executor = executor;
     this.clock = clock;
+    this.verifier = verifier;
   }
 
   public static Builder builder() {
@@ -63,10 +67,16 @@ public final class Endpoint {
     return clock;
   }
 
+  /** Checks every discovery and invocation request ({@link RequestIdentityVerifier#noop()} by default). */
+  public RequestIdentityVerifier requestIdentityVerifier() {
+    return verifier;
+  }
+
   public static final class Builder {
     private final Map<String, ServiceDefinition> services = new LinkedHashMap<>();
     private ExecutorService executor;
     private Clock clock = Clock.systemUTC();
+    private RequestIdentityVerifier verifier = RequestIdentityVerifier.noop();
 
     /** Binds a {@link ServiceDefinition} or an instance of a class annotated with @Service/@VirtualObject/@Workflow. */
     public Builder bind(Object service) {
@@ -96,6 +106,16 @@ public final class Endpoint {
       return this;
     }
 
+    /**
+     * Requires requests signed by a trusted server, e.g.
+     * {@code RestateRequestIdentityVerifier.fromKeys("publickeyv1_...")}; unsigned or badly signed
+     * requests get 401.
+     */
+    public Builder withRequestIdentityVerifier(RequestIdentityVerifier verifier) {
+      this.verifier = Objects.requireNonNull(verifier);
+      return this;
+    }
+
     public Endpoint build() {
       ExecutorService ex = executor != null ? executor : Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger n = new AtomicInteger();
@@ -107,7 +127,7 @@ public final class Endpoint {
           return t;
         }
       });
-      return new Endpoint(services, ex, clock);
+      return new Endpoint(services, ex, clock, verifier);
     }
   }
 }

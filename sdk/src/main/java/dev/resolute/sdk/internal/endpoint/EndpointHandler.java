@@ -52,13 +52,20 @@ public final class EndpointHandler {
     }
     String[] segs = path.split("/");
     String last = segs.length > 0 ? segs[segs.length - 1] : "";
-    if (last.equals("discover") && (segs.length < 4 || !segs[segs.length - 3].equals("invoke"))) {
-      return discover(headers.apply("accept"), http2);
-    }
-    if (last.equals("health")) {
+    boolean invokePath = segs.length >= 3 && segs[segs.length - 3].equals("invoke");
+    if (last.equals("health") && !invokePath) {
       return Simple.text(200, "OK");
     }
-    if (segs.length >= 3 && segs[segs.length - 3].equals("invoke")) {
+    try {
+      endpoint.requestIdentityVerifier().verifyRequest(headers, path);
+    } catch (RuntimeException e) {
+      // RequestIdentityException from the built-in verifier; anything a custom verifier throws
+      return Simple.text(401, "Authentication failed: " + e.getMessage());
+    }
+    if (last.equals("discover") && !invokePath) {
+      return discover(headers.apply("accept"), http2);
+    }
+    if (invokePath) {
       if (!method.equalsIgnoreCase("POST")) {
         return Simple.text(405, "Method not allowed, use POST");
       }

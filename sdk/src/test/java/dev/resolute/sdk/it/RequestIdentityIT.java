@@ -1,0 +1,105 @@
+package dev.resolute.sdk.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.resolute.sdk.auth.signing.RestateRequestIdentityVerifier;
+import dev.resolute.sdk.endpoint.Endpoint;
+import dev.resolute.sdk.http.ResoluteHttpServer;
+import dev.resolute.testsupport.Ingress;
+import dev.resolute.testsupport.ServerProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The real restate-server configured with a request-identity key signs discovery and invocation
+ * requests; an endpoint trusting that key serves them, one trusting another key refuses them, and
+ * unsigned requests get 401.
+ */
+@Timeout(90)
+class RequestIdentityIT {
+  static ServerProcess server;
+  static ResoluteHttpServer trusting;
+  static ResoluteHttpServer distrusting;
+  static String kid;
+
+  @BeforeAll
+  static void start() throws Exception {
+    KeyPair serverKey = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Path base = Path.of("target", "restate-identity-" + System.nanoTime()).toAbsolutePath();
+    Files.createDirectories(base);
+    Path pem = base.resolve("identity.pem");
+    Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(serverKey.getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n");
+    server = new ServerProcess(List.of(ServerProcess.REAL_RESTATE_BINARY, "--base-dir", base.toString(), "--no-logo"),
+        new ServerProcess.Ports(28180, 29170, 25222), base,
+        Map.of("RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE", pem.toString()))
+        .start(Duration.ofSeconds(60));
+    kid = RestateRequestIdentityVerifier.keyId(serverKey.getPublic());
+    trusting = ResoluteHttpServer.start(Endpoint.bind(new ExampleServices.Greeter())
+        .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(kid)).build(), "127.0.0.1", 0);
+    String otherKid = RestateRequestIdentityVerifier.keyId(
+        KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
+    distrusting = ResoluteHttpServer.start(Endpoint.bind(new ExampleServices.Greeter())
+        .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(otherKid)).build(), "127.0.0.1", 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable c : new AutoCloseable[] {trusting, distrusting, server}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+  }
+
+  @Test
+  void signedDiscoveryAndInvocationAreServed() throws Exception {
+    // our base58 key id is the one the real server prints for its key
+    assertThat(server.log()).contains("kid: \"" + kid + "\"");
+    String reg = server.registerDeployment("http://127.0.0.1:" + trusting.port(), false);
+    assertThat(reg).contains("Greeter");
+    HttpResponse<String> r = new Ingress(server.ingressUrl()).post("/Greeter/greet", "\"Signed\"");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("\"Hello Signed\"");
+  }
+
+  @Test
+  void anEndpointTrustingAnotherKeyRefusesDiscovery() {
+    assertThatThrownBy(() -> server.registerDeployment("http://127.0.0.1:" + distrusting.port(), false))
+        .hasMessageContaining("401");
+  }
+
+  @Test
+  void unsignedRequestsGet401ButHealthIsOpen() throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String base = "http://127.0.0.1:" + trusting.port();
+    HttpResponse<String> d = http.send(HttpRequest.newBuilder(URI.create(base + "/discover"))
+        .header("accept", "application/vnd.restate.endpointmanifest.v3+json").GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(d.statusCode()).isEqualTo(401);
+    assertThat(d.body()).contains("unsigned");
+    HttpResponse<String> h = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(h.statusCode()).isEqualTo(200);
+  }
+}
