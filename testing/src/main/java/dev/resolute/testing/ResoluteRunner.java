@@ -1,0 +1,188 @@
+package dev.resolute.testing;
+
+import dev.resolute.sdk.endpoint.Endpoint;
+import dev.resolute.sdk.http.ResoluteHttpServer;
+import dev.resolute.testing.internal.Deployments;
+import dev.resolute.testing.internal.EmbeddedResolute;
+import dev.resolute.testing.internal.RestateProcess;
+import dev.resolute.testing.internal.TestServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Starts a server (embedded Resolute or the real restate-server), serves the bound services on an
+ * SDK endpoint on a free loopback port, and registers that endpoint as a deployment. What
+ * {@link ResoluteExtension} does for a test class, usable from any code:
+ *
+ * <pre>{@code
+ * try (ResoluteRunner runner = ResoluteRunner.builder().bind(new Greeter()).start()) {
+ *   runner.ingressClient().post("/Greeter/greet", "\"Ann\"");
+ * }
+ * }</pre>
+ */
+public final class ResoluteRunner implements AutoCloseable {
+  /** How long each set-up step took, measured on this JVM's monotonic clock. */
+  public record SetupTimes(Duration server, Duration endpoint, Duration registration, Duration total) {
+    @Override
+    public String toString() {
+      return total.toMillis() + " ms (server " + server.toMillis() + " ms, endpoint " + endpoint.toMillis()
+          + " ms, registration " + registration.toMillis() + " ms)";
+    }
+  }
+
+  private final TestServer server;
+  private final ResoluteHttpServer endpointServer;
+  private final SetupTimes setupTimes;
+  private final IngressClient ingressClient;
+
+  private ResoluteRunner(TestServer server, ResoluteHttpServer endpointServer, SetupTimes setupTimes) {
+    this.server = server;
+    this.endpointServer = endpointServer;
+    this.setupTimes = setupTimes;
+    this.ingressClient = new IngressClient(server.ingressUri());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public URI ingressUri() {
+    return server.ingressUri();
+  }
+
+  public URI adminUri() {
+    return server.adminUri();
+  }
+
+  /** The loopback address of the SDK endpoint serving the bound services. */
+  public URI endpointUri() {
+    return URI.create("http://127.0.0.1:" + endpointServer.port());
+  }
+
+  public IngressClient ingressClient() {
+    return ingressClient;
+  }
+
+  public SetupTimes setupTimes() {
+    return setupTimes;
+  }
+
+  /** Which server runs, for log lines. */
+  public String serverDescription() {
+    return server.description();
+  }
+
+  /** Stops the server first (no new attempts), then the endpoint; deletes the server's data. */
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } finally {
+      endpointServer.close();
+    }
+  }
+
+  public static final class Builder {
+    private final List<Object> services = new ArrayList<>();
+    private ServerKind serverKind = ServerKind.EMBEDDED;
+    private boolean useHttp11;
+    private int partitions = 4;
+    private Duration startTimeout = Duration.ofSeconds(60);
+
+    private Builder() {}
+
+    /** A service instance (annotated class) or a {@code ServiceDefinition}. */
+    public Builder bind(Object service) {
+      services.add(Objects.requireNonNull(service, "service"));
+      return this;
+    }
+
+    public Builder server(ServerKind kind) {
+      this.serverKind = Objects.requireNonNull(kind);
+      return this;
+    }
+
+    /** Register with {@code use_http_11} (request/response protocol mode). */
+    public Builder useHttp11(boolean useHttp11) {
+      this.useHttp11 = useHttp11;
+      return this;
+    }
+
+    /** Partitions of the embedded server. */
+    public Builder partitions(int partitions) {
+      if (partitions < 1) {
+        throw new IllegalArgumentException("partitions must be >= 1");
+      }
+      this.partitions = partitions;
+      return this;
+    }
+
+    /** How long to wait for an external restate-server to become healthy. */
+    public Builder startTimeout(Duration timeout) {
+      this.startTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /**
+     * Starts everything: the server and the endpoint concurrently, then the registration.
+     *
+     * @throws IllegalStateException when nothing is bound or a step fails (everything started is stopped)
+     */
+    public ResoluteRunner start() {
+      if (services.isEmpty()) {
+        throw new IllegalStateException("no services bound: annotate fields with @BindService or call bind()");
+      }
+      Endpoint.Builder eb = Endpoint.builder();
+      services.forEach(eb::bind);
+      Endpoint endpoint = eb.build();
+
+      long t0 = System.nanoTime();
+      CompletableFuture<Started> serverFuture = CompletableFuture.supplyAsync(() -> {
+        TestServer s = startServer();
+        return new Started(s, System.nanoTime());
+      });
+      ResoluteHttpServer endpointServer;
+      try {
+        endpointServer = ResoluteHttpServer.start(endpoint, "127.0.0.1", 0);
+      } catch (RuntimeException e) {
+        serverFuture.thenAccept(s -> s.server().close());
+        throw e;
+      }
+      long endpointDone = System.nanoTime();
+      Started started;
+      try {
+        started = serverFuture.join();
+      } catch (CompletionException e) {
+        endpointServer.close();
+        throw e.getCause() instanceof RuntimeException re ? re : e;
+      }
+      TestServer server = started.server();
+      long registrationStart = System.nanoTime();
+      try {
+        Deployments.register(server.adminUri(), URI.create("http://127.0.0.1:" + endpointServer.port()), useHttp11);
+      } catch (RuntimeException e) {
+        server.close();
+        endpointServer.close();
+        throw e;
+      }
+      long end = System.nanoTime();
+      SetupTimes times = new SetupTimes(Duration.ofNanos(started.at() - t0), Duration.ofNanos(endpointDone - t0),
+          Duration.ofNanos(end - registrationStart), Duration.ofNanos(end - t0));
+      return new ResoluteRunner(server, endpointServer, times);
+    }
+
+    private record Started(TestServer server, long at) {}
+
+    private TestServer startServer() {
+      return switch (serverKind) {
+        case EMBEDDED -> EmbeddedResolute.start(partitions);
+        case RESTATE -> RestateProcess.start(startTimeout);
+      };
+    }
+  }
+}

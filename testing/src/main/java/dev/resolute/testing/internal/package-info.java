@@ -1,0 +1,2 @@
+/** Internals of the test kit (servers, ports, registration); not an API, may change freely. */
+package dev.resolute.testing.internal;
