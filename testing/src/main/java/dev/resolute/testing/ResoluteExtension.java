@@ -1,5 +1,6 @@
 package dev.resolute.testing;
 
+import dev.resolute.client.Client;
 import java.lang.reflect.Field;
 import java.lang.reflect.Parameter;
 import java.net.MalformedURLException;
@@ -69,7 +70,7 @@ public final class ResoluteExtension implements BeforeAllCallback, ParameterReso
     Parameter p = pc.getParameter();
     Class<?> type = p.getType();
     if (pc.isAnnotated(ResoluteClient.class)) {
-      return type == IngressClient.class;
+      return type == Client.class || type == IngressClient.class;
     }
     if (pc.isAnnotated(ResoluteIngressEndpointURL.class) || pc.isAnnotated(ResoluteAdminEndpointURL.class)) {
       return type == URI.class || type == URL.class || type == String.class;
@@ -85,7 +86,7 @@ public final class ResoluteExtension implements BeforeAllCallback, ParameterReso
           + " @BeforeEach or @AfterAll; @BeforeAll runs before it starts)");
     }
     if (pc.isAnnotated(ResoluteClient.class)) {
-      return runner.ingressClient();
+      return pc.getParameter().getType() == Client.class ? runner.client() : runner.ingressClient();
     }
     if (pc.isAnnotated(ResoluteIngressEndpointURL.class)) {
       return convert(runner.ingressUri(), pc.getParameter().getType());

@@ -1,5 +1,6 @@
 package dev.resolute.testing;
 
+import dev.resolute.client.Client;
 import dev.resolute.sdk.endpoint.Endpoint;
 import dev.resolute.sdk.http.ResoluteHttpServer;
 import dev.resolute.testing.internal.Deployments;
@@ -21,7 +22,8 @@ import java.util.concurrent.CompletionException;
  *
  * <pre>{@code
  * try (ResoluteRunner runner = ResoluteRunner.builder().bind(new Greeter()).start()) {
- *   runner.ingressClient().post("/Greeter/greet", "\"Ann\"");
+ *   String hi = runner.client().call(Request.of(Target.service("Greeter", "greet"),
+ *       TypeTag.of(String.class), TypeTag.of(String.class), "Ann")).response();
  * }
  * }</pre>
  */
@@ -39,12 +41,14 @@ public final class ResoluteRunner implements AutoCloseable {
   private final ResoluteHttpServer endpointServer;
   private final SetupTimes setupTimes;
   private final IngressClient ingressClient;
+  private final Client client;
 
   private ResoluteRunner(TestServer server, ResoluteHttpServer endpointServer, SetupTimes setupTimes) {
     this.server = server;
     this.endpointServer = endpointServer;
     this.setupTimes = setupTimes;
     this.ingressClient = new IngressClient(server.ingressUri());
+    this.client = Client.connect(server.ingressUri().toString());
   }
 
   public static Builder builder() {
@@ -64,6 +68,12 @@ public final class ResoluteRunner implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + endpointServer.port());
   }
 
+  /** The ingress {@link Client} (typed calls, sends, attach, awakeables). */
+  public Client client() {
+    return client;
+  }
+
+  /** A raw HTTP client of the ingress (status codes and bodies as the server sends them). */
   public IngressClient ingressClient() {
     return ingressClient;
   }

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   @BindService Greeter greeter = new Greeter();
  *
  *   @Test
- *   void greets(@ResoluteClient IngressClient ingress) throws Exception {
- *     assertThat(ingress.post("/Greeter/greet", "\"Ann\"").body()).isEqualTo("\"Hello Ann\"");
+ *   void greets(@ResoluteClient Client client) {
+ *     assertThat(client.call(Request.of(Target.service("Greeter", "greet"), TypeTag.of(String.class),
+ *         TypeTag.of(String.class), "Ann")).response()).isEqualTo("Hello Ann");
  *   }
  * }
  * }</pre>

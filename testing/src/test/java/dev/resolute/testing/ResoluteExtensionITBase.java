@@ -2,6 +2,10 @@ package dev.resolute.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.resolute.client.Client;
+import dev.resolute.common.Request;
+import dev.resolute.common.Target;
+import dev.resolute.serde.TypeTag;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
@@ -21,6 +25,17 @@ abstract class ResoluteExtensionITBase {
     HttpResponse<String> r = ingress.post("/Echo/echo", "\"hi\"");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("\"HI\"");
+  }
+
+  @Test
+  void injectedClientCallsTheBoundServices(@ResoluteClient Client client) {
+    String out = client.call(Request.of(Target.service("Echo", "echo"), TypeTag.of(String.class),
+        TypeTag.of(String.class), "typed")).response();
+    assertThat(out).isEqualTo("TYPED");
+    String key = UUID.randomUUID().toString();
+    Integer sum = client.call(Request.of(Target.virtualObject("Counter", key, "add"), TypeTag.of(Integer.class),
+        TypeTag.of(Integer.class), 7)).response();
+    assertThat(sum).isEqualTo(7);
   }
 
   @Test
