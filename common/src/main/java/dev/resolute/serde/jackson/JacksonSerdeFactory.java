@@ -55,7 +55,8 @@ public class JacksonSerdeFactory implements SerdeFactory {
       this.javaType = javaType;
       this.reader = mapper.readerFor(javaType);
       this.writer = mapper.writerFor(javaType);
-      this.schema = simpleSchema(javaType);
+      Map<String, Object> s = JsonSchemas.of(mapper, javaType);
+      this.schema = s.isEmpty() ? null : s; // no constraint: leave the manifest field out
     }
 
     @Override
@@ -92,23 +93,6 @@ public class JacksonSerdeFactory implements SerdeFactory {
     @Override
     public Type type() {
       return javaType;
-    }
-
-    /** A minimal schema for scalar types; {@code null} (no schema) for everything else. */
-    private static Object simpleSchema(JavaType t) {
-      Class<?> c = t.getRawClass();
-      String ty = null;
-      if (c == String.class || c == char.class || c == Character.class) {
-        ty = "string";
-      } else if (c == boolean.class || c == Boolean.class) {
-        ty = "boolean";
-      } else if (c == int.class || c == Integer.class || c == long.class || c == Long.class
-          || c == short.class || c == Short.class || c == byte.class || c == Byte.class) {
-        ty = "integer";
-      } else if (c == double.class || c == Double.class || c == float.class || c == Float.class) {
-        ty = "number";
-      }
-      return ty == null ? null : Map.of("type", ty);
     }
   }
 }
