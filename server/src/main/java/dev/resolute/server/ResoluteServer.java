@@ -4,6 +4,7 @@ import dev.resolute.server.admin.AdminApi;
 import dev.resolute.server.config.ServerConfig;
 import dev.resolute.server.discovery.DiscoveryClient;
 import dev.resolute.server.http.HttpServer;
+import dev.resolute.server.identity.RequestSigner;
 import dev.resolute.server.ingress.IngressApi;
 import dev.resolute.server.invoker.Invoker;
 import dev.resolute.server.invoker.InvokerOptions;
@@ -96,9 +97,15 @@ public final class ResoluteServer implements AutoCloseable {
     }
     NettyDeploymentClient client = new NettyDeploymentClient(group);
     closeables.add(client);
+    RequestSigner signer = null;
+    if (config.worker().invoker().requestIdentityPrivateKeyPemFile() != null) {
+      signer = RequestSigner.fromPemFile(config.worker().invoker().requestIdentityPrivateKeyPemFile(),
+          java.time.Duration.ofSeconds(60), clock);
+      LOG.info("Loaded request identity key, kid: \"{}\"", signer.keyId());
+    }
     InvokerOptions invokerOptions = new InvokerOptions(config.worker().invoker().inactivityTimeout(),
         config.worker().invoker().abortTimeout(), config.defaultRetryPolicy().toRetryPolicy(),
-        config.clusterName(), InvokerOptions.DEFAULTS.maxMessageSize());
+        config.clusterName(), InvokerOptions.DEFAULTS.maxMessageSize(), signer);
     Invoker invoker = new Invoker(client, schemas, appender, scheduler, invokerOptions);
     Replies replies = new Replies();
 
@@ -120,7 +127,7 @@ public final class ResoluteServer implements AutoCloseable {
     }
 
     CoreDispatcher dispatcher = new CoreDispatcher(appender, partitioning, replies, schemas);
-    DiscoveryClient discovery = new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30));
+    DiscoveryClient discovery = new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
     ingress = HttpServer.start("ingress", config.ingress().bindAddress().toInetSocketAddress(), group,
         MAX_REQUEST_BODY, new IngressApi(schemas, dispatcher, clock, new SecureRandom()));
     closeables.add(ingress);

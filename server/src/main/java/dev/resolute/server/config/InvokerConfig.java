@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param inactivityTimeout no message from the deployment for this long → ask it to suspend (default 1m)
  * @param abortTimeout after the inactivity timeout, abort the attempt after this long (default 10m)
  * @param concurrentInvocationsLimit max invocations running on this node at once (default 1000)
- * @param requestIdentityPrivateKeyPemFile ed25519 key for signing requests, or null (parsed, not used yet)
+ * @param requestIdentityPrivateKeyPemFile PKCS#8 Ed25519 key that signs discovery and invocation requests, or null
  */
 public record InvokerConfig(Duration inactivityTimeout, Duration abortTimeout, int concurrentInvocationsLimit,
     Path requestIdentityPrivateKeyPemFile) {

@@ -2,6 +2,7 @@ package dev.resolute.server.discovery;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.server.identity.RequestSigner;
 import dev.resolute.protocol.ProtocolVersion;
 import dev.resolute.protocol.manifest.EndpointManifest;
 import dev.resolute.server.schema.SchemaException;
@@ -33,15 +34,22 @@ public final class DiscoveryClient {
   private final NettyDeploymentClient transport;
   private final String clusterName;
   private final Duration timeout;
+  private final RequestSigner signer;
 
   /**
    * @param clusterName sent as {@code x-restate-cluster-name} (restate default "localcluster")
    * @param timeout for the whole discovery request
    */
   public DiscoveryClient(NettyDeploymentClient transport, String clusterName, Duration timeout) {
+    this(transport, clusterName, timeout, null);
+  }
+
+  /** @param signer signs discovery requests (request identity), or null to send them unsigned */
+  public DiscoveryClient(NettyDeploymentClient transport, String clusterName, Duration timeout, RequestSigner signer) {
     this.transport = transport;
     this.clusterName = clusterName;
     this.timeout = timeout;
+    this.signer = signer;
   }
 
   public DiscoveryClient(NettyDeploymentClient transport) {
@@ -76,7 +84,11 @@ public final class DiscoveryClient {
       additionalHeaders.forEach((k, v) -> headers.add(Map.entry(k.toLowerCase(Locale.ROOT), v)));
     }
     headers.add(Map.entry("x-restate-cluster-name", clusterName));
-    return transport.request(endpointUri(uri, "discover"), "GET", headers, null, http11, timeout)
+    URI discoverUri = endpointUri(uri, "discover");
+    if (signer != null) {
+      headers.addAll(signer.headers(discoverUri.getRawPath(), null));
+    }
+    return transport.request(discoverUri, "GET", headers, null, http11, timeout)
         .handle((resp, err) -> {
           if (err != null) {
             throw new CompletionException(transportError(shown, unwrap(err), http11));

@@ -79,7 +79,8 @@ public final class HttpServer implements AutoCloseable {
                 Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(streamInit));
             CleartextHttp2ServerUpgradeHandler h2c = new CleartextHttp2ServerUpgradeHandler(http1,
                 new io.netty.handler.codec.http.HttpServerUpgradeHandler(http1, protocol ->
-                    AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol) ? upgrade : null),
+                    AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol) ? upgrade : null,
+                    maxBodyBytes), // without a limit, upgrade requests with a body (JDK HttpClient's default) get 413
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel c) {
