@@ -321,10 +321,11 @@ public final class AdminApi implements HttpHandler {
     } catch (RuntimeException e) {
       return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: bad format", null)));
     }
-    CompletableFuture<Void> f = kill ? dispatcher.kill(id) : dispatcher.cancel(id);
-    return f.handle((v, err) -> {
+    // restate-server: kill → 200; cancel → 200 when done at once (not started yet), else 202
+    CompletableFuture<Boolean> f = kill ? dispatcher.kill(id).thenApply(v -> true) : dispatcher.cancel(id);
+    return f.handle((done, err) -> {
       if (err == null) {
-        return HttpResponse.of(kill ? 200 : 202);
+        return HttpResponse.of(Boolean.TRUE.equals(done) ? 200 : 202);
       }
       Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
       if (t instanceof DispatchException de) {

@@ -24,10 +24,14 @@ public interface Dispatcher {
   CompletableFuture<InvocationResult> attach(InvocationId id);
 
   /** The result if the invocation completed; empty while it runs. Unknown id: DispatchException 404. */
-  CompletableFuture<Optional<Outcome>> output(InvocationId id);
+  CompletableFuture<Optional<InvocationResult>> output(InvocationId id);
 
-  /** Graceful cancel (admin PATCH /invocations/{id}/cancel). */
-  CompletableFuture<Void> cancel(InvocationId id);
+  /**
+   * Graceful cancel (admin PATCH /invocations/{id}/cancel). Completes with true when the
+   * invocation was cancelled at once (it had not started: scheduled or inboxed), false when the
+   * cancel signal was delivered to it.
+   */
+  CompletableFuture<Boolean> cancel(InvocationId id);
 
   /** Hard kill (admin PATCH /invocations/{id}/kill). */
   CompletableFuture<Void> kill(InvocationId id);

@@ -4,7 +4,12 @@ package dev.resolute.server.api;
 public sealed interface Outcome {
   record Success(byte[] value) implements Outcome {}
 
-  record Failure(int code, String message) implements Outcome {}
+  /** @param stacktrace null unless the invocation was killed after its retries ran out */
+  record Failure(int code, String message, String stacktrace) implements Outcome {
+    public Failure(int code, String message) {
+      this(code, message, null);
+    }
+  }
 
   static Outcome success(byte[] value) {
     return new Success(value);

@@ -62,6 +62,9 @@ public final class IngressApi implements HttpHandler {
   private static final DateTimeFormatter EXECUTION_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
   private static final String JSON = "application/json";
+  /** {@code idempotency-expires} as restate-server writes it: 2026-11-23T01:10:50.022+00:00. */
+  private static final DateTimeFormatter EXPIRES =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'+00:00'").withZone(ZoneOffset.UTC);
 
   private final Schemas schemas;
   private final Dispatcher dispatcher;
@@ -213,7 +216,7 @@ public final class IngressApi implements HttpHandler {
       return dispatcher.submit(invocation).thenApply(r -> sendResponse(r, id, delayed, requestedTime));
     }
     return dispatcher.call(invocation).thenApply(r -> resultResponse(r.id() == null ? id : r.id(), r.outcome(),
-        handler));
+        handler, r.expiresAtMillis()));
   }
 
   /** Input rules of the handler, with restate-server's messages. */
@@ -275,13 +278,18 @@ public final class IngressApi implements HttpHandler {
    *
    * @param handler null when unknown (lookup by invocation id): JSON is assumed
    */
-  private static HttpResponse resultResponse(InvocationId id, Outcome outcome, HandlerSchema handler) {
+  private static HttpResponse resultResponse(InvocationId id, Outcome outcome, HandlerSchema handler,
+      long expiresAtMillis) {
+    String expires = expiresAtMillis > 0 ? EXPIRES.format(Instant.ofEpochMilli(expiresAtMillis)) : null;
     if (outcome instanceof Outcome.Failure f) {
-      return IngressErrors.invocation(id, f.code(), f.message());
+      return IngressErrors.invocation(id, f.code(), f.message(), f.stacktrace(), expires);
     }
     byte[] value = ((Outcome.Success) outcome).value();
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     headers.add(Map.entry("x-restate-id", id.toString()));
+    if (expires != null) {
+      headers.add(Map.entry("idempotency-expires", expires));
+    }
     String ct = handler == null ? JSON : handler.outputContentType();
     if (ct != null && (value.length > 0 || handler == null || handler.setContentTypeIfEmpty())) {
       headers.add(Map.entry("content-type", ct));
@@ -409,10 +417,10 @@ public final class IngressApi implements HttpHandler {
   private CompletableFuture<HttpResponse> lookup(InvocationId id, Op op, HandlerSchema handler) {
     if (op == Op.ATTACH) {
       return dispatcher.attach(id).thenApply((InvocationResult r) ->
-          resultResponse(r.id() == null ? id : r.id(), r.outcome(), handler));
+          resultResponse(r.id() == null ? id : r.id(), r.outcome(), handler, r.expiresAtMillis()));
     }
-    return dispatcher.output(id).thenApply((Optional<Outcome> o) -> o.isEmpty()
+    return dispatcher.output(id).thenApply((Optional<InvocationResult> o) -> o.isEmpty()
         ? IngressErrors.ingress(470, IngressErrors.NOT_READY)
-        : resultResponse(id, o.get(), handler));
+        : resultResponse(id, o.get().outcome(), handler, o.get().expiresAtMillis()));
   }
 }

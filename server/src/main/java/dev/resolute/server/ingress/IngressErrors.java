@@ -36,16 +36,27 @@ final class IngressErrors {
 
   /** An error raised by the ingress itself ({@code source: ingress}). */
   static HttpResponse ingress(int status, String message) {
-    return body(status, message, "ingress").withHeader("x-restate-error-source", "ingress");
+    return body(status, message, null, "ingress").withHeader("x-restate-error-source", "ingress");
   }
 
   /** A terminal failure of an invocation ({@code source: invocation}); HTTP status = failure code. */
   static HttpResponse invocation(InvocationId id, int code, String message) {
+    return invocation(id, code, message, null, null);
+  }
+
+  /**
+   * @param stacktrace added to the body when set (invocations killed after their retries ran out)
+   * @param expires {@code idempotency-expires} header value, or null
+   */
+  static HttpResponse invocation(InvocationId id, int code, String message, String stacktrace, String expires) {
     int status = httpStatus(code);
-    HttpResponse b = body(status, message, "invocation");
+    HttpResponse b = body(status, message, stacktrace, "invocation");
     java.util.List<java.util.Map.Entry<String, String>> h = new java.util.ArrayList<>();
     if (id != null) {
       h.add(java.util.Map.entry("x-restate-id", id.toString()));
+    }
+    if (expires != null) {
+      h.add(java.util.Map.entry("idempotency-expires", expires));
     }
     h.add(java.util.Map.entry("x-restate-error-source", "invocation"));
     h.addAll(b.headers());
@@ -57,10 +68,13 @@ final class IngressErrors {
     return code >= 100 && code <= 999 ? code : 500;
   }
 
-  private static HttpResponse body(int status, String message, String source) {
+  private static HttpResponse body(int status, String message, String stacktrace, String source) {
     ObjectNode n = JSON.createObjectNode();
     n.put("code", status);
     n.put("message", message);
+    if (stacktrace != null && !stacktrace.isEmpty()) {
+      n.put("stacktrace", stacktrace);
+    }
     n.put("source", source);
     return HttpResponse.bytes(status, "application/json", n.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }

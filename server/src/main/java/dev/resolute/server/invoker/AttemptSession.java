@@ -12,7 +12,9 @@ import dev.resolute.protocol.id.AwakeableId;
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.protocol.id.RandomSeed;
 import dev.resolute.protocol.manifest.EndpointManifest;
+import dev.resolute.protocol.pb.AttachInvocationCommandMessage;
 import dev.resolute.protocol.pb.CallCommandMessage;
+import dev.resolute.protocol.pb.GetInvocationOutputCommandMessage;
 import dev.resolute.protocol.pb.CompleteAwakeableCommandMessage;
 import dev.resolute.protocol.pb.ErrorMessage;
 import dev.resolute.protocol.pb.OneWayCallCommandMessage;
@@ -318,6 +320,7 @@ final class AttemptSession implements ExchangeListener {
         }
         String code = err.getCode() == 570 ? "RT0016" : err.getCode() == 571 ? "RT0012" : "RT0007";
         fail(AttemptFailed.newBuilder().setCode(err.getCode()).setMessage(msg).setRestateCode(code)
+            .setStacktrace(err.getStacktrace())
             .setNextRetryDelayMillis(err.hasNextRetryDelay() ? err.getNextRetryDelay() : -1).build(), null);
       }
       case END -> {
@@ -349,12 +352,31 @@ final class AttemptSession implements ExchangeListener {
             return "legacy awakeable ids (prom_1...) are not supported";
           }
         }
-        case ATTACH_INVOCATION_COMMAND, GET_INVOCATION_OUTPUT_COMMAND ->
-          { return type + " is not supported by this server yet"; }
+        case ATTACH_INVOCATION_COMMAND -> {
+          AttachInvocationCommandMessage a = (AttachInvocationCommandMessage) m;
+          return checkAttachTarget(a.getTargetCase() == AttachInvocationCommandMessage.TargetCase.INVOCATION_ID
+              ? a.getInvocationId() : null, a.getTargetCase().getNumber());
+        }
+        case GET_INVOCATION_OUTPUT_COMMAND -> {
+          GetInvocationOutputCommandMessage g = (GetInvocationOutputCommandMessage) m;
+          return checkAttachTarget(g.getTargetCase() == GetInvocationOutputCommandMessage.TargetCase.INVOCATION_ID
+              ? g.getInvocationId() : null, g.getTargetCase().getNumber());
+        }
         default -> { }
       }
     } catch (IllegalArgumentException e) {
       return "invalid " + type + ": " + e.getMessage();
+    }
+    return null;
+  }
+
+  /** Attach/GetInvocationOutput: the target must be set; an invocation id must parse. */
+  private static String checkAttachTarget(String invocationId, int targetCase) {
+    if (targetCase == 0) {
+      return "the target of the attach/get-output command is missing";
+    }
+    if (invocationId != null) {
+      InvocationId.parse(invocationId);
     }
     return null;
   }

@@ -75,8 +75,9 @@ public final class CoreDispatcher implements Dispatcher {
   @Override
   public CompletableFuture<Void> completeAwakeable(AwakeableId id, Outcome result) {
     if (id.kind() != AwakeableId.Kind.SIGNAL) {
-      return CompletableFuture.failedFuture(new DispatchException(400,
-          "legacy awakeable ids (prom_1...) are not supported by this server"));
+      // legacy (prom_1…) awakeables belong to protocol versions this server never runs: nothing
+      // can be waiting on one; restate-server answers 202 for ids it does not know, so do we
+      return CompletableFuture.completedFuture(null);
     }
     Signal.Builder s = Signal.newBuilder()
         .setInvocationId(ByteString.copyFrom(id.invocationId().toBytes()))
@@ -99,13 +100,13 @@ public final class CoreDispatcher implements Dispatcher {
 
   @SuppressWarnings("unchecked")
   @Override
-  public CompletableFuture<Optional<Outcome>> output(InvocationId id) {
-    return query(id, IngressQuery.Kind.OUTPUT).thenApply(r -> (Optional<Outcome>) r);
+  public CompletableFuture<Optional<InvocationResult>> output(InvocationId id) {
+    return query(id, IngressQuery.Kind.OUTPUT).thenApply(r -> (Optional<InvocationResult>) r);
   }
 
   @Override
-  public CompletableFuture<Void> cancel(InvocationId id) {
-    return query(id, IngressQuery.Kind.CANCEL).thenApply(r -> null);
+  public CompletableFuture<Boolean> cancel(InvocationId id) {
+    return query(id, IngressQuery.Kind.CANCEL).thenApply(r -> Boolean.TRUE.equals(r));
   }
 
   @Override

@@ -26,6 +26,7 @@ import java.util.Optional;
  */
 public final class StateMachine {
   static final long DEFAULT_RETENTION_MILLIS = 24L * 3600 * 1000;
+  static final String WORKFLOW_ALREADY_INVOKED = "the workflow method was already invoked";
 
   private final int partition;
   private final Partitioning partitioning;
@@ -117,17 +118,25 @@ public final class StateMachine {
   private void onDuplicateInvoke(InvocationId id, InvocationStatus existing, Invoke inv) {
     InvocationStatus.Builder st = existing.toBuilder();
     boolean completed = existing.getPhase() == InvocationStatus.Phase.COMPLETED;
+    // a workflow's run handler runs once per id: a second call is refused, a second send is
+    // "previously accepted" (restate-server 1.7.12)
+    boolean workflowRun = existing.getTarget().getKind() == Target.Kind.WORKFLOW_RUN;
     if (inv.getIngressRequest() != 0) {
       if (!inv.getIngressWantsResult()) {
         reply(inv.getIngressRequest(), new SubmitResult(id, true, existing.getExecutionTimeMillis()));
+      } else if (workflowRun) {
+        reply(inv.getIngressRequest(), new InvocationResult(id,
+            dev.resolute.server.api.Outcome.failure(409, WORKFLOW_ALREADY_INVOKED)));
       } else if (completed) {
-        reply(inv.getIngressRequest(), new InvocationResult(id, toApi(existing.getOutcome())));
+        reply(inv.getIngressRequest(), new InvocationResult(id, toApi(existing.getOutcome()), expiresAt(existing)));
       } else {
         st.addIngressWaiters(inv.getIngressRequest());
       }
     }
     if (inv.hasCaller()) {
-      if (completed) {
+      if (workflowRun) {
+        shipCompletion(inv.getCaller(), failure(409, WORKFLOW_ALREADY_INVOKED));
+      } else if (completed) {
         shipCompletion(inv.getCaller(), existing.getOutcome());
       } else {
         st.addCallers(inv.getCaller());
@@ -224,7 +233,9 @@ public final class StateMachine {
     st.setLastFailure("[" + f.getCode() + "] " + f.getMessage()).setRetryCount(st.getRetryCount() + 1);
     if (f.getExhausted()) {
       if (f.getKillOnExhausted()) {
-        complete(id, st, failure(f.getCode() == 0 ? 500 : f.getCode(), f.getMessage()));
+        complete(id, st, dev.resolute.server.pb.Outcome.newBuilder().setFailure(Failure.newBuilder()
+            .setCode(f.getCode() == 0 ? 500 : f.getCode()).setMessage(f.getMessage())
+            .setStacktrace(f.getStacktrace())).build());
       } else {
         st.setPhase(InvocationStatus.Phase.PAUSED);
         t.putStatus(id, st.build());
@@ -359,6 +370,20 @@ public final class StateMachine {
           notify(id, st, MessageType.PEEK_PROMISE_COMPLETION, n);
         }
         case COMPLETE_PROMISE_COMMAND -> onCompletePromise(id, st, (CompletePromiseCommandMessage) m);
+        case ATTACH_INVOCATION_COMMAND -> {
+          AttachInvocationCommandMessage a = (AttachInvocationCommandMessage) m;
+          askTarget(id, attachTarget(a.getTargetCase() == AttachInvocationCommandMessage.TargetCase.INVOCATION_ID
+                  ? a.getInvocationId() : null, a.getIdempotentRequestTarget(), a.getWorkflowTarget(),
+                  a.getTargetCase() == AttachInvocationCommandMessage.TargetCase.WORKFLOW_TARGET),
+              IngressQuery.Kind.ATTACH, a.getResultCompletionId(), MessageType.ATTACH_INVOCATION_COMPLETION);
+        }
+        case GET_INVOCATION_OUTPUT_COMMAND -> {
+          GetInvocationOutputCommandMessage g = (GetInvocationOutputCommandMessage) m;
+          askTarget(id, attachTarget(g.getTargetCase() == GetInvocationOutputCommandMessage.TargetCase.INVOCATION_ID
+                  ? g.getInvocationId() : null, g.getIdempotentRequestTarget(), g.getWorkflowTarget(),
+                  g.getTargetCase() == GetInvocationOutputCommandMessage.TargetCase.WORKFLOW_TARGET),
+              IngressQuery.Kind.OUTPUT, g.getResultCompletionId(), MessageType.GET_INVOCATION_OUTPUT_COMPLETION);
+        }
         default -> { }
       }
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
@@ -402,6 +427,32 @@ public final class StateMachine {
         }
       }
     }
+  }
+
+  /** The invocation an Attach/GetInvocationOutput command names. */
+  private static InvocationId attachTarget(String invocationId, IdempotentRequestTarget ik, WorkflowTarget wf,
+      boolean workflow) {
+    if (invocationId != null) {
+      return InvocationId.parse(invocationId);
+    }
+    if (workflow) {
+      return dev.resolute.protocol.id.DeterministicIds.workflowRun(wf.getWorkflowName(), wf.getWorkflowKey());
+    }
+    return dev.resolute.protocol.id.DeterministicIds.idempotent(ik.getServiceName(),
+        ik.hasServiceKey() ? ik.getServiceKey() : null, ik.getHandlerName(), ik.getIdempotencyKey());
+  }
+
+  /** Ships an attach/output question to the partition of {@code target}; the answer comes back as a CompleteCall. */
+  private void askTarget(InvocationId caller, InvocationId target, IngressQuery.Kind kind, int completionId,
+      MessageType notification) {
+    ship(target, Envelope.newBuilder().setIngressQuery(IngressQuery.newBuilder()
+        .setInvocationId(ByteString.copyFrom(target.toBytes())).setKind(kind)
+        .setCaller(Caller.newBuilder().setInvocationId(ByteString.copyFrom(caller.toBytes()))
+            .setCompletionId(completionId).setNotificationType(notification.code()))).build());
+  }
+
+  private static long expiresAt(InvocationStatus st) {
+    return st.getCompletedAt() + st.getCompletionRetentionMillis();
   }
 
   /** Deterministic id of an invocation created by a handler's command. */
@@ -482,7 +533,8 @@ public final class StateMachine {
   private void shipCompletion(Caller c, dev.resolute.server.pb.Outcome outcome) {
     InvocationId caller = InvocationId.fromBytes(c.getInvocationId().toByteArray());
     ship(caller, Envelope.newBuilder().setCompleteCall(CompleteCall.newBuilder()
-        .setInvocationId(c.getInvocationId()).setCompletionId(c.getCompletionId()).setOutcome(outcome)).build());
+        .setInvocationId(c.getInvocationId()).setCompletionId(c.getCompletionId()).setOutcome(outcome)
+        .setNotificationType(c.getNotificationType())).build());
   }
 
   private void onCompleteCall(CompleteCall c) {
@@ -492,7 +544,9 @@ public final class StateMachine {
       return;
     }
     InvocationStatus.Builder st = cur.toBuilder();
-    notify(id, st, MessageType.CALL_COMPLETION, completion(c.getCompletionId(), c.getOutcome()));
+    MessageType type = c.getNotificationType() == 0 ? MessageType.CALL_COMPLETION
+        : MessageType.fromCode(c.getNotificationType());
+    notify(id, st, type, completion(c.getCompletionId(), c.getOutcome()));
     putIfStillSame(id, cur, st);
   }
 
@@ -563,6 +617,12 @@ public final class StateMachine {
         if (cur.getPhase() == InvocationStatus.Phase.COMPLETED) {
           t.deleteJournal(id);
           t.deleteStatus(id);
+          Target target = cur.getTarget();
+          if (target.getKind() == Target.Kind.WORKFLOW_RUN) {
+            // workflow retention over: its state and promises go with it
+            t.clearState(target.getService(), target.getKey());
+            t.clearPromises(target.getService(), target.getKey());
+          }
         }
       }
       default -> { }
@@ -573,44 +633,118 @@ public final class StateMachine {
     InvocationId id = InvocationId.fromBytes(q.getInvocationId().toByteArray());
     InvocationStatus cur = t.status(id);
     long req = q.getIngressRequest();
-    if (cur == null) {
-      reply(req, new DispatchException(404, "invocation " + id + " not found"));
-      return;
-    }
-    boolean completed = cur.getPhase() == InvocationStatus.Phase.COMPLETED;
+    Caller caller = q.hasCaller() ? q.getCaller() : null;
+    boolean completed = cur != null && cur.getPhase() == InvocationStatus.Phase.COMPLETED;
     switch (q.getKind()) {
       case ATTACH -> {
-        if (completed) {
-          reply(req, new InvocationResult(id, toApi(cur.getOutcome())));
+        if (cur == null) {
+          // restate-server answers an attach to an unknown invocation as a failed invocation
+          answer(caller, req, id, failure(404, "not found"), 0);
+        } else if (completed) {
+          answer(caller, req, id, cur.getOutcome(), expiresAt(cur));
+        } else if (caller != null) {
+          t.putStatus(id, cur.toBuilder().addCallers(caller).build());
         } else {
           t.putStatus(id, cur.toBuilder().addIngressWaiters(req).build());
         }
       }
-      case OUTPUT -> reply(req, completed ? Optional.of(toApi(cur.getOutcome())) : Optional.empty());
-      case CANCEL -> {
-        if (completed) {
-          reply(req, new DispatchException(409, "invocation " + id + " has already completed"));
-          return;
+      case OUTPUT -> {
+        if (cur == null) {
+          if (caller != null) {
+            shipCompletion(caller, failure(404, "not found"));
+          } else {
+            reply(req, new DispatchException(404, "invocation not found"));
+          }
+        } else if (caller != null) {
+          shipCompletion(caller, completed ? cur.getOutcome() : dev.resolute.server.pb.Outcome.getDefaultInstance());
+        } else {
+          reply(req, completed ? Optional.of(new InvocationResult(id, toApi(cur.getOutcome()), expiresAt(cur)))
+              : Optional.empty());
         }
-        if (cur.getPhase() == InvocationStatus.Phase.SCHEDULED || cur.getPhase() == InvocationStatus.Phase.INBOXED) {
+      }
+      case CANCEL -> {
+        if (cur == null) {
+          reply(req, new DispatchException(404, "invocation " + id + " not found"));
+        } else if (completed) {
+          reply(req, new DispatchException(409, "The invocation '" + id + "' was already completed."));
+        } else if (cur.getPhase() == InvocationStatus.Phase.SCHEDULED
+            || cur.getPhase() == InvocationStatus.Phase.INBOXED) {
+          // never started: cancelled at once, and (like restate-server) not kept unless idempotent
           complete(id, cur.toBuilder(), failure(409, "canceled"));
+          forgetIfNotRetained(id, cur);
+          reply(req, Boolean.TRUE);
         } else {
           InvocationStatus.Builder st = cur.toBuilder();
           notify(id, st, MessageType.SIGNAL_NOTIFICATION, NotificationTemplate.newBuilder()
               .setSignalId(BuiltInSignal.CANCEL_VALUE).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
-          putIfStillSame(id, cur, st);
+          if (st.getPhase() == InvocationStatus.Phase.PAUSED || st.getPhase() == InvocationStatus.Phase.BACKING_OFF) {
+            startAttempt(id, st); // let the handler see the cancel now
+          } else {
+            putIfStillSame(id, cur, st);
+          }
+          reply(req, Boolean.FALSE);
         }
-        reply(req, null);
       }
       case KILL -> {
-        if (completed) {
-          reply(req, new DispatchException(409, "invocation " + id + " has already completed"));
-          return;
+        if (cur == null) {
+          reply(req, new DispatchException(404, "invocation " + id + " not found"));
+        } else if (completed) {
+          reply(req, new DispatchException(409, "The invocation '" + id + "' was already completed."));
+        } else {
+          killPendingCallees(id);
+          complete(id, cur.toBuilder(), failure(409, "killed"));
+          reply(req, null);
         }
-        complete(id, cur.toBuilder(), failure(409, "killed"));
-        reply(req, null);
       }
       default -> { }
+    }
+  }
+
+  /** The answer to an attach: to the handler that asked, or to the waiting ingress request. */
+  private void answer(Caller caller, long req, InvocationId id, dev.resolute.server.pb.Outcome outcome,
+      long expiresAt) {
+    if (caller != null) {
+      shipCompletion(caller, outcome);
+    } else {
+      reply(req, new InvocationResult(id, toApi(outcome), expiresAt));
+    }
+  }
+
+  private void forgetIfNotRetained(InvocationId id, InvocationStatus st) {
+    if (st.getIdempotencyKey().isEmpty() && st.getTarget().getKind() != Target.Kind.WORKFLOW_RUN) {
+      t.deleteJournal(id);
+      t.deleteStatus(id);
+    }
+  }
+
+  /** Kill reaches the whole call tree: every callee whose result this invocation still waits for. */
+  private void killPendingCallees(InvocationId id) {
+    java.util.Map<Integer, Integer> idxToResult = new java.util.HashMap<>();
+    java.util.Map<Integer, String> calleeByIdx = new java.util.HashMap<>();
+    java.util.Set<Integer> completedResults = new java.util.HashSet<>();
+    for (JournalEntry e : t.journal(id)) {
+      MessageType type = MessageType.fromCode(e.getType());
+      try {
+        if (type == MessageType.CALL_COMMAND) {
+          CallCommandMessage c = CallCommandMessage.parseFrom(e.getPayload());
+          idxToResult.put(c.getInvocationIdNotificationIdx(), c.getResultCompletionId());
+        } else if (type == MessageType.CALL_INVOCATION_ID_COMPLETION) {
+          NotificationTemplate n = NotificationTemplate.parseFrom(e.getPayload());
+          calleeByIdx.put(n.getCompletionId(), n.getInvocationId());
+        } else if (type == MessageType.CALL_COMPLETION) {
+          completedResults.add(NotificationTemplate.parseFrom(e.getPayload()).getCompletionId());
+        }
+      } catch (InvalidProtocolBufferException ignored) {
+        // not readable: nothing to propagate
+      }
+    }
+    for (java.util.Map.Entry<Integer, Integer> call : idxToResult.entrySet()) {
+      String callee = calleeByIdx.get(call.getKey());
+      if (callee != null && !completedResults.contains(call.getValue())) {
+        InvocationId cid = InvocationId.parse(callee);
+        ship(cid, Envelope.newBuilder().setKill(Kill.newBuilder().setInvocationId(ByteString.copyFrom(cid.toBytes())))
+            .build());
+      }
     }
   }
 
@@ -682,7 +816,9 @@ public final class StateMachine {
 
   private static NotificationTemplate completion(int completionId, dev.resolute.server.pb.Outcome o) {
     NotificationTemplate.Builder n = NotificationTemplate.newBuilder().setCompletionId(completionId);
-    if (o.hasFailure()) {
+    if (o.getResultCase() == dev.resolute.server.pb.Outcome.ResultCase.RESULT_NOT_SET) {
+      n.setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance());
+    } else if (o.hasFailure()) {
       n.setFailure(dev.resolute.protocol.pb.Failure.newBuilder().setCode(o.getFailure().getCode())
           .setMessage(o.getFailure().getMessage()));
     } else {
@@ -698,7 +834,8 @@ public final class StateMachine {
 
   static dev.resolute.server.api.Outcome toApi(dev.resolute.server.pb.Outcome o) {
     if (o.hasFailure()) {
-      return dev.resolute.server.api.Outcome.failure(o.getFailure().getCode(), o.getFailure().getMessage());
+      return new dev.resolute.server.api.Outcome.Failure(o.getFailure().getCode(), o.getFailure().getMessage(),
+          o.getFailure().getStacktrace().isEmpty() ? null : o.getFailure().getStacktrace());
     }
     return dev.resolute.server.api.Outcome.success(o.getSuccess().toByteArray());
   }

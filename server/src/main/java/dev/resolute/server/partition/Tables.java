@@ -239,6 +239,12 @@ final class Tables {
     txn.put(Keys.of(p, Keys.PROMISE).str(service).str(key).str(name).build(), pr.toByteArray());
   }
 
+  void clearPromises(String service, String key) {
+    List<byte[]> keys = new ArrayList<>();
+    txn.scan(Keys.of(p, Keys.PROMISE).str(service).str(key).build(), (k, v) -> keys.add(k));
+    keys.forEach(txn::delete);
+  }
+
   // ---- applied lsn ----
   static byte[] appliedKey(int partition) {
     return Keys.of(partition, Keys.META).str("applied_lsn").build();

@@ -127,7 +127,7 @@ final class IngressFakes {
     }
 
     @Override
-    public CompletableFuture<Optional<Outcome>> output(InvocationId id) {
+    public CompletableFuture<Optional<InvocationResult>> output(InvocationId id) {
       if (running.contains(id)) {
         return CompletableFuture.completedFuture(Optional.empty());
       }
@@ -135,12 +135,12 @@ final class IngressFakes {
       if (o == null) {
         return CompletableFuture.failedFuture(new DispatchException(404, "invocation not found"));
       }
-      return CompletableFuture.completedFuture(Optional.of(o));
+      return CompletableFuture.completedFuture(Optional.of(new InvocationResult(id, o)));
     }
 
     @Override
-    public CompletableFuture<Void> cancel(InvocationId id) {
-      return CompletableFuture.completedFuture(null);
+    public CompletableFuture<Boolean> cancel(InvocationId id) {
+      return CompletableFuture.completedFuture(false);
     }
 
     @Override

@@ -49,6 +49,13 @@ public class Greeter {
     return "ok after " + (n - 1) + " failures";
   }
 
+  /** Counts its executions per input (idempotency tests). */
+  @Handler
+  public String count(Context ctx, String key) {
+    ctx.run("count", () -> TestServices.mark("count-" + key));
+    return "counted " + key;
+  }
+
   @Handler
   public String terminal(Context ctx, String msg) {
     throw new TerminalException(418, msg);

@@ -1,6 +1,7 @@
 package dev.resolute.server.it;
 
 import dev.restate.sdk.endpoint.Endpoint;
+import dev.restate.sdk.endpoint.definition.InvocationRetryPolicy;
 import dev.restate.sdk.http.vertx.RestateHttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,8 +32,30 @@ public final class TestServices {
     }
   }
 
+  /** Appends one line with {@code value} to the marker file {@code name}. */
+  static void publish(String name, String value) {
+    try {
+      Files.writeString(markers.resolve(name), value + "\n", StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static Endpoint endpoint() {
-    return Endpoint.bind(new Greeter()).build();
+    return Endpoint.builder()
+        .bind(new Greeter(), s -> s.configureHandler("count", h -> h.idempotencyRetention(Duration.ofSeconds(3))))
+        .bind(new Counter())
+        .bind(new LazyBox(), s -> s.enableLazyState(true))
+        .bind(new Signup())
+        .bind(new Tree(), s -> s
+            .configureHandler("pauses", h -> h.invocationRetryPolicy(InvocationRetryPolicy.builder()
+                .initialInterval(Duration.ofMillis(100)).maxAttempts(3)
+                .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.PAUSE)))
+            .configureHandler("killed", h -> h.invocationRetryPolicy(InvocationRetryPolicy.builder()
+                .initialInterval(Duration.ofMillis(100)).maxAttempts(2)
+                .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.KILL))))
+        .build();
   }
 
   /** {@code TestServices <port> <markers dir>}: serve until killed. */
