@@ -2,6 +2,7 @@ package dev.resolute.sdk.endpoint;
 
 import dev.resolute.sdk.auth.signing.RequestIdentityVerifier;
 import dev.resolute.sdk.endpoint.definition.ServiceDefinition;
+import dev.resolute.sdk.internal.reflect.GeneratedServices;
 import dev.resolute.sdk.internal.reflect.ReflectiveServices;
 import java.time.Clock;
 import java.util.Collection;
@@ -78,7 +79,10 @@ public final class Endpoint {
     private Clock clock = Clock.systemUTC();
     private RequestIdentityVerifier verifier = RequestIdentityVerifier.noop();
 
-    /** Binds a {@link ServiceDefinition} or an instance of a class annotated with @Service/@VirtualObject/@Workflow. */
+    /**
+     * Binds a {@link ServiceDefinition} or an instance of a class annotated with @Service/@VirtualObject/@Workflow
+     * (through its generated {@code ServiceDefinitionFactory} when the annotation processor ran, else by reflection).
+     */
     public Builder bind(Object service) {
       return bind(service, d -> {});
     }
@@ -86,7 +90,8 @@ public final class Endpoint {
     /** Binds a service and configures its manifest options (and per handler with {@code configureHandler}). */
     public Builder bind(Object service, Consumer<ServiceDefinition> configurator) {
       Objects.requireNonNull(service, "service");
-      ServiceDefinition def = service instanceof ServiceDefinition d ? d : ReflectiveServices.definitionOf(service);
+      ServiceDefinition def = service instanceof ServiceDefinition d ? d
+          : GeneratedServices.definitionOf(service).orElseGet(() -> ReflectiveServices.definitionOf(service));
       configurator.accept(def);
       if (services.putIfAbsent(def.getServiceName(), def) != null) {
         throw new IllegalArgumentException("service " + def.getServiceName() + " is bound twice");

@@ -67,7 +67,8 @@ public final class ReflectiveServices {
     return ServiceDefinition.of(name, type, handlers, serdes);
   }
 
-  private static Class<?> findAnnotated(Class<?> c) {
+  /** The class or interface carrying @Service/@VirtualObject/@Workflow for {@code c}, or null. */
+  static Class<?> findAnnotated(Class<?> c) {
     for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
       if (isService(k)) {
         return k;

@@ -1,0 +1,52 @@
+package dev.resolute.sdk.internal.reflect;
+
+import dev.resolute.sdk.endpoint.definition.ServiceDefinition;
+import dev.resolute.sdk.endpoint.definition.ServiceDefinitionFactory;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * Finds the {@link ServiceDefinitionFactory} generated for the annotated type of a service
+ * instance (through {@link ServiceLoader} on that type's class loader), cached per type. Only the
+ * factory declared for exactly the annotated type that reflection would use is taken, so generated
+ * and reflective binding agree on which type defines the service.
+ */
+public final class GeneratedServices {
+  private static final ClassValue<Optional<ServiceDefinitionFactory<?>>> FACTORIES = new ClassValue<>() {
+    @Override
+    protected Optional<ServiceDefinitionFactory<?>> computeValue(Class<?> annotated) {
+      ClassLoader cl = annotated.getClassLoader() != null ? annotated.getClassLoader() : ClassLoader.getSystemClassLoader();
+      for (ServiceLoader.Provider<ServiceDefinitionFactory> p : ServiceLoader.load(ServiceDefinitionFactory.class, cl)
+          .stream().toList()) {
+        if (declaredType(p.type()) == annotated) {
+          return Optional.of(p.get());
+        }
+      }
+      return Optional.empty();
+    }
+  };
+
+  private GeneratedServices() {}
+
+  /** The generated definition of {@code instance}, or empty when no factory was generated for its type. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Optional<ServiceDefinition> definitionOf(Object instance) {
+    Class<?> annotated = ReflectiveServices.findAnnotated(instance.getClass());
+    if (annotated == null) {
+      return Optional.empty();
+    }
+    return FACTORIES.get(annotated).filter(f -> f.supports(instance))
+        .map(f -> ((ServiceDefinitionFactory) f).create(instance));
+  }
+
+  private static Type declaredType(Class<?> factoryClass) {
+    for (Type t : factoryClass.getGenericInterfaces()) {
+      if (t instanceof ParameterizedType pt && pt.getRawType() == ServiceDefinitionFactory.class) {
+        return pt.getActualTypeArguments()[0];
+      }
+    }
+    return null;
+  }
+}
