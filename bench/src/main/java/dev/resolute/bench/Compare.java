@@ -1,0 +1,297 @@
+package dev.resolute.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every scenario against Resolute and restate-server alternately (ABBA order) in one run and
+ * prints one row per (scenario, server) plus the ratio Resolute / restate-server. See the bench
+ * README for the options; {@code ./bench/compare} builds everything and calls this.
+ */
+public final class Compare {
+  private static final String HOST = "127.0.0.1";
+
+  private record Measured(Scenario scenario, String target, LoadGen.Result r, long serverCpu, long servicesCpu,
+      long genCpu, double machineBusyCores, String note) {
+    double perReq(long cpuMillis) {
+      return r.ok() == 0 ? Double.NaN : cpuMillis / (double) r.ok();
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opt = parse(args);
+    boolean quick = opt.containsKey("quick");
+    Duration warmup = Duration.ofMillis((long) (1000 * Double.parseDouble(opt.getOrDefault("warmup", quick ? "1" : "5"))));
+    Duration measure = Duration.ofMillis((long) (1000 * Double.parseDouble(opt.getOrDefault("duration", quick ? "3" : "20"))));
+    Path root = Path.of(opt.getOrDefault("root", ".")).toAbsolutePath().normalize();
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now());
+    Path work = Path.of(opt.getOrDefault("work-dir", root.resolve("bench/target/run-" + stamp).toString()));
+    Files.createDirectories(work);
+    Target.Children.pidFile = opt.containsKey("pid-file") ? Path.of(opt.get("pid-file")) : null;
+    List<String> only = opt.containsKey("only") ? Arrays.asList(opt.get("only").split(",")) : null;
+    List<String> targetNames = Arrays.asList(opt.getOrDefault("targets", "resolute,restate").split(","));
+
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("java.class.path");
+    List<String> servicesJvm = List.of(javaBin, "-Xmx512m", "-XX:+UseParallelGC", "-cp", cp,
+        "dev.resolute.bench.services.BenchServices");
+
+    Map<String, Target> targets = new LinkedHashMap<>();
+    for (String t : targetNames) {
+      switch (t) {
+        case "resolute" -> {
+          Map<String, String> env = new LinkedHashMap<>();
+          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":55080");
+          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":55070");
+          env.put("RESOLUTE_NO_BUILD", "1");
+          if (opt.containsKey("resolute-java-opts")) {
+            env.put("JAVA_OPTS", opt.get("resolute-java-opts"));
+          }
+          targets.put(t, new Target("resolute", List.of(root.resolve("resolute-server").toString(), "--base-dir",
+              work.resolve("resolute-data").toString()), env, work.resolve("resolute-data"), work, 55080, 55070, 55090,
+              concat(servicesJvm, "55090")));
+        }
+        case "restate" -> {
+          Map<String, String> env = new LinkedHashMap<>();
+          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":58080");
+          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":59070");
+          env.put("RESTATE_BIND_ADDRESS", HOST + ":55122");
+          env.put("RESTATE_ADVERTISED_ADDRESS", "http://" + HOST + ":55122/");
+          env.put("RESTATE_LOG_FORMAT", "compact");
+          String bin = opt.getOrDefault("restate-bin",
+              root.resolve(".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server").toString());
+          targets.put(t, new Target("restate", List.of(bin, "--base-dir", work.resolve("restate-data").toString()),
+              env, work.resolve("restate-data"), work, 58080, 59070, 55091, concat(servicesJvm, "55091")));
+        }
+        default -> throw new IllegalArgumentException("unknown target " + t + " (resolute, restate)");
+      }
+    }
+    for (Target t : targets.values()) {
+      for (int port : new int[] {t.ingressPort, t.adminPort, t.servicesPort}) {
+        if (Target.portInUse(port)) {
+          throw new IllegalStateException("port " + port + " is in use (a server left from an earlier run?)");
+        }
+      }
+    }
+
+    StringBuilder report = new StringBuilder();
+    report.append(header(quick, warmup, measure));
+    System.out.print(report);
+
+    // ---- start-up, registration, idle memory
+    Map<String, long[]> life = new LinkedHashMap<>(); // startup ms, idle rss, disk after registration
+    for (Target t : targets.values()) {
+      t.startServices();
+      long startup = t.start();
+      t.register();
+      Thread.sleep(2000);
+      life.put(t.name, new long[] {startup, ProcStats.rssKib(t.pid()), ProcStats.diskBytes(t.baseDir), 0, 0, 0, 0});
+      System.out.printf("%s: healthy %d ms after spawn, RSS idle %d MiB%n", t.name, startup,
+          ProcStats.rssKib(t.pid()) / 1024);
+    }
+
+    // ---- scenarios, alternating order
+    List<Measured> rows = new ArrayList<>();
+    List<Scenario> scenarios = Scenario.all().stream().filter(s -> only == null || only.contains(s.name)).toList();
+    int i = 0;
+    for (Scenario s : scenarios) {
+      List<Target> order = new ArrayList<>(targets.values());
+      if (i++ % 2 == 1) {
+        java.util.Collections.reverse(order);
+      }
+      for (Target t : order) {
+        Measured m = runOne(s, t, warmup, measure);
+        rows.add(m);
+        System.out.println(row(m));
+      }
+    }
+
+    // ---- memory and disk after load, restart on the full data directory
+    for (Target t : targets.values()) {
+      long[] l = life.get(t.name);
+      l[3] = ProcStats.rssKib(t.pid());
+      long invocations = Math.max(1, t.invocations);
+      l[4] = (ProcStats.diskBytes(t.baseDir) - l[2]) / invocations;
+      t.stopServer();
+      long restart = t.start();
+      long echo = t.awaitEcho(60_000);
+      l[5] = restart;
+      l[6] = echo;
+      System.out.printf("%s: RSS after load %d MiB, %d disk bytes/invocation, restart healthy %d ms (+%d ms to "
+          + "first echo)%n", t.name, l[3] / 1024, l[4], restart, echo);
+    }
+    for (Target t : targets.values()) {
+      t.stopAll();
+    }
+
+    report.append(table(rows, targets.keySet())).append('\n').append(lifeTable(life)).append('\n');
+    String out = report.toString();
+    System.out.println();
+    System.out.println(out);
+    Path file = opt.containsKey("out") ? Path.of(opt.get("out")) : work.resolve("report.md");
+    Files.writeString(file, out, StandardCharsets.UTF_8);
+    System.out.println("report written to " + file + "; server logs in " + work);
+  }
+
+  private static Measured runOne(Scenario s, Target t, Duration warmup, Duration measure) throws Exception {
+    String run = t.name.charAt(0) + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+    long[] cpu0 = new long[3];
+    long[] cpu1 = new long[3];
+    long[] m0 = new long[2];
+    long[] m1 = new long[2];
+    long self = ProcessHandle.current().pid();
+    ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor();
+    ses.schedule(() -> snap(t, self, cpu0, m0), warmup.toMillis(), TimeUnit.MILLISECONDS);
+    ses.schedule(() -> snap(t, self, cpu1, m1), warmup.toMillis() + measure.toMillis(), TimeUnit.MILLISECONDS);
+    LoadGen.Source source = s.source(run);
+    long[] total = {0};
+    LoadGen.Source counting = new LoadGen.Source() {
+      @Override
+      public LoadGen.Request next(int worker, long seq) {
+        return source.next(worker, seq);
+      }
+
+      @Override
+      public void onSuccess(LoadGen.Request r, HttpConn.Response response) {
+        synchronized (total) {
+          total[0]++;
+        }
+        source.onSuccess(r, response);
+      }
+    };
+    LoadGen.Result r = LoadGen.run(HOST, t.ingressPort, s.inFlight, warmup, measure, counting);
+    ses.shutdown();
+    ses.awaitTermination(30, TimeUnit.SECONDS);
+    t.invocations += total[0];
+    String note = s.after(HOST, t.ingressPort);
+    if (r.firstError() != null) {
+      note = (note.isEmpty() ? "" : note + "; ") + "first error: " + abbreviate(r.firstError());
+    }
+    double busyCores = (m1[0] - m0[0]) / (double) Math.max(1, m1[1] - m0[1]) * Runtime.getRuntime().availableProcessors();
+    return new Measured(s, t.name, r, cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], cpu1[2] - cpu0[2], busyCores, note);
+  }
+
+  private static void snap(Target t, long self, long[] cpu, long[] machine) {
+    cpu[0] = ProcStats.cpuMillis(t.pid());
+    cpu[1] = ProcStats.cpuMillis(t.servicesPid());
+    cpu[2] = ProcStats.cpuMillis(self);
+    long[] j = ProcStats.machineJiffies();
+    machine[0] = j[0];
+    machine[1] = j[1];
+  }
+
+  private static String header(boolean quick, Duration warmup, Duration measure) throws IOException {
+    String cpu = "?";
+    for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+      if (l.startsWith("model name")) {
+        cpu = l.substring(l.indexOf(':') + 1).trim();
+        break;
+      }
+    }
+    long memKib = 0;
+    for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+      if (l.startsWith("MemTotal:")) {
+        memKib = Long.parseLong(l.substring(9).trim().split("\\s+")[0]);
+      }
+    }
+    return String.format(Locale.ROOT, "## Run %s%s%n%nMachine: %d cores (%s), %d GiB RAM, %s %s; Java %s. "
+        + "Load average before the run: %s.%nEach scenario: %d s warm-up, %d s measured, closed loop, HTTP/1.1 "
+        + "keep-alive, one connection per request in flight. Order alternates per scenario.%n%n",
+        ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), quick ? " (--quick: smoke test, "
+            + "numbers not meaningful)" : "", Runtime.getRuntime().availableProcessors(), cpu, memKib / 1024 / 1024,
+        System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"),
+        ProcStats.loadAverage(), warmup.toSeconds(), measure.toSeconds());
+  }
+
+  private static String row(Measured m) {
+    LoadGen.Result r = m.r();
+    return String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f | %d | %.3f | %.3f | %.3f | %.2f | %s |",
+        m.scenario().name, m.target(), r.throughput(), r.percentileMillis(50), r.percentileMillis(90),
+        r.percentileMillis(99), r.maxMillis(), r.errors(), m.perReq(m.serverCpu()), m.perReq(m.servicesCpu()),
+        m.perReq(m.genCpu()), m.machineBusyCores(), m.note());
+  }
+
+  private static String table(List<Measured> rows, java.util.Set<String> targets) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| scenario | server | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU ms/req "
+        + "| service CPU ms/req | loadgen CPU ms/req | machine busy cores | notes |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (Measured m : rows) {
+      sb.append(row(m)).append('\n');
+    }
+    if (targets.contains("resolute") && targets.contains("restate")) {
+      sb.append("\nRatios Resolute / restate-server (throughput: higher is better; latency and CPU: lower is "
+          + "better):\n\n| scenario | throughput | p50 | p99 | server CPU/req |\n|---|---:|---:|---:|---:|\n");
+      Map<String, Measured[]> by = new LinkedHashMap<>();
+      for (Measured m : rows) {
+        by.computeIfAbsent(m.scenario().name, k -> new Measured[2])[m.target().equals("resolute") ? 0 : 1] = m;
+      }
+      for (Map.Entry<String, Measured[]> e : by.entrySet()) {
+        Measured a = e.getValue()[0];
+        Measured b = e.getValue()[1];
+        if (a == null || b == null) {
+          continue;
+        }
+        sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f |%n", e.getKey(),
+            a.r().throughput() / b.r().throughput(), a.r().percentileMillis(50) / b.r().percentileMillis(50),
+            a.r().percentileMillis(99) / b.r().percentileMillis(99), a.perReq(a.serverCpu()) / b.perReq(b.serverCpu())));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String lifeTable(Map<String, long[]> life) {
+    StringBuilder sb = new StringBuilder("| server | start-up to healthy ms | RSS idle MiB | RSS after load MiB "
+        + "| disk bytes / invocation | restart to healthy ms | then first echo ms |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    life.forEach((k, l) -> sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d |%n", k, l[0],
+        l[1] / 1024, l[3] / 1024, l[4], l[5], l[6])));
+    return sb.toString();
+  }
+
+  private static String abbreviate(String s) {
+    s = s.replace('\n', ' ').replace('|', '/');
+    return s.length() > 160 ? s.substring(0, 160) + "..." : s;
+  }
+
+  private static List<String> concat(List<String> a, String b) {
+    List<String> l = new ArrayList<>(a);
+    l.add(b);
+    return l;
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument " + a);
+      }
+      String k = a.substring(2);
+      int eq = k.indexOf('=');
+      if (eq >= 0) {
+        m.put(k.substring(0, eq), k.substring(eq + 1));
+      } else if (k.equals("quick")) {
+        m.put(k, "true");
+      } else if (i + 1 < args.length) {
+        m.put(k, args[++i]);
+      } else {
+        throw new IllegalArgumentException("missing value for " + a);
+      }
+    }
+    return m;
+  }
+}
