@@ -81,6 +81,40 @@ class StateMachineBehaviourTest {
   }
 
   @Test
+  void runAsyncClosuresRunInParallelAndProposeBeforeSuspending() throws Exception {
+    ServiceDefinition svc = ServiceDefinition.service("Par").handler("h", Void.class, String.class, (ctx, v) -> {
+      CountDownLatch bStarted = new CountDownLatch(1);
+      var a = ctx.runAsync("a", String.class, () -> bStarted.await(5, TimeUnit.SECONDS) ? "a" : "sequential");
+      var b = ctx.runAsync("b", String.class, () -> {
+        bStarted.countDown();
+        return "b";
+      });
+      return a.await() + b.await();
+    }).build();
+    List<Frame> out = run(svc, "h", true, f(start(1)), input(""));
+    assertThat(out).extracting(Frame::type).containsExactly(MessageType.RUN_COMMAND, MessageType.RUN_COMMAND,
+        MessageType.PROPOSE_RUN_COMPLETION, MessageType.PROPOSE_RUN_COMPLETION, MessageType.SUSPENSION);
+    Map<Integer, String> proposals = new java.util.TreeMap<>();
+    for (Frame fr : out.subList(2, 4)) {
+      var p = (dev.resolute.protocol.pb.ProposeRunCompletionMessage) fr.message();
+      proposals.put(p.getResultCompletionId(), p.getValue().toStringUtf8());
+    }
+    assertThat(proposals).containsExactly(Map.entry(1, "\"a\""), Map.entry(2, "\"b\""));
+  }
+
+  @Test
+  void contextUseInsideRunAsyncIsRejected() throws Exception {
+    ServiceDefinition svc = ServiceDefinition.service("Nested").handler("h", Void.class, String.class, (ctx, v) ->
+        ctx.runAsync("outer", String.class, () -> {
+          ctx.sleep(Duration.ofMillis(1));
+          return "nested";
+        }).await()).build();
+    List<Frame> out = run(svc, "h", false, f(start(1)), input(""));
+    assertThat(out).extracting(Frame::type).containsExactly(MessageType.RUN_COMMAND, MessageType.ERROR);
+    assertThat(((ErrorMessage) out.get(1).message()).getMessage()).contains("inside ctx.run");
+  }
+
+  @Test
   void catchThrowableCannotResurrectAnEndedAttempt() throws Exception {
     ServiceDefinition svc = ServiceDefinition.service("Greedy").handler("h", Void.class, String.class, (ctx, v) -> {
       try {

@@ -71,7 +71,20 @@ public final class HandlerContextImpl implements WorkflowContext {
   private final HandlerRequest request;
   private final List<long[]> pendingCalls = new ArrayList<>();
   private RestateRandom random;
-  private boolean inRun;
+  /** True on a thread while it executes a ctx.run closure (inline or on the run pool). */
+  private static final ThreadLocal<Boolean> IN_RUN = ThreadLocal.withInitial(() -> Boolean.FALSE);
+  /** Runs the closures of {@code runAsync}, so several can execute in parallel. */
+  private static final java.util.concurrent.ExecutorService RUN_POOL =
+      java.util.concurrent.Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
+        private final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+          Thread t = new Thread(r, "resolute-run-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }
+      });
 
   public HandlerContextImpl(InvocationStateMachine sm, SerdeFactory serdes, Clock clock) {
     this.sm = sm;
@@ -105,7 +118,7 @@ public final class HandlerContextImpl implements WorkflowContext {
   }
 
   void checkNotInRun(String what) {
-    if (inRun) {
+    if (IN_RUN.get()) {
       throw new IllegalStateException("cannot use the context (" + what + ") inside ctx.run");
     }
   }
@@ -268,8 +281,24 @@ public final class HandlerContextImpl implements WorkflowContext {
     return future(new AsyncResult.Leaf<>(new NotifId.Completion(idx), n -> null));
   }
 
+  /** {@code ctx.run}: the closure runs inline on the handler thread, then the result is awaited. */
+  @Override
+  public <T> T run(String name, TypeTag<T> typeTag, RetryPolicy retryPolicy, ThrowingSupplier<T> action) {
+    return startRun(name, typeTag, retryPolicy, action, false).await();
+  }
+
+  /**
+   * {@code ctx.runAsync}: the closure runs on the run pool, so several runs execute in parallel;
+   * its proposal is written when it finishes. Awaits that would suspend wait for running closures
+   * first, so no proposal is lost.
+   */
   @Override
   public <T> DurableFuture<T> runAsync(String name, TypeTag<T> typeTag, RetryPolicy retryPolicy, ThrowingSupplier<T> action) {
+    return startRun(name, typeTag, retryPolicy, action, true);
+  }
+
+  private <T> DurableFuture<T> startRun(String name, TypeTag<T> typeTag, RetryPolicy retryPolicy,
+      ThrowingSupplier<T> action, boolean parallel) {
     checkNotInRun("run");
     Serde<T> serde = serdes.create(typeTag);
     int idx = sm.nextCompletionId();
@@ -281,7 +310,26 @@ public final class HandlerContextImpl implements WorkflowContext {
     int runIndex = sm.commandIndex();
     AsyncResult<T> result = new AsyncResult.Leaf<>(new NotifId.Completion(idx), n -> serde.deserialize(content(n)));
     if (!sm.hasNotification(idx)) {
-      execute(idx, runIndex, name, replayed != null && sm.isProcessing(), serde, retryPolicy, action);
+      boolean retried = replayed != null && sm.isProcessing();
+      if (parallel) {
+        sm.runStarted();
+        try {
+          RUN_POOL.execute(() -> {
+            try {
+              execute(idx, runIndex, name, retried, serde, retryPolicy, action);
+            } catch (ControlFlowSignal ended) {
+              // the attempt ended (this run failed retryably, or another path closed it): the handler sees it
+            } finally {
+              sm.runFinished();
+            }
+          });
+        } catch (RuntimeException e) {
+          sm.runFinished();
+          throw e;
+        }
+      } else {
+        execute(idx, runIndex, name, retried, serde, retryPolicy, action);
+      }
     }
     return future(result);
   }
@@ -290,18 +338,18 @@ public final class HandlerContextImpl implements WorkflowContext {
       ThrowingSupplier<T> action) {
     ProposeRunCompletionMessage.Builder proposal = ProposeRunCompletionMessage.newBuilder().setResultCompletionId(idx);
     T value;
-    inRun = true;
+    IN_RUN.set(Boolean.TRUE);
     try {
       value = action.get();
     } catch (TerminalException e) {
-      inRun = false;
+      IN_RUN.set(Boolean.FALSE);
       sm.writeControl(MessageType.PROPOSE_RUN_COMPLETION,
           proposal.setFailure(failure(e.getCode(), e.getMessage(), e.getMetadata(), sm.protocolVersion())).build());
       return;
     } catch (ControlFlowSignal s) {
       throw s;
     } catch (Throwable t) {
-      inRun = false;
+      IN_RUN.set(Boolean.FALSE);
       int attempts = 1;
       Duration elapsed = Duration.ZERO;
       if (retried) {
@@ -326,7 +374,7 @@ public final class HandlerContextImpl implements WorkflowContext {
       sm.writeError(err, next == null ? null : next.toMillis());
       throw new ControlFlowSignal("run failed, will be retried");
     } finally {
-      inRun = false;
+      IN_RUN.set(Boolean.FALSE);
     }
     sm.writeControl(MessageType.PROPOSE_RUN_COMPLETION,
         proposal.setValue(ByteString.copyFrom(serde.serialize(value).unsafeArray())).build());

@@ -61,6 +61,8 @@ public final class InvocationStateMachine {
   private final Map<NotifId, Taken> taken = new HashMap<>();
   private long seq = 1;
   private boolean inputClosed;
+  /** ctx.runAsync closures executing right now; suspension waits for their proposals. */
+  private int runsInFlight;
   private boolean cancelPending;
   private boolean cancelDelivered;
   private int nextCompletionId = 1;
@@ -327,7 +329,7 @@ public final class InvocationStateMachine {
       if (takeNext()) {
         continue;
       }
-      if (inputClosed) {
+      if (inputClosed && runsInFlight == 0) {
         suspend(result);
       }
       try {
@@ -355,6 +357,15 @@ public final class InvocationStateMachine {
     write(MessageType.SUSPENSION, s.build());
     close("suspended");
     throw new ControlFlowSignal("suspended");
+  }
+
+  synchronized void runStarted() {
+    runsInFlight++;
+  }
+
+  synchronized void runFinished() {
+    runsInFlight--;
+    notifyAll();
   }
 
   /** Writes a message that is not a journal command (run proposals). */
