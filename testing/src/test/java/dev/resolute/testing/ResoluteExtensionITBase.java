@@ -61,8 +61,16 @@ abstract class ResoluteExtensionITBase {
 
   @Test
   void setUpIsFast(ResoluteRunner runner) {
-    // the brief: "a few seconds"; generous bound for a loaded 2-core CI machine, the actual value is printed
-    assertThat(runner.setupTimes().total()).isLessThan(Duration.ofSeconds(10));
-    assertThat(runner.setupTimes().registration()).isLessThan(runner.setupTimes().total());
+    // The class's own set-up ran in a cold JVM (class loading, JIT) and is printed by the extension;
+    // a second set-up in this now-warm JVM shows what the kit itself costs. The bound is generous for a
+    // loaded 2-core machine; it catches fixed delays and polling loops, not jitter.
+    ResoluteTest config = getClass().getAnnotation(ResoluteTest.class);
+    try (ResoluteRunner again = ResoluteRunner.builder().server(config.server()).useHttp11(config.useHttp11())
+        .bind(new KitServices.Echo()).start()) {
+      System.out.println("[resolute-testing] " + getClass().getSimpleName() + ": warm set-up " + again.setupTimes()
+          + " (class set-up: " + runner.setupTimes() + ")");
+      assertThat(again.setupTimes().total()).isLessThan(Duration.ofSeconds(5));
+      assertThat(again.ingressClient().post("/Echo/echo", "\"warm\"").body()).isEqualTo("\"WARM\"");
+    }
   }
 }

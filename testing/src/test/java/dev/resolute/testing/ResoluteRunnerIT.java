@@ -16,6 +16,7 @@ class ResoluteRunnerIT {
     URI ingress;
     URI endpoint;
     try (ResoluteRunner runner = ResoluteRunner.builder().bind(new KitServices.Echo()).start()) {
+      System.out.println("[resolute-testing] ResoluteRunnerIT: set-up " + runner.setupTimes());
       ingress = runner.ingressUri();
       endpoint = runner.endpointUri();
       assertThat(runner.ingressClient().post("/Echo/echo", "\"x\"").body()).isEqualTo("\"X\"");
