@@ -344,13 +344,35 @@ public final class IngressApi implements HttpHandler {
     try {
       id = AwakeableId.parse(raw);
     } catch (RuntimeException e) {
-      throw reject(400, "bad awakeable id '" + raw + "': " + (raw.isEmpty() ? "bad length" : "bad format"));
+      throw reject(400, "bad awakeable id '" + raw + "': " + awakeableIdError(raw));
     }
     Outcome outcome = segs.get(3).equals("resolve")
         ? Outcome.success(request.body())
         // restate-server rejects with code 500 and the body (text) as the message
         : Outcome.failure(500, new String(request.body(), StandardCharsets.UTF_8));
     return dispatcher.completeAwakeable(id, outcome).thenApply(v -> HttpResponse.of(202));
+  }
+
+  /**
+   * The reason restate-server 1.7.12 gives for an awakeable id it cannot parse: it reads the id as
+   * a legacy {@code prom_} id first (version, then type) and reports that error when the id is not
+   * a valid {@code sign_} id either.
+   */
+  static String awakeableIdError(String raw) {
+    if (raw.isEmpty()) {
+      return "bad length";
+    }
+    int sep = raw.indexOf('_');
+    if (sep < 0) {
+      return "bad format";
+    }
+    if (sep + 1 >= raw.length() || raw.charAt(sep + 1) != '1') {
+      return "unrecognized codec version";
+    }
+    if (raw.startsWith("prom_")) {
+      return "base62 decode error";
+    }
+    return "id doesn't match the expected type";
   }
 
   private enum Op { ATTACH, OUTPUT }

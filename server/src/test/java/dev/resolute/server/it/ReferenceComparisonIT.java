@@ -1,0 +1,232 @@
+package dev.resolute.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.resolute.protocol.id.AwakeableId;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The same requests against Resolute and against the real restate-server 1.7.12 (from
+ * {@code .peers/}, installed by {@code scripts/install-peers}), both serving the same official
+ * Java SDK 2.4.0 deployment: statuses, bodies and the error-source / idempotency-expires headers
+ * must be equal, once invocation and awakeable ids are normalised.
+ */
+@Timeout(300)
+class ReferenceComparisonIT {
+  static Harness resolute;
+  static Harness restate;
+
+  @BeforeAll
+  static void start() throws Exception {
+    resolute = Harness.resolute("cmp");
+    restate = Harness.restate(resolute);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (restate != null) {
+      restate.close();
+    }
+    if (resolute != null) {
+      resolute.close();
+    }
+  }
+
+  /** One server's transcript of a scenario. */
+  private static final class Transcript {
+    final Harness h;
+    final String tag;
+    final List<String> lines = new ArrayList<>();
+
+    Transcript(Harness h) {
+      this.h = h;
+      this.tag = h.reference ? "zqa" : "zqb";
+    }
+
+    HttpResponse<String> record(String label, HttpResponse<String> r) {
+      String body = r.body().replace(tag, "T")
+          .replaceAll("inv_1[0-9a-zA-Z]{33}", "inv_*")
+          .replaceAll("sign_1[0-9a-zA-Z_=-]+", "sign_*");
+      lines.add(label + " -> " + r.statusCode()
+          + " source=" + r.headers().firstValue("x-restate-error-source").orElse("-")
+          + " expires=" + r.headers().firstValue("idempotency-expires").isPresent()
+          + " id=" + r.headers().firstValue("x-restate-id").isPresent()
+          + " " + body);
+      return r;
+    }
+
+    HttpResponse<String> call(String label, String path, String body, String... headers) throws Exception {
+      return record(label, h.call(path.replace("{t}", tag), body == null ? null : body.replace("{t}", tag), headers));
+    }
+
+    HttpResponse<String> get(String label, String path) throws Exception {
+      return record(label, h.ingressGet(path.replace("{t}", tag)));
+    }
+
+    HttpResponse<String> patch(String label, String path) throws Exception {
+      return record(label, h.adminPatch(path));
+    }
+  }
+
+  private static void compare(ScenarioStep scenario) throws Exception {
+    Transcript ref = new Transcript(restate);
+    scenario.run(ref);
+    Transcript res = new Transcript(resolute);
+    scenario.run(res);
+    assertThat(String.join("\n", res.lines)).isEqualTo(String.join("\n", ref.lines));
+  }
+
+  interface ScenarioStep {
+    void run(Transcript t) throws Exception;
+  }
+
+  @Test
+  void virtualObjectState() throws Exception {
+    compare(t -> {
+      t.call("add", "/Counter/{t}-o/add", "5");
+      t.call("add again", "/Counter/{t}-o/add", "2");
+      t.call("shared get", "/Counter/{t}-o/get", null);
+      t.call("put", "/Counter/{t}-o/put", "\"a=1\"");
+      t.call("keys", "/Counter/{t}-o/keys", null);
+      t.call("clear", "/Counter/{t}-o/clear", "\"a\"");
+      t.call("read cleared", "/Counter/{t}-o/read", "\"a\"");
+      t.call("set then fail", "/Counter/{t}-o/setThenFail", "\"kept\"");
+      t.call("state kept", "/Counter/{t}-o/read", "\"last\"");
+      t.call("clear all", "/Counter/{t}-o/clearAll", null);
+      t.call("keys after clear all", "/Counter/{t}-o/keys", null);
+      t.call("lazy 1", "/LazyBox/{t}-o/swap", "\"x\"");
+      t.call("lazy 2", "/LazyBox/{t}-o/swap", "\"y\"");
+    });
+  }
+
+  @Test
+  void workflowLifecycle() throws Exception {
+    compare(t -> {
+      t.call("run send", "/Signup/{t}-w/run/send", "\"alice\"");
+      t.call("run send again", "/Signup/{t}-w/run/send", "\"alice\"");
+      t.call("run call while running", "/Signup/{t}-w/run", "\"alice\"");
+      t.get("output while running", "/restate/workflow/Signup/{t}-w/output");
+      t.h.published("wf-started-" + t.tag + "-w");
+      await().atMost(Duration.ofSeconds(20)).until(() -> t.h.call("/Signup/" + t.tag + "-w/status", null).body()
+          .equals("\"waiting\""));
+      t.call("peek", "/Signup/{t}-w/peek", null);
+      t.call("approve", "/Signup/{t}-w/approve", "\"bob\"");
+      t.call("approve again", "/Signup/{t}-w/approve", "\"carol\"");
+      t.get("attach", "/restate/workflow/Signup/{t}-w/attach");
+      t.get("output", "/restate/workflow/Signup/{t}-w/output");
+      t.call("run call after completion", "/Signup/{t}-w/run", "\"alice\"");
+      t.call("run send after completion", "/Signup/{t}-w/run/send", "\"alice\"");
+      t.call("peek after", "/Signup/{t}-w/peek", null);
+      t.get("unknown workflow output", "/restate/workflow/Signup/{t}-nope/output");
+      t.get("unknown workflow attach", "/restate/workflow/Signup/{t}-nope/attach");
+      t.call("promise before run", "/Signup/{t}-w2/approve", "\"early\"");
+      t.call("run after promise", "/Signup/{t}-w2/run", "\"dave\"");
+    });
+  }
+
+  @Test
+  void idempotencyKeys() throws Exception {
+    compare(t -> {
+      t.call("first", "/Greeter/count", "\"{t}-i\"", "idempotency-key", "{t}-k".replace("{t}", t.tag));
+      t.call("second", "/Greeter/count", "\"{t}-i\"", "idempotency-key", "{t}-k".replace("{t}", t.tag));
+      t.call("send", "/Greeter/count/send", "\"{t}-i\"", "idempotency-key", "{t}-k".replace("{t}", t.tag));
+      t.get("output by key", "/restate/invocation/Greeter/count/{t}-k/output");
+      t.get("attach by key", "/restate/invocation/Greeter/count/{t}-k/attach");
+      t.get("unknown key output", "/restate/invocation/Greeter/count/{t}-zz/output");
+      t.get("unknown key attach", "/restate/invocation/Greeter/count/{t}-zz/attach");
+      t.call("object", "/Counter/{t}-io/add", "5", "idempotency-key", "o1");
+      t.call("object again", "/Counter/{t}-io/add", "5", "idempotency-key", "o1");
+      t.get("object output by key", "/restate/invocation/Counter/{t}-io/add/o1/output");
+      t.get("unknown id output", "/restate/invocation/inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE/output");
+      t.get("unknown id attach", "/restate/invocation/inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE/attach");
+      t.call("handler idempotent calls", "/Tree/idempotentCalls", "\"{t}-hc\"");
+      t.lines.add("executions " + t.h.marks("count-" + t.tag + "-i") + " " + t.h.marks("count-" + t.tag + "-hc"));
+    });
+  }
+
+  @Test
+  void awakeables() throws Exception {
+    compare(t -> {
+      String id = t.call("await send", "/Tree/awaitAwakeable/send", "\"{t}-a1\"").headers()
+          .firstValue("x-restate-id").orElseThrow();
+      t.call("resolve", "/restate/awakeables/" + t.h.published("awk-" + t.tag + "-a1") + "/resolve", "\"yes\"");
+      t.get("attach resolved", "/restate/invocation/" + id + "/attach");
+      String id2 = t.call("await send 2", "/Tree/awaitAwakeable/send", "\"{t}-a2\"").headers()
+          .firstValue("x-restate-id").orElseThrow();
+      t.record("reject", Harness.send(t.h.ingress, "POST", "/restate/awakeables/"
+          + t.h.published("awk-" + t.tag + "-a2") + "/reject", null, "content-type", "text/plain"));
+      t.get("attach rejected", "/restate/invocation/" + id2 + "/attach");
+      String id3 = t.call("await send 3", "/Tree/awaitAwakeable/send", "\"{t}-a3\"").headers()
+          .firstValue("x-restate-id").orElseThrow();
+      t.call("complete from handler", "/Tree/completeAwakeable", "\"" + t.h.published("awk-" + t.tag + "-a3") + "|hi\"");
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> t.h.ingressGet("/restate/invocation/" + id3 + "/output").statusCode() == 200);
+      t.get("attach completed from handler", "/restate/invocation/" + id3 + "/attach");
+      for (String bad : List.of("sign_1garbage", "garbage", "sign_2AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYAAAAEQ",
+          "inv_1AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYAAAAEQ", "prom_1garbage")) {
+        t.call("malformed " + bad, "/restate/awakeables/" + bad + "/resolve", "\"x\"");
+      }
+      t.call("unknown", "/restate/awakeables/sign_1AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYAAAAEQ/resolve", "\"x\"");
+      t.get("GET on resolve", "/restate/awakeables/sign_1AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYAAAAEQ/resolve");
+    });
+  }
+
+  @Test
+  void cancelAndKill() throws Exception {
+    compare(t -> {
+      String parent = t.call("parent send", "/Tree/parent/send", "\"{t}-c\"").headers()
+          .firstValue("x-restate-id").orElseThrow();
+      await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("child-started-" + t.tag + "-c-called") == 1);
+      t.patch("cancel", "/invocations/" + parent + "/cancel");
+      t.get("attach cancelled", "/restate/invocation/" + parent + "/attach");
+      await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("child-cancelled-" + t.tag + "-c-called") == 1);
+      t.patch("cancel again", "/invocations/" + parent + "/cancel");
+      t.patch("kill completed", "/invocations/" + parent + "/kill");
+      t.patch("cancel unknown", "/invocations/inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE/cancel");
+      t.patch("cancel malformed", "/invocations/garbage/cancel");
+
+      CompletableFuture<HttpResponse<String>> holder = t.h.callAsync("/Counter/" + t.tag + "-k/hold", "\"" + t.tag + "-k\"");
+      String holderId = AwakeableId.parse(t.h.published("awk-" + t.tag + "-k")).invocationId().toString();
+      String inboxed = t.call("inboxed send", "/Counter/{t}-k/append/send", "\"x\"").headers()
+          .firstValue("x-restate-id").orElseThrow();
+      CompletableFuture<HttpResponse<String>> queued = t.h.callAsync("/Counter/" + t.tag + "-k/append", "\"after\"");
+      t.get("output inboxed", "/restate/invocation/" + inboxed + "/output");
+      t.patch("cancel inboxed", "/invocations/" + inboxed + "/cancel");
+      t.get("output cancelled inboxed", "/restate/invocation/" + inboxed + "/output");
+      t.patch("kill holder", "/invocations/" + holderId + "/kill");
+      t.record("holder sees", holder.get());
+      t.record("queued call runs", queued.get());
+      t.patch("kill again", "/invocations/" + holderId + "/kill");
+      t.get("output killed", "/restate/invocation/" + holderId + "/output");
+      await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("child-done-" + t.tag + "-c-detached") == 1);
+      t.lines.add("called child finished " + t.h.marks("child-done-" + t.tag + "-c-called"));
+    });
+  }
+
+  @Test
+  void retriesTimeoutsAndRandom() throws Exception {
+    compare(t -> {
+      t.call("kill on max attempts", "/Tree/killed", "\"{t}-r\"");
+      t.lines.add("killed attempts " + t.h.marks("killed-" + t.tag + "-r"));
+      String paused = t.call("pause send", "/Tree/pauses/send", "\"{t}-p\"").headers()
+          .firstValue("x-restate-id").orElseThrow();
+      await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("pauses-" + t.tag + "-p") == 3);
+      Thread.sleep(1500);
+      t.lines.add("paused attempts " + t.h.marks("pauses-" + t.tag + "-p"));
+      t.get("output paused", "/restate/invocation/" + paused + "/output");
+      t.call("call timeout", "/Tree/callWithTimeout", "\"{t}-to\"");
+      String r = t.h.call("/Tree/random", "\"" + t.tag + "-rs\"").body(); // values differ: ids differ
+      t.lines.add("random stable " + t.h.lines("random-" + t.tag + "-rs").stream()
+          .allMatch(v -> r.equals("\"" + v + "\"")));
+    });
+  }
+}
