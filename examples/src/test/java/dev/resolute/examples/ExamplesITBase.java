@@ -27,6 +27,10 @@ import dev.resolute.serde.TypeTag;
 import dev.resolute.testing.BindService;
 import dev.resolute.testing.IngressClient;
 import dev.resolute.testing.ResoluteClient;
+import dev.resolute.testing.ResoluteAdminEndpointURL;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -272,6 +276,29 @@ abstract class ExamplesITBase {
         });
     assertThat(call(Target.virtualObject("Reservations", trip, "history"), Void.class, STRINGS, null))
         .containsExactly("reserved flight", "reserved hotel", "cancelled hotel", "cancelled flight");
+  }
+
+  @Test
+  void sagaCancelledWhileReservingCompensates(@ResoluteAdminEndpointURL URI admin) throws Exception {
+    String trip = unique("trip");
+    SendResponse<String> sent = client.send(Request.of(Target.service("TripBooking", "book"),
+        TypeTag.of(TripRequest.class), TypeTag.of(String.class),
+        new TripRequest(trip, List.of("flight", "hotel", Reservations.SLOW + "-car"))));
+    Target history = Target.virtualObject("Reservations", trip, "history");
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+        assertThat(call(history, Void.class, STRINGS, null)).contains("reserving SLOW-car"));
+    HttpResponse<String> cancel = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            admin.resolve("/invocations/" + sent.invocationId() + "/cancel"))
+        .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(cancel.statusCode()).as(cancel.body()).isIn(200, 202);
+    // the 1-minute sleep of the callee must be cancelled too, else the compensations (same key) wait for it
+    assertThatThrownBy(() -> client.invocationHandle(sent.invocationId(), String.class).attach())
+        .isInstanceOfSatisfying(IngressException.class, e -> {
+          assertThat(e.getStatusCode()).isEqualTo(409);
+          assertThat(e.getMessage()).contains("trip " + trip + " failed and was rolled back");
+        });
+    assertThat(call(history, Void.class, STRINGS, null))
+        .containsExactly("reserved flight", "reserved hotel", "reserving SLOW-car", "cancelled hotel", "cancelled flight");
   }
 
   // ---------------------------------------------------------------------- awakeable human-in-the-loop

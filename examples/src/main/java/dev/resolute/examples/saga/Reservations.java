@@ -8,22 +8,29 @@ import dev.resolute.sdk.annotation.VirtualObject;
 import dev.resolute.sdk.common.StateKey;
 import dev.resolute.sdk.common.TerminalException;
 import dev.resolute.serde.TypeRef;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The booking systems of one trip (key = trip id), reduced to a log of what happened. Anything whose
- * name starts with {@code SOLD-OUT} cannot be reserved: a terminal error, nothing recorded.
+ * name starts with {@code SOLD-OUT} cannot be reserved: a terminal error, nothing recorded. Anything
+ * starting with {@code SLOW} takes a minute (a durable sleep) — long enough to cancel the trip meanwhile.
  */
 @VirtualObject
 public class Reservations {
   static final StateKey<List<String>> HISTORY = StateKey.of("history", new TypeRef<List<String>>() {});
   public static final String SOLD_OUT = "SOLD-OUT";
+  public static final String SLOW = "SLOW";
 
   @Handler
   public void reserve(ObjectContext ctx, String what) {
     if (what.startsWith(SOLD_OUT)) {
       throw new TerminalException(409, what + " is not available");
+    }
+    if (what.startsWith(SLOW)) {
+      append(ctx, "reserving " + what);
+      ctx.sleep(Duration.ofMinutes(1));
     }
     append(ctx, "reserved " + what);
   }

@@ -12,8 +12,10 @@ import java.util.Deque;
 
 /**
  * A saga: reserve each booking of a trip in turn; when one fails terminally, undo the ones already
- * made in reverse order, then fail the trip terminally. The undo steps are durable calls, so a crash
- * in the middle of compensating resumes compensating; they must not fail terminally themselves.
+ * made in reverse order, then fail the trip terminally. Cancelling the trip is the same: the pending
+ * call fails with a terminal error (the cancellation reaches the callee too, freeing its lock), and
+ * the compensations run. The undo steps are durable calls, so a crash in the middle of compensating
+ * resumes compensating; they must not fail terminally themselves.
  */
 @Service
 public class TripBooking {
