@@ -4,7 +4,9 @@ import dev.resolute.sdk.endpoint.definition.ServiceDefinition;
 import dev.resolute.sdk.endpoint.definition.ServiceDefinitionFactory;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.Iterator;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -18,10 +20,21 @@ public final class GeneratedServices {
     @Override
     protected Optional<ServiceDefinitionFactory<?>> computeValue(Class<?> annotated) {
       ClassLoader cl = annotated.getClassLoader() != null ? annotated.getClassLoader() : ClassLoader.getSystemClassLoader();
-      for (ServiceLoader.Provider<ServiceDefinitionFactory> p : ServiceLoader.load(ServiceDefinitionFactory.class, cl)
-          .stream().toList()) {
-        if (declaredType(p.type()) == annotated) {
-          return Optional.of(p.get());
+      Iterator<ServiceDefinitionFactory> it = ServiceLoader.load(ServiceDefinitionFactory.class, cl).iterator();
+      int errors = 0;
+      while (errors < 100) {
+        ServiceDefinitionFactory<?> f;
+        try {
+          if (!it.hasNext()) {
+            break;
+          }
+          f = it.next();
+        } catch (ServiceConfigurationError e) {
+          errors++;
+          continue; // a stale entry (class removed since an incremental compile): skip it
+        }
+        if (declaredType(f.getClass()) == annotated) {
+          return Optional.of(f);
         }
       }
       return Optional.empty();
