@@ -483,14 +483,18 @@ final class AttemptSession implements ExchangeListener {
     }
     RetryPolicy policy = handler != null && handler.retryPolicy() != null ? handler.retryPolicy()
         : invoker.options().defaultRetryPolicy();
-    int failures = status.getRetryCount() + 1;
+    // like restate-server 1.7.12: a delay chosen by the deployment (run retries) does not use up
+    // the invocation retry policy; every other failure does, progress or not, until it suspends
+    int failures = status.getPolicyFailures() + 1;
     AttemptFailed.Builder b = f.toBuilder();
-    if (policy.maxAttempts() != null && failures >= policy.maxAttempts()) {
+    if (f.getNextRetryDelayMillis() >= 0) {
+      b.setPolicyRetry(false);
+    } else if (policy.maxAttempts() != null && failures >= policy.maxAttempts()) {
       b.setExhausted(true).setKillOnExhausted(policy.onMaxAttempts() == RetryPolicy.OnMaxAttempts.KILL);
-    } else if (f.getNextRetryDelayMillis() < 0) {
+    } else {
       long base = policy.delayBeforeRetry(failures).toMillis();
       long jitter = base == 0 ? 0 : ThreadLocalRandom.current().nextLong(Math.max(1, base / 5));
-      b.setNextRetryDelayMillis(base + jitter);
+      b.setNextRetryDelayMillis(base + jitter).setPolicyRetry(true);
     }
     LOG.warn("invocation {} attempt {} failed: [{}] {}{}", id, status.getAttempt(), f.getRestateCode(),
         f.getMessage(), b.getExhausted() ? " (retries exhausted)" : ", retrying in " + b.getNextRetryDelayMillis() + "ms");

@@ -225,12 +225,15 @@ public final class StateMachine {
       startAttempt(id, st);
       return;
     }
-    st.setPhase(InvocationStatus.Phase.SUSPENDED).setWaiting(s);
+    st.setPhase(InvocationStatus.Phase.SUSPENDED).setWaiting(s).setPolicyFailures(0);
     t.putStatus(id, st.build());
   }
 
   private void onFailed(InvocationId id, InvocationStatus.Builder st, AttemptFailed f) {
     st.setLastFailure("[" + f.getCode() + "] " + f.getMessage()).setRetryCount(st.getRetryCount() + 1);
+    if (f.getPolicyRetry()) {
+      st.setPolicyFailures(st.getPolicyFailures() + 1);
+    }
     if (f.getExhausted()) {
       if (f.getKillOnExhausted()) {
         complete(id, st, dev.resolute.server.pb.Outcome.newBuilder().setFailure(Failure.newBuilder()
@@ -717,10 +720,13 @@ public final class StateMachine {
     }
   }
 
-  /** Kill reaches the whole call tree: every callee whose result this invocation still waits for. */
+  /**
+   * Kill reaches the whole call tree: every invocation this one created with a call whose result it
+   * still waits for, and (as restate-server 1.7.12 does, observed) every one-way child too.
+   */
   private void killPendingCallees(InvocationId id) {
     java.util.Map<Integer, Integer> idxToResult = new java.util.HashMap<>();
-    java.util.Map<Integer, String> calleeByIdx = new java.util.HashMap<>();
+    java.util.Map<Integer, String> calleeByIdx = new java.util.LinkedHashMap<>();
     java.util.Set<Integer> completedResults = new java.util.HashSet<>();
     for (JournalEntry e : t.journal(id)) {
       MessageType type = MessageType.fromCode(e.getType());
@@ -738,13 +744,14 @@ public final class StateMachine {
         // not readable: nothing to propagate
       }
     }
-    for (java.util.Map.Entry<Integer, Integer> call : idxToResult.entrySet()) {
-      String callee = calleeByIdx.get(call.getKey());
-      if (callee != null && !completedResults.contains(call.getValue())) {
-        InvocationId cid = InvocationId.parse(callee);
-        ship(cid, Envelope.newBuilder().setKill(Kill.newBuilder().setInvocationId(ByteString.copyFrom(cid.toBytes())))
-            .build());
+    for (java.util.Map.Entry<Integer, String> child : calleeByIdx.entrySet()) {
+      Integer result = idxToResult.get(child.getKey());
+      if (result != null && completedResults.contains(result)) {
+        continue; // a call that already returned
       }
+      InvocationId cid = InvocationId.parse(child.getValue());
+      ship(cid, Envelope.newBuilder().setKill(Kill.newBuilder().setInvocationId(ByteString.copyFrom(cid.toBytes())))
+          .build());
     }
   }
 
