@@ -63,6 +63,8 @@ import org.slf4j.MDC;
  */
 final class AttemptSession implements ExchangeListener {
   private static final Logger LOG = LoggerFactory.getLogger(AttemptSession.class);
+  /** restate-server's eager state size limit (32 MiB): larger state is sent as partial. */
+  static final long EAGER_STATE_LIMIT_BYTES = 32L * 1024 * 1024;
 
   private final Invoker invoker;
   private final int partition;
@@ -175,7 +177,14 @@ final class AttemptSession implements ExchangeListener {
     if (plan.partialState() || lazy) {
       start.setPartialState(true);
     } else {
+      // eager state up to the limit; the SDK reads what did not fit lazily (partial_state)
+      long size = 0;
       for (byte[][] e : plan.state()) {
+        size += e[0].length + e[1].length;
+        if (size > EAGER_STATE_LIMIT_BYTES) {
+          start.setPartialState(true);
+          break;
+        }
         start.addStateMap(StartMessage.StateEntry.newBuilder()
             .setKey(ByteString.copyFrom(e[0])).setValue(ByteString.copyFrom(e[1])));
       }

@@ -216,6 +216,19 @@ class InvocationModelIT {
     assertThat(r.body()).contains("no way");
   }
 
+  @Test
+  void workflowRetentionFromTheManifestClearsTheRunItsStateAndPromises() throws Exception {
+    assertThat(h.call("/ShortFlow/sf1/run", "\"ann\"").body()).isEqualTo("\"done ann\"");
+    assertThat(h.call("/ShortFlow/sf1/inspect", null).body()).isEqualTo("\"ann|ran\"");
+    assertThat(h.ingressGet("/restate/workflow/ShortFlow/sf1/output").statusCode()).isEqualTo(200);
+    // workflowRetention = 2s: then the run, its state and its promises are gone
+    await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(300))
+        .until(() -> h.ingressGet("/restate/workflow/ShortFlow/sf1/output").statusCode() == 404);
+    assertThat(h.call("/ShortFlow/sf1/inspect", null).body()).isEqualTo("\"not ready|none\"");
+    assertThat(h.call("/ShortFlow/sf1/run", "\"bob\"").body()).isEqualTo("\"done bob\"");
+    assertThat(h.marks("shortflow-sf1")).isEqualTo(2);
+  }
+
   // ------------------------------------------------------------------ 3. awakeables
 
   @Test

@@ -48,6 +48,7 @@ public final class TestServices {
         .bind(new Counter())
         .bind(new LazyBox(), s -> s.enableLazyState(true))
         .bind(new Signup())
+        .bind(new ShortFlow(), s -> s.workflowRetention(Duration.ofSeconds(2)))
         .bind(new Tree(), s -> s
             .configureHandler("pauses", h -> h.invocationRetryPolicy(InvocationRetryPolicy.builder()
                 .initialInterval(Duration.ofMillis(100)).maxAttempts(3)
