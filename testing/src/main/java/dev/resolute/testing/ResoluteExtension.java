@@ -21,6 +21,7 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
  * The JUnit 5 extension behind {@link ResoluteTest}: before all tests of a class it starts a
  * {@link ResoluteRunner} with the class's {@link BindService} fields and prints how long the set-up
  * took; the runner is closed when the class's extension context closes (after {@code @AfterAll}).
+ * {@code @Nested} classes share the enclosing class's server.
  */
 public final class ResoluteExtension implements BeforeAllCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ResoluteExtension.class);
@@ -29,6 +30,9 @@ public final class ResoluteExtension implements BeforeAllCallback, ParameterReso
   @Override
   public void beforeAll(ExtensionContext context) {
     Class<?> testClass = context.getRequiredTestClass();
+    if (context.getStore(NAMESPACE).get(ResoluteRunner.class, ResoluteRunner.class) != null) {
+      return; // a @Nested class: uses the enclosing class's server
+    }
     ResoluteTest config = AnnotationSupport.findAnnotation(testClass, ResoluteTest.class)
         .orElseThrow(() -> new ExtensionConfigurationException(testClass.getName() + " is not annotated with @ResoluteTest"));
     if (context.getTestInstanceLifecycle().orElse(TestInstance.Lifecycle.PER_METHOD) != TestInstance.Lifecycle.PER_CLASS) {

@@ -28,13 +28,26 @@ import java.util.concurrent.CompletionException;
  * }</pre>
  */
 public final class ResoluteRunner implements AutoCloseable {
-  /** How long each set-up step took, measured on this JVM's monotonic clock. */
-  public record SetupTimes(Duration server, Duration endpoint, Duration registration, Duration total) {
+  /**
+   * How long each set-up step took (wall clock; server and endpoint start concurrently), and the CPU
+   * time this JVM spent meanwhile — a load-independent figure: on a busy machine the wall-clock times
+   * of a cold JVM (class loading, JIT) stretch many times over. {@code jvmCpu} is negative when the
+   * JVM cannot report process CPU time; it excludes an external restate-server's CPU.
+   */
+  public record SetupTimes(Duration server, Duration endpoint, Duration registration, Duration total, Duration jvmCpu) {
     @Override
     public String toString() {
       return total.toMillis() + " ms (server " + server.toMillis() + " ms, endpoint " + endpoint.toMillis()
-          + " ms, registration " + registration.toMillis() + " ms)";
+          + " ms, registration " + registration.toMillis() + " ms; JVM CPU " + jvmCpu.toMillis() + " ms)";
     }
+  }
+
+  private static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   private final TestServer server;
@@ -151,6 +164,7 @@ public final class ResoluteRunner implements AutoCloseable {
       services.forEach(eb::bind);
       Endpoint endpoint = eb.build();
 
+      long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
       CompletableFuture<Started> serverFuture = CompletableFuture.supplyAsync(() -> {
         TestServer s = startServer();
@@ -182,7 +196,8 @@ public final class ResoluteRunner implements AutoCloseable {
       }
       long end = System.nanoTime();
       SetupTimes times = new SetupTimes(Duration.ofNanos(started.at() - t0), Duration.ofNanos(endpointDone - t0),
-          Duration.ofNanos(end - registrationStart), Duration.ofNanos(end - t0));
+          Duration.ofNanos(end - registrationStart), Duration.ofNanos(end - t0),
+          Duration.ofNanos(cpu0 < 0 ? -1 : processCpuNanos() - cpu0));
       return new ResoluteRunner(server, endpointServer, times);
     }
 
