@@ -1,0 +1,201 @@
+package dev.resolute.server.partition;
+
+import static dev.resolute.server.partition.StateMachineTest.command;
+import static dev.resolute.server.partition.StateMachineTest.event;
+import static dev.resolute.server.partition.StateMachineTest.id;
+import static dev.resolute.server.partition.StateMachineTest.invoke;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.resolute.protocol.MessageType;
+import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.protocol.pb.AttachInvocationCommandMessage;
+import dev.resolute.protocol.pb.CallCommandMessage;
+import dev.resolute.protocol.pb.GetInvocationOutputCommandMessage;
+import dev.resolute.protocol.pb.NotificationTemplate;
+import dev.resolute.protocol.pb.OneWayCallCommandMessage;
+import dev.resolute.protocol.pb.OutputCommandMessage;
+import dev.resolute.protocol.pb.Value;
+import dev.resolute.server.api.DispatchException;
+import dev.resolute.server.api.InvocationResult;
+import dev.resolute.server.api.Outcome;
+import dev.resolute.server.pb.*;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Workflows, attach/output from handlers, cancel/kill and retry budgets in the state machine. */
+class InvocationModelTest {
+  final StateMachineTest sm = new StateMachineTest();
+
+  static final Target WF_RUN = Target.newBuilder().setService("Wf").setHandler("run").setKey("w1").setKeyed(true)
+      .setKind(Target.Kind.WORKFLOW_RUN).build();
+  static final Target COUNTER = StateMachineTest.COUNTER;
+  static final Target SERVICE = StateMachineTest.SERVICE;
+
+  Tables tables() {
+    return new Tables(0).on(sm.store.reader());
+  }
+
+  static Object replyTo(List<Effect> effects, long request) {
+    return effects.stream().filter(Effect.Reply.class::isInstance).map(Effect.Reply.class::cast)
+        .filter(r -> r.requestId() == request).findFirst().orElseThrow().result();
+  }
+
+  static Envelope.Builder query(InvocationId id, IngressQuery.Kind kind, long request) {
+    return Envelope.newBuilder().setIngressQuery(IngressQuery.newBuilder()
+        .setInvocationId(ByteString.copyFrom(id.toBytes())).setKind(kind).setIngressRequest(request));
+  }
+
+  @Test
+  void aSecondWorkflowRunCallIsRefusedWhileASendIsPreviouslyAccepted() {
+    InvocationId id = id("w1", 1);
+    sm.apply(invoke(id, WF_RUN, 1, false));
+    Object call = replyTo(sm.apply(invoke(id, WF_RUN, 2, true)), 2);
+    assertThat(((InvocationResult) call).outcome()).isEqualTo(new Outcome.Failure(409,
+        "the workflow method was already invoked"));
+    Object send = replyTo(sm.apply(invoke(id, WF_RUN, 3, false)), 3);
+    assertThat(((dev.resolute.server.api.SubmitResult) send).previouslyAccepted()).isTrue();
+  }
+
+  @Test
+  void attachAndOutputFromAHandlerAnswerWithTheirNotificationTypes() {
+    InvocationId target = id("x", 10);
+    InvocationId asker = id("x", 11);
+    sm.apply(invoke(target, SERVICE, 0, false));
+    sm.apply(invoke(asker, SERVICE, 0, false));
+    // GetInvocationOutput of an unfinished invocation: void, right away
+    List<Effect> e = sm.apply(command(asker, 1, GetInvocationOutputCommandMessage.newBuilder()
+        .setInvocationId(target.toString()).setResultCompletionId(1).build()));
+    Envelope q = shippedEnvelopes(e).get(0);
+    List<Effect> answer = sm.apply(q.toBuilder());
+    Envelope back = shippedEnvelopes(answer).get(0);
+    assertThat(back.getCompleteCall().getNotificationType())
+        .isEqualTo(MessageType.GET_INVOCATION_OUTPUT_COMPLETION.code());
+    List<Effect> delivered = sm.apply(back.toBuilder());
+    JournalEntry n = ((Effect.Forward) delivered.get(0)).entry();
+    assertThat(n.getType()).isEqualTo(MessageType.GET_INVOCATION_OUTPUT_COMPLETION.code());
+    assertThat(parse(n).hasVoid()).isTrue();
+
+    // Attach waits for the completion
+    e = sm.apply(command(asker, 1, AttachInvocationCommandMessage.newBuilder()
+        .setInvocationId(target.toString()).setResultCompletionId(2).build()));
+    assertThat(shippedEnvelopes(sm.apply(shippedEnvelopes(e).get(0).toBuilder()))).isEmpty();
+    sm.apply(command(target, 1, OutputCommandMessage.newBuilder().setValue(Value.newBuilder()
+        .setContent(ByteString.copyFromUtf8("\"v\""))).build()));
+    Envelope done = shippedEnvelopes(sm.apply(event(target, 1, InvokerEvent.newBuilder().setEnd(true)))).get(0);
+    JournalEntry attached = ((Effect.Forward) sm.apply(done.toBuilder()).get(0)).entry();
+    assertThat(attached.getType()).isEqualTo(MessageType.ATTACH_INVOCATION_COMPLETION.code());
+    assertThat(parse(attached).getValue().getContent().toStringUtf8()).isEqualTo("\"v\"");
+  }
+
+  @Test
+  void ingressQueriesOfUnknownInvocationsAnswerLikeRestate() {
+    InvocationId unknown = id("x", 20);
+    Object attach = replyTo(sm.apply(query(unknown, IngressQuery.Kind.ATTACH, 1)), 1);
+    assertThat(((InvocationResult) attach).outcome()).isEqualTo(new Outcome.Failure(404, "not found"));
+    Object output = replyTo(sm.apply(query(unknown, IngressQuery.Kind.OUTPUT, 2)), 2);
+    assertThat(((DispatchException) output).status()).isEqualTo(404);
+    assertThat(((DispatchException) output).getMessage()).isEqualTo("invocation not found");
+  }
+
+  @Test
+  void completedOutputCarriesItsExpiry() {
+    InvocationId id = id("x", 21);
+    sm.apply(invoke(id, SERVICE.toBuilder().build(), 0, false));
+    sm.apply(event(id, 1, InvokerEvent.newBuilder().setEnd(true)));
+    @SuppressWarnings("unchecked")
+    Optional<InvocationResult> out = (Optional<InvocationResult>) replyTo(
+        sm.apply(query(id, IngressQuery.Kind.OUTPUT, 3)), 3);
+    assertThat(out).get().extracting(InvocationResult::expiresAtMillis)
+        .isEqualTo(sm.now + StateMachine.DEFAULT_RETENTION_MILLIS);
+  }
+
+  @Test
+  void cancelOfAnInboxedInvocationCompletesItAtOnceAndForgetsIt() {
+    InvocationId holder = id("k1", 30);
+    InvocationId inboxed = id("k1", 31);
+    sm.apply(invoke(holder, COUNTER, 0, false));
+    sm.apply(invoke(inboxed, COUNTER, 0, false));
+    assertThat(replyTo(sm.apply(query(inboxed, IngressQuery.Kind.CANCEL, 5)), 5)).isEqualTo(Boolean.TRUE);
+    assertThat(tables().status(inboxed)).isNull();
+    assertThat(replyTo(sm.apply(query(holder, IngressQuery.Kind.CANCEL, 6)), 6)).isEqualTo(Boolean.FALSE);
+    Object again = replyTo(sm.apply(query(holder, IngressQuery.Kind.KILL, 7)), 7);
+    assertThat(again).isNull();
+    DispatchException twice = (DispatchException) replyTo(sm.apply(query(holder, IngressQuery.Kind.KILL, 8)), 8);
+    assertThat(twice.status()).isEqualTo(409);
+    assertThat(twice.getMessage()).isEqualTo("The invocation '" + holder + "' was already completed.");
+    assertThat(tables().lockHolder("Counter", "k1")).isNull();
+  }
+
+  @Test
+  void killReachesPendingCalleesAndOneWayChildrenButNotReturnedCalls() {
+    InvocationId parent = id("x", 40);
+    sm.apply(invoke(parent, SERVICE, 0, false));
+    InvocationId called = calleeOf(sm.apply(withTarget(command(parent, 1, CallCommandMessage.newBuilder()
+        .setServiceName("Greeter").setHandlerName("greet").setInvocationIdNotificationIdx(1)
+        .setResultCompletionId(2).build()))));
+    InvocationId oneWay = calleeOf(sm.apply(withTarget(command(parent, 1, OneWayCallCommandMessage.newBuilder()
+        .setServiceName("Greeter").setHandlerName("greet").setInvocationIdNotificationIdx(3).build()))));
+    InvocationId returned = calleeOf(sm.apply(withTarget(command(parent, 1, CallCommandMessage.newBuilder()
+        .setServiceName("Greeter").setHandlerName("greet").setInvocationIdNotificationIdx(4)
+        .setResultCompletionId(5).build()))));
+    sm.apply(Envelope.newBuilder().setCompleteCall(CompleteCall.newBuilder()
+        .setInvocationId(ByteString.copyFrom(parent.toBytes())).setCompletionId(5)
+        .setOutcome(dev.resolute.server.pb.Outcome.newBuilder().setSuccess(ByteString.copyFromUtf8("1")))));
+    List<Effect> e = sm.apply(query(parent, IngressQuery.Kind.KILL, 9));
+    assertThat(shippedEnvelopes(e)).filteredOn(Envelope::hasKill)
+        .extracting(x -> InvocationId.fromBytes(x.getKill().getInvocationId().toByteArray()))
+        .containsExactlyInAnyOrder(called, oneWay)
+        .doesNotContain(returned);
+    assertThat(e).anyMatch(Effect.AbortAttempt.class::isInstance);
+  }
+
+  @Test
+  void retryBudgetCountsPolicyRetriesOnlyAndResetsOnSuspension() {
+    InvocationId id = id("x", 50);
+    sm.apply(invoke(id, SERVICE, 0, false));
+    sm.apply(event(id, 1, InvokerEvent.newBuilder().setFailed(AttemptFailed.newBuilder().setCode(500)
+        .setNextRetryDelayMillis(0).setPolicyRetry(true))));
+    assertThat(tables().status(id).getPolicyFailures()).isEqualTo(1);
+    fireTimers();
+    // a run retry whose delay the deployment chose does not use up the policy
+    sm.apply(event(id, 2, InvokerEvent.newBuilder().setFailed(AttemptFailed.newBuilder().setCode(500)
+        .setNextRetryDelayMillis(0).setPolicyRetry(false))));
+    assertThat(tables().status(id).getPolicyFailures()).isEqualTo(1);
+    fireTimers();
+    sm.apply(event(id, 3, InvokerEvent.newBuilder().setSuspended(Suspended.newBuilder().addSignals(17))));
+    assertThat(tables().status(id).getPolicyFailures()).isZero();
+  }
+
+  private void fireTimers() {
+    for (Object[] timer : tables().allTimers()) {
+      sm.apply(Envelope.newBuilder().setTimerFired(TimerFired.newBuilder()
+          .setTimerKey(ByteString.copyFrom((byte[]) timer[0]))));
+    }
+  }
+
+  // helpers ------------------------------------------------------------------------------------
+
+  static List<Envelope> shippedEnvelopes(List<Effect> effects) {
+    return effects.stream().filter(Effect.Ship.class::isInstance).map(x -> ((Effect.Ship) x).envelope()).toList();
+  }
+
+  static NotificationTemplate parse(JournalEntry e) {
+    try {
+      return NotificationTemplate.parseFrom(e.getPayload());
+    } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  static Envelope.Builder withTarget(Envelope.Builder env) {
+    env.getInvokerEventBuilder().setCallTarget(SERVICE);
+    return env;
+  }
+
+  static InvocationId calleeOf(List<Effect> effects) {
+    Envelope invoke = shippedEnvelopes(effects).stream().filter(Envelope::hasInvoke).findFirst().orElseThrow();
+    return InvocationId.fromBytes(invoke.getInvoke().getInvocationId().toByteArray());
+  }
+}
