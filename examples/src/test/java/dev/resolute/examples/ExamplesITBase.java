@@ -232,15 +232,38 @@ abstract class ExamplesITBase {
   void signupSubmitThenAttachAndOutputByWorkflowId() {
     String id = unique("user");
     String email = id + "@example.com";
-    SendResponse<String> submitted = client.submit(Request.of(Target.workflow("UserSignup", id, "run"),
-        TypeTag.of(SignupRequest.class), TypeTag.of(String.class), new SignupRequest(email, 20_000)));
+    Request<SignupRequest, String> run = Request.of(Target.workflow("UserSignup", id, "run"),
+        TypeTag.of(SignupRequest.class), TypeTag.of(String.class), new SignupRequest(email, 20_000));
+    SendResponse<String> submitted = client.submit(run);
     assertThat(submitted.sendStatus()).isEqualTo(SendResponse.SendStatus.ACCEPTED);
     var handle = client.workflowHandle("UserSignup", id, String.class);
     String secret = awaitMail(email, UserSignup.LINK_PREFIX);
+    SendResponse<String> again = client.submit(run);
+    assertThat(again.sendStatus()).isEqualTo(SendResponse.SendStatus.PREVIOUSLY_ACCEPTED);
+    assertThat(again.invocationId()).isEqualTo(submitted.invocationId());
     assertThat(handle.getOutput().response().isReady()).isFalse();
+    CompletableFuture<String> attached = handle.attachAsync().thenApply(r -> r.response());
+    assertThat(attached).isNotDone();
     call(Target.workflow("UserSignup", id, "click"), String.class, String.class, secret);
+    assertThat(attached.join()).isEqualTo("verified");
     assertThat(handle.attach().response()).isEqualTo("verified");
     assertThat(handle.getOutput().response().getValue()).isEqualTo("verified");
+  }
+
+  @Test
+  void signupAbortRejectsThePromise() {
+    String id = unique("user");
+    String email = id + "@example.com";
+    CompletableFuture<String> run = client.callAsync(Request.of(Target.workflow("UserSignup", id, "run"),
+        TypeTag.of(SignupRequest.class), TypeTag.of(String.class), new SignupRequest(email, 20_000)))
+        .thenApply(r -> r.response());
+    awaitMail(email, UserSignup.LINK_PREFIX);
+    assertThat(call(Target.workflow("UserSignup", id, "abort"), String.class, String.class, "changed my mind"))
+        .isEqualTo("aborted");
+    assertThat(run.join()).isEqualTo("aborted: changed my mind");
+    assertThatThrownBy(() -> call(Target.workflow("UserSignup", id, "click"), String.class, String.class, "late"))
+        .as("a completed promise cannot be completed again")
+        .isInstanceOfSatisfying(IngressException.class, e -> assertThat(e.getStatusCode()).isEqualTo(409));
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.resolute.sdk.annotation.Shared;
 import dev.resolute.sdk.annotation.Workflow;
 import dev.resolute.sdk.common.DurablePromiseKey;
 import dev.resolute.sdk.common.StateKey;
+import dev.resolute.sdk.common.TerminalException;
 import dev.resolute.sdk.Select;
 import java.time.Duration;
 
@@ -14,7 +15,8 @@ import java.time.Duration;
  * User sign-up with e-mail verification. {@code run} mails a link with a secret to the user's
  * {@code Mailbox}, then races the {@code link-clicked} durable promise against a timer. The shared
  * {@code click} handler — called when the user opens the link — completes the promise.
- * Outcomes: {@code verified}, {@code wrong-secret}, {@code timed-out}; {@code status} reads them.
+ * Outcomes: {@code verified}, {@code wrong-secret}, {@code timed-out}, {@code aborted: <reason>} (the
+ * shared {@code abort} rejects the promise); {@code status} reads them.
  */
 @Workflow
 public class UserSignup {
@@ -29,10 +31,15 @@ public class UserSignup {
     String secret = ctx.random().nextUUID().toString();
     ctx.set(STATUS, "waiting-for-click");
     Mailboxes.deliver(ctx, request.email(), LINK_PREFIX + secret);
-    String outcome = Select.<String>select()
-        .when(ctx.promise(LINK_CLICKED).future(), clicked -> clicked.equals(secret) ? "verified" : "wrong-secret")
-        .when(ctx.timer("link-valid", Duration.ofMillis(request.linkValidMillis())), expired -> "timed-out")
-        .await();
+    String outcome;
+    try {
+      outcome = Select.<String>select()
+          .when(ctx.promise(LINK_CLICKED).future(), clicked -> clicked.equals(secret) ? "verified" : "wrong-secret")
+          .when(ctx.timer("link-valid", Duration.ofMillis(request.linkValidMillis())), expired -> "timed-out")
+          .await();
+    } catch (TerminalException rejected) {
+      outcome = "aborted: " + rejected.getMessage();
+    }
     ctx.set(STATUS, outcome);
     return outcome;
   }
@@ -41,6 +48,13 @@ public class UserSignup {
   public String click(SharedWorkflowContext ctx, String secret) {
     ctx.promiseHandle(LINK_CLICKED).resolve(secret);
     return "thanks";
+  }
+
+  /** The user withdraws: rejects the promise, so {@code run} ends with {@code aborted: <reason>}. */
+  @Shared
+  public String abort(SharedWorkflowContext ctx, String reason) {
+    ctx.promiseHandle(LINK_CLICKED).reject(reason);
+    return "aborted";
   }
 
   @Shared
