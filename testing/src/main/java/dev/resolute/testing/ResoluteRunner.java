@@ -169,6 +169,10 @@ public final class ResoluteRunner implements AutoCloseable {
       CompletableFuture<Started> serverFuture = CompletableFuture.supplyAsync(() -> {
         TestServer s = startServer();
         return new Started(s, System.nanoTime());
+      }, task -> {
+        Thread t = new Thread(task, "resolute-testing-server-start");
+        t.setDaemon(true);
+        t.start();
       });
       ResoluteHttpServer endpointServer;
       try {
