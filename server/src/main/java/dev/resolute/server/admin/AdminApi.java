@@ -139,6 +139,9 @@ public final class AdminApi implements HttpHandler {
         if (n == 3 && (seg.get(2).equals("cancel") || seg.get(2).equals("kill"))) {
           return m.equals("PATCH") ? terminate(seg.get(1), seg.get(2).equals("kill")) : notAllowed();
         }
+        if (n == 3 && MANAGEMENT.containsKey(seg.get(2))) {
+          return m.equals("PATCH") ? manage(req, seg.get(1), MANAGEMENT.get(seg.get(2))) : notAllowed();
+        }
         return notFound();
       default:
         return notFound();
@@ -312,6 +315,45 @@ public final class AdminApi implements HttpHandler {
 
   private static HttpResponse serviceNotFound(String name) {
     return json(404, AdminViews.error("The requested service '" + name + "' does not exist", null));
+  }
+
+  private static final java.util.Map<String, Dispatcher.Management> MANAGEMENT = java.util.Map.of(
+      "resume", Dispatcher.Management.RESUME, "pause", Dispatcher.Management.PAUSE,
+      "purge", Dispatcher.Management.PURGE, "purge-journal", Dispatcher.Management.PURGE_JOURNAL);
+
+  /** resume (optionally {@code ?deployment=keep|latest|<current dp_ id>}), pause, purge, purge-journal. */
+  private CompletableFuture<HttpResponse> manage(HttpRequest req, String idText, Dispatcher.Management op) {
+    InvocationId id;
+    try {
+      id = InvocationId.parse(idText);
+    } catch (RuntimeException e) {
+      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: bad format", null)));
+    }
+    String deployment = req.query().get("deployment");
+    if (op == Dispatcher.Management.RESUME && deployment != null && !deployment.equals("keep")
+        && !deployment.equals("latest")) {
+      // invocations always run on the latest deployment of their service here, so only that one can be named
+      String reason = null;
+      if (deployment.startsWith("dp_") && (deployment.length() < 4 || deployment.charAt(3) != '1')) {
+        reason = "unrecognized codec version"; // restate-server's id parser, first check
+      } else if (registry.deployments().stream().noneMatch(d -> d.id().equals(deployment))) {
+        reason = "unknown deployment '" + deployment + "'";
+      }
+      if (reason != null) {
+        return done(json(400, AdminViews.error("The query parameter 'deployment' is invalid. Reason: " + reason, null)));
+      }
+    }
+    return dispatcher.manage(id, op).handle((status, err) -> {
+      if (err == null) {
+        return HttpResponse.of(status);
+      }
+      Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      if (t instanceof DispatchException de) {
+        String msg = de.status() == 404 ? "The requested invocation '" + idText + "' does not exist" : de.getMessage();
+        return json(de.status(), AdminViews.error(msg, null));
+      }
+      return json(500, AdminViews.error(String.valueOf(t.getMessage()), null));
+    });
   }
 
   private CompletableFuture<HttpResponse> terminate(String idText, boolean kill) {

@@ -35,4 +35,15 @@ public interface Dispatcher {
 
   /** Hard kill (admin PATCH /invocations/{id}/kill). */
   CompletableFuture<Void> kill(InvocationId id);
+
+  /** The invocation-management operations besides cancel and kill. */
+  enum Management { RESUME, PAUSE, PURGE, PURGE_JOURNAL }
+
+  /**
+   * Admin {@code PATCH /invocations/{id}/resume|pause|purge|purge-journal}; completes with the
+   * success status (200, or 202 when a pause was started) or a {@link DispatchException}.
+   */
+  default CompletableFuture<Integer> manage(InvocationId id, Management op) {
+    return CompletableFuture.failedFuture(new DispatchException(501, op + " is not supported by this dispatcher"));
+  }
 }

@@ -114,6 +114,17 @@ public final class CoreDispatcher implements Dispatcher {
     return query(id, IngressQuery.Kind.KILL).thenApply(r -> null);
   }
 
+  @Override
+  public CompletableFuture<Integer> manage(InvocationId id, Management op) {
+    IngressQuery.Kind kind = switch (op) {
+      case RESUME -> IngressQuery.Kind.RESUME;
+      case PAUSE -> IngressQuery.Kind.PAUSE;
+      case PURGE -> IngressQuery.Kind.PURGE;
+      case PURGE_JOURNAL -> IngressQuery.Kind.PURGE_JOURNAL;
+    };
+    return query(id, kind).thenApply(r -> (Integer) r);
+  }
+
   private CompletableFuture<Object> query(InvocationId id, IngressQuery.Kind kind) {
     CompletableFuture<Object> f = new CompletableFuture<>();
     IngressQuery q = IngressQuery.newBuilder().setInvocationId(ByteString.copyFrom(id.toBytes()))

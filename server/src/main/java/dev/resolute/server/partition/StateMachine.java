@@ -699,6 +699,60 @@ public final class StateMachine {
           reply(req, null);
         }
       }
+      case RESUME -> {
+        // restate-server 1.7.12: 200 for running/suspended/backing-off/paused (a fresh retry budget)
+        if (cur == null) {
+          reply(req, new DispatchException(404, "invocation " + id + " not found"));
+        } else if (completed) {
+          reply(req, new DispatchException(409, "The invocation '" + id + "' is completed, cannot be resumed."));
+        } else if (cur.getPhase() == InvocationStatus.Phase.SCHEDULED
+            || cur.getPhase() == InvocationStatus.Phase.INBOXED) {
+          reply(req, new DispatchException(425,
+              "The invocation '" + id + "' is either inboxed or scheduled, cannot be resumed."));
+        } else {
+          if (cur.getPhase() != InvocationStatus.Phase.INVOKED) {
+            startAttempt(id, cur.toBuilder().setRetryCount(0).setPolicyFailures(0));
+          }
+          reply(req, 200);
+        }
+      }
+      case PAUSE -> {
+        if (cur == null) {
+          reply(req, new DispatchException(404, "invocation " + id + " not found"));
+        } else if (cur.getPhase() == InvocationStatus.Phase.PAUSED) {
+          reply(req, 200);
+        } else if (completed || cur.getPhase() == InvocationStatus.Phase.SCHEDULED
+            || cur.getPhase() == InvocationStatus.Phase.INBOXED) {
+          reply(req, new DispatchException(409, "The invocation '" + id + "' is not running, cannot be paused."));
+        } else {
+          if (cur.getPhase() == InvocationStatus.Phase.INVOKED) {
+            out.add(new Effect.AbortAttempt(id)); // its late events are fenced: the phase is no longer INVOKED
+          }
+          t.putStatus(id, cur.toBuilder().setPhase(InvocationStatus.Phase.PAUSED).clearWaiting().setModifiedAt(now)
+              .build());
+          reply(req, 202);
+        }
+      }
+      case PURGE, PURGE_JOURNAL -> {
+        if (cur == null) {
+          reply(req, new DispatchException(404, "invocation " + id + " not found"));
+        } else if (!completed) {
+          reply(req, new DispatchException(409, "The invocation '" + id + "' is not yet completed."));
+        } else {
+          t.deleteJournal(id);
+          if (q.getKind() == IngressQuery.Kind.PURGE) {
+            t.deleteStatus(id);
+            Target target = cur.getTarget();
+            if (target.getKind() == Target.Kind.WORKFLOW_RUN) {
+              t.clearState(target.getService(), target.getKey());
+              t.clearPromises(target.getService(), target.getKey());
+            }
+          } else {
+            t.putStatus(id, cur.toBuilder().setJournalLength(0).build());
+          }
+          reply(req, 200);
+        }
+      }
       default -> { }
     }
   }

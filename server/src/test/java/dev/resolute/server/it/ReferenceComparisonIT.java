@@ -55,7 +55,8 @@ class ReferenceComparisonIT {
     HttpResponse<String> record(String label, HttpResponse<String> r) {
       String body = r.body().replace(tag, "T")
           .replaceAll("inv_1[0-9a-zA-Z]{33}", "inv_*")
-          .replaceAll("sign_1[0-9a-zA-Z_=-]+", "sign_*");
+          .replaceAll("sign_1[0-9a-zA-Z_=-]+", "sign_*")
+          .replaceAll("\"executionTime\":\"[^\"]*\"", "\"executionTime\":\"*\"");
       lines.add(label + " -> " + r.statusCode()
           + " source=" + r.headers().firstValue("x-restate-error-source").orElse("-")
           + " expires=" + r.headers().firstValue("idempotency-expires").isPresent()
@@ -225,6 +226,43 @@ class ReferenceComparisonIT {
       t.lines.add("children of killed parent finished: called " + t.h.marks("child-done-" + t.tag + "-kp-called")
           + ", detached " + t.h.marks("child-done-" + t.tag + "-kp-detached")
           + ", compensated " + t.h.marks("compensated-" + t.tag + "-kp"));
+    });
+  }
+
+  @Test
+  void resumePausePurge() throws Exception {
+    compare(t -> {
+      String paused = t.call("pause send", "/Tree/pauses/send", "\"{t}-rp\"").headers()
+          .firstValue("x-restate-id").orElseThrow();
+      await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("pauses-" + t.tag + "-rp") == 3);
+      Thread.sleep(1000); // the third failure has been recorded: paused
+      t.patch("pause paused", "/invocations/" + paused + "/pause");
+      t.patch("purge running", "/invocations/" + paused + "/purge");
+      t.patch("purge-journal running", "/invocations/" + paused + "/purge-journal");
+      t.patch("resume paused", "/invocations/" + paused + "/resume");
+      // a fresh retry budget: three more attempts, then paused again
+      await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("pauses-" + t.tag + "-rp") == 6);
+      Thread.sleep(1000);
+      t.lines.add("attempts after resume " + t.h.marks("pauses-" + t.tag + "-rp"));
+      t.patch("resume bad deployment", "/invocations/" + paused + "/resume?deployment=dp_bogus");
+      t.patch("kill paused", "/invocations/" + paused + "/kill");
+      t.patch("resume completed", "/invocations/" + paused + "/resume");
+      t.patch("pause completed", "/invocations/" + paused + "/pause");
+      String scheduled = t.call("delayed send", "/Greeter/greet/send?delay=60s", "\"later\"").headers()
+          .firstValue("x-restate-id").orElseThrow();
+      t.patch("resume scheduled", "/invocations/" + scheduled + "/resume");
+      t.patch("pause scheduled", "/invocations/" + scheduled + "/pause");
+      t.patch("resume unknown", "/invocations/inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE/resume");
+      t.patch("pause unknown", "/invocations/inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE/pause");
+      t.patch("purge unknown", "/invocations/inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE/purge");
+      String done = t.call("idempotent call", "/Greeter/greet", "\"{t}\"", "idempotency-key", t.tag + "-pk")
+          .headers().firstValue("x-restate-id").orElseThrow();
+      t.patch("purge-journal completed", "/invocations/" + done + "/purge-journal");
+      t.get("output after purge-journal", "/restate/invocation/" + done + "/output");
+      t.patch("purge completed", "/invocations/" + done + "/purge");
+      t.get("output after purge", "/restate/invocation/" + done + "/output");
+      t.patch("purge again", "/invocations/" + done + "/purge");
+      t.call("same key runs again", "/Greeter/greet/send", "\"{t}\"", "idempotency-key", t.tag + "-pk");
     });
   }
 

@@ -89,6 +89,69 @@ class InvocationModelTest {
     assertThat(parse(attached).getValue().getContent().toStringUtf8()).isEqualTo("\"v\"");
   }
 
+  static int status(Object reply) {
+    if (reply instanceof DispatchException de) {
+      return de.status();
+    }
+    return (Integer) reply;
+  }
+
+  @Test
+  void pauseAndResumeFollowRestateStatuses() {
+    InvocationId running = id("x", 40);
+    sm.apply(invoke(running, SERVICE, 0, false));
+    // pause a running attempt: 202, the attempt is aborted, its late events are fenced
+    List<Effect> paused = sm.apply(query(running, IngressQuery.Kind.PAUSE, 1));
+    assertThat(status(replyTo(paused, 1))).isEqualTo(202);
+    assertThat(paused).anyMatch(e -> e instanceof Effect.AbortAttempt a && a.id().equals(running));
+    assertThat(tables().status(running).getPhase()).isEqualTo(InvocationStatus.Phase.PAUSED);
+    assertThat(sm.apply(event(running, 1, InvokerEvent.newBuilder().setEnd(true)))).isEmpty();
+    assertThat(status(replyTo(sm.apply(query(running, IngressQuery.Kind.PAUSE, 2)), 2))).isEqualTo(200);
+    // resume: a new attempt with a fresh retry budget
+    List<Effect> resumed = sm.apply(query(running, IngressQuery.Kind.RESUME, 3));
+    assertThat(status(replyTo(resumed, 3))).isEqualTo(200);
+    assertThat(resumed).anyMatch(e -> e instanceof Effect.StartAttempt st && st.id().equals(running));
+    InvocationStatus st = tables().status(running);
+    assertThat(st.getPhase()).isEqualTo(InvocationStatus.Phase.INVOKED);
+    assertThat(st.getAttempt()).isEqualTo(2);
+    assertThat(st.getRetryCount()).isZero();
+    // resume of a running invocation: 200, nothing started
+    List<Effect> again = sm.apply(query(running, IngressQuery.Kind.RESUME, 4));
+    assertThat(status(replyTo(again, 4))).isEqualTo(200);
+    assertThat(again).noneMatch(Effect.StartAttempt.class::isInstance);
+    // completed: 409 for both; unknown: 404; inboxed: resume 425, pause 409
+    sm.apply(event(running, 2, InvokerEvent.newBuilder().setEnd(true)));
+    assertThat(status(replyTo(sm.apply(query(running, IngressQuery.Kind.RESUME, 5)), 5))).isEqualTo(409);
+    assertThat(status(replyTo(sm.apply(query(running, IngressQuery.Kind.PAUSE, 6)), 6))).isEqualTo(409);
+    assertThat(status(replyTo(sm.apply(query(id("x", 41), IngressQuery.Kind.RESUME, 7)), 7))).isEqualTo(404);
+    InvocationId holder = id("k1", 42);
+    InvocationId inboxed = id("k1", 43);
+    sm.apply(invoke(holder, COUNTER, 0, false));
+    sm.apply(invoke(inboxed, COUNTER, 0, false));
+    assertThat(status(replyTo(sm.apply(query(inboxed, IngressQuery.Kind.RESUME, 8)), 8))).isEqualTo(425);
+    assertThat(status(replyTo(sm.apply(query(inboxed, IngressQuery.Kind.PAUSE, 9)), 9))).isEqualTo(409);
+  }
+
+  @Test
+  void purgeJournalKeepsTheResultAndPurgeForgetsTheInvocation() {
+    InvocationId id = id("x", 50);
+    sm.apply(invoke(id, SERVICE, 0, false));
+    assertThat(status(replyTo(sm.apply(query(id, IngressQuery.Kind.PURGE, 1)), 1))).isEqualTo(409);
+    sm.apply(command(id, 1, OutputCommandMessage.newBuilder().setValue(Value.newBuilder()
+        .setContent(ByteString.copyFromUtf8("\"v\""))).build()));
+    sm.apply(event(id, 1, InvokerEvent.newBuilder().setEnd(true)));
+    assertThat(tables().journal(id)).isNotEmpty();
+    assertThat(status(replyTo(sm.apply(query(id, IngressQuery.Kind.PURGE_JOURNAL, 2)), 2))).isEqualTo(200);
+    assertThat(tables().journal(id)).isEmpty();
+    @SuppressWarnings("unchecked")
+    Optional<InvocationResult> out = (Optional<InvocationResult>) replyTo(
+        sm.apply(query(id, IngressQuery.Kind.OUTPUT, 3)), 3);
+    assertThat(out).isPresent();
+    assertThat(status(replyTo(sm.apply(query(id, IngressQuery.Kind.PURGE, 4)), 4))).isEqualTo(200);
+    assertThat(tables().status(id)).isNull();
+    assertThat(status(replyTo(sm.apply(query(id, IngressQuery.Kind.PURGE, 5)), 5))).isEqualTo(404);
+  }
+
   @Test
   void ingressQueriesOfUnknownInvocationsAnswerLikeRestate() {
     InvocationId unknown = id("x", 20);
