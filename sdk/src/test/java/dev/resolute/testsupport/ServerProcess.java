@@ -20,8 +20,18 @@ import java.util.Map;
  * until it is healthy, registers deployments and stops it by PID (also from a JVM shutdown hook).
  */
 public final class ServerProcess implements AutoCloseable {
-  public static final String REAL_RESTATE_BINARY = System.getProperty("restate.server.binary",
-      "/work/main/.peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server");
+  public static final String REAL_RESTATE_BINARY = System.getProperty("restate.server.binary", peersBinary());
+
+  /** {@code .peers/…/restate-server} in the working directory or the nearest parent that has one. */
+  static String peersBinary() {
+    String rel = ".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server";
+    for (java.nio.file.Path d = java.nio.file.Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (java.nio.file.Files.isExecutable(d.resolve(rel))) {
+        return d.resolve(rel).toString();
+      }
+    }
+    return rel;
+  }
 
   /** Ports of one server instance. */
   public record Ports(int ingress, int admin, int node) {

@@ -15,8 +15,18 @@ import java.util.concurrent.TimeUnit;
  * {@code target/}. Stopped by PID on {@link #close()} and from a shutdown hook.
  */
 public final class RealRestateServer implements TestServer {
-  public static final String BINARY = System.getProperty("restate.server.binary",
-      "/work/main/.peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server");
+  public static final String BINARY = System.getProperty("restate.server.binary", peersBinary());
+
+  /** {@code .peers/…/restate-server} in the working directory or the nearest parent that has one. */
+  static String peersBinary() {
+    String rel = ".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server";
+    for (java.nio.file.Path d = java.nio.file.Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (java.nio.file.Files.isExecutable(d.resolve(rel))) {
+        return d.resolve(rel).toString();
+      }
+    }
+    return rel;
+  }
 
   private final int ingress;
   private final int admin;
