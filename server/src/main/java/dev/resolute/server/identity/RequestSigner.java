@@ -1,7 +1,9 @@
 package dev.resolute.server.identity;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.resolute.protocol.identity.RequestIdentity;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ import java.util.Map;
  * {@code exp = iat + leeway}, and {@code sub} (the key) for keyed targets. Thread-safe.
  */
 public final class RequestSigner {
-  private static final String ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PrivateKey key;
   private final String keyId;
@@ -71,7 +73,7 @@ public final class RequestSigner {
     String body = pem.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end).replaceAll("\\s", "");
     try {
       PrivateKey k = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
-      return new RequestSigner(k, keyId(publicKeyOf((EdECPrivateKey) k)), leeway, clock);
+      return new RequestSigner(k, RequestIdentity.keyId(publicKeyOf((EdECPrivateKey) k)), leeway, clock);
     } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
       throw new IllegalArgumentException("request identity key is not a PKCS#8 Ed25519 private key: " + e.getMessage(), e);
     }
@@ -85,14 +87,11 @@ public final class RequestSigner {
   /** The headers to add to a request for {@code path}; {@code serviceKey} null for unkeyed targets. */
   public List<Map.Entry<String, String>> headers(String path, String serviceKey) {
     long iat = clock.millis() / 1000;
-    StringBuilder claims = new StringBuilder("{\"aud\":").append(jsonString(audience(path)))
-        .append(",\"exp\":").append(iat + leewaySeconds)
-        .append(",\"iat\":").append(iat)
-        .append(",\"nbf\":").append(iat - leewaySeconds);
+    ObjectNode claims = JSON.createObjectNode().put("aud", RequestIdentity.audience(path)).put("exp", iat + leewaySeconds)
+        .put("iat", iat).put("nbf", iat - leewaySeconds);
     if (serviceKey != null) {
-      claims.append(",\"sub\":").append(jsonString(serviceKey));
+      claims.put("sub", serviceKey);
     }
-    claims.append('}');
     String input = encodedHeader + "." + b64(claims.toString());
     byte[] sig;
     try {
@@ -104,18 +103,9 @@ public final class RequestSigner {
       throw new IllegalStateException("Ed25519 signing failed", e);
     }
     List<Map.Entry<String, String>> h = new ArrayList<>(2);
-    h.add(Map.entry("x-restate-signature-scheme", "v1"));
-    h.add(Map.entry("x-restate-jwt-v1", input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig)));
+    h.add(Map.entry(RequestIdentity.SCHEME_HEADER, RequestIdentity.SCHEME_V1));
+    h.add(Map.entry(RequestIdentity.JWT_HEADER, input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig)));
     return h;
-  }
-
-  static String audience(String path) {
-    int i = path.indexOf("/invoke/");
-    if (i >= 0) {
-      return path.substring(i);
-    }
-    i = path.lastIndexOf("/discover");
-    return i >= 0 ? path.substring(i) : path;
   }
 
   /** Derives the public key by regenerating the pair from the private seed (the JDK has no direct API). */
@@ -131,48 +121,7 @@ public final class RequestSigner {
     return g.generateKeyPair().getPublic();
   }
 
-  static String keyId(PublicKey pub) {
-    byte[] enc = pub.getEncoded();
-    byte[] raw = new byte[32];
-    System.arraycopy(enc, enc.length - 32, raw, 0, 32);
-    return "publickeyv1_" + base58(raw);
-  }
-
-  static String base58(byte[] data) {
-    BigInteger n = new BigInteger(1, data);
-    BigInteger base = BigInteger.valueOf(58);
-    StringBuilder sb = new StringBuilder();
-    while (n.signum() > 0) {
-      BigInteger[] qr = n.divideAndRemainder(base);
-      sb.append(ALPHABET.charAt(qr[1].intValue()));
-      n = qr[0];
-    }
-    for (int i = 0; i < data.length && data[i] == 0; i++) {
-      sb.append('1');
-    }
-    return sb.reverse().toString();
-  }
-
   private static String b64(String s) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String jsonString(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 }

@@ -62,7 +62,7 @@ class RequestIdentityIT {
     Path pemFile = dir.resolve("identity.pem");
     Files.writeString(pemFile, pem(kp));
     RequestSigner signer = RequestSigner.fromPemFile(pemFile, Duration.ofSeconds(60), java.time.Clock.systemUTC());
-    assertThat(signer.keyId()).isEqualTo(RequestSigner.keyId(kp.getPublic()));
+    assertThat(signer.keyId()).isEqualTo(dev.resolute.protocol.identity.RequestIdentity.keyId(kp.getPublic()));
     ingress = freePort();
     admin = freePort();
     server = ResoluteServer.start(ConfigLoader.load(null, Map.of(), Map.of(
@@ -74,7 +74,7 @@ class RequestIdentityIT {
     trusting = RestateHttpServer.fromEndpoint(Endpoint.builder().bind(new Greeter())
         .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(signer.keyId())).build());
     trusting.listen(freePort()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    String other = RequestSigner.keyId(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
+    String other = dev.resolute.protocol.identity.RequestIdentity.keyId(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
     distrusting = RestateHttpServer.fromEndpoint(Endpoint.builder().bind(new Greeter())
         .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(other)).build());
     distrusting.listen(freePort()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -2,12 +2,11 @@ package dev.resolute.sdk.auth.signing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.protocol.identity.RequestIdentity;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,12 +26,8 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class RestateRequestIdentityVerifier implements RequestIdentityVerifier {
-  public static final String SCHEME_HEADER = "x-restate-signature-scheme";
-  public static final String JWT_HEADER = "x-restate-jwt-v1";
-  private static final String KEY_PREFIX = "publickeyv1_";
-  /** DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (OID 1.3.101.112) with a 32-byte key. */
-  private static final byte[] ED25519_SPKI_PREFIX = {
-      0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+  public static final String SCHEME_HEADER = RequestIdentity.SCHEME_HEADER;
+  public static final String JWT_HEADER = RequestIdentity.JWT_HEADER;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<PublicKey> keys;
@@ -58,40 +53,14 @@ public final class RestateRequestIdentityVerifier implements RequestIdentityVeri
     }
     List<PublicKey> parsed = new ArrayList<>();
     for (String k : keys) {
-      parsed.add(parseKey(k));
+      parsed.add(RequestIdentity.publicKey(k));
     }
     return new RestateRequestIdentityVerifier(parsed, clock);
   }
 
-  static PublicKey parseKey(String key) {
-    if (key == null || !key.startsWith(KEY_PREFIX)) {
-      throw new IllegalArgumentException("request identity key must start with '" + KEY_PREFIX + "': " + key);
-    }
-    byte[] raw;
-    try {
-      raw = Base58.decode(key.substring(KEY_PREFIX.length()));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("request identity key is not base58: " + key, e);
-    }
-    if (raw.length != 32) {
-      throw new IllegalArgumentException("request identity key must be 32 bytes, got " + raw.length + ": " + key);
-    }
-    byte[] spki = new byte[ED25519_SPKI_PREFIX.length + 32];
-    System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
-    System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, 32);
-    try {
-      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("invalid Ed25519 key " + key, e);
-    }
-  }
-
   /** The {@code publickeyv1_} id of an Ed25519 public key (the form restate-server logs). */
   public static String keyId(PublicKey key) {
-    byte[] enc = key.getEncoded();
-    byte[] raw = new byte[32];
-    System.arraycopy(enc, enc.length - 32, raw, 0, 32);
-    return KEY_PREFIX + Base58.encode(raw);
+    return RequestIdentity.keyId(key);
   }
 
   @Override
@@ -138,7 +107,7 @@ public final class RestateRequestIdentityVerifier implements RequestIdentityVeri
     if (now < claims.get("nbf").asLong()) {
       throw new RequestIdentityException("JWT not valid yet");
     }
-    String expectedAud = normalisedPath(path);
+    String expectedAud = RequestIdentity.audience(path);
     if (!audienceMatches(claims.get("aud"), expectedAud)) {
       throw new RequestIdentityException("JWT audience " + claims.get("aud") + " does not match " + expectedAud);
     }
@@ -170,18 +139,6 @@ public final class RestateRequestIdentityVerifier implements RequestIdentityVeri
       return false;
     }
     return expected.equals(aud.asText());
-  }
-
-  /** The path from {@code /invoke/} or {@code /discover} on, without query; else the path itself. */
-  static String normalisedPath(String path) {
-    int q = path.indexOf('?');
-    String p = q >= 0 ? path.substring(0, q) : path;
-    int i = p.indexOf("/invoke/");
-    if (i >= 0) {
-      return p.substring(i);
-    }
-    i = p.lastIndexOf("/discover");
-    return i >= 0 ? p.substring(i) : p;
   }
 
   private static JsonNode decodeJson(String part, String what) {

@@ -1,4 +1,4 @@
-package dev.resolute.sdk.auth.signing;
+package dev.resolute.protocol.id;
 
 import java.math.BigInteger;
 import java.util.Arrays;
