@@ -85,7 +85,7 @@ public final class IngressApi implements HttpHandler {
   @Override
   public CompletableFuture<HttpResponse> handle(HttpRequest request) {
     try {
-      List<String> segs = request.segments();
+      List<String> segs = segments(request.path());
       CompletableFuture<HttpResponse> f;
       if (!segs.isEmpty() && segs.get(0).equals("restate")) {
         f = handleRestate(request, segs);
@@ -98,6 +98,24 @@ public final class IngressApi implements HttpHandler {
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(fromThrowable(e));
     }
+  }
+
+  /**
+   * Path segments as restate-server's ingress sees them: empty segments at the start and the end
+   * are dropped ({@code //Greeter/greet/}), empty ones inside are kept ({@code /Counter//add} is
+   * the object key "", {@code /restate/awakeables//resolve} an empty id).
+   */
+  static List<String> segments(String path) {
+    String[] parts = path.split("/", -1);
+    int from = 0;
+    int to = parts.length;
+    while (from < to && parts[from].isEmpty()) {
+      from++;
+    }
+    while (to > from && parts[to - 1].isEmpty()) {
+      to--;
+    }
+    return java.util.Arrays.asList(parts).subList(from, to);
   }
 
   private static HttpResponse fromThrowable(Throwable t) {

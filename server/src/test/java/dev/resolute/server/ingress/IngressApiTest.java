@@ -137,6 +137,7 @@ class IngressApiTest {
     assertIngressError(postJson("/CaptureServicesCounter/add", "1"), 400, badPath);
     assertIngressError(postJson("/CaptureServicesGreeter/k1/greet", "\"bob\""), 400, badPath);
     assertIngressError(postJson("/CaptureServicesGreeter/greet/sendx", "\"bob\""), 400, badPath);
+    assertIngressError(postJson("/CaptureServicesGreeter//greet", "\"bob\""), 400, badPath);
     assertIngressError(send("GET", "/", null), 400, "bad path: /");
     assertIngressError(send("GET", "/CaptureServicesGreeter", null), 400, "bad path: /CaptureServicesGreeter");
   }
@@ -278,6 +279,9 @@ class IngressApiTest {
     assertIngressError(postJson("/restate/a/bad/resolve", "\"x\""), 400, "bad awakeable id 'bad': bad format");
     assertIngressError(send("GET", "/restate/awakeables/bad/resolve", null), 405, "method not allowed");
     assertIngressError(postJson("/restate/awakeables/bad/foo", "\"x\""), 404, "not found");
+    // as restate-server 1.7.12: an empty id inside the path is kept (400), a trailing slash is not
+    assertIngressError(postJson("/restate/awakeables//resolve", "\"x\""), 400, "bad awakeable id '': bad length");
+    assertIngressError(postJson("/restate/awakeables/abc//resolve", "\"x\""), 404, "not found");
 
     AwakeableId id = AwakeableId.signal(InvocationId.parse("inv_1kQpAff5NDuW1d3SW7ApYUg4i74a5cZZXV"), 17);
     // real: 202, empty body, no content-type (also for an invocation that already completed)
