@@ -27,6 +27,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -109,10 +110,22 @@ public final class ResoluteServer implements AutoCloseable {
     Invoker invoker = new Invoker(client, schemas, appender, scheduler, invokerOptions);
     Replies replies = new Replies();
 
+    // Partitions are actors on one pool with a thread per core, not a thread per partition.
+    int applyThreads = Math.max(1, Math.min(n, Runtime.getRuntime().availableProcessors()));
+    java.util.concurrent.atomic.AtomicInteger applyThreadNo = new java.util.concurrent.atomic.AtomicInteger();
+    ExecutorService applyPool = Executors.newFixedThreadPool(applyThreads, r -> {
+      Thread t = new Thread(r, "partition-" + applyThreadNo.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    });
+    closeables.add(() -> {
+      applyPool.shutdown();
+      applyPool.awaitTermination(5, TimeUnit.SECONDS);
+    });
     PartitionProcessor[] processors = new PartitionProcessor[n];
     long[] applied = new long[n];
     for (int p = 0; p < n; p++) {
-      processors[p] = new PartitionProcessor(p, partitioning, store, appender, invoker, replies, scheduler);
+      processors[p] = new PartitionProcessor(p, partitioning, store, appender, invoker, replies, scheduler, applyPool);
       applied[p] = PartitionProcessor.appliedLsn(store, p);
     }
     for (PartitionProcessor pp : processors) {

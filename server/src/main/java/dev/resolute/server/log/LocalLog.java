@@ -64,30 +64,36 @@ public final class LocalLog implements Log {
     }
   }
 
-  /** Scans all segments to find the next LSN; truncates a torn tail of the last segment. */
+  /**
+   * Finds the next LSN by scanning only the last segment (a segment is named after its first LSN,
+   * so earlier segments need not be read); truncates a torn tail of that segment. Start-up time
+   * therefore does not grow with the size of the log.
+   */
   private void recover() throws IOException {
     List<Path> segs = segments();
-    long last = 0;
-    for (int i = 0; i < segs.size(); i++) {
-      Path p = segs.get(i);
-      long[] lastAndValid = scan(p, null, null);
-      last = Math.max(last, lastAndValid[0]);
-      if (i == segs.size() - 1 && lastAndValid[1] < Files.size(p)) {
-        LOG.warn("truncating torn tail of {} at {} (was {})", p, lastAndValid[1], Files.size(p));
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-          ch.truncate(lastAndValid[1]);
-          ch.force(true);
-        }
+    if (segs.isEmpty()) {
+      nextLsn = 1;
+      openSegment(nextLsn);
+      return;
+    }
+    Path p = segs.get(segs.size() - 1);
+    long[] lastAndValid = scan(p, null, null);
+    long last = lastAndValid[0] > 0 ? lastAndValid[0] : firstLsn(p) - 1;
+    if (lastAndValid[1] < Files.size(p)) {
+      LOG.warn("truncating torn tail of {} at {} (was {})", p, lastAndValid[1], Files.size(p));
+      try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+        ch.truncate(lastAndValid[1]);
+        ch.force(true);
       }
     }
     nextLsn = last + 1;
-    if (segs.isEmpty()) {
-      openSegment(nextLsn);
-    } else {
-      Path p = segs.get(segs.size() - 1);
-      segment = FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      segmentSize = segment.size();
-    }
+    segment = FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    segmentSize = segment.size();
+  }
+
+  private static long firstLsn(Path segment) {
+    String n = segment.getFileName().toString();
+    return Long.parseLong(n.substring(0, n.length() - ".seg".length()));
   }
 
   private void openSegment(long firstLsn) throws IOException {
@@ -149,9 +155,18 @@ public final class LocalLog implements Log {
 
   @Override
   public void replay(long[] appliedLsn, RecordConsumer consumer) {
+    long from = Long.MAX_VALUE;
+    for (long a : appliedLsn) {
+      from = Math.min(from, a + 1);
+    }
     try {
-      for (Path p : segments()) {
-        scan(p, appliedLsn, consumer);
+      List<Path> segs = segments();
+      for (int i = 0; i < segs.size(); i++) {
+        // a segment holds LSNs [its first, next segment's first): skip it if all are applied
+        if (i + 1 < segs.size() && firstLsn(segs.get(i + 1)) <= from) {
+          continue;
+        }
+        scan(segs.get(i), appliedLsn, consumer);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -192,11 +207,13 @@ public final class LocalLog implements Log {
           Pending pe = batch.get(i);
           long lsn = nextLsn++;
           lsns[i] = lsn;
-          ByteBuffer body = ByteBuffer.allocate(12 + pe.payload.length);
-          body.putInt(pe.partition).putLong(lsn).put(pe.payload);
+          // frame written in place, then the crc computed over the bytes just written: no copy
+          int at = buf.position();
+          buf.putInt(12 + pe.payload.length).putInt(0).putInt(pe.partition).putLong(lsn).put(pe.payload);
+          int end = buf.position();
           crc.reset();
-          crc.update(body.array(), 0, body.capacity());
-          buf.putInt(body.capacity()).putInt((int) crc.getValue()).put(body.array());
+          crc.update(buf.duplicate().limit(end).position(at + 8));
+          buf.putInt(at + 4, (int) crc.getValue());
         }
         buf.flip();
         if (segmentSize + bytes > SEGMENT_BYTES && segmentSize > 0) {

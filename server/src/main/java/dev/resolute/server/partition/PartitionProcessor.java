@@ -13,8 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One partition's leader: applies committed records in LSN order on its own thread, one store
- * batch per drained group of records, then runs the effects (only after the batch is committed).
+ * One partition's leader: applies committed records in LSN order, one store batch per drained
+ * group of records, then runs the effects (only after the batch is committed). Partitions are
+ * actors on a shared executor (about one thread per core, not one per partition): at most one
+ * drain of a partition is queued or running at any time, so its records are applied serially.
  */
 public final class PartitionProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionProcessor.class);
@@ -35,13 +36,16 @@ public final class PartitionProcessor {
   private final InvokerPort invoker;
   private final Replies replies;
   private final ScheduledExecutorService timers;
-  private final ExecutorService thread;
+  private final Executor executor;
   private final ConcurrentLinkedQueue<Object[]> incoming = new ConcurrentLinkedQueue<>();
+  /** True while a drain is queued or running; only the false-to-true transition submits one. */
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean stopped;
+  private Store.Batch replayBatch;
+  private int replayed;
 
   public PartitionProcessor(int partition, Partitioning partitioning, Store store, Appender appender,
-      InvokerPort invoker, Replies replies, ScheduledExecutorService timers) {
+      InvokerPort invoker, Replies replies, ScheduledExecutorService timers, Executor executor) {
     this.partition = partition;
     this.sm = new StateMachine(partition, partitioning);
     this.store = store;
@@ -49,11 +53,7 @@ public final class PartitionProcessor {
     this.invoker = invoker;
     this.replies = replies;
     this.timers = timers;
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "partition-" + partition);
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor = executor;
   }
 
   public static long appliedLsn(Store store, int partition) {
@@ -61,18 +61,36 @@ public final class PartitionProcessor {
     return v == null ? 0 : ByteBuffer.wrap(v).getLong();
   }
 
-  /** Start-up replay of a committed record whose effects already happened or are re-derived. */
+  /**
+   * Start-up replay of a committed record whose effects already happened or are re-derived.
+   * Records are applied in batches of up to 1024 per store write; {@link #lead()} commits the rest.
+   */
   public void replay(long lsn, byte[] payload) {
-    try (Store.Batch b = store.begin()) {
-      sm.apply(b, lsn, Envelope.parseFrom(payload), new ArrayList<>());
-      b.commit();
+    if (replayBatch == null) {
+      replayBatch = store.begin();
+    }
+    try {
+      sm.apply(replayBatch, lsn, Envelope.parseFrom(payload), new ArrayList<>());
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("corrupt log record at lsn " + lsn, e);
+    }
+    if (++replayed % 1024 == 0) {
+      finishReplay();
+    }
+  }
+
+  private void finishReplay() {
+    if (replayBatch != null) {
+      try (Store.Batch b = replayBatch) {
+        b.commit();
+      }
+      replayBatch = null;
     }
   }
 
   /** Becomes leader: re-arms timers, re-ships the outbox, re-drives running invocations. */
   public void lead() {
+    finishReplay();
     Tables t = new Tables(partition).on(store.reader());
     for (Object[] timer : t.allTimers()) {
       schedule((byte[]) timer[0], (long) timer[1]);
@@ -94,13 +112,13 @@ public final class PartitionProcessor {
   public void onCommitted(int p, long lsn, byte[] payload) {
     incoming.add(new Object[] {lsn, payload});
     if (scheduled.compareAndSet(false, true)) {
-      thread.execute(this::drain);
+      executor.execute(this::drain);
     }
   }
 
   private void drain() {
-    scheduled.set(false);
     if (stopped) {
+      scheduled.set(false);
       return;
     }
     List<Effect> effects = new ArrayList<>();
@@ -123,11 +141,16 @@ public final class PartitionProcessor {
     } catch (RuntimeException e) {
       LOG.error("partition {}: apply failed; stopping the partition to protect its state", partition, e);
       stopped = true;
+      scheduled.set(false);
       return;
     }
-    runEffects(effects);
-    if (!incoming.isEmpty() && scheduled.compareAndSet(false, true)) {
-      thread.execute(this::drain);
+    try {
+      runEffects(effects);
+    } finally {
+      scheduled.set(false);
+      if (!incoming.isEmpty() && scheduled.compareAndSet(false, true)) {
+        executor.execute(this::drain);
+      }
     }
   }
 
@@ -173,13 +196,8 @@ public final class PartitionProcessor {
     }
   }
 
+  /** Stops applying; the shared executor is shut down (and awaited) by its owner. */
   public void stop() {
     stopped = true;
-    thread.shutdown();
-    try {
-      thread.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
