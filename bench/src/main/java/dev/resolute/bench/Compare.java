@@ -126,13 +126,13 @@ public final class Compare {
       l[3] = ProcStats.rssKib(t.pid());
       long invocations = Math.max(1, t.invocations);
       l[4] = (ProcStats.diskBytes(t.baseDir) - l[2]) / invocations;
-      t.stopServer();
-      long restart = t.start();
-      long echo = t.awaitEcho(60_000);
-      l[5] = restart;
-      l[6] = echo;
+      if (!opt.containsKey("skip-restart")) {
+        t.stopServer();
+        l[5] = t.start();
+        l[6] = t.awaitEcho(60_000);
+      }
       System.out.printf("%s: RSS after load %d MiB, %d disk bytes/invocation, restart healthy %d ms (+%d ms to "
-          + "first echo)%n", t.name, l[3] / 1024, l[4], restart, echo);
+          + "first echo)%n", t.name, l[3] / 1024, l[4], l[5], l[6]);
     }
     for (Target t : targets.values()) {
       t.stopAll();
@@ -284,7 +284,7 @@ public final class Compare {
       int eq = k.indexOf('=');
       if (eq >= 0) {
         m.put(k.substring(0, eq), k.substring(eq + 1));
-      } else if (k.equals("quick")) {
+      } else if (k.equals("quick") || k.equals("skip-restart")) {
         m.put(k, "true");
       } else if (i + 1 < args.length) {
         m.put(k, args[++i]);
