@@ -119,109 +119,57 @@ public interface Client {
     return new JdkClient(baseUri, serdeFactory, options);
   }
 
-  /** A handle on one invocation, by id. */
-  interface InvocationHandle<Res> {
+  /**
+   * What every handle on an invocation's result offers: wait for it ({@code …/attach}) or peek at it
+   * ({@code …/output}). The sub-interfaces differ only in how they address the invocation.
+   */
+  interface ResultHandle<Res> {
+
+    /** Waits for the result: {@code GET …/attach}. */
+    CompletableFuture<Response<Res>> attachAsync(RequestOptions options);
+
+    default CompletableFuture<Response<Res>> attachAsync() {
+      return attachAsync(RequestOptions.DEFAULT);
+    }
+
+    default Response<Res> attach(RequestOptions options) throws IngressException {
+      return await(attachAsync(options));
+    }
+
+    default Response<Res> attach() throws IngressException {
+      return await(attachAsync());
+    }
+
+    /** Peeks at the result: {@code GET …/output}; not ready → {@link Output#notReady()}. */
+    CompletableFuture<Response<Output<Res>>> getOutputAsync(RequestOptions options);
+
+    default CompletableFuture<Response<Output<Res>>> getOutputAsync() {
+      return getOutputAsync(RequestOptions.DEFAULT);
+    }
+
+    default Response<Output<Res>> getOutput(RequestOptions options) throws IngressException {
+      return await(getOutputAsync(options));
+    }
+
+    default Response<Output<Res>> getOutput() throws IngressException {
+      return await(getOutputAsync());
+    }
+  }
+
+  /** A handle on one invocation, by id: {@code /restate/invocation/{id}/attach|output}. */
+  interface InvocationHandle<Res> extends ResultHandle<Res> {
 
     String invocationId();
-
-    /** Waits for the result: {@code GET /restate/invocation/{id}/attach}. */
-    CompletableFuture<Response<Res>> attachAsync(RequestOptions options);
-
-    default CompletableFuture<Response<Res>> attachAsync() {
-      return attachAsync(RequestOptions.DEFAULT);
-    }
-
-    default Response<Res> attach(RequestOptions options) throws IngressException {
-      return await(attachAsync(options));
-    }
-
-    default Response<Res> attach() throws IngressException {
-      return await(attachAsync());
-    }
-
-    /** Peeks at the result: {@code GET /restate/invocation/{id}/output}; not ready → {@link Output#notReady()}. */
-    CompletableFuture<Response<Output<Res>>> getOutputAsync(RequestOptions options);
-
-    default CompletableFuture<Response<Output<Res>>> getOutputAsync() {
-      return getOutputAsync(RequestOptions.DEFAULT);
-    }
-
-    default Response<Output<Res>> getOutput(RequestOptions options) throws IngressException {
-      return await(getOutputAsync(options));
-    }
-
-    default Response<Output<Res>> getOutput() throws IngressException {
-      return await(getOutputAsync());
-    }
   }
 
-  /** A handle on an invocation made with an idempotency key. */
-  interface IdempotentInvocationHandle<Res> {
+  /**
+   * A handle on an invocation made with an idempotency key:
+   * {@code /restate/invocation/{service}[/{key}]/{handler}/{idempotencyKey}/attach|output}.
+   */
+  interface IdempotentInvocationHandle<Res> extends ResultHandle<Res> {}
 
-    /** {@code GET /restate/invocation/{service}[/{key}]/{handler}/{idempotencyKey}/attach}. */
-    CompletableFuture<Response<Res>> attachAsync(RequestOptions options);
-
-    default CompletableFuture<Response<Res>> attachAsync() {
-      return attachAsync(RequestOptions.DEFAULT);
-    }
-
-    default Response<Res> attach(RequestOptions options) throws IngressException {
-      return await(attachAsync(options));
-    }
-
-    default Response<Res> attach() throws IngressException {
-      return await(attachAsync());
-    }
-
-    /** {@code GET …/output}. */
-    CompletableFuture<Response<Output<Res>>> getOutputAsync(RequestOptions options);
-
-    default CompletableFuture<Response<Output<Res>>> getOutputAsync() {
-      return getOutputAsync(RequestOptions.DEFAULT);
-    }
-
-    default Response<Output<Res>> getOutput(RequestOptions options) throws IngressException {
-      return await(getOutputAsync(options));
-    }
-
-    default Response<Output<Res>> getOutput() throws IngressException {
-      return await(getOutputAsync());
-    }
-  }
-
-  /** A handle on a workflow's {@code run}, by workflow id. */
-  interface WorkflowHandle<Res> {
-
-    /** {@code GET /restate/workflow/{name}/{id}/attach}. */
-    CompletableFuture<Response<Res>> attachAsync(RequestOptions options);
-
-    default CompletableFuture<Response<Res>> attachAsync() {
-      return attachAsync(RequestOptions.DEFAULT);
-    }
-
-    default Response<Res> attach(RequestOptions options) throws IngressException {
-      return await(attachAsync(options));
-    }
-
-    default Response<Res> attach() throws IngressException {
-      return await(attachAsync());
-    }
-
-    /** {@code GET /restate/workflow/{name}/{id}/output}. */
-    CompletableFuture<Response<Output<Res>>> getOutputAsync(RequestOptions options);
-
-    default CompletableFuture<Response<Output<Res>>> getOutputAsync() {
-      return getOutputAsync(RequestOptions.DEFAULT);
-    }
-
-    default Response<Output<Res>> getOutput(RequestOptions options) throws IngressException {
-      return await(getOutputAsync(options));
-    }
-
-    default Response<Output<Res>> getOutput() throws IngressException {
-      return await(getOutputAsync());
-    }
-  }
+  /** A handle on a workflow's {@code run}, by workflow id: {@code /restate/workflow/{name}/{id}/attach|output}. */
+  interface WorkflowHandle<Res> extends ResultHandle<Res> {}
 
   /** Completes an awakeable from outside: {@code POST /restate/awakeables/{id}/resolve|reject}. */
   interface AwakeableHandle {

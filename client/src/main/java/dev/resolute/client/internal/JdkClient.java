@@ -111,77 +111,76 @@ public final class JdkClient implements Client {
   @Override
   public <Res> InvocationHandle<Res> invocationHandle(String invocationId, TypeTag<Res> resTypeTag) {
     Objects.requireNonNull(invocationId, "invocationId");
-    String base = IngressPaths.invocation(invocationId);
-    Serde<Res> serde = serdeFactory.create(resTypeTag);
-    return new InvocationHandle<>() {
-      @Override
-      public String invocationId() {
-        return invocationId;
-      }
-
-      @Override
-      public CompletableFuture<Response<Res>> attachAsync(RequestOptions options) {
-        return doAttach(base, serde, options);
-      }
-
-      @Override
-      public CompletableFuture<Response<Output<Res>>> getOutputAsync(RequestOptions options) {
-        return doOutput(base, serde, options);
-      }
-
-      @Override
-      public String toString() {
-        return "InvocationHandle[" + invocationId + "]";
-      }
-    };
+    return new ById<>(invocationId, serdeFactory.create(resTypeTag));
   }
 
   @Override
   public <Res> IdempotentInvocationHandle<Res> idempotentInvocationHandle(
       Target target, String idempotencyKey, TypeTag<Res> resTypeTag) {
-    String base = IngressPaths.idempotentInvocation(target, idempotencyKey);
-    Serde<Res> serde = serdeFactory.create(resTypeTag);
-    return new IdempotentInvocationHandle<>() {
-      @Override
-      public CompletableFuture<Response<Res>> attachAsync(RequestOptions options) {
-        return doAttach(base, serde, options);
-      }
-
-      @Override
-      public CompletableFuture<Response<Output<Res>>> getOutputAsync(RequestOptions options) {
-        return doOutput(base, serde, options);
-      }
-    };
+    return new ByIdempotencyKey<>(IngressPaths.idempotentInvocation(target, idempotencyKey),
+        serdeFactory.create(resTypeTag));
   }
 
   @Override
   public <Res> WorkflowHandle<Res> workflowHandle(String workflowName, String workflowId, TypeTag<Res> resTypeTag) {
-    String base = IngressPaths.workflow(workflowName, workflowId);
-    Serde<Res> serde = serdeFactory.create(resTypeTag);
-    return new WorkflowHandle<>() {
-      @Override
-      public CompletableFuture<Response<Res>> attachAsync(RequestOptions options) {
-        return doAttach(base, serde, options);
-      }
-
-      @Override
-      public CompletableFuture<Response<Output<Res>>> getOutputAsync(RequestOptions options) {
-        return doOutput(base, serde, options);
-      }
-    };
+    return new ByWorkflowId<>(IngressPaths.workflow(workflowName, workflowId), serdeFactory.create(resTypeTag));
   }
 
-  private <Res> CompletableFuture<Response<Res>> doAttach(String base, Serde<Res> serde, RequestOptions options) {
-    URI uri = URI.create(baseUri + base + "/attach");
-    return exchange("GET", uri, options, null, null,
-        (status, headers, body) -> new Response<>(status, headers, decode(serde, body, "GET", uri, status)));
+  /** {@code attach} and {@code output} under one ingress path ({@code base}). */
+  private abstract class PathHandle<Res> implements ResultHandle<Res> {
+    private final String base;
+    private final Serde<Res> serde;
+
+    PathHandle(String base, Serde<Res> serde) {
+      this.base = base;
+      this.serde = serde;
+    }
+
+    @Override
+    public CompletableFuture<Response<Res>> attachAsync(RequestOptions options) {
+      URI uri = URI.create(baseUri + base + "/attach");
+      return exchange("GET", uri, options, null, null,
+          (status, headers, body) -> new Response<>(status, headers, decode(serde, body, "GET", uri, status)));
+    }
+
+    @Override
+    public CompletableFuture<Response<Output<Res>>> getOutputAsync(RequestOptions options) {
+      URI uri = URI.create(baseUri + base + "/output");
+      return exchange("GET", uri, options, null, null, NOT_READY,
+          (status, headers, body) -> new Response<>(status, headers,
+              status == NOT_READY ? Output.<Res>notReady() : Output.ready(decode(serde, body, "GET", uri, status))));
+    }
   }
 
-  private <Res> CompletableFuture<Response<Output<Res>>> doOutput(String base, Serde<Res> serde, RequestOptions options) {
-    URI uri = URI.create(baseUri + base + "/output");
-    return exchange("GET", uri, options, null, null, NOT_READY,
-        (status, headers, body) -> new Response<>(status, headers,
-            status == NOT_READY ? Output.<Res>notReady() : Output.ready(decode(serde, body, "GET", uri, status))));
+  private final class ById<Res> extends PathHandle<Res> implements InvocationHandle<Res> {
+    private final String invocationId;
+
+    ById(String invocationId, Serde<Res> serde) {
+      super(IngressPaths.invocation(invocationId), serde);
+      this.invocationId = invocationId;
+    }
+
+    @Override
+    public String invocationId() {
+      return invocationId;
+    }
+
+    @Override
+    public String toString() {
+      return "InvocationHandle[" + invocationId + "]";
+    }
+  }
+
+  private final class ByIdempotencyKey<Res> extends PathHandle<Res> implements IdempotentInvocationHandle<Res> {
+    ByIdempotencyKey(String base, Serde<Res> serde) {
+      super(base, serde);
+    }
+  }
+
+  private final class ByWorkflowId<Res> extends PathHandle<Res> implements WorkflowHandle<Res> {
+    ByWorkflowId(String base, Serde<Res> serde) {
+      super(base, serde);
+    }
   }
 
   private <Req, Res, R> CompletableFuture<R> post(URI uri, Request<Req, Res> request, Mapper<R> mapper) {
