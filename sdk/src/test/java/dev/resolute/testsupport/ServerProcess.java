@@ -2,6 +2,7 @@ package dev.resolute.testsupport;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +19,7 @@ import java.util.Map;
  * Launches a Restate-compatible server (the real {@code restate-server}, later the Resolute server,
  * which has the same CLI and environment) as a child process with its own base dir and ports, waits
  * until it is healthy, registers deployments and stops it by PID (also from a JVM shutdown hook).
+ * Shipped in the sdk test-jar (this package only) for the client's tests.
  */
 public final class ServerProcess implements AutoCloseable {
   public static final String REAL_RESTATE_BINARY = System.getProperty("restate.server.binary", peersBinary());
@@ -36,6 +38,17 @@ public final class ServerProcess implements AutoCloseable {
   /** Ports of one server instance. */
   public record Ports(int ingress, int admin, int node) {
     public static final Ports DEFAULT_TEST = new Ports(28080, 29070, 25122);
+
+    /** Three ports free on loopback right now. */
+    public static Ports free() throws IOException {
+      return new Ports(freePort(), freePort(), freePort());
+    }
+
+    private static int freePort() throws IOException {
+      try (ServerSocket s = new ServerSocket(0)) {
+        return s.getLocalPort();
+      }
+    }
   }
 
   private final List<String> command;
@@ -54,11 +67,16 @@ public final class ServerProcess implements AutoCloseable {
     this.extraEnv = Map.copyOf(extraEnv);
   }
 
-  /** The real restate-server with a fresh base dir under {@code target/}. */
+  /** The real restate-server on {@link Ports#DEFAULT_TEST} with a fresh base dir under {@code target/}. */
   public static ServerProcess realRestate(String name) throws IOException {
+    return realRestate(name, Ports.DEFAULT_TEST);
+  }
+
+  /** The real restate-server on {@code ports} with a fresh base dir under {@code target/}. */
+  public static ServerProcess realRestate(String name, Ports ports) throws IOException {
     Path base = Path.of("target", "restate-" + name + "-" + System.nanoTime()).toAbsolutePath();
     return new ServerProcess(List.of(REAL_RESTATE_BINARY, "--base-dir", base.toString(), "--no-logo"),
-        Ports.DEFAULT_TEST, base, Map.of());
+        ports, base, Map.of());
   }
 
   public ServerProcess start(Duration timeout) throws IOException, InterruptedException {
