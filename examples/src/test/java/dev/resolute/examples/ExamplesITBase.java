@@ -92,6 +92,33 @@ abstract class ExamplesITBase {
     return found[0].substring(prefix.length());
   }
 
+  /** The result of the invocation with this id, waiting for it. */
+  String attach(String invocationId) {
+    return client.invocationHandle(invocationId, String.class).attach().response();
+  }
+
+  /** {@code UserSignup/<id>/run} for {@code <id>@example.com}, the link valid for {@code linkValidMillis}. */
+  static Request<SignupRequest, String> signupRun(String id, long linkValidMillis) {
+    return Request.of(Target.workflow("UserSignup", id, "run"), TypeTag.of(SignupRequest.class),
+        TypeTag.of(String.class), new SignupRequest(id + "@example.com", linkValidMillis));
+  }
+
+  /** Waits for the link mail of signup {@code <id>}; returns its secret. */
+  String awaitSignupLink(String id) {
+    return awaitMail(id + "@example.com", UserSignup.LINK_PREFIX);
+  }
+
+  /** Starts a signup whose link stays valid long enough for the test to click it; completes with its outcome. */
+  CompletableFuture<String> startSignup(String id) {
+    return client.callAsync(signupRun(id, 20_000)).thenApply(r -> r.response());
+  }
+
+  /** Sends {@code ExpenseApproval/submit} for an expense that needs a reviewer. */
+  SendResponse<String> submitExpense(String expense, long cents) {
+    return client.send(Request.of(Target.service("ExpenseApproval", "submit"),
+        TypeTag.of(Expense.class), TypeTag.of(String.class), new Expense(expense, "bob", cents)));
+  }
+
   // ------------------------------------------------------------------------------------ greeter
 
   @Test
@@ -126,7 +153,7 @@ abstract class ExamplesITBase {
     SendResponse<String> sent = client.send(Request.of(Target.service("Greeter", "greet"), TypeTag.of(String.class),
         TypeTag.of(String.class), "Cy"));
     assertThat(sent.invocationId()).startsWith("inv_");
-    assertThat(client.invocationHandle(sent.invocationId(), String.class).attach().response()).isEqualTo("Hello, Cy!");
+    assertThat(attach(sent.invocationId())).isEqualTo("Hello, Cy!");
   }
 
   @Test
@@ -137,7 +164,7 @@ abstract class ExamplesITBase {
         .toBuilder().idempotencyKey(key));
     String viaKey = client.idempotentInvocationHandle(target, key, String.class).attach().response();
     assertThat(viaKey).startsWith("Hello, Di! Your ticket: ");
-    assertThat(client.invocationHandle(sent.invocationId(), String.class).attach().response()).isEqualTo(viaKey);
+    assertThat(attach(sent.invocationId())).isEqualTo(viaKey);
     Output<String> output = client.idempotentInvocationHandle(target, key, String.class).getOutput().response();
     assertThat(output.isReady()).isTrue();
     assertThat(output.getValue()).isEqualTo(viaKey);
@@ -193,11 +220,8 @@ abstract class ExamplesITBase {
   @Test
   void signupVerifiedWhenLinkClicked() {
     String id = unique("user");
-    String email = id + "@example.com";
-    CompletableFuture<String> run = client.callAsync(Request.of(Target.workflow("UserSignup", id, "run"),
-        TypeTag.of(SignupRequest.class), TypeTag.of(String.class), new SignupRequest(email, 20_000)))
-        .thenApply(r -> r.response());
-    String secret = awaitMail(email, UserSignup.LINK_PREFIX);
+    CompletableFuture<String> run = startSignup(id);
+    String secret = awaitSignupLink(id);
     assertThat(call(Target.workflow("UserSignup", id, "status"), Void.class, String.class, null))
         .isEqualTo("waiting-for-click");
     assertThat(call(Target.workflow("UserSignup", id, "click"), String.class, String.class, secret)).isEqualTo("thanks");
@@ -208,11 +232,8 @@ abstract class ExamplesITBase {
   @Test
   void signupWrongSecretIsNotVerified() {
     String id = unique("user");
-    String email = id + "@example.com";
-    CompletableFuture<String> run = client.callAsync(Request.of(Target.workflow("UserSignup", id, "run"),
-        TypeTag.of(SignupRequest.class), TypeTag.of(String.class), new SignupRequest(email, 20_000)))
-        .thenApply(r -> r.response());
-    awaitMail(email, UserSignup.LINK_PREFIX);
+    CompletableFuture<String> run = startSignup(id);
+    awaitSignupLink(id);
     call(Target.workflow("UserSignup", id, "click"), String.class, String.class, "guessed");
     assertThat(run.join()).isEqualTo("wrong-secret");
   }
@@ -221,8 +242,7 @@ abstract class ExamplesITBase {
   void signupTimesOutWhenNobodyClicks() {
     String id = unique("user");
     long start = System.nanoTime();
-    String outcome = call(Target.workflow("UserSignup", id, "run"), SignupRequest.class, String.class,
-        new SignupRequest(id + "@example.com", 1_000));
+    String outcome = client.call(signupRun(id, 1_000)).response();
     assertThat(outcome).isEqualTo("timed-out");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(call(Target.workflow("UserSignup", id, "status"), Void.class, String.class, null)).isEqualTo("timed-out");
@@ -231,13 +251,11 @@ abstract class ExamplesITBase {
   @Test
   void signupSubmitThenAttachAndOutputByWorkflowId() {
     String id = unique("user");
-    String email = id + "@example.com";
-    Request<SignupRequest, String> run = Request.of(Target.workflow("UserSignup", id, "run"),
-        TypeTag.of(SignupRequest.class), TypeTag.of(String.class), new SignupRequest(email, 20_000));
+    Request<SignupRequest, String> run = signupRun(id, 20_000);
     SendResponse<String> submitted = client.submit(run);
     assertThat(submitted.sendStatus()).isEqualTo(SendResponse.SendStatus.ACCEPTED);
     var handle = client.workflowHandle("UserSignup", id, String.class);
-    String secret = awaitMail(email, UserSignup.LINK_PREFIX);
+    String secret = awaitSignupLink(id);
     SendResponse<String> again = client.submit(run);
     assertThat(again.sendStatus()).isEqualTo(SendResponse.SendStatus.PREVIOUSLY_ACCEPTED);
     assertThat(again.invocationId()).isEqualTo(submitted.invocationId());
@@ -253,11 +271,8 @@ abstract class ExamplesITBase {
   @Test
   void signupAbortRejectsThePromise() {
     String id = unique("user");
-    String email = id + "@example.com";
-    CompletableFuture<String> run = client.callAsync(Request.of(Target.workflow("UserSignup", id, "run"),
-        TypeTag.of(SignupRequest.class), TypeTag.of(String.class), new SignupRequest(email, 20_000)))
-        .thenApply(r -> r.response());
-    awaitMail(email, UserSignup.LINK_PREFIX);
+    CompletableFuture<String> run = startSignup(id);
+    awaitSignupLink(id);
     assertThat(call(Target.workflow("UserSignup", id, "abort"), String.class, String.class, "changed my mind"))
         .isEqualTo("aborted");
     assertThat(run.join()).isEqualTo("aborted: changed my mind");
@@ -269,9 +284,7 @@ abstract class ExamplesITBase {
   @Test
   void signupWorkflowRunsOncePerId() {
     String id = unique("user");
-    Target run = Target.workflow("UserSignup", id, "run");
-    assertThat(call(run, SignupRequest.class, String.class, new SignupRequest(id + "@example.com", 200)))
-        .isEqualTo("timed-out");
+    assertThat(client.call(signupRun(id, 200)).response()).isEqualTo("timed-out");
     HttpResponse<String> again = raw.post("/UserSignup/" + id + "/run", "{\"email\":\"x@y.z\",\"linkValidMillis\":200}");
     assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
   }
@@ -335,26 +348,22 @@ abstract class ExamplesITBase {
   @Test
   void reviewerApprovesThroughAwakeableResolve() {
     String expense = unique("exp");
-    SendResponse<String> sent = client.send(Request.of(Target.service("ExpenseApproval", "submit"),
-        TypeTag.of(Expense.class), TypeTag.of(String.class), new Expense(expense, "bob", 2_500_00)));
+    SendResponse<String> sent = submitExpense(expense, 2_500_00);
     String awakeableId = awaitMail(ExpenseApproval.reviewMailbox(expense), ExpenseApproval.REVIEW_PREFIX);
     assertThat(awakeableId).startsWith("sign_1");
     HttpResponse<String> resolved = raw.resolveAwakeable(awakeableId, "{\"approved\":true,\"reviewer\":\"carol\"}");
     assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(202);
-    assertThat(client.invocationHandle(sent.invocationId(), String.class).attach().response())
-        .isEqualTo("approved " + expense + " by carol");
+    assertThat(attach(sent.invocationId())).isEqualTo("approved " + expense + " by carol");
   }
 
   @Test
   void reviewerRejectsThroughAwakeableReject() {
     String expense = unique("exp");
-    SendResponse<String> sent = client.send(Request.of(Target.service("ExpenseApproval", "submit"),
-        TypeTag.of(Expense.class), TypeTag.of(String.class), new Expense(expense, "bob", 9_999_00)));
+    SendResponse<String> sent = submitExpense(expense, 9_999_00);
     String awakeableId = awaitMail(ExpenseApproval.reviewMailbox(expense), ExpenseApproval.REVIEW_PREFIX);
     HttpResponse<String> rejected = raw.rejectAwakeable(awakeableId, "too expensive");
     assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(202);
-    assertThat(client.invocationHandle(sent.invocationId(), String.class).attach().response())
-        .isEqualTo("rejected " + expense + ": too expensive");
+    assertThat(attach(sent.invocationId())).isEqualTo("rejected " + expense + ": too expensive");
   }
 
   @Test
