@@ -37,6 +37,18 @@ class InvocationModelTest {
     return new Tables(0).on(sm.store.reader());
   }
 
+  /** A new invocation of {@code target}, running (or inboxed behind the key's lock holder). */
+  InvocationId started(String key, int n, Target target) {
+    InvocationId id = id(key, n);
+    sm.apply(invoke(id, target, 0, false));
+    return id;
+  }
+
+  /** The state machine's reply to ingress query {@code kind} on {@code id}. */
+  Object ask(InvocationId id, IngressQuery.Kind kind, long request) {
+    return replyTo(sm.apply(query(id, kind, request)), request);
+  }
+
   static Object replyTo(List<Effect> effects, long request) {
     return effects.stream().filter(Effect.Reply.class::isInstance).map(Effect.Reply.class::cast)
         .filter(r -> r.requestId() == request).findFirst().orElseThrow().result();
@@ -60,10 +72,8 @@ class InvocationModelTest {
 
   @Test
   void attachAndOutputFromAHandlerAnswerWithTheirNotificationTypes() {
-    InvocationId target = id("x", 10);
-    InvocationId asker = id("x", 11);
-    sm.apply(invoke(target, SERVICE, 0, false));
-    sm.apply(invoke(asker, SERVICE, 0, false));
+    InvocationId target = started("x", 10, SERVICE);
+    InvocationId asker = started("x", 11, SERVICE);
     // GetInvocationOutput of an unfinished invocation: void, right away
     List<Effect> e = sm.apply(command(asker, 1, GetInvocationOutputCommandMessage.newBuilder()
         .setInvocationId(target.toString()).setResultCompletionId(1).build()));
@@ -98,15 +108,14 @@ class InvocationModelTest {
 
   @Test
   void pauseAndResumeFollowRestateStatuses() {
-    InvocationId running = id("x", 40);
-    sm.apply(invoke(running, SERVICE, 0, false));
+    InvocationId running = started("x", 40, SERVICE);
     // pause a running attempt: 202, the attempt is aborted, its late events are fenced
     List<Effect> paused = sm.apply(query(running, IngressQuery.Kind.PAUSE, 1));
     assertThat(status(replyTo(paused, 1))).isEqualTo(202);
     assertThat(paused).anyMatch(e -> e instanceof Effect.AbortAttempt a && a.id().equals(running));
     assertThat(tables().status(running).getPhase()).isEqualTo(InvocationStatus.Phase.PAUSED);
     assertThat(sm.apply(event(running, 1, InvokerEvent.newBuilder().setEnd(true)))).isEmpty();
-    assertThat(status(replyTo(sm.apply(query(running, IngressQuery.Kind.PAUSE, 2)), 2))).isEqualTo(200);
+    assertThat(status(ask(running, IngressQuery.Kind.PAUSE, 2))).isEqualTo(200);
     // resume: a new attempt with a fresh retry budget
     List<Effect> resumed = sm.apply(query(running, IngressQuery.Kind.RESUME, 3));
     assertThat(status(replyTo(resumed, 3))).isEqualTo(200);
@@ -121,71 +130,63 @@ class InvocationModelTest {
     assertThat(again).noneMatch(Effect.StartAttempt.class::isInstance);
     // completed: 409 for both; unknown: 404; inboxed: resume 425, pause 409
     sm.apply(event(running, 2, InvokerEvent.newBuilder().setEnd(true)));
-    assertThat(status(replyTo(sm.apply(query(running, IngressQuery.Kind.RESUME, 5)), 5))).isEqualTo(409);
-    assertThat(status(replyTo(sm.apply(query(running, IngressQuery.Kind.PAUSE, 6)), 6))).isEqualTo(409);
-    assertThat(status(replyTo(sm.apply(query(id("x", 41), IngressQuery.Kind.RESUME, 7)), 7))).isEqualTo(404);
-    InvocationId holder = id("k1", 42);
-    InvocationId inboxed = id("k1", 43);
-    sm.apply(invoke(holder, COUNTER, 0, false));
-    sm.apply(invoke(inboxed, COUNTER, 0, false));
-    assertThat(status(replyTo(sm.apply(query(inboxed, IngressQuery.Kind.RESUME, 8)), 8))).isEqualTo(425);
-    assertThat(status(replyTo(sm.apply(query(inboxed, IngressQuery.Kind.PAUSE, 9)), 9))).isEqualTo(409);
+    assertThat(status(ask(running, IngressQuery.Kind.RESUME, 5))).isEqualTo(409);
+    assertThat(status(ask(running, IngressQuery.Kind.PAUSE, 6))).isEqualTo(409);
+    assertThat(status(ask(id("x", 41), IngressQuery.Kind.RESUME, 7))).isEqualTo(404);
+    InvocationId holder = started("k1", 42, COUNTER);
+    InvocationId inboxed = started("k1", 43, COUNTER);
+    assertThat(status(ask(inboxed, IngressQuery.Kind.RESUME, 8))).isEqualTo(425);
+    assertThat(status(ask(inboxed, IngressQuery.Kind.PAUSE, 9))).isEqualTo(409);
   }
 
   @Test
   void purgeJournalKeepsTheResultAndPurgeForgetsTheInvocation() {
-    InvocationId id = id("x", 50);
-    sm.apply(invoke(id, SERVICE, 0, false));
-    assertThat(status(replyTo(sm.apply(query(id, IngressQuery.Kind.PURGE, 1)), 1))).isEqualTo(409);
+    InvocationId id = started("x", 50, SERVICE);
+    assertThat(status(ask(id, IngressQuery.Kind.PURGE, 1))).isEqualTo(409);
     sm.apply(command(id, 1, OutputCommandMessage.newBuilder().setValue(Value.newBuilder()
         .setContent(ByteString.copyFromUtf8("\"v\""))).build()));
     sm.apply(event(id, 1, InvokerEvent.newBuilder().setEnd(true)));
     assertThat(tables().journal(id)).isNotEmpty();
-    assertThat(status(replyTo(sm.apply(query(id, IngressQuery.Kind.PURGE_JOURNAL, 2)), 2))).isEqualTo(200);
+    assertThat(status(ask(id, IngressQuery.Kind.PURGE_JOURNAL, 2))).isEqualTo(200);
     assertThat(tables().journal(id)).isEmpty();
     @SuppressWarnings("unchecked")
-    Optional<InvocationResult> out = (Optional<InvocationResult>) replyTo(
-        sm.apply(query(id, IngressQuery.Kind.OUTPUT, 3)), 3);
+    Optional<InvocationResult> out = (Optional<InvocationResult>) ask(id, IngressQuery.Kind.OUTPUT, 3);
     assertThat(out).isPresent();
-    assertThat(status(replyTo(sm.apply(query(id, IngressQuery.Kind.PURGE, 4)), 4))).isEqualTo(200);
+    assertThat(status(ask(id, IngressQuery.Kind.PURGE, 4))).isEqualTo(200);
     assertThat(tables().status(id)).isNull();
-    assertThat(status(replyTo(sm.apply(query(id, IngressQuery.Kind.PURGE, 5)), 5))).isEqualTo(404);
+    assertThat(status(ask(id, IngressQuery.Kind.PURGE, 5))).isEqualTo(404);
   }
 
   @Test
   void ingressQueriesOfUnknownInvocationsAnswerLikeRestate() {
     InvocationId unknown = id("x", 20);
-    Object attach = replyTo(sm.apply(query(unknown, IngressQuery.Kind.ATTACH, 1)), 1);
+    Object attach = ask(unknown, IngressQuery.Kind.ATTACH, 1);
     assertThat(((InvocationResult) attach).outcome()).isEqualTo(new Outcome.Failure(404, "not found"));
-    Object output = replyTo(sm.apply(query(unknown, IngressQuery.Kind.OUTPUT, 2)), 2);
+    Object output = ask(unknown, IngressQuery.Kind.OUTPUT, 2);
     assertThat(((DispatchException) output).status()).isEqualTo(404);
     assertThat(((DispatchException) output).getMessage()).isEqualTo("invocation not found");
   }
 
   @Test
   void completedOutputCarriesItsExpiry() {
-    InvocationId id = id("x", 21);
-    sm.apply(invoke(id, SERVICE.toBuilder().build(), 0, false));
+    InvocationId id = started("x", 21, SERVICE);
     sm.apply(event(id, 1, InvokerEvent.newBuilder().setEnd(true)));
     @SuppressWarnings("unchecked")
-    Optional<InvocationResult> out = (Optional<InvocationResult>) replyTo(
-        sm.apply(query(id, IngressQuery.Kind.OUTPUT, 3)), 3);
+    Optional<InvocationResult> out = (Optional<InvocationResult>) ask(id, IngressQuery.Kind.OUTPUT, 3);
     assertThat(out).get().extracting(InvocationResult::expiresAtMillis)
         .isEqualTo(sm.now + StateMachine.DEFAULT_RETENTION_MILLIS);
   }
 
   @Test
   void cancelOfAnInboxedInvocationCompletesItAtOnceAndForgetsIt() {
-    InvocationId holder = id("k1", 30);
-    InvocationId inboxed = id("k1", 31);
-    sm.apply(invoke(holder, COUNTER, 0, false));
-    sm.apply(invoke(inboxed, COUNTER, 0, false));
-    assertThat(replyTo(sm.apply(query(inboxed, IngressQuery.Kind.CANCEL, 5)), 5)).isEqualTo(Boolean.TRUE);
+    InvocationId holder = started("k1", 30, COUNTER);
+    InvocationId inboxed = started("k1", 31, COUNTER);
+    assertThat(ask(inboxed, IngressQuery.Kind.CANCEL, 5)).isEqualTo(Boolean.TRUE);
     assertThat(tables().status(inboxed)).isNull();
-    assertThat(replyTo(sm.apply(query(holder, IngressQuery.Kind.CANCEL, 6)), 6)).isEqualTo(Boolean.FALSE);
-    Object again = replyTo(sm.apply(query(holder, IngressQuery.Kind.KILL, 7)), 7);
+    assertThat(ask(holder, IngressQuery.Kind.CANCEL, 6)).isEqualTo(Boolean.FALSE);
+    Object again = ask(holder, IngressQuery.Kind.KILL, 7);
     assertThat(again).isNull();
-    DispatchException twice = (DispatchException) replyTo(sm.apply(query(holder, IngressQuery.Kind.KILL, 8)), 8);
+    DispatchException twice = (DispatchException) ask(holder, IngressQuery.Kind.KILL, 8);
     assertThat(twice.status()).isEqualTo(409);
     assertThat(twice.getMessage()).isEqualTo("The invocation '" + holder + "' was already completed.");
     assertThat(tables().lockHolder("Counter", "k1")).isNull();
@@ -193,8 +194,7 @@ class InvocationModelTest {
 
   @Test
   void killReachesPendingCalleesAndOneWayChildrenButNotReturnedCalls() {
-    InvocationId parent = id("x", 40);
-    sm.apply(invoke(parent, SERVICE, 0, false));
+    InvocationId parent = started("x", 40, SERVICE);
     InvocationId called = calleeOf(sm.apply(withTarget(command(parent, 1, CallCommandMessage.newBuilder()
         .setServiceName("Greeter").setHandlerName("greet").setInvocationIdNotificationIdx(1)
         .setResultCompletionId(2).build()))));
@@ -216,8 +216,7 @@ class InvocationModelTest {
 
   @Test
   void retryBudgetCountsPolicyRetriesOnlyAndResetsOnSuspension() {
-    InvocationId id = id("x", 50);
-    sm.apply(invoke(id, SERVICE, 0, false));
+    InvocationId id = started("x", 50, SERVICE);
     sm.apply(event(id, 1, InvokerEvent.newBuilder().setFailed(AttemptFailed.newBuilder().setCode(500)
         .setNextRetryDelayMillis(0).setPolicyRetry(true))));
     assertThat(tables().status(id).getPolicyFailures()).isEqualTo(1);
