@@ -63,6 +63,8 @@ public final class HttpServer implements AutoCloseable {
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
+        // a restart must be able to bind while connections of the previous process are in TIME_WAIT
+        .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override

@@ -75,4 +75,19 @@ public final class Keys {
     }
     return true;
   }
+
+  /**
+   * The smallest key greater than every key that starts with {@code prefix} (an exclusive upper
+   * bound for a prefix scan), or null if there is none (empty or all 0xFF).
+   */
+  public static byte[] prefixEnd(byte[] prefix) {
+    for (int i = prefix.length - 1; i >= 0; i--) {
+      if (prefix[i] != (byte) 0xFF) {
+        byte[] end = java.util.Arrays.copyOf(prefix, i + 1);
+        end[i]++;
+        return end;
+      }
+    }
+    return null;
+  }
 }

@@ -3,18 +3,30 @@ package dev.resolute.server.storage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BiPredicate;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 
 /**
- * RocksDB-backed store. Batches are WriteBatchWithIndex (read-your-writes). The RocksDB WAL is on
- * but not synced: the log is the durable truth, and a lost tail is re-applied from it because the
- * applied LSN is written in the same batch.
+ * RocksDB-backed store. Batches are WriteBatchWithIndex (read-your-writes).
+ *
+ * <p>The RocksDB WAL is off: the log is the durable truth, every batch carries the applied LSN of
+ * its partition, and RocksDB persists memtables atomically (one column family), so after a crash
+ * the store is a consistent earlier state and the records after its applied LSNs are applied
+ * again from the log (at most one memtable's worth). A clean close flushes the memtables. The WAL
+ * cost a write system call and as many bytes on disk again as the log itself for every batch.
+ *
+ * <p>Point reads of new invocation ids mostly miss: a bloom filter answers those without reading
+ * data blocks. Prefix scans set an upper bound so they stop at the prefix instead of stepping
+ * over the tombstones of deleted neighbours (finished invocations' journals).
  */
 public final class RocksStore implements Store {
   static {
@@ -23,7 +35,7 @@ public final class RocksStore implements Store {
 
   private final RocksDB db;
   private final Options options;
-  private final WriteOptions writeOptions = new WriteOptions();
+  private final WriteOptions writeOptions = new WriteOptions().setDisableWAL(true);
   /** Shared by every read: a ReadOptions per get was a native allocation and free per call. */
   private final ReadOptions readOptions = new ReadOptions();
 
@@ -35,7 +47,12 @@ public final class RocksStore implements Store {
   public static RocksStore open(Path dir) {
     try {
       Files.createDirectories(dir);
-      Options o = new Options().setCreateIfMissing(true).setIncreaseParallelism(2);
+      Options o = new Options().setCreateIfMissing(true).setIncreaseParallelism(2)
+          .setAvoidFlushDuringShutdown(false)
+          .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false))
+              .setWholeKeyFiltering(true))
+          .setMemtablePrefixBloomSizeRatio(0.02)
+          .setMemtableWholeKeyFiltering(true);
       return new RocksStore(RocksDB.open(o, dir.toString()), o);
     } catch (RocksDBException e) {
       String msg = e.getMessage() != null && e.getMessage().contains("lock")
@@ -79,7 +96,16 @@ public final class RocksStore implements Store {
 
       @Override
       public void scan(byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
-        try (RocksIterator base = db.newIterator(readOptions);
+        byte[] end = Keys.prefixEnd(prefix);
+        if (end == null) {
+          try (RocksIterator base = db.newIterator(readOptions); RocksIterator it = wb.newIteratorWithBase(base)) {
+            iterate(it, prefix, visitor);
+          }
+          return;
+        }
+        try (Slice upper = new Slice(end);
+            ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+            RocksIterator base = db.newIterator(ro);
             RocksIterator it = wb.newIteratorWithBase(base)) {
           iterate(it, prefix, visitor);
         }
@@ -121,6 +147,11 @@ public final class RocksStore implements Store {
 
   @Override
   public void close() {
+    try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(f);
+    } catch (RocksDBException e) {
+      // the log still holds every record: they are applied again on the next start
+    }
     db.close();
     options.close();
     writeOptions.close();
