@@ -89,7 +89,9 @@ public final class Compare {
     }
 
     StringBuilder report = new StringBuilder();
-    report.append(header(quick, warmup, measure));
+    report.append(header(quick, warmup, measure)).append(String.format(Locale.ROOT,
+        "Before the first scenario each server gets %s s of mixed load (echo-64, steps-64, counter-1000) "
+            + "to warm its JIT and caches.%n%n", opt.getOrDefault("prewarm", quick ? "3" : "30")));
     System.out.print(report);
 
     // ---- start-up, registration, idle memory
@@ -102,6 +104,21 @@ public final class Compare {
       life.put(t.name, new long[] {startup, ProcStats.rssKib(t.pid()), ProcStats.diskBytes(t.baseDir), 0, 0, 0, 0});
       System.out.printf("%s: healthy %d ms after spawn, RSS idle %d MiB%n", t.name, startup,
           ProcStats.rssKib(t.pid()) / 1024);
+    }
+
+    // ---- pre-warm: a mixed load on each server before anything is measured (JIT, caches)
+    double prewarm = Double.parseDouble(opt.getOrDefault("prewarm", quick ? "3" : "30"));
+    if (prewarm > 0) {
+      List<Scenario> mix = Scenario.all().stream()
+          .filter(s -> List.of("echo-64", "steps-64", "counter-1000").contains(s.name)).toList();
+      for (Target t : targets.values()) {
+        for (Scenario s : mix) {
+          LoadGen.Result r = LoadGen.run(HOST, t.ingressPort, s.inFlight, Duration.ZERO,
+              Duration.ofMillis((long) (prewarm * 1000 / mix.size())), s.source("p" + t.name.charAt(0)));
+          t.invocations += r.ok();
+        }
+        System.out.printf("%s: pre-warmed for %.0f s%n", t.name, prewarm);
+      }
     }
 
     // ---- scenarios, alternating order
@@ -128,8 +145,14 @@ public final class Compare {
       l[4] = (ProcStats.diskBytes(t.baseDir) - l[2]) / invocations;
       if (!opt.containsKey("skip-restart")) {
         t.stopServer();
-        l[5] = t.start();
-        l[6] = t.awaitEcho(60_000);
+        try {
+          l[5] = t.start();
+          l[6] = t.awaitEcho(60_000);
+        } catch (RuntimeException e) {
+          l[5] = -1;
+          l[6] = -1;
+          System.out.println(t.name + ": restart failed: " + e.getMessage());
+        }
       }
       System.out.printf("%s: RSS after load %d MiB, %d disk bytes/invocation, restart healthy %d ms (+%d ms to "
           + "first echo)%n", t.name, l[3] / 1024, l[4], l[5], l[6]);
