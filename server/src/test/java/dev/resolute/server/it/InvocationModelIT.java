@@ -293,6 +293,18 @@ class InvocationModelIT {
   }
 
   @Test
+  void journalRetentionFromTheManifestKeepsACompletedInvocationThatLong() throws Exception {
+    // Greeter/terminal has journalRetention = 2s: its result can be read by id, then it is gone
+    HttpResponse<String> r = h.call("/Greeter/terminal", "\"jr\"");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(418);
+    String id = r.headers().firstValue("x-restate-id").orElseThrow();
+    HttpResponse<String> kept = h.ingressGet("/restate/invocation/" + id + "/output");
+    assertThat(kept.statusCode()).as(kept.body()).isEqualTo(418);
+    await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(300))
+        .until(() -> h.ingressGet("/restate/invocation/" + id + "/output").statusCode() == 404);
+  }
+
+  @Test
   void idempotentCallsAndAttachFromHandlers() throws Exception {
     String r = h.call("/Tree/idempotentCalls", "\"hc1\"").body();
     String id = DeterministicIds.idempotent("Greeter", null, "count", "ik-hc1").toString();

@@ -44,7 +44,8 @@ public final class TestServices {
 
   public static Endpoint endpoint() {
     return Endpoint.builder()
-        .bind(new Greeter(), s -> s.configureHandler("count", h -> h.idempotencyRetention(Duration.ofSeconds(3))))
+        .bind(new Greeter(), s -> s.configureHandler("count", h -> h.idempotencyRetention(Duration.ofSeconds(3)))
+            .configureHandler("terminal", h -> h.journalRetention(Duration.ofSeconds(2))))
         .bind(new Counter())
         .bind(new LazyBox(), s -> s.enableLazyState(true))
         .bind(new Signup())
