@@ -1,6 +1,7 @@
 package dev.resolute.server;
 
 import dev.resolute.server.admin.AdminApi;
+import dev.resolute.server.config.BindAddress;
 import dev.resolute.server.config.ServerConfig;
 import dev.resolute.server.discovery.DiscoveryClient;
 import dev.resolute.server.http.HttpServer;
@@ -146,7 +147,7 @@ public final class ResoluteServer implements AutoCloseable {
     closeables.add(ingress);
     admin = HttpServer.start("admin", config.admin().bindAddress().toInetSocketAddress(), group,
         MAX_REQUEST_BODY, new AdminApi(schemas, discovery, dispatcher, VERSION,
-            "http://" + config.ingress().bindAddress()));
+            "http://" + new BindAddress(config.ingress().bindAddress().host(), ingress.port()))); // the bound port
     closeables.add(admin);
     LOG.info("Resolute node '{}' started in {} ms: {} partitions, data in {}", config.nodeName(),
         (System.nanoTime() - t0) / 1_000_000, n, data.toAbsolutePath());

@@ -57,6 +57,9 @@ abstract class ResoluteExtensionITBase {
     HttpResponse<String> services = new IngressClient(URI.create(admin)).get("/services");
     assertThat(services.statusCode()).isEqualTo(200);
     assertThat(services.body()).contains("\"Echo\"", "\"Counter\"");
+    // the admin API advertises the ingress it really listens on (the kit binds port 0)
+    HttpResponse<String> version = new IngressClient(URI.create(admin)).get("/version");
+    assertThat(version.body()).contains("\"ingress_endpoint\":\"http://127.0.0.1:" + ingress.getPort());
   }
 
   @Test
