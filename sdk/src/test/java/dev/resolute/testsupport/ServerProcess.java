@@ -79,6 +79,23 @@ public final class ServerProcess implements AutoCloseable {
         ports, base, Map.of());
   }
 
+  /**
+   * The Resolute server of this repository (from the test classpath) as a child JVM on {@code ports}:
+   * it takes the same command line and {@code RESTATE_…} environment as restate-server.
+   */
+  public static ServerProcess resolute(String name, Ports ports) throws IOException {
+    return resolute(name, ports, Map.of());
+  }
+
+  /** As {@link #resolute(String, Ports)} with extra environment (e.g. {@code RESTATE_…} settings). */
+  public static ServerProcess resolute(String name, Ports ports, Map<String, String> env) throws IOException {
+    Path base = Path.of("target", "resolute-" + name + "-" + System.nanoTime()).toAbsolutePath();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ServerProcess(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        "dev.resolute.server.Main", "--base-dir", base.toString(), "--no-logo", "--default-num-partitions", "4"),
+        ports, base, env);
+  }
+
   public ServerProcess start(Duration timeout) throws IOException, InterruptedException {
     Files.createDirectories(baseDir);
     ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command));

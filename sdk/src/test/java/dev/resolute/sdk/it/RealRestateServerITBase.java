@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The example services against a real restate-server 1.7.12; subclasses choose HTTP/2 or HTTP/1.1. */
+/**
+ * The example services against a server; subclasses choose the server (the real restate-server
+ * 1.7.12 or Resolute) and HTTP/2 or HTTP/1.1.
+ */
 @Timeout(60)
 abstract class RealRestateServerITBase {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -25,7 +28,11 @@ abstract class RealRestateServerITBase {
   static Ingress ingress;
 
   static void startAll(String name, boolean http11) throws Exception {
-    server = ServerProcess.realRestate(name).start(Duration.ofSeconds(60));
+    startAll(ServerProcess.realRestate(name), http11);
+  }
+
+  static void startAll(ServerProcess process, boolean http11) throws Exception {
+    server = process.start(Duration.ofSeconds(60));
     Endpoint endpoint = Endpoint.bind(new ExampleServices.Greeter()).bind(new ExampleServices.CartObject())
         .bind(ExampleServices.signupWorkflow()).build();
     endpointServer = ResoluteHttpServer.start(endpoint, "127.0.0.1", 0);

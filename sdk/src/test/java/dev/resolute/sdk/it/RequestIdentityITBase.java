@@ -21,24 +21,22 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The real restate-server configured with a request-identity key signs discovery and invocation
- * requests; an endpoint trusting that key serves them, one trusting another key refuses them, and
- * unsigned requests get 401.
+ * A server (the real restate-server or Resolute, chosen by the subclass) configured with a
+ * request-identity key signs discovery and invocation requests; an endpoint trusting that key
+ * serves them, one trusting another key refuses them, and unsigned requests get 401.
  */
 @Timeout(90)
-class RequestIdentityIT {
+abstract class RequestIdentityITBase {
   static ServerProcess server;
   static ResoluteHttpServer trusting;
   static ResoluteHttpServer distrusting;
   static String kid;
 
-  @BeforeAll
-  static void start() throws Exception {
+  static void startAll(boolean resolute) throws Exception {
     KeyPair serverKey = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     Path base = Path.of("target", "restate-identity-" + System.nanoTime()).toAbsolutePath();
     Files.createDirectories(base);
@@ -46,9 +44,10 @@ class RequestIdentityIT {
     Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(serverKey.getPrivate().getEncoded())
         + "\n-----END PRIVATE KEY-----\n");
-    server = new ServerProcess(List.of(ServerProcess.REAL_RESTATE_BINARY, "--base-dir", base.toString(), "--no-logo"),
-        new ServerProcess.Ports(28180, 29170, 25222), base,
-        Map.of("RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE", pem.toString()))
+    Map<String, String> env = Map.of("RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE", pem.toString());
+    server = (resolute ? ServerProcess.resolute("identity", ServerProcess.Ports.free(), env)
+        : new ServerProcess(List.of(ServerProcess.REAL_RESTATE_BINARY, "--base-dir", base.toString(), "--no-logo"),
+            ServerProcess.Ports.free(), base, env))
         .start(Duration.ofSeconds(60));
     kid = RestateRequestIdentityVerifier.keyId(serverKey.getPublic());
     trusting = ResoluteHttpServer.start(Endpoint.bind(new ExampleServices.Greeter())
