@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+  /** The last handler of every connection: swallows (logs at debug) and closes on connection errors. */
+  private static final String ERRORS = "errors";
 
   private final Channel channel;
   private final String name;
@@ -86,7 +88,9 @@ public final class HttpServer implements AutoCloseable {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel c) {
-                    c.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(streamInit));
+                    // before the error sink at the tail, so connection errors still reach it
+                    c.pipeline().addBefore(ERRORS, null, Http2FrameCodecBuilder.forServer().build());
+                    c.pipeline().addBefore(ERRORS, null, new Http2MultiplexHandler(streamInit));
                   }
                 });
             ChannelPipeline p = ch.pipeline();
@@ -101,6 +105,14 @@ public final class HttpServer implements AutoCloseable {
                 pl.addAfter(ctx.name(), null, new HttpServerKeepAliveHandler());
                 pl.remove(this);
                 ctx.fireChannelRead(msg);
+              }
+            });
+            p.addLast(ERRORS, new io.netty.channel.ChannelInboundHandlerAdapter() {
+              @Override
+              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                // a peer speaking garbage (e.g. a broken HTTP/2 preface): drop it, quietly
+                LOG.debug("connection error from {}", ctx.channel().remoteAddress(), cause);
+                ctx.close();
               }
             });
           }
@@ -138,6 +150,18 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      if (req.decoderResult().isFailure()) {
+        // malformed request line, headers or chunking: answer 400 and drop the connection
+        byte[] msg = ("bad request: " + req.decoderResult().cause().getMessage())
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        FullHttpResponse bad = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
+            Unpooled.wrappedBuffer(msg));
+        bad.headers().set("content-type", "text/plain");
+        HttpUtil.setContentLength(bad, msg.length);
+        HttpUtil.setKeepAlive(bad, false);
+        ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
       List<Map.Entry<String, String>> headers = new ArrayList<>();
       for (Map.Entry<String, String> h : req.headers()) {
         String k = h.getKey().toLowerCase(java.util.Locale.ROOT);
