@@ -132,6 +132,12 @@ public final class ResoluteServer implements AutoCloseable {
     for (PartitionProcessor pp : processors) {
       closeables.add(pp::stop);
     }
+    // runs right after the log is closed (closeables run in reverse), before the store is
+    closeables.add(closeables.indexOf(log), () -> {
+      for (PartitionProcessor pp : processors) {
+        pp.markCaughtUp(log.lastLsn());
+      }
+    });
     log.replay(applied, (p, lsn, payload) -> processors[p].replay(lsn, payload));
     for (int p = 0; p < n; p++) {
       log.subscribe(p, processors[p]::onCommitted);

@@ -245,6 +245,11 @@ public final class LocalLog implements Log {
     }
   }
 
+  /** The LSN of the last record written; call only after {@link #close()} (or before the first append). */
+  public long lastLsn() {
+    return nextLsn - 1;
+  }
+
   @Override
   public void close() {
     closed = true;
