@@ -7,6 +7,7 @@ import dev.resolute.server.pb.OutboxMessage;
 import dev.resolute.server.pb.ResumeAll;
 import dev.resolute.server.pb.TimerFired;
 import dev.resolute.server.pb.TruncateOutbox;
+import dev.resolute.server.storage.Keys;
 import dev.resolute.server.storage.Store;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -217,11 +218,20 @@ public final class PartitionProcessor {
   private void armTimers() {
     long upTo = appender.now() + TIMER_HORIZON_MILLIS;
     long from = armedUpTo;
-    for (Object[] timer : new Tables(partition).on(store.reader()).allTimers()) {
-      long time = (long) timer[1];
-      if (time > from && time <= upTo) {
-        arm((byte[]) timer[0], time);
-      }
+    // timer keys are ordered by time: seek past what is armed, stop at the horizon
+    byte[] prefix = Keys.of(partition, Keys.TIMER).build();
+    byte[] start = from == Long.MIN_VALUE ? prefix : Keys.of(partition, Keys.TIMER).u64(from + 1).build();
+    try (Store.Batch read = store.begin()) {
+      read.scanFrom(prefix, start, (k, v) -> {
+        long time = Tables.timerTime(k);
+        if (time > upTo) {
+          return false;
+        }
+        if (time > from) {
+          arm(k, time);
+        }
+        return true;
+      });
     }
     armedUpTo = upTo;
   }

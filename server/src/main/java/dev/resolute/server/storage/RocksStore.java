@@ -112,6 +112,22 @@ public final class RocksStore implements Store {
       }
 
       @Override
+      public void scanFrom(byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
+        byte[] end = Keys.prefixEnd(prefix);
+        try (Slice upper = end == null ? null : new Slice(end);
+            ReadOptions ro = upper == null ? new ReadOptions() : new ReadOptions().setIterateUpperBound(upper);
+            RocksIterator base = db.newIterator(ro);
+            RocksIterator it = wb.newIteratorWithBase(base)) {
+          for (it.seek(from); it.isValid(); it.next()) {
+            byte[] k = it.key();
+            if (!Keys.startsWith(k, prefix) || !visitor.test(k, it.value())) {
+              break;
+            }
+          }
+        }
+      }
+
+      @Override
       public void commit() {
         try {
           db.write(writeOptions, wb);

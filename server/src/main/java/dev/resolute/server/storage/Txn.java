@@ -15,4 +15,12 @@ public interface Txn {
 
   /** Visits keys starting with {@code prefix}, in order, until the visitor returns false. */
   void scan(byte[] prefix, BiPredicate<byte[], byte[]> visitor);
+
+  /**
+   * Visits keys starting with {@code prefix} that are {@code >= from}, in order, until the visitor
+   * returns false. Stores that can seek override this; the default filters a prefix scan.
+   */
+  default void scanFrom(byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
+    scan(prefix, (k, v) -> java.util.Arrays.compareUnsigned(k, from) < 0 || visitor.test(k, v));
+  }
 }
