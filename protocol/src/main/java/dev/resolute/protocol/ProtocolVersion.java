@@ -20,23 +20,7 @@ public final class ProtocolVersion {
 
   /** Parses {@code application/vnd.restate.invocation.vN}; -1 if it is not such a media type. */
   public static int parseInvocationContentType(String contentType) {
-    if (contentType == null) {
-      return -1;
-    }
-    String ct = contentType.trim();
-    int semi = ct.indexOf(';');
-    if (semi >= 0) {
-      ct = ct.substring(0, semi).trim();
-    }
-    String prefix = "application/vnd.restate.invocation.v";
-    if (!ct.startsWith(prefix)) {
-      return -1;
-    }
-    try {
-      return Integer.parseInt(ct.substring(prefix.length()));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return versionOf(contentType, "application/vnd.restate.invocation.v", "");
   }
 
   public static String manifestContentType(int version) {
@@ -45,6 +29,11 @@ public final class ProtocolVersion {
 
   /** Parses {@code application/vnd.restate.endpointmanifest.vN+json}; -1 otherwise. */
   public static int parseManifestContentType(String contentType) {
+    return versionOf(contentType, "application/vnd.restate.endpointmanifest.v", "+json");
+  }
+
+  /** N of a media type {@code prefix N suffix} (parameters after ';' ignored); -1 otherwise. */
+  private static int versionOf(String contentType, String prefix, String suffix) {
     if (contentType == null) {
       return -1;
     }
@@ -53,13 +42,12 @@ public final class ProtocolVersion {
     if (semi >= 0) {
       ct = ct.substring(0, semi).trim();
     }
-    String prefix = "application/vnd.restate.endpointmanifest.v";
-    if (!ct.startsWith(prefix) || !ct.endsWith("+json")) {
+    if (!ct.startsWith(prefix) || !ct.endsWith(suffix)) {
       return -1;
     }
     try {
-      return Integer.parseInt(ct.substring(prefix.length(), ct.length() - "+json".length()));
-    } catch (NumberFormatException e) {
+      return Integer.parseInt(ct.substring(prefix.length(), ct.length() - suffix.length()));
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
       return -1;
     }
   }
