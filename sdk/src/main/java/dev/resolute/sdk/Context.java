@@ -35,6 +35,10 @@ public interface Context {
   /** A handle on another invocation, by id. */
   <R> InvocationHandle<R> invocationHandle(String invocationId, TypeTag<R> responseTypeTag);
 
+  default <R> InvocationHandle<R> invocationHandle(String invocationId, Class<R> responseClass) {
+    return invocationHandle(invocationId, TypeTag.of(responseClass));
+  }
+
   default InvocationHandle<Slice> invocationHandle(String invocationId) {
     return invocationHandle(invocationId, Serde.SLICE);
   }

@@ -14,4 +14,9 @@ public interface HandlerRequest {
 
   /** The raw input body. */
   Slice body();
+
+  /** The raw input body as a new array. */
+  default byte[] bodyAsByteArray() {
+    return body().toByteArray();
+  }
 }

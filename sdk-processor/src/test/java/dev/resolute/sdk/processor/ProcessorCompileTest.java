@@ -191,7 +191,8 @@ class ProcessorCompileTest {
           @SuppressWarnings("unchecked")
           public <T> dev.resolute.serde.Serde<T> create(java.lang.reflect.Type type) {
             return (dev.resolute.serde.Serde<T>) dev.resolute.serde.Serde.using("text/upper",
-                (Object s) -> dev.resolute.common.Slice.wrap(s.toString().toUpperCase()), sl -> sl.toUtf8String());
+                (Object s) -> s.toString().toUpperCase().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                b -> new String(b, java.nio.charset.StandardCharsets.UTF_8));
           }
         }
         """;

@@ -41,6 +41,8 @@ import dev.resolute.protocol.pb.SetStateCommandMessage;
 import dev.resolute.protocol.pb.SleepCommandMessage;
 import dev.resolute.protocol.pb.StartMessage;
 import dev.resolute.protocol.pb.StateKeys;
+import dev.resolute.sdk.Awakeable;
+import dev.resolute.sdk.CallDurableFuture;
 import dev.resolute.sdk.DurableFuture;
 import dev.resolute.sdk.Select;
 import dev.resolute.sdk.common.DurablePromiseKey;
@@ -101,7 +103,7 @@ final class ProtocolCases {
       })
       .handler("handle", String.class, String.class, (ctx, id) -> {
         var h = ctx.invocationHandle(id, TypeTag.of(String.class));
-        Output<String> o = h.getOutput().await();
+        Output<String> o = h.getOutput();
         h.cancel();
         return o.isReady() + ":" + h.attach().await();
       })
@@ -124,6 +126,28 @@ final class ProtocolCases {
         }
       })
       .handler("random", Void.class, Integer.class, (ctx, v) -> ctx.random().nextInt(1000))
+      .handler("runAsync", Void.class, String.class, (ctx, v) ->
+          ctx.runAsync("a", String.class, () -> "x").map(s -> s + "!").await())
+      .handler("callHandle", String.class, String.class, (ctx, n) -> {
+        CallDurableFuture<String> f = ctx.call(Request.of(Target.virtualObject("Obj", "k1", "add"),
+            TypeTag.of(String.class), TypeTag.of(String.class), n));
+        String id = f.invocationId();
+        f.cancel();
+        return id + ":" + f.mapFailure(e -> "failed " + e.getCode()).await();
+      })
+      .handler("anyMapped", Void.class, String.class, (ctx, v) -> {
+        Awakeable<String> a = ctx.awakeable(String.class);
+        DurableFuture<Void> t = ctx.timer(Duration.ofSeconds(1));
+        int first = DurableFuture.any(a, t).await();
+        return first + ":" + a.map(x -> "resolved " + x, e -> "rejected " + e.getMessage()).await();
+      })
+      .handler("selectTimeout", Void.class, String.class, (ctx, v) -> {
+        try {
+          return Select.<String>select().or(ctx.awakeable(String.class)).await(Duration.ofSeconds(1));
+        } catch (dev.resolute.sdk.common.TimeoutException e) {
+          return "timeout";
+        }
+      })
       .build();
 
   static final ServiceDefinition OBJ = ServiceDefinition.virtualObject("Obj")
@@ -141,9 +165,13 @@ final class ProtocolCases {
 
   static final ServiceDefinition WF = ServiceDefinition.workflow("Wf")
       .workflow("run", Void.class, String.class, (ctx, v) -> {
-        Output<String> peek = ctx.promise(P).peek().await();
+        Output<String> peek = ctx.promise(P).peek();
         ctx.promiseHandle(P).resolve("v");
         return peek.isReady() + ":" + ctx.promise(P).future().await();
+      })
+      .shared("reject", Void.class, String.class, (ctx, v) -> {
+        ctx.promiseHandle(P).reject("no");
+        return "rejected";
       })
       .build();
 
@@ -291,7 +319,47 @@ final class ProtocolCases {
             .send(notification(MessageType.COMPLETE_PROMISE_COMPLETION, completion(2).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance())))
             .expect(f(GetPromiseCommandMessage.newBuilder().setKey("p").setResultCompletionId(3)))
             .send(notification(MessageType.GET_PROMISE_COMPLETION, completion(3).setValue(value("\"v\""))))
-            .expect(outputValue("\"false:v\""), end()).build());
+            .expect(outputValue("\"false:v\""), end()).build(),
+        ProtocolCase.named("completing a completed promise is a terminal error", WF, "reject").send(f(objStart(1)), input(""))
+            .expect(f(CompletePromiseCommandMessage.newBuilder().setKey("p")
+                .setCompletionFailure(Failure.newBuilder().setCode(500).setMessage("no")).setResultCompletionId(1)))
+            .send(notification(MessageType.COMPLETE_PROMISE_COMPLETION,
+                completion(1).setFailure(Failure.newBuilder().setCode(409).setMessage("promise already completed"))))
+            .expect(outputFailure(409, "promise already completed"), end()).build(),
+        ProtocolCase.named("bidi: input closed while waiting suspends", SVC, "sleep").send(f(start(1)), input(""))
+            .expect(f(sleep(1, NOW + 1000, ""))).closeInput()
+            .expect(suspension(List.of(1), List.of(1))).build(),
+        ProtocolCase.named("call replayed with its completions", SVC, "call")
+            .send(f(start(4)), input("\"5\""), f(CallCommandMessage.newBuilder().setServiceName("Obj").setHandlerName("add")
+                .setParameter(ByteString.copyFromUtf8("\"5\"")).setKey("k1").setIdempotencyKey("ik")
+                .setInvocationIdNotificationIdx(1).setResultCompletionId(2)),
+                notification(MessageType.CALL_INVOCATION_ID_COMPLETION, completion(1).setInvocationId(CALLEE_ID)),
+                notification(MessageType.CALL_COMPLETION, completion(2).setValue(value("\"r\""))))
+            .expect(outputValue("\"r\""), end()).build(),
+        ProtocolCase.named("runAsync proposes, then suspends on its completion", SVC, "runAsync")
+            .send(f(start(1)), input("")).closeInput()
+            .expect(f(run(1, "a")), f(propose(1, "\"x\"")), suspension(List.of(1), List.of(1))).build(),
+        ProtocolCase.named("runAsync replayed and mapped", SVC, "runAsync")
+            .send(f(start(3)), input(""), f(run(1, "a")),
+                notification(MessageType.RUN_COMPLETION, completion(1).setValue(value("\"y\""))))
+            .expect(outputValue("\"y!\""), end()).build(),
+        ProtocolCase.named("call future: invocation id, cancel, mapped failure", SVC, "callHandle")
+            .send(f(start(1)), input("\"5\""))
+            .expect(f(CallCommandMessage.newBuilder().setServiceName("Obj").setHandlerName("add")
+                .setParameter(ByteString.copyFromUtf8("\"5\"")).setKey("k1")
+                .setInvocationIdNotificationIdx(1).setResultCompletionId(2)))
+            .send(notification(MessageType.CALL_INVOCATION_ID_COMPLETION, completion(1).setInvocationId(CALLEE_ID)))
+            .expect(f(SendSignalCommandMessage.newBuilder().setTargetInvocationId(CALLEE_ID).setIdx(1).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance())))
+            .send(notification(MessageType.CALL_COMPLETION, completion(2).setFailure(Failure.newBuilder().setCode(409).setMessage("Cancelled"))))
+            .expect(outputValue("\"" + CALLEE_ID + ":failed 409\""), end()).build(),
+        ProtocolCase.named("any picks the rejected awakeable; map turns the failure into a value", SVC, "anyMapped")
+            .send(f(start(3)), input(""), f(sleep(1, 5, "")), notification(MessageType.SIGNAL_NOTIFICATION,
+                NotificationTemplate.newBuilder().setSignalId(17).setFailure(Failure.newBuilder().setCode(500).setMessage("no"))))
+            .expect(outputValue("\"0:rejected no\""), end()).build(),
+        ProtocolCase.named("select awaited with a timeout", SVC, "selectTimeout").send(f(start(1)), input(""))
+            .expect(f(sleep(1, NOW + 1000, "")))
+            .send(notification(MessageType.SLEEP_COMPLETION, completion(1).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance())))
+            .expect(outputValue("\"timeout\""), end()).build());
   }
 
   static String awakeableId() {

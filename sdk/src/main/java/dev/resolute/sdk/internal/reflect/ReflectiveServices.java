@@ -151,7 +151,6 @@ public final class ReflectiveServices {
   }
 
   private static Serde<byte[]> rawSerde(String contentType) {
-    return Serde.using(contentType, b -> dev.resolute.common.Slice.wrap(b.clone()),
-        dev.resolute.common.Slice::toByteArray);
+    return Serde.withContentType(contentType, Serde.RAW);
   }
 }

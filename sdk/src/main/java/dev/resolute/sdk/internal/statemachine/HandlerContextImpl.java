@@ -226,6 +226,14 @@ public final class HandlerContextImpl implements WorkflowContext {
     return new Handle<>(future(new AsyncResult.Ready<>(invocationId, null)), serdes.create(responseTypeTag));
   }
 
+  /** Sends the cancel signal (signal 1) to another invocation. */
+  void cancelInvocation(String targetInvocationId) {
+    checkNotInRun("cancel");
+    sm.command(MessageType.SEND_SIGNAL_COMMAND, SendSignalCommandMessage.newBuilder()
+        .setTargetInvocationId(targetInvocationId).setIdx(1)
+        .setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
+  }
+
   private final class Handle<R> implements InvocationHandle<R> {
     private final DurableFuture<String> id;
     private final Serde<R> serde;
@@ -242,10 +250,7 @@ public final class HandlerContextImpl implements WorkflowContext {
 
     @Override
     public void cancel() {
-      checkNotInRun("cancel");
-      sm.command(MessageType.SEND_SIGNAL_COMMAND, SendSignalCommandMessage.newBuilder()
-          .setTargetInvocationId(invocationId()).setIdx(1)
-          .setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
+      cancelInvocation(invocationId());
     }
 
     @Override
@@ -258,13 +263,14 @@ public final class HandlerContextImpl implements WorkflowContext {
     }
 
     @Override
-    public DurableFuture<Output<R>> getOutput() {
+    public Output<R> getOutput() {
       String target = invocationId();
+      checkNotInRun("getOutput");
       int idx = sm.nextCompletionId();
       sm.command(MessageType.GET_INVOCATION_OUTPUT_COMMAND, GetInvocationOutputCommandMessage.newBuilder()
           .setInvocationId(target).setResultCompletionId(idx).build());
       return future(new AsyncResult.Leaf<>(new NotifId.Completion(idx),
-          n -> n.hasVoid() ? Output.<R>notReady() : Output.ready(serde.deserialize(content(n)))));
+          n -> n.hasVoid() ? Output.<R>notReady() : Output.ready(serde.deserialize(content(n))))).await();
     }
   }
 
@@ -509,13 +515,13 @@ public final class HandlerContextImpl implements WorkflowContext {
       }
 
       @Override
-      public DurableFuture<Output<T>> peek() {
+      public Output<T> peek() {
         checkNotInRun("promise");
         int idx = sm.nextCompletionId();
         sm.command(MessageType.PEEK_PROMISE_COMMAND,
             PeekPromiseCommandMessage.newBuilder().setKey(key.name()).setResultCompletionId(idx).build());
         return HandlerContextImpl.this.future(new AsyncResult.Leaf<>(new NotifId.Completion(idx),
-            n -> n.hasVoid() ? Output.<T>notReady() : Output.ready(serde.deserialize(content(n)))));
+            n -> n.hasVoid() ? Output.<T>notReady() : Output.ready(serde.deserialize(content(n))))).await();
       }
     };
   }
