@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * A set of services served together (one deployment). Bind annotated service instances or
@@ -72,6 +73,21 @@ public final class Endpoint {
 
   public ServiceDefinition getService(String name) {
     return services.get(name);
+  }
+
+  /** The bound services (Restate's name for {@link #getServices()}). */
+  public Stream<ServiceDefinition> getServiceDefinitions() {
+    return services.values().stream();
+  }
+
+  /** The service of that name, or {@code null} (Restate's name for {@link #getService(String)}). */
+  public ServiceDefinition resolveService(String name) {
+    return services.get(name);
+  }
+
+  /** The request identity verifier (Restate's name for {@link #requestIdentityVerifier()}). */
+  public RequestIdentityVerifier getRequestIdentityVerifier() {
+    return verifier;
   }
 
   /** The executor handler code runs on (one task per invocation attempt; tasks block in await). */

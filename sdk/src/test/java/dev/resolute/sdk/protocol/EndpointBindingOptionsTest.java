@@ -93,6 +93,8 @@ class EndpointBindingOptionsTest {
     assertThat(v3.get("abortTimeout").asLong()).isEqualTo(120_000);
     assertThat(v3.has("retryPolicyMaxAttempts")).isFalse();
 
+    assertThat(endpoint.resolveService("Flow")).isSameAs(wf);
+    assertThat(endpoint.getServiceDefinitions()).containsExactly(wf);
     assertThat(wf.getInvocationRetryPolicy().maxAttempts()).isEqualTo(3);
     assertThat(wf.getHandler("status").getInactivityTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
