@@ -4,6 +4,7 @@ import dev.resolute.common.Request;
 import dev.resolute.common.Slice;
 import dev.resolute.common.function.ThrowingRunnable;
 import dev.resolute.common.function.ThrowingSupplier;
+import dev.resolute.sdk.common.HandlerRequest;
 import dev.resolute.sdk.common.RetryPolicy;
 import dev.resolute.sdk.common.TerminalException;
 import dev.resolute.serde.Serde;

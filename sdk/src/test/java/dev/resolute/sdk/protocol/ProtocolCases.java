@@ -126,6 +126,17 @@ final class ProtocolCases {
         }
       })
       .handler("random", Void.class, Integer.class, (ctx, v) -> ctx.random().nextInt(1000))
+      .handler("request", String.class, String.class, (ctx, n) -> {
+        String guarded;
+        try {
+          ctx.random().setSeed(7);
+          guarded = "reseeded";
+        } catch (UnsupportedOperationException e) {
+          guarded = "seed guarded";
+        }
+        return ctx.request().invocationId() + " " + ctx.request().invocationId().toRandomSeed() + " "
+            + ctx.request().headers().get("x-h") + " " + ctx.request().bodyAsByteArray().length + " " + guarded;
+      })
       .handler("runAsync", Void.class, String.class, (ctx, v) ->
           ctx.runAsync("a", String.class, () -> "x").map(s -> s + "!").await())
       .handler("callHandle", String.class, String.class, (ctx, n) -> {
@@ -270,6 +281,10 @@ final class ProtocolCases {
             .expect(outputValue("\"timeout 408\""), end()).build(),
         ProtocolCase.named("deterministic random from the start seed", SVC, "random").send(f(start(1)), input(""))
             .expect(outputValue(Integer.toString(new dev.resolute.sdk.RestateRandom(42) {}.nextInt(1000))), end()).build(),
+        ProtocolCase.named("request: invocation id, seed, headers, body", SVC, "request")
+            .send(f(start(1)), f(dev.resolute.protocol.pb.InputCommandMessage.newBuilder().setValue(value("\"abc\""))
+                .addHeaders(dev.resolute.protocol.pb.Header.newBuilder().setKey("x-h").setValue("v"))))
+            .expect(outputValue("\"" + Frames.INVOCATION_ID + " 42 v 5 seed guarded\""), end()).build(),
         ProtocolCase.named("cancellation surfaces as terminal 409", SVC, "sleep")
             .send(f(start(2)), input(""), notification(MessageType.SIGNAL_NOTIFICATION,
                 NotificationTemplate.newBuilder().setSignalId(1).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance())))

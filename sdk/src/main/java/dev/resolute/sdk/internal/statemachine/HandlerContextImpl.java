@@ -37,11 +37,11 @@ import dev.resolute.sdk.CallDurableFuture;
 import dev.resolute.sdk.DurableFuture;
 import dev.resolute.sdk.DurablePromise;
 import dev.resolute.sdk.DurablePromiseHandle;
-import dev.resolute.sdk.HandlerRequest;
 import dev.resolute.sdk.InvocationHandle;
 import dev.resolute.sdk.RestateRandom;
 import dev.resolute.sdk.WorkflowContext;
 import dev.resolute.sdk.common.DurablePromiseKey;
+import dev.resolute.sdk.common.HandlerRequest;
 import dev.resolute.sdk.common.RetryPolicy;
 import dev.resolute.sdk.common.StateKey;
 import dev.resolute.sdk.common.TerminalException;
@@ -54,7 +54,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,22 +93,8 @@ public final class HandlerContextImpl implements WorkflowContext {
     for (Header h : sm.input().getHeadersList()) {
       headers.put(h.getKey(), h.getValue());
     }
-    Map<String, String> ro = Collections.unmodifiableMap(headers);
     Slice body = Slice.wrap(sm.input().getValue().getContent().toByteArray());
-    String id = sm.start().debugId();
-    this.request = new HandlerRequest() {
-      public String invocationId() {
-        return id;
-      }
-
-      public Map<String, String> headers() {
-        return ro;
-      }
-
-      public Slice body() {
-        return body;
-      }
-    };
+    this.request = new HandlerRequest(dev.resolute.sdk.common.InvocationId.of(sm.start().debugId(), sm.start().randomSeed()), body, headers);
     sm.setOnCancel(this::cancelChildren);
   }
 
