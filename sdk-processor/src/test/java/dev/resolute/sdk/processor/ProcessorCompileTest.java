@@ -44,7 +44,7 @@ class ProcessorCompileTest {
       public class Counter {
         @Handler public long add(ObjectContext ctx, long v) { return v; }
         @Shared public long get(SharedObjectContext ctx) { return 0; }
-        @Handler public void reset(ObjectContext ctx) {}
+        @Exclusive public void reset(ObjectContext ctx) {}
         @Shared public String anyContext(Context ctx) { return ctx.toString(); }
       }
       """;
@@ -104,6 +104,10 @@ class ProcessorCompileTest {
         ServiceDefinition generated = factory(cl, name).create(service);
         ServiceDefinition reflective = ReflectiveServices.definitionOf(service);
         assertSame(generated, reflective);
+        if (name.equals("Counter")) {
+          assertThat(generated.getHandler("reset").getHandlerType())
+              .isEqualTo(dev.resolute.sdk.endpoint.definition.HandlerType.EXCLUSIVE);
+        }
       }
     }
   }

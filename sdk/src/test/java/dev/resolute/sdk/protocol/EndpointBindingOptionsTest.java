@@ -116,6 +116,26 @@ class EndpointBindingOptionsTest {
         .isEqualTo(InvocationRetryPolicy.builder().maxAttempts(2).build());
   }
 
+  @dev.resolute.sdk.annotation.Service
+  public static class ExclusiveInService {
+    @dev.resolute.sdk.annotation.Exclusive
+    public void h(dev.resolute.sdk.Context ctx) {}
+  }
+
+  @dev.resolute.sdk.annotation.VirtualObject
+  public static class ExclusiveInObject {
+    @dev.resolute.sdk.annotation.Exclusive
+    public void h(dev.resolute.sdk.ObjectContext ctx) {}
+  }
+
+  @Test
+  void exclusiveIsAVirtualObjectHandlerOnly() {
+    assertThatThrownBy(() -> Endpoint.bind(new ExclusiveInService()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("@Exclusive");
+    assertThat(Endpoint.bind(new ExclusiveInObject()).build().resolveService("ExclusiveInObject").getHandler("h")
+        .getHandlerType()).isEqualTo(dev.resolute.sdk.endpoint.definition.HandlerType.EXCLUSIVE);
+  }
+
   private static JsonNode manifest(Endpoint endpoint, int version) throws Exception {
     return new ObjectMapper().readTree(ManifestBuilder.toJson(
         ManifestBuilder.build(endpoint, version, EndpointManifest.ProtocolMode.BIDI_STREAM)));
