@@ -167,6 +167,7 @@ final class ProtocolCases {
         ctx.set(COUNT, c);
         return c;
       })
+      .handler("keys", Void.class, String.class, (ctx, v) -> String.join(",", ctx.stateKeys()))
       .handler("reset", Void.class, String.class, (ctx, v) -> {
         ctx.clear(COUNT);
         ctx.clearAll();
@@ -180,6 +181,7 @@ final class ProtocolCases {
         ctx.promiseHandle(P).resolve("v");
         return peek.isReady() + ":" + ctx.promise(P).future().await();
       })
+      .shared("await", Void.class, String.class, (ctx, v) -> ctx.promise(P).awaitable().await())
       .shared("reject", Void.class, String.class, (ctx, v) -> {
         ctx.promiseHandle(P).reject("no");
         return "rejected";
@@ -320,6 +322,26 @@ final class ProtocolCases {
                 .setKey(ByteString.copyFromUtf8("count")).setValue(value("9"))))
             .expect(f(SetStateCommandMessage.newBuilder().setKey(ByteString.copyFromUtf8("count")).setValue(value("10"))),
                 outputValue("10"), end()).build(),
+        ProtocolCase.named("lazy state keys suspend, then complete", OBJ, "keys")
+            .send(f(objStart(1).setPartialState(true)), input(""))
+            .expect(f(dev.resolute.protocol.pb.GetLazyStateKeysCommandMessage.newBuilder().setResultCompletionId(1)))
+            .send(notification(MessageType.GET_LAZY_STATE_KEYS_COMPLETION,
+                completion(1).setStateKeys(StateKeys.newBuilder().addKeys(ByteString.copyFromUtf8("a"))
+                    .addKeys(ByteString.copyFromUtf8("b")))))
+            .expect(outputValue("\"a,b\""), end()).build(),
+        ProtocolCase.named("lazy state keys, input closed: suspension", OBJ, "keys")
+            .send(f(objStart(1).setPartialState(true)), input("")).closeInput()
+            .expect(f(dev.resolute.protocol.pb.GetLazyStateKeysCommandMessage.newBuilder().setResultCompletionId(1)),
+                suspension(List.of(1), List.of(1))).build(),
+        ProtocolCase.named("replayed get and set: nothing is written again", OBJ, "inc")
+            .send(f(objStart(3)), input(""), f(GetEagerStateCommandMessage.newBuilder()
+                .setKey(ByteString.copyFromUtf8("count")).setValue(value("9"))),
+                f(SetStateCommandMessage.newBuilder().setKey(ByteString.copyFromUtf8("count")).setValue(value("10"))))
+            .expect(outputValue("10"), end()).build(),
+        ProtocolCase.named("replayed delayed send is not sent again", SVC, "send")
+            .send(f(start(2)), input("\"m\""), f(OneWayCallCommandMessage.newBuilder().setServiceName("Other").setHandlerName("h")
+                .setParameter(ByteString.copyFromUtf8("\"m\"")).setInvokeTime(77).setInvocationIdNotificationIdx(1)))
+            .expect(f(dev.resolute.protocol.pb.OutputCommandMessage.newBuilder().setValue(value(""))), end()).build(),
         ProtocolCase.named("clear, clearAll, state keys", OBJ, "reset")
             .send(f(objStart(1).addStateMap(StartMessage.StateEntry.newBuilder().setKey(ByteString.copyFromUtf8("count"))
                 .setValue(ByteString.copyFromUtf8("5")))), input(""))
@@ -335,6 +357,15 @@ final class ProtocolCases {
             .expect(f(GetPromiseCommandMessage.newBuilder().setKey("p").setResultCompletionId(3)))
             .send(notification(MessageType.GET_PROMISE_COMPLETION, completion(3).setValue(value("\"v\""))))
             .expect(outputValue("\"false:v\""), end()).build(),
+        ProtocolCase.named("promise get suspends until it is resolved", WF, "await")
+            .send(f(objStart(1)), input("")).closeInput()
+            .expect(f(GetPromiseCommandMessage.newBuilder().setKey("p").setResultCompletionId(1)),
+                suspension(List.of(1), List.of(1))).build(),
+        ProtocolCase.named("promise rejection replayed is a terminal error", WF, "await")
+            .send(f(objStart(3)), input(""), f(GetPromiseCommandMessage.newBuilder().setKey("p").setResultCompletionId(1)),
+                notification(MessageType.GET_PROMISE_COMPLETION, completion(1).setFailure(Failure.newBuilder()
+                    .setCode(500).setMessage("rejected"))))
+            .expect(outputFailure(500, "rejected"), end()).build(),
         ProtocolCase.named("completing a completed promise is a terminal error", WF, "reject").send(f(objStart(1)), input(""))
             .expect(f(CompletePromiseCommandMessage.newBuilder().setKey("p")
                 .setCompletionFailure(Failure.newBuilder().setCode(500).setMessage("no")).setResultCompletionId(1)))
