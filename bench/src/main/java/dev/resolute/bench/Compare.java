@@ -47,8 +47,13 @@ public final class Compare {
 
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("java.class.path");
-    List<String> servicesJvm = List.of(javaBin, "-Xmx512m", "-XX:+UseParallelGC", "-cp", cp,
-        "dev.resolute.bench.services.BenchServices");
+    String sdk = opt.getOrDefault("sdk", "restate");
+    String servicesMain = switch (sdk) {
+      case "restate" -> "dev.resolute.bench.services.BenchServices";
+      case "resolute" -> "dev.resolute.bench.rsdk.BenchServices";
+      default -> throw new IllegalArgumentException("unknown --sdk " + sdk + " (restate, resolute)");
+    };
+    List<String> servicesJvm = List.of(javaBin, "-Xmx512m", "-XX:+UseParallelGC", "-cp", cp, servicesMain);
 
     Map<String, Target> targets = new LinkedHashMap<>();
     for (String t : targetNames) {
@@ -90,6 +95,8 @@ public final class Compare {
 
     StringBuilder report = new StringBuilder();
     report.append(header(quick, warmup, measure)).append(String.format(Locale.ROOT,
+        "Deployment (both servers): the bench services on the %s (`--sdk %s`).%n%n",
+        sdk.equals("restate") ? "official Restate Java SDK 2.4.0" : "Resolute Java SDK", sdk)).append(String.format(Locale.ROOT,
         "Before the first scenario each server gets %s s of mixed load (echo-64, steps-64, counter-1000) "
             + "to warm its JIT and caches.%n%n", opt.getOrDefault("prewarm", quick ? "3" : "30")));
     System.out.print(report);

@@ -3,6 +3,7 @@ package dev.resolute.common;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The output of an invocation that may not have finished yet. */
 public final class Output<T> {
@@ -37,8 +38,18 @@ public final class Output<T> {
     return value;
   }
 
-  public <R> Output<R> map(Function<T, R> mapper) {
+  public <U> Output<U> map(Function<? super T, ? extends U> mapper) {
     return ready ? ready(mapper.apply(value)) : notReady();
+  }
+
+  /** The value when ready, else {@code other}. */
+  public T orElse(T other) {
+    return ready ? value : other;
+  }
+
+  /** The value when ready, else what {@code other} supplies. */
+  public T orElseGet(Supplier<? extends T> other) {
+    return ready ? value : other.get();
   }
 
   @Override

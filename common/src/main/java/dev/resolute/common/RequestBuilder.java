@@ -32,6 +32,21 @@ public final class RequestBuilder<Req, Res> implements Request<Req, Res> {
     return this;
   }
 
+  /** Same as {@link #idempotencyKey(String)} (bean-style name). */
+  public RequestBuilder<Req, Res> setIdempotencyKey(String idempotencyKey) {
+    return idempotencyKey(idempotencyKey);
+  }
+
+  /** Replaces all headers. */
+  public RequestBuilder<Req, Res> setHeaders(Map<String, String> newHeaders) {
+    checkMutable();
+    headers.clear();
+    if (newHeaders != null) {
+      headers.putAll(newHeaders);
+    }
+    return this;
+  }
+
   public RequestBuilder<Req, Res> header(String key, String value) {
     checkMutable();
     headers.put(key, value);

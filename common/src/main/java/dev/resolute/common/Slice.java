@@ -38,6 +38,24 @@ public final class Slice {
     return bytes.clone();
   }
 
+  /** Copies all bytes into {@code target} at its position (which advances). */
+  public void copyTo(ByteBuffer target) {
+    target.put(bytes);
+  }
+
+  /** Copies all bytes to the start of {@code target}. */
+  public void copyTo(byte[] target) {
+    copyTo(target, 0);
+  }
+
+  public void copyTo(byte[] target, int offset) {
+    System.arraycopy(bytes, 0, target, offset, bytes.length);
+  }
+
+  public byte byteAt(int index) {
+    return bytes[index];
+  }
+
   public ByteBuffer asReadOnlyByteBuffer() {
     return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
   }

@@ -1,10 +1,10 @@
 package dev.resolute.serde;
 
 import dev.resolute.common.Slice;
+import dev.resolute.common.function.ThrowingFunction;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * Serializer and deserializer of one type. Must be deterministic: the same value always yields the
@@ -73,29 +73,85 @@ public interface Serde<T> extends TypeTag<T> {
   };
 
   /** Bytes as a {@link Slice}. */
-  Serde<Slice> SLICE = using("application/octet-stream", s -> s, s -> s);
+  Serde<Slice> SLICE = new Serde<>() {
+    @Override
+    public Slice serialize(Slice value) {
+      return value == null ? Slice.EMPTY : value;
+    }
+
+    @Override
+    public Slice deserialize(Slice value) {
+      return value;
+    }
+
+    @Override
+    public Type type() {
+      return Slice.class;
+    }
+  };
 
   /** UTF-8 text, {@code text/plain}. */
-  Serde<String> TEXT =
-      using("text/plain", s -> Slice.wrap(s.getBytes(StandardCharsets.UTF_8)), Slice::toUtf8String);
+  Serde<String> TEXT = using("text/plain", s -> s.getBytes(StandardCharsets.UTF_8),
+      b -> new String(b, StandardCharsets.UTF_8));
 
-  static <T> Serde<T> using(String contentType, Function<T, Slice> serializer, Function<Slice, T> deserializer) {
+  /** A serde from two functions over byte arrays, content type {@code application/octet-stream}. */
+  static <T> Serde<T> using(ThrowingFunction<T, byte[]> serializer, ThrowingFunction<byte[], T> deserializer) {
+    return using("application/octet-stream", serializer, deserializer);
+  }
+
+  /**
+   * A serde from two functions over byte arrays. Exceptions the functions throw are rethrown as they
+   * are (unchecked).
+   */
+  static <T> Serde<T> using(String contentType, ThrowingFunction<T, byte[]> serializer,
+      ThrowingFunction<byte[], T> deserializer) {
     Objects.requireNonNull(serializer);
     Objects.requireNonNull(deserializer);
     return new Serde<>() {
       @Override
       public Slice serialize(T value) {
-        return serializer.apply(value);
+        return Slice.wrap(serializer.asFunction().apply(value));
       }
 
       @Override
       public T deserialize(Slice value) {
-        return deserializer.apply(value);
+        return deserializer.asFunction().apply(value.toByteArray());
       }
 
       @Override
       public String contentType() {
         return contentType;
+      }
+    };
+  }
+
+  /** The same serde advertising another content type. */
+  static <T> Serde<T> withContentType(String contentType, Serde<T> inner) {
+    Objects.requireNonNull(inner);
+    return new Serde<>() {
+      @Override
+      public Slice serialize(T value) {
+        return inner.serialize(value);
+      }
+
+      @Override
+      public T deserialize(Slice value) {
+        return inner.deserialize(value);
+      }
+
+      @Override
+      public String contentType() {
+        return contentType;
+      }
+
+      @Override
+      public Object jsonSchema() {
+        return inner.jsonSchema();
+      }
+
+      @Override
+      public Type type() {
+        return inner.type();
       }
     };
   }

@@ -18,6 +18,16 @@ public abstract class TypeRef<T> implements TypeTag<T> {
     this.type = p.getActualTypeArguments()[0];
   }
 
+  /** For factories that hold a resolved type (see {@link SerdeFactory#create(Type)}). */
+  TypeRef(Type type) {
+    this.type = type;
+  }
+
+  /** The captured type (Restate's name for {@link #type()}). */
+  public Type getType() {
+    return type;
+  }
+
   @Override
   public Type type() {
     return type;

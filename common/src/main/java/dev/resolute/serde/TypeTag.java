@@ -19,6 +19,11 @@ public interface TypeTag<T> {
     return typeRef;
   }
 
+  /** A serde is its own tag. */
+  static <T> TypeTag<T> of(Serde<T> serde) {
+    return serde;
+  }
+
   /** A tag for a plain class. */
   record ClassTag<T>(Class<T> clazz) implements TypeTag<T> {
     @Override

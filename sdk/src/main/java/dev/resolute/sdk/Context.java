@@ -4,6 +4,7 @@ import dev.resolute.common.Request;
 import dev.resolute.common.Slice;
 import dev.resolute.common.function.ThrowingRunnable;
 import dev.resolute.common.function.ThrowingSupplier;
+import dev.resolute.sdk.common.HandlerRequest;
 import dev.resolute.sdk.common.RetryPolicy;
 import dev.resolute.sdk.common.TerminalException;
 import dev.resolute.serde.Serde;
@@ -34,6 +35,10 @@ public interface Context {
 
   /** A handle on another invocation, by id. */
   <R> InvocationHandle<R> invocationHandle(String invocationId, TypeTag<R> responseTypeTag);
+
+  default <R> InvocationHandle<R> invocationHandle(String invocationId, Class<R> responseClass) {
+    return invocationHandle(invocationId, TypeTag.of(responseClass));
+  }
 
   default InvocationHandle<Slice> invocationHandle(String invocationId) {
     return invocationHandle(invocationId, Serde.SLICE);

@@ -31,6 +31,15 @@ public interface DurableFuture<T> {
   /** A future of {@code mapper(result)}; the mapper runs on the handler thread when awaited. */
   <U> DurableFuture<U> map(ThrowingFunction<T, U> mapper);
 
+  /**
+   * A future of {@code mapper(result)} on success and {@code failureMapper(failure)} on a terminal
+   * failure (which may return a value, or throw another exception).
+   */
+  <U> DurableFuture<U> map(ThrowingFunction<T, U> mapper, ThrowingFunction<TerminalException, U> failureMapper);
+
+  /** A future that turns a terminal failure into {@code failureMapper(failure)}; success is unchanged. */
+  DurableFuture<T> mapFailure(ThrowingFunction<TerminalException, T> failureMapper);
+
   /** A future that fails with {@link dev.resolute.sdk.common.TimeoutException} after {@code timeout}. */
   DurableFuture<T> withTimeout(Duration timeout);
 

@@ -8,6 +8,15 @@ public interface DurablePromise<T> {
   /** A future completed when the promise is resolved or rejected. */
   DurableFuture<T> future();
 
-  /** The value if it is already resolved, else not ready. */
-  DurableFuture<Output<T>> peek();
+  /** Same as {@link #future()} (the older name). */
+  default DurableFuture<T> awaitable() {
+    return future();
+  }
+
+  /**
+   * The value if it is already resolved, else not ready (waits for the server's answer).
+   *
+   * @throws dev.resolute.sdk.common.TerminalException when the promise was rejected
+   */
+  Output<T> peek();
 }

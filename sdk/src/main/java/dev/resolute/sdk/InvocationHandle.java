@@ -14,6 +14,6 @@ public interface InvocationHandle<R> {
   /** Waits for the invocation to finish and returns its result. */
   DurableFuture<R> attach();
 
-  /** The output if the invocation has finished, else not ready. */
-  DurableFuture<Output<R>> getOutput();
+  /** The output if the invocation has finished, else not ready (waits for the server's answer). */
+  Output<R> getOutput();
 }

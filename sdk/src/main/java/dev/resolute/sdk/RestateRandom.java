@@ -9,8 +9,20 @@ import java.util.UUID;
  */
 public abstract class RestateRandom extends Random {
 
+  private boolean seeded;
+
   protected RestateRandom(long seed) {
     super(seed);
+  }
+
+  /** The seed comes from the invocation; setting another one would break replay. */
+  @Override
+  public synchronized void setSeed(long seed) {
+    if (seeded) {
+      throw new UnsupportedOperationException("You cannot set the seed on RestateRandom");
+    }
+    super.setSeed(seed);
+    seeded = true;
   }
 
   /** A random (version 4 layout) UUID drawn from this generator. */

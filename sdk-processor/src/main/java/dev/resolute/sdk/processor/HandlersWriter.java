@@ -82,8 +82,7 @@ final class HandlersWriter {
       if (rawContentType.equals("application/octet-stream")) {
         return "dev.resolute.serde.Serde.RAW";
       }
-      return "dev.resolute.serde.Serde.using(" + Src.lit(rawContentType)
-          + ", b -> dev.resolute.common.Slice.wrap(b.clone()), dev.resolute.common.Slice::toByteArray)";
+      return "dev.resolute.serde.Serde.withContentType(" + Src.lit(rawContentType) + ", dev.resolute.serde.Serde.RAW)";
     }
     return "SERDE_FACTORY.create(new dev.resolute.serde.TypeRef<" + type + ">() {})";
   }

@@ -89,10 +89,19 @@ final class ModelReader {
     Set<String> names = new HashSet<>();
     Set<String> methodNames = new HashSet<>();
     for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(type))) {
-      boolean isHandler = annotation(m, "Handler") != null;
+      boolean isExclusive = annotation(m, "Exclusive") != null;
+      boolean isHandler = annotation(m, "Handler") != null || isExclusive;
       boolean isShared = annotation(m, "Shared") != null;
       boolean isWorkflow = annotation(m, "Workflow") != null;
       if (!isHandler && !isShared && !isWorkflow) {
+        continue;
+      }
+      if (isExclusive && kind != Kind.VIRTUAL_OBJECT) {
+        error(m, "@Exclusive handlers exist only in virtual objects");
+        continue;
+      }
+      if (isExclusive && isShared) {
+        error(m, "a handler is either @Exclusive or @Shared");
         continue;
       }
       HandlerModel h = handler(type, kind, m, isShared, isWorkflow);

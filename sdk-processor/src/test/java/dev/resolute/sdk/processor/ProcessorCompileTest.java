@@ -44,7 +44,7 @@ class ProcessorCompileTest {
       public class Counter {
         @Handler public long add(ObjectContext ctx, long v) { return v; }
         @Shared public long get(SharedObjectContext ctx) { return 0; }
-        @Handler public void reset(ObjectContext ctx) {}
+        @Exclusive public void reset(ObjectContext ctx) {}
         @Shared public String anyContext(Context ctx) { return ctx.toString(); }
       }
       """;
@@ -104,6 +104,10 @@ class ProcessorCompileTest {
         ServiceDefinition generated = factory(cl, name).create(service);
         ServiceDefinition reflective = ReflectiveServices.definitionOf(service);
         assertSame(generated, reflective);
+        if (name.equals("Counter")) {
+          assertThat(generated.getHandler("reset").getHandlerType())
+              .isEqualTo(dev.resolute.sdk.endpoint.definition.HandlerType.EXCLUSIVE);
+        }
       }
     }
   }
@@ -191,7 +195,8 @@ class ProcessorCompileTest {
           @SuppressWarnings("unchecked")
           public <T> dev.resolute.serde.Serde<T> create(java.lang.reflect.Type type) {
             return (dev.resolute.serde.Serde<T>) dev.resolute.serde.Serde.using("text/upper",
-                (Object s) -> dev.resolute.common.Slice.wrap(s.toString().toUpperCase()), sl -> sl.toUtf8String());
+                (Object s) -> s.toString().toUpperCase().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                b -> new String(b, java.nio.charset.StandardCharsets.UTF_8));
           }
         }
         """;

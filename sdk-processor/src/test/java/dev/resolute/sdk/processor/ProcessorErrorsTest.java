@@ -21,6 +21,8 @@ class ProcessorErrorsTest {
       "object context in service | @Service public class Bad { @Handler public void h(ObjectContext c) {} } | first parameter",
       "exclusive context in shared | @VirtualObject public class Bad { @Shared public void h(ObjectContext c) {} } | first parameter",
       "shared in service | @Service public class Bad { @Shared public void h(Context c) {} } | only in virtual objects and workflows",
+      "exclusive in service | @Service public class Bad { @Exclusive public void h(Context c) {} } | @Exclusive handlers exist only in virtual objects",
+      "exclusive and shared | @VirtualObject public class Bad { @Exclusive @Shared public void h(SharedObjectContext c) {} } | either @Exclusive or @Shared",
       "workflow without run | @Workflow public class Bad { @Shared public void h(SharedWorkflowContext c) {} } | exactly one @Workflow method",
       "two runs | @Workflow public class Bad { @Workflow public void a(WorkflowContext c) {} @Workflow public void b(WorkflowContext c) {} } | exactly one @Workflow method",
       "plain handler in workflow | @Workflow public class Bad { @Workflow public void run(WorkflowContext c) {} @Handler public void h(WorkflowContext c) {} } | @Workflow (the run handler) or @Shared",

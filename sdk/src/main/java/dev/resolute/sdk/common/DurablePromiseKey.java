@@ -1,5 +1,6 @@
 package dev.resolute.sdk.common;
 
+import dev.resolute.serde.Serde;
 import dev.resolute.serde.TypeTag;
 import java.util.Objects;
 
@@ -19,6 +20,11 @@ public final class DurablePromiseKey<T> {
 
   public static <T> DurablePromiseKey<T> of(String name, TypeTag<T> typeTag) {
     return new DurablePromiseKey<>(name, typeTag);
+  }
+
+  /** A key whose value is raw bytes (no serialization). */
+  public static DurablePromiseKey<byte[]> bytes(String name) {
+    return new DurablePromiseKey<>(name, Serde.RAW);
   }
 
   public String name() {

@@ -98,6 +98,18 @@ public final class RetryPolicy {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof RetryPolicy p && Float.compare(exponentiationFactor, p.exponentiationFactor) == 0
+        && Objects.equals(initialDelay, p.initialDelay) && Objects.equals(maxDelay, p.maxDelay)
+        && Objects.equals(maxAttempts, p.maxAttempts) && Objects.equals(maxDuration, p.maxDuration);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(initialDelay, exponentiationFactor, maxDelay, maxAttempts, maxDuration);
+  }
+
+  @Override
   public String toString() {
     return "RetryPolicy[initialDelay=" + initialDelay + ", factor=" + exponentiationFactor + ", maxDelay=" + maxDelay
         + ", maxAttempts=" + maxAttempts + ", maxDuration=" + maxDuration + "]";

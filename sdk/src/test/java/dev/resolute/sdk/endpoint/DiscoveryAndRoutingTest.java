@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.sdk.endpoint.definition.InvocationRetryPolicy;
 import dev.resolute.sdk.endpoint.definition.ServiceDefinition;
 import dev.resolute.sdk.http.ResoluteHttpServer;
 import dev.resolute.sdk.it.ExampleServices;
@@ -27,10 +28,12 @@ class DiscoveryAndRoutingTest {
   @BeforeAll
   static void start() {
     ServiceDefinition cart = dev.resolute.sdk.internal.reflect.ReflectiveServices.definitionOf(new ExampleServices.CartObject());
-    Endpoint endpoint = Endpoint.bind(new ExampleServices.Greeter(), d -> d.options().documentation("greets")
-            .metadata("team", "a").inactivityTimeout(Duration.ofSeconds(5))
-            .invocationRetryPolicy(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 5, true))
-        .bind(cart, d -> d.options().enableLazyState(true))
+    Endpoint endpoint = Endpoint.bind(new ExampleServices.Greeter(), d -> d.documentation("greets")
+            .addMetadata("team", "a").inactivityTimeout(Duration.ofSeconds(5))
+            .invocationRetryPolicy(InvocationRetryPolicy.builder().initialInterval(Duration.ofMillis(100))
+                .exponentiationFactor(2.0).maxInterval(Duration.ofSeconds(1)).maxAttempts(5)
+                .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.PAUSE)))
+        .bind(cart, d -> d.enableLazyState(true))
         .bind(ExampleServices.signupWorkflow(), d -> d.configureHandler("run", h -> h.workflowRetention(Duration.ofDays(2))))
         .build();
     server = ResoluteHttpServer.start(endpoint, "127.0.0.1", 0);

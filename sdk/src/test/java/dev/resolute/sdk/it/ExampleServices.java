@@ -3,6 +3,7 @@ package dev.resolute.sdk.it;
 import dev.resolute.common.Request;
 import dev.resolute.common.Target;
 import dev.resolute.sdk.Awakeable;
+import dev.resolute.sdk.CallDurableFuture;
 import dev.resolute.sdk.Context;
 import dev.resolute.sdk.DurableFuture;
 import dev.resolute.sdk.ObjectContext;
@@ -33,6 +34,7 @@ public final class ExampleServices {
 
   static final AtomicInteger RUN_FAILURES = new AtomicInteger();
   static final AtomicInteger HANDLER_FAILURES = new AtomicInteger();
+  static final java.util.Queue<String> RETRIER_THREADS = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   @Service
   public static class Greeter {
@@ -170,6 +172,39 @@ public final class ExampleServices {
         })
         .shared("email", Void.class, String.class,
             (SharedWorkflowContext ctx, Void v) -> ctx.get(StateKey.of("email", String.class)).orElse("?"))
+        .build();
+  }
+
+  /** A service whose handler always fails with a retryable error (bound with an invocation retry policy). */
+  public static ServiceDefinition retrier() {
+    return ServiceDefinition.service("Retrier")
+        .handler("alwaysFails", Void.class, String.class, (Context ctx, Void v) -> {
+          RETRIER_THREADS.add(Thread.currentThread().getName());
+          throw new IllegalStateException("always fails");
+        })
+        .build();
+  }
+
+  /** A service using the call future's invocation id, a mapped failure and a select as a future. */
+  public static ServiceDefinition futures() {
+    return ServiceDefinition.service("Futures")
+        .handler("callId", String.class, String.class, (Context ctx, String name) -> {
+          CallDurableFuture<String> f = ctx.call(Request.of(Target.service("Greeter", "greet"),
+              TypeTag.of(String.class), TypeTag.of(String.class), name));
+          String id = f.invocationId();
+          return id.startsWith("inv_") + ":" + f.await();
+        })
+        .handler("mappedFailure", String.class, String.class, (Context ctx, String msg) ->
+            ctx.call(Request.of(Target.service("Greeter", "terminal"), TypeTag.of(String.class),
+                    TypeTag.of(String.class), msg))
+                .map(ok -> "ok " + ok, e -> "caught " + e.getCode() + " " + e.getMessage()).await())
+        .handler("selectTimeout", Void.class, String.class, (Context ctx, Void v) -> {
+          try {
+            return Select.<String>select().or(ctx.awakeable(String.class)).await(Duration.ofMillis(200));
+          } catch (dev.resolute.sdk.common.TimeoutException e) {
+            return "timed out " + e.getCode();
+          }
+        })
         .build();
   }
 }

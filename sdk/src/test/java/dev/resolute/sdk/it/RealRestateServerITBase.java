@@ -5,13 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.sdk.HandlerRunner;
 import dev.resolute.sdk.endpoint.Endpoint;
+import dev.resolute.sdk.endpoint.definition.InvocationRetryPolicy;
 import dev.resolute.sdk.http.ResoluteHttpServer;
 import dev.resolute.testsupport.Ingress;
 import dev.resolute.testsupport.ServerProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,6 +30,8 @@ abstract class RealRestateServerITBase {
   static ServerProcess server;
   static ResoluteHttpServer endpointServer;
   static Ingress ingress;
+  /** The Retrier service's own executor (one per test class: the classes share this JVM). */
+  static ExecutorService retrierExecutor;
 
   static void startAll(String name, boolean http11) throws Exception {
     startAll(ServerProcess.realRestate(name), http11);
@@ -33,8 +39,17 @@ abstract class RealRestateServerITBase {
 
   static void startAll(ServerProcess process, boolean http11) throws Exception {
     server = process.start(Duration.ofSeconds(60));
+    retrierExecutor = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "retrier-executor");
+      t.setDaemon(true);
+      return t;
+    });
     Endpoint endpoint = Endpoint.bind(new ExampleServices.Greeter()).bind(new ExampleServices.CartObject())
-        .bind(ExampleServices.signupWorkflow()).build();
+        .bind(ExampleServices.signupWorkflow()).bind(ExampleServices.futures())
+        .bind(ExampleServices.retrier(), HandlerRunner.Options.withExecutor(retrierExecutor),
+            conf -> conf.invocationRetryPolicy(InvocationRetryPolicy.builder().initialInterval(Duration.ofMillis(20))
+                .maxInterval(Duration.ofMillis(50)).maxAttempts(2).onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.KILL)))
+        .build();
     endpointServer = ResoluteHttpServer.start(endpoint, "127.0.0.1", 0);
     String reg = server.registerDeployment("http://127.0.0.1:" + endpointServer.port(), http11);
     assertThat(reg).contains("Greeter", "Cart", "Signup");
@@ -48,6 +63,9 @@ abstract class RealRestateServerITBase {
     }
     if (server != null) {
       server.close();
+    }
+    if (retrierExecutor != null) {
+      retrierExecutor.shutdownNow();
     }
   }
 
@@ -164,5 +182,33 @@ abstract class RealRestateServerITBase {
   void runRetryPolicyExhaustedBecomesTerminal() throws Exception {
     HttpResponse<String> r = ingress.post("/Greeter/runExhausted", null);
     assertThat(r.body()).isEqualTo("\"gave up: 500\"");
+  }
+
+  @Test
+  void callFutureGivesTheCalleeInvocationId() throws Exception {
+    HttpResponse<String> r = ingress.post("/Futures/callId", "\"Zed\"");
+    assertThat(r.body()).isEqualTo("\"true:Hello Zed\"");
+  }
+
+  @Test
+  void mappedFailureTurnsACalleeTerminalErrorIntoAValue() throws Exception {
+    HttpResponse<String> r = ingress.post("/Futures/mappedFailure", "\"nope\"");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("\"caught 418 no coffee: nope\"");
+  }
+
+  @Test
+  void selectAwaitedWithATimeout() throws Exception {
+    HttpResponse<String> r = ingress.post("/Futures/selectTimeout", null);
+    assertThat(r.body()).isEqualTo("\"timed out 408\"");
+  }
+
+  /** The invocation retry policy from the manifest: two attempts, then killed; the handlers ran on their own executor. */
+  @Test
+  void invocationRetryPolicyKillsAfterMaxAttempts() throws Exception {
+    ExampleServices.RETRIER_THREADS.clear();
+    HttpResponse<String> r = ingress.post("/Retrier/alwaysFails", null);
+    assertThat(r.statusCode()).isGreaterThanOrEqualTo(400);
+    assertThat(ExampleServices.RETRIER_THREADS).containsExactly("retrier-executor", "retrier-executor");
   }
 }

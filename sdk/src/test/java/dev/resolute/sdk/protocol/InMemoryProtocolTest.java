@@ -32,12 +32,17 @@ class InMemoryProtocolTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void inMemory(ProtocolCase c) throws Exception {
+    play(HANDLER, c);
+  }
+
+  /** Plays a case against an endpoint handler in memory (no sockets). */
+  static void play(EndpointHandler handler, ProtocolCase c) throws Exception {
     Conversation conv = new Conversation() {
       InvocationSession session;
 
       {
         Map<String, String> headers = Map.of("content-type", "application/vnd.restate.invocation.v6");
-        EndpointHandler.Routed r = HANDLER.handle("POST", "/invoke/" + c.service().getServiceName() + "/" + c.handler(),
+        EndpointHandler.Routed r = handler.handle("POST", "/invoke/" + c.service().getServiceName() + "/" + c.handler(),
             headers::get, true, new ResponseSink() {
               @Override
               public void write(byte[] bytes) {

@@ -41,6 +41,8 @@ import dev.resolute.protocol.pb.SetStateCommandMessage;
 import dev.resolute.protocol.pb.SleepCommandMessage;
 import dev.resolute.protocol.pb.StartMessage;
 import dev.resolute.protocol.pb.StateKeys;
+import dev.resolute.sdk.Awakeable;
+import dev.resolute.sdk.CallDurableFuture;
 import dev.resolute.sdk.DurableFuture;
 import dev.resolute.sdk.Select;
 import dev.resolute.sdk.common.DurablePromiseKey;
@@ -101,7 +103,7 @@ final class ProtocolCases {
       })
       .handler("handle", String.class, String.class, (ctx, id) -> {
         var h = ctx.invocationHandle(id, TypeTag.of(String.class));
-        Output<String> o = h.getOutput().await();
+        Output<String> o = h.getOutput();
         h.cancel();
         return o.isReady() + ":" + h.attach().await();
       })
@@ -124,6 +126,39 @@ final class ProtocolCases {
         }
       })
       .handler("random", Void.class, Integer.class, (ctx, v) -> ctx.random().nextInt(1000))
+      .handler("request", String.class, String.class, (ctx, n) -> {
+        String guarded;
+        try {
+          ctx.random().setSeed(7);
+          guarded = "reseeded";
+        } catch (UnsupportedOperationException e) {
+          guarded = "seed guarded";
+        }
+        return ctx.request().invocationId() + " " + ctx.request().invocationId().toRandomSeed() + " "
+            + ctx.request().headers().get("x-h") + " " + ctx.request().bodyAsByteArray().length + " " + guarded;
+      })
+      .handler("runAsync", Void.class, String.class, (ctx, v) ->
+          ctx.runAsync("a", String.class, () -> "x").map(s -> s + "!").await())
+      .handler("callHandle", String.class, String.class, (ctx, n) -> {
+        CallDurableFuture<String> f = ctx.call(Request.of(Target.virtualObject("Obj", "k1", "add"),
+            TypeTag.of(String.class), TypeTag.of(String.class), n));
+        String id = f.invocationId();
+        f.cancel();
+        return id + ":" + f.mapFailure(e -> "failed " + e.getCode()).await();
+      })
+      .handler("anyMapped", Void.class, String.class, (ctx, v) -> {
+        Awakeable<String> a = ctx.awakeable(String.class);
+        DurableFuture<Void> t = ctx.timer(Duration.ofSeconds(1));
+        int first = DurableFuture.any(a, t).await();
+        return first + ":" + a.map(x -> "resolved " + x, e -> "rejected " + e.getMessage()).await();
+      })
+      .handler("selectTimeout", Void.class, String.class, (ctx, v) -> {
+        try {
+          return Select.<String>select().or(ctx.awakeable(String.class)).await(Duration.ofSeconds(1));
+        } catch (dev.resolute.sdk.common.TimeoutException e) {
+          return "timeout";
+        }
+      })
       .build();
 
   static final ServiceDefinition OBJ = ServiceDefinition.virtualObject("Obj")
@@ -132,6 +167,7 @@ final class ProtocolCases {
         ctx.set(COUNT, c);
         return c;
       })
+      .handler("keys", Void.class, String.class, (ctx, v) -> String.join(",", ctx.stateKeys()))
       .handler("reset", Void.class, String.class, (ctx, v) -> {
         ctx.clear(COUNT);
         ctx.clearAll();
@@ -141,9 +177,14 @@ final class ProtocolCases {
 
   static final ServiceDefinition WF = ServiceDefinition.workflow("Wf")
       .workflow("run", Void.class, String.class, (ctx, v) -> {
-        Output<String> peek = ctx.promise(P).peek().await();
+        Output<String> peek = ctx.promise(P).peek();
         ctx.promiseHandle(P).resolve("v");
         return peek.isReady() + ":" + ctx.promise(P).future().await();
+      })
+      .shared("await", Void.class, String.class, (ctx, v) -> ctx.promise(P).awaitable().await())
+      .shared("reject", Void.class, String.class, (ctx, v) -> {
+        ctx.promiseHandle(P).reject("no");
+        return "rejected";
       })
       .build();
 
@@ -242,6 +283,10 @@ final class ProtocolCases {
             .expect(outputValue("\"timeout 408\""), end()).build(),
         ProtocolCase.named("deterministic random from the start seed", SVC, "random").send(f(start(1)), input(""))
             .expect(outputValue(Integer.toString(new dev.resolute.sdk.RestateRandom(42) {}.nextInt(1000))), end()).build(),
+        ProtocolCase.named("request: invocation id, seed, headers, body", SVC, "request")
+            .send(f(start(1)), f(dev.resolute.protocol.pb.InputCommandMessage.newBuilder().setValue(value("\"abc\""))
+                .addHeaders(dev.resolute.protocol.pb.Header.newBuilder().setKey("x-h").setValue("v"))))
+            .expect(outputValue("\"" + Frames.INVOCATION_ID + " 42 v 5 seed guarded\""), end()).build(),
         ProtocolCase.named("cancellation surfaces as terminal 409", SVC, "sleep")
             .send(f(start(2)), input(""), notification(MessageType.SIGNAL_NOTIFICATION,
                 NotificationTemplate.newBuilder().setSignalId(1).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance())))
@@ -277,6 +322,26 @@ final class ProtocolCases {
                 .setKey(ByteString.copyFromUtf8("count")).setValue(value("9"))))
             .expect(f(SetStateCommandMessage.newBuilder().setKey(ByteString.copyFromUtf8("count")).setValue(value("10"))),
                 outputValue("10"), end()).build(),
+        ProtocolCase.named("lazy state keys suspend, then complete", OBJ, "keys")
+            .send(f(objStart(1).setPartialState(true)), input(""))
+            .expect(f(dev.resolute.protocol.pb.GetLazyStateKeysCommandMessage.newBuilder().setResultCompletionId(1)))
+            .send(notification(MessageType.GET_LAZY_STATE_KEYS_COMPLETION,
+                completion(1).setStateKeys(StateKeys.newBuilder().addKeys(ByteString.copyFromUtf8("a"))
+                    .addKeys(ByteString.copyFromUtf8("b")))))
+            .expect(outputValue("\"a,b\""), end()).build(),
+        ProtocolCase.named("lazy state keys, input closed: suspension", OBJ, "keys")
+            .send(f(objStart(1).setPartialState(true)), input("")).closeInput()
+            .expect(f(dev.resolute.protocol.pb.GetLazyStateKeysCommandMessage.newBuilder().setResultCompletionId(1)),
+                suspension(List.of(1), List.of(1))).build(),
+        ProtocolCase.named("replayed get and set: nothing is written again", OBJ, "inc")
+            .send(f(objStart(3)), input(""), f(GetEagerStateCommandMessage.newBuilder()
+                .setKey(ByteString.copyFromUtf8("count")).setValue(value("9"))),
+                f(SetStateCommandMessage.newBuilder().setKey(ByteString.copyFromUtf8("count")).setValue(value("10"))))
+            .expect(outputValue("10"), end()).build(),
+        ProtocolCase.named("replayed delayed send is not sent again", SVC, "send")
+            .send(f(start(2)), input("\"m\""), f(OneWayCallCommandMessage.newBuilder().setServiceName("Other").setHandlerName("h")
+                .setParameter(ByteString.copyFromUtf8("\"m\"")).setInvokeTime(77).setInvocationIdNotificationIdx(1)))
+            .expect(f(dev.resolute.protocol.pb.OutputCommandMessage.newBuilder().setValue(value(""))), end()).build(),
         ProtocolCase.named("clear, clearAll, state keys", OBJ, "reset")
             .send(f(objStart(1).addStateMap(StartMessage.StateEntry.newBuilder().setKey(ByteString.copyFromUtf8("count"))
                 .setValue(ByteString.copyFromUtf8("5")))), input(""))
@@ -291,7 +356,56 @@ final class ProtocolCases {
             .send(notification(MessageType.COMPLETE_PROMISE_COMPLETION, completion(2).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance())))
             .expect(f(GetPromiseCommandMessage.newBuilder().setKey("p").setResultCompletionId(3)))
             .send(notification(MessageType.GET_PROMISE_COMPLETION, completion(3).setValue(value("\"v\""))))
-            .expect(outputValue("\"false:v\""), end()).build());
+            .expect(outputValue("\"false:v\""), end()).build(),
+        ProtocolCase.named("promise get suspends until it is resolved", WF, "await")
+            .send(f(objStart(1)), input("")).closeInput()
+            .expect(f(GetPromiseCommandMessage.newBuilder().setKey("p").setResultCompletionId(1)),
+                suspension(List.of(1), List.of(1))).build(),
+        ProtocolCase.named("promise rejection replayed is a terminal error", WF, "await")
+            .send(f(objStart(3)), input(""), f(GetPromiseCommandMessage.newBuilder().setKey("p").setResultCompletionId(1)),
+                notification(MessageType.GET_PROMISE_COMPLETION, completion(1).setFailure(Failure.newBuilder()
+                    .setCode(500).setMessage("rejected"))))
+            .expect(outputFailure(500, "rejected"), end()).build(),
+        ProtocolCase.named("completing a completed promise is a terminal error", WF, "reject").send(f(objStart(1)), input(""))
+            .expect(f(CompletePromiseCommandMessage.newBuilder().setKey("p")
+                .setCompletionFailure(Failure.newBuilder().setCode(500).setMessage("no")).setResultCompletionId(1)))
+            .send(notification(MessageType.COMPLETE_PROMISE_COMPLETION,
+                completion(1).setFailure(Failure.newBuilder().setCode(409).setMessage("promise already completed"))))
+            .expect(outputFailure(409, "promise already completed"), end()).build(),
+        ProtocolCase.named("bidi: input closed while waiting suspends", SVC, "sleep").send(f(start(1)), input(""))
+            .expect(f(sleep(1, NOW + 1000, ""))).closeInput()
+            .expect(suspension(List.of(1), List.of(1))).build(),
+        ProtocolCase.named("call replayed with its completions", SVC, "call")
+            .send(f(start(4)), input("\"5\""), f(CallCommandMessage.newBuilder().setServiceName("Obj").setHandlerName("add")
+                .setParameter(ByteString.copyFromUtf8("\"5\"")).setKey("k1").setIdempotencyKey("ik")
+                .setInvocationIdNotificationIdx(1).setResultCompletionId(2)),
+                notification(MessageType.CALL_INVOCATION_ID_COMPLETION, completion(1).setInvocationId(CALLEE_ID)),
+                notification(MessageType.CALL_COMPLETION, completion(2).setValue(value("\"r\""))))
+            .expect(outputValue("\"r\""), end()).build(),
+        ProtocolCase.named("runAsync proposes, then suspends on its completion", SVC, "runAsync")
+            .send(f(start(1)), input("")).closeInput()
+            .expect(f(run(1, "a")), f(propose(1, "\"x\"")), suspension(List.of(1), List.of(1))).build(),
+        ProtocolCase.named("runAsync replayed and mapped", SVC, "runAsync")
+            .send(f(start(3)), input(""), f(run(1, "a")),
+                notification(MessageType.RUN_COMPLETION, completion(1).setValue(value("\"y\""))))
+            .expect(outputValue("\"y!\""), end()).build(),
+        ProtocolCase.named("call future: invocation id, cancel, mapped failure", SVC, "callHandle")
+            .send(f(start(1)), input("\"5\""))
+            .expect(f(CallCommandMessage.newBuilder().setServiceName("Obj").setHandlerName("add")
+                .setParameter(ByteString.copyFromUtf8("\"5\"")).setKey("k1")
+                .setInvocationIdNotificationIdx(1).setResultCompletionId(2)))
+            .send(notification(MessageType.CALL_INVOCATION_ID_COMPLETION, completion(1).setInvocationId(CALLEE_ID)))
+            .expect(f(SendSignalCommandMessage.newBuilder().setTargetInvocationId(CALLEE_ID).setIdx(1).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance())))
+            .send(notification(MessageType.CALL_COMPLETION, completion(2).setFailure(Failure.newBuilder().setCode(409).setMessage("Cancelled"))))
+            .expect(outputValue("\"" + CALLEE_ID + ":failed 409\""), end()).build(),
+        ProtocolCase.named("any picks the rejected awakeable; map turns the failure into a value", SVC, "anyMapped")
+            .send(f(start(3)), input(""), f(sleep(1, 5, "")), notification(MessageType.SIGNAL_NOTIFICATION,
+                NotificationTemplate.newBuilder().setSignalId(17).setFailure(Failure.newBuilder().setCode(500).setMessage("no"))))
+            .expect(outputValue("\"0:rejected no\""), end()).build(),
+        ProtocolCase.named("select awaited with a timeout", SVC, "selectTimeout").send(f(start(1)), input(""))
+            .expect(f(sleep(1, NOW + 1000, "")))
+            .send(notification(MessageType.SLEEP_COMPLETION, completion(1).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance())))
+            .expect(outputValue("\"timeout\""), end()).build());
   }
 
   static String awakeableId() {

@@ -2,7 +2,11 @@ package dev.resolute.sdk.endpoint.definition;
 
 import dev.resolute.sdk.Context;
 import dev.resolute.serde.Serde;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /** One handler: name, kind, input/output serdes, the code, and manifest options. */
 public final class HandlerDefinition<I, O> {
@@ -11,7 +15,7 @@ public final class HandlerDefinition<I, O> {
   private final Serde<I> inputSerde;
   private final Serde<O> outputSerde;
   private final HandlerFunction<Context, I, O> function;
-  private final String acceptContentType;
+  private String acceptContentType;
   private final Options options = new Options();
 
   private HandlerDefinition(String name, HandlerType type, Serde<I> inputSerde, Serde<O> outputSerde,
@@ -68,5 +72,184 @@ public final class HandlerDefinition<I, O> {
   /** Mutable manifest options of this handler. */
   public Options options() {
     return options;
+  }
+
+  public Serde<I> getRequestSerde() {
+    return inputSerde;
+  }
+
+  public Serde<O> getResponseSerde() {
+    return outputSerde;
+  }
+
+  public String getDocumentation() {
+    return options.documentation;
+  }
+
+  public Map<String, String> getMetadata() {
+    return Collections.unmodifiableMap(options.metadata);
+  }
+
+  public Duration getInactivityTimeout() {
+    return options.inactivityTimeout;
+  }
+
+  public Duration getAbortTimeout() {
+    return options.abortTimeout;
+  }
+
+  public Duration getIdempotencyRetention() {
+    return options.idempotencyRetention;
+  }
+
+  public Duration getWorkflowRetention() {
+    return options.workflowRetention;
+  }
+
+  public Duration getJournalRetention() {
+    return options.journalRetention;
+  }
+
+  public Boolean getIngressPrivate() {
+    return options.ingressPrivate;
+  }
+
+  public Boolean getEnableLazyState() {
+    return options.enableLazyState;
+  }
+
+  public InvocationRetryPolicy getInvocationRetryPolicy() {
+    return options.invocationRetryPolicy;
+  }
+
+  /** Changes this handler's options (the definition is mutable until it is bound) and returns it. */
+  public HandlerDefinition<I, O> configure(Consumer<Configurator> configurator) {
+    configurator.accept(new Configurator(this));
+    return this;
+  }
+
+  /** The handler options under Restate's configurator names (see {@code ServiceDefinition.Configurator}). */
+  public static final class Configurator {
+    private final HandlerDefinition<?, ?> handler;
+    private final Options o;
+
+    Configurator(HandlerDefinition<?, ?> handler) {
+      this.handler = handler;
+      this.o = handler.options;
+    }
+
+    public String acceptContentType() {
+      return handler.acceptContentType;
+    }
+
+    public Configurator acceptContentType(String contentType) {
+      handler.acceptContentType = contentType;
+      return this;
+    }
+
+    public String documentation() {
+      return o.documentation;
+    }
+
+    public Configurator documentation(String documentation) {
+      o.documentation = documentation;
+      return this;
+    }
+
+    public Map<String, String> metadata() {
+      return o.metadata;
+    }
+
+    public Configurator addMetadata(String key, String value) {
+      o.metadata.put(key, value);
+      return this;
+    }
+
+    /** Replaces all metadata. */
+    public Configurator metadata(Map<String, String> metadata) {
+      o.metadata.clear();
+      o.metadata.putAll(metadata);
+      return this;
+    }
+
+    public Duration inactivityTimeout() {
+      return o.inactivityTimeout;
+    }
+
+    public Configurator inactivityTimeout(Duration d) {
+      o.inactivityTimeout = d;
+      return this;
+    }
+
+    public Duration abortTimeout() {
+      return o.abortTimeout;
+    }
+
+    public Configurator abortTimeout(Duration d) {
+      o.abortTimeout = d;
+      return this;
+    }
+
+    public Duration idempotencyRetention() {
+      return o.idempotencyRetention;
+    }
+
+    public Configurator idempotencyRetention(Duration d) {
+      o.idempotencyRetention = d;
+      return this;
+    }
+
+    public Duration workflowRetention() {
+      return o.workflowRetention;
+    }
+
+    /** Workflow main handler only. */
+    public Configurator workflowRetention(Duration d) {
+      if (d != null && handler.type != HandlerType.WORKFLOW) {
+        throw new IllegalArgumentException("workflowRetention applies to a workflow's main handler, not " + handler.name);
+      }
+      o.workflowRetention = d;
+      return this;
+    }
+
+    public Duration journalRetention() {
+      return o.journalRetention;
+    }
+
+    public Configurator journalRetention(Duration d) {
+      o.journalRetention = d;
+      return this;
+    }
+
+    public Boolean ingressPrivate() {
+      return o.ingressPrivate;
+    }
+
+    public Configurator ingressPrivate(Boolean b) {
+      o.ingressPrivate = b;
+      return this;
+    }
+
+    public Boolean enableLazyState() {
+      return o.enableLazyState;
+    }
+
+    public Configurator enableLazyState(Boolean b) {
+      o.enableLazyState = b;
+      return this;
+    }
+
+    public InvocationRetryPolicy invocationRetryPolicy() {
+      return o.invocationRetryPolicy;
+    }
+
+    public Configurator invocationRetryPolicy(InvocationRetryPolicy policy) {
+      o.invocationRetryPolicy = policy;
+      return this;
+    }
+
+    public Configurator invocationRetryPolicy(InvocationRetryPolicy.Builder policy) {
+      return invocationRetryPolicy(policy.build());
+    }
   }
 }

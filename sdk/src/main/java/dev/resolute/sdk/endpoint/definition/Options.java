@@ -19,11 +19,7 @@ public final class Options {
   Duration workflowRetention;
   Boolean ingressPrivate;
   Boolean enableLazyState;
-  Duration retryInitialInterval;
-  Duration retryMaxInterval;
-  Integer retryMaxAttempts;
-  Double retryExponentiationFactor;
-  Boolean retryPauseOnMaxAttempts;
+  InvocationRetryPolicy invocationRetryPolicy;
 
   public Options documentation(String documentation) {
     this.documentation = documentation;
@@ -71,14 +67,9 @@ public final class Options {
     return this;
   }
 
-  /** Invocation retry policy: initial interval, factor, max interval, max attempts, pause (else kill) when exhausted. */
-  public Options invocationRetryPolicy(Duration initialInterval, double factor, Duration maxInterval,
-      Integer maxAttempts, boolean pauseOnMaxAttempts) {
-    this.retryInitialInterval = initialInterval;
-    this.retryExponentiationFactor = factor;
-    this.retryMaxInterval = maxInterval;
-    this.retryMaxAttempts = maxAttempts;
-    this.retryPauseOnMaxAttempts = pauseOnMaxAttempts;
+  /** The invocation retry policy (manifest V4). */
+  public Options invocationRetryPolicy(InvocationRetryPolicy policy) {
+    this.invocationRetryPolicy = policy;
     return this;
   }
 
@@ -118,23 +109,7 @@ public final class Options {
     return enableLazyState;
   }
 
-  public Duration retryInitialInterval() {
-    return retryInitialInterval;
-  }
-
-  public Duration retryMaxInterval() {
-    return retryMaxInterval;
-  }
-
-  public Integer retryMaxAttempts() {
-    return retryMaxAttempts;
-  }
-
-  public Double retryExponentiationFactor() {
-    return retryExponentiationFactor;
-  }
-
-  public Boolean retryPauseOnMaxAttempts() {
-    return retryPauseOnMaxAttempts;
+  public InvocationRetryPolicy invocationRetryPolicy() {
+    return invocationRetryPolicy;
   }
 }

@@ -9,7 +9,9 @@ import dev.resolute.serde.Serde;
 import dev.resolute.serde.SerdeFactory;
 import dev.resolute.serde.TypeTag;
 import dev.resolute.serde.jackson.JacksonSerdeFactory;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -105,14 +107,189 @@ public final class ServiceDefinition {
     return options;
   }
 
-  /** Sets options of one handler. */
-  public ServiceDefinition configureHandler(String handler, Consumer<Options> configurator) {
-    HandlerDefinition<?, ?> h = handlers.get(handler);
-    if (h == null) {
-      throw new IllegalArgumentException("no handler " + handler + " in service " + name);
-    }
-    configurator.accept(h.options());
+  public String getDocumentation() {
+    return options.documentation;
+  }
+
+  public Map<String, String> getMetadata() {
+    return Collections.unmodifiableMap(options.metadata);
+  }
+
+  public Duration getInactivityTimeout() {
+    return options.inactivityTimeout;
+  }
+
+  public Duration getAbortTimeout() {
+    return options.abortTimeout;
+  }
+
+  public Duration getIdempotencyRetention() {
+    return options.idempotencyRetention;
+  }
+
+  public Duration getJournalRetention() {
+    return options.journalRetention;
+  }
+
+  public Boolean getIngressPrivate() {
+    return options.ingressPrivate;
+  }
+
+  public Boolean getEnableLazyState() {
+    return options.enableLazyState;
+  }
+
+  public InvocationRetryPolicy getInvocationRetryPolicy() {
+    return options.invocationRetryPolicy;
+  }
+
+  /**
+   * Changes the options of this service and its handlers (the definition is mutable until it is
+   * bound) and returns it: {@code def.configure(c -> c.ingressPrivate(true).configureHandler("run", h ->
+   * h.inactivityTimeout(Duration.ofMinutes(5))))}.
+   */
+  public ServiceDefinition configure(Consumer<Configurator> configurator) {
+    configurator.accept(new Configurator(this));
     return this;
+  }
+
+  /**
+   * The service options as Restate's Java SDK names them (what {@code Endpoint.bind(service, conf ->
+   * ...)} hands out). Each is advertised in the discovery manifest when the negotiated version has
+   * it (V2: documentation, metadata; V3: timeouts, retentions, lazy state, ingress-private; V4: retry
+   * policy); unset means the server default.
+   */
+  public static final class Configurator {
+    private final ServiceDefinition service;
+    private final Options o;
+
+    Configurator(ServiceDefinition service) {
+      this.service = service;
+      this.o = service.options;
+    }
+
+    public String documentation() {
+      return o.documentation;
+    }
+
+    public Configurator documentation(String documentation) {
+      o.documentation = documentation;
+      return this;
+    }
+
+    public Map<String, String> metadata() {
+      return o.metadata;
+    }
+
+    public Configurator addMetadata(String key, String value) {
+      o.metadata.put(key, value);
+      return this;
+    }
+
+    /** Replaces all metadata. */
+    public Configurator metadata(Map<String, String> metadata) {
+      o.metadata.clear();
+      o.metadata.putAll(metadata);
+      return this;
+    }
+
+    public Duration inactivityTimeout() {
+      return o.inactivityTimeout;
+    }
+
+    public Configurator inactivityTimeout(Duration d) {
+      o.inactivityTimeout = d;
+      return this;
+    }
+
+    public Duration abortTimeout() {
+      return o.abortTimeout;
+    }
+
+    public Configurator abortTimeout(Duration d) {
+      o.abortTimeout = d;
+      return this;
+    }
+
+    /** The workflow retention of the workflow's main handler (workflows only). */
+    public Duration workflowRetention() {
+      return mainHandler() == null ? null : mainHandler().options().workflowRetention;
+    }
+
+    /** Sets the workflow retention on the workflow's main handler (the manifest carries it per handler). */
+    public Configurator workflowRetention(Duration d) {
+      HandlerDefinition<?, ?> main = mainHandler();
+      if (main == null) {
+        throw new IllegalArgumentException("workflowRetention applies to workflows, not " + service.name);
+      }
+      main.options().workflowRetention = d;
+      return this;
+    }
+
+    private HandlerDefinition<?, ?> mainHandler() {
+      return service.handlers.values().stream().filter(h -> h.getHandlerType() == HandlerType.WORKFLOW)
+          .findFirst().orElse(null);
+    }
+
+    public Duration idempotencyRetention() {
+      return o.idempotencyRetention;
+    }
+
+    public Configurator idempotencyRetention(Duration d) {
+      o.idempotencyRetention = d;
+      return this;
+    }
+
+    public Duration journalRetention() {
+      return o.journalRetention;
+    }
+
+    public Configurator journalRetention(Duration d) {
+      o.journalRetention = d;
+      return this;
+    }
+
+    public Boolean ingressPrivate() {
+      return o.ingressPrivate;
+    }
+
+    public Configurator ingressPrivate(Boolean b) {
+      o.ingressPrivate = b;
+      return this;
+    }
+
+    public Boolean enableLazyState() {
+      return o.enableLazyState;
+    }
+
+    /** Meaningful for virtual objects and workflows (state is then fetched per {@code get}). */
+    public Configurator enableLazyState(Boolean b) {
+      o.enableLazyState = b;
+      return this;
+    }
+
+    public InvocationRetryPolicy invocationRetryPolicy() {
+      return o.invocationRetryPolicy;
+    }
+
+    public Configurator invocationRetryPolicy(InvocationRetryPolicy policy) {
+      o.invocationRetryPolicy = policy;
+      return this;
+    }
+
+    public Configurator invocationRetryPolicy(InvocationRetryPolicy.Builder policy) {
+      return invocationRetryPolicy(policy.build());
+    }
+
+    /** Configures one handler. */
+    public Configurator configureHandler(String handler, Consumer<HandlerDefinition.Configurator> configurator) {
+      HandlerDefinition<?, ?> h = service.handlers.get(handler);
+      if (h == null) {
+        throw new IllegalArgumentException("no handler " + handler + " in service " + service.name);
+      }
+      h.configure(configurator);
+      return this;
+    }
   }
 
   public static Builder<Context, Context, Context> service(String name) {

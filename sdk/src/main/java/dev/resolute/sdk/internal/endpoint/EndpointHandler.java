@@ -100,7 +100,7 @@ public final class EndpointHandler {
           + ProtocolVersion.MIN_SUPPORTED + " to v" + ProtocolVersion.MAX_SUPPORTED);
     }
     InvocationSession session = new InvocationSession(version, sink);
-    endpoint.executor().execute(new InvocationRunner(session.stateMachine(), service, handler, endpoint.clock(),
+    endpoint.executorFor(service.getServiceName()).execute(new InvocationRunner(session.stateMachine(), service, handler, endpoint.clock(),
         headers.apply("x-restate-invocation-id")));
     return new Invocation(ProtocolVersion.invocationContentType(version), session);
   }

@@ -47,7 +47,7 @@ public final class InvocationRunner implements Runnable {
     try {
       sm.awaitReady();
       HandlerContextImpl ctx = new HandlerContextImpl(sm, service.getSerdeFactory(), clock);
-      MDC.put(MDC_INVOCATION_ID, ctx.request().invocationId());
+      MDC.put(MDC_INVOCATION_ID, ctx.request().invocationId().toString());
       LOG.debug("Start invocation");
       Object input;
       try {

@@ -6,6 +6,7 @@ import dev.resolute.protocol.ProtocolVersion;
 import dev.resolute.protocol.manifest.EndpointManifest;
 import dev.resolute.sdk.endpoint.Endpoint;
 import dev.resolute.sdk.endpoint.definition.HandlerDefinition;
+import dev.resolute.sdk.endpoint.definition.InvocationRetryPolicy;
 import dev.resolute.sdk.endpoint.definition.Options;
 import dev.resolute.sdk.endpoint.definition.ServiceDefinition;
 import dev.resolute.serde.Serde;
@@ -53,9 +54,9 @@ public final class ManifestBuilder {
         v >= 3 ? ms(o.inactivityTimeout()) : null, v >= 3 ? ms(o.abortTimeout()) : null,
         v >= 3 ? ms(o.journalRetention()) : null, v >= 3 ? ms(o.idempotencyRetention()) : null,
         v >= 3 ? o.enableLazyState() : null, v >= 3 ? o.ingressPrivate() : null,
-        v >= 4 ? ms(o.retryInitialInterval()) : null, v >= 4 ? ms(o.retryMaxInterval()) : null,
-        v >= 4 && o.retryMaxAttempts() != null ? Long.valueOf(o.retryMaxAttempts()) : null,
-        v >= 4 ? o.retryExponentiationFactor() : null, v >= 4 ? onMax(o) : null);
+        v >= 4 ? ms(retry(o).initialInterval()) : null, v >= 4 ? ms(retry(o).maxInterval()) : null,
+        v >= 4 && retry(o).maxAttempts() != null ? Long.valueOf(retry(o).maxAttempts()) : null,
+        v >= 4 ? retry(o).exponentiationFactor() : null, v >= 4 ? onMax(o) : null);
   }
 
   private static EndpointManifest.Handler handler(ServiceDefinition s, HandlerDefinition<?, ?> h, int v) {
@@ -81,9 +82,9 @@ public final class ManifestBuilder {
         v >= 3 ? ms(o.journalRetention()) : null, v >= 3 ? ms(o.idempotencyRetention()) : null,
         v >= 3 ? ms(o.workflowRetention()) : null,
         v >= 3 ? o.enableLazyState() : null, v >= 3 ? o.ingressPrivate() : null,
-        v >= 4 ? ms(o.retryInitialInterval()) : null, v >= 4 ? ms(o.retryMaxInterval()) : null,
-        v >= 4 && o.retryMaxAttempts() != null ? Long.valueOf(o.retryMaxAttempts()) : null,
-        v >= 4 ? o.retryExponentiationFactor() : null, v >= 4 ? onMax(o) : null);
+        v >= 4 ? ms(retry(o).initialInterval()) : null, v >= 4 ? ms(retry(o).maxInterval()) : null,
+        v >= 4 && retry(o).maxAttempts() != null ? Long.valueOf(retry(o).maxAttempts()) : null,
+        v >= 4 ? retry(o).exponentiationFactor() : null, v >= 4 ? onMax(o) : null);
   }
 
   private static JsonNode schema(Serde<?> serde) {
@@ -95,8 +96,14 @@ public final class ManifestBuilder {
     return d == null ? null : d.toMillis();
   }
 
+  private static final InvocationRetryPolicy NO_RETRY_POLICY = InvocationRetryPolicy.builder().build();
+
+  private static InvocationRetryPolicy retry(Options o) {
+    return o.invocationRetryPolicy() == null ? NO_RETRY_POLICY : o.invocationRetryPolicy();
+  }
+
   private static EndpointManifest.OnMaxAttempts onMax(Options o) {
-    Boolean pause = o.retryPauseOnMaxAttempts();
-    return pause == null ? null : pause ? EndpointManifest.OnMaxAttempts.PAUSE : EndpointManifest.OnMaxAttempts.KILL;
+    InvocationRetryPolicy.OnMaxAttempts on = retry(o).onMaxAttempts();
+    return on == null ? null : EndpointManifest.OnMaxAttempts.valueOf(on.name());
   }
 }

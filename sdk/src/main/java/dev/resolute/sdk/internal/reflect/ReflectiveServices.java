@@ -7,6 +7,7 @@ import dev.resolute.sdk.SharedWorkflowContext;
 import dev.resolute.sdk.WorkflowContext;
 import dev.resolute.sdk.annotation.Accept;
 import dev.resolute.sdk.annotation.CustomSerdeFactory;
+import dev.resolute.sdk.annotation.Exclusive;
 import dev.resolute.sdk.annotation.Handler;
 import dev.resolute.sdk.annotation.Name;
 import dev.resolute.sdk.annotation.Raw;
@@ -45,11 +46,15 @@ public final class ReflectiveServices {
     SerdeFactory serdes = serdeFactory(annotated);
     List<HandlerDefinition<?, ?>> handlers = new ArrayList<>();
     for (Method m : annotated.getMethods()) {
-      boolean isHandler = m.isAnnotationPresent(Handler.class);
+      boolean isExclusive = m.isAnnotationPresent(Exclusive.class);
+      boolean isHandler = m.isAnnotationPresent(Handler.class) || isExclusive;
       boolean isShared = m.isAnnotationPresent(Shared.class);
       boolean isWorkflow = m.isAnnotationPresent(Workflow.class);
       if (!isHandler && !isShared && !isWorkflow) {
         continue;
+      }
+      if (isExclusive && (type != ServiceType.VIRTUAL_OBJECT || isShared)) {
+        throw new IllegalArgumentException("@Exclusive handler " + m + " is allowed only in a virtual object, not @Shared");
       }
       if (Modifier.isStatic(m.getModifiers())) {
         throw new IllegalArgumentException("handler " + m + " must not be static");
@@ -151,7 +156,6 @@ public final class ReflectiveServices {
   }
 
   private static Serde<byte[]> rawSerde(String contentType) {
-    return Serde.using(contentType, b -> dev.resolute.common.Slice.wrap(b.clone()),
-        dev.resolute.common.Slice::toByteArray);
+    return Serde.withContentType(contentType, Serde.RAW);
   }
 }

@@ -139,6 +139,56 @@ abstract class AsyncResult<T> {
     }
   }
 
+  /**
+   * A source mapped on success and on terminal failure; it counts as failed only when the failure
+   * mapper throws a terminal exception itself.
+   */
+  static final class Recovered<S, T> extends AsyncResult<T> {
+    private final AsyncResult<S> source;
+    private final Function<S, T> onSuccess;
+    private final Function<TerminalException, T> onFailure;
+
+    Recovered(AsyncResult<S> source, Function<S, T> onSuccess, Function<TerminalException, T> onFailure) {
+      this.source = source;
+      this.onSuccess = onSuccess;
+      this.onFailure = onFailure;
+    }
+
+    @Override
+    long completedAt(InvocationStateMachine sm) {
+      return source.completedAt(sm);
+    }
+
+    @Override
+    boolean failed(InvocationStateMachine sm) {
+      if (!source.failed(sm)) {
+        return false;
+      }
+      try {
+        value(sm);
+        return false;
+      } catch (TerminalException e) {
+        return true;
+      }
+    }
+
+    @Override
+    T value(InvocationStateMachine sm) {
+      S v;
+      try {
+        v = source.value(sm);
+      } catch (TerminalException e) {
+        return onFailure.apply(e);
+      }
+      return onSuccess.apply(v);
+    }
+
+    @Override
+    void pendingIds(InvocationStateMachine sm, Set<NotifId> out) {
+      source.pendingIds(sm, out);
+    }
+  }
+
   /** All succeeded (completes at the last), or the first failure (completes at it). */
   static final class All extends AsyncResult<Void> {
     private final List<AsyncResult<?>> children;

@@ -3,6 +3,8 @@ package dev.resolute.sdk.internal.statemachine;
 import dev.resolute.common.function.ThrowingFunction;
 import dev.resolute.sdk.CallDurableFuture;
 import dev.resolute.sdk.DurableFuture;
+import dev.resolute.sdk.Select;
+import dev.resolute.sdk.common.TerminalException;
 import dev.resolute.sdk.common.TimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +42,17 @@ public final class Futures {
     }
 
     @Override
+    public <U> DurableFuture<U> map(ThrowingFunction<T, U> mapper, ThrowingFunction<TerminalException, U> failureMapper) {
+      return new Impl<>(ctx, new AsyncResult.Recovered<>(result, v -> HandlerContextImpl.sneaky(mapper, v),
+          e -> HandlerContextImpl.sneaky(failureMapper, e)));
+    }
+
+    @Override
+    public DurableFuture<T> mapFailure(ThrowingFunction<TerminalException, T> failureMapper) {
+      return map(ThrowingFunction.identity(), failureMapper);
+    }
+
+    @Override
     public DurableFuture<T> withTimeout(Duration timeout) {
       Impl<Void> timer = (Impl<Void>) ctx.timer(null, timeout);
       AsyncResult.Any any = new AsyncResult.Any(List.of(result, timer.result));
@@ -64,14 +77,20 @@ public final class Futures {
     }
 
     @Override
-    public DurableFuture<String> invocationId() {
-      return invocationId;
+    public String invocationId() {
+      return invocationId.await();
+    }
+
+    @Override
+    public void cancel() {
+      ctx.cancelInvocation(invocationId());
     }
   }
 
   private static List<AsyncResult<?>> results(List<? extends DurableFuture<?>> futures, HandlerContextImpl[] ctx) {
     List<AsyncResult<?>> out = new ArrayList<>();
-    for (DurableFuture<?> f : futures) {
+    for (DurableFuture<?> given : futures) {
+      DurableFuture<?> f = given instanceof Select<?> s ? s.future() : given;
       if (!(f instanceof Impl<?> impl)) {
         throw new IllegalArgumentException("not a future of this SDK: " + f);
       }

@@ -37,11 +37,11 @@ import dev.resolute.sdk.CallDurableFuture;
 import dev.resolute.sdk.DurableFuture;
 import dev.resolute.sdk.DurablePromise;
 import dev.resolute.sdk.DurablePromiseHandle;
-import dev.resolute.sdk.HandlerRequest;
 import dev.resolute.sdk.InvocationHandle;
 import dev.resolute.sdk.RestateRandom;
 import dev.resolute.sdk.WorkflowContext;
 import dev.resolute.sdk.common.DurablePromiseKey;
+import dev.resolute.sdk.common.HandlerRequest;
 import dev.resolute.sdk.common.RetryPolicy;
 import dev.resolute.sdk.common.StateKey;
 import dev.resolute.sdk.common.TerminalException;
@@ -54,7 +54,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,22 +93,8 @@ public final class HandlerContextImpl implements WorkflowContext {
     for (Header h : sm.input().getHeadersList()) {
       headers.put(h.getKey(), h.getValue());
     }
-    Map<String, String> ro = Collections.unmodifiableMap(headers);
     Slice body = Slice.wrap(sm.input().getValue().getContent().toByteArray());
-    String id = sm.start().debugId();
-    this.request = new HandlerRequest() {
-      public String invocationId() {
-        return id;
-      }
-
-      public Map<String, String> headers() {
-        return ro;
-      }
-
-      public Slice body() {
-        return body;
-      }
-    };
+    this.request = new HandlerRequest(dev.resolute.sdk.common.InvocationId.of(sm.start().debugId(), sm.start().randomSeed()), body, headers);
     sm.setOnCancel(this::cancelChildren);
   }
 
@@ -226,6 +211,14 @@ public final class HandlerContextImpl implements WorkflowContext {
     return new Handle<>(future(new AsyncResult.Ready<>(invocationId, null)), serdes.create(responseTypeTag));
   }
 
+  /** Sends the cancel signal (signal 1) to another invocation. */
+  void cancelInvocation(String targetInvocationId) {
+    checkNotInRun("cancel");
+    sm.command(MessageType.SEND_SIGNAL_COMMAND, SendSignalCommandMessage.newBuilder()
+        .setTargetInvocationId(targetInvocationId).setIdx(1)
+        .setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
+  }
+
   private final class Handle<R> implements InvocationHandle<R> {
     private final DurableFuture<String> id;
     private final Serde<R> serde;
@@ -242,10 +235,7 @@ public final class HandlerContextImpl implements WorkflowContext {
 
     @Override
     public void cancel() {
-      checkNotInRun("cancel");
-      sm.command(MessageType.SEND_SIGNAL_COMMAND, SendSignalCommandMessage.newBuilder()
-          .setTargetInvocationId(invocationId()).setIdx(1)
-          .setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
+      cancelInvocation(invocationId());
     }
 
     @Override
@@ -258,13 +248,14 @@ public final class HandlerContextImpl implements WorkflowContext {
     }
 
     @Override
-    public DurableFuture<Output<R>> getOutput() {
+    public Output<R> getOutput() {
       String target = invocationId();
+      checkNotInRun("getOutput");
       int idx = sm.nextCompletionId();
       sm.command(MessageType.GET_INVOCATION_OUTPUT_COMMAND, GetInvocationOutputCommandMessage.newBuilder()
           .setInvocationId(target).setResultCompletionId(idx).build());
       return future(new AsyncResult.Leaf<>(new NotifId.Completion(idx),
-          n -> n.hasVoid() ? Output.<R>notReady() : Output.ready(serde.deserialize(content(n)))));
+          n -> n.hasVoid() ? Output.<R>notReady() : Output.ready(serde.deserialize(content(n))))).await();
     }
   }
 
@@ -509,13 +500,13 @@ public final class HandlerContextImpl implements WorkflowContext {
       }
 
       @Override
-      public DurableFuture<Output<T>> peek() {
+      public Output<T> peek() {
         checkNotInRun("promise");
         int idx = sm.nextCompletionId();
         sm.command(MessageType.PEEK_PROMISE_COMMAND,
             PeekPromiseCommandMessage.newBuilder().setKey(key.name()).setResultCompletionId(idx).build());
         return HandlerContextImpl.this.future(new AsyncResult.Leaf<>(new NotifId.Completion(idx),
-            n -> n.hasVoid() ? Output.<T>notReady() : Output.ready(serde.deserialize(content(n)))));
+            n -> n.hasVoid() ? Output.<T>notReady() : Output.ready(serde.deserialize(content(n))))).await();
       }
     };
   }
