@@ -129,13 +129,12 @@ public final class HandlerDefinition<I, O> {
   }
 
   /** The handler options under Restate's configurator names (see {@code ServiceDefinition.Configurator}). */
-  public static final class Configurator {
+  public static final class Configurator extends OptionsConfigurator<Configurator> {
     private final HandlerDefinition<?, ?> handler;
-    private final Options o;
 
     Configurator(HandlerDefinition<?, ?> handler) {
+      super(handler.options);
       this.handler = handler;
-      this.o = handler.options;
     }
 
     public String acceptContentType() {
@@ -144,58 +143,6 @@ public final class HandlerDefinition<I, O> {
 
     public Configurator acceptContentType(String contentType) {
       handler.acceptContentType = contentType;
-      return this;
-    }
-
-    public String documentation() {
-      return o.documentation;
-    }
-
-    public Configurator documentation(String documentation) {
-      o.documentation = documentation;
-      return this;
-    }
-
-    public Map<String, String> metadata() {
-      return o.metadata;
-    }
-
-    public Configurator addMetadata(String key, String value) {
-      o.metadata.put(key, value);
-      return this;
-    }
-
-    /** Replaces all metadata. */
-    public Configurator metadata(Map<String, String> metadata) {
-      o.metadata.clear();
-      o.metadata.putAll(metadata);
-      return this;
-    }
-
-    public Duration inactivityTimeout() {
-      return o.inactivityTimeout;
-    }
-
-    public Configurator inactivityTimeout(Duration d) {
-      o.inactivityTimeout = d;
-      return this;
-    }
-
-    public Duration abortTimeout() {
-      return o.abortTimeout;
-    }
-
-    public Configurator abortTimeout(Duration d) {
-      o.abortTimeout = d;
-      return this;
-    }
-
-    public Duration idempotencyRetention() {
-      return o.idempotencyRetention;
-    }
-
-    public Configurator idempotencyRetention(Duration d) {
-      o.idempotencyRetention = d;
       return this;
     }
 
@@ -210,46 +157,6 @@ public final class HandlerDefinition<I, O> {
       }
       o.workflowRetention = d;
       return this;
-    }
-
-    public Duration journalRetention() {
-      return o.journalRetention;
-    }
-
-    public Configurator journalRetention(Duration d) {
-      o.journalRetention = d;
-      return this;
-    }
-
-    public Boolean ingressPrivate() {
-      return o.ingressPrivate;
-    }
-
-    public Configurator ingressPrivate(Boolean b) {
-      o.ingressPrivate = b;
-      return this;
-    }
-
-    public Boolean enableLazyState() {
-      return o.enableLazyState;
-    }
-
-    public Configurator enableLazyState(Boolean b) {
-      o.enableLazyState = b;
-      return this;
-    }
-
-    public InvocationRetryPolicy invocationRetryPolicy() {
-      return o.invocationRetryPolicy;
-    }
-
-    public Configurator invocationRetryPolicy(InvocationRetryPolicy policy) {
-      o.invocationRetryPolicy = policy;
-      return this;
-    }
-
-    public Configurator invocationRetryPolicy(InvocationRetryPolicy.Builder policy) {
-      return invocationRetryPolicy(policy.build());
     }
   }
 }

@@ -159,56 +159,12 @@ public final class ServiceDefinition {
    * it (V2: documentation, metadata; V3: timeouts, retentions, lazy state, ingress-private; V4: retry
    * policy); unset means the server default.
    */
-  public static final class Configurator {
+  public static final class Configurator extends OptionsConfigurator<Configurator> {
     private final ServiceDefinition service;
-    private final Options o;
 
     Configurator(ServiceDefinition service) {
+      super(service.options);
       this.service = service;
-      this.o = service.options;
-    }
-
-    public String documentation() {
-      return o.documentation;
-    }
-
-    public Configurator documentation(String documentation) {
-      o.documentation = documentation;
-      return this;
-    }
-
-    public Map<String, String> metadata() {
-      return o.metadata;
-    }
-
-    public Configurator addMetadata(String key, String value) {
-      o.metadata.put(key, value);
-      return this;
-    }
-
-    /** Replaces all metadata. */
-    public Configurator metadata(Map<String, String> metadata) {
-      o.metadata.clear();
-      o.metadata.putAll(metadata);
-      return this;
-    }
-
-    public Duration inactivityTimeout() {
-      return o.inactivityTimeout;
-    }
-
-    public Configurator inactivityTimeout(Duration d) {
-      o.inactivityTimeout = d;
-      return this;
-    }
-
-    public Duration abortTimeout() {
-      return o.abortTimeout;
-    }
-
-    public Configurator abortTimeout(Duration d) {
-      o.abortTimeout = d;
-      return this;
     }
 
     /** The workflow retention of the workflow's main handler (workflows only). */
@@ -229,56 +185,6 @@ public final class ServiceDefinition {
     private HandlerDefinition<?, ?> mainHandler() {
       return service.handlers.values().stream().filter(h -> h.getHandlerType() == HandlerType.WORKFLOW)
           .findFirst().orElse(null);
-    }
-
-    public Duration idempotencyRetention() {
-      return o.idempotencyRetention;
-    }
-
-    public Configurator idempotencyRetention(Duration d) {
-      o.idempotencyRetention = d;
-      return this;
-    }
-
-    public Duration journalRetention() {
-      return o.journalRetention;
-    }
-
-    public Configurator journalRetention(Duration d) {
-      o.journalRetention = d;
-      return this;
-    }
-
-    public Boolean ingressPrivate() {
-      return o.ingressPrivate;
-    }
-
-    public Configurator ingressPrivate(Boolean b) {
-      o.ingressPrivate = b;
-      return this;
-    }
-
-    public Boolean enableLazyState() {
-      return o.enableLazyState;
-    }
-
-    /** Meaningful for virtual objects and workflows (state is then fetched per {@code get}). */
-    public Configurator enableLazyState(Boolean b) {
-      o.enableLazyState = b;
-      return this;
-    }
-
-    public InvocationRetryPolicy invocationRetryPolicy() {
-      return o.invocationRetryPolicy;
-    }
-
-    public Configurator invocationRetryPolicy(InvocationRetryPolicy policy) {
-      o.invocationRetryPolicy = policy;
-      return this;
-    }
-
-    public Configurator invocationRetryPolicy(InvocationRetryPolicy.Builder policy) {
-      return invocationRetryPolicy(policy.build());
     }
 
     /** Configures one handler. */
