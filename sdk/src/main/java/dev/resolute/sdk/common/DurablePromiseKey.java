@@ -2,16 +2,12 @@ package dev.resolute.sdk.common;
 
 import dev.resolute.serde.Serde;
 import dev.resolute.serde.TypeTag;
-import java.util.Objects;
 
 /** The name and type of a workflow durable promise. */
-public final class DurablePromiseKey<T> {
-  private final String name;
-  private final TypeTag<T> typeTag;
+public final class DurablePromiseKey<T> extends TypedKey<T> {
 
   private DurablePromiseKey(String name, TypeTag<T> typeTag) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.typeTag = Objects.requireNonNull(typeTag, "typeTag");
+    super(name, typeTag);
   }
 
   public static <T> DurablePromiseKey<T> of(String name, Class<T> type) {
@@ -25,18 +21,5 @@ public final class DurablePromiseKey<T> {
   /** A key whose value is raw bytes (no serialization). */
   public static DurablePromiseKey<byte[]> bytes(String name) {
     return new DurablePromiseKey<>(name, Serde.RAW);
-  }
-
-  public String name() {
-    return name;
-  }
-
-  public TypeTag<T> serdeInfo() {
-    return typeTag;
-  }
-
-  @Override
-  public String toString() {
-    return "DurablePromiseKey[" + name + "]";
   }
 }

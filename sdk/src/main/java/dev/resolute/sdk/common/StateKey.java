@@ -2,16 +2,12 @@ package dev.resolute.sdk.common;
 
 import dev.resolute.serde.Serde;
 import dev.resolute.serde.TypeTag;
-import java.util.Objects;
 
 /** The name and type of one state entry of a virtual object or workflow. */
-public final class StateKey<T> {
-  private final String name;
-  private final TypeTag<T> typeTag;
+public final class StateKey<T> extends TypedKey<T> {
 
   private StateKey(String name, TypeTag<T> typeTag) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.typeTag = Objects.requireNonNull(typeTag, "typeTag");
+    super(name, typeTag);
   }
 
   public static <T> StateKey<T> of(String name, Class<T> type) {
@@ -25,18 +21,5 @@ public final class StateKey<T> {
   /** A key whose value is raw bytes (no serialization). */
   public static StateKey<byte[]> bytes(String name) {
     return new StateKey<>(name, Serde.RAW);
-  }
-
-  public String name() {
-    return name;
-  }
-
-  public TypeTag<T> serdeInfo() {
-    return typeTag;
-  }
-
-  @Override
-  public String toString() {
-    return "StateKey[" + name + "]";
   }
 }
