@@ -327,7 +327,8 @@ public final class AdminApi implements HttpHandler {
     try {
       id = InvocationId.parse(idText);
     } catch (RuntimeException e) {
-      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: bad format", null)));
+      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: "
+          + InvocationId.invalidReason(idText).orElse("bad format"), null)));
     }
     String deployment = req.query().get("deployment");
     if (op == Dispatcher.Management.RESUME && deployment != null && !deployment.equals("keep")
@@ -361,7 +362,8 @@ public final class AdminApi implements HttpHandler {
     try {
       id = InvocationId.parse(idText);
     } catch (RuntimeException e) {
-      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: bad format", null)));
+      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: "
+          + InvocationId.invalidReason(idText).orElse("bad format"), null)));
     }
     // restate-server: kill → 200; cancel → 200 when done at once (not started yet), else 202
     CompletableFuture<Boolean> f = kill ? dispatcher.kill(id).thenApply(v -> true) : dispatcher.cancel(id);

@@ -123,7 +123,9 @@ public final class StateMachine {
     boolean workflowRun = existing.getTarget().getKind() == Target.Kind.WORKFLOW_RUN;
     if (inv.getIngressRequest() != 0) {
       if (!inv.getIngressWantsResult()) {
-        reply(inv.getIngressRequest(), new SubmitResult(id, true, existing.getExecutionTimeMillis()));
+        // restate-server names the execution time only while the invocation is still scheduled
+        reply(inv.getIngressRequest(), new SubmitResult(id, true,
+            existing.getPhase() == InvocationStatus.Phase.SCHEDULED ? existing.getExecutionTimeMillis() : 0));
       } else if (workflowRun) {
         reply(inv.getIngressRequest(), new InvocationResult(id,
             dev.resolute.server.api.Outcome.failure(409, WORKFLOW_ALREADY_INVOKED)));
@@ -719,7 +721,9 @@ public final class StateMachine {
       case PAUSE -> {
         if (cur == null) {
           reply(req, new DispatchException(404, "invocation " + id + " not found"));
-        } else if (cur.getPhase() == InvocationStatus.Phase.PAUSED) {
+        } else if (cur.getPhase() == InvocationStatus.Phase.PAUSED
+            || cur.getPhase() == InvocationStatus.Phase.SUSPENDED) {
+          // restate-server 1.7.12 answers "already paused" for a suspended invocation and leaves it suspended
           reply(req, 200);
         } else if (completed || cur.getPhase() == InvocationStatus.Phase.SCHEDULED
             || cur.getPhase() == InvocationStatus.Phase.INBOXED) {

@@ -344,8 +344,17 @@ class IngressApiTest {
         "invocation not found");
     assertIngressError(send("GET", "/restate/workflow/CaptureServicesWf/nope/output", null), 404,
         "invocation not found");
-    assertIngressError(send("GET", "/restate/invocation/CaptureServicesCounter/add/zz/x/y/output/z", null), 404,
-        "not found");
+    // more than 7 slashes: restate-server's bad path naming the path
+    assertIngressError(send("GET", "/restate/invocation/CaptureServicesCounter/add/zz/x/y/output/z", null), 400,
+        "bad path: /restate/invocation/CaptureServicesCounter/add/zz/x/y/output/z");
+    // segments after the operation are ignored; service and idempotency key are taken raw
+    assertThat(body(send("GET", "/restate/invocation/CaptureServicesGreeter/greet/abc2/output/extra", null)))
+        .isEqualTo("\"Hello bob\"");
+    assertIngressError(send("GET", "/restate/invocation/Nope/greet/abc2/output", null), 404,
+        "service 'Nope' not found, make sure to register the service before calling it.");
+    assertIngressError(send("GET", "/restate/invocation/CaptureServicesGreeter/greet/abc%32/output", null), 404,
+        "invocation not found");
+    assertIngressError(send("GET", "/restate/workflow/CaptureServicesWf/w1/foo", null), 404, "not found");
     assertIngressError(send("GET", "/restate/invocation/CaptureServicesCounter/add/zz/output", null), 400,
         "bad path, expected either /restate/invocation/:invocation_id/output or /restate/invocation/:invocation_id/attach"
             + " or /restate/invocation/:invocation_target/:idempotency_key/output or "

@@ -19,6 +19,7 @@ import dev.resolute.protocol.pb.Value;
 import dev.resolute.server.api.DispatchException;
 import dev.resolute.server.api.InvocationResult;
 import dev.resolute.server.api.Outcome;
+import dev.resolute.server.api.SubmitResult;
 import dev.resolute.server.pb.*;
 import java.util.List;
 import java.util.Optional;
@@ -137,6 +138,32 @@ class InvocationModelTest {
     InvocationId inboxed = started("k1", 43, COUNTER);
     assertThat(status(ask(inboxed, IngressQuery.Kind.RESUME, 8))).isEqualTo(425);
     assertThat(status(ask(inboxed, IngressQuery.Kind.PAUSE, 9))).isEqualTo(409);
+  }
+
+  @Test
+  void pauseOfASuspendedInvocationAnswersAlreadyPausedAndLeavesItSuspended() {
+    InvocationId id = started("x", 44, SERVICE);
+    sm.apply(event(id, 1, InvokerEvent.newBuilder().setSuspended(Suspended.newBuilder().addSignals(17))));
+    List<Effect> e = sm.apply(query(id, IngressQuery.Kind.PAUSE, 1));
+    assertThat(status(replyTo(e, 1))).isEqualTo(200);
+    assertThat(e).noneMatch(Effect.AbortAttempt.class::isInstance);
+    assertThat(tables().status(id).getPhase()).isEqualTo(InvocationStatus.Phase.SUSPENDED);
+  }
+
+  @Test
+  void aDuplicateSendNamesTheExecutionTimeOnlyWhileTheInvocationIsScheduled() {
+    InvocationId id = id("x", 45);
+    long at = sm.now + 60_000;
+    sm.apply(invoke(id, SERVICE, 0, false).setInvoke(invoke(id, SERVICE, 0, false).getInvoke().toBuilder()
+        .setExecutionTimeMillis(at)));
+    SubmitResult scheduled = (SubmitResult) replyTo(sm.apply(invoke(id, SERVICE, 1, false)), 1);
+    assertThat(scheduled.previouslyAccepted()).isTrue();
+    assertThat(scheduled.executionTimeMillis()).isEqualTo(at);
+    InvocationId running = started("x", 46, SERVICE);
+    SubmitResult started = (SubmitResult) replyTo(sm.apply(invoke(running, SERVICE, 2, false)
+        .setInvoke(invoke(running, SERVICE, 2, false).getInvoke().toBuilder().setExecutionTimeMillis(at))), 2);
+    assertThat(started.previouslyAccepted()).isTrue();
+    assertThat(started.executionTimeMillis()).isZero();
   }
 
   @Test
