@@ -674,9 +674,10 @@ public final class StateMachine {
           reply(req, new DispatchException(409, "The invocation '" + id + "' was already completed."));
         } else if (cur.getPhase() == InvocationStatus.Phase.SCHEDULED
             || cur.getPhase() == InvocationStatus.Phase.INBOXED) {
-          // never started: cancelled at once, and (like restate-server) not kept unless idempotent
+          // never started: cancelled at once, and (like restate-server 1.7.12) not kept, whether
+          // idempotent, a workflow run or neither: the same send is accepted anew afterwards
           complete(id, cur.toBuilder(), failure(409, "canceled"));
-          forgetIfNotRetained(id, cur);
+          forget(id);
           reply(req, Boolean.TRUE);
         } else {
           InvocationStatus.Builder st = cur.toBuilder();
@@ -698,6 +699,9 @@ public final class StateMachine {
         } else {
           killPendingCallees(id);
           complete(id, cur.toBuilder(), failure(409, "killed"));
+          if (cur.getPhase() == InvocationStatus.Phase.SCHEDULED || cur.getPhase() == InvocationStatus.Phase.INBOXED) {
+            forget(id); // never started: not kept, as cancel (restate-server 1.7.12)
+          }
           reply(req, null);
         }
       }
@@ -771,11 +775,9 @@ public final class StateMachine {
     }
   }
 
-  private void forgetIfNotRetained(InvocationId id, InvocationStatus st) {
-    if (st.getIdempotencyKey().isEmpty() && st.getTarget().getKind() != Target.Kind.WORKFLOW_RUN) {
-      t.deleteJournal(id);
-      t.deleteStatus(id);
-    }
+  private void forget(InvocationId id) {
+    t.deleteJournal(id);
+    t.deleteStatus(id);
   }
 
   /**

@@ -41,6 +41,28 @@ public class Tree {
     return "done";
   }
 
+  /**
+   * Awaits an awakeable published under {@code awk-<tag>}; registered with an inactivity timeout of
+   * 500ms, so the invocation suspends while it waits. Marks a cancellation it sees.
+   */
+  @Handler
+  public String suspends(Context ctx, String tag) {
+    Awakeable<String> a = ctx.awakeable(String.class);
+    ctx.run("publish", () -> TestServices.publish("awk-" + tag, a.id()));
+    try {
+      return "got " + a.await();
+    } catch (TerminalException e) {
+      ctx.run("cancelled", () -> TestServices.mark("suspends-cancelled-" + tag));
+      throw e;
+    }
+  }
+
+  /** Calls the ingress-private handler Greeter/secret. */
+  @Handler
+  public String callSecret(Context ctx, String name) {
+    return "via handler: " + GreeterClient.fromContext(ctx).secret(name).await();
+  }
+
   /** Sends a detached child, calls another child and awaits it; compensates when that fails. */
   @Handler
   public String parent(Context ctx, String tag) {
@@ -53,10 +75,14 @@ public class Tree {
     }
   }
 
-  /** Marks its start, sleeps 4s, marks its end; marks a cancellation it sees. */
+  /** Marks its start (and publishes its invocation id), sleeps 4s, marks its end; marks a cancellation it sees. */
   @Handler
   public String child(Context ctx, String tag) {
-    ctx.run("start", () -> TestServices.mark("child-started-" + tag));
+    String me = ctx.request().invocationId().toString();
+    ctx.run("start", () -> {
+      TestServices.publish("child-id-" + tag, me);
+      TestServices.mark("child-started-" + tag);
+    });
     try {
       ctx.sleep(Duration.ofSeconds(4));
     } catch (TerminalException e) {

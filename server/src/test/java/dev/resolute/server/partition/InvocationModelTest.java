@@ -220,6 +220,27 @@ class InvocationModelTest {
   }
 
   @Test
+  void cancelOrKillOfANeverStartedIdempotentInvocationForgetsIt() {
+    InvocationId holder = started("k1", 32, COUNTER);
+    InvocationId inboxed = id("k1", 33);
+    sm.apply(invoke(inboxed, COUNTER, 0, false).setInvoke(invoke(inboxed, COUNTER, 0, false).getInvoke()
+        .toBuilder().setIdempotencyKey("ik")));
+    InvocationId waiting = id("k1", 34);
+    sm.apply(invoke(waiting, COUNTER, 0, false).setInvoke(invoke(waiting, COUNTER, 0, false).getInvoke()
+        .toBuilder().setIdempotencyKey("ik2")));
+    sm.apply(query(waiting, IngressQuery.Kind.ATTACH, 4));
+    assertThat(ask(inboxed, IngressQuery.Kind.CANCEL, 5)).isEqualTo(Boolean.TRUE);
+    assertThat(tables().status(inboxed)).isNull();
+    List<Effect> killed = sm.apply(query(waiting, IngressQuery.Kind.KILL, 6));
+    assertThat(((InvocationResult) replyTo(killed, 4)).outcome()).isEqualTo(new Outcome.Failure(409, "killed"));
+    assertThat(tables().status(waiting)).isNull();
+    // the same idempotent send is accepted anew
+    SubmitResult again = (SubmitResult) replyTo(sm.apply(invoke(inboxed, COUNTER, 7, false)), 7);
+    assertThat(again.previouslyAccepted()).isFalse();
+    assertThat(tables().lockHolder("Counter", "k1")).isEqualTo(holder);
+  }
+
+  @Test
   void killReachesPendingCalleesAndOneWayChildrenButNotReturnedCalls() {
     InvocationId parent = started("x", 40, SERVICE);
     InvocationId called = calleeOf(sm.apply(withTarget(command(parent, 1, CallCommandMessage.newBuilder()
