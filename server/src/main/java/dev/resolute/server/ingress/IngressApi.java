@@ -194,7 +194,7 @@ public final class IngressApi implements HttpHandler {
     if (!service.isPublic() || !handler.isPublic()) {
       throw reject(400, "the invoked service is not public");
     }
-    String idempotencyKey = request.header("idempotency-key");
+    String idempotencyKey = visibleAscii("idempotency-key", request.header("idempotency-key"));
     if (idempotencyKey != null && handler.type() == HandlerType.WORKFLOW) {
       throw reject(400, IngressErrors.IDEMPOTENCY_ON_WORKFLOW);
     }
@@ -203,6 +203,11 @@ public final class IngressApi implements HttpHandler {
       throw reject(405, IngressErrors.METHOD_NOT_ALLOWED);
     }
     validateInput(handler, request);
+    for (Map.Entry<String, String> h : request.headers()) {
+      if (!h.getKey().startsWith(":")) {
+        visibleAscii(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+      }
+    }
 
     Map<String, String> query = request.query();
     long executionTime = 0;
@@ -249,8 +254,26 @@ public final class IngressApi implements HttpHandler {
   }
 
   /** Input rules of the handler, with restate-server's messages. */
+  /**
+   * A header value as restate-server reads it (Rust's {@code HeaderValue::to_str}): visible ASCII
+   * and tabs only, else 400.
+   *
+   * @return {@code value}
+   */
+  private static String visibleAscii(String name, String value) {
+    if (value != null) {
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c != '\t' && (c < 0x20 || c >= 0x7f)) {
+          throw reject(400, "bad header " + name + ": ToStrError { _priv: () }");
+        }
+      }
+    }
+    return value;
+  }
+
   private static void validateInput(HandlerSchema handler, HttpRequest request) {
-    String contentType = request.header("content-type");
+    String contentType = visibleAscii("content-type", request.header("content-type"));
     boolean emptyBody = request.body() == null || request.body().length == 0;
     String accepted = handler.inputContentType();
     if (accepted == null) {

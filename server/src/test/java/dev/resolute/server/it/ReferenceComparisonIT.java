@@ -355,6 +355,25 @@ class ReferenceComparisonIT {
     });
   }
 
+  /** Odd idempotency keys and header values. */
+  @Test
+  void idempotencyKeyAndHeaderShapes() throws Exception {
+    compare(t -> {
+      t.call("empty key", "/Greeter/count", "\"{t}-ek\"", "idempotency-key", "");
+      HttpResponse<String> again = t.call("empty key again", "/Greeter/count", "\"{t}-ek\"", "idempotency-key", "");
+      // Greeter/count keeps idempotent results for 3s: the empty key is a key like any other
+      java.time.OffsetDateTime expires = java.time.OffsetDateTime.parse(
+          again.headers().firstValue("idempotency-expires").orElseThrow());
+      t.lines.add("expires within a minute " + expires.isBefore(java.time.OffsetDateTime.now().plusMinutes(1)));
+      t.lines.add("executions " + t.h.marks("count-" + t.tag + "-ek"));
+      t.call("padded key", "/Greeter/count", "\"{t}-pk\"", "idempotency-key", " {t}-pk ");
+      t.get("padded key looked up trimmed", "/restate/invocation/Greeter/count/{t}-pk/output");
+      t.call("non-ASCII key", "/Greeter/count", "\"{t}-nk\"", "idempotency-key", "\u00e9");
+      t.call("non-ASCII header", "/Greeter/greet", "\"x\"", "x-foo", "\u00e9");
+      t.call("non-ASCII header on a send", "/Greeter/greet/send", "\"x\"", "x-foo", "\u00e9");
+    });
+  }
+
   /** Ingress-private handlers: refused at the ingress, callable from handlers. */
   @Test
   void privateHandlers() throws Exception {
