@@ -62,6 +62,7 @@ public final class IngressApi implements HttpHandler {
   private static final DateTimeFormatter EXECUTION_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
   private static final String JSON = "application/json";
+  private static final String CORS_VARY = "origin, access-control-request-method, access-control-request-headers";
   /** {@code idempotency-expires} as restate-server writes it: 2026-11-23T01:10:50.022+00:00. */
   private static final DateTimeFormatter EXPIRES =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'+00:00'").withZone(ZoneOffset.UTC);
@@ -82,8 +83,45 @@ public final class IngressApi implements HttpHandler {
     this.random = random;
   }
 
+  /**
+   * CORS as restate-server's ingress answers it (tower-http's "very permissive" layer): every
+   * OPTIONS is a preflight answered 200 mirroring the requested method and headers; every other
+   * response carries {@code vary} and {@code access-control-allow-credentials}, and mirrors the
+   * request's {@code origin}.
+   */
   @Override
   public CompletableFuture<HttpResponse> handle(HttpRequest request) {
+    String origin = request.header("origin");
+    if (request.method().equals("OPTIONS")) {
+      List<Map.Entry<String, String>> h = new ArrayList<>();
+      h.add(Map.entry("access-control-allow-credentials", "true"));
+      h.add(Map.entry("vary", CORS_VARY));
+      String method = request.header("access-control-request-method");
+      if (method != null) {
+        h.add(Map.entry("access-control-allow-methods", method));
+      }
+      String headers = request.header("access-control-request-headers");
+      if (headers != null) {
+        h.add(Map.entry("access-control-allow-headers", headers));
+      }
+      if (origin != null) {
+        h.add(Map.entry("access-control-allow-origin", origin));
+      }
+      return CompletableFuture.completedFuture(new HttpResponse(200, h, new byte[0]));
+    }
+    return route(request).thenApply(r -> {
+      List<Map.Entry<String, String>> h = new ArrayList<>(r.headers().size() + 3);
+      h.addAll(r.headers());
+      h.add(Map.entry("vary", CORS_VARY));
+      h.add(Map.entry("access-control-allow-credentials", "true"));
+      if (origin != null) {
+        h.add(Map.entry("access-control-allow-origin", origin));
+      }
+      return new HttpResponse(r.status(), h, r.body());
+    });
+  }
+
+  private CompletableFuture<HttpResponse> route(HttpRequest request) {
     try {
       List<String> segs = segments(request.path());
       if (segs.size() < 2 || segs.size() > 7) {

@@ -202,6 +202,26 @@ class IngressApiTest {
   }
 
   @Test
+  void corsLikeRestatesIngress() {
+    // real: OPTIONS → 200, mirrors origin, method and headers; other answers carry vary + credentials
+    HttpResponse pre = send("OPTIONS", "/CaptureServicesGreeter/greet", null, "origin", "http://a.b",
+        "access-control-request-method", "PUT", "access-control-request-headers", "x-foo, content-type");
+    assertThat(pre.status()).isEqualTo(200);
+    assertThat(pre.body()).isEmpty();
+    assertThat(pre.headers()).containsExactly(Map.entry("access-control-allow-credentials", "true"),
+        Map.entry("vary", "origin, access-control-request-method, access-control-request-headers"),
+        Map.entry("access-control-allow-methods", "PUT"),
+        Map.entry("access-control-allow-headers", "x-foo, content-type"),
+        Map.entry("access-control-allow-origin", "http://a.b"));
+    HttpResponse r = postJson("/Nope/greet", "\"bob\"", "origin", "http://a.b");
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(header(r, "access-control-allow-origin")).isEqualTo("http://a.b");
+    assertThat(header(r, "access-control-allow-credentials")).isEqualTo("true");
+    assertThat(header(postJson("/CaptureServicesGreeter/greet", "\"bob\""), "vary"))
+        .isEqualTo("origin, access-control-request-method, access-control-request-headers");
+  }
+
+  @Test
   void objectKeyIsPercentDecoded() {
     // real: POST /CaptureServicesCounter/a%2Fb%20c/add → 200
     HttpResponse r = postJson("/CaptureServicesCounter/a%2Fb%20c+d/add", "1");

@@ -374,6 +374,30 @@ class ReferenceComparisonIT {
     });
   }
 
+  /** CORS headers of the ingress: preflights and ordinary answers. */
+  @Test
+  void cors() throws Exception {
+    compare(t -> {
+      for (String[] req : List.of(
+          new String[] {"OPTIONS", "/Greeter/greet", "origin", "http://a.b", "access-control-request-method", "PUT",
+              "access-control-request-headers", "x-foo, content-type"},
+          new String[] {"OPTIONS", "/restate/health"},
+          new String[] {"POST", "/Greeter/greet", "origin", "http://a.b"},
+          new String[] {"GET", "/Nope/greet", "origin", "http://a.b"},
+          new String[] {"GET", "/restate/health"})) {
+        String[] headers = java.util.Arrays.copyOfRange(req, 2, req.length);
+        HttpResponse<String> r = Harness.send(t.h.ingress, req[0], req[1], req[0].equals("POST") ? "\"x\"" : null,
+            headers);
+        StringBuilder line = new StringBuilder(req[0] + " " + req[1] + " -> " + r.statusCode());
+        for (String name : List.of("access-control-allow-origin", "access-control-allow-credentials",
+            "access-control-allow-methods", "access-control-allow-headers", "vary")) {
+          line.append(' ').append(name).append('=').append(r.headers().firstValue(name).orElse("-"));
+        }
+        t.lines.add(line.toString());
+      }
+    });
+  }
+
   /** Ingress-private handlers: refused at the ingress, callable from handlers. */
   @Test
   void privateHandlers() throws Exception {
