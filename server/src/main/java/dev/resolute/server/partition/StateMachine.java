@@ -558,7 +558,13 @@ public final class StateMachine {
   private void onSignal(Signal s) {
     InvocationId id = InvocationId.fromBytes(s.getInvocationId().toByteArray());
     InvocationStatus cur = t.status(id);
-    if (cur != null && cur.getPhase() != InvocationStatus.Phase.COMPLETED) {
+    if (cur != null && s.getIdCase() == Signal.IdCase.IDX && s.getIdx() == BuiltInSignal.CANCEL_VALUE
+        && (cur.getPhase() == InvocationStatus.Phase.SCHEDULED || cur.getPhase() == InvocationStatus.Phase.INBOXED)) {
+      // a cancel propagated by a caller to a callee that has not started: cancelled at once and
+      // never run, as restate-server 1.7.12 does (and as the admin cancel does)
+      complete(id, cur.toBuilder(), failure(409, "canceled"));
+      forget(id);
+    } else if (cur != null && cur.getPhase() != InvocationStatus.Phase.COMPLETED) {
       NotificationTemplate.Builder n = NotificationTemplate.newBuilder();
       if (s.getIdCase() == Signal.IdCase.NAME) {
         n.setSignalName(s.getName());

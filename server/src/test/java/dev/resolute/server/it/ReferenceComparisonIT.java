@@ -446,6 +446,7 @@ class ReferenceComparisonIT {
       String parent = t.sendId("parent send", "/Tree/parent/send", "\"{t}-kc\"");
       String child = t.h.published("child-id-" + t.tag + "-kc-called");
       t.patch("kill the awaited child", "/invocations/" + child + "/kill");
+      awaitDone(t, parent);
       t.get("parent sees the kill", "/restate/invocation/" + parent + "/attach");
       t.get("child output", "/restate/invocation/" + child + "/output");
       t.lines.add("parent compensated " + t.h.marks("compensated-" + t.tag + "-kc"));
@@ -467,11 +468,25 @@ class ReferenceComparisonIT {
       t.get("workflow output after purge", "/restate/workflow/Signup/{t}-wk/output");
       t.call("state after purge", "/Signup/{t}-wk/status", null);
 
+      // a cancel propagated to a callee still waiting in its object's inbox: it never runs
+      CompletableFuture<HttpResponse<String>> holder = t.h.callAsync("/Counter/" + t.tag + "-ci/hold",
+          "\"" + t.tag + "-ci\"");
+      String holderAwk = t.h.published("awk-" + t.tag + "-ci");
+      String caller = t.sendId("call to a locked key", "/Tree/callAppend/send", "\"{t}-ci/cancelled-item\"");
+      Thread.sleep(1000);
+      t.patch("cancel the caller", "/invocations/" + caller + "/cancel");
+      awaitDone(t, caller);
+      t.get("caller cancelled", "/restate/invocation/" + caller + "/attach");
+      t.call("release the key", "/restate/awakeables/" + holderAwk + "/resolve", "\"go\"");
+      t.record("holder", holder.get());
+      t.call("the cancelled callee never ran", "/Counter/{t}-ci/log", null);
+
       String cancelled = t.sendId("suspending send", "/Tree/suspends/send", "\"{t}-s1\"");
       t.h.published("awk-" + t.tag + "-s1");
       Thread.sleep(2000); // inactivity timeout 500ms: suspended
       t.patch("pause suspended", "/invocations/" + cancelled + "/pause");
       t.patch("cancel suspended", "/invocations/" + cancelled + "/cancel");
+      awaitDone(t, cancelled);
       t.get("cancelled attach", "/restate/invocation/" + cancelled + "/attach");
       t.lines.add("saw the cancel " + t.h.marks("suspends-cancelled-" + t.tag + "-s1"));
       String resumed = t.sendId("suspending send 2", "/Tree/suspends/send", "\"{t}-s2\"");

@@ -57,6 +57,14 @@ public class Tree {
     }
   }
 
+  /** Input: object key, a slash, an item; calls Counter/{key}/append with the item and awaits it. */
+  @Handler
+  public String callAppend(Context ctx, String keyAndItem) {
+    int i = keyAndItem.indexOf('/');
+    return "appended " + CounterClient.fromContext(ctx, keyAndItem.substring(0, i)).append(keyAndItem.substring(i + 1))
+        .await();
+  }
+
   /** Calls the ingress-private handler Greeter/secret. */
   @Handler
   public String callSecret(Context ctx, String name) {

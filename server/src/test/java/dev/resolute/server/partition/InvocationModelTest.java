@@ -241,6 +241,21 @@ class InvocationModelTest {
   }
 
   @Test
+  void aCancelSignalToAnInboxedCalleeCancelsItWithoutRunningIt() {
+    InvocationId holder = started("k1", 35, COUNTER);
+    InvocationId inboxed = started("k1", 36, COUNTER);
+    sm.apply(query(inboxed, IngressQuery.Kind.ATTACH, 3));
+    List<Effect> e = sm.apply(Envelope.newBuilder().setSignal(Signal.newBuilder()
+        .setInvocationId(ByteString.copyFrom(inboxed.toBytes())).setIdx(1).setVoid(true)));
+    assertThat(((InvocationResult) replyTo(e, 3)).outcome()).isEqualTo(new Outcome.Failure(409, "canceled"));
+    assertThat(tables().status(inboxed)).isNull();
+    // the key's lock holder finishes: nothing left in the inbox runs
+    List<Effect> done = sm.apply(event(holder, 1, InvokerEvent.newBuilder().setEnd(true)));
+    assertThat(done).noneMatch(Effect.StartAttempt.class::isInstance);
+    assertThat(tables().lockHolder("Counter", "k1")).isNull();
+  }
+
+  @Test
   void killReachesPendingCalleesAndOneWayChildrenButNotReturnedCalls() {
     InvocationId parent = started("x", 40, SERVICE);
     InvocationId called = calleeOf(sm.apply(withTarget(command(parent, 1, CallCommandMessage.newBuilder()
