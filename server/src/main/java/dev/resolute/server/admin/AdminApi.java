@@ -136,6 +136,9 @@ public final class AdminApi implements HttpHandler {
           default -> notFound();
         };
       case "invocations":
+        if (n == 2) {
+          return m.equals("DELETE") ? deleteInvocation(req, seg.get(1)) : notAllowed();
+        }
         if (n == 3 && (seg.get(2).equals("cancel") || seg.get(2).equals("kill"))) {
           return m.equals("PATCH") ? terminate(seg.get(1), seg.get(2).equals("kill")) : notAllowed();
         }
@@ -354,6 +357,36 @@ public final class AdminApi implements HttpHandler {
         return json(de.status(), AdminViews.error(msg, null));
       }
       return json(500, AdminViews.error(String.valueOf(t.getMessage()), null));
+    });
+  }
+
+  /**
+   * The deprecated {@code DELETE /invocations/{id}?mode=cancel|kill|purge} (default cancel): as
+   * restate-server 1.7.12, 202 once the request is submitted, whatever the invocation's state.
+   */
+  private CompletableFuture<HttpResponse> deleteInvocation(HttpRequest req, String idText) {
+    String mode = req.query().getOrDefault("mode", "cancel");
+    if (!List.of("Cancel", "cancel", "Kill", "kill", "Purge", "purge").contains(mode)) {
+      return done(HttpResponse.text(400, "Failed to deserialize query string: mode: unknown variant `" + mode
+          + "`, expected one of `Cancel`, `cancel`, `Kill`, `kill`, `Purge`, `purge`"));
+    }
+    Optional<String> bad = InvocationId.invalidReason(idText);
+    if (bad.isPresent()) {
+      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: " + bad.get(),
+          null)));
+    }
+    InvocationId id = InvocationId.parse(idText);
+    CompletableFuture<?> f = switch (mode.toLowerCase(java.util.Locale.ROOT)) {
+      case "kill" -> dispatcher.kill(id);
+      case "purge" -> dispatcher.manage(id, Dispatcher.Management.PURGE);
+      default -> dispatcher.cancel(id);
+    };
+    return f.handle((v, err) -> {
+      Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      // unknown, completed or not-yet-started invocations are still "accepted"; only a failure to
+      // submit is an error
+      return t == null || t instanceof DispatchException ? HttpResponse.of(202)
+          : json(500, AdminViews.error(String.valueOf(t.getMessage()), null));
     });
   }
 

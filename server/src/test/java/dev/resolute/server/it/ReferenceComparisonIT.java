@@ -77,6 +77,10 @@ class ReferenceComparisonIT {
       return record(label, h.adminPatch(path));
     }
 
+    HttpResponse<String> delete(String label, String path) throws Exception {
+      return record(label, Harness.send(h.admin, "DELETE", path, null));
+    }
+
     /** Any method on the ingress port; a body is sent as JSON. */
     HttpResponse<String> send(String label, String method, String path, String body, String... headers)
         throws Exception {
@@ -371,6 +375,34 @@ class ReferenceComparisonIT {
       t.call("non-ASCII key", "/Greeter/count", "\"{t}-nk\"", "idempotency-key", "\u00e9");
       t.call("non-ASCII header", "/Greeter/greet", "\"x\"", "x-foo", "\u00e9");
       t.call("non-ASCII header on a send", "/Greeter/greet/send", "\"x\"", "x-foo", "\u00e9");
+    });
+  }
+
+  /** The deprecated DELETE /invocations/{id}?mode=… of the admin API. */
+  @Test
+  void deprecatedDeleteOfInvocations() throws Exception {
+    compare(t -> {
+      String unknown = "/invocations/inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE";
+      t.delete("unknown", unknown);
+      t.delete("unknown, kill", unknown + "?mode=Kill");
+      t.delete("bad mode", unknown + "?mode=foo");
+      t.delete("empty mode", unknown + "?mode=");
+      t.delete("bad id", "/invocations/inv_1garbage");
+      t.delete("bad id and bad mode", "/invocations/inv_1garbage?mode=foo");
+      String cancelled = t.sendId("send", "/Tree/awaitAwakeable/send", "\"{t}-d1\"");
+      t.h.published("awk-" + t.tag + "-d1");
+      t.delete("cancel running", "/invocations/" + cancelled);
+      awaitDone(t, cancelled);
+      t.get("cancelled", "/restate/invocation/" + cancelled + "/output");
+      String killed = t.sendId("send 2", "/Tree/awaitAwakeable/send", "\"{t}-d2\"");
+      t.h.published("awk-" + t.tag + "-d2");
+      t.delete("kill running", "/invocations/" + killed + "?mode=kill");
+      awaitDone(t, killed);
+      t.get("killed", "/restate/invocation/" + killed + "/output");
+      t.delete("purge completed", "/invocations/" + killed + "?mode=purge");
+      Thread.sleep(300);
+      t.get("purged", "/restate/invocation/" + killed + "/output");
+      t.delete("cancel completed", "/invocations/" + cancelled);
     });
   }
 
