@@ -147,6 +147,7 @@ class ReferenceComparisonIT {
       t.get("unknown workflow attach", "/restate/workflow/Signup/{t}-nope/attach");
       t.call("promise before run", "/Signup/{t}-w2/approve", "\"early\"");
       t.call("run after promise", "/Signup/{t}-w2/run", "\"dave\"");
+      t.call("run twice and send from a handler", "/Tree/runWorkflowTwice", "\"{t}-rw\"");
     });
   }
 

@@ -65,6 +65,27 @@ public class Tree {
         .await();
   }
 
+  /** Calls ShortFlow/{key}/run twice and sends it once more; reports what each one saw. */
+  @Handler
+  public String runWorkflowTwice(Context ctx, String key) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 2; i++) {
+      try {
+        out.append(ShortFlowClient.fromContext(ctx, key).run(key).await());
+      } catch (TerminalException e) {
+        out.append("failed ").append(e.getCode()).append(' ').append(e.getMessage());
+      }
+      out.append('|');
+    }
+    InvocationHandle<String> h = ShortFlowClient.fromContext(ctx, key).send().run(key);
+    try {
+      out.append("send attach ").append(h.attach().await());
+    } catch (TerminalException e) {
+      out.append("send attach failed ").append(e.getCode()).append(' ').append(e.getMessage());
+    }
+    return out.toString();
+  }
+
   /** Calls the ingress-private handler Greeter/secret. */
   @Handler
   public String callSecret(Context ctx, String name) {
