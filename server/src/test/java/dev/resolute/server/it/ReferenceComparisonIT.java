@@ -459,6 +459,10 @@ class ReferenceComparisonIT {
       t.call("started send", "/Greeter/greet/send", "\"y\"", "idempotency-key", t.tag + "-s2");
       t.call("its duplicate with a delay", "/Greeter/greet/send?delay=10s", "\"y\"", "idempotency-key", t.tag + "-s2");
       t.call("send with delay 0s", "/Greeter/greet/send?delay=0s", "\"y\"");
+      for (String delay : List.of("", "xx", "10", "1x", "10S", "1.5", "1y", "2months", "P1Y", "PT", "1s%20x",
+          "1milli", "10%20s", "PT1.5S", "-1s")) {
+        t.call("delay '" + delay + "'", "/Greeter/greet/send?delay=" + delay, "\"y\"");
+      }
       t.call("delayed workflow run", "/Signup/{t}-sw/run/send?delay=60s", "\"x\"");
       t.call("workflow run again", "/Signup/{t}-sw/run/send", "\"x\"");
       t.get("workflow output while scheduled", "/restate/workflow/Signup/{t}-sw/output");
