@@ -689,7 +689,11 @@ public final class StateMachine {
           InvocationStatus.Builder st = cur.toBuilder();
           notify(id, st, MessageType.SIGNAL_NOTIFICATION, NotificationTemplate.newBuilder()
               .setSignalId(BuiltInSignal.CANCEL_VALUE).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
-          if (st.getPhase() == InvocationStatus.Phase.PAUSED || st.getPhase() == InvocationStatus.Phase.BACKING_OFF) {
+          if (st.getPhase() == InvocationStatus.Phase.PAUSED) {
+            // let the handler see the cancel now, with a fresh retry budget as a resume gives
+            // (restate-server 1.7.12 retries a paused invocation as many times again)
+            startAttempt(id, st.setRetryCount(0).setPolicyFailures(0));
+          } else if (st.getPhase() == InvocationStatus.Phase.BACKING_OFF) {
             startAttempt(id, st); // let the handler see the cancel now
           } else {
             putIfStillSame(id, cur, st);

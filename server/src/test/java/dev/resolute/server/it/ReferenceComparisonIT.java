@@ -262,6 +262,16 @@ class ReferenceComparisonIT {
       Thread.sleep(1000);
       t.lines.add("attempts after resume " + t.h.marks("pauses-" + t.tag + "-rp"));
       t.patch("resume bad deployment", "/invocations/" + paused + "/resume?deployment=dp_bogus");
+      String cancelled = t.sendId("pause send 2", "/Tree/pauses/send", "\"{t}-rc\"");
+      await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("pauses-" + t.tag + "-rc") == 3);
+      Thread.sleep(1000);
+      t.patch("cancel paused", "/invocations/" + cancelled + "/cancel");
+      // the handler runs again with a fresh budget of three attempts (it never sees the cancel: it fails first)
+      await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("pauses-" + t.tag + "-rc") == 6);
+      Thread.sleep(1000);
+      t.lines.add("attempts after cancel " + t.h.marks("pauses-" + t.tag + "-rc"));
+      t.get("output after cancel of paused", "/restate/invocation/" + cancelled + "/output");
+      t.patch("kill it", "/invocations/" + cancelled + "/kill");
       t.patch("kill paused", "/invocations/" + paused + "/kill");
       t.patch("resume completed", "/invocations/" + paused + "/resume");
       t.patch("pause completed", "/invocations/" + paused + "/pause");

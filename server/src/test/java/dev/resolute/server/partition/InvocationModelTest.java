@@ -167,6 +167,20 @@ class InvocationModelTest {
   }
 
   @Test
+  void cancelOfAPausedInvocationRunsItWithAFreshRetryBudget() {
+    InvocationId id = started("x", 47, SERVICE);
+    sm.apply(event(id, 1, InvokerEvent.newBuilder().setFailed(AttemptFailed.newBuilder().setCode(500)
+        .setPolicyRetry(true).setExhausted(true))));
+    assertThat(tables().status(id).getPhase()).isEqualTo(InvocationStatus.Phase.PAUSED);
+    assertThat(tables().status(id).getPolicyFailures()).isEqualTo(1);
+    List<Effect> e = sm.apply(query(id, IngressQuery.Kind.CANCEL, 1));
+    assertThat(replyTo(e, 1)).isEqualTo(Boolean.FALSE);
+    assertThat(e).anyMatch(x -> x instanceof Effect.StartAttempt st && st.id().equals(id));
+    assertThat(tables().status(id).getPolicyFailures()).isZero();
+    assertThat(tables().status(id).getRetryCount()).isZero();
+  }
+
+  @Test
   void purgeJournalKeepsTheResultAndPurgeForgetsTheInvocation() {
     InvocationId id = started("x", 50, SERVICE);
     assertThat(status(ask(id, IngressQuery.Kind.PURGE, 1))).isEqualTo(409);
