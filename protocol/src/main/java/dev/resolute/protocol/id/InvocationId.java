@@ -72,6 +72,54 @@ public final class InvocationId implements Comparable<InvocationId> {
     return new InvocationId(ByteBuffer.wrap(pk).getLong(), uuid);
   }
 
+  /** Resource types restate-server 1.7.12 recognises before the {@code _} of an id. */
+  private static final java.util.Set<String> RESOURCE_TYPES =
+      java.util.Set.of("inv", "dp", "sub", "prom", "sign", "snap", "mut", "vq");
+
+  /**
+   * Why {@code s} is not an invocation id, in the words restate-server uses ({@code bad length},
+   * {@code bad format}, {@code unrecognized resource type: x}, {@code unrecognized codec version},
+   * {@code id doesn't match the expected type}, {@code base62 decode error}), checked in its
+   * order: resource type, version, type, then the fixed-width fields left to right and no
+   * characters after them. Empty when {@code s} is a valid id.
+   */
+  public static java.util.Optional<String> invalidReason(String s) {
+    if (s.isEmpty()) {
+      return java.util.Optional.of("bad length");
+    }
+    int sep = s.indexOf('_');
+    if (sep < 0) {
+      return java.util.Optional.of("bad format");
+    }
+    String type = s.substring(0, sep);
+    if (!RESOURCE_TYPES.contains(type)) {
+      return java.util.Optional.of("unrecognized resource type: " + type);
+    }
+    String rest = s.substring(sep + 1);
+    if (rest.isEmpty() || rest.charAt(0) > 0x7f) {
+      return java.util.Optional.of("bad length");
+    }
+    if (rest.charAt(0) != '1') {
+      return java.util.Optional.of("unrecognized codec version");
+    }
+    if (!type.equals("inv")) {
+      return java.util.Optional.of("id doesn't match the expected type");
+    }
+    String body = rest.substring(1);
+    int[][] fields = {{0, 11, 8}, {11, 33, 16}};
+    for (int[] f : fields) {
+      if (body.length() < f[1]) {
+        return java.util.Optional.of("bad length");
+      }
+      try {
+        Base62.decode(body.substring(f[0], f[1]), f[2]);
+      } catch (IllegalArgumentException e) {
+        return java.util.Optional.of("base62 decode error");
+      }
+    }
+    return body.length() > 33 ? java.util.Optional.of("bad length") : java.util.Optional.empty();
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof InvocationId other && other.partitionKey == partitionKey && Arrays.equals(other.uuid, uuid);

@@ -136,6 +136,9 @@ public final class AdminApi implements HttpHandler {
           default -> notFound();
         };
       case "invocations":
+        if (n == 2) {
+          return m.equals("DELETE") ? deleteInvocation(req, seg.get(1)) : notAllowed();
+        }
         if (n == 3 && (seg.get(2).equals("cancel") || seg.get(2).equals("kill"))) {
           return m.equals("PATCH") ? terminate(seg.get(1), seg.get(2).equals("kill")) : notAllowed();
         }
@@ -327,7 +330,8 @@ public final class AdminApi implements HttpHandler {
     try {
       id = InvocationId.parse(idText);
     } catch (RuntimeException e) {
-      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: bad format", null)));
+      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: "
+          + InvocationId.invalidReason(idText).orElse("bad format"), null)));
     }
     String deployment = req.query().get("deployment");
     if (op == Dispatcher.Management.RESUME && deployment != null && !deployment.equals("keep")
@@ -356,12 +360,43 @@ public final class AdminApi implements HttpHandler {
     });
   }
 
+  /**
+   * The deprecated {@code DELETE /invocations/{id}?mode=cancel|kill|purge} (default cancel): as
+   * restate-server 1.7.12, 202 once the request is submitted, whatever the invocation's state.
+   */
+  private CompletableFuture<HttpResponse> deleteInvocation(HttpRequest req, String idText) {
+    String mode = req.query().getOrDefault("mode", "cancel");
+    if (!List.of("Cancel", "cancel", "Kill", "kill", "Purge", "purge").contains(mode)) {
+      return done(HttpResponse.text(400, "Failed to deserialize query string: mode: unknown variant `" + mode
+          + "`, expected one of `Cancel`, `cancel`, `Kill`, `kill`, `Purge`, `purge`"));
+    }
+    Optional<String> bad = InvocationId.invalidReason(idText);
+    if (bad.isPresent()) {
+      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: " + bad.get(),
+          null)));
+    }
+    InvocationId id = InvocationId.parse(idText);
+    CompletableFuture<?> f = switch (mode.toLowerCase(java.util.Locale.ROOT)) {
+      case "kill" -> dispatcher.kill(id);
+      case "purge" -> dispatcher.manage(id, Dispatcher.Management.PURGE);
+      default -> dispatcher.cancel(id);
+    };
+    return f.handle((v, err) -> {
+      Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      // unknown, completed or not-yet-started invocations are still "accepted"; only a failure to
+      // submit is an error
+      return t == null || t instanceof DispatchException ? HttpResponse.of(202)
+          : json(500, AdminViews.error(String.valueOf(t.getMessage()), null));
+    });
+  }
+
   private CompletableFuture<HttpResponse> terminate(String idText, boolean kill) {
     InvocationId id;
     try {
       id = InvocationId.parse(idText);
     } catch (RuntimeException e) {
-      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: bad format", null)));
+      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: "
+          + InvocationId.invalidReason(idText).orElse("bad format"), null)));
     }
     // restate-server: kill → 200; cancel → 200 when done at once (not started yet), else 202
     CompletableFuture<Boolean> f = kill ? dispatcher.kill(id).thenApply(v -> true) : dispatcher.cancel(id);

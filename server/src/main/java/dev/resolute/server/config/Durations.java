@@ -38,7 +38,17 @@ public final class Durations {
       Map.entry("days", Duration.ofDays(1)),
       Map.entry("w", Duration.ofDays(7)), Map.entry("wk", Duration.ofDays(7)),
       Map.entry("wks", Duration.ofDays(7)), Map.entry("week", Duration.ofDays(7)),
-      Map.entry("weeks", Duration.ofDays(7)));
+      Map.entry("weeks", Duration.ofDays(7)),
+      Map.entry("nano", Duration.ofNanos(1)), Map.entry("nsecs", Duration.ofNanos(1)),
+      Map.entry("micro", Duration.ofNanos(1_000)), Map.entry("usecs", Duration.ofNanos(1_000)),
+      Map.entry("\u00b5sec", Duration.ofNanos(1_000)), Map.entry("\u00b5secs", Duration.ofNanos(1_000)),
+      Map.entry("\u03bcs", Duration.ofNanos(1_000)), Map.entry("\u03bcsec", Duration.ofNanos(1_000)),
+      Map.entry("\u03bcsecs", Duration.ofNanos(1_000)), Map.entry("milli", Duration.ofMillis(1)));
+  /** Calendar units jiff knows but restate refuses: their length is not fixed. */
+  private static final java.util.Set<String> CALENDAR_UNITS =
+      java.util.Set.of("years", "year", "yrs", "yr", "y", "months", "month", "mos", "mo");
+  static final String CALENDAR = "please use units of days or smaller";
+  private static final String FRIENDLY = "failed to parse input in the \"friendly\" duration format: ";
 
   /**
    * Parses a friendly or ISO-8601 duration.
@@ -48,7 +58,7 @@ public final class Durations {
   public static Duration parse(String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException(
-          "an empty string is not a valid duration in either the ISO 8601 format or the friendly format");
+          "an empty string is not a valid duration in either the ISO 8601 format or Jiff's \"friendly\" format");
     }
     String s = text.strip();
     char first = Character.toUpperCase(s.charAt(0));
@@ -80,9 +90,12 @@ public final class Durations {
     if (body.matches("P[^T]*[YM].*") && !body.startsWith("PT")) {
       String date = body.contains("T") ? body.substring(0, body.indexOf('T')) : body;
       if (date.contains("Y") || date.contains("M")) {
-        throw new IllegalArgumentException("invalid ISO 8601 duration '" + s
-            + "': years and months have no fixed length, use days or smaller units");
+        throw new IllegalArgumentException(CALENDAR);
       }
+    }
+    if (body.endsWith("T")) {
+      throw new IllegalArgumentException("found a time designator (`T` or `t`) in an ISO 8601 duration string, "
+          + "but did not find any time units");
     }
     try {
       Duration d = Duration.parse(body).plus(extra);
@@ -112,8 +125,12 @@ public final class Durations {
         i++;
       }
       if (numStart == i) {
-        throw new IllegalArgumentException("invalid duration '" + s
-            + "': expected a number at position " + numStart + " (e.g. '10s', '5m', '1h 4m', 'PT10S')");
+        if (any) {
+          throw new IllegalArgumentException(FRIENDLY + "parsed value '" + total + "', but unparsed input \""
+              + s.substring(numStart) + "\" remains (expected no unparsed input)");
+        }
+        throw new IllegalArgumentException(FRIENDLY + "expected duration to start with a unit value (a decimal "
+            + "integer) after an optional sign, but no integer was found");
       }
       String number = s.substring(numStart, i);
       while (i < n && Character.isWhitespace(s.charAt(i))) {
@@ -123,15 +140,15 @@ public final class Durations {
       while (i < n && (Character.isLetter(s.charAt(i)) || s.charAt(i) == '\u00b5')) {
         i++;
       }
-      if (unitStart == i) {
-        throw new IllegalArgumentException("invalid duration '" + s + "': missing unit after '" + number
-            + "' (expected one of ns, us, ms, s, m, h, d, w)");
-      }
+      // unit designators are lower case, as jiff reads them ("10S" is not ten seconds)
       String unitText = s.substring(unitStart, i);
-      Duration unit = UNITS.get(unitText.toLowerCase(Locale.ROOT));
-      if (unit == null || unitText.equals("M")) {
-        throw new IllegalArgumentException("invalid duration '" + s + "': unknown unit '" + unitText
-            + "' (expected one of ns, us, ms, s, m, h, d, w)");
+      if (CALENDAR_UNITS.contains(unitText)) {
+        throw new IllegalArgumentException(CALENDAR);
+      }
+      Duration unit = UNITS.get(unitText);
+      if (unit == null) {
+        throw new IllegalArgumentException(FRIENDLY + "expected to find unit designator suffix (e.g., `years` or "
+            + "`secs`) after parsing integer");
       }
       BigDecimal value;
       try {

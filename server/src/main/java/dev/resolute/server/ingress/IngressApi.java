@@ -62,6 +62,7 @@ public final class IngressApi implements HttpHandler {
   private static final DateTimeFormatter EXECUTION_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
   private static final String JSON = "application/json";
+  private static final String CORS_VARY = "origin, access-control-request-method, access-control-request-headers";
   /** {@code idempotency-expires} as restate-server writes it: 2026-11-23T01:10:50.022+00:00. */
   private static final DateTimeFormatter EXPIRES =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'+00:00'").withZone(ZoneOffset.UTC);
@@ -82,10 +83,52 @@ public final class IngressApi implements HttpHandler {
     this.random = random;
   }
 
+  /**
+   * CORS as restate-server's ingress answers it (tower-http's "very permissive" layer): every
+   * OPTIONS is a preflight answered 200 mirroring the requested method and headers; every other
+   * response carries {@code vary} and {@code access-control-allow-credentials}, and mirrors the
+   * request's {@code origin}.
+   */
   @Override
   public CompletableFuture<HttpResponse> handle(HttpRequest request) {
+    String origin = request.header("origin");
+    if (request.method().equals("OPTIONS")) {
+      List<Map.Entry<String, String>> h = new ArrayList<>();
+      h.add(Map.entry("access-control-allow-credentials", "true"));
+      h.add(Map.entry("vary", CORS_VARY));
+      String method = request.header("access-control-request-method");
+      if (method != null) {
+        h.add(Map.entry("access-control-allow-methods", method));
+      }
+      String headers = request.header("access-control-request-headers");
+      if (headers != null) {
+        h.add(Map.entry("access-control-allow-headers", headers));
+      }
+      if (origin != null) {
+        h.add(Map.entry("access-control-allow-origin", origin));
+      }
+      return CompletableFuture.completedFuture(new HttpResponse(200, h, new byte[0]));
+    }
+    return route(request).thenApply(r -> {
+      List<Map.Entry<String, String>> h = new ArrayList<>(r.headers().size() + 3);
+      h.addAll(r.headers());
+      h.add(Map.entry("vary", CORS_VARY));
+      h.add(Map.entry("access-control-allow-credentials", "true"));
+      if (origin != null) {
+        h.add(Map.entry("access-control-allow-origin", origin));
+      }
+      return new HttpResponse(r.status(), h, r.body());
+    });
+  }
+
+  private CompletableFuture<HttpResponse> route(HttpRequest request) {
     try {
       List<String> segs = segments(request.path());
+      if (segs.size() < 2 || segs.size() > 7) {
+        // restate-server counts the slashes of the path (trailing and leading empty segments
+        // dropped): 2 to 7, else a bad path naming that path
+        throw reject(400, "bad path: /" + String.join("/", segs));
+      }
       CompletableFuture<HttpResponse> f;
       if (!segs.isEmpty() && segs.get(0).equals("restate")) {
         f = handleRestate(request, segs);
@@ -147,35 +190,40 @@ public final class IngressApi implements HttpHandler {
     return new RejectException(status, message);
   }
 
-  private static String decode(String segment) {
+  /**
+   * A key segment (object key, workflow id, the key of an idempotency lookup), percent-decoded as
+   * restate-server does; service, handler and idempotency-key segments and ids are taken raw.
+   */
+  private static String decodeKey(String segment) {
     try {
       return PathSegments.decode(segment);
     } catch (IllegalArgumentException e) {
-      throw reject(400, "bad path, cannot decode '" + segment + "': " + e.getMessage());
+      throw reject(400, "bad path, cannot decode key: " + e.getMessage());
     }
+  }
+
+  private static String at(List<String> segs, int i) {
+    return i < segs.size() ? segs.get(i) : null;
   }
 
   // ---------------------------------------------------------------- invocations
 
+  /**
+   * {@code /{service}/{handler}[/send]} and {@code /{object}/{key}/{handler}[/send]}, checked in
+   * restate-server's order: service, path shape, handler, public, idempotency key on a workflow
+   * handler, method, input, delay.
+   */
   private CompletableFuture<HttpResponse> handleInvocation(HttpRequest request, List<String> segs) {
-    if (segs.size() < 2) {
-      throw reject(400, "bad path: " + request.path());
-    }
-    String method = request.method();
-    if (!method.equals("GET") && !method.equals("POST")) {
-      throw reject(405, IngressErrors.METHOD_NOT_ALLOWED);
-    }
-    String serviceName = decode(segs.get(0));
-    ServiceSchema service = schemas.service(serviceName).orElseThrow(() -> reject(404,
-        "service '" + serviceName + "' not found, make sure to register the service before calling it."));
+    String serviceName = segs.get(0);
+    ServiceSchema service = schemas.service(serviceName).orElseThrow(() -> serviceNotFound(serviceName));
     boolean keyed = service.type().isKeyed();
     int base = keyed ? 3 : 2;
     boolean send = segs.size() == base + 1 && segs.get(base).equals("send");
     if (segs.size() != base && !send) {
       throw reject(400, IngressErrors.BAD_PATH);
     }
-    String key = keyed ? decode(segs.get(1)) : null;
-    String handlerName = decode(segs.get(base - 1));
+    String key = keyed ? decodeKey(segs.get(1)) : null;
+    String handlerName = segs.get(base - 1);
     HandlerSchema handler = service.handler(handlerName);
     if (handler == null) {
       throw reject(404, "the service '" + serviceName + "' exists, but the handler '" + handlerName
@@ -184,14 +232,25 @@ public final class IngressApi implements HttpHandler {
     if (!service.isPublic() || !handler.isPublic()) {
       throw reject(400, "the invoked service is not public");
     }
+    String idempotencyKey = visibleAscii("idempotency-key", request.header("idempotency-key"));
+    if (idempotencyKey != null && handler.type() == HandlerType.WORKFLOW) {
+      throw reject(400, IngressErrors.IDEMPOTENCY_ON_WORKFLOW);
+    }
+    String method = request.method();
+    if (!method.equals("GET") && !method.equals("POST")) {
+      throw reject(405, IngressErrors.METHOD_NOT_ALLOWED);
+    }
+    validateInput(handler, request);
+    for (Map.Entry<String, String> h : request.headers()) {
+      if (!h.getKey().startsWith(":")) {
+        visibleAscii(h.getKey().toLowerCase(Locale.ROOT), h.getValue());
+      }
+    }
 
     Map<String, String> query = request.query();
     long executionTime = 0;
     String delayText = query.get("delay");
     if (delayText != null) {
-      if (!send) {
-        throw reject(400, IngressErrors.DELAY_ON_CALL);
-      }
       if (delayText.strip().startsWith("-")) {
         throw reject(400, IngressErrors.BAD_DELAY
             + "negative signed durations cannot be converted to an unsigned duration");
@@ -206,14 +265,11 @@ public final class IngressApi implements HttpHandler {
         throw reject(400, IngressErrors.BAD_DELAY
             + "negative signed durations cannot be converted to an unsigned duration");
       }
+      if (!send) {
+        throw reject(400, IngressErrors.DELAY_ON_CALL);
+      }
       executionTime = clock.millis() + delay.toMillis();
     }
-
-    String idempotencyKey = request.header("idempotency-key");
-    if (idempotencyKey != null && handler.type() == HandlerType.WORKFLOW) {
-      throw reject(400, IngressErrors.IDEMPOTENCY_ON_WORKFLOW);
-    }
-    validateInput(handler, request);
 
     InvocationId id;
     if (handler.type() == HandlerType.WORKFLOW) {
@@ -229,17 +285,33 @@ public final class IngressApi implements HttpHandler {
     InvocationRequest invocation = new InvocationRequest(id, serviceName, handlerName, key, request.body(),
         forwardedHeaders(request), idempotencyKey, executionTime);
     if (send) {
-      boolean delayed = delayText != null;
-      long requestedTime = executionTime;
-      return dispatcher.submit(invocation).thenApply(r -> sendResponse(r, id, delayed, requestedTime));
+      return dispatcher.submit(invocation).thenApply(r -> sendResponse(r, id));
     }
     return dispatcher.call(invocation).thenApply(r -> resultResponse(r.id() == null ? id : r.id(), r.outcome(),
         handler, r.expiresAtMillis()));
   }
 
   /** Input rules of the handler, with restate-server's messages. */
+  /**
+   * A header value as restate-server reads it (Rust's {@code HeaderValue::to_str}): visible ASCII
+   * and tabs only, else 400.
+   *
+   * @return {@code value}
+   */
+  private static String visibleAscii(String name, String value) {
+    if (value != null) {
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c != '\t' && (c < 0x20 || c >= 0x7f)) {
+          throw reject(400, "bad header " + name + ": ToStrError { _priv: () }");
+        }
+      }
+    }
+    return value;
+  }
+
   private static void validateInput(HandlerSchema handler, HttpRequest request) {
-    String contentType = request.header("content-type");
+    String contentType = visibleAscii("content-type", request.header("content-type"));
     boolean emptyBody = request.body() == null || request.body().length == 0;
     String accepted = handler.inputContentType();
     if (accepted == null) {
@@ -277,13 +349,21 @@ public final class IngressApi implements HttpHandler {
     return out;
   }
 
-  private static HttpResponse sendResponse(SubmitResult r, InvocationId requested, boolean delayed, long time) {
+  /**
+   * The 202 of a send. {@code executionTime} is there when the invocation is scheduled: a new
+   * delayed send, or a duplicate of one that has not started yet (whatever delay the duplicate
+   * asked for), as restate-server 1.7.12 answers.
+   */
+  private static RejectException serviceNotFound(String name) {
+    return reject(404, "service '" + name + "' not found, make sure to register the service before calling it.");
+  }
+
+  private static HttpResponse sendResponse(SubmitResult r, InvocationId requested) {
     InvocationId id = r.id() == null ? requested : r.id();
     ObjectNode n = IngressErrors.JSON.createObjectNode();
     n.put("invocationId", id.toString());
-    if (delayed) {
-      long t = r.executionTimeMillis() > 0 ? r.executionTimeMillis() : time;
-      n.put("executionTime", EXECUTION_TIME.format(Instant.ofEpochMilli(t)));
+    if (r.executionTimeMillis() > 0) {
+      n.put("executionTime", EXECUTION_TIME.format(Instant.ofEpochMilli(r.executionTimeMillis())));
     }
     n.put("status", r.previouslyAccepted() ? "PreviouslyAccepted" : "Accepted");
     return HttpResponse.bytes(202, JSON, n.toString().getBytes(StandardCharsets.UTF_8))
@@ -317,13 +397,14 @@ public final class IngressApi implements HttpHandler {
 
   // ---------------------------------------------------------------- /restate/...
 
+  /**
+   * {@code /restate/{verb}/…} parsed as restate-server 1.7.12 does: each verb reads the segments it
+   * needs (a missing one is a bad path of that verb), an unknown operation is 404, segments after
+   * the operation are ignored, and the method is checked once the path is understood.
+   */
   private CompletableFuture<HttpResponse> handleRestate(HttpRequest request, List<String> segs) {
-    String area = segs.size() > 1 ? segs.get(1) : "";
-    switch (area) {
+    switch (segs.get(1)) {
       case "health":
-        if (segs.size() != 2) {
-          break;
-        }
         requireMethod(request, "GET");
         return CompletableFuture.completedFuture(health());
       case "awakeables":
@@ -334,9 +415,8 @@ public final class IngressApi implements HttpHandler {
       case "workflow":
         return workflowLookup(request, segs);
       default:
-        break;
+        throw reject(404, IngressErrors.NOT_FOUND);
     }
-    throw reject(404, IngressErrors.NOT_FOUND);
   }
 
   private static void requireMethod(HttpRequest request, String method) {
@@ -353,18 +433,22 @@ public final class IngressApi implements HttpHandler {
   }
 
   private CompletableFuture<HttpResponse> awakeable(HttpRequest request, List<String> segs) {
-    if (segs.size() != 4 || !(segs.get(3).equals("resolve") || segs.get(3).equals("reject"))) {
+    String raw = at(segs, 2);
+    String op = at(segs, 3);
+    if (op == null) {
+      throw reject(400, IngressErrors.BAD_AWAKEABLES_PATH);
+    }
+    if (!op.equals("resolve") && !op.equals("reject")) {
       throw reject(404, IngressErrors.NOT_FOUND);
     }
     requireMethod(request, "POST");
-    String raw = decode(segs.get(2));
     AwakeableId id;
     try {
       id = AwakeableId.parse(raw);
     } catch (RuntimeException e) {
       throw reject(400, "bad awakeable id '" + raw + "': " + awakeableIdError(raw));
     }
-    Outcome outcome = segs.get(3).equals("resolve")
+    Outcome outcome = op.equals("resolve")
         ? Outcome.success(request.body())
         // restate-server rejects with code 500 and the body (text) as the message
         : Outcome.failure(500, new String(request.body(), StandardCharsets.UTF_8));
@@ -403,55 +487,63 @@ public final class IngressApi implements HttpHandler {
     };
   }
 
+  /**
+   * {@code /restate/invocation/{id}/{op}}, {@code /{svc}/{handler}/{ik}/{op}},
+   * {@code /{obj}/{key}/{handler}/{ik}/{op}}: a third segment makes it an idempotency lookup, and
+   * then the service (which must exist) says whether a key segment follows.
+   */
   private CompletableFuture<HttpResponse> invocationLookup(HttpRequest request, List<String> segs) {
-    // /restate/invocation/{id}/{op} | /{svc}/{handler}/{ik}/{op} | /{obj}/{key}/{handler}/{ik}/{op}
-    int n = segs.size();
-    if (n < 4) {
-      throw reject(404, IngressErrors.NOT_FOUND);
+    String first = at(segs, 2);
+    String second = at(segs, 3);
+    if (first == null || second == null) {
+      throw reject(400, IngressErrors.BAD_INVOCATION_PATH);
     }
-    Op op = op(segs.get(n - 1));
-    if (op == null) {
-      throw reject(404, IngressErrors.NOT_FOUND);
+    String third = at(segs, 4);
+    if (third == null) {
+      Op op = requireOp(second);
+      Optional<String> bad = InvocationId.invalidReason(first);
+      if (bad.isPresent()) {
+        throw reject(400, "bad invocation id '" + first + "': " + bad.get());
+      }
+      requireMethod(request, "GET");
+      return lookup(InvocationId.parse(first), op, null);
     }
+    ServiceSchema svc = schemas.service(first).orElseThrow(() -> serviceNotFound(first));
+    boolean keyed = svc.type().isKeyed();
+    String key = keyed ? decodeKey(second) : null;
+    String handler = keyed ? third : second;
+    String idempotencyKey = keyed ? at(segs, 5) : third;
+    String last = at(segs, keyed ? 6 : 5);
+    if (idempotencyKey == null || last == null) {
+      throw reject(400, IngressErrors.BAD_INVOCATION_PATH);
+    }
+    Op op = requireOp(last);
     requireMethod(request, "GET");
-    if (n == 4) {
-      String raw = decode(segs.get(2));
-      InvocationId id;
-      try {
-        id = InvocationId.parse(raw);
-      } catch (RuntimeException e) {
-        throw reject(400, "bad invocation id '" + raw + "': "
-            + (raw.startsWith("inv_") && raw.length() == 38 ? "base62 decode error" : "bad format"));
-      }
-      return lookup(id, op, null);
-    }
-    if (n == 6 || n == 7) {
-      String service = decode(segs.get(2));
-      String key = n == 7 ? decode(segs.get(3)) : null;
-      String handler = decode(segs.get(n - 3));
-      String idempotencyKey = decode(segs.get(n - 2));
-      Optional<ServiceSchema> svc = schemas.service(service);
-      if (svc.isPresent() && svc.get().type().isKeyed() != (n == 7)) {
-        // real: /restate/invocation/{Object}/{handler}/{ik}/output (no key) is a bad path
-        throw reject(400, IngressErrors.BAD_INVOCATION_PATH);
-      }
-      HandlerSchema schema = svc.map(s -> s.handler(handler)).orElse(null);
-      return lookup(DeterministicIds.idempotent(service, key, handler, idempotencyKey), op, schema);
-    }
-    throw reject(400, IngressErrors.BAD_INVOCATION_PATH);
+    return lookup(DeterministicIds.idempotent(first, key, handler, idempotencyKey), op, svc.handler(handler));
   }
 
   private CompletableFuture<HttpResponse> workflowLookup(HttpRequest request, List<String> segs) {
-    if (segs.size() != 5 || op(segs.get(4)) == null) {
+    String workflow = at(segs, 2);
+    String rawKey = at(segs, 3);
+    String last = at(segs, 4);
+    if (workflow == null || rawKey == null || last == null) {
       throw reject(400, IngressErrors.BAD_WORKFLOW_PATH);
     }
+    String key = decodeKey(rawKey);
+    Op op = requireOp(last);
     requireMethod(request, "GET");
-    String workflow = decode(segs.get(2));
-    String key = decode(segs.get(3));
     HandlerSchema run = schemas.service(workflow)
         .flatMap(s -> s.handlers().values().stream().filter(h -> h.type() == HandlerType.WORKFLOW).findFirst())
         .orElse(null);
-    return lookup(DeterministicIds.workflowRun(workflow, key), op(segs.get(4)), run);
+    return lookup(DeterministicIds.workflowRun(workflow, key), op, run);
+  }
+
+  private static Op requireOp(String segment) {
+    Op op = op(segment);
+    if (op == null) {
+      throw reject(404, IngressErrors.NOT_FOUND);
+    }
+    return op;
   }
 
   private CompletableFuture<HttpResponse> lookup(InvocationId id, Op op, HandlerSchema handler) {

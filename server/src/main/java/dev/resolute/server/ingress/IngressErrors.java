@@ -20,6 +20,8 @@ final class IngressErrors {
       "bad path, expected either /restate/invocation/:invocation_id/output or "
           + "/restate/invocation/:invocation_id/attach or /restate/invocation/:invocation_target/:idempotency_key/output"
           + " or /restate/invocation/:invocation_target/:idempotency_key/attach";
+  static final String BAD_AWAKEABLES_PATH =
+      "bad path, expected either /restate/awakeables/:id/resolve or /restate/awakeables/:id/reject";
   static final String BAD_WORKFLOW_PATH =
       "bad path, expected either /restate/workflow/:workflow_name/:workflow_key/output or "
           + "/restate/workflow/:workflow_name/:workflow_key/attach";

@@ -54,7 +54,8 @@ public final class CoreDispatcher implements Dispatcher {
         .orElseThrow(() -> new DispatchException(404, "service '" + r.service() + "' not found"));
     HandlerSchema handler = Optional.ofNullable(service.handler(r.handler()))
         .orElseThrow(() -> new DispatchException(404, "handler '" + r.service() + "/" + r.handler() + "' not found"));
-    boolean idempotent = r.idempotencyKey() != null && !r.idempotencyKey().isEmpty();
+    // an empty idempotency-key header is a key like any other (restate-server 1.7.12)
+    boolean idempotent = r.idempotencyKey() != null;
     Invoke.Builder b = Invoke.newBuilder()
         .setInvocationId(ByteString.copyFrom(r.id().toBytes()))
         .setTarget(Targets.of(service, handler, r.key()))

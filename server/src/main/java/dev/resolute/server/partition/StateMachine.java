@@ -123,7 +123,9 @@ public final class StateMachine {
     boolean workflowRun = existing.getTarget().getKind() == Target.Kind.WORKFLOW_RUN;
     if (inv.getIngressRequest() != 0) {
       if (!inv.getIngressWantsResult()) {
-        reply(inv.getIngressRequest(), new SubmitResult(id, true, existing.getExecutionTimeMillis()));
+        // restate-server names the execution time only while the invocation is still scheduled
+        reply(inv.getIngressRequest(), new SubmitResult(id, true,
+            existing.getPhase() == InvocationStatus.Phase.SCHEDULED ? existing.getExecutionTimeMillis() : 0));
       } else if (workflowRun) {
         reply(inv.getIngressRequest(), new InvocationResult(id,
             dev.resolute.server.api.Outcome.failure(409, WORKFLOW_ALREADY_INVOKED)));
@@ -556,7 +558,13 @@ public final class StateMachine {
   private void onSignal(Signal s) {
     InvocationId id = InvocationId.fromBytes(s.getInvocationId().toByteArray());
     InvocationStatus cur = t.status(id);
-    if (cur != null && cur.getPhase() != InvocationStatus.Phase.COMPLETED) {
+    if (cur != null && s.getIdCase() == Signal.IdCase.IDX && s.getIdx() == BuiltInSignal.CANCEL_VALUE
+        && (cur.getPhase() == InvocationStatus.Phase.SCHEDULED || cur.getPhase() == InvocationStatus.Phase.INBOXED)) {
+      // a cancel propagated by a caller to a callee that has not started: cancelled at once and
+      // never run, as restate-server 1.7.12 does (and as the admin cancel does)
+      complete(id, cur.toBuilder(), failure(409, "canceled"));
+      forget(id);
+    } else if (cur != null && cur.getPhase() != InvocationStatus.Phase.COMPLETED) {
       NotificationTemplate.Builder n = NotificationTemplate.newBuilder();
       if (s.getIdCase() == Signal.IdCase.NAME) {
         n.setSignalName(s.getName());
@@ -672,15 +680,20 @@ public final class StateMachine {
           reply(req, new DispatchException(409, "The invocation '" + id + "' was already completed."));
         } else if (cur.getPhase() == InvocationStatus.Phase.SCHEDULED
             || cur.getPhase() == InvocationStatus.Phase.INBOXED) {
-          // never started: cancelled at once, and (like restate-server) not kept unless idempotent
+          // never started: cancelled at once, and (like restate-server 1.7.12) not kept, whether
+          // idempotent, a workflow run or neither: the same send is accepted anew afterwards
           complete(id, cur.toBuilder(), failure(409, "canceled"));
-          forgetIfNotRetained(id, cur);
+          forget(id);
           reply(req, Boolean.TRUE);
         } else {
           InvocationStatus.Builder st = cur.toBuilder();
           notify(id, st, MessageType.SIGNAL_NOTIFICATION, NotificationTemplate.newBuilder()
               .setSignalId(BuiltInSignal.CANCEL_VALUE).setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
-          if (st.getPhase() == InvocationStatus.Phase.PAUSED || st.getPhase() == InvocationStatus.Phase.BACKING_OFF) {
+          if (st.getPhase() == InvocationStatus.Phase.PAUSED) {
+            // let the handler see the cancel now, with a fresh retry budget as a resume gives
+            // (restate-server 1.7.12 retries a paused invocation as many times again)
+            startAttempt(id, st.setRetryCount(0).setPolicyFailures(0));
+          } else if (st.getPhase() == InvocationStatus.Phase.BACKING_OFF) {
             startAttempt(id, st); // let the handler see the cancel now
           } else {
             putIfStillSame(id, cur, st);
@@ -696,6 +709,9 @@ public final class StateMachine {
         } else {
           killPendingCallees(id);
           complete(id, cur.toBuilder(), failure(409, "killed"));
+          if (cur.getPhase() == InvocationStatus.Phase.SCHEDULED || cur.getPhase() == InvocationStatus.Phase.INBOXED) {
+            forget(id); // never started: not kept, as cancel (restate-server 1.7.12)
+          }
           reply(req, null);
         }
       }
@@ -719,7 +735,9 @@ public final class StateMachine {
       case PAUSE -> {
         if (cur == null) {
           reply(req, new DispatchException(404, "invocation " + id + " not found"));
-        } else if (cur.getPhase() == InvocationStatus.Phase.PAUSED) {
+        } else if (cur.getPhase() == InvocationStatus.Phase.PAUSED
+            || cur.getPhase() == InvocationStatus.Phase.SUSPENDED) {
+          // restate-server 1.7.12 answers "already paused" for a suspended invocation and leaves it suspended
           reply(req, 200);
         } else if (completed || cur.getPhase() == InvocationStatus.Phase.SCHEDULED
             || cur.getPhase() == InvocationStatus.Phase.INBOXED) {
@@ -767,11 +785,9 @@ public final class StateMachine {
     }
   }
 
-  private void forgetIfNotRetained(InvocationId id, InvocationStatus st) {
-    if (st.getIdempotencyKey().isEmpty() && st.getTarget().getKind() != Target.Kind.WORKFLOW_RUN) {
-      t.deleteJournal(id);
-      t.deleteStatus(id);
-    }
+  private void forget(InvocationId id) {
+    t.deleteJournal(id);
+    t.deleteStatus(id);
   }
 
   /**

@@ -170,6 +170,58 @@ class IngressApiTest {
   }
 
   @Test
+  void headersThatAreNotVisibleAsciiAreRejectedLikeRestate() {
+    // real: curl -H $'x-foo: \xc3\xa9' → 400 bad header x-foo: ToStrError { _priv: () } (Netty reads bytes as ISO-8859-1)
+    assertIngressError(postJson("/CaptureServicesGreeter/greet", "\"bob\"", "x-foo", "\u00c3\u00a9"), 400,
+        "bad header x-foo: ToStrError { _priv: () }");
+    assertIngressError(postJson("/CaptureServicesGreeter/greet", "\"bob\"", "idempotency-key", "\u00e9"), 400,
+        "bad header idempotency-key: ToStrError { _priv: () }");
+    assertIngressError(send("POST", "/CaptureServicesGreeter/greet", "\"bob\"", "content-type", "application/json\u00e9"),
+        400, "bad header content-type: ToStrError { _priv: () }");
+    assertThat(dispatcher.calls).isEmpty();
+  }
+
+  @Test
+  void checksComeInRestatesOrder() {
+    // real: 400 bad path before 405, 404/400 of handler and privacy before 405, input before delay
+    assertIngressError(send("DELETE", "/CaptureServicesGreeter/greet/x/y", null), 400,
+        "bad path, expected either /:service-name/:handler or /:object-name/:object-key/:handler");
+    assertIngressError(send("DELETE", "/Nope/greet", null), 404,
+        "service 'Nope' not found, make sure to register the service before calling it.");
+    assertIngressError(send("DELETE", "/Hidden/greet", null), 400, "the invoked service is not public");
+    assertIngressError(send("GET", "/CaptureServicesGreeter/greet?delay=1s", null), 400,
+        "input validation error: Empty content-type");
+    // names are not percent-decoded, keys are (a bad escape stays as written)
+    assertIngressError(postJson("/CaptureServices%47reeter/greet", "\"bob\""), 404,
+        "service 'CaptureServices%47reeter' not found, make sure to register the service before calling it.");
+    assertIngressError(postJson("/CaptureServicesCounter/a%ff/add", "1"), 400,
+        "bad path, cannot decode key: FromUtf8Error { bytes: [97, 255], error: Utf8Error { valid_up_to: 1, "
+            + "error_len: Some(1) } }");
+    assertThat(postJson("/CaptureServicesCounter/a%zz/add", "1").status()).isEqualTo(200);
+    assertThat(dispatcher.calls.get(dispatcher.calls.size() - 1).key()).isEqualTo("a%zz");
+  }
+
+  @Test
+  void corsLikeRestatesIngress() {
+    // real: OPTIONS → 200, mirrors origin, method and headers; other answers carry vary + credentials
+    HttpResponse pre = send("OPTIONS", "/CaptureServicesGreeter/greet", null, "origin", "http://a.b",
+        "access-control-request-method", "PUT", "access-control-request-headers", "x-foo, content-type");
+    assertThat(pre.status()).isEqualTo(200);
+    assertThat(pre.body()).isEmpty();
+    assertThat(pre.headers()).containsExactly(Map.entry("access-control-allow-credentials", "true"),
+        Map.entry("vary", "origin, access-control-request-method, access-control-request-headers"),
+        Map.entry("access-control-allow-methods", "PUT"),
+        Map.entry("access-control-allow-headers", "x-foo, content-type"),
+        Map.entry("access-control-allow-origin", "http://a.b"));
+    HttpResponse r = postJson("/Nope/greet", "\"bob\"", "origin", "http://a.b");
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(header(r, "access-control-allow-origin")).isEqualTo("http://a.b");
+    assertThat(header(r, "access-control-allow-credentials")).isEqualTo("true");
+    assertThat(header(postJson("/CaptureServicesGreeter/greet", "\"bob\""), "vary"))
+        .isEqualTo("origin, access-control-request-method, access-control-request-headers");
+  }
+
+  @Test
   void objectKeyIsPercentDecoded() {
     // real: POST /CaptureServicesCounter/a%2Fb%20c/add → 200
     HttpResponse r = postJson("/CaptureServicesCounter/a%2Fb%20c+d/add", "1");
@@ -344,8 +396,17 @@ class IngressApiTest {
         "invocation not found");
     assertIngressError(send("GET", "/restate/workflow/CaptureServicesWf/nope/output", null), 404,
         "invocation not found");
-    assertIngressError(send("GET", "/restate/invocation/CaptureServicesCounter/add/zz/x/y/output/z", null), 404,
-        "not found");
+    // more than 7 slashes: restate-server's bad path naming the path
+    assertIngressError(send("GET", "/restate/invocation/CaptureServicesCounter/add/zz/x/y/output/z", null), 400,
+        "bad path: /restate/invocation/CaptureServicesCounter/add/zz/x/y/output/z");
+    // segments after the operation are ignored; service and idempotency key are taken raw
+    assertThat(body(send("GET", "/restate/invocation/CaptureServicesGreeter/greet/abc2/output/extra", null)))
+        .isEqualTo("\"Hello bob\"");
+    assertIngressError(send("GET", "/restate/invocation/Nope/greet/abc2/output", null), 404,
+        "service 'Nope' not found, make sure to register the service before calling it.");
+    assertIngressError(send("GET", "/restate/invocation/CaptureServicesGreeter/greet/abc%32/output", null), 404,
+        "invocation not found");
+    assertIngressError(send("GET", "/restate/workflow/CaptureServicesWf/w1/foo", null), 404, "not found");
     assertIngressError(send("GET", "/restate/invocation/CaptureServicesCounter/add/zz/output", null), 400,
         "bad path, expected either /restate/invocation/:invocation_id/output or /restate/invocation/:invocation_id/attach"
             + " or /restate/invocation/:invocation_target/:idempotency_key/output or "

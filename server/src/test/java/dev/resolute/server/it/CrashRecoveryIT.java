@@ -58,6 +58,13 @@ class CrashRecoveryIT {
     }
     String awk1 = h.published("awk-cr1");
     String awk2 = h.published("awk-cr2");
+    // a shared handler waits on a promise of a workflow id that has no run; another promise is
+    // completed before the crash
+    String waiter = h.sendId("/Signup/wcr3/await/send", null);
+    assertThat(h.call("/Signup/wcr4/approve", "\"early\"").body()).isEqualTo("\"ok\"");
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.ingressGet("/restate/invocation/" + waiter + "/output")
+        .statusCode() == 470);
+    Thread.sleep(500); // the waiter's GetPromise is recorded
 
     h.restartServer();
 
@@ -75,6 +82,10 @@ class CrashRecoveryIT {
     assertThat(h.ingressGet("/restate/workflow/Signup/wcr1/attach").body()).isEqualTo("\"ann approved by zoe\"");
     assertThat(h.ingressGet("/restate/workflow/Signup/wcr2/attach").body()).isEqualTo("\"ben approved by yan\"");
     assertThat(h.marks("wf-started-wcr1")).isEqualTo(1);
+    assertThat(h.call("/Signup/wcr4/peek", null).body()).isEqualTo("\"ready:early\"");
+    assertThat(h.call("/Signup/wcr3/approve", "\"late\"").body()).isEqualTo("\"ok\"");
+    assertThat(h.ingressGet("/restate/invocation/" + waiter + "/attach").body()).isEqualTo("\"awaited:late\"");
+    assertThat(h.call("/Signup/wcr4/run", "\"cat\"").body()).isEqualTo("\"cat approved by early\"");
 
     await().atMost(Duration.ofSeconds(30)).until(() -> h.call("/Counter/crc/get", null).body().equals("20"));
     Thread.sleep(500);

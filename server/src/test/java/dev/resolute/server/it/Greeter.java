@@ -15,6 +15,12 @@ public class Greeter {
     return "Hello " + name;
   }
 
+  /** Registered as ingress-private: only handlers may call it. */
+  @Handler
+  public String secret(Context ctx, String name) {
+    return "secret " + name;
+  }
+
   @Handler
   public String threeSteps(Context ctx, String id) {
     String a = ctx.run("one", String.class, () -> "1");

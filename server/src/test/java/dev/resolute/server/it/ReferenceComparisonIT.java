@@ -76,6 +76,22 @@ class ReferenceComparisonIT {
     HttpResponse<String> patch(String label, String path) throws Exception {
       return record(label, h.adminPatch(path));
     }
+
+    HttpResponse<String> delete(String label, String path) throws Exception {
+      return record(label, Harness.send(h.admin, "DELETE", path, null));
+    }
+
+    /** Any method on the ingress port; a body is sent as JSON. */
+    HttpResponse<String> send(String label, String method, String path, String body, String... headers)
+        throws Exception {
+      return record(label, Harness.send(h.ingress, method, path.replace("{t}", tag),
+          body == null ? null : body.replace("{t}", tag), headers));
+    }
+
+    /** The invocation id (x-restate-id) of a send. */
+    String sendId(String label, String path, String body, String... headers) throws Exception {
+      return call(label, path, body, headers).headers().firstValue("x-restate-id").orElseThrow();
+    }
   }
 
   private static void compare(ScenarioStep scenario) throws Exception {
@@ -131,6 +147,7 @@ class ReferenceComparisonIT {
       t.get("unknown workflow attach", "/restate/workflow/Signup/{t}-nope/attach");
       t.call("promise before run", "/Signup/{t}-w2/approve", "\"early\"");
       t.call("run after promise", "/Signup/{t}-w2/run", "\"dave\"");
+      t.call("run twice and send from a handler", "/Tree/runWorkflowTwice", "\"{t}-rw\"");
     });
   }
 
@@ -245,6 +262,16 @@ class ReferenceComparisonIT {
       Thread.sleep(1000);
       t.lines.add("attempts after resume " + t.h.marks("pauses-" + t.tag + "-rp"));
       t.patch("resume bad deployment", "/invocations/" + paused + "/resume?deployment=dp_bogus");
+      String cancelled = t.sendId("pause send 2", "/Tree/pauses/send", "\"{t}-rc\"");
+      await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("pauses-" + t.tag + "-rc") == 3);
+      Thread.sleep(1000);
+      t.patch("cancel paused", "/invocations/" + cancelled + "/cancel");
+      // the handler runs again with a fresh budget of three attempts (it never sees the cancel: it fails first)
+      await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("pauses-" + t.tag + "-rc") == 6);
+      Thread.sleep(1000);
+      t.lines.add("attempts after cancel " + t.h.marks("pauses-" + t.tag + "-rc"));
+      t.get("output after cancel of paused", "/restate/invocation/" + cancelled + "/output");
+      t.patch("kill it", "/invocations/" + cancelled + "/kill");
       t.patch("kill paused", "/invocations/" + paused + "/kill");
       t.patch("resume completed", "/invocations/" + paused + "/resume");
       t.patch("pause completed", "/invocations/" + paused + "/pause");
@@ -281,6 +308,241 @@ class ReferenceComparisonIT {
       String r = t.h.call("/Tree/random", "\"" + t.tag + "-rs\"").body(); // values differ: ids differ
       t.lines.add("random stable " + t.h.lines("random-" + t.tag + "-rs").stream()
           .allMatch(v -> r.equals("\"" + v + "\"")));
+    });
+  }
+
+  /** Path shapes, ids and keys on the lookup and call paths: which check answers first, and how. */
+  @Test
+  void lookupPathsIdsAndKeys() throws Exception {
+    compare(t -> {
+      t.call("idempotent call", "/Greeter/count", "\"{t}-lp\"", "idempotency-key", "my key");
+      t.get("key percent-decoded? no", "/restate/invocation/Greeter/count/my%20key/output");
+      t.get("extra segment after op", "/restate/invocation/Greeter/count/my%20key/output/extra");
+      t.get("unknown service by key", "/restate/invocation/Nope/count/k/output");
+      t.get("unknown service by key attach", "/restate/invocation/Nope/count/k/attach");
+      t.get("unknown object by key", "/restate/invocation/Nope/x/add/k/output");
+      t.get("unknown handler by key", "/restate/invocation/Greeter/nope/k/output");
+      t.get("object shape on a service", "/restate/invocation/Greeter/x/count/k/output");
+      t.get("service shape on an object", "/restate/invocation/Counter/add/k/output");
+      t.get("encoded service by key", "/restate/invocation/Gr%65eter/count/k/output");
+      t.get("too few segments", "/restate/invocation/x");
+      t.get("five segments", "/restate/invocation/Greeter/count/output");
+      t.get("more than 7 slashes", "/restate/invocation/a/b/c/d/e/output");
+      t.get("id then extra", "/restate/invocation/inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE/output/extra");
+      t.get("id bad op", "/restate/invocation/inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE/foo");
+      for (String bad : List.of("garbage", "inv_1garbage", "inv_", "_1abc", "foo_1abc", "inv_2grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE",
+          "sign_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE", "inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHP!",
+          "inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPEE", "inv_1zzzzzzzzzzzgrmnjtavDmM4hY93tcK6eX",
+          "inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHP%45")) {
+        t.get("bad id " + bad, "/restate/invocation/" + bad + "/output");
+        t.patch("admin bad id " + bad, "/invocations/" + bad + "/cancel");
+      }
+      t.send("bad id, POST", "POST", "/restate/invocation/garbage/output", null);
+      t.send("unknown service by key, PUT", "PUT", "/restate/invocation/x/y/z/output", null);
+      t.get("workflow bad op", "/restate/workflow/Signup/x/foo");
+      t.get("workflow extra segment", "/restate/workflow/Signup/x/output/extra");
+      t.get("workflow short", "/restate/workflow/Signup/x");
+      t.send("workflow bad op, POST", "POST", "/restate/workflow/Signup/x/foo", null);
+      t.get("awakeables short", "/restate/awakeables/x");
+      t.call("awakeable extra segment", "/restate/awakeables/sign_1AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYAAAAEQ/resolve/x",
+          "\"x\"");
+      t.call("awakeable id not decoded", "/restate/awakeables/sign_1AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYAAAAE%51/resolve",
+          "\"x\"");
+      t.get("restate alone", "/restate/");
+      t.get("root", "//");
+      t.get("unknown restate verb", "/restate/foo");
+      t.call("encoded service", "/Gr%65eter/greet", "\"x\"");
+      t.call("encoded handler", "/Greeter/gr%65et", "\"x\"");
+      t.call("encoded key", "/Counter/{t}%20lp/add", "1");
+      t.call("key read back", "/Counter/{t}%20lp/get", null);
+      t.call("key not UTF-8", "/Counter/a%ff/get", null);
+      t.call("key cut UTF-8", "/Counter/a%e2%82/get", null);
+      t.call("trailing slashes", "/Greeter/greet//", "\"x\"");
+      t.call("more than 7 slashes on a call", "/Greeter/greet/send/a/b/c/d/e", "\"x\"");
+      t.send("DELETE unknown service", "DELETE", "/Nope/greet", null);
+      t.send("DELETE bad shape", "DELETE", "/Greeter/greet/x/y", null);
+      t.send("DELETE unknown handler", "DELETE", "/Greeter/nope", null);
+      t.send("DELETE private handler", "DELETE", "/Greeter/secret", null);
+      t.send("DELETE workflow run with key", "DELETE", "/Signup/x/run", null, "idempotency-key", "k");
+      t.send("GET call with delay, no body", "GET", "/Greeter/greet?delay=1s", null);
+      t.send("send with bad delay, no body", "POST", "/Greeter/greet/send?delay=xx", null);
+      t.call("workflow run with key and delay", "/Signup/x/run?delay=1s", "\"x\"", "idempotency-key", "k");
+    });
+  }
+
+  /** Odd idempotency keys and header values. */
+  @Test
+  void idempotencyKeyAndHeaderShapes() throws Exception {
+    compare(t -> {
+      t.call("empty key", "/Greeter/count", "\"{t}-ek\"", "idempotency-key", "");
+      HttpResponse<String> again = t.call("empty key again", "/Greeter/count", "\"{t}-ek\"", "idempotency-key", "");
+      // Greeter/count keeps idempotent results for 3s: the empty key is a key like any other
+      java.time.OffsetDateTime expires = java.time.OffsetDateTime.parse(
+          again.headers().firstValue("idempotency-expires").orElseThrow());
+      t.lines.add("expires within a minute " + expires.isBefore(java.time.OffsetDateTime.now().plusMinutes(1)));
+      t.lines.add("executions " + t.h.marks("count-" + t.tag + "-ek"));
+      t.call("padded key", "/Greeter/count", "\"{t}-pk\"", "idempotency-key", " {t}-pk ");
+      t.get("padded key looked up trimmed", "/restate/invocation/Greeter/count/{t}-pk/output");
+      t.call("non-ASCII key", "/Greeter/count", "\"{t}-nk\"", "idempotency-key", "\u00e9");
+      t.call("non-ASCII header", "/Greeter/greet", "\"x\"", "x-foo", "\u00e9");
+      t.call("non-ASCII header on a send", "/Greeter/greet/send", "\"x\"", "x-foo", "\u00e9");
+    });
+  }
+
+  /** The deprecated DELETE /invocations/{id}?mode=… of the admin API. */
+  @Test
+  void deprecatedDeleteOfInvocations() throws Exception {
+    compare(t -> {
+      String unknown = "/invocations/inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE";
+      t.delete("unknown", unknown);
+      t.delete("unknown, kill", unknown + "?mode=Kill");
+      t.delete("bad mode", unknown + "?mode=foo");
+      t.delete("empty mode", unknown + "?mode=");
+      t.delete("bad id", "/invocations/inv_1garbage");
+      t.delete("bad id and bad mode", "/invocations/inv_1garbage?mode=foo");
+      String cancelled = t.sendId("send", "/Tree/awaitAwakeable/send", "\"{t}-d1\"");
+      t.h.published("awk-" + t.tag + "-d1");
+      t.delete("cancel running", "/invocations/" + cancelled);
+      awaitDone(t, cancelled);
+      t.get("cancelled", "/restate/invocation/" + cancelled + "/output");
+      String killed = t.sendId("send 2", "/Tree/awaitAwakeable/send", "\"{t}-d2\"");
+      t.h.published("awk-" + t.tag + "-d2");
+      t.delete("kill running", "/invocations/" + killed + "?mode=kill");
+      awaitDone(t, killed);
+      t.get("killed", "/restate/invocation/" + killed + "/output");
+      t.delete("purge completed", "/invocations/" + killed + "?mode=purge");
+      Thread.sleep(300);
+      t.get("purged", "/restate/invocation/" + killed + "/output");
+      t.delete("cancel completed", "/invocations/" + cancelled);
+    });
+  }
+
+  /** CORS headers of the ingress: preflights and ordinary answers. */
+  @Test
+  void cors() throws Exception {
+    compare(t -> {
+      for (String[] req : List.of(
+          new String[] {"OPTIONS", "/Greeter/greet", "origin", "http://a.b", "access-control-request-method", "PUT",
+              "access-control-request-headers", "x-foo, content-type"},
+          new String[] {"OPTIONS", "/restate/health"},
+          new String[] {"POST", "/Greeter/greet", "origin", "http://a.b"},
+          new String[] {"GET", "/Nope/greet", "origin", "http://a.b"},
+          new String[] {"GET", "/restate/health"})) {
+        String[] headers = java.util.Arrays.copyOfRange(req, 2, req.length);
+        HttpResponse<String> r = Harness.send(t.h.ingress, req[0], req[1], req[0].equals("POST") ? "\"x\"" : null,
+            headers);
+        StringBuilder line = new StringBuilder(req[0] + " " + req[1] + " -> " + r.statusCode());
+        for (String name : List.of("access-control-allow-origin", "access-control-allow-credentials",
+            "access-control-allow-methods", "access-control-allow-headers", "vary")) {
+          line.append(' ').append(name).append('=').append(r.headers().firstValue(name).orElse("-"));
+        }
+        t.lines.add(line.toString());
+      }
+    });
+  }
+
+  /** Ingress-private handlers: refused at the ingress, callable from handlers. */
+  @Test
+  void privateHandlers() throws Exception {
+    compare(t -> {
+      t.call("call", "/Greeter/secret", "\"x\"");
+      t.call("send", "/Greeter/secret/send", "\"x\"");
+      t.call("idempotent call", "/Greeter/secret", "\"x\"", "idempotency-key", t.tag + "-pv");
+      t.get("output by key", "/restate/invocation/Greeter/secret/" + t.tag + "-pv/output");
+      t.call("from a handler", "/Tree/callSecret", "\"x\"");
+    });
+  }
+
+  /** Delayed sends (with idempotency keys and on a workflow run) and what their duplicates answer. */
+  @Test
+  void scheduledSendsAndTheirDuplicates() throws Exception {
+    compare(t -> {
+      String id = t.sendId("delayed idempotent send", "/Greeter/greet/send?delay=60s", "\"x\"",
+          "idempotency-key", t.tag + "-s1");
+      t.call("duplicate without delay", "/Greeter/greet/send", "\"x\"", "idempotency-key", t.tag + "-s1");
+      t.call("duplicate with another delay", "/Greeter/greet/send?delay=5s", "\"x\"", "idempotency-key", t.tag + "-s1");
+      t.get("output while scheduled", "/restate/invocation/" + id + "/output");
+      t.get("output by key while scheduled", "/restate/invocation/Greeter/greet/" + t.tag + "-s1/output");
+      t.patch("cancel scheduled", "/invocations/" + id + "/cancel");
+      t.get("output after cancel", "/restate/invocation/" + id + "/output");
+      t.call("send after cancel", "/Greeter/greet/send", "\"x\"", "idempotency-key", t.tag + "-s1");
+      t.call("started send", "/Greeter/greet/send", "\"y\"", "idempotency-key", t.tag + "-s2");
+      t.call("its duplicate with a delay", "/Greeter/greet/send?delay=10s", "\"y\"", "idempotency-key", t.tag + "-s2");
+      t.call("send with delay 0s", "/Greeter/greet/send?delay=0s", "\"y\"");
+      for (String delay : List.of("", "xx", "10", "1x", "10S", "1.5", "1y", "2months", "P1Y", "PT", "1s%20x",
+          "1milli", "10%20s", "PT1.5S", "-1s")) {
+        t.call("delay '" + delay + "'", "/Greeter/greet/send?delay=" + delay, "\"y\"");
+      }
+      t.call("delayed workflow run", "/Signup/{t}-sw/run/send?delay=60s", "\"x\"");
+      t.call("workflow run again", "/Signup/{t}-sw/run/send", "\"x\"");
+      t.get("workflow output while scheduled", "/restate/workflow/Signup/{t}-sw/output");
+      t.call("shared handler while scheduled", "/Signup/{t}-sw/status", null);
+      t.call("promise while scheduled", "/Signup/{t}-sw/approve", "\"bob\"");
+      t.call("peek while scheduled", "/Signup/{t}-sw/peek", null);
+      String run = t.sendId("workflow run again", "/Signup/{t}-sw/run/send", "\"x\"");
+      t.patch("kill scheduled workflow run", "/invocations/" + run + "/kill");
+      t.get("workflow output after kill", "/restate/workflow/Signup/{t}-sw/output");
+      t.call("workflow run accepted anew", "/Signup/{t}-sw/run/send?delay=60s", "\"x\"");
+    });
+  }
+
+  /** Kill and cancel seen by callers, on workflow runs and on suspended invocations. */
+  @Test
+  void killAndCancelSeenByCallersWorkflowsAndSuspendedInvocations() throws Exception {
+    compare(t -> {
+      String parent = t.sendId("parent send", "/Tree/parent/send", "\"{t}-kc\"");
+      String child = t.h.published("child-id-" + t.tag + "-kc-called");
+      t.patch("kill the awaited child", "/invocations/" + child + "/kill");
+      awaitDone(t, parent);
+      t.get("parent sees the kill", "/restate/invocation/" + parent + "/attach");
+      t.get("child output", "/restate/invocation/" + child + "/output");
+      t.lines.add("parent compensated " + t.h.marks("compensated-" + t.tag + "-kc"));
+
+      String run = t.sendId("workflow run", "/Signup/{t}-wk/run/send", "\"x\"");
+      t.h.published("wf-started-" + t.tag + "-wk");
+      await().atMost(Duration.ofSeconds(20)).until(() -> t.h.call("/Signup/" + t.tag + "-wk/status", null).body()
+          .equals("\"waiting\""));
+      t.patch("kill workflow run", "/invocations/" + run + "/kill");
+      t.get("workflow output", "/restate/workflow/Signup/{t}-wk/output");
+      t.get("workflow attach", "/restate/workflow/Signup/{t}-wk/attach");
+      t.call("run again", "/Signup/{t}-wk/run", "\"x\"");
+      t.call("send run again", "/Signup/{t}-wk/run/send", "\"x\"");
+      t.call("state kept", "/Signup/{t}-wk/status", null);
+      t.call("promise after kill", "/Signup/{t}-wk/approve", "\"bob\"");
+      t.call("peek after kill", "/Signup/{t}-wk/peek", null);
+      t.patch("cancel killed run", "/invocations/" + run + "/cancel");
+      t.patch("purge killed run", "/invocations/" + run + "/purge");
+      t.get("workflow output after purge", "/restate/workflow/Signup/{t}-wk/output");
+      t.call("state after purge", "/Signup/{t}-wk/status", null);
+
+      // a cancel propagated to a callee still waiting in its object's inbox: it never runs
+      CompletableFuture<HttpResponse<String>> holder = t.h.callAsync("/Counter/" + t.tag + "-ci/hold",
+          "\"" + t.tag + "-ci\"");
+      String holderAwk = t.h.published("awk-" + t.tag + "-ci");
+      String caller = t.sendId("call to a locked key", "/Tree/callAppend/send", "\"{t}-ci/cancelled-item\"");
+      Thread.sleep(1000);
+      t.patch("cancel the caller", "/invocations/" + caller + "/cancel");
+      awaitDone(t, caller);
+      t.get("caller cancelled", "/restate/invocation/" + caller + "/attach");
+      t.call("release the key", "/restate/awakeables/" + holderAwk + "/resolve", "\"go\"");
+      t.record("holder", holder.get());
+      t.call("the cancelled callee never ran", "/Counter/{t}-ci/log", null);
+
+      String cancelled = t.sendId("suspending send", "/Tree/suspends/send", "\"{t}-s1\"");
+      t.h.published("awk-" + t.tag + "-s1");
+      Thread.sleep(2000); // inactivity timeout 500ms: suspended
+      t.patch("pause suspended", "/invocations/" + cancelled + "/pause");
+      t.patch("cancel suspended", "/invocations/" + cancelled + "/cancel");
+      awaitDone(t, cancelled);
+      t.get("cancelled attach", "/restate/invocation/" + cancelled + "/attach");
+      t.lines.add("saw the cancel " + t.h.marks("suspends-cancelled-" + t.tag + "-s1"));
+      String resumed = t.sendId("suspending send 2", "/Tree/suspends/send", "\"{t}-s2\"");
+      String awk = t.h.published("awk-" + t.tag + "-s2");
+      Thread.sleep(2000);
+      t.patch("resume suspended", "/invocations/" + resumed + "/resume");
+      t.call("resolve", "/restate/awakeables/" + awk + "/resolve", "\"v\"");
+      awaitDone(t, resumed);
+      t.get("resumed attach", "/restate/invocation/" + resumed + "/attach");
     });
   }
 }

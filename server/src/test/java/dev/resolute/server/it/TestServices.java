@@ -45,12 +45,14 @@ public final class TestServices {
   public static Endpoint endpoint() {
     return Endpoint.builder()
         .bind(new Greeter(), s -> s.configureHandler("count", h -> h.idempotencyRetention(Duration.ofSeconds(3)))
-            .configureHandler("terminal", h -> h.journalRetention(Duration.ofSeconds(2))))
+            .configureHandler("terminal", h -> h.journalRetention(Duration.ofSeconds(2)))
+            .configureHandler("secret", h -> h.ingressPrivate(true)))
         .bind(new Counter())
         .bind(new LazyBox(), s -> s.enableLazyState(true))
         .bind(new Signup())
         .bind(new ShortFlow(), s -> s.workflowRetention(Duration.ofSeconds(2)))
         .bind(new Tree(), s -> s
+            .configureHandler("suspends", h -> h.inactivityTimeout(Duration.ofMillis(500)))
             .configureHandler("pauses", h -> h.invocationRetryPolicy(InvocationRetryPolicy.builder()
                 .initialInterval(Duration.ofMillis(100)).maxAttempts(3)
                 .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.PAUSE)))

@@ -41,6 +41,57 @@ public class Tree {
     return "done";
   }
 
+  /**
+   * Awaits an awakeable published under {@code awk-<tag>}; registered with an inactivity timeout of
+   * 500ms, so the invocation suspends while it waits. Marks a cancellation it sees.
+   */
+  @Handler
+  public String suspends(Context ctx, String tag) {
+    Awakeable<String> a = ctx.awakeable(String.class);
+    ctx.run("publish", () -> TestServices.publish("awk-" + tag, a.id()));
+    try {
+      return "got " + a.await();
+    } catch (TerminalException e) {
+      ctx.run("cancelled", () -> TestServices.mark("suspends-cancelled-" + tag));
+      throw e;
+    }
+  }
+
+  /** Input: object key, a slash, an item; calls Counter/{key}/append with the item and awaits it. */
+  @Handler
+  public String callAppend(Context ctx, String keyAndItem) {
+    int i = keyAndItem.indexOf('/');
+    return "appended " + CounterClient.fromContext(ctx, keyAndItem.substring(0, i)).append(keyAndItem.substring(i + 1))
+        .await();
+  }
+
+  /** Calls ShortFlow/{key}/run twice and sends it once more; reports what each one saw. */
+  @Handler
+  public String runWorkflowTwice(Context ctx, String key) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 2; i++) {
+      try {
+        out.append(ShortFlowClient.fromContext(ctx, key).run(key).await());
+      } catch (TerminalException e) {
+        out.append("failed ").append(e.getCode()).append(' ').append(e.getMessage());
+      }
+      out.append('|');
+    }
+    InvocationHandle<String> h = ShortFlowClient.fromContext(ctx, key).send().run(key);
+    try {
+      out.append("send attach ").append(h.attach().await());
+    } catch (TerminalException e) {
+      out.append("send attach failed ").append(e.getCode()).append(' ').append(e.getMessage());
+    }
+    return out.toString();
+  }
+
+  /** Calls the ingress-private handler Greeter/secret. */
+  @Handler
+  public String callSecret(Context ctx, String name) {
+    return "via handler: " + GreeterClient.fromContext(ctx).secret(name).await();
+  }
+
   /** Sends a detached child, calls another child and awaits it; compensates when that fails. */
   @Handler
   public String parent(Context ctx, String tag) {
@@ -53,10 +104,14 @@ public class Tree {
     }
   }
 
-  /** Marks its start, sleeps 4s, marks its end; marks a cancellation it sees. */
+  /** Marks its start (and publishes its invocation id), sleeps 4s, marks its end; marks a cancellation it sees. */
   @Handler
   public String child(Context ctx, String tag) {
-    ctx.run("start", () -> TestServices.mark("child-started-" + tag));
+    String me = ctx.request().invocationId().toString();
+    ctx.run("start", () -> {
+      TestServices.publish("child-id-" + tag, me);
+      TestServices.mark("child-started-" + tag);
+    });
     try {
       ctx.sleep(Duration.ofSeconds(4));
     } catch (TerminalException e) {

@@ -19,6 +19,7 @@ import dev.resolute.protocol.pb.Value;
 import dev.resolute.server.api.DispatchException;
 import dev.resolute.server.api.InvocationResult;
 import dev.resolute.server.api.Outcome;
+import dev.resolute.server.api.SubmitResult;
 import dev.resolute.server.pb.*;
 import java.util.List;
 import java.util.Optional;
@@ -140,6 +141,46 @@ class InvocationModelTest {
   }
 
   @Test
+  void pauseOfASuspendedInvocationAnswersAlreadyPausedAndLeavesItSuspended() {
+    InvocationId id = started("x", 44, SERVICE);
+    sm.apply(event(id, 1, InvokerEvent.newBuilder().setSuspended(Suspended.newBuilder().addSignals(17))));
+    List<Effect> e = sm.apply(query(id, IngressQuery.Kind.PAUSE, 1));
+    assertThat(status(replyTo(e, 1))).isEqualTo(200);
+    assertThat(e).noneMatch(Effect.AbortAttempt.class::isInstance);
+    assertThat(tables().status(id).getPhase()).isEqualTo(InvocationStatus.Phase.SUSPENDED);
+  }
+
+  @Test
+  void aDuplicateSendNamesTheExecutionTimeOnlyWhileTheInvocationIsScheduled() {
+    InvocationId id = id("x", 45);
+    long at = sm.now + 60_000;
+    sm.apply(invoke(id, SERVICE, 0, false).setInvoke(invoke(id, SERVICE, 0, false).getInvoke().toBuilder()
+        .setExecutionTimeMillis(at)));
+    SubmitResult scheduled = (SubmitResult) replyTo(sm.apply(invoke(id, SERVICE, 1, false)), 1);
+    assertThat(scheduled.previouslyAccepted()).isTrue();
+    assertThat(scheduled.executionTimeMillis()).isEqualTo(at);
+    InvocationId running = started("x", 46, SERVICE);
+    SubmitResult started = (SubmitResult) replyTo(sm.apply(invoke(running, SERVICE, 2, false)
+        .setInvoke(invoke(running, SERVICE, 2, false).getInvoke().toBuilder().setExecutionTimeMillis(at))), 2);
+    assertThat(started.previouslyAccepted()).isTrue();
+    assertThat(started.executionTimeMillis()).isZero();
+  }
+
+  @Test
+  void cancelOfAPausedInvocationRunsItWithAFreshRetryBudget() {
+    InvocationId id = started("x", 47, SERVICE);
+    sm.apply(event(id, 1, InvokerEvent.newBuilder().setFailed(AttemptFailed.newBuilder().setCode(500)
+        .setPolicyRetry(true).setExhausted(true))));
+    assertThat(tables().status(id).getPhase()).isEqualTo(InvocationStatus.Phase.PAUSED);
+    assertThat(tables().status(id).getPolicyFailures()).isEqualTo(1);
+    List<Effect> e = sm.apply(query(id, IngressQuery.Kind.CANCEL, 1));
+    assertThat(replyTo(e, 1)).isEqualTo(Boolean.FALSE);
+    assertThat(e).anyMatch(x -> x instanceof Effect.StartAttempt st && st.id().equals(id));
+    assertThat(tables().status(id).getPolicyFailures()).isZero();
+    assertThat(tables().status(id).getRetryCount()).isZero();
+  }
+
+  @Test
   void purgeJournalKeepsTheResultAndPurgeForgetsTheInvocation() {
     InvocationId id = started("x", 50, SERVICE);
     assertThat(status(ask(id, IngressQuery.Kind.PURGE, 1))).isEqualTo(409);
@@ -189,6 +230,42 @@ class InvocationModelTest {
     DispatchException twice = (DispatchException) ask(holder, IngressQuery.Kind.KILL, 8);
     assertThat(twice.status()).isEqualTo(409);
     assertThat(twice.getMessage()).isEqualTo("The invocation '" + holder + "' was already completed.");
+    assertThat(tables().lockHolder("Counter", "k1")).isNull();
+  }
+
+  @Test
+  void cancelOrKillOfANeverStartedIdempotentInvocationForgetsIt() {
+    InvocationId holder = started("k1", 32, COUNTER);
+    InvocationId inboxed = id("k1", 33);
+    sm.apply(invoke(inboxed, COUNTER, 0, false).setInvoke(invoke(inboxed, COUNTER, 0, false).getInvoke()
+        .toBuilder().setIdempotencyKey("ik")));
+    InvocationId waiting = id("k1", 34);
+    sm.apply(invoke(waiting, COUNTER, 0, false).setInvoke(invoke(waiting, COUNTER, 0, false).getInvoke()
+        .toBuilder().setIdempotencyKey("ik2")));
+    sm.apply(query(waiting, IngressQuery.Kind.ATTACH, 4));
+    assertThat(ask(inboxed, IngressQuery.Kind.CANCEL, 5)).isEqualTo(Boolean.TRUE);
+    assertThat(tables().status(inboxed)).isNull();
+    List<Effect> killed = sm.apply(query(waiting, IngressQuery.Kind.KILL, 6));
+    assertThat(((InvocationResult) replyTo(killed, 4)).outcome()).isEqualTo(new Outcome.Failure(409, "killed"));
+    assertThat(tables().status(waiting)).isNull();
+    // the same idempotent send is accepted anew
+    SubmitResult again = (SubmitResult) replyTo(sm.apply(invoke(inboxed, COUNTER, 7, false)), 7);
+    assertThat(again.previouslyAccepted()).isFalse();
+    assertThat(tables().lockHolder("Counter", "k1")).isEqualTo(holder);
+  }
+
+  @Test
+  void aCancelSignalToAnInboxedCalleeCancelsItWithoutRunningIt() {
+    InvocationId holder = started("k1", 35, COUNTER);
+    InvocationId inboxed = started("k1", 36, COUNTER);
+    sm.apply(query(inboxed, IngressQuery.Kind.ATTACH, 3));
+    List<Effect> e = sm.apply(Envelope.newBuilder().setSignal(Signal.newBuilder()
+        .setInvocationId(ByteString.copyFrom(inboxed.toBytes())).setIdx(1).setVoid(true)));
+    assertThat(((InvocationResult) replyTo(e, 3)).outcome()).isEqualTo(new Outcome.Failure(409, "canceled"));
+    assertThat(tables().status(inboxed)).isNull();
+    // the key's lock holder finishes: nothing left in the inbox runs
+    List<Effect> done = sm.apply(event(holder, 1, InvokerEvent.newBuilder().setEnd(true)));
+    assertThat(done).noneMatch(Effect.StartAttempt.class::isInstance);
     assertThat(tables().lockHolder("Counter", "k1")).isNull();
   }
 
