@@ -36,8 +36,16 @@ public final class LocalLog implements Log {
   private FileChannel segment;
   private long segmentSize;
   private long nextLsn;
+  /** Written by the writer thread only; read at close: fsync'd batches and their records. */
+  private long batches;
+  private long records;
 
-  private record Pending(int partition, byte[] payload, CompletableFuture<Long> future) {}
+  /** One append: a single record, or a group of one partition's records written in one batch. */
+  private record Pending(int partition, byte[][] payloads, int bytes, CompletableFuture<Long> future) {
+    Pending(int partition, byte[] payload, CompletableFuture<Long> future) {
+      this(partition, new byte[][] {payload}, payload.length + FRAME_OVERHEAD, future);
+    }
+  }
 
   private LocalLog(Path dir, int partitions) throws IOException {
     this.dir = dir;
@@ -154,6 +162,25 @@ public final class LocalLog implements Log {
   }
 
   @Override
+  public CompletableFuture<Long> appendAll(int partition, List<byte[]> payloads) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    if (closed) {
+      f.completeExceptionally(new IllegalStateException("log is closed"));
+      return f;
+    }
+    if (payloads.isEmpty()) {
+      f.complete(0L);
+      return f;
+    }
+    int bytes = 0;
+    for (byte[] p : payloads) {
+      bytes += p.length + FRAME_OVERHEAD;
+    }
+    queue.add(new Pending(partition, payloads.toArray(byte[][]::new), bytes, f));
+    return f;
+  }
+
+  @Override
   public void replay(long[] appliedLsn, RecordConsumer consumer) {
     long from = Long.MAX_VALUE;
     for (long a : appliedLsn) {
@@ -189,47 +216,52 @@ public final class LocalLog implements Log {
           continue;
         }
         batch.add(first);
-        int bytes = first.payload.length + FRAME_OVERHEAD;
+        int bytes = first.bytes;
         while (bytes < MAX_BATCH_BYTES) {
           Pending next = queue.peek();
-          if (next == null || bytes + next.payload.length + FRAME_OVERHEAD > MAX_BATCH_BYTES) {
+          if (next == null || bytes + next.bytes > MAX_BATCH_BYTES) {
             break;
           }
           batch.add(queue.poll());
-          bytes += next.payload.length + FRAME_OVERHEAD;
+          bytes += next.bytes;
         }
         if (bytes > buf.capacity()) {
           buf = ByteBuffer.allocateDirect(bytes);
         }
         buf.clear();
-        long[] lsns = new long[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-          Pending pe = batch.get(i);
-          long lsn = nextLsn++;
-          lsns[i] = lsn;
-          // frame written in place, then the crc computed over the bytes just written: no copy
-          int at = buf.position();
-          buf.putInt(12 + pe.payload.length).putInt(0).putInt(pe.partition).putLong(lsn).put(pe.payload);
-          int end = buf.position();
-          crc.reset();
-          crc.update(buf.duplicate().limit(end).position(at + 8));
-          buf.putInt(at + 4, (int) crc.getValue());
+        long firstLsn = nextLsn;
+        for (Pending pe : batch) {
+          for (byte[] payload : pe.payloads) {
+            long lsn = nextLsn++;
+            // frame written in place, then the crc computed over the bytes just written: no copy
+            int at = buf.position();
+            buf.putInt(12 + payload.length).putInt(0).putInt(pe.partition).putLong(lsn).put(payload);
+            int end = buf.position();
+            crc.reset();
+            crc.update(buf.duplicate().limit(end).position(at + 8));
+            buf.putInt(at + 4, (int) crc.getValue());
+          }
         }
         buf.flip();
         if (segmentSize + bytes > SEGMENT_BYTES && segmentSize > 0) {
-          openSegment(lsns[0]);
+          openSegment(firstLsn);
         }
         while (buf.hasRemaining()) {
           segmentSize += segment.write(buf);
         }
         segment.force(false);
-        for (int i = 0; i < batch.size(); i++) {
-          Pending pe = batch.get(i);
+        batches++;
+        long lsn = firstLsn;
+        for (Pending pe : batch) {
           RecordConsumer c = consumers[pe.partition];
-          if (c != null) {
-            c.accept(pe.partition, lsns[i], pe.payload);
+          for (byte[] payload : pe.payloads) {
+            records++;
+            if (c != null) {
+              c.accept(pe.partition, lsn, payload);
+            }
+            lsn++;
           }
-          pe.future.complete(lsns[i]);
+          pe.future.complete(lsn - 1);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -257,6 +289,7 @@ public final class LocalLog implements Log {
       writer.join(5000);
       segment.force(true);
       segment.close();
+      LOG.info("log closed: {} records appended in {} group commits since start", records, batches);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
