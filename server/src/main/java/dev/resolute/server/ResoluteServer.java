@@ -72,6 +72,15 @@ public final class ResoluteServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data directory " + data, e);
     }
+    // JSON (schema registry, admin, ingress) and the secure random source (ids) take a few hundred
+    // ms to initialise on a cold JVM; do that on a second core while the store and the log open.
+    // Joined before anything else touches them, so no class is initialised by both threads.
+    Thread warmup = new Thread(() -> {
+      new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      new SecureRandom().nextLong();
+    }, "startup-warmup");
+    warmup.setDaemon(true);
+    warmup.start();
     int n = config.defaultNumPartitions();
     Partitioning partitioning = new Partitioning(n);
     Clock clock = Clock.systemUTC();
@@ -91,6 +100,11 @@ public final class ResoluteServer implements AutoCloseable {
     closeables.add(log);
     Appender appender = new Appender(log, clock);
 
+    try {
+      warmup.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     SchemaRegistry schemas;
     try {
       schemas = SchemaRegistry.open(data);
