@@ -72,13 +72,15 @@ public final class ResoluteServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data directory " + data, e);
     }
-    // JSON (schema registry, admin, ingress) and the secure random source (ids) take a few hundred
-    // ms to initialise on a cold JVM; do that on a second core while the store and the log open.
-    // Joined before anything else touches them, so no class is initialised by both threads.
-    Thread warmup = new Thread(() -> {
-      new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    // The schema registry (JSON read with reflection), JSON in general and the secure random
+    // source (ids) take a few hundred ms on a cold JVM; they are prepared on a second core while
+    // the store and the log open. Awaited before anything else touches them, so no class is
+    // initialised by both threads.
+    java.util.concurrent.FutureTask<SchemaRegistry> schemasLoad = new java.util.concurrent.FutureTask<>(() -> {
       new SecureRandom().nextLong();
-    }, "startup-warmup");
+      return SchemaRegistry.open(data);
+    });
+    Thread warmup = new Thread(schemasLoad, "startup-schemas");
     warmup.setDaemon(true);
     warmup.start();
     int n = config.defaultNumPartitions();
@@ -100,16 +102,20 @@ public final class ResoluteServer implements AutoCloseable {
     closeables.add(log);
     Appender appender = new Appender(log, clock);
 
-    try {
-      warmup.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     SchemaRegistry schemas;
     try {
-      schemas = SchemaRegistry.open(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot load the schema registry from " + data, e);
+      schemas = schemasLoad.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while loading the schema registry", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw new UncheckedIOException("cannot load the schema registry from " + data, io);
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("cannot load the schema registry from " + data, e.getCause());
     }
     NettyDeploymentClient client = new NettyDeploymentClient(group);
     closeables.add(client);

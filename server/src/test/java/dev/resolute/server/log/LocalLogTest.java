@@ -47,4 +47,36 @@ class LocalLogTest {
     assertThat(log.appendAll(0, List.of()).get()).isZero();
     log.close();
   }
+
+  @Test
+  void aCleanCloseLeavesAMarkerThatTheNextOpenUsesAndRemoves() throws Exception {
+    LocalLog log = LocalLog.open(dir, 1);
+    log.appendAll(0, List.of(b("a"), b("b"))).get();
+    log.close();
+    assertThat(dir.resolve(LocalLog.CLEAN_MARKER)).exists();
+    LocalLog again = LocalLog.open(dir, 1);
+    assertThat(dir.resolve(LocalLog.CLEAN_MARKER)).doesNotExist();
+    assertThat(again.append(0, b("c")).get()).isEqualTo(3);
+    again.close();
+  }
+
+  @Test
+  void aMarkerThatDoesNotMatchTheSegmentIsIgnored() throws Exception {
+    LocalLog log = LocalLog.open(dir, 1);
+    log.appendAll(0, List.of(b("a"), b("b"), b("c"))).get();
+    log.close();
+    String marker = java.nio.file.Files.readString(dir.resolve(LocalLog.CLEAN_MARKER));
+    String[] f = marker.trim().split(" ");
+    // as if records were appended after the marker was written (a crash of a later run)
+    java.nio.file.Files.writeString(dir.resolve(LocalLog.CLEAN_MARKER), f[0] + " " + (Long.parseLong(f[1]) - 20)
+        + " 1\n");
+    LocalLog again = LocalLog.open(dir, 1);
+    assertThat(again.append(0, b("d")).get()).isEqualTo(4);
+    List<String> replayed = new ArrayList<>();
+    again.close();
+    LocalLog third = LocalLog.open(dir, 1);
+    third.replay(new long[] {0}, (p, lsn, payload) -> replayed.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
+    assertThat(replayed).containsExactly("1:a", "2:b", "3:c", "4:d");
+    third.close();
+  }
 }
