@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,11 +88,16 @@ public final class ResoluteServer implements AutoCloseable {
 
     EventLoopGroup group = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
-      Thread t = new Thread(r, "timers");
-      t.setDaemon(true);
-      return t;
-    });
+    java.util.concurrent.ScheduledThreadPoolExecutor scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(2,
+        r -> {
+          Thread t = new Thread(r, "timers");
+          t.setDaemon(true);
+          return t;
+        });
+    // The invoker re-arms an attempt's inactivity timeout (1 min) on every message and cancels it
+    // when the attempt ends: without this, every cancelled timeout stayed queued, holding its
+    // attempt (journal, state) for a minute and waking a timer thread when it came due.
+    scheduler.setRemoveOnCancelPolicy(true);
     closeables.add(scheduler::shutdownNow);
 
     RocksStore store = RocksStore.open(data.resolve("db"));
