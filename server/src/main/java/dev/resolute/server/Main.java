@@ -219,6 +219,15 @@ public final class Main {
       err.flush();
       return 1;
     }
+    String cdsStarted = System.getProperty("resolute.cds.started");
+    if (cdsStarted != null) {
+      try {
+        // tells the launcher that the class-data archive this run writes at exit is complete
+        java.nio.file.Files.writeString(Path.of(cdsStarted), "");
+      } catch (java.io.IOException | RuntimeException e) {
+        LOG.debug("cannot write {}", cdsStarted, e);
+      }
+    }
     if (!runUntilShutdown) {
       server.close();
       return 0;
