@@ -10,46 +10,44 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code resolute-server}: loads the configuration (defaults &lt; {@code --config-file} &lt;
  * {@code RESTATE_…} env &lt; command line), then starts the node and runs until SIGTERM/SIGINT.
  * Exit codes: 0 ok, 1 configuration error (RT0002) or startup failure, 2 bad command line.
+ *
+ * <p>The command line is parsed here rather than by a library: an option parser that reflects
+ * over annotations loaded ~170 classes (not archivable for class-data sharing) on every start.
  */
-@Command(name = "resolute-server", mixinStandardHelpOptions = true, version = "resolute-server 0.1.0",
-    description = "Resolute server, wire-compatible with restate-server 1.7.")
-public final class Main implements Callable<Integer> {
+public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  static final String VERSION_LINE = "resolute-server 0.1.0";
+  static final String USAGE = """
+      Usage: resolute-server [-hV] [--dump-config] [--no-logo] [--base-dir=DIR]
+                             [-c=FILE] [--cluster-name=NAME]
+                             [--default-num-partitions=N] [--node-name=NAME]
+      Resolute server, wire-compatible with restate-server 1.7.
+            --base-dir=DIR        Data root; data lives in <base-dir>/<node-name>
+        -c, --config-file=FILE    TOML configuration file (env: RESTATE_CONFIG)
+            --cluster-name=NAME   Cluster name (default: localcluster)
+            --default-num-partitions=N
+                                  Partitions at the first start of a data directory
+                                    (default: 24)
+            --dump-config         Print the effective configuration as TOML and exit
+        -h, --help                Show this help message and exit.
+            --no-logo             Accepted for compatibility with restate-server
+            --node-name=NAME      Node name (default: resolute)
+        -V, --version             Print version information and exit.
+      """;
 
-  @Option(names = {"-c", "--config-file"}, paramLabel = "FILE",
-      description = "TOML configuration file (env: RESTATE_CONFIG)")
   Path configFile;
-
-  @Option(names = "--dump-config",
-      description = "Print the effective configuration as TOML and exit")
   boolean dumpConfig;
-
-  @Option(names = "--base-dir", paramLabel = "DIR", description = "Data root; data lives in <base-dir>/<node-name>")
   String baseDir;
-
-  @Option(names = "--node-name", paramLabel = "NAME", description = "Node name (default: resolute)")
   String nodeName;
-
-  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster name (default: localcluster)")
   String clusterName;
-
-  @Option(names = "--default-num-partitions", paramLabel = "N",
-      description = "Partitions at the first start of a data directory (default: 24)")
   String defaultNumPartitions;
-
-  @Option(names = "--no-logo", description = "Accepted for compatibility with restate-server")
-  boolean noLogo;
 
   private final Map<String, String> env;
   private PrintWriter out;
@@ -78,10 +76,89 @@ public final class Main implements Callable<Integer> {
     main.out = out;
     main.err = err;
     main.runUntilShutdown = block;
-    CommandLine cl = new CommandLine(main);
-    cl.setOut(out);
-    cl.setErr(err);
-    return cl.execute(args);
+    String problem;
+    try {
+      problem = main.parse(args);
+    } catch (NumberFormatException e) {
+      problem = e.getMessage();
+    }
+    if (problem == null) {
+      return main.call();
+    }
+    if (problem.isEmpty()) {
+      return 0; // --help or --version answered
+    }
+    err.println(problem);
+    err.print(USAGE);
+    err.flush();
+    return 2;
+  }
+
+  /** Parses the options; returns null to go on, "" when help/version was printed, else the problem. */
+  private String parse(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String name = a;
+      String value = null;
+      int eq = a.indexOf('=');
+      if (a.startsWith("-") && eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      }
+      switch (name) {
+        case "-h", "--help" -> {
+          out.print(USAGE);
+          out.flush();
+          return "";
+        }
+        case "-V", "--version" -> {
+          out.println(VERSION_LINE);
+          out.flush();
+          return "";
+        }
+        case "--dump-config", "--no-logo" -> {
+          if (value != null) {
+            return "option '" + name + "' should be specified without '" + value + "' parameter";
+          }
+          if (name.equals("--dump-config")) {
+            dumpConfig = true;
+          }
+        }
+        case "-c", "--config-file", "--base-dir", "--node-name", "--cluster-name", "--default-num-partitions" -> {
+          if (value == null) {
+            if (i + 1 >= args.length) {
+              return "Missing required parameter for option '" + longName(name) + "' (" + label(name) + ")";
+            }
+            value = args[++i];
+          }
+          switch (longName(name)) {
+            case "--config-file" -> configFile = Path.of(value);
+            case "--base-dir" -> baseDir = value;
+            case "--node-name" -> nodeName = value;
+            case "--cluster-name" -> clusterName = value;
+            default -> defaultNumPartitions = value;
+          }
+        }
+        default -> {
+          return a.startsWith("-") ? "Unknown option: '" + a + "'"
+              : "Unmatched argument at index " + i + ": '" + a + "'";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String longName(String name) {
+    return name.equals("-c") ? "--config-file" : name;
+  }
+
+  private static String label(String name) {
+    return switch (longName(name)) {
+      case "--config-file" -> "FILE";
+      case "--base-dir" -> "DIR";
+      case "--default-num-partitions" -> "N";
+      default -> "NAME";
+    };
   }
 
   /** Loads the configuration from {@code --config-file}/RESTATE_CONFIG, the env and the options. */
@@ -106,8 +183,7 @@ public final class Main implements Callable<Integer> {
     return ConfigLoader.load(file, env, cli);
   }
 
-  @Override
-  public Integer call() {
+  int call() {
     ServerConfig config;
     try {
       config = loadConfig();
@@ -142,6 +218,15 @@ public final class Main implements Callable<Integer> {
       err.println("startup failed: " + e.getMessage());
       err.flush();
       return 1;
+    }
+    String cdsStarted = System.getProperty("resolute.cds.started");
+    if (cdsStarted != null) {
+      try {
+        // tells the launcher that the class-data archive this run writes at exit is complete
+        java.nio.file.Files.writeString(Path.of(cdsStarted), "");
+      } catch (java.io.IOException | RuntimeException e) {
+        LOG.debug("cannot write {}", cdsStarted, e);
+      }
     }
     if (!runUntilShutdown) {
       server.close();

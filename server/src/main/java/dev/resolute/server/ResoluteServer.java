@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,17 +71,33 @@ public final class ResoluteServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data directory " + data, e);
     }
+    // The schema registry (JSON read with reflection), JSON in general and the secure random
+    // source (ids) take a few hundred ms on a cold JVM; they are prepared on a second core while
+    // the store and the log open. Awaited before anything else touches them, so no class is
+    // initialised by both threads.
+    java.util.concurrent.FutureTask<SchemaRegistry> schemasLoad = new java.util.concurrent.FutureTask<>(() -> {
+      new SecureRandom().nextLong();
+      return SchemaRegistry.open(data);
+    });
+    Thread warmup = new Thread(schemasLoad, "startup-schemas");
+    warmup.setDaemon(true);
+    warmup.start();
     int n = config.defaultNumPartitions();
     Partitioning partitioning = new Partitioning(n);
     Clock clock = Clock.systemUTC();
 
     EventLoopGroup group = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
-      Thread t = new Thread(r, "timers");
-      t.setDaemon(true);
-      return t;
-    });
+    java.util.concurrent.ScheduledThreadPoolExecutor scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(2,
+        r -> {
+          Thread t = new Thread(r, "timers");
+          t.setDaemon(true);
+          return t;
+        });
+    // The invoker re-arms an attempt's inactivity timeout (1 min) on every message and cancels it
+    // when the attempt ends: without this, every cancelled timeout stayed queued, holding its
+    // attempt (journal, state) for a minute and waking a timer thread when it came due.
+    scheduler.setRemoveOnCancelPolicy(true);
     closeables.add(scheduler::shutdownNow);
 
     RocksStore store = RocksStore.open(data.resolve("db"));
@@ -93,9 +108,18 @@ public final class ResoluteServer implements AutoCloseable {
 
     SchemaRegistry schemas;
     try {
-      schemas = SchemaRegistry.open(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot load the schema registry from " + data, e);
+      schemas = schemasLoad.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while loading the schema registry", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw new UncheckedIOException("cannot load the schema registry from " + data, io);
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("cannot load the schema registry from " + data, e.getCause());
     }
     NettyDeploymentClient client = new NettyDeploymentClient(group);
     closeables.add(client);

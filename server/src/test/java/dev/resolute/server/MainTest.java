@@ -63,4 +63,29 @@ class MainTest {
         .isEqualTo(1);
     assertThat(err.toString()).contains("default-num-partitions = 3 differs from 24");
   }
+
+  @Test
+  void helpAndVersionAnswerWithoutStarting() {
+    assertThat(run(Map.of(), "--help")).isZero();
+    assertThat(out.toString()).startsWith("Usage: resolute-server")
+        .contains("--config-file=FILE", "--base-dir=DIR", "--node-name=NAME", "--dump-config");
+    assertThat(run(Map.of(), "-V")).isZero();
+    assertThat(out.toString()).contains("resolute-server 0.1.0");
+  }
+
+  @Test
+  void optionsTakeTheirValueAfterAnEqualsSignOrAsTheNextArgument() {
+    assertThat(run(Map.of(), "--node-name=eq", "-c", tmp.resolve("none.toml").toString(), "--dump-config"))
+        .isEqualTo(1); // the named file does not exist
+    assertThat(run(Map.of(), "--node-name=eq", "--cluster-name", "nx", "--dump-config")).isZero();
+    assertThat(out.toString()).contains("node-name = \"eq\"", "cluster-name = \"nx\"");
+  }
+
+  @Test
+  void aMissingValueOrAStrayArgumentIsAUsageError() {
+    assertThat(run(Map.of(), "--base-dir")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required parameter for option '--base-dir' (DIR)", "Usage:");
+    assertThat(run(Map.of(), "serve")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unmatched argument at index 0: 'serve'");
+  }
 }

@@ -63,6 +63,11 @@ import org.slf4j.MDC;
  */
 final class AttemptSession implements ExchangeListener {
   private static final Logger LOG = LoggerFactory.getLogger(AttemptSession.class);
+  /**
+   * Longest time a held command (see {@link #holdable}) waits for the next message of the attempt
+   * before it is appended on its own.
+   */
+  static final long HOLD_MAX_MILLIS = 50;
   /** restate-server's eager state size limit (32 MiB): larger state is sent as partial. */
   static final long EAGER_STATE_LIMIT_BYTES = 32L * 1024 * 1024;
 
@@ -81,6 +86,9 @@ final class AttemptSession implements ExchangeListener {
   private boolean done;
   private boolean responseOk;
   private ScheduledFuture<?> timeout;
+  /** Commands held back to be appended together with the next message (one commit for all). */
+  private final List<Envelope> held = new ArrayList<>();
+  private ScheduledFuture<?> holdTimer;
   private Duration inactivity;
   private Duration abort;
 
@@ -209,6 +217,7 @@ final class AttemptSession implements ExchangeListener {
   synchronized void cancel() {
     done = true;
     cancelTimeout();
+    dropHeld(); // the attempt is fenced: its later records would be ignored by apply
     if (exchange != null) {
       exchange.cancel();
     }
@@ -304,7 +313,11 @@ final class AttemptSession implements ExchangeListener {
         return;
       }
       ev.setCommand(JournalEntry.newBuilder().setType(f.code()).setPayload(ByteString.copyFrom(f.payload())));
-      append(ev);
+      if (holdable(type)) {
+        hold(ev);
+      } else {
+        append(ev);
+      }
       return;
     }
     switch (type) {
@@ -471,8 +484,57 @@ final class AttemptSession implements ExchangeListener {
         .setProtocolVersion(protocolVersion);
   }
 
+  /**
+   * Commands whose apply only writes the journal (and the object's state) and that no one waits
+   * for: nothing is sent back for them and nothing happens elsewhere. The deployment usually sends
+   * them right before its next message (a counter: GetEagerState, SetState, Output, End); holding
+   * them until then makes that one group commit instead of one per message, which shortens the
+   * path from End to the next invocation on the key. Nothing is acknowledged for them, so holding
+   * them does not delay any acknowledgement; if the attempt dies first, the retry replays the
+   * journal without them and the deployment sends them again, as for any unstored command.
+   */
+  static boolean holdable(MessageType type) {
+    return switch (type) {
+      case GET_EAGER_STATE_COMMAND, GET_EAGER_STATE_KEYS_COMMAND, SET_STATE_COMMAND, CLEAR_STATE_COMMAND,
+          CLEAR_ALL_STATE_COMMAND, OUTPUT_COMMAND -> true;
+      default -> false;
+    };
+  }
+
+  private void hold(InvokerEvent.Builder ev) {
+    held.add(Envelope.newBuilder().setInvokerEvent(ev).build());
+    if (holdTimer == null) {
+      holdTimer = invoker.scheduler().schedule(this::flushHeld, HOLD_MAX_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Appends what is held on its own (the deployment sent nothing else for a while). */
+  private synchronized void flushHeld() {
+    holdTimer = null;
+    if (!done && !held.isEmpty()) {
+      invoker.appender().appendAll(partition, List.copyOf(held));
+      held.clear();
+    }
+  }
+
+  private void dropHeld() {
+    held.clear();
+    if (holdTimer != null) {
+      holdTimer.cancel(false);
+      holdTimer = null;
+    }
+  }
+
+  /** Appends an event, preceded by the held commands, all in one group. */
   private void append(InvokerEvent.Builder ev) {
-    invoker.appender().append(partition, Envelope.newBuilder().setInvokerEvent(ev).build());
+    Envelope e = Envelope.newBuilder().setInvokerEvent(ev).build();
+    if (held.isEmpty()) {
+      invoker.appender().append(partition, e);
+      return;
+    }
+    held.add(e);
+    invoker.appender().appendAll(partition, List.copyOf(held));
+    dropHeld();
   }
 
   private void violation(String message) {

@@ -3,6 +3,7 @@ package dev.resolute.server.log;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ public final class LocalLog implements Log {
   private static final int FRAME_OVERHEAD = 4 + 4 + 4 + 8;
   private static final long SEGMENT_BYTES = 256L * 1024 * 1024;
   private static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
+  /** Written by a clean close: "segment-file valid-bytes last-lsn". */
+  static final String CLEAN_MARKER = "clean-tail";
 
   private final Path dir;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -34,10 +37,21 @@ public final class LocalLog implements Log {
   private final Thread writer;
   private volatile boolean closed;
   private FileChannel segment;
+  private Path segmentPath;
   private long segmentSize;
   private long nextLsn;
+  /** Written by the writer thread only; read at close: fsync'd batches and their records. */
+  private long batches;
+  private long records;
+  /** Set by the writer when a write or fsync failed: the segment may hold a partial frame. */
+  private volatile boolean writeFailed;
 
-  private record Pending(int partition, byte[] payload, CompletableFuture<Long> future) {}
+  /** One append: a single record, or a group of one partition's records written in one batch. */
+  private record Pending(int partition, byte[][] payloads, int bytes, CompletableFuture<Long> future) {
+    Pending(int partition, byte[] payload, CompletableFuture<Long> future) {
+      this(partition, new byte[][] {payload}, payload.length + FRAME_OVERHEAD, future);
+    }
+  }
 
   private LocalLog(Path dir, int partitions) throws IOException {
     this.dir = dir;
@@ -77,6 +91,14 @@ public final class LocalLog implements Log {
       return;
     }
     Path p = segs.get(segs.size() - 1);
+    long cleanLast = cleanTail(p);
+    if (cleanLast >= 0) {
+      nextLsn = cleanLast + 1;
+      segmentPath = p;
+      segment = FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      segmentSize = segment.size();
+      return;
+    }
     long[] lastAndValid = scan(p, null, null);
     long last = lastAndValid[0] > 0 ? lastAndValid[0] : firstLsn(p) - 1;
     if (lastAndValid[1] < Files.size(p)) {
@@ -87,8 +109,56 @@ public final class LocalLog implements Log {
       }
     }
     nextLsn = last + 1;
+    segmentPath = p;
     segment = FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     segmentSize = segment.size();
+  }
+
+  /**
+   * The last LSN recorded by a clean close, if the marker it left names {@code last} and that
+   * segment still has exactly the recorded length; else -1 (a crash, or appends after the marker:
+   * the segment is scanned). The marker is removed before anything is appended again, so it never
+   * describes a later state of the log. Saves reading the whole last segment (up to 256 MiB) on
+   * every restart after a clean stop.
+   */
+  private long cleanTail(Path last) throws IOException {
+    Path marker = dir.resolve(CLEAN_MARKER);
+    if (!Files.exists(marker)) {
+      return -1;
+    }
+    long lastLsn = -1;
+    try {
+      String[] f = Files.readString(marker, StandardCharsets.US_ASCII).trim().split(" ");
+      if (f.length == 3 && f[0].equals(last.getFileName().toString()) && Long.parseLong(f[1]) == Files.size(last)) {
+        lastLsn = Long.parseLong(f[2]);
+      }
+    } catch (RuntimeException | IOException e) {
+      LOG.warn("ignoring unreadable {}: {}", marker, e.toString());
+    }
+    Files.delete(marker);
+    syncDir();
+    return lastLsn;
+  }
+
+  private void writeCleanMarker() throws IOException {
+    Path tmp = dir.resolve(CLEAN_MARKER + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(ByteBuffer.wrap((segmentPath.getFileName() + " " + segmentSize + " " + (nextLsn - 1) + "\n")
+          .getBytes(StandardCharsets.US_ASCII)));
+      ch.force(true);
+    }
+    Files.move(tmp, dir.resolve(CLEAN_MARKER), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    syncDir();
+  }
+
+  private void syncDir() {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException ignored) {
+      // directory fsync is not supported everywhere
+    }
   }
 
   private static long firstLsn(Path segment) {
@@ -102,6 +172,7 @@ public final class LocalLog implements Log {
       segment.close();
     }
     Path p = dir.resolve(String.format("%020d.seg", firstLsn));
+    segmentPath = p;
     segment = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     segmentSize = segment.size();
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -154,10 +225,32 @@ public final class LocalLog implements Log {
   }
 
   @Override
+  public CompletableFuture<Long> appendAll(int partition, List<byte[]> payloads) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    if (closed) {
+      f.completeExceptionally(new IllegalStateException("log is closed"));
+      return f;
+    }
+    if (payloads.isEmpty()) {
+      f.complete(0L);
+      return f;
+    }
+    int bytes = 0;
+    for (byte[] p : payloads) {
+      bytes += p.length + FRAME_OVERHEAD;
+    }
+    queue.add(new Pending(partition, payloads.toArray(byte[][]::new), bytes, f));
+    return f;
+  }
+
+  @Override
   public void replay(long[] appliedLsn, RecordConsumer consumer) {
     long from = Long.MAX_VALUE;
     for (long a : appliedLsn) {
       from = Math.min(from, a + 1);
+    }
+    if (from >= nextLsn) {
+      return; // every partition has applied everything (a clean stop): no segment to read again
     }
     try {
       List<Path> segs = segments();
@@ -189,52 +282,58 @@ public final class LocalLog implements Log {
           continue;
         }
         batch.add(first);
-        int bytes = first.payload.length + FRAME_OVERHEAD;
+        int bytes = first.bytes;
         while (bytes < MAX_BATCH_BYTES) {
           Pending next = queue.peek();
-          if (next == null || bytes + next.payload.length + FRAME_OVERHEAD > MAX_BATCH_BYTES) {
+          if (next == null || bytes + next.bytes > MAX_BATCH_BYTES) {
             break;
           }
           batch.add(queue.poll());
-          bytes += next.payload.length + FRAME_OVERHEAD;
+          bytes += next.bytes;
         }
         if (bytes > buf.capacity()) {
           buf = ByteBuffer.allocateDirect(bytes);
         }
         buf.clear();
-        long[] lsns = new long[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-          Pending pe = batch.get(i);
-          long lsn = nextLsn++;
-          lsns[i] = lsn;
-          // frame written in place, then the crc computed over the bytes just written: no copy
-          int at = buf.position();
-          buf.putInt(12 + pe.payload.length).putInt(0).putInt(pe.partition).putLong(lsn).put(pe.payload);
-          int end = buf.position();
-          crc.reset();
-          crc.update(buf.duplicate().limit(end).position(at + 8));
-          buf.putInt(at + 4, (int) crc.getValue());
+        long firstLsn = nextLsn;
+        for (Pending pe : batch) {
+          for (byte[] payload : pe.payloads) {
+            long lsn = nextLsn++;
+            // frame written in place, then the crc computed over the bytes just written: no copy
+            int at = buf.position();
+            buf.putInt(12 + payload.length).putInt(0).putInt(pe.partition).putLong(lsn).put(payload);
+            int end = buf.position();
+            crc.reset();
+            crc.update(buf.duplicate().limit(end).position(at + 8));
+            buf.putInt(at + 4, (int) crc.getValue());
+          }
         }
         buf.flip();
         if (segmentSize + bytes > SEGMENT_BYTES && segmentSize > 0) {
-          openSegment(lsns[0]);
+          openSegment(firstLsn);
         }
         while (buf.hasRemaining()) {
           segmentSize += segment.write(buf);
         }
         segment.force(false);
-        for (int i = 0; i < batch.size(); i++) {
-          Pending pe = batch.get(i);
+        batches++;
+        long lsn = firstLsn;
+        for (Pending pe : batch) {
           RecordConsumer c = consumers[pe.partition];
-          if (c != null) {
-            c.accept(pe.partition, lsns[i], pe.payload);
+          for (byte[] payload : pe.payloads) {
+            records++;
+            if (c != null) {
+              c.accept(pe.partition, lsn, payload);
+            }
+            lsn++;
           }
-          pe.future.complete(lsns[i]);
+          pe.future.complete(lsn - 1);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       } catch (Throwable t) {
+        writeFailed = true;
         LOG.error("log write failed; failing {} appends", batch.size(), t);
         for (Pending pe : batch) {
           pe.future.completeExceptionally(t);
@@ -256,7 +355,11 @@ public final class LocalLog implements Log {
     try {
       writer.join(5000);
       segment.force(true);
+      if (!writer.isAlive() && !writeFailed) {
+        writeCleanMarker(); // nothing more will be appended by this process
+      }
       segment.close();
+      LOG.info("log closed: {} records appended in {} group commits since start", records, batches);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {

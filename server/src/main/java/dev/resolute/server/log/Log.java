@@ -12,6 +12,18 @@ public interface Log extends AutoCloseable {
   CompletableFuture<Long> append(int partition, byte[] payload);
 
   /**
+   * Appends records of one partition as a group: in this order, with consecutive LSNs, made durable
+   * by the same commit. Completes with the LSN of the last once all are durable.
+   */
+  default CompletableFuture<Long> appendAll(int partition, java.util.List<byte[]> payloads) {
+    CompletableFuture<Long> last = CompletableFuture.completedFuture(0L);
+    for (byte[] p : payloads) {
+      last = append(partition, p);
+    }
+    return last;
+  }
+
+  /**
    * Delivers every committed record of every partition whose LSN is greater than
    * {@code appliedLsn[partition]}, synchronously, in LSN order. Called once at start-up, before
    * any append.

@@ -20,6 +20,16 @@ public final class Appender {
     return log.append(partition, stamped.toByteArray());
   }
 
+  /** Appends records of one partition as one group (same commit, consecutive LSNs), stamped alike. */
+  public CompletableFuture<Long> appendAll(int partition, java.util.List<Envelope> envs) {
+    long now = clock.millis();
+    java.util.List<byte[]> payloads = new java.util.ArrayList<>(envs.size());
+    for (Envelope env : envs) {
+      payloads.add(env.toBuilder().setTimestampMillis(now).build().toByteArray());
+    }
+    return log.appendAll(partition, payloads);
+  }
+
   public long now() {
     return clock.millis();
   }

@@ -177,7 +177,7 @@ public final class StateMachine {
     t.putStatus(id, s);
     Target target = s.getTarget();
     List<byte[][]> state = target.getKeyed() ? t.allState(target.getService(), target.getKey()) : List.of();
-    out.add(new Effect.StartAttempt(id, s, t.journal(id), state, !target.getKeyed()));
+    out.add(new Effect.StartAttempt(id, s, t.journal(id, s.getJournalLength()), state, !target.getKeyed()));
   }
 
   private void onResumeAll() {

@@ -87,6 +87,25 @@ final class Tables {
     return out;
   }
 
+  /**
+   * The journal of an invocation whose status says it has {@code length} entries: point reads by
+   * index (an entry written earlier in the same batch comes from the batch), no iterator.
+   */
+  List<JournalEntry> journal(InvocationId id, int length) {
+    List<JournalEntry> out = new ArrayList<>(length);
+    byte[] prefix = Keys.of(p, Keys.JOURNAL).bytes(id.toBytes()).build();
+    byte[] key = java.util.Arrays.copyOf(prefix, prefix.length + 4);
+    for (int i = 0; i < length; i++) {
+      ByteBuffer.wrap(key, prefix.length, 4).putInt(i);
+      byte[] v = txn.get(key);
+      if (v == null) {
+        return journal(id); // not numbered 0..length-1 (never expected): read what is there
+      }
+      out.add(parse(() -> JournalEntry.parseFrom(v)));
+    }
+    return out;
+  }
+
   void deleteJournal(InvocationId id) {
     List<byte[]> keys = new ArrayList<>();
     txn.scan(Keys.of(p, Keys.JOURNAL).bytes(id.toBytes()).build(), (k, v) -> keys.add(k));
@@ -143,24 +162,51 @@ final class Tables {
     txn.delete(Keys.of(p, Keys.LOCK).str(service).str(key).build());
   }
 
+  /**
+   * A key's inbox is a FIFO of entries numbered per key, {@code INBOX ‖ service ‖ key ‖ u64 seq},
+   * with its bounds {head, tail} in one small record ({@code INBOX_BOUNDS ‖ service ‖ key}, absent
+   * when the inbox is empty). Enqueue and dequeue are point reads and writes: a dequeue does not
+   * scan, so it never steps over the tombstones that earlier dequeues of a hot key left behind.
+   */
   void enqueue(String service, String key, InvocationId id) {
-    long seq = nextSeq("inbox");
-    txn.put(Keys.of(p, Keys.INBOX).str(service).str(key).u64(seq).build(), id.toBytes());
+    byte[] boundsKey = Keys.of(p, Keys.INBOX_BOUNDS).str(service).str(key).build();
+    long[] hb = inboxBounds(boundsKey);
+    txn.put(inboxKey(service, key, hb[1]), id.toBytes());
+    txn.put(boundsKey, ByteBuffer.allocate(16).putLong(hb[0]).putLong(hb[1] + 1).array());
   }
 
-  /** Removes and returns the head of the inbox, or null. */
+  /** Removes and returns the head of the inbox, or null if it is empty. */
   InvocationId dequeue(String service, String key) {
-    byte[][] head = new byte[2][];
-    txn.scan(Keys.of(p, Keys.INBOX).str(service).str(key).build(), (k, v) -> {
-      head[0] = k;
-      head[1] = v;
-      return false;
-    });
-    if (head[0] == null) {
+    byte[] boundsKey = Keys.of(p, Keys.INBOX_BOUNDS).str(service).str(key).build();
+    long[] hb = inboxBounds(boundsKey);
+    if (hb[0] >= hb[1]) {
       return null;
     }
-    txn.delete(head[0]);
-    return InvocationId.fromBytes(head[1]);
+    byte[] entryKey = inboxKey(service, key, hb[0]);
+    byte[] v = txn.get(entryKey);
+    txn.delete(entryKey);
+    if (hb[0] + 1 == hb[1]) {
+      txn.delete(boundsKey); // empty: numbering starts again at 0
+    } else {
+      txn.put(boundsKey, ByteBuffer.allocate(16).putLong(hb[0] + 1).putLong(hb[1]).array());
+    }
+    if (v == null) {
+      throw new IllegalStateException("inbox entry " + hb[0] + " of " + service + "/" + key + " is missing");
+    }
+    return InvocationId.fromBytes(v);
+  }
+
+  private long[] inboxBounds(byte[] boundsKey) {
+    byte[] v = txn.get(boundsKey);
+    if (v == null) {
+      return new long[] {0, 0};
+    }
+    ByteBuffer b = ByteBuffer.wrap(v);
+    return new long[] {b.getLong(), b.getLong()};
+  }
+
+  private byte[] inboxKey(String service, String key, long seq) {
+    return Keys.of(p, Keys.INBOX).str(service).str(key).u64(seq).build();
   }
 
   // ---- timers ----

@@ -15,6 +15,8 @@ public final class Keys {
   public static final byte STATE = 'K';
   public static final byte LOCK = 'L';
   public static final byte INBOX = 'I';
+  /** Per-key inbox bounds {head, tail}; see the partition's {@code Tables}. */
+  public static final byte INBOX_BOUNDS = 'B';
   public static final byte TIMER = 'T';
   public static final byte OUTBOX = 'O';
   public static final byte DEDUP = 'D';

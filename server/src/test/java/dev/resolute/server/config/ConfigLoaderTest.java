@@ -231,4 +231,16 @@ class ConfigLoaderTest {
         Map.of("base-dir", tmp.toString(), "default-num-partitions", "4", "cluster-name", "x"));
     assertThatThrownBy(() -> NodeMarker.verifyOrCreate(otherCluster)).hasMessageContaining("cluster-name");
   }
+
+  @Test
+  void markerKeepsAClusterNameWithCharactersThatPropertiesEscape() {
+    String name = " a b=c:d#e!f\u00e9\u4e2d ";
+    ServerConfig c = ConfigLoader.load(null, Map.of(),
+        Map.of("base-dir", tmp.toString(), "default-num-partitions", "3", "cluster-name", name));
+    assertThat(NodeMarker.verifyOrCreate(c)).isEqualTo(3);
+    assertThat(NodeMarker.verifyOrCreate(c)).isEqualTo(3); // read back: the same name
+    ServerConfig other = ConfigLoader.load(null, Map.of(),
+        Map.of("base-dir", tmp.toString(), "default-num-partitions", "3", "cluster-name", name.trim()));
+    assertThatThrownBy(() -> NodeMarker.verifyOrCreate(other)).hasMessageContaining("cluster-name");
+  }
 }

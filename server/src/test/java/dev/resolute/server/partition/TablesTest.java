@@ -1,0 +1,109 @@
+package dev.resolute.server.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.protocol.id.PartitionKeys;
+import dev.resolute.server.storage.Keys;
+import dev.resolute.server.storage.MemoryStore;
+import dev.resolute.server.storage.Store;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The per-key inbox layout: FIFO per key, keys independent, nothing left behind once empty. */
+class TablesTest {
+  final Store store = new MemoryStore();
+
+  static InvocationId id(int n) {
+    byte[] uuid = new byte[16];
+    uuid[14] = (byte) (n >>> 8);
+    uuid[15] = (byte) n;
+    return new InvocationId(PartitionKeys.keyed("k"), uuid);
+  }
+
+  /** Runs {@code body} in one committed batch, as apply does. */
+  <T> T inBatch(java.util.function.Function<Tables, T> body) {
+    try (Store.Batch b = store.begin()) {
+      T r = body.apply(new Tables(3).on(b));
+      b.commit();
+      return r;
+    }
+  }
+
+  InvocationId dequeue(String service, String key) {
+    return inBatch(t -> t.dequeue(service, key));
+  }
+
+  @Test
+  void dequeuesInArrivalOrderPerKeyAcrossBatches() {
+    for (int i = 0; i < 100; i++) {
+      int n = i;
+      inBatch(t -> {
+        t.enqueue("Counter", "a", id(n));
+        t.enqueue("Counter", "b", id(1000 + n));
+        return null;
+      });
+    }
+    List<InvocationId> a = new ArrayList<>();
+    InvocationId next;
+    while ((next = dequeue("Counter", "a")) != null) {
+      a.add(next);
+      if (a.size() == 50) {
+        inBatch(t -> { // an arrival while the queue drains goes to its end
+          t.enqueue("Counter", "a", id(500));
+          return null;
+        });
+      }
+    }
+    assertThat(a).hasSize(101);
+    for (int i = 0; i < 100; i++) {
+      assertThat(a.get(i)).isEqualTo(id(i));
+    }
+    assertThat(a.get(100)).isEqualTo(id(500));
+    assertThat(dequeue("Counter", "b")).isEqualTo(id(1000));
+  }
+
+  @Test
+  void anEmptiedInboxLeavesNoRecordsAndStartsAgain() {
+    inBatch(t -> {
+      t.enqueue("Counter", "a", id(1));
+      t.enqueue("Counter", "a", id(2));
+      return null;
+    });
+    // enqueue and dequeue inside one batch see each other (read-your-writes)
+    List<InvocationId> both = inBatch(t -> List.of(t.dequeue("Counter", "a"), t.dequeue("Counter", "a")));
+    assertThat(both).containsExactly(id(1), id(2));
+    assertThat(dequeue("Counter", "a")).isNull();
+    assertThat(keysOf(Keys.INBOX)).isZero();
+    assertThat(keysOf(Keys.INBOX_BOUNDS)).isZero();
+    inBatch(t -> {
+      t.enqueue("Counter", "a", id(3));
+      return null;
+    });
+    assertThat(dequeue("Counter", "a")).isEqualTo(id(3));
+  }
+
+  @Test
+  void keysThatArePrefixesOfEachOtherHaveSeparateInboxes() {
+    inBatch(t -> {
+      t.enqueue("Counter", "a", id(1));
+      t.enqueue("Counter", "ab", id(2));
+      t.enqueue("Counte", "ra", id(3));
+      return null;
+    });
+    assertThat(dequeue("Counter", "ab")).isEqualTo(id(2));
+    assertThat(dequeue("Counter", "ab")).isNull();
+    assertThat(dequeue("Counter", "a")).isEqualTo(id(1));
+    assertThat(dequeue("Counte", "ra")).isEqualTo(id(3));
+  }
+
+  private int keysOf(byte table) {
+    int[] n = {0};
+    store.reader().scan(Keys.of(3, table).build(), (k, v) -> {
+      n[0]++;
+      return true;
+    });
+    return n[0];
+  }
+}
