@@ -3,20 +3,17 @@ package dev.resolute.sdk.endpoint.definition;
 import dev.resolute.sdk.Context;
 import dev.resolute.serde.Serde;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /** One handler: name, kind, input/output serdes, the code, and manifest options. */
-public final class HandlerDefinition<I, O> {
+public final class HandlerDefinition<I, O> extends DefinitionOptions {
   private final String name;
   private final HandlerType type;
   private final Serde<I> inputSerde;
   private final Serde<O> outputSerde;
   private final HandlerFunction<Context, I, O> function;
   private String acceptContentType;
-  private final Options options = new Options();
 
   private HandlerDefinition(String name, HandlerType type, Serde<I> inputSerde, Serde<O> outputSerde,
       HandlerFunction<Context, I, O> function, String acceptContentType) {
@@ -69,11 +66,6 @@ public final class HandlerDefinition<I, O> {
     return acceptContentType;
   }
 
-  /** Mutable manifest options of this handler. */
-  public Options options() {
-    return options;
-  }
-
   public Serde<I> getRequestSerde() {
     return inputSerde;
   }
@@ -82,44 +74,8 @@ public final class HandlerDefinition<I, O> {
     return outputSerde;
   }
 
-  public String getDocumentation() {
-    return options.documentation;
-  }
-
-  public Map<String, String> getMetadata() {
-    return Collections.unmodifiableMap(options.metadata);
-  }
-
-  public Duration getInactivityTimeout() {
-    return options.inactivityTimeout;
-  }
-
-  public Duration getAbortTimeout() {
-    return options.abortTimeout;
-  }
-
-  public Duration getIdempotencyRetention() {
-    return options.idempotencyRetention;
-  }
-
   public Duration getWorkflowRetention() {
     return options.workflowRetention;
-  }
-
-  public Duration getJournalRetention() {
-    return options.journalRetention;
-  }
-
-  public Boolean getIngressPrivate() {
-    return options.ingressPrivate;
-  }
-
-  public Boolean getEnableLazyState() {
-    return options.enableLazyState;
-  }
-
-  public InvocationRetryPolicy getInvocationRetryPolicy() {
-    return options.invocationRetryPolicy;
   }
 
   /** Changes this handler's options (the definition is mutable until it is bound) and returns it. */

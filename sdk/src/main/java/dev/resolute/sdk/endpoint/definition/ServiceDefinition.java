@@ -11,7 +11,6 @@ import dev.resolute.serde.TypeTag;
 import dev.resolute.serde.jackson.JacksonSerdeFactory;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -27,14 +26,13 @@ import java.util.regex.Pattern;
  *     .build();
  * }</pre>
  */
-public final class ServiceDefinition {
+public final class ServiceDefinition extends DefinitionOptions {
   private static final Pattern SERVICE_NAME = Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9._-]*$");
   private static final Pattern HANDLER_NAME = Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9_]*$");
 
   private final String name;
   private final ServiceType type;
   private final Map<String, HandlerDefinition<?, ?>> handlers;
-  private final Options options = new Options();
   private final SerdeFactory serdeFactory;
 
   private ServiceDefinition(String name, ServiceType type, Map<String, HandlerDefinition<?, ?>> handlers,
@@ -100,47 +98,6 @@ public final class ServiceDefinition {
   /** The serde factory of this service (handler context operations use it). */
   public SerdeFactory getSerdeFactory() {
     return serdeFactory;
-  }
-
-  /** Mutable manifest options of the service. */
-  public Options options() {
-    return options;
-  }
-
-  public String getDocumentation() {
-    return options.documentation;
-  }
-
-  public Map<String, String> getMetadata() {
-    return Collections.unmodifiableMap(options.metadata);
-  }
-
-  public Duration getInactivityTimeout() {
-    return options.inactivityTimeout;
-  }
-
-  public Duration getAbortTimeout() {
-    return options.abortTimeout;
-  }
-
-  public Duration getIdempotencyRetention() {
-    return options.idempotencyRetention;
-  }
-
-  public Duration getJournalRetention() {
-    return options.journalRetention;
-  }
-
-  public Boolean getIngressPrivate() {
-    return options.ingressPrivate;
-  }
-
-  public Boolean getEnableLazyState() {
-    return options.enableLazyState;
-  }
-
-  public InvocationRetryPolicy getInvocationRetryPolicy() {
-    return options.invocationRetryPolicy;
   }
 
   /**
