@@ -55,32 +55,35 @@ public final class Compare {
     };
     List<String> servicesJvm = List.of(javaBin, "-Xmx512m", "-XX:+UseParallelGC", "-cp", cp, servicesMain);
 
+    // --port-offset N shifts every port, so two runs (two engineers) can share a machine
+    int off = Integer.parseInt(opt.getOrDefault("port-offset", "0"));
     Map<String, Target> targets = new LinkedHashMap<>();
     for (String t : targetNames) {
       switch (t) {
         case "resolute" -> {
           Map<String, String> env = new LinkedHashMap<>();
-          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":55080");
-          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":55070");
+          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":" + (55080 + off));
+          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":" + (55070 + off));
           env.put("RESOLUTE_NO_BUILD", "1");
           if (opt.containsKey("resolute-java-opts")) {
             env.put("JAVA_OPTS", opt.get("resolute-java-opts"));
           }
           targets.put(t, new Target("resolute", List.of(root.resolve("resolute-server").toString(), "--base-dir",
-              work.resolve("resolute-data").toString()), env, work.resolve("resolute-data"), work, 55080, 55070, 55090,
-              concat(servicesJvm, "55090")));
+              work.resolve("resolute-data").toString()), env, work.resolve("resolute-data"), work, 55080 + off, 55070 + off,
+              55090 + off, concat(servicesJvm, String.valueOf(55090 + off))));
         }
         case "restate" -> {
           Map<String, String> env = new LinkedHashMap<>();
-          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":58080");
-          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":59070");
-          env.put("RESTATE_BIND_ADDRESS", HOST + ":55122");
-          env.put("RESTATE_ADVERTISED_ADDRESS", "http://" + HOST + ":55122/");
+          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":" + (58080 + off));
+          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":" + (59070 + off));
+          env.put("RESTATE_BIND_ADDRESS", HOST + ":" + (55122 + off));
+          env.put("RESTATE_ADVERTISED_ADDRESS", "http://" + HOST + ":" + (55122 + off) + "/");
           env.put("RESTATE_LOG_FORMAT", "compact");
           String bin = opt.getOrDefault("restate-bin",
               root.resolve(".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server").toString());
           targets.put(t, new Target("restate", List.of(bin, "--base-dir", work.resolve("restate-data").toString()),
-              env, work.resolve("restate-data"), work, 58080, 59070, 55091, concat(servicesJvm, "55091")));
+              env, work.resolve("restate-data"), work, 58080 + off, 59070 + off, 55091 + off,
+              concat(servicesJvm, String.valueOf(55091 + off))));
         }
         default -> throw new IllegalArgumentException("unknown target " + t + " (resolute, restate)");
       }

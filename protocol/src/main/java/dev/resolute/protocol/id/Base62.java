@@ -1,24 +1,36 @@
 package dev.resolute.protocol.id;
 
-import java.math.BigInteger;
-
 /** Fixed-width base62 (alphabet 0-9a-zA-Z), most significant digit first. */
 public final class Base62 {
   static final String ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  private static final BigInteger B62 = BigInteger.valueOf(62);
 
   private Base62() {}
 
-  /** Encodes the unsigned integer whose big-endian bytes are given, left-padded to width. */
+  /**
+   * Encodes the unsigned integer whose big-endian bytes are given, left-padded to width. Schoolbook
+   * division of a copy of the bytes by 62 per digit: ids are encoded on the hot path (headers,
+   * keys, logs), where {@code BigInteger} division showed up in profiles.
+   */
   public static String encode(byte[] bigEndianUnsigned, int width) {
-    BigInteger v = new BigInteger(1, bigEndianUnsigned);
+    byte[] v = bigEndianUnsigned.clone();
     char[] out = new char[width];
+    int first = 0; // index of the first non-zero byte of v
     for (int i = width - 1; i >= 0; i--) {
-      BigInteger[] qr = v.divideAndRemainder(B62);
-      out[i] = ALPHABET.charAt(qr[1].intValue());
-      v = qr[0];
+      while (first < v.length && v[first] == 0) {
+        first++;
+      }
+      int rem = 0;
+      for (int j = first; j < v.length; j++) {
+        int cur = (rem << 8) | (v[j] & 0xff);
+        v[j] = (byte) (cur / 62);
+        rem = cur % 62;
+      }
+      out[i] = ALPHABET.charAt(rem);
     }
-    if (v.signum() != 0) {
+    while (first < v.length && v[first] == 0) {
+      first++;
+    }
+    if (first < v.length) {
       throw new IllegalArgumentException("value does not fit in " + width + " base62 digits");
     }
     return new String(out);
@@ -26,22 +38,36 @@ public final class Base62 {
 
   /** Decodes to exactly {@code bytes} big-endian bytes. */
   public static byte[] decode(String s, int bytes) {
-    BigInteger v = BigInteger.ZERO;
+    byte[] out = new byte[bytes];
     for (int i = 0; i < s.length(); i++) {
-      int d = ALPHABET.indexOf(s.charAt(i));
+      int d = digit(s.charAt(i));
       if (d < 0) {
         throw new IllegalArgumentException("invalid base62 character '" + s.charAt(i) + "'");
       }
-      v = v.multiply(B62).add(BigInteger.valueOf(d));
+      int carry = d;
+      for (int j = bytes - 1; j >= 0; j--) {
+        int cur = (out[j] & 0xff) * 62 + carry;
+        out[j] = (byte) cur;
+        carry = cur >>> 8;
+      }
+      if (carry != 0) {
+        throw new IllegalArgumentException("base62 value out of range");
+      }
     }
-    byte[] raw = v.toByteArray();
-    if (raw.length > bytes + 1 || (raw.length == bytes + 1 && raw[0] != 0)) {
-      throw new IllegalArgumentException("base62 value out of range");
-    }
-    byte[] out = new byte[bytes];
-    int copy = Math.min(raw.length, bytes);
-    System.arraycopy(raw, raw.length - copy, out, bytes - copy, copy);
     return out;
+  }
+
+  private static int digit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A' + 36;
+    }
+    return -1;
   }
 
   static byte[] reversed(byte[] in) {

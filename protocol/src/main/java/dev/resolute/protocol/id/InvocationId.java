@@ -14,6 +14,7 @@ public final class InvocationId implements Comparable<InvocationId> {
 
   private final long partitionKey;
   private final byte[] uuid; // 16 bytes, big-endian
+  private String text; // the string form, computed once (benign race: every thread computes the same)
 
   public InvocationId(long partitionKey, byte[] uuid) {
     if (uuid.length != 16) {
@@ -48,6 +49,15 @@ public final class InvocationId implements Comparable<InvocationId> {
 
   @Override
   public String toString() {
+    String t = text;
+    if (t == null) {
+      t = format();
+      text = t;
+    }
+    return t;
+  }
+
+  private String format() {
     byte[] pk = ByteBuffer.allocate(8).putLong(partitionKey).array();
     return PREFIX + Base62.encode(Base62.reversed(pk), 11) + Base62.encode(Base62.reversed(uuid), 22);
   }

@@ -244,22 +244,40 @@ final class Tables {
     txn.put(Keys.of(p, Keys.OUTBOX).u64(seq).build(), m.toByteArray());
   }
 
+  /**
+   * Deletes the outbox messages up to {@code upTo}. Sequence numbers are contiguous, so once the
+   * truncation point is known ({@code outbox_truncated}) this is point deletes of exactly the new
+   * range: a scan from the prefix would step over the tombstones of every message shipped since
+   * the last compaction (it was 45 % of the apply threads' native time in call-64).
+   */
   void truncateOutbox(long upTo) {
-    List<byte[]> keys = new ArrayList<>();
-    txn.scan(Keys.of(p, Keys.OUTBOX).build(), (k, v) -> {
-      if (ByteBuffer.wrap(k, 3, 8).getLong() > upTo) {
-        return false;
+    long done = meta("outbox_truncated");
+    if (upTo <= done) {
+      return;
+    }
+    if (done == 0) { // first truncation of this partition: find what is there
+      List<byte[]> keys = new ArrayList<>();
+      txn.scan(Keys.of(p, Keys.OUTBOX).build(), (k, v) -> {
+        if (ByteBuffer.wrap(k, 3, 8).getLong() > upTo) {
+          return false;
+        }
+        keys.add(k);
+        return true;
+      });
+      keys.forEach(txn::delete);
+    } else {
+      for (long seq = done + 1; seq <= upTo; seq++) {
+        txn.delete(Keys.of(p, Keys.OUTBOX).u64(seq).build());
       }
-      keys.add(k);
-      return true;
-    });
-    keys.forEach(txn::delete);
+    }
+    putMeta("outbox_truncated", upTo);
   }
 
-  /** All outbox messages as {seq, message}. */
+  /** All outbox messages as {seq, message}, from the truncation point on. */
   List<Object[]> outbox() {
     List<Object[]> out = new ArrayList<>();
-    txn.scan(Keys.of(p, Keys.OUTBOX).build(), (k, v) -> {
+    byte[] prefix = Keys.of(p, Keys.OUTBOX).build();
+    txn.scanFrom(prefix, Keys.of(p, Keys.OUTBOX).u64(meta("outbox_truncated") + 1).build(), (k, v) -> {
       out.add(new Object[] {ByteBuffer.wrap(k, 3, 8).getLong(), parse(() -> OutboxMessage.parseFrom(v))});
       return true;
     });
