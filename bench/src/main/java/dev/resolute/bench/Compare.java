@@ -32,6 +32,9 @@ public final class Compare {
     }
   }
 
+  static final List<String> PREWARM_MIX =
+      List.of("echo-64", "steps-64", "counter-1000", "call-64", "sleep-64", "workflow-64");
+
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = parse(args);
     boolean quick = opt.containsKey("quick");
@@ -100,7 +103,7 @@ public final class Compare {
     report.append(header(quick, warmup, measure)).append(String.format(Locale.ROOT,
         "Deployment (both servers): the bench services on the %s (`--sdk %s`).%n%n",
         sdk.equals("restate") ? "official Restate Java SDK 2.4.0" : "Resolute Java SDK", sdk)).append(String.format(Locale.ROOT,
-        "Before the first scenario each server gets %s s of mixed load (echo-64, steps-64, counter-1000) "
+        "Before the first scenario each server gets %s s of mixed load (" + String.join(", ", PREWARM_MIX) + ") "
             + "to warm its JIT and caches.%n%n", opt.getOrDefault("prewarm", quick ? "3" : "30")));
     System.out.print(report);
 
@@ -116,11 +119,13 @@ public final class Compare {
           ProcStats.rssKib(t.pid()) / 1024);
     }
 
-    // ---- pre-warm: a mixed load on each server before anything is measured (JIT, caches)
+    // ---- pre-warm: a mixed load on each server before anything is measured (JIT, caches). It
+    // touches every kind of work the scenarios do (calls, timers, workflows too), so that no
+    // scenario pays for compiling its own path inside its measured window.
     double prewarm = Double.parseDouble(opt.getOrDefault("prewarm", quick ? "3" : "30"));
     if (prewarm > 0) {
       List<Scenario> mix = Scenario.all().stream()
-          .filter(s -> List.of("echo-64", "steps-64", "counter-1000").contains(s.name)).toList();
+          .filter(s -> PREWARM_MIX.contains(s.name)).toList();
       for (Target t : targets.values()) {
         for (Scenario s : mix) {
           LoadGen.Result r = LoadGen.run(HOST, t.ingressPort, s.inFlight, Duration.ZERO,

@@ -88,15 +88,15 @@ public final class ResoluteServer implements AutoCloseable {
 
     EventLoopGroup group = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-    java.util.concurrent.ScheduledThreadPoolExecutor scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(2,
+    java.util.concurrent.ScheduledThreadPoolExecutor scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
         r -> {
           Thread t = new Thread(r, "timers");
           t.setDaemon(true);
           return t;
         });
-    // The invoker re-arms an attempt's inactivity timeout (1 min) on every message and cancels it
-    // when the attempt ends: without this, every cancelled timeout stayed queued, holding its
-    // attempt (journal, state) for a minute and waking a timer thread when it came due.
+    // One thread: its tasks only append to the log or end an attempt. The invoker cancels an
+    // attempt's inactivity check (1 min) when the attempt ends: without remove-on-cancel, every
+    // cancelled check stayed queued, holding its attempt (journal, state) for a minute.
     scheduler.setRemoveOnCancelPolicy(true);
     closeables.add(scheduler::shutdownNow);
 

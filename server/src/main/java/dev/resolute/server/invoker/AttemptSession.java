@@ -86,6 +86,10 @@ final class AttemptSession implements ExchangeListener {
   private boolean done;
   private boolean responseOk;
   private ScheduledFuture<?> timeout;
+  /** System.nanoTime() when the armed timeout runs out; 0 when none is armed. */
+  private long timeoutAt;
+  /** System.nanoTime() at which the scheduled {@link #timeout} check fires. */
+  private long timeoutCheckAt;
   /** Commands held back to be appended together with the next message (one commit for all). */
   private final List<Envelope> held = new ArrayList<>();
   private ScheduledFuture<?> holdTimer;
@@ -443,15 +447,36 @@ final class AttemptSession implements ExchangeListener {
 
   // ---------------------------------------------------------------- timeouts
 
+  /**
+   * Arms the inactivity or abort timeout. The timeout moves on every message, so it is a deadline
+   * checked lazily: one scheduled check per attempt, which on firing re-schedules itself for the
+   * current deadline if that moved. Re-scheduling on every message was a schedule and a cancel
+   * per message on the shared timer pool, each waking its threads (10 futex calls per request in
+   * sleep-1).
+   */
   private void armTimeout(Duration d) {
-    cancelTimeout();
     if (done || d == null || d.isZero()) {
+      cancelTimeout();
       return;
     }
-    timeout = invoker.scheduler().schedule(this::onTimeout, d.toMillis(), TimeUnit.MILLISECONDS);
+    long at = System.nanoTime() + d.toNanos();
+    timeoutAt = at;
+    if (timeout != null && timeoutCheckAt - at <= 0) {
+      return; // the scheduled check comes first and will look at the new deadline
+    }
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    scheduleTimeoutCheck(at);
+  }
+
+  private void scheduleTimeoutCheck(long at) {
+    timeoutCheckAt = at;
+    timeout = invoker.scheduler().schedule(this::onTimeout, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   private void cancelTimeout() {
+    timeoutAt = 0;
     if (timeout != null) {
       timeout.cancel(false);
       timeout = null;
@@ -459,9 +484,15 @@ final class AttemptSession implements ExchangeListener {
   }
 
   private synchronized void onTimeout() {
-    if (done) {
+    if (done || timeoutAt == 0 || timeout == null || System.nanoTime() - timeoutCheckAt < 0) {
+      return; // cancelled, or a stale check that a re-arm replaced
+    }
+    timeout = null;
+    if (System.nanoTime() - timeoutAt < 0) {
+      scheduleTimeoutCheck(timeoutAt); // the deadline moved since this check was scheduled
       return;
     }
+    timeoutAt = 0;
     if (bidi && !requestClosed) {
       LOG.debug("{}: inactivity timeout, asking the deployment to suspend", id);
       requestClosed = true;
