@@ -10,6 +10,7 @@ import dev.resolute.server.ingress.IngressApi;
 import dev.resolute.server.invoker.Invoker;
 import dev.resolute.server.invoker.InvokerOptions;
 import dev.resolute.server.log.LocalLog;
+import dev.resolute.server.partition.ApplyExecutor;
 import dev.resolute.server.partition.Appender;
 import dev.resolute.server.partition.CoreDispatcher;
 import dev.resolute.server.partition.PartitionProcessor;
@@ -147,10 +148,16 @@ public final class ResoluteServer implements AutoCloseable {
       applyPool.shutdown();
       applyPool.awaitTermination(5, TimeUnit.SECONDS);
     });
+    // drains asked for by the log writer run on it when it has nothing else to write
+    // (-Dresolute.apply.inline=false turns that off, for comparison)
+    boolean inline = !"false".equals(System.getProperty("resolute.apply.inline"));
+    ApplyExecutor applyExecutor = new ApplyExecutor(applyPool, inline ? log::isWriterThread : () -> false);
+    log.onBatchEnd(applyExecutor::afterBatch);
     PartitionProcessor[] processors = new PartitionProcessor[n];
     long[] applied = new long[n];
     for (int p = 0; p < n; p++) {
-      processors[p] = new PartitionProcessor(p, partitioning, store, appender, invoker, replies, scheduler, applyPool);
+      processors[p] = new PartitionProcessor(p, partitioning, store, appender, invoker, replies, scheduler,
+          applyExecutor);
       applied[p] = PartitionProcessor.appliedLsn(store, p);
     }
     for (PartitionProcessor pp : processors) {

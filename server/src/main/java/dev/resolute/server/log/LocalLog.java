@@ -43,6 +43,8 @@ public final class LocalLog implements Log {
   /** Written by the writer thread only; read at close: fsync'd batches and their records. */
   private long batches;
   private long records;
+  /** Told after each batch's records are delivered (on the writer thread); see {@link #onBatchEnd}. */
+  private volatile BatchListener batchListener;
   /** Set by the writer when a write or fsync failed: the segment may hold a partial frame. */
   private volatile boolean writeFailed;
 
@@ -271,6 +273,26 @@ public final class LocalLog implements Log {
     consumers[partition] = consumer;
   }
 
+  /** Called on the writer thread after a batch is durable and its records were delivered. */
+  @FunctionalInterface
+  public interface BatchListener {
+    /** {@code idle}: nothing was waiting to be written when the batch's records were delivered. */
+    void afterBatch(boolean idle);
+  }
+
+  /**
+   * Registers the listener told after every batch, on the writer thread: when nothing waits to be
+   * written, the consumers' work may be done right there instead of handed to another thread.
+   */
+  public void onBatchEnd(BatchListener listener) {
+    this.batchListener = listener;
+  }
+
+  /** Whether the calling thread is this log's writer (record delivery and batch-end calls run there). */
+  public boolean isWriterThread() {
+    return Thread.currentThread() == writer;
+  }
+
   private void writeLoop() {
     List<Pending> batch = new ArrayList<>();
     ByteBuffer buf = ByteBuffer.allocateDirect(MAX_BATCH_BYTES);
@@ -328,6 +350,14 @@ public final class LocalLog implements Log {
             lsn++;
           }
           pe.future.complete(lsn - 1);
+        }
+        BatchListener l = batchListener;
+        if (l != null) {
+          try {
+            l.afterBatch(queue.isEmpty());
+          } catch (RuntimeException e) {
+            LOG.error("batch listener failed", e); // the batch itself is durable and delivered
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
