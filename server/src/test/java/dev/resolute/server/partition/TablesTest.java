@@ -106,4 +106,49 @@ class TablesTest {
     });
     return n[0];
   }
+
+  static List<Long> outboxSeqs(Tables t) {
+    List<Long> out = new ArrayList<>();
+    for (Object[] o : t.outbox()) {
+      out.add((Long) o[0]);
+    }
+    return out;
+  }
+
+  @Test
+  void outboxTruncationDeletesUpToTheGivenSeqAcrossBatchesAndIgnoresOlderTruncations() {
+    dev.resolute.server.pb.OutboxMessage m = dev.resolute.server.pb.OutboxMessage.newBuilder().setTargetPartition(1).build();
+    inBatch(t -> {
+      for (int i = 0; i < 100; i++) {
+        t.putOutbox(t.nextSeq("outbox"), m);
+      }
+      return null;
+    });
+    inBatch(t -> {
+      t.truncateOutbox(40); // the first one finds what is there
+      return null;
+    });
+    assertThat(inBatch(TablesTest::outboxSeqs)).hasSize(60).first().isEqualTo(41L);
+    inBatch(t -> {
+      t.truncateOutbox(30); // a late, older truncation changes nothing
+      return null;
+    });
+    assertThat(inBatch(TablesTest::outboxSeqs)).hasSize(60).first().isEqualTo(41L);
+    inBatch(t -> {
+      t.putOutbox(t.nextSeq("outbox"), m); // 101, in the same batch as a truncation
+      t.truncateOutbox(99);
+      return null;
+    });
+    assertThat(inBatch(TablesTest::outboxSeqs)).containsExactly(100L, 101L);
+    inBatch(t -> {
+      t.truncateOutbox(101);
+      return null;
+    });
+    assertThat(inBatch(TablesTest::outboxSeqs)).isEmpty();
+    try (Store.Batch b = store.begin()) {
+      List<byte[]> left = new ArrayList<>();
+      b.scan(Keys.of(3, Keys.OUTBOX).build(), (k, v) -> left.add(k));
+      assertThat(left).isEmpty();
+    }
+  }
 }
