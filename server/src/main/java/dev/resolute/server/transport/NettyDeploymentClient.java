@@ -17,6 +17,7 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
@@ -54,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * stream/connection handler that reads it; no ByteBuf escapes this package.
  */
 public final class NettyDeploymentClient implements DeploymentClient {
+  /** {@code -Dresolute.h2.consolidate-flushes=false} writes every stream's flush at once (for comparison). */
+  private static final boolean CONSOLIDATE_FLUSHES =
+      !"false".equals(System.getProperty("resolute.h2.consolidate-flushes"));
+
   private static final Logger LOG = LoggerFactory.getLogger(NettyDeploymentClient.class);
 
   /**
@@ -199,6 +204,11 @@ public final class NettyDeploymentClient implements DeploymentClient {
             .initialWindowSize(options.initialStreamWindow())
             .maxFrameSize(Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE)
             .pushEnabled(false);
+        if (CONSOLIDATE_FLUSHES) {
+          // many streams share the connection: their flushes within one event-loop turn become one write
+          ch.pipeline().addLast(new FlushConsolidationHandler(
+              FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        }
         ch.pipeline().addLast(
             Http2FrameCodecBuilder.forClient().initialSettings(settings).encoderEnforceMaxConcurrentStreams(true).build(),
             new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
