@@ -15,17 +15,23 @@ public final class Base62 {
     byte[] v = bigEndianUnsigned.clone();
     char[] out = new char[width];
     int first = 0; // index of the first non-zero byte of v
-    for (int i = width - 1; i >= 0; i--) {
+    // five digits per pass: v is divided by 62^5 (< 2^30), the remainder split into digits
+    for (int i = width; i > 0; ) {
+      int digits = Math.min(5, i);
+      long divisor = POW62[digits];
       while (first < v.length && v[first] == 0) {
         first++;
       }
-      int rem = 0;
+      long rem = 0;
       for (int j = first; j < v.length; j++) {
-        int cur = (rem << 8) | (v[j] & 0xff);
-        v[j] = (byte) (cur / 62);
-        rem = cur % 62;
+        long cur = (rem << 8) | (v[j] & 0xff);
+        v[j] = (byte) (cur / divisor);
+        rem = cur % divisor;
       }
-      out[i] = ALPHABET.charAt(rem);
+      for (int d = 0; d < digits; d++) {
+        out[--i] = ALPHABET.charAt((int) (rem % 62));
+        rem /= 62;
+      }
     }
     while (first < v.length && v[first] == 0) {
       first++;
@@ -35,6 +41,8 @@ public final class Base62 {
     }
     return new String(out);
   }
+
+  private static final long[] POW62 = {1, 62, 62 * 62, 62 * 62 * 62, 62L * 62 * 62 * 62, 62L * 62 * 62 * 62 * 62};
 
   /** Decodes to exactly {@code bytes} big-endian bytes. */
   public static byte[] decode(String s, int bytes) {

@@ -152,8 +152,7 @@ final class AttemptSession implements ExchangeListener {
       }
       headers.add(Map.entry("x-restate-cluster-name", o.clusterName()));
       dep.additionalHeaders().forEach((k, v) -> headers.add(Map.entry(k.toLowerCase(java.util.Locale.ROOT), v)));
-      URI invokeUri = DiscoveryClient.endpointUri(URI.create(dep.uri()),
-          "invoke/" + target.getService() + "/" + target.getHandler());
+      URI invokeUri = invoker.invokeUri(dep.uri(), target.getService(), target.getHandler());
       if (o.signer() != null) {
         headers.addAll(o.signer().headers(invokeUri.getRawPath(), target.getKeyed() ? target.getKey() : null));
       }

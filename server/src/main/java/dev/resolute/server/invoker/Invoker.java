@@ -22,6 +22,8 @@ public final class Invoker implements InvokerPort {
   private final ScheduledExecutorService scheduler;
   private final InvokerOptions options;
   private final ConcurrentHashMap<InvocationId, AttemptSession> live = new ConcurrentHashMap<>();
+  /** deployment uri + service + handler -> the invoke URI: parsing URIs was a tenth of starting an attempt. */
+  private final ConcurrentHashMap<String, java.net.URI> invokeUris = new ConcurrentHashMap<>();
 
   public Invoker(DeploymentClient client, Schemas schemas, Appender appender, ScheduledExecutorService scheduler,
       InvokerOptions options) {
@@ -56,6 +58,15 @@ public final class Invoker implements InvokerPort {
     if (s != null) {
       s.cancel();
     }
+  }
+
+  java.net.URI invokeUri(String deploymentUri, String service, String handler) {
+    if (invokeUris.size() > 10_000) {
+      invokeUris.clear(); // deployments come and go; never let this grow without bound
+    }
+    return invokeUris.computeIfAbsent(deploymentUri + '\n' + service + '\n' + handler, k ->
+        dev.resolute.server.discovery.DiscoveryClient.endpointUri(java.net.URI.create(deploymentUri),
+            "invoke/" + service + "/" + handler));
   }
 
   void finished(AttemptSession s) {
