@@ -22,7 +22,6 @@ import dev.resolute.protocol.pb.ProposeRunCompletionMessage;
 import dev.resolute.protocol.pb.SendSignalCommandMessage;
 import dev.resolute.protocol.pb.StartMessage;
 import dev.resolute.protocol.pb.SuspensionMessage;
-import dev.resolute.server.discovery.DiscoveryClient;
 import dev.resolute.server.partition.Effect;
 import dev.resolute.server.partition.Targets;
 import dev.resolute.server.pb.AttemptFailed;
