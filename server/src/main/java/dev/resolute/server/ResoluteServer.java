@@ -100,10 +100,13 @@ public final class ResoluteServer implements AutoCloseable {
     scheduler.setRemoveOnCancelPolicy(true);
     closeables.add(scheduler::shutdownNow);
 
+    long tStore = System.nanoTime();
     RocksStore store = RocksStore.open(data.resolve("db"));
     closeables.add(store);
+    long tLog = System.nanoTime();
     LocalLog log = LocalLog.open(data.resolve("log"), n);
     closeables.add(log);
+    long tLogDone = System.nanoTime();
     Appender appender = new Appender(log, clock);
 
     SchemaRegistry schemas;
@@ -162,13 +165,22 @@ public final class ResoluteServer implements AutoCloseable {
         pp.markCaughtUp(log.lastLsn());
       }
     });
-    log.replay(applied, (p, lsn, payload) -> processors[p].replay(lsn, payload));
+    long tReplay = System.nanoTime();
+    int[] replayed = new int[1];
+    log.replay(applied, (p, lsn, payload) -> {
+      replayed[0]++;
+      processors[p].replay(lsn, payload);
+    });
     for (int p = 0; p < n; p++) {
       log.subscribe(p, processors[p]::onCommitted);
     }
+    long tLead = System.nanoTime();
     for (PartitionProcessor pp : processors) {
       pp.lead();
     }
+    LOG.info("store opened in {} ms, log in {} ms, {} records replayed in {} ms, leaders started in {} ms",
+        (tLog - tStore) / 1_000_000, (tLogDone - tLog) / 1_000_000, replayed[0], (tLead - tReplay) / 1_000_000,
+        (System.nanoTime() - tLead) / 1_000_000);
 
     CoreDispatcher dispatcher = new CoreDispatcher(appender, partitioning, replies, schemas);
     DiscoveryClient discovery = new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);

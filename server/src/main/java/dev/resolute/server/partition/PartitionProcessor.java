@@ -158,7 +158,15 @@ public final class PartitionProcessor {
           LOG.error("partition {}: skipping undecodable record at lsn {}", partition, lsn, e);
           continue;
         }
-        sm.apply(b, lsn, env, effects);
+        if (env.getRecordCase() == Envelope.RecordCase.RESUME_ALL) {
+          long t0 = System.nanoTime();
+          int before = effects.size();
+          sm.apply(b, lsn, env, effects);
+          LOG.debug("partition {}: ResumeAll restarted {} invocations in {} ms", partition, effects.size() - before,
+              (System.nanoTime() - t0) / 1_000_000);
+        } else {
+          sm.apply(b, lsn, env, effects);
+        }
         n++;
       }
       b.commit();
