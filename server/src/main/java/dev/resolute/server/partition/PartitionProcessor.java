@@ -123,6 +123,20 @@ public final class PartitionProcessor {
     appender.append(partition, Envelope.newBuilder().setResumeAll(ResumeAll.getDefaultInstance()).build());
   }
 
+  /**
+   * Asks this partition to record, once it has applied everything handed to it so far, that it has
+   * applied every one of its records up to {@code lsn} (its applied LSN moves there if lower). The
+   * caller guarantees that every record of this partition with an LSN up to {@code lsn} has already
+   * been handed to {@link #onCommitted} (see {@code LocalLog.deliveredUpTo}): it is queued behind
+   * them. Lets a partition without traffic follow the log, so it does not hold back trimming.
+   */
+  public void advanceAppliedTo(long lsn) {
+    incoming.add(new Object[] {lsn, null});
+    if (scheduled.compareAndSet(false, true)) {
+      executor.execute(this::drain);
+    }
+  }
+
   /** Called by the log writer after commit; must be quick. */
   public void onCommitted(int p, long lsn, byte[] payload) {
     incoming.add(new Object[] {lsn, payload});
@@ -151,6 +165,14 @@ public final class PartitionProcessor {
       int n = 0;
       while (n < 512 && (rec = incoming.poll()) != null) {
         long lsn = (long) rec[0];
+        if (rec[1] == null) { // advanceAppliedTo: every earlier record of this partition is applied
+          byte[] key = StateMachine.appliedLsnKey(partition);
+          byte[] cur = b.get(key);
+          if (cur == null || ByteBuffer.wrap(cur).getLong() < lsn) {
+            b.put(key, ByteBuffer.allocate(8).putLong(lsn).array());
+          }
+          continue;
+        }
         Envelope env;
         try {
           env = Envelope.parseFrom((byte[]) rec[1]);
