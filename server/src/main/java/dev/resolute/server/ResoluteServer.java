@@ -43,6 +43,7 @@ public final class ResoluteServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResoluteServer.class);
   public static final String VERSION = "0.1.0";
   private static final int MAX_REQUEST_BODY = 32 * 1024 * 1024;
+  private static final long COMPACTION_DELAY_SECONDS = 5;
 
   private final ServerConfig config;
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -181,6 +182,14 @@ public final class ResoluteServer implements AutoCloseable {
     for (PartitionProcessor pp : processors) {
       pp.lead();
     }
+    // compaction waits until the node is up (see RocksStore.resumeCompactions)
+    scheduler.schedule(() -> {
+      try {
+        store.resumeCompactions();
+      } catch (RuntimeException e) {
+        LOG.warn("RocksDB compactions stay off", e);
+      }
+    }, COMPACTION_DELAY_SECONDS, TimeUnit.SECONDS);
     if (!logOptions.trimInterval().isZero()) {
       LogTrimmer trimmer = new LogTrimmer(log, store, processors);
       java.util.concurrent.ScheduledExecutorService trimming = Executors.newSingleThreadScheduledExecutor(r -> {
