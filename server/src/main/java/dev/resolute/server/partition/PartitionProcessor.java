@@ -68,8 +68,10 @@ public final class PartitionProcessor {
   }
 
   public static long appliedLsn(Store store, int partition) {
-    byte[] v = store.reader().get(StateMachine.appliedLsnKey(partition));
-    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+    try (Store.Batch read = store.begin()) { // closed: a RocksDB batch holds native memory
+      byte[] v = read.get(StateMachine.appliedLsnKey(partition));
+      return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+    }
   }
 
   /**
@@ -131,6 +133,9 @@ public final class PartitionProcessor {
    * them. Lets a partition without traffic follow the log, so it does not hold back trimming.
    */
   public void advanceAppliedTo(long lsn) {
+    if (stopped) {
+      return;
+    }
     incoming.add(new Object[] {lsn, null});
     if (scheduled.compareAndSet(false, true)) {
       executor.execute(this::drain);
