@@ -10,6 +10,7 @@ import dev.resolute.server.ingress.IngressApi;
 import dev.resolute.server.invoker.Invoker;
 import dev.resolute.server.invoker.InvokerOptions;
 import dev.resolute.server.log.LocalLog;
+import dev.resolute.server.log.LogOptions;
 import dev.resolute.server.partition.ApplyExecutor;
 import dev.resolute.server.partition.Appender;
 import dev.resolute.server.partition.CoreDispatcher;
@@ -43,6 +44,7 @@ public final class ResoluteServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResoluteServer.class);
   public static final String VERSION = "0.1.0";
   private static final int MAX_REQUEST_BODY = 32 * 1024 * 1024;
+  private static final long COMPACTION_DELAY_SECONDS = 5;
 
   private final ServerConfig config;
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -101,10 +103,14 @@ public final class ResoluteServer implements AutoCloseable {
     scheduler.setRemoveOnCancelPolicy(true);
     closeables.add(scheduler::shutdownNow);
 
+    long tStore = System.nanoTime();
     RocksStore store = RocksStore.open(data.resolve("db"));
     closeables.add(store);
-    LocalLog log = LocalLog.open(data.resolve("log"), n);
+    long tLog = System.nanoTime();
+    LogOptions logOptions = LogOptions.fromEnv(System.getenv());
+    LocalLog log = LocalLog.open(data.resolve("log"), n, logOptions.segmentBytes());
     closeables.add(log);
+    long tLogDone = System.nanoTime();
     Appender appender = new Appender(log, clock);
 
     SchemaRegistry schemas;
@@ -169,13 +175,45 @@ public final class ResoluteServer implements AutoCloseable {
         pp.markCaughtUp(log.lastLsn());
       }
     });
-    log.replay(applied, (p, lsn, payload) -> processors[p].replay(lsn, payload));
+    checkNothingTrimmedUnapplied(log, applied);
+    long tReplay = System.nanoTime();
+    int[] replayed = new int[1];
+    log.replay(applied, (p, lsn, payload) -> {
+      replayed[0]++;
+      processors[p].replay(lsn, payload);
+    });
     for (int p = 0; p < n; p++) {
       log.subscribe(p, processors[p]::onCommitted);
     }
+    long tLead = System.nanoTime();
     for (PartitionProcessor pp : processors) {
       pp.lead();
     }
+    // compaction waits until the node is up (see RocksStore.resumeCompactions)
+    scheduler.schedule(() -> {
+      try {
+        store.resumeCompactions();
+      } catch (RuntimeException e) {
+        LOG.warn("RocksDB compactions stay off", e);
+      }
+    }, COMPACTION_DELAY_SECONDS, TimeUnit.SECONDS);
+    if (!logOptions.trimInterval().isZero()) {
+      LogTrimmer trimmer = new LogTrimmer(log, store, processors);
+      java.util.concurrent.ScheduledExecutorService trimming = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "log-trimmer");
+        t.setDaemon(true);
+        return t;
+      });
+      long every = logOptions.trimInterval().toMillis();
+      trimming.scheduleWithFixedDelay(trimmer::run, every, every, TimeUnit.MILLISECONDS);
+      closeables.add(() -> {
+        trimming.shutdownNow();
+        trimming.awaitTermination(10, TimeUnit.SECONDS);
+      });
+    }
+    LOG.info("store opened in {} ms, log in {} ms, {} records replayed in {} ms, leaders started in {} ms",
+        (tLog - tStore) / 1_000_000, (tLogDone - tLog) / 1_000_000, replayed[0], (tLead - tReplay) / 1_000_000,
+        (System.nanoTime() - tLead) / 1_000_000);
 
     CoreDispatcher dispatcher = new CoreDispatcher(appender, partitioning, replies, schemas);
     DiscoveryClient discovery = new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
@@ -188,6 +226,22 @@ public final class ResoluteServer implements AutoCloseable {
     closeables.add(admin);
     LOG.info("Resolute node '{}' started in {} ms: {} partitions, data in {}", config.nodeName(),
         (System.nanoTime() - t0) / 1_000_000, n, data.toAbsolutePath());
+  }
+
+  /**
+   * Trimming deletes only segments every partition has durably applied, so a partition whose
+   * applied LSN lies below the log's first LSN means records were lost (or the store belongs to
+   * another log): replaying would silently skip them, so the node refuses to start.
+   */
+  private static void checkNothingTrimmedUnapplied(LocalLog log, long[] applied) {
+    long first = log.firstLsn();
+    for (int p = 0; p < applied.length; p++) {
+      if (applied[p] < first - 1) {
+        throw new IllegalStateException("partition " + p + " has applied the log up to lsn " + applied[p]
+            + " but the log starts at lsn " + first + ": records it never applied are gone (was the log trimmed"
+            + " or replaced without its store?); refusing to start");
+      }
+    }
   }
 
   public ServerConfig config() {

@@ -22,24 +22,34 @@ import org.slf4j.LoggerFactory;
  * writer thread takes every pending append, writes them in one go and fsyncs once, then
  * completes their futures. Frame: u32 length | u32 crc32c | i32 partition | i64 lsn | payload,
  * where length and crc cover partition+lsn+payload. A torn tail is truncated on open.
+ *
+ * <p>A segment is named after its first LSN, so LSNs continue across segments and across
+ * {@link #trim trimming}, which deletes whole segments from the oldest on: the log then starts at
+ * the first LSN of its oldest remaining segment ({@link #firstLsn()}).
  */
 public final class LocalLog implements Log {
   private static final Logger LOG = LoggerFactory.getLogger(LocalLog.class);
   private static final int FRAME_OVERHEAD = 4 + 4 + 4 + 8;
-  private static final long SEGMENT_BYTES = 256L * 1024 * 1024;
   private static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
   /** Written by a clean close: "segment-file valid-bytes last-lsn". */
   static final String CLEAN_MARKER = "clean-tail";
 
   private final Path dir;
+  private final long segmentBytes;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final RecordConsumer[] consumers;
   private final Thread writer;
   private volatile boolean closed;
   private FileChannel segment;
-  private Path segmentPath;
+  /** The segment being written; read by {@link #trim} (never deleted) on another thread. */
+  private volatile Path segmentPath;
   private long segmentSize;
   private long nextLsn;
+  /**
+   * Every record up to this LSN has been handed to its partition's consumer (written by the writer
+   * thread after each batch's deliveries; before the first, the last LSN found on open).
+   */
+  private volatile long deliveredUpTo;
   /** Written by the writer thread only; read at close: fsync'd batches and their records. */
   private long batches;
   private long records;
@@ -55,18 +65,25 @@ public final class LocalLog implements Log {
     }
   }
 
-  private LocalLog(Path dir, int partitions) throws IOException {
+  private LocalLog(Path dir, int partitions, long segmentBytes) throws IOException {
     this.dir = dir;
+    this.segmentBytes = segmentBytes;
     this.consumers = new RecordConsumer[partitions];
     Files.createDirectories(dir);
     recover();
+    deliveredUpTo = nextLsn - 1;
     this.writer = new Thread(this::writeLoop, "log-writer");
     this.writer.setDaemon(true);
   }
 
   public static LocalLog open(Path dir, int partitions) {
+    return open(dir, partitions, LogOptions.DEFAULT_SEGMENT_BYTES);
+  }
+
+  /** Opens the log; a segment is closed and a new one started once it holds {@code segmentBytes}. */
+  public static LocalLog open(Path dir, int partitions, long segmentBytes) {
     try {
-      LocalLog l = new LocalLog(dir, partitions);
+      LocalLog l = new LocalLog(dir, partitions, segmentBytes);
       l.writer.start();
       return l;
     } catch (IOException e) {
@@ -331,7 +348,7 @@ public final class LocalLog implements Log {
           }
         }
         buf.flip();
-        if (segmentSize + bytes > SEGMENT_BYTES && segmentSize > 0) {
+        if (segmentSize + bytes > segmentBytes && segmentSize > 0) {
           openSegment(firstLsn);
         }
         while (buf.hasRemaining()) {
@@ -351,6 +368,7 @@ public final class LocalLog implements Log {
           }
           pe.future.complete(lsn - 1);
         }
+        deliveredUpTo = lsn - 1;
         BatchListener l = batchListener;
         if (l != null) {
           try {
@@ -371,6 +389,86 @@ public final class LocalLog implements Log {
       } finally {
         batch.clear();
       }
+    }
+  }
+
+  /**
+   * Every record with an LSN up to the returned one has been committed and handed to the consumer
+   * of its partition (so a consumer that has applied everything handed to it has applied all of
+   * its partition's records up to here).
+   */
+  public long deliveredUpTo() {
+    return deliveredUpTo;
+  }
+
+  /** The first LSN the log still holds: that of its oldest segment. */
+  public long firstLsn() {
+    try {
+      List<Path> segs = segments();
+      return segs.isEmpty() ? nextLsn : firstLsn(segs.get(0));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The number of segment files. */
+  public int segmentCount() {
+    try {
+      return segments().size();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The highest LSN up to which {@link #trim} would delete segments given {@code appliedUpTo}: the
+   * last LSN of the newest closed segment all of whose records are at or below it; 0 if none.
+   */
+  public long trimmableUpTo(long appliedUpTo) {
+    try {
+      return trimPoint(segments(), appliedUpTo)[1];
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {count of deletable segments, last LSN of the last of them}; never the segment being written. */
+  private long[] trimPoint(List<Path> segs, long appliedUpTo) {
+    Path active = segmentPath;
+    long n = 0;
+    long upTo = 0;
+    for (int i = 0; i + 1 < segs.size(); i++) {
+      long lastOfSegment = firstLsn(segs.get(i + 1)) - 1;
+      if (segs.get(i).equals(active) || lastOfSegment > appliedUpTo) {
+        break;
+      }
+      n = i + 1;
+      upTo = lastOfSegment;
+    }
+    return new long[] {n, upTo};
+  }
+
+  /**
+   * Deletes, oldest first, every closed segment whose records all have LSNs at or below
+   * {@code appliedUpTo}. The caller guarantees that every partition has applied those records and
+   * that their effects are durable in the store. Safe while appends go on (the segment being
+   * written is never deleted); a crash part-way leaves a shorter prefix deleted, never a gap.
+   *
+   * @return the number of segments deleted
+   */
+  public int trim(long appliedUpTo) {
+    try {
+      List<Path> segs = segments();
+      int n = (int) trimPoint(segs, appliedUpTo)[0];
+      for (int i = 0; i < n; i++) {
+        Files.delete(segs.get(i));
+      }
+      if (n > 0) {
+        syncDir();
+      }
+      return n;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot trim the log in " + dir, e);
     }
   }
 

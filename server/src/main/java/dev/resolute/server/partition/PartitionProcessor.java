@@ -71,8 +71,10 @@ public final class PartitionProcessor {
   }
 
   public static long appliedLsn(Store store, int partition) {
-    byte[] v = store.reader().get(StateMachine.appliedLsnKey(partition));
-    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+    try (Store.Batch read = store.begin()) { // closed: a RocksDB batch holds native memory
+      byte[] v = read.get(StateMachine.appliedLsnKey(partition));
+      return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+    }
   }
 
   /**
@@ -127,6 +129,23 @@ public final class PartitionProcessor {
     appender.append(partition, Envelope.newBuilder().setResumeAll(ResumeAll.getDefaultInstance()).build());
   }
 
+  /**
+   * Asks this partition to record, once it has applied everything handed to it so far, that it has
+   * applied every one of its records up to {@code lsn} (its applied LSN moves there if lower). The
+   * caller guarantees that every record of this partition with an LSN up to {@code lsn} has already
+   * been handed to {@link #onCommitted} (see {@code LocalLog.deliveredUpTo}): it is queued behind
+   * them. Lets a partition without traffic follow the log, so it does not hold back trimming.
+   */
+  public void advanceAppliedTo(long lsn) {
+    if (stopped) {
+      return;
+    }
+    incoming.add(new Object[] {lsn, null});
+    if (scheduled.compareAndSet(false, true)) {
+      executor.execute(this::drain);
+    }
+  }
+
   /** Called by the log writer after commit; must be quick. */
   public void onCommitted(int p, long lsn, byte[] payload) {
     incoming.add(new Object[] {lsn, payload});
@@ -155,6 +174,14 @@ public final class PartitionProcessor {
       int n = 0;
       while (n < 512 && (rec = incoming.poll()) != null) {
         long lsn = (long) rec[0];
+        if (rec[1] == null) { // advanceAppliedTo: every earlier record of this partition is applied
+          byte[] key = StateMachine.appliedLsnKey(partition);
+          byte[] cur = b.get(key);
+          if (cur == null || ByteBuffer.wrap(cur).getLong() < lsn) {
+            b.put(key, ByteBuffer.allocate(8).putLong(lsn).array());
+          }
+          continue;
+        }
         Envelope env;
         try {
           env = Envelope.parseFrom((byte[]) rec[1]);
@@ -162,7 +189,15 @@ public final class PartitionProcessor {
           LOG.error("partition {}: skipping undecodable record at lsn {}", partition, lsn, e);
           continue;
         }
-        sm.apply(b, lsn, env, effects);
+        if (env.getRecordCase() == Envelope.RecordCase.RESUME_ALL) {
+          long t0 = System.nanoTime();
+          int before = effects.size();
+          sm.apply(b, lsn, env, effects);
+          LOG.debug("partition {}: ResumeAll restarted {} invocations in {} ms", partition, effects.size() - before,
+              (System.nanoTime() - t0) / 1_000_000);
+        } else {
+          sm.apply(b, lsn, env, effects);
+        }
         n++;
       }
       b.commit();

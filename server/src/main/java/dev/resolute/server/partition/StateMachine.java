@@ -180,15 +180,29 @@ public final class StateMachine {
     out.add(new Effect.StartAttempt(id, s, t.journal(id, s.getJournalLength()), state, !target.getKeyed()));
   }
 
+  /**
+   * Restarts every running (INVOKED) invocation, found through the running index. A store written
+   * before the index existed has no {@value #RUNNING_INDEX} marker: its statuses are read once, the
+   * index is built from them and the marker set, all in this record's batch.
+   */
   private void onResumeAll() {
-    for (Object[] e : t.allStatuses()) {
-      InvocationId id = (InvocationId) e[0];
-      InvocationStatus st = (InvocationStatus) e[1];
-      if (st.getPhase() == InvocationStatus.Phase.INVOKED) {
+    if (t.meta(RUNNING_INDEX) == 0) {
+      for (Object[] e : t.allStatuses()) {
+        if (((InvocationStatus) e[1]).getPhase() == InvocationStatus.Phase.INVOKED) {
+          t.markRunning((InvocationId) e[0]);
+        }
+      }
+      t.putMeta(RUNNING_INDEX, 1);
+    }
+    for (InvocationId id : t.running()) {
+      InvocationStatus st = t.status(id);
+      if (st != null && st.getPhase() == InvocationStatus.Phase.INVOKED) {
         startAttempt(id, st.toBuilder());
       }
     }
   }
+
+  static final String RUNNING_INDEX = "running-index";
 
   // ---------------------------------------------------------------- invoker events
 

@@ -49,17 +49,35 @@ final class Tables {
     return v == null ? null : parse(() -> InvocationStatus.parseFrom(v));
   }
 
+  /**
+   * Writes a status and keeps the running index in step: an invocation is in the index exactly
+   * while its stored phase is INVOKED, so start-up finds the invocations to resume without reading
+   * every status (several hundred thousand completed ones after a long run).
+   */
   void putStatus(InvocationId id, InvocationStatus s) {
-    txn.put(statusKey(id), s.toByteArray());
+    byte[] raw = id.toBytes();
+    txn.put(Keys.of(p, Keys.STATUS).bytes(raw).build(), s.toByteArray());
+    if (s.getPhase() == InvocationStatus.Phase.INVOKED) {
+      txn.put(runningKey(raw), NOTHING);
+    } else {
+      txn.delete(runningKey(raw));
+    }
   }
 
   void deleteStatus(InvocationId id) {
     txn.delete(statusKey(id));
+    txn.delete(runningKey(id.toBytes()));
   }
 
   private byte[] statusKey(InvocationId id) {
     return Keys.of(p, Keys.STATUS).bytes(id.toBytes()).build();
   }
+
+  private byte[] runningKey(byte[] rawId) {
+    return Keys.of(p, Keys.RUNNING).bytes(rawId).build();
+  }
+
+  private static final byte[] NOTHING = new byte[0];
 
   /** All invocation ids with a status, with their status. */
   List<Object[]> allStatuses() {
@@ -71,6 +89,22 @@ final class Tables {
       return true;
     });
     return out;
+  }
+
+  /** The ids in the running index (invocations whose status is INVOKED), in key order. */
+  List<InvocationId> running() {
+    List<InvocationId> out = new ArrayList<>();
+    byte[] prefix = Keys.of(p, Keys.RUNNING).build();
+    txn.scan(prefix, (k, v) -> {
+      out.add(InvocationId.fromBytes(java.util.Arrays.copyOfRange(k, prefix.length, k.length)));
+      return true;
+    });
+    return out;
+  }
+
+  /** Adds an invocation to the running index (building the index of a store written before it existed). */
+  void markRunning(InvocationId id) {
+    txn.put(runningKey(id.toBytes()), NOTHING);
   }
 
   // ---- journal ----

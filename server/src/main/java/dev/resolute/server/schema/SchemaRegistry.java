@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class SchemaRegistry implements Schemas {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistry.class);
   static final String FILE = "schema-registry.json";
-  private static final ObjectMapper JSON = new ObjectMapper()
+  static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   /** Server-wide defaults applied when neither handler nor service set an option. */
@@ -97,7 +97,7 @@ public final class SchemaRegistry implements Schemas {
     Map<String, DeploymentEntry> deps = new LinkedHashMap<>();
     Map<String, ServiceRef> latest = new LinkedHashMap<>();
     if (Files.exists(f)) {
-      Persisted p = JSON.readValue(f.toFile(), Persisted.class);
+      Persisted p = RegistryFile.read(JSON.readTree(f.toFile()));
       for (DeploymentEntry e : p.deployments()) {
         deps.put(e.deployment().id(), e);
       }

@@ -21,6 +21,8 @@ public final class Keys {
   public static final byte OUTBOX = 'O';
   public static final byte DEDUP = 'D';
   public static final byte PROMISE = 'P';
+  /** Index of the invocations whose status is INVOKED (running), kept beside the status table. */
+  public static final byte RUNNING = 'R';
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
 

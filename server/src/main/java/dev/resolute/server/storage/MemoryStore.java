@@ -76,4 +76,9 @@ public final class MemoryStore implements Store {
 
   @Override
   public void close() {}
+
+  @Override
+  public void flush() {
+    // nothing to make durable: this store lives in memory only (unit tests)
+  }
 }

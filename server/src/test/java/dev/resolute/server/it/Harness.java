@@ -35,6 +35,8 @@ final class Harness implements AutoCloseable {
   final int admin;
   final int servicesPort;
   private final int nodePort;
+  /** Extra environment of the server process (Resolute tuning such as small log segments). */
+  private final Map<String, String> serverEnv = new HashMap<>();
   Process server;
   Process services;
 
@@ -50,8 +52,14 @@ final class Harness implements AutoCloseable {
 
   /** A Resolute server and its own deployment process, registered. */
   static Harness resolute(String name) throws Exception {
+    return resolute(name, Map.of());
+  }
+
+  /** As {@link #resolute(String)}, with extra environment variables for the server process. */
+  static Harness resolute(String name, Map<String, String> serverEnv) throws Exception {
     Path dir = Files.createTempDirectory("resolute-" + name);
     Harness h = new Harness(false, dir, Processes.freePort(), Files.createDirectories(dir.resolve("markers")));
+    h.serverEnv.putAll(serverEnv);
     h.startServer();
     h.startServices();
     h.register();
@@ -73,6 +81,7 @@ final class Harness implements AutoCloseable {
     env.put("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:" + ingress);
     env.put("RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:" + admin);
     env.put("RESTATE_DEFAULT_NUM_PARTITIONS", "4");
+    env.putAll(serverEnv);
     if (reference) {
       env.put("RESTATE_BIND_ADDRESS", "127.0.0.1:" + nodePort);
       env.put("RESTATE_ADVERTISED_ADDRESS", "http://127.0.0.1:" + nodePort + "/");

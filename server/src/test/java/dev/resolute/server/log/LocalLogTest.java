@@ -79,4 +79,61 @@ class LocalLogTest {
     assertThat(replayed).containsExactly("1:a", "2:b", "3:c", "4:d");
     third.close();
   }
+
+  static List<Long> segmentFirstLsns(Path dir) throws Exception {
+    try (var s = java.nio.file.Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".seg")).sorted()
+          .map(n -> Long.parseLong(n.substring(0, n.length() - 4))).toList();
+    }
+  }
+
+  @Test
+  void trimDeletesOnlyClosedSegmentsWhollyAtOrBelowTheGivenLsnAndLsnsContinueAfterAReopen() throws Exception {
+    byte[] payload = new byte[1000];
+    LocalLog log = LocalLog.open(dir, 2, 4096); // ~3 records per segment
+    for (int i = 0; i < 20; i++) {
+      log.append(i % 2, payload).get();
+    }
+    List<Long> firsts = segmentFirstLsns(dir);
+    assertThat(firsts.size()).isGreaterThan(4);
+    assertThat(log.firstLsn()).isEqualTo(1);
+    assertThat(log.deliveredUpTo()).isEqualTo(20);
+
+    // below the end of the first segment: nothing goes
+    assertThat(log.trimmableUpTo(firsts.get(1) - 2)).isZero();
+    assertThat(log.trim(firsts.get(1) - 2)).isZero();
+    // up to the last LSN of the third segment (and a little into the fourth): three go
+    long upTo = firsts.get(3) - 1;
+    assertThat(log.trimmableUpTo(upTo + 1)).isEqualTo(upTo);
+    assertThat(log.trim(upTo + 1)).isEqualTo(3);
+    assertThat(log.firstLsn()).isEqualTo(firsts.get(3));
+    assertThat(segmentFirstLsns(dir)).isEqualTo(firsts.subList(3, firsts.size()));
+    // everything applied: all but the segment being written go
+    assertThat(log.trim(Long.MAX_VALUE)).isEqualTo(firsts.size() - 4);
+    assertThat(segmentFirstLsns(dir)).containsExactly(firsts.get(firsts.size() - 1));
+    log.close();
+
+    LocalLog again = LocalLog.open(dir, 2, 4096);
+    assertThat(again.firstLsn()).isEqualTo(firsts.get(firsts.size() - 1));
+    List<Long> replayed = new ArrayList<>();
+    again.replay(new long[] {0, 0}, (p, lsn, b) -> replayed.add(lsn));
+    assertThat(replayed).isNotEmpty().allMatch(l -> l >= firsts.get(firsts.size() - 1)).endsWith(20L);
+    assertThat(again.append(0, payload).get()).isEqualTo(21);
+    again.close();
+  }
+
+  @Test
+  void aTrimmedLogRecoversItsTailAfterACrashWithoutAMarker() throws Exception {
+    byte[] payload = new byte[1000];
+    LocalLog log = LocalLog.open(dir, 1, 4096);
+    for (int i = 0; i < 12; i++) {
+      log.append(0, payload).get();
+    }
+    log.trim(Long.MAX_VALUE);
+    log.close();
+    java.nio.file.Files.delete(dir.resolve(LocalLog.CLEAN_MARKER)); // as after a SIGKILL
+    LocalLog again = LocalLog.open(dir, 1, 4096);
+    assertThat(again.append(0, payload).get()).isEqualTo(13);
+    again.close();
+  }
 }

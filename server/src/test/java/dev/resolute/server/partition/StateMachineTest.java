@@ -169,4 +169,64 @@ class StateMachineTest {
     assertThat(apply(env.clone())).anyMatch(Effect.StartAttempt.class::isInstance);
     assertThat(apply(env.clone())).isEmpty();
   }
+
+  static Envelope.Builder resumeAll() {
+    return Envelope.newBuilder().setResumeAll(ResumeAll.getDefaultInstance());
+  }
+
+  static List<InvocationId> started(List<Effect> effects) {
+    return effects.stream().filter(Effect.StartAttempt.class::isInstance)
+        .map(x -> ((Effect.StartAttempt) x).id()).toList();
+  }
+
+  @Test
+  void resumeAllRestartsExactlyTheRunningInvocationsThroughTheRunningIndex() {
+    InvocationId done = id("x", 10);
+    InvocationId running = id("x", 11);
+    InvocationId suspended = id("x", 12);
+    InvocationId holder = id("k1", 13);
+    InvocationId inboxed = id("k1", 14);
+    apply(invoke(done, SERVICE, 0, false));
+    apply(event(done, 1, InvokerEvent.newBuilder().setEnd(true)));
+    apply(invoke(running, SERVICE, 0, false));
+    apply(invoke(suspended, SERVICE, 0, false));
+    apply(command(suspended, 1, SleepCommandMessage.newBuilder().setWakeUpTime(now + 100_000)
+        .setResultCompletionId(1).build()));
+    apply(event(suspended, 1, InvokerEvent.newBuilder().setSuspended(Suspended.newBuilder().addCompletions(1))));
+    apply(invoke(holder, COUNTER, 0, false));
+    apply(invoke(inboxed, COUNTER, 0, false));
+
+    assertThat(new Tables(0).on(store.reader()).running()).containsExactlyInAnyOrder(running, holder);
+    List<Effect> e = apply(resumeAll());
+    assertThat(started(e)).containsExactlyInAnyOrder(running, holder);
+    assertThat(e).filteredOn(Effect.StartAttempt.class::isInstance)
+        .allMatch(x -> ((Effect.StartAttempt) x).status().getAttempt() == 2);
+
+    // the holder ends: it leaves the index, the inboxed call starts and enters it
+    apply(event(holder, 2, InvokerEvent.newBuilder().setEnd(true)));
+    assertThat(new Tables(0).on(store.reader()).running()).containsExactlyInAnyOrder(running, inboxed);
+    assertThat(started(apply(resumeAll()))).containsExactlyInAnyOrder(running, inboxed);
+  }
+
+  @Test
+  void resumeAllBuildsTheRunningIndexOfAStoreWrittenBeforeItExisted() {
+    InvocationId done = id("x", 20);
+    InvocationId running = id("x", 21);
+    apply(invoke(done, SERVICE, 0, false));
+    apply(event(done, 1, InvokerEvent.newBuilder().setEnd(true)));
+    apply(invoke(running, SERVICE, 0, false));
+    // as a store of an earlier version: no index entries, no marker
+    try (Store.Batch b = store.begin()) {
+      b.delete(dev.resolute.server.storage.Keys.of(0, dev.resolute.server.storage.Keys.RUNNING)
+          .bytes(running.toBytes()).build());
+      b.commit();
+    }
+    assertThat(new Tables(0).on(store.reader()).running()).isEmpty();
+    assertThat(new Tables(0).on(store.reader()).meta(StateMachine.RUNNING_INDEX)).isZero();
+
+    assertThat(started(apply(resumeAll()))).containsExactly(running);
+    assertThat(new Tables(0).on(store.reader()).running()).containsExactly(running);
+    assertThat(new Tables(0).on(store.reader()).meta(StateMachine.RUNNING_INDEX)).isEqualTo(1);
+    assertThat(started(apply(resumeAll()))).containsExactly(running);
+  }
 }
