@@ -65,28 +65,28 @@ public final class Compare {
       switch (t) {
         case "resolute" -> {
           Map<String, String> env = new LinkedHashMap<>();
-          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":" + (55080 + off));
-          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":" + (55070 + off));
+          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":" + (25080 + off));
+          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":" + (25070 + off));
           env.put("RESOLUTE_NO_BUILD", "1");
           if (opt.containsKey("resolute-java-opts")) {
             env.put("JAVA_OPTS", opt.get("resolute-java-opts"));
           }
           targets.put(t, new Target("resolute", List.of(root.resolve("resolute-server").toString(), "--base-dir",
-              work.resolve("resolute-data").toString()), env, work.resolve("resolute-data"), work, 55080 + off, 55070 + off,
-              55090 + off, concat(servicesJvm, String.valueOf(55090 + off))));
+              work.resolve("resolute-data").toString()), env, work.resolve("resolute-data"), work, 25080 + off, 25070 + off,
+              25090 + off, concat(servicesJvm, String.valueOf(25090 + off))));
         }
         case "restate" -> {
           Map<String, String> env = new LinkedHashMap<>();
-          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":" + (58080 + off));
-          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":" + (59070 + off));
-          env.put("RESTATE_BIND_ADDRESS", HOST + ":" + (55122 + off));
-          env.put("RESTATE_ADVERTISED_ADDRESS", "http://" + HOST + ":" + (55122 + off) + "/");
+          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":" + (28080 + off));
+          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":" + (29070 + off));
+          env.put("RESTATE_BIND_ADDRESS", HOST + ":" + (25122 + off));
+          env.put("RESTATE_ADVERTISED_ADDRESS", "http://" + HOST + ":" + (25122 + off) + "/");
           env.put("RESTATE_LOG_FORMAT", "compact");
           String bin = opt.getOrDefault("restate-bin",
               root.resolve(".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server").toString());
           targets.put(t, new Target("restate", List.of(bin, "--base-dir", work.resolve("restate-data").toString()),
-              env, work.resolve("restate-data"), work, 58080 + off, 59070 + off, 55091 + off,
-              concat(servicesJvm, String.valueOf(55091 + off))));
+              env, work.resolve("restate-data"), work, 28080 + off, 29070 + off, 25091 + off,
+              concat(servicesJvm, String.valueOf(25091 + off))));
         }
         default -> throw new IllegalArgumentException("unknown target " + t + " (resolute, restate)");
       }
