@@ -47,7 +47,8 @@ public final class LocalLog implements Log {
   private long nextLsn;
   /**
    * Every record up to this LSN has been handed to its partition's consumer (written by the writer
-   * thread after each batch's deliveries; before the first, the last LSN found on open).
+   * thread after each append's records are delivered and before its future completes; before the
+   * first, the last LSN found on open).
    */
   private volatile long deliveredUpTo;
   /** Written by the writer thread only; read at close: fsync'd batches and their records. */
@@ -194,11 +195,7 @@ public final class LocalLog implements Log {
     segmentPath = p;
     segment = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     segmentSize = segment.size();
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException ignored) {
-      // directory fsync is not supported everywhere
-    }
+    syncDir();
   }
 
   /** Returns {last lsn seen, byte offset after the last valid frame}. */
@@ -366,9 +363,10 @@ public final class LocalLog implements Log {
             }
             lsn++;
           }
+          // before the future: whoever sees an append complete sees its records delivered
+          deliveredUpTo = lsn - 1;
           pe.future.complete(lsn - 1);
         }
-        deliveredUpTo = lsn - 1;
         BatchListener l = batchListener;
         if (l != null) {
           try {
