@@ -9,7 +9,6 @@ import dev.resolute.server.pb.TimerFired;
 import dev.resolute.server.pb.TruncateOutbox;
 import dev.resolute.server.storage.Keys;
 import dev.resolute.server.storage.Store;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -72,8 +71,7 @@ public final class PartitionProcessor {
 
   public static long appliedLsn(Store store, int partition) {
     try (Store.Batch read = store.begin()) { // closed: a RocksDB batch holds native memory
-      byte[] v = read.get(StateMachine.appliedLsnKey(partition));
-      return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+      return Tables.appliedLsn(read, partition);
     }
   }
 
@@ -175,10 +173,8 @@ public final class PartitionProcessor {
       while (n < 512 && (rec = incoming.poll()) != null) {
         long lsn = (long) rec[0];
         if (rec[1] == null) { // advanceAppliedTo: every earlier record of this partition is applied
-          byte[] key = StateMachine.appliedLsnKey(partition);
-          byte[] cur = b.get(key);
-          if (cur == null || ByteBuffer.wrap(cur).getLong() < lsn) {
-            b.put(key, ByteBuffer.allocate(8).putLong(lsn).array());
+          if (Tables.appliedLsn(b, partition) < lsn) {
+            Tables.putAppliedLsn(b, partition, lsn);
           }
           continue;
         }
@@ -318,7 +314,7 @@ public final class PartitionProcessor {
       return;
     }
     try (Store.Batch b = store.begin()) {
-      b.put(StateMachine.appliedLsnKey(partition), ByteBuffer.allocate(8).putLong(lastLsn).array());
+      Tables.putAppliedLsn(b, partition, lastLsn);
       b.commit();
     }
   }

@@ -40,16 +40,12 @@ public final class StateMachine {
     this.t = new Tables(partition);
   }
 
-  public static byte[] appliedLsnKey(int partition) {
-    return Tables.appliedKey(partition);
-  }
-
   /** Applies one committed record. Effects are appended to {@code effects}. */
   public void apply(Txn txn, long lsn, Envelope env, List<Effect> effects) {
     t.on(txn);
     this.out = effects;
     this.now = env.getTimestampMillis();
-    txn.put(Tables.appliedKey(partition), ByteBuffer.allocate(8).putLong(lsn).array());
+    Tables.putAppliedLsn(txn, partition, lsn);
     if (env.getSourceSeq() != 0) {
       if (env.getSourceSeq() <= t.dedupSeq(env.getSourcePartition())) {
         return; // a re-shipped outbox message already applied

@@ -348,6 +348,16 @@ final class Tables {
     return Keys.of(partition, Keys.META).str("applied_lsn").build();
   }
 
+  /** The partition's applied LSN as seen by {@code txn}; 0 if none is stored. */
+  static long appliedLsn(Txn txn, int partition) {
+    byte[] v = txn.get(appliedKey(partition));
+    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+  }
+
+  static void putAppliedLsn(Txn txn, int partition, long lsn) {
+    txn.put(appliedKey(partition), ByteBuffer.allocate(8).putLong(lsn).array());
+  }
+
   interface Parse<T> {
     T run() throws InvalidProtocolBufferException;
   }

@@ -195,9 +195,9 @@ public final class RocksStore implements Store {
 
   @Override
   public void close() {
-    try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
-      db.flush(f);
-    } catch (RocksDBException e) {
+    try {
+      flush();
+    } catch (IllegalStateException e) {
       // the log still holds every record: they are applied again on the next start
     }
     db.close();
