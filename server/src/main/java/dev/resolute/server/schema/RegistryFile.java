@@ -9,10 +9,10 @@ import java.util.Map;
 
 /**
  * Reads the persisted registry ({@code schema-registry.json}, written by Jackson data binding) from
- * its JSON tree, field by field. Same result as data binding, which on a cold JVM cost 170-250 ms
- * of CPU on every restart (introspection of a dozen record types and their annotations) against
- * about 15 ms for the tree; start-up waits for the registry. Absent fields read as data binding
- * reads them: null for objects and boxed values, 0/false for primitives; unknown fields are ignored.
+ * its JSON tree, field by field. Same result as data binding, without introspecting a dozen record
+ * types and their annotations on a cold JVM: start-up waits for the registry, so reading it must stay
+ * cheap (the measurement is in bench/HISTORY.md). Absent fields read as data binding reads them: null
+ * for objects and boxed values, 0/false for primitives; unknown fields are ignored.
  */
 final class RegistryFile {
   private RegistryFile() {}
