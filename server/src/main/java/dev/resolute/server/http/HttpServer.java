@@ -22,11 +22,15 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.AsciiString;
@@ -39,8 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Netty HTTP server for the ingress and admin ports: HTTP/1.1 (keep-alive), h2c with prior
- * knowledge and h2c upgrade. Requests are aggregated up to {@code maxBodyBytes} and passed to one
- * {@link HttpHandler}.
+ * knowledge and h2c upgrade. Requests are aggregated up to the body limit and passed to one
+ * {@link HttpHandler}; request-line, header and time limits are {@link HttpLimits}.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -62,6 +66,13 @@ public final class HttpServer implements AutoCloseable {
    */
   public static HttpServer start(String name, InetSocketAddress bind, EventLoopGroup group, int maxBodyBytes,
       HttpHandler handler) {
+    return start(name, bind, group, HttpLimits.defaults(maxBodyBytes), handler);
+  }
+
+  /** Binds and starts serving with the given limits. */
+  public static HttpServer start(String name, InetSocketAddress bind, EventLoopGroup group, HttpLimits limits,
+      HttpHandler handler) {
+    int maxBodyBytes = limits.maxBodyBytes();
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -71,16 +82,18 @@ public final class HttpServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            HttpServerCodec http1 = new HttpServerCodec();
+            // the request line holds method, URI and version: room for the longest URI accepted
+            HttpServerCodec http1 = new HttpServerCodec(HttpLimits.MAX_URI_LENGTH + 64, HttpLimits.MAX_HEADER_BYTES,
+                8192);
             ChannelInitializer<Http2StreamChannel> streamInit = new ChannelInitializer<>() {
               @Override
               protected void initChannel(Http2StreamChannel s) {
-                s.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                s.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new HeaderObserver(),
                     new HttpObjectAggregator(maxBodyBytes), new RequestHandler(handler));
               }
             };
             Http2ServerUpgradeCodec upgrade = new Http2ServerUpgradeCodec(
-                Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(streamInit));
+                http2Codec(), new Http2MultiplexHandler(streamInit));
             CleartextHttp2ServerUpgradeHandler h2c = new CleartextHttp2ServerUpgradeHandler(http1,
                 new io.netty.handler.codec.http.HttpServerUpgradeHandler(http1, protocol ->
                     AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol) ? upgrade : null,
@@ -89,11 +102,12 @@ public final class HttpServer implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel c) {
                     // before the error sink at the tail, so connection errors still reach it
-                    c.pipeline().addBefore(ERRORS, null, Http2FrameCodecBuilder.forServer().build());
+                    c.pipeline().addBefore(ERRORS, null, http2Codec());
                     c.pipeline().addBefore(ERRORS, null, new Http2MultiplexHandler(streamInit));
                   }
                 });
             ChannelPipeline p = ch.pipeline();
+            p.addLast(new ConnectionTimeouts(limits));
             p.addLast(h2c);
             p.addLast(new SimpleChannelInboundHandler<io.netty.handler.codec.http.HttpMessage>(false) {
               @Override
@@ -103,6 +117,7 @@ public final class HttpServer implements AutoCloseable {
                 pl.addAfter(ctx.name(), null, new RequestHandler(handler));
                 pl.addAfter(ctx.name(), null, new HttpObjectAggregator(maxBodyBytes));
                 pl.addAfter(ctx.name(), null, new HttpServerKeepAliveHandler());
+                pl.addAfter(ctx.name(), null, new HeaderObserver());
                 pl.remove(this);
                 ctx.fireChannelRead(msg);
               }
@@ -125,6 +140,46 @@ public final class HttpServer implements AutoCloseable {
       throw new java.io.UncheckedIOException(new java.io.IOException(
           "cannot bind " + name + " to " + bind + ": " + e.getMessage(), e));
     }
+  }
+
+  /** HTTP/2 frames for one connection; header lists as large as HTTP/1.1 headers may be. */
+  private static Http2FrameCodec http2Codec() {
+    return Http2FrameCodecBuilder.forServer()
+        .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(HttpLimits.MAX_HEADER_BYTES))
+        .build();
+  }
+
+  /**
+   * Sees each request's header as it arrives, before aggregation adds fields of its own: marks a
+   * request with too many header fields as failed (answered 431 by the request handler) and tells the
+   * connection's timeouts that the header is complete.
+   */
+  private static final class HeaderObserver extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof io.netty.handler.codec.http.HttpRequest req) {
+        if (req.decoderResult().isSuccess() && headerFields(req) > HttpLimits.MAX_HEADER_FIELDS) {
+          req.setDecoderResult(io.netty.handler.codec.DecoderResult.failure(
+              new TooLongHttpHeaderException("more than " + HttpLimits.MAX_HEADER_FIELDS + " header fields")));
+        }
+        ConnectionTimeouts t = ConnectionTimeouts.of(ctx.channel());
+        if (t != null) {
+          t.headerRead();
+        }
+      }
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  /** Header fields the client sent (not the {@code x-http2-*} ones Netty adds for HTTP/2 streams). */
+  private static int headerFields(io.netty.handler.codec.http.HttpRequest req) {
+    int n = 0;
+    for (Map.Entry<String, String> h : req.headers()) {
+      if (!h.getKey().regionMatches(true, 0, "x-http2-", 0, 8)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   public InetSocketAddress address() {
@@ -150,7 +205,17 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      if (req.decoderResult().isFailure()) {
+      ConnectionTimeouts timeouts = ConnectionTimeouts.of(ctx.channel());
+      Throwable decodeError = req.decoderResult().isFailure() ? req.decoderResult().cause() : null;
+      if (decodeError instanceof TooLongHttpLineException || req.uri().length() > HttpLimits.MAX_URI_LENGTH) {
+        refuse(ctx, req, HttpResponseStatus.REQUEST_URI_TOO_LONG, timeouts);
+        return;
+      }
+      if (decodeError instanceof TooLongHttpHeaderException) {
+        refuse(ctx, req, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, timeouts);
+        return;
+      }
+      if (decodeError != null) {
         // malformed request line, headers or chunking: answer 400 and drop the connection
         byte[] msg = ("bad request: " + req.decoderResult().cause().getMessage())
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -160,6 +225,9 @@ public final class HttpServer implements AutoCloseable {
         HttpUtil.setContentLength(bad, msg.length);
         HttpUtil.setKeepAlive(bad, false);
         ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
+        if (timeouts != null) {
+          timeouts.responded();
+        }
         return;
       }
       List<Map.Entry<String, String>> headers = new ArrayList<>();
@@ -202,8 +270,29 @@ public final class HttpServer implements AutoCloseable {
           if (!keepAlive) {
             wf.addListener(ChannelFutureListener.CLOSE);
           }
+          if (timeouts != null) {
+            timeouts.responded();
+          }
         });
       });
+    }
+
+    /** Answers a request over a limit as restate-server does: the status, no body, connection closed. */
+    private static void refuse(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status,
+        ConnectionTimeouts timeouts) {
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
+      HttpUtil.setContentLength(r, 0);
+      String streamId = req.headers().get("x-http2-stream-id");
+      if (streamId != null) {
+        r.headers().set("x-http2-stream-id", streamId);
+        ctx.writeAndFlush(r);
+      } else {
+        HttpUtil.setKeepAlive(r, false);
+        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+      }
+      if (timeouts != null) {
+        timeouts.responded();
+      }
     }
 
     @Override
