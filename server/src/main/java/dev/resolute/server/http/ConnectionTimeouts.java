@@ -88,6 +88,11 @@ final class ConnectionTimeouts extends ChannelDuplexHandler {
     });
   }
 
+  /** A request's header was read but the request is refused without reaching a handler. Any thread. */
+  void headerRefused() {
+    onLoop(() -> headerStartedAt = 0);
+  }
+
   /** A request's response was written (or the request was dropped). Any thread. */
   void responded() {
     onLoop(() -> {

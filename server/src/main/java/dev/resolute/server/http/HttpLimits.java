@@ -13,12 +13,15 @@ import java.util.Objects;
  * slowloris connections cannot pile up.
  *
  * @param maxBodyBytes largest request body; larger ones get 413
+ * @param inFlightBodyBytes request-body bytes the port holds at once, from header to response;
+ *     requests beyond it wait with their connection's reading paused ({@link BodyBudget})
  * @param headerReadTimeout a request whose first bytes arrived must have sent its whole header
  *     within this time, else the connection is closed
  * @param idleTimeout a connection with no request in flight and no bytes read or written for this
  *     long is closed
  */
-public record HttpLimits(int maxBodyBytes, Duration headerReadTimeout, Duration idleTimeout) {
+public record HttpLimits(int maxBodyBytes, long inFlightBodyBytes, Duration headerReadTimeout,
+    Duration idleTimeout) {
   /** A longer URI gets 414 (restate-server's bound). */
   public static final int MAX_URI_LENGTH = 65_534;
   /** Header bytes (all fields together) above this get 431 (above restate-server's ~452,000). */
@@ -27,10 +30,15 @@ public record HttpLimits(int maxBodyBytes, Duration headerReadTimeout, Duration 
   public static final int MAX_HEADER_FIELDS = 99;
   public static final Duration DEFAULT_HEADER_READ_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+  /**
+   * Default request-body bytes held at once: a request body is copied a few times on its way into
+   * the log (aggregated buffer, byte array, record), so the heap needs several times this much.
+   */
+  public static final long DEFAULT_IN_FLIGHT_BODY_BYTES = 128L * 1024 * 1024;
 
   public HttpLimits {
-    if (maxBodyBytes <= 0) {
-      throw new IllegalArgumentException("maxBodyBytes must be positive");
+    if (maxBodyBytes <= 0 || inFlightBodyBytes <= 0) {
+      throw new IllegalArgumentException("maxBodyBytes and inFlightBodyBytes must be positive");
     }
     Objects.requireNonNull(headerReadTimeout, "headerReadTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -40,8 +48,9 @@ public record HttpLimits(int maxBodyBytes, Duration headerReadTimeout, Duration 
     }
   }
 
-  /** restate-server's request limits, our default timeouts, the given body limit. */
+  /** restate-server's request limits, our default budget and timeouts, the given body limit. */
   public static HttpLimits defaults(int maxBodyBytes) {
-    return new HttpLimits(maxBodyBytes, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+    return new HttpLimits(maxBodyBytes, DEFAULT_IN_FLIGHT_BODY_BYTES, DEFAULT_HEADER_READ_TIMEOUT,
+        DEFAULT_IDLE_TIMEOUT);
   }
 }

@@ -73,6 +73,7 @@ public final class HttpServer implements AutoCloseable {
   public static HttpServer start(String name, InetSocketAddress bind, EventLoopGroup group, HttpLimits limits,
       HttpHandler handler) {
     int maxBodyBytes = limits.maxBodyBytes();
+    BodyBudget budget = new BodyBudget(limits.inFlightBodyBytes());
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -88,8 +89,9 @@ public final class HttpServer implements AutoCloseable {
             ChannelInitializer<Http2StreamChannel> streamInit = new ChannelInitializer<>() {
               @Override
               protected void initChannel(Http2StreamChannel s) {
-                s.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new HeaderObserver(),
-                    new HttpObjectAggregator(maxBodyBytes), new RequestHandler(handler));
+                RequestGate gate = new RequestGate(budget, maxBodyBytes);
+                s.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), gate,
+                    new HttpObjectAggregator(maxBodyBytes), new RequestHandler(handler, gate));
               }
             };
             Http2ServerUpgradeCodec upgrade = new Http2ServerUpgradeCodec(
@@ -114,10 +116,11 @@ public final class HttpServer implements AutoCloseable {
               protected void channelRead0(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage msg) {
                 // plain HTTP/1.1: no upgrade happened
                 ChannelPipeline pl = ctx.pipeline();
-                pl.addAfter(ctx.name(), null, new RequestHandler(handler));
+                RequestGate gate = new RequestGate(budget, maxBodyBytes);
+                pl.addAfter(ctx.name(), null, new RequestHandler(handler, gate));
                 pl.addAfter(ctx.name(), null, new HttpObjectAggregator(maxBodyBytes));
                 pl.addAfter(ctx.name(), null, new HttpServerKeepAliveHandler());
-                pl.addAfter(ctx.name(), null, new HeaderObserver());
+                pl.addAfter(ctx.name(), null, gate);
                 pl.remove(this);
                 ctx.fireChannelRead(msg);
               }
@@ -149,39 +152,6 @@ public final class HttpServer implements AutoCloseable {
         .build();
   }
 
-  /**
-   * Sees each request's header as it arrives, before aggregation adds fields of its own: marks a
-   * request with too many header fields as failed (answered 431 by the request handler) and tells the
-   * connection's timeouts that the header is complete.
-   */
-  private static final class HeaderObserver extends io.netty.channel.ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof io.netty.handler.codec.http.HttpRequest req) {
-        if (req.decoderResult().isSuccess() && headerFields(req) > HttpLimits.MAX_HEADER_FIELDS) {
-          req.setDecoderResult(io.netty.handler.codec.DecoderResult.failure(
-              new TooLongHttpHeaderException("more than " + HttpLimits.MAX_HEADER_FIELDS + " header fields")));
-        }
-        ConnectionTimeouts t = ConnectionTimeouts.of(ctx.channel());
-        if (t != null) {
-          t.headerRead();
-        }
-      }
-      ctx.fireChannelRead(msg);
-    }
-  }
-
-  /** Header fields the client sent (not the {@code x-http2-*} ones Netty adds for HTTP/2 streams). */
-  private static int headerFields(io.netty.handler.codec.http.HttpRequest req) {
-    int n = 0;
-    for (Map.Entry<String, String> h : req.headers()) {
-      if (!h.getKey().regionMatches(true, 0, "x-http2-", 0, 8)) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   public InetSocketAddress address() {
     return (InetSocketAddress) channel.localAddress();
   }
@@ -198,21 +168,22 @@ public final class HttpServer implements AutoCloseable {
 
   private static final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final HttpHandler handler;
+    private final RequestGate gate;
 
-    RequestHandler(HttpHandler handler) {
+    RequestHandler(HttpHandler handler, RequestGate gate) {
       this.handler = handler;
+      this.gate = gate;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-      ConnectionTimeouts timeouts = ConnectionTimeouts.of(ctx.channel());
       Throwable decodeError = req.decoderResult().isFailure() ? req.decoderResult().cause() : null;
       if (decodeError instanceof TooLongHttpLineException || req.uri().length() > HttpLimits.MAX_URI_LENGTH) {
-        refuse(ctx, req, HttpResponseStatus.REQUEST_URI_TOO_LONG, timeouts);
+        refuse(ctx, req, HttpResponseStatus.REQUEST_URI_TOO_LONG, gate);
         return;
       }
       if (decodeError instanceof TooLongHttpHeaderException) {
-        refuse(ctx, req, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, timeouts);
+        refuse(ctx, req, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, gate);
         return;
       }
       if (decodeError != null) {
@@ -225,9 +196,7 @@ public final class HttpServer implements AutoCloseable {
         HttpUtil.setContentLength(bad, msg.length);
         HttpUtil.setKeepAlive(bad, false);
         ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
-        if (timeouts != null) {
-          timeouts.responded();
-        }
+        gate.responded();
         return;
       }
       List<Map.Entry<String, String>> headers = new ArrayList<>();
@@ -270,16 +239,14 @@ public final class HttpServer implements AutoCloseable {
           if (!keepAlive) {
             wf.addListener(ChannelFutureListener.CLOSE);
           }
-          if (timeouts != null) {
-            timeouts.responded();
-          }
+          gate.responded();
         });
       });
     }
 
     /** Answers a request over a limit as restate-server does: the status, no body, connection closed. */
     private static void refuse(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status,
-        ConnectionTimeouts timeouts) {
+        RequestGate gate) {
       FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
       HttpUtil.setContentLength(r, 0);
       String streamId = req.headers().get("x-http2-stream-id");
@@ -290,9 +257,7 @@ public final class HttpServer implements AutoCloseable {
         HttpUtil.setKeepAlive(r, false);
         ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
       }
-      if (timeouts != null) {
-        timeouts.responded();
-      }
+      gate.responded();
     }
 
     @Override

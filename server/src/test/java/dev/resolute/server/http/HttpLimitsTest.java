@@ -32,7 +32,7 @@ class HttpLimitsTest {
   @BeforeAll
   static void start() {
     group = new NioEventLoopGroup(1);
-    HttpLimits limits = new HttpLimits(1024 * 1024, Duration.ofMillis(400), Duration.ofMillis(600));
+    HttpLimits limits = new HttpLimits(1024 * 1024, 4L * 1024 * 1024, Duration.ofMillis(400), Duration.ofMillis(600));
     server = HttpServer.start("test", new InetSocketAddress("127.0.0.1", 0), group, limits, req -> {
       if (req.uri().startsWith("/slow")) {
         // answers after both timeouts have passed: a request in flight must not be cut off
