@@ -128,7 +128,10 @@ public final class ResoluteServer implements AutoCloseable {
       }
       throw new IllegalStateException("cannot load the schema registry from " + data, e.getCause());
     }
-    NettyDeploymentClient client = new NettyDeploymentClient(group);
+    // https deployments trust the platform's roots plus SSL_CERT_FILE, as restate-server does
+    String sslCertFile = System.getenv("SSL_CERT_FILE");
+    NettyDeploymentClient client = new NettyDeploymentClient(group, NettyDeploymentClient.Options.DEFAULTS,
+        sslCertFile == null || sslCertFile.isBlank() ? null : java.nio.file.Path.of(sslCertFile));
     closeables.add(client);
     RequestSigner signer = null;
     if (config.worker().invoker().requestIdentityPrivateKeyPemFile() != null) {

@@ -201,8 +201,9 @@ abstract class BaseExchange implements Exchange {
       return false;
     }
     finished = true;
+    TransportException tls = cause instanceof TransportException ? null : TransportException.tlsFailure(cause);
     try {
-      listener.onError(cause);
+      listener.onError(tls != null ? tls : cause);
     } catch (RuntimeException e) {
       LOG.warn("exchange listener failed in onError", e);
     }

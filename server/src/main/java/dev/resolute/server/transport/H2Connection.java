@@ -88,6 +88,10 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
    * HTTP/1.x: report it as a {@link TransportException.Kind#PROTOCOL} failure.
    */
   static Throwable classify(Throwable cause) {
+    TransportException tls = TransportException.tlsFailure(cause);
+    if (tls != null) {
+      return tls;
+    }
     String m = String.valueOf(cause.getMessage());
     if (cause instanceof io.netty.handler.codec.http2.Http2Exception) {
       boolean http1 = m.contains("485454502f") || m.contains("HTTP/1") || m.contains("preface");

@@ -72,7 +72,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    error = new TransportException(TransportException.Kind.CLOSED, "HTTP/1.1 connection failed: " + cause, cause);
+    TransportException tls = TransportException.tlsFailure(cause);
+    error = tls != null ? tls
+        : new TransportException(TransportException.Kind.CLOSED, "HTTP/1.1 connection failed: " + cause, cause);
     ctx.close();
   }
 }

@@ -87,27 +87,54 @@ public final class NettyDeploymentClient implements DeploymentClient {
   private final Map<String, List<H2Connection>> h2Pools = new HashMap<>();
   private final Map<String, Deque<Http1Connection>> h1Idle = new HashMap<>();
   private volatile boolean closed;
+  /** PEM bundle of extra trusted certificates for https deployments, or null. */
+  private final java.nio.file.Path extraCaFile;
+  /** Built on the first https:// request (most nodes never make one). */
+  private volatile TlsContexts tls;
 
   /** Uses {@code group} (not closed by {@link #close()}); NIO or epoll groups are accepted. */
   public NettyDeploymentClient(EventLoopGroup group, Options options) {
-    this(group, false, options);
+    this(group, false, options, null);
   }
 
   public NettyDeploymentClient(EventLoopGroup group) {
-    this(group, false, Options.DEFAULTS);
+    this(group, false, Options.DEFAULTS, null);
   }
 
-  private NettyDeploymentClient(EventLoopGroup group, boolean ownsGroup, Options options) {
+  /**
+   * @param extraCaFile a PEM file whose certificates are trusted for https deployments besides the
+   *     platform's roots (restate-server reads {@code SSL_CERT_FILE} for the same), or null
+   */
+  public NettyDeploymentClient(EventLoopGroup group, Options options, java.nio.file.Path extraCaFile) {
+    this(group, false, options, extraCaFile);
+  }
+
+  private NettyDeploymentClient(EventLoopGroup group, boolean ownsGroup, Options options,
+      java.nio.file.Path extraCaFile) {
     this.group = group;
     this.ownsGroup = ownsGroup;
     this.options = options;
+    this.extraCaFile = extraCaFile;
     this.channelClass = socketChannelClass(group);
   }
 
   /** A client with its own NIO event loop group (shut down by {@link #close()}). */
   public static NettyDeploymentClient create(int threads, Options options) {
     return new NettyDeploymentClient(new NioEventLoopGroup(threads, new DefaultThreadFactory("deployment-client", true)),
-        true, options);
+        true, options, null);
+  }
+
+  private TlsContexts tls() {
+    TlsContexts t = tls;
+    if (t == null) {
+      synchronized (lock) {
+        if (tls == null) {
+          tls = new TlsContexts(extraCaFile);
+        }
+        t = tls;
+      }
+    }
+    return t;
   }
 
   @SuppressWarnings("unchecked")
@@ -127,22 +154,55 @@ public final class NettyDeploymentClient implements DeploymentClient {
       ExchangeListener listener) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     String host = uri.getHost();
-    if (!"http".equals(scheme) || host == null || closed) {
+    boolean https = "https".equals(scheme);
+    TlsContexts tlsContexts = null;
+    String unsupported = closed ? "deployment client is closed"
+        : (!"http".equals(scheme) && !https) || host == null
+            ? "unsupported deployment URI (only http:// and https:// are supported): " + uri : null;
+    if (unsupported == null && https) {
+      try {
+        tlsContexts = tls();
+      } catch (IllegalArgumentException e) {
+        unsupported = e.getMessage();
+      }
+    }
+    if (unsupported != null) {
       Http1Exchange dead = new Http1Exchange(method, "/", "", List.of(), listener);
-      String why = closed ? "deployment client is closed" : "unsupported deployment URI (only http:// is supported): " + uri;
+      String why = unsupported;
       group.next().execute(() -> dead.failUnattached(new TransportException(TransportException.Kind.UNSUPPORTED, why)));
       return dead;
     }
-    int port = uri.getPort() < 0 ? 80 : uri.getPort();
+    int port = uri.getPort() < 0 ? (https ? 443 : 80) : uri.getPort();
     String hostLiteral = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     String authority = hostLiteral + ":" + port;
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     String pathAndQuery = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     String connectHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    Endpoint to = new Endpoint(connectHost, port, authority, tlsContexts);
     if (http11) {
-      return openHttp1(connectHost, port, authority, method, pathAndQuery, headers, listener);
+      return openHttp1(to, method, pathAndQuery, headers, listener);
     }
-    return openH2(connectHost, port, authority, method, pathAndQuery, headers, listener);
+    return openH2(to, method, pathAndQuery, headers, listener);
+  }
+
+  /**
+   * Where a request goes: host and port to connect to, the authority it names, and the TLS set-up
+   * for https (null for plain http). Connections are pooled by {@link #poolKey()}.
+   */
+  private record Endpoint(String host, int port, String authority, TlsContexts tls) {
+    String poolKey() {
+      return (tls == null ? "http://" : "https://") + authority;
+    }
+
+    String scheme() {
+      return tls == null ? "http" : "https";
+    }
+
+    void addTls(SocketChannel ch, boolean http11) {
+      if (tls != null) {
+        ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port, http11));
+      }
+    }
   }
 
   private static final Set<String> HOP_HEADERS =
@@ -150,9 +210,10 @@ public final class NettyDeploymentClient implements DeploymentClient {
 
   // ---------------------------------------------------------------- HTTP/2
 
-  private Exchange openH2(String host, int port, String authority, String method, String pathAndQuery,
+  private Exchange openH2(Endpoint to, String method, String pathAndQuery,
       List<Map.Entry<String, String>> headers, ExchangeListener listener) {
-    Http2Headers h = new DefaultHttp2Headers().method(method).scheme("http").authority(authority).path(pathAndQuery);
+    Http2Headers h = new DefaultHttp2Headers().method(method).scheme(to.scheme()).authority(to.authority())
+        .path(pathAndQuery);
     for (Map.Entry<String, String> e : headers) {
       String k = e.getKey().toLowerCase(Locale.ROOT);
       if (!HOP_HEADERS.contains(k)) {
@@ -160,7 +221,7 @@ public final class NettyDeploymentClient implements DeploymentClient {
       }
     }
     H2Exchange ex = new H2Exchange(h, listener);
-    String key = authority;
+    String key = to.poolKey();
     H2Connection conn = null;
     boolean fresh = false;
     synchronized (lock) {
@@ -182,7 +243,7 @@ public final class NettyDeploymentClient implements DeploymentClient {
     }
     ex.connection = conn;
     if (fresh) {
-      connectH2(conn, host, port);
+      connectH2(conn, to);
     }
     H2Connection c = conn;
     conn.ready.whenComplete((ch, err) -> {
@@ -196,10 +257,14 @@ public final class NettyDeploymentClient implements DeploymentClient {
     return ex;
   }
 
-  private void connectH2(H2Connection conn, String host, int port) {
+  private void connectH2(H2Connection conn, Endpoint to) {
+    String host = to.host();
+    int port = to.port();
     Bootstrap b = bootstrap().handler(new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel ch) {
+        // with TLS, the HTTP/2 preface and everything after it wait for the handshake in the handler
+        to.addTls(ch, false);
         Http2Settings settings = Http2Settings.defaultSettings()
             .initialWindowSize(options.initialStreamWindow())
             .maxFrameSize(Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE)
@@ -274,8 +339,9 @@ public final class NettyDeploymentClient implements DeploymentClient {
 
   // ---------------------------------------------------------------- HTTP/1.1
 
-  private Exchange openHttp1(String host, int port, String authority, String method, String pathAndQuery,
+  private Exchange openHttp1(Endpoint to, String method, String pathAndQuery,
       List<Map.Entry<String, String>> headers, ExchangeListener listener) {
+    String authority = to.authority();
     List<Map.Entry<String, String>> hs = new ArrayList<>();
     for (Map.Entry<String, String> e : headers) {
       String k = e.getKey().toLowerCase(Locale.ROOT);
@@ -284,17 +350,17 @@ public final class NettyDeploymentClient implements DeploymentClient {
       }
     }
     Http1Exchange ex = new Http1Exchange(method, pathAndQuery, authority, hs, listener);
-    Http1Connection idle = pollIdle(authority);
+    Http1Connection idle = pollIdle(to.poolKey());
     if (idle != null) {
       idle.channel().eventLoop().execute(() -> {
         if (idle.channel().isActive() && idle.current() == null) {
           idle.start(ex);
         } else {
-          connectHttp1(authority, host, port, ex);
+          connectHttp1(to, ex);
         }
       });
     } else {
-      connectHttp1(authority, host, port, ex);
+      connectHttp1(to, ex);
     }
     return ex;
   }
@@ -312,10 +378,14 @@ public final class NettyDeploymentClient implements DeploymentClient {
     }
   }
 
-  private void connectHttp1(String key, String host, int port, Http1Exchange ex) {
+  private void connectHttp1(Endpoint to, Http1Exchange ex) {
+    String key = to.poolKey();
+    String host = to.host();
+    int port = to.port();
     Bootstrap b = bootstrap().handler(new ChannelInitializer<SocketChannel>() {
       @Override
       protected void initChannel(SocketChannel ch) {
+        to.addTls(ch, true);
         ch.pipeline().addLast(new HttpClientCodec(), new Http1Connection(ch, (c, reusable) -> onHttp1Idle(key, c, reusable)));
       }
     });

@@ -36,4 +36,17 @@ public final class TransportException extends IOException {
   public Kind kind() {
     return kind;
   }
+
+  /**
+   * A TLS failure (untrusted certificate, host name mismatch, no common protocol) reported as a
+   * connect failure naming the cause, or null when {@code cause} is not one.
+   */
+  static TransportException tlsFailure(Throwable cause) {
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException ssl) {
+        return new TransportException(Kind.CONNECT, "TLS handshake failed: " + ssl.getMessage(), cause);
+      }
+    }
+    return null;
+  }
 }
