@@ -232,7 +232,7 @@ public final class PartitionProcessor {
         } else if (e instanceof Effect.RegisterTimer r) {
           schedule(r.key(), r.time());
         } else if (e instanceof Effect.Reply r) {
-          replies.complete(r.requestId(), r.result());
+          replies.complete(r.requestId(), r.answer());
         } else if (e instanceof Effect.Ship s) {
           ships.add(appender.append(s.targetPartition(), s.envelope()));
           maxShipped = Math.max(maxShipped, s.seq());
