@@ -3,6 +3,8 @@ package dev.resolute.server.partition;
 import dev.resolute.server.log.Log;
 import dev.resolute.server.pb.Envelope;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Stamps records with the appender's clock (the only wall-clock time apply ever sees) and appends. */
@@ -21,9 +23,9 @@ public final class Appender {
   }
 
   /** Appends records of one partition as one group (same commit, consecutive LSNs), stamped alike. */
-  public CompletableFuture<Long> appendAll(int partition, java.util.List<Envelope> envs) {
+  public CompletableFuture<Long> appendAll(int partition, List<Envelope> envs) {
     long now = clock.millis();
-    java.util.List<byte[]> payloads = new java.util.ArrayList<>(envs.size());
+    List<byte[]> payloads = new ArrayList<>(envs.size());
     for (Envelope env : envs) {
       payloads.add(env.toBuilder().setTimestampMillis(now).build().toByteArray());
     }

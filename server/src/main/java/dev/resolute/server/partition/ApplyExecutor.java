@@ -3,6 +3,7 @@ package dev.resolute.server.partition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ public final class ApplyExecutor implements Executor {
   private void handOn(Runnable drain) {
     try {
       pool.execute(drain);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // the pool is shut down: the node is stopping and the log replays what is not applied
     }
   }

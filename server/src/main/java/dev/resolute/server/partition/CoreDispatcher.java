@@ -41,15 +41,15 @@ public final class CoreDispatcher implements Dispatcher {
 
   @Override
   public CompletableFuture<SubmitResult> submit(InvocationRequest request) {
-    return invoke(request, false).thenApply(r -> (SubmitResult) r);
+    return invoke(request, false).thenApply(Answer::submitted);
   }
 
   @Override
   public CompletableFuture<InvocationResult> call(InvocationRequest request) {
-    return invoke(request, true).thenApply(r -> (InvocationResult) r);
+    return invoke(request, true).thenApply(Answer::invoked);
   }
 
-  private CompletableFuture<Object> invoke(InvocationRequest r, boolean wantsResult) {
+  private CompletableFuture<Answer> invoke(InvocationRequest r, boolean wantsResult) {
     ServiceSchema service = schemas.service(r.service())
         .orElseThrow(() -> new DispatchException(404, "service '" + r.service() + "' not found"));
     HandlerSchema handler = Optional.ofNullable(service.handler(r.handler()))
@@ -67,7 +67,7 @@ public final class CoreDispatcher implements Dispatcher {
     for (Map.Entry<String, String> h : r.headers()) {
       b.addHeaders(Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
     }
-    CompletableFuture<Object> f = new CompletableFuture<>();
+    CompletableFuture<Answer> f = new CompletableFuture<>();
     b.setIngressRequest(replies.register(f));
     append(r.id(), Envelope.newBuilder().setInvoke(b).build(), f);
     return f;
@@ -88,31 +88,30 @@ public final class CoreDispatcher implements Dispatcher {
     } else if (result instanceof Outcome.Failure fail) {
       s.setFailure(Failure.newBuilder().setCode(fail.code()).setMessage(fail.message()));
     }
-    CompletableFuture<Object> f = new CompletableFuture<>();
+    CompletableFuture<Answer> f = new CompletableFuture<>();
     s.setIngressRequest(replies.register(f));
     append(id.invocationId(), Envelope.newBuilder().setSignal(s).build(), f);
-    return f.thenApply(x -> null);
+    return f.thenAccept(Answer::done);
   }
 
   @Override
   public CompletableFuture<InvocationResult> attach(InvocationId id) {
-    return query(id, IngressQuery.Kind.ATTACH).thenApply(r -> (InvocationResult) r);
+    return query(id, IngressQuery.Kind.ATTACH).thenApply(Answer::invoked);
   }
 
-  @SuppressWarnings("unchecked")
   @Override
   public CompletableFuture<Optional<InvocationResult>> output(InvocationId id) {
-    return query(id, IngressQuery.Kind.OUTPUT).thenApply(r -> (Optional<InvocationResult>) r);
+    return query(id, IngressQuery.Kind.OUTPUT).thenApply(Answer::output);
   }
 
   @Override
   public CompletableFuture<Boolean> cancel(InvocationId id) {
-    return query(id, IngressQuery.Kind.CANCEL).thenApply(r -> Boolean.TRUE.equals(r));
+    return query(id, IngressQuery.Kind.CANCEL).thenApply(Answer::cancelled);
   }
 
   @Override
   public CompletableFuture<Void> kill(InvocationId id) {
-    return query(id, IngressQuery.Kind.KILL).thenApply(r -> null);
+    return query(id, IngressQuery.Kind.KILL).thenAccept(Answer::done);
   }
 
   @Override
@@ -123,18 +122,18 @@ public final class CoreDispatcher implements Dispatcher {
       case PURGE -> IngressQuery.Kind.PURGE;
       case PURGE_JOURNAL -> IngressQuery.Kind.PURGE_JOURNAL;
     };
-    return query(id, kind).thenApply(r -> (Integer) r);
+    return query(id, kind).thenApply(Answer::managed);
   }
 
-  private CompletableFuture<Object> query(InvocationId id, IngressQuery.Kind kind) {
-    CompletableFuture<Object> f = new CompletableFuture<>();
+  private CompletableFuture<Answer> query(InvocationId id, IngressQuery.Kind kind) {
+    CompletableFuture<Answer> f = new CompletableFuture<>();
     IngressQuery q = IngressQuery.newBuilder().setInvocationId(ByteString.copyFrom(id.toBytes()))
         .setKind(kind).setIngressRequest(replies.register(f)).build();
     append(id, Envelope.newBuilder().setIngressQuery(q).build(), f);
     return f;
   }
 
-  private void append(InvocationId id, Envelope env, CompletableFuture<Object> f) {
+  private void append(InvocationId id, Envelope env, CompletableFuture<Answer> f) {
     appender.append(partitioning.partitionOf(id.partitionKey()), env).whenComplete((lsn, err) -> {
       if (err != null) {
         f.completeExceptionally(new DispatchException(503, "cannot append to the log: " + err.getMessage()));

@@ -29,5 +29,10 @@ public sealed interface Effect {
   record Ship(long seq, int targetPartition, Envelope envelope) implements Effect {}
 
   /** Answer a waiting ingress request (node-local id). */
-  record Reply(long requestId, Object result) implements Effect {}
+  record Reply(long requestId, Answer answer) implements Effect {
+    /** The answer's plain value ({@link Answer#value()}). */
+    public Object result() {
+      return answer.value();
+    }
+  }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ public final class PartitionProcessor {
   private static final long TIMER_HORIZON_MILLIS = 60_000;
   static final long TRUNCATE_OUTBOX_EVERY = 32;
   /** The highest outbox seq a truncation was appended for (by {@link #shipped} or {@link #lead}). */
-  private final java.util.concurrent.atomic.AtomicLong truncateAsked = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong truncateAsked = new AtomicLong();
 
   private final Executor executor;
   private final ConcurrentLinkedQueue<Object[]> incoming = new ConcurrentLinkedQueue<>();
@@ -70,7 +71,7 @@ public final class PartitionProcessor {
   }
 
   public static long appliedLsn(Store store, int partition) {
-    try (Store.Batch read = store.begin()) { // closed: a RocksDB batch holds native memory
+    try (Store.Reader read = store.reader()) {
       return Tables.appliedLsn(read, partition);
     }
   }
@@ -112,9 +113,12 @@ public final class PartitionProcessor {
         executor.execute(this::drain);
       }
     }, TIMER_HORIZON_MILLIS / 2, TIMER_HORIZON_MILLIS / 2, TimeUnit.MILLISECONDS);
-    Tables t = new Tables(partition).on(store.reader());
+    List<Object[]> outbox;
+    try (Store.Reader read = store.reader()) {
+      outbox = new Tables(partition).on(read).outbox();
+    }
     long max = 0;
-    for (Object[] o : t.outbox()) {
+    for (Object[] o : outbox) {
       OutboxMessage m = (OutboxMessage) o[1];
       appender.append(m.getTargetPartition(), m.getEnvelope());
       max = Math.max(max, (long) o[0]);
@@ -228,7 +232,7 @@ public final class PartitionProcessor {
         } else if (e instanceof Effect.RegisterTimer r) {
           schedule(r.key(), r.time());
         } else if (e instanceof Effect.Reply r) {
-          replies.complete(r.requestId(), r.result());
+          replies.complete(r.requestId(), r.answer());
         } else if (e instanceof Effect.Ship s) {
           ships.add(appender.append(s.targetPartition(), s.envelope()));
           maxShipped = Math.max(maxShipped, s.seq());
@@ -269,9 +273,9 @@ public final class PartitionProcessor {
     // timer keys are ordered by time: seek past what is armed, stop at the horizon
     byte[] prefix = Keys.of(partition, Keys.TIMER).build();
     byte[] start = from == Long.MIN_VALUE ? prefix : Keys.of(partition, Keys.TIMER).u64(from + 1).build();
-    try (Store.Batch read = store.begin()) {
+    try (Store.Reader read = store.reader()) {
       read.scanFrom(prefix, start, (k, v) -> {
-        long time = Tables.timerTime(k);
+        long time = Keys.timerTime(k);
         if (time > upTo) {
           return false;
         }

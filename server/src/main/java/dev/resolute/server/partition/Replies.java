@@ -6,26 +6,26 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Node-local registry of ingress requests waiting for an effect of apply. */
 public final class Replies {
-  private final ConcurrentHashMap<Long, CompletableFuture<Object>> waiting = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
   private final AtomicLong next = new AtomicLong(System.nanoTime() & 0x3FFFFFFFFFFFL | 1);
 
-  public long register(CompletableFuture<Object> f) {
+  public long register(CompletableFuture<Answer> f) {
     long id = next.incrementAndGet();
     waiting.put(id, f);
     f.whenComplete((r, e) -> waiting.remove(id));
     return id;
   }
 
-  /** Completes a waiter; a {@link RuntimeException} result completes it exceptionally. */
-  void complete(long id, Object result) {
-    CompletableFuture<Object> f = waiting.get(id);
+  /** Completes a waiter; a {@link Answer.Refused} answer completes it exceptionally. */
+  void complete(long id, Answer answer) {
+    CompletableFuture<Answer> f = waiting.get(id);
     if (f == null) {
       return;
     }
-    if (result instanceof RuntimeException e) {
-      f.completeExceptionally(e);
+    if (answer instanceof Answer.Refused r) {
+      f.completeExceptionally(r.error());
     } else {
-      f.complete(result);
+      f.complete(answer);
     }
   }
 

@@ -11,6 +11,7 @@ import dev.resolute.server.storage.Keys;
 import dev.resolute.server.storage.Txn;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Typed access to one partition's tables inside a transaction. */
@@ -84,8 +85,8 @@ final class Tables {
     List<Object[]> out = new ArrayList<>();
     byte[] prefix = Keys.of(p, Keys.STATUS).build();
     txn.scan(prefix, (k, v) -> {
-      byte[] raw = java.util.Arrays.copyOfRange(k, prefix.length, prefix.length + 24);
-      out.add(new Object[] {InvocationId.fromBytes(raw), parse(() -> InvocationStatus.parseFrom(v))});
+      out.add(new Object[] {InvocationId.fromBytes(Keys.after(k, prefix, 24)),
+          parse(() -> InvocationStatus.parseFrom(v))});
       return true;
     });
     return out;
@@ -96,7 +97,7 @@ final class Tables {
     List<InvocationId> out = new ArrayList<>();
     byte[] prefix = Keys.of(p, Keys.RUNNING).build();
     txn.scan(prefix, (k, v) -> {
-      out.add(InvocationId.fromBytes(java.util.Arrays.copyOfRange(k, prefix.length, k.length)));
+      out.add(InvocationId.fromBytes(Keys.after(k, prefix)));
       return true;
     });
     return out;
@@ -128,9 +129,9 @@ final class Tables {
   List<JournalEntry> journal(InvocationId id, int length) {
     List<JournalEntry> out = new ArrayList<>(length);
     byte[] prefix = Keys.of(p, Keys.JOURNAL).bytes(id.toBytes()).build();
-    byte[] key = java.util.Arrays.copyOf(prefix, prefix.length + 4);
+    byte[] key = Arrays.copyOf(prefix, prefix.length + 4);
     for (int i = 0; i < length; i++) {
-      ByteBuffer.wrap(key, prefix.length, 4).putInt(i);
+      ByteBuffer.wrap(key, prefix.length, 4).putInt(i); // one key array, its index rewritten per entry
       byte[] v = txn.get(key);
       if (v == null) {
         return journal(id); // not numbered 0..length-1 (never expected): read what is there
@@ -168,9 +169,7 @@ final class Tables {
     byte[] prefix = statePrefix(service, key).build();
     List<byte[][]> out = new ArrayList<>();
     txn.scan(prefix, (k, v) -> {
-      int len = ByteBuffer.wrap(k, prefix.length, 4).getInt();
-      byte[] name = java.util.Arrays.copyOfRange(k, prefix.length + 4, prefix.length + 4 + len);
-      out.add(new byte[][] {name, v});
+      out.add(new byte[][] {Keys.lenBytesAfter(k, prefix), v});
       return true;
     });
     return out;
@@ -259,15 +258,11 @@ final class Tables {
     txn.delete(key);
   }
 
-  static long timerTime(byte[] key) {
-    return ByteBuffer.wrap(key, 3, 8).getLong();
-  }
-
   /** All timers as {key, time}. */
   List<Object[]> allTimers() {
     List<Object[]> out = new ArrayList<>();
     txn.scan(Keys.of(p, Keys.TIMER).build(), (k, v) -> {
-      out.add(new Object[] {k, timerTime(k)});
+      out.add(new Object[] {k, Keys.timerTime(k)});
       return true;
     });
     return out;
@@ -292,7 +287,7 @@ final class Tables {
     if (done == 0) { // first truncation of this partition: find what is there
       List<byte[]> keys = new ArrayList<>();
       txn.scan(Keys.of(p, Keys.OUTBOX).build(), (k, v) -> {
-        if (ByteBuffer.wrap(k, 3, 8).getLong() > upTo) {
+        if (Keys.outboxSeq(k) > upTo) {
           return false;
         }
         keys.add(k);
@@ -312,7 +307,7 @@ final class Tables {
     List<Object[]> out = new ArrayList<>();
     byte[] prefix = Keys.of(p, Keys.OUTBOX).build();
     txn.scanFrom(prefix, Keys.of(p, Keys.OUTBOX).u64(meta("outbox_truncated") + 1).build(), (k, v) -> {
-      out.add(new Object[] {ByteBuffer.wrap(k, 3, 8).getLong(), parse(() -> OutboxMessage.parseFrom(v))});
+      out.add(new Object[] {Keys.outboxSeq(k), parse(() -> OutboxMessage.parseFrom(v))});
       return true;
     });
     return out;

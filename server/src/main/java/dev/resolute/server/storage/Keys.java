@@ -3,6 +3,7 @@ package dev.resolute.server.storage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Key layout. Every key starts with the partition (u16) and a table tag, so one RocksDB holds all
@@ -23,6 +24,9 @@ public final class Keys {
   public static final byte PROMISE = 'P';
   /** Index of the invocations whose status is INVOKED (running), kept beside the status table. */
   public static final byte RUNNING = 'R';
+
+  /** Bytes before a key's table-specific part: the partition (u16) and the table tag. */
+  public static final int HEADER = 3;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
 
@@ -87,11 +91,44 @@ public final class Keys {
   public static byte[] prefixEnd(byte[] prefix) {
     for (int i = prefix.length - 1; i >= 0; i--) {
       if (prefix[i] != (byte) 0xFF) {
-        byte[] end = java.util.Arrays.copyOf(prefix, i + 1);
+        byte[] end = Arrays.copyOf(prefix, i + 1);
         end[i]++;
         return end;
       }
     }
     return null;
+  }
+
+  // ---------------------------------------------------------------- decoding
+
+  /** The u64 at {@code offset} of {@code key}. */
+  public static long u64At(byte[] key, int offset) {
+    return ByteBuffer.wrap(key, offset, 8).getLong();
+  }
+
+  /** The time of a {@link #TIMER} key ({@code TIMER ‖ u64 time ‖ u64 seq}). */
+  public static long timerTime(byte[] key) {
+    return u64At(key, HEADER);
+  }
+
+  /** The sequence number of an {@link #OUTBOX} key ({@code OUTBOX ‖ u64 seq}). */
+  public static long outboxSeq(byte[] key) {
+    return u64At(key, HEADER);
+  }
+
+  /** The {@code length} bytes of {@code key} that follow {@code prefix} (e.g. an id after its table's prefix). */
+  public static byte[] after(byte[] key, byte[] prefix, int length) {
+    return Arrays.copyOfRange(key, prefix.length, prefix.length + length);
+  }
+
+  /** Every byte of {@code key} after {@code prefix}. */
+  public static byte[] after(byte[] key, byte[] prefix) {
+    return Arrays.copyOfRange(key, prefix.length, key.length);
+  }
+
+  /** The length-prefixed ({@link #lenBytes}) bytes of {@code key} right after {@code prefix}. */
+  public static byte[] lenBytesAfter(byte[] key, byte[] prefix) {
+    int len = ByteBuffer.wrap(key, prefix.length, 4).getInt();
+    return Arrays.copyOfRange(key, prefix.length + 4, prefix.length + 4 + len);
   }
 }

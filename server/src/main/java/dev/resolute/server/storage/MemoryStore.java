@@ -69,9 +69,42 @@ public final class MemoryStore implements Store {
     };
   }
 
+  /** A copy of the committed data: a consistent view that later commits do not change. */
   @Override
-  public Txn reader() {
-    return begin();
+  public Reader reader() {
+    TreeMap<byte[], byte[]> view = new TreeMap<>(Arrays::compareUnsigned);
+    view.putAll(data);
+    return new Reader() {
+      private boolean closed;
+
+      @Override
+      public byte[] get(byte[] key) {
+        open();
+        return view.get(key);
+      }
+
+      @Override
+      public void scan(byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+        open();
+        for (Map.Entry<byte[], byte[]> e : view.tailMap(prefix).entrySet()) {
+          if (!Keys.startsWith(e.getKey(), prefix) || !visitor.test(e.getKey(), e.getValue())) {
+            break;
+          }
+        }
+      }
+
+      private void open() {
+        if (closed) {
+          throw new IllegalStateException("store reader used after close");
+        }
+      }
+
+      @Override
+      public void close() {
+        closed = true;
+        view.clear();
+      }
+    };
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.resolute.server.storage;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BiPredicate;
@@ -13,6 +15,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 
@@ -61,8 +64,8 @@ public final class RocksStore implements Store {
       String msg = e.getMessage() != null && e.getMessage().contains("lock")
           ? "RT0005: RocksDB at " + dir + " is locked by another process" : "cannot open RocksDB at " + dir;
       throw new IllegalStateException(msg + ": " + e.getMessage(), e);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -174,9 +177,73 @@ public final class RocksStore implements Store {
     }
   }
 
+  /**
+   * A reader on a RocksDB snapshot: its point reads and scans all see the store as it was when it
+   * was opened. Closing releases the snapshot (which otherwise pins old versions of every key it
+   * covers and keeps compaction from dropping them) and its ReadOptions.
+   */
   @Override
-  public Txn reader() {
-    return begin();
+  public Reader reader() {
+    Snapshot snapshot = db.getSnapshot();
+    ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
+    return new Reader() {
+      private boolean closed;
+
+      @Override
+      public byte[] get(byte[] key) {
+        open();
+        try {
+          return db.get(ro, key);
+        } catch (RocksDBException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+
+      @Override
+      public void scan(byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+        scanFrom(prefix, prefix, visitor);
+      }
+
+      @Override
+      public void scanFrom(byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
+        open();
+        byte[] end = Keys.prefixEnd(prefix);
+        try (Slice upper = end == null ? null : new Slice(end);
+            ReadOptions scanOptions = new ReadOptions().setSnapshot(snapshot);
+            RocksIterator it = db.newIterator(upper == null ? scanOptions : scanOptions.setIterateUpperBound(upper))) {
+          for (it.seek(from); it.isValid(); it.next()) {
+            byte[] k = it.key();
+            if (!Keys.startsWith(k, prefix) || !visitor.test(k, it.value())) {
+              break;
+            }
+          }
+        }
+      }
+
+      private void open() {
+        if (closed) {
+          throw new IllegalStateException("store reader used after close");
+        }
+      }
+
+      @Override
+      public void close() {
+        if (!closed) {
+          closed = true;
+          ro.close();
+          db.releaseSnapshot(snapshot);
+        }
+      }
+    };
+  }
+
+  /** Snapshots currently held by open readers (RocksDB's {@code rocksdb.num-snapshots}). */
+  long openSnapshots() {
+    try {
+      return db.getLongProperty("rocksdb.num-snapshots");
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

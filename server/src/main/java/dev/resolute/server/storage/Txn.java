@@ -1,5 +1,6 @@
 package dev.resolute.server.storage;
 
+import java.util.Arrays;
 import java.util.function.BiPredicate;
 
 /**
@@ -21,6 +22,6 @@ public interface Txn {
    * returns false. Stores that can seek override this; the default filters a prefix scan.
    */
   default void scanFrom(byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
-    scan(prefix, (k, v) -> java.util.Arrays.compareUnsigned(k, from) < 0 || visitor.test(k, v));
+    scan(prefix, (k, v) -> Arrays.compareUnsigned(k, from) < 0 || visitor.test(k, v));
   }
 }

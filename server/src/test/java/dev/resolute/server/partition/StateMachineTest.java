@@ -163,6 +163,24 @@ class StateMachineTest {
   }
 
   @Test
+  void aNotificationThatResumesASuspensionStoresTheStartedAttemptOnce() {
+    InvocationId id = id("x", 7);
+    apply(invoke(id, SERVICE, 0, false));
+    List<Effect> e = apply(command(id, 1, SleepCommandMessage.newBuilder().setWakeUpTime(now + 100)
+        .setResultCompletionId(1).build()));
+    Effect.RegisterTimer timer = (Effect.RegisterTimer) e.get(0);
+    apply(event(id, 1, InvokerEvent.newBuilder().setSuspended(Suspended.newBuilder().addCompletions(1))));
+    now += 100;
+    e = apply(Envelope.newBuilder().setTimerFired(TimerFired.newBuilder().setTimerKey(ByteString.copyFrom(timer.key()))));
+    assertThat(e).filteredOn(Effect.StartAttempt.class::isInstance).hasSize(1);
+    Effect.StartAttempt start = (Effect.StartAttempt) e.get(0);
+    Tables t = new Tables(0).on(store.reader());
+    assertThat(t.status(id)).isEqualTo(start.status());
+    assertThat(t.status(id).getJournalLength()).isEqualTo(3);
+    assertThat(t.running()).contains(id);
+  }
+
+  @Test
   void reshippedOutboxMessagesAreDeduplicated() {
     InvocationId id = id("x", 6);
     Envelope.Builder env = invoke(id, SERVICE, 0, false).setSourcePartition(3).setSourceSeq(5);

@@ -1,0 +1,238 @@
+package dev.resolute.server.partition;
+
+import static dev.resolute.server.partition.Apply.raw;
+import static dev.resolute.server.partition.Outcomes.VOID;
+import static dev.resolute.server.partition.Outcomes.failure;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.resolute.protocol.MessageType;
+import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.protocol.pb.BuiltInSignal;
+import dev.resolute.protocol.pb.CallCommandMessage;
+import dev.resolute.protocol.pb.NotificationTemplate;
+import dev.resolute.server.api.InvocationResult;
+import dev.resolute.server.pb.Caller;
+import dev.resolute.server.pb.Envelope;
+import dev.resolute.server.pb.IngressQuery;
+import dev.resolute.server.pb.InvocationStatus;
+import dev.resolute.server.pb.JournalEntry;
+import dev.resolute.server.pb.Kill;
+import dev.resolute.server.pb.Outcome;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Invocation control, asked by the ingress, the admin API or another invocation: attach and
+ * output, cancel, kill (with the pending callees), pause, resume, purge. The answers and status
+ * codes are restate-server 1.7.12's.
+ */
+final class Control {
+  private Control() {}
+
+  /** A question about one invocation: its context, id, stored status (null if unknown) and requester. */
+  private record Query(Apply cx, InvocationId id, InvocationStatus cur, long req, Caller caller, IngressQuery q) {
+    Phase phase() {
+      return Phase.of(cur);
+    }
+
+    boolean completed() {
+      return cur != null && phase() == Phase.COMPLETED;
+    }
+
+    void refuse(int status, String message) {
+      cx.refuse(req, status, message);
+    }
+
+    void reply(Answer a) {
+      cx.reply(req, a);
+    }
+  }
+
+  static void onQuery(Apply cx, IngressQuery q) {
+    InvocationId id = InvocationId.fromBytes(q.getInvocationId().toByteArray());
+    Query c = new Query(cx, id, cx.t.status(id), q.getIngressRequest(), q.hasCaller() ? q.getCaller() : null, q);
+    switch (q.getKind()) {
+      case ATTACH -> attach(c);
+      case OUTPUT -> output(c);
+      case CANCEL -> cancel(c);
+      case KILL -> kill(c);
+      case RESUME -> resume(c);
+      case PAUSE -> pause(c);
+      case PURGE, PURGE_JOURNAL -> purge(c);
+      default -> { }
+    }
+  }
+
+  /** A kill shipped by a caller's partition to one of its callees: as an admin kill nobody waits for. */
+  static void onKill(Apply cx, Kill k) {
+    onQuery(cx, IngressQuery.newBuilder().setInvocationId(k.getInvocationId()).setKind(IngressQuery.Kind.KILL).build());
+  }
+
+  private static void attach(Query c) {
+    if (c.cur == null) {
+      // restate-server answers an attach to an unknown invocation as a failed invocation
+      answer(c, failure(404, "not found"), 0);
+    } else if (c.completed()) {
+      answer(c, c.cur.getOutcome(), Outcomes.expiresAt(c.cur));
+    } else if (c.caller != null) {
+      c.cx.t.putStatus(c.id, c.cur.toBuilder().addCallers(c.caller).build());
+    } else {
+      c.cx.t.putStatus(c.id, c.cur.toBuilder().addIngressWaiters(c.req).build());
+    }
+  }
+
+  /** The answer to an attach: to the handler that asked, or to the waiting ingress request. */
+  private static void answer(Query c, Outcome outcome, long expiresAt) {
+    if (c.caller != null) {
+      c.cx.shipCompletion(c.caller, outcome);
+    } else {
+      c.reply(new Answer.Invoked(new InvocationResult(c.id, Outcomes.toApi(outcome), expiresAt)));
+    }
+  }
+
+  private static void output(Query c) {
+    if (c.cur == null) {
+      if (c.caller != null) {
+        c.cx.shipCompletion(c.caller, failure(404, "not found"));
+      } else {
+        c.refuse(404, "invocation not found");
+      }
+    } else if (c.caller != null) {
+      c.cx.shipCompletion(c.caller, c.completed() ? c.cur.getOutcome() : Outcome.getDefaultInstance());
+    } else {
+      c.reply(new Answer.Output(c.completed() ? Optional.of(Outcomes.stored(c.id, c.cur)) : Optional.empty()));
+    }
+  }
+
+  private static void cancel(Query c) {
+    if (c.cur == null) {
+      c.refuse(404, "invocation " + c.id + " not found");
+    } else if (c.completed()) {
+      c.refuse(409, "The invocation '" + c.id + "' was already completed.");
+    } else if (c.phase().notStarted()) {
+      // never started: cancelled at once, and (like restate-server 1.7.12) not kept, whether
+      // idempotent, a workflow run or neither: the same send is accepted anew afterwards
+      Lifecycle.complete(c.cx, c.id, c.cur.toBuilder(), failure(409, "canceled"));
+      Lifecycle.forget(c.cx, c.id);
+      c.reply(new Answer.Cancelled(true));
+    } else {
+      InvocationStatus.Builder st = c.cur.toBuilder();
+      boolean started = Notifications.notify(c.cx, c.id, st, MessageType.SIGNAL_NOTIFICATION,
+          NotificationTemplate.newBuilder().setSignalId(BuiltInSignal.CANCEL_VALUE).setVoid(VOID).build());
+      Phase phase = Phase.of(st);
+      if (phase == Phase.PAUSED) {
+        // let the handler see the cancel now, with a fresh retry budget as a resume gives
+        // (restate-server 1.7.12 retries a paused invocation as many times again)
+        Lifecycle.startAttempt(c.cx, c.id, st.setRetryCount(0).setPolicyFailures(0));
+      } else if (phase == Phase.BACKING_OFF) {
+        Lifecycle.startAttempt(c.cx, c.id, st); // let the handler see the cancel now
+      } else if (!started) {
+        c.cx.t.putStatus(c.id, st.build());
+      }
+      c.reply(new Answer.Cancelled(false));
+    }
+  }
+
+  private static void kill(Query c) {
+    if (c.cur == null) {
+      c.refuse(404, "invocation " + c.id + " not found");
+    } else if (c.completed()) {
+      c.refuse(409, "The invocation '" + c.id + "' was already completed.");
+    } else {
+      killPendingCallees(c.cx, c.id);
+      Lifecycle.complete(c.cx, c.id, c.cur.toBuilder(), failure(409, "killed"));
+      if (c.phase().notStarted()) {
+        Lifecycle.forget(c.cx, c.id); // never started: not kept, as cancel (restate-server 1.7.12)
+      }
+      c.reply(Answer.Done.INSTANCE);
+    }
+  }
+
+  /** restate-server 1.7.12: 200 for running/suspended/backing-off/paused (a fresh retry budget). */
+  private static void resume(Query c) {
+    if (c.cur == null) {
+      c.refuse(404, "invocation " + c.id + " not found");
+    } else if (c.completed()) {
+      c.refuse(409, "The invocation '" + c.id + "' is completed, cannot be resumed.");
+    } else if (c.phase().notStarted()) {
+      c.refuse(425, "The invocation '" + c.id + "' is either inboxed or scheduled, cannot be resumed.");
+    } else {
+      if (c.phase() != Phase.INVOKED) {
+        Lifecycle.startAttempt(c.cx, c.id, c.cur.toBuilder().setRetryCount(0).setPolicyFailures(0));
+      }
+      c.reply(new Answer.Managed(200));
+    }
+  }
+
+  private static void pause(Query c) {
+    if (c.cur == null) {
+      c.refuse(404, "invocation " + c.id + " not found");
+    } else if (c.phase() == Phase.PAUSED || c.phase() == Phase.SUSPENDED) {
+      // restate-server 1.7.12 answers "already paused" for a suspended invocation and leaves it suspended
+      c.reply(new Answer.Managed(200));
+    } else if (c.completed() || c.phase().notStarted()) {
+      c.refuse(409, "The invocation '" + c.id + "' is not running, cannot be paused.");
+    } else {
+      if (c.phase() == Phase.INVOKED) {
+        c.cx.effect(new Effect.AbortAttempt(c.id)); // its late events are fenced: the phase is no longer INVOKED
+      }
+      c.cx.t.putStatus(c.id, Phase.move(c.cur.toBuilder(), Phase.PAUSED).clearWaiting().setModifiedAt(c.cx.now)
+          .build());
+      c.reply(new Answer.Managed(202));
+    }
+  }
+
+  private static void purge(Query c) {
+    if (c.cur == null) {
+      c.refuse(404, "invocation " + c.id + " not found");
+    } else if (!c.completed()) {
+      c.refuse(409, "The invocation '" + c.id + "' is not yet completed.");
+    } else {
+      if (c.q.getKind() == IngressQuery.Kind.PURGE) {
+        Lifecycle.purge(c.cx, c.id, c.cur.getTarget());
+      } else {
+        c.cx.t.deleteJournal(c.id);
+        c.cx.t.putStatus(c.id, c.cur.toBuilder().setJournalLength(0).build());
+      }
+      c.reply(new Answer.Managed(200));
+    }
+  }
+
+  /**
+   * Kill reaches the whole call tree: every invocation this one created with a call whose result it
+   * still waits for, and (as restate-server 1.7.12 does, observed) every one-way child too.
+   */
+  private static void killPendingCallees(Apply cx, InvocationId id) {
+    Map<Integer, Integer> idxToResult = new HashMap<>();
+    Map<Integer, String> calleeByIdx = new LinkedHashMap<>();
+    Set<Integer> completedResults = new HashSet<>();
+    for (JournalEntry e : cx.t.journal(id)) {
+      MessageType type = MessageType.fromCode(e.getType());
+      try {
+        if (type == MessageType.CALL_COMMAND) {
+          CallCommandMessage c = CallCommandMessage.parseFrom(e.getPayload());
+          idxToResult.put(c.getInvocationIdNotificationIdx(), c.getResultCompletionId());
+        } else if (type == MessageType.CALL_INVOCATION_ID_COMPLETION) {
+          NotificationTemplate n = NotificationTemplate.parseFrom(e.getPayload());
+          calleeByIdx.put(n.getCompletionId(), n.getInvocationId());
+        } else if (type == MessageType.CALL_COMPLETION) {
+          completedResults.add(NotificationTemplate.parseFrom(e.getPayload()).getCompletionId());
+        }
+      } catch (InvalidProtocolBufferException ignored) {
+        // not readable: nothing to propagate
+      }
+    }
+    for (Map.Entry<Integer, String> child : calleeByIdx.entrySet()) {
+      Integer result = idxToResult.get(child.getKey());
+      if (result != null && completedResults.contains(result)) {
+        continue; // a call that already returned
+      }
+      InvocationId cid = InvocationId.parse(child.getValue());
+      cx.ship(cid, Envelope.newBuilder().setKill(Kill.newBuilder().setInvocationId(raw(cid))).build());
+    }
+  }
+}
