@@ -80,7 +80,7 @@ public final class ResoluteServer implements AutoCloseable {
     // initialised by both threads.
     java.util.concurrent.FutureTask<SchemaRegistry> schemasLoad = new java.util.concurrent.FutureTask<>(() -> {
       new SecureRandom().nextLong();
-      return SchemaRegistry.open(data);
+      return SchemaRegistry.open(data, config.schemaDefaults(), Clock.systemUTC());
     });
     Thread warmup = new Thread(schemasLoad, "startup-schemas");
     warmup.setDaemon(true);

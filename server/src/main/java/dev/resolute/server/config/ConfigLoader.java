@@ -3,6 +3,8 @@ package dev.resolute.server.config;
 import dev.resolute.server.schema.RetryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,16 +24,25 @@ public final class ConfigLoader {
    * @param cli dotted key → value from command-line options, e.g. {@code "base-dir" → "/data"}
    */
   public static ServerConfig load(Path configFile, Map<String, String> env, Map<String, String> cli) {
+    return load(configFile, env, cli, new ArrayList<>());
+  }
+
+  /**
+   * As {@link #load(Path, Map, Map)}; {@code notes} receives one line per set restate-server key
+   * that Resolute accepts but applies differently (each is also logged as a warning).
+   */
+  public static ServerConfig load(Path configFile, Map<String, String> env, Map<String, String> cli,
+      List<String> notes) {
     ConfigTree tree = new ConfigTree();
     if (configFile != null) {
       tree.mergeTomlFile(configFile);
     }
     tree.mergeEnv(env);
     cli.forEach((k, v) -> tree.putCli(k, v, "--" + k));
-    return read(new Section("", tree.root));
+    return read(new Section("", tree.root), notes);
   }
 
-  private static ServerConfig read(Section root) {
+  private static ServerConfig read(Section root, List<String> notes) {
     ServerConfig d = ServerConfig.defaults();
     Path baseDir = root.path("base-dir", d.baseDir());
     String nodeName = root.string("node-name", d.nodeName());
@@ -48,19 +59,58 @@ public final class ConfigLoader {
     IngressConfig ingress = readIngress(root.child("ingress"));
     AdminConfig admin = readAdmin(root.child("admin"));
     WorkerConfig worker = readWorker(root.child("worker"));
-    root.ignore("roles", "auto-provision", "default-replication", "shutdown-timeout", "tracing-*", "log-*",
+    readCluster(root, notes);
+    root.ignore("default-replication", "shutdown-timeout", "tracing-*", "log-*",
         "disable-prometheus", "rocksdb-*", "metadata-update-interval", "metadata-fetch-from-peer-timeout",
-        "initialization-timeout", "disable-telemetry", "gossip-*", "hlc-max-drift", "advertised-address",
+        "initialization-timeout", "disable-telemetry", "gossip-*", "hlc-max-drift",
         "bind-address", "location", "force-node-id", "default-thread-pool-size", "storage-high-priority-bg-threads",
         "storage-low-priority-bg-threads", "max-retry-policy-max-attempts", "max-journal-retention",
         "listen-mode", "use-random-ports", "advertised-host", "bind-ip", "bind-port", "metadata-store-address",
         "request-identity-private-key-pem-file", "experimental-*", "tokio-console-bind-address",
-        "metadata-client", "network-error-retry-policy", "bifrost", "metadata-server", "networking",
-        "log-server", "common", "http-keep-alive-options", "aws-*");
+        "network-error-retry-policy", "log-server", "common", "http-keep-alive-options", "aws-*");
     root.finish();
     ServerConfig c = root.build(() -> new ServerConfig(baseDir, nodeName, clusterName, (int) partitions, journal,
         idem, wf, retry, ingress, admin, worker));
     return c;
+  }
+
+  /**
+   * The cluster keys restate-server's own SDK test suite (and a multi-node setup) passes: a Resolute
+   * node is one whole cluster, so each is accepted and warned about by name, never refused.
+   */
+  private static void readCluster(Section root, List<String> notes) {
+    root.acknowledge("auto-provision", "a Resolute node always provisions its single-node cluster at first start",
+        notes);
+    root.acknowledge("roles", "a Resolute node always runs every role (admin, worker, http-ingress, log-server,"
+        + " metadata-server)", notes);
+    root.acknowledge("advertised-address", "a single Resolute node has no peers to advertise itself to", notes);
+    Section bifrost = root.child("bifrost");
+    bifrost.acknowledge("default-provider", "Resolute writes every partition to its own local log on this node",
+        notes);
+    Section loglet = bifrost.child("replicated-loglet");
+    loglet.acknowledge("default-log-replication", "the local log keeps one copy on this node (replication 1)",
+        notes);
+    loglet.ignore("*");
+    loglet.finish();
+    bifrost.ignore("*");
+    bifrost.finish();
+    Section metadataServer = root.child("metadata-server");
+    metadataServer.acknowledge("type", "Resolute keeps its metadata (schema registry, partitioning) in local files",
+        notes);
+    metadataServer.ignore("*");
+    metadataServer.finish();
+    Section metadataClient = root.child("metadata-client");
+    metadataClient.acknowledge("addresses", "Resolute reads its metadata locally and contacts no metadata server",
+        notes);
+    metadataClient.ignore("*");
+    metadataClient.finish();
+    Section networking = root.child("networking");
+    networking.acknowledge("http2-keep-alive-interval", "node-to-node networking is not used by a single Resolute"
+        + " node", notes);
+    networking.acknowledge("http2-keep-alive-timeout", "node-to-node networking is not used by a single Resolute"
+        + " node", notes);
+    networking.ignore("*");
+    networking.finish();
   }
 
   private static RetryPolicyConfig readRetry(Section s) {

@@ -203,6 +203,24 @@ final class Section {
     }
   }
 
+  /**
+   * A restate-server key that Resolute accepts but applies differently (or needs not apply on one
+   * node): marked as read and, when it is set, one WARN line naming the key, its value and what
+   * Resolute does instead, also added to {@code notes}. Keeps such keys from being dropped silently.
+   */
+  void acknowledge(String key, String instead, List<String> notes) {
+    String k = actualKey(key);
+    if (k == null) {
+      return;
+    }
+    used.add(k);
+    Object v = table.get(k);
+    String value = v instanceof ConfigTree.Leaf l ? String.valueOf(l.value()) + " (" + l.origin() + ")" : "(a table)";
+    String line = "configuration key \"" + full(key) + "\" = " + value + ": " + instead;
+    LOG.warn(line);
+    notes.add(line);
+  }
+
   /** Rejects keys nobody read. Unknown top-level names from the environment only get a warning. */
   void finish() {
     for (Map.Entry<String, Object> e : table.entrySet()) {

@@ -1,5 +1,6 @@
 package dev.resolute.server.config;
 
+import dev.resolute.server.schema.SchemaRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -68,6 +69,17 @@ public record ServerConfig(
     return new ServerConfig(DEFAULT_BASE_DIR, DEFAULT_NODE_NAME, DEFAULT_CLUSTER_NAME, DEFAULT_NUM_PARTITIONS,
         Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(1), RetryPolicyConfig.defaults(),
         IngressConfig.defaults(), AdminConfig.defaults(), WorkerConfig.defaults());
+  }
+
+  /**
+   * The defaults every service and handler without a setting of its own gets: the retentions, the
+   * {@code [worker.invoker]} timeouts and the default retry policy. The schema registry resolves
+   * them into each handler's effective options, so they reach every invocation.
+   */
+  public SchemaRegistry.Defaults schemaDefaults() {
+    return new SchemaRegistry.Defaults(defaultIdempotencyRetention, defaultJournalRetention,
+        defaultWorkflowCompletionRetention, worker.invoker().inactivityTimeout(), worker.invoker().abortTimeout(),
+        defaultRetryPolicy.toRetryPolicy());
   }
 
   /** Where this node keeps its data: {@code <base-dir>/<node-name>}. */

@@ -8,22 +8,12 @@ import dev.resolute.protocol.FrameDecoder;
 import dev.resolute.protocol.MessageType;
 import dev.resolute.protocol.ProtocolException;
 import dev.resolute.protocol.ProtocolVersion;
-import dev.resolute.protocol.id.AwakeableId;
 import dev.resolute.protocol.id.InvocationId;
-import dev.resolute.protocol.id.RandomSeed;
 import dev.resolute.protocol.manifest.EndpointManifest;
-import dev.resolute.protocol.pb.AttachInvocationCommandMessage;
-import dev.resolute.protocol.pb.CallCommandMessage;
-import dev.resolute.protocol.pb.GetInvocationOutputCommandMessage;
-import dev.resolute.protocol.pb.CompleteAwakeableCommandMessage;
 import dev.resolute.protocol.pb.ErrorMessage;
-import dev.resolute.protocol.pb.OneWayCallCommandMessage;
 import dev.resolute.protocol.pb.ProposeRunCompletionMessage;
-import dev.resolute.protocol.pb.SendSignalCommandMessage;
-import dev.resolute.protocol.pb.StartMessage;
 import dev.resolute.protocol.pb.SuspensionMessage;
 import dev.resolute.server.partition.Effect;
-import dev.resolute.server.partition.Targets;
 import dev.resolute.server.pb.AttemptFailed;
 import dev.resolute.server.pb.Envelope;
 import dev.resolute.server.pb.Failure;
@@ -41,14 +31,11 @@ import dev.resolute.server.schema.ServiceSchema;
 import dev.resolute.server.transport.Exchange;
 import dev.resolute.server.transport.ExchangeListener;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +54,6 @@ final class AttemptSession implements ExchangeListener {
    * before it is appended on its own.
    */
   static final long HOLD_MAX_MILLIS = 50;
-  /** restate-server's eager state size limit (32 MiB): larger state is sent as partial. */
-  static final long EAGER_STATE_LIMIT_BYTES = 32L * 1024 * 1024;
 
   private final Invoker invoker;
   private final int partition;
@@ -84,11 +69,9 @@ final class AttemptSession implements ExchangeListener {
   private boolean requestClosed;
   private boolean done;
   private boolean responseOk;
+  /** The scheduled check of {@link #deadline}, or null. */
   private ScheduledFuture<?> timeout;
-  /** System.nanoTime() when the armed timeout runs out; 0 when none is armed. */
-  private long timeoutAt;
-  /** System.nanoTime() at which the scheduled {@link #timeout} check fires. */
-  private long timeoutCheckAt;
+  private final Deadline deadline;
   /** Commands held back to be appended together with the next message (one commit for all). */
   private final List<Envelope> held = new ArrayList<>();
   private ScheduledFuture<?> holdTimer;
@@ -102,6 +85,7 @@ final class AttemptSession implements ExchangeListener {
     this.id = plan.id();
     this.status = plan.status();
     this.decoder = new FrameDecoder(invoker.options().maxMessageSize());
+    this.deadline = new Deadline(invoker.nanoTime());
   }
 
   InvocationId id() {
@@ -127,9 +111,8 @@ final class AttemptSession implements ExchangeListener {
       }
       handler = service.handler(target.getHandler());
       deploymentId = dep.id();
-      protocolVersion = status.getProtocolVersion() != 0 ? status.getProtocolVersion()
-          : Math.min(dep.maxProtocolVersion(), ProtocolVersion.MAX_SUPPORTED);
-      if (protocolVersion < Math.max(dep.minProtocolVersion(), ProtocolVersion.MIN_SUPPORTED)) {
+      protocolVersion = InvocationRequest.protocolVersion(status, dep);
+      if (protocolVersion == 0) {
         fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0013")
             .setMessage("deployment " + dep.id() + " supports no protocol version this server speaks").build(), null);
         return;
@@ -138,26 +121,19 @@ final class AttemptSession implements ExchangeListener {
       inactivity = handler != null && handler.inactivityTimeout() != null ? handler.inactivityTimeout()
           : o.inactivityTimeout();
       abort = handler != null && handler.abortTimeout() != null ? handler.abortTimeout() : o.abortTimeout();
+      // a zero inactivity timeout is always-suspending mode: the request closes after the replay
       bidi = dep.protocolMode() == EndpointManifest.ProtocolMode.BIDI_STREAM && !inactivity.isZero();
 
-      String ct = ProtocolVersion.invocationContentType(protocolVersion);
-      List<Map.Entry<String, String>> headers = new ArrayList<>();
-      headers.add(Map.entry("content-type", ct));
-      headers.add(Map.entry("accept", ct));
-      headers.add(Map.entry("x-restate-invocation-id", id.toString()));
-      if (target.getKeyed()) {
-        headers.add(Map.entry("x-restate-service-key",
-            URLEncoder.encode(target.getKey(), StandardCharsets.UTF_8).replace("+", "%20")));
-      }
-      headers.add(Map.entry("x-restate-cluster-name", o.clusterName()));
-      dep.additionalHeaders().forEach((k, v) -> headers.add(Map.entry(k.toLowerCase(java.util.Locale.ROOT), v)));
+      List<Map.Entry<String, String>> headers = InvocationRequest.headers(protocolVersion, id, target,
+          o.clusterName(), dep.additionalHeaders());
       URI invokeUri = invoker.invokeUri(dep.uri(), target.getService(), target.getHandler());
       if (o.signer() != null) {
         headers.addAll(o.signer().headers(invokeUri.getRawPath(), target.getKeyed() ? target.getKey() : null));
       }
 
       exchange = invoker.client().open(invokeUri, "POST", headers, dep.http11(), this);
-      exchange.write(startAndReplay());
+      exchange.write(InvocationRequest.startAndReplay(plan, handler != null && handler.enableLazyState(),
+          invoker.appender().now()));
       if (!bidi) {
         exchange.end();
         requestClosed = true;
@@ -170,41 +146,6 @@ final class AttemptSession implements ExchangeListener {
     } finally {
       MDC.remove("restate.invocation.id");
     }
-  }
-
-  private byte[] startAndReplay() {
-    Target target = status.getTarget();
-    long now = invoker.appender().now();
-    StartMessage.Builder start = StartMessage.newBuilder()
-        .setId(ByteString.copyFrom(id.toBytes()))
-        .setDebugId(id.toString())
-        .setKnownEntries(plan.journal().size())
-        .setKey(target.getKey())
-        .setRetryCountSinceLastStoredEntry(status.getRetryCount())
-        .setDurationSinceLastStoredEntry(Math.max(0, now - status.getLastEntryAt()))
-        .setRandomSeed(RandomSeed.of(id));
-    boolean lazy = handler != null && handler.enableLazyState();
-    if (plan.partialState() || lazy) {
-      start.setPartialState(true);
-    } else {
-      // eager state up to the limit; the SDK reads what did not fit lazily (partial_state)
-      long size = 0;
-      for (byte[][] e : plan.state()) {
-        size += e[0].length + e[1].length;
-        if (size > EAGER_STATE_LIMIT_BYTES) {
-          start.setPartialState(true);
-          break;
-        }
-        start.addStateMap(StartMessage.StateEntry.newBuilder()
-            .setKey(ByteString.copyFrom(e[0])).setValue(ByteString.copyFrom(e[1])));
-      }
-    }
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    out.writeBytes(FrameCodec.encode(MessageType.START, start.build()));
-    for (JournalEntry e : plan.journal()) {
-      out.writeBytes(FrameCodec.encode(new Frame(e.getType(), 0, e.getPayload().toByteArray())));
-    }
-    return out.toByteArray();
   }
 
   /** A notification stored while this attempt is live. */
@@ -308,7 +249,7 @@ final class AttemptSession implements ExchangeListener {
     }
     InvokerEvent.Builder ev = event();
     if (type.isCommand()) {
-      String problem = validateCommand(type, m, ev);
+      String problem = invoker.validator().validate(type, m, ev);
       if (problem != null) {
         fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0017").setMessage(problem)
             .setNextRetryDelayMillis(-1).build(), null);
@@ -359,74 +300,6 @@ final class AttemptSession implements ExchangeListener {
     }
   }
 
-  /** Resolves call targets and checks ids; returns a problem description or null. */
-  private String validateCommand(MessageType type, MessageLite m, InvokerEvent.Builder ev) {
-    try {
-      switch (type) {
-        case CALL_COMMAND -> {
-          CallCommandMessage c = (CallCommandMessage) m;
-          return resolveTarget(c.getServiceName(), c.getHandlerName(), c.getKey(),
-              c.hasIdempotencyKey() ? c.getIdempotencyKey() : null, ev);
-        }
-        case ONE_WAY_CALL_COMMAND -> {
-          OneWayCallCommandMessage c = (OneWayCallCommandMessage) m;
-          return resolveTarget(c.getServiceName(), c.getHandlerName(), c.getKey(),
-              c.hasIdempotencyKey() ? c.getIdempotencyKey() : null, ev);
-        }
-        case SEND_SIGNAL_COMMAND -> InvocationId.parse(((SendSignalCommandMessage) m).getTargetInvocationId());
-        case COMPLETE_AWAKEABLE_COMMAND -> {
-          AwakeableId a = AwakeableId.parse(((CompleteAwakeableCommandMessage) m).getAwakeableId());
-          if (a.kind() != AwakeableId.Kind.SIGNAL) {
-            return "legacy awakeable ids (prom_1...) are not supported";
-          }
-        }
-        case ATTACH_INVOCATION_COMMAND -> {
-          AttachInvocationCommandMessage a = (AttachInvocationCommandMessage) m;
-          return checkAttachTarget(a.getTargetCase() == AttachInvocationCommandMessage.TargetCase.INVOCATION_ID
-              ? a.getInvocationId() : null, a.getTargetCase().getNumber());
-        }
-        case GET_INVOCATION_OUTPUT_COMMAND -> {
-          GetInvocationOutputCommandMessage g = (GetInvocationOutputCommandMessage) m;
-          return checkAttachTarget(g.getTargetCase() == GetInvocationOutputCommandMessage.TargetCase.INVOCATION_ID
-              ? g.getInvocationId() : null, g.getTargetCase().getNumber());
-        }
-        default -> { }
-      }
-    } catch (IllegalArgumentException e) {
-      return "invalid " + type + ": " + e.getMessage();
-    }
-    return null;
-  }
-
-  /** Attach/GetInvocationOutput: the target must be set; an invocation id must parse. */
-  private static String checkAttachTarget(String invocationId, int targetCase) {
-    if (targetCase == 0) {
-      return "the target of the attach/get-output command is missing";
-    }
-    if (invocationId != null) {
-      InvocationId.parse(invocationId);
-    }
-    return null;
-  }
-
-  private String resolveTarget(String svc, String handlerName, String key, String idempotencyKey,
-      InvokerEvent.Builder ev) {
-    ServiceSchema s = invoker.schemas().service(svc).orElse(null);
-    if (s == null || s.handler(handlerName) == null) {
-      return "RT0018: target " + svc + "/" + handlerName + " does not exist";
-    }
-    if (s.type().isKeyed() == key.isEmpty() && s.type().isKeyed()) {
-      return "target " + svc + " needs a key";
-    }
-    if (idempotencyKey != null && idempotencyKey.isEmpty()) {
-      return "the idempotency key must not be empty";
-    }
-    HandlerSchema h = s.handler(handlerName);
-    ev.setCallTarget(Targets.of(s, h, s.type().isKeyed() ? key : null));
-    ev.setCompletionRetentionMillis(Targets.retentionMillis(s, h, idempotencyKey != null));
-    return null;
-  }
-
   @Override
   public synchronized void onEnd() {
     if (!done) {
@@ -445,36 +318,26 @@ final class AttemptSession implements ExchangeListener {
 
   // ---------------------------------------------------------------- timeouts
 
-  /**
-   * Arms the inactivity or abort timeout. The timeout moves on every message, so it is a deadline
-   * checked lazily: one scheduled check per attempt, which on firing re-schedules itself for the
-   * current deadline if that moved. Re-scheduling on every message was a schedule and a cancel
-   * per message on the shared timer pool, each waking its threads (10 futex calls per request in
-   * sleep-1).
-   */
+  /** Arms the inactivity or abort timeout (a zero or missing duration: none); see {@link Deadline}. */
   private void armTimeout(Duration d) {
     if (done || d == null || d.isZero()) {
       cancelTimeout();
       return;
     }
-    long at = System.nanoTime() + d.toNanos();
-    timeoutAt = at;
-    if (timeout != null && timeoutCheckAt - at <= 0) {
-      return; // the scheduled check comes first and will look at the new deadline
+    if (deadline.arm(d)) {
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
+      scheduleTimeoutCheck();
     }
-    if (timeout != null) {
-      timeout.cancel(false);
-    }
-    scheduleTimeoutCheck(at);
   }
 
-  private void scheduleTimeoutCheck(long at) {
-    timeoutCheckAt = at;
-    timeout = invoker.scheduler().schedule(this::onTimeout, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+  private void scheduleTimeoutCheck() {
+    timeout = invoker.scheduler().schedule(this::onTimeout, deadline.delayNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void cancelTimeout() {
-    timeoutAt = 0;
+    deadline.disarm();
     if (timeout != null) {
       timeout.cancel(false);
       timeout = null;
@@ -482,15 +345,19 @@ final class AttemptSession implements ExchangeListener {
   }
 
   private synchronized void onTimeout() {
-    if (done || timeoutAt == 0 || timeout == null || System.nanoTime() - timeoutCheckAt < 0) {
-      return; // cancelled, or a stale check that a re-arm replaced
-    }
-    timeout = null;
-    if (System.nanoTime() - timeoutAt < 0) {
-      scheduleTimeoutCheck(timeoutAt); // the deadline moved since this check was scheduled
+    if (done) {
       return;
     }
-    timeoutAt = 0;
+    switch (deadline.fire()) {
+      case STALE -> {
+        return; // cancelled, or a stale check that a re-arm replaced
+      }
+      case MOVED -> {
+        scheduleTimeoutCheck();
+        return;
+      }
+      case EXPIRED -> timeout = null;
+    }
     if (bidi && !requestClosed) {
       LOG.debug("{}: inactivity timeout, asking the deployment to suspend", id);
       requestClosed = true;
@@ -583,19 +450,7 @@ final class AttemptSession implements ExchangeListener {
     }
     RetryPolicy policy = handler != null && handler.retryPolicy() != null ? handler.retryPolicy()
         : invoker.options().defaultRetryPolicy();
-    // like restate-server 1.7.12: a delay chosen by the deployment (run retries) does not use up
-    // the invocation retry policy; every other failure does, progress or not, until it suspends
-    int failures = status.getPolicyFailures() + 1;
-    AttemptFailed.Builder b = f.toBuilder();
-    if (f.getNextRetryDelayMillis() >= 0) {
-      b.setPolicyRetry(false);
-    } else if (policy.maxAttempts() != null && failures >= policy.maxAttempts()) {
-      b.setExhausted(true).setKillOnExhausted(policy.onMaxAttempts() == RetryPolicy.OnMaxAttempts.KILL);
-    } else {
-      long base = policy.delayBeforeRetry(failures).toMillis();
-      long jitter = base == 0 ? 0 : ThreadLocalRandom.current().nextLong(Math.max(1, base / 5));
-      b.setNextRetryDelayMillis(base + jitter).setPolicyRetry(true);
-    }
+    AttemptFailed b = RetryDecision.decide(f, policy, status.getPolicyFailures(), invoker.random());
     LOG.warn("invocation {} attempt {} failed: [{}] {}{}", id, status.getAttempt(), f.getRestateCode(),
         f.getMessage(), b.getExhausted() ? " (retries exhausted)" : ", retrying in " + b.getNextRetryDelayMillis() + "ms");
     if (cause != null) {

@@ -9,6 +9,10 @@ import dev.resolute.server.schema.Schemas;
 import dev.resolute.server.transport.DeploymentClient;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Runs invocation attempts against deployments: one {@link AttemptSession} per live attempt. Every
@@ -21,17 +25,32 @@ public final class Invoker implements InvokerPort {
   private final Appender appender;
   private final ScheduledExecutorService scheduler;
   private final InvokerOptions options;
+  private final CommandValidator validator;
+  private final LongSupplier nanoTime;
+  private final Supplier<RandomGenerator> random;
   private final ConcurrentHashMap<InvocationId, AttemptSession> live = new ConcurrentHashMap<>();
   /** deployment uri + service + handler -> the invoke URI: parsing URIs was a tenth of starting an attempt. */
   private final ConcurrentHashMap<String, java.net.URI> invokeUris = new ConcurrentHashMap<>();
 
   public Invoker(DeploymentClient client, Schemas schemas, Appender appender, ScheduledExecutorService scheduler,
       InvokerOptions options) {
+    this(client, schemas, appender, scheduler, options, System::nanoTime, ThreadLocalRandom::current);
+  }
+
+  /**
+   * @param nanoTime the ticker of the attempts' inactivity/abort deadlines
+   * @param random the source of retry jitter, asked on the failing attempt's thread
+   */
+  Invoker(DeploymentClient client, Schemas schemas, Appender appender, ScheduledExecutorService scheduler,
+      InvokerOptions options, LongSupplier nanoTime, Supplier<RandomGenerator> random) {
     this.client = client;
     this.schemas = schemas;
     this.appender = appender;
     this.scheduler = scheduler;
     this.options = options;
+    this.validator = new CommandValidator(schemas);
+    this.nanoTime = nanoTime;
+    this.random = random;
   }
 
   @Override
@@ -95,5 +114,17 @@ public final class Invoker implements InvokerPort {
 
   InvokerOptions options() {
     return options;
+  }
+
+  CommandValidator validator() {
+    return validator;
+  }
+
+  LongSupplier nanoTime() {
+    return nanoTime;
+  }
+
+  RandomGenerator random() {
+    return random.get();
   }
 }

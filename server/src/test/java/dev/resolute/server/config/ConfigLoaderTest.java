@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +22,106 @@ class ConfigLoaderTest {
     Path f = tmp.resolve("server.toml");
     Files.writeString(f, toml);
     return f;
+  }
+
+  @Test
+  void zeroInvokerTimeoutsAreAcceptedFromEnvAndFileAsOnRestateServer() throws IOException {
+    // restate-server 1.7.12 starts with these and prints them back in --dump-config
+    ServerConfig env = ConfigLoader.load(null, Map.of("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "0s",
+        "RESTATE_WORKER__INVOKER__ABORT_TIMEOUT", "0s"), Map.of());
+    assertThat(env.worker().invoker().inactivityTimeout()).isZero();
+    assertThat(env.worker().invoker().abortTimeout()).isZero();
+    ServerConfig file = ConfigLoader.load(file("[worker.invoker]\ninactivity-timeout = \"0s\"\n"), Map.of(), Map.of());
+    assertThat(file.worker().invoker().inactivityTimeout()).isZero();
+    assertThat(file.schemaDefaults().inactivityTimeout()).isZero();
+    assertThatThrownBy(() -> new InvokerConfig(Duration.ofSeconds(-1), Duration.ofMinutes(1), 1, null))
+        .hasMessageContaining("inactivity-timeout must not be negative");
+  }
+
+  @Test
+  void configuredDefaultsBecomeTheSchemaDefaults() {
+    ServerConfig c = ConfigLoader.load(null, Map.of(
+        "RESTATE_DEFAULT_RETRY_POLICY__MAX_ATTEMPTS", "1",
+        "RESTATE_DEFAULT_RETRY_POLICY__ON_MAX_ATTEMPTS", "kill",
+        "RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL", "1ms",
+        "RESTATE_DEFAULT_JOURNAL_RETENTION", "2h",
+        "RESTATE_DEFAULT_IDEMPOTENCY_RETENTION", "3h",
+        "RESTATE_DEFAULT_WORKFLOW_COMPLETION_RETENTION", "4h",
+        "RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "5s",
+        "RESTATE_WORKER__INVOKER__ABORT_TIMEOUT", "6s"), Map.of());
+    var d = c.schemaDefaults();
+    assertThat(d.retryPolicy()).isEqualTo(new RetryPolicy(Duration.ofMillis(1), 2.0, 1, Duration.ofMinutes(1),
+        RetryPolicy.OnMaxAttempts.KILL));
+    assertThat(d.journalRetention()).isEqualTo(Duration.ofHours(2));
+    assertThat(d.idempotencyRetention()).isEqualTo(Duration.ofHours(3));
+    assertThat(d.workflowCompletionRetention()).isEqualTo(Duration.ofHours(4));
+    assertThat(d.inactivityTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(d.abortTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(ServerConfig.defaults().schemaDefaults())
+        .isEqualTo(dev.resolute.server.schema.SchemaRegistry.Defaults.RESTATE);
+  }
+
+  /** The environment Restate's sdk-test-suite gives every server it starts (single node). */
+  @Test
+  void sdkTestSuiteEnvironmentIsAcceptedAndEachClusterKeyIsWarnedAboutByName() {
+    List<String> notes = new ArrayList<>();
+    ServerConfig c = ConfigLoader.load(null, Map.ofEntries(
+        Map.entry("RESTATE_CLUSTER_NAME", "3f1c2a4e-0000-4000-8000-000000000000"),
+        Map.entry("RESTATE_AUTO_PROVISION", "true"),
+        Map.entry("RESTATE_BIFROST__DEFAULT_PROVIDER", "replicated"),
+        Map.entry("RESTATE_BIFROST__REPLICATED_LOGLET__DEFAULT_LOG_REPLICATION", "1"),
+        Map.entry("RESTATE_ROLES", "[worker,http-ingress,log-server,admin,metadata-server]"),
+        Map.entry("RESTATE_METADATA_SERVER__TYPE", "replicated"),
+        Map.entry("RESTATE_METADATA_CLIENT__ADDRESSES", "[http://127.0.0.1:5122]"),
+        Map.entry("RESTATE_ADVERTISED_ADDRESS", "http://127.0.0.1:5122"),
+        Map.entry("RESTATE_NETWORKING__HTTP2_KEEP_ALIVE_INTERVAL", "4s"),
+        Map.entry("RESTATE_NETWORKING__HTTP2_KEEP_ALIVE_TIMEOUT", "20s"),
+        Map.entry("RESTATE_ADMIN__BIND_ADDRESS", "0.0.0.0:9070"),
+        Map.entry("RESTATE_INGRESS__BIND_ADDRESS", "0.0.0.0:8080"),
+        Map.entry("RESTATE_BASE_DIR", "/state"),
+        Map.entry("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "0s"),
+        Map.entry("RESTATE_DEFAULT_RETRY_POLICY__MAX_ATTEMPTS", "1"),
+        Map.entry("RESTATE_DEFAULT_RETRY_POLICY__ON_MAX_ATTEMPTS", "kill"),
+        Map.entry("RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL", "1ms"),
+        Map.entry("DO_NOT_TRACK", "true")), Map.of(), notes);
+    assertThat(c.clusterName()).isEqualTo("3f1c2a4e-0000-4000-8000-000000000000");
+    assertThat(c.baseDir()).isEqualTo(Path.of("/state"));
+    assertThat(c.defaultRetryPolicy().onMaxAttempts()).isEqualTo(RetryPolicy.OnMaxAttempts.KILL);
+    assertThat(String.join("\n", notes)).contains("\"auto-provision\"", "\"roles\"", "\"advertised-address\"",
+        "\"bifrost.default-provider\"", "\"bifrost.replicated-loglet.default-log-replication\"",
+        "\"metadata-server.type\"", "\"metadata-client.addresses\"", "\"networking.http2-keep-alive-interval\"",
+        "\"networking.http2-keep-alive-timeout\"");
+    assertThat(notes).hasSize(9);
+    // the same keys from a TOML file
+    notes.clear();
+    ConfigLoader.load(null, Map.of(), Map.of(), notes);
+    assertThat(notes).isEmpty();
+  }
+
+  @Test
+  void clusterKeysFromAFileAreAcceptedToo() throws IOException {
+    List<String> notes = new ArrayList<>();
+    ConfigLoader.load(file("""
+        roles = ["worker", "admin", "http-ingress", "log-server", "metadata-server"]
+        auto-provision = false
+
+        [bifrost]
+        default-provider = "replicated"
+
+        [bifrost.replicated-loglet]
+        default-log-replication = 1
+
+        [metadata-server]
+        type = "replicated"
+
+        [metadata-client]
+        addresses = ["http://127.0.0.1:5122"]
+
+        [networking]
+        http2-keep-alive-interval = "4s"
+        http2-keep-alive-timeout = "20s"
+        """), Map.of(), Map.of(), notes);
+    assertThat(notes).hasSize(8);
   }
 
   @Test

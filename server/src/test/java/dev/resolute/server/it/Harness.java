@@ -68,9 +68,15 @@ final class Harness implements AutoCloseable {
 
   /** The real restate-server registered with the deployment process of {@code shared}. */
   static Harness restate(Harness shared) throws Exception {
+    return restate(shared, Map.of());
+  }
+
+  /** As {@link #restate(Harness)}, with extra environment variables for the server process. */
+  static Harness restate(Harness shared, Map<String, String> serverEnv) throws Exception {
     assertThat(RESTATE_SERVER).as("restate-server binary; run scripts/install-peers").exists();
     Path dir = Files.createTempDirectory("restate-ref");
     Harness h = new Harness(true, dir, shared.servicesPort, shared.markers);
+    h.serverEnv.putAll(serverEnv);
     h.startServer();
     h.register();
     return h;

@@ -50,6 +50,9 @@ public final class TestServices {
         .bind(new Counter())
         .bind(new LazyBox(), s -> s.enableLazyState(true))
         .bind(new Signup())
+        .bind(new Replays())
+        .bind(new Diverging(), s -> s.configureHandler("setDifferentKey",
+            h -> h.inactivityTimeout(Duration.ofMillis(200))))
         .bind(new ShortFlow(), s -> s.workflowRetention(Duration.ofSeconds(2)))
         .bind(new Tree(), s -> s
             .configureHandler("suspends", h -> h.inactivityTimeout(Duration.ofMillis(500)))

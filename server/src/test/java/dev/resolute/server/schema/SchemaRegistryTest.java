@@ -133,6 +133,43 @@ class SchemaRegistryTest {
     assertThat(w.handler("run").type()).isEqualTo(HandlerType.WORKFLOW);
   }
 
+  /** Each configured default reaches every service and handler that sets none of its own, and only those. */
+  @Test
+  void configuredDefaultsReachEveryHandlerWithoutItsOwnSetting(@TempDir Path dir) throws Exception {
+    RetryPolicy killAfterOne = new RetryPolicy(Duration.ofMillis(1), 2.0, 1, Duration.ofMinutes(1),
+        RetryPolicy.OnMaxAttempts.KILL);
+    SchemaRegistry.Defaults d = new SchemaRegistry.Defaults(Duration.ofHours(3), Duration.ofHours(2),
+        Duration.ofHours(4), Duration.ZERO, Duration.ofSeconds(6), killAfterOne);
+    String manifest = "{\"protocolMode\":\"BIDI_STREAM\",\"minProtocolVersion\":5,\"maxProtocolVersion\":6,"
+        + "\"services\":[{\"name\":\"S\",\"ty\":\"VIRTUAL_OBJECT\",\"handlers\":[{\"name\":\"plain\"},"
+        + "{\"name\":\"own\",\"inactivityTimeout\":2000,\"abortTimeout\":3000,\"journalRetention\":4000,"
+        + "\"idempotencyRetention\":5000,\"retryPolicyMaxAttempts\":9}]},"
+        + "{\"name\":\"W\",\"ty\":\"WORKFLOW\",\"handlers\":[{\"name\":\"run\",\"ty\":\"WORKFLOW\"}]}]}";
+    SchemaRegistry r = SchemaRegistry.open(dir, d, java.time.Clock.systemUTC());
+    r.register(ep("http://a/", manifest), Map.of(), Map.of(), false, false, false);
+    HandlerSchema plain = r.service("S").orElseThrow().handler("plain");
+    assertThat(plain.retryPolicy()).isEqualTo(killAfterOne);
+    assertThat(plain.inactivityTimeout()).isZero();
+    assertThat(plain.abortTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(plain.journalRetention()).isEqualTo(Duration.ofHours(2));
+    assertThat(plain.idempotencyRetention()).isEqualTo(Duration.ofHours(3));
+    assertThat(r.service("W").orElseThrow().workflowCompletionRetention()).isEqualTo(Duration.ofHours(4));
+    assertThat(r.service("W").orElseThrow().handler("run").retryPolicy()).isEqualTo(killAfterOne);
+    HandlerSchema own = r.service("S").orElseThrow().handler("own");
+    assertThat(own.inactivityTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(own.abortTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(own.journalRetention()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(own.idempotencyRetention()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(own.retryPolicy().maxAttempts()).isEqualTo(9);
+    assertThat(own.retryPolicy().onMaxAttempts()).isEqualTo(RetryPolicy.OnMaxAttempts.KILL); // the rest: defaults
+    // the defaults are resolved when the registry is read, not frozen at registration: a restart
+    // with another configuration changes every handler that has no setting of its own
+    HandlerSchema reopened = SchemaRegistry.open(dir, SchemaRegistry.Defaults.RESTATE, java.time.Clock.systemUTC())
+        .service("S").orElseThrow().handler("plain");
+    assertThat(reopened.retryPolicy()).isEqualTo(RetryPolicy.DEFAULT);
+    assertThat(reopened.inactivityTimeout()).isEqualTo(Duration.ofMinutes(1));
+  }
+
   @Test
   void persistsAndReloads(@TempDir Path dir) throws Exception {
     SchemaRegistry r = SchemaRegistry.open(dir);
