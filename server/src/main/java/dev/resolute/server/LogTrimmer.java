@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * flush did not cover. Invariant kept: after a crash at any point, every partition's durable
  * applied LSN is at least the last LSN of every deleted segment, so replay never needs a deleted
  * record ({@link ResoluteServer} refuses to start otherwise).
+ *
+ * <p>A log stopped for writes after a failed write or fsync ({@link LocalLog}'s fail-stop) is
+ * still trimmed: the closed segments a round deletes hold only records every partition applied
+ * durably, and the stop only removes the never-acknowledged tail of the segment being written,
+ * which trimming never touches. A round whose store flush fails (a full disk) deletes nothing.
  */
 final class LogTrimmer {
   private static final Logger LOG = LoggerFactory.getLogger(LogTrimmer.class);

@@ -221,11 +221,13 @@ public final class ResoluteServer implements AutoCloseable {
     CoreDispatcher dispatcher = new CoreDispatcher(appender, partitioning, replies, schemas);
     DiscoveryClient discovery = new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
     ingress = HttpServer.start("ingress", config.ingress().bindAddress().toInetSocketAddress(), group,
-        MAX_REQUEST_BODY, new IngressApi(schemas, dispatcher, clock, new SecureRandom()));
+        MAX_REQUEST_BODY, new HealthGate(new IngressApi(schemas, dispatcher, clock, new SecureRandom()),
+            HealthGate.Port.INGRESS, log::failure));
     closeables.add(ingress);
     admin = HttpServer.start("admin", config.admin().bindAddress().toInetSocketAddress(), group,
-        MAX_REQUEST_BODY, new AdminApi(schemas, discovery, dispatcher, VERSION,
-            "http://" + new BindAddress(config.ingress().bindAddress().host(), ingress.port()))); // the bound port
+        MAX_REQUEST_BODY, new HealthGate(new AdminApi(schemas, discovery, dispatcher, VERSION,
+            "http://" + new BindAddress(config.ingress().bindAddress().host(), ingress.port())), // the bound port
+            HealthGate.Port.ADMIN, log::failure));
     closeables.add(admin);
     LOG.info("Resolute node '{}' started in {} ms: {} partitions, data in {}", config.nodeName(),
         (System.nanoTime() - t0) / 1_000_000, n, data.toAbsolutePath());

@@ -1,169 +1,51 @@
 package dev.resolute.server.config;
 
-import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Parses and prints durations the way restate-server does: the "friendly" format ({@code 10s},
- * {@code 5m}, {@code 1h 4m}, {@code 1s 500ms}, {@code 10 hours}, {@code 5d}) and ISO-8601
- * ({@code PT10S}, {@code P40D}, {@code P2W}). Calendar units (months, years) are rejected because
- * their length is not fixed. Used by the configuration and by the ingress {@code ?delay=}.
+ * {@code 5m}, {@code 1h 4m}, {@code 1s 500ms}, {@code 10 hours}, {@code 5d}, {@code 01:30:00},
+ * {@code 2 days ago}) and ISO-8601 ({@code PT10S}, {@code P40D}, {@code P2W}), with restate-server's
+ * range limits and messages (see {@link DurationParser}). Calendar units (months, years) are rejected
+ * because their length is not fixed. Used by the configuration and by the ingress {@code ?delay=}.
  */
 public final class Durations {
   private Durations() {}
 
-  private static final Map<String, Duration> UNITS = Map.ofEntries(
-      Map.entry("ns", Duration.ofNanos(1)), Map.entry("nsec", Duration.ofNanos(1)),
-      Map.entry("nanos", Duration.ofNanos(1)), Map.entry("nanosecond", Duration.ofNanos(1)),
-      Map.entry("nanoseconds", Duration.ofNanos(1)),
-      Map.entry("us", Duration.ofNanos(1_000)), Map.entry("\u00b5s", Duration.ofNanos(1_000)),
-      Map.entry("usec", Duration.ofNanos(1_000)), Map.entry("micros", Duration.ofNanos(1_000)),
-      Map.entry("microsecond", Duration.ofNanos(1_000)), Map.entry("microseconds", Duration.ofNanos(1_000)),
-      Map.entry("ms", Duration.ofMillis(1)), Map.entry("msec", Duration.ofMillis(1)),
-      Map.entry("msecs", Duration.ofMillis(1)), Map.entry("millis", Duration.ofMillis(1)),
-      Map.entry("millisecond", Duration.ofMillis(1)), Map.entry("milliseconds", Duration.ofMillis(1)),
-      Map.entry("s", Duration.ofSeconds(1)), Map.entry("sec", Duration.ofSeconds(1)),
-      Map.entry("secs", Duration.ofSeconds(1)), Map.entry("second", Duration.ofSeconds(1)),
-      Map.entry("seconds", Duration.ofSeconds(1)),
-      Map.entry("m", Duration.ofMinutes(1)), Map.entry("min", Duration.ofMinutes(1)),
-      Map.entry("mins", Duration.ofMinutes(1)), Map.entry("minute", Duration.ofMinutes(1)),
-      Map.entry("minutes", Duration.ofMinutes(1)),
-      Map.entry("h", Duration.ofHours(1)), Map.entry("hr", Duration.ofHours(1)),
-      Map.entry("hrs", Duration.ofHours(1)), Map.entry("hour", Duration.ofHours(1)),
-      Map.entry("hours", Duration.ofHours(1)),
-      Map.entry("d", Duration.ofDays(1)), Map.entry("day", Duration.ofDays(1)),
-      Map.entry("days", Duration.ofDays(1)),
-      Map.entry("w", Duration.ofDays(7)), Map.entry("wk", Duration.ofDays(7)),
-      Map.entry("wks", Duration.ofDays(7)), Map.entry("week", Duration.ofDays(7)),
-      Map.entry("weeks", Duration.ofDays(7)),
-      Map.entry("nano", Duration.ofNanos(1)), Map.entry("nsecs", Duration.ofNanos(1)),
-      Map.entry("micro", Duration.ofNanos(1_000)), Map.entry("usecs", Duration.ofNanos(1_000)),
-      Map.entry("\u00b5sec", Duration.ofNanos(1_000)), Map.entry("\u00b5secs", Duration.ofNanos(1_000)),
-      Map.entry("\u03bcs", Duration.ofNanos(1_000)), Map.entry("\u03bcsec", Duration.ofNanos(1_000)),
-      Map.entry("\u03bcsecs", Duration.ofNanos(1_000)), Map.entry("milli", Duration.ofMillis(1)));
-  /** Calendar units jiff knows but restate refuses: their length is not fixed. */
-  private static final java.util.Set<String> CALENDAR_UNITS =
-      java.util.Set.of("years", "year", "yrs", "yr", "y", "months", "month", "mos", "mo");
-  static final String CALENDAR = "please use units of days or smaller";
-  private static final String FRIENDLY = "failed to parse input in the \"friendly\" duration format: ";
+  static final String CALENDAR = DurationParser.CALENDAR;
+  /** The last instant restate-server can answer as an execution time: 9999-12-31T23:59:59.999Z. */
+  public static final long MAX_EXECUTION_TIME_MILLIS = 253_402_300_799_999L;
 
   /**
-   * Parses a friendly or ISO-8601 duration.
+   * Parses a friendly or ISO-8601 duration exactly as restate-server does, with its limits (see
+   * {@link DurationParser}): nothing overflows, and a value restate-server refuses is refused with
+   * its message.
    *
-   * @throws IllegalArgumentException with a message saying what is wrong
+   * @throws IllegalArgumentException with restate-server's message saying what is wrong
    */
   public static Duration parse(String text) {
-    if (text == null || text.isBlank()) {
+    if (text == null) {
       throw new IllegalArgumentException(
           "an empty string is not a valid duration in either the ISO 8601 format or Jiff's \"friendly\" format");
     }
-    String s = text.strip();
-    char first = Character.toUpperCase(s.charAt(0));
-    if (first == 'P' || ((first == '-' || first == '+') && s.length() > 1
-        && Character.toUpperCase(s.charAt(1)) == 'P')) {
-      return parseIso(s);
-    }
-    return parseFriendly(s);
+    return DurationParser.parse(text);
   }
 
-  private static Duration parseIso(String s) {
-    String upper = s.toUpperCase(Locale.ROOT);
-    boolean negative = upper.startsWith("-");
-    String body = upper.startsWith("-") || upper.startsWith("+") ? upper.substring(1) : upper;
-    // java.time does not know weeks; P2W and P1W3D are valid ISO-8601 here
-    int w = body.indexOf('W');
-    Duration extra = Duration.ZERO;
-    if (w > 0 && (body.indexOf('T') < 0 || w < body.indexOf('T'))) {
-      try {
-        extra = Duration.ofDays(7 * Long.parseLong(body.substring(1, w)));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("invalid ISO 8601 duration '" + s + "'");
-      }
-      body = "P" + body.substring(w + 1);
-      if (body.equals("P")) {
-        return negative ? extra.negated() : extra;
-      }
+  /**
+   * The execution time {@code delay} after {@code nowMillis}, for a delayed send. A parsed delay is
+   * at most about 140 000 years, so the sum cannot overflow; it must not pass the last instant
+   * restate-server can print ({@link #MAX_EXECUTION_TIME_MILLIS}; restate-server drops the
+   * connection there instead of answering).
+   *
+   * @throws IllegalArgumentException when the execution time would be later than that
+   */
+  public static long executionTime(long nowMillis, Duration delay) {
+    long at = Math.addExact(nowMillis, delay.toMillis());
+    if (at > MAX_EXECUTION_TIME_MILLIS) {
+      throw new IllegalArgumentException("the delay " + delay.toMillis() + "ms puts the execution time after "
+          + "9999-12-31T23:59:59.999Z");
     }
-    if (body.matches("P[^T]*[YM].*") && !body.startsWith("PT")) {
-      String date = body.contains("T") ? body.substring(0, body.indexOf('T')) : body;
-      if (date.contains("Y") || date.contains("M")) {
-        throw new IllegalArgumentException(CALENDAR);
-      }
-    }
-    if (body.endsWith("T")) {
-      throw new IllegalArgumentException("found a time designator (`T` or `t`) in an ISO 8601 duration string, "
-          + "but did not find any time units");
-    }
-    try {
-      Duration d = Duration.parse(body).plus(extra);
-      return negative ? d.negated() : d;
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("invalid ISO 8601 duration '" + s + "'");
-    }
-  }
-
-  private static Duration parseFriendly(String s) {
-    if (s.equals("0")) {
-      return Duration.ZERO;
-    }
-    int i = 0;
-    int n = s.length();
-    Duration total = Duration.ZERO;
-    boolean any = false;
-    while (i < n) {
-      while (i < n && (Character.isWhitespace(s.charAt(i)) || s.charAt(i) == ',')) {
-        i++;
-      }
-      if (i >= n) {
-        break;
-      }
-      int numStart = i;
-      while (i < n && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
-        i++;
-      }
-      if (numStart == i) {
-        if (any) {
-          throw new IllegalArgumentException(FRIENDLY + "parsed value '" + total + "', but unparsed input \""
-              + s.substring(numStart) + "\" remains (expected no unparsed input)");
-        }
-        throw new IllegalArgumentException(FRIENDLY + "expected duration to start with a unit value (a decimal "
-            + "integer) after an optional sign, but no integer was found");
-      }
-      String number = s.substring(numStart, i);
-      while (i < n && Character.isWhitespace(s.charAt(i))) {
-        i++;
-      }
-      int unitStart = i;
-      while (i < n && (Character.isLetter(s.charAt(i)) || s.charAt(i) == '\u00b5')) {
-        i++;
-      }
-      // unit designators are lower case, as jiff reads them ("10S" is not ten seconds)
-      String unitText = s.substring(unitStart, i);
-      if (CALENDAR_UNITS.contains(unitText)) {
-        throw new IllegalArgumentException(CALENDAR);
-      }
-      Duration unit = UNITS.get(unitText);
-      if (unit == null) {
-        throw new IllegalArgumentException(FRIENDLY + "expected to find unit designator suffix (e.g., `years` or "
-            + "`secs`) after parsing integer");
-      }
-      BigDecimal value;
-      try {
-        value = new BigDecimal(number);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("invalid duration '" + s + "': bad number '" + number + "'");
-      }
-      BigDecimal nanos = value.multiply(BigDecimal.valueOf(unit.toNanos()));
-      total = total.plusNanos(nanos.longValue());
-      any = true;
-    }
-    if (!any) {
-      throw new IllegalArgumentException("invalid duration '" + s + "'");
-    }
-    return total;
+    return at;
   }
 
   /**

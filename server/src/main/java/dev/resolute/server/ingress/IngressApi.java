@@ -251,24 +251,20 @@ public final class IngressApi implements HttpHandler {
     long executionTime = 0;
     String delayText = query.get("delay");
     if (delayText != null) {
-      if (delayText.strip().startsWith("-")) {
-        throw reject(400, IngressErrors.BAD_DELAY
-            + "negative signed durations cannot be converted to an unsigned duration");
-      }
       Duration delay;
       try {
         delay = Durations.parse(delayText);
       } catch (IllegalArgumentException e) {
         throw reject(400, IngressErrors.BAD_DELAY + e.getMessage());
       }
-      if (delay.isNegative()) {
-        throw reject(400, IngressErrors.BAD_DELAY
-            + "negative signed durations cannot be converted to an unsigned duration");
-      }
       if (!send) {
         throw reject(400, IngressErrors.DELAY_ON_CALL);
       }
-      executionTime = clock.millis() + delay.toMillis();
+      try {
+        executionTime = Durations.executionTime(clock.millis(), delay);
+      } catch (IllegalArgumentException e) {
+        throw reject(400, IngressErrors.BAD_DELAY + e.getMessage());
+      }
     }
 
     InvocationId id;

@@ -26,6 +26,31 @@ import org.slf4j.LoggerFactory;
  * <p>A segment is named after its first LSN, so LSNs continue across segments and across
  * {@link #trim trimming}, which deletes whole segments from the oldest on: the log then starts at
  * the first LSN of its oldest remaining segment ({@link #firstLsn()}).
+ *
+ * <p><b>Durability.</b> An append's future completes only after the fsync that covers its frames
+ * returned. Recovery keeps the longest prefix of whole frames with valid CRCs, so the log after a
+ * crash is every completed append plus possibly a prefix of the batch being written — never a gap.
+ *
+ * <p><b>Fail-stop.</b> A failed write or fsync (an I/O error, a full disk, a short write that
+ * cannot be finished) stops the log for writes until the process is restarted: after a failed
+ * fsync nothing written since the last good one can be trusted (the kernel may have dropped the
+ * dirty pages and reported the error only once), and a write may have left a partial frame behind
+ * which recovery would stop at, cutting away anything appended after it. So the writer:
+ * <ol>
+ *   <li>records the failure ({@link #failure()}): from then on every append, the ones waiting and
+ *       those made later, fails at once with a {@link LogStoppedException};
+ *   <li>truncates the segment back to its size after the last good fsync and fsyncs that, so the
+ *       failed batch (never acknowledged) is gone and the file ends on a frame boundary;
+ *   <li>moves its next LSN back to the batch's first, so {@link #lastLsn()} names the last
+ *       durable record, and leaves no clean-tail marker at close.
+ * </ol>
+ * Every acknowledged record was made durable by an fsync that succeeded before the failure, and
+ * nothing is appended after it, so a restart recovers exactly the acknowledged records. If even the
+ * truncation fails (the device is gone), frames of the failed batch may survive: they form a prefix
+ * of that batch after every acknowledged record, so the log is still gap-free, and whoever
+ * appended them was told the append failed (as an ingress 503 says, it may or may not have been
+ * taken). A full disk behaves alike: once space is freed, a restart opens the log and appends
+ * go on. The success path costs nothing more: the writes and one fsync per batch as before.
  */
 public final class LocalLog implements Log {
   private static final Logger LOG = LoggerFactory.getLogger(LocalLog.class);
@@ -56,8 +81,25 @@ public final class LocalLog implements Log {
   private long records;
   /** Told after each batch's records are delivered (on the writer thread); see {@link #onBatchEnd}. */
   private volatile BatchListener batchListener;
-  /** Set by the writer when a write or fsync failed: the segment may hold a partial frame. */
-  private volatile boolean writeFailed;
+  /** Opens segment files: {@link FileChannel#open} except in tests that inject faults. */
+  private final Channels channels;
+  /** The size of {@link #segment} after the last fsync that succeeded (writer thread only). */
+  private long durableSize;
+  /** Why the log stopped for writes (see the class comment); null while it works. */
+  private volatile LogStoppedException failure;
+
+  /** The seam at which tests inject I/O faults into segment files. */
+  @FunctionalInterface
+  interface Channels {
+    FileChannel open(Path path, java.nio.file.OpenOption... options) throws IOException;
+  }
+
+  /** Thrown (as the cause of failed appends) once the log has stopped for writes. */
+  public static final class LogStoppedException extends IllegalStateException {
+    LogStoppedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 
   /** One append: a single record, or a group of one partition's records written in one batch. */
   private record Pending(int partition, byte[][] payloads, int bytes, CompletableFuture<Long> future) {
@@ -66,9 +108,10 @@ public final class LocalLog implements Log {
     }
   }
 
-  private LocalLog(Path dir, int partitions, long segmentBytes) throws IOException {
+  private LocalLog(Path dir, int partitions, long segmentBytes, Channels channels) throws IOException {
     this.dir = dir;
     this.segmentBytes = segmentBytes;
+    this.channels = channels;
     this.consumers = new RecordConsumer[partitions];
     Files.createDirectories(dir);
     recover();
@@ -83,8 +126,13 @@ public final class LocalLog implements Log {
 
   /** Opens the log; a segment is closed and a new one started once it holds {@code segmentBytes}. */
   public static LocalLog open(Path dir, int partitions, long segmentBytes) {
+    return open(dir, partitions, segmentBytes, FileChannel::open);
+  }
+
+  /** As {@link #open(Path, int, long)}, with segment files opened by {@code channels}. */
+  static LocalLog open(Path dir, int partitions, long segmentBytes, Channels channels) {
     try {
-      LocalLog l = new LocalLog(dir, partitions, segmentBytes);
+      LocalLog l = new LocalLog(dir, partitions, segmentBytes, channels);
       l.writer.start();
       return l;
     } catch (IOException e) {
@@ -114,9 +162,7 @@ public final class LocalLog implements Log {
     long cleanLast = cleanTail(p);
     if (cleanLast >= 0) {
       nextLsn = cleanLast + 1;
-      segmentPath = p;
-      segment = FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      segmentSize = segment.size();
+      useSegment(p, channels.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
       return;
     }
     long[] lastAndValid = scan(p, null, null);
@@ -129,9 +175,14 @@ public final class LocalLog implements Log {
       }
     }
     nextLsn = last + 1;
+    useSegment(p, channels.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+  }
+
+  private void useSegment(Path p, FileChannel ch) throws IOException {
+    segment = ch;
     segmentPath = p;
-    segment = FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    segmentSize = segment.size();
+    segmentSize = ch.size();
+    durableSize = segmentSize;
   }
 
   /**
@@ -186,15 +237,21 @@ public final class LocalLog implements Log {
     return Long.parseLong(n.substring(0, n.length() - ".seg".length()));
   }
 
+  /**
+   * Closes the current segment (its records were fsync'd with their batch) and starts one named
+   * {@code firstLsn}. The fields change only once the new file is open, so a failure here leaves
+   * the writer on the old segment, which {@link #stop} then truncates to its durable size.
+   */
   private void openSegment(long firstLsn) throws IOException {
     if (segment != null) {
       segment.force(true);
-      segment.close();
     }
     Path p = dir.resolve(String.format("%020d.seg", firstLsn));
-    segmentPath = p;
-    segment = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    segmentSize = segment.size();
+    FileChannel next = channels.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    if (segment != null) {
+      segment.close();
+    }
+    useSegment(p, next);
     syncDir();
   }
 
@@ -232,8 +289,7 @@ public final class LocalLog implements Log {
   @Override
   public CompletableFuture<Long> append(int partition, byte[] payload) {
     CompletableFuture<Long> f = new CompletableFuture<>();
-    if (closed) {
-      f.completeExceptionally(new IllegalStateException("log is closed"));
+    if (refused(f)) {
       return f;
     }
     queue.add(new Pending(partition, payload, f));
@@ -243,8 +299,7 @@ public final class LocalLog implements Log {
   @Override
   public CompletableFuture<Long> appendAll(int partition, List<byte[]> payloads) {
     CompletableFuture<Long> f = new CompletableFuture<>();
-    if (closed) {
-      f.completeExceptionally(new IllegalStateException("log is closed"));
+    if (refused(f)) {
       return f;
     }
     if (payloads.isEmpty()) {
@@ -257,6 +312,28 @@ public final class LocalLog implements Log {
     }
     queue.add(new Pending(partition, payloads.toArray(byte[][]::new), bytes, f));
     return f;
+  }
+
+  /** Fails {@code f} when the log takes no appends (closed, or stopped after a failed write). */
+  private boolean refused(CompletableFuture<Long> f) {
+    LogStoppedException stopped = failure;
+    if (stopped != null) {
+      f.completeExceptionally(stopped);
+      return true;
+    }
+    if (closed) {
+      f.completeExceptionally(new IllegalStateException("log is closed"));
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Why the log stopped taking appends after a failed write or fsync, or null while it works.
+   * Once set it stays set until the process restarts (see the class comment).
+   */
+  public LogStoppedException failure() {
+    return failure;
   }
 
   @Override
@@ -318,6 +395,15 @@ public final class LocalLog implements Log {
           continue;
         }
         batch.add(first);
+        LogStoppedException stopped = failure;
+        if (stopped != null) {
+          // appends queued before the failure was seen, or racing with it: never written
+          queue.drainTo(batch);
+          for (Pending pe : batch) {
+            pe.future.completeExceptionally(stopped);
+          }
+          continue;
+        }
         int bytes = first.bytes;
         while (bytes < MAX_BATCH_BYTES) {
           Pending next = queue.peek();
@@ -332,9 +418,10 @@ public final class LocalLog implements Log {
         }
         buf.clear();
         long firstLsn = nextLsn;
+        long lsnAfter = firstLsn;
         for (Pending pe : batch) {
           for (byte[] payload : pe.payloads) {
-            long lsn = nextLsn++;
+            long lsn = lsnAfter++;
             // frame written in place, then the crc computed over the bytes just written: no copy
             int at = buf.position();
             buf.putInt(12 + payload.length).putInt(0).putInt(pe.partition).putLong(lsn).put(payload);
@@ -345,48 +432,101 @@ public final class LocalLog implements Log {
           }
         }
         buf.flip();
-        if (segmentSize + bytes > segmentBytes && segmentSize > 0) {
-          openSegment(firstLsn);
+        try {
+          if (segmentSize + bytes > segmentBytes && segmentSize > 0) {
+            openSegment(firstLsn);
+          }
+          while (buf.hasRemaining()) {
+            segmentSize += segment.write(buf);
+          }
+          segment.force(false);
+        } catch (Throwable t) {
+          stop(t, batch, firstLsn);
+          continue;
         }
-        while (buf.hasRemaining()) {
-          segmentSize += segment.write(buf);
-        }
-        segment.force(false);
+        durableSize = segmentSize;
+        nextLsn = lsnAfter;
         batches++;
-        long lsn = firstLsn;
-        for (Pending pe : batch) {
-          RecordConsumer c = consumers[pe.partition];
-          for (byte[] payload : pe.payloads) {
-            records++;
-            if (c != null) {
-              c.accept(pe.partition, lsn, payload);
-            }
-            lsn++;
-          }
-          // before the future: whoever sees an append complete sees its records delivered
-          deliveredUpTo = lsn - 1;
-          pe.future.complete(lsn - 1);
-        }
-        BatchListener l = batchListener;
-        if (l != null) {
-          try {
-            l.afterBatch(queue.isEmpty());
-          } catch (RuntimeException e) {
-            LOG.error("batch listener failed", e); // the batch itself is durable and delivered
-          }
-        }
+        deliver(batch, firstLsn);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       } catch (Throwable t) {
-        writeFailed = true;
-        LOG.error("log write failed; failing {} appends", batch.size(), t);
-        for (Pending pe : batch) {
-          pe.future.completeExceptionally(t);
-        }
+        stop(t, batch, nextLsn); // e.g. no memory for the batch buffer: nothing of it was written
       } finally {
         batch.clear();
       }
+    }
+  }
+
+  /** Hands a durable batch's records to their consumers, then completes the appends' futures. */
+  private void deliver(List<Pending> batch, long firstLsn) {
+    long lsn = firstLsn;
+    try {
+      for (Pending pe : batch) {
+        RecordConsumer c = consumers[pe.partition];
+        for (byte[] payload : pe.payloads) {
+          records++;
+          if (c != null) {
+            c.accept(pe.partition, lsn, payload);
+          }
+          lsn++;
+        }
+        // before the future: whoever sees an append complete sees its records delivered
+        deliveredUpTo = lsn - 1;
+        pe.future.complete(lsn - 1);
+      }
+    } catch (Throwable t) {
+      // a consumer missed a durable record: nothing applied after it could be trusted, so stop
+      // as after a failed write (the records stay in the log and are replayed after a restart)
+      LogStoppedException stopped = new LogStoppedException("the log stopped accepting writes: a committed "
+          + "record could not be delivered (" + t + "); restart the node", t);
+      failure = stopped;
+      LOG.error("log stopped: delivering record {} failed", lsn, t);
+      for (Pending pe : batch) {
+        pe.future.completeExceptionally(stopped);
+      }
+      return;
+    }
+    BatchListener l = batchListener;
+    if (l != null) {
+      try {
+        l.afterBatch(queue.isEmpty());
+      } catch (RuntimeException e) {
+        LOG.error("batch listener failed", e); // the batch itself is durable and delivered
+      }
+    }
+  }
+
+  /**
+   * Stops the log after the batch starting at {@code firstLsn} could not be written or fsync'd
+   * (see the class comment): later appends fail, the segment goes back to its last durable size,
+   * the batch's appends fail. Runs on the writer thread.
+   */
+  private void stop(Throwable cause, List<Pending> batch, long firstLsn) {
+    long lastLsn = firstLsn - 1;
+    for (Pending pe : batch) {
+      lastLsn += pe.payloads.length;
+    }
+    LogStoppedException stopped = new LogStoppedException("the log stopped accepting writes after a failed write "
+        + "or fsync (" + cause + "); restart the node once the cause (a full disk, a failing device) is fixed",
+        cause);
+    failure = stopped;
+    LOG.error("log stopped for writes: writing records {}..{} ({} appends) to {} failed; every append fails "
+        + "from now on, restart the node once the cause is fixed", firstLsn, lastLsn, batch.size(), segmentPath,
+        cause);
+    try {
+      segment.truncate(durableSize);
+      segment.force(true);
+      segmentSize = durableSize;
+      LOG.info("log segment {} truncated back to {} bytes, its size after the last good fsync (lsn {})",
+          segmentPath, durableSize, firstLsn - 1);
+    } catch (Throwable t) {
+      LOG.error("cannot truncate {} back to {} bytes durably: records {}..{}, reported as failed, may reappear after a "
+          + "restart", segmentPath, durableSize, firstLsn, lastLsn, t);
+    }
+    for (Pending pe : batch) {
+      pe.future.completeExceptionally(stopped);
     }
   }
 
@@ -481,7 +621,7 @@ public final class LocalLog implements Log {
     try {
       writer.join(5000);
       segment.force(true);
-      if (!writer.isAlive() && !writeFailed) {
+      if (!writer.isAlive() && failure == null) {
         writeCleanMarker(); // nothing more will be appended by this process
       }
       segment.close();

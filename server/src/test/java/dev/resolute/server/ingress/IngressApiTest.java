@@ -288,6 +288,46 @@ class IngressApiTest {
   }
 
   @Test
+  void largeDelaysNeitherWrapNorFailWithA500() {
+    // real (1.7.12): 213504d is accepted for 2611 (not 25 minutes later after an overflow)
+    HttpResponse r = postJson("/CaptureServicesGreeter/greet/send?delay=213504d", "\"bob\"");
+    assertThat(r.status()).isEqualTo(202);
+    long at = dispatcher.submits.get(0).executionTimeMillis();
+    assertThat(at).isEqualTo(NOW.toEpochMilli() + 213_504L * 86_400_000L);
+    assertThat(body(r)).contains("\"executionTime\":\"2611-");
+    String bad = "bad delay query parameter, must be a ISO8601 duration: ";
+    String friendly = bad + "failed to parse input in the \"friendly\" duration format: ";
+    // real: 400 for each, with these messages (no 500, no silent wrap to ~10 s)
+    assertIngressError(postJson("/CaptureServicesGreeter/greet/send?delay=18446744083709551616ns", "\"bob\""), 400,
+        friendly + "number too big to parse into 64-bit integer");
+    assertIngressError(postJson("/CaptureServicesGreeter/greet/send?delay=9223372036854775808ns", "\"bob\""), 400,
+        friendly + "value for nanoseconds is too big (or small) to fit into a signed 64-bit integer");
+    assertIngressError(postJson("/CaptureServicesGreeter/greet/send?delay=P99999999999999D", "\"bob\""), 400,
+        bad + "failed to set value for day unit on span: parameter 'days' is not in the required range of "
+            + "-7304484..=7304484");
+    assertIngressError(postJson("/CaptureServicesGreeter/greet/send?delay=10000000d", "\"bob\""), 400,
+        friendly + "failed to set value for day unit on span: parameter 'days' is not in the required range of "
+            + "-7304484..=7304484");
+    assertIngressError(postJson("/CaptureServicesGreeter/greet/send?delay=2562047788015216h", "\"bob\""), 400,
+        friendly + "failed to set value for hour unit on span: converting hours to seconds overflows a signed "
+            + "64-bit integer");
+    assertIngressError(postJson("/CaptureServicesGreeter/greet/send?delay=1%20year%20ago", "\"bob\""), 400,
+        bad + "could not compute normalized relative span when all days are assumed to be 24 hours: using unit "
+            + "'year' in span or configuration requires that a relative reference time be given "
+            + "(`jiff::SpanRelativeTo::days_are_24_hours()` was given but this only permits using days and weeks "
+            + "without a relative reference time)");
+    assertIngressError(postJson("/CaptureServicesGreeter/greet/send?delay=1s%20ago", "\"bob\""), 400,
+        bad + "negative signed durations cannot be converted to an unsigned duration");
+    // the largest delay restate-server can answer: up to 9999-12-31T23:59:59.999Z (it drops the
+    // connection after that); Resolute refuses a later execution time with a 400
+    assertThat(postJson("/CaptureServicesGreeter/greet/send?delay=2912117d", "\"bob\"").status()).isEqualTo(202);
+    assertThat(body(postJson("/CaptureServicesGreeter/greet/send?delay=2912118d", "\"bob\"")))
+        .isEqualTo("{\"code\":400,\"message\":\"" + bad + "the delay 251606995200000ms puts the execution time "
+            + "after 9999-12-31T23:59:59.999Z\",\"source\":\"ingress\"}");
+    assertThat(dispatcher.submits).hasSize(2);
+  }
+
+  @Test
   void idempotentSendTwiceIsPreviouslyAccepted() {
     // real: same x-restate-id both times; the second answer says PreviouslyAccepted
     HttpResponse first = postJson("/CaptureServicesGreeter/greet/send", "\"bob\"", "idempotency-key", "abc");

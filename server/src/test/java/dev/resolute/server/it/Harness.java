@@ -57,7 +57,18 @@ final class Harness implements AutoCloseable {
 
   /** As {@link #resolute(String)}, with extra environment variables for the server process. */
   static Harness resolute(String name, Map<String, String> serverEnv) throws Exception {
+    return resolute(name, serverEnv, dir -> { });
+  }
+
+  /** What to do to the test directory before the server starts (e.g. mount its {@code data}). */
+  interface Prepare {
+    void run(Path dir) throws Exception;
+  }
+
+  /** As {@link #resolute(String, Map)}, running {@code prepare} on the test directory first. */
+  static Harness resolute(String name, Map<String, String> serverEnv, Prepare prepare) throws Exception {
     Path dir = Files.createTempDirectory("resolute-" + name);
+    prepare.run(dir);
     Harness h = new Harness(false, dir, Processes.freePort(), Files.createDirectories(dir.resolve("markers")));
     h.serverEnv.putAll(serverEnv);
     h.startServer();

@@ -453,6 +453,24 @@ class ReferenceComparisonIT {
     });
   }
 
+  /**
+   * Delays at the limits of restate-server's durations: far-future sends are taken (2611, 4764),
+   * overflows and out-of-range units are 400s with its messages (no wrap-around, no 500). Delays
+   * that end after 9999 are left out: restate-server drops the connection there.
+   */
+  @Test
+  void delaysAtTheLimits() throws Exception {
+    compare(t -> {
+      for (String delay : List.of("213504d", "1000000d", "106752d", "9223372036854775807ns", "9223372036854775808ns",
+          "18446744083709551616ns", "18446744073709551615s", "P99999999999999D", "10000000d", "1043498w",
+          "2562047788015215h", "2562047788015216h", "PT9223372036854775808S", "PT99999999999999H", "1.5d",
+          "1%20year%20ago", "1s%20ago", "-P1Y", "-", "P", "01:02:03", "1d%20x", "PT1.5H1S", "5%C2%B5s", "1s,x",
+          "1s%201s")) {
+        t.call("delay '" + delay + "'", "/Greeter/greet/send?delay=" + delay, "\"z\"");
+      }
+    });
+  }
+
   /** Delayed sends (with idempotency keys and on a workflow run) and what their duplicates answer. */
   @Test
   void scheduledSendsAndTheirDuplicates() throws Exception {
