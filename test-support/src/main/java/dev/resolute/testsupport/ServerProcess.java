@@ -1,7 +1,6 @@
 package dev.resolute.testsupport;
 
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -159,16 +158,8 @@ public abstract class ServerProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /**
-   * {@code POST /deployments {"uri", "use_http_11", "force": true}}; returns the response body, fails unless
-   * 200/201.
-   */
+  /** {@link Deployments#register} on this server's admin API. */
   public String registerDeployment(String uri, boolean useHttp11) throws IOException, InterruptedException {
-    String body = "{\"uri\":\"" + uri + "\",\"use_http_11\":" + useHttp11 + ",\"force\":true}";
-    HttpResponse<String> r = Http.postJson(adminUrl() + "/deployments", body, Duration.ofSeconds(30));
-    if (r.statusCode() != 200 && r.statusCode() != 201) {
-      throw new IllegalStateException("registering " + uri + " failed: " + r.statusCode() + " " + r.body());
-    }
-    return r.body();
+    return Deployments.register(adminUrl(), uri, useHttp11);
   }
 }
