@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,25 @@ class MainTest {
   void unknownOptionIsAUsageError() {
     assertThat(run(Map.of(), "--nope")).isEqualTo(2);
     assertThat(err.toString()).contains("Unknown option: '--nope'");
+  }
+
+  @Test
+  void portsFileNamesThePortsBoundForPortZero() throws Exception {
+    Path ports = tmp.resolve("server.ports");
+    System.setProperty("resolute.ports.file", ports.toString());
+    try {
+      assertThat(run(Map.of("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:0", "RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:0"),
+          "--base-dir", tmp.resolve("data").toString())).isZero();
+    } finally {
+      System.clearProperty("resolute.ports.file");
+    }
+    Properties p = new Properties();
+    try (var in = Files.newBufferedReader(ports)) {
+      p.load(in);
+    }
+    assertThat(Integer.parseInt(p.getProperty("ingress"))).isPositive();
+    assertThat(Integer.parseInt(p.getProperty("admin"))).isPositive().isNotEqualTo(Integer.parseInt(p.getProperty("ingress")));
+    assertThat(ports.resolveSibling("server.ports.tmp")).doesNotExist();
   }
 
   @Test
