@@ -22,6 +22,10 @@ class MainTest {
     return Main.run(args, env, new PrintWriter(out), new PrintWriter(err), false);
   }
 
+  /** A node started here binds loopback port 0, never the default 8080/9070 another test or server may hold. */
+  private static final Map<String, String> ANY_PORT =
+      Map.of("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:0", "RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:0");
+
   @Test
   void dumpConfigAppliesCliOverEnvOverFile() throws Exception {
     Path f = tmp.resolve("c.toml");
@@ -61,8 +65,7 @@ class MainTest {
     Path ports = tmp.resolve("server.ports");
     System.setProperty("resolute.ports.file", ports.toString());
     try {
-      assertThat(run(Map.of("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:0", "RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:0"),
-          "--base-dir", tmp.resolve("data").toString())).isZero();
+      assertThat(run(ANY_PORT, "--base-dir", tmp.resolve("data").toString())).isZero();
     } finally {
       System.clearProperty("resolute.ports.file");
     }
@@ -77,7 +80,7 @@ class MainTest {
 
   @Test
   void startCreatesTheNodeDirectory() {
-    assertThat(run(Map.of(), "--base-dir", tmp.toString(), "--node-name", "n7")).isZero();
+    assertThat(run(ANY_PORT, "--base-dir", tmp.toString(), "--node-name", "n7")).isZero();
     assertThat(tmp.resolve("n7").resolve("resolute-node.properties")).exists();
     assertThat(run(Map.of(), "--base-dir", tmp.toString(), "--node-name", "n7", "--default-num-partitions", "3"))
         .isEqualTo(1);

@@ -524,7 +524,7 @@ class ReferenceComparisonIT {
           "\"" + t.tag + "-ci\"");
       String holderAwk = t.h.published("awk-" + t.tag + "-ci");
       String caller = t.sendId("call to a locked key", "/Tree/callAppend/send", "\"{t}-ci/cancelled-item\"");
-      t.h.published("calling-" + t.tag + "-ci"); // the call waits in the locked key's inbox
+      t.h.published("calling-" + t.tag + "-ci"); // the call is journaled: its callee waits for the locked key
       t.patch("cancel the caller", "/invocations/" + caller + "/cancel");
       awaitDone(t, caller);
       t.get("caller cancelled", "/restate/invocation/" + caller + "/attach");

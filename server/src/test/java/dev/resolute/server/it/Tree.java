@@ -64,7 +64,8 @@ public class Tree {
     int i = keyAndItem.indexOf('/');
     DurableFuture<String> appended = CounterClient.fromContext(ctx, keyAndItem.substring(0, i))
         .append(keyAndItem.substring(i + 1));
-    // acknowledged after the call command was journaled: from the marker on, the call is in the callee's inbox
+    // acknowledged after the call command was journaled: from the marker on, the callee's invocation exists and
+    // heads for the locked key's inbox ahead of anything the caller's partition sends later (a cancel)
     ctx.run("calling", () -> { });
     TestServices.mark("calling-" + keyAndItem.substring(0, i));
     return "appended " + appended.await();
