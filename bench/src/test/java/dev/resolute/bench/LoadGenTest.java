@@ -3,6 +3,7 @@ package dev.resolute.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.resolute.testsupport.RefusingPort;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,12 +61,11 @@ class LoadGenTest {
 
   @Test
   void countsErrorsWhenNothingListens() throws Exception {
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      port = s.getLocalPort();
+    LoadGen.Result r;
+    try (RefusingPort refusing = RefusingPort.open()) {
+      r = LoadGen.run("127.0.0.1", refusing.port(), 2, Duration.ZERO, Duration.ofMillis(100),
+          (w, seq) -> LoadGen.Request.post("/x", "1", 0));
     }
-    LoadGen.Result r = LoadGen.run("127.0.0.1", port, 2, Duration.ZERO, Duration.ofMillis(100),
-        (w, seq) -> LoadGen.Request.post("/x", "1", 0));
     assertThat(r.ok()).isZero();
     assertThat(r.errors()).isPositive();
     assertThat(r.firstError()).contains("/x");

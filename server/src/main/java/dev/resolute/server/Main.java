@@ -4,9 +4,12 @@ import dev.resolute.server.config.ConfigException;
 import dev.resolute.server.config.ConfigLoader;
 import dev.resolute.server.config.NodeMarker;
 import dev.resolute.server.config.ServerConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -218,6 +221,18 @@ public final class Main {
       err.println("startup failed: " + e.getMessage());
       err.flush();
       return 1;
+    }
+    String portsFile = System.getProperty("resolute.ports.file");
+    if (portsFile != null) {
+      try {
+        // tells a launcher that bound port 0 which ports the node got; written whole, then moved into place
+        Path target = Path.of(portsFile);
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(tmp, "ingress=" + server.ingressPort() + "\nadmin=" + server.adminPort() + "\n");
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("cannot write {}", portsFile, e);
+      }
     }
     String cdsStarted = System.getProperty("resolute.cds.started");
     if (cdsStarted != null) {

@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,10 @@ class MainTest {
   private int run(Map<String, String> env, String... args) {
     return Main.run(args, env, new PrintWriter(out), new PrintWriter(err), false);
   }
+
+  /** A node started here binds loopback port 0, never the default 8080/9070 another test or server may hold. */
+  private static final Map<String, String> ANY_PORT =
+      Map.of("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:0", "RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:0");
 
   @Test
   void dumpConfigAppliesCliOverEnvOverFile() throws Exception {
@@ -56,8 +61,26 @@ class MainTest {
   }
 
   @Test
+  void portsFileNamesThePortsBoundForPortZero() throws Exception {
+    Path ports = tmp.resolve("server.ports");
+    System.setProperty("resolute.ports.file", ports.toString());
+    try {
+      assertThat(run(ANY_PORT, "--base-dir", tmp.resolve("data").toString())).isZero();
+    } finally {
+      System.clearProperty("resolute.ports.file");
+    }
+    Properties p = new Properties();
+    try (var in = Files.newBufferedReader(ports)) {
+      p.load(in);
+    }
+    assertThat(Integer.parseInt(p.getProperty("ingress"))).isPositive();
+    assertThat(Integer.parseInt(p.getProperty("admin"))).isPositive().isNotEqualTo(Integer.parseInt(p.getProperty("ingress")));
+    assertThat(ports.resolveSibling("server.ports.tmp")).doesNotExist();
+  }
+
+  @Test
   void startCreatesTheNodeDirectory() {
-    assertThat(run(Map.of(), "--base-dir", tmp.toString(), "--node-name", "n7")).isZero();
+    assertThat(run(ANY_PORT, "--base-dir", tmp.toString(), "--node-name", "n7")).isZero();
     assertThat(tmp.resolve("n7").resolve("resolute-node.properties")).exists();
     assertThat(run(Map.of(), "--base-dir", tmp.toString(), "--node-name", "n7", "--default-num-partitions", "3"))
         .isEqualTo(1);

@@ -1,29 +1,21 @@
 package dev.resolute.client.testsupport;
 
-import dev.resolute.testsupport.ServerProcess;
-import java.io.File;
-import java.io.IOException;
-import java.time.Duration;
+import dev.resolute.testsupport.RestateServerProcess;
 
 /**
- * The real {@code restate-server} 1.7.12 (installed into {@code .peers/} by {@code
- * scripts/install-peers}) as a child process on free loopback ports, with a fresh base dir under
- * {@code target/}: the sdk's {@link ServerProcess} (sdk test-jar) behind the client's {@link TestServer}.
+ * The real {@code restate-server} 1.7.12 (installed into {@code .peers/} by {@code scripts/install-peers}) as a
+ * child process on ports it binds itself, with a fresh work dir under {@code target/processes/}: test-support's
+ * {@link RestateServerProcess} behind the client's {@link TestServer}.
  */
 public final class RealRestateServer implements TestServer {
-  private final ServerProcess process;
+  private final RestateServerProcess process;
 
-  private RealRestateServer(ServerProcess process) {
+  private RealRestateServer(RestateServerProcess process) {
     this.process = process;
   }
 
-  public static RealRestateServer start(String name) throws IOException, InterruptedException {
-    if (!new File(ServerProcess.REAL_RESTATE_BINARY).canExecute()) {
-      throw new IllegalStateException(
-          "restate-server not found at " + ServerProcess.REAL_RESTATE_BINARY + "; run scripts/install-peers");
-    }
-    return new RealRestateServer(
-        ServerProcess.realRestate(name, ServerProcess.Ports.free()).start(Duration.ofSeconds(60)));
+  public static RealRestateServer start(String name) {
+    return new RealRestateServer(RestateServerProcess.create(name).start());
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.resolute.sdk.endpoint.Endpoint;
 import dev.resolute.sdk.endpoint.definition.InvocationRetryPolicy;
 import dev.resolute.sdk.http.ResoluteHttpServer;
 import dev.resolute.testsupport.Ingress;
+import dev.resolute.testsupport.RestateServerProcess;
 import dev.resolute.testsupport.ServerProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -34,11 +35,12 @@ abstract class RealRestateServerITBase {
   static ExecutorService retrierExecutor;
 
   static void startAll(String name, boolean http11) throws Exception {
-    startAll(ServerProcess.realRestate(name), http11);
+    startAll(RestateServerProcess.create(name), http11);
   }
 
+  /** Starts {@code process} (not yet started), the endpoint, and registers it. */
   static void startAll(ServerProcess process, boolean http11) throws Exception {
-    server = process.start(Duration.ofSeconds(60));
+    server = process.start();
     retrierExecutor = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "retrier-executor");
       t.setDaemon(true);

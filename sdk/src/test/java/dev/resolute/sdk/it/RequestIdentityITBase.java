@@ -7,6 +7,8 @@ import dev.resolute.sdk.auth.signing.RestateRequestIdentityVerifier;
 import dev.resolute.sdk.endpoint.Endpoint;
 import dev.resolute.sdk.http.ResoluteHttpServer;
 import dev.resolute.testsupport.Ingress;
+import dev.resolute.testsupport.ResoluteProcess;
+import dev.resolute.testsupport.RestateServerProcess;
 import dev.resolute.testsupport.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,9 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -38,17 +38,15 @@ abstract class RequestIdentityITBase {
 
   static void startAll(boolean resolute) throws Exception {
     KeyPair serverKey = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    Path base = Path.of("target", "restate-identity-" + System.nanoTime()).toAbsolutePath();
-    Files.createDirectories(base);
-    Path pem = base.resolve("identity.pem");
+    ServerProcess process = resolute ? ResoluteProcess.create("identity").args("--default-num-partitions", "4")
+        : RestateServerProcess.create("identity");
+    Files.createDirectories(process.workDir());
+    Path pem = process.workDir().resolve("identity.pem");
     Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(serverKey.getPrivate().getEncoded())
         + "\n-----END PRIVATE KEY-----\n");
-    Map<String, String> env = Map.of("RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE", pem.toString());
-    server = (resolute ? ServerProcess.resolute("identity", ServerProcess.Ports.free(), env)
-        : new ServerProcess(List.of(ServerProcess.REAL_RESTATE_BINARY, "--base-dir", base.toString(), "--no-logo"),
-            ServerProcess.Ports.free(), base, env))
-        .start(Duration.ofSeconds(60));
+    server = process.env(Map.of("RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE", pem.toString()))
+        .start();
     kid = RestateRequestIdentityVerifier.keyId(serverKey.getPublic());
     trusting = ResoluteHttpServer.start(Endpoint.bind(new ExampleServices.Greeter())
         .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(kid)).build(), "127.0.0.1", 0);
@@ -74,7 +72,7 @@ abstract class RequestIdentityITBase {
   @Test
   void signedDiscoveryAndInvocationAreServed() throws Exception {
     // our base58 key id is the one the real server prints for its key
-    assertThat(server.log()).contains("kid: \"" + kid + "\"");
+    assertThat(server.logTail()).contains("kid: \"" + kid + "\"");
     String reg = server.registerDeployment("http://127.0.0.1:" + trusting.port(), false);
     assertThat(reg).contains("Greeter");
     HttpResponse<String> r = new Ingress(server.ingressUrl()).post("/Greeter/greet", "\"Signed\"");

@@ -9,7 +9,6 @@ import dev.restate.sdk.auth.signing.RestateRequestIdentityVerifier;
 import dev.restate.sdk.endpoint.Endpoint;
 import dev.restate.sdk.http.vertx.RestateHttpServer;
 import io.vertx.core.http.HttpServer;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,12 +43,6 @@ class RequestIdentityIT {
   static int admin;
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   static String pem(KeyPair kp) {
     return "-----BEGIN PRIVATE KEY-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(kp.getPrivate().getEncoded())
@@ -63,21 +56,21 @@ class RequestIdentityIT {
     Files.writeString(pemFile, pem(kp));
     RequestSigner signer = RequestSigner.fromPemFile(pemFile, Duration.ofSeconds(60), java.time.Clock.systemUTC());
     assertThat(signer.keyId()).isEqualTo(dev.resolute.protocol.identity.RequestIdentity.keyId(kp.getPublic()));
-    ingress = freePort();
-    admin = freePort();
     server = ResoluteServer.start(ConfigLoader.load(null, Map.of(), Map.of(
         "base-dir", dir.resolve("data").toString(),
         "default-num-partitions", "2",
-        "ingress.bind-address", "127.0.0.1:" + ingress,
-        "admin.bind-address", "127.0.0.1:" + admin,
+        "ingress.bind-address", "127.0.0.1:0",
+        "admin.bind-address", "127.0.0.1:0",
         "worker.invoker.request-identity-private-key-pem-file", pemFile.toString())));
+    ingress = server.ingressPort();
+    admin = server.adminPort();
     trusting = RestateHttpServer.fromEndpoint(Endpoint.builder().bind(new Greeter())
         .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(signer.keyId())).build());
-    trusting.listen(freePort()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    trusting.listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     String other = dev.resolute.protocol.identity.RequestIdentity.keyId(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
     distrusting = RestateHttpServer.fromEndpoint(Endpoint.builder().bind(new Greeter())
         .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(other)).build());
-    distrusting.listen(freePort()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    distrusting.listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @AfterAll

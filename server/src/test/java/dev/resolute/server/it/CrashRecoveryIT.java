@@ -64,11 +64,12 @@ class CrashRecoveryIT {
     assertThat(h.call("/Signup/wcr4/approve", "\"early\"").body()).isEqualTo("\"ok\"");
     await().atMost(Duration.ofSeconds(20)).until(() -> h.ingressGet("/restate/invocation/" + waiter + "/output")
         .statusCode() == 470);
-    Thread.sleep(500); // the waiter's GetPromise is recorded
+    h.published("awaiting-wcr3"); // the waiter's GetPromise is recorded
 
     h.restartServer();
 
-    // the lock of cr1 is still held by the hold invocation: its inbox has not moved
+    // the lock of cr1 is still held by the hold invocation: its inbox has not moved (a window in which nothing
+    // may happen, so a sleep)
     Thread.sleep(1000);
     assertThat(h.call("/Counter/cr1/log", null).body()).isEqualTo("\"\"");
     assertThat(h.call("/restate/awakeables/" + awk1 + "/resolve", "\"x\"").statusCode()).isEqualTo(202);
@@ -88,7 +89,7 @@ class CrashRecoveryIT {
     assertThat(h.call("/Signup/wcr4/run", "\"cat\"").body()).isEqualTo("\"cat approved by early\"");
 
     await().atMost(Duration.ofSeconds(30)).until(() -> h.call("/Counter/crc/get", null).body().equals("20"));
-    Thread.sleep(500);
+    Thread.sleep(500); // a window in which no add may be applied twice
     assertThat(h.call("/Counter/crc/get", null).body()).isEqualTo("20");
     // the object still works normally afterwards: one lock, one writer
     assertThat(h.call("/Counter/cr1/append", "\"end\"").body()).isEqualTo("\"held-x,q1,q2,q3,end\"");

@@ -3,6 +3,8 @@ package dev.resolute.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.resolute.testsupport.ChildProcess;
+import dev.resolute.testsupport.ResoluteProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,8 +31,8 @@ class DurableServicesIT {
       .connectTimeout(Duration.ofSeconds(5)).build();
   static Path dir;
   static Path markers;
-  static Process server;
-  static Process services;
+  static ResoluteProcess server;
+  static ChildProcess services;
   static int ingress;
   static int admin;
   static int servicesPort;
@@ -42,11 +44,10 @@ class DurableServicesIT {
 
   /** Starts both processes and registers the deployment with the extra registration fields. */
   static void startAndRegister(String extraFields) throws Exception {
-    dir = Files.createTempDirectory("resolute-it");
+    server = ResoluteProcess.create("it").env(Map.of("RESTATE_DEFAULT_NUM_PARTITIONS", "4"));
+    dir = server.workDir();
     markers = Files.createDirectories(dir.resolve("markers"));
-    ingress = Processes.freePort();
-    admin = Processes.freePort();
-    servicesPort = Processes.freePort();
+    servicesPort = 0;
     startServer();
     startServices();
     HttpResponse<String> r = post(admin, "/deployments",
@@ -54,27 +55,29 @@ class DurableServicesIT {
     assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
   }
 
-  static void startServer() throws Exception {
-    server = Processes.java("dev.resolute.server.Main", List.of("--base-dir", dir.resolve("data").toString()),
-        Map.of("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:" + ingress,
-            "RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:" + admin,
-            "RESTATE_DEFAULT_NUM_PARTITIONS", "4"),
-        dir.resolve("server.log"));
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-        .until(() -> get(admin, "/health").statusCode() == 200);
+  /** Starts the server (again) on its data directory; a restart may give it other ports. */
+  static void startServer() {
+    server.start();
+    ingress = server.ingressPort();
+    admin = server.adminPort();
   }
 
-  static void startServices() throws Exception {
-    services = Processes.java("dev.resolute.server.it.TestServices",
-        List.of(Integer.toString(servicesPort), markers.toString()), Map.of(), dir.resolve("services.log"));
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-        .until(() -> Files.readString(dir.resolve("services.log")).contains("SERVICES READY"));
+  /** The deployment: on a port of its choosing the first time, then on the same port (it is registered there). */
+  static void startServices() {
+    services = ChildProcess.start(ChildProcess.javaCommand(ChildProcess.testClasspath(), List.of(),
+        "dev.resolute.server.it.TestServices", List.of(Integer.toString(servicesPort), markers.toString())),
+        Map.of(), dir.resolve("services.log"));
+    servicesPort = Integer.parseInt(services.awaitOutput(Harness.SERVICES_READY, Duration.ofSeconds(60)).group(1));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    Processes.kill9(services);
-    Processes.kill9(server);
+    if (services != null) {
+      services.kill9();
+    }
+    if (server != null) {
+      server.kill9();
+    }
   }
 
   static HttpResponse<String> post(int port, String path, String body) throws IOException, InterruptedException {
@@ -158,9 +161,8 @@ class DurableServicesIT {
   void serverKilledMidInvocationCompletesWithoutRerunningJournaledSteps() throws Exception {
     HttpResponse<String> s = post(ingress, "/Greeter/crashy/send", "\"s1\"");
     assertThat(s.statusCode()).as(s.body()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(20)).until(() -> marks("first-s1") == 1);
-    Thread.sleep(300); // let the run result be journaled (the SDK waits for it before sleeping)
-    Processes.kill9(server);
+    await().atMost(Duration.ofSeconds(20)).until(() -> marks("journaled-first-s1") == 1);
+    server.kill9();
     startServer();
     await().atMost(Duration.ofSeconds(60)).until(() -> marks("second-s1") == 1);
     assertThat(marks("first-s1")).isEqualTo(1);
@@ -170,9 +172,8 @@ class DurableServicesIT {
   void deploymentKilledMidInvocationCompletesWithoutRerunningJournaledSteps() throws Exception {
     HttpResponse<String> s = post(ingress, "/Greeter/crashy/send", "\"d1\"");
     assertThat(s.statusCode()).as(s.body()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(20)).until(() -> marks("first-d1") == 1);
-    Thread.sleep(300);
-    Processes.kill9(services);
+    await().atMost(Duration.ofSeconds(20)).until(() -> marks("journaled-first-d1") == 1);
+    services.kill9();
     startServices();
     await().atMost(Duration.ofSeconds(60)).until(() -> marks("second-d1") == 1);
     assertThat(marks("first-d1")).isEqualTo(1);

@@ -1,8 +1,12 @@
 package dev.resolute.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import dev.resolute.testsupport.ChildProcess;
+import dev.resolute.testsupport.ResoluteProcess;
+import dev.resolute.testsupport.RestateServerProcess;
+import dev.resolute.testsupport.ServerProcess;
+import dev.resolute.testsupport.Wait;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,42 +16,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 /**
  * A server under test (Resolute, or the real restate-server for comparisons) plus the official
- * Java SDK 2.4.0 deployment ({@link TestServices}), each in its own process, and an HTTP client
- * speaking to both ports.
+ * Java SDK 2.4.0 deployment ({@link TestServices}), each in its own process launched by test-support (ports
+ * bound by the processes themselves, logs in {@code target/processes/}), and an HTTP client speaking to both ports.
  */
 final class Harness implements AutoCloseable {
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
-  static final Path RESTATE_SERVER = Path.of(System.getProperty("user.dir")).getParent()
-      .resolve(".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server");
+  /** {@code SERVICES READY port=N}: the deployment bound port 0 (or the port it was given) and serves. */
+  static final Pattern SERVICES_READY = Pattern.compile("SERVICES READY port=(\\d+)");
 
   final boolean reference;
+  /** The server's work dir: {@code data/} (its base dir), {@code server.log}, {@code services.log}, markers. */
   final Path dir;
   final Path markers;
-  final int ingress;
-  final int admin;
-  final int servicesPort;
-  private final int nodePort;
-  /** Extra environment of the server process (Resolute tuning such as small log segments). */
-  private final Map<String, String> serverEnv = new HashMap<>();
-  Process server;
-  Process services;
+  /** The server's ports; a restart may change them. */
+  int ingress;
+  int admin;
+  int servicesPort;
+  final ServerProcess server;
+  ChildProcess services;
 
-  private Harness(boolean reference, Path dir, int servicesPort, Path markers) throws IOException {
+  private Harness(boolean reference, ServerProcess server, Path markers) {
     this.reference = reference;
-    this.dir = dir;
+    this.server = server;
+    this.dir = server.workDir();
     this.markers = markers;
-    this.ingress = Processes.freePort();
-    this.admin = Processes.freePort();
-    this.nodePort = Processes.freePort();
-    this.servicesPort = servicesPort;
   }
 
   /** A Resolute server and its own deployment process, registered. */
@@ -67,10 +67,10 @@ final class Harness implements AutoCloseable {
 
   /** As {@link #resolute(String, Map)}, running {@code prepare} on the test directory first. */
   static Harness resolute(String name, Map<String, String> serverEnv, Prepare prepare) throws Exception {
-    Path dir = Files.createTempDirectory("resolute-" + name);
-    prepare.run(dir);
-    Harness h = new Harness(false, dir, Processes.freePort(), Files.createDirectories(dir.resolve("markers")));
-    h.serverEnv.putAll(serverEnv);
+    ResoluteProcess server = ResoluteProcess.create(name).env(Map.of("RESTATE_DEFAULT_NUM_PARTITIONS", "4"))
+        .env(serverEnv);
+    prepare.run(server.workDir());
+    Harness h = new Harness(false, server, Files.createDirectories(server.workDir().resolve("markers")));
     h.startServer();
     h.startServices();
     h.register();
@@ -84,63 +84,50 @@ final class Harness implements AutoCloseable {
 
   /** As {@link #restate(Harness)}, with extra environment variables for the server process. */
   static Harness restate(Harness shared, Map<String, String> serverEnv) throws Exception {
-    assertThat(RESTATE_SERVER).as("restate-server binary; run scripts/install-peers").exists();
-    Path dir = Files.createTempDirectory("restate-ref");
-    Harness h = new Harness(true, dir, shared.servicesPort, shared.markers);
-    h.serverEnv.putAll(serverEnv);
+    Harness h = new Harness(true,
+        RestateServerProcess.create("ref").env(Map.of("RESTATE_DEFAULT_NUM_PARTITIONS", "4")).env(serverEnv),
+        shared.markers);
+    h.servicesPort = shared.servicesPort;
     h.startServer();
     h.register();
     return h;
   }
 
-  void startServer() throws Exception {
-    Map<String, String> env = new HashMap<>();
-    env.put("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:" + ingress);
-    env.put("RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:" + admin);
-    env.put("RESTATE_DEFAULT_NUM_PARTITIONS", "4");
-    env.putAll(serverEnv);
-    if (reference) {
-      env.put("RESTATE_BIND_ADDRESS", "127.0.0.1:" + nodePort);
-      env.put("RESTATE_ADVERTISED_ADDRESS", "http://127.0.0.1:" + nodePort + "/");
-      ProcessBuilder pb = new ProcessBuilder(RESTATE_SERVER.toString(), "--base-dir", dir.resolve("data").toString())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
-      pb.environment().putAll(env);
-      server = pb.start();
-      Process p = server;
-      Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
-    } else {
-      server = Processes.java("dev.resolute.server.Main", List.of("--base-dir", dir.resolve("data").toString()), env,
-          dir.resolve("server.log"));
-    }
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-        .until(() -> get(admin, "/health").statusCode() == 200 && get(ingress, "/restate/health").statusCode() == 200);
+  void startServer() {
+    server.start();
+    ingress = server.ingressPort();
+    admin = server.adminPort();
   }
 
-  void startServices() throws Exception {
-    Path log = dir.resolve("services.log");
-    services = Processes.java("dev.resolute.server.it.TestServices",
-        List.of(Integer.toString(servicesPort), markers.toString()), Map.of(), log);
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-        .until(() -> Files.readString(log).contains("SERVICES READY"));
+  /** Starts the deployment process: on a port of its choosing the first time, on the same port afterwards. */
+  void startServices() {
+    services = ChildProcess.start(ChildProcess.javaCommand(ChildProcess.testClasspath(), List.of(),
+        "dev.resolute.server.it.TestServices", List.of(Integer.toString(servicesPort), markers.toString())),
+        Map.of(), dir.resolve("services.log"));
+    servicesPort = Integer.parseInt(services.awaitOutput(SERVICES_READY, Duration.ofSeconds(60)).group(1));
   }
 
   void register() throws Exception {
     HttpResponse<String> r = send(admin, "POST", "/deployments",
         "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\"}");
     assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-        .until(() -> get(ingress, "/restate/health").body().contains("Counter"));
+    Wait.until("Counter registered", Duration.ofSeconds(30),
+        () -> get(ingress, "/restate/health").body().contains("Counter"));
   }
 
-  void restartServer() throws Exception {
-    Processes.kill9(server);
-    startServer();
+  /** {@code kill -9} and a start on the same data directory. */
+  void restartServer() {
+    server.restart();
+    ingress = server.ingressPort();
+    admin = server.adminPort();
   }
 
   @Override
-  public void close() throws Exception {
-    Processes.kill9(services);
-    Processes.kill9(server);
+  public void close() {
+    if (services != null) {
+      services.kill9();
+    }
+    server.kill9();
   }
 
   // ------------------------------------------------------------------ HTTP
@@ -215,7 +202,7 @@ final class Harness implements AutoCloseable {
 
   /** Waits for the value a handler published (e.g. an awakeable id). */
   String published(String name) {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> marks(name) > 0);
+    Wait.until("marker " + name, Duration.ofSeconds(30), () -> marks(name) > 0);
     try {
       return lines(name).get(0);
     } catch (IOException e) {

@@ -118,7 +118,7 @@ class InvocationModelIT {
     // another key runs while lk1 is held; a shared handler of lk1 too
     assertThat(h.call("/Counter/lk2/add", "7").body()).isEqualTo("7");
     assertThat(h.call("/Counter/lk1/get", null).body()).isEqualTo("5");
-    Thread.sleep(300);
+    Thread.sleep(300); // a window in which the queued call must not run
     assertThat(queued).isNotDone();
     assertThat(h.call("/restate/awakeables/" + awk + "/resolve", "\"go\"").statusCode()).isEqualTo(202);
     assertThat(holder.get().body()).isEqualTo("\"held go\"");
@@ -203,7 +203,7 @@ class InvocationModelIT {
   @Test
   void promiseCompletedBeforeRunAndAwaitedBySharedHandlers() throws Exception {
     CompletableFuture<HttpResponse<String>> waiter = h.callAsync("/Signup/wf2/await", null);
-    Thread.sleep(300);
+    h.published("awaiting-wf2");
     assertThat(h.call("/Signup/wf2/approve", "\"early\"").body()).isEqualTo("\"ok\"");
     assertThat(waiter.get().body()).isEqualTo("\"awaited:early\"");
     assertThat(h.call("/Signup/wf2/run", "\"dave\"").body()).isEqualTo("\"dave approved by early\"");
@@ -315,7 +315,7 @@ class InvocationModelIT {
     String awk = h.published("awk-at1");
     assertThat(h.call("/Tree/outputOf", "\"" + running + "\"").body()).isEqualTo("\"not ready\"");
     CompletableFuture<HttpResponse<String>> attach = h.callAsync("/Tree/attachTo", "\"" + running + "\"");
-    Thread.sleep(300);
+    Thread.sleep(300); // a window in which the attach must not return
     assertThat(attach).isNotDone();
     h.call("/restate/awakeables/" + awk + "/resolve", "\"late\"");
     assertThat(attach.get().body()).isEqualTo("\"attached:got late\"");
@@ -389,7 +389,7 @@ class InvocationModelIT {
 
     String paused = h.sendId("/Tree/pauses/send", "\"rp1\"");
     await().atMost(Duration.ofSeconds(20)).until(() -> h.marks("pauses-rp1") == 3);
-    Thread.sleep(1500);
+    Thread.sleep(1500); // a window in which no fourth attempt may start
     assertThat(h.marks("pauses-rp1")).isEqualTo(3);
     assertThat(h.ingressGet("/restate/invocation/" + paused + "/output").statusCode()).isEqualTo(470);
   }

@@ -238,7 +238,7 @@ class ReferenceComparisonIT {
       t.get("output killed", "/restate/invocation/" + holderId + "/output");
       await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("child-done-" + t.tag + "-c-detached") == 1);
       t.lines.add("called child finished " + t.h.marks("child-done-" + t.tag + "-c-called"));
-      Thread.sleep(500);
+      Thread.sleep(500); // a window for the children of the killed parent to finish (or not)
       // kill reaches the children of the killed parent, the one-way child too (observed on 1.7.12)
       t.lines.add("children of killed parent finished: called " + t.h.marks("child-done-" + t.tag + "-kp-called")
           + ", detached " + t.h.marks("child-done-" + t.tag + "-kp-detached")
@@ -252,23 +252,25 @@ class ReferenceComparisonIT {
       String paused = t.call("pause send", "/Tree/pauses/send", "\"{t}-rp\"").headers()
           .firstValue("x-restate-id").orElseThrow();
       await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("pauses-" + t.tag + "-rp") == 3);
-      Thread.sleep(1000); // the third failure has been recorded: paused
+      // the third failure has been recorded: paused. Not observable from outside without changing the state
+      // (a pause or resume probe would act), so a sleep until introspection gives a query to wait on
+      Thread.sleep(1000);
       t.patch("pause paused", "/invocations/" + paused + "/pause");
       t.patch("purge running", "/invocations/" + paused + "/purge");
       t.patch("purge-journal running", "/invocations/" + paused + "/purge-journal");
       t.patch("resume paused", "/invocations/" + paused + "/resume");
       // a fresh retry budget: three more attempts, then paused again
       await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("pauses-" + t.tag + "-rp") == 6);
-      Thread.sleep(1000);
+      Thread.sleep(1000); // a window in which no seventh attempt may start
       t.lines.add("attempts after resume " + t.h.marks("pauses-" + t.tag + "-rp"));
       t.patch("resume bad deployment", "/invocations/" + paused + "/resume?deployment=dp_bogus");
       String cancelled = t.sendId("pause send 2", "/Tree/pauses/send", "\"{t}-rc\"");
       await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("pauses-" + t.tag + "-rc") == 3);
-      Thread.sleep(1000);
+      Thread.sleep(1000); // paused after the third failure: not observable without acting on it (see above)
       t.patch("cancel paused", "/invocations/" + cancelled + "/cancel");
       // the handler runs again with a fresh budget of three attempts (it never sees the cancel: it fails first)
       await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("pauses-" + t.tag + "-rc") == 6);
-      Thread.sleep(1000);
+      Thread.sleep(1000); // a window in which no seventh attempt may start
       t.lines.add("attempts after cancel " + t.h.marks("pauses-" + t.tag + "-rc"));
       t.get("output after cancel of paused", "/restate/invocation/" + cancelled + "/output");
       t.patch("kill it", "/invocations/" + cancelled + "/kill");
@@ -301,7 +303,7 @@ class ReferenceComparisonIT {
       String paused = t.call("pause send", "/Tree/pauses/send", "\"{t}-p\"").headers()
           .firstValue("x-restate-id").orElseThrow();
       await().atMost(Duration.ofSeconds(20)).until(() -> t.h.marks("pauses-" + t.tag + "-p") == 3);
-      Thread.sleep(1500);
+      Thread.sleep(1500); // a window in which no fourth attempt may start
       t.lines.add("paused attempts " + t.h.marks("pauses-" + t.tag + "-p"));
       t.get("output paused", "/restate/invocation/" + paused + "/output");
       t.call("call timeout", "/Tree/callWithTimeout", "\"{t}-to\"");
@@ -411,6 +413,8 @@ class ReferenceComparisonIT {
       awaitDone(t, killed);
       t.get("killed", "/restate/invocation/" + killed + "/output");
       t.delete("purge completed", "/invocations/" + killed + "?mode=purge");
+      // the purge is applied; waiting for the output to change would presuppose the answer this comparison
+      // records, so a sleep until introspection gives a query to wait on
       Thread.sleep(300);
       t.get("purged", "/restate/invocation/" + killed + "/output");
       t.delete("cancel completed", "/invocations/" + cancelled);
@@ -538,7 +542,7 @@ class ReferenceComparisonIT {
           "\"" + t.tag + "-ci\"");
       String holderAwk = t.h.published("awk-" + t.tag + "-ci");
       String caller = t.sendId("call to a locked key", "/Tree/callAppend/send", "\"{t}-ci/cancelled-item\"");
-      Thread.sleep(1000);
+      t.h.published("calling-" + t.tag + "-ci"); // the call is journaled: its callee waits for the locked key
       t.patch("cancel the caller", "/invocations/" + caller + "/cancel");
       awaitDone(t, caller);
       t.get("caller cancelled", "/restate/invocation/" + caller + "/attach");
@@ -548,7 +552,9 @@ class ReferenceComparisonIT {
 
       String cancelled = t.sendId("suspending send", "/Tree/suspends/send", "\"{t}-s1\"");
       t.h.published("awk-" + t.tag + "-s1");
-      Thread.sleep(2000); // inactivity timeout 500ms: suspended
+      // inactivity timeout 500ms: suspended. The SDK closes the stream without a sign a test could read (and
+      // introspection is not there yet), so a sleep
+      Thread.sleep(2000);
       t.patch("pause suspended", "/invocations/" + cancelled + "/pause");
       t.patch("cancel suspended", "/invocations/" + cancelled + "/cancel");
       awaitDone(t, cancelled);
@@ -556,7 +562,7 @@ class ReferenceComparisonIT {
       t.lines.add("saw the cancel " + t.h.marks("suspends-cancelled-" + t.tag + "-s1"));
       String resumed = t.sendId("suspending send 2", "/Tree/suspends/send", "\"{t}-s2\"");
       String awk = t.h.published("awk-" + t.tag + "-s2");
-      Thread.sleep(2000);
+      Thread.sleep(2000); // suspended, as above
       t.patch("resume suspended", "/invocations/" + resumed + "/resume");
       t.call("resolve", "/restate/awakeables/" + awk + "/resolve", "\"v\"");
       awaitDone(t, resumed);

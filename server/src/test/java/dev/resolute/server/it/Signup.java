@@ -1,6 +1,7 @@
 package dev.resolute.server.it;
 
 import dev.restate.common.Output;
+import dev.restate.sdk.DurableFuture;
 import dev.restate.sdk.SharedWorkflowContext;
 import dev.restate.sdk.WorkflowContext;
 import dev.restate.sdk.annotation.Handler;
@@ -48,7 +49,12 @@ public class Signup {
   @Shared
   @Handler
   public String await(SharedWorkflowContext ctx) {
-    return "awaited:" + ctx.promise(APPROVAL).future().await();
+    DurableFuture<String> approval = ctx.promise(APPROVAL).future();
+    // a run's result is acknowledged after every earlier command was journaled: from the marker on, the
+    // server has recorded the GetPromise (the marker is written again on replay)
+    ctx.run("awaiting", () -> { });
+    TestServices.mark("awaiting-" + ctx.key());
+    return "awaited:" + approval.await();
   }
 
   @Shared

@@ -65,11 +65,11 @@ public final class TestServices {
         .build();
   }
 
-  /** {@code TestServices <port> <markers dir>}: serve until killed. */
+  /** {@code TestServices <port, 0 for any> <markers dir>}: serve until killed; prints the bound port. */
   public static void main(String[] args) throws Exception {
     markers = Path.of(args[1]);
-    RestateHttpServer.listen(endpoint(), Integer.parseInt(args[0]));
-    System.out.println("SERVICES READY");
+    int port = RestateHttpServer.listen(endpoint(), Integer.parseInt(args[0]));
+    System.out.println("SERVICES READY port=" + port);
     Thread.currentThread().join();
   }
 }

@@ -5,6 +5,7 @@ import dev.restate.common.Request;
 import dev.restate.common.Target;
 import dev.restate.sdk.Awakeable;
 import dev.restate.sdk.Context;
+import dev.restate.sdk.DurableFuture;
 import dev.restate.sdk.InvocationHandle;
 import dev.restate.sdk.annotation.Handler;
 import dev.restate.sdk.annotation.Service;
@@ -61,8 +62,13 @@ public class Tree {
   @Handler
   public String callAppend(Context ctx, String keyAndItem) {
     int i = keyAndItem.indexOf('/');
-    return "appended " + CounterClient.fromContext(ctx, keyAndItem.substring(0, i)).append(keyAndItem.substring(i + 1))
-        .await();
+    DurableFuture<String> appended = CounterClient.fromContext(ctx, keyAndItem.substring(0, i))
+        .append(keyAndItem.substring(i + 1));
+    // acknowledged after the call command was journaled: from the marker on, the callee's invocation exists and
+    // heads for the locked key's inbox ahead of anything the caller's partition sends later (a cancel)
+    ctx.run("calling", () -> { });
+    TestServices.mark("calling-" + keyAndItem.substring(0, i));
+    return "appended " + appended.await();
   }
 
   /** Calls ShortFlow/{key}/run twice and sends it once more; reports what each one saw. */

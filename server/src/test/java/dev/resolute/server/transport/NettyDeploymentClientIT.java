@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.resolute.protocol.ProtocolVersion;
 import dev.resolute.server.admin.SdkEndpoint;
+import dev.resolute.testsupport.RefusingPort;
 import io.netty.channel.Channel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.net.InetSocketAddress;
@@ -157,13 +158,12 @@ class NettyDeploymentClientIT {
 
   @Test
   void connectionRefusedIsConnectError() throws Exception {
-    int free;
-    try (ServerSocket s = new ServerSocket(0)) {
-      free = s.getLocalPort();
+    try (RefusingPort refusing = RefusingPort.open()) {
+      CompletableFuture<UnaryResponse> f = client.request(
+          URI.create("http://127.0.0.1:" + refusing.port() + "/discover"), "GET", discoverHeaders(), null, false,
+          Duration.ofSeconds(10));
+      assertThat(((TransportException) catchCause(f)).kind()).isEqualTo(TransportException.Kind.CONNECT);
     }
-    CompletableFuture<UnaryResponse> f = client.request(URI.create("http://127.0.0.1:" + free + "/discover"), "GET",
-        discoverHeaders(), null, false, Duration.ofSeconds(10));
-    assertThat(((TransportException) catchCause(f)).kind()).isEqualTo(TransportException.Kind.CONNECT);
   }
 
   @Test

@@ -7,7 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Minimal ingress client for tests (HTTP/1.1, JSON bodies). */
+/** Minimal ingress client for tests (HTTP/1.1, JSON bodies, an optional idempotency key). */
 public final class Ingress {
   private final String base;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

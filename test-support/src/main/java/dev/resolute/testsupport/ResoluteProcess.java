@@ -1,0 +1,100 @@
+package dev.resolute.testsupport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The Resolute server ({@code dev.resolute.server.Main}) as a child JVM on a classpath that holds the server
+ * (by default this test JVM's: {@code server/target/classes} and its dependencies, or the {@code resolute-server}
+ * jar in the reactor). It takes restate-server's command line and {@code RESTATE_…} environment.
+ *
+ * <p>Ports: ingress and admin bind {@code 127.0.0.1:0}; the server writes the bound ports to the file named by
+ * the system property {@code resolute.ports.file} ({@code <work dir>/server.ports}, moved into place whole)
+ * once both listen, and this launcher reads them from there.
+ */
+public final class ResoluteProcess extends ServerProcess {
+  private final String classpath;
+  private final List<String> extraArgs = new ArrayList<>();
+
+  private ResoluteProcess(Path workDir, String classpath) {
+    super(workDir);
+    this.classpath = classpath;
+  }
+
+  /** Not started; work dir {@code target/processes/<name>-<nanos>}, the test classpath. */
+  public static ResoluteProcess create(String name) {
+    return new ResoluteProcess(newWorkDir("resolute-" + name), ChildProcess.testClasspath());
+  }
+
+  /** Not started; the given work dir and classpath. */
+  public static ResoluteProcess create(Path workDir, String classpath) {
+    return new ResoluteProcess(workDir, classpath);
+  }
+
+  /** Extra command-line options (e.g. {@code --default-num-partitions 4}). */
+  public ResoluteProcess args(String... args) {
+    extraArgs.addAll(List.of(args));
+    return this;
+  }
+
+  @Override
+  public ResoluteProcess env(Map<String, String> extra) {
+    super.env(extra);
+    return this;
+  }
+
+  @Override
+  public ResoluteProcess start() {
+    super.start();
+    return this;
+  }
+
+  Path portsFile() {
+    return workDir().resolve("server.ports");
+  }
+
+  @Override
+  protected List<String> command() {
+    List<String> args = new ArrayList<>(List.of("--base-dir", dataDir().toString(), "--no-logo"));
+    args.addAll(extraArgs);
+    return ChildProcess.javaCommand(classpath, List.of("-Dresolute.ports.file=" + portsFile()),
+        "dev.resolute.server.Main", args);
+  }
+
+  @Override
+  protected Map<String, String> bindAnyPortEnv() {
+    return Map.of("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:0", "RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:0");
+  }
+
+  @Override
+  protected void beforeLaunch() throws IOException {
+    Files.deleteIfExists(portsFile()); // the previous run's ports
+  }
+
+  @Override
+  protected int[] awaitPorts(ChildProcess process, Duration timeout) {
+    Properties ports = Wait.forValue("Resolute to write " + portsFile(), timeout, () -> {
+      if (!Files.exists(portsFile())) {
+        process.checkAlive();
+        return null;
+      }
+      Properties p = new Properties();
+      try (var in = Files.newBufferedReader(portsFile())) {
+        p.load(in);
+      }
+      return p;
+    });
+    return new int[] {Integer.parseInt(ports.getProperty("ingress")), Integer.parseInt(ports.getProperty("admin"))};
+  }
+
+  @Override
+  protected String name() {
+    return "Resolute";
+  }
+}
