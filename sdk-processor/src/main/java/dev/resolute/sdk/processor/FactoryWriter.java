@@ -33,7 +33,10 @@ final class FactoryWriter {
     o.line("    java.util.List.<" + DEF + "HandlerDefinition<?, ?>>of(");
     for (int i = 0; i < s.handlers().size(); i++) {
       HandlerModel h = s.handlers().get(i);
-      String call = "bindableService." + h.methodName() + "((" + h.contextType() + ") ctx"
+      // the handler function receives a Context: a cast only for the narrower context types, so
+      // the generated code compiles without lint warnings
+      String ctxArg = "dev.resolute.sdk.Context".equals(h.contextType()) ? "ctx" : "(" + h.contextType() + ") ctx";
+      String call = "bindableService." + h.methodName() + "(" + ctxArg
           + (h.inputType() == null ? "" : ", input") + ")";
       String fn = h.outputType() == null ? "(ctx, input) -> { " + call + "; return null; }" : "(ctx, input) -> " + call;
       String serdes = handlers + ".Metadata.Serde." + h.constant();

@@ -114,7 +114,7 @@ class SchemaRegistryTest {
         + "\"workflowCompletionRetention\":600000},{\"name\":\"q\"}]}]}"), Map.of(), Map.of(), false, false, false);
     ServiceSchema s = r.service("S").orElseThrow();
     assertThat(s.inactivityTimeout()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(s.abortTimeout()).isEqualTo(Duration.ofMinutes(10).ofSeconds(60));
+    assertThat(s.abortTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.idempotencyRetention()).isEqualTo(Duration.ofDays(1));
     assertThat(s.retryPolicy().maxAttempts()).isEqualTo(5);
     assertThat(s.retryPolicy().initialInterval()).isEqualTo(Duration.ofMillis(500));

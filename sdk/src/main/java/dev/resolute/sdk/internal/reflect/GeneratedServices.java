@@ -20,6 +20,7 @@ public final class GeneratedServices {
     @Override
     protected Optional<ServiceDefinitionFactory<?>> computeValue(Class<?> annotated) {
       ClassLoader cl = annotated.getClassLoader() != null ? annotated.getClassLoader() : ClassLoader.getSystemClassLoader();
+      @SuppressWarnings("rawtypes") // ServiceLoader can only name the raw type
       Iterator<ServiceDefinitionFactory> it = ServiceLoader.load(ServiceDefinitionFactory.class, cl).iterator();
       int errors = 0;
       while (errors < 100) {
