@@ -7,18 +7,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import dev.resolute.testsupport.ResoluteProcess;
+import dev.resolute.testsupport.RestateServerProcess;
+import dev.resolute.testsupport.ServerProcess;
 
 /**
  * A server under test in its own process — Resolute (this module's class path) or the real
- * restate-server 1.7.12 — on free loopback ports, with an HTTP/1.1 client for its ingress and admin
+ * restate-server 1.7.12, launched by test-support on ports it binds itself — with an HTTP/1.1 client for its ingress and admin
  * APIs.
  */
 final class Server implements AutoCloseable {
@@ -34,55 +34,28 @@ final class Server implements AutoCloseable {
   final Path dir;
   final int ingress;
   final int admin;
-  private final Process process;
+  private final ServerProcess process;
 
-  private Server(Kind kind, Path dir, int ingress, int admin, Process process) {
+  private Server(Kind kind, ServerProcess process) {
     this.kind = kind;
-    this.dir = dir;
-    this.ingress = ingress;
-    this.admin = admin;
     this.process = process;
+    this.dir = process.workDir();
+    this.ingress = process.ingressPort();
+    this.admin = process.adminPort();
   }
 
-  /** Starts a server of {@code kind} with {@code extraEnv} and waits until both APIs answer. */
-  static Server start(Kind kind, Map<String, String> extraEnv) throws Exception {
-    // short: restate-server puts unix sockets under <base-dir>/vm/ (108-byte path limit)
-    Path dir = Files.createTempDirectory("st");
-    int ingress = Launch.freePort();
-    int admin = Launch.freePort();
-    int node = Launch.freePort();
+  /**
+   * Starts a server of {@code kind} with {@code extraEnv}; test-support binds its ports to 0, reads
+   * them back and waits until both APIs answer.
+   */
+  static Server start(Kind kind, Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>();
-    env.put("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:" + ingress);
-    env.put("RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:" + admin);
-    env.put("RESTATE_BIND_ADDRESS", "127.0.0.1:" + node);
-    env.put("RESTATE_ADVERTISED_ADDRESS", "http://127.0.0.1:" + node + "/");
     env.put("RESTATE_DEFAULT_NUM_PARTITIONS", "4");
     env.putAll(extraEnv);
-    List<String> cmd = new ArrayList<>();
-    if (kind == Kind.RESTATE) {
-      Path binary = Path.of(System.getProperty("restate.server.binary", "../.peers/node_modules/@restatedev/"
-          + "restate-server-linux-x64/bin/restate-server"));
-      assertThat(binary).as("restate-server binary; run scripts/install-peers").exists();
-      cmd.addAll(List.of(binary.toString(), "--no-logo"));
-    } else {
-      Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-      cmd.addAll(List.of(java.toString(), "-XX:+UseSerialGC", "-Xmx512m", "-XX:TieredStopAtLevel=1",
-          "-cp", System.getProperty("java.class.path"), "dev.resolute.server.Main"));
-    }
-    cmd.addAll(List.of("--base-dir", dir.resolve("d").toString()));
-    Process p = Launch.start(cmd, dir, env, dir.resolve("server.log"));
-    Server s = new Server(kind, dir, ingress, admin, p);
-    try {
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-          .until(() -> !p.isAlive() || s.healthy());
-      if (!p.isAlive()) {
-        throw new IllegalStateException(kind + " exited at start:\n" + s.log());
-      }
-    } catch (Throwable t) {
-      s.close();
-      throw t;
-    }
-    return s;
+    ServerProcess p = kind == Kind.RESTATE ? RestateServerProcess.create("st").env(env)
+        : ResoluteProcess.create("st").env(env);
+    p.start();
+    return new Server(kind, p);
   }
 
   /** Registers the deployment at {@code uri} and waits until the ingress routes to {@code service}. */
@@ -107,17 +80,8 @@ final class Server implements AutoCloseable {
     return send(ingress, "GET", path, null);
   }
 
-  String log() throws Exception {
-    return Files.readString(dir.resolve("server.log"));
-  }
-
-  private boolean healthy() {
-    try {
-      return send(admin, "GET", "/health", null).statusCode() == 200
-          && send(ingress, "GET", "/restate/health", null).statusCode() == 200;
-    } catch (Exception notYet) {
-      return false;
-    }
+  String log() {
+    return process.logTail();
   }
 
   private HttpResponse<String> send(int port, String method, String path, String json) throws Exception {
@@ -135,7 +99,7 @@ final class Server implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    Launch.kill9(process);
+  public void close() {
+    process.kill9();
   }
 }
