@@ -6,6 +6,7 @@ import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.protocol.id.PrefixedId;
 import dev.resolute.server.api.DispatchException;
 import dev.resolute.server.api.Dispatcher;
+import dev.resolute.server.api.Failures;
 import dev.resolute.server.discovery.DiscoveryClient;
 import dev.resolute.server.http.HttpHandler;
 import dev.resolute.server.http.HttpRequest;
@@ -326,13 +327,11 @@ public final class AdminApi implements HttpHandler {
 
   /** resume (optionally {@code ?deployment=keep|latest|<current dp_ id>}), pause, purge, purge-journal. */
   private CompletableFuture<HttpResponse> manage(HttpRequest req, String idText, Dispatcher.Management op) {
-    InvocationId id;
-    try {
-      id = InvocationId.parse(idText);
-    } catch (RuntimeException e) {
-      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: "
-          + InvocationId.invalidReason(idText).orElse("bad format"), null)));
+    Optional<HttpResponse> bad = invalidInvocationId(idText);
+    if (bad.isPresent()) {
+      return done(bad.get());
     }
+    InvocationId id = InvocationId.parse(idText);
     String deployment = req.query().get("deployment");
     if (op == Dispatcher.Management.RESUME && deployment != null && !deployment.equals("keep")
         && !deployment.equals("latest")) {
@@ -351,12 +350,8 @@ public final class AdminApi implements HttpHandler {
       if (err == null) {
         return HttpResponse.of(status);
       }
-      Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-      if (t instanceof DispatchException de) {
-        String msg = de.status() == 404 ? "The requested invocation '" + idText + "' does not exist" : de.getMessage();
-        return json(de.status(), AdminViews.error(msg, null));
-      }
-      return json(500, AdminViews.error(String.valueOf(t.getMessage()), null));
+      Throwable t = Failures.unwrap(err);
+      return invocationError(t, idText);
     });
   }
 
@@ -370,10 +365,9 @@ public final class AdminApi implements HttpHandler {
       return done(HttpResponse.text(400, "Failed to deserialize query string: mode: unknown variant `" + mode
           + "`, expected one of `Cancel`, `cancel`, `Kill`, `kill`, `Purge`, `purge`"));
     }
-    Optional<String> bad = InvocationId.invalidReason(idText);
+    Optional<HttpResponse> bad = invalidInvocationId(idText);
     if (bad.isPresent()) {
-      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: " + bad.get(),
-          null)));
+      return done(bad.get());
     }
     InvocationId id = InvocationId.parse(idText);
     CompletableFuture<?> f = switch (mode.toLowerCase(java.util.Locale.ROOT)) {
@@ -382,7 +376,7 @@ public final class AdminApi implements HttpHandler {
       default -> dispatcher.cancel(id);
     };
     return f.handle((v, err) -> {
-      Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      Throwable t = Failures.unwrap(err);
       // unknown, completed or not-yet-started invocations are still "accepted"; only a failure to
       // submit is an error
       return t == null || t instanceof DispatchException ? HttpResponse.of(202)
@@ -391,35 +385,41 @@ public final class AdminApi implements HttpHandler {
   }
 
   private CompletableFuture<HttpResponse> terminate(String idText, boolean kill) {
-    InvocationId id;
-    try {
-      id = InvocationId.parse(idText);
-    } catch (RuntimeException e) {
-      return done(json(400, AdminViews.error("The request field 'invocation_id' is invalid. Reason: "
-          + InvocationId.invalidReason(idText).orElse("bad format"), null)));
+    Optional<HttpResponse> bad = invalidInvocationId(idText);
+    if (bad.isPresent()) {
+      return done(bad.get());
     }
+    InvocationId id = InvocationId.parse(idText);
     // restate-server: kill → 200; cancel → 200 when done at once (not started yet), else 202
     CompletableFuture<Boolean> f = kill ? dispatcher.kill(id).thenApply(v -> true) : dispatcher.cancel(id);
     return f.handle((done, err) -> {
       if (err == null) {
         return HttpResponse.of(Boolean.TRUE.equals(done) ? 200 : 202);
       }
-      Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-      if (t instanceof DispatchException de) {
-        String msg = de.status() == 404 ? "The requested invocation '" + idText + "' does not exist" : de.getMessage();
-        return json(de.status(), AdminViews.error(msg, null));
-      }
-      return json(500, AdminViews.error(String.valueOf(t.getMessage()), null));
+      Throwable t = Failures.unwrap(err);
+      return invocationError(t, idText);
     });
   }
 
   // ------------------------------------------------------------------ helpers
 
-  private static HttpResponse errorResponse(Throwable err) {
-    Throwable t = err;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
+  /** A 400 naming restate-server's reason when {@code idText} is not an invocation id, else empty. */
+  private static Optional<HttpResponse> invalidInvocationId(String idText) {
+    return InvocationId.invalidReason(idText).map(reason -> json(400,
+        AdminViews.error("The request field 'invocation_id' is invalid. Reason: " + reason, null)));
+  }
+
+  /** The failure of a dispatch on invocation {@code idText}: its status and message, 404 worded as restate. */
+  private static HttpResponse invocationError(Throwable t, String idText) {
+    if (t instanceof DispatchException de) {
+      String msg = de.status() == 404 ? "The requested invocation '" + idText + "' does not exist" : de.getMessage();
+      return json(de.status(), AdminViews.error(msg, null));
     }
+    return json(500, AdminViews.error(String.valueOf(t.getMessage()), null));
+  }
+
+  private static HttpResponse errorResponse(Throwable err) {
+    Throwable t = Failures.unwrap(err);
     if (t instanceof SchemaException se) {
       LOG.info("admin request rejected: {}", se.getMessage());
       return json(se.status(), AdminViews.error(se.getMessage(), se.restateCode()));

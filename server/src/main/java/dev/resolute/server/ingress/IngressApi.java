@@ -9,6 +9,7 @@ import dev.resolute.protocol.id.PartitionKeys;
 import dev.resolute.protocol.id.Ulid;
 import dev.resolute.server.api.DispatchException;
 import dev.resolute.server.api.Dispatcher;
+import dev.resolute.server.api.Failures;
 import dev.resolute.server.api.InvocationRequest;
 import dev.resolute.server.api.InvocationResult;
 import dev.resolute.server.api.Outcome;
@@ -34,7 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,10 +162,7 @@ public final class IngressApi implements HttpHandler {
   }
 
   private static HttpResponse fromThrowable(Throwable t) {
-    Throwable c = t;
-    while (c instanceof CompletionException && c.getCause() != null) {
-      c = c.getCause();
-    }
+    Throwable c = Failures.unwrap(t);
     if (c instanceof DispatchException d) {
       return IngressErrors.ingress(d.status(), d.getMessage());
     }
