@@ -1,5 +1,6 @@
 package dev.resolute.server;
 
+import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.config.ConfigException;
 import dev.resolute.server.config.ConfigLoader;
 import dev.resolute.server.config.NodeMarker;
@@ -213,7 +214,7 @@ public final class Main {
     try {
       server = ResoluteServer.start(config);
     } catch (UncheckedIOException e) {
-      err.println("[RT0004] cannot start: " + e.getMessage());
+      err.println(ErrorCode.RT0004.tag() + " cannot start: " + e.getMessage());
       err.flush();
       return 1;
     } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.resolute.protocol.manifest.EndpointManifest;
+import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.schema.DeploymentSchema;
 import dev.resolute.server.schema.HandlerSchema;
 import dev.resolute.server.schema.Humantime;
@@ -108,7 +109,8 @@ final class AdminViews {
     o.put("enable_lazy_state", s.enableLazyState());
     o.set("retry_policy", fullRetry(s.retryPolicy()));
     if (rr && raw != null && raw.inactivityTimeout() != null) {
-      o.putArray("info").addObject().put("code", "RT0021").put("message", "The configured inactivity_timeout "
+      o.putArray("info").addObject().put("code", ErrorCode.RT0021.code())
+          .put("message", "The configured inactivity_timeout "
           + Humantime.format(Duration.ofMillis(raw.inactivityTimeout()))
           + " will not be applied because the service is exposed in Request/Response mode.");
     }
@@ -172,7 +174,8 @@ final class AdminViews {
       rp.put("on_max_attempts", raw.retryPolicyOnMaxAttempts() == EndpointManifest.OnMaxAttempts.KILL ? "Kill" : "Pause");
     }
     if (rr && raw.inactivityTimeout() != null) {
-      o.putArray("info").addObject().put("code", "RT0021").put("message", "The configured inactivity_timeout "
+      o.putArray("info").addObject().put("code", ErrorCode.RT0021.code())
+          .put("message", "The configured inactivity_timeout "
           + Humantime.format(Duration.ofMillis(raw.inactivityTimeout()))
           + " will not be applied because the handler is exposed in Request/Response mode.");
     }

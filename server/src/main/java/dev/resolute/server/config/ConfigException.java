@@ -1,11 +1,13 @@
 package dev.resolute.server.config;
 
+import dev.resolute.server.api.ErrorCode;
+
 /**
  * The configuration cannot be loaded (Restate's RT0002). The message names the key and the
  * source (file, environment, command line) it came from.
  */
 public final class ConfigException extends RuntimeException {
-  public static final String CODE = "RT0002";
+  public static final String CODE = ErrorCode.RT0002.code();
 
   public ConfigException(String message) {
     super(message);

@@ -2,6 +2,8 @@ package dev.resolute.server.discovery;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.server.api.ErrorCode;
+import dev.resolute.server.api.Failures;
 import dev.resolute.server.identity.RequestSigner;
 import dev.resolute.protocol.ProtocolVersion;
 import dev.resolute.protocol.manifest.EndpointManifest;
@@ -91,7 +93,7 @@ public final class DiscoveryClient {
     return transport.request(discoverUri, "GET", headers, null, http11, timeout)
         .handle((resp, err) -> {
           if (err != null) {
-            throw new CompletionException(transportError(shown, unwrap(err), http11));
+            throw new CompletionException(transportError(shown, Failures.unwrap(err), http11));
           }
           try {
             return validate(shown, http11, resp);
@@ -101,20 +103,13 @@ public final class DiscoveryClient {
         });
   }
 
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
   static SchemaException transportError(String uri, Throwable err, boolean http11) {
     if (err instanceof TransportException te && te.kind() == TransportException.Kind.PROTOCOL && !http11) {
-      return new SchemaException(500, "META0014", "[META0014] [META0014] error when calling '" + uri
+      return coded(ErrorCode.META0014, "error when calling '" + uri
           + "': server possibly supports only HTTP1.1, consider discovery with --use-http1.1.");
     }
-    return new SchemaException(500, "META0003",
-        "[META0003] [META0003] error when calling '" + uri + "': " + err.getMessage());
+    return coded(ErrorCode.META0003,
+        "error when calling '" + uri + "': " + err.getMessage());
   }
 
   /** Validates a discovery response (status, content type, manifest). */
@@ -131,7 +126,7 @@ public final class DiscoveryClient {
       hs.append('}');
       String hint = resp.status() == 404
           ? ". Make sure the provided URI has the correct path where the Restate SDK endpoint is mounted" : "";
-      throw new SchemaException(500, "META0003", "[META0003] [META0003] got status code '" + resp.status() + "'"
+      throw coded(ErrorCode.META0003, "got status code '" + resp.status() + "'"
           + hint + ". Response headers: " + hs + ". Body: " + body);
     }
     String ct = resp.header("content-type");
@@ -193,7 +188,7 @@ public final class DiscoveryClient {
           + min + "', max protocol version '" + max + "'");
     }
     if (max < ProtocolVersion.MIN_DISCOVERABLE || min > ProtocolVersion.MAX_DISCOVERABLE) {
-      throw new SchemaException(500, "META0012", "[META0012] [META0012] unsupported service protocol versions: ["
+      throw coded(ErrorCode.META0012, "unsupported service protocol versions: ["
           + min + ", " + max + "]. Supported versions by this runtime are [" + ProtocolVersion.MIN_DISCOVERABLE + ", "
           + ProtocolVersion.MAX_DISCOVERABLE + "]. Please upgrade the SDK and try registering again.");
     }
@@ -201,7 +196,12 @@ public final class DiscoveryClient {
   }
 
   private static SchemaException badResponse(String what) {
-    return new SchemaException(500, "META0013", "[META0013] [META0013] received a bad response from the SDK: " + what);
+    return coded(ErrorCode.META0013, "received a bad response from the SDK: " + what);
+  }
+
+  /** A discovery failure (admin status 500) worded as restate-server words it: the code tag twice, then the text. */
+  private static SchemaException coded(ErrorCode code, String text) {
+    return new SchemaException(500, code, code.tag() + " " + code.tag() + " " + text);
   }
 
   private static SchemaException undecodable(String what, String body) {

@@ -1,18 +1,15 @@
 package dev.resolute.server.ingress;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.resolute.protocol.id.AwakeableId;
+import static dev.resolute.server.ingress.IngressErrors.reject;
+
 import dev.resolute.protocol.id.DeterministicIds;
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.protocol.id.PartitionKeys;
 import dev.resolute.protocol.id.Ulid;
 import dev.resolute.server.api.DispatchException;
 import dev.resolute.server.api.Dispatcher;
+import dev.resolute.server.api.Failures;
 import dev.resolute.server.api.InvocationRequest;
-import dev.resolute.server.api.InvocationResult;
-import dev.resolute.server.api.Outcome;
-import dev.resolute.server.api.SubmitResult;
 import dev.resolute.server.config.Durations;
 import dev.resolute.server.http.HttpHandler;
 import dev.resolute.server.http.HttpRequest;
@@ -21,20 +18,14 @@ import dev.resolute.server.schema.HandlerSchema;
 import dev.resolute.server.schema.HandlerType;
 import dev.resolute.server.schema.Schemas;
 import dev.resolute.server.schema.ServiceSchema;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,18 +50,13 @@ public final class IngressApi implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(IngressApi.class);
   private static final Set<String> DROPPED_HEADERS = Set.of("connection", "host", "idempotency-key",
       "idempotency-expires");
-  private static final DateTimeFormatter EXECUTION_TIME =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
-  private static final String JSON = "application/json";
   private static final String CORS_VARY = "origin, access-control-request-method, access-control-request-headers";
-  /** {@code idempotency-expires} as restate-server writes it: 2026-11-23T01:10:50.022+00:00. */
-  private static final DateTimeFormatter EXPIRES =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'+00:00'").withZone(ZoneOffset.UTC);
 
   private final Schemas schemas;
   private final Dispatcher dispatcher;
   private final Clock clock;
   private final RandomGenerator random;
+  private final RestatePaths restatePaths;
 
   /**
    * @param clock wall clock for ULIDs and {@code ?delay=} execution times
@@ -81,6 +67,7 @@ public final class IngressApi implements HttpHandler {
     this.dispatcher = dispatcher;
     this.clock = clock;
     this.random = random;
+    this.restatePaths = new RestatePaths(schemas, dispatcher);
   }
 
   /**
@@ -131,12 +118,12 @@ public final class IngressApi implements HttpHandler {
       }
       CompletableFuture<HttpResponse> f;
       if (!segs.isEmpty() && segs.get(0).equals("restate")) {
-        f = handleRestate(request, segs);
+        f = restatePaths.handle(request, segs);
       } else {
         f = handleInvocation(request, segs);
       }
       return f.exceptionally(IngressApi::fromThrowable);
-    } catch (RejectException e) {
+    } catch (IngressErrors.RejectException e) {
       return CompletableFuture.completedFuture(e.response);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(fromThrowable(e));
@@ -162,48 +149,15 @@ public final class IngressApi implements HttpHandler {
   }
 
   private static HttpResponse fromThrowable(Throwable t) {
-    Throwable c = t;
-    while (c instanceof CompletionException && c.getCause() != null) {
-      c = c.getCause();
-    }
+    Throwable c = Failures.unwrap(t);
     if (c instanceof DispatchException d) {
       return IngressErrors.ingress(d.status(), d.getMessage());
     }
-    if (c instanceof RejectException r) {
+    if (c instanceof IngressErrors.RejectException r) {
       return r.response;
     }
     LOG.warn("ingress request failed", c);
     return IngressErrors.ingress(500, String.valueOf(c.getMessage()));
-  }
-
-  /** A validation failure with its ready-made response. */
-  private static final class RejectException extends RuntimeException {
-    final transient HttpResponse response;
-
-    RejectException(int status, String message) {
-      super(message, null, false, false);
-      this.response = IngressErrors.ingress(status, message);
-    }
-  }
-
-  private static RejectException reject(int status, String message) {
-    return new RejectException(status, message);
-  }
-
-  /**
-   * A key segment (object key, workflow id, the key of an idempotency lookup), percent-decoded as
-   * restate-server does; service, handler and idempotency-key segments and ids are taken raw.
-   */
-  private static String decodeKey(String segment) {
-    try {
-      return PathSegments.decode(segment);
-    } catch (IllegalArgumentException e) {
-      throw reject(400, "bad path, cannot decode key: " + e.getMessage());
-    }
-  }
-
-  private static String at(List<String> segs, int i) {
-    return i < segs.size() ? segs.get(i) : null;
   }
 
   // ---------------------------------------------------------------- invocations
@@ -215,14 +169,14 @@ public final class IngressApi implements HttpHandler {
    */
   private CompletableFuture<HttpResponse> handleInvocation(HttpRequest request, List<String> segs) {
     String serviceName = segs.get(0);
-    ServiceSchema service = schemas.service(serviceName).orElseThrow(() -> serviceNotFound(serviceName));
+    ServiceSchema service = schemas.service(serviceName).orElseThrow(() -> IngressErrors.serviceNotFound(serviceName));
     boolean keyed = service.type().isKeyed();
     int base = keyed ? 3 : 2;
     boolean send = segs.size() == base + 1 && segs.get(base).equals("send");
     if (segs.size() != base && !send) {
       throw reject(400, IngressErrors.BAD_PATH);
     }
-    String key = keyed ? decodeKey(segs.get(1)) : null;
+    String key = keyed ? PathSegments.decodeKey(segs.get(1)) : null;
     String handlerName = segs.get(base - 1);
     HandlerSchema handler = service.handler(handlerName);
     if (handler == null) {
@@ -281,13 +235,12 @@ public final class IngressApi implements HttpHandler {
     InvocationRequest invocation = new InvocationRequest(id, serviceName, handlerName, key, request.body(),
         forwardedHeaders(request), idempotencyKey, executionTime);
     if (send) {
-      return dispatcher.submit(invocation).thenApply(r -> sendResponse(r, id));
+      return dispatcher.submit(invocation).thenApply(r -> IngressResponses.send(r, id));
     }
-    return dispatcher.call(invocation).thenApply(r -> resultResponse(r.id() == null ? id : r.id(), r.outcome(),
+    return dispatcher.call(invocation).thenApply(r -> IngressResponses.result(r.id() == null ? id : r.id(), r.outcome(),
         handler, r.expiresAtMillis()));
   }
 
-  /** Input rules of the handler, with restate-server's messages. */
   /**
    * A header value as restate-server reads it (Rust's {@code HeaderValue::to_str}): visible ASCII
    * and tabs only, else 400.
@@ -306,6 +259,7 @@ public final class IngressApi implements HttpHandler {
     return value;
   }
 
+  /** Input rules of the handler, with restate-server's messages. */
   private static void validateInput(HandlerSchema handler, HttpRequest request) {
     String contentType = visibleAscii("content-type", request.header("content-type"));
     boolean emptyBody = request.body() == null || request.body().length == 0;
@@ -343,212 +297,5 @@ public final class IngressApi implements HttpHandler {
       }
     }
     return out;
-  }
-
-  /**
-   * The 202 of a send. {@code executionTime} is there when the invocation is scheduled: a new
-   * delayed send, or a duplicate of one that has not started yet (whatever delay the duplicate
-   * asked for), as restate-server 1.7.12 answers.
-   */
-  private static RejectException serviceNotFound(String name) {
-    return reject(404, "service '" + name + "' not found, make sure to register the service before calling it.");
-  }
-
-  private static HttpResponse sendResponse(SubmitResult r, InvocationId requested) {
-    InvocationId id = r.id() == null ? requested : r.id();
-    ObjectNode n = IngressErrors.JSON.createObjectNode();
-    n.put("invocationId", id.toString());
-    if (r.executionTimeMillis() > 0) {
-      n.put("executionTime", EXECUTION_TIME.format(Instant.ofEpochMilli(r.executionTimeMillis())));
-    }
-    n.put("status", r.previouslyAccepted() ? "PreviouslyAccepted" : "Accepted");
-    return HttpResponse.bytes(202, JSON, n.toString().getBytes(StandardCharsets.UTF_8))
-        .withHeader("x-restate-id", id.toString());
-  }
-
-  /**
-   * A completed invocation: the output with the handler's output content-type (none for an empty
-   * body unless the handler asks for it), or the failure with its code as status.
-   *
-   * @param handler null when unknown (lookup by invocation id): JSON is assumed
-   */
-  private static HttpResponse resultResponse(InvocationId id, Outcome outcome, HandlerSchema handler,
-      long expiresAtMillis) {
-    String expires = expiresAtMillis > 0 ? EXPIRES.format(Instant.ofEpochMilli(expiresAtMillis)) : null;
-    if (outcome instanceof Outcome.Failure f) {
-      return IngressErrors.invocation(id, f.code(), f.message(), f.stacktrace(), expires);
-    }
-    byte[] value = ((Outcome.Success) outcome).value();
-    List<Map.Entry<String, String>> headers = new ArrayList<>();
-    headers.add(Map.entry("x-restate-id", id.toString()));
-    if (expires != null) {
-      headers.add(Map.entry("idempotency-expires", expires));
-    }
-    String ct = handler == null ? JSON : handler.outputContentType();
-    if (ct != null && (value.length > 0 || handler == null || handler.setContentTypeIfEmpty())) {
-      headers.add(Map.entry("content-type", ct));
-    }
-    return new HttpResponse(200, headers, value);
-  }
-
-  // ---------------------------------------------------------------- /restate/...
-
-  /**
-   * {@code /restate/{verb}/…} parsed as restate-server 1.7.12 does: each verb reads the segments it
-   * needs (a missing one is a bad path of that verb), an unknown operation is 404, segments after
-   * the operation are ignored, and the method is checked once the path is understood.
-   */
-  private CompletableFuture<HttpResponse> handleRestate(HttpRequest request, List<String> segs) {
-    switch (segs.get(1)) {
-      case "health":
-        requireMethod(request, "GET");
-        return CompletableFuture.completedFuture(health());
-      case "awakeables":
-      case "a":
-        return awakeable(request, segs);
-      case "invocation":
-        return invocationLookup(request, segs);
-      case "workflow":
-        return workflowLookup(request, segs);
-      default:
-        throw reject(404, IngressErrors.NOT_FOUND);
-    }
-  }
-
-  private static void requireMethod(HttpRequest request, String method) {
-    if (!request.method().equals(method)) {
-      throw reject(405, IngressErrors.METHOD_NOT_ALLOWED);
-    }
-  }
-
-  private HttpResponse health() {
-    ObjectNode n = IngressErrors.JSON.createObjectNode();
-    ArrayNode services = n.putArray("services");
-    schemas.services().stream().map(ServiceSchema::name).sorted().forEach(services::add);
-    return HttpResponse.bytes(200, JSON, n.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private CompletableFuture<HttpResponse> awakeable(HttpRequest request, List<String> segs) {
-    String raw = at(segs, 2);
-    String op = at(segs, 3);
-    if (op == null) {
-      throw reject(400, IngressErrors.BAD_AWAKEABLES_PATH);
-    }
-    if (!op.equals("resolve") && !op.equals("reject")) {
-      throw reject(404, IngressErrors.NOT_FOUND);
-    }
-    requireMethod(request, "POST");
-    AwakeableId id;
-    try {
-      id = AwakeableId.parse(raw);
-    } catch (RuntimeException e) {
-      throw reject(400, "bad awakeable id '" + raw + "': " + awakeableIdError(raw));
-    }
-    Outcome outcome = op.equals("resolve")
-        ? Outcome.success(request.body())
-        // restate-server rejects with code 500 and the body (text) as the message
-        : Outcome.failure(500, new String(request.body(), StandardCharsets.UTF_8));
-    return dispatcher.completeAwakeable(id, outcome).thenApply(v -> HttpResponse.of(202));
-  }
-
-  /**
-   * The reason restate-server 1.7.12 gives for an awakeable id it cannot parse: it reads the id as
-   * a legacy {@code prom_} id first (version, then type) and reports that error when the id is not
-   * a valid {@code sign_} id either.
-   */
-  static String awakeableIdError(String raw) {
-    if (raw.isEmpty()) {
-      return "bad length";
-    }
-    int sep = raw.indexOf('_');
-    if (sep < 0) {
-      return "bad format";
-    }
-    if (sep + 1 >= raw.length() || raw.charAt(sep + 1) != '1') {
-      return "unrecognized codec version";
-    }
-    if (raw.startsWith("prom_")) {
-      return "base62 decode error";
-    }
-    return "id doesn't match the expected type";
-  }
-
-  private enum Op { ATTACH, OUTPUT }
-
-  private static Op op(String s) {
-    return switch (s) {
-      case "attach" -> Op.ATTACH;
-      case "output" -> Op.OUTPUT;
-      default -> null;
-    };
-  }
-
-  /**
-   * {@code /restate/invocation/{id}/{op}}, {@code /{svc}/{handler}/{ik}/{op}},
-   * {@code /{obj}/{key}/{handler}/{ik}/{op}}: a third segment makes it an idempotency lookup, and
-   * then the service (which must exist) says whether a key segment follows.
-   */
-  private CompletableFuture<HttpResponse> invocationLookup(HttpRequest request, List<String> segs) {
-    String first = at(segs, 2);
-    String second = at(segs, 3);
-    if (first == null || second == null) {
-      throw reject(400, IngressErrors.BAD_INVOCATION_PATH);
-    }
-    String third = at(segs, 4);
-    if (third == null) {
-      Op op = requireOp(second);
-      Optional<String> bad = InvocationId.invalidReason(first);
-      if (bad.isPresent()) {
-        throw reject(400, "bad invocation id '" + first + "': " + bad.get());
-      }
-      requireMethod(request, "GET");
-      return lookup(InvocationId.parse(first), op, null);
-    }
-    ServiceSchema svc = schemas.service(first).orElseThrow(() -> serviceNotFound(first));
-    boolean keyed = svc.type().isKeyed();
-    String key = keyed ? decodeKey(second) : null;
-    String handler = keyed ? third : second;
-    String idempotencyKey = keyed ? at(segs, 5) : third;
-    String last = at(segs, keyed ? 6 : 5);
-    if (idempotencyKey == null || last == null) {
-      throw reject(400, IngressErrors.BAD_INVOCATION_PATH);
-    }
-    Op op = requireOp(last);
-    requireMethod(request, "GET");
-    return lookup(DeterministicIds.idempotent(first, key, handler, idempotencyKey), op, svc.handler(handler));
-  }
-
-  private CompletableFuture<HttpResponse> workflowLookup(HttpRequest request, List<String> segs) {
-    String workflow = at(segs, 2);
-    String rawKey = at(segs, 3);
-    String last = at(segs, 4);
-    if (workflow == null || rawKey == null || last == null) {
-      throw reject(400, IngressErrors.BAD_WORKFLOW_PATH);
-    }
-    String key = decodeKey(rawKey);
-    Op op = requireOp(last);
-    requireMethod(request, "GET");
-    HandlerSchema run = schemas.service(workflow)
-        .flatMap(s -> s.handlers().values().stream().filter(h -> h.type() == HandlerType.WORKFLOW).findFirst())
-        .orElse(null);
-    return lookup(DeterministicIds.workflowRun(workflow, key), op, run);
-  }
-
-  private static Op requireOp(String segment) {
-    Op op = op(segment);
-    if (op == null) {
-      throw reject(404, IngressErrors.NOT_FOUND);
-    }
-    return op;
-  }
-
-  private CompletableFuture<HttpResponse> lookup(InvocationId id, Op op, HandlerSchema handler) {
-    if (op == Op.ATTACH) {
-      return dispatcher.attach(id).thenApply((InvocationResult r) ->
-          resultResponse(r.id() == null ? id : r.id(), r.outcome(), handler, r.expiresAtMillis()));
-    }
-    return dispatcher.output(id).thenApply((Optional<InvocationResult> o) -> o.isEmpty()
-        ? IngressErrors.ingress(470, IngressErrors.NOT_READY)
-        : resultResponse(id, o.get().outcome(), handler, o.get().expiresAtMillis()));
   }
 }

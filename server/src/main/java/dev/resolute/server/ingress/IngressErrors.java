@@ -36,6 +36,24 @@ final class IngressErrors {
 
   private IngressErrors() {}
 
+  /** A validation failure with its ready-made response ({@code source: ingress}). */
+  static final class RejectException extends RuntimeException {
+    final transient HttpResponse response;
+
+    RejectException(int status, String message) {
+      super(message, null, false, false);
+      this.response = ingress(status, message);
+    }
+  }
+
+  static RejectException reject(int status, String message) {
+    return new RejectException(status, message);
+  }
+
+  static RejectException serviceNotFound(String name) {
+    return reject(404, "service '" + name + "' not found, make sure to register the service before calling it.");
+  }
+
   /** An error raised by the ingress itself ({@code source: ingress}). */
   static HttpResponse ingress(int status, String message) {
     return body(status, message, null, "ingress").withHeader("x-restate-error-source", "ingress");

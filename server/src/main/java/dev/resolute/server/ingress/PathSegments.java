@@ -95,4 +95,16 @@ final class PathSegments {
   private static String error(int validUpTo, String len) {
     return "Utf8Error { valid_up_to: " + validUpTo + ", error_len: " + len + " }";
   }
+
+  /**
+   * A key segment (object key, workflow id, the key of an idempotency lookup), percent-decoded as
+   * restate-server does; service, handler and idempotency-key segments and ids are taken raw.
+   */
+  static String decodeKey(String segment) {
+    try {
+      return decode(segment);
+    } catch (IllegalArgumentException e) {
+      throw IngressErrors.reject(400, "bad path, cannot decode key: " + e.getMessage());
+    }
+  }
 }

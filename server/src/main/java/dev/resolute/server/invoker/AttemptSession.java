@@ -1,5 +1,6 @@
 package dev.resolute.server.invoker;
 
+import dev.resolute.server.api.ErrorCode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import dev.resolute.protocol.Frame;
@@ -105,7 +106,7 @@ final class AttemptSession implements ExchangeListener {
           ? (service == null ? null : service.deploymentId()) : status.getDeploymentId();
       DeploymentSchema dep = depId == null ? null : invoker.schemas().deployment(depId).orElse(null);
       if (service == null || dep == null) {
-        fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0011")
+        fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0011.code())
             .setMessage("no deployment found for service " + target.getService()).build(), null);
         return;
       }
@@ -113,7 +114,7 @@ final class AttemptSession implements ExchangeListener {
       deploymentId = dep.id();
       protocolVersion = InvocationRequest.protocolVersion(status, dep);
       if (protocolVersion == 0) {
-        fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0013")
+        fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0013.code())
             .setMessage("deployment " + dep.id() + " supports no protocol version this server speaks").build(), null);
         return;
       }
@@ -174,7 +175,7 @@ final class AttemptSession implements ExchangeListener {
       return;
     }
     if (statusCode != 200) {
-      String restateCode = statusCode == 415 ? "RT0015" : "RT0006";
+      String restateCode = statusCode == 415 ? ErrorCode.RT0015.code() : ErrorCode.RT0006.code();
       String msg = switch (statusCode) {
         case 415 -> "bad negotiated service protocol version (415)";
         case 413 -> "payload too large (413)";
@@ -192,7 +193,7 @@ final class AttemptSession implements ExchangeListener {
       }
     }
     if (ProtocolVersion.parseInvocationContentType(ct) != protocolVersion) {
-      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0012")
+      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0012.code())
           .setMessage("unexpected content-type '" + ct + "' from the deployment").setNextRetryDelayMillis(-1).build(),
           null);
       return;
@@ -221,7 +222,7 @@ final class AttemptSession implements ExchangeListener {
     try {
       decoder.feed(chunk, 0, chunk.length, this::onFrame);
     } catch (ProtocolException e) {
-      fail(AttemptFailed.newBuilder().setCode(571).setRestateCode("RT0012").setMessage(e.getMessage())
+      fail(AttemptFailed.newBuilder().setCode(571).setRestateCode(ErrorCode.RT0012.code()).setMessage(e.getMessage())
           .setNextRetryDelayMillis(-1).build(), null);
     }
   }
@@ -251,7 +252,7 @@ final class AttemptSession implements ExchangeListener {
     if (type.isCommand()) {
       String problem = invoker.validator().validate(type, m, ev);
       if (problem != null) {
-        fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0017").setMessage(problem)
+        fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0017.code()).setMessage(problem)
             .setNextRetryDelayMillis(-1).build(), null);
         return;
       }
@@ -287,7 +288,7 @@ final class AttemptSession implements ExchangeListener {
           msg = msg + " (related command " + err.getRelatedCommandIndex()
               + (err.hasRelatedCommandName() ? " '" + err.getRelatedCommandName() + "'" : "") + ")";
         }
-        String code = err.getCode() == 570 ? "RT0016" : err.getCode() == 571 ? "RT0012" : "RT0007";
+        String code = err.getCode() == 570 ? ErrorCode.RT0016.code() : err.getCode() == 571 ? ErrorCode.RT0012.code() : ErrorCode.RT0007.code();
         fail(AttemptFailed.newBuilder().setCode(err.getCode()).setMessage(msg).setRestateCode(code)
             .setStacktrace(err.getStacktrace())
             .setNextRetryDelayMillis(err.hasNextRetryDelay() ? err.getNextRetryDelay() : -1).build(), null);
@@ -310,7 +311,7 @@ final class AttemptSession implements ExchangeListener {
   @Override
   public synchronized void onError(Throwable cause) {
     if (!done) {
-      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0010")
+      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0010.code())
           .setMessage("error talking to the deployment: " + cause.getMessage()).setNextRetryDelayMillis(-1).build(),
           null);
     }
@@ -364,7 +365,7 @@ final class AttemptSession implements ExchangeListener {
       exchange.end();
       armTimeout(abort);
     } else {
-      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0001")
+      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0001.code())
           .setMessage("the response stream was aborted by the abort timeout").setNextRetryDelayMillis(-1).build(),
           null);
     }
@@ -434,12 +435,12 @@ final class AttemptSession implements ExchangeListener {
   }
 
   private void violation(String message) {
-    fail(AttemptFailed.newBuilder().setCode(571).setRestateCode("RT0012").setMessage(message)
+    fail(AttemptFailed.newBuilder().setCode(571).setRestateCode(ErrorCode.RT0012.code()).setMessage(message)
         .setNextRetryDelayMillis(-1).build(), null);
   }
 
   private static AttemptFailed transientFailure(String message) {
-    return AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0006").setMessage(message)
+    return AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0006.code()).setMessage(message)
         .setNextRetryDelayMillis(-1).build();
   }
 

@@ -1,5 +1,6 @@
 package dev.resolute.server.invoker;
 
+import dev.resolute.server.api.ErrorCode;
 import com.google.protobuf.MessageLite;
 import dev.resolute.protocol.MessageType;
 import dev.resolute.protocol.id.AwakeableId;
@@ -85,7 +86,7 @@ final class CommandValidator {
       InvokerEvent.Builder ev) {
     ServiceSchema s = schemas.service(svc).orElse(null);
     if (s == null || s.handler(handlerName) == null) {
-      return "RT0018: target " + svc + "/" + handlerName + " does not exist";
+      return ErrorCode.RT0018.code() + ": target " + svc + "/" + handlerName + " does not exist";
     }
     if (s.type().isKeyed() == key.isEmpty() && s.type().isKeyed()) {
       return "target " + svc + " needs a key";

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resolute.protocol.id.PrefixedId;
 import dev.resolute.protocol.id.Ulid;
 import dev.resolute.protocol.manifest.EndpointManifest;
+import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.discovery.DiscoveredEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -239,7 +240,7 @@ public final class SchemaRegistry implements Schemas {
         ServiceSchema prev = cur.services().get(s.name());
         ServiceType newType = ServiceBuilder.serviceType(s.ty());
         if (prev != null && prev.type() != newType) {
-          throw new SchemaException(409, "META0006", "[META0006] detected a new service revision for '" + s.name()
+          throw new SchemaException(409, ErrorCode.META0006, ErrorCode.META0006.tag() + " detected a new service revision for '" + s.name()
               + "' changing the service type from previous revision. Service type cannot be changed across revisions.");
         }
       }
@@ -316,8 +317,8 @@ public final class SchemaRegistry implements Schemas {
   static void validateService(EndpointManifest.Service s) throws SchemaException {
     String lower = s.name().toLowerCase(Locale.ROOT);
     if (lower.startsWith("restate") || lower.equals("openapi")) {
-      throw new SchemaException(400, "META0005",
-          "[META0005] cannot insert/modify service '" + s.name() + "' as it contains a reserved name");
+      throw new SchemaException(400, ErrorCode.META0005,
+          ErrorCode.META0005.tag() + " cannot insert/modify service '" + s.name() + "' as it contains a reserved name");
     }
     ServiceType st = ServiceBuilder.serviceType(s.ty());
     int workflowHandlers = 0;
@@ -354,8 +355,8 @@ public final class SchemaRegistry implements Schemas {
       try {
         persist(new Persisted(1, List.copyOf(deps.values()), latest));
       } catch (IOException e) {
-        throw new SchemaException(500, "META0005",
-            "[META0005] cannot persist the schema registry to " + file + ": " + e.getMessage());
+        throw new SchemaException(500, ErrorCode.META0005,
+            ErrorCode.META0005.tag() + " cannot persist the schema registry to " + file + ": " + e.getMessage());
       }
     }
     Snapshot s = buildSnapshot(deps, latest);

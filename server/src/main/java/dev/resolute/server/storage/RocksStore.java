@@ -1,5 +1,6 @@
 package dev.resolute.server.storage;
 
+import dev.resolute.server.api.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public final class RocksStore implements Store {
       return new RocksStore(RocksDB.open(o, dir.toString()), o);
     } catch (RocksDBException e) {
       String msg = e.getMessage() != null && e.getMessage().contains("lock")
-          ? "RT0005: RocksDB at " + dir + " is locked by another process" : "cannot open RocksDB at " + dir;
+          ? ErrorCode.RT0005.code() + ": RocksDB at " + dir + " is locked by another process" : "cannot open RocksDB at " + dir;
       throw new IllegalStateException(msg + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,0 +1,160 @@
+package dev.resolute.server.admin;
+
+import static dev.resolute.server.admin.AdminResponses.done;
+import static dev.resolute.server.admin.AdminResponses.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.resolute.protocol.id.PrefixedId;
+import dev.resolute.server.discovery.DiscoveryClient;
+import dev.resolute.server.http.HttpResponse;
+import dev.resolute.server.schema.DeploymentSchema;
+import dev.resolute.server.schema.SchemaException;
+import dev.resolute.server.schema.SchemaRegistry;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code /deployments} and {@code /deployments/{id}}: register (discovery), list, get, delete. */
+final class DeploymentsResource {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+
+  private final SchemaRegistry registry;
+  private final DiscoveryClient discovery;
+  private final Executor executor;
+  private final AdminViews views;
+
+  /** @param executor runs registry writes (file I/O); not a Netty event loop */
+  DeploymentsResource(SchemaRegistry registry, DiscoveryClient discovery, Executor executor, AdminViews views) {
+    this.registry = registry;
+    this.discovery = discovery;
+    this.executor = executor;
+    this.views = views;
+  }
+
+  void addTo(RouteTable routes) {
+    routes.on("GET", "/deployments", c -> done(list()))
+        .on("POST", "/deployments", c -> register(c.request().body(), c.apiVersion()))
+        .on("GET", "/deployments/{id}", c -> done(get(c.param(0))))
+        .on("DELETE", "/deployments/{id}", c -> delete(c.param(0), "true".equals(c.request().query().get("force"))))
+        .on("PUT", "/deployments/{id}",
+            c -> done(AdminResponses.error(405, "PUT deployment is deprecated, use PATCH instead")));
+  }
+
+  private CompletableFuture<HttpResponse> register(byte[] requestBody, int apiVersion) {
+    JsonNode body;
+    try {
+      body = AdminViews.JSON.readTree(requestBody);
+    } catch (Exception e) {
+      return done(HttpResponse.text(400, "Failed to parse the request body as JSON: " + firstLine(e.getMessage())));
+    }
+    if (body == null || !body.isObject() || !(body.hasNonNull("uri") || body.hasNonNull("arn"))) {
+      return done(HttpResponse.text(422, "Failed to deserialize the JSON body into the target type: data did not"
+          + " match any variant of untagged enum RegisterDeploymentRequest"));
+    }
+    if (!body.hasNonNull("uri")) {
+      return done(AdminResponses.error(400, "Lambda deployments are not supported by this server"));
+    }
+    String uriText = body.get("uri").asText();
+    URI uri;
+    try {
+      uri = new URI(uriText);
+    } catch (Exception e) {
+      uri = null;
+    }
+    if (uri == null || !uri.isAbsolute() || uri.getHost() == null) {
+      return done(AdminResponses.error(400, "The request field 'uri' is invalid. Reason: The provided uri " + uriText
+          + " is not absolute, only absolute URIs can be used."));
+    }
+    boolean force = body.has("force") ? body.get("force").asBoolean() : apiVersion <= 2;
+    boolean breaking = body.path("breaking").asBoolean(false);
+    boolean dryRun = body.path("dry_run").asBoolean(false);
+    boolean http11 = body.path("use_http_11").asBoolean(false);
+    Map<String, String> headers = AdminViews.stringMap(body.get("additional_headers"));
+    Map<String, String> metadata = AdminViews.stringMap(body.get("metadata"));
+    String normalized = DiscoveryClient.normalize(uri);
+    Optional<DeploymentSchema> existing = registry.deploymentByUri(normalized);
+    if (existing.isPresent() && !force) {
+      DeploymentSchema d = existing.get();
+      return done(json(apiVersion <= 2 ? 201 : 200,
+          views.registerResponse(d, registry.deploymentServices(d.id())))
+          .withHeader("location", "deployments/" + d.id()));
+    }
+    return discovery.discover(uri, headers, http11)
+        .thenApplyAsync(ep -> {
+          try {
+            return registry.register(ep, headers, metadata, force, breaking, dryRun);
+          } catch (SchemaException e) {
+            throw new CompletionException(e);
+          }
+        }, executor)
+        .handle((r, err) -> {
+          if (err != null) {
+            return AdminResponses.schemaFailure(err);
+          }
+          int status = r.created() || apiVersion <= 2 ? 201 : 200;
+          if (dryRun) {
+            status = 200;
+          }
+          LOG.info("registered deployment {} at {} ({} services)", r.deployment().id(), r.deployment().uri(),
+              r.services().size());
+          return json(status, views.registerResponse(r.deployment(), r.services()))
+              .withHeader("location", "deployments/" + r.deployment().id());
+        });
+  }
+
+  private HttpResponse list() {
+    ObjectNode o = AdminViews.JSON.createObjectNode();
+    var arr = o.putArray("deployments");
+    for (DeploymentSchema d : registry.deployments()) {
+      arr.add(views.deployment(d, false));
+    }
+    return json(200, o);
+  }
+
+  private HttpResponse get(String id) {
+    HttpResponse bad = checkDeploymentId(id);
+    if (bad != null) {
+      return bad;
+    }
+    return registry.deployment(id).map(d -> json(200, views.deployment(d, true)))
+        .orElseGet(() -> AdminResponses.error(404, "The requested deployment '" + id + "' does not exist"));
+  }
+
+  private CompletableFuture<HttpResponse> delete(String id, boolean force) {
+    HttpResponse bad = checkDeploymentId(id);
+    if (bad != null) {
+      return done(bad);
+    }
+    if (!force) {
+      return done(HttpResponse.of(501));
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        registry.removeDeployment(id);
+        LOG.info("removed deployment {}", id);
+        return HttpResponse.of(202);
+      } catch (SchemaException e) {
+        return AdminResponses.schemaFailure(e);
+      }
+    }, executor);
+  }
+
+  private static HttpResponse checkDeploymentId(String id) {
+    try {
+      PrefixedId.parse("dp", id);
+      return null;
+    } catch (RuntimeException e) {
+      return HttpResponse.text(400, "Invalid URL: Cannot parse `deployment` with value `" + id + "`: bad format");
+    }
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.split("\n")[0];
+  }
+}
