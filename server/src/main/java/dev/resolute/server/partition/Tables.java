@@ -277,7 +277,8 @@ final class Tables {
    * Deletes the outbox messages up to {@code upTo}. Sequence numbers are contiguous, so once the
    * truncation point is known ({@code outbox_truncated}) this is point deletes of exactly the new
    * range: a scan from the prefix would step over the tombstones of every message shipped since
-   * the last compaction (it was 45 % of the apply threads' native time in call-64).
+   * the last compaction, so truncation would cost more the longer the node runs; point deletes
+   * keep it proportional to the messages truncated.
    */
   void truncateOutbox(long upTo) {
     long done = meta("outbox_truncated");
