@@ -25,8 +25,15 @@ import java.util.concurrent.TimeUnit;
 public final class Compare {
   private static final String HOST = "127.0.0.1";
 
-  private record Measured(Scenario scenario, String target, LoadGen.Result r, long serverCpu, long servicesCpu,
-      long genCpu, double machineBusyCores, String note) {
+  private record Measured(
+      Scenario scenario,
+      String target,
+      LoadGen.Result r,
+      long serverCpu,
+      long servicesCpu,
+      long genCpu,
+      double machineBusyCores,
+      String note) {
     double perReq(long cpuMillis) {
       return r.ok() == 0 ? Double.NaN : cpuMillis / (double) r.ok();
     }
@@ -38,25 +45,34 @@ public final class Compare {
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = parse(args);
     boolean quick = opt.containsKey("quick");
-    Duration warmup = Duration.ofMillis((long) (1000 * Double.parseDouble(opt.getOrDefault("warmup", quick ? "1" : "5"))));
-    Duration measure = Duration.ofMillis((long) (1000 * Double.parseDouble(opt.getOrDefault("duration", quick ? "3" : "20"))));
+    Duration warmup =
+        Duration.ofMillis(
+            (long) (1000 * Double.parseDouble(opt.getOrDefault("warmup", quick ? "1" : "5"))));
+    Duration measure =
+        Duration.ofMillis(
+            (long) (1000 * Double.parseDouble(opt.getOrDefault("duration", quick ? "3" : "20"))));
     Path root = Path.of(opt.getOrDefault("root", ".")).toAbsolutePath().normalize();
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now());
-    Path work = Path.of(opt.getOrDefault("work-dir", root.resolve("bench/target/run-" + stamp).toString()));
+    Path work =
+        Path.of(opt.getOrDefault("work-dir", root.resolve("bench/target/run-" + stamp).toString()));
     Files.createDirectories(work);
     Target.Children.pidFile = opt.containsKey("pid-file") ? Path.of(opt.get("pid-file")) : null;
     List<String> only = opt.containsKey("only") ? Arrays.asList(opt.get("only").split(",")) : null;
-    List<String> targetNames = Arrays.asList(opt.getOrDefault("targets", "resolute,restate").split(","));
+    List<String> targetNames =
+        Arrays.asList(opt.getOrDefault("targets", "resolute,restate").split(","));
 
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("java.class.path");
     String sdk = opt.getOrDefault("sdk", "restate");
-    String servicesMain = switch (sdk) {
-      case "restate" -> "dev.resolute.bench.services.BenchServices";
-      case "resolute" -> "dev.resolute.bench.rsdk.BenchServices";
-      default -> throw new IllegalArgumentException("unknown --sdk " + sdk + " (restate, resolute)");
-    };
-    List<String> servicesJvm = List.of(javaBin, "-Xmx512m", "-XX:+UseParallelGC", "-cp", cp, servicesMain);
+    String servicesMain =
+        switch (sdk) {
+          case "restate" -> "dev.resolute.bench.services.BenchServices";
+          case "resolute" -> "dev.resolute.bench.rsdk.BenchServices";
+          default ->
+              throw new IllegalArgumentException("unknown --sdk " + sdk + " (restate, resolute)");
+        };
+    List<String> servicesJvm =
+        List.of(javaBin, "-Xmx512m", "-XX:+UseParallelGC", "-cp", cp, servicesMain);
 
     // --port-offset N shifts every port, so two runs (two engineers) can share a machine
     int off = Integer.parseInt(opt.getOrDefault("port-offset", "0"));
@@ -71,9 +87,21 @@ public final class Compare {
           if (opt.containsKey("resolute-java-opts")) {
             env.put("JAVA_OPTS", opt.get("resolute-java-opts"));
           }
-          targets.put(t, new Target("resolute", List.of(root.resolve("resolute-server").toString(), "--base-dir",
-              work.resolve("resolute-data").toString()), env, work.resolve("resolute-data"), work, 25080 + off, 25070 + off,
-              25090 + off, concat(servicesJvm, String.valueOf(25090 + off))));
+          targets.put(
+              t,
+              new Target(
+                  "resolute",
+                  List.of(
+                      root.resolve("resolute-server").toString(),
+                      "--base-dir",
+                      work.resolve("resolute-data").toString()),
+                  env,
+                  work.resolve("resolute-data"),
+                  work,
+                  25080 + off,
+                  25070 + off,
+                  25090 + off,
+                  concat(servicesJvm, String.valueOf(25090 + off))));
         }
         case "restate" -> {
           Map<String, String> env = new LinkedHashMap<>();
@@ -82,41 +110,73 @@ public final class Compare {
           env.put("RESTATE_BIND_ADDRESS", HOST + ":" + (25122 + off));
           env.put("RESTATE_ADVERTISED_ADDRESS", "http://" + HOST + ":" + (25122 + off) + "/");
           env.put("RESTATE_LOG_FORMAT", "compact");
-          String bin = opt.getOrDefault("restate-bin",
-              root.resolve(".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server").toString());
-          targets.put(t, new Target("restate", List.of(bin, "--base-dir", work.resolve("restate-data").toString()),
-              env, work.resolve("restate-data"), work, 28080 + off, 29070 + off, 25091 + off,
-              concat(servicesJvm, String.valueOf(25091 + off))));
+          String bin =
+              opt.getOrDefault(
+                  "restate-bin",
+                  root.resolve(
+                          ".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server")
+                      .toString());
+          targets.put(
+              t,
+              new Target(
+                  "restate",
+                  List.of(bin, "--base-dir", work.resolve("restate-data").toString()),
+                  env,
+                  work.resolve("restate-data"),
+                  work,
+                  28080 + off,
+                  29070 + off,
+                  25091 + off,
+                  concat(servicesJvm, String.valueOf(25091 + off))));
         }
-        default -> throw new IllegalArgumentException("unknown target " + t + " (resolute, restate)");
+        default ->
+            throw new IllegalArgumentException("unknown target " + t + " (resolute, restate)");
       }
     }
     for (Target t : targets.values()) {
       for (int port : new int[] {t.ingressPort, t.adminPort, t.servicesPort}) {
         if (Target.portInUse(port)) {
-          throw new IllegalStateException("port " + port + " is in use (a server left from an earlier run?)");
+          throw new IllegalStateException(
+              "port " + port + " is in use (a server left from an earlier run?)");
         }
       }
     }
 
     StringBuilder report = new StringBuilder();
-    report.append(header(quick, warmup, measure)).append(String.format(Locale.ROOT,
-        "Deployment (both servers): the bench services on the %s (`--sdk %s`).%n%n",
-        sdk.equals("restate") ? "official Restate Java SDK 2.4.0" : "Resolute Java SDK", sdk)).append(String.format(Locale.ROOT,
-        "Before the first scenario each server gets %s s of mixed load (" + String.join(", ", PREWARM_MIX) + ") "
-            + "to warm its JIT and caches.%n%n", opt.getOrDefault("prewarm", quick ? "3" : "30")));
+    report
+        .append(header(quick, warmup, measure))
+        .append(
+            String.format(
+                Locale.ROOT,
+                "Deployment (both servers): the bench services on the %s (`--sdk %s`).%n%n",
+                sdk.equals("restate") ? "official Restate Java SDK 2.4.0" : "Resolute Java SDK",
+                sdk))
+        .append(
+            String.format(
+                Locale.ROOT,
+                "Before the first scenario each server gets %s s of mixed load ("
+                    + String.join(", ", PREWARM_MIX)
+                    + ") "
+                    + "to warm its JIT and caches.%n%n",
+                opt.getOrDefault("prewarm", quick ? "3" : "30")));
     System.out.print(report);
 
     // ---- start-up, registration, idle memory
-    Map<String, long[]> life = new LinkedHashMap<>(); // startup ms, idle rss, disk after registration
+    Map<String, long[]> life =
+        new LinkedHashMap<>(); // startup ms, idle rss, disk after registration
     for (Target t : targets.values()) {
       t.startServices();
       long startup = t.start();
       t.register();
       Thread.sleep(2000);
-      life.put(t.name, new long[] {startup, ProcStats.rssKib(t.pid()), ProcStats.diskBytes(t.baseDir), 0, 0, 0, 0});
-      System.out.printf("%s: healthy %d ms after spawn, RSS idle %d MiB%n", t.name, startup,
-          ProcStats.rssKib(t.pid()) / 1024);
+      life.put(
+          t.name,
+          new long[] {
+            startup, ProcStats.rssKib(t.pid()), ProcStats.diskBytes(t.baseDir), 0, 0, 0, 0
+          });
+      System.out.printf(
+          "%s: healthy %d ms after spawn, RSS idle %d MiB%n",
+          t.name, startup, ProcStats.rssKib(t.pid()) / 1024);
     }
 
     // ---- pre-warm: a mixed load on each server before anything is measured (JIT, caches). It
@@ -124,12 +184,18 @@ public final class Compare {
     // scenario pays for compiling its own path inside its measured window.
     double prewarm = Double.parseDouble(opt.getOrDefault("prewarm", quick ? "3" : "30"));
     if (prewarm > 0) {
-      List<Scenario> mix = Scenario.all().stream()
-          .filter(s -> PREWARM_MIX.contains(s.name)).toList();
+      List<Scenario> mix =
+          Scenario.all().stream().filter(s -> PREWARM_MIX.contains(s.name)).toList();
       for (Target t : targets.values()) {
         for (Scenario s : mix) {
-          LoadGen.Result r = LoadGen.run(HOST, t.ingressPort, s.inFlight, Duration.ZERO,
-              Duration.ofMillis((long) (prewarm * 1000 / mix.size())), s.source("p" + t.name.charAt(0)));
+          LoadGen.Result r =
+              LoadGen.run(
+                  HOST,
+                  t.ingressPort,
+                  s.inFlight,
+                  Duration.ZERO,
+                  Duration.ofMillis((long) (prewarm * 1000 / mix.size())),
+                  s.source("p" + t.name.charAt(0)));
           t.invocations += r.ok();
         }
         System.out.printf("%s: pre-warmed for %.0f s%n", t.name, prewarm);
@@ -138,7 +204,8 @@ public final class Compare {
 
     // ---- scenarios, alternating order
     List<Measured> rows = new ArrayList<>();
-    List<Scenario> scenarios = Scenario.all().stream().filter(s -> only == null || only.contains(s.name)).toList();
+    List<Scenario> scenarios =
+        Scenario.all().stream().filter(s -> only == null || only.contains(s.name)).toList();
     int i = 0;
     for (Scenario s : scenarios) {
       List<Target> order = new ArrayList<>(targets.values());
@@ -169,8 +236,10 @@ public final class Compare {
           System.out.println(t.name + ": restart failed: " + e.getMessage());
         }
       }
-      System.out.printf("%s: RSS after load %d MiB, %d disk bytes/invocation, restart healthy %d ms (+%d ms to "
-          + "first echo)%n", t.name, l[3] / 1024, l[4], l[5], l[6]);
+      System.out.printf(
+          "%s: RSS after load %d MiB, %d disk bytes/invocation, restart healthy %d ms (+%d ms to "
+              + "first echo)%n",
+          t.name, l[3] / 1024, l[4], l[5], l[6]);
     }
     for (Target t : targets.values()) {
       t.stopAll();
@@ -185,7 +254,8 @@ public final class Compare {
     System.out.println("report written to " + file + "; server logs in " + work);
   }
 
-  private static Measured runOne(Scenario s, Target t, Duration warmup, Duration measure) throws Exception {
+  private static Measured runOne(Scenario s, Target t, Duration warmup, Duration measure)
+      throws Exception {
     String run = t.name.charAt(0) + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
     long[] cpu0 = new long[3];
     long[] cpu1 = new long[3];
@@ -194,23 +264,27 @@ public final class Compare {
     long self = ProcessHandle.current().pid();
     ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor();
     ses.schedule(() -> snap(t, self, cpu0, m0), warmup.toMillis(), TimeUnit.MILLISECONDS);
-    ses.schedule(() -> snap(t, self, cpu1, m1), warmup.toMillis() + measure.toMillis(), TimeUnit.MILLISECONDS);
+    ses.schedule(
+        () -> snap(t, self, cpu1, m1),
+        warmup.toMillis() + measure.toMillis(),
+        TimeUnit.MILLISECONDS);
     LoadGen.Source source = s.source(run);
     long[] total = {0};
-    LoadGen.Source counting = new LoadGen.Source() {
-      @Override
-      public LoadGen.Request next(int worker, long seq) {
-        return source.next(worker, seq);
-      }
+    LoadGen.Source counting =
+        new LoadGen.Source() {
+          @Override
+          public LoadGen.Request next(int worker, long seq) {
+            return source.next(worker, seq);
+          }
 
-      @Override
-      public void onSuccess(LoadGen.Request r, HttpConn.Response response) {
-        synchronized (total) {
-          total[0]++;
-        }
-        source.onSuccess(r, response);
-      }
-    };
+          @Override
+          public void onSuccess(LoadGen.Request r, HttpConn.Response response) {
+            synchronized (total) {
+              total[0]++;
+            }
+            source.onSuccess(r, response);
+          }
+        };
     LoadGen.Result r = LoadGen.run(HOST, t.ingressPort, s.inFlight, warmup, measure, counting);
     ses.shutdown();
     ses.awaitTermination(30, TimeUnit.SECONDS);
@@ -219,8 +293,12 @@ public final class Compare {
     if (r.firstError() != null) {
       note = (note.isEmpty() ? "" : note + "; ") + "first error: " + abbreviate(r.firstError());
     }
-    double busyCores = (m1[0] - m0[0]) / (double) Math.max(1, m1[1] - m0[1]) * Runtime.getRuntime().availableProcessors();
-    return new Measured(s, t.name, r, cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], cpu1[2] - cpu0[2], busyCores, note);
+    double busyCores =
+        (m1[0] - m0[0])
+            / (double) Math.max(1, m1[1] - m0[1])
+            * Runtime.getRuntime().availableProcessors();
+    return new Measured(
+        s, t.name, r, cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], cpu1[2] - cpu0[2], busyCores, note);
   }
 
   private static void snap(Target t, long self, long[] cpu, long[] machine) {
@@ -232,7 +310,8 @@ public final class Compare {
     machine[1] = j[1];
   }
 
-  private static String header(boolean quick, Duration warmup, Duration measure) throws IOException {
+  private static String header(boolean quick, Duration warmup, Duration measure)
+      throws IOException {
     String cpu = "?";
     for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
       if (l.startsWith("model name")) {
@@ -246,37 +325,62 @@ public final class Compare {
         memKib = Long.parseLong(l.substring(9).trim().split("\\s+")[0]);
       }
     }
-    return String.format(Locale.ROOT, "## Run %s%s%n%nMachine: %d cores (%s), %d GiB RAM, %s %s; Java %s. "
-        + "Load average before the run: %s.%nEach scenario: %d s warm-up, %d s measured, closed loop, HTTP/1.1 "
-        + "keep-alive, one connection per request in flight. Order alternates per scenario.%n%n",
-        ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), quick ? " (--quick: smoke test, "
-            + "numbers not meaningful)" : "", Runtime.getRuntime().availableProcessors(), cpu, memKib / 1024 / 1024,
-        System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"),
-        ProcStats.loadAverage(), warmup.toSeconds(), measure.toSeconds());
+    return String.format(
+        Locale.ROOT,
+        "## Run %s%s%n%nMachine: %d cores (%s), %d GiB RAM, %s %s; Java %s. "
+            + "Load average before the run: %s.%nEach scenario: %d s warm-up, %d s measured, closed loop, HTTP/1.1 "
+            + "keep-alive, one connection per request in flight. Order alternates per scenario.%n%n",
+        ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+        quick ? " (--quick: smoke test, " + "numbers not meaningful)" : "",
+        Runtime.getRuntime().availableProcessors(),
+        cpu,
+        memKib / 1024 / 1024,
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        System.getProperty("java.version"),
+        ProcStats.loadAverage(),
+        warmup.toSeconds(),
+        measure.toSeconds());
   }
 
   private static String row(Measured m) {
     LoadGen.Result r = m.r();
-    return String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f | %d | %.3f | %.3f | %.3f | %.2f | %s |",
-        m.scenario().name, m.target(), r.throughput(), r.percentileMillis(50), r.percentileMillis(90),
-        r.percentileMillis(99), r.maxMillis(), r.errors(), m.perReq(m.serverCpu()), m.perReq(m.servicesCpu()),
-        m.perReq(m.genCpu()), m.machineBusyCores(), m.note());
+    return String.format(
+        Locale.ROOT,
+        "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f | %d | %.3f | %.3f | %.3f | %.2f | %s |",
+        m.scenario().name,
+        m.target(),
+        r.throughput(),
+        r.percentileMillis(50),
+        r.percentileMillis(90),
+        r.percentileMillis(99),
+        r.maxMillis(),
+        r.errors(),
+        m.perReq(m.serverCpu()),
+        m.perReq(m.servicesCpu()),
+        m.perReq(m.genCpu()),
+        m.machineBusyCores(),
+        m.note());
   }
 
   private static String table(List<Measured> rows, java.util.Set<String> targets) {
     StringBuilder sb = new StringBuilder();
-    sb.append("| scenario | server | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU ms/req "
-        + "| service CPU ms/req | loadgen CPU ms/req | machine busy cores | notes |\n");
+    sb.append(
+        "| scenario | server | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU ms/req "
+            + "| service CPU ms/req | loadgen CPU ms/req | machine busy cores | notes |\n");
     sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Measured m : rows) {
       sb.append(row(m)).append('\n');
     }
     if (targets.contains("resolute") && targets.contains("restate")) {
-      sb.append("\nRatios Resolute / restate-server (throughput: higher is better; latency and CPU: lower is "
-          + "better):\n\n| scenario | throughput | p50 | p99 | server CPU/req |\n|---|---:|---:|---:|---:|\n");
+      sb.append(
+          "\nRatios Resolute / restate-server (throughput: higher is better; latency and CPU: lower is "
+              + "better):\n\n| scenario | throughput | p50 | p99 | server CPU/req |\n|---|---:|---:|---:|---:|\n");
       Map<String, Measured[]> by = new LinkedHashMap<>();
       for (Measured m : rows) {
-        by.computeIfAbsent(m.scenario().name, k -> new Measured[2])[m.target().equals("resolute") ? 0 : 1] = m;
+        by.computeIfAbsent(m.scenario().name, k -> new Measured[2])[
+                m.target().equals("resolute") ? 0 : 1] =
+            m;
       }
       for (Map.Entry<String, Measured[]> e : by.entrySet()) {
         Measured a = e.getValue()[0];
@@ -284,19 +388,38 @@ public final class Compare {
         if (a == null || b == null) {
           continue;
         }
-        sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f |%n", e.getKey(),
-            a.r().throughput() / b.r().throughput(), a.r().percentileMillis(50) / b.r().percentileMillis(50),
-            a.r().percentileMillis(99) / b.r().percentileMillis(99), a.perReq(a.serverCpu()) / b.perReq(b.serverCpu())));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %.2f | %.2f | %.2f | %.2f |%n",
+                e.getKey(),
+                a.r().throughput() / b.r().throughput(),
+                a.r().percentileMillis(50) / b.r().percentileMillis(50),
+                a.r().percentileMillis(99) / b.r().percentileMillis(99),
+                a.perReq(a.serverCpu()) / b.perReq(b.serverCpu())));
       }
     }
     return sb.toString();
   }
 
   private static String lifeTable(Map<String, long[]> life) {
-    StringBuilder sb = new StringBuilder("| server | start-up to healthy ms | RSS idle MiB | RSS after load MiB "
-        + "| disk bytes / invocation | restart to healthy ms | then first echo ms |\n|---|---:|---:|---:|---:|---:|---:|\n");
-    life.forEach((k, l) -> sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d |%n", k, l[0],
-        l[1] / 1024, l[3] / 1024, l[4], l[5], l[6])));
+    StringBuilder sb =
+        new StringBuilder(
+            "| server | start-up to healthy ms | RSS idle MiB | RSS after load MiB "
+                + "| disk bytes / invocation | restart to healthy ms | then first echo ms |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    life.forEach(
+        (k, l) ->
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %d | %d | %d | %d | %d |%n",
+                    k,
+                    l[0],
+                    l[1] / 1024,
+                    l[3] / 1024,
+                    l[4],
+                    l[5],
+                    l[6])));
     return sb.toString();
   }
 

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A minimal blocking HTTP/1.1 keep-alive client connection: one request at a time, TCP_NODELAY,
- * Content-Length or chunked responses. Cheap enough that the load generator's CPU stays small
- * next to the servers' (the JDK HttpClient costs several times more per request).
+ * Content-Length or chunked responses. Cheap enough that the load generator's CPU stays small next
+ * to the servers' (the JDK HttpClient costs several times more per request).
  */
 public final class HttpConn implements Closeable {
   /** A response: status and body bytes. */
@@ -70,10 +70,20 @@ public final class HttpConn implements Closeable {
   }
 
   private Response exchange(String method, String path, byte[] body) throws IOException {
-    StringBuilder h = new StringBuilder(160).append(method).append(' ').append(path)
-        .append(" HTTP/1.1\r\nhost: ").append(host).append(':').append(port).append("\r\n");
+    StringBuilder h =
+        new StringBuilder(160)
+            .append(method)
+            .append(' ')
+            .append(path)
+            .append(" HTTP/1.1\r\nhost: ")
+            .append(host)
+            .append(':')
+            .append(port)
+            .append("\r\n");
     if (body != null) {
-      h.append("content-type: application/json\r\ncontent-length: ").append(body.length).append("\r\n");
+      h.append("content-type: application/json\r\ncontent-length: ")
+          .append(body.length)
+          .append("\r\n");
     }
     h.append("\r\n");
     out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));

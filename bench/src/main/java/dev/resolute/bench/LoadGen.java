@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Closed-loop load: {@code inFlight} workers, each with its own keep-alive connection, send the
  * next request as soon as the previous one is answered, for a warm-up and then a measured window.
- * Only requests started inside the measured window are recorded; throughput is their count
- * divided by the window.
+ * Only requests started inside the measured window are recorded; throughput is their count divided
+ * by the window.
  */
 public final class LoadGen {
   /** One request; {@code tag} is handed back to {@link Source#onSuccess} (e.g. a key index). */
@@ -49,7 +49,8 @@ public final class LoadGen {
 
   private LoadGen() {}
 
-  public static Result run(String host, int port, int inFlight, Duration warmup, Duration measure, Source source)
+  public static Result run(
+      String host, int port, int inFlight, Duration warmup, Duration measure, Source source)
       throws InterruptedException {
     long start = System.nanoTime();
     long measureFrom = start + warmup.toNanos();
@@ -61,58 +62,61 @@ public final class LoadGen {
     CountDownLatch done = new CountDownLatch(inFlight);
     for (int w = 0; w < inFlight; w++) {
       int worker = w;
-      Thread t = new Thread(() -> {
-        long[] mine = new long[4096];
-        int n = 0;
-        long seq = 0;
-        try (HttpConn conn = new HttpConn(host, port, 60_000)) {
-          while (true) {
-            long t0 = System.nanoTime();
-            if (t0 >= measureTo) {
-              break;
-            }
-            Request r = source.next(worker, seq++);
-            boolean ok;
-            String err = null;
-            HttpConn.Response resp = null;
-            try {
-              resp = conn.send(r.method(), r.path(), r.body());
-              ok = resp.status() / 100 == 2;
-              if (!ok) {
-                err = r.path() + " -> " + resp.status() + " " + resp.text();
-              }
-            } catch (Exception e) {
-              ok = false;
-              err = r.path() + " -> " + e;
-            }
-            long t1 = System.nanoTime();
-            if (ok) {
-              source.onSuccess(r, resp);
-            } else {
-              firstError.compareAndSet(null, err);
-            }
-            if (t0 >= measureFrom) {
-              if (ok) {
-                if (n == mine.length) {
-                  mine = Arrays.copyOf(mine, n * 2);
+      Thread t =
+          new Thread(
+              () -> {
+                long[] mine = new long[4096];
+                int n = 0;
+                long seq = 0;
+                try (HttpConn conn = new HttpConn(host, port, 60_000)) {
+                  while (true) {
+                    long t0 = System.nanoTime();
+                    if (t0 >= measureTo) {
+                      break;
+                    }
+                    Request r = source.next(worker, seq++);
+                    boolean ok;
+                    String err = null;
+                    HttpConn.Response resp = null;
+                    try {
+                      resp = conn.send(r.method(), r.path(), r.body());
+                      ok = resp.status() / 100 == 2;
+                      if (!ok) {
+                        err = r.path() + " -> " + resp.status() + " " + resp.text();
+                      }
+                    } catch (Exception e) {
+                      ok = false;
+                      err = r.path() + " -> " + e;
+                    }
+                    long t1 = System.nanoTime();
+                    if (ok) {
+                      source.onSuccess(r, resp);
+                    } else {
+                      firstError.compareAndSet(null, err);
+                    }
+                    if (t0 >= measureFrom) {
+                      if (ok) {
+                        if (n == mine.length) {
+                          mine = Arrays.copyOf(mine, n * 2);
+                        }
+                        mine[n++] = t1 - t0;
+                      } else {
+                        errors[worker]++;
+                      }
+                    }
+                    if (!ok) {
+                      Thread.sleep(10); // do not spin on a failing server
+                    }
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } finally {
+                  lat[worker] = mine;
+                  counts[worker] = n;
+                  done.countDown();
                 }
-                mine[n++] = t1 - t0;
-              } else {
-                errors[worker]++;
-              }
-            }
-            if (!ok) {
-              Thread.sleep(10); // do not spin on a failing server
-            }
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } finally {
-          lat[worker] = mine;
-          counts[worker] = n;
-          done.countDown();
-        }
-      }, "load-" + w);
+              },
+              "load-" + w);
       t.setDaemon(true);
       t.start();
     }

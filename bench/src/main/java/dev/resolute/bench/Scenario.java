@@ -37,21 +37,37 @@ abstract class Scenario {
     s.add(simple("echo-1", 1, "Echo/echo, 1 in flight", "/Echo/echo", "\"hi\""));
     s.add(simple("echo-64", 64, "Echo/echo, 64 in flight", "/Echo/echo", "\"hi\""));
     s.add(new CounterScenario("counter-hot", 64, 1, false, "Counter/add on 1 key, 64 in flight"));
-    s.add(new CounterScenario("counter-1000", 64, 1000, false, "Counter/add on 1000 keys, 64 in flight"));
+    s.add(
+        new CounterScenario(
+            "counter-1000", 64, 1000, false, "Counter/add on 1000 keys, 64 in flight"));
     s.add(simple("steps-1", 1, "3 sequential ctx.run, 1 in flight", "/Steps/three", "\"s\""));
     s.add(simple("steps-64", 64, "3 sequential ctx.run, 64 in flight", "/Steps/three", "\"s\""));
-    s.add(simple("call-1", 1, "service-to-service call (Caller -> Echo), 1 in flight", "/Caller/call", "\"c\""));
+    s.add(
+        simple(
+            "call-1",
+            1,
+            "service-to-service call (Caller -> Echo), 1 in flight",
+            "/Caller/call",
+            "\"c\""));
     s.add(simple("call-64", 64, "service-to-service call, 64 in flight", "/Caller/call", "\"c\""));
-    s.add(new CounterScenario("send-64", 64, 100, true,
-        "Counter/add/send on 100 keys (acknowledged throughput), then drained"));
+    s.add(
+        new CounterScenario(
+            "send-64",
+            64,
+            100,
+            true,
+            "Counter/add/send on 100 keys (acknowledged throughput), then drained"));
     s.add(simple("sleep-1", 1, "ctx.sleep(10 ms), 1 in flight", "/Sleeper/sleep", "10"));
     s.add(simple("sleep-64", 64, "ctx.sleep(10 ms), 64 in flight", "/Sleeper/sleep", "10"));
-    s.add(new Scenario("workflow-64", 64, "Flow/<new id>/run (one step, one state write), 64 in flight") {
-      @Override
-      LoadGen.Source source(String run) {
-        return (w, seq) -> LoadGen.Request.post("/Flow/" + run + "-" + w + "-" + seq + "/run", "\"w\"", 0);
-      }
-    });
+    s.add(
+        new Scenario(
+            "workflow-64", 64, "Flow/<new id>/run (one step, one state write), 64 in flight") {
+          @Override
+          LoadGen.Source source(String run) {
+            return (w, seq) ->
+                LoadGen.Request.post("/Flow/" + run + "-" + w + "-" + seq + "/run", "\"w\"", 0);
+          }
+        });
     return s;
   }
 
@@ -116,15 +132,18 @@ abstract class Scenario {
         List<Future<long[]>> fs = new ArrayList<>();
         for (int k = 0; k < keys; k++) {
           int key = k;
-          fs.add(pool.submit(() -> {
-            try (HttpConn c = new HttpConn(host, port, 300_000)) {
-              HttpConn.Response r = c.send("POST", "/Counter/" + run + "-" + key + "/get", null);
-              if (r.status() != 200) {
-                throw new IOException("get " + key + " -> " + r.status() + " " + r.text());
-              }
-              return new long[] {Long.parseLong(r.text().trim()), acked.get(key)};
-            }
-          }));
+          fs.add(
+              pool.submit(
+                  () -> {
+                    try (HttpConn c = new HttpConn(host, port, 300_000)) {
+                      HttpConn.Response r =
+                          c.send("POST", "/Counter/" + run + "-" + key + "/get", null);
+                      if (r.status() != 200) {
+                        throw new IOException("get " + key + " -> " + r.status() + " " + r.text());
+                      }
+                      return new long[] {Long.parseLong(r.text().trim()), acked.get(key)};
+                    }
+                  }));
         }
         long mismatches = 0;
         long total = 0;
@@ -138,8 +157,16 @@ abstract class Scenario {
           }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        String counts = mismatches == 0 ? "counts OK (" + total + ")"
-            : "COUNT MISMATCH on " + mismatches + " keys: " + total + " applied vs " + totalAcked + " acknowledged";
+        String counts =
+            mismatches == 0
+                ? "counts OK (" + total + ")"
+                : "COUNT MISMATCH on "
+                    + mismatches
+                    + " keys: "
+                    + total
+                    + " applied vs "
+                    + totalAcked
+                    + " acknowledged";
         return send ? "drained in " + ms + " ms; " + counts : counts;
       } finally {
         pool.shutdownNow();

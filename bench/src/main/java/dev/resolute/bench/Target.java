@@ -30,8 +30,16 @@ final class Target {
   Process services;
   long invocations;
 
-  Target(String name, List<String> command, Map<String, String> env, Path baseDir, Path logs, int ingressPort,
-      int adminPort, int servicesPort, List<String> servicesCommand) {
+  Target(
+      String name,
+      List<String> command,
+      Map<String, String> env,
+      Path baseDir,
+      Path logs,
+      int ingressPort,
+      int adminPort,
+      int servicesPort,
+      List<String> servicesCommand) {
     this.name = name;
     this.command = command;
     this.env = env;
@@ -52,16 +60,25 @@ final class Target {
   }
 
   void startServices() throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(servicesCommand).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + "-services.log").toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(servicesCommand)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(logs.resolve(name + "-services.log").toFile()));
     services = Children.start(pb);
     waitForPort(servicesPort, 60_000, services);
   }
 
-  /** Starts the server and returns the milliseconds until both ingress and admin answer health checks. */
+  /**
+   * Starts the server and returns the milliseconds until both ingress and admin answer health
+   * checks.
+   */
   long start() throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + "-server.log").toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(logs.resolve(name + "-server.log").toFile()));
     pb.environment().putAll(env);
     long t0 = System.nanoTime();
     server = Children.start(pb);
@@ -70,8 +87,12 @@ final class Target {
     boolean admin = false;
     while (!(ingress && admin)) {
       if (!server.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + server.exitValue() + "; see "
-            + logs.resolve(name + "-server.log"));
+        throw new IllegalStateException(
+            name
+                + " exited with "
+                + server.exitValue()
+                + "; see "
+                + logs.resolve(name + "-server.log"));
       }
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException(name + " not healthy after 120 s");
@@ -98,7 +119,8 @@ final class Target {
     try (HttpConn c = new HttpConn("127.0.0.1", adminPort, 30_000)) {
       HttpConn.Response r = c.send("POST", "/deployments", body.getBytes(StandardCharsets.UTF_8));
       if (r.status() / 100 != 2) {
-        throw new IllegalStateException(name + ": registration failed: " + r.status() + " " + r.text());
+        throw new IllegalStateException(
+            name + ": registration failed: " + r.status() + " " + r.text());
       }
     }
     awaitEcho(30_000);
@@ -111,7 +133,8 @@ final class Target {
     String last = "";
     while (System.currentTimeMillis() < deadline) {
       try (HttpConn c = new HttpConn("127.0.0.1", ingressPort, 10_000)) {
-        HttpConn.Response r = c.send("POST", "/Echo/echo", "\"ready\"".getBytes(StandardCharsets.UTF_8));
+        HttpConn.Response r =
+            c.send("POST", "/Echo/echo", "\"ready\"".getBytes(StandardCharsets.UTF_8));
         if (r.status() == 200) {
           return (System.nanoTime() - t0) / 1_000_000;
         }
@@ -172,8 +195,12 @@ final class Target {
       Process p = pb.start();
       ALL.add(p);
       if (pidFile != null) {
-        Files.writeString(pidFile, p.pid() + "\n", StandardCharsets.UTF_8,
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+            pidFile,
+            p.pid() + "\n",
+            StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
       }
       return p;
     }

@@ -13,17 +13,23 @@ class BenchServicesParityTest {
   @Test
   void sameServicesKindsAndHandlersOnBothSdks() {
     Map<String, String> official = new TreeMap<>();
-    dev.resolute.bench.services.BenchServices.endpoint().getServiceDefinitions().forEach(s -> {
-      TreeSet<String> handlers = new TreeSet<>();
-      s.getHandlers().forEach(h -> handlers.add(h.getName() + ":" + h.getHandlerType()));
-      official.put(s.getServiceName(), s.getServiceType() + " " + handlers);
-    });
+    dev.resolute.bench.services.BenchServices.endpoint()
+        .getServiceDefinitions()
+        .forEach(
+            s -> {
+              TreeSet<String> handlers = new TreeSet<>();
+              s.getHandlers().forEach(h -> handlers.add(h.getName() + ":" + h.getHandlerType()));
+              official.put(s.getServiceName(), s.getServiceType() + " " + handlers);
+            });
     Map<String, String> ours = new TreeMap<>();
-    dev.resolute.bench.rsdk.BenchServices.endpoint().getServices().forEach(s -> {
-      TreeSet<String> handlers = new TreeSet<>();
-      s.getHandlers().forEach(h -> handlers.add(h.getName() + ":" + h.getHandlerType()));
-      ours.put(s.getServiceName(), s.getServiceType() + " " + handlers);
-    });
+    dev.resolute.bench.rsdk.BenchServices.endpoint()
+        .getServices()
+        .forEach(
+            s -> {
+              TreeSet<String> handlers = new TreeSet<>();
+              s.getHandlers().forEach(h -> handlers.add(h.getName() + ":" + h.getHandlerType()));
+              ours.put(s.getServiceName(), s.getServiceType() + " " + handlers);
+            });
     assertThat(official).containsOnlyKeys("Echo", "Counter", "Steps", "Caller", "Sleeper", "Flow");
     assertThat(ours).isEqualTo(official);
   }

@@ -17,36 +17,47 @@ class LoadGenTest {
   void keepsRequestsInFlightAndReportsLatencies() throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     AtomicInteger served = new AtomicInteger();
-    server.createContext("/", ex -> {
-      byte[] in = ex.getRequestBody().readAllBytes();
-      int n = served.incrementAndGet();
-      byte[] out = (n % 2 == 0 ? new String(in, StandardCharsets.UTF_8) : "\"odd\"").getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("content-type", "application/json");
-      if (n % 3 == 0) {
-        ex.sendResponseHeaders(200, 0); // chunked
-      } else {
-        ex.sendResponseHeaders(200, out.length);
-      }
-      ex.getResponseBody().write(out);
-      ex.close();
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          byte[] in = ex.getRequestBody().readAllBytes();
+          int n = served.incrementAndGet();
+          byte[] out =
+              (n % 2 == 0 ? new String(in, StandardCharsets.UTF_8) : "\"odd\"")
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("content-type", "application/json");
+          if (n % 3 == 0) {
+            ex.sendResponseHeaders(200, 0); // chunked
+          } else {
+            ex.sendResponseHeaders(200, out.length);
+          }
+          ex.getResponseBody().write(out);
+          ex.close();
+        });
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
     try {
       AtomicInteger acked = new AtomicInteger();
-      LoadGen.Source source = new LoadGen.Source() {
-        @Override
-        public LoadGen.Request next(int worker, long seq) {
-          return LoadGen.Request.post("/Echo/echo", "\"hi\"", worker);
-        }
+      LoadGen.Source source =
+          new LoadGen.Source() {
+            @Override
+            public LoadGen.Request next(int worker, long seq) {
+              return LoadGen.Request.post("/Echo/echo", "\"hi\"", worker);
+            }
 
-        @Override
-        public void onSuccess(LoadGen.Request r, HttpConn.Response response) {
-          acked.incrementAndGet();
-        }
-      };
-      LoadGen.Result r = LoadGen.run("127.0.0.1", server.getAddress().getPort(), 4, Duration.ofMillis(100),
-          Duration.ofMillis(400), source);
+            @Override
+            public void onSuccess(LoadGen.Request r, HttpConn.Response response) {
+              acked.incrementAndGet();
+            }
+          };
+      LoadGen.Result r =
+          LoadGen.run(
+              "127.0.0.1",
+              server.getAddress().getPort(),
+              4,
+              Duration.ofMillis(100),
+              Duration.ofMillis(400),
+              source);
       assertThat(r.errors()).isZero();
       assertThat(r.firstError()).isNull();
       assertThat(r.ok()).isPositive();
@@ -63,8 +74,14 @@ class LoadGenTest {
   void countsErrorsWhenNothingListens() throws Exception {
     LoadGen.Result r;
     try (RefusingPort refusing = RefusingPort.open()) {
-      r = LoadGen.run("127.0.0.1", refusing.port(), 2, Duration.ZERO, Duration.ofMillis(100),
-          (w, seq) -> LoadGen.Request.post("/x", "1", 0));
+      r =
+          LoadGen.run(
+              "127.0.0.1",
+              refusing.port(),
+              2,
+              Duration.ZERO,
+              Duration.ofMillis(100),
+              (w, seq) -> LoadGen.Request.post("/x", "1", 0));
     }
     assertThat(r.ok()).isZero();
     assertThat(r.errors()).isPositive();

@@ -15,8 +15,8 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Client of the ingress of a Restate-compatible server. Thread-safe; one instance per base URI is
- * enough. Every blocking method throws {@link IngressException} on a non-2xx answer; the
- * {@code …Async} variants complete exceptionally with it.
+ * enough. Every blocking method throws {@link IngressException} on a non-2xx answer; the {@code
+ * …Async} variants complete exceptionally with it.
  *
  * <pre>{@code
  * Client client = Client.connect("http://localhost:8080");
@@ -42,18 +42,22 @@ public interface Client {
     return await(sendAsync(request));
   }
 
-  /** Delayed one-way send: {@code POST …/send?delay=…}; a {@code null} or zero delay sends at once. */
-  <Req, Res> CompletableFuture<SendResponse<Res>> sendAsync(Request<Req, Res> request, Duration delay);
+  /**
+   * Delayed one-way send: {@code POST …/send?delay=…}; a {@code null} or zero delay sends at once.
+   */
+  <Req, Res> CompletableFuture<SendResponse<Res>> sendAsync(
+      Request<Req, Res> request, Duration delay);
 
-  default <Req, Res> SendResponse<Res> send(Request<Req, Res> request, Duration delay) throws IngressException {
+  default <Req, Res> SendResponse<Res> send(Request<Req, Res> request, Duration delay)
+      throws IngressException {
     return await(sendAsync(request, delay));
   }
 
   /**
    * Submits a workflow: sends its {@code run} handler for the workflow id in the request's target
    * ({@link Target#workflow}). A second submit for the same id answers {@link
-   * SendResponse.SendStatus#PREVIOUSLY_ACCEPTED}. The official client takes a {@code WorkflowRequest};
-   * here any request whose target has a key is accepted.
+   * SendResponse.SendStatus#PREVIOUSLY_ACCEPTED}. The official client takes a {@code
+   * WorkflowRequest}; here any request whose target has a key is accepted.
    */
   default <Req, Res> CompletableFuture<SendResponse<Res>> submitAsync(Request<Req, Res> request) {
     return submitAsync(request, null);
@@ -63,15 +67,18 @@ public interface Client {
     return await(submitAsync(request));
   }
 
-  default <Req, Res> CompletableFuture<SendResponse<Res>> submitAsync(Request<Req, Res> request, Duration delay) {
+  default <Req, Res> CompletableFuture<SendResponse<Res>> submitAsync(
+      Request<Req, Res> request, Duration delay) {
     if (request.getTarget().getKey() == null) {
       return CompletableFuture.failedFuture(
-          new IllegalArgumentException("submit needs a workflow target with a key, got " + request.getTarget()));
+          new IllegalArgumentException(
+              "submit needs a workflow target with a key, got " + request.getTarget()));
     }
     return sendAsync(request, delay);
   }
 
-  default <Req, Res> SendResponse<Res> submit(Request<Req, Res> request, Duration delay) throws IngressException {
+  default <Req, Res> SendResponse<Res> submit(Request<Req, Res> request, Duration delay)
+      throws IngressException {
     return await(submitAsync(request, delay));
   }
 
@@ -95,9 +102,11 @@ public interface Client {
   }
 
   /** A handle on the {@code run} of workflow {@code workflowName} with id {@code workflowId}. */
-  <Res> WorkflowHandle<Res> workflowHandle(String workflowName, String workflowId, TypeTag<Res> resTypeTag);
+  <Res> WorkflowHandle<Res> workflowHandle(
+      String workflowName, String workflowId, TypeTag<Res> resTypeTag);
 
-  default <Res> WorkflowHandle<Res> workflowHandle(String workflowName, String workflowId, Class<Res> clazz) {
+  default <Res> WorkflowHandle<Res> workflowHandle(
+      String workflowName, String workflowId, Class<Res> clazz) {
     return workflowHandle(workflowName, workflowId, TypeTag.of(clazz));
   }
 
@@ -120,8 +129,8 @@ public interface Client {
   }
 
   /**
-   * What every handle on an invocation's result offers: wait for it ({@code …/attach}) or peek at it
-   * ({@code …/output}). The sub-interfaces differ only in how they address the invocation.
+   * What every handle on an invocation's result offers: wait for it ({@code …/attach}) or peek at
+   * it ({@code …/output}). The sub-interfaces differ only in how they address the invocation.
    */
   interface ResultHandle<Res> {
 
@@ -163,24 +172,29 @@ public interface Client {
   }
 
   /**
-   * A handle on an invocation made with an idempotency key:
-   * {@code /restate/invocation/{service}[/{key}]/{handler}/{idempotencyKey}/attach|output}.
+   * A handle on an invocation made with an idempotency key: {@code
+   * /restate/invocation/{service}[/{key}]/{handler}/{idempotencyKey}/attach|output}.
    */
   interface IdempotentInvocationHandle<Res> extends ResultHandle<Res> {}
 
-  /** A handle on a workflow's {@code run}, by workflow id: {@code /restate/workflow/{name}/{id}/attach|output}. */
+  /**
+   * A handle on a workflow's {@code run}, by workflow id: {@code
+   * /restate/workflow/{name}/{id}/attach|output}.
+   */
   interface WorkflowHandle<Res> extends ResultHandle<Res> {}
 
   /** Completes an awakeable from outside: {@code POST /restate/awakeables/{id}/resolve|reject}. */
   interface AwakeableHandle {
 
-    <T> CompletableFuture<Response<Void>> resolveAsync(TypeTag<T> typeTag, T payload, RequestOptions options);
+    <T> CompletableFuture<Response<Void>> resolveAsync(
+        TypeTag<T> typeTag, T payload, RequestOptions options);
 
     default <T> CompletableFuture<Response<Void>> resolveAsync(TypeTag<T> typeTag, T payload) {
       return resolveAsync(typeTag, payload, RequestOptions.DEFAULT);
     }
 
-    default <T> CompletableFuture<Response<Void>> resolveAsync(Class<T> clazz, T payload, RequestOptions options) {
+    default <T> CompletableFuture<Response<Void>> resolveAsync(
+        Class<T> clazz, T payload, RequestOptions options) {
       return resolveAsync(TypeTag.of(clazz), payload, options);
     }
 
@@ -204,7 +218,9 @@ public interface Client {
       return await(resolveAsync(clazz, payload));
     }
 
-    /** Rejects with {@code reason} (sent as {@code text/plain}); the waiter gets a terminal error. */
+    /**
+     * Rejects with {@code reason} (sent as {@code text/plain}); the waiter gets a terminal error.
+     */
     CompletableFuture<Response<Void>> rejectAsync(String reason, RequestOptions options);
 
     default CompletableFuture<Response<Void>> rejectAsync(String reason) {
@@ -220,7 +236,10 @@ public interface Client {
     }
   }
 
-  /** Blocks on {@code future}, rethrowing {@link IngressException} and other runtime failures unwrapped. */
+  /**
+   * Blocks on {@code future}, rethrowing {@link IngressException} and other runtime failures
+   * unwrapped.
+   */
   private static <T> T await(CompletableFuture<T> future) {
     try {
       return future.get();

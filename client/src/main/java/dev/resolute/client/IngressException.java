@@ -13,8 +13,13 @@ public class IngressException extends RuntimeException {
   private final int statusCode;
   private final byte[] responseBody;
 
-  public IngressException(String message, String requestMethod, String requestURI, int statusCode,
-      byte[] responseBody, Throwable cause) {
+  public IngressException(
+      String message,
+      String requestMethod,
+      String requestURI,
+      int statusCode,
+      byte[] responseBody,
+      Throwable cause) {
     super(message, cause);
     this.requestMethod = requestMethod;
     this.requestURI = requestURI;
@@ -46,14 +51,18 @@ public class IngressException extends RuntimeException {
 
   @Override
   public String getMessage() {
-    StringBuilder sb = new StringBuilder("[").append(requestMethod).append(' ').append(requestURI).append("] ");
+    StringBuilder sb =
+        new StringBuilder("[").append(requestMethod).append(' ').append(requestURI).append("] ");
     if (statusCode >= 0) {
       sb.append("Status ").append(statusCode).append(": ");
     }
     sb.append(super.getMessage());
-    if (responseBody.length > 0 && !super.getMessage().contains(new String(responseBody, StandardCharsets.UTF_8))) {
+    if (responseBody.length > 0
+        && !super.getMessage().contains(new String(responseBody, StandardCharsets.UTF_8))) {
       String body = new String(responseBody, StandardCharsets.UTF_8);
-      sb.append(" (body: ").append(body.length() > 500 ? body.substring(0, 500) + "…" : body).append(')');
+      sb.append(" (body: ")
+          .append(body.length() > 500 ? body.substring(0, 500) + "…" : body)
+          .append(')');
     }
     return sb.toString();
   }

@@ -31,7 +31,9 @@ public final class Response<Res> implements ResponseHead {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Response<?> r && statusCode == r.statusCode && Objects.equals(response, r.response);
+    return o instanceof Response<?> r
+        && statusCode == r.statusCode
+        && Objects.equals(response, r.response);
   }
 
   @Override

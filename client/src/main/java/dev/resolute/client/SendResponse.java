@@ -23,7 +23,8 @@ public final class SendResponse<Res> implements ResponseHead, Client.InvocationH
   private final SendStatus sendStatus;
   private final Client.InvocationHandle<Res> handle;
 
-  public SendResponse(int statusCode, Headers headers, SendStatus sendStatus, Client.InvocationHandle<Res> handle) {
+  public SendResponse(
+      int statusCode, Headers headers, SendStatus sendStatus, Client.InvocationHandle<Res> handle) {
     this.statusCode = statusCode;
     this.headers = headers;
     this.sendStatus = Objects.requireNonNull(sendStatus);
@@ -61,7 +62,9 @@ public final class SendResponse<Res> implements ResponseHead, Client.InvocationH
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SendResponse<?> s && statusCode == s.statusCode && sendStatus == s.sendStatus
+    return o instanceof SendResponse<?> s
+        && statusCode == s.statusCode
+        && sendStatus == s.sendStatus
         && invocationId().equals(s.invocationId());
   }
 

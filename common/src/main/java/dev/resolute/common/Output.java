@@ -30,7 +30,9 @@ public final class Output<T> {
     return ready;
   }
 
-  /** @throws NoSuchElementException when the output is not ready */
+  /**
+   * @throws NoSuchElementException when the output is not ready
+   */
   public T getValue() {
     if (!ready) {
       throw new NoSuchElementException("the output is not ready");
@@ -54,7 +56,9 @@ public final class Output<T> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Output<?> other && ready == other.ready && Objects.equals(value, other.value);
+    return o instanceof Output<?> other
+        && ready == other.ready
+        && Objects.equals(value, other.value);
   }
 
   @Override

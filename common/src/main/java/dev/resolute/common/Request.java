@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * A request to a handler: target, input with its type, expected output type, and options
- * (idempotency key, headers). Built with {@link #of}; the returned {@link RequestBuilder} is itself a
- * request and can be refined before use.
+ * (idempotency key, headers). Built with {@link #of}; the returned {@link RequestBuilder} is itself
+ * a request and can be refined before use.
  */
 public interface Request<Req, Res> {
 
@@ -37,7 +37,8 @@ public interface Request<Req, Res> {
 
   /** A copy of this request as a builder. */
   default RequestBuilder<Req, Res> toBuilder() {
-    RequestBuilder<Req, Res> b = new RequestBuilder<>(getTarget(), getRequestTypeTag(), getResponseTypeTag(), getRequest());
+    RequestBuilder<Req, Res> b =
+        new RequestBuilder<>(getTarget(), getRequestTypeTag(), getResponseTypeTag(), getRequest());
     b.idempotencyKey(getIdempotencyKey());
     b.headers(getHeaders());
     return b;

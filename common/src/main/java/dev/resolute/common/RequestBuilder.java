@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-/** A mutable {@link Request}: set options with the fluent methods; {@link #build()} freezes a copy. */
+/**
+ * A mutable {@link Request}: set options with the fluent methods; {@link #build()} freezes a copy.
+ */
 public final class RequestBuilder<Req, Res> implements Request<Req, Res> {
   private final Target target;
   private final TypeTag<Req> reqTypeTag;
@@ -106,6 +108,9 @@ public final class RequestBuilder<Req, Res> implements Request<Req, Res> {
 
   @Override
   public String toString() {
-    return "Request[" + target + (idempotencyKey == null ? "" : ", idempotencyKey=" + idempotencyKey) + "]";
+    return "Request["
+        + target
+        + (idempotencyKey == null ? "" : ", idempotencyKey=" + idempotencyKey)
+        + "]";
   }
 }

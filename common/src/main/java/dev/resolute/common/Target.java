@@ -2,7 +2,10 @@ package dev.resolute.common;
 
 import java.util.Objects;
 
-/** The address of a handler: service name, handler name and, for virtual objects and workflows, a key. */
+/**
+ * The address of a handler: service name, handler name and, for virtual objects and workflows, a
+ * key.
+ */
 public final class Target {
   private final String service;
   private final String handler;
@@ -41,7 +44,10 @@ public final class Target {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Target t && service.equals(t.service) && handler.equals(t.handler) && Objects.equals(key, t.key);
+    return o instanceof Target t
+        && service.equals(t.service)
+        && handler.equals(t.handler)
+        && Objects.equals(key, t.key);
   }
 
   @Override

@@ -32,78 +32,87 @@ public interface Serde<T> extends TypeTag<T> {
   }
 
   /** No body: serializes anything to empty bytes and deserializes to {@code null}. */
-  Serde<Void> VOID = new Serde<>() {
-    @Override
-    public Slice serialize(Void value) {
-      return Slice.EMPTY;
-    }
+  Serde<Void> VOID =
+      new Serde<>() {
+        @Override
+        public Slice serialize(Void value) {
+          return Slice.EMPTY;
+        }
 
-    @Override
-    public Void deserialize(Slice value) {
-      return null;
-    }
+        @Override
+        public Void deserialize(Slice value) {
+          return null;
+        }
 
-    @Override
-    public String contentType() {
-      return null;
-    }
+        @Override
+        public String contentType() {
+          return null;
+        }
 
-    @Override
-    public Type type() {
-      return Void.class;
-    }
-  };
+        @Override
+        public Type type() {
+          return Void.class;
+        }
+      };
 
   /** Raw bytes, passed through unchanged. */
-  Serde<byte[]> RAW = new Serde<>() {
-    @Override
-    public Slice serialize(byte[] value) {
-      return value == null ? Slice.EMPTY : Slice.wrap(value.clone());
-    }
+  Serde<byte[]> RAW =
+      new Serde<>() {
+        @Override
+        public Slice serialize(byte[] value) {
+          return value == null ? Slice.EMPTY : Slice.wrap(value.clone());
+        }
 
-    @Override
-    public byte[] deserialize(Slice value) {
-      return value.toByteArray();
-    }
+        @Override
+        public byte[] deserialize(Slice value) {
+          return value.toByteArray();
+        }
 
-    @Override
-    public Type type() {
-      return byte[].class;
-    }
-  };
+        @Override
+        public Type type() {
+          return byte[].class;
+        }
+      };
 
   /** Bytes as a {@link Slice}. */
-  Serde<Slice> SLICE = new Serde<>() {
-    @Override
-    public Slice serialize(Slice value) {
-      return value == null ? Slice.EMPTY : value;
-    }
+  Serde<Slice> SLICE =
+      new Serde<>() {
+        @Override
+        public Slice serialize(Slice value) {
+          return value == null ? Slice.EMPTY : value;
+        }
 
-    @Override
-    public Slice deserialize(Slice value) {
-      return value;
-    }
+        @Override
+        public Slice deserialize(Slice value) {
+          return value;
+        }
 
-    @Override
-    public Type type() {
-      return Slice.class;
-    }
-  };
+        @Override
+        public Type type() {
+          return Slice.class;
+        }
+      };
 
   /** UTF-8 text, {@code text/plain}. */
-  Serde<String> TEXT = using("text/plain", s -> s.getBytes(StandardCharsets.UTF_8),
-      b -> new String(b, StandardCharsets.UTF_8));
+  Serde<String> TEXT =
+      using(
+          "text/plain",
+          s -> s.getBytes(StandardCharsets.UTF_8),
+          b -> new String(b, StandardCharsets.UTF_8));
 
   /** A serde from two functions over byte arrays, content type {@code application/octet-stream}. */
-  static <T> Serde<T> using(ThrowingFunction<T, byte[]> serializer, ThrowingFunction<byte[], T> deserializer) {
+  static <T> Serde<T> using(
+      ThrowingFunction<T, byte[]> serializer, ThrowingFunction<byte[], T> deserializer) {
     return using("application/octet-stream", serializer, deserializer);
   }
 
   /**
-   * A serde from two functions over byte arrays. Exceptions the functions throw are rethrown as they
-   * are (unchecked).
+   * A serde from two functions over byte arrays. Exceptions the functions throw are rethrown as
+   * they are (unchecked).
    */
-  static <T> Serde<T> using(String contentType, ThrowingFunction<T, byte[]> serializer,
+  static <T> Serde<T> using(
+      String contentType,
+      ThrowingFunction<T, byte[]> serializer,
       ThrowingFunction<byte[], T> deserializer) {
     Objects.requireNonNull(serializer);
     Objects.requireNonNull(deserializer);

@@ -4,18 +4,23 @@ import java.lang.reflect.Type;
 
 /**
  * Creates serdes for types; one factory per service (see {@code @CustomSerdeFactory}). Implement
- * either {@link #create(Type)}, or both {@link #create(Class)} and {@link #create(TypeRef)} (the two
- * methods Restate's interface has); each default delegates to the other form.
+ * either {@link #create(Type)}, or both {@link #create(Class)} and {@link #create(TypeRef)} (the
+ * two methods Restate's interface has); each default delegates to the other form.
  */
 public interface SerdeFactory {
 
-  /** A factory that creates nothing: every {@code create} throws {@link UnsupportedOperationException}. */
-  SerdeFactory NOOP = new SerdeFactory() {
-    @Override
-    public <T> Serde<T> create(Type type) {
-      throw new UnsupportedOperationException("no serde factory configured (NOOP) for " + type.getTypeName());
-    }
-  };
+  /**
+   * A factory that creates nothing: every {@code create} throws {@link
+   * UnsupportedOperationException}.
+   */
+  SerdeFactory NOOP =
+      new SerdeFactory() {
+        @Override
+        public <T> Serde<T> create(Type type) {
+          throw new UnsupportedOperationException(
+              "no serde factory configured (NOOP) for " + type.getTypeName());
+        }
+      };
 
   /** A serde for a Java type (class or parameterized type). */
   @SuppressWarnings("unchecked")

@@ -13,7 +13,8 @@ public abstract class TypeRef<T> implements TypeTag<T> {
   protected TypeRef() {
     Type superclass = getClass().getGenericSuperclass();
     if (!(superclass instanceof ParameterizedType p)) {
-      throw new IllegalArgumentException("TypeRef must be created with a type argument: new TypeRef<X>() {}");
+      throw new IllegalArgumentException(
+          "TypeRef must be created with a type argument: new TypeRef<X>() {}");
     }
     this.type = p.getActualTypeArguments()[0];
   }

@@ -10,13 +10,22 @@ import dev.resolute.examples.signup.UserSignup;
 import dev.resolute.sdk.endpoint.Endpoint;
 import dev.resolute.sdk.http.ResoluteHttpServer;
 
-/** Serves every example on port 9080 (or {@code $PORT}); register it with {@code POST :9070/deployments}. */
+/**
+ * Serves every example on port 9080 (or {@code $PORT}); register it with {@code POST
+ * :9070/deployments}.
+ */
 public final class ExamplesApp {
   private ExamplesApp() {}
 
   public static Endpoint endpoint() {
-    return Endpoint.bind(new Greeter()).bind(new ShoppingCart()).bind(new UserSignup()).bind(new Mailbox())
-        .bind(new TripBooking()).bind(new Reservations()).bind(new ExpenseApproval()).build();
+    return Endpoint.bind(new Greeter())
+        .bind(new ShoppingCart())
+        .bind(new UserSignup())
+        .bind(new Mailbox())
+        .bind(new TripBooking())
+        .bind(new Reservations())
+        .bind(new ExpenseApproval())
+        .build();
   }
 
   public static void main(String[] args) {

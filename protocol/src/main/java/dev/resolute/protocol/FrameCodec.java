@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The 8-byte frame header and whole-frame encoding. The header is one big-endian u64:
- * type (16 bits) | flags (16 bits) | payload length (32 bits).
+ * The 8-byte frame header and whole-frame encoding. The header is one big-endian u64: type (16
+ * bits) | flags (16 bits) | payload length (32 bits).
  */
 public final class FrameCodec {
   public static final int HEADER_SIZE = 8;
@@ -17,7 +17,9 @@ public final class FrameCodec {
   private FrameCodec() {}
 
   public static long header(int code, int flags, int length) {
-    return ((long) (code & 0xFFFF) << 48) | ((long) (flags & 0xFFFF) << 32) | (length & 0xFFFFFFFFL);
+    return ((long) (code & 0xFFFF) << 48)
+        | ((long) (flags & 0xFFFF) << 32)
+        | (length & 0xFFFFFFFFL);
   }
 
   public static byte[] encode(MessageLite message) {

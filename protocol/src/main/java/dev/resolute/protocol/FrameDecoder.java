@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * Incremental frame decoder: feed it byte chunks as they arrive (frames may be split anywhere),
- * it emits whole frames. Not thread-safe; one per stream.
+ * Incremental frame decoder: feed it byte chunks as they arrive (frames may be split anywhere), it
+ * emits whole frames. Not thread-safe; one per stream.
  */
 public final class FrameDecoder {
   private final int maxMessageSize;
@@ -16,7 +16,8 @@ public final class FrameDecoder {
     this.maxMessageSize = maxMessageSize;
   }
 
-  public void feed(byte[] data, int offset, int length, Consumer<Frame> out) throws ProtocolException {
+  public void feed(byte[] data, int offset, int length, Consumer<Frame> out)
+      throws ProtocolException {
     ensure(len + length);
     System.arraycopy(data, offset, buf, len, length);
     len += length;
@@ -25,7 +26,8 @@ public final class FrameDecoder {
       long header = FrameCodec.readHeader(buf, pos);
       long size = header & 0xFFFFFFFFL;
       if (size > maxMessageSize) {
-        throw new ProtocolException("message of " + size + " bytes exceeds the limit of " + maxMessageSize);
+        throw new ProtocolException(
+            "message of " + size + " bytes exceeds the limit of " + maxMessageSize);
       }
       if (len - pos - FrameCodec.HEADER_SIZE < size) {
         break;

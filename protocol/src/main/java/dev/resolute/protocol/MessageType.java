@@ -100,17 +100,28 @@ public enum MessageType {
   /** The notification type that completes the given completable command type. */
   public MessageType completionType() {
     switch (this) {
-      case GET_LAZY_STATE_COMMAND: return GET_LAZY_STATE_COMPLETION;
-      case GET_LAZY_STATE_KEYS_COMMAND: return GET_LAZY_STATE_KEYS_COMPLETION;
-      case GET_PROMISE_COMMAND: return GET_PROMISE_COMPLETION;
-      case PEEK_PROMISE_COMMAND: return PEEK_PROMISE_COMPLETION;
-      case COMPLETE_PROMISE_COMMAND: return COMPLETE_PROMISE_COMPLETION;
-      case SLEEP_COMMAND: return SLEEP_COMPLETION;
-      case CALL_COMMAND: return CALL_COMPLETION;
-      case RUN_COMMAND: return RUN_COMPLETION;
-      case ATTACH_INVOCATION_COMMAND: return ATTACH_INVOCATION_COMPLETION;
-      case GET_INVOCATION_OUTPUT_COMMAND: return GET_INVOCATION_OUTPUT_COMPLETION;
-      default: return null;
+      case GET_LAZY_STATE_COMMAND:
+        return GET_LAZY_STATE_COMPLETION;
+      case GET_LAZY_STATE_KEYS_COMMAND:
+        return GET_LAZY_STATE_KEYS_COMPLETION;
+      case GET_PROMISE_COMMAND:
+        return GET_PROMISE_COMPLETION;
+      case PEEK_PROMISE_COMMAND:
+        return PEEK_PROMISE_COMPLETION;
+      case COMPLETE_PROMISE_COMMAND:
+        return COMPLETE_PROMISE_COMPLETION;
+      case SLEEP_COMMAND:
+        return SLEEP_COMPLETION;
+      case CALL_COMMAND:
+        return CALL_COMPLETION;
+      case RUN_COMMAND:
+        return RUN_COMPLETION;
+      case ATTACH_INVOCATION_COMMAND:
+        return ATTACH_INVOCATION_COMPLETION;
+      case GET_INVOCATION_OUTPUT_COMMAND:
+        return GET_INVOCATION_OUTPUT_COMPLETION;
+      default:
+        return null;
     }
   }
 
@@ -144,6 +155,7 @@ public enum MessageType {
     if (m instanceof AttachInvocationCommandMessage) return ATTACH_INVOCATION_COMMAND;
     if (m instanceof GetInvocationOutputCommandMessage) return GET_INVOCATION_OUTPUT_COMMAND;
     if (m instanceof CompleteAwakeableCommandMessage) return COMPLETE_AWAKEABLE_COMMAND;
-    throw new IllegalArgumentException("message type is ambiguous or unknown: " + m.getClass().getName());
+    throw new IllegalArgumentException(
+        "message type is ambiguous or unknown: " + m.getClass().getName());
   }
 }

@@ -4,8 +4,10 @@ package dev.resolute.protocol;
 public final class ProtocolVersion {
   public static final int MIN_SUPPORTED = 5;
   public static final int MAX_SUPPORTED = 6;
+
   /** restate-server 1.7 accepts endpoints whose range intersects [5, 7]. */
   public static final int MIN_DISCOVERABLE = 5;
+
   public static final int MAX_DISCOVERABLE = 7;
 
   public static final String DISCOVERY_ACCEPT =

@@ -19,14 +19,24 @@ class GoldenVectorsTest {
   static final HexFormat HEX = HexFormat.of();
 
   static final String COUNTER_ADD_REQUEST =
-      "0000000000000054" + "0a18548ae3cba54055b301a200768c4480b64a90cb1ad632c946"
+      "0000000000000054"
+          + "0a18548ae3cba54055b301a200768c4480b64a90cb1ad632c946"
           + "1226696e765f31666f41697259344b4b7a6932397a707475656b3956576f447a7165317570434e6a"
-          + "1801" + "32026b31" + "4001" + "4891c2dff49f9587835f"
-          + "0400000000000005" + "72030a0135";
+          + "1801"
+          + "32026b31"
+          + "4001"
+          + "4891c2dff49f9587835f"
+          + "0400000000000005"
+          + "72030a0135";
   static final String COUNTER_ADD_RESPONSE =
-      "0407000000000009" + "0a05636f756e74" + "6a00"
-          + "040300000000000c" + "0a05636f756e74" + "1a030a0135"
-          + "0401000000000005" + "72030a0135"
+      "0407000000000009"
+          + "0a05636f756e74"
+          + "6a00"
+          + "040300000000000c"
+          + "0a05636f756e74"
+          + "1a030a0135"
+          + "0401000000000005"
+          + "72030a0135"
           + "0003000000000000";
 
   @Test
@@ -59,9 +69,11 @@ class GoldenVectorsTest {
   @Test
   void decodesCapturedResponse() throws Exception {
     List<Frame> frames = FrameCodec.decodeAll(HEX.parseHex(COUNTER_ADD_RESPONSE));
-    assertThat(frames).extracting(Frame::type).containsExactly(
-        MessageType.GET_EAGER_STATE_COMMAND, MessageType.SET_STATE_COMMAND,
-        MessageType.OUTPUT_COMMAND, MessageType.END);
+    assertThat(frames)
+        .extracting(Frame::type)
+        .containsExactly(
+            MessageType.GET_EAGER_STATE_COMMAND, MessageType.SET_STATE_COMMAND,
+            MessageType.OUTPUT_COMMAND, MessageType.END);
     GetEagerStateCommandMessage get = (GetEagerStateCommandMessage) frames.get(0).message();
     assertThat(get.getKey().toStringUtf8()).isEqualTo("count");
     assertThat(get.getResultCase()).isEqualTo(GetEagerStateCommandMessage.ResultCase.VOID);
@@ -69,18 +81,28 @@ class GoldenVectorsTest {
 
   @Test
   void encodesSuspensionAsCaptured() {
-    SuspensionMessage s = SuspensionMessage.newBuilder().addWaitingCompletions(1).addWaitingSignals(1).build();
-    assertThat(HEX.formatHex(FrameCodec.encode(s))).isEqualTo("0001000000000006" + "0a0101" + "120101");
-    assertThat(HEX.formatHex(FrameCodec.encode(EndMessage.getDefaultInstance()))).isEqualTo("0003000000000000");
+    SuspensionMessage s =
+        SuspensionMessage.newBuilder().addWaitingCompletions(1).addWaitingSignals(1).build();
+    assertThat(HEX.formatHex(FrameCodec.encode(s)))
+        .isEqualTo("0001000000000006" + "0a0101" + "120101");
+    assertThat(HEX.formatHex(FrameCodec.encode(EndMessage.getDefaultInstance())))
+        .isEqualTo("0003000000000000");
   }
 
   @Test
   void proposeRunCompletionCarriesRawBytesWhileNotificationWraps() throws Exception {
-    ProposeRunCompletionMessage p = ProposeRunCompletionMessage.newBuilder()
-        .setResultCompletionId(1).setValue(com.google.protobuf.ByteString.copyFromUtf8("x")).build();
+    ProposeRunCompletionMessage p =
+        ProposeRunCompletionMessage.newBuilder()
+            .setResultCompletionId(1)
+            .setValue(com.google.protobuf.ByteString.copyFromUtf8("x"))
+            .build();
     assertThat(HEX.formatHex(p.toByteArray())).isEqualTo("0801" + "720178");
-    NotificationTemplate n = NotificationTemplate.newBuilder().setCompletionId(1)
-        .setValue(Value.newBuilder().setContent(com.google.protobuf.ByteString.copyFromUtf8("x"))).build();
+    NotificationTemplate n =
+        NotificationTemplate.newBuilder()
+            .setCompletionId(1)
+            .setValue(
+                Value.newBuilder().setContent(com.google.protobuf.ByteString.copyFromUtf8("x")))
+            .build();
     assertThat(HEX.formatHex(n.toByteArray())).isEqualTo("0801" + "2a030a0178");
   }
 
@@ -99,10 +121,12 @@ class GoldenVectorsTest {
   @Test
   void invocationIdRoundTrip() {
     InvocationId id = InvocationId.parse("inv_1foAirY4KKzi29zptuek9VWoDzqe1upCNj");
-    assertThat(HEX.formatHex(id.toBytes())).isEqualTo("548ae3cba54055b301a200768c4480b64a90cb1ad632c946");
+    assertThat(HEX.formatHex(id.toBytes()))
+        .isEqualTo("548ae3cba54055b301a200768c4480b64a90cb1ad632c946");
     assertThatThrownBy(() -> InvocationId.parse("inv_2foAirY4KKzi29zptuek9VWoDzqe1upCNj"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> InvocationId.parse("inv_1foAirY4KK")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> InvocationId.parse("inv_1foAirY4KK"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> InvocationId.parse("inv_1foAirY4KKzi29zptuek9VWoDzqe1upC-j"))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -115,7 +139,8 @@ class GoldenVectorsTest {
     assertThat(s).startsWith("sign_1").endsWith("AAAAEQ");
     assertThat(AwakeableId.parse(s)).isEqualTo(a);
     assertThat(AwakeableId.parse(s + "==")).isEqualTo(a);
-    assertThatThrownBy(() -> AwakeableId.parse("sign_1abc")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AwakeableId.parse("sign_1abc"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

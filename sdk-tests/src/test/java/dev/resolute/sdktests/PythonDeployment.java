@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  */
 final class PythonDeployment implements AutoCloseable {
   /** Hypercorn's start-up line names the port it bound (it is given port 0). */
-  private static final Pattern RUNNING = Pattern.compile("Running on http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern RUNNING =
+      Pattern.compile("Running on http://127\\.0\\.0\\.1:(\\d+)");
 
   final int port;
   final Path log;
@@ -31,13 +32,29 @@ final class PythonDeployment implements AutoCloseable {
     Path venv = Path.of(System.getProperty("python.venv", "target/python-venv")).toAbsolutePath();
     Path services = Path.of(System.getProperty("python.services", "python")).toAbsolutePath();
     if (!Files.isExecutable(venv.resolve("bin/python"))) {
-      throw new IllegalStateException("no Python virtual environment at " + venv
-          + "; the build makes it in pre-integration-test (python/install-venv)");
+      throw new IllegalStateException(
+          "no Python virtual environment at "
+              + venv
+              + "; the build makes it in pre-integration-test (python/install-venv)");
     }
     Path log = workDir.resolve("python.log");
-    ChildProcess p = ChildProcess.start(List.of(venv.resolve("bin/python").toString(), "-m", "hypercorn",
-        "services:app", "--bind", "127.0.0.1:0"),
-        Map.of("PYTHONUNBUFFERED", "1", "PYTHONDONTWRITEBYTECODE", "1", "PYTHONPATH", services.toString()), log);
+    ChildProcess p =
+        ChildProcess.start(
+            List.of(
+                venv.resolve("bin/python").toString(),
+                "-m",
+                "hypercorn",
+                "services:app",
+                "--bind",
+                "127.0.0.1:0"),
+            Map.of(
+                "PYTHONUNBUFFERED",
+                "1",
+                "PYTHONDONTWRITEBYTECODE",
+                "1",
+                "PYTHONPATH",
+                services.toString()),
+            log);
     Matcher m = p.awaitOutput(RUNNING, Duration.ofSeconds(60));
     return new PythonDeployment(Integer.parseInt(m.group(1)), log, p);
   }

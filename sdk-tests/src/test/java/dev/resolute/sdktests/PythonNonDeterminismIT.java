@@ -32,18 +32,22 @@ class PythonNonDeterminismIT {
   @ParameterizedTest
   @EnumSource(Server.Kind.class)
   void journalMismatchKillsTheInvocation(Server.Kind kind) throws Exception {
-    try (Server server = Server.start(kind, ENV); PythonDeployment python = PythonDeployment.start(server.dir)) {
+    try (Server server = Server.start(kind, ENV);
+        PythonDeployment python = PythonDeployment.start(server.dir)) {
       server.register(python.uri(), "NonDeterministic");
       assertThat(server.call("/Counter/nd/add", "1").body()).isEqualTo("1");
 
       HttpResponse<String> r = server.call("/NonDeterministic/nd/setDifferentKey", null);
-      assertThat(r.statusCode()).as("%s\n%s\n--- python ---\n%s", r.body(), server.log(),
-          Files.readString(python.log)).isGreaterThanOrEqualTo(400);
+      assertThat(r.statusCode())
+          .as("%s\n%s\n--- python ---\n%s", r.body(), server.log(), Files.readString(python.log))
+          .isGreaterThanOrEqualTo(400);
 
       // the handler's last step (a send to Counter/nd) must never have been journaled
       Thread.sleep(300);
-      await().atMost(Duration.ofSeconds(10))
-          .untilAsserted(() -> assertThat(server.call("/Counter/nd/get", null).body()).isEqualTo("1"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> assertThat(server.call("/Counter/nd/get", null).body()).isEqualTo("1"));
     }
   }
 }

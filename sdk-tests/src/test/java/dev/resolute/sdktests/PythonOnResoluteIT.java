@@ -2,7 +2,10 @@ package dev.resolute.sdktests;
 
 import java.util.Map;
 
-/** {@link PythonScenarios} on Resolute with its default inactivity timeout (an invocation stays open while it waits). */
+/**
+ * {@link PythonScenarios} on Resolute with its default inactivity timeout (an invocation stays open
+ * while it waits).
+ */
 class PythonOnResoluteIT extends PythonScenarios {
   @Override
   Server.Kind kind() {

@@ -2,7 +2,10 @@ package dev.resolute.sdktests;
 
 import java.util.Map;
 
-/** {@link PythonScenarios} on Restate with its default inactivity timeout (an invocation stays open while it waits). */
+/**
+ * {@link PythonScenarios} on Restate with its default inactivity timeout (an invocation stays open
+ * while it waits).
+ */
 class PythonOnRestateIT extends PythonScenarios {
   @Override
   Server.Kind kind() {

@@ -68,10 +68,16 @@ abstract class PythonScenarios {
   @Test
   void awakeableResolvedFromIngressCompletesTheHandler() throws Exception {
     CompletableFuture<HttpResponse<String>> waiting = server.callAsync("/Waiter/waitFor", "\"a1\"");
-    String id = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-        .until(() -> server.call("/AwakeableHolder/a1/getId", null).body(), body -> body.startsWith("\"sign_"));
+    String id =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50))
+            .until(
+                () -> server.call("/AwakeableHolder/a1/getId", null).body(),
+                body -> body.startsWith("\"sign_"));
     String awakeable = id.substring(1, id.length() - 1);
-    HttpResponse<String> resolved = server.call("/restate/awakeables/" + awakeable + "/resolve", "\"yes\"");
+    HttpResponse<String> resolved =
+        server.call("/restate/awakeables/" + awakeable + "/resolve", "\"yes\"");
     assertThat(resolved.statusCode()).as(resolved.body()).isIn(200, 202);
     HttpResponse<String> r = waiting.get(60, TimeUnit.SECONDS);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

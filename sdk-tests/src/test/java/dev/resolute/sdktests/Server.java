@@ -3,6 +3,9 @@ package dev.resolute.sdktests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.resolute.testsupport.ResoluteProcess;
+import dev.resolute.testsupport.RestateServerProcess;
+import dev.resolute.testsupport.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,23 +15,29 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import dev.resolute.testsupport.ResoluteProcess;
-import dev.resolute.testsupport.RestateServerProcess;
-import dev.resolute.testsupport.ServerProcess;
 
 /**
  * A server under test in its own process — Resolute (this module's class path) or the real
- * restate-server 1.7.12, launched by test-support on ports it binds itself — with an HTTP/1.1 client for its ingress and admin
- * APIs.
+ * restate-server 1.7.12, launched by test-support on ports it binds itself — with an HTTP/1.1
+ * client for its ingress and admin APIs.
  */
 final class Server implements AutoCloseable {
-  enum Kind { RESOLUTE, RESTATE }
+  enum Kind {
+    RESOLUTE,
+    RESTATE
+  }
 
-  /** The environment that makes either server suspend an invocation whenever it awaits a completion. */
-  static final Map<String, String> ALWAYS_SUSPENDING = Map.of("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "0s");
+  /**
+   * The environment that makes either server suspend an invocation whenever it awaits a completion.
+   */
+  static final Map<String, String> ALWAYS_SUSPENDING =
+      Map.of("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "0s");
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   final Kind kind;
   final Path dir;
@@ -52,19 +61,28 @@ final class Server implements AutoCloseable {
     Map<String, String> env = new HashMap<>();
     env.put("RESTATE_DEFAULT_NUM_PARTITIONS", "4");
     env.putAll(extraEnv);
-    ServerProcess p = kind == Kind.RESTATE ? RestateServerProcess.create("st").env(env)
-        : ResoluteProcess.create("st").env(env);
+    ServerProcess p =
+        kind == Kind.RESTATE
+            ? RestateServerProcess.create("st").env(env)
+            : ResoluteProcess.create("st").env(env);
     p.start();
     return new Server(kind, p);
   }
 
-  /** Registers the deployment at {@code uri} and waits until the ingress routes to {@code service}. */
+  /**
+   * Registers the deployment at {@code uri} and waits until the ingress routes to {@code service}.
+   */
   void register(String uri, String service) throws Exception {
     HttpResponse<String> r = send(admin, "POST", "/deployments", "{\"uri\":\"" + uri + "\"}");
     assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-        .until(() -> send(ingress, "GET", "/restate/health", null).statusCode() == 200
-            && send(admin, "GET", "/services/" + service, null).statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(
+            () ->
+                send(ingress, "GET", "/restate/health", null).statusCode() == 200
+                    && send(admin, "GET", "/services/" + service, null).statusCode() == 200);
   }
 
   /** A POST to the ingress with a JSON body ({@code null}: no body). */
@@ -73,7 +91,8 @@ final class Server implements AutoCloseable {
   }
 
   CompletableFuture<HttpResponse<String>> callAsync(String path, String json) {
-    return HTTP.sendAsync(request(ingress, "POST", path, json), HttpResponse.BodyHandlers.ofString());
+    return HTTP.sendAsync(
+        request(ingress, "POST", path, json), HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> ingressGet(String path) throws Exception {
@@ -84,17 +103,20 @@ final class Server implements AutoCloseable {
     return process.logTail();
   }
 
-  private HttpResponse<String> send(int port, String method, String path, String json) throws Exception {
+  private HttpResponse<String> send(int port, String method, String path, String json)
+      throws Exception {
     return HTTP.send(request(port, method, path, json), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpRequest request(int port, String method, String path, String json) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(60));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(60));
     if (json == null) {
       return b.method(method, HttpRequest.BodyPublishers.noBody()).build();
     }
-    return b.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json))
+    return b.header("content-type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(json))
         .build();
   }
 

@@ -58,13 +58,15 @@ public interface Context {
   DurableFuture<Void> timer(String name, Duration duration);
 
   /**
-   * Starts a durable step: {@code action} runs once, its result is journaled and returned on replay.
-   * Failures other than {@link TerminalException} are retried according to {@code retryPolicy}
-   * ({@code null}: the invocation's retry policy, forever).
+   * Starts a durable step: {@code action} runs once, its result is journaled and returned on
+   * replay. Failures other than {@link TerminalException} are retried according to {@code
+   * retryPolicy} ({@code null}: the invocation's retry policy, forever).
    */
-  <T> DurableFuture<T> runAsync(String name, TypeTag<T> typeTag, RetryPolicy retryPolicy, ThrowingSupplier<T> action);
+  <T> DurableFuture<T> runAsync(
+      String name, TypeTag<T> typeTag, RetryPolicy retryPolicy, ThrowingSupplier<T> action);
 
-  default <T> DurableFuture<T> runAsync(String name, TypeTag<T> typeTag, ThrowingSupplier<T> action) {
+  default <T> DurableFuture<T> runAsync(
+      String name, TypeTag<T> typeTag, ThrowingSupplier<T> action) {
     return runAsync(name, typeTag, null, action);
   }
 
@@ -80,15 +82,21 @@ public interface Context {
     return runAsync(null, TypeTag.of(clazz), null, action);
   }
 
-  default <T> DurableFuture<T> runAsync(String name, Class<T> clazz, RetryPolicy retryPolicy, ThrowingSupplier<T> action) {
+  default <T> DurableFuture<T> runAsync(
+      String name, Class<T> clazz, RetryPolicy retryPolicy, ThrowingSupplier<T> action) {
     return runAsync(name, TypeTag.of(clazz), retryPolicy, action);
   }
 
-  default DurableFuture<Void> runAsync(String name, RetryPolicy retryPolicy, ThrowingRunnable action) {
-    return runAsync(name, Serde.VOID, retryPolicy, () -> {
-      action.run();
-      return null;
-    });
+  default DurableFuture<Void> runAsync(
+      String name, RetryPolicy retryPolicy, ThrowingRunnable action) {
+    return runAsync(
+        name,
+        Serde.VOID,
+        retryPolicy,
+        () -> {
+          action.run();
+          return null;
+        });
   }
 
   default DurableFuture<Void> runAsync(String name, ThrowingRunnable action) {
@@ -99,12 +107,14 @@ public interface Context {
     return runAsync(null, (RetryPolicy) null, action);
   }
 
-  default <T> T run(String name, TypeTag<T> typeTag, RetryPolicy retryPolicy, ThrowingSupplier<T> action)
+  default <T> T run(
+      String name, TypeTag<T> typeTag, RetryPolicy retryPolicy, ThrowingSupplier<T> action)
       throws TerminalException {
     return runAsync(name, typeTag, retryPolicy, action).await();
   }
 
-  default <T> T run(String name, TypeTag<T> typeTag, ThrowingSupplier<T> action) throws TerminalException {
+  default <T> T run(String name, TypeTag<T> typeTag, ThrowingSupplier<T> action)
+      throws TerminalException {
     return run(name, typeTag, null, action);
   }
 
@@ -112,7 +122,8 @@ public interface Context {
     return run(null, typeTag, null, action);
   }
 
-  default <T> T run(String name, Class<T> clazz, ThrowingSupplier<T> action) throws TerminalException {
+  default <T> T run(String name, Class<T> clazz, ThrowingSupplier<T> action)
+      throws TerminalException {
     return run(name, TypeTag.of(clazz), null, action);
   }
 
@@ -120,12 +131,14 @@ public interface Context {
     return run(null, TypeTag.of(clazz), null, action);
   }
 
-  default <T> T run(String name, Class<T> clazz, RetryPolicy retryPolicy, ThrowingSupplier<T> action)
+  default <T> T run(
+      String name, Class<T> clazz, RetryPolicy retryPolicy, ThrowingSupplier<T> action)
       throws TerminalException {
     return run(name, TypeTag.of(clazz), retryPolicy, action);
   }
 
-  default void run(String name, RetryPolicy retryPolicy, ThrowingRunnable action) throws TerminalException {
+  default void run(String name, RetryPolicy retryPolicy, ThrowingRunnable action)
+      throws TerminalException {
     runAsync(name, retryPolicy, action).await();
   }
 
@@ -137,7 +150,9 @@ public interface Context {
     run(null, (RetryPolicy) null, action);
   }
 
-  /** Creates an awakeable: an id to hand to another system, and a future completed when it resolves. */
+  /**
+   * Creates an awakeable: an id to hand to another system, and a future completed when it resolves.
+   */
   <T> Awakeable<T> awakeable(TypeTag<T> typeTag);
 
   default <T> Awakeable<T> awakeable(Class<T> clazz) {

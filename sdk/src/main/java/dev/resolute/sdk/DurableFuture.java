@@ -8,9 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The result of a journaled asynchronous action. {@link #await()} blocks the handler until the result
- * is known; the invocation may suspend meanwhile. Which of several futures completed first is decided
- * by journal order, so combinators are deterministic on replay.
+ * The result of a journaled asynchronous action. {@link #await()} blocks the handler until the
+ * result is known; the invocation may suspend meanwhile. Which of several futures completed first
+ * is decided by journal order, so combinators are deterministic on replay.
  */
 public interface DurableFuture<T> {
 
@@ -35,12 +35,19 @@ public interface DurableFuture<T> {
    * A future of {@code mapper(result)} on success and {@code failureMapper(failure)} on a terminal
    * failure (which may return a value, or throw another exception).
    */
-  <U> DurableFuture<U> map(ThrowingFunction<T, U> mapper, ThrowingFunction<TerminalException, U> failureMapper);
+  <U> DurableFuture<U> map(
+      ThrowingFunction<T, U> mapper, ThrowingFunction<TerminalException, U> failureMapper);
 
-  /** A future that turns a terminal failure into {@code failureMapper(failure)}; success is unchanged. */
+  /**
+   * A future that turns a terminal failure into {@code failureMapper(failure)}; success is
+   * unchanged.
+   */
   DurableFuture<T> mapFailure(ThrowingFunction<TerminalException, T> failureMapper);
 
-  /** A future that fails with {@link dev.resolute.sdk.common.TimeoutException} after {@code timeout}. */
+  /**
+   * A future that fails with {@link dev.resolute.sdk.common.TimeoutException} after {@code
+   * timeout}.
+   */
   DurableFuture<T> withTimeout(Duration timeout);
 
   /** Completes when all futures succeeded, or fails with the first failure. */

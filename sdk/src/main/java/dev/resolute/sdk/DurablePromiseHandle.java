@@ -5,9 +5,13 @@ import dev.resolute.sdk.common.TerminalException;
 /** Completes a workflow durable promise. */
 public interface DurablePromiseHandle<T> {
 
-  /** @throws TerminalException (409) when the promise was already completed */
+  /**
+   * @throws TerminalException (409) when the promise was already completed
+   */
   void resolve(T payload) throws TerminalException;
 
-  /** @throws TerminalException (409) when the promise was already completed */
+  /**
+   * @throws TerminalException (409) when the promise was already completed
+   */
   void reject(String reason) throws TerminalException;
 }

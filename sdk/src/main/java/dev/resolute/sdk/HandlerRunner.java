@@ -4,10 +4,10 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * How the handlers of one bound service run. Only {@link Options} is public: pass it to
- * {@code Endpoint.bind(service, options)}. Restate's class of the same name also builds handler
- * runners ({@code HandlerRunner.of(...)}); here handler code is given as a
- * {@link dev.resolute.sdk.endpoint.definition.HandlerFunction} instead.
+ * How the handlers of one bound service run. Only {@link Options} is public: pass it to {@code
+ * Endpoint.bind(service, options)}. Restate's class of the same name also builds handler runners
+ * ({@code HandlerRunner.of(...)}); here handler code is given as a {@link
+ * dev.resolute.sdk.endpoint.definition.HandlerFunction} instead.
  */
 public final class HandlerRunner {
   private HandlerRunner() {}

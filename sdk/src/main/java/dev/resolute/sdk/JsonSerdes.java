@@ -3,7 +3,10 @@ package dev.resolute.sdk;
 import dev.resolute.serde.Serde;
 import dev.resolute.serde.jackson.JacksonSerdeFactory;
 
-/** JSON serdes of common primitive types (Jackson), e.g. {@code StateKey.of("count", JsonSerdes.INT)}. */
+/**
+ * JSON serdes of common primitive types (Jackson), e.g. {@code StateKey.of("count",
+ * JsonSerdes.INT)}.
+ */
 public final class JsonSerdes {
   private JsonSerdes() {}
 

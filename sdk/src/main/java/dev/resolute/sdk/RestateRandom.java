@@ -4,8 +4,8 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * A {@link Random} seeded per invocation (from the server's random seed), so it yields the same values
- * on every replay. Not for cryptography; not usable inside {@code ctx.run}.
+ * A {@link Random} seeded per invocation (from the server's random seed), so it yields the same
+ * values on every replay. Not for cryptography; not usable inside {@code ctx.run}.
  */
 public abstract class RestateRandom extends Random {
 

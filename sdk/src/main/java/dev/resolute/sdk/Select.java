@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * Races futures: the first to complete (in journal order) wins. {@code
- * Select.<String>select().or(a).when(timer, v -> "timeout").await()}. A select is itself a
- * {@link DurableFuture}, so it can be awaited with a timeout, mapped, or combined again; add all
- * branches before using it as a future.
+ * Select.<String>select().or(a).when(timer, v -> "timeout").await()}. A select is itself a {@link
+ * DurableFuture}, so it can be awaited with a timeout, mapped, or combined again; add all branches
+ * before using it as a future.
  */
 public final class Select<T> implements DurableFuture<T> {
   private final List<DurableFuture<?>> futures = new ArrayList<>();
@@ -36,15 +36,20 @@ public final class Select<T> implements DurableFuture<T> {
     return add(future, v -> mapper.apply((U) v));
   }
 
-  /** A branch mapped with {@code mapper} on success and {@code failureMapper} on a terminal failure. */
-  public <U> Select<T> when(DurableFuture<U> future, ThrowingFunction<U, T> mapper,
+  /**
+   * A branch mapped with {@code mapper} on success and {@code failureMapper} on a terminal failure.
+   */
+  public <U> Select<T> when(
+      DurableFuture<U> future,
+      ThrowingFunction<U, T> mapper,
       ThrowingFunction<TerminalException, T> failureMapper) {
     return when(future.map(mapper, failureMapper), ThrowingFunction.identity());
   }
 
   private Select<T> add(DurableFuture<?> future, ThrowingFunction<Object, T> mapper) {
     if (built != null) {
-      throw new IllegalStateException("this select was already used as a future; add branches before");
+      throw new IllegalStateException(
+          "this select was already used as a future; add branches before");
     }
     futures.add(future);
     mappers.add(mapper);
@@ -78,7 +83,8 @@ public final class Select<T> implements DurableFuture<T> {
   }
 
   @Override
-  public <U> DurableFuture<U> map(ThrowingFunction<T, U> mapper, ThrowingFunction<TerminalException, U> failureMapper) {
+  public <U> DurableFuture<U> map(
+      ThrowingFunction<T, U> mapper, ThrowingFunction<TerminalException, U> failureMapper) {
     return future().map(mapper, failureMapper);
   }
 

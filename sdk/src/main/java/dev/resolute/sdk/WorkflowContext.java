@@ -1,4 +1,7 @@
 package dev.resolute.sdk;
 
-/** Context of a workflow's main handler: everything of {@link SharedWorkflowContext} plus state writes. */
+/**
+ * Context of a workflow's main handler: everything of {@link SharedWorkflowContext} plus state
+ * writes.
+ */
 public interface WorkflowContext extends SharedWorkflowContext, ObjectContext {}

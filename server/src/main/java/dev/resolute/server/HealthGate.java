@@ -11,20 +11,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Makes the health checks of a port report a node whose log stopped for writes (see
- * {@link dev.resolute.server.log.LocalLog}'s fail-stop): {@code GET /restate/health} on the
- * ingress and {@code GET /health} on the admin port answer 503 with the reason instead of 200,
- * so a load balancer or orchestrator takes the node out and restarts it. Every other request goes
- * through unchanged (appends fail on their own, with their own 503).
+ * Makes the health checks of a port report a node whose log stopped for writes (see {@link
+ * dev.resolute.server.log.LocalLog}'s fail-stop): {@code GET /restate/health} on the ingress and
+ * {@code GET /health} on the admin port answer 503 with the reason instead of 200, so a load
+ * balancer or orchestrator takes the node out and restarts it. Every other request goes through
+ * unchanged (appends fail on their own, with their own 503).
  *
  * <p>restate-server 1.7.12 in the same state (its log-server "Failsafe" after ENOSPC, writes
- * disabled until a restart) keeps answering 200 on both and shows the state only in the node
- * port's {@code /health} JSON; Resolute has no node port, and a 200 would hide a node that can
- * take no write.
+ * disabled until a restart) keeps answering 200 on both and shows the state only in the node port's
+ * {@code /health} JSON; Resolute has no node port, and a 200 would hide a node that can take no
+ * write.
  *
- * <p>A health check is recognised after the wrapped handler answered it with 200, so the path
- * rules stay those of the handler (a path it does not treat as a health check is never turned
- * into a 503).
+ * <p>A health check is recognised after the wrapped handler answered it with 200, so the path rules
+ * stay those of the handler (a path it does not treat as a health check is never turned into a
+ * 503).
  */
 final class HealthGate implements HttpHandler {
   /** Which port: the body of the 503 follows that port's error shape. */
@@ -39,7 +39,9 @@ final class HealthGate implements HttpHandler {
   private final Port port;
   private final Supplier<? extends Throwable> failure;
 
-  /** @param failure why the node cannot take writes, or null while it can (read on every check) */
+  /**
+   * @param failure why the node cannot take writes, or null while it can (read on every check)
+   */
   HealthGate(HttpHandler delegate, Port port, Supplier<? extends Throwable> failure) {
     this.delegate = delegate;
     this.port = port;
@@ -52,16 +54,19 @@ final class HealthGate implements HttpHandler {
     if (!request.method().equals("GET") || !isHealthPath(request.segments())) {
       return f;
     }
-    return f.thenApply(r -> {
-      Throwable t = failure.get();
-      return r.status() == 200 && t != null ? unhealthy(r, t) : r;
-    });
+    return f.thenApply(
+        r -> {
+          Throwable t = failure.get();
+          return r.status() == 200 && t != null ? unhealthy(r, t) : r;
+        });
   }
 
   private boolean isHealthPath(List<String> segs) {
     return switch (port) {
-      case INGRESS -> segs.size() >= 2 && segs.get(0).equals("restate") && segs.get(1).equals("health");
-      case ADMIN -> !segs.isEmpty() && segs.size() <= 2 && segs.get(segs.size() - 1).equals("health");
+      case INGRESS ->
+          segs.size() >= 2 && segs.get(0).equals("restate") && segs.get(1).equals("health");
+      case ADMIN ->
+          !segs.isEmpty() && segs.size() <= 2 && segs.get(segs.size() - 1).equals("health");
     };
   }
 
@@ -79,7 +84,8 @@ final class HealthGate implements HttpHandler {
     HttpResponse json = HttpResponse.json(503, body);
     List<Map.Entry<String, String>> h = new ArrayList<>(json.headers());
     for (Map.Entry<String, String> e : healthy.headers()) {
-      if (!e.getKey().equalsIgnoreCase("content-type") && !e.getKey().equalsIgnoreCase("content-length")) {
+      if (!e.getKey().equalsIgnoreCase("content-type")
+          && !e.getKey().equalsIgnoreCase("content-length")) {
         h.add(e); // CORS headers of the ingress stay
       }
     }

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  *       batch committed before the flush, so the applied LSNs just read and everything applied up
  *       to them — and only then delete those segments (oldest first);
  *   <li>ask every partition to advance its applied LSN to the log's delivered position once it has
- *       applied what it was handed, so that a partition without traffic does not hold back the
- *       next round.
+ *       applied what it was handed, so that a partition without traffic does not hold back the next
+ *       round.
  * </ol>
  *
  * <p>The order of 1 and 2 matters: applied LSNs read after the flush could include batches the
@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * applied LSN is at least the last LSN of every deleted segment, so replay never needs a deleted
  * record ({@link ResoluteServer} refuses to start otherwise).
  *
- * <p>A log stopped for writes after a failed write or fsync ({@link LocalLog}'s fail-stop) is
- * still trimmed: the closed segments a round deletes hold only records every partition applied
- * durably, and the stop only removes the never-acknowledged tail of the segment being written,
- * which trimming never touches. A round whose store flush fails (a full disk) deletes nothing.
+ * <p>A log stopped for writes after a failed write or fsync ({@link LocalLog}'s fail-stop) is still
+ * trimmed: the closed segments a round deletes hold only records every partition applied durably,
+ * and the stop only removes the never-acknowledged tail of the segment being written, which
+ * trimming never touches. A round whose store flush fails (a full disk) deletes nothing.
  */
 final class LogTrimmer {
   private static final Logger LOG = LoggerFactory.getLogger(LogTrimmer.class);
@@ -60,8 +60,12 @@ final class LogTrimmer {
       long t0 = System.nanoTime();
       store.flush();
       deleted = log.trim(upTo);
-      LOG.info("log trimmed: {} segments up to lsn {} deleted (store flushed in {} ms); the log starts at lsn {}",
-          deleted, upTo, (System.nanoTime() - t0) / 1_000_000, log.firstLsn());
+      LOG.info(
+          "log trimmed: {} segments up to lsn {} deleted (store flushed in {} ms); the log starts at lsn {}",
+          deleted,
+          upTo,
+          (System.nanoTime() - t0) / 1_000_000,
+          log.firstLsn());
     }
     long delivered = log.deliveredUpTo();
     for (PartitionProcessor pp : partitions) {

@@ -18,17 +18,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code resolute-server}: loads the configuration (defaults &lt; {@code --config-file} &lt;
- * {@code RESTATE_…} env &lt; command line), then starts the node and runs until SIGTERM/SIGINT.
- * Exit codes: 0 ok, 1 configuration error (RT0002) or startup failure, 2 bad command line.
+ * {@code resolute-server}: loads the configuration (defaults &lt; {@code --config-file} &lt; {@code
+ * RESTATE_…} env &lt; command line), then starts the node and runs until SIGTERM/SIGINT. Exit
+ * codes: 0 ok, 1 configuration error (RT0002) or startup failure, 2 bad command line.
  *
- * <p>The command line is parsed here rather than by a library: an option parser that reflects
- * over annotations loaded ~170 classes (not archivable for class-data sharing) on every start.
+ * <p>The command line is parsed here rather than by a library: an option parser that reflects over
+ * annotations loaded ~170 classes (not archivable for class-data sharing) on every start.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final String VERSION_LINE = "resolute-server 0.1.0";
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: resolute-server [-hV] [--dump-config] [--no-logo] [--base-dir=DIR]
                              [-c=FILE] [--cluster-name=NAME]
                              [--default-num-partitions=N] [--node-name=NAME]
@@ -63,7 +64,13 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    int code = run(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), true);
+    int code =
+        run(
+            args,
+            System.getenv(),
+            new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true),
+            true);
     if (code != 0) {
       System.exit(code);
     }
@@ -75,7 +82,8 @@ public final class Main {
    * @param block when true, a successful start blocks until the JVM shuts down
    * @return the exit code
    */
-  static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean block) {
+  static int run(
+      String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean block) {
     Main main = new Main(env);
     main.out = out;
     main.err = err;
@@ -98,7 +106,9 @@ public final class Main {
     return 2;
   }
 
-  /** Parses the options; returns null to go on, "" when help/version was printed, else the problem. */
+  /**
+   * Parses the options; returns null to go on, "" when help/version was printed, else the problem.
+   */
   private String parse(String[] args) {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -128,10 +138,19 @@ public final class Main {
             dumpConfig = true;
           }
         }
-        case "-c", "--config-file", "--base-dir", "--node-name", "--cluster-name", "--default-num-partitions" -> {
+        case "-c",
+            "--config-file",
+            "--base-dir",
+            "--node-name",
+            "--cluster-name",
+            "--default-num-partitions" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
-              return "Missing required parameter for option '" + longName(name) + "' (" + label(name) + ")";
+              return "Missing required parameter for option '"
+                  + longName(name)
+                  + "' ("
+                  + label(name)
+                  + ")";
             }
             value = args[++i];
           }
@@ -144,7 +163,8 @@ public final class Main {
           }
         }
         default -> {
-          return a.startsWith("-") ? "Unknown option: '" + a + "'"
+          return a.startsWith("-")
+              ? "Unknown option: '" + a + "'"
               : "Unmatched argument at index " + i + ": '" + a + "'";
         }
       }
@@ -208,7 +228,10 @@ public final class Main {
       err.flush();
       return 1;
     }
-    LOG.info("starting node '{}' of cluster '{}', data in {}", config.nodeName(), config.clusterName(),
+    LOG.info(
+        "starting node '{}' of cluster '{}', data in {}",
+        config.nodeName(),
+        config.clusterName(),
         config.dataDir().toAbsolutePath());
     ResoluteServer server;
     try {
@@ -226,10 +249,12 @@ public final class Main {
     String portsFile = System.getProperty("resolute.ports.file");
     if (portsFile != null) {
       try {
-        // tells a launcher that bound port 0 which ports the node got; written whole, then moved into place
+        // tells a launcher that bound port 0 which ports the node got; written whole, then moved
+        // into place
         Path target = Path.of(portsFile);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(tmp, "ingress=" + server.ingressPort() + "\nadmin=" + server.adminPort() + "\n");
+        Files.writeString(
+            tmp, "ingress=" + server.ingressPort() + "\nadmin=" + server.adminPort() + "\n");
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
         LOG.warn("cannot write {}", portsFile, e);
@@ -249,14 +274,18 @@ public final class Main {
       return 0;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("shutting down");
-      try {
-        server.close();
-      } finally {
-        stopped.countDown();
-      }
-    }, "resolute-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("shutting down");
+                  try {
+                    server.close();
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "resolute-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {

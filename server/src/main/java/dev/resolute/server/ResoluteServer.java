@@ -11,8 +11,8 @@ import dev.resolute.server.invoker.Invoker;
 import dev.resolute.server.invoker.InvokerOptions;
 import dev.resolute.server.log.LocalLog;
 import dev.resolute.server.log.LogOptions;
-import dev.resolute.server.partition.ApplyExecutor;
 import dev.resolute.server.partition.Appender;
+import dev.resolute.server.partition.ApplyExecutor;
 import dev.resolute.server.partition.CoreDispatcher;
 import dev.resolute.server.partition.PartitionProcessor;
 import dev.resolute.server.partition.Partitioning;
@@ -78,10 +78,12 @@ public final class ResoluteServer implements AutoCloseable {
     // source (ids) take a few hundred ms on a cold JVM; they are prepared on a second core while
     // the store and the log open. Awaited before anything else touches them, so no class is
     // initialised by both threads.
-    java.util.concurrent.FutureTask<SchemaRegistry> schemasLoad = new java.util.concurrent.FutureTask<>(() -> {
-      new SecureRandom().nextLong();
-      return SchemaRegistry.open(data, config.schemaDefaults(), Clock.systemUTC());
-    });
+    java.util.concurrent.FutureTask<SchemaRegistry> schemasLoad =
+        new java.util.concurrent.FutureTask<>(
+            () -> {
+              new SecureRandom().nextLong();
+              return SchemaRegistry.open(data, config.schemaDefaults(), Clock.systemUTC());
+            });
     Thread warmup = new Thread(schemasLoad, "startup-schemas");
     warmup.setDaemon(true);
     warmup.start();
@@ -89,14 +91,17 @@ public final class ResoluteServer implements AutoCloseable {
     Partitioning partitioning = new Partitioning(n);
     Clock clock = Clock.systemUTC();
 
-    EventLoopGroup group = new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    EventLoopGroup group =
+        new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-    java.util.concurrent.ScheduledThreadPoolExecutor scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
-        r -> {
-          Thread t = new Thread(r, "timers");
-          t.setDaemon(true);
-          return t;
-        });
+    java.util.concurrent.ScheduledThreadPoolExecutor scheduler =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "timers");
+              t.setDaemon(true);
+              return t;
+            });
     // One thread: its tasks only append to the log or end an attempt. The invoker cancels an
     // attempt's inactivity check (1 min) when the attempt ends: without remove-on-cancel, every
     // cancelled check stayed queued, holding its attempt (journal, state) for a minute.
@@ -130,61 +135,85 @@ public final class ResoluteServer implements AutoCloseable {
     }
     // https deployments trust the platform's roots plus SSL_CERT_FILE, as restate-server does
     String sslCertFile = System.getenv("SSL_CERT_FILE");
-    NettyDeploymentClient client = new NettyDeploymentClient(group, NettyDeploymentClient.Options.DEFAULTS,
-        sslCertFile == null || sslCertFile.isBlank() ? null : java.nio.file.Path.of(sslCertFile));
+    NettyDeploymentClient client =
+        new NettyDeploymentClient(
+            group,
+            NettyDeploymentClient.Options.DEFAULTS,
+            sslCertFile == null || sslCertFile.isBlank()
+                ? null
+                : java.nio.file.Path.of(sslCertFile));
     closeables.add(client);
     RequestSigner signer = null;
     if (config.worker().invoker().requestIdentityPrivateKeyPemFile() != null) {
-      signer = RequestSigner.fromPemFile(config.worker().invoker().requestIdentityPrivateKeyPemFile(),
-          java.time.Duration.ofSeconds(60), clock);
+      signer =
+          RequestSigner.fromPemFile(
+              config.worker().invoker().requestIdentityPrivateKeyPemFile(),
+              java.time.Duration.ofSeconds(60),
+              clock);
       LOG.info("Loaded request identity key, kid: \"{}\"", signer.keyId());
     }
-    InvokerOptions invokerOptions = new InvokerOptions(config.worker().invoker().inactivityTimeout(),
-        config.worker().invoker().abortTimeout(), config.defaultRetryPolicy().toRetryPolicy(),
-        config.clusterName(), InvokerOptions.DEFAULTS.maxMessageSize(), signer);
+    InvokerOptions invokerOptions =
+        new InvokerOptions(
+            config.worker().invoker().inactivityTimeout(),
+            config.worker().invoker().abortTimeout(),
+            config.defaultRetryPolicy().toRetryPolicy(),
+            config.clusterName(),
+            InvokerOptions.DEFAULTS.maxMessageSize(),
+            signer);
     Invoker invoker = new Invoker(client, schemas, appender, scheduler, invokerOptions);
     Replies replies = new Replies();
 
     // Partitions are actors on one pool with a thread per core, not a thread per partition.
     int applyThreads = Math.max(1, Math.min(n, Runtime.getRuntime().availableProcessors()));
-    java.util.concurrent.atomic.AtomicInteger applyThreadNo = new java.util.concurrent.atomic.AtomicInteger();
-    ExecutorService applyPool = Executors.newFixedThreadPool(applyThreads, r -> {
-      Thread t = new Thread(r, "partition-" + applyThreadNo.getAndIncrement());
-      t.setDaemon(true);
-      return t;
-    });
-    closeables.add(() -> {
-      applyPool.shutdown();
-      applyPool.awaitTermination(5, TimeUnit.SECONDS);
-    });
+    java.util.concurrent.atomic.AtomicInteger applyThreadNo =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ExecutorService applyPool =
+        Executors.newFixedThreadPool(
+            applyThreads,
+            r -> {
+              Thread t = new Thread(r, "partition-" + applyThreadNo.getAndIncrement());
+              t.setDaemon(true);
+              return t;
+            });
+    closeables.add(
+        () -> {
+          applyPool.shutdown();
+          applyPool.awaitTermination(5, TimeUnit.SECONDS);
+        });
     // drains asked for by the log writer run on it when it has nothing else to write
     // (-Dresolute.apply.inline=false turns that off, for comparison)
     boolean inline = !"false".equals(System.getProperty("resolute.apply.inline"));
-    ApplyExecutor applyExecutor = new ApplyExecutor(applyPool, inline ? log::isWriterThread : () -> false);
+    ApplyExecutor applyExecutor =
+        new ApplyExecutor(applyPool, inline ? log::isWriterThread : () -> false);
     log.onBatchEnd(applyExecutor::afterBatch);
     PartitionProcessor[] processors = new PartitionProcessor[n];
     long[] applied = new long[n];
     for (int p = 0; p < n; p++) {
-      processors[p] = new PartitionProcessor(p, partitioning, store, appender, invoker, replies, scheduler,
-          applyExecutor);
+      processors[p] =
+          new PartitionProcessor(
+              p, partitioning, store, appender, invoker, replies, scheduler, applyExecutor);
       applied[p] = PartitionProcessor.appliedLsn(store, p);
     }
     for (PartitionProcessor pp : processors) {
       closeables.add(pp::stop);
     }
     // runs right after the log is closed (closeables run in reverse), before the store is
-    closeables.add(closeables.indexOf(log), () -> {
-      for (PartitionProcessor pp : processors) {
-        pp.markCaughtUp(log.lastLsn());
-      }
-    });
+    closeables.add(
+        closeables.indexOf(log),
+        () -> {
+          for (PartitionProcessor pp : processors) {
+            pp.markCaughtUp(log.lastLsn());
+          }
+        });
     checkNothingTrimmedUnapplied(log, applied);
     long tReplay = System.nanoTime();
     int[] replayed = new int[1];
-    log.replay(applied, (p, lsn, payload) -> {
-      replayed[0]++;
-      processors[p].replay(lsn, payload);
-    });
+    log.replay(
+        applied,
+        (p, lsn, payload) -> {
+          replayed[0]++;
+          processors[p].replay(lsn, payload);
+        });
     for (int p = 0; p < n; p++) {
       log.subscribe(p, processors[p]::onCommitted);
     }
@@ -193,44 +222,80 @@ public final class ResoluteServer implements AutoCloseable {
       pp.lead();
     }
     // compaction waits until the node is up (see RocksStore.resumeCompactions)
-    scheduler.schedule(() -> {
-      try {
-        store.resumeCompactions();
-      } catch (RuntimeException e) {
-        LOG.warn("RocksDB compactions stay off", e);
-      }
-    }, COMPACTION_DELAY_SECONDS, TimeUnit.SECONDS);
+    scheduler.schedule(
+        () -> {
+          try {
+            store.resumeCompactions();
+          } catch (RuntimeException e) {
+            LOG.warn("RocksDB compactions stay off", e);
+          }
+        },
+        COMPACTION_DELAY_SECONDS,
+        TimeUnit.SECONDS);
     if (!logOptions.trimInterval().isZero()) {
       LogTrimmer trimmer = new LogTrimmer(log, store, processors);
-      java.util.concurrent.ScheduledExecutorService trimming = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "log-trimmer");
-        t.setDaemon(true);
-        return t;
-      });
+      java.util.concurrent.ScheduledExecutorService trimming =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "log-trimmer");
+                t.setDaemon(true);
+                return t;
+              });
       long every = logOptions.trimInterval().toMillis();
       trimming.scheduleWithFixedDelay(trimmer::run, every, every, TimeUnit.MILLISECONDS);
-      closeables.add(() -> {
-        trimming.shutdownNow();
-        trimming.awaitTermination(10, TimeUnit.SECONDS);
-      });
+      closeables.add(
+          () -> {
+            trimming.shutdownNow();
+            trimming.awaitTermination(10, TimeUnit.SECONDS);
+          });
     }
-    LOG.info("store opened in {} ms, log in {} ms, {} records replayed in {} ms, leaders started in {} ms",
-        (tLog - tStore) / 1_000_000, (tLogDone - tLog) / 1_000_000, replayed[0], (tLead - tReplay) / 1_000_000,
+    LOG.info(
+        "store opened in {} ms, log in {} ms, {} records replayed in {} ms, leaders started in {} ms",
+        (tLog - tStore) / 1_000_000,
+        (tLogDone - tLog) / 1_000_000,
+        replayed[0],
+        (tLead - tReplay) / 1_000_000,
         (System.nanoTime() - tLead) / 1_000_000);
 
     CoreDispatcher dispatcher = new CoreDispatcher(appender, partitioning, replies, schemas);
-    DiscoveryClient discovery = new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
-    ingress = HttpServer.start("ingress", config.ingress().bindAddress().toInetSocketAddress(), group,
-        MAX_REQUEST_BODY, new HealthGate(new IngressApi(schemas, dispatcher, clock, new SecureRandom()),
-            HealthGate.Port.INGRESS, log::failure));
+    DiscoveryClient discovery =
+        new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
+    ingress =
+        HttpServer.start(
+            "ingress",
+            config.ingress().bindAddress().toInetSocketAddress(),
+            group,
+            MAX_REQUEST_BODY,
+            new HealthGate(
+                new IngressApi(schemas, dispatcher, clock, new SecureRandom()),
+                HealthGate.Port.INGRESS,
+                log::failure));
     closeables.add(ingress);
-    admin = HttpServer.start("admin", config.admin().bindAddress().toInetSocketAddress(), group,
-        MAX_REQUEST_BODY, new HealthGate(new AdminApi(schemas, discovery, dispatcher, VERSION,
-            "http://" + new BindAddress(config.ingress().bindAddress().host(), ingress.port())), // the bound port
-            HealthGate.Port.ADMIN, log::failure));
+    admin =
+        HttpServer.start(
+            "admin",
+            config.admin().bindAddress().toInetSocketAddress(),
+            group,
+            MAX_REQUEST_BODY,
+            new HealthGate(
+                new AdminApi(
+                    schemas,
+                    discovery,
+                    dispatcher,
+                    VERSION,
+                    "http://"
+                        + new BindAddress(
+                            config.ingress().bindAddress().host(),
+                            ingress.port())), // the bound port
+                HealthGate.Port.ADMIN,
+                log::failure));
     closeables.add(admin);
-    LOG.info("Resolute node '{}' started in {} ms: {} partitions, data in {}", config.nodeName(),
-        (System.nanoTime() - t0) / 1_000_000, n, data.toAbsolutePath());
+    LOG.info(
+        "Resolute node '{}' started in {} ms: {} partitions, data in {}",
+        config.nodeName(),
+        (System.nanoTime() - t0) / 1_000_000,
+        n,
+        data.toAbsolutePath());
   }
 
   /**
@@ -242,9 +307,15 @@ public final class ResoluteServer implements AutoCloseable {
     long first = log.firstLsn();
     for (int p = 0; p < applied.length; p++) {
       if (applied[p] < first - 1) {
-        throw new IllegalStateException("partition " + p + " has applied the log up to lsn " + applied[p]
-            + " but the log starts at lsn " + first + ": records it never applied are gone (was the log trimmed"
-            + " or replaced without its store?); refusing to start");
+        throw new IllegalStateException(
+            "partition "
+                + p
+                + " has applied the log up to lsn "
+                + applied[p]
+                + " but the log starts at lsn "
+                + first
+                + ": records it never applied are gone (was the log trimmed"
+                + " or replaced without its store?); refusing to start");
       }
     }
   }

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Runs the {@code ./resolute-server} launcher at the repository root as a real process. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LauncherIT {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   record Result(int code, String out, String err) {}
 
@@ -37,9 +36,11 @@ class LauncherIT {
     cmd.add(repoRoot().resolve("resolute-server").toString());
     cmd.addAll(List.of(args));
     // started from a different cwd on purpose: the launcher must find its jars on its own
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile())
-        .redirectOutput(tmp.resolve("out.txt").toFile())
-        .redirectError(tmp.resolve("err.txt").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(tmp.toFile())
+            .redirectOutput(tmp.resolve("out.txt").toFile())
+            .redirectError(tmp.resolve("err.txt").toFile());
     // the package phase already built the jar; do not start a nested Maven build during verify
     pb.environment().put("RESOLUTE_NO_BUILD", "1");
     pb.environment().keySet().removeIf(k -> k.startsWith("RESTATE_"));
@@ -64,10 +65,20 @@ class LauncherIT {
 
   @Test
   void dumpConfigPrintsEffectiveToml() throws Exception {
-    Result r = run(List.of("RESTATE_INGRESS__BIND_ADDRESS=127.0.0.1:18080"), "--dump-config", "--node-name", "it");
+    Result r =
+        run(
+            List.of("RESTATE_INGRESS__BIND_ADDRESS=127.0.0.1:18080"),
+            "--dump-config",
+            "--node-name",
+            "it");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("node-name = \"it\"", "[ingress]", "bind-address = \"127.0.0.1:18080\"",
-        "inactivity-timeout = \"1m\"", "default-num-partitions = 24");
+    assertThat(r.out())
+        .contains(
+            "node-name = \"it\"",
+            "[ingress]",
+            "bind-address = \"127.0.0.1:18080\"",
+            "inactivity-timeout = \"1m\"",
+            "default-num-partitions = 24");
   }
 
   @Test
@@ -83,7 +94,10 @@ class LauncherIT {
     Files.writeString(f, "[worker.invoker]\ninactivity-timeout = \"soon\"\n");
     Result r = run(List.of(), "--config-file", f.toString());
     assertThat(r.code()).isNotZero();
-    assertThat(r.err()).contains("[RT0002] configuration loading error:",
-        "worker.invoker.inactivity-timeout", "bad.toml");
+    assertThat(r.err())
+        .contains(
+            "[RT0002] configuration loading error:",
+            "worker.invoker.inactivity-timeout",
+            "bad.toml");
   }
 }

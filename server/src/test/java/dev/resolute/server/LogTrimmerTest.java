@@ -35,19 +35,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class LogTrimmerTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  static final InvokerPort NO_INVOKER = new InvokerPort() {
-    @Override
-    public void start(int partition, Effect.StartAttempt attempt) {}
+  static final InvokerPort NO_INVOKER =
+      new InvokerPort() {
+        @Override
+        public void start(int partition, Effect.StartAttempt attempt) {}
 
-    @Override
-    public void forward(InvocationId id, int attempt, JournalEntry entry) {}
+        @Override
+        public void forward(InvocationId id, int attempt, JournalEntry entry) {}
 
-    @Override
-    public void abort(InvocationId id) {}
-  };
+        @Override
+        public void abort(InvocationId id) {}
+      };
 
   @Test
   void anIdlePartitionDoesNotHoldBackTrimmingAndNothingUnappliedIsDeleted() throws Exception {
@@ -58,14 +58,20 @@ class LogTrimmerTest {
     Appender appender = new Appender(log, Clock.systemUTC());
     PartitionProcessor[] pp = new PartitionProcessor[2];
     for (int p = 0; p < 2; p++) {
-      pp[p] = new PartitionProcessor(p, new Partitioning(2), store, appender, NO_INVOKER, new Replies(), timers, pool);
+      pp[p] =
+          new PartitionProcessor(
+              p, new Partitioning(2), store, appender, NO_INVOKER, new Replies(), timers, pool);
       log.subscribe(p, pp[p]::onCommitted);
     }
     for (PartitionProcessor p : pp) {
       p.lead(); // one ResumeAll each: partition 1 sees nothing after that
     }
-    byte[] rec = Envelope.newBuilder().setTimestampMillis(1).setTruncateOutbox(TruncateOutbox.newBuilder()
-        .setUpToSeq(0)).build().toByteArray();
+    byte[] rec =
+        Envelope.newBuilder()
+            .setTimestampMillis(1)
+            .setTruncateOutbox(TruncateOutbox.newBuilder().setUpToSeq(0))
+            .build()
+            .toByteArray();
     long last = 0;
     for (int i = 0; i < 30; i++) {
       List<byte[]> group = new ArrayList<>();
@@ -75,7 +81,9 @@ class LogTrimmerTest {
       last = log.appendAll(0, group).get();
     }
     long end = last;
-    await().atMost(Duration.ofSeconds(20)).until(() -> PartitionProcessor.appliedLsn(store, 0) == end);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> PartitionProcessor.appliedLsn(store, 0) == end);
     int before = log.segmentCount();
     assertThat(before).isGreaterThan(3);
     long idleApplied = PartitionProcessor.appliedLsn(store, 1);
@@ -86,7 +94,9 @@ class LogTrimmerTest {
     // the log's delivered position once it has applied what it was handed
     assertThat(trimmer.trimOnce()).isZero();
     assertThat(log.firstLsn()).isEqualTo(1);
-    await().atMost(Duration.ofSeconds(10)).until(() -> PartitionProcessor.appliedLsn(store, 1) >= end);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> PartitionProcessor.appliedLsn(store, 1) >= end);
     assertThat(trimmer.trimOnce()).isEqualTo(before - 1);
     assertThat(log.segmentCount()).isEqualTo(1);
     long first = log.firstLsn();
@@ -103,10 +113,15 @@ class LogTrimmerTest {
     try {
       assertThat(log2.firstLsn()).isEqualTo(first);
       for (int p = 0; p < 2; p++) {
-        assertThat(PartitionProcessor.appliedLsn(store2, p)).as("partition %d", p).isGreaterThanOrEqualTo(first - 1);
+        assertThat(PartitionProcessor.appliedLsn(store2, p))
+            .as("partition %d", p)
+            .isGreaterThanOrEqualTo(first - 1);
       }
       List<Long> replayed = new ArrayList<>();
-      log2.replay(new long[] {PartitionProcessor.appliedLsn(store2, 0), PartitionProcessor.appliedLsn(store2, 1)},
+      log2.replay(
+          new long[] {
+            PartitionProcessor.appliedLsn(store2, 0), PartitionProcessor.appliedLsn(store2, 1)
+          },
           (p, lsn, payload) -> replayed.add(lsn));
       assertThat(replayed).isEmpty();
     } finally {

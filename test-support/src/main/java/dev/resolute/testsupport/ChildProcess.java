@@ -14,24 +14,29 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One launched process: a command line, extra environment, stdout and stderr appended to a log file. Any
- * program fits (a JVM main class via {@link #javaCommand}, restate-server, later a Python or Node service).
+ * One launched process: a command line, extra environment, stdout and stderr appended to a log
+ * file. Any program fits (a JVM main class via {@link #javaCommand}, restate-server, later a Python
+ * or Node service).
  *
- * <p>Invariants: the log is appended, never truncated, so a restarted process's log follows the previous
- * run's; a process that is not stopped by the test is killed by a JVM shutdown hook (by PID), and the hook is
- * removed once the test stops it; {@link #stop()} and {@link #kill9()} return only after the process is gone.
+ * <p>Invariants: the log is appended, never truncated, so a restarted process's log follows the
+ * previous run's; a process that is not stopped by the test is killed by a JVM shutdown hook (by
+ * PID), and the hook is removed once the test stops it; {@link #stop()} and {@link #kill9()} return
+ * only after the process is gone.
  */
 public final class ChildProcess implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(10);
 
   private final List<String> command;
   private final Path log;
+
   /** Length of the log before this process wrote to it: {@link #output()} starts there. */
   private final long logStart;
+
   private final Process process;
   private final Thread hook;
 
-  private ChildProcess(List<String> command, Path log, long logStart, Process process, Thread hook) {
+  private ChildProcess(
+      List<String> command, Path log, long logStart, Process process, Thread hook) {
     this.command = command;
     this.log = log;
     this.logStart = logStart;
@@ -39,17 +44,24 @@ public final class ChildProcess implements AutoCloseable {
     this.hook = hook;
   }
 
-  /** Starts {@code command} with {@code env} added to this JVM's environment; output goes to {@code log}. */
+  /**
+   * Starts {@code command} with {@code env} added to this JVM's environment; output goes to {@code
+   * log}.
+   */
   public static ChildProcess start(List<String> command, Map<String, String> env, Path log) {
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
       long logStart = Files.exists(log) ? Files.size(log) : 0;
-      ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      ProcessBuilder pb =
+          new ProcessBuilder(new ArrayList<>(command))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.environment().putAll(env);
       Process p = pb.start();
       long pid = p.pid();
-      Thread hook = new Thread(() -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly), "kill-" + pid);
+      Thread hook =
+          new Thread(
+              () -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly), "kill-" + pid);
       Runtime.getRuntime().addShutdownHook(hook);
       return new ChildProcess(List.copyOf(command), log, logStart, p, hook);
     } catch (IOException e) {
@@ -57,9 +69,12 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** {@code java -Xmx512m -cp classpath [jvmOptions] mainClass args} with this JVM's {@code java} binary. */
-  public static List<String> javaCommand(String classpath, List<String> jvmOptions, String mainClass,
-      List<String> args) {
+  /**
+   * {@code java -Xmx512m -cp classpath [jvmOptions] mainClass args} with this JVM's {@code java}
+   * binary.
+   */
+  public static List<String> javaCommand(
+      String classpath, List<String> jvmOptions, String mainClass, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
@@ -88,7 +103,10 @@ public final class ChildProcess implements AutoCloseable {
     return log;
   }
 
-  /** What this process has written so far (a restarted process's log file also holds the earlier runs). */
+  /**
+   * What this process has written so far (a restarted process's log file also holds the earlier
+   * runs).
+   */
   public String output() throws IOException {
     if (!Files.exists(log)) {
       return "";
@@ -111,24 +129,33 @@ public final class ChildProcess implements AutoCloseable {
   /** Throws {@link ProcessExitedException} with the log's tail when the process has exited. */
   public void checkAlive() {
     if (!process.isAlive()) {
-      throw new ProcessExitedException(command.get(0) + " exited with " + process.exitValue() + "; log " + log
-          + ":\n" + logTail());
+      throw new ProcessExitedException(
+          command.get(0)
+              + " exited with "
+              + process.exitValue()
+              + "; log "
+              + log
+              + ":\n"
+              + logTail());
     }
   }
 
   /**
-   * Waits until this process's output matches {@code pattern} (its "ready" or "listening on port N" line) and
-   * returns the first match; fails at once if the process exits first.
+   * Waits until this process's output matches {@code pattern} (its "ready" or "listening on port N"
+   * line) and returns the first match; fails at once if the process exits first.
    */
   public Matcher awaitOutput(Pattern pattern, Duration timeout) {
-    return Wait.forValue(pattern + " in " + log, timeout, () -> {
-      Matcher m = pattern.matcher(output());
-      if (m.find()) {
-        return m;
-      }
-      checkAlive();
-      return null;
-    });
+    return Wait.forValue(
+        pattern + " in " + log,
+        timeout,
+        () -> {
+          Matcher m = pattern.matcher(output());
+          if (m.find()) {
+            return m;
+          }
+          checkAlive();
+          return null;
+        });
   }
 
   /** SIGTERM, then SIGKILL after 10 s: a clean shutdown that cannot hang the test. */
@@ -146,7 +173,9 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** {@code kill -9}: a crash, no shutdown hook of the child runs. Returns once the process is gone. */
+  /**
+   * {@code kill -9}: a crash, no shutdown hook of the child runs. Returns once the process is gone.
+   */
   public void kill9() {
     try {
       if (process.isAlive()) {

@@ -7,10 +7,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * A loopback port where connections are refused, for "nothing listens there" tests. The port stays reserved
- * while this is open: a socket is bound to it but never listens, so the kernel answers a connect with RST and no
- * other test can take the port meanwhile (closing a probe {@code ServerSocket(0)} and reusing its number races
- * with every other process picking ports).
+ * A loopback port where connections are refused, for "nothing listens there" tests. The port stays
+ * reserved while this is open: a socket is bound to it but never listens, so the kernel answers a
+ * connect with RST and no other test can take the port meanwhile (closing a probe {@code
+ * ServerSocket(0)} and reusing its number races with every other process picking ports).
  */
 public final class RefusingPort implements AutoCloseable {
   private final Socket socket;

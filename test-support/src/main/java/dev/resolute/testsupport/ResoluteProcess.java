@@ -10,13 +10,14 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The Resolute server ({@code dev.resolute.server.Main}) as a child JVM on a classpath that holds the server
- * (by default this test JVM's: {@code server/target/classes} and its dependencies, or the {@code resolute-server}
- * jar in the reactor). It takes restate-server's command line and {@code RESTATE_…} environment.
+ * The Resolute server ({@code dev.resolute.server.Main}) as a child JVM on a classpath that holds
+ * the server (by default this test JVM's: {@code server/target/classes} and its dependencies, or
+ * the {@code resolute-server} jar in the reactor). It takes restate-server's command line and
+ * {@code RESTATE_…} environment.
  *
- * <p>Ports: ingress and admin bind {@code 127.0.0.1:0}; the server writes the bound ports to the file named by
- * the system property {@code resolute.ports.file} ({@code <work dir>/server.ports}, moved into place whole)
- * once both listen, and this launcher reads them from there.
+ * <p>Ports: ingress and admin bind {@code 127.0.0.1:0}; the server writes the bound ports to the
+ * file named by the system property {@code resolute.ports.file} ({@code <work dir>/server.ports},
+ * moved into place whole) once both listen, and this launcher reads them from there.
  */
 public final class ResoluteProcess extends ServerProcess {
   private final String classpath;
@@ -63,13 +64,20 @@ public final class ResoluteProcess extends ServerProcess {
   protected List<String> command() {
     List<String> args = new ArrayList<>(List.of("--base-dir", dataDir().toString(), "--no-logo"));
     args.addAll(extraArgs);
-    return ChildProcess.javaCommand(classpath, List.of("-Dresolute.ports.file=" + portsFile()),
-        "dev.resolute.server.Main", args);
+    return ChildProcess.javaCommand(
+        classpath,
+        List.of("-Dresolute.ports.file=" + portsFile()),
+        "dev.resolute.server.Main",
+        args);
   }
 
   @Override
   protected Map<String, String> bindAnyPortEnv() {
-    return Map.of("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:0", "RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:0");
+    return Map.of(
+        "RESTATE_INGRESS__BIND_ADDRESS",
+        "127.0.0.1:0",
+        "RESTATE_ADMIN__BIND_ADDRESS",
+        "127.0.0.1:0");
   }
 
   @Override
@@ -79,18 +87,24 @@ public final class ResoluteProcess extends ServerProcess {
 
   @Override
   protected int[] awaitPorts(ChildProcess process, Duration timeout) {
-    Properties ports = Wait.forValue("Resolute to write " + portsFile(), timeout, () -> {
-      if (!Files.exists(portsFile())) {
-        process.checkAlive();
-        return null;
-      }
-      Properties p = new Properties();
-      try (var in = Files.newBufferedReader(portsFile())) {
-        p.load(in);
-      }
-      return p;
-    });
-    return new int[] {Integer.parseInt(ports.getProperty("ingress")), Integer.parseInt(ports.getProperty("admin"))};
+    Properties ports =
+        Wait.forValue(
+            "Resolute to write " + portsFile(),
+            timeout,
+            () -> {
+              if (!Files.exists(portsFile())) {
+                process.checkAlive();
+                return null;
+              }
+              Properties p = new Properties();
+              try (var in = Files.newBufferedReader(portsFile())) {
+                p.load(in);
+              }
+              return p;
+            });
+    return new int[] {
+      Integer.parseInt(ports.getProperty("ingress")), Integer.parseInt(ports.getProperty("admin"))
+    };
   }
 
   @Override

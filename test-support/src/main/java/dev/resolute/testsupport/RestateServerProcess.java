@@ -9,15 +9,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The real {@code restate-server} (1.7.12, installed under {@code .peers/} by {@code scripts/install-peers}) as a
- * child process.
+ * The real {@code restate-server} (1.7.12, installed under {@code .peers/} by {@code
+ * scripts/install-peers}) as a child process.
  *
- * <p>Ports: ingress, admin and the node's message fabric bind {@code 127.0.0.1:0} (restate-server accepts port 0
- * and advertises the bound fabric port itself); the bound ports are read from its log, where each listener
- * prints a {@code server_name: <name>} span field followed by {@code server.port: <port>}.
+ * <p>Ports: ingress, admin and the node's message fabric bind {@code 127.0.0.1:0} (restate-server
+ * accepts port 0 and advertises the bound fabric port itself); the bound ports are read from its
+ * log, where each listener prints a {@code server_name: <name>} span field followed by {@code
+ * server.port: <port>}.
  */
 public final class RestateServerProcess extends ServerProcess {
-  static final String PEERS_BINARY = ".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server";
+  static final String PEERS_BINARY =
+      ".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server";
   private static final Pattern INGRESS = listener("http-ingress-server");
   private static final Pattern ADMIN = listener("admin-api-server");
 
@@ -28,7 +30,9 @@ public final class RestateServerProcess extends ServerProcess {
     this.binary = binary;
   }
 
-  /** Not started; work dir {@code target/processes/<name>-<nanos>}, the binary of {@link #binary()}. */
+  /**
+   * Not started; work dir {@code target/processes/<name>-<nanos>}, the binary of {@link #binary()}.
+   */
   public static RestateServerProcess create(String name) {
     return new RestateServerProcess(newWorkDir("restate-" + name), binary());
   }
@@ -39,18 +43,21 @@ public final class RestateServerProcess extends ServerProcess {
   }
 
   /**
-   * The binary: the system property {@code restate.server.binary} (the Maven property of the same name, passed
-   * to surefire and failsafe by the parent POM), {@code $RESTATE_SERVER_BINARY}, or {@code .peers/…} in the
-   * working directory or its nearest parent that has one. Fails with a hint when none is executable.
+   * The binary: the system property {@code restate.server.binary} (the Maven property of the same
+   * name, passed to surefire and failsafe by the parent POM), {@code $RESTATE_SERVER_BINARY}, or
+   * {@code .peers/…} in the working directory or its nearest parent that has one. Fails with a hint
+   * when none is executable.
    */
   public static Path binary() {
-    String configured = System.getProperty("restate.server.binary", System.getenv("RESTATE_SERVER_BINARY"));
+    String configured =
+        System.getProperty("restate.server.binary", System.getenv("RESTATE_SERVER_BINARY"));
     if (configured != null && !configured.isBlank()) {
       Path p = Path.of(configured);
       if (Files.isExecutable(p)) {
         return p;
       }
-      throw new IllegalStateException("restate-server not found at " + p + "; run scripts/install-peers");
+      throw new IllegalStateException(
+          "restate-server not found at " + p + "; run scripts/install-peers");
     }
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path candidate = dir.resolve(PEERS_BINARY);
@@ -58,9 +65,13 @@ public final class RestateServerProcess extends ServerProcess {
         return candidate;
       }
     }
-    throw new IllegalStateException("restate-server not found: set -Drestate.server.binary or run "
-        + "scripts/install-peers (looked for " + PEERS_BINARY + " in " + Path.of("").toAbsolutePath()
-        + " and its parents)");
+    throw new IllegalStateException(
+        "restate-server not found: set -Drestate.server.binary or run "
+            + "scripts/install-peers (looked for "
+            + PEERS_BINARY
+            + " in "
+            + Path.of("").toAbsolutePath()
+            + " and its parents)");
   }
 
   @Override
@@ -91,16 +102,21 @@ public final class RestateServerProcess extends ServerProcess {
 
   @Override
   protected int[] awaitPorts(ChildProcess process, Duration timeout) {
-    return Wait.forValue("restate-server to log its ingress and admin ports in " + process.log(), timeout, () -> {
-      int[] ports = boundPorts(process.output());
-      if (ports == null) {
-        process.checkAlive();
-      }
-      return ports;
-    });
+    return Wait.forValue(
+        "restate-server to log its ingress and admin ports in " + process.log(),
+        timeout,
+        () -> {
+          int[] ports = boundPorts(process.output());
+          if (ports == null) {
+            process.checkAlive();
+          }
+          return ports;
+        });
   }
 
-  /** {ingress, admin} from restate-server's log, or null while either listener has not been logged. */
+  /**
+   * {ingress, admin} from restate-server's log, or null while either listener has not been logged.
+   */
   static int[] boundPorts(String log) {
     Matcher ingress = INGRESS.matcher(log);
     Matcher admin = ADMIN.matcher(log);
@@ -110,10 +126,16 @@ public final class RestateServerProcess extends ServerProcess {
     return new int[] {Integer.parseInt(ingress.group(1)), Integer.parseInt(admin.group(1))};
   }
 
-  /** {@code server_name: <name>} and, before the next log record (a line starting with a digit), its port. */
+  /**
+   * {@code server_name: <name>} and, before the next log record (a line starting with a digit), its
+   * port.
+   */
   private static Pattern listener(String serverName) {
-    return Pattern.compile("server_name: " + Pattern.quote(serverName) + "\\s*\\R(?:(?!\\d)[^\\n]*\\R)*?"
-        + "\\s*server\\.port: (\\d+)");
+    return Pattern.compile(
+        "server_name: "
+            + Pattern.quote(serverName)
+            + "\\s*\\R(?:(?!\\d)[^\\n]*\\R)*?"
+            + "\\s*server\\.port: (\\d+)");
   }
 
   @Override

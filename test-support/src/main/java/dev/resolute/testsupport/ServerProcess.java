@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Restate-compatible server (Resolute or the real restate-server) as a child process: its own work directory
- * ({@code data/} as the base dir, {@code server.log}), every listener bound to {@code 127.0.0.1:0} and the bound
- * ports read back from the process, so no port is probed and no two tests can race for one.
+ * A Restate-compatible server (Resolute or the real restate-server) as a child process: its own
+ * work directory ({@code data/} as the base dir, {@code server.log}), every listener bound to
+ * {@code 127.0.0.1:0} and the bound ports read back from the process, so no port is probed and no
+ * two tests can race for one.
  *
- * <p>{@link #start()} returns once the admin {@code /health} and the ingress {@code /restate/health} answer 200;
- * {@link #restart()} kills the process with {@code kill -9} and starts it again on the same data directory (its
- * ports may change: read {@link #ingressPort()} again). Not thread-safe: one test drives it.
+ * <p>{@link #start()} returns once the admin {@code /health} and the ingress {@code
+ * /restate/health} answer 200; {@link #restart()} kills the process with {@code kill -9} and starts
+ * it again on the same data directory (its ports may change: read {@link #ingressPort()} again).
+ * Not thread-safe: one test drives it.
  */
 public abstract class ServerProcess implements AutoCloseable {
   public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -43,7 +45,9 @@ public abstract class ServerProcess implements AutoCloseable {
   /** The command line that starts the server on {@link #dataDir()}. */
   protected abstract List<String> command();
 
-  /** Environment that binds every listener to port 0 on loopback; {@link #env(Map)} comes on top. */
+  /**
+   * Environment that binds every listener to port 0 on loopback; {@link #env(Map)} comes on top.
+   */
   protected abstract Map<String, String> bindAnyPortEnv();
 
   /** Called before each launch (e.g. to remove a stale ports report). */
@@ -59,7 +63,9 @@ public abstract class ServerProcess implements AutoCloseable {
     return start(START_TIMEOUT);
   }
 
-  /** Launches the server and waits until both APIs are healthy; on failure the process is killed. */
+  /**
+   * Launches the server and waits until both APIs are healthy; on failure the process is killed.
+   */
   public ServerProcess start(Duration timeout) {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name() + " already running (pid " + process.pid() + ")");
@@ -78,10 +84,13 @@ public abstract class ServerProcess implements AutoCloseable {
       ingressPort = ports[0];
       adminPort = ports[1];
       ChildProcess p = process;
-      Wait.until(name() + " healthy (" + adminUrl() + "/health, " + ingressUrl() + "/restate/health)",
-          remaining(deadline), () -> {
+      Wait.until(
+          name() + " healthy (" + adminUrl() + "/health, " + ingressUrl() + "/restate/health)",
+          remaining(deadline),
+          () -> {
             p.checkAlive();
-            return Http.status(adminUrl() + "/health") == 200 && Http.status(ingressUrl() + "/restate/health") == 200;
+            return Http.status(adminUrl() + "/health") == 200
+                && Http.status(ingressUrl() + "/restate/health") == 200;
           });
       return this;
     } catch (RuntimeException | Error e) {
@@ -159,7 +168,8 @@ public abstract class ServerProcess implements AutoCloseable {
   }
 
   /** {@link Deployments#register} on this server's admin API. */
-  public String registerDeployment(String uri, boolean useHttp11) throws IOException, InterruptedException {
+  public String registerDeployment(String uri, boolean useHttp11)
+      throws IOException, InterruptedException {
     return Deployments.register(adminUrl(), uri, useHttp11);
   }
 }

@@ -15,12 +15,17 @@ class RefusingPortTest {
   void connectionsAreRefusedAndThePortCannotBeTakenMeanwhile() throws Exception {
     try (RefusingPort port = RefusingPort.open()) {
       assertThat(port.port()).isPositive();
-      assertThatThrownBy(() -> {
-        try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress("127.0.0.1", port.port()), 2000);
-        }
-      }).isInstanceOf(ConnectException.class);
-      assertThatThrownBy(() -> new ServerSocket(port.port(), 50, java.net.InetAddress.getLoopbackAddress()).close())
+      assertThatThrownBy(
+              () -> {
+                try (Socket s = new Socket()) {
+                  s.connect(new InetSocketAddress("127.0.0.1", port.port()), 2000);
+                }
+              })
+          .isInstanceOf(ConnectException.class);
+      assertThatThrownBy(
+              () ->
+                  new ServerSocket(port.port(), 50, java.net.InetAddress.getLoopbackAddress())
+                      .close())
           .isInstanceOf(java.net.BindException.class);
     }
   }

@@ -11,7 +11,8 @@ class RestateServerProcessIT {
 
   @Test
   void twoServersAtOnceOnPortsTheyBoundThemselvesAndARestartKeepsTheData() throws Exception {
-    try (RestateServerProcess a = RestateServerProcess.create("it-a").env(Map.of("RESTATE_DEFAULT_NUM_PARTITIONS", "2"));
+    try (RestateServerProcess a =
+            RestateServerProcess.create("it-a").env(Map.of("RESTATE_DEFAULT_NUM_PARTITIONS", "2"));
         RestateServerProcess b = RestateServerProcess.create("it-b")) {
       a.start();
       b.start();

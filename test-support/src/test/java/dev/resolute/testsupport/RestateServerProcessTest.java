@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Test;
 
 class RestateServerProcessTest {
   /** The shape of restate-server 1.7.12's log with ANSI codes off (abridged). */
-  static final String LOG = """
+  static final String LOG =
+      """
       2026-12-05T16:09:51.797659Z INFO restate_core::network::net_util
         Server listening
       on rs:worker-0
@@ -42,7 +43,8 @@ class RestateServerProcessTest {
 
   @Test
   void nothingUntilBothListenersAreLogged() {
-    assertThat(RestateServerProcess.boundPorts(LOG.substring(0, LOG.indexOf("Admin API")))).isNull();
+    assertThat(RestateServerProcess.boundPorts(LOG.substring(0, LOG.indexOf("Admin API"))))
+        .isNull();
   }
 
   @Test

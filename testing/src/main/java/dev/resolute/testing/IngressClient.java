@@ -24,8 +24,11 @@ public final class IngressClient {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   private final URI base;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   public IngressClient(URI base) {
     String s = base.toString();
@@ -49,7 +52,8 @@ public final class IngressClient {
     if (jsonBody == null) {
       b.POST(HttpRequest.BodyPublishers.noBody());
     } else {
-      b.header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+      b.header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(jsonBody));
     }
     return send(b.build());
   }
@@ -66,9 +70,12 @@ public final class IngressClient {
 
   /** {@code POST /restate/awakeables/{id}/reject} with the reason as {@code text/plain}. */
   public HttpResponse<String> rejectAwakeable(String awakeableId, String reason) {
-    return send(HttpRequest.newBuilder(uri("/restate/awakeables/" + encode(awakeableId) + "/reject"))
-        .timeout(REQUEST_TIMEOUT).header("content-type", "text/plain")
-        .POST(HttpRequest.BodyPublishers.ofString(reason)).build());
+    return send(
+        HttpRequest.newBuilder(uri("/restate/awakeables/" + encode(awakeableId) + "/reject"))
+            .timeout(REQUEST_TIMEOUT)
+            .header("content-type", "text/plain")
+            .POST(HttpRequest.BodyPublishers.ofString(reason))
+            .build());
   }
 
   private URI uri(String path) {

@@ -17,8 +17,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Starts a server (embedded Resolute or the real restate-server), serves the bound services on an
- * SDK endpoint on a free loopback port, and registers that endpoint as a deployment. What
- * {@link ResoluteExtension} does for a test class, usable from any code:
+ * SDK endpoint on a free loopback port, and registers that endpoint as a deployment. What {@link
+ * ResoluteExtension} does for a test class, usable from any code:
  *
  * <pre>{@code
  * try (ResoluteRunner runner = ResoluteRunner.builder().bind(new Greeter()).start()) {
@@ -29,16 +29,25 @@ import java.util.concurrent.CompletionException;
  */
 public final class ResoluteRunner implements AutoCloseable {
   /**
-   * How long each set-up step took (wall clock; server and endpoint start concurrently), and the CPU
-   * time this JVM spent meanwhile — a load-independent figure: on a busy machine the wall-clock times
-   * of a cold JVM (class loading, JIT) stretch many times over. {@code jvmCpu} is negative when the
-   * JVM cannot report process CPU time; it excludes an external restate-server's CPU.
+   * How long each set-up step took (wall clock; server and endpoint start concurrently), and the
+   * CPU time this JVM spent meanwhile — a load-independent figure: on a busy machine the wall-clock
+   * times of a cold JVM (class loading, JIT) stretch many times over. {@code jvmCpu} is negative
+   * when the JVM cannot report process CPU time; it excludes an external restate-server's CPU.
    */
-  public record SetupTimes(Duration server, Duration endpoint, Duration registration, Duration total, Duration jvmCpu) {
+  public record SetupTimes(
+      Duration server, Duration endpoint, Duration registration, Duration total, Duration jvmCpu) {
     @Override
     public String toString() {
-      return total.toMillis() + " ms (server " + server.toMillis() + " ms, endpoint " + endpoint.toMillis()
-          + " ms, registration " + registration.toMillis() + " ms; JVM CPU " + jvmCpu.toMillis() + " ms)";
+      return total.toMillis()
+          + " ms (server "
+          + server.toMillis()
+          + " ms, endpoint "
+          + endpoint.toMillis()
+          + " ms, registration "
+          + registration.toMillis()
+          + " ms; JVM CPU "
+          + jvmCpu.toMillis()
+          + " ms)";
     }
   }
 
@@ -56,7 +65,8 @@ public final class ResoluteRunner implements AutoCloseable {
   private final IngressClient ingressClient;
   private final Client client;
 
-  private ResoluteRunner(TestServer server, ResoluteHttpServer endpointServer, SetupTimes setupTimes) {
+  private ResoluteRunner(
+      TestServer server, ResoluteHttpServer endpointServer, SetupTimes setupTimes) {
     this.server = server;
     this.endpointServer = endpointServer;
     this.setupTimes = setupTimes;
@@ -154,11 +164,13 @@ public final class ResoluteRunner implements AutoCloseable {
     /**
      * Starts everything: the server and the endpoint concurrently, then the registration.
      *
-     * @throws IllegalStateException when nothing is bound or a step fails (everything started is stopped)
+     * @throws IllegalStateException when nothing is bound or a step fails (everything started is
+     *     stopped)
      */
     public ResoluteRunner start() {
       if (services.isEmpty()) {
-        throw new IllegalStateException("no services bound: annotate fields with @BindService or call bind()");
+        throw new IllegalStateException(
+            "no services bound: annotate fields with @BindService or call bind()");
       }
       Endpoint.Builder eb = Endpoint.builder();
       services.forEach(eb::bind);
@@ -166,14 +178,17 @@ public final class ResoluteRunner implements AutoCloseable {
 
       long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
-      CompletableFuture<Started> serverFuture = CompletableFuture.supplyAsync(() -> {
-        TestServer s = startServer();
-        return new Started(s, System.nanoTime());
-      }, task -> {
-        Thread t = new Thread(task, "resolute-testing-server-start");
-        t.setDaemon(true);
-        t.start();
-      });
+      CompletableFuture<Started> serverFuture =
+          CompletableFuture.supplyAsync(
+              () -> {
+                TestServer s = startServer();
+                return new Started(s, System.nanoTime());
+              },
+              task -> {
+                Thread t = new Thread(task, "resolute-testing-server-start");
+                t.setDaemon(true);
+                t.start();
+              });
       ResoluteHttpServer endpointServer;
       try {
         endpointServer = ResoluteHttpServer.start(endpoint, "127.0.0.1", 0);
@@ -192,16 +207,21 @@ public final class ResoluteRunner implements AutoCloseable {
       TestServer server = started.server();
       long registrationStart = System.nanoTime();
       try {
-        Deployments.register(server.adminUri(), URI.create("http://127.0.0.1:" + endpointServer.port()), useHttp11);
+        Deployments.register(
+            server.adminUri(), URI.create("http://127.0.0.1:" + endpointServer.port()), useHttp11);
       } catch (RuntimeException e) {
         server.close();
         endpointServer.close();
         throw e;
       }
       long end = System.nanoTime();
-      SetupTimes times = new SetupTimes(Duration.ofNanos(started.at() - t0), Duration.ofNanos(endpointDone - t0),
-          Duration.ofNanos(end - registrationStart), Duration.ofNanos(end - t0),
-          Duration.ofNanos(cpu0 < 0 ? -1 : processCpuNanos() - cpu0));
+      SetupTimes times =
+          new SetupTimes(
+              Duration.ofNanos(started.at() - t0),
+              Duration.ofNanos(endpointDone - t0),
+              Duration.ofNanos(end - registrationStart),
+              Duration.ofNanos(end - t0),
+              Duration.ofNanos(cpu0 < 0 ? -1 : processCpuNanos() - cpu0));
       return new ResoluteRunner(server, endpointServer, times);
     }
 

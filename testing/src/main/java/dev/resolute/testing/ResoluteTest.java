@@ -38,12 +38,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public @interface ResoluteTest {
 
-  /** Which server runs the test: the embedded Resolute server (default) or the real restate-server. */
+  /**
+   * Which server runs the test: the embedded Resolute server (default) or the real restate-server.
+   */
   ServerKind server() default ServerKind.EMBEDDED;
 
   /** Register the deployment with {@code use_http_11} (request/response mode) instead of HTTP/2. */
   boolean useHttp11() default false;
 
-  /** Partitions of the embedded server (fewer start faster). Ignored for the real restate-server. */
+  /**
+   * Partitions of the embedded server (fewer start faster). Ignored for the real restate-server.
+   */
   int partitions() default 4;
 }

@@ -27,12 +27,20 @@ final class KitServices {
 
   static ServiceDefinition counter() {
     return ServiceDefinition.virtualObject("Counter")
-        .handler("add", Integer.class, Integer.class, (ObjectContext ctx, Integer delta) -> {
-          int next = ctx.get(COUNT).orElse(0) + delta;
-          ctx.set(COUNT, next);
-          return next;
-        })
-        .shared("get", Void.class, Integer.class, (SharedObjectContext ctx, Void v) -> ctx.get(COUNT).orElse(0))
+        .handler(
+            "add",
+            Integer.class,
+            Integer.class,
+            (ObjectContext ctx, Integer delta) -> {
+              int next = ctx.get(COUNT).orElse(0) + delta;
+              ctx.set(COUNT, next);
+              return next;
+            })
+        .shared(
+            "get",
+            Void.class,
+            Integer.class,
+            (SharedObjectContext ctx, Void v) -> ctx.get(COUNT).orElse(0))
         .build();
   }
 }

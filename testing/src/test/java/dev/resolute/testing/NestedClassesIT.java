@@ -22,7 +22,8 @@ class NestedClassesIT {
   @Nested
   class Inner {
     @Test
-    void sharesTheEnclosingServer(@ResoluteIngressEndpointURL URI ingress, @ResoluteClient IngressClient client) {
+    void sharesTheEnclosingServer(
+        @ResoluteIngressEndpointURL URI ingress, @ResoluteClient IngressClient client) {
       assertThat(client.baseUri()).isEqualTo(ingress);
       assertThat(client.post("/Echo/echo", "\"b\"").body()).isEqualTo("\"B\"");
       if (outerIngress != null) {

@@ -29,12 +29,26 @@ abstract class ResoluteExtensionITBase {
 
   @Test
   void injectedClientCallsTheBoundServices(@ResoluteClient Client client) {
-    String out = client.call(Request.of(Target.service("Echo", "echo"), TypeTag.of(String.class),
-        TypeTag.of(String.class), "typed")).response();
+    String out =
+        client
+            .call(
+                Request.of(
+                    Target.service("Echo", "echo"),
+                    TypeTag.of(String.class),
+                    TypeTag.of(String.class),
+                    "typed"))
+            .response();
     assertThat(out).isEqualTo("TYPED");
     String key = UUID.randomUUID().toString();
-    Integer sum = client.call(Request.of(Target.virtualObject("Counter", key, "add"), TypeTag.of(Integer.class),
-        TypeTag.of(Integer.class), 7)).response();
+    Integer sum =
+        client
+            .call(
+                Request.of(
+                    Target.virtualObject("Counter", key, "add"),
+                    TypeTag.of(Integer.class),
+                    TypeTag.of(Integer.class),
+                    7))
+            .response();
     assertThat(sum).isEqualTo(7);
   }
 
@@ -48,8 +62,11 @@ abstract class ResoluteExtensionITBase {
   }
 
   @Test
-  void endpointsAreInjectedInEveryForm(@ResoluteIngressEndpointURL URI ingress, @ResoluteIngressEndpointURL URL ingressUrl,
-      @ResoluteAdminEndpointURL String admin, @ResoluteClient IngressClient client) {
+  void endpointsAreInjectedInEveryForm(
+      @ResoluteIngressEndpointURL URI ingress,
+      @ResoluteIngressEndpointURL URL ingressUrl,
+      @ResoluteAdminEndpointURL String admin,
+      @ResoluteClient IngressClient client) {
     assertThat(ingress.getHost()).isEqualTo("127.0.0.1");
     assertThat(ingressUrl.toString()).isEqualTo(ingress.toString());
     assertThat(client.baseUri()).isEqualTo(ingress);
@@ -59,19 +76,32 @@ abstract class ResoluteExtensionITBase {
     assertThat(services.body()).contains("\"Echo\"", "\"Counter\"");
     // the admin API advertises the ingress it really listens on (the kit binds port 0)
     HttpResponse<String> version = new IngressClient(URI.create(admin)).get("/version");
-    assertThat(version.body()).contains("\"ingress_endpoint\":\"http://127.0.0.1:" + ingress.getPort());
+    assertThat(version.body())
+        .contains("\"ingress_endpoint\":\"http://127.0.0.1:" + ingress.getPort());
   }
 
   @Test
   void setUpIsFast(ResoluteRunner runner) {
-    // The class's own set-up ran in a cold JVM (class loading, JIT) and is printed by the extension;
-    // a second set-up in this now-warm JVM shows what the kit itself costs. The bound is generous for a
+    // The class's own set-up ran in a cold JVM (class loading, JIT) and is printed by the
+    // extension;
+    // a second set-up in this now-warm JVM shows what the kit itself costs. The bound is generous
+    // for a
     // loaded 2-core machine; it catches fixed delays and polling loops, not jitter.
     ResoluteTest config = getClass().getAnnotation(ResoluteTest.class);
-    try (ResoluteRunner again = ResoluteRunner.builder().server(config.server()).useHttp11(config.useHttp11())
-        .bind(new KitServices.Echo()).start()) {
-      System.out.println("[resolute-testing] " + getClass().getSimpleName() + ": warm set-up " + again.setupTimes()
-          + " (class set-up: " + runner.setupTimes() + ")");
+    try (ResoluteRunner again =
+        ResoluteRunner.builder()
+            .server(config.server())
+            .useHttp11(config.useHttp11())
+            .bind(new KitServices.Echo())
+            .start()) {
+      System.out.println(
+          "[resolute-testing] "
+              + getClass().getSimpleName()
+              + ": warm set-up "
+              + again.setupTimes()
+              + " (class set-up: "
+              + runner.setupTimes()
+              + ")");
       assertThat(again.setupTimes().total()).isLessThan(Duration.ofSeconds(5));
       assertThat(again.ingressClient().post("/Echo/echo", "\"warm\"").body()).isEqualTo("\"WARM\"");
     }

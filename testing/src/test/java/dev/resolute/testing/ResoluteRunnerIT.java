@@ -21,13 +21,16 @@ class ResoluteRunnerIT {
       endpoint = runner.endpointUri();
       assertThat(runner.ingressClient().post("/Echo/echo", "\"x\"").body()).isEqualTo("\"X\"");
     }
-    assertThatThrownBy(() -> new IngressClient(ingress).get("/restate/health")).isInstanceOf(UncheckedIOException.class);
-    assertThatThrownBy(() -> new IngressClient(endpoint).get("/health")).isInstanceOf(UncheckedIOException.class);
+    assertThatThrownBy(() -> new IngressClient(ingress).get("/restate/health"))
+        .isInstanceOf(UncheckedIOException.class);
+    assertThatThrownBy(() -> new IngressClient(endpoint).get("/health"))
+        .isInstanceOf(UncheckedIOException.class);
   }
 
   @Test
   void nothingBoundIsRejected() {
     assertThatThrownBy(() -> ResoluteRunner.builder().start())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no services bound");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no services bound");
   }
 }

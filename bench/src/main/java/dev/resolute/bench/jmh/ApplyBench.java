@@ -42,8 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The partition's apply loop as {@code PartitionProcessor.drain} runs it: parse each record, apply
  * it, one store batch per drained group. One operation = one whole echo invocation (Invoke, the
- * Output command, End: three records), applied in groups of {@code batch} invocations, against
- * the in-memory store or RocksDB.
+ * Output command, End: three records), applied in groups of {@code batch} invocations, against the
+ * in-memory store or RocksDB.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -74,8 +74,11 @@ public class ApplyBench {
       st = new MemoryStore();
     }
     sm = new StateMachine(0, new Partitioning(1));
-    output = OutputCommandMessage.newBuilder().setValue(Value.newBuilder()
-        .setContent(ByteString.copyFromUtf8("\"hi\""))).build().toByteArray();
+    output =
+        OutputCommandMessage.newBuilder()
+            .setValue(Value.newBuilder().setContent(ByteString.copyFromUtf8("\"hi\"")))
+            .build()
+            .toByteArray();
   }
 
   @TearDown
@@ -94,15 +97,37 @@ public class ApplyBench {
     ByteString id = ByteString.copyFrom(new InvocationId(n * 0x9E3779B97F4A7C15L, uuid).toBytes());
     long ts = 1_700_000_000_000L + n;
     return new byte[][] {
-        Envelope.newBuilder().setTimestampMillis(ts).setInvoke(Invoke.newBuilder().setInvocationId(id)
-            .setTarget(target).setInput(ByteString.copyFromUtf8("\"hi\"")).setIngressRequest(n)
-            .setIngressWantsResult(true)).build().toByteArray(),
-        Envelope.newBuilder().setTimestampMillis(ts).setInvokerEvent(InvokerEvent.newBuilder().setInvocationId(id)
-            .setAttempt(1).setDeploymentId("dp_x").setProtocolVersion(6).setCommand(JournalEntry.newBuilder()
-                .setType(MessageType.OUTPUT_COMMAND.code()).setPayload(ByteString.copyFrom(output)))).build()
-            .toByteArray(),
-        Envelope.newBuilder().setTimestampMillis(ts).setInvokerEvent(InvokerEvent.newBuilder().setInvocationId(id)
-            .setAttempt(1).setEnd(true)).build().toByteArray()};
+      Envelope.newBuilder()
+          .setTimestampMillis(ts)
+          .setInvoke(
+              Invoke.newBuilder()
+                  .setInvocationId(id)
+                  .setTarget(target)
+                  .setInput(ByteString.copyFromUtf8("\"hi\""))
+                  .setIngressRequest(n)
+                  .setIngressWantsResult(true))
+          .build()
+          .toByteArray(),
+      Envelope.newBuilder()
+          .setTimestampMillis(ts)
+          .setInvokerEvent(
+              InvokerEvent.newBuilder()
+                  .setInvocationId(id)
+                  .setAttempt(1)
+                  .setDeploymentId("dp_x")
+                  .setProtocolVersion(6)
+                  .setCommand(
+                      JournalEntry.newBuilder()
+                          .setType(MessageType.OUTPUT_COMMAND.code())
+                          .setPayload(ByteString.copyFrom(output))))
+          .build()
+          .toByteArray(),
+      Envelope.newBuilder()
+          .setTimestampMillis(ts)
+          .setInvokerEvent(InvokerEvent.newBuilder().setInvocationId(id).setAttempt(1).setEnd(true))
+          .build()
+          .toByteArray()
+    };
   }
 
   /** GROUP invocations per operation group; each record of an invocation in its own drain. */

@@ -45,19 +45,35 @@ public class CodecBench {
 
   @Setup
   public void setup() {
-    output = OutputCommandMessage.newBuilder()
-        .setValue(Value.newBuilder().setContent(ByteString.copyFromUtf8("\"Hello, a name of some length\""))).build();
+    output =
+        OutputCommandMessage.newBuilder()
+            .setValue(
+                Value.newBuilder()
+                    .setContent(ByteString.copyFromUtf8("\"Hello, a name of some length\"")))
+            .build();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(FrameCodec.encode(MessageType.RUN_COMMAND, RunCommandMessage.newBuilder()
-        .setResultCompletionId(1).setName("step").build()));
+    out.writeBytes(
+        FrameCodec.encode(
+            MessageType.RUN_COMMAND,
+            RunCommandMessage.newBuilder().setResultCompletionId(1).setName("step").build()));
     out.writeBytes(FrameCodec.encode(MessageType.OUTPUT_COMMAND, output));
     chunk = out.toByteArray();
     decoder = new FrameDecoder(32 * 1024 * 1024);
-    envelope = Envelope.newBuilder().setInvokerEvent(InvokerEvent.newBuilder()
-        .setInvocationId(ByteString.copyFrom(new byte[26])).setAttempt(1).setDeploymentId("dp_13JgBL8WVN8RpUK7WR8PxxT")
-        .setProtocolVersion(6).setCommand(JournalEntry.newBuilder().setType(MessageType.OUTPUT_COMMAND.code())
-            .setPayload(output.toByteString()))).build();
-    envelopeBytes = envelope.toBuilder().setTimestampMillis(1_700_000_000_000L).build().toByteArray();
+    envelope =
+        Envelope.newBuilder()
+            .setInvokerEvent(
+                InvokerEvent.newBuilder()
+                    .setInvocationId(ByteString.copyFrom(new byte[26]))
+                    .setAttempt(1)
+                    .setDeploymentId("dp_13JgBL8WVN8RpUK7WR8PxxT")
+                    .setProtocolVersion(6)
+                    .setCommand(
+                        JournalEntry.newBuilder()
+                            .setType(MessageType.OUTPUT_COMMAND.code())
+                            .setPayload(output.toByteString())))
+            .build();
+    envelopeBytes =
+        envelope.toBuilder().setTimestampMillis(1_700_000_000_000L).build().toByteArray();
   }
 
   @Benchmark
@@ -67,13 +83,17 @@ public class CodecBench {
 
   @Benchmark
   public void decodeChunk(Blackhole bh) throws Exception {
-    decoder.feed(chunk, 0, chunk.length, f -> {
-      try {
-        bh.consume(f.message());
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    decoder.feed(
+        chunk,
+        0,
+        chunk.length,
+        f -> {
+          try {
+            bh.consume(f.message());
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   /** What the Appender does today: copy the envelope into a builder to stamp it, then encode. */

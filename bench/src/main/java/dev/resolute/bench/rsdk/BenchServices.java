@@ -12,8 +12,13 @@ public final class BenchServices {
   private BenchServices() {}
 
   public static Endpoint endpoint() {
-    return Endpoint.bind(new Echo()).bind(new Counter()).bind(new Steps()).bind(new Caller())
-        .bind(new Sleeper()).bind(new Flow()).build();
+    return Endpoint.bind(new Echo())
+        .bind(new Counter())
+        .bind(new Steps())
+        .bind(new Caller())
+        .bind(new Sleeper())
+        .bind(new Flow())
+        .build();
   }
 
   public static void main(String[] args) throws Exception {

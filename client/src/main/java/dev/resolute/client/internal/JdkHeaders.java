@@ -23,17 +23,22 @@ final class JdkHeaders implements ResponseHead.Headers {
 
   @Override
   public Set<String> keys() {
-    return headers.map().keySet().stream().map(k -> k.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    return headers.map().keySet().stream()
+        .map(k -> k.toLowerCase(Locale.ROOT))
+        .collect(Collectors.toSet());
   }
 
   @Override
   public Map<String, String> toLowercaseMap() {
     Map<String, String> m = new TreeMap<>();
-    headers.map().forEach((k, v) -> {
-      if (!v.isEmpty()) {
-        m.putIfAbsent(k.toLowerCase(Locale.ROOT), v.get(0));
-      }
-    });
+    headers
+        .map()
+        .forEach(
+            (k, v) -> {
+              if (!v.isEmpty()) {
+                m.putIfAbsent(k.toLowerCase(Locale.ROOT), v.get(0));
+              }
+            });
     return m;
   }
 

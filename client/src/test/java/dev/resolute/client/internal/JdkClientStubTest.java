@@ -39,8 +39,10 @@ class JdkClientStubTest {
     stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     stub.createContext("/", this::handle);
     stub.start();
-    client = Client.connect("http://127.0.0.1:" + stub.getAddress().getPort() + "/",
-        RequestOptions.builder().header("x-client", "c").build());
+    client =
+        Client.connect(
+            "http://127.0.0.1:" + stub.getAddress().getPort() + "/",
+            RequestOptions.builder().header("x-client", "c").build());
   }
 
   @AfterEach
@@ -50,7 +52,9 @@ class JdkClientStubTest {
 
   private void handle(HttpExchange ex) throws IOException {
     String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    seen.add(new Seen(ex.getRequestMethod(), ex.getRequestURI().toString(), ex.getRequestHeaders(), body));
+    seen.add(
+        new Seen(
+            ex.getRequestMethod(), ex.getRequestURI().toString(), ex.getRequestHeaders(), body));
     byte[] out = answer.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().add("content-type", contentType);
     ex.sendResponseHeaders(status, out.length == 0 ? -1 : out.length);
@@ -62,8 +66,17 @@ class JdkClientStubTest {
 
   @Test
   void callSendsBodyContentTypeIdempotencyKeyAndHeaders() {
-    String r = client.call(Request.of(Target.virtualObject("Obj", "k 1", "h"), TypeTag.of(String.class),
-        TypeTag.of(String.class), "in").idempotencyKey("idem").header("x-req", "r")).response();
+    String r =
+        client
+            .call(
+                Request.of(
+                        Target.virtualObject("Obj", "k 1", "h"),
+                        TypeTag.of(String.class),
+                        TypeTag.of(String.class),
+                        "in")
+                    .idempotencyKey("idem")
+                    .header("x-req", "r"))
+            .response();
     assertThat(r).isEqualTo("ok");
     Seen s = seen.get(0);
     assertThat(s.method()).isEqualTo("POST");
@@ -78,7 +91,8 @@ class JdkClientStubTest {
   @Test
   void voidInputHasNoBodyAndNoContentType() {
     answer = "";
-    client.call(Request.of(Target.service("S", "h"), TypeTag.of(Void.class), TypeTag.of(Void.class), null));
+    client.call(
+        Request.of(Target.service("S", "h"), TypeTag.of(Void.class), TypeTag.of(Void.class), null));
     assertThat(seen.get(0).body()).isEmpty();
     assertThat(seen.get(0).headers().get("Content-type")).isNull();
   }
@@ -87,8 +101,11 @@ class JdkClientStubTest {
   void sendParsesStatus() {
     status = 202;
     answer = "{\"invocationId\":\"inv_1\",\"status\":\"PreviouslyAccepted\"}";
-    SendResponse<String> r = client.send(Request.of(Target.service("S", "h"), TypeTag.of(String.class),
-        TypeTag.of(String.class), "x"), java.time.Duration.ofSeconds(3));
+    SendResponse<String> r =
+        client.send(
+            Request.of(
+                Target.service("S", "h"), TypeTag.of(String.class), TypeTag.of(String.class), "x"),
+            java.time.Duration.ofSeconds(3));
     assertThat(seen.get(0).uri()).isEqualTo("/S/h/send?delay=3000ms");
     assertThat(r.sendStatus()).isEqualTo(SendResponse.SendStatus.PREVIOUSLY_ACCEPTED);
     assertThat(r.invocationId()).isEqualTo("inv_1");
@@ -98,8 +115,16 @@ class JdkClientStubTest {
   void malformedSendAnswerIsIngressException() {
     status = 202;
     answer = "{\"status\":\"Accepted\"}";
-    assertThatThrownBy(() -> client.send(Request.of(Target.service("S", "h"), TypeTag.of(String.class),
-        TypeTag.of(String.class), "x"))).isInstanceOf(IngressException.class).hasMessageContaining("invocationId");
+    assertThatThrownBy(
+            () ->
+                client.send(
+                    Request.of(
+                        Target.service("S", "h"),
+                        TypeTag.of(String.class),
+                        TypeTag.of(String.class),
+                        "x")))
+        .isInstanceOf(IngressException.class)
+        .hasMessageContaining("invocationId");
   }
 
   @Test
@@ -117,11 +142,16 @@ class JdkClientStubTest {
     status = 409;
     answer = "{\"code\":409,\"message\":\"boom\"}";
     assertThatThrownBy(() -> client.workflowHandle("Wf", "id", String.class).attach())
-        .isInstanceOfSatisfying(IngressException.class, e -> {
-          assertThat(e.getStatusCode()).isEqualTo(409);
-          assertThat(e.getMessage()).contains("boom").contains("GET").contains("/restate/workflow/Wf/id/attach");
-          assertThat(new String(e.getResponseBody(), StandardCharsets.UTF_8)).isEqualTo(answer);
-        });
+        .isInstanceOfSatisfying(
+            IngressException.class,
+            e -> {
+              assertThat(e.getStatusCode()).isEqualTo(409);
+              assertThat(e.getMessage())
+                  .contains("boom")
+                  .contains("GET")
+                  .contains("/restate/workflow/Wf/id/attach");
+              assertThat(new String(e.getResponseBody(), StandardCharsets.UTF_8)).isEqualTo(answer);
+            });
   }
 
   @Test
@@ -129,11 +159,20 @@ class JdkClientStubTest {
     status = 503;
     contentType = "text/plain";
     answer = "unavailable";
-    assertThatThrownBy(() -> client.call(Request.of(Target.service("S", "h"), TypeTag.of(String.class),
-        TypeTag.of(String.class), "x"))).isInstanceOfSatisfying(IngressException.class, e -> {
-          assertThat(e.getStatusCode()).isEqualTo(503);
-          assertThat(e.getMessage()).contains("unavailable");
-        });
+    assertThatThrownBy(
+            () ->
+                client.call(
+                    Request.of(
+                        Target.service("S", "h"),
+                        TypeTag.of(String.class),
+                        TypeTag.of(String.class),
+                        "x")))
+        .isInstanceOfSatisfying(
+            IngressException.class,
+            e -> {
+              assertThat(e.getStatusCode()).isEqualTo(503);
+              assertThat(e.getMessage()).contains("unavailable");
+            });
   }
 
   @Test
@@ -148,13 +187,21 @@ class JdkClientStubTest {
   @Test
   void connectionRefusedIsIngressExceptionWithoutStatus() {
     stub.stop(0);
-    assertThatThrownBy(() -> client.call(Request.of(Target.service("S", "h"), TypeTag.of(String.class),
-        TypeTag.of(String.class), "x"))).isInstanceOfSatisfying(IngressException.class,
-            e -> assertThat(e.getStatusCode()).isEqualTo(-1));
+    assertThatThrownBy(
+            () ->
+                client.call(
+                    Request.of(
+                        Target.service("S", "h"),
+                        TypeTag.of(String.class),
+                        TypeTag.of(String.class),
+                        "x")))
+        .isInstanceOfSatisfying(
+            IngressException.class, e -> assertThat(e.getStatusCode()).isEqualTo(-1));
   }
 
   @Test
   void relativeBaseUriIsRejected() {
-    assertThatThrownBy(() -> Client.connect("/relative/path")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Client.connect("/relative/path"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

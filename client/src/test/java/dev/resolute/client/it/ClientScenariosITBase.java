@@ -37,9 +37,16 @@ abstract class ClientScenariosITBase {
 
   static void startAll(TestServer s) throws Exception {
     server = s;
-    endpoint = ResoluteHttpServer.start(Endpoint.bind(new ClientTestServices.Echo())
-        .bind(new ClientTestServices.Box()).bind(new ClientTestServices.Approval()).build(), "127.0.0.1", 0);
-    assertThat(server.registerDeployment("http://127.0.0.1:" + endpoint.port(), false)).contains("Echo", "Box", "Approval");
+    endpoint =
+        ResoluteHttpServer.start(
+            Endpoint.bind(new ClientTestServices.Echo())
+                .bind(new ClientTestServices.Box())
+                .bind(new ClientTestServices.Approval())
+                .build(),
+            "127.0.0.1",
+            0);
+    assertThat(server.registerDeployment("http://127.0.0.1:" + endpoint.port(), false))
+        .contains("Echo", "Box", "Approval");
     client = Client.connect(server.ingressUrl());
   }
 
@@ -63,8 +70,13 @@ abstract class ClientScenariosITBase {
 
   @Test
   void callDecodesTypedOutput() {
-    Response<Greeting> r = client.call(Request.of(Target.service("Echo", "greet"), TypeTag.of(Greeting.class),
-        TypeTag.of(Greeting.class), new Greeting("Ada", 1)));
+    Response<Greeting> r =
+        client.call(
+            Request.of(
+                Target.service("Echo", "greet"),
+                TypeTag.of(Greeting.class),
+                TypeTag.of(Greeting.class),
+                new Greeting("Ada", 1)));
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.response()).isEqualTo(new Greeting("Hello Ada", 2));
     assertThat(r.headers().get("x-restate-id")).startsWith("inv_");
@@ -73,8 +85,13 @@ abstract class ClientScenariosITBase {
 
   @Test
   void voidCallHasNullBody() {
-    Response<Void> r = client.call(Request.of(Target.service("Echo", "noop"), TypeTag.of(Void.class),
-        TypeTag.of(Void.class), null));
+    Response<Void> r =
+        client.call(
+            Request.of(
+                Target.service("Echo", "noop"),
+                TypeTag.of(Void.class),
+                TypeTag.of(Void.class),
+                null));
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.response()).isNull();
   }
@@ -87,45 +104,59 @@ abstract class ClientScenariosITBase {
 
   @Test
   void clientAndRequestHeadersReachTheHandler() {
-    Request<Void, String> header = Request.of(Target.service("Echo", "header"), TypeTag.of(Void.class), STRING, null);
+    Request<Void, String> header =
+        Request.of(Target.service("Echo", "header"), TypeTag.of(Void.class), STRING, null);
     assertThat(client.call(header).response()).isEqualTo("none");
-    Client withDefaults = Client.connect(server.ingressUrl(), RequestOptions.builder().header("x-test", "client").build());
+    Client withDefaults =
+        Client.connect(
+            server.ingressUrl(), RequestOptions.builder().header("x-test", "client").build());
     assertThat(withDefaults.call(header).response()).isEqualTo("client");
-    assertThat(withDefaults.call(header.toBuilder().header("x-test", "request")).response()).isEqualTo("request");
+    assertThat(withDefaults.call(header.toBuilder().header("x-test", "request")).response())
+        .isEqualTo("request");
   }
 
   @Test
   void terminalFailureBecomesIngressExceptionWithCodeAndMessage() {
-    assertThatThrownBy(() -> client.call(Request.of(Target.service("Echo", "fail"), STRING, STRING, "teapot")))
-        .isInstanceOfSatisfying(IngressException.class, e -> {
-          assertThat(e.getStatusCode()).isEqualTo(418);
-          assertThat(e.getMessage()).contains("teapot");
-          assertThat(new String(e.getResponseBody())).contains("teapot");
-          assertThat(e.getRequestMethod()).isEqualTo("POST");
-          assertThat(e.getRequestURI()).endsWith("/Echo/fail");
-        });
+    assertThatThrownBy(
+            () -> client.call(Request.of(Target.service("Echo", "fail"), STRING, STRING, "teapot")))
+        .isInstanceOfSatisfying(
+            IngressException.class,
+            e -> {
+              assertThat(e.getStatusCode()).isEqualTo(418);
+              assertThat(e.getMessage()).contains("teapot");
+              assertThat(new String(e.getResponseBody())).contains("teapot");
+              assertThat(e.getRequestMethod()).isEqualTo("POST");
+              assertThat(e.getRequestURI()).endsWith("/Echo/fail");
+            });
   }
 
   @Test
   void asyncFailureCompletesExceptionally() {
-    CompletableFuture<Response<String>> f = client.callAsync(Request.of(Target.service("Echo", "fail"), STRING, STRING, "x"));
+    CompletableFuture<Response<String>> f =
+        client.callAsync(Request.of(Target.service("Echo", "fail"), STRING, STRING, "x"));
     assertThatThrownBy(f::join).hasCauseInstanceOf(IngressException.class);
   }
 
   @Test
   void unknownServiceIs404() {
-    assertThatThrownBy(() -> client.call(Request.of(Target.service("NoSuchService", "h"), STRING, STRING, "x")))
-        .isInstanceOfSatisfying(IngressException.class, e -> assertThat(e.getStatusCode()).isEqualTo(404));
+    assertThatThrownBy(
+            () ->
+                client.call(Request.of(Target.service("NoSuchService", "h"), STRING, STRING, "x")))
+        .isInstanceOfSatisfying(
+            IngressException.class, e -> assertThat(e.getStatusCode()).isEqualTo(404));
   }
 
   @Test
   void sendThenAttachAndOutputByInvocationId() {
-    SendResponse<String> sent = client.send(Request.of(Target.service("Echo", "sleepy"), TypeTag.of(Long.class), STRING, 300L));
+    SendResponse<String> sent =
+        client.send(
+            Request.of(Target.service("Echo", "sleepy"), TypeTag.of(Long.class), STRING, 300L));
     assertThat(sent.statusCode()).isEqualTo(202);
     assertThat(sent.sendStatus()).isEqualTo(SendResponse.SendStatus.ACCEPTED);
     assertThat(sent.invocationId()).startsWith("inv_");
     assertThat(sent.attach().response()).isEqualTo("slept 300");
-    Response<Output<String>> out = client.invocationHandle(sent.invocationId(), String.class).getOutput();
+    Response<Output<String>> out =
+        client.invocationHandle(sent.invocationId(), String.class).getOutput();
     assertThat(out.response()).isEqualTo(Output.ready("slept 300"));
   }
 
@@ -136,22 +167,30 @@ abstract class ClientScenariosITBase {
     assertThat(sent.sendStatus()).isEqualTo(SendResponse.SendStatus.ACCEPTED);
     assertThat(sent.getOutput().response().isReady()).isFalse();
     assertThat(sent.attach().response()).isEqualTo("later");
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
   }
 
   @Test
   void idempotentCallRunsOnceAndIsAttachableByKey() {
     String key = unique("box");
     Target incr = Target.virtualObject("Box", key, "incr");
-    Request<Void, Integer> req = Request.of(incr, TypeTag.of(Void.class), TypeTag.of(Integer.class), null)
-        .idempotencyKey("once").build();
+    Request<Void, Integer> req =
+        Request.of(incr, TypeTag.of(Void.class), TypeTag.of(Integer.class), null)
+            .idempotencyKey("once")
+            .build();
     assertThat(client.call(req).response()).isEqualTo(1);
     assertThat(client.call(req).response()).isEqualTo(1);
-    Client.IdempotentInvocationHandle<Integer> h = client.idempotentInvocationHandle(incr, "once", Integer.class);
+    Client.IdempotentInvocationHandle<Integer> h =
+        client.idempotentInvocationHandle(incr, "once", Integer.class);
     assertThat(h.attach().response()).isEqualTo(1);
     assertThat(h.getOutput().response()).isEqualTo(Output.ready(1));
     // without the key the handler runs again
-    assertThat(client.call(Request.of(incr, TypeTag.of(Void.class), TypeTag.of(Integer.class), null)).response()).isEqualTo(2);
+    assertThat(
+            client
+                .call(Request.of(incr, TypeTag.of(Void.class), TypeTag.of(Integer.class), null))
+                .response())
+        .isEqualTo(2);
   }
 
   @Test
@@ -168,15 +207,18 @@ abstract class ClientScenariosITBase {
   @Test
   void idempotentOutputOfUnknownKeyIsAnError() {
     Client.IdempotentInvocationHandle<String> h =
-        client.idempotentInvocationHandle(Target.service("Echo", "echo"), unique("never"), String.class);
-    assertThatThrownBy(h::getOutput).isInstanceOfSatisfying(IngressException.class,
-        e -> assertThat(e.getStatusCode()).isEqualTo(404));
+        client.idempotentInvocationHandle(
+            Target.service("Echo", "echo"), unique("never"), String.class);
+    assertThatThrownBy(h::getOutput)
+        .isInstanceOfSatisfying(
+            IngressException.class, e -> assertThat(e.getStatusCode()).isEqualTo(404));
   }
 
   @Test
   void workflowSubmitAttachAndOutput() {
     String id = unique("wf");
-    Request<String, String> run = Request.of(Target.workflow("Approval", id, "run"), STRING, STRING, "order-1");
+    Request<String, String> run =
+        Request.of(Target.workflow("Approval", id, "run"), STRING, STRING, "order-1");
     SendResponse<String> first = client.submit(run);
     assertThat(first.sendStatus()).isEqualTo(SendResponse.SendStatus.ACCEPTED);
     SendResponse<String> again = client.submit(run);
@@ -185,7 +227,9 @@ abstract class ClientScenariosITBase {
 
     Client.WorkflowHandle<String> wf = client.workflowHandle("Approval", id, String.class);
     assertThat(wf.getOutput().response().isReady()).isFalse();
-    client.call(Request.of(Target.workflow("Approval", id, "decide"), STRING, TypeTag.of(Void.class), "approved"));
+    client.call(
+        Request.of(
+            Target.workflow("Approval", id, "decide"), STRING, TypeTag.of(Void.class), "approved"));
     assertThat(wf.attach().response()).isEqualTo("order-1: approved");
     assertThat(wf.getOutput().response()).isEqualTo(Output.ready("order-1: approved"));
     assertThat(first.attach().response()).isEqualTo("order-1: approved");
@@ -199,7 +243,8 @@ abstract class ClientScenariosITBase {
   @Test
   void awakeableResolvedFromOutside() {
     String box = unique("awk");
-    SendResponse<String> sent = client.send(Request.of(Target.service("Echo", "waitForAwakeable"), STRING, STRING, box));
+    SendResponse<String> sent =
+        client.send(Request.of(Target.service("Echo", "waitForAwakeable"), STRING, STRING, box));
     String awakeableId = awaitBox(box);
     assertThat(awakeableId).startsWith("sign_");
     assertThat(sent.getOutput().response().isReady()).isFalse();
@@ -211,22 +256,27 @@ abstract class ClientScenariosITBase {
   @Test
   void awakeableRejectedFromOutside() {
     String box = unique("awk");
-    SendResponse<String> sent = client.send(Request.of(Target.service("Echo", "waitForAwakeable"), STRING, STRING, box));
+    SendResponse<String> sent =
+        client.send(Request.of(Target.service("Echo", "waitForAwakeable"), STRING, STRING, box));
     client.awakeableHandle(awaitBox(box)).reject("not today");
-    assertThatThrownBy(sent::attach).isInstanceOfSatisfying(IngressException.class,
-        e -> assertThat(e.getMessage()).contains("not today"));
+    assertThatThrownBy(sent::attach)
+        .isInstanceOfSatisfying(
+            IngressException.class, e -> assertThat(e.getMessage()).contains("not today"));
   }
 
   @Test
   void awakeableWithBadIdIs4xx() {
     assertThatThrownBy(() -> client.awakeableHandle("sign_garbage").resolve(String.class, "x"))
-        .isInstanceOfSatisfying(IngressException.class,
-            e -> assertThat(e.getStatusCode()).isBetween(400, 499));
+        .isInstanceOfSatisfying(
+            IngressException.class, e -> assertThat(e.getStatusCode()).isBetween(400, 499));
   }
 
   private static String awaitBox(String key) {
-    Request<Void, String> get = Request.of(Target.virtualObject("Box", key, "get"), TypeTag.of(Void.class), STRING, null);
-    return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+    Request<Void, String> get =
+        Request.of(Target.virtualObject("Box", key, "get"), TypeTag.of(Void.class), STRING, null);
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> client.call(get).response(), v -> v != null);
   }
 }

@@ -57,12 +57,19 @@ final class ClientTestServices {
       return "slept " + millis;
     }
 
-    /** Creates an awakeable, publishes its id to {@code Box/{key}}, then returns what it is completed with. */
+    /**
+     * Creates an awakeable, publishes its id to {@code Box/{key}}, then returns what it is
+     * completed with.
+     */
     @Handler
     public String waitForAwakeable(Context ctx, String boxKey) {
       Awakeable<String> a = ctx.awakeable(String.class);
-      ctx.send(Request.of(Target.virtualObject("Box", boxKey, "put"), TypeTag.of(String.class),
-          TypeTag.of(Void.class), a.id()));
+      ctx.send(
+          Request.of(
+              Target.virtualObject("Box", boxKey, "put"),
+              TypeTag.of(String.class),
+              TypeTag.of(Void.class),
+              a.id()));
       return "got " + a.await();
     }
   }
@@ -91,7 +98,8 @@ final class ClientTestServices {
 
   @Workflow
   public static class Approval {
-    static final DurablePromiseKey<String> DECISION = DurablePromiseKey.of("decision", String.class);
+    static final DurablePromiseKey<String> DECISION =
+        DurablePromiseKey.of("decision", String.class);
 
     @Workflow
     public String run(WorkflowContext ctx, String subject) {

@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A Resolute node in this JVM on OS-assigned loopback ports, data in a fresh dir under {@code target/}. */
+/**
+ * A Resolute node in this JVM on OS-assigned loopback ports, data in a fresh dir under {@code
+ * target/}.
+ */
 public final class InProcessResoluteServer implements TestServer {
   private final ResoluteServer server;
 
@@ -19,11 +22,15 @@ public final class InProcessResoluteServer implements TestServer {
   public static InProcessResoluteServer start(String name) throws IOException {
     Path base = Path.of("target", "resolute-" + name + "-" + System.nanoTime()).toAbsolutePath();
     Files.createDirectories(base);
-    ServerConfig config = ConfigLoader.load(null, Map.of(), Map.of(
-        "base-dir", base.toString(),
-        "default-num-partitions", "4",
-        "ingress.bind-address", "127.0.0.1:0",
-        "admin.bind-address", "127.0.0.1:0"));
+    ServerConfig config =
+        ConfigLoader.load(
+            null,
+            Map.of(),
+            Map.of(
+                "base-dir", base.toString(),
+                "default-num-partitions", "4",
+                "ingress.bind-address", "127.0.0.1:0",
+                "admin.bind-address", "127.0.0.1:0"));
     return new InProcessResoluteServer(ResoluteServer.start(config));
   }
 

@@ -7,7 +7,10 @@ import java.util.function.Function;
 public interface ThrowingFunction<T, R> {
   R apply(T value) throws Throwable;
 
-  /** This function as a {@link Function}; what it throws is rethrown unchanged (checked exceptions too). */
+  /**
+   * This function as a {@link Function}; what it throws is rethrown unchanged (checked exceptions
+   * too).
+   */
   default Function<T, R> asFunction() {
     return wrap(this);
   }

@@ -11,8 +11,10 @@ public class TerminalException extends RuntimeException {
   public static final int BAD_REQUEST_CODE = 400;
   public static final int NOT_FOUND_CODE = 404;
   public static final int CONFLICT_CODE = 409;
+
   /** Code of the error a cancelled invocation sees (409, as Restate). */
   public static final int CANCELLED_CODE = 409;
+
   public static final int ABORTED_CODE = 409;
   public static final int INTERNAL_SERVER_ERROR_CODE = 500;
 

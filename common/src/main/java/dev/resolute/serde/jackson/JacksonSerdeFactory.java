@@ -24,7 +24,11 @@ public class JacksonSerdeFactory implements SerdeFactory {
   private final ObjectMapper mapper;
 
   public JacksonSerdeFactory() {
-    this(JsonMapper.builder().findAndAddModules().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true).build());
+    this(
+        JsonMapper.builder()
+            .findAndAddModules()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+            .build());
   }
 
   public JacksonSerdeFactory(ObjectMapper mapper) {
@@ -64,7 +68,8 @@ public class JacksonSerdeFactory implements SerdeFactory {
       try {
         return Slice.wrap(writer.writeValueAsBytes(value));
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot serialize a " + javaType + " to JSON: " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot serialize a " + javaType + " to JSON: " + e.getMessage(), e);
       }
     }
 
@@ -76,7 +81,8 @@ public class JacksonSerdeFactory implements SerdeFactory {
       try {
         return reader.readValue(value.unsafeArray());
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot deserialize JSON as " + javaType + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot deserialize JSON as " + javaType + ": " + e.getMessage(), e);
       }
     }
 

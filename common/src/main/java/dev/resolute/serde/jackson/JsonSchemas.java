@@ -24,8 +24,8 @@ import java.util.UUID;
 /**
  * JSON Schemas (draft 2020-12 vocabulary) for the types handlers take and return, as they appear in
  * the discovery manifest's {@code input.jsonSchema} / {@code output.jsonSchema}. Derived from what
- * Jackson serializes: scalars, enums (string with {@code enum}), arrays and collections
- * ({@code items}), maps ({@code additionalProperties}), {@code Optional} (the inner type) and beans /
+ * Jackson serializes: scalars, enums (string with {@code enum}), arrays and collections ({@code
+ * items}), maps ({@code additionalProperties}), {@code Optional} (the inner type) and beans /
  * records ({@code properties}, in Jackson's property order). A type that refers to itself gets
  * {@code {}} at the point of recursion. Types Jackson treats specially without bean properties
  * (e.g. {@code JsonNode}, {@code Object}) get no constraint ({@code {}}).
@@ -38,7 +38,8 @@ public final class JsonSchemas {
     return schema(mapper, type, new HashSet<>());
   }
 
-  private static Map<String, Object> schema(ObjectMapper mapper, JavaType t, Set<Class<?>> inProgress) {
+  private static Map<String, Object> schema(
+      ObjectMapper mapper, JavaType t, Set<Class<?>> inProgress) {
     Class<?> c = t.getRawClass();
     Map<String, Object> s = new LinkedHashMap<>();
     String scalar = scalar(c);
@@ -46,7 +47,10 @@ public final class JsonSchemas {
       s.put("type", scalar);
       if (c == UUID.class) {
         s.put("format", "uuid");
-      } else if (c == Instant.class || c == OffsetDateTime.class || c == ZonedDateTime.class || c == LocalDateTime.class) {
+      } else if (c == Instant.class
+          || c == OffsetDateTime.class
+          || c == ZonedDateTime.class
+          || c == LocalDateTime.class) {
         s.put("format", "date-time");
       } else if (c == LocalDate.class) {
         s.put("format", "date");
@@ -75,7 +79,10 @@ public final class JsonSchemas {
       s.put("additionalProperties", schema(mapper, t.getContentType(), inProgress));
       return s;
     }
-    if (c == Object.class || c.isInterface() || c.getName().startsWith("com.fasterxml.") || c.isPrimitive()
+    if (c == Object.class
+        || c.isInterface()
+        || c.getName().startsWith("com.fasterxml.")
+        || c.isPrimitive()
         || !inProgress.add(c)) {
       return s;
     }
@@ -100,19 +107,37 @@ public final class JsonSchemas {
   }
 
   private static String scalar(Class<?> c) {
-    if (c == String.class || c == char.class || c == Character.class || c == UUID.class || c == Instant.class
-        || c == OffsetDateTime.class || c == ZonedDateTime.class || c == LocalDateTime.class || c == LocalDate.class
+    if (c == String.class
+        || c == char.class
+        || c == Character.class
+        || c == UUID.class
+        || c == Instant.class
+        || c == OffsetDateTime.class
+        || c == ZonedDateTime.class
+        || c == LocalDateTime.class
+        || c == LocalDate.class
         || c == Duration.class) {
       return "string";
     }
     if (c == boolean.class || c == Boolean.class) {
       return "boolean";
     }
-    if (c == int.class || c == Integer.class || c == long.class || c == Long.class || c == short.class
-        || c == Short.class || c == byte.class || c == Byte.class || c == BigInteger.class) {
+    if (c == int.class
+        || c == Integer.class
+        || c == long.class
+        || c == Long.class
+        || c == short.class
+        || c == Short.class
+        || c == byte.class
+        || c == Byte.class
+        || c == BigInteger.class) {
       return "integer";
     }
-    if (c == double.class || c == Double.class || c == float.class || c == Float.class || c == BigDecimal.class) {
+    if (c == double.class
+        || c == Double.class
+        || c == float.class
+        || c == Float.class
+        || c == BigDecimal.class) {
       return "number";
     }
     return null;

@@ -13,11 +13,19 @@ import org.junit.jupiter.api.Test;
 class JsonSchemasTest {
   static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
-  enum Status { NEW, DONE }
+  enum Status {
+    NEW,
+    DONE
+  }
 
   record Item(String sku, int quantity, double price) {}
 
-  record Cart(String id, List<Item> items, Map<String, Long> counters, Status status, Optional<String> note) {}
+  record Cart(
+      String id,
+      List<Item> items,
+      Map<String, Long> counters,
+      Status status,
+      Optional<String> note) {}
 
   static final class Node {
     public String name;
@@ -38,19 +46,23 @@ class JsonSchemasTest {
 
   @Test
   void recordsWithNestedCollectionsMapsEnumsAndOptionals() throws Exception {
-    assertThat(json(Cart.class)).isEqualTo("{\"type\":\"object\",\"properties\":{"
-        + "\"id\":{\"type\":\"string\"},"
-        + "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
-        + "\"sku\":{\"type\":\"string\"},\"quantity\":{\"type\":\"integer\"},\"price\":{\"type\":\"number\"}}}},"
-        + "\"counters\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\"}},"
-        + "\"status\":{\"type\":\"string\",\"enum\":[\"NEW\",\"DONE\"]},"
-        + "\"note\":{\"type\":\"string\"}}}");
+    assertThat(json(Cart.class))
+        .isEqualTo(
+            "{\"type\":\"object\",\"properties\":{"
+                + "\"id\":{\"type\":\"string\"},"
+                + "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
+                + "\"sku\":{\"type\":\"string\"},\"quantity\":{\"type\":\"integer\"},\"price\":{\"type\":\"number\"}}}},"
+                + "\"counters\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\"}},"
+                + "\"status\":{\"type\":\"string\",\"enum\":[\"NEW\",\"DONE\"]},"
+                + "\"note\":{\"type\":\"string\"}}}");
   }
 
   @Test
   void recursionStopsWithAnOpenSchema() throws Exception {
-    assertThat(json(Node.class)).isEqualTo("{\"type\":\"object\",\"properties\":{"
-        + "\"name\":{\"type\":\"string\"},\"children\":{\"type\":\"array\",\"items\":{}}}}");
+    assertThat(json(Node.class))
+        .isEqualTo(
+            "{\"type\":\"object\",\"properties\":{"
+                + "\"name\":{\"type\":\"string\"},\"children\":{\"type\":\"array\",\"items\":{}}}}");
   }
 
   @Test

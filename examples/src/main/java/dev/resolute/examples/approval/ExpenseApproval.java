@@ -9,10 +9,10 @@ import dev.resolute.sdk.common.TerminalException;
 
 /**
  * Human in the loop: a large expense waits on an awakeable whose id goes to the reviewers' mailbox
- * ({@code Mailbox/review-<expense id>}). The reviewer answers through the ingress:
- * {@code POST /restate/awakeables/<id>/resolve} with a {@link Decision} as JSON, or
- * {@code POST /restate/awakeables/<id>/reject} with a reason as text. The invocation may suspend
- * while it waits; nothing runs meanwhile.
+ * ({@code Mailbox/review-<expense id>}). The reviewer answers through the ingress: {@code POST
+ * /restate/awakeables/<id>/resolve} with a {@link Decision} as JSON, or {@code POST
+ * /restate/awakeables/<id>/reject} with a reason as text. The invocation may suspend while it
+ * waits; nothing runs meanwhile.
  */
 @Service
 public class ExpenseApproval {

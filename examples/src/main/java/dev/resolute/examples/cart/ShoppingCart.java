@@ -17,7 +17,8 @@ import java.util.TreeMap;
  */
 @VirtualObject
 public class ShoppingCart {
-  static final StateKey<Map<String, Integer>> ITEMS = StateKey.of("items", new TypeRef<Map<String, Integer>>() {});
+  static final StateKey<Map<String, Integer>> ITEMS =
+      StateKey.of("items", new TypeRef<Map<String, Integer>>() {});
 
   @Handler
   public Map<String, Integer> add(ObjectContext ctx, CartItem item) {

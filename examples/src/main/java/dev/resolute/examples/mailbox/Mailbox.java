@@ -12,11 +12,13 @@ import java.util.List;
 
 /**
  * Stands in for e-mail and chat: other examples deliver messages (verification links, review
- * requests with awakeable ids) to a mailbox keyed by its owner, where a person — or a test — reads them.
+ * requests with awakeable ids) to a mailbox keyed by its owner, where a person — or a test — reads
+ * them.
  */
 @VirtualObject
 public class Mailbox {
-  static final StateKey<List<String>> MESSAGES = StateKey.of("messages", new TypeRef<List<String>>() {});
+  static final StateKey<List<String>> MESSAGES =
+      StateKey.of("messages", new TypeRef<List<String>>() {});
 
   @Handler
   public void deliver(ObjectContext ctx, String message) {

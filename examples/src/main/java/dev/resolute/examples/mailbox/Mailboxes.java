@@ -10,7 +10,11 @@ public final class Mailboxes {
   private Mailboxes() {}
 
   public static void deliver(Context ctx, String owner, String message) {
-    ctx.send(Request.of(Target.virtualObject("Mailbox", owner, "deliver"), TypeTag.of(String.class),
-        TypeTag.of(Void.class), message));
+    ctx.send(
+        Request.of(
+            Target.virtualObject("Mailbox", owner, "deliver"),
+            TypeTag.of(String.class),
+            TypeTag.of(Void.class),
+            message));
   }
 }

@@ -13,13 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The booking systems of one trip (key = trip id), reduced to a log of what happened. Anything whose
- * name starts with {@code SOLD-OUT} cannot be reserved: a terminal error, nothing recorded. Anything
- * starting with {@code SLOW} takes a minute (a durable sleep) — long enough to cancel the trip meanwhile.
+ * The booking systems of one trip (key = trip id), reduced to a log of what happened. Anything
+ * whose name starts with {@code SOLD-OUT} cannot be reserved: a terminal error, nothing recorded.
+ * Anything starting with {@code SLOW} takes a minute (a durable sleep) — long enough to cancel the
+ * trip meanwhile.
  */
 @VirtualObject
 public class Reservations {
-  static final StateKey<List<String>> HISTORY = StateKey.of("history", new TypeRef<List<String>>() {});
+  static final StateKey<List<String>> HISTORY =
+      StateKey.of("history", new TypeRef<List<String>>() {});
   public static final String SOLD_OUT = "SOLD-OUT";
   public static final String SLOW = "SLOW";
 

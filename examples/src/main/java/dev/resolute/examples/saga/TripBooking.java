@@ -12,10 +12,10 @@ import java.util.Deque;
 
 /**
  * A saga: reserve each booking of a trip in turn; when one fails terminally, undo the ones already
- * made in reverse order, then fail the trip terminally. Cancelling the trip is the same: the pending
- * call fails with a terminal error (the cancellation reaches the callee too, freeing its lock), and
- * the compensations run. The undo steps are durable calls, so a crash in the middle of compensating
- * resumes compensating; they must not fail terminally themselves.
+ * made in reverse order, then fail the trip terminally. Cancelling the trip is the same: the
+ * pending call fails with a terminal error (the cancellation reaches the callee too, freeing its
+ * lock), and the compensations run. The undo steps are durable calls, so a crash in the middle of
+ * compensating resumes compensating; they must not fail terminally themselves.
  */
 @Service
 public class TripBooking {
@@ -33,13 +33,18 @@ public class TripBooking {
       while (!reserved.isEmpty()) {
         call(ctx, trip.tripId(), "cancel", reserved.pop());
       }
-      throw new TerminalException(e.getCode(), "trip " + trip.tripId() + " failed and was rolled back: "
-          + e.getMessage());
+      throw new TerminalException(
+          e.getCode(), "trip " + trip.tripId() + " failed and was rolled back: " + e.getMessage());
     }
   }
 
   private static void call(Context ctx, String tripId, String handler, String booking) {
-    ctx.call(Request.of(Target.virtualObject("Reservations", tripId, handler), TypeTag.of(String.class),
-        TypeTag.of(Void.class), booking)).await();
+    ctx.call(
+            Request.of(
+                Target.virtualObject("Reservations", tripId, handler),
+                TypeTag.of(String.class),
+                TypeTag.of(Void.class),
+                booking))
+        .await();
   }
 }

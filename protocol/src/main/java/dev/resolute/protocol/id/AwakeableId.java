@@ -4,12 +4,15 @@ import java.nio.ByteBuffer;
 import java.util.Base64;
 
 /**
- * Awakeable ids. V5+: {@code sign_1} + base64url(raw invocation id ‖ u32 BE signal index).
- * Legacy: {@code prom_1} + base64url(raw invocation id ‖ u32 BE entry index). Padding is optional
- * on input and never written.
+ * Awakeable ids. V5+: {@code sign_1} + base64url(raw invocation id ‖ u32 BE signal index). Legacy:
+ * {@code prom_1} + base64url(raw invocation id ‖ u32 BE entry index). Padding is optional on input
+ * and never written.
  */
 public record AwakeableId(Kind kind, InvocationId invocationId, int index) {
-  public enum Kind { SIGNAL, LEGACY_PROMISE }
+  public enum Kind {
+    SIGNAL,
+    LEGACY_PROMISE
+  }
 
   public static AwakeableId signal(InvocationId id, int signalIndex) {
     return new AwakeableId(Kind.SIGNAL, id, signalIndex);
@@ -22,7 +25,9 @@ public record AwakeableId(Kind kind, InvocationId invocationId, int index) {
     return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
   }
 
-  /** @throws IllegalArgumentException when the id is malformed */
+  /**
+   * @throws IllegalArgumentException when the id is malformed
+   */
   public static AwakeableId parse(String s) {
     Kind kind;
     if (s.startsWith("sign_1")) {
@@ -43,7 +48,8 @@ public record AwakeableId(Kind kind, InvocationId invocationId, int index) {
       throw new IllegalArgumentException("awakeable id is not valid base64url");
     }
     if (raw.length != 28) {
-      throw new IllegalArgumentException("awakeable id has a payload of " + raw.length + " bytes, expected 28");
+      throw new IllegalArgumentException(
+          "awakeable id has a payload of " + raw.length + " bytes, expected 28");
     }
     ByteBuffer b = ByteBuffer.wrap(raw);
     byte[] inv = new byte[24];

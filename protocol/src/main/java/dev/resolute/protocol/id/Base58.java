@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /** Bitcoin-alphabet base58, as used by Restate's {@code publickeyv1_} key ids. */
 public final class Base58 {
-  private static final String ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  private static final String ALPHABET =
+      "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
   private static final BigInteger BASE = BigInteger.valueOf(58);
 
   private Base58() {}
@@ -24,7 +25,9 @@ public final class Base58 {
     return sb.reverse().toString();
   }
 
-  /** @throws IllegalArgumentException on a character outside the alphabet */
+  /**
+   * @throws IllegalArgumentException on a character outside the alphabet
+   */
   public static byte[] decode(String s) {
     BigInteger n = BigInteger.ZERO;
     for (int i = 0; i < s.length(); i++) {

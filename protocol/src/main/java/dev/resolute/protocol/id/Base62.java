@@ -42,7 +42,9 @@ public final class Base62 {
     return new String(out);
   }
 
-  private static final long[] POW62 = {1, 62, 62 * 62, 62 * 62 * 62, 62L * 62 * 62 * 62, 62L * 62 * 62 * 62 * 62};
+  private static final long[] POW62 = {
+    1, 62, 62 * 62, 62 * 62 * 62, 62L * 62 * 62 * 62, 62L * 62 * 62 * 62 * 62
+  };
 
   /** Decodes to exactly {@code bytes} big-endian bytes. */
   public static byte[] decode(String s, int bytes) {

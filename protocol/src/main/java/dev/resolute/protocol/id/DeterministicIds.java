@@ -18,11 +18,14 @@ public final class DeterministicIds {
   /**
    * @param key the object key for keyed services, {@code null} for plain services
    */
-  public static InvocationId idempotent(String service, String key, String handler, String idempotencyKey) {
-    byte[] uuid = key == null
-        ? sha16("ik", service, handler, idempotencyKey)
-        : sha16("ik", service, key, handler, idempotencyKey);
-    long pk = key == null ? PartitionKeys.idempotent(service, idempotencyKey) : PartitionKeys.keyed(key);
+  public static InvocationId idempotent(
+      String service, String key, String handler, String idempotencyKey) {
+    byte[] uuid =
+        key == null
+            ? sha16("ik", service, handler, idempotencyKey)
+            : sha16("ik", service, key, handler, idempotencyKey);
+    long pk =
+        key == null ? PartitionKeys.idempotent(service, idempotencyKey) : PartitionKeys.keyed(key);
     return new InvocationId(pk, uuid);
   }
 

@@ -14,7 +14,8 @@ public final class InvocationId implements Comparable<InvocationId> {
 
   private final long partitionKey;
   private final byte[] uuid; // 16 bytes, big-endian
-  private String text; // the string form, computed once (benign race: every thread computes the same)
+  private String
+      text; // the string form, computed once (benign race: every thread computes the same)
 
   public InvocationId(long partitionKey, byte[] uuid) {
     if (uuid.length != 16) {
@@ -59,7 +60,9 @@ public final class InvocationId implements Comparable<InvocationId> {
 
   private String format() {
     byte[] pk = ByteBuffer.allocate(8).putLong(partitionKey).array();
-    return PREFIX + Base62.encode(Base62.reversed(pk), 11) + Base62.encode(Base62.reversed(uuid), 22);
+    return PREFIX
+        + Base62.encode(Base62.reversed(pk), 11)
+        + Base62.encode(Base62.reversed(uuid), 22);
   }
 
   /**
@@ -75,7 +78,8 @@ public final class InvocationId implements Comparable<InvocationId> {
       throw new IllegalArgumentException("unsupported invocation id version");
     }
     if (s.length() != 38) {
-      throw new IllegalArgumentException("bad invocation id length " + s.length() + ", expected 38");
+      throw new IllegalArgumentException(
+          "bad invocation id length " + s.length() + ", expected 38");
     }
     byte[] pk = Base62.reversed(Base62.decode(s.substring(5, 16), 8));
     byte[] uuid = Base62.reversed(Base62.decode(s.substring(16), 16));
@@ -89,9 +93,9 @@ public final class InvocationId implements Comparable<InvocationId> {
   /**
    * Why {@code s} is not an invocation id, in the words restate-server uses ({@code bad length},
    * {@code bad format}, {@code unrecognized resource type: x}, {@code unrecognized codec version},
-   * {@code id doesn't match the expected type}, {@code base62 decode error}), checked in its
-   * order: resource type, version, type, then the fixed-width fields left to right and no
-   * characters after them. Empty when {@code s} is a valid id.
+   * {@code id doesn't match the expected type}, {@code base62 decode error}), checked in its order:
+   * resource type, version, type, then the fixed-width fields left to right and no characters after
+   * them. Empty when {@code s} is a valid id.
    */
   public static java.util.Optional<String> invalidReason(String s) {
     if (s.isEmpty()) {
@@ -132,7 +136,9 @@ public final class InvocationId implements Comparable<InvocationId> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof InvocationId other && other.partitionKey == partitionKey && Arrays.equals(other.uuid, uuid);
+    return o instanceof InvocationId other
+        && other.partitionKey == partitionKey
+        && Arrays.equals(other.uuid, uuid);
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.resolute.protocol.id;
 
 /**
- * The default {@code StartMessage.random_seed}: SipHash-1-3 with keys (0, 0) over
- * u64le(24) ‖ raw 24-byte invocation id (Rust's DefaultHasher of a [u8; 24]).
+ * The default {@code StartMessage.random_seed}: SipHash-1-3 with keys (0, 0) over u64le(24) ‖ raw
+ * 24-byte invocation id (Rust's DefaultHasher of a [u8; 24]).
  */
 public final class RandomSeed {
   private RandomSeed() {}
@@ -26,10 +26,20 @@ public final class RandomSeed {
       long mi = le64(m, i);
       v3 ^= mi;
       // one compression round
-      v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-      v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-      v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-      v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+      v0 += v1;
+      v1 = Long.rotateLeft(v1, 13);
+      v1 ^= v0;
+      v0 = Long.rotateLeft(v0, 32);
+      v2 += v3;
+      v3 = Long.rotateLeft(v3, 16);
+      v3 ^= v2;
+      v0 += v3;
+      v3 = Long.rotateLeft(v3, 21);
+      v3 ^= v0;
+      v2 += v1;
+      v1 = Long.rotateLeft(v1, 17);
+      v1 ^= v2;
+      v2 = Long.rotateLeft(v2, 32);
       v0 ^= mi;
     }
     long b = ((long) len) << 56;
@@ -37,17 +47,37 @@ public final class RandomSeed {
       b |= (m[end + i] & 0xFFL) << (8 * i);
     }
     v3 ^= b;
-    v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-    v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-    v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-    v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+    v0 += v1;
+    v1 = Long.rotateLeft(v1, 13);
+    v1 ^= v0;
+    v0 = Long.rotateLeft(v0, 32);
+    v2 += v3;
+    v3 = Long.rotateLeft(v3, 16);
+    v3 ^= v2;
+    v0 += v3;
+    v3 = Long.rotateLeft(v3, 21);
+    v3 ^= v0;
+    v2 += v1;
+    v1 = Long.rotateLeft(v1, 17);
+    v1 ^= v2;
+    v2 = Long.rotateLeft(v2, 32);
     v0 ^= b;
     v2 ^= 0xff;
     for (int r = 0; r < 3; r++) {
-      v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-      v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-      v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-      v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+      v0 += v1;
+      v1 = Long.rotateLeft(v1, 13);
+      v1 ^= v0;
+      v0 = Long.rotateLeft(v0, 32);
+      v2 += v3;
+      v3 = Long.rotateLeft(v3, 16);
+      v3 ^= v2;
+      v0 += v3;
+      v3 = Long.rotateLeft(v3, 21);
+      v3 ^= v0;
+      v2 += v1;
+      v1 = Long.rotateLeft(v1, 17);
+      v1 ^= v2;
+      v2 = Long.rotateLeft(v2, 32);
     }
     return v0 ^ v1 ^ v2 ^ v3;
   }

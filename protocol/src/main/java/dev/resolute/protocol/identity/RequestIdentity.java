@@ -16,9 +16,13 @@ public final class RequestIdentity {
   public static final String JWT_HEADER = "x-restate-jwt-v1";
   public static final String SCHEME_V1 = "v1";
   public static final String KEY_PREFIX = "publickeyv1_";
-  /** DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (OID 1.3.101.112) with a 32-byte key. */
+
+  /**
+   * DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (OID 1.3.101.112) with a 32-byte key.
+   */
   private static final byte[] ED25519_SPKI_PREFIX = {
-      0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
+  };
 
   private RequestIdentity() {}
 
@@ -33,7 +37,8 @@ public final class RequestIdentity {
   /** Parses a key id. @throws IllegalArgumentException naming what is wrong with it */
   public static PublicKey publicKey(String keyId) {
     if (keyId == null || !keyId.startsWith(KEY_PREFIX)) {
-      throw new IllegalArgumentException("request identity key must start with '" + KEY_PREFIX + "': " + keyId);
+      throw new IllegalArgumentException(
+          "request identity key must start with '" + KEY_PREFIX + "': " + keyId);
     }
     byte[] raw;
     try {
@@ -42,7 +47,8 @@ public final class RequestIdentity {
       throw new IllegalArgumentException("request identity key is not base58: " + keyId, e);
     }
     if (raw.length != 32) {
-      throw new IllegalArgumentException("request identity key must be 32 bytes, got " + raw.length + ": " + keyId);
+      throw new IllegalArgumentException(
+          "request identity key must be 32 bytes, got " + raw.length + ": " + keyId);
     }
     byte[] spki = new byte[ED25519_SPKI_PREFIX.length + 32];
     System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
@@ -54,7 +60,10 @@ public final class RequestIdentity {
     }
   }
 
-  /** The JWT {@code aud} for a request path: from {@code /invoke/} or {@code /discover} on, without query. */
+  /**
+   * The JWT {@code aud} for a request path: from {@code /invoke/} or {@code /discover} on, without
+   * query.
+   */
   public static String audience(String path) {
     int q = path.indexOf('?');
     String p = q >= 0 ? path.substring(0, q) : path;

@@ -18,13 +18,27 @@ public record EndpointManifest(
     @JsonProperty("lambdaCompression") String lambdaCompression,
     @JsonProperty("services") List<Service> services) {
 
-  public enum ProtocolMode { BIDI_STREAM, REQUEST_RESPONSE }
+  public enum ProtocolMode {
+    BIDI_STREAM,
+    REQUEST_RESPONSE
+  }
 
-  public enum ServiceType { SERVICE, VIRTUAL_OBJECT, WORKFLOW }
+  public enum ServiceType {
+    SERVICE,
+    VIRTUAL_OBJECT,
+    WORKFLOW
+  }
 
-  public enum HandlerType { WORKFLOW, EXCLUSIVE, SHARED }
+  public enum HandlerType {
+    WORKFLOW,
+    EXCLUSIVE,
+    SHARED
+  }
 
-  public enum OnMaxAttempts { PAUSE, KILL }
+  public enum OnMaxAttempts {
+    PAUSE,
+    KILL
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -47,7 +61,9 @@ public record EndpointManifest(
       @JsonProperty("retryPolicyOnMaxAttempts") OnMaxAttempts retryPolicyOnMaxAttempts) {
 
     public static Service of(String name, ServiceType ty, List<Handler> handlers) {
-      return new Service(name, ty, handlers, null, null, null, null, null, null, null, null, null, null, null, null, null);
+      return new Service(
+          name, ty, handlers, null, null, null, null, null, null, null, null, null, null, null,
+          null, null);
     }
   }
 
@@ -73,8 +89,11 @@ public record EndpointManifest(
       @JsonProperty("retryPolicyExponentiationFactor") Double retryPolicyExponentiationFactor,
       @JsonProperty("retryPolicyOnMaxAttempts") OnMaxAttempts retryPolicyOnMaxAttempts) {
 
-    public static Handler of(String name, HandlerType ty, InputPayload input, OutputPayload output) {
-      return new Handler(name, ty, input, output, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    public static Handler of(
+        String name, HandlerType ty, InputPayload input, OutputPayload output) {
+      return new Handler(
+          name, ty, input, output, null, null, null, null, null, null, null, null, null, null, null,
+          null, null, null);
     }
   }
 

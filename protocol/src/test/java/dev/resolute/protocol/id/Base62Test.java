@@ -46,7 +46,8 @@ class Base62Test {
     byte[] max = new byte[16];
     java.util.Arrays.fill(max, (byte) 0xff);
     assertThatThrownBy(() -> Base62.encode(max, 21)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Base62.decode("ZZZZZZZZZZZ", 8)).hasMessage("base62 value out of range");
+    assertThatThrownBy(() -> Base62.decode("ZZZZZZZZZZZ", 8))
+        .hasMessage("base62 value out of range");
     assertThatThrownBy(() -> Base62.decode("abc-", 8)).hasMessage("invalid base62 character '-'");
   }
 }

@@ -25,11 +25,15 @@ class InvocationIdTest {
         .hasValue("unrecognized codec version");
     assertThat(InvocationId.invalidReason("sign_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHPE"))
         .hasValue("id doesn't match the expected type");
-    assertThat(InvocationId.invalidReason("vq_1abc")).hasValue("id doesn't match the expected type");
+    assertThat(InvocationId.invalidReason("vq_1abc"))
+        .hasValue("id doesn't match the expected type");
     assertThat(InvocationId.invalidReason("inv_1garbage")).hasValue("bad length");
-    assertThat(InvocationId.invalidReason("inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHP")).hasValue("bad length");
+    assertThat(InvocationId.invalidReason("inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHP"))
+        .hasValue("bad length");
     assertThat(InvocationId.invalidReason(VALID + "E")).hasValue("bad length");
-    assertThat(InvocationId.invalidReason("inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHP!")).hasValue("base62 decode error");
-    assertThat(InvocationId.invalidReason("inv_1zzzzzzzzzzzgrmnjtavDmM4hY93tcK6eX")).hasValue("base62 decode error");
+    assertThat(InvocationId.invalidReason("inv_1grmnjtavDmM4hY93tcK6eXQ11bVt7zHP!"))
+        .hasValue("base62 decode error");
+    assertThat(InvocationId.invalidReason("inv_1zzzzzzzzzzzgrmnjtavDmM4hY93tcK6eX"))
+        .hasValue("base62 decode error");
   }
 }

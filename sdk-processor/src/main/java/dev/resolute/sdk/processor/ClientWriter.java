@@ -5,11 +5,11 @@ import dev.resolute.sdk.processor.ServiceModel.HandlerModel;
 import dev.resolute.sdk.processor.ServiceModel.Kind;
 
 /**
- * Writes {@code <Type>Client}: {@code fromContext} (calls from inside a handler, returning
- * {@code CallDurableFuture}s, and {@code send()} returning invocation handles) and, when the ingress
- * client is on the compile classpath, {@code fromClient}/{@code connect} (blocking and
- * {@code …Async} calls, {@code send()}, and for workflows {@code submit}/{@code workflowHandle}).
- * Every call has an overload taking a {@code Consumer<RequestBuilder>} for the idempotency key and
+ * Writes {@code <Type>Client}: {@code fromContext} (calls from inside a handler, returning {@code
+ * CallDurableFuture}s, and {@code send()} returning invocation handles) and, when the ingress
+ * client is on the compile classpath, {@code fromClient}/{@code connect} (blocking and {@code
+ * …Async} calls, {@code send()}, and for workflows {@code submit}/{@code workflowHandle}). Every
+ * call has an overload taking a {@code Consumer<RequestBuilder>} for the idempotency key and
  * headers; every send an overload with a delay.
  */
 final class ClientWriter {
@@ -30,36 +30,61 @@ final class ClientWriter {
     String keyArg = keyed ? ", key" : "";
     Src o = new Src();
     Writers.header(o, s);
-    o.line("/** Typed clients of {@link " + s.qualifiedName() + "} (service {@code " + s.serviceName() + "}). */");
+    o.line(
+        "/** Typed clients of {@link "
+            + s.qualifiedName()
+            + "} (service {@code "
+            + s.serviceName()
+            + "}). */");
     o.line(Writers.GENERATED);
     o.line("public final class " + cls + " {");
     o.line("private " + cls + "() {}");
     o.blank();
     o.line("/** A client for calls and sends from inside a handler. */");
-    o.line("public static ContextClient fromContext(dev.resolute.sdk.Context ctx" + keyParam + ") {");
+    o.line(
+        "public static ContextClient fromContext(dev.resolute.sdk.Context ctx" + keyParam + ") {");
     o.line("return new ContextClient(ctx" + keyArg + ");");
     o.line("}");
     if (withIngress) {
       o.blank();
       o.line("/** A client over an ingress {@link dev.resolute.client.Client}. */");
-      o.line("public static IngressClient fromClient(dev.resolute.client.Client client" + keyParam + ") {");
+      o.line(
+          "public static IngressClient fromClient(dev.resolute.client.Client client"
+              + keyParam
+              + ") {");
       o.line("return new IngressClient(client" + keyArg + ");");
       o.line("}");
       o.blank();
       o.line("public static IngressClient connect(String baseUri" + keyParam + ") {");
-      o.line("return new IngressClient(dev.resolute.client.Client.connect(baseUri, " + HandlersWriter.className(s)
-          + ".Metadata.SERDE_FACTORY)" + keyArg + ");");
+      o.line(
+          "return new IngressClient(dev.resolute.client.Client.connect(baseUri, "
+              + HandlersWriter.className(s)
+              + ".Metadata.SERDE_FACTORY)"
+              + keyArg
+              + ");");
       o.line("}");
       o.blank();
-      o.line("public static IngressClient connect(String baseUri, dev.resolute.client.RequestOptions requestOptions"
-          + keyParam + ") {");
-      o.line("return new IngressClient(dev.resolute.client.Client.connect(baseUri, " + HandlersWriter.className(s)
-          + ".Metadata.SERDE_FACTORY, requestOptions)" + keyArg + ");");
+      o.line(
+          "public static IngressClient connect(String baseUri, dev.resolute.client.RequestOptions requestOptions"
+              + keyParam
+              + ") {");
+      o.line(
+          "return new IngressClient(dev.resolute.client.Client.connect(baseUri, "
+              + HandlersWriter.className(s)
+              + ".Metadata.SERDE_FACTORY, requestOptions)"
+              + keyArg
+              + ");");
       o.line("}");
     }
     o.blank();
-    o.line("private static <I, O> " + RB + "<I, O> apply(" + RB + "<I, O> request, java.util.function.Consumer<" + RB
-        + "<I, O>> requestBuilderApplier) {");
+    o.line(
+        "private static <I, O> "
+            + RB
+            + "<I, O> apply("
+            + RB
+            + "<I, O> request, java.util.function.Consumer<"
+            + RB
+            + "<I, O>> requestBuilderApplier) {");
     o.line("if (requestBuilderApplier != null) {");
     o.line("requestBuilderApplier.accept(request);");
     o.line("}");
@@ -81,9 +106,17 @@ final class ClientWriter {
       o.line("private final String key;");
     }
     o.blank();
-    o.line("public " + (owner.equals("ctx") ? "ContextClient" : "IngressClient") + "(" + ownerType + " " + owner
-        + (s.kind().keyed() ? ", String key" : "") + ") {");
-    o.line("this." + owner + " = java.util.Objects.requireNonNull(" + owner + ", \"" + owner + "\");");
+    o.line(
+        "public "
+            + (owner.equals("ctx") ? "ContextClient" : "IngressClient")
+            + "("
+            + ownerType
+            + " "
+            + owner
+            + (s.kind().keyed() ? ", String key" : "")
+            + ") {");
+    o.line(
+        "this." + owner + " = java.util.Objects.requireNonNull(" + owner + ", \"" + owner + "\");");
     if (s.kind().keyed()) {
       o.line("this.key = java.util.Objects.requireNonNull(key, \"key\");");
     }
@@ -97,10 +130,16 @@ final class ClientWriter {
     for (HandlerModel h : s.handlers()) {
       String fut = "dev.resolute.sdk.CallDurableFuture<" + h.outType() + ">";
       method(o, fut, h.methodName(), in(h), "return ctx.call(" + req(s, h) + ");");
-      method(o, fut, h.methodName(), join(in(h), applier(h)), "return ctx.call(apply(" + req(s, h) + ", requestBuilderApplier));");
+      method(
+          o,
+          fut,
+          h.methodName(),
+          join(in(h), applier(h)),
+          "return ctx.call(apply(" + req(s, h) + ", requestBuilderApplier));");
     }
     o.blank();
-    o.line("/** One-way sends (optionally delayed); each returns a handle on the new invocation. */");
+    o.line(
+        "/** One-way sends (optionally delayed); each returns a handle on the new invocation. */");
     o.line("public Send send() {");
     o.line("return new Send();");
     o.line("}");
@@ -113,8 +152,18 @@ final class ClientWriter {
       String ra = "apply(" + r + ", requestBuilderApplier)";
       method(o, handle, h.methodName(), in(h), "return ctx.send(" + r + ");");
       method(o, handle, h.methodName(), join(in(h), applier(h)), "return ctx.send(" + ra + ");");
-      method(o, handle, h.methodName(), join(in(h), DURATION + " delay"), "return ctx.send(" + r + ", delay);");
-      method(o, handle, h.methodName(), join(in(h), DURATION + " delay", applier(h)), "return ctx.send(" + ra + ", delay);");
+      method(
+          o,
+          handle,
+          h.methodName(),
+          join(in(h), DURATION + " delay"),
+          "return ctx.send(" + r + ", delay);");
+      method(
+          o,
+          handle,
+          h.methodName(),
+          join(in(h), DURATION + " delay", applier(h)),
+          "return ctx.send(" + ra + ", delay);");
     }
     o.line("}");
     o.line("}");
@@ -131,9 +180,18 @@ final class ClientWriter {
         String resp = "dev.resolute.client.SendResponse<" + h.outType() + ">";
         o.blank();
         o.line("/** A handle on this workflow's run: attach to it or peek at its output. */");
-        o.line("public dev.resolute.client.Client.WorkflowHandle<" + h.outType() + "> workflowHandle() {");
-        o.line("return client.workflowHandle(" + HandlersWriter.className(s) + ".Metadata.SERVICE_NAME, key, "
-            + HandlersWriter.className(s) + ".Metadata.Serde." + h.constant() + "_OUTPUT);");
+        o.line(
+            "public dev.resolute.client.Client.WorkflowHandle<"
+                + h.outType()
+                + "> workflowHandle() {");
+        o.line(
+            "return client.workflowHandle("
+                + HandlersWriter.className(s)
+                + ".Metadata.SERVICE_NAME, key, "
+                + HandlersWriter.className(s)
+                + ".Metadata.Serde."
+                + h.constant()
+                + "_OUTPUT);");
         o.line("}");
         sendVariants(o, h, "submit", "client.submit", resp, r, ra);
         continue;
@@ -141,11 +199,27 @@ final class ClientWriter {
       boolean isVoid = h.returnType().equals("void");
       String ret = isVoid ? "" : "return ";
       method(o, h.returnType(), h.methodName(), in(h), ret + "client.call(" + r + ").response();");
-      method(o, h.returnType(), h.methodName(), join(in(h), applier(h)), ret + "client.call(" + ra + ".build()).response();");
+      method(
+          o,
+          h.returnType(),
+          h.methodName(),
+          join(in(h), applier(h)),
+          ret + "client.call(" + ra + ".build()).response();");
       String cf = CF + "<" + h.outType() + ">";
-      method(o, cf, h.methodName() + "Async", in(h), "return client.callAsync(" + r + ").thenApply(dev.resolute.client.Response::response);");
-      method(o, cf, h.methodName() + "Async", join(in(h), applier(h)),
-          "return client.callAsync(" + ra + ".build()).thenApply(dev.resolute.client.Response::response);");
+      method(
+          o,
+          cf,
+          h.methodName() + "Async",
+          in(h),
+          "return client.callAsync(" + r + ").thenApply(dev.resolute.client.Response::response);");
+      method(
+          o,
+          cf,
+          h.methodName() + "Async",
+          join(in(h), applier(h)),
+          "return client.callAsync("
+              + ra
+              + ".build()).thenApply(dev.resolute.client.Response::response);");
     }
     o.blank();
     o.line("/** One-way sends (optionally delayed) through the ingress. */");
@@ -161,24 +235,44 @@ final class ClientWriter {
       }
       String resp = "dev.resolute.client.SendResponse<" + h.outType() + ">";
       String r = req(s, h);
-      sendVariants(o, h, h.methodName(), "client.send", resp, r, "apply(" + r + ", requestBuilderApplier)");
+      sendVariants(
+          o, h, h.methodName(), "client.send", resp, r, "apply(" + r + ", requestBuilderApplier)");
     }
     o.line("}");
     o.line("}");
   }
 
-  /** Blocking and async variants of a send-like operation, each plain / with applier / delayed / both. */
-  private static void sendVariants(Src o, HandlerModel h, String name, String op, String resp, String r, String ra) {
+  /**
+   * Blocking and async variants of a send-like operation, each plain / with applier / delayed /
+   * both.
+   */
+  private static void sendVariants(
+      Src o, HandlerModel h, String name, String op, String resp, String r, String ra) {
     String opAsync = op + "Async";
     String cf = CF + "<" + resp + ">";
     method(o, resp, name, in(h), "return " + op + "(" + r + ");");
     method(o, resp, name, join(in(h), applier(h)), "return " + op + "(" + ra + ");");
     method(o, resp, name, join(in(h), DURATION + " delay"), "return " + op + "(" + r + ", delay);");
-    method(o, resp, name, join(in(h), DURATION + " delay", applier(h)), "return " + op + "(" + ra + ", delay);");
+    method(
+        o,
+        resp,
+        name,
+        join(in(h), DURATION + " delay", applier(h)),
+        "return " + op + "(" + ra + ", delay);");
     method(o, cf, name + "Async", in(h), "return " + opAsync + "(" + r + ");");
     method(o, cf, name + "Async", join(in(h), applier(h)), "return " + opAsync + "(" + ra + ");");
-    method(o, cf, name + "Async", join(in(h), DURATION + " delay"), "return " + opAsync + "(" + r + ", delay);");
-    method(o, cf, name + "Async", join(in(h), DURATION + " delay", applier(h)), "return " + opAsync + "(" + ra + ", delay);");
+    method(
+        o,
+        cf,
+        name + "Async",
+        join(in(h), DURATION + " delay"),
+        "return " + opAsync + "(" + r + ", delay);");
+    method(
+        o,
+        cf,
+        name + "Async",
+        join(in(h), DURATION + " delay", applier(h)),
+        "return " + opAsync + "(" + ra + ", delay);");
   }
 
   private static void method(Src o, String returnType, String name, String params, String body) {
@@ -193,7 +287,13 @@ final class ClientWriter {
   }
 
   private static String applier(HandlerModel h) {
-    return "java.util.function.Consumer<" + RB + "<" + h.inType() + ", " + h.outType() + ">> requestBuilderApplier";
+    return "java.util.function.Consumer<"
+        + RB
+        + "<"
+        + h.inType()
+        + ", "
+        + h.outType()
+        + ">> requestBuilderApplier";
   }
 
   private static String req(ServiceModel s, HandlerModel h) {

@@ -22,10 +22,18 @@ final class FactoryWriter {
     Writers.header(o, s);
     o.line("/** Binds {@link " + s.qualifiedName() + "} without reflection. */");
     o.line(Writers.GENERATED);
-    o.line("public final class " + className(s) + " implements " + INTERFACE + "<" + s.qualifiedName() + "> {");
+    o.line(
+        "public final class "
+            + className(s)
+            + " implements "
+            + INTERFACE
+            + "<"
+            + s.qualifiedName()
+            + "> {");
     o.blank();
     o.line("@Override");
-    o.line("public " + DEF + "ServiceDefinition create(" + s.qualifiedName() + " bindableService) {");
+    o.line(
+        "public " + DEF + "ServiceDefinition create(" + s.qualifiedName() + " bindableService) {");
     o.line("java.util.Objects.requireNonNull(bindableService, \"bindableService\");");
     o.line("return " + DEF + "ServiceDefinition.of(");
     o.line("    " + handlers + ".Metadata.SERVICE_NAME,");
@@ -35,16 +43,42 @@ final class FactoryWriter {
       HandlerModel h = s.handlers().get(i);
       // the handler function receives a Context: a cast only for the narrower context types, so
       // the generated code compiles without lint warnings
-      String ctxArg = "dev.resolute.sdk.Context".equals(h.contextType()) ? "ctx" : "(" + h.contextType() + ") ctx";
-      String call = "bindableService." + h.methodName() + "(" + ctxArg
-          + (h.inputType() == null ? "" : ", input") + ")";
-      String fn = h.outputType() == null ? "(ctx, input) -> { " + call + "; return null; }" : "(ctx, input) -> " + call;
+      String ctxArg =
+          "dev.resolute.sdk.Context".equals(h.contextType())
+              ? "ctx"
+              : "(" + h.contextType() + ") ctx";
+      String call =
+          "bindableService."
+              + h.methodName()
+              + "("
+              + ctxArg
+              + (h.inputType() == null ? "" : ", input")
+              + ")";
+      String fn =
+          h.outputType() == null
+              ? "(ctx, input) -> { " + call + "; return null; }"
+              : "(ctx, input) -> " + call;
       String serdes = handlers + ".Metadata.Serde." + h.constant();
-      o.line("        " + DEF + "HandlerDefinition.of(" + Src.lit(h.name()) + ", " + DEF + "HandlerType." + h.kind().name()
-          + ", " + serdes + "_INPUT, " + serdes + "_OUTPUT,");
-      o.line("            " + fn + ")"
-          + (h.accept() == null ? "" : ".withAcceptContentType(" + Src.lit(h.accept()) + ")")
-          + (i == s.handlers().size() - 1 ? ")," : ","));
+      o.line(
+          "        "
+              + DEF
+              + "HandlerDefinition.of("
+              + Src.lit(h.name())
+              + ", "
+              + DEF
+              + "HandlerType."
+              + h.kind().name()
+              + ", "
+              + serdes
+              + "_INPUT, "
+              + serdes
+              + "_OUTPUT,");
+      o.line(
+          "            "
+              + fn
+              + ")"
+              + (h.accept() == null ? "" : ".withAcceptContentType(" + Src.lit(h.accept()) + ")")
+              + (i == s.handlers().size() - 1 ? ")," : ","));
     }
     o.line("    " + handlers + ".Metadata.SERDE_FACTORY);");
     o.line("}");

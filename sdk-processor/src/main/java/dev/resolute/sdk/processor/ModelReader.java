@@ -38,8 +38,10 @@ import javax.tools.Diagnostic;
  */
 final class ModelReader {
   static final String ANN = "dev.resolute.sdk.annotation.";
-  private static final Pattern SERVICE_NAME = Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9._-]*$");
-  private static final Pattern HANDLER_NAME = Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9_]*$");
+  private static final Pattern SERVICE_NAME =
+      Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9._-]*$");
+  private static final Pattern HANDLER_NAME =
+      Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9_]*$");
 
   private final Elements elements;
   private final Types types;
@@ -61,11 +63,13 @@ final class ModelReader {
     if (type.getModifiers().contains(Modifier.PRIVATE)) {
       return error(type, "a service type must not be private");
     }
-    if (type.getNestingKind() == NestingKind.MEMBER && !type.getModifiers().contains(Modifier.STATIC)
+    if (type.getNestingKind() == NestingKind.MEMBER
+        && !type.getModifiers().contains(Modifier.STATIC)
         && type.getKind() == ElementKind.CLASS) {
       return error(type, "a nested service class must be static");
     }
-    if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
+    if (type.getNestingKind() == NestingKind.LOCAL
+        || type.getNestingKind() == NestingKind.ANONYMOUS) {
       return error(type, "a service type must be top-level or a static nested type");
     }
     if (!type.getTypeParameters().isEmpty()) {
@@ -75,7 +79,8 @@ final class ModelReader {
     if (serviceName == null) {
       serviceName = type.getSimpleName().toString();
     }
-    if (!SERVICE_NAME.matcher(serviceName).matches() || serviceName.toLowerCase().startsWith("restate")
+    if (!SERVICE_NAME.matcher(serviceName).matches()
+        || serviceName.toLowerCase().startsWith("restate")
         || serviceName.equals("openapi")) {
       return error(type, "invalid or reserved service name '" + serviceName + "'");
     }
@@ -119,18 +124,29 @@ final class ModelReader {
     if (handlers.isEmpty() && !failed) {
       error(type, "a service needs at least one handler method (@Handler, @Shared or @Workflow)");
     }
-    if (kind == Kind.WORKFLOW && handlers.stream().filter(h -> h.kind() == HandlerKind.WORKFLOW).count() != 1) {
+    if (kind == Kind.WORKFLOW
+        && handlers.stream().filter(h -> h.kind() == HandlerKind.WORKFLOW).count() != 1) {
       error(type, "a workflow needs exactly one @Workflow method (its run handler)");
     }
     if (failed) {
       return null;
     }
-    String pkg = elements.getPackageOf(type).isUnnamed() ? "" : elements.getPackageOf(type).getQualifiedName().toString();
-    return new ServiceModel(pkg, type.getSimpleName().toString(), type.getQualifiedName().toString(), serviceName,
-        kind, serdeFactory, handlers);
+    String pkg =
+        elements.getPackageOf(type).isUnnamed()
+            ? ""
+            : elements.getPackageOf(type).getQualifiedName().toString();
+    return new ServiceModel(
+        pkg,
+        type.getSimpleName().toString(),
+        type.getQualifiedName().toString(),
+        serviceName,
+        kind,
+        serdeFactory,
+        handlers);
   }
 
-  private HandlerModel handler(TypeElement type, Kind kind, ExecutableElement m, boolean isShared, boolean isWorkflow) {
+  private HandlerModel handler(
+      TypeElement type, Kind kind, ExecutableElement m, boolean isShared, boolean isWorkflow) {
     if (!m.getModifiers().contains(Modifier.PUBLIC) || m.getModifiers().contains(Modifier.STATIC)) {
       error(m, "a handler method must be public and not static");
       return null;
@@ -168,15 +184,23 @@ final class ModelReader {
           return null;
         }
         hk = isWorkflow ? HandlerKind.WORKFLOW : HandlerKind.SHARED;
-        ctx = isWorkflow ? "dev.resolute.sdk.WorkflowContext" : "dev.resolute.sdk.SharedWorkflowContext";
+        ctx =
+            isWorkflow
+                ? "dev.resolute.sdk.WorkflowContext"
+                : "dev.resolute.sdk.SharedWorkflowContext";
       }
     }
     List<? extends VariableElement> params = m.getParameters();
     TypeElement ctxElement = elements.getTypeElement(ctx);
-    if (params.isEmpty() || params.size() > 2 || ctxElement == null
+    if (params.isEmpty()
+        || params.size() > 2
+        || ctxElement == null
         || !types.isAssignable(ctxElement.asType(), params.get(0).asType())) {
-      error(m, "a handler takes a " + ctx.substring(ctx.lastIndexOf('.') + 1)
-          + " (or a supertype) as first parameter, and at most one input parameter");
+      error(
+          m,
+          "a handler takes a "
+              + ctx.substring(ctx.lastIndexOf('.') + 1)
+              + " (or a supertype) as first parameter, and at most one input parameter");
       return null;
     }
     String handlerName = stringValue(m, "Name", "value");
@@ -226,13 +250,26 @@ final class ModelReader {
       }
       output = boxed(ret);
     }
-    String returnType = ret.getKind() == TypeKind.VOID || isJavaLangVoid(ret) ? "void" : ret.toString();
-    return new HandlerModel(m.getSimpleName().toString(), handlerName, hk, params.get(0).asType().toString(), input,
-        inputParam, output, returnType, rawIn, rawOut, accept);
+    String returnType =
+        ret.getKind() == TypeKind.VOID || isJavaLangVoid(ret) ? "void" : ret.toString();
+    return new HandlerModel(
+        m.getSimpleName().toString(),
+        handlerName,
+        hk,
+        params.get(0).asType().toString(),
+        input,
+        inputParam,
+        output,
+        returnType,
+        rawIn,
+        rawOut,
+        accept);
   }
 
   private boolean checkType(Element where, TypeMirror t) {
-    if (t instanceof TypeVariable || t.getKind() == TypeKind.ERROR || t.getKind() == TypeKind.WILDCARD) {
+    if (t instanceof TypeVariable
+        || t.getKind() == TypeKind.ERROR
+        || t.getKind() == TypeKind.WILDCARD) {
       error(where, "handler input and output types must be concrete types, got " + t);
       return false;
     }
@@ -252,7 +289,8 @@ final class ModelReader {
   }
 
   private boolean isJavaLangVoid(TypeMirror t) {
-    return t instanceof DeclaredType dt && ((TypeElement) dt.asElement()).getQualifiedName().contentEquals("java.lang.Void");
+    return t instanceof DeclaredType dt
+        && ((TypeElement) dt.asElement()).getQualifiedName().contentEquals("java.lang.Void");
   }
 
   private String boxed(TypeMirror t) {
@@ -271,14 +309,17 @@ final class ModelReader {
 
   static AnnotationMirror annotation(Element e, String simpleName) {
     for (AnnotationMirror a : e.getAnnotationMirrors()) {
-      if (((TypeElement) a.getAnnotationType().asElement()).getQualifiedName().contentEquals(ANN + simpleName)) {
+      if (((TypeElement) a.getAnnotationType().asElement())
+          .getQualifiedName()
+          .contentEquals(ANN + simpleName)) {
         return a;
       }
     }
     return null;
   }
 
-  private AnnotationValue value(Element e, String annotation, String attribute, boolean withDefaults) {
+  private AnnotationValue value(
+      Element e, String annotation, String attribute, boolean withDefaults) {
     AnnotationMirror a = annotation(e, annotation);
     if (a == null) {
       return null;

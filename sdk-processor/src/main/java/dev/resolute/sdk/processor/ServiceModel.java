@@ -13,18 +13,30 @@ import java.util.List;
  * @param kind {@code SERVICE}, {@code VIRTUAL_OBJECT} or {@code WORKFLOW}
  * @param serdeFactory expression creating the serde factory
  */
-record ServiceModel(String packageName, String simpleName, String qualifiedName, String serviceName, Kind kind,
-    String serdeFactory, List<HandlerModel> handlers) {
+record ServiceModel(
+    String packageName,
+    String simpleName,
+    String qualifiedName,
+    String serviceName,
+    Kind kind,
+    String serdeFactory,
+    List<HandlerModel> handlers) {
 
   enum Kind {
-    SERVICE, VIRTUAL_OBJECT, WORKFLOW;
+    SERVICE,
+    VIRTUAL_OBJECT,
+    WORKFLOW;
 
     boolean keyed() {
       return this != SERVICE;
     }
   }
 
-  enum HandlerKind { SHARED, EXCLUSIVE, WORKFLOW }
+  enum HandlerKind {
+    SHARED,
+    EXCLUSIVE,
+    WORKFLOW
+  }
 
   /**
    * One handler.
@@ -35,13 +47,23 @@ record ServiceModel(String packageName, String simpleName, String qualifiedName,
    * @param inputType boxed input type, {@code null} without input
    * @param inputParamType declared input type ({@code long}, …) for the generated method parameters
    * @param outputType boxed output type, {@code null} for void
-   * @param returnType declared return type ({@code void}, {@code long}, …) for blocking ingress calls
+   * @param returnType declared return type ({@code void}, {@code long}, …) for blocking ingress
+   *     calls
    * @param rawInputContentType content type when the input is {@code @Raw byte[]}, else null
    * @param rawOutputContentType content type when the output is {@code @Raw byte[]}, else null
    * @param accept {@code @Accept} value or null
    */
-  record HandlerModel(String methodName, String name, HandlerKind kind, String contextType, String inputType,
-      String inputParamType, String outputType, String returnType, String rawInputContentType, String rawOutputContentType,
+  record HandlerModel(
+      String methodName,
+      String name,
+      HandlerKind kind,
+      String contextType,
+      String inputType,
+      String inputParamType,
+      String outputType,
+      String returnType,
+      String rawInputContentType,
+      String rawOutputContentType,
       String accept) {
 
     String inType() {

@@ -20,9 +20,9 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 
 /**
- * The Resolute annotation processor. For each type annotated {@code @Service}, {@code
- * @VirtualObject} or {@code @Workflow} it checks the handler signatures (errors point at the method)
- * and generates, in the type's package:
+ * The Resolute annotation processor. For each type annotated {@code @Service},
+ * {@code @VirtualObject} or {@code @Workflow} it checks the handler signatures (errors point at the
+ * method) and generates, in the type's package:
  *
  * <ul>
  *   <li>{@code <Type>Handlers} — request builders and serdes per handler;
@@ -49,9 +49,13 @@ public final class ServiceProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    ModelReader reader = new ModelReader(processingEnv.getElementUtils(), processingEnv.getTypeUtils(),
-        processingEnv.getMessager());
-    boolean withIngress = processingEnv.getElementUtils().getTypeElement("dev.resolute.client.Client") != null;
+    ModelReader reader =
+        new ModelReader(
+            processingEnv.getElementUtils(),
+            processingEnv.getTypeUtils(),
+            processingEnv.getMessager());
+    boolean withIngress =
+        processingEnv.getElementUtils().getTypeElement("dev.resolute.client.Client") != null;
     Set<TypeElement> seen = new java.util.LinkedHashSet<>();
     for (TypeElement annotation : annotations) {
       for (Element e : round.getElementsAnnotatedWith(annotation)) {
@@ -83,13 +87,16 @@ public final class ServiceProcessor extends AbstractProcessor {
 
   private void write(ServiceModel m, String simpleName, String source, TypeElement origin) {
     try {
-      JavaFileObject f = processingEnv.getFiler().createSourceFile(qualified(m, simpleName), origin);
+      JavaFileObject f =
+          processingEnv.getFiler().createSourceFile(qualified(m, simpleName), origin);
       try (Writer w = f.openWriter()) {
         w.write(source);
       }
     } catch (IOException e) {
-      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-          "cannot write " + simpleName + ": " + e.getMessage(), origin);
+      processingEnv
+          .getMessager()
+          .printMessage(
+              Diagnostic.Kind.ERROR, "cannot write " + simpleName + ": " + e.getMessage(), origin);
     }
   }
 
@@ -99,8 +106,13 @@ public final class ServiceProcessor extends AbstractProcessor {
     Set<String> all = new TreeSet<>(factories);
     try {
       FileObject existing = filer.getResource(StandardLocation.CLASS_OUTPUT, "", SERVICES_FILE);
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(existing.openInputStream(), StandardCharsets.UTF_8))) {
-        r.lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(all::add);
+      try (BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(existing.openInputStream(), StandardCharsets.UTF_8))) {
+        r.lines()
+            .map(String::trim)
+            .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+            .forEach(all::add);
       }
     } catch (IOException | IllegalArgumentException e) {
       // no earlier file
@@ -114,7 +126,10 @@ public final class ServiceProcessor extends AbstractProcessor {
         }
       }
     } catch (IOException e) {
-      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "cannot write " + SERVICES_FILE + ": " + e.getMessage());
+      processingEnv
+          .getMessager()
+          .printMessage(
+              Diagnostic.Kind.ERROR, "cannot write " + SERVICES_FILE + ": " + e.getMessage());
     }
   }
 }

@@ -5,7 +5,9 @@ final class Src {
   private final StringBuilder sb = new StringBuilder();
   private int indent;
 
-  /** Appends one line; a line starting with '}' dedents first, one ending with '{' indents after. */
+  /**
+   * Appends one line; a line starting with '}' dedents first, one ending with '{' indents after.
+   */
   Src line(String s) {
     if (s.startsWith("}")) {
       indent--;

@@ -2,7 +2,8 @@ package dev.resolute.sdk.processor;
 
 /** Shared bits of the generated sources. */
 final class Writers {
-  static final String GENERATED = "@javax.annotation.processing.Generated(\"dev.resolute.sdk.processor.ServiceProcessor\")";
+  static final String GENERATED =
+      "@javax.annotation.processing.Generated(\"dev.resolute.sdk.processor.ServiceProcessor\")";
 
   private Writers() {}
 

@@ -35,7 +35,11 @@ final class Compilation {
   final Path out;
   final Path generated;
 
-  private Compilation(boolean success, List<Diagnostic<? extends JavaFileObject>> diagnostics, Path out, Path generated) {
+  private Compilation(
+      boolean success,
+      List<Diagnostic<? extends JavaFileObject>> diagnostics,
+      Path out,
+      Path generated) {
     this.success = success;
     this.diagnostics = diagnostics;
     this.out = out;
@@ -46,7 +50,9 @@ final class Compilation {
     return compile(sources, entry -> true);
   }
 
-  /** @param keepOnClasspath filter on classpath entries */
+  /**
+   * @param keepOnClasspath filter on classpath entries
+   */
   static Compilation compile(Map<String, String> sources, Predicate<String> keepOnClasspath) {
     try {
       JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -56,13 +62,16 @@ final class Compilation {
       try (StandardJavaFileManager fm = javac.getStandardFileManager(diags, Locale.ROOT, null)) {
         fm.setLocation(StandardLocation.CLASS_OUTPUT, List.of(out.toFile()));
         fm.setLocation(StandardLocation.SOURCE_OUTPUT, List.of(gen.toFile()));
-        List<File> cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-            .filter(keepOnClasspath).map(File::new).toList();
+        List<File> cp =
+            Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(keepOnClasspath)
+                .map(File::new)
+                .toList();
         fm.setLocation(StandardLocation.CLASS_PATH, cp);
         List<JavaFileObject> units = new ArrayList<>();
         sources.forEach((name, code) -> units.add(new Source(name, code)));
-        JavaCompiler.CompilationTask task = javac.getTask(null, fm, diags,
-            List.of("-parameters"), null, units);
+        JavaCompiler.CompilationTask task =
+            javac.getTask(null, fm, diags, List.of("-parameters"), null, units);
         task.setProcessors(List.of(new ServiceProcessor()));
         boolean ok = task.call();
         return new Compilation(ok, diags.getDiagnostics(), out, gen);
@@ -73,8 +82,10 @@ final class Compilation {
   }
 
   List<String> errors() {
-    return diagnostics.stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
-        .map(d -> d.getMessage(Locale.ROOT)).toList();
+    return diagnostics.stream()
+        .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+        .map(d -> d.getMessage(Locale.ROOT))
+        .toList();
   }
 
   String generatedSource(String relativePath) {
@@ -87,7 +98,9 @@ final class Compilation {
 
   List<String> generatedFiles() {
     try (Stream<Path> s = Files.walk(generated)) {
-      return s.filter(Files::isRegularFile).map(p -> generated.relativize(p).toString().replace('\\', '/')).sorted()
+      return s.filter(Files::isRegularFile)
+          .map(p -> generated.relativize(p).toString().replace('\\', '/'))
+          .sorted()
           .collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -113,8 +126,15 @@ final class Compilation {
 
   @Override
   public String toString() {
-    return diagnostics.stream().map(d -> d.getKind() + ": " + d.getMessage(Locale.ROOT)
-        + (d.getSource() == null ? "" : " (" + d.getSource().getName() + ":" + d.getLineNumber() + ")"))
+    return diagnostics.stream()
+        .map(
+            d ->
+                d.getKind()
+                    + ": "
+                    + d.getMessage(Locale.ROOT)
+                    + (d.getSource() == null
+                        ? ""
+                        : " (" + d.getSource().getName() + ":" + d.getLineNumber() + ")"))
         .collect(Collectors.joining("\n"));
   }
 
@@ -122,7 +142,9 @@ final class Compilation {
     private final String code;
 
     Source(String className, String code) {
-      super(URI.create("string:///" + className.replace('.', '/') + Kind.SOURCE.extension), Kind.SOURCE);
+      super(
+          URI.create("string:///" + className.replace('.', '/') + Kind.SOURCE.extension),
+          Kind.SOURCE);
       this.code = code;
     }
 

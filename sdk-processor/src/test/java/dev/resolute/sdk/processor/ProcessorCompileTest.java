@@ -18,14 +18,17 @@ import org.junit.jupiter.api.Test;
 
 /** The processor on small sources: what it generates compiles, and matches reflective binding. */
 class ProcessorCompileTest {
-  static final String IMPORTS = """
+  static final String IMPORTS =
+      """
       package demo;
       import dev.resolute.sdk.*;
       import dev.resolute.sdk.annotation.*;
       import java.util.*;
       """;
 
-  static final String GREETER = IMPORTS + """
+  static final String GREETER =
+      IMPORTS
+          + """
       @Service
       public class Greeter {
         @Handler public String greet(Context ctx, String name) { return "hi " + name; }
@@ -39,7 +42,9 @@ class ProcessorCompileTest {
       }
       """;
 
-  static final String COUNTER = IMPORTS + """
+  static final String COUNTER =
+      IMPORTS
+          + """
       @VirtualObject @Name("Counter2")
       public class Counter {
         @Handler public long add(ObjectContext ctx, long v) { return v; }
@@ -49,7 +54,9 @@ class ProcessorCompileTest {
       }
       """;
 
-  static final String SIGNUP = IMPORTS + """
+  static final String SIGNUP =
+      IMPORTS
+          + """
       @Workflow
       public class Signup {
         @Workflow public String run(WorkflowContext ctx, String email) { return email; }
@@ -58,14 +65,18 @@ class ProcessorCompileTest {
       }
       """;
 
-  static final String IFACE = IMPORTS + """
+  static final String IFACE =
+      IMPORTS
+          + """
       @Service
       public interface Hello {
         @Handler String hello(Context ctx, String in);
       }
       """;
 
-  static final String NESTED = IMPORTS + """
+  static final String NESTED =
+      IMPORTS
+          + """
       public class Outer {
         @Service public static class Inner {
           @Handler public String ping(Context ctx) { return "pong"; }
@@ -75,28 +86,59 @@ class ProcessorCompileTest {
 
   @Test
   void serviceObjectWorkflowInterfaceAndNestedCompile() {
-    Compilation c = Compilation.compile(Map.of("demo.Greeter", GREETER, "demo.Counter", COUNTER, "demo.Signup", SIGNUP,
-        "demo.Hello", IFACE, "demo.Outer", NESTED));
+    Compilation c =
+        Compilation.compile(
+            Map.of(
+                "demo.Greeter",
+                GREETER,
+                "demo.Counter",
+                COUNTER,
+                "demo.Signup",
+                SIGNUP,
+                "demo.Hello",
+                IFACE,
+                "demo.Outer",
+                NESTED));
     assertThat(c.success).as(c.toString()).isTrue();
     assertThat(c.errors()).isEmpty();
-    assertThat(c.generatedFiles()).containsExactlyInAnyOrder(
-        "demo/GreeterClient.java", "demo/GreeterHandlers.java", "demo/GreeterServiceDefinitionFactory.java",
-        "demo/CounterClient.java", "demo/CounterHandlers.java", "demo/CounterServiceDefinitionFactory.java",
-        "demo/SignupClient.java", "demo/SignupHandlers.java", "demo/SignupServiceDefinitionFactory.java",
-        "demo/HelloClient.java", "demo/HelloHandlers.java", "demo/HelloServiceDefinitionFactory.java",
-        "demo/InnerClient.java", "demo/InnerHandlers.java", "demo/InnerServiceDefinitionFactory.java");
-    assertThat(c.resource("META-INF/services/dev.resolute.sdk.endpoint.definition.ServiceDefinitionFactory").lines())
-        .containsExactlyInAnyOrder("demo.GreeterServiceDefinitionFactory", "demo.CounterServiceDefinitionFactory",
-            "demo.SignupServiceDefinitionFactory", "demo.HelloServiceDefinitionFactory",
+    assertThat(c.generatedFiles())
+        .containsExactlyInAnyOrder(
+            "demo/GreeterClient.java",
+            "demo/GreeterHandlers.java",
+            "demo/GreeterServiceDefinitionFactory.java",
+            "demo/CounterClient.java",
+            "demo/CounterHandlers.java",
+            "demo/CounterServiceDefinitionFactory.java",
+            "demo/SignupClient.java",
+            "demo/SignupHandlers.java",
+            "demo/SignupServiceDefinitionFactory.java",
+            "demo/HelloClient.java",
+            "demo/HelloHandlers.java",
+            "demo/HelloServiceDefinitionFactory.java",
+            "demo/InnerClient.java",
+            "demo/InnerHandlers.java",
+            "demo/InnerServiceDefinitionFactory.java");
+    assertThat(
+            c.resource(
+                    "META-INF/services/dev.resolute.sdk.endpoint.definition.ServiceDefinitionFactory")
+                .lines())
+        .containsExactlyInAnyOrder(
+            "demo.GreeterServiceDefinitionFactory",
+            "demo.CounterServiceDefinitionFactory",
+            "demo.SignupServiceDefinitionFactory",
+            "demo.HelloServiceDefinitionFactory",
             "demo.InnerServiceDefinitionFactory");
-    assertThat(c.generatedSource("demo/CounterHandlers.java")).contains("SERVICE_NAME = \"Counter2\"");
+    assertThat(c.generatedSource("demo/CounterHandlers.java"))
+        .contains("SERVICE_NAME = \"Counter2\"");
     assertThat(c.generatedSource("demo/GreeterHandlers.java"))
         .contains("Target.service(GreeterHandlers.Metadata.SERVICE_NAME, \"renamed\")");
   }
 
   @Test
   void generatedDefinitionsMatchReflectiveOnes() throws Exception {
-    Compilation c = Compilation.compile(Map.of("demo.Greeter", GREETER, "demo.Counter", COUNTER, "demo.Signup", SIGNUP));
+    Compilation c =
+        Compilation.compile(
+            Map.of("demo.Greeter", GREETER, "demo.Counter", COUNTER, "demo.Signup", SIGNUP));
     assertThat(c.success).as(c.toString()).isTrue();
     try (URLClassLoader cl = c.loader()) {
       for (String name : List.of("Greeter", "Counter", "Signup")) {
@@ -130,17 +172,29 @@ class ProcessorCompileTest {
 
   @Test
   void clientApiShape() throws Exception {
-    Compilation c = Compilation.compile(Map.of("demo.Greeter", GREETER, "demo.Counter", COUNTER, "demo.Signup", SIGNUP));
+    Compilation c =
+        Compilation.compile(
+            Map.of("demo.Greeter", GREETER, "demo.Counter", COUNTER, "demo.Signup", SIGNUP));
     assertThat(c.success).as(c.toString()).isTrue();
     try (URLClassLoader cl = c.loader()) {
       Class<?> greeter = cl.loadClass("demo.GreeterClient");
-      assertThat(greeter.getMethod("fromContext", dev.resolute.sdk.Context.class).getReturnType().getSimpleName())
+      assertThat(
+              greeter
+                  .getMethod("fromContext", dev.resolute.sdk.Context.class)
+                  .getReturnType()
+                  .getSimpleName())
           .isEqualTo("ContextClient");
-      assertThat(greeter.getMethod("fromClient", dev.resolute.client.Client.class).getReturnType().getSimpleName())
+      assertThat(
+              greeter
+                  .getMethod("fromClient", dev.resolute.client.Client.class)
+                  .getReturnType()
+                  .getSimpleName())
           .isEqualTo("IngressClient");
       Class<?> ctxClient = cl.loadClass("demo.GreeterClient$ContextClient");
-      assertThat(ctxClient.getMethod("greet", String.class).getReturnType()).isEqualTo(dev.resolute.sdk.CallDurableFuture.class);
-      assertThat(ctxClient.getMethod("greet", String.class, java.util.function.Consumer.class)).isNotNull();
+      assertThat(ctxClient.getMethod("greet", String.class).getReturnType())
+          .isEqualTo(dev.resolute.sdk.CallDurableFuture.class);
+      assertThat(ctxClient.getMethod("greet", String.class, java.util.function.Consumer.class))
+          .isNotNull();
       assertThat(ctxClient.getMethod("noIo")).isNotNull();
       Class<?> ctxSend = cl.loadClass("demo.GreeterClient$ContextClient$Send");
       assertThat(ctxSend.getMethod("greet", String.class, java.time.Duration.class).getReturnType())
@@ -153,19 +207,30 @@ class ProcessorCompileTest {
       assertThat(ingress.getMethod("greetAsync", String.class).getReturnType())
           .isEqualTo(java.util.concurrent.CompletableFuture.class);
       Class<?> ingressSend = cl.loadClass("demo.GreeterClient$IngressClient$Send");
-      assertThat(ingressSend.getMethod("greet", String.class, java.time.Duration.class,
-          java.util.function.Consumer.class).getReturnType()).isEqualTo(dev.resolute.client.SendResponse.class);
+      assertThat(
+              ingressSend
+                  .getMethod(
+                      "greet",
+                      String.class,
+                      java.time.Duration.class,
+                      java.util.function.Consumer.class)
+                  .getReturnType())
+          .isEqualTo(dev.resolute.client.SendResponse.class);
 
       Class<?> counter = cl.loadClass("demo.CounterClient");
-      assertThat(counter.getMethod("fromContext", dev.resolute.sdk.Context.class, String.class)).isNotNull();
-      assertThat(counter.getMethod("fromClient", dev.resolute.client.Client.class, String.class)).isNotNull();
+      assertThat(counter.getMethod("fromContext", dev.resolute.sdk.Context.class, String.class))
+          .isNotNull();
+      assertThat(counter.getMethod("fromClient", dev.resolute.client.Client.class, String.class))
+          .isNotNull();
       assertThat(counter.getMethod("connect", String.class, String.class)).isNotNull();
 
       Class<?> wfIngress = cl.loadClass("demo.SignupClient$IngressClient");
-      assertThat(wfIngress.getMethod("submit", String.class).getReturnType()).isEqualTo(dev.resolute.client.SendResponse.class);
+      assertThat(wfIngress.getMethod("submit", String.class).getReturnType())
+          .isEqualTo(dev.resolute.client.SendResponse.class);
       assertThat(wfIngress.getMethod("submit", String.class, java.time.Duration.class)).isNotNull();
       assertThat(wfIngress.getMethod("submitAsync", String.class)).isNotNull();
-      assertThat(wfIngress.getMethod("workflowHandle").getReturnType()).isEqualTo(dev.resolute.client.Client.WorkflowHandle.class);
+      assertThat(wfIngress.getMethod("workflowHandle").getReturnType())
+          .isEqualTo(dev.resolute.client.Client.WorkflowHandle.class);
       assertThat(wfIngress.getMethod("click", String.class).getReturnType()).isEqualTo(void.class);
       assertThat(Arrays.stream(wfIngress.getMethods()).map(Method::getName)).doesNotContain("run");
       Class<?> wfCtx = cl.loadClass("demo.SignupClient$ContextClient");
@@ -175,21 +240,30 @@ class ProcessorCompileTest {
 
   @Test
   void withoutTheClientOnTheClasspathOnlyContextClientsAreGenerated() throws Exception {
-    Compilation c = Compilation.compile(Map.of("demo.Greeter", GREETER),
-        entry -> !entry.contains("resolute-client") && !entry.replace('\\', '/').contains("/client/target/"));
+    Compilation c =
+        Compilation.compile(
+            Map.of("demo.Greeter", GREETER),
+            entry ->
+                !entry.contains("resolute-client")
+                    && !entry.replace('\\', '/').contains("/client/target/"));
     assertThat(c.success).as(c.toString()).isTrue();
-    assertThat(c.generatedSource("demo/GreeterClient.java")).contains("fromContext").doesNotContain("IngressClient");
+    assertThat(c.generatedSource("demo/GreeterClient.java"))
+        .contains("fromContext")
+        .doesNotContain("IngressClient");
   }
 
   @Test
   void customSerdeFactoryIsUsed() throws Exception {
-    String src = IMPORTS + """
+    String src =
+        IMPORTS
+            + """
         @Service @CustomSerdeFactory(Upper.class)
         public class Shout {
           @Handler public String shout(Context ctx, String in) { return in; }
         }
         """;
-    String factory = """
+    String factory =
+        """
         package demo;
         public class Upper implements dev.resolute.serde.SerdeFactory {
           @SuppressWarnings("unchecked")
@@ -203,7 +277,9 @@ class ProcessorCompileTest {
     Compilation c = Compilation.compile(Map.of("demo.Shout", src, "demo.Upper", factory));
     assertThat(c.success).as(c.toString()).isTrue();
     try (URLClassLoader cl = c.loader()) {
-      ServiceDefinition def = factory(cl, "Shout").create(cl.loadClass("demo.Shout").getDeclaredConstructor().newInstance());
+      ServiceDefinition def =
+          factory(cl, "Shout")
+              .create(cl.loadClass("demo.Shout").getDeclaredConstructor().newInstance());
       assertThat(def.getHandler("shout").getOutputSerde().contentType()).isEqualTo("text/upper");
       assertThat(def.getSerdeFactory().getClass().getName()).isEqualTo("demo.Upper");
     }
@@ -211,8 +287,10 @@ class ProcessorCompileTest {
 
   @SuppressWarnings("unchecked")
   static ServiceDefinitionFactory<Object> factory(ClassLoader cl, String name) throws Exception {
-    return (ServiceDefinitionFactory<Object>) cl.loadClass("demo." + name + "ServiceDefinitionFactory")
-        .getDeclaredConstructor().newInstance();
+    return (ServiceDefinitionFactory<Object>)
+        cl.loadClass("demo." + name + "ServiceDefinitionFactory")
+            .getDeclaredConstructor()
+            .newInstance();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -223,21 +301,32 @@ class ProcessorCompileTest {
   static void assertSame(ServiceDefinition generated, ServiceDefinition reflective) {
     assertThat(generated.getServiceName()).isEqualTo(reflective.getServiceName());
     assertThat(generated.getServiceType()).isEqualTo(reflective.getServiceType());
-    assertThat(generated.getHandlers()).extracting(HandlerDefinition::getName)
-        .containsExactlyInAnyOrderElementsOf(reflective.getHandlers().stream().map(HandlerDefinition::getName).toList());
+    assertThat(generated.getHandlers())
+        .extracting(HandlerDefinition::getName)
+        .containsExactlyInAnyOrderElementsOf(
+            reflective.getHandlers().stream().map(HandlerDefinition::getName).toList());
     for (HandlerDefinition<?, ?> r : reflective.getHandlers()) {
       HandlerDefinition<?, ?> g = generated.getHandler(r.getName());
       String where = generated.getServiceName() + "/" + r.getName();
       assertThat(g.getHandlerType()).as(where).isEqualTo(r.getHandlerType());
       assertThat(g.getAcceptContentType()).as(where).isEqualTo(r.getAcceptContentType());
-      assertThat(g.getInputSerde().contentType()).as(where + " input").isEqualTo(r.getInputSerde().contentType());
-      assertThat(g.getOutputSerde().contentType()).as(where + " output").isEqualTo(r.getOutputSerde().contentType());
-      assertThat(Objects.toString(g.getInputSerde().jsonSchema())).as(where + " input schema")
+      assertThat(g.getInputSerde().contentType())
+          .as(where + " input")
+          .isEqualTo(r.getInputSerde().contentType());
+      assertThat(g.getOutputSerde().contentType())
+          .as(where + " output")
+          .isEqualTo(r.getOutputSerde().contentType());
+      assertThat(Objects.toString(g.getInputSerde().jsonSchema()))
+          .as(where + " input schema")
           .isEqualTo(Objects.toString(r.getInputSerde().jsonSchema()));
-      assertThat(Objects.toString(g.getOutputSerde().jsonSchema())).as(where + " output schema")
+      assertThat(Objects.toString(g.getOutputSerde().jsonSchema()))
+          .as(where + " output schema")
           .isEqualTo(Objects.toString(r.getOutputSerde().jsonSchema()));
     }
-    assertThat(generated.getServiceType()).isIn(ServiceType.SERVICE, ServiceType.VIRTUAL_OBJECT, ServiceType.WORKFLOW);
-    assertThat(generated.getHandlers()).extracting(HandlerDefinition::getHandlerType).isSubsetOf(HandlerType.values());
+    assertThat(generated.getServiceType())
+        .isIn(ServiceType.SERVICE, ServiceType.VIRTUAL_OBJECT, ServiceType.WORKFLOW);
+    assertThat(generated.getHandlers())
+        .extracting(HandlerDefinition::getHandlerType)
+        .isSubsetOf(HandlerType.values());
   }
 }

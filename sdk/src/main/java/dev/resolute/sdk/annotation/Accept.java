@@ -6,7 +6,9 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** The content type(s) a handler input accepts, like an Accept header (e.g. {@code "*}{@code /*"}). */
+/**
+ * The content type(s) a handler input accepts, like an Accept header (e.g. {@code "*}{@code /*"}).
+ */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.PARAMETER, ElementType.METHOD})

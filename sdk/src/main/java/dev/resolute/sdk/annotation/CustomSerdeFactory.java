@@ -7,7 +7,9 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** The serde factory for all handlers of the annotated service (needs a public no-arg constructor). */
+/**
+ * The serde factory for all handlers of the annotated service (needs a public no-arg constructor).
+ */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
 
-/** What the server says about the current invocation: its id, the request headers and the raw body. */
+/**
+ * What the server says about the current invocation: its id, the request headers and the raw body.
+ */
 public final class HandlerRequest {
   private final InvocationId invocationId;
   private final Slice body;
@@ -44,7 +46,9 @@ public final class HandlerRequest {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof HandlerRequest r && invocationId.equals(r.invocationId) && body.equals(r.body)
+    return o instanceof HandlerRequest r
+        && invocationId.equals(r.invocationId)
+        && body.equals(r.body)
         && headers.equals(r.headers);
   }
 
@@ -55,6 +59,12 @@ public final class HandlerRequest {
 
   @Override
   public String toString() {
-    return "HandlerRequest[" + invocationId + ", " + body.readableBytes() + " bytes, headers=" + headers.keySet() + "]";
+    return "HandlerRequest["
+        + invocationId
+        + ", "
+        + body.readableBytes()
+        + " bytes, headers="
+        + headers.keySet()
+        + "]";
   }
 }

@@ -3,7 +3,10 @@ package dev.resolute.sdk.common;
 /** The id of an invocation; {@link #toString()} gives its {@code inv_…} form. */
 public interface InvocationId {
 
-  /** The seed {@code ctx.random()} uses for this invocation (from the server, the same on every attempt). */
+  /**
+   * The seed {@code ctx.random()} uses for this invocation (from the server, the same on every
+   * attempt).
+   */
   long toRandomSeed();
 
   @Override

@@ -99,9 +99,12 @@ public final class RetryPolicy {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RetryPolicy p && Float.compare(exponentiationFactor, p.exponentiationFactor) == 0
-        && Objects.equals(initialDelay, p.initialDelay) && Objects.equals(maxDelay, p.maxDelay)
-        && Objects.equals(maxAttempts, p.maxAttempts) && Objects.equals(maxDuration, p.maxDuration);
+    return o instanceof RetryPolicy p
+        && Float.compare(exponentiationFactor, p.exponentiationFactor) == 0
+        && Objects.equals(initialDelay, p.initialDelay)
+        && Objects.equals(maxDelay, p.maxDelay)
+        && Objects.equals(maxAttempts, p.maxAttempts)
+        && Objects.equals(maxDuration, p.maxDuration);
   }
 
   @Override
@@ -111,7 +114,16 @@ public final class RetryPolicy {
 
   @Override
   public String toString() {
-    return "RetryPolicy[initialDelay=" + initialDelay + ", factor=" + exponentiationFactor + ", maxDelay=" + maxDelay
-        + ", maxAttempts=" + maxAttempts + ", maxDuration=" + maxDuration + "]";
+    return "RetryPolicy[initialDelay="
+        + initialDelay
+        + ", factor="
+        + exponentiationFactor
+        + ", maxDelay="
+        + maxDelay
+        + ", maxAttempts="
+        + maxAttempts
+        + ", maxDuration="
+        + maxDuration
+        + "]";
   }
 }

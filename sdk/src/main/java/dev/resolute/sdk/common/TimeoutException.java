@@ -1,6 +1,8 @@
 package dev.resolute.sdk.common;
 
-/** Thrown by {@code DurableFuture.await(Duration)} when the (durable) timeout fires first. Code 408. */
+/**
+ * Thrown by {@code DurableFuture.await(Duration)} when the (durable) timeout fires first. Code 408.
+ */
 public class TimeoutException extends TerminalException {
   public static final int TIMEOUT_CODE = 408;
 

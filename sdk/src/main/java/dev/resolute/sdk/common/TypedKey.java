@@ -3,7 +3,10 @@ package dev.resolute.sdk.common;
 import dev.resolute.serde.TypeTag;
 import java.util.Objects;
 
-/** A name and the type of the value stored under it: the base of {@link StateKey} and {@link DurablePromiseKey}. */
+/**
+ * A name and the type of the value stored under it: the base of {@link StateKey} and {@link
+ * DurablePromiseKey}.
+ */
 public abstract class TypedKey<T> {
   private final String name;
   private final TypeTag<T> typeTag;

@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * A set of services served together (one deployment). Bind annotated service instances or
- * {@link ServiceDefinition}s, then serve it with {@code ResoluteHttpServer.listen(endpoint)}.
+ * A set of services served together (one deployment). Bind annotated service instances or {@link
+ * ServiceDefinition}s, then serve it with {@code ResoluteHttpServer.listen(endpoint)}.
  *
  * <pre>{@code
  * Endpoint endpoint = Endpoint.bind(new Greeter()).bind(cartDefinition).build();
@@ -33,8 +33,12 @@ public final class Endpoint {
   private final Clock clock;
   private final RequestIdentityVerifier verifier;
 
-  private Endpoint(Map<String, ServiceDefinition> services, Map<String, Executor> serviceExecutors,
-      ExecutorService executor, Clock clock, RequestIdentityVerifier verifier) {
+  private Endpoint(
+      Map<String, ServiceDefinition> services,
+      Map<String, Executor> serviceExecutors,
+      ExecutorService executor,
+      Clock clock,
+      RequestIdentityVerifier verifier) {
     this.services = Map.copyOf(services);
     this.serviceExecutors = Map.copyOf(serviceExecutors);
     this.executor = executor;
@@ -52,7 +56,8 @@ public final class Endpoint {
   }
 
   /** Shortcut for {@code builder().bind(service, configurator)}. */
-  public static Builder bind(Object service, Consumer<ServiceDefinition.Configurator> configurator) {
+  public static Builder bind(
+      Object service, Consumer<ServiceDefinition.Configurator> configurator) {
     return builder().bind(service, configurator);
   }
 
@@ -62,7 +67,9 @@ public final class Endpoint {
   }
 
   /** Shortcut for {@code builder().bind(service, options, configurator)}. */
-  public static Builder bind(Object service, HandlerRunner.Options options,
+  public static Builder bind(
+      Object service,
+      HandlerRunner.Options options,
       Consumer<ServiceDefinition.Configurator> configurator) {
     return builder().bind(service, options, configurator);
   }
@@ -95,7 +102,10 @@ public final class Endpoint {
     return executor;
   }
 
-  /** The executor of one service: the one bound with {@link HandlerRunner.Options#withExecutor}, else {@link #executor()}. */
+  /**
+   * The executor of one service: the one bound with {@link HandlerRunner.Options#withExecutor},
+   * else {@link #executor()}.
+   */
   public Executor executorFor(String serviceName) {
     return serviceExecutors.getOrDefault(serviceName, executor);
   }
@@ -105,7 +115,10 @@ public final class Endpoint {
     return clock;
   }
 
-  /** Checks every discovery and invocation request ({@link RequestIdentityVerifier#noop()} by default). */
+  /**
+   * Checks every discovery and invocation request ({@link RequestIdentityVerifier#noop()} by
+   * default).
+   */
   public RequestIdentityVerifier requestIdentityVerifier() {
     return verifier;
   }
@@ -118,8 +131,9 @@ public final class Endpoint {
     private RequestIdentityVerifier verifier = RequestIdentityVerifier.noop();
 
     /**
-     * Binds a {@link ServiceDefinition} or an instance of a class annotated with @Service/@VirtualObject/@Workflow
-     * (through its generated {@code ServiceDefinitionFactory} when the annotation processor ran, else by reflection).
+     * Binds a {@link ServiceDefinition} or an instance of a class annotated
+     * with @Service/@VirtualObject/@Workflow (through its generated {@code
+     * ServiceDefinitionFactory} when the annotation processor ran, else by reflection).
      */
     public Builder bind(Object service) {
       return bind(service, HandlerRunner.Options.DEFAULT, c -> {});
@@ -139,12 +153,17 @@ public final class Endpoint {
       return bind(service, options, c -> {});
     }
 
-    public Builder bind(Object service, HandlerRunner.Options options,
+    public Builder bind(
+        Object service,
+        HandlerRunner.Options options,
         Consumer<ServiceDefinition.Configurator> configurator) {
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(options, "options");
-      ServiceDefinition def = service instanceof ServiceDefinition d ? d
-          : GeneratedServices.definitionOf(service).orElseGet(() -> ReflectiveServices.definitionOf(service));
+      ServiceDefinition def =
+          service instanceof ServiceDefinition d
+              ? d
+              : GeneratedServices.definitionOf(service)
+                  .orElseGet(() -> ReflectiveServices.definitionOf(service));
       def.configure(configurator);
       if (services.putIfAbsent(def.getServiceName(), def) != null) {
         throw new IllegalArgumentException("service " + def.getServiceName() + " is bound twice");
@@ -168,8 +187,8 @@ public final class Endpoint {
     }
 
     /**
-     * Requires requests signed by a trusted server, e.g.
-     * {@code RestateRequestIdentityVerifier.fromKeys("publickeyv1_...")}; unsigned or badly signed
+     * Requires requests signed by a trusted server, e.g. {@code
+     * RestateRequestIdentityVerifier.fromKeys("publickeyv1_...")}; unsigned or badly signed
      * requests get 401.
      */
     public Builder withRequestIdentityVerifier(RequestIdentityVerifier verifier) {
@@ -178,16 +197,20 @@ public final class Endpoint {
     }
 
     public Endpoint build() {
-      ExecutorService ex = executor != null ? executor : Executors.newCachedThreadPool(new ThreadFactory() {
-        private final AtomicInteger n = new AtomicInteger();
+      ExecutorService ex =
+          executor != null
+              ? executor
+              : Executors.newCachedThreadPool(
+                  new ThreadFactory() {
+                    private final AtomicInteger n = new AtomicInteger();
 
-        @Override
-        public Thread newThread(Runnable r) {
-          Thread t = new Thread(r, "resolute-handler-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        }
-      });
+                    @Override
+                    public Thread newThread(Runnable r) {
+                      Thread t = new Thread(r, "resolute-handler-" + n.incrementAndGet());
+                      t.setDaemon(true);
+                      return t;
+                    }
+                  });
       return new Endpoint(services, serviceExecutors, ex, clock, verifier);
     }
   }

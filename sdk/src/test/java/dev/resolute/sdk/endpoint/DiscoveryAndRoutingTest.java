@@ -23,19 +23,33 @@ import org.junit.jupiter.api.Timeout;
 class DiscoveryAndRoutingTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static ResoluteHttpServer server;
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
   static void start() {
-    ServiceDefinition cart = dev.resolute.sdk.internal.reflect.ReflectiveServices.definitionOf(new ExampleServices.CartObject());
-    Endpoint endpoint = Endpoint.bind(new ExampleServices.Greeter(), d -> d.documentation("greets")
-            .addMetadata("team", "a").inactivityTimeout(Duration.ofSeconds(5))
-            .invocationRetryPolicy(InvocationRetryPolicy.builder().initialInterval(Duration.ofMillis(100))
-                .exponentiationFactor(2.0).maxInterval(Duration.ofSeconds(1)).maxAttempts(5)
-                .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.PAUSE)))
-        .bind(cart, d -> d.enableLazyState(true))
-        .bind(ExampleServices.signupWorkflow(), d -> d.configureHandler("run", h -> h.workflowRetention(Duration.ofDays(2))))
-        .build();
+    ServiceDefinition cart =
+        dev.resolute.sdk.internal.reflect.ReflectiveServices.definitionOf(
+            new ExampleServices.CartObject());
+    Endpoint endpoint =
+        Endpoint.bind(
+                new ExampleServices.Greeter(),
+                d ->
+                    d.documentation("greets")
+                        .addMetadata("team", "a")
+                        .inactivityTimeout(Duration.ofSeconds(5))
+                        .invocationRetryPolicy(
+                            InvocationRetryPolicy.builder()
+                                .initialInterval(Duration.ofMillis(100))
+                                .exponentiationFactor(2.0)
+                                .maxInterval(Duration.ofSeconds(1))
+                                .maxAttempts(5)
+                                .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.PAUSE)))
+            .bind(cart, d -> d.enableLazyState(true))
+            .bind(
+                ExampleServices.signupWorkflow(),
+                d -> d.configureHandler("run", h -> h.workflowRetention(Duration.ofDays(2))))
+            .build();
     server = ResoluteHttpServer.start(endpoint, "127.0.0.1", 0);
   }
 
@@ -45,7 +59,8 @@ class DiscoveryAndRoutingTest {
   }
 
   static HttpResponse<String> get(String path, String accept) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
     if (accept != null) {
       b.header("accept", accept);
     }
@@ -58,10 +73,14 @@ class DiscoveryAndRoutingTest {
 
   @Test
   void negotiatesHighestOfferedVersion() throws Exception {
-    HttpResponse<String> r = get("/discover", manifest(1) + ", " + manifest(2) + ", " + manifest(3) + ", " + manifest(4));
+    HttpResponse<String> r =
+        get(
+            "/discover",
+            manifest(1) + ", " + manifest(2) + ", " + manifest(3) + ", " + manifest(4));
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type")).hasValue(manifest(4));
-    assertThat(r.headers().firstValue("x-restate-server").orElseThrow()).startsWith("resolute-sdk-java/");
+    assertThat(r.headers().firstValue("x-restate-server").orElseThrow())
+        .startsWith("resolute-sdk-java/");
     JsonNode m = JSON.readTree(r.body());
     assertThat(m.get("protocolMode").asText()).isEqualTo("REQUEST_RESPONSE");
     assertThat(m.get("minProtocolVersion").asInt()).isEqualTo(5);
@@ -75,7 +94,8 @@ class DiscoveryAndRoutingTest {
     assertThat(service(m, "Cart").get("enableLazyState").asBoolean()).isTrue();
     JsonNode run = handler(service(m, "Signup"), "run");
     assertThat(run.get("ty").asText()).isEqualTo("WORKFLOW");
-    assertThat(run.get("workflowCompletionRetention").asLong()).isEqualTo(Duration.ofDays(2).toMillis());
+    assertThat(run.get("workflowCompletionRetention").asLong())
+        .isEqualTo(Duration.ofDays(2).toMillis());
     assertThat(handler(service(m, "Cart"), "get").get("ty").asText()).isEqualTo("SHARED");
     assertThat(handler(service(m, "Cart"), "add").get("ty").asText()).isEqualTo("EXCLUSIVE");
     assertThat(handler(greeter, "sleepy").get("input").size()).isZero();
@@ -92,7 +112,8 @@ class DiscoveryAndRoutingTest {
     JsonNode v3 = JSON.readTree(get("/discover", manifest(3)).body());
     assertThat(service(v3, "Greeter").get("inactivityTimeout").asLong()).isEqualTo(5000);
     assertThat(service(v3, "Greeter").has("retryPolicyMaxAttempts")).isFalse();
-    assertThat(get("/discover", manifest(3)).headers().firstValue("content-type")).hasValue(manifest(3));
+    assertThat(get("/discover", manifest(3)).headers().firstValue("content-type"))
+        .hasValue(manifest(3));
   }
 
   @Test
@@ -111,13 +132,20 @@ class DiscoveryAndRoutingTest {
 
   @Test
   void unknownHandlerIs404AndBadContentTypeIs415() throws Exception {
-    HttpRequest unknown = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/invoke/Nope/x"))
-        .header("content-type", "application/vnd.restate.invocation.v6").POST(HttpRequest.BodyPublishers.noBody()).build();
+    HttpRequest unknown =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/invoke/Nope/x"))
+            .header("content-type", "application/vnd.restate.invocation.v6")
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
     HttpResponse<String> r = HTTP.send(unknown, HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(r.headers().firstValue("x-restate-server")).isPresent();
-    HttpRequest v4 = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/invoke/Greeter/greet"))
-        .header("content-type", "application/vnd.restate.invocation.v4").POST(HttpRequest.BodyPublishers.noBody()).build();
+    HttpRequest v4 =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/invoke/Greeter/greet"))
+            .header("content-type", "application/vnd.restate.invocation.v4")
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
     assertThat(HTTP.send(v4, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(415);
   }
 

@@ -34,7 +34,8 @@ public final class ExampleServices {
 
   static final AtomicInteger RUN_FAILURES = new AtomicInteger();
   static final AtomicInteger HANDLER_FAILURES = new AtomicInteger();
-  static final java.util.Queue<String> RETRIER_THREADS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  static final java.util.Queue<String> RETRIER_THREADS =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   @Service
   public static class Greeter {
@@ -60,10 +61,20 @@ public final class ExampleServices {
 
     @Handler
     public String callOthers(Context ctx, String name) {
-      String greeting = ctx.call(Request.of(Target.service("Greeter", "greet"), TypeTag.of(String.class),
-          TypeTag.of(String.class), name)).await();
-      ctx.send(Request.of(Target.virtualObject("Cart", "sent-" + name, "add"), TypeTag.of(String.class),
-          TypeTag.of(Void.class), "from-send"));
+      String greeting =
+          ctx.call(
+                  Request.of(
+                      Target.service("Greeter", "greet"),
+                      TypeTag.of(String.class),
+                      TypeTag.of(String.class),
+                      name))
+              .await();
+      ctx.send(
+          Request.of(
+              Target.virtualObject("Cart", "sent-" + name, "add"),
+              TypeTag.of(String.class),
+              TypeTag.of(Void.class),
+              "from-send"));
       return greeting + "!";
     }
 
@@ -74,12 +85,16 @@ public final class ExampleServices {
 
     @Handler
     public String flakyRun(Context ctx, String key) {
-      return ctx.run("flaky", String.class, RetryPolicy.fixedDelay(Duration.ofMillis(50)).setMaxAttempts(10), () -> {
-        if (RUN_FAILURES.incrementAndGet() < 3) {
-          throw new IllegalStateException("transient failure #" + RUN_FAILURES.get());
-        }
-        return "ok after " + RUN_FAILURES.get();
-      });
+      return ctx.run(
+          "flaky",
+          String.class,
+          RetryPolicy.fixedDelay(Duration.ofMillis(50)).setMaxAttempts(10),
+          () -> {
+            if (RUN_FAILURES.incrementAndGet() < 3) {
+              throw new IllegalStateException("transient failure #" + RUN_FAILURES.get());
+            }
+            return "ok after " + RUN_FAILURES.get();
+          });
     }
 
     @Handler
@@ -93,9 +108,12 @@ public final class ExampleServices {
     @Handler
     public String runExhausted(Context ctx) {
       try {
-        ctx.run("never", RetryPolicy.fixedDelay(Duration.ofMillis(10)).setMaxAttempts(2), () -> {
-          throw new IllegalStateException("always");
-        });
+        ctx.run(
+            "never",
+            RetryPolicy.fixedDelay(Duration.ofMillis(10)).setMaxAttempts(2),
+            () -> {
+              throw new IllegalStateException("always");
+            });
         return "unexpected";
       } catch (TerminalException e) {
         return "gave up: " + e.getCode();
@@ -116,8 +134,12 @@ public final class ExampleServices {
     @Handler
     public String waitAwakeable(Context ctx, String holderKey) {
       Awakeable<String> a = ctx.awakeable(String.class);
-      ctx.send(Request.of(Target.virtualObject("Cart", holderKey, "add"), TypeTag.of(String.class),
-          TypeTag.of(Void.class), a.id()));
+      ctx.send(
+          Request.of(
+              Target.virtualObject("Cart", holderKey, "add"),
+              TypeTag.of(String.class),
+              TypeTag.of(Void.class),
+              a.id()));
       return "awoken with " + a.await();
     }
   }
@@ -157,54 +179,97 @@ public final class ExampleServices {
   /** A workflow defined with the builder API (no annotations). */
   public static ServiceDefinition signupWorkflow() {
     return ServiceDefinition.workflow("Signup")
-        .workflow("run", String.class, String.class, (WorkflowContext ctx, String email) -> {
-          ctx.set(StateKey.of("email", String.class), email);
-          DurableFuture<String> clicked = ctx.promise(LINK).future();
-          DurableFuture<Void> timeout = ctx.timer(Duration.ofSeconds(30));
-          return Select.<String>select()
-              .when(clicked, v -> "verified " + email + " with " + v)
-              .when(timeout, v -> "timed out")
-              .await();
-        })
-        .shared("click", String.class, String.class, (SharedWorkflowContext ctx, String secret) -> {
-          ctx.promiseHandle(LINK).resolve(secret);
-          return "clicked";
-        })
-        .shared("email", Void.class, String.class,
-            (SharedWorkflowContext ctx, Void v) -> ctx.get(StateKey.of("email", String.class)).orElse("?"))
+        .workflow(
+            "run",
+            String.class,
+            String.class,
+            (WorkflowContext ctx, String email) -> {
+              ctx.set(StateKey.of("email", String.class), email);
+              DurableFuture<String> clicked = ctx.promise(LINK).future();
+              DurableFuture<Void> timeout = ctx.timer(Duration.ofSeconds(30));
+              return Select.<String>select()
+                  .when(clicked, v -> "verified " + email + " with " + v)
+                  .when(timeout, v -> "timed out")
+                  .await();
+            })
+        .shared(
+            "click",
+            String.class,
+            String.class,
+            (SharedWorkflowContext ctx, String secret) -> {
+              ctx.promiseHandle(LINK).resolve(secret);
+              return "clicked";
+            })
+        .shared(
+            "email",
+            Void.class,
+            String.class,
+            (SharedWorkflowContext ctx, Void v) ->
+                ctx.get(StateKey.of("email", String.class)).orElse("?"))
         .build();
   }
 
-  /** A service whose handler always fails with a retryable error (bound with an invocation retry policy). */
+  /**
+   * A service whose handler always fails with a retryable error (bound with an invocation retry
+   * policy).
+   */
   public static ServiceDefinition retrier() {
     return ServiceDefinition.service("Retrier")
-        .handler("alwaysFails", Void.class, String.class, (Context ctx, Void v) -> {
-          RETRIER_THREADS.add(Thread.currentThread().getName());
-          throw new IllegalStateException("always fails");
-        })
+        .handler(
+            "alwaysFails",
+            Void.class,
+            String.class,
+            (Context ctx, Void v) -> {
+              RETRIER_THREADS.add(Thread.currentThread().getName());
+              throw new IllegalStateException("always fails");
+            })
         .build();
   }
 
   /** A service using the call future's invocation id, a mapped failure and a select as a future. */
   public static ServiceDefinition futures() {
     return ServiceDefinition.service("Futures")
-        .handler("callId", String.class, String.class, (Context ctx, String name) -> {
-          CallDurableFuture<String> f = ctx.call(Request.of(Target.service("Greeter", "greet"),
-              TypeTag.of(String.class), TypeTag.of(String.class), name));
-          String id = f.invocationId();
-          return id.startsWith("inv_") + ":" + f.await();
-        })
-        .handler("mappedFailure", String.class, String.class, (Context ctx, String msg) ->
-            ctx.call(Request.of(Target.service("Greeter", "terminal"), TypeTag.of(String.class),
-                    TypeTag.of(String.class), msg))
-                .map(ok -> "ok " + ok, e -> "caught " + e.getCode() + " " + e.getMessage()).await())
-        .handler("selectTimeout", Void.class, String.class, (Context ctx, Void v) -> {
-          try {
-            return Select.<String>select().or(ctx.awakeable(String.class)).await(Duration.ofMillis(200));
-          } catch (dev.resolute.sdk.common.TimeoutException e) {
-            return "timed out " + e.getCode();
-          }
-        })
+        .handler(
+            "callId",
+            String.class,
+            String.class,
+            (Context ctx, String name) -> {
+              CallDurableFuture<String> f =
+                  ctx.call(
+                      Request.of(
+                          Target.service("Greeter", "greet"),
+                          TypeTag.of(String.class),
+                          TypeTag.of(String.class),
+                          name));
+              String id = f.invocationId();
+              return id.startsWith("inv_") + ":" + f.await();
+            })
+        .handler(
+            "mappedFailure",
+            String.class,
+            String.class,
+            (Context ctx, String msg) ->
+                ctx.call(
+                        Request.of(
+                            Target.service("Greeter", "terminal"),
+                            TypeTag.of(String.class),
+                            TypeTag.of(String.class),
+                            msg))
+                    .map(ok -> "ok " + ok, e -> "caught " + e.getCode() + " " + e.getMessage())
+                    .await())
+        .handler(
+            "selectTimeout",
+            Void.class,
+            String.class,
+            (Context ctx, Void v) -> {
+              try {
+                return Select.<String>select()
+                    .or(ctx.awakeable(String.class))
+                    .await(Duration.ofMillis(200));
+              } catch (dev.resolute.sdk.common.TimeoutException e) {
+                return "timed out " + e.getCode();
+              }
+            })
         .build();
   }
 }

@@ -31,6 +31,7 @@ abstract class RealRestateServerITBase {
   static ServerProcess server;
   static ResoluteHttpServer endpointServer;
   static Ingress ingress;
+
   /** The Retrier service's own executor (one per test class: the classes share this JVM). */
   static ExecutorService retrierExecutor;
 
@@ -41,17 +42,29 @@ abstract class RealRestateServerITBase {
   /** Starts {@code process} (not yet started), the endpoint, and registers it. */
   static void startAll(ServerProcess process, boolean http11) throws Exception {
     server = process.start();
-    retrierExecutor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "retrier-executor");
-      t.setDaemon(true);
-      return t;
-    });
-    Endpoint endpoint = Endpoint.bind(new ExampleServices.Greeter()).bind(new ExampleServices.CartObject())
-        .bind(ExampleServices.signupWorkflow()).bind(ExampleServices.futures())
-        .bind(ExampleServices.retrier(), HandlerRunner.Options.withExecutor(retrierExecutor),
-            conf -> conf.invocationRetryPolicy(InvocationRetryPolicy.builder().initialInterval(Duration.ofMillis(20))
-                .maxInterval(Duration.ofMillis(50)).maxAttempts(2).onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.KILL)))
-        .build();
+    retrierExecutor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "retrier-executor");
+              t.setDaemon(true);
+              return t;
+            });
+    Endpoint endpoint =
+        Endpoint.bind(new ExampleServices.Greeter())
+            .bind(new ExampleServices.CartObject())
+            .bind(ExampleServices.signupWorkflow())
+            .bind(ExampleServices.futures())
+            .bind(
+                ExampleServices.retrier(),
+                HandlerRunner.Options.withExecutor(retrierExecutor),
+                conf ->
+                    conf.invocationRetryPolicy(
+                        InvocationRetryPolicy.builder()
+                            .initialInterval(Duration.ofMillis(20))
+                            .maxInterval(Duration.ofMillis(50))
+                            .maxAttempts(2)
+                            .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.KILL)))
+            .build();
     endpointServer = ResoluteHttpServer.start(endpoint, "127.0.0.1", 0);
     String reg = server.registerDeployment("http://127.0.0.1:" + endpointServer.port(), http11);
     assertThat(reg).contains("Greeter", "Cart", "Signup");
@@ -99,8 +112,12 @@ abstract class RealRestateServerITBase {
   void callAndSend() throws Exception {
     HttpResponse<String> r = ingress.post("/Greeter/callOthers", "\"Bob\"");
     assertThat(r.body()).isEqualTo("\"Hello Bob!\"");
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(ingress.post("/Cart/sent-Bob/get", null).body()).isEqualTo("[\"from-send\"]"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(ingress.post("/Cart/sent-Bob/get", null).body())
+                    .isEqualTo("[\"from-send\"]"));
   }
 
   @Test
@@ -108,7 +125,8 @@ abstract class RealRestateServerITBase {
     String cart = unique("cart");
     assertThat(ingress.post("/Cart/" + cart + "/add", "\"apple\"").statusCode()).isEqualTo(200);
     assertThat(ingress.post("/Cart/" + cart + "/add", "\"pear\"").statusCode()).isEqualTo(200);
-    assertThat(ingress.post("/Cart/" + cart + "/get", null).body()).isEqualTo("[\"apple\",\"pear\"]");
+    assertThat(ingress.post("/Cart/" + cart + "/get", null).body())
+        .isEqualTo("[\"apple\",\"pear\"]");
     assertThat(ingress.post("/Cart/" + cart + "/keys", null).body()).isEqualTo("[\"items\"]");
     assertThat(ingress.post("/Cart/" + cart + "/checkout", null).body()).isEqualTo("2");
     assertThat(ingress.post("/Cart/" + cart + "/get", null).body()).isEqualTo("[]");
@@ -119,9 +137,14 @@ abstract class RealRestateServerITBase {
     String id = unique("wf");
     HttpResponse<String> submit = ingress.post("/Signup/" + id + "/run/send", "\"a@b.c\"");
     assertThat(submit.statusCode()).as(submit.body()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(ingress.post("/Signup/" + id + "/email", null).body()).isEqualTo("\"a@b.c\""));
-    assertThat(ingress.post("/Signup/" + id + "/click", "\"s3cret\"").body()).isEqualTo("\"clicked\"");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(ingress.post("/Signup/" + id + "/email", null).body())
+                    .isEqualTo("\"a@b.c\""));
+    assertThat(ingress.post("/Signup/" + id + "/click", "\"s3cret\"").body())
+        .isEqualTo("\"clicked\"");
     HttpResponse<String> out = ingress.get("/restate/workflow/Signup/" + id + "/attach");
     assertThat(out.body()).isEqualTo("\"verified a@b.c with s3cret\"");
   }
@@ -133,15 +156,20 @@ abstract class RealRestateServerITBase {
     assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
     String invocationId = JSON.readTree(sent.body()).get("invocationId").asText();
     String[] awakeableId = new String[1];
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      JsonNode items = JSON.readTree(ingress.post("/Cart/" + holder + "/get", null).body());
-      assertThat(items.size()).isEqualTo(1);
-      awakeableId[0] = items.get(0).asText();
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode items = JSON.readTree(ingress.post("/Cart/" + holder + "/get", null).body());
+              assertThat(items.size()).isEqualTo(1);
+              awakeableId[0] = items.get(0).asText();
+            });
     assertThat(awakeableId[0]).startsWith("sign_1");
-    HttpResponse<String> res = ingress.post("/restate/awakeables/" + awakeableId[0] + "/resolve", "\"hi\"");
+    HttpResponse<String> res =
+        ingress.post("/restate/awakeables/" + awakeableId[0] + "/resolve", "\"hi\"");
     assertThat(res.statusCode()).as(res.body()).isIn(200, 202);
-    assertThat(ingress.get("/restate/invocation/" + invocationId + "/attach").body()).isEqualTo("\"awoken with hi\"");
+    assertThat(ingress.get("/restate/invocation/" + invocationId + "/attach").body())
+        .isEqualTo("\"awoken with hi\"");
   }
 
   @Test
@@ -149,14 +177,20 @@ abstract class RealRestateServerITBase {
     HttpResponse<String> sent = ingress.post("/Greeter/sleepLong/send", null);
     String invocationId = JSON.readTree(sent.body()).get("invocationId").asText();
     Thread.sleep(300);
-    java.net.http.HttpResponse<String> cancel = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.adminUrl() + "/invocations/" + invocationId + "/cancel"))
-            .method("PATCH", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    java.net.http.HttpResponse<String> cancel =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            server.adminUrl() + "/invocations/" + invocationId + "/cancel"))
+                    .method("PATCH", java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(cancel.statusCode()).as(cancel.body()).isBetween(200, 299);
     HttpResponse<String> out = ingress.get("/restate/invocation/" + invocationId + "/attach");
     assertThat(out.statusCode()).isEqualTo(409);
-    assertThat(JSON.readTree(out.body()).get("message").asText()).isEqualTo("Cancelled and compensated");
+    assertThat(JSON.readTree(out.body()).get("message").asText())
+        .isEqualTo("Cancelled and compensated");
   }
 
   @Test
@@ -205,12 +239,16 @@ abstract class RealRestateServerITBase {
     assertThat(r.body()).isEqualTo("\"timed out 408\"");
   }
 
-  /** The invocation retry policy from the manifest: two attempts, then killed; the handlers ran on their own executor. */
+  /**
+   * The invocation retry policy from the manifest: two attempts, then killed; the handlers ran on
+   * their own executor.
+   */
   @Test
   void invocationRetryPolicyKillsAfterMaxAttempts() throws Exception {
     ExampleServices.RETRIER_THREADS.clear();
     HttpResponse<String> r = ingress.post("/Retrier/alwaysFails", null);
     assertThat(r.statusCode()).isGreaterThanOrEqualTo(400);
-    assertThat(ExampleServices.RETRIER_THREADS).containsExactly("retrier-executor", "retrier-executor");
+    assertThat(ExampleServices.RETRIER_THREADS)
+        .containsExactly("retrier-executor", "retrier-executor");
   }
 }

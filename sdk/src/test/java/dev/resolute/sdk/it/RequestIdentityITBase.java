@@ -38,22 +38,43 @@ abstract class RequestIdentityITBase {
 
   static void startAll(boolean resolute) throws Exception {
     KeyPair serverKey = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    ServerProcess process = resolute ? ResoluteProcess.create("identity").args("--default-num-partitions", "4")
-        : RestateServerProcess.create("identity");
+    ServerProcess process =
+        resolute
+            ? ResoluteProcess.create("identity").args("--default-num-partitions", "4")
+            : RestateServerProcess.create("identity");
     Files.createDirectories(process.workDir());
     Path pem = process.workDir().resolve("identity.pem");
-    Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(serverKey.getPrivate().getEncoded())
-        + "\n-----END PRIVATE KEY-----\n");
-    server = process.env(Map.of("RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE", pem.toString()))
-        .start();
+    Files.writeString(
+        pem,
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(serverKey.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
+    server =
+        process
+            .env(
+                Map.of(
+                    "RESTATE_WORKER__INVOKER__REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE",
+                    pem.toString()))
+            .start();
     kid = RestateRequestIdentityVerifier.keyId(serverKey.getPublic());
-    trusting = ResoluteHttpServer.start(Endpoint.bind(new ExampleServices.Greeter())
-        .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(kid)).build(), "127.0.0.1", 0);
-    String otherKid = RestateRequestIdentityVerifier.keyId(
-        KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
-    distrusting = ResoluteHttpServer.start(Endpoint.bind(new ExampleServices.Greeter())
-        .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(otherKid)).build(), "127.0.0.1", 0);
+    trusting =
+        ResoluteHttpServer.start(
+            Endpoint.bind(new ExampleServices.Greeter())
+                .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(kid))
+                .build(),
+            "127.0.0.1",
+            0);
+    String otherKid =
+        RestateRequestIdentityVerifier.keyId(
+            KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
+    distrusting =
+        ResoluteHttpServer.start(
+            Endpoint.bind(new ExampleServices.Greeter())
+                .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(otherKid))
+                .build(),
+            "127.0.0.1",
+            0);
   }
 
   @AfterAll
@@ -82,7 +103,8 @@ abstract class RequestIdentityITBase {
 
   @Test
   void anEndpointTrustingAnotherKeyRefusesDiscovery() {
-    assertThatThrownBy(() -> server.registerDeployment("http://127.0.0.1:" + distrusting.port(), false))
+    assertThatThrownBy(
+            () -> server.registerDeployment("http://127.0.0.1:" + distrusting.port(), false))
         .hasMessageContaining("401");
   }
 
@@ -90,13 +112,19 @@ abstract class RequestIdentityITBase {
   void unsignedRequestsGet401ButHealthIsOpen() throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String base = "http://127.0.0.1:" + trusting.port();
-    HttpResponse<String> d = http.send(HttpRequest.newBuilder(URI.create(base + "/discover"))
-        .header("accept", "application/vnd.restate.endpointmanifest.v3+json").GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> d =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/discover"))
+                .header("accept", "application/vnd.restate.endpointmanifest.v3+json")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(d.statusCode()).isEqualTo(401);
     assertThat(d.body()).contains("unsigned");
-    HttpResponse<String> h = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> h =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(h.statusCode()).isEqualTo(200);
   }
 }

@@ -14,7 +14,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** One invocation stream seen from the server side, on some transport; plays a {@link ProtocolCase}. */
+/**
+ * One invocation stream seen from the server side, on some transport; plays a {@link ProtocolCase}.
+ */
 abstract class Conversation {
   final BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
   final CountDownLatch ended = new CountDownLatch(1);
@@ -54,7 +56,9 @@ abstract class Conversation {
           }
           got.add(f);
         }
-        assertThat(Frames.normalize(got)).as("frames out").containsExactlyElementsOf(Frames.normalize(e.frames()));
+        assertThat(Frames.normalize(got))
+            .as("frames out")
+            .containsExactlyElementsOf(Frames.normalize(e.frames()));
       }
     }
     assertThat(ended.await(5, TimeUnit.SECONDS)).as("response ended").isTrue();

@@ -22,30 +22,49 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
-/** {@code Endpoint.bind(service, HandlerRunner.Options, configurator)}: per-service executor and options. */
+/**
+ * {@code Endpoint.bind(service, HandlerRunner.Options, configurator)}: per-service executor and
+ * options.
+ */
 class EndpointBindingOptionsTest {
   static ServiceDefinition whereService(String name) {
     return ServiceDefinition.service(name)
-        .handler("where", Void.class, String.class, (ctx, v) -> Thread.currentThread().getName().replaceAll("-\\d+$", ""))
+        .handler(
+            "where",
+            Void.class,
+            String.class,
+            (ctx, v) -> Thread.currentThread().getName().replaceAll("-\\d+$", ""))
         .build();
   }
 
   @Test
   void handlersOfAServiceBoundWithAnExecutorRunOnIt() throws Exception {
-    ExecutorService own = Executors.newFixedThreadPool(1, r -> {
-      Thread t = new Thread(r, "own-executor-1");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService own =
+        Executors.newFixedThreadPool(
+            1,
+            r -> {
+              Thread t = new Thread(r, "own-executor-1");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       ServiceDefinition mine = whereService("Mine");
       ServiceDefinition other = whereService("Other");
-      EndpointHandler handler = new EndpointHandler(
-          Endpoint.bind(mine, HandlerRunner.Options.withExecutor(own)).bind(other).build());
-      InMemoryProtocolTest.play(handler, ProtocolCase.named("own executor", mine, "where")
-          .send(f(start(1)), input("")).expect(outputValue("\"own-executor\""), end()).build());
-      InMemoryProtocolTest.play(handler, ProtocolCase.named("endpoint executor", other, "where")
-          .send(f(start(1)), input("")).expect(outputValue("\"resolute-handler\""), end()).build());
+      EndpointHandler handler =
+          new EndpointHandler(
+              Endpoint.bind(mine, HandlerRunner.Options.withExecutor(own)).bind(other).build());
+      InMemoryProtocolTest.play(
+          handler,
+          ProtocolCase.named("own executor", mine, "where")
+              .send(f(start(1)), input(""))
+              .expect(outputValue("\"own-executor\""), end())
+              .build());
+      InMemoryProtocolTest.play(
+          handler,
+          ProtocolCase.named("endpoint executor", other, "where")
+              .send(f(start(1)), input(""))
+              .expect(outputValue("\"resolute-handler\""), end())
+              .build());
     } finally {
       own.shutdownNow();
     }
@@ -53,20 +72,41 @@ class EndpointBindingOptionsTest {
 
   @Test
   void configuratorOptionsReachTheManifest() throws Exception {
-    ServiceDefinition wf = ServiceDefinition.workflow("Flow")
-        .workflow("run", Void.class, String.class, (ctx, v) -> "done")
-        .shared("status", Void.class, String.class, (ctx, v) -> "ok")
-        .build();
-    Endpoint endpoint = Endpoint.bind(wf, HandlerRunner.Options.DEFAULT, conf -> conf
-            .documentation("a flow").addMetadata("team", "b").abortTimeout(Duration.ofMinutes(2))
-            .idempotencyRetention(Duration.ofHours(1)).journalRetention(Duration.ofHours(2))
-            .workflowRetention(Duration.ofDays(3)).ingressPrivate(true).enableLazyState(true)
-            .invocationRetryPolicy(InvocationRetryPolicy.builder().initialInterval(Duration.ofMillis(250))
-                .maxInterval(Duration.ofSeconds(5)).maxAttempts(3).onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.KILL))
-            .configureHandler("status", h -> h.inactivityTimeout(Duration.ofSeconds(30)).ingressPrivate(false)
-                .invocationRetryPolicy(InvocationRetryPolicy.builder().exponentiationFactor(3.0)
-                    .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.PAUSE))))
-        .build();
+    ServiceDefinition wf =
+        ServiceDefinition.workflow("Flow")
+            .workflow("run", Void.class, String.class, (ctx, v) -> "done")
+            .shared("status", Void.class, String.class, (ctx, v) -> "ok")
+            .build();
+    Endpoint endpoint =
+        Endpoint.bind(
+                wf,
+                HandlerRunner.Options.DEFAULT,
+                conf ->
+                    conf.documentation("a flow")
+                        .addMetadata("team", "b")
+                        .abortTimeout(Duration.ofMinutes(2))
+                        .idempotencyRetention(Duration.ofHours(1))
+                        .journalRetention(Duration.ofHours(2))
+                        .workflowRetention(Duration.ofDays(3))
+                        .ingressPrivate(true)
+                        .enableLazyState(true)
+                        .invocationRetryPolicy(
+                            InvocationRetryPolicy.builder()
+                                .initialInterval(Duration.ofMillis(250))
+                                .maxInterval(Duration.ofSeconds(5))
+                                .maxAttempts(3)
+                                .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.KILL))
+                        .configureHandler(
+                            "status",
+                            h ->
+                                h.inactivityTimeout(Duration.ofSeconds(30))
+                                    .ingressPrivate(false)
+                                    .invocationRetryPolicy(
+                                        InvocationRetryPolicy.builder()
+                                            .exponentiationFactor(3.0)
+                                            .onMaxAttempts(
+                                                InvocationRetryPolicy.OnMaxAttempts.PAUSE))))
+            .build();
 
     JsonNode v4 = manifest(endpoint, 4).get("services").get(0);
     assertThat(v4.get("documentation").asText()).isEqualTo("a flow");
@@ -103,11 +143,17 @@ class EndpointBindingOptionsTest {
   void optionsThatDoNotApplyAreRejected() {
     ServiceDefinition svc = whereService("Plain");
     assertThatThrownBy(() -> svc.configure(c -> c.workflowRetention(Duration.ofDays(1))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workflow");
-    assertThatThrownBy(() -> svc.configure(c -> c.configureHandler("where", h -> h.workflowRetention(Duration.ofDays(1)))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workflow");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("workflow");
+    assertThatThrownBy(
+            () ->
+                svc.configure(
+                    c -> c.configureHandler("where", h -> h.workflowRetention(Duration.ofDays(1)))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("workflow");
     assertThatThrownBy(() -> svc.configure(c -> c.configureHandler("nope", h -> {})))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nope");
     assertThatThrownBy(() -> InvocationRetryPolicy.builder().maxAttempts(0))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> InvocationRetryPolicy.builder().exponentiationFactor(0.5))
@@ -131,14 +177,23 @@ class EndpointBindingOptionsTest {
   @Test
   void exclusiveIsAVirtualObjectHandlerOnly() {
     assertThatThrownBy(() -> Endpoint.bind(new ExclusiveInService()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("@Exclusive");
-    assertThat(Endpoint.bind(new ExclusiveInObject()).build().resolveService("ExclusiveInObject").getHandler("h")
-        .getHandlerType()).isEqualTo(dev.resolute.sdk.endpoint.definition.HandlerType.EXCLUSIVE);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("@Exclusive");
+    assertThat(
+            Endpoint.bind(new ExclusiveInObject())
+                .build()
+                .resolveService("ExclusiveInObject")
+                .getHandler("h")
+                .getHandlerType())
+        .isEqualTo(dev.resolute.sdk.endpoint.definition.HandlerType.EXCLUSIVE);
   }
 
   private static JsonNode manifest(Endpoint endpoint, int version) throws Exception {
-    return new ObjectMapper().readTree(ManifestBuilder.toJson(
-        ManifestBuilder.build(endpoint, version, EndpointManifest.ProtocolMode.BIDI_STREAM)));
+    return new ObjectMapper()
+        .readTree(
+            ManifestBuilder.toJson(
+                ManifestBuilder.build(
+                    endpoint, version, EndpointManifest.ProtocolMode.BIDI_STREAM)));
   }
 
   private static JsonNode handler(JsonNode service, String name) {

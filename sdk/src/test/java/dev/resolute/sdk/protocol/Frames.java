@@ -25,8 +25,11 @@ final class Frames {
   private Frames() {}
 
   static StartMessage.Builder start(int knownEntries) {
-    return StartMessage.newBuilder().setId(ByteString.copyFrom(RAW_ID)).setDebugId(INVOCATION_ID)
-        .setKnownEntries(knownEntries).setRandomSeed(42);
+    return StartMessage.newBuilder()
+        .setId(ByteString.copyFrom(RAW_ID))
+        .setDebugId(INVOCATION_ID)
+        .setKnownEntries(knownEntries)
+        .setRandomSeed(42);
   }
 
   static Frame f(MessageLite m) {
@@ -50,7 +53,9 @@ final class Frames {
   }
 
   static Frame outputFailure(int code, String message) {
-    return f(OutputCommandMessage.newBuilder().setFailure(Failure.newBuilder().setCode(code).setMessage(message)));
+    return f(
+        OutputCommandMessage.newBuilder()
+            .setFailure(Failure.newBuilder().setCode(code).setMessage(message)));
   }
 
   static Frame end() {
@@ -58,7 +63,10 @@ final class Frames {
   }
 
   static Frame suspension(List<Integer> completions, List<Integer> signals) {
-    return f(SuspensionMessage.newBuilder().addAllWaitingCompletions(completions).addAllWaitingSignals(signals));
+    return f(
+        SuspensionMessage.newBuilder()
+            .addAllWaitingCompletions(completions)
+            .addAllWaitingSignals(signals));
   }
 
   static Frame notification(MessageType type, NotificationTemplate.Builder n) {

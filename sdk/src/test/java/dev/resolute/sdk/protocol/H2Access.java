@@ -9,7 +9,8 @@ public final class H2Access {
 
   public record Result(int status, Map<String, String> headers, byte[] body) {}
 
-  public static Result exchange(int port, String method, String path, Map<String, String> headers) throws Exception {
+  public static Result exchange(int port, String method, String path, Map<String, String> headers)
+      throws Exception {
     try (H2TestClient c = new H2TestClient("127.0.0.1", port)) {
       H2TestClient.Response r = c.exchange(method, path, headers, new byte[0]);
       Map<String, String> h = new HashMap<>();

@@ -42,20 +42,30 @@ class H2ProtocolTest {
   void overHttp2(ProtocolCase c) throws Exception {
     CompletableFuture<Http2Headers> headers = new CompletableFuture<>();
     Conversation[] self = new Conversation[1];
-    Http2StreamChannel stream = client.open("POST", "/invoke/" + c.service().getServiceName() + "/" + c.handler(),
-        Map.of("content-type", "application/vnd.restate.invocation.v6", "accept", "application/vnd.restate.invocation.v6"),
-        headers, b -> self[0].onResponseBytes(b), () -> self[0].onResponseEnd());
-    self[0] = new Conversation() {
-      @Override
-      void send(byte[] bytes) {
-        client.send(stream, bytes, false);
-      }
+    Http2StreamChannel stream =
+        client.open(
+            "POST",
+            "/invoke/" + c.service().getServiceName() + "/" + c.handler(),
+            Map.of(
+                "content-type",
+                "application/vnd.restate.invocation.v6",
+                "accept",
+                "application/vnd.restate.invocation.v6"),
+            headers,
+            b -> self[0].onResponseBytes(b),
+            () -> self[0].onResponseEnd());
+    self[0] =
+        new Conversation() {
+          @Override
+          void send(byte[] bytes) {
+            client.send(stream, bytes, false);
+          }
 
-      @Override
-      void closeInput() {
-        client.send(stream, new byte[0], true);
-      }
-    };
+          @Override
+          void closeInput() {
+            client.send(stream, new byte[0], true);
+          }
+        };
     self[0].play(c);
     Http2Headers h = headers.get(1, TimeUnit.SECONDS);
     assertThat(h.status().toString()).isEqualTo("200");

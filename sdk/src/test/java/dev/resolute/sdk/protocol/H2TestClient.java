@@ -35,48 +35,71 @@ final class H2TestClient implements AutoCloseable {
   private final Channel connection;
 
   H2TestClient(String host, int port) throws InterruptedException {
-    connection = new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
-                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-          }
-        }).connect(host, port).sync().channel();
+    connection =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            Http2FrameCodecBuilder.forClient().build(),
+                            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                  }
+                })
+            .connect(host, port)
+            .sync()
+            .channel();
   }
 
   /** Response of a simple exchange. */
   record Response(int status, Http2Headers headers, byte[] body) {}
 
   /** A streaming exchange: response headers, body chunks and end are reported to the callbacks. */
-  Http2StreamChannel open(String method, String path, Map<String, String> headers, CompletableFuture<Http2Headers> responseHeaders,
-      Consumer<byte[]> onData, Runnable onEnd) throws InterruptedException {
-    Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection).handler(new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        try {
-          if (msg instanceof Http2HeadersFrame h) {
-            responseHeaders.complete(h.headers());
-            if (h.isEndStream()) {
-              onEnd.run();
-            }
-          } else if (msg instanceof Http2DataFrame d) {
-            ByteBuf buf = d.content();
-            byte[] b = new byte[buf.readableBytes()];
-            buf.readBytes(b);
-            if (b.length > 0) {
-              onData.accept(b);
-            }
-            if (d.isEndStream()) {
-              onEnd.run();
-            }
-          }
-        } finally {
-          ReferenceCountUtil.release(msg);
-        }
-      }
-    }).open().sync().getNow();
-    Http2Headers h = new DefaultHttp2Headers().method(method).path(path).scheme("http").authority("127.0.0.1");
+  Http2StreamChannel open(
+      String method,
+      String path,
+      Map<String, String> headers,
+      CompletableFuture<Http2Headers> responseHeaders,
+      Consumer<byte[]> onData,
+      Runnable onEnd)
+      throws InterruptedException {
+    Http2StreamChannel stream =
+        new Http2StreamChannelBootstrap(connection)
+            .handler(
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    try {
+                      if (msg instanceof Http2HeadersFrame h) {
+                        responseHeaders.complete(h.headers());
+                        if (h.isEndStream()) {
+                          onEnd.run();
+                        }
+                      } else if (msg instanceof Http2DataFrame d) {
+                        ByteBuf buf = d.content();
+                        byte[] b = new byte[buf.readableBytes()];
+                        buf.readBytes(b);
+                        if (b.length > 0) {
+                          onData.accept(b);
+                        }
+                        if (d.isEndStream()) {
+                          onEnd.run();
+                        }
+                      }
+                    } finally {
+                      ReferenceCountUtil.release(msg);
+                    }
+                  }
+                })
+            .open()
+            .sync()
+            .getNow();
+    Http2Headers h =
+        new DefaultHttp2Headers().method(method).path(path).scheme("http").authority("127.0.0.1");
     headers.forEach(h::set);
     stream.writeAndFlush(new DefaultHttp2HeadersFrame(h, false)).sync();
     return stream;
@@ -86,15 +109,23 @@ final class H2TestClient implements AutoCloseable {
     stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), endStream));
   }
 
-  Response exchange(String method, String path, Map<String, String> headers, byte[] body) throws Exception {
+  Response exchange(String method, String path, Map<String, String> headers, byte[] body)
+      throws Exception {
     CompletableFuture<Http2Headers> rh = new CompletableFuture<>();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Http2StreamChannel s = open(method, path, headers, rh, b -> {
-      synchronized (out) {
-        out.writeBytes(b);
-      }
-    }, () -> done.complete(null));
+    Http2StreamChannel s =
+        open(
+            method,
+            path,
+            headers,
+            rh,
+            b -> {
+              synchronized (out) {
+                out.writeBytes(b);
+              }
+            },
+            () -> done.complete(null));
     send(s, body, true);
     done.get(10, TimeUnit.SECONDS);
     Http2Headers h = rh.get(1, TimeUnit.SECONDS);

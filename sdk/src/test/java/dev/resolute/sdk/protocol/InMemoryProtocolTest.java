@@ -19,8 +19,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(30)
 class InMemoryProtocolTest {
   static Endpoint endpoint() {
-    return Endpoint.bind(ProtocolCases.SVC).bind(ProtocolCases.OBJ).bind(ProtocolCases.WF)
-        .clock(Clock.fixed(Instant.ofEpochMilli(ProtocolCases.NOW), ZoneOffset.UTC)).build();
+    return Endpoint.bind(ProtocolCases.SVC)
+        .bind(ProtocolCases.OBJ)
+        .bind(ProtocolCases.WF)
+        .clock(Clock.fixed(Instant.ofEpochMilli(ProtocolCases.NOW), ZoneOffset.UTC))
+        .build();
   }
 
   static final EndpointHandler HANDLER = new EndpointHandler(endpoint());
@@ -37,37 +40,44 @@ class InMemoryProtocolTest {
 
   /** Plays a case against an endpoint handler in memory (no sockets). */
   static void play(EndpointHandler handler, ProtocolCase c) throws Exception {
-    Conversation conv = new Conversation() {
-      InvocationSession session;
+    Conversation conv =
+        new Conversation() {
+          InvocationSession session;
 
-      {
-        Map<String, String> headers = Map.of("content-type", "application/vnd.restate.invocation.v6");
-        EndpointHandler.Routed r = handler.handle("POST", "/invoke/" + c.service().getServiceName() + "/" + c.handler(),
-            headers::get, true, new ResponseSink() {
-              @Override
-              public void write(byte[] bytes) {
-                onResponseBytes(bytes);
-              }
+          {
+            Map<String, String> headers =
+                Map.of("content-type", "application/vnd.restate.invocation.v6");
+            EndpointHandler.Routed r =
+                handler.handle(
+                    "POST",
+                    "/invoke/" + c.service().getServiceName() + "/" + c.handler(),
+                    headers::get,
+                    true,
+                    new ResponseSink() {
+                      @Override
+                      public void write(byte[] bytes) {
+                        onResponseBytes(bytes);
+                      }
 
-              @Override
-              public void end() {
-                onResponseEnd();
-              }
-            });
-        assertThat(r).isInstanceOf(EndpointHandler.Invocation.class);
-        session = ((EndpointHandler.Invocation) r).session();
-      }
+                      @Override
+                      public void end() {
+                        onResponseEnd();
+                      }
+                    });
+            assertThat(r).isInstanceOf(EndpointHandler.Invocation.class);
+            session = ((EndpointHandler.Invocation) r).session();
+          }
 
-      @Override
-      void send(byte[] bytes) {
-        session.onData(bytes, 0, bytes.length);
-      }
+          @Override
+          void send(byte[] bytes) {
+            session.onData(bytes, 0, bytes.length);
+          }
 
-      @Override
-      void closeInput() {
-        session.onEndOfInput();
-      }
-    };
+          @Override
+          void closeInput() {
+            session.onEndOfInput();
+          }
+        };
     conv.play(c);
   }
 }

@@ -40,22 +40,33 @@ import org.slf4j.LoggerFactory;
 class StateMachineBehaviourTest {
   private static final Logger USER_LOG = LoggerFactory.getLogger("user.code");
 
-  static List<Frame> run(ServiceDefinition svc, String handler, boolean closeInput, Frame... in) throws Exception {
+  static List<Frame> run(ServiceDefinition svc, String handler, boolean closeInput, Frame... in)
+      throws Exception {
     EndpointHandler h = new EndpointHandler(Endpoint.bind(svc).build());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     CountDownLatch ended = new CountDownLatch(1);
-    Map<String, String> headers = Map.of("content-type", "application/vnd.restate.invocation.v5",
-        "x-restate-invocation-id", Frames.INVOCATION_ID);
-    var routed = (EndpointHandler.Invocation) h.handle("POST", "/invoke/" + svc.getServiceName() + "/" + handler,
-        headers::get, true, new ResponseSink() {
-          public synchronized void write(byte[] b) {
-            out.writeBytes(b);
-          }
+    Map<String, String> headers =
+        Map.of(
+            "content-type",
+            "application/vnd.restate.invocation.v5",
+            "x-restate-invocation-id",
+            Frames.INVOCATION_ID);
+    var routed =
+        (EndpointHandler.Invocation)
+            h.handle(
+                "POST",
+                "/invoke/" + svc.getServiceName() + "/" + handler,
+                headers::get,
+                true,
+                new ResponseSink() {
+                  public synchronized void write(byte[] b) {
+                    out.writeBytes(b);
+                  }
 
-          public void end() {
-            ended.countDown();
-          }
-        });
+                  public void end() {
+                    ended.countDown();
+                  }
+                });
     assertThat(routed.contentType()).isEqualTo("application/vnd.restate.invocation.v5");
     ByteArrayOutputStream req = new ByteArrayOutputStream();
     for (Frame fr : in) {
@@ -74,26 +85,55 @@ class StateMachineBehaviourTest {
 
   @Test
   void journalMismatchMessageNamesTheEntry() throws Exception {
-    List<Frame> out = run(ProtocolCases.SVC, "run", false, f(start(2)), input(""), f(ProtocolCases.sleep(1, 5, "nap")));
+    List<Frame> out =
+        run(
+            ProtocolCases.SVC,
+            "run",
+            false,
+            f(start(2)),
+            input(""),
+            f(ProtocolCases.sleep(1, 5, "nap")));
     ErrorMessage e = (ErrorMessage) out.get(0).message();
     assertThat(e.getCode()).isEqualTo(570);
-    assertThat(e.getMessage()).contains("command index 1", "SLEEP_COMMAND", "RUN_COMMAND", "nap", "\"a\"");
+    assertThat(e.getMessage())
+        .contains("command index 1", "SLEEP_COMMAND", "RUN_COMMAND", "nap", "\"a\"");
   }
 
   @Test
   void runAsyncClosuresRunInParallelAndProposeBeforeSuspending() throws Exception {
-    ServiceDefinition svc = ServiceDefinition.service("Par").handler("h", Void.class, String.class, (ctx, v) -> {
-      CountDownLatch bStarted = new CountDownLatch(1);
-      var a = ctx.runAsync("a", String.class, () -> bStarted.await(5, TimeUnit.SECONDS) ? "a" : "sequential");
-      var b = ctx.runAsync("b", String.class, () -> {
-        bStarted.countDown();
-        return "b";
-      });
-      return a.await() + b.await();
-    }).build();
+    ServiceDefinition svc =
+        ServiceDefinition.service("Par")
+            .handler(
+                "h",
+                Void.class,
+                String.class,
+                (ctx, v) -> {
+                  CountDownLatch bStarted = new CountDownLatch(1);
+                  var a =
+                      ctx.runAsync(
+                          "a",
+                          String.class,
+                          () -> bStarted.await(5, TimeUnit.SECONDS) ? "a" : "sequential");
+                  var b =
+                      ctx.runAsync(
+                          "b",
+                          String.class,
+                          () -> {
+                            bStarted.countDown();
+                            return "b";
+                          });
+                  return a.await() + b.await();
+                })
+            .build();
     List<Frame> out = run(svc, "h", true, f(start(1)), input(""));
-    assertThat(out).extracting(Frame::type).containsExactly(MessageType.RUN_COMMAND, MessageType.RUN_COMMAND,
-        MessageType.PROPOSE_RUN_COMPLETION, MessageType.PROPOSE_RUN_COMPLETION, MessageType.SUSPENSION);
+    assertThat(out)
+        .extracting(Frame::type)
+        .containsExactly(
+            MessageType.RUN_COMMAND,
+            MessageType.RUN_COMMAND,
+            MessageType.PROPOSE_RUN_COMPLETION,
+            MessageType.PROPOSE_RUN_COMPLETION,
+            MessageType.SUSPENSION);
     Map<Integer, String> proposals = new java.util.TreeMap<>();
     for (Frame fr : out.subList(2, 4)) {
       var p = (dev.resolute.protocol.pb.ProposeRunCompletionMessage) fr.message();
@@ -104,29 +144,51 @@ class StateMachineBehaviourTest {
 
   @Test
   void contextUseInsideRunAsyncIsRejected() throws Exception {
-    ServiceDefinition svc = ServiceDefinition.service("Nested").handler("h", Void.class, String.class, (ctx, v) ->
-        ctx.runAsync("outer", String.class, () -> {
-          ctx.sleep(Duration.ofMillis(1));
-          return "nested";
-        }).await()).build();
+    ServiceDefinition svc =
+        ServiceDefinition.service("Nested")
+            .handler(
+                "h",
+                Void.class,
+                String.class,
+                (ctx, v) ->
+                    ctx.runAsync(
+                            "outer",
+                            String.class,
+                            () -> {
+                              ctx.sleep(Duration.ofMillis(1));
+                              return "nested";
+                            })
+                        .await())
+            .build();
     List<Frame> out = run(svc, "h", false, f(start(1)), input(""));
-    assertThat(out).extracting(Frame::type).containsExactly(MessageType.RUN_COMMAND, MessageType.ERROR);
+    assertThat(out)
+        .extracting(Frame::type)
+        .containsExactly(MessageType.RUN_COMMAND, MessageType.ERROR);
     assertThat(((ErrorMessage) out.get(1).message()).getMessage()).contains("inside ctx.run");
   }
 
   @Test
   void catchThrowableCannotResurrectAnEndedAttempt() throws Exception {
-    ServiceDefinition svc = ServiceDefinition.service("Greedy").handler("h", Void.class, String.class, (ctx, v) -> {
-      try {
-        ctx.sleep(Duration.ofSeconds(1));
-      } catch (Throwable t) {
-        ctx.run(() -> {});
-        return "resurrected";
-      }
-      return "woke";
-    }).build();
+    ServiceDefinition svc =
+        ServiceDefinition.service("Greedy")
+            .handler(
+                "h",
+                Void.class,
+                String.class,
+                (ctx, v) -> {
+                  try {
+                    ctx.sleep(Duration.ofSeconds(1));
+                  } catch (Throwable t) {
+                    ctx.run(() -> {});
+                    return "resurrected";
+                  }
+                  return "woke";
+                })
+            .build();
     List<Frame> out = run(svc, "h", true, f(start(1)), input(""));
-    assertThat(out).extracting(Frame::type).containsExactly(MessageType.SLEEP_COMMAND, MessageType.SUSPENSION);
+    assertThat(out)
+        .extracting(Frame::type)
+        .containsExactly(MessageType.SLEEP_COMMAND, MessageType.SUSPENSION);
   }
 
   @Test
@@ -140,15 +202,30 @@ class StateMachineBehaviourTest {
     ch.qos.logback.classic.Logger user = lc.getLogger("user.code");
     user.addAppender(appender);
     try {
-      ServiceDefinition svc = ServiceDefinition.service("Logs").handler("h", Void.class, String.class, (ctx, v) -> {
-        USER_LOG.info("before run");
-        String r = ctx.run("a", String.class, () -> "x");
-        USER_LOG.info("after run");
-        return r;
-      }).build();
-      run(svc, "h", false, f(start(3)), input(""), f(ProtocolCases.run(1, "a")),
+      ServiceDefinition svc =
+          ServiceDefinition.service("Logs")
+              .handler(
+                  "h",
+                  Void.class,
+                  String.class,
+                  (ctx, v) -> {
+                    USER_LOG.info("before run");
+                    String r = ctx.run("a", String.class, () -> "x");
+                    USER_LOG.info("after run");
+                    return r;
+                  })
+              .build();
+      run(
+          svc,
+          "h",
+          false,
+          f(start(3)),
+          input(""),
+          f(ProtocolCases.run(1, "a")),
           Frames.notification(MessageType.RUN_COMPLETION, completion(1).setValue(value("\"x\""))));
-      assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("after run");
+      assertThat(appender.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly("after run");
       assertThat(appender.list.get(0).getMDCPropertyMap())
           .containsEntry("restateInvocationId", Frames.INVOCATION_ID)
           .containsEntry("restateInvocationStatus", "PROCESSING")
@@ -161,10 +238,19 @@ class StateMachineBehaviourTest {
 
   @Test
   void contextCannotBeUsedInsideRun() throws Exception {
-    ServiceDefinition svc = ServiceDefinition.service("Nested").handler("h", Void.class, String.class,
-        (ctx, v) -> ctx.run("outer", String.class, () -> ctx.run("inner", String.class, () -> "x"))).build();
+    ServiceDefinition svc =
+        ServiceDefinition.service("Nested")
+            .handler(
+                "h",
+                Void.class,
+                String.class,
+                (ctx, v) ->
+                    ctx.run("outer", String.class, () -> ctx.run("inner", String.class, () -> "x")))
+            .build();
     List<Frame> out = run(svc, "h", false, f(start(1)), input(""));
-    assertThat(out).extracting(Frame::type).containsExactly(MessageType.RUN_COMMAND, MessageType.ERROR);
+    assertThat(out)
+        .extracting(Frame::type)
+        .containsExactly(MessageType.RUN_COMMAND, MessageType.ERROR);
     assertThat(((ErrorMessage) out.get(1).message()).getMessage()).contains("inside ctx.run");
   }
 
@@ -186,10 +272,16 @@ class StateMachineBehaviourTest {
 
   @Test
   void reflectiveBindingValidatesSignatures() {
-    assertThatThrownBy(() -> Endpoint.bind(new BadService())).hasMessageContaining("first parameter");
-    assertThatThrownBy(() -> Endpoint.bind(new WrongContext())).hasMessageContaining("ObjectContext");
+    assertThatThrownBy(() -> Endpoint.bind(new BadService()))
+        .hasMessageContaining("first parameter");
+    assertThatThrownBy(() -> Endpoint.bind(new WrongContext()))
+        .hasMessageContaining("ObjectContext");
     assertThatThrownBy(() -> Endpoint.bind(new Object())).hasMessageContaining("not annotated");
-    assertThatThrownBy(() -> ServiceDefinition.service("restateX").handler("h", Void.class, Void.class, (Context c, Void v) -> null).build())
+    assertThatThrownBy(
+            () ->
+                ServiceDefinition.service("restateX")
+                    .handler("h", Void.class, Void.class, (Context c, Void v) -> null)
+                    .build())
         .hasMessageContaining("reserved");
   }
 }

@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin REST API (port 9070), shaped like restate-server 1.7.12: unversioned paths plus
- * {@code /v2}..{@code /v4} prefixes ({@code /v1} rejected). The version prefix is read here; the
- * rest is a {@link RouteTable} filled by one class per resource ({@link DeploymentsResource},
- * {@link ServicesResource}, {@link InvocationsResource}) plus {@code /health} and {@code /version}.
+ * The admin REST API (port 9070), shaped like restate-server 1.7.12: unversioned paths plus {@code
+ * /v2}..{@code /v4} prefixes ({@code /v1} rejected). The version prefix is read here; the rest is a
+ * {@link RouteTable} filled by one class per resource ({@link DeploymentsResource}, {@link
+ * ServicesResource}, {@link InvocationsResource}) plus {@code /health} and {@code /version}.
  */
 public final class AdminApi implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
@@ -37,19 +37,29 @@ public final class AdminApi implements HttpHandler {
    * @param ingressEndpoint advertised ingress URL, e.g. "http://127.0.0.1:8080/"
    * @param executor runs registry writes (file I/O); not a Netty event loop
    */
-  public AdminApi(SchemaRegistry registry, DiscoveryClient discovery, Dispatcher dispatcher, String version,
-      String ingressEndpoint, Executor executor) {
+  public AdminApi(
+      SchemaRegistry registry,
+      DiscoveryClient discovery,
+      Dispatcher dispatcher,
+      String version,
+      String ingressEndpoint,
+      Executor executor) {
     this.version = version;
     this.ingressEndpoint = ingressEndpoint;
     AdminViews views = new AdminViews(registry);
-    routes.on("GET", "/health", c -> AdminResponses.done(HttpResponse.of(200)))
+    routes
+        .on("GET", "/health", c -> AdminResponses.done(HttpResponse.of(200)))
         .on("GET", "/version", c -> AdminResponses.done(versionInfo()));
     new DeploymentsResource(registry, discovery, executor, views).addTo(routes);
     new ServicesResource(registry, views).addTo(routes);
     new InvocationsResource(registry, dispatcher).addTo(routes);
   }
 
-  public AdminApi(SchemaRegistry registry, DiscoveryClient discovery, Dispatcher dispatcher, String version,
+  public AdminApi(
+      SchemaRegistry registry,
+      DiscoveryClient discovery,
+      Dispatcher dispatcher,
+      String version,
       String ingressEndpoint) {
     this(registry, discovery, dispatcher, version, ingressEndpoint, ForkJoinPool.commonPool());
   }
@@ -73,8 +83,16 @@ public final class AdminApi implements HttpHandler {
     if (!seg.isEmpty() && seg.get(0).matches("v[0-9]+")) {
       int v = Integer.parseInt(seg.get(0).substring(1));
       if (v < MIN_API) {
-        return AdminResponses.done(HttpResponse.text(400, "Unsupported Admin API version V" + v
-            + ". This server supports versions between V" + MIN_API + " and V" + MAX_API + "."));
+        return AdminResponses.done(
+            HttpResponse.text(
+                400,
+                "Unsupported Admin API version V"
+                    + v
+                    + ". This server supports versions between V"
+                    + MIN_API
+                    + " and V"
+                    + MAX_API
+                    + "."));
       }
       if (v > MAX_API) {
         return AdminResponses.done(HttpResponse.of(404));

@@ -8,7 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Responses of the admin API: JSON bodies, and failures as restate-server's {@code {message, restate_code}}. */
+/**
+ * Responses of the admin API: JSON bodies, and failures as restate-server's {@code {message,
+ * restate_code}}.
+ */
 final class AdminResponses {
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
 
@@ -16,7 +19,8 @@ final class AdminResponses {
 
   static HttpResponse json(int status, JsonNode body) {
     try {
-      return HttpResponse.bytes(status, "application/json", AdminViews.JSON.writeValueAsBytes(body));
+      return HttpResponse.bytes(
+          status, "application/json", AdminViews.JSON.writeValueAsBytes(body));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -27,7 +31,10 @@ final class AdminResponses {
     return json(status, AdminViews.error(message, null));
   }
 
-  /** A failed registry write or discovery: a {@link SchemaException}'s status and code, anything else 500. */
+  /**
+   * A failed registry write or discovery: a {@link SchemaException}'s status and code, anything
+   * else 500.
+   */
   static HttpResponse schemaFailure(Throwable err) {
     Throwable t = Failures.unwrap(err);
     if (t instanceof SchemaException se) {

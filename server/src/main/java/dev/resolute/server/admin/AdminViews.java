@@ -50,8 +50,11 @@ final class AdminViews {
     ObjectNode o = JSON.createObjectNode();
     o.put("id", d.id());
     o.put("uri", d.uri());
-    o.put("protocol_type",
-        d.protocolMode() == EndpointManifest.ProtocolMode.REQUEST_RESPONSE ? "RequestResponse" : "BidiStream");
+    o.put(
+        "protocol_type",
+        d.protocolMode() == EndpointManifest.ProtocolMode.REQUEST_RESPONSE
+            ? "RequestResponse"
+            : "BidiStream");
     o.put("http_version", d.http11() ? "HTTP/1.1" : "HTTP/2.0");
     if (!d.additionalHeaders().isEmpty()) {
       o.set("additional_headers", JSON.valueToTree(d.additionalHeaders()));
@@ -109,10 +112,14 @@ final class AdminViews {
     o.put("enable_lazy_state", s.enableLazyState());
     o.set("retry_policy", fullRetry(s.retryPolicy()));
     if (rr && raw != null && raw.inactivityTimeout() != null) {
-      o.putArray("info").addObject().put("code", ErrorCode.RT0021.code())
-          .put("message", "The configured inactivity_timeout "
-          + Humantime.format(Duration.ofMillis(raw.inactivityTimeout()))
-          + " will not be applied because the service is exposed in Request/Response mode.");
+      o.putArray("info")
+          .addObject()
+          .put("code", ErrorCode.RT0021.code())
+          .put(
+              "message",
+              "The configured inactivity_timeout "
+                  + Humantime.format(Duration.ofMillis(raw.inactivityTimeout()))
+                  + " will not be applied because the service is exposed in Request/Response mode.");
     }
     return o;
   }
@@ -157,7 +164,9 @@ final class AdminViews {
     }
     ObjectNode rp = o.putObject("retry_policy");
     if (raw.retryPolicyInitialInterval() != null) {
-      rp.put("initial_interval", Humantime.format(Duration.ofMillis(raw.retryPolicyInitialInterval())));
+      rp.put(
+          "initial_interval",
+          Humantime.format(Duration.ofMillis(raw.retryPolicyInitialInterval())));
     }
     if (raw.retryPolicyExponentiationFactor() != null) {
       rp.put("exponentiation_factor", raw.retryPolicyExponentiationFactor());
@@ -171,13 +180,19 @@ final class AdminViews {
       rp.put("max_interval", Humantime.format(Duration.ofMillis(raw.retryPolicyMaxInterval())));
     }
     if (raw.retryPolicyOnMaxAttempts() != null) {
-      rp.put("on_max_attempts", raw.retryPolicyOnMaxAttempts() == EndpointManifest.OnMaxAttempts.KILL ? "Kill" : "Pause");
+      rp.put(
+          "on_max_attempts",
+          raw.retryPolicyOnMaxAttempts() == EndpointManifest.OnMaxAttempts.KILL ? "Kill" : "Pause");
     }
     if (rr && raw.inactivityTimeout() != null) {
-      o.putArray("info").addObject().put("code", ErrorCode.RT0021.code())
-          .put("message", "The configured inactivity_timeout "
-          + Humantime.format(Duration.ofMillis(raw.inactivityTimeout()))
-          + " will not be applied because the handler is exposed in Request/Response mode.");
+      o.putArray("info")
+          .addObject()
+          .put("code", ErrorCode.RT0021.code())
+          .put(
+              "message",
+              "The configured inactivity_timeout "
+                  + Humantime.format(Duration.ofMillis(raw.inactivityTimeout()))
+                  + " will not be applied because the handler is exposed in Request/Response mode.");
     }
     return o;
   }
@@ -196,7 +211,10 @@ final class AdminViews {
     return rp;
   }
 
-  /** As observed: absent input → "*\/*"; {} → "none"; JSON schema → "JSON 'title'" / "JSON type"; else the content type. */
+  /**
+   * As observed: absent input → "*\/*"; {} → "none"; JSON schema → "JSON 'title'" / "JSON type";
+   * else the content type.
+   */
   static String inputDescription(EndpointManifest.InputPayload in) {
     if (in == null) {
       return "*/*";
@@ -207,7 +225,10 @@ final class AdminViews {
     return describe(in.contentType(), in.jsonSchema());
   }
 
-  /** As observed: absent output → "application/json"; {} → "none"; setContentTypeIfEmpty → "optional ...". */
+  /**
+   * As observed: absent output → "application/json"; {} → "none"; setContentTypeIfEmpty → "optional
+   * ...".
+   */
   static String outputDescription(EndpointManifest.OutputPayload out) {
     if (out == null) {
       return "application/json";

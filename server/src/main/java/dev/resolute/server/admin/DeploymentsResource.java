@@ -29,8 +29,11 @@ final class DeploymentsResource {
   private final Executor executor;
   private final AdminViews views;
 
-  /** @param executor runs registry writes (file I/O); not a Netty event loop */
-  DeploymentsResource(SchemaRegistry registry, DiscoveryClient discovery, Executor executor, AdminViews views) {
+  /**
+   * @param executor runs registry writes (file I/O); not a Netty event loop
+   */
+  DeploymentsResource(
+      SchemaRegistry registry, DiscoveryClient discovery, Executor executor, AdminViews views) {
     this.registry = registry;
     this.discovery = discovery;
     this.executor = executor;
@@ -38,12 +41,19 @@ final class DeploymentsResource {
   }
 
   void addTo(RouteTable routes) {
-    routes.on("GET", "/deployments", c -> done(list()))
+    routes
+        .on("GET", "/deployments", c -> done(list()))
         .on("POST", "/deployments", c -> register(c.request().body(), c.apiVersion()))
         .on("GET", "/deployments/{id}", c -> done(get(c.param(0))))
-        .on("DELETE", "/deployments/{id}", c -> delete(c.param(0), "true".equals(c.request().query().get("force"))))
-        .on("PUT", "/deployments/{id}",
-            c -> done(AdminResponses.error(405, "PUT deployment is deprecated, use PATCH instead")));
+        .on(
+            "DELETE",
+            "/deployments/{id}",
+            c -> delete(c.param(0), "true".equals(c.request().query().get("force"))))
+        .on(
+            "PUT",
+            "/deployments/{id}",
+            c ->
+                done(AdminResponses.error(405, "PUT deployment is deprecated, use PATCH instead")));
   }
 
   private CompletableFuture<HttpResponse> register(byte[] requestBody, int apiVersion) {
@@ -51,11 +61,16 @@ final class DeploymentsResource {
     try {
       body = AdminViews.JSON.readTree(requestBody);
     } catch (Exception e) {
-      return done(HttpResponse.text(400, "Failed to parse the request body as JSON: " + firstLine(e.getMessage())));
+      return done(
+          HttpResponse.text(
+              400, "Failed to parse the request body as JSON: " + firstLine(e.getMessage())));
     }
     if (body == null || !body.isObject() || !(body.hasNonNull("uri") || body.hasNonNull("arn"))) {
-      return done(HttpResponse.text(422, "Failed to deserialize the JSON body into the target type: data did not"
-          + " match any variant of untagged enum RegisterDeploymentRequest"));
+      return done(
+          HttpResponse.text(
+              422,
+              "Failed to deserialize the JSON body into the target type: data did not"
+                  + " match any variant of untagged enum RegisterDeploymentRequest"));
     }
     if (!body.hasNonNull("uri")) {
       return done(AdminResponses.error(400, "Lambda deployments are not supported by this server"));
@@ -68,8 +83,12 @@ final class DeploymentsResource {
       uri = null;
     }
     if (uri == null || !uri.isAbsolute() || uri.getHost() == null) {
-      return done(AdminResponses.error(400, "The request field 'uri' is invalid. Reason: The provided uri " + uriText
-          + " is not absolute, only absolute URIs can be used."));
+      return done(
+          AdminResponses.error(
+              400,
+              "The request field 'uri' is invalid. Reason: The provided uri "
+                  + uriText
+                  + " is not absolute, only absolute URIs can be used."));
     }
     boolean force = body.has("force") ? body.get("force").asBoolean() : apiVersion <= 2;
     boolean breaking = body.path("breaking").asBoolean(false);
@@ -81,31 +100,40 @@ final class DeploymentsResource {
     Optional<DeploymentSchema> existing = registry.deploymentByUri(normalized);
     if (existing.isPresent() && !force) {
       DeploymentSchema d = existing.get();
-      return done(json(apiVersion <= 2 ? 201 : 200,
-          views.registerResponse(d, registry.deploymentServices(d.id())))
-          .withHeader("location", "deployments/" + d.id()));
+      return done(
+          json(
+                  apiVersion <= 2 ? 201 : 200,
+                  views.registerResponse(d, registry.deploymentServices(d.id())))
+              .withHeader("location", "deployments/" + d.id()));
     }
-    return discovery.discover(uri, headers, http11)
-        .thenApplyAsync(ep -> {
-          try {
-            return registry.register(ep, headers, metadata, force, breaking, dryRun);
-          } catch (SchemaException e) {
-            throw new CompletionException(e);
-          }
-        }, executor)
-        .handle((r, err) -> {
-          if (err != null) {
-            return AdminResponses.schemaFailure(err);
-          }
-          int status = r.created() || apiVersion <= 2 ? 201 : 200;
-          if (dryRun) {
-            status = 200;
-          }
-          LOG.info("registered deployment {} at {} ({} services)", r.deployment().id(), r.deployment().uri(),
-              r.services().size());
-          return json(status, views.registerResponse(r.deployment(), r.services()))
-              .withHeader("location", "deployments/" + r.deployment().id());
-        });
+    return discovery
+        .discover(uri, headers, http11)
+        .thenApplyAsync(
+            ep -> {
+              try {
+                return registry.register(ep, headers, metadata, force, breaking, dryRun);
+              } catch (SchemaException e) {
+                throw new CompletionException(e);
+              }
+            },
+            executor)
+        .handle(
+            (r, err) -> {
+              if (err != null) {
+                return AdminResponses.schemaFailure(err);
+              }
+              int status = r.created() || apiVersion <= 2 ? 201 : 200;
+              if (dryRun) {
+                status = 200;
+              }
+              LOG.info(
+                  "registered deployment {} at {} ({} services)",
+                  r.deployment().id(),
+                  r.deployment().uri(),
+                  r.services().size());
+              return json(status, views.registerResponse(r.deployment(), r.services()))
+                  .withHeader("location", "deployments/" + r.deployment().id());
+            });
   }
 
   private HttpResponse list() {
@@ -122,8 +150,12 @@ final class DeploymentsResource {
     if (bad != null) {
       return bad;
     }
-    return registry.deployment(id).map(d -> json(200, views.deployment(d, true)))
-        .orElseGet(() -> AdminResponses.error(404, "The requested deployment '" + id + "' does not exist"));
+    return registry
+        .deployment(id)
+        .map(d -> json(200, views.deployment(d, true)))
+        .orElseGet(
+            () ->
+                AdminResponses.error(404, "The requested deployment '" + id + "' does not exist"));
   }
 
   private CompletableFuture<HttpResponse> delete(String id, boolean force) {
@@ -134,15 +166,17 @@ final class DeploymentsResource {
     if (!force) {
       return done(HttpResponse.of(501));
     }
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        registry.removeDeployment(id);
-        LOG.info("removed deployment {}", id);
-        return HttpResponse.of(202);
-      } catch (SchemaException e) {
-        return AdminResponses.schemaFailure(e);
-      }
-    }, executor);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            registry.removeDeployment(id);
+            LOG.info("removed deployment {}", id);
+            return HttpResponse.of(202);
+          } catch (SchemaException e) {
+            return AdminResponses.schemaFailure(e);
+          }
+        },
+        executor);
   }
 
   private static HttpResponse checkDeploymentId(String id) {
@@ -150,7 +184,8 @@ final class DeploymentsResource {
       PrefixedId.parse("dp", id);
       return null;
     } catch (RuntimeException e) {
-      return HttpResponse.text(400, "Invalid URL: Cannot parse `deployment` with value `" + id + "`: bad format");
+      return HttpResponse.text(
+          400, "Invalid URL: Cannot parse `deployment` with value `" + id + "`: bad format");
     }
   }
 

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Admin routes by resource: a path pattern (literal segments and {@code {name}} parameters) with
- * the handler of each method it answers. The first pattern that matches the path decides: a
- * method it does not list is 405; a path no pattern matches is 404 (both with an empty body).
+ * the handler of each method it answers. The first pattern that matches the path decides: a method
+ * it does not list is 405; a path no pattern matches is 404 (both with an empty body).
  */
 final class RouteTable {
   /** A matched request: the parameters in pattern order and the admin API version asked for. */
@@ -60,12 +60,15 @@ final class RouteTable {
     return this;
   }
 
-  CompletableFuture<HttpResponse> dispatch(HttpRequest request, List<String> segments, int apiVersion) {
+  CompletableFuture<HttpResponse> dispatch(
+      HttpRequest request, List<String> segments, int apiVersion) {
     for (Route r : routes) {
       List<String> params = r.match(segments);
       if (params != null) {
         Handler h = r.methods.get(request.method());
-        return h == null ? AdminResponses.done(HttpResponse.of(405)) : h.handle(new Call(request, params, apiVersion));
+        return h == null
+            ? AdminResponses.done(HttpResponse.of(405))
+            : h.handle(new Call(request, params, apiVersion));
       }
     }
     return AdminResponses.done(HttpResponse.of(404));

@@ -26,10 +26,14 @@ final class ServicesResource {
   }
 
   void addTo(RouteTable routes) {
-    routes.on("GET", "/services", c -> done(list()))
+    routes
+        .on("GET", "/services", c -> done(list()))
         .on("GET", "/services/{name}", c -> done(get(c.param(0))))
         .on("GET", "/services/{name}/handlers", c -> done(handlers(c.param(0))))
-        .on("GET", "/services/{name}/handlers/{handler}", c -> done(handler(c.param(0), c.param(1))))
+        .on(
+            "GET",
+            "/services/{name}/handlers/{handler}",
+            c -> done(handler(c.param(0), c.param(1))))
         .on("GET", "/services/{name}/{other}", c -> done(HttpResponse.of(404)))
         .on("GET", "/services/{name}/{other}/{more}", c -> done(HttpResponse.of(404)));
   }
@@ -75,8 +79,8 @@ final class ServicesResource {
         }
       }
     }
-    return AdminResponses.error(404,
-        "The requested handler '" + handler + "' on service '" + name + "' does not exist");
+    return AdminResponses.error(
+        404, "The requested handler '" + handler + "' on service '" + name + "' does not exist");
   }
 
   private static HttpResponse notFound(String name) {

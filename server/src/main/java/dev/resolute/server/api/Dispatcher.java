@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * What the ingress and admin APIs ask of the durable core. Every returned future completes only
- * after the records behind it are durable. Failures complete the future exceptionally with a
- * {@link DispatchException} carrying an HTTP status and message.
+ * after the records behind it are durable. Failures complete the future exceptionally with a {@link
+ * DispatchException} carrying an HTTP status and message.
  */
 public interface Dispatcher {
   /** One-way: durably enqueue; completes once the invocation record is committed. */
@@ -23,13 +23,15 @@ public interface Dispatcher {
   /** Wait for the invocation to complete and return its result (attach). */
   CompletableFuture<InvocationResult> attach(InvocationId id);
 
-  /** The result if the invocation completed; empty while it runs. Unknown id: DispatchException 404. */
+  /**
+   * The result if the invocation completed; empty while it runs. Unknown id: DispatchException 404.
+   */
   CompletableFuture<Optional<InvocationResult>> output(InvocationId id);
 
   /**
-   * Graceful cancel (admin PATCH /invocations/{id}/cancel). Completes with true when the
-   * invocation was cancelled at once (it had not started: scheduled or inboxed), false when the
-   * cancel signal was delivered to it.
+   * Graceful cancel (admin PATCH /invocations/{id}/cancel). Completes with true when the invocation
+   * was cancelled at once (it had not started: scheduled or inboxed), false when the cancel signal
+   * was delivered to it.
    */
   CompletableFuture<Boolean> cancel(InvocationId id);
 
@@ -37,13 +39,19 @@ public interface Dispatcher {
   CompletableFuture<Void> kill(InvocationId id);
 
   /** The invocation-management operations besides cancel and kill. */
-  enum Management { RESUME, PAUSE, PURGE, PURGE_JOURNAL }
+  enum Management {
+    RESUME,
+    PAUSE,
+    PURGE,
+    PURGE_JOURNAL
+  }
 
   /**
    * Admin {@code PATCH /invocations/{id}/resume|pause|purge|purge-journal}; completes with the
    * success status (200, or 202 when a pause was started) or a {@link DispatchException}.
    */
   default CompletableFuture<Integer> manage(InvocationId id, Management op) {
-    return CompletableFuture.failedFuture(new DispatchException(501, op + " is not supported by this dispatcher"));
+    return CompletableFuture.failedFuture(
+        new DispatchException(501, op + " is not supported by this dispatcher"));
   }
 }

@@ -7,8 +7,8 @@ public final class Failures {
   private Failures() {}
 
   /**
-   * The cause a future failed with: {@link CompletionException} wrappers (any depth) peeled off,
-   * so a {@link DispatchException} or a coded exception is seen whichever stage threw it.
+   * The cause a future failed with: {@link CompletionException} wrappers (any depth) peeled off, so
+   * a {@link DispatchException} or a coded exception is seen whichever stage threw it.
    */
   public static Throwable unwrap(Throwable t) {
     while (t instanceof CompletionException && t.getCause() != null) {

@@ -8,7 +8,8 @@ import java.util.Map;
  * A new invocation as the ingress (or another entry point) submits it.
  *
  * @param key object key / workflow id for keyed services, null for plain services
- * @param headers headers to forward to the handler (already filtered, with x-restate-ingress-path first)
+ * @param headers headers to forward to the handler (already filtered, with x-restate-ingress-path
+ *     first)
  * @param idempotencyKey null when absent
  * @param executionTimeMillis wall-clock ms at which to start; 0 = now
  */

@@ -1,10 +1,14 @@
 package dev.resolute.server.api;
 
-/** The result of a completed invocation (or of an awakeable/promise): a value or a terminal failure. */
+/**
+ * The result of a completed invocation (or of an awakeable/promise): a value or a terminal failure.
+ */
 public sealed interface Outcome {
   record Success(byte[] value) implements Outcome {}
 
-  /** @param stacktrace null unless the invocation was killed after its retries ran out */
+  /**
+   * @param stacktrace null unless the invocation was killed after its retries ran out
+   */
   record Failure(int code, String message, String stacktrace) implements Outcome {
     public Failure(int code, String message) {
       this(code, message, null);

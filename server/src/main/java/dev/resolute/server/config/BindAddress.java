@@ -18,13 +18,15 @@ public record BindAddress(String host, int port) {
     String s = text == null ? "" : text.strip();
     int colon = s.lastIndexOf(':');
     if (colon <= 0 || colon == s.length() - 1) {
-      throw new IllegalArgumentException("invalid socket address '" + text + "', expected <ip>:<port>");
+      throw new IllegalArgumentException(
+          "invalid socket address '" + text + "', expected <ip>:<port>");
     }
     String host = s.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     } else if (host.contains(":")) {
-      throw new IllegalArgumentException("invalid socket address '" + text + "', IPv6 hosts need brackets");
+      throw new IllegalArgumentException(
+          "invalid socket address '" + text + "', IPv6 hosts need brackets");
     }
     if (!host.equals("localhost") && !isIpLiteral(host)) {
       throw new IllegalArgumentException("invalid IP address syntax in '" + text + "'");

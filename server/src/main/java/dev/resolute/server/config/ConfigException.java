@@ -3,8 +3,8 @@ package dev.resolute.server.config;
 import dev.resolute.server.api.ErrorCode;
 
 /**
- * The configuration cannot be loaded (Restate's RT0002). The message names the key and the
- * source (file, environment, command line) it came from.
+ * The configuration cannot be loaded (Restate's RT0002). The message names the key and the source
+ * (file, environment, command line) it came from.
  */
 public final class ConfigException extends RuntimeException {
   public static final String CODE = ErrorCode.RT0002.code();
@@ -13,7 +13,10 @@ public final class ConfigException extends RuntimeException {
     super(message);
   }
 
-  /** The line printed on stderr before exiting, e.g. {@code [RT0002] configuration loading error: ...}. */
+  /**
+   * The line printed on stderr before exiting, e.g. {@code [RT0002] configuration loading error:
+   * ...}.
+   */
   public String report() {
     return "[" + CODE + "] configuration loading error: " + getMessage();
   }

@@ -33,8 +33,15 @@ final class ConfigTree {
     }
     if (result.hasErrors()) {
       TomlParseError err = result.errors().get(0);
-      throw new ConfigException("invalid TOML " + origin + " at line " + err.position().line() + ", column "
-          + err.position().column() + ": " + err.getMessage());
+      throw new ConfigException(
+          "invalid TOML "
+              + origin
+              + " at line "
+              + err.position().line()
+              + ", column "
+              + err.position().column()
+              + ": "
+              + err.getMessage());
     }
     mergeTable(root, result, origin);
   }
@@ -45,7 +52,8 @@ final class ConfigTree {
       if (v instanceof TomlTable t) {
         Object existing = into.get(key);
         @SuppressWarnings("unchecked")
-        Map<String, Object> sub = existing instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
+        Map<String, Object> sub =
+            existing instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
         into.put(key, sub);
         mergeTable(sub, t, origin);
       } else if (v instanceof TomlArray a) {
@@ -80,7 +88,9 @@ final class ConfigTree {
 
   /** Sets one dotted key, e.g. {@code base-dir}, from the command line. */
   void putCli(String dottedKey, Object value, String option) {
-    put(List.of(dottedKey.split("\\.")), new Leaf(value, "on the command line (" + option + ")", false));
+    put(
+        List.of(dottedKey.split("\\.")),
+        new Leaf(value, "on the command line (" + option + ")", false));
   }
 
   @SuppressWarnings("unchecked")

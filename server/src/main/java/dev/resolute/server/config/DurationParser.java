@@ -14,12 +14,12 @@ import java.time.Duration;
  *   <li>each number is read as an unsigned 64-bit integer ("number too big to parse into 64-bit
  *       integer"), then signed ("value for seconds is too big (or small) to fit into a signed
  *       64-bit integer");
- *   <li>a span holds at most 19 998 years, 239 976 months, 1 043 497 weeks, 7 304 484 days,
- *       175 307 616 hours, 10 518 456 960 minutes, 631 107 417 600 seconds (20 000 years), and as
- *       much in milliseconds and microseconds, and {@code i64::MAX} nanoseconds; a calendar unit
- *       over its limit is an error, a time unit over its limit spills into the smaller units as
- *       far as they can take it (so the largest duration is about 140 000 years, and nothing here
- *       can overflow a {@code long} of milliseconds);
+ *   <li>a span holds at most 19 998 years, 239 976 months, 1 043 497 weeks, 7 304 484 days, 175 307
+ *       616 hours, 10 518 456 960 minutes, 631 107 417 600 seconds (20 000 years), and as much in
+ *       milliseconds and microseconds, and {@code i64::MAX} nanoseconds; a calendar unit over its
+ *       limit is an error, a time unit over its limit spills into the smaller units as far as they
+ *       can take it (so the largest duration is about 140 000 years, and nothing here can overflow
+ *       a {@code long} of milliseconds);
  *   <li>years and months are refused (their length is not fixed), as is a negative result.
  * </ul>
  *
@@ -40,32 +40,129 @@ final class DurationParser {
   private static final int WEEK = 7;
   private static final int MONTH = 8;
   private static final int YEAR = 9;
-  private static final String[] SINGULAR = {"nanosecond", "microsecond", "millisecond", "second", "minute", "hour",
-      "day", "week", "month", "year"};
-  private static final String[] PLURAL = {"nanoseconds", "microseconds", "milliseconds", "seconds", "minutes",
-      "hours", "days", "weeks", "months", "years"};
-  /** The largest magnitude a span holds in each unit (the smallest is its negation). */
-  private static final long[] SPAN_MAX = {Long.MAX_VALUE, 631_107_417_600_000_000L, 631_107_417_600_000L,
-      631_107_417_600L, 10_518_456_960L, 175_307_616L, 7_304_484L, 1_043_497L, 239_976L, 19_998L};
-  /** Nanoseconds in one unit (months and years have no fixed length). */
-  private static final long[] NANOS = {1L, 1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L,
-      3_600_000_000_000L, 86_400_000_000_000L, 604_800_000_000_000L, 0, 0};
-  private static final BigInteger NANOS_PER_SECOND = BigInteger.valueOf(1_000_000_000L);
-  /** jiff's SignedDuration: i64 seconds and the nanoseconds below one second. */
-  private static final BigInteger DURATION_MAX = BigInteger.valueOf(Long.MAX_VALUE).multiply(NANOS_PER_SECOND)
-      .add(BigInteger.valueOf(999_999_999L));
+  private static final String[] SINGULAR = {
+    "nanosecond",
+    "microsecond",
+    "millisecond",
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "week",
+    "month",
+    "year"
+  };
+  private static final String[] PLURAL = {
+    "nanoseconds",
+    "microseconds",
+    "milliseconds",
+    "seconds",
+    "minutes",
+    "hours",
+    "days",
+    "weeks",
+    "months",
+    "years"
+  };
 
-  /** Friendly unit designators, longest first so that the first prefix that matches is the longest. */
+  /** The largest magnitude a span holds in each unit (the smallest is its negation). */
+  private static final long[] SPAN_MAX = {
+    Long.MAX_VALUE,
+    631_107_417_600_000_000L,
+    631_107_417_600_000L,
+    631_107_417_600L,
+    10_518_456_960L,
+    175_307_616L,
+    7_304_484L,
+    1_043_497L,
+    239_976L,
+    19_998L
+  };
+
+  /** Nanoseconds in one unit (months and years have no fixed length). */
+  private static final long[] NANOS = {
+    1L,
+    1_000L,
+    1_000_000L,
+    1_000_000_000L,
+    60_000_000_000L,
+    3_600_000_000_000L,
+    86_400_000_000_000L,
+    604_800_000_000_000L,
+    0,
+    0
+  };
+
+  private static final BigInteger NANOS_PER_SECOND = BigInteger.valueOf(1_000_000_000L);
+
+  /** jiff's SignedDuration: i64 seconds and the nanoseconds below one second. */
+  private static final BigInteger DURATION_MAX =
+      BigInteger.valueOf(Long.MAX_VALUE)
+          .multiply(NANOS_PER_SECOND)
+          .add(BigInteger.valueOf(999_999_999L));
+
+  /**
+   * Friendly unit designators, longest first so that the first prefix that matches is the longest.
+   */
   private static final String[][] LABELS = {
-      {"milliseconds", "2"}, {"microseconds", "1"}, {"nanoseconds", "0"}, {"millisecond", "2"},
-      {"microsecond", "1"}, {"nanosecond", "0"}, {"seconds", "3"}, {"minutes", "4"}, {"\u00b5secs", "1"},
-      {"second", "3"}, {"months", "8"}, {"minute", "4"}, {"millis", "2"}, {"micros", "1"}, {"\u00b5sec", "1"},
-      {"years", "9"}, {"weeks", "7"}, {"usecs", "1"}, {"nsecs", "0"}, {"nanos", "0"}, {"msecs", "2"},
-      {"month", "8"}, {"milli", "2"}, {"micro", "1"}, {"hours", "5"}, {"year", "9"}, {"week", "7"},
-      {"usec", "1"}, {"secs", "3"}, {"nsec", "0"}, {"nano", "0"}, {"msec", "2"}, {"mins", "4"}, {"hour", "5"},
-      {"days", "6"}, {"\u00b5s", "1"}, {"yrs", "9"}, {"wks", "7"}, {"sec", "3"}, {"mos", "8"}, {"min", "4"},
-      {"hrs", "5"}, {"day", "6"}, {"yr", "9"}, {"wk", "7"}, {"us", "1"}, {"ns", "0"}, {"ms", "2"}, {"mo", "8"},
-      {"hr", "5"}, {"y", "9"}, {"w", "7"}, {"s", "3"}, {"m", "4"}, {"h", "5"}, {"d", "6"}};
+    {"milliseconds", "2"},
+    {"microseconds", "1"},
+    {"nanoseconds", "0"},
+    {"millisecond", "2"},
+    {"microsecond", "1"},
+    {"nanosecond", "0"},
+    {"seconds", "3"},
+    {"minutes", "4"},
+    {"\u00b5secs", "1"},
+    {"second", "3"},
+    {"months", "8"},
+    {"minute", "4"},
+    {"millis", "2"},
+    {"micros", "1"},
+    {"\u00b5sec", "1"},
+    {"years", "9"},
+    {"weeks", "7"},
+    {"usecs", "1"},
+    {"nsecs", "0"},
+    {"nanos", "0"},
+    {"msecs", "2"},
+    {"month", "8"},
+    {"milli", "2"},
+    {"micro", "1"},
+    {"hours", "5"},
+    {"year", "9"},
+    {"week", "7"},
+    {"usec", "1"},
+    {"secs", "3"},
+    {"nsec", "0"},
+    {"nano", "0"},
+    {"msec", "2"},
+    {"mins", "4"},
+    {"hour", "5"},
+    {"days", "6"},
+    {"\u00b5s", "1"},
+    {"yrs", "9"},
+    {"wks", "7"},
+    {"sec", "3"},
+    {"mos", "8"},
+    {"min", "4"},
+    {"hrs", "5"},
+    {"day", "6"},
+    {"yr", "9"},
+    {"wk", "7"},
+    {"us", "1"},
+    {"ns", "0"},
+    {"ms", "2"},
+    {"mo", "8"},
+    {"hr", "5"},
+    {"y", "9"},
+    {"w", "7"},
+    {"s", "3"},
+    {"m", "4"},
+    {"h", "5"},
+    {"d", "6"}
+  };
+
   private static final byte[][] LABEL_BYTES = new byte[LABELS.length][];
 
   static {
@@ -75,7 +172,8 @@ final class DurationParser {
   }
 
   static final String CALENDAR = "please use units of days or smaller";
-  private static final String FRIENDLY = "failed to parse input in the \"friendly\" duration format";
+  private static final String FRIENDLY =
+      "failed to parse input in the \"friendly\" duration format";
 
   /** A parse error; its message is the full text restate-server gives. */
   static final class Failure extends IllegalArgumentException {
@@ -92,14 +190,18 @@ final class DurationParser {
   static Duration parse(String text) {
     byte[] in = text.getBytes(StandardCharsets.UTF_8);
     if (in.length == 0) {
-      throw new Failure("an empty string is not a valid duration in either the ISO 8601 format or Jiff's "
-          + "\"friendly\" format");
+      throw new Failure(
+          "an empty string is not a valid duration in either the ISO 8601 format or Jiff's "
+              + "\"friendly\" format");
     }
     int first = in[0];
     if (first == '+' || first == '-') {
       if (in.length == 1) {
-        throw new Failure("found nothing after sign `" + (char) first + "`, which is not a valid duration in either "
-            + "the ISO 8601 format or Jiff's \"friendly\" format");
+        throw new Failure(
+            "found nothing after sign `"
+                + (char) first
+                + "`, which is not a valid duration in either "
+                + "the ISO 8601 format or Jiff's \"friendly\" format");
       }
       first = in[1];
     }
@@ -126,8 +228,13 @@ final class DurationParser {
     /** Sets one unit (replacing its value), refusing a value outside the span's range. */
     void set(int unit, long value) {
       if (value < -SPAN_MAX[unit] || value > SPAN_MAX[unit]) {
-        throw new Failure("parameter '" + PLURAL[unit] + "' is not in the required range of -" + SPAN_MAX[unit]
-            + "..=" + SPAN_MAX[unit]);
+        throw new Failure(
+            "parameter '"
+                + PLURAL[unit]
+                + "' is not in the required range of -"
+                + SPAN_MAX[unit]
+                + "..="
+                + SPAN_MAX[unit]);
       }
       abs[unit] = Math.abs(value);
       if (value != 0) {
@@ -150,10 +257,13 @@ final class DurationParser {
         throw new Failure(CALENDAR);
       }
       if (abs[YEAR] != 0 || abs[MONTH] != 0) {
-        throw new Failure("could not compute normalized relative span when all days are assumed to be 24 hours: "
-            + "using unit '" + (abs[YEAR] != 0 ? "year" : "month") + "' in span or configuration requires that a "
-            + "relative reference time be given (`jiff::SpanRelativeTo::days_are_24_hours()` was given but this "
-            + "only permits using days and weeks without a relative reference time)");
+        throw new Failure(
+            "could not compute normalized relative span when all days are assumed to be 24 hours: "
+                + "using unit '"
+                + (abs[YEAR] != 0 ? "year" : "month")
+                + "' in span or configuration requires that a "
+                + "relative reference time be given (`jiff::SpanRelativeTo::days_are_24_hours()` was given but this "
+                + "only permits using days and weeks without a relative reference time)");
       }
       BigInteger total = BigInteger.ZERO;
       for (int u = NS; u <= WEEK; u++) {
@@ -199,9 +309,12 @@ final class DurationParser {
       }
       boolean subsecond = abs[MS] != 0 || abs[US] != 0 || abs[NS] != 0;
       if (subsecond) {
-        BigInteger n = BigInteger.valueOf(abs[SEC]).multiply(NANOS_PER_SECOND)
-            .add(BigInteger.valueOf(abs[MS]).multiply(BigInteger.valueOf(1_000_000L)))
-            .add(BigInteger.valueOf(abs[US]).multiply(BigInteger.valueOf(1_000L))).add(BigInteger.valueOf(abs[NS]));
+        BigInteger n =
+            BigInteger.valueOf(abs[SEC])
+                .multiply(NANOS_PER_SECOND)
+                .add(BigInteger.valueOf(abs[MS]).multiply(BigInteger.valueOf(1_000_000L)))
+                .add(BigInteger.valueOf(abs[US]).multiply(BigInteger.valueOf(1_000L)))
+                .add(BigInteger.valueOf(abs[NS]));
         BigInteger[] sn = n.divideAndRemainder(NANOS_PER_SECOND);
         b.append(sn[0]);
         if (sn[1].signum() != 0) {
@@ -219,8 +332,8 @@ final class DurationParser {
   // ------------------------------------------------------------------ the parsed units
 
   /**
-   * The units as parsed, each an unsigned 64-bit magnitude (a {@code long} read unsigned), with
-   * one sign for all and an optional fraction of the smallest: jiff's DurationUnits.
+   * The units as parsed, each an unsigned 64-bit magnitude (a {@code long} read unsigned), with one
+   * sign for all and an optional fraction of the smallest: jiff's DurationUnits.
    */
   private static final class Units {
     final long[] values = new long[10];
@@ -232,8 +345,12 @@ final class DurationParser {
 
     void setUnit(int unit, long value) {
       if (min >= 0 && min <= unit) {
-        throw new Failure("found value with unit " + SINGULAR[unit] + " after unit " + SINGULAR[min]
-            + ", but units must be written from largest to smallest (and they can't be repeated)");
+        throw new Failure(
+            "found value with unit "
+                + SINGULAR[unit]
+                + " after unit "
+                + SINGULAR[min]
+                + ", but units must be written from largest to smallest (and they can't be repeated)");
       }
       min = unit;
       if (max < 0) {
@@ -245,8 +362,11 @@ final class DurationParser {
 
     void setHms(long hours, long minutes, long seconds, Integer frac) {
       if (min >= 0 && min <= HOUR) {
-        throw new Failure("found `HH:MM:SS` after unit " + SINGULAR[min] + ", but `HH:MM:SS` can only appear after "
-            + "years, months, weeks or days");
+        throw new Failure(
+            "found `HH:MM:SS` after unit "
+                + SINGULAR[min]
+                + ", but `HH:MM:SS` can only appear after "
+                + "years, months, weeks or days");
       }
       setUnit(HOUR, hours);
       setUnit(MIN, minutes);
@@ -275,8 +395,11 @@ final class DurationParser {
         return Long.MIN_VALUE; // |i64::MIN| read unsigned, negated
       }
       if (v < 0) { // above i64::MAX when read unsigned
-        throw new Failure("value for " + PLURAL[unit] + " is too big (or small) to fit into a signed 64-bit "
-            + "integer");
+        throw new Failure(
+            "value for "
+                + PLURAL[unit]
+                + " is too big (or small) to fit into a signed 64-bit "
+                + "integer");
       }
       return negative ? -v : v;
     }
@@ -340,17 +463,19 @@ final class DurationParser {
    */
   private static void spill(int unit, long value, int fraction, Span span) {
     BigInteger rest = inNanos(unit, value);
-    BigInteger frac = switch (unit) {
-      case HOUR -> BigInteger.valueOf(fraction * 3600L);
-      case MIN -> BigInteger.valueOf(fraction * 60L);
-      case SEC -> BigInteger.valueOf(fraction);
-      case MS -> BigInteger.valueOf(fraction / 1_000);
-      case US -> BigInteger.valueOf(fraction / 1_000_000);
-      default -> throw new Failure("fractional " + PLURAL[unit] + " are not supported");
-    };
+    BigInteger frac =
+        switch (unit) {
+          case HOUR -> BigInteger.valueOf(fraction * 3600L);
+          case MIN -> BigInteger.valueOf(fraction * 60L);
+          case SEC -> BigInteger.valueOf(fraction);
+          case MS -> BigInteger.valueOf(fraction / 1_000);
+          case US -> BigInteger.valueOf(fraction / 1_000_000);
+          default -> throw new Failure("fractional " + PLURAL[unit] + " are not supported");
+        };
     rest = rest.add(frac);
     if (rest.abs().compareTo(DURATION_MAX) > 0) {
-      throw new Failure("accumulated duration overflowed when adding fractional value to unit " + SINGULAR[unit]);
+      throw new Failure(
+          "accumulated duration overflowed when adding fractional value to unit " + SINGULAR[unit]);
     }
     for (int u = HOUR; u >= US; u--) {
       if (unit >= u && rest.signum() != 0) {
@@ -386,7 +511,8 @@ final class DurationParser {
       try {
         seconds = Math.multiplyExact(value, perUnit);
       } catch (ArithmeticException e) {
-        throw new Failure("converting " + PLURAL[unit] + " to seconds overflows a signed 64-bit integer");
+        throw new Failure(
+            "converting " + PLURAL[unit] + " to seconds overflows a signed 64-bit integer");
       }
       return BigInteger.valueOf(seconds).multiply(NANOS_PER_SECOND);
     }
@@ -426,7 +552,10 @@ final class DurationParser {
     Long unsigned() {
       int digits = 0;
       long n = 0;
-      while (digits <= 20 && at + digits < in.length && in[at + digits] >= '0' && in[at + digits] <= '9') {
+      while (digits <= 20
+          && at + digits < in.length
+          && in[at + digits] >= '0'
+          && in[at + digits] <= '9') {
         int d = in[at + digits] - '0';
         digits++;
         // n * 10 + d, unsigned, refusing what passes u64::MAX
@@ -459,7 +588,8 @@ final class DurationParser {
         at++;
       }
       if (at == start) {
-        throw new Failure("found decimal after seconds component, but did not find any digits after decimal");
+        throw new Failure(
+            "found decimal after seconds component, but did not find any digits after decimal");
       }
       String digits = new String(in, start, at - start, StandardCharsets.US_ASCII);
       return Integer.parseInt((digits + "000000000").substring(0, 9));
@@ -468,15 +598,22 @@ final class DurationParser {
     /** What remains after the duration must be nothing. */
     Span full(Span span) {
       if (!atEnd()) {
-        String rest = new String(in, at, in.length - at, StandardCharsets.UTF_8)
-            .replace("\\", "\\\\").replace("\"", "\\\"");
-        throw new Failure("parsed value '" + span + "', but unparsed input \"" + rest
-            + "\" remains (expected no unparsed input)");
+        String rest =
+            new String(in, at, in.length - at, StandardCharsets.UTF_8)
+                .replace("\\", "\\\\")
+                .replace("\"", "\\\"");
+        throw new Failure(
+            "parsed value '"
+                + span
+                + "', but unparsed input \""
+                + rest
+                + "\" remains (expected no unparsed input)");
       }
       return span;
     }
 
-    // ---------------------------------------------------------------- friendly: "1h 30m", "2 days ago"
+    // ---------------------------------------------------------------- friendly: "1h 30m", "2 days
+    // ago"
 
     Span friendly() {
       if (peek() == '0' && in.length == 1) {
@@ -489,17 +626,20 @@ final class DurationParser {
       }
       Long first = unsigned();
       if (first == null) {
-        throw new Failure("expected duration to start with a unit value (a decimal integer) after an optional sign, "
-            + "but no integer was found");
+        throw new Failure(
+            "expected duration to start with a unit value (a decimal integer) after an optional sign, "
+                + "but no integer was found");
       }
       friendlyUnits(first);
       int sign = prefix == null ? 1 : prefix;
       if (whitespace(peek())) {
         skipWhitespace();
-        boolean ago = at + 3 <= in.length && in[at] == 'a' && in[at + 1] == 'g' && in[at + 2] == 'o';
+        boolean ago =
+            at + 3 <= in.length && in[at] == 'a' && in[at + 1] == 'g' && in[at + 2] == 'o';
         if (ago) {
           if (prefix != null) {
-            throw new Failure("expected to find either a prefix sign (+/-) or a suffix sign (`ago`), but found both");
+            throw new Failure(
+                "expected to find either a prefix sign (+/-) or a suffix sign (`ago`), but found both");
           }
           at += 3;
           sign = -1;
@@ -517,15 +657,18 @@ final class DurationParser {
           at++;
           Long minute = unsigned();
           if (minute == null) {
-            throw new Failure("when parsing the `HH:MM:SS` format, expected to parse minute following hour");
+            throw new Failure(
+                "when parsing the `HH:MM:SS` format, expected to parse minute following hour");
           }
           if (peek() != ':') {
-            throw new Failure("when parsing the `HH:MM:SS` format, expected to parse `:` following minute");
+            throw new Failure(
+                "when parsing the `HH:MM:SS` format, expected to parse `:` following minute");
           }
           at++;
           Long second = unsigned();
           if (second == null) {
-            throw new Failure("when parsing the `HH:MM:SS` format, expected to parse second following minute");
+            throw new Failure(
+                "when parsing the `HH:MM:SS` format, expected to parse second following minute");
           }
           units.setHms(value, minute, second, fraction());
           break;
@@ -561,19 +704,22 @@ final class DurationParser {
         anyAfterComma = true;
       }
       if (!anyAfterComma) {
-        throw new Failure("found comma at the end of duration, but a comma indicates at least one more unit follows");
+        throw new Failure(
+            "found comma at the end of duration, but a comma indicates at least one more unit follows");
       }
     }
 
     private int designator() {
       for (int i = 0; i < LABEL_BYTES.length; i++) {
         byte[] l = LABEL_BYTES[i];
-        if (at + l.length <= in.length && java.util.Arrays.equals(in, at, at + l.length, l, 0, l.length)) {
+        if (at + l.length <= in.length
+            && java.util.Arrays.equals(in, at, at + l.length, l, 0, l.length)) {
           at += l.length;
           return Integer.parseInt(LABELS[i][1]);
         }
       }
-      throw new Failure("expected to find unit designator suffix (e.g., `years` or `secs`) after parsing integer");
+      throw new Failure(
+          "expected to find unit designator suffix (e.g., `years` or `secs`) after parsing integer");
     }
 
     // ---------------------------------------------------------------- ISO 8601: "P1DT2H", "PT1.5S"
@@ -591,16 +737,23 @@ final class DurationParser {
           break;
         }
         int b = peek();
-        int unit = switch (b) {
-          case 'Y', 'y' -> YEAR;
-          case 'M', 'm' -> MONTH;
-          case 'W', 'w' -> WEEK;
-          case 'D', 'd' -> DAY;
-          case -1 -> throw new Failure("expected to find date unit designator suffix (`Y`, `M`, `W` or `D`), but "
-              + "found end of input");
-          default -> throw new Failure("expected to find date unit designator suffix (`Y`, `M`, `W` or `D`), but "
-              + "found `" + escape(b) + "` instead");
-        };
+        int unit =
+            switch (b) {
+              case 'Y', 'y' -> YEAR;
+              case 'M', 'm' -> MONTH;
+              case 'W', 'w' -> WEEK;
+              case 'D', 'd' -> DAY;
+              case -1 ->
+                  throw new Failure(
+                      "expected to find date unit designator suffix (`Y`, `M`, `W` or `D`), but "
+                          + "found end of input");
+              default ->
+                  throw new Failure(
+                      "expected to find date unit designator suffix (`Y`, `M`, `W` or `D`), but "
+                          + "found `"
+                          + escape(b)
+                          + "` instead");
+            };
         at++;
         units.setUnit(unit, value);
       }
@@ -613,15 +766,21 @@ final class DurationParser {
           }
           Integer frac = fraction();
           int b = peek();
-          int unit = switch (b) {
-            case 'H', 'h' -> HOUR;
-            case 'M', 'm' -> MIN;
-            case 'S', 's' -> SEC;
-            case -1 -> throw new Failure("expected to find time unit designator suffix (`H`, `M` or `S`), but found "
-                + "end of input");
-            default -> throw new Failure("expected to find time unit designator suffix (`H`, `M` or `S`), but found `"
-                + escape(b) + "` instead");
-          };
+          int unit =
+              switch (b) {
+                case 'H', 'h' -> HOUR;
+                case 'M', 'm' -> MIN;
+                case 'S', 's' -> SEC;
+                case -1 ->
+                    throw new Failure(
+                        "expected to find time unit designator suffix (`H`, `M` or `S`), but found "
+                            + "end of input");
+                default ->
+                    throw new Failure(
+                        "expected to find time unit designator suffix (`H`, `M` or `S`), but found `"
+                            + escape(b)
+                            + "` instead");
+              };
           at++;
           units.setUnit(unit, value);
           if (frac != null) {
@@ -630,8 +789,9 @@ final class DurationParser {
           }
         }
         if (units.min < 0 || units.min > HOUR) {
-          throw new Failure("found a time designator (`T` or `t`) in an ISO 8601 duration string, but did not find "
-              + "any time units");
+          throw new Failure(
+              "found a time designator (`T` or `t`) in an ISO 8601 duration string, but did not find "
+                  + "any time units");
         }
       }
       units.sign = sign;
@@ -641,7 +801,9 @@ final class DurationParser {
     /** A byte as jiff shows it in errors: printable ASCII as is, others escaped ({@code \xNN}). */
     private static String escape(int b) {
       if (b >= 0x20 && b < 0x7f) {
-        return b == '\\' ? "\\\\" : b == '\'' ? "\\'" : b == '"' ? "\\\"" : String.valueOf((char) b);
+        return b == '\\'
+            ? "\\\\"
+            : b == '\'' ? "\\'" : b == '"' ? "\\\"" : String.valueOf((char) b);
       }
       return switch (b) {
         case '\t' -> "\\t";

@@ -5,14 +5,16 @@ import java.time.Duration;
 /**
  * Parses and prints durations the way restate-server does: the "friendly" format ({@code 10s},
  * {@code 5m}, {@code 1h 4m}, {@code 1s 500ms}, {@code 10 hours}, {@code 5d}, {@code 01:30:00},
- * {@code 2 days ago}) and ISO-8601 ({@code PT10S}, {@code P40D}, {@code P2W}), with restate-server's
- * range limits and messages (see {@link DurationParser}). Calendar units (months, years) are rejected
- * because their length is not fixed. Used by the configuration and by the ingress {@code ?delay=}.
+ * {@code 2 days ago}) and ISO-8601 ({@code PT10S}, {@code P40D}, {@code P2W}), with
+ * restate-server's range limits and messages (see {@link DurationParser}). Calendar units (months,
+ * years) are rejected because their length is not fixed. Used by the configuration and by the
+ * ingress {@code ?delay=}.
  */
 public final class Durations {
   private Durations() {}
 
   static final String CALENDAR = DurationParser.CALENDAR;
+
   /** The last instant restate-server can answer as an execution time: 9999-12-31T23:59:59.999Z. */
   public static final long MAX_EXECUTION_TIME_MILLIS = 253_402_300_799_999L;
 
@@ -42,8 +44,11 @@ public final class Durations {
   public static long executionTime(long nowMillis, Duration delay) {
     long at = Math.addExact(nowMillis, delay.toMillis());
     if (at > MAX_EXECUTION_TIME_MILLIS) {
-      throw new IllegalArgumentException("the delay " + delay.toMillis() + "ms puts the execution time after "
-          + "9999-12-31T23:59:59.999Z");
+      throw new IllegalArgumentException(
+          "the delay "
+              + delay.toMillis()
+              + "ms puts the execution time after "
+              + "9999-12-31T23:59:59.999Z");
     }
     return at;
   }

@@ -38,22 +38,40 @@ public final class NodeMarker {
         String cluster = p.getProperty("cluster-name");
         int partitions = Integer.parseInt(p.getProperty("num-partitions", "-1"));
         if (cluster != null && !cluster.equals(config.clusterName())) {
-          throw new ConfigException("cluster-name \"" + config.clusterName() + "\" differs from \"" + cluster
-              + "\" which the data directory " + dir + " was created with");
+          throw new ConfigException(
+              "cluster-name \""
+                  + config.clusterName()
+                  + "\" differs from \""
+                  + cluster
+                  + "\" which the data directory "
+                  + dir
+                  + " was created with");
         }
         if (partitions != config.defaultNumPartitions()) {
-          throw new ConfigException("default-num-partitions = " + config.defaultNumPartitions()
-              + " differs from " + partitions + " which the data directory " + dir
-              + " was created with; the partition count cannot change after the first start");
+          throw new ConfigException(
+              "default-num-partitions = "
+                  + config.defaultNumPartitions()
+                  + " differs from "
+                  + partitions
+                  + " which the data directory "
+                  + dir
+                  + " was created with; the partition count cannot change after the first start");
         }
         return partitions;
       }
       // written by hand: Properties.store adds a date comment, and formatting that date loads the
       // locale and time-zone data (~0.1 s of a first start)
-      String text = "# written by Resolute at first start; do not edit\n"
-          + "cluster-name=" + escape(config.clusterName()) + "\n"
-          + "num-partitions=" + config.defaultNumPartitions() + "\n"
-          + "node-name=" + escape(config.nodeName()) + "\n";
+      String text =
+          "# written by Resolute at first start; do not edit\n"
+              + "cluster-name="
+              + escape(config.clusterName())
+              + "\n"
+              + "num-partitions="
+              + config.defaultNumPartitions()
+              + "\n"
+              + "node-name="
+              + escape(config.nodeName())
+              + "\n";
       Path tmp = dir.resolve(FILE + ".tmp");
       Files.writeString(tmp, text, StandardCharsets.ISO_8859_1);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

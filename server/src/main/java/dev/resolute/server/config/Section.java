@@ -76,12 +76,15 @@ final class Section {
   }
 
   String string(String key, String def) {
-    return read(key, def, v -> {
-      if (v instanceof String s) {
-        return s;
-      }
-      throw new IllegalArgumentException("expected a string, found " + describe(v));
-    });
+    return read(
+        key,
+        def,
+        v -> {
+          if (v instanceof String s) {
+            return s;
+          }
+          throw new IllegalArgumentException("expected a string, found " + describe(v));
+        });
   }
 
   Path path(String key, Path def) {
@@ -90,23 +93,29 @@ final class Section {
   }
 
   Duration duration(String key, Duration def) {
-    return read(key, def, v -> {
-      if (v instanceof String s) {
-        return Durations.parse(s);
-      }
-      throw new IllegalArgumentException("expected a duration string like \"10s\" or \"PT10S\", found "
-          + describe(v));
-    });
+    return read(
+        key,
+        def,
+        v -> {
+          if (v instanceof String s) {
+            return Durations.parse(s);
+          }
+          throw new IllegalArgumentException(
+              "expected a duration string like \"10s\" or \"PT10S\", found " + describe(v));
+        });
   }
 
   BindAddress bindAddress(String key, BindAddress def) {
-    return read(key, def, v -> {
-      if (v instanceof String s) {
-        return BindAddress.parse(s);
-      }
-      throw new IllegalArgumentException("expected a socket address string like \"0.0.0.0:8080\", found "
-          + describe(v));
-    });
+    return read(
+        key,
+        def,
+        v -> {
+          if (v instanceof String s) {
+            return BindAddress.parse(s);
+          }
+          throw new IllegalArgumentException(
+              "expected a socket address string like \"0.0.0.0:8080\", found " + describe(v));
+        });
   }
 
   long integer(String key, long def) {
@@ -115,32 +124,38 @@ final class Section {
 
   /** An integer, or null for the string {@code "unlimited"}. */
   Integer integerOrUnlimited(String key, Integer def) {
-    return read(key, def, v -> {
-      if (v instanceof String s && s.strip().equalsIgnoreCase("unlimited")) {
-        return null;
-      }
-      long l = toLong(v);
-      if (l > Integer.MAX_VALUE || l < Integer.MIN_VALUE) {
-        throw new IllegalArgumentException("number out of range: " + l);
-      }
-      return (int) l;
-    });
+    return read(
+        key,
+        def,
+        v -> {
+          if (v instanceof String s && s.strip().equalsIgnoreCase("unlimited")) {
+            return null;
+          }
+          long l = toLong(v);
+          if (l > Integer.MAX_VALUE || l < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException("number out of range: " + l);
+          }
+          return (int) l;
+        });
   }
 
   double decimal(String key, double def) {
-    return read(key, def, v -> {
-      if (v instanceof Number n) {
-        return n.doubleValue();
-      }
-      if (v instanceof String s) {
-        try {
-          return Double.parseDouble(s.strip());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("expected a number, found \"" + s + "\"");
-        }
-      }
-      throw new IllegalArgumentException("expected a number, found " + describe(v));
-    });
+    return read(
+        key,
+        def,
+        v -> {
+          if (v instanceof Number n) {
+            return n.doubleValue();
+          }
+          if (v instanceof String s) {
+            try {
+              return Double.parseDouble(s.strip());
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("expected a number, found \"" + s + "\"");
+            }
+          }
+          throw new IllegalArgumentException("expected a number, found " + describe(v));
+        });
   }
 
   private static long toLong(Object v) {
@@ -180,21 +195,26 @@ final class Section {
       return new Section(full(key), (Map<String, Object>) m);
     }
     ConfigTree.Leaf l = (ConfigTree.Leaf) v;
-    throw new ConfigException("expected a table, found a value, for key \"" + full(key) + "\" " + l.origin());
+    throw new ConfigException(
+        "expected a table, found a value, for key \"" + full(key) + "\" " + l.origin());
   }
 
   /**
-   * Accepts restate-server keys Resolute does not implement, so a Restate configuration file
-   * loads; logs a warning when one is set. A key ending in {@code *} is a prefix.
+   * Accepts restate-server keys Resolute does not implement, so a Restate configuration file loads;
+   * logs a warning when one is set. A key ending in {@code *} is a prefix.
    */
   void ignore(String... keys) {
     for (String k : table.keySet()) {
       String norm = k.replace('_', '-');
       for (String pattern : keys) {
-        boolean match = pattern.endsWith("*") ? norm.startsWith(pattern.substring(0, pattern.length() - 1))
-            : norm.equals(pattern);
+        boolean match =
+            pattern.endsWith("*")
+                ? norm.startsWith(pattern.substring(0, pattern.length() - 1))
+                : norm.equals(pattern);
         if (match && used.add(k)) {
-          LOG.debug("configuration key \"{}\" is accepted for compatibility and not used by Resolute", full(k));
+          LOG.debug(
+              "configuration key \"{}\" is accepted for compatibility and not used by Resolute",
+              full(k));
           if (table.get(k) instanceof Map<?, ?>) {
             ignoredTables.add(k);
           }
@@ -206,7 +226,8 @@ final class Section {
   /**
    * A restate-server key that Resolute accepts but applies differently (or needs not apply on one
    * node): marked as read and, when it is set, one WARN line naming the key, its value and what
-   * Resolute does instead, also added to {@code notes}. Keeps such keys from being dropped silently.
+   * Resolute does instead, also added to {@code notes}. Keeps such keys from being dropped
+   * silently.
    */
   void acknowledge(String key, String instead, List<String> notes) {
     String k = actualKey(key);
@@ -215,7 +236,10 @@ final class Section {
     }
     used.add(k);
     Object v = table.get(k);
-    String value = v instanceof ConfigTree.Leaf l ? String.valueOf(l.value()) + " (" + l.origin() + ")" : "(a table)";
+    String value =
+        v instanceof ConfigTree.Leaf l
+            ? String.valueOf(l.value()) + " (" + l.origin() + ")"
+            : "(a table)";
     String line = "configuration key \"" + full(key) + "\" = " + value + ": " + instead;
     LOG.warn(line);
     notes.add(line);
@@ -229,12 +253,17 @@ final class Section {
       }
       ConfigTree.Leaf origin = firstLeaf(e.getValue());
       if (origin != null && origin.fromEnv() && path.isEmpty()) {
-        LOG.warn("ignoring environment variable for unknown configuration key \"{}\" ({})", e.getKey(),
+        LOG.warn(
+            "ignoring environment variable for unknown configuration key \"{}\" ({})",
+            e.getKey(),
             origin.origin());
         continue;
       }
-      throw new ConfigException("unknown key \"" + full(e.getKey()) + "\""
-          + (origin == null ? "" : " " + origin.origin()));
+      throw new ConfigException(
+          "unknown key \""
+              + full(e.getKey())
+              + "\""
+              + (origin == null ? "" : " " + origin.origin()));
     }
   }
 

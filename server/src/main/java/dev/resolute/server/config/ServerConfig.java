@@ -6,15 +6,15 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The effective server configuration: defaults &lt; TOML file &lt; {@code RESTATE_…} environment &lt;
- * command line. Built by {@link ConfigLoader}; key names are restate-server's.
+ * The effective server configuration: defaults &lt; TOML file &lt; {@code RESTATE_…} environment
+ * &lt; command line. Built by {@link ConfigLoader}; key names are restate-server's.
  *
  * @param baseDir {@code base-dir}, default {@code ./restate-data}
- * @param nodeName {@code node-name}; restate-server defaults to the hostname, Resolute to
- *     {@code "resolute"} so the data directory does not move when the machine is renamed
+ * @param nodeName {@code node-name}; restate-server defaults to the hostname, Resolute to {@code
+ *     "resolute"} so the data directory does not move when the machine is renamed
  * @param clusterName {@code cluster-name}, default {@code localcluster}
- * @param defaultNumPartitions {@code default-num-partitions}, default 24, 1..65535; fixed at the first
- *     start of a data directory (see {@link NodeMarker})
+ * @param defaultNumPartitions {@code default-num-partitions}, default 24, 1..65535; fixed at the
+ *     first start of a data directory (see {@link NodeMarker})
  */
 public record ServerConfig(
     Path baseDir,
@@ -39,7 +39,8 @@ public record ServerConfig(
     checkName("node-name", nodeName);
     checkName("cluster-name", clusterName);
     if (defaultNumPartitions < 1 || defaultNumPartitions > 65535) {
-      throw new IllegalArgumentException("default-num-partitions must be in 1..65535, got " + defaultNumPartitions);
+      throw new IllegalArgumentException(
+          "default-num-partitions must be in 1..65535, got " + defaultNumPartitions);
     }
     checkRetention("default-journal-retention", defaultJournalRetention);
     checkRetention("default-idempotency-retention", defaultIdempotencyRetention);
@@ -66,9 +67,18 @@ public record ServerConfig(
   }
 
   public static ServerConfig defaults() {
-    return new ServerConfig(DEFAULT_BASE_DIR, DEFAULT_NODE_NAME, DEFAULT_CLUSTER_NAME, DEFAULT_NUM_PARTITIONS,
-        Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(1), RetryPolicyConfig.defaults(),
-        IngressConfig.defaults(), AdminConfig.defaults(), WorkerConfig.defaults());
+    return new ServerConfig(
+        DEFAULT_BASE_DIR,
+        DEFAULT_NODE_NAME,
+        DEFAULT_CLUSTER_NAME,
+        DEFAULT_NUM_PARTITIONS,
+        Duration.ofDays(1),
+        Duration.ofDays(1),
+        Duration.ofDays(1),
+        RetryPolicyConfig.defaults(),
+        IngressConfig.defaults(),
+        AdminConfig.defaults(),
+        WorkerConfig.defaults());
   }
 
   /**
@@ -77,8 +87,12 @@ public record ServerConfig(
    * them into each handler's effective options, so they reach every invocation.
    */
   public SchemaRegistry.Defaults schemaDefaults() {
-    return new SchemaRegistry.Defaults(defaultIdempotencyRetention, defaultJournalRetention,
-        defaultWorkflowCompletionRetention, worker.invoker().inactivityTimeout(), worker.invoker().abortTimeout(),
+    return new SchemaRegistry.Defaults(
+        defaultIdempotencyRetention,
+        defaultJournalRetention,
+        defaultWorkflowCompletionRetention,
+        worker.invoker().inactivityTimeout(),
+        worker.invoker().abortTimeout(),
         defaultRetryPolicy.toRetryPolicy());
   }
 

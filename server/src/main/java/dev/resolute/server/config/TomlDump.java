@@ -12,7 +12,10 @@ final class TomlDump {
     kv(b, "default-num-partitions", Integer.toString(c.defaultNumPartitions()));
     kv(b, "default-journal-retention", str(Durations.format(c.defaultJournalRetention())));
     kv(b, "default-idempotency-retention", str(Durations.format(c.defaultIdempotencyRetention())));
-    kv(b, "default-workflow-completion-retention", str(Durations.format(c.defaultWorkflowCompletionRetention())));
+    kv(
+        b,
+        "default-workflow-completion-retention",
+        str(Durations.format(c.defaultWorkflowCompletionRetention())));
     RetryPolicyConfig r = c.defaultRetryPolicy();
     b.append("\n[default-retry-policy]\n");
     kv(b, "initial-interval", str(Durations.format(r.initialInterval())));
@@ -26,7 +29,10 @@ final class TomlDump {
     kv(b, "abort-timeout", str(Durations.format(i.abortTimeout())));
     kv(b, "concurrent-invocations-limit", Integer.toString(i.concurrentInvocationsLimit()));
     if (i.requestIdentityPrivateKeyPemFile() != null) {
-      kv(b, "request-identity-private-key-pem-file", str(i.requestIdentityPrivateKeyPemFile().toString()));
+      kv(
+          b,
+          "request-identity-private-key-pem-file",
+          str(i.requestIdentityPrivateKeyPemFile().toString()));
     }
     b.append("\n[admin]\n");
     kv(b, "bind-address", str(c.admin().bindAddress().toString()));

@@ -9,5 +9,9 @@ import dev.resolute.protocol.manifest.EndpointManifest;
  * @param http11 whether discovery (and therefore invocations) use HTTP/1.1
  * @param sdkVersion the {@code x-restate-server} response header, or null
  */
-public record DiscoveredEndpoint(String uri, boolean http11, EndpointManifest manifest, String sdkVersion,
+public record DiscoveredEndpoint(
+    String uri,
+    boolean http11,
+    EndpointManifest manifest,
+    String sdkVersion,
     int manifestVersion) {}

@@ -2,11 +2,11 @@ package dev.resolute.server.discovery;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.protocol.ProtocolVersion;
+import dev.resolute.protocol.manifest.EndpointManifest;
 import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.api.Failures;
 import dev.resolute.server.identity.RequestSigner;
-import dev.resolute.protocol.ProtocolVersion;
-import dev.resolute.protocol.manifest.EndpointManifest;
 import dev.resolute.server.schema.SchemaException;
 import dev.resolute.server.transport.NettyDeploymentClient;
 import dev.resolute.server.transport.TransportException;
@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * Calls {@code GET {uri}/discover} on a deployment and validates the endpoint manifest the way
- * restate-server 1.7.12 does (PROTOCOL.md §7.3). Failures are {@link SchemaException}s carrying
- * the admin status (500) and the META code and message the real server uses.
+ * restate-server 1.7.12 does (PROTOCOL.md §7.3). Failures are {@link SchemaException}s carrying the
+ * admin status (500) and the META code and message the real server uses.
  */
 public final class DiscoveryClient {
   static final Pattern SERVICE_NAME = Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9._-]*$");
@@ -46,8 +46,11 @@ public final class DiscoveryClient {
     this(transport, clusterName, timeout, null);
   }
 
-  /** @param signer signs discovery requests (request identity), or null to send them unsigned */
-  public DiscoveryClient(NettyDeploymentClient transport, String clusterName, Duration timeout, RequestSigner signer) {
+  /**
+   * @param signer signs discovery requests (request identity), or null to send them unsigned
+   */
+  public DiscoveryClient(
+      NettyDeploymentClient transport, String clusterName, Duration timeout, RequestSigner signer) {
     this.transport = transport;
     this.clusterName = clusterName;
     this.timeout = timeout;
@@ -62,7 +65,11 @@ public final class DiscoveryClient {
   public static String normalize(URI uri) {
     String s = uri.toString();
     if (uri.getRawPath() == null || uri.getRawPath().isEmpty()) {
-      return uri.getScheme() + "://" + uri.getRawAuthority() + "/" + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+      return uri.getScheme()
+          + "://"
+          + uri.getRawAuthority()
+          + "/"
+          + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
     return s;
   }
@@ -74,11 +81,13 @@ public final class DiscoveryClient {
       path = path.substring(0, path.length() - 1);
     }
     String q = deployment.getRawQuery() == null ? "" : "?" + deployment.getRawQuery();
-    return URI.create(deployment.getScheme() + "://" + deployment.getRawAuthority() + path + "/" + suffix + q);
+    return URI.create(
+        deployment.getScheme() + "://" + deployment.getRawAuthority() + path + "/" + suffix + q);
   }
 
   /** Discovers and validates; the future fails with a {@link SchemaException}. */
-  public CompletableFuture<DiscoveredEndpoint> discover(URI uri, Map<String, String> additionalHeaders, boolean http11) {
+  public CompletableFuture<DiscoveredEndpoint> discover(
+      URI uri, Map<String, String> additionalHeaders, boolean http11) {
     String shown = normalize(uri);
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     headers.add(Map.entry("accept", ProtocolVersion.DISCOVERY_ACCEPT));
@@ -90,30 +99,37 @@ public final class DiscoveryClient {
     if (signer != null) {
       headers.addAll(signer.headers(discoverUri.getRawPath(), null));
     }
-    return transport.request(discoverUri, "GET", headers, null, http11, timeout)
-        .handle((resp, err) -> {
-          if (err != null) {
-            throw new CompletionException(transportError(shown, Failures.unwrap(err), http11));
-          }
-          try {
-            return validate(shown, http11, resp);
-          } catch (SchemaException e) {
-            throw new CompletionException(e);
-          }
-        });
+    return transport
+        .request(discoverUri, "GET", headers, null, http11, timeout)
+        .handle(
+            (resp, err) -> {
+              if (err != null) {
+                throw new CompletionException(transportError(shown, Failures.unwrap(err), http11));
+              }
+              try {
+                return validate(shown, http11, resp);
+              } catch (SchemaException e) {
+                throw new CompletionException(e);
+              }
+            });
   }
 
   static SchemaException transportError(String uri, Throwable err, boolean http11) {
-    if (err instanceof TransportException te && te.kind() == TransportException.Kind.PROTOCOL && !http11) {
-      return coded(ErrorCode.META0014, "error when calling '" + uri
-          + "': server possibly supports only HTTP1.1, consider discovery with --use-http1.1.");
+    if (err instanceof TransportException te
+        && te.kind() == TransportException.Kind.PROTOCOL
+        && !http11) {
+      return coded(
+          ErrorCode.META0014,
+          "error when calling '"
+              + uri
+              + "': server possibly supports only HTTP1.1, consider discovery with --use-http1.1.");
     }
-    return coded(ErrorCode.META0003,
-        "error when calling '" + uri + "': " + err.getMessage());
+    return coded(ErrorCode.META0003, "error when calling '" + uri + "': " + err.getMessage());
   }
 
   /** Validates a discovery response (status, content type, manifest). */
-  public static DiscoveredEndpoint validate(String uri, boolean http11, UnaryResponse resp) throws SchemaException {
+  public static DiscoveredEndpoint validate(String uri, boolean http11, UnaryResponse resp)
+      throws SchemaException {
     String body = new String(resp.body(), StandardCharsets.UTF_8);
     if (resp.status() < 200 || resp.status() >= 300) {
       StringBuilder hs = new StringBuilder("{");
@@ -124,15 +140,30 @@ public final class DiscoveryClient {
         hs.append('"').append(h.getKey()).append("\": \"").append(h.getValue()).append('"');
       }
       hs.append('}');
-      String hint = resp.status() == 404
-          ? ". Make sure the provided URI has the correct path where the Restate SDK endpoint is mounted" : "";
-      throw coded(ErrorCode.META0003, "got status code '" + resp.status() + "'"
-          + hint + ". Response headers: " + hs + ". Body: " + body);
+      String hint =
+          resp.status() == 404
+              ? ". Make sure the provided URI has the correct path where the Restate SDK endpoint is mounted"
+              : "";
+      throw coded(
+          ErrorCode.META0003,
+          "got status code '"
+              + resp.status()
+              + "'"
+              + hint
+              + ". Response headers: "
+              + hs
+              + ". Body: "
+              + body);
     }
     String ct = resp.header("content-type");
     int version = ProtocolVersion.parseManifestContentType(ct);
     if (version < 1 || version > 4) {
-      throw badResponse("Bad content type header: \"" + ct + "\". Expected one of '\"" + ProtocolVersion.DISCOVERY_ACCEPT + "\"'");
+      throw badResponse(
+          "Bad content type header: \""
+              + ct
+              + "\". Expected one of '\""
+              + ProtocolVersion.DISCOVERY_ACCEPT
+              + "\"'");
     }
     EndpointManifest m = parse(body);
     return new DiscoveredEndpoint(uri, http11, m, resp.header("x-restate-server"), version);
@@ -184,13 +215,25 @@ public final class DiscoveryClient {
       throw undecodable("protocol versions must be >= 1", body);
     }
     if (min > max) {
-      throw badResponse("Expected min protocol version to be <= max protocol version. Received min protocol version '"
-          + min + "', max protocol version '" + max + "'");
+      throw badResponse(
+          "Expected min protocol version to be <= max protocol version. Received min protocol version '"
+              + min
+              + "', max protocol version '"
+              + max
+              + "'");
     }
     if (max < ProtocolVersion.MIN_DISCOVERABLE || min > ProtocolVersion.MAX_DISCOVERABLE) {
-      throw coded(ErrorCode.META0012, "unsupported service protocol versions: ["
-          + min + ", " + max + "]. Supported versions by this runtime are [" + ProtocolVersion.MIN_DISCOVERABLE + ", "
-          + ProtocolVersion.MAX_DISCOVERABLE + "]. Please upgrade the SDK and try registering again.");
+      throw coded(
+          ErrorCode.META0012,
+          "unsupported service protocol versions: ["
+              + min
+              + ", "
+              + max
+              + "]. Supported versions by this runtime are ["
+              + ProtocolVersion.MIN_DISCOVERABLE
+              + ", "
+              + ProtocolVersion.MAX_DISCOVERABLE
+              + "]. Please upgrade the SDK and try registering again.");
     }
     return m;
   }
@@ -199,13 +242,21 @@ public final class DiscoveryClient {
     return coded(ErrorCode.META0013, "received a bad response from the SDK: " + what);
   }
 
-  /** A discovery failure (admin status 500) worded as restate-server words it: the code tag twice, then the text. */
+  /**
+   * A discovery failure (admin status 500) worded as restate-server words it: the code tag twice,
+   * then the text.
+   */
   private static SchemaException coded(ErrorCode code, String text) {
     return new SchemaException(500, code, code.tag() + " " + code.tag() + " " + text);
   }
 
   private static SchemaException undecodable(String what, String body) {
-    return new SchemaException(500, null,
-        "received a bad response from the SDK that cannot be decoded: " + what + ". Discovery response: " + body);
+    return new SchemaException(
+        500,
+        null,
+        "received a bad response from the SDK that cannot be decoded: "
+            + what
+            + ". Discovery response: "
+            + body);
   }
 }

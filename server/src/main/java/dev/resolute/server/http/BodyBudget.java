@@ -9,10 +9,10 @@ import java.util.List;
  * The request-body bytes one port holds at once, from the moment a request's header arrives until
  * its response is written. A request reserves its whole declared body (or the body limit when the
  * length is not declared) before any of it is read: all or nothing, so requests can never hold part
- * of the budget each while waiting for the rest. A request that does not fit waits, first come first
- * served, with its connection's reading paused (TCP and HTTP/2 flow control push back on the client),
- * and goes on once earlier requests are answered. A body larger than the whole budget waits until it
- * is alone. Thread-safe.
+ * of the budget each while waiting for the rest. A request that does not fit waits, first come
+ * first served, with its connection's reading paused (TCP and HTTP/2 flow control push back on the
+ * client), and goes on once earlier requests are answered. A body larger than the whole budget
+ * waits until it is alone. Thread-safe.
  */
 final class BodyBudget {
   private final long capacity;
@@ -48,7 +48,9 @@ final class BodyBudget {
     this.capacity = capacity;
   }
 
-  /** The bytes a request of {@code bytes} reserves (a body above the capacity reserves all of it). */
+  /**
+   * The bytes a request of {@code bytes} reserves (a body above the capacity reserves all of it).
+   */
   long cost(long bytes) {
     return Math.min(bytes, capacity);
   }

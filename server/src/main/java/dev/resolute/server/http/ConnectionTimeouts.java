@@ -12,27 +12,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The header-read and idle timeouts of one connection (see {@link HttpLimits}). It sits first in the
- * connection's pipeline and sees the raw bytes; the request handlers of the connection (one for
+ * The header-read and idle timeouts of one connection (see {@link HttpLimits}). It sits first in
+ * the connection's pipeline and sees the raw bytes; the request handlers of the connection (one for
  * HTTP/1.1, one per HTTP/2 stream) report through {@link #of(Channel)} when a request's header has
  * been read and when its response has been written.
  *
  * <p>Bytes arriving while no request is in flight start the header clock; it stops when a request's
  * header is complete. A connection with no request in flight and no traffic for the idle timeout is
- * closed. A request in flight is never cut off by either timeout: a call may wait for a long-running
- * invocation. All state is touched on the connection's event loop only; stream channels hop to it.
+ * closed. A request in flight is never cut off by either timeout: a call may wait for a
+ * long-running invocation. All state is touched on the connection's event loop only; stream
+ * channels hop to it.
  */
 final class ConnectionTimeouts extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionTimeouts.class);
-  private static final AttributeKey<ConnectionTimeouts> KEY = AttributeKey.valueOf("resolute.timeouts");
+  private static final AttributeKey<ConnectionTimeouts> KEY =
+      AttributeKey.valueOf("resolute.timeouts");
 
   private final long headerReadNanos;
   private final long idleNanos;
   private ChannelHandlerContext ctx;
+
   /** Requests whose header was read and whose response is not yet written. */
   private int inFlight;
+
   /** System.nanoTime() when the first bytes of a not yet complete header arrived; 0 when none. */
   private long headerStartedAt;
+
   private long lastActivityAt;
   private ScheduledFuture<?> check;
 
@@ -43,7 +48,10 @@ final class ConnectionTimeouts extends ChannelDuplexHandler {
 
   /** The timeouts of the connection {@code ch} belongs to (an HTTP/2 stream's parent), or null. */
   static ConnectionTimeouts of(Channel ch) {
-    Channel c = ch.parent() != null && !(ch.parent() instanceof io.netty.channel.ServerChannel) ? ch.parent() : ch;
+    Channel c =
+        ch.parent() != null && !(ch.parent() instanceof io.netty.channel.ServerChannel)
+            ? ch.parent()
+            : ch;
     return c.attr(KEY).get();
   }
 
@@ -82,25 +90,29 @@ final class ConnectionTimeouts extends ChannelDuplexHandler {
 
   /** A request's header was read completely. Any thread. */
   void headerRead() {
-    onLoop(() -> {
-      inFlight++;
-      headerStartedAt = 0;
-    });
+    onLoop(
+        () -> {
+          inFlight++;
+          headerStartedAt = 0;
+        });
   }
 
-  /** A request's header was read but the request is refused without reaching a handler. Any thread. */
+  /**
+   * A request's header was read but the request is refused without reaching a handler. Any thread.
+   */
   void headerRefused() {
     onLoop(() -> headerStartedAt = 0);
   }
 
   /** A request's response was written (or the request was dropped). Any thread. */
   void responded() {
-    onLoop(() -> {
-      if (inFlight > 0) {
-        inFlight--;
-      }
-      lastActivityAt = System.nanoTime();
-    });
+    onLoop(
+        () -> {
+          if (inFlight > 0) {
+            inFlight--;
+          }
+          lastActivityAt = System.nanoTime();
+        });
   }
 
   private void onLoop(Runnable r) {
@@ -128,7 +140,9 @@ final class ConnectionTimeouts extends ChannelDuplexHandler {
     }
     long now = System.nanoTime();
     if (inFlight == 0 && headerStartedAt != 0 && now - headerStartedAt >= headerReadNanos) {
-      LOG.debug("closing {}: request header not complete after {} ms", ctx.channel().remoteAddress(),
+      LOG.debug(
+          "closing {}: request header not complete after {} ms",
+          ctx.channel().remoteAddress(),
           headerReadNanos / 1_000_000);
       ctx.close();
       return;

@@ -3,8 +3,8 @@ package dev.resolute.server.http;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Handles one aggregated request. Implementations must not block: return a future and complete
- * it from any thread. An exceptionally completed future becomes a 500 with a JSON message.
+ * Handles one aggregated request. Implementations must not block: return a future and complete it
+ * from any thread. An exceptionally completed future becomes a 500 with a JSON message.
  */
 @FunctionalInterface
 public interface HttpHandler {

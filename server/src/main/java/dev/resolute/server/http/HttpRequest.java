@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An aggregated HTTP request, independent of Netty. Header names are lower-case, in arrival
- * order; {@code uri} is the raw path and query.
+ * An aggregated HTTP request, independent of Netty. Header names are lower-case, in arrival order;
+ * {@code uri} is the raw path and query.
  */
-public record HttpRequest(String method, String uri, List<Map.Entry<String, String>> headers, byte[] body) {
+public record HttpRequest(
+    String method, String uri, List<Map.Entry<String, String>> headers, byte[] body) {
 
   /** The path without the query string (still percent-encoded). */
   public String path() {
@@ -39,7 +40,9 @@ public record HttpRequest(String method, String uri, List<Map.Entry<String, Stri
       int eq = pair.indexOf('=');
       String k = eq < 0 ? pair : pair.substring(0, eq);
       String v = eq < 0 ? "" : pair.substring(eq + 1);
-      out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+      out.put(
+          URLDecoder.decode(k, StandardCharsets.UTF_8),
+          URLDecoder.decode(v, StandardCharsets.UTF_8));
     }
     return out;
   }

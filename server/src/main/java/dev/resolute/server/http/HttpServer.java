@@ -26,8 +26,8 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -43,12 +43,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Netty HTTP server for the ingress and admin ports: HTTP/1.1 (keep-alive), h2c with prior
- * knowledge and h2c upgrade. Requests are aggregated up to the body limit and passed to one
- * {@link HttpHandler}; request-line, header and time limits are {@link HttpLimits}.
+ * knowledge and h2c upgrade. Requests are aggregated up to the body limit and passed to one {@link
+ * HttpHandler}; request-line, header and time limits are {@link HttpLimits}.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
-  /** The last handler of every connection: swallows (logs at debug) and closes on connection errors. */
+
+  /**
+   * The last handler of every connection: swallows (logs at debug) and closes on connection errors.
+   */
   private static final String ERRORS = "errors";
 
   private final Channel channel;
@@ -62,93 +65,133 @@ public final class HttpServer implements AutoCloseable {
   /**
    * Binds and starts serving.
    *
-   * @throws BindException-like {@link java.io.UncheckedIOException} when the address cannot be bound
+   * @throws BindException-like {@link java.io.UncheckedIOException} when the address cannot be
+   *     bound
    */
-  public static HttpServer start(String name, InetSocketAddress bind, EventLoopGroup group, int maxBodyBytes,
+  public static HttpServer start(
+      String name,
+      InetSocketAddress bind,
+      EventLoopGroup group,
+      int maxBodyBytes,
       HttpHandler handler) {
     return start(name, bind, group, HttpLimits.defaults(maxBodyBytes), handler);
   }
 
   /** Binds and starts serving with the given limits. */
-  public static HttpServer start(String name, InetSocketAddress bind, EventLoopGroup group, HttpLimits limits,
+  public static HttpServer start(
+      String name,
+      InetSocketAddress bind,
+      EventLoopGroup group,
+      HttpLimits limits,
       HttpHandler handler) {
     int maxBodyBytes = limits.maxBodyBytes();
     BodyBudget budget = new BodyBudget(limits.inFlightBodyBytes());
-    ServerBootstrap b = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        // a restart must be able to bind while connections of the previous process are in TIME_WAIT
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            // the request line holds method, URI and version: room for the longest URI accepted
-            HttpServerCodec http1 = new HttpServerCodec(HttpLimits.MAX_URI_LENGTH + 64, HttpLimits.MAX_HEADER_BYTES,
-                8192);
-            ChannelInitializer<Http2StreamChannel> streamInit = new ChannelInitializer<>() {
-              @Override
-              protected void initChannel(Http2StreamChannel s) {
-                RequestGate gate = new RequestGate(budget, maxBodyBytes);
-                s.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), gate,
-                    new HttpObjectAggregator(maxBodyBytes), new RequestHandler(handler, gate));
-              }
-            };
-            Http2ServerUpgradeCodec upgrade = new Http2ServerUpgradeCodec(
-                http2Codec(), new Http2MultiplexHandler(streamInit));
-            CleartextHttp2ServerUpgradeHandler h2c = new CleartextHttp2ServerUpgradeHandler(http1,
-                new io.netty.handler.codec.http.HttpServerUpgradeHandler(http1, protocol ->
-                    AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol) ? upgrade : null,
-                    maxBodyBytes), // without a limit, upgrade requests with a body (JDK HttpClient's default) get 413
-                new ChannelInitializer<Channel>() {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            // a restart must be able to bind while connections of the previous process are in
+            // TIME_WAIT
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
                   @Override
-                  protected void initChannel(Channel c) {
-                    // before the error sink at the tail, so connection errors still reach it
-                    c.pipeline().addBefore(ERRORS, null, http2Codec());
-                    c.pipeline().addBefore(ERRORS, null, new Http2MultiplexHandler(streamInit));
+                  protected void initChannel(SocketChannel ch) {
+                    // the request line holds method, URI and version: room for the longest URI
+                    // accepted
+                    HttpServerCodec http1 =
+                        new HttpServerCodec(
+                            HttpLimits.MAX_URI_LENGTH + 64, HttpLimits.MAX_HEADER_BYTES, 8192);
+                    ChannelInitializer<Http2StreamChannel> streamInit =
+                        new ChannelInitializer<>() {
+                          @Override
+                          protected void initChannel(Http2StreamChannel s) {
+                            RequestGate gate = new RequestGate(budget, maxBodyBytes);
+                            s.pipeline()
+                                .addLast(
+                                    new Http2StreamFrameToHttpObjectCodec(true),
+                                    gate,
+                                    new HttpObjectAggregator(maxBodyBytes),
+                                    new RequestHandler(handler, gate));
+                          }
+                        };
+                    Http2ServerUpgradeCodec upgrade =
+                        new Http2ServerUpgradeCodec(
+                            http2Codec(), new Http2MultiplexHandler(streamInit));
+                    CleartextHttp2ServerUpgradeHandler h2c =
+                        new CleartextHttp2ServerUpgradeHandler(
+                            http1,
+                            new io.netty.handler.codec.http.HttpServerUpgradeHandler(
+                                http1,
+                                protocol ->
+                                    AsciiString.contentEquals(
+                                            Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                                        ? upgrade
+                                        : null,
+                                maxBodyBytes), // without a limit, upgrade requests with a body (JDK
+                            // HttpClient's default) get 413
+                            new ChannelInitializer<Channel>() {
+                              @Override
+                              protected void initChannel(Channel c) {
+                                // before the error sink at the tail, so connection errors still
+                                // reach it
+                                c.pipeline().addBefore(ERRORS, null, http2Codec());
+                                c.pipeline()
+                                    .addBefore(ERRORS, null, new Http2MultiplexHandler(streamInit));
+                              }
+                            });
+                    ChannelPipeline p = ch.pipeline();
+                    p.addLast(new ConnectionTimeouts(limits));
+                    p.addLast(h2c);
+                    p.addLast(
+                        new SimpleChannelInboundHandler<io.netty.handler.codec.http.HttpMessage>(
+                            false) {
+                          @Override
+                          protected void channelRead0(
+                              ChannelHandlerContext ctx,
+                              io.netty.handler.codec.http.HttpMessage msg) {
+                            // plain HTTP/1.1: no upgrade happened
+                            ChannelPipeline pl = ctx.pipeline();
+                            RequestGate gate = new RequestGate(budget, maxBodyBytes);
+                            pl.addAfter(ctx.name(), null, new RequestHandler(handler, gate));
+                            pl.addAfter(ctx.name(), null, new HttpObjectAggregator(maxBodyBytes));
+                            pl.addAfter(ctx.name(), null, new HttpServerKeepAliveHandler());
+                            pl.addAfter(ctx.name(), null, gate);
+                            pl.remove(this);
+                            ctx.fireChannelRead(msg);
+                          }
+                        });
+                    p.addLast(
+                        ERRORS,
+                        new io.netty.channel.ChannelInboundHandlerAdapter() {
+                          @Override
+                          public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                            // a peer speaking garbage (e.g. a broken HTTP/2 preface): drop it,
+                            // quietly
+                            LOG.debug(
+                                "connection error from {}", ctx.channel().remoteAddress(), cause);
+                            ctx.close();
+                          }
+                        });
                   }
                 });
-            ChannelPipeline p = ch.pipeline();
-            p.addLast(new ConnectionTimeouts(limits));
-            p.addLast(h2c);
-            p.addLast(new SimpleChannelInboundHandler<io.netty.handler.codec.http.HttpMessage>(false) {
-              @Override
-              protected void channelRead0(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage msg) {
-                // plain HTTP/1.1: no upgrade happened
-                ChannelPipeline pl = ctx.pipeline();
-                RequestGate gate = new RequestGate(budget, maxBodyBytes);
-                pl.addAfter(ctx.name(), null, new RequestHandler(handler, gate));
-                pl.addAfter(ctx.name(), null, new HttpObjectAggregator(maxBodyBytes));
-                pl.addAfter(ctx.name(), null, new HttpServerKeepAliveHandler());
-                pl.addAfter(ctx.name(), null, gate);
-                pl.remove(this);
-                ctx.fireChannelRead(msg);
-              }
-            });
-            p.addLast(ERRORS, new io.netty.channel.ChannelInboundHandlerAdapter() {
-              @Override
-              public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                // a peer speaking garbage (e.g. a broken HTTP/2 preface): drop it, quietly
-                LOG.debug("connection error from {}", ctx.channel().remoteAddress(), cause);
-                ctx.close();
-              }
-            });
-          }
-        });
     try {
       Channel ch = b.bind(bind).syncUninterruptibly().channel();
       LOG.info("{} listening on {}", name, ch.localAddress());
       return new HttpServer(name, ch);
     } catch (Exception e) {
-      throw new java.io.UncheckedIOException(new java.io.IOException(
-          "cannot bind " + name + " to " + bind + ": " + e.getMessage(), e));
+      throw new java.io.UncheckedIOException(
+          new java.io.IOException(
+              "cannot bind " + name + " to " + bind + ": " + e.getMessage(), e));
     }
   }
 
   /** HTTP/2 frames for one connection; header lists as large as HTTP/1.1 headers may be. */
   private static Http2FrameCodec http2Codec() {
     return Http2FrameCodecBuilder.forServer()
-        .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(HttpLimits.MAX_HEADER_BYTES))
+        .initialSettings(
+            Http2Settings.defaultSettings().maxHeaderListSize(HttpLimits.MAX_HEADER_BYTES))
         .build();
   }
 
@@ -178,7 +221,8 @@ public final class HttpServer implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
       Throwable decodeError = req.decoderResult().isFailure() ? req.decoderResult().cause() : null;
-      if (decodeError instanceof TooLongHttpLineException || req.uri().length() > HttpLimits.MAX_URI_LENGTH) {
+      if (decodeError instanceof TooLongHttpLineException
+          || req.uri().length() > HttpLimits.MAX_URI_LENGTH) {
         refuse(ctx, req, HttpResponseStatus.REQUEST_URI_TOO_LONG, gate);
         return;
       }
@@ -188,10 +232,12 @@ public final class HttpServer implements AutoCloseable {
       }
       if (decodeError != null) {
         // malformed request line, headers or chunking: answer 400 and drop the connection
-        byte[] msg = ("bad request: " + req.decoderResult().cause().getMessage())
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        FullHttpResponse bad = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-            Unpooled.wrappedBuffer(msg));
+        byte[] msg =
+            ("bad request: " + req.decoderResult().cause().getMessage())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        FullHttpResponse bad =
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST, Unpooled.wrappedBuffer(msg));
         bad.headers().set("content-type", "text/plain");
         HttpUtil.setContentLength(bad, msg.length);
         HttpUtil.setKeepAlive(bad, false);
@@ -218,36 +264,50 @@ public final class HttpServer implements AutoCloseable {
       } catch (RuntimeException e) {
         f = java.util.concurrent.CompletableFuture.failedFuture(e);
       }
-      f.whenComplete((resp, err) -> {
-        HttpResponse r = resp;
-        if (err != null) {
-          LOG.warn("request {} {} failed", request.method(), request.uri(), err);
-          r = HttpResponse.json(500, Map.of("message", String.valueOf(err.getMessage())));
-        }
-        FullHttpResponse out = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(r.status()),
-            Unpooled.wrappedBuffer(r.body()));
-        for (Map.Entry<String, String> h : r.headers()) {
-          out.headers().add(h.getKey(), h.getValue());
-        }
-        if (streamId != null) {
-          out.headers().set("x-http2-stream-id", streamId);
-        }
-        HttpUtil.setContentLength(out, r.body().length);
-        HttpUtil.setKeepAlive(out, keepAlive);
-        ctx.channel().eventLoop().execute(() -> {
-          var wf = ctx.writeAndFlush(out);
-          if (!keepAlive) {
-            wf.addListener(ChannelFutureListener.CLOSE);
-          }
-          gate.responded();
-        });
-      });
+      f.whenComplete(
+          (resp, err) -> {
+            HttpResponse r = resp;
+            if (err != null) {
+              LOG.warn("request {} {} failed", request.method(), request.uri(), err);
+              r = HttpResponse.json(500, Map.of("message", String.valueOf(err.getMessage())));
+            }
+            FullHttpResponse out =
+                new DefaultFullHttpResponse(
+                    version,
+                    HttpResponseStatus.valueOf(r.status()),
+                    Unpooled.wrappedBuffer(r.body()));
+            for (Map.Entry<String, String> h : r.headers()) {
+              out.headers().add(h.getKey(), h.getValue());
+            }
+            if (streamId != null) {
+              out.headers().set("x-http2-stream-id", streamId);
+            }
+            HttpUtil.setContentLength(out, r.body().length);
+            HttpUtil.setKeepAlive(out, keepAlive);
+            ctx.channel()
+                .eventLoop()
+                .execute(
+                    () -> {
+                      var wf = ctx.writeAndFlush(out);
+                      if (!keepAlive) {
+                        wf.addListener(ChannelFutureListener.CLOSE);
+                      }
+                      gate.responded();
+                    });
+          });
     }
 
-    /** Answers a request over a limit as restate-server does: the status, no body, connection closed. */
-    private static void refuse(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status,
+    /**
+     * Answers a request over a limit as restate-server does: the status, no body, connection
+     * closed.
+     */
+    private static void refuse(
+        ChannelHandlerContext ctx,
+        FullHttpRequest req,
+        HttpResponseStatus status,
         RequestGate gate) {
-      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
+      FullHttpResponse r =
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
       HttpUtil.setContentLength(r, 0);
       String streamId = req.headers().get("x-http2-stream-id");
       if (streamId != null) {

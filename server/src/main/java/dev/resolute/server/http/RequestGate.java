@@ -11,17 +11,17 @@ import java.util.ArrayDeque;
 import java.util.Map;
 
 /**
- * Sits in front of the body aggregation of one HTTP/1.1 connection or one HTTP/2 stream and sees each
- * request's header as it arrives:
+ * Sits in front of the body aggregation of one HTTP/1.1 connection or one HTTP/2 stream and sees
+ * each request's header as it arrives:
  *
  * <ul>
- *   <li>a request with more header fields than {@link HttpLimits#MAX_HEADER_FIELDS} is marked failed
- *       (the request handler answers 431), before aggregation adds fields of its own;
+ *   <li>a request with more header fields than {@link HttpLimits#MAX_HEADER_FIELDS} is marked
+ *       failed (the request handler answers 431), before aggregation adds fields of its own;
  *   <li>the connection's {@link ConnectionTimeouts} learn that the header is complete;
  *   <li>the request reserves its body in the port's {@link BodyBudget} before any of the body is
- *       read. If it does not fit, this request and everything read after it are held and the channel
- *       stops reading until the reservation is granted — so the bodies a port holds stay bounded
- *       however many clients send at once.
+ *       read. If it does not fit, this request and everything read after it are held and the
+ *       channel stops reading until the reservation is granted — so the bodies a port holds stay
+ *       bounded however many clients send at once.
  * </ul>
  *
  * <p>The request handler calls {@link #responded()} once per request it answers; reservations are
@@ -31,10 +31,13 @@ import java.util.Map;
 final class RequestGate extends ChannelInboundHandlerAdapter {
   private final BodyBudget budget;
   private final int maxBodyBytes;
+
   /** The reserved cost of each request passed on and not yet answered, oldest first. */
   private final ArrayDeque<Long> reserved = new ArrayDeque<>();
+
   /** Messages read while a reservation waits, in order; the first is that request's header. */
   private final ArrayDeque<Object> held = new ArrayDeque<>();
+
   private BodyBudget.Waiter waiting;
   private ChannelHandlerContext ctx;
   private boolean closed;
@@ -62,8 +65,10 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
   private void pass(Object msg) {
     if (msg instanceof HttpRequest req) {
       if (req.decoderResult().isSuccess() && headerFields(req) > HttpLimits.MAX_HEADER_FIELDS) {
-        req.setDecoderResult(DecoderResult.failure(
-            new TooLongHttpHeaderException("more than " + HttpLimits.MAX_HEADER_FIELDS + " header fields")));
+        req.setDecoderResult(
+            DecoderResult.failure(
+                new TooLongHttpHeaderException(
+                    "more than " + HttpLimits.MAX_HEADER_FIELDS + " header fields")));
       }
       ConnectionTimeouts timeouts = ConnectionTimeouts.of(ctx.channel());
       long declared = HttpUtil.getContentLength(req, -1L);
@@ -78,11 +83,12 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
       if (timeouts != null) {
         timeouts.headerRead();
       }
-      long bytes = declared >= 0 ? declared
-          : HttpUtil.isTransferEncodingChunked(req) ? maxBodyBytes : 0;
+      long bytes =
+          declared >= 0 ? declared : HttpUtil.isTransferEncodingChunked(req) ? maxBodyBytes : 0;
       if (bytes > 0 && req.decoderResult().isSuccess()) {
         long cost = budget.cost(bytes);
-        BodyBudget.Waiter w = budget.acquire(bytes, () -> ctx.executor().execute(() -> granted(cost)));
+        BodyBudget.Waiter w =
+            budget.acquire(bytes, () -> ctx.executor().execute(() -> granted(cost)));
         if (w != null) {
           waiting = w;
           held.add(msg);
@@ -167,7 +173,9 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Header fields the client sent (not the {@code x-http2-*} ones Netty adds for HTTP/2 streams). */
+  /**
+   * Header fields the client sent (not the {@code x-http2-*} ones Netty adds for HTTP/2 streams).
+   */
   static int headerFields(HttpRequest req) {
     int n = 0;
     for (Map.Entry<String, String> h : req.headers()) {

@@ -8,10 +8,15 @@ final class ContentTypes {
 
   static String essence(String contentType) {
     int semi = contentType.indexOf(';');
-    return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+    return (semi < 0 ? contentType : contentType.substring(0, semi))
+        .strip()
+        .toLowerCase(Locale.ROOT);
   }
 
-  /** Whether {@code actual} (a request content-type) is accepted by {@code accepted} (may hold wildcards). */
+  /**
+   * Whether {@code actual} (a request content-type) is accepted by {@code accepted} (may hold
+   * wildcards).
+   */
   static boolean matches(String accepted, String actual) {
     String a = essence(accepted);
     String b = essence(actual);

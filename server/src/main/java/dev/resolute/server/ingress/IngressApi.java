@@ -38,19 +38,20 @@ import org.slf4j.LoggerFactory;
  *       {@code /{workflow}/{id}/{handler}[/send]}; {@code ?delay=} only on sends
  *   <li>{@code GET /restate/health}
  *   <li>{@code POST /restate/awakeables/{id}/resolve|reject} (alias {@code /restate/a/…})
- *   <li>{@code GET /restate/invocation/{id}/attach|output},
- *       {@code GET /restate/invocation/{service}[/{key}]/{handler}/{idempotencyKey}/attach|output},
- *       {@code GET /restate/workflow/{workflow}/{id}/attach|output}
+ *   <li>{@code GET /restate/invocation/{id}/attach|output}, {@code GET
+ *       /restate/invocation/{service}[/{key}]/{handler}/{idempotencyKey}/attach|output}, {@code GET
+ *       /restate/workflow/{workflow}/{id}/attach|output}
  * </ul>
  *
- * Validation happens here; durability, dedup and results come from the {@link Dispatcher}. A
- * {@link DispatchException} becomes an ingress error with its status and message.
+ * Validation happens here; durability, dedup and results come from the {@link Dispatcher}. A {@link
+ * DispatchException} becomes an ingress error with its status and message.
  */
 public final class IngressApi implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(IngressApi.class);
-  private static final Set<String> DROPPED_HEADERS = Set.of("connection", "host", "idempotency-key",
-      "idempotency-expires");
-  private static final String CORS_VARY = "origin, access-control-request-method, access-control-request-headers";
+  private static final Set<String> DROPPED_HEADERS =
+      Set.of("connection", "host", "idempotency-key", "idempotency-expires");
+  private static final String CORS_VARY =
+      "origin, access-control-request-method, access-control-request-headers";
 
   private final Schemas schemas;
   private final Dispatcher dispatcher;
@@ -96,16 +97,18 @@ public final class IngressApi implements HttpHandler {
       }
       return CompletableFuture.completedFuture(new HttpResponse(200, h, new byte[0]));
     }
-    return route(request).thenApply(r -> {
-      List<Map.Entry<String, String>> h = new ArrayList<>(r.headers().size() + 3);
-      h.addAll(r.headers());
-      h.add(Map.entry("vary", CORS_VARY));
-      h.add(Map.entry("access-control-allow-credentials", "true"));
-      if (origin != null) {
-        h.add(Map.entry("access-control-allow-origin", origin));
-      }
-      return new HttpResponse(r.status(), h, r.body());
-    });
+    return route(request)
+        .thenApply(
+            r -> {
+              List<Map.Entry<String, String>> h = new ArrayList<>(r.headers().size() + 3);
+              h.addAll(r.headers());
+              h.add(Map.entry("vary", CORS_VARY));
+              h.add(Map.entry("access-control-allow-credentials", "true"));
+              if (origin != null) {
+                h.add(Map.entry("access-control-allow-origin", origin));
+              }
+              return new HttpResponse(r.status(), h, r.body());
+            });
   }
 
   private CompletableFuture<HttpResponse> route(HttpRequest request) {
@@ -169,7 +172,8 @@ public final class IngressApi implements HttpHandler {
    */
   private CompletableFuture<HttpResponse> handleInvocation(HttpRequest request, List<String> segs) {
     String serviceName = segs.get(0);
-    ServiceSchema service = schemas.service(serviceName).orElseThrow(() -> IngressErrors.serviceNotFound(serviceName));
+    ServiceSchema service =
+        schemas.service(serviceName).orElseThrow(() -> IngressErrors.serviceNotFound(serviceName));
     boolean keyed = service.type().isKeyed();
     int base = keyed ? 3 : 2;
     boolean send = segs.size() == base + 1 && segs.get(base).equals("send");
@@ -180,8 +184,13 @@ public final class IngressApi implements HttpHandler {
     String handlerName = segs.get(base - 1);
     HandlerSchema handler = service.handler(handlerName);
     if (handler == null) {
-      throw reject(404, "the service '" + serviceName + "' exists, but the handler '" + handlerName
-          + "' was not found, check that the handler exists in the latest registered service version.");
+      throw reject(
+          404,
+          "the service '"
+              + serviceName
+              + "' exists, but the handler '"
+              + handlerName
+              + "' was not found, check that the handler exists in the latest registered service version.");
     }
     if (!service.isPublic() || !handler.isPublic()) {
       throw reject(400, "the invoked service is not public");
@@ -229,16 +238,30 @@ public final class IngressApi implements HttpHandler {
     } else if (keyed) {
       id = new InvocationId(PartitionKeys.keyed(key), Ulid.generate(clock.millis(), random));
     } else {
-      id = new InvocationId(PartitionKeys.bucket(serviceName, random.nextInt(PartitionKeys.UNKEYED_BUCKETS)),
-          Ulid.generate(clock.millis(), random));
+      id =
+          new InvocationId(
+              PartitionKeys.bucket(serviceName, random.nextInt(PartitionKeys.UNKEYED_BUCKETS)),
+              Ulid.generate(clock.millis(), random));
     }
-    InvocationRequest invocation = new InvocationRequest(id, serviceName, handlerName, key, request.body(),
-        forwardedHeaders(request), idempotencyKey, executionTime);
+    InvocationRequest invocation =
+        new InvocationRequest(
+            id,
+            serviceName,
+            handlerName,
+            key,
+            request.body(),
+            forwardedHeaders(request),
+            idempotencyKey,
+            executionTime);
     if (send) {
       return dispatcher.submit(invocation).thenApply(r -> IngressResponses.send(r, id));
     }
-    return dispatcher.call(invocation).thenApply(r -> IngressResponses.result(r.id() == null ? id : r.id(), r.outcome(),
-        handler, r.expiresAtMillis()));
+    return dispatcher
+        .call(invocation)
+        .thenApply(
+            r ->
+                IngressResponses.result(
+                    r.id() == null ? id : r.id(), r.outcome(), handler, r.expiresAtMillis()));
   }
 
   /**
@@ -266,8 +289,12 @@ public final class IngressApi implements HttpHandler {
     String accepted = handler.inputContentType();
     if (accepted == null) {
       if (contentType != null || !emptyBody) {
-        throw reject(400, "input validation error: Expected body and content-type to be empty, but wasn't with "
-            + "content-type '" + (contentType == null ? "None" : "Some(\"" + contentType + "\")") + "'");
+        throw reject(
+            400,
+            "input validation error: Expected body and content-type to be empty, but wasn't with "
+                + "content-type '"
+                + (contentType == null ? "None" : "Some(\"" + contentType + "\")")
+                + "'");
       }
       return;
     }
@@ -278,8 +305,13 @@ public final class IngressApi implements HttpHandler {
       throw reject(400, "input validation error: Empty content-type");
     }
     if (!ContentTypes.matches(accepted, contentType)) {
-      throw reject(400, "input validation error: Content-type '" + contentType + "' does not match '"
-          + accepted + "'");
+      throw reject(
+          400,
+          "input validation error: Content-type '"
+              + contentType
+              + "' does not match '"
+              + accepted
+              + "'");
     }
     if (emptyBody && handler.inputRequired()) {
       throw reject(400, "input validation error: Empty body not allowed");

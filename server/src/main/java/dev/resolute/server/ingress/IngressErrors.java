@@ -6,10 +6,9 @@ import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.server.http.HttpResponse;
 
 /**
- * Error bodies and headers exactly as restate-server 1.7.12 answers them: body
- * {@code {"code":<status>,"message":…,"source":"ingress"|"invocation"}}, content-type
- * application/json and header {@code x-restate-error-source}; invocation failures also carry
- * {@code x-restate-id}.
+ * Error bodies and headers exactly as restate-server 1.7.12 answers them: body {@code
+ * {"code":<status>,"message":…,"source":"ingress"|"invocation"}}, content-type application/json and
+ * header {@code x-restate-error-source}; invocation failures also carry {@code x-restate-id}.
  */
 final class IngressErrors {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -28,8 +27,9 @@ final class IngressErrors {
   static final String DELAY_ON_CALL =
       "cannot use the delay query parameter with calls. The delay is supported only with sends";
   static final String BAD_DELAY = "bad delay query parameter, must be a ISO8601 duration: ";
-  static final String IDEMPOTENCY_ON_WORKFLOW = "cannot use the idempotency key with workflow handlers. "
-      + "The handler invocation will already be idempotent by the workflow key itself.";
+  static final String IDEMPOTENCY_ON_WORKFLOW =
+      "cannot use the idempotency key with workflow handlers. "
+          + "The handler invocation will already be idempotent by the workflow key itself.";
   static final String NOT_READY = "the invocation exists but has not completed yet";
   static final String NOT_FOUND = "not found";
   static final String METHOD_NOT_ALLOWED = "method not allowed";
@@ -51,7 +51,9 @@ final class IngressErrors {
   }
 
   static RejectException serviceNotFound(String name) {
-    return reject(404, "service '" + name + "' not found, make sure to register the service before calling it.");
+    return reject(
+        404,
+        "service '" + name + "' not found, make sure to register the service before calling it.");
   }
 
   /** An error raised by the ingress itself ({@code source: ingress}). */
@@ -59,7 +61,9 @@ final class IngressErrors {
     return body(status, message, null, "ingress").withHeader("x-restate-error-source", "ingress");
   }
 
-  /** A terminal failure of an invocation ({@code source: invocation}); HTTP status = failure code. */
+  /**
+   * A terminal failure of an invocation ({@code source: invocation}); HTTP status = failure code.
+   */
   static HttpResponse invocation(InvocationId id, int code, String message) {
     return invocation(id, code, message, null, null);
   }
@@ -68,7 +72,8 @@ final class IngressErrors {
    * @param stacktrace added to the body when set (invocations killed after their retries ran out)
    * @param expires {@code idempotency-expires} header value, or null
    */
-  static HttpResponse invocation(InvocationId id, int code, String message, String stacktrace, String expires) {
+  static HttpResponse invocation(
+      InvocationId id, int code, String message, String stacktrace, String expires) {
     int status = httpStatus(code);
     HttpResponse b = body(status, message, stacktrace, "invocation");
     java.util.List<java.util.Map.Entry<String, String>> h = new java.util.ArrayList<>();
@@ -96,6 +101,7 @@ final class IngressErrors {
       n.put("stacktrace", stacktrace);
     }
     n.put("source", source);
-    return HttpResponse.bytes(status, "application/json", n.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return HttpResponse.bytes(
+        status, "application/json", n.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

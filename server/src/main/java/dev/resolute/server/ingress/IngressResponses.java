@@ -14,11 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Successful ingress answers as restate-server 1.7.12 writes them: a send's 202, an invocation's result. */
+/**
+ * Successful ingress answers as restate-server 1.7.12 writes them: a send's 202, an invocation's
+ * result.
+ */
 final class IngressResponses {
   static final String JSON = "application/json";
   private static final DateTimeFormatter EXECUTION_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
   /** {@code idempotency-expires} as restate-server writes it: 2026-11-23T01:10:50.022+00:00. */
   private static final DateTimeFormatter EXPIRES =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'+00:00'").withZone(ZoneOffset.UTC);
@@ -48,9 +52,10 @@ final class IngressResponses {
    *
    * @param handler null when unknown (lookup by invocation id): JSON is assumed
    */
-  static HttpResponse result(InvocationId id, Outcome outcome, HandlerSchema handler,
-      long expiresAtMillis) {
-    String expires = expiresAtMillis > 0 ? EXPIRES.format(Instant.ofEpochMilli(expiresAtMillis)) : null;
+  static HttpResponse result(
+      InvocationId id, Outcome outcome, HandlerSchema handler, long expiresAtMillis) {
+    String expires =
+        expiresAtMillis > 0 ? EXPIRES.format(Instant.ofEpochMilli(expiresAtMillis)) : null;
     if (outcome instanceof Outcome.Failure f) {
       return IngressErrors.invocation(id, f.code(), f.message(), f.stacktrace(), expires);
     }

@@ -5,14 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.StringJoiner;
 
 /**
- * Percent-decoding of one path segment as restate-server's ingress does it: {@code +} stays a
- * plus, an escape that is not two hex digits stays as written, and bytes that are not UTF-8 are an
- * error worded like Rust's {@code FromUtf8Error}.
+ * Percent-decoding of one path segment as restate-server's ingress does it: {@code +} stays a plus,
+ * an escape that is not two hex digits stays as written, and bytes that are not UTF-8 are an error
+ * worded like Rust's {@code FromUtf8Error}.
  */
 final class PathSegments {
   private PathSegments() {}
 
-  /** @throws IllegalArgumentException when the decoded bytes are not UTF-8 */
+  /**
+   * @throws IllegalArgumentException when the decoded bytes are not UTF-8
+   */
   static String decode(String segment) {
     if (segment.indexOf('%') < 0) {
       return segment;
@@ -38,14 +40,15 @@ final class PathSegments {
       for (byte b : bytes) {
         list.add(Integer.toString(b & 0xff));
       }
-      throw new IllegalArgumentException("FromUtf8Error { bytes: " + list + ", error: " + error + " }");
+      throw new IllegalArgumentException(
+          "FromUtf8Error { bytes: " + list + ", error: " + error + " }");
     }
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
   /**
-   * Null for valid UTF-8, else {@code Utf8Error { valid_up_to: n, error_len: Some(k) | None }}
-   * as Rust reports the first invalid sequence (None: the input ends inside a sequence).
+   * Null for valid UTF-8, else {@code Utf8Error { valid_up_to: n, error_len: Some(k) | None }} as
+   * Rust reports the first invalid sequence (None: the input ends inside a sequence).
    */
   static String utf8Error(byte[] b) {
     int i = 0;

@@ -66,7 +66,8 @@ final class RestatePaths {
     ObjectNode n = IngressErrors.JSON.createObjectNode();
     ArrayNode services = n.putArray("services");
     schemas.services().stream().map(ServiceSchema::name).sorted().forEach(services::add);
-    return HttpResponse.bytes(200, IngressResponses.JSON, n.toString().getBytes(StandardCharsets.UTF_8));
+    return HttpResponse.bytes(
+        200, IngressResponses.JSON, n.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private CompletableFuture<HttpResponse> awakeable(HttpRequest request, List<String> segs) {
@@ -85,10 +86,11 @@ final class RestatePaths {
     } catch (RuntimeException e) {
       throw reject(400, "bad awakeable id '" + raw + "': " + awakeableIdError(raw));
     }
-    Outcome outcome = op.equals("resolve")
-        ? Outcome.success(request.body())
-        // restate-server rejects with code 500 and the body (text) as the message
-        : Outcome.failure(500, new String(request.body(), StandardCharsets.UTF_8));
+    Outcome outcome =
+        op.equals("resolve")
+            ? Outcome.success(request.body())
+            // restate-server rejects with code 500 and the body (text) as the message
+            : Outcome.failure(500, new String(request.body(), StandardCharsets.UTF_8));
     return dispatcher.completeAwakeable(id, outcome).thenApply(v -> HttpResponse.of(202));
   }
 
@@ -114,7 +116,10 @@ final class RestatePaths {
     return "id doesn't match the expected type";
   }
 
-  private enum Op { ATTACH, OUTPUT }
+  private enum Op {
+    ATTACH,
+    OUTPUT
+  }
 
   private static Op op(String s) {
     return switch (s) {
@@ -125,9 +130,9 @@ final class RestatePaths {
   }
 
   /**
-   * {@code /restate/invocation/{id}/{op}}, {@code /{svc}/{handler}/{ik}/{op}},
-   * {@code /{obj}/{key}/{handler}/{ik}/{op}}: a third segment makes it an idempotency lookup, and
-   * then the service (which must exist) says whether a key segment follows.
+   * {@code /restate/invocation/{id}/{op}}, {@code /{svc}/{handler}/{ik}/{op}}, {@code
+   * /{obj}/{key}/{handler}/{ik}/{op}}: a third segment makes it an idempotency lookup, and then the
+   * service (which must exist) says whether a key segment follows.
    */
   private CompletableFuture<HttpResponse> invocationLookup(HttpRequest request, List<String> segs) {
     String first = at(segs, 2);
@@ -145,7 +150,8 @@ final class RestatePaths {
       requireMethod(request, "GET");
       return lookup(InvocationId.parse(first), op, null);
     }
-    ServiceSchema svc = schemas.service(first).orElseThrow(() -> IngressErrors.serviceNotFound(first));
+    ServiceSchema svc =
+        schemas.service(first).orElseThrow(() -> IngressErrors.serviceNotFound(first));
     boolean keyed = svc.type().isKeyed();
     String key = keyed ? PathSegments.decodeKey(second) : null;
     String handler = keyed ? third : second;
@@ -156,7 +162,8 @@ final class RestatePaths {
     }
     Op op = requireOp(last);
     requireMethod(request, "GET");
-    return lookup(DeterministicIds.idempotent(first, key, handler, idempotencyKey), op, svc.handler(handler));
+    return lookup(
+        DeterministicIds.idempotent(first, key, handler, idempotencyKey), op, svc.handler(handler));
   }
 
   private CompletableFuture<HttpResponse> workflowLookup(HttpRequest request, List<String> segs) {
@@ -169,9 +176,15 @@ final class RestatePaths {
     String key = PathSegments.decodeKey(rawKey);
     Op op = requireOp(last);
     requireMethod(request, "GET");
-    HandlerSchema run = schemas.service(workflow)
-        .flatMap(s -> s.handlers().values().stream().filter(h -> h.type() == HandlerType.WORKFLOW).findFirst())
-        .orElse(null);
+    HandlerSchema run =
+        schemas
+            .service(workflow)
+            .flatMap(
+                s ->
+                    s.handlers().values().stream()
+                        .filter(h -> h.type() == HandlerType.WORKFLOW)
+                        .findFirst())
+            .orElse(null);
     return lookup(DeterministicIds.workflowRun(workflow, key), op, run);
   }
 
@@ -185,12 +198,21 @@ final class RestatePaths {
 
   private CompletableFuture<HttpResponse> lookup(InvocationId id, Op op, HandlerSchema handler) {
     if (op == Op.ATTACH) {
-      return dispatcher.attach(id).thenApply((InvocationResult r) ->
-          IngressResponses.result(r.id() == null ? id : r.id(), r.outcome(), handler, r.expiresAtMillis()));
+      return dispatcher
+          .attach(id)
+          .thenApply(
+              (InvocationResult r) ->
+                  IngressResponses.result(
+                      r.id() == null ? id : r.id(), r.outcome(), handler, r.expiresAtMillis()));
     }
-    return dispatcher.output(id).thenApply((Optional<InvocationResult> o) -> o.isEmpty()
-        ? IngressErrors.ingress(470, IngressErrors.NOT_READY)
-        : IngressResponses.result(id, o.get().outcome(), handler, o.get().expiresAtMillis()));
+    return dispatcher
+        .output(id)
+        .thenApply(
+            (Optional<InvocationResult> o) ->
+                o.isEmpty()
+                    ? IngressErrors.ingress(470, IngressErrors.NOT_READY)
+                    : IngressResponses.result(
+                        id, o.get().outcome(), handler, o.get().expiresAtMillis()));
   }
 
   private static String at(List<String> segs, int i) {

@@ -1,6 +1,5 @@
 package dev.resolute.server.invoker;
 
-import dev.resolute.server.api.ErrorCode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import dev.resolute.protocol.Frame;
@@ -14,6 +13,7 @@ import dev.resolute.protocol.manifest.EndpointManifest;
 import dev.resolute.protocol.pb.ErrorMessage;
 import dev.resolute.protocol.pb.ProposeRunCompletionMessage;
 import dev.resolute.protocol.pb.SuspensionMessage;
+import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.partition.Effect;
 import dev.resolute.server.pb.AttemptFailed;
 import dev.resolute.server.pb.Envelope;
@@ -44,12 +44,13 @@ import org.slf4j.MDC;
 
 /**
  * One attempt of one invocation: one HTTP exchange with the deployment. Writes Start and the
- * journal replay, forwards new notifications while the request is open (bidi), turns every
- * message from the deployment into a log record, and enforces the inactivity and abort timeouts.
- * All mutable state is guarded by {@code this}.
+ * journal replay, forwards new notifications while the request is open (bidi), turns every message
+ * from the deployment into a log record, and enforces the inactivity and abort timeouts. All
+ * mutable state is guarded by {@code this}.
  */
 final class AttemptSession implements ExchangeListener {
   private static final Logger LOG = LoggerFactory.getLogger(AttemptSession.class);
+
   /**
    * Longest time a held command (see {@link #holdable}) waits for the next message of the attempt
    * before it is appended on its own.
@@ -70,11 +71,15 @@ final class AttemptSession implements ExchangeListener {
   private boolean requestClosed;
   private boolean done;
   private boolean responseOk;
+
   /** The scheduled check of {@link #deadline}, or null. */
   private ScheduledFuture<?> timeout;
+
   private final Deadline deadline;
+
   /** Commands held back to be appended together with the next message (one commit for all). */
   private final List<Envelope> held = new ArrayList<>();
+
   private ScheduledFuture<?> holdTimer;
   private Duration inactivity;
   private Duration abort;
@@ -102,39 +107,62 @@ final class AttemptSession implements ExchangeListener {
     try {
       Target target = status.getTarget();
       ServiceSchema service = invoker.schemas().service(target.getService()).orElse(null);
-      String depId = status.getDeploymentId().isEmpty()
-          ? (service == null ? null : service.deploymentId()) : status.getDeploymentId();
-      DeploymentSchema dep = depId == null ? null : invoker.schemas().deployment(depId).orElse(null);
+      String depId =
+          status.getDeploymentId().isEmpty()
+              ? (service == null ? null : service.deploymentId())
+              : status.getDeploymentId();
+      DeploymentSchema dep =
+          depId == null ? null : invoker.schemas().deployment(depId).orElse(null);
       if (service == null || dep == null) {
-        fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0011.code())
-            .setMessage("no deployment found for service " + target.getService()).build(), null);
+        fail(
+            AttemptFailed.newBuilder()
+                .setCode(500)
+                .setRestateCode(ErrorCode.RT0011.code())
+                .setMessage("no deployment found for service " + target.getService())
+                .build(),
+            null);
         return;
       }
       handler = service.handler(target.getHandler());
       deploymentId = dep.id();
       protocolVersion = InvocationRequest.protocolVersion(status, dep);
       if (protocolVersion == 0) {
-        fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0013.code())
-            .setMessage("deployment " + dep.id() + " supports no protocol version this server speaks").build(), null);
+        fail(
+            AttemptFailed.newBuilder()
+                .setCode(500)
+                .setRestateCode(ErrorCode.RT0013.code())
+                .setMessage(
+                    "deployment " + dep.id() + " supports no protocol version this server speaks")
+                .build(),
+            null);
         return;
       }
       InvokerOptions o = invoker.options();
-      inactivity = handler != null && handler.inactivityTimeout() != null ? handler.inactivityTimeout()
-          : o.inactivityTimeout();
-      abort = handler != null && handler.abortTimeout() != null ? handler.abortTimeout() : o.abortTimeout();
+      inactivity =
+          handler != null && handler.inactivityTimeout() != null
+              ? handler.inactivityTimeout()
+              : o.inactivityTimeout();
+      abort =
+          handler != null && handler.abortTimeout() != null
+              ? handler.abortTimeout()
+              : o.abortTimeout();
       // a zero inactivity timeout is always-suspending mode: the request closes after the replay
-      bidi = dep.protocolMode() == EndpointManifest.ProtocolMode.BIDI_STREAM && !inactivity.isZero();
+      bidi =
+          dep.protocolMode() == EndpointManifest.ProtocolMode.BIDI_STREAM && !inactivity.isZero();
 
-      List<Map.Entry<String, String>> headers = InvocationRequest.headers(protocolVersion, id, target,
-          o.clusterName(), dep.additionalHeaders());
+      List<Map.Entry<String, String>> headers =
+          InvocationRequest.headers(
+              protocolVersion, id, target, o.clusterName(), dep.additionalHeaders());
       URI invokeUri = invoker.invokeUri(dep.uri(), target.getService(), target.getHandler());
       if (o.signer() != null) {
-        headers.addAll(o.signer().headers(invokeUri.getRawPath(), target.getKeyed() ? target.getKey() : null));
+        headers.addAll(
+            o.signer().headers(invokeUri.getRawPath(), target.getKeyed() ? target.getKey() : null));
       }
 
       exchange = invoker.client().open(invokeUri, "POST", headers, dep.http11(), this);
-      exchange.write(InvocationRequest.startAndReplay(plan, handler != null && handler.enableLazyState(),
-          invoker.appender().now()));
+      exchange.write(
+          InvocationRequest.startAndReplay(
+              plan, handler != null && handler.enableLazyState(), invoker.appender().now()));
       if (!bidi) {
         exchange.end();
         requestClosed = true;
@@ -170,20 +198,28 @@ final class AttemptSession implements ExchangeListener {
   // ---------------------------------------------------------------- response side
 
   @Override
-  public synchronized void onResponseHeaders(int statusCode, List<Map.Entry<String, String>> headers) {
+  public synchronized void onResponseHeaders(
+      int statusCode, List<Map.Entry<String, String>> headers) {
     if (done) {
       return;
     }
     if (statusCode != 200) {
       String restateCode = statusCode == 415 ? ErrorCode.RT0015.code() : ErrorCode.RT0006.code();
-      String msg = switch (statusCode) {
-        case 415 -> "bad negotiated service protocol version (415)";
-        case 413 -> "payload too large (413)";
-        case 429, 503 -> "deployment is rate limiting or unavailable (" + statusCode + ")";
-        default -> "unexpected response status " + statusCode + " from the deployment";
-      };
-      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(restateCode).setMessage(msg)
-          .setNextRetryDelayMillis(retryAfter(headers)).build(), null);
+      String msg =
+          switch (statusCode) {
+            case 415 -> "bad negotiated service protocol version (415)";
+            case 413 -> "payload too large (413)";
+            case 429, 503 -> "deployment is rate limiting or unavailable (" + statusCode + ")";
+            default -> "unexpected response status " + statusCode + " from the deployment";
+          };
+      fail(
+          AttemptFailed.newBuilder()
+              .setCode(500)
+              .setRestateCode(restateCode)
+              .setMessage(msg)
+              .setNextRetryDelayMillis(retryAfter(headers))
+              .build(),
+          null);
       return;
     }
     String ct = null;
@@ -193,8 +229,13 @@ final class AttemptSession implements ExchangeListener {
       }
     }
     if (ProtocolVersion.parseInvocationContentType(ct) != protocolVersion) {
-      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0012.code())
-          .setMessage("unexpected content-type '" + ct + "' from the deployment").setNextRetryDelayMillis(-1).build(),
+      fail(
+          AttemptFailed.newBuilder()
+              .setCode(500)
+              .setRestateCode(ErrorCode.RT0012.code())
+              .setMessage("unexpected content-type '" + ct + "' from the deployment")
+              .setNextRetryDelayMillis(-1)
+              .build(),
           null);
       return;
     }
@@ -222,8 +263,14 @@ final class AttemptSession implements ExchangeListener {
     try {
       decoder.feed(chunk, 0, chunk.length, this::onFrame);
     } catch (ProtocolException e) {
-      fail(AttemptFailed.newBuilder().setCode(571).setRestateCode(ErrorCode.RT0012.code()).setMessage(e.getMessage())
-          .setNextRetryDelayMillis(-1).build(), null);
+      fail(
+          AttemptFailed.newBuilder()
+              .setCode(571)
+              .setRestateCode(ErrorCode.RT0012.code())
+              .setMessage(e.getMessage())
+              .setNextRetryDelayMillis(-1)
+              .build(),
+          null);
     }
   }
 
@@ -252,11 +299,18 @@ final class AttemptSession implements ExchangeListener {
     if (type.isCommand()) {
       String problem = invoker.validator().validate(type, m, ev);
       if (problem != null) {
-        fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0017.code()).setMessage(problem)
-            .setNextRetryDelayMillis(-1).build(), null);
+        fail(
+            AttemptFailed.newBuilder()
+                .setCode(500)
+                .setRestateCode(ErrorCode.RT0017.code())
+                .setMessage(problem)
+                .setNextRetryDelayMillis(-1)
+                .build(),
+            null);
         return;
       }
-      ev.setCommand(JournalEntry.newBuilder().setType(f.code()).setPayload(ByteString.copyFrom(f.payload())));
+      ev.setCommand(
+          JournalEntry.newBuilder().setType(f.code()).setPayload(ByteString.copyFrom(f.payload())));
       if (holdable(type)) {
         hold(ev);
       } else {
@@ -269,29 +323,51 @@ final class AttemptSession implements ExchangeListener {
         ProposeRunCompletionMessage p = (ProposeRunCompletionMessage) m;
         Outcome.Builder o = Outcome.newBuilder();
         if (p.hasFailure()) {
-          o.setFailure(Failure.newBuilder().setCode(p.getFailure().getCode()).setMessage(p.getFailure().getMessage()));
+          o.setFailure(
+              Failure.newBuilder()
+                  .setCode(p.getFailure().getCode())
+                  .setMessage(p.getFailure().getMessage()));
         } else {
           o.setSuccess(p.getValue());
         }
-        append(ev.setProposeRun(ProposeRun.newBuilder().setCompletionId(p.getResultCompletionId()).setOutcome(o)));
+        append(
+            ev.setProposeRun(
+                ProposeRun.newBuilder().setCompletionId(p.getResultCompletionId()).setOutcome(o)));
       }
       case SUSPENSION -> {
         SuspensionMessage s = (SuspensionMessage) m;
-        append(ev.setSuspended(Suspended.newBuilder().addAllCompletions(s.getWaitingCompletionsList())
-            .addAllSignals(s.getWaitingSignalsList()).addAllNamedSignals(s.getWaitingNamedSignalsList())));
+        append(
+            ev.setSuspended(
+                Suspended.newBuilder()
+                    .addAllCompletions(s.getWaitingCompletionsList())
+                    .addAllSignals(s.getWaitingSignalsList())
+                    .addAllNamedSignals(s.getWaitingNamedSignalsList())));
         finish();
       }
       case ERROR -> {
         ErrorMessage err = (ErrorMessage) m;
         String msg = err.getMessage();
         if (err.hasRelatedCommandIndex() || err.hasRelatedCommandName()) {
-          msg = msg + " (related command " + err.getRelatedCommandIndex()
-              + (err.hasRelatedCommandName() ? " '" + err.getRelatedCommandName() + "'" : "") + ")";
+          msg =
+              msg
+                  + " (related command "
+                  + err.getRelatedCommandIndex()
+                  + (err.hasRelatedCommandName() ? " '" + err.getRelatedCommandName() + "'" : "")
+                  + ")";
         }
-        String code = err.getCode() == 570 ? ErrorCode.RT0016.code() : err.getCode() == 571 ? ErrorCode.RT0012.code() : ErrorCode.RT0007.code();
-        fail(AttemptFailed.newBuilder().setCode(err.getCode()).setMessage(msg).setRestateCode(code)
-            .setStacktrace(err.getStacktrace())
-            .setNextRetryDelayMillis(err.hasNextRetryDelay() ? err.getNextRetryDelay() : -1).build(), null);
+        String code =
+            err.getCode() == 570
+                ? ErrorCode.RT0016.code()
+                : err.getCode() == 571 ? ErrorCode.RT0012.code() : ErrorCode.RT0007.code();
+        fail(
+            AttemptFailed.newBuilder()
+                .setCode(err.getCode())
+                .setMessage(msg)
+                .setRestateCode(code)
+                .setStacktrace(err.getStacktrace())
+                .setNextRetryDelayMillis(err.hasNextRetryDelay() ? err.getNextRetryDelay() : -1)
+                .build(),
+            null);
       }
       case END -> {
         append(ev.setEnd(true));
@@ -304,22 +380,31 @@ final class AttemptSession implements ExchangeListener {
   @Override
   public synchronized void onEnd() {
     if (!done) {
-      fail(transientFailure("the deployment closed the stream without End, Suspension or Error"), null);
+      fail(
+          transientFailure("the deployment closed the stream without End, Suspension or Error"),
+          null);
     }
   }
 
   @Override
   public synchronized void onError(Throwable cause) {
     if (!done) {
-      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0010.code())
-          .setMessage("error talking to the deployment: " + cause.getMessage()).setNextRetryDelayMillis(-1).build(),
+      fail(
+          AttemptFailed.newBuilder()
+              .setCode(500)
+              .setRestateCode(ErrorCode.RT0010.code())
+              .setMessage("error talking to the deployment: " + cause.getMessage())
+              .setNextRetryDelayMillis(-1)
+              .build(),
           null);
     }
   }
 
   // ---------------------------------------------------------------- timeouts
 
-  /** Arms the inactivity or abort timeout (a zero or missing duration: none); see {@link Deadline}. */
+  /**
+   * Arms the inactivity or abort timeout (a zero or missing duration: none); see {@link Deadline}.
+   */
   private void armTimeout(Duration d) {
     if (done || d == null || d.isZero()) {
       cancelTimeout();
@@ -334,7 +419,8 @@ final class AttemptSession implements ExchangeListener {
   }
 
   private void scheduleTimeoutCheck() {
-    timeout = invoker.scheduler().schedule(this::onTimeout, deadline.delayNanos(), TimeUnit.NANOSECONDS);
+    timeout =
+        invoker.scheduler().schedule(this::onTimeout, deadline.delayNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void cancelTimeout() {
@@ -365,8 +451,13 @@ final class AttemptSession implements ExchangeListener {
       exchange.end();
       armTimeout(abort);
     } else {
-      fail(AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0001.code())
-          .setMessage("the response stream was aborted by the abort timeout").setNextRetryDelayMillis(-1).build(),
+      fail(
+          AttemptFailed.newBuilder()
+              .setCode(500)
+              .setRestateCode(ErrorCode.RT0001.code())
+              .setMessage("the response stream was aborted by the abort timeout")
+              .setNextRetryDelayMillis(-1)
+              .build(),
           null);
     }
   }
@@ -385,15 +476,20 @@ final class AttemptSession implements ExchangeListener {
    * Commands whose apply only writes the journal (and the object's state) and that no one waits
    * for: nothing is sent back for them and nothing happens elsewhere. The deployment usually sends
    * them right before its next message (a counter: GetEagerState, SetState, Output, End); holding
-   * them until then makes that one group commit instead of one per message, which shortens the
-   * path from End to the next invocation on the key. Nothing is acknowledged for them, so holding
-   * them does not delay any acknowledgement; if the attempt dies first, the retry replays the
-   * journal without them and the deployment sends them again, as for any unstored command.
+   * them until then makes that one group commit instead of one per message, which shortens the path
+   * from End to the next invocation on the key. Nothing is acknowledged for them, so holding them
+   * does not delay any acknowledgement; if the attempt dies first, the retry replays the journal
+   * without them and the deployment sends them again, as for any unstored command.
    */
   static boolean holdable(MessageType type) {
     return switch (type) {
-      case GET_EAGER_STATE_COMMAND, GET_EAGER_STATE_KEYS_COMMAND, SET_STATE_COMMAND, CLEAR_STATE_COMMAND,
-          CLEAR_ALL_STATE_COMMAND, OUTPUT_COMMAND -> true;
+      case GET_EAGER_STATE_COMMAND,
+          GET_EAGER_STATE_KEYS_COMMAND,
+          SET_STATE_COMMAND,
+          CLEAR_STATE_COMMAND,
+          CLEAR_ALL_STATE_COMMAND,
+          OUTPUT_COMMAND ->
+          true;
       default -> false;
     };
   }
@@ -401,7 +497,8 @@ final class AttemptSession implements ExchangeListener {
   private void hold(InvokerEvent.Builder ev) {
     held.add(Envelope.newBuilder().setInvokerEvent(ev).build());
     if (holdTimer == null) {
-      holdTimer = invoker.scheduler().schedule(this::flushHeld, HOLD_MAX_MILLIS, TimeUnit.MILLISECONDS);
+      holdTimer =
+          invoker.scheduler().schedule(this::flushHeld, HOLD_MAX_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -435,13 +532,23 @@ final class AttemptSession implements ExchangeListener {
   }
 
   private void violation(String message) {
-    fail(AttemptFailed.newBuilder().setCode(571).setRestateCode(ErrorCode.RT0012.code()).setMessage(message)
-        .setNextRetryDelayMillis(-1).build(), null);
+    fail(
+        AttemptFailed.newBuilder()
+            .setCode(571)
+            .setRestateCode(ErrorCode.RT0012.code())
+            .setMessage(message)
+            .setNextRetryDelayMillis(-1)
+            .build(),
+        null);
   }
 
   private static AttemptFailed transientFailure(String message) {
-    return AttemptFailed.newBuilder().setCode(500).setRestateCode(ErrorCode.RT0006.code()).setMessage(message)
-        .setNextRetryDelayMillis(-1).build();
+    return AttemptFailed.newBuilder()
+        .setCode(500)
+        .setRestateCode(ErrorCode.RT0006.code())
+        .setMessage(message)
+        .setNextRetryDelayMillis(-1)
+        .build();
   }
 
   /** Ends the attempt as failed: decides the retry and records it in the log. */
@@ -449,11 +556,20 @@ final class AttemptSession implements ExchangeListener {
     if (done) {
       return;
     }
-    RetryPolicy policy = handler != null && handler.retryPolicy() != null ? handler.retryPolicy()
-        : invoker.options().defaultRetryPolicy();
+    RetryPolicy policy =
+        handler != null && handler.retryPolicy() != null
+            ? handler.retryPolicy()
+            : invoker.options().defaultRetryPolicy();
     AttemptFailed b = RetryDecision.decide(f, policy, status.getPolicyFailures(), invoker.random());
-    LOG.warn("invocation {} attempt {} failed: [{}] {}{}", id, status.getAttempt(), f.getRestateCode(),
-        f.getMessage(), b.getExhausted() ? " (retries exhausted)" : ", retrying in " + b.getNextRetryDelayMillis() + "ms");
+    LOG.warn(
+        "invocation {} attempt {} failed: [{}] {}{}",
+        id,
+        status.getAttempt(),
+        f.getRestateCode(),
+        f.getMessage(),
+        b.getExhausted()
+            ? " (retries exhausted)"
+            : ", retrying in " + b.getNextRetryDelayMillis() + "ms");
     if (cause != null) {
       LOG.debug("cause", cause);
     }

@@ -1,6 +1,5 @@
 package dev.resolute.server.invoker;
 
-import dev.resolute.server.api.ErrorCode;
 import com.google.protobuf.MessageLite;
 import dev.resolute.protocol.MessageType;
 import dev.resolute.protocol.id.AwakeableId;
@@ -11,6 +10,7 @@ import dev.resolute.protocol.pb.CompleteAwakeableCommandMessage;
 import dev.resolute.protocol.pb.GetInvocationOutputCommandMessage;
 import dev.resolute.protocol.pb.OneWayCallCommandMessage;
 import dev.resolute.protocol.pb.SendSignalCommandMessage;
+import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.partition.Targets;
 import dev.resolute.server.pb.InvokerEvent;
 import dev.resolute.server.schema.HandlerSchema;
@@ -18,9 +18,9 @@ import dev.resolute.server.schema.Schemas;
 import dev.resolute.server.schema.ServiceSchema;
 
 /**
- * Checks a command from the deployment against the schemas before it becomes a log record:
- * call targets must exist (and are resolved into the event, so apply needs no schema lookup),
- * ids must parse. A command that fails here fails the attempt and is never stored.
+ * Checks a command from the deployment against the schemas before it becomes a log record: call
+ * targets must exist (and are resolved into the event, so apply needs no schema lookup), ids must
+ * parse. A command that fails here fails the attempt and is never stored.
  */
 final class CommandValidator {
   private final Schemas schemas;
@@ -38,15 +38,24 @@ final class CommandValidator {
       switch (type) {
         case CALL_COMMAND -> {
           CallCommandMessage c = (CallCommandMessage) m;
-          return resolveTarget(c.getServiceName(), c.getHandlerName(), c.getKey(),
-              c.hasIdempotencyKey() ? c.getIdempotencyKey() : null, ev);
+          return resolveTarget(
+              c.getServiceName(),
+              c.getHandlerName(),
+              c.getKey(),
+              c.hasIdempotencyKey() ? c.getIdempotencyKey() : null,
+              ev);
         }
         case ONE_WAY_CALL_COMMAND -> {
           OneWayCallCommandMessage c = (OneWayCallCommandMessage) m;
-          return resolveTarget(c.getServiceName(), c.getHandlerName(), c.getKey(),
-              c.hasIdempotencyKey() ? c.getIdempotencyKey() : null, ev);
+          return resolveTarget(
+              c.getServiceName(),
+              c.getHandlerName(),
+              c.getKey(),
+              c.hasIdempotencyKey() ? c.getIdempotencyKey() : null,
+              ev);
         }
-        case SEND_SIGNAL_COMMAND -> InvocationId.parse(((SendSignalCommandMessage) m).getTargetInvocationId());
+        case SEND_SIGNAL_COMMAND ->
+            InvocationId.parse(((SendSignalCommandMessage) m).getTargetInvocationId());
         case COMPLETE_AWAKEABLE_COMMAND -> {
           AwakeableId a = AwakeableId.parse(((CompleteAwakeableCommandMessage) m).getAwakeableId());
           if (a.kind() != AwakeableId.Kind.SIGNAL) {
@@ -55,15 +64,21 @@ final class CommandValidator {
         }
         case ATTACH_INVOCATION_COMMAND -> {
           AttachInvocationCommandMessage a = (AttachInvocationCommandMessage) m;
-          return checkAttachTarget(a.getTargetCase() == AttachInvocationCommandMessage.TargetCase.INVOCATION_ID
-              ? a.getInvocationId() : null, a.getTargetCase().getNumber());
+          return checkAttachTarget(
+              a.getTargetCase() == AttachInvocationCommandMessage.TargetCase.INVOCATION_ID
+                  ? a.getInvocationId()
+                  : null,
+              a.getTargetCase().getNumber());
         }
         case GET_INVOCATION_OUTPUT_COMMAND -> {
           GetInvocationOutputCommandMessage g = (GetInvocationOutputCommandMessage) m;
-          return checkAttachTarget(g.getTargetCase() == GetInvocationOutputCommandMessage.TargetCase.INVOCATION_ID
-              ? g.getInvocationId() : null, g.getTargetCase().getNumber());
+          return checkAttachTarget(
+              g.getTargetCase() == GetInvocationOutputCommandMessage.TargetCase.INVOCATION_ID
+                  ? g.getInvocationId()
+                  : null,
+              g.getTargetCase().getNumber());
         }
-        default -> { }
+        default -> {}
       }
     } catch (IllegalArgumentException e) {
       return "invalid " + type + ": " + e.getMessage();
@@ -82,8 +97,8 @@ final class CommandValidator {
     return null;
   }
 
-  private String resolveTarget(String svc, String handlerName, String key, String idempotencyKey,
-      InvokerEvent.Builder ev) {
+  private String resolveTarget(
+      String svc, String handlerName, String key, String idempotencyKey, InvokerEvent.Builder ev) {
     ServiceSchema s = schemas.service(svc).orElse(null);
     if (s == null || s.handler(handlerName) == null) {
       return ErrorCode.RT0018.code() + ": target " + svc + "/" + handlerName + " does not exist";

@@ -32,9 +32,9 @@ final class Deadline {
   }
 
   /**
-   * Moves the deadline to {@code d} from now. Returns true when the caller must schedule a check
-   * in {@link #delayNanos()} (cancelling the one it had), false when the scheduled check comes
-   * first and will see the new deadline.
+   * Moves the deadline to {@code d} from now. Returns true when the caller must schedule a check in
+   * {@link #delayNanos()} (cancelling the one it had), false when the scheduled check comes first
+   * and will see the new deadline.
    */
   boolean arm(Duration d) {
     long at = nanoTime.getAsLong() + d.toNanos();

@@ -36,22 +36,30 @@ final class InvocationRequest {
    * replayed in another version), else the highest both sides speak; 0 when there is none.
    */
   static int protocolVersion(InvocationStatus status, DeploymentSchema dep) {
-    int v = status.getProtocolVersion() != 0 ? status.getProtocolVersion()
-        : Math.min(dep.maxProtocolVersion(), ProtocolVersion.MAX_SUPPORTED);
+    int v =
+        status.getProtocolVersion() != 0
+            ? status.getProtocolVersion()
+            : Math.min(dep.maxProtocolVersion(), ProtocolVersion.MAX_SUPPORTED);
     return v < Math.max(dep.minProtocolVersion(), ProtocolVersion.MIN_SUPPORTED) ? 0 : v;
   }
 
   /** Headers of the invocation request, before request-identity signing. */
-  static List<Map.Entry<String, String>> headers(int protocolVersion, InvocationId id, Target target,
-      String clusterName, Map<String, String> additionalHeaders) {
+  static List<Map.Entry<String, String>> headers(
+      int protocolVersion,
+      InvocationId id,
+      Target target,
+      String clusterName,
+      Map<String, String> additionalHeaders) {
     String ct = ProtocolVersion.invocationContentType(protocolVersion);
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     headers.add(Map.entry("content-type", ct));
     headers.add(Map.entry("accept", ct));
     headers.add(Map.entry("x-restate-invocation-id", id.toString()));
     if (target.getKeyed()) {
-      headers.add(Map.entry("x-restate-service-key",
-          URLEncoder.encode(target.getKey(), StandardCharsets.UTF_8).replace("+", "%20")));
+      headers.add(
+          Map.entry(
+              "x-restate-service-key",
+              URLEncoder.encode(target.getKey(), StandardCharsets.UTF_8).replace("+", "%20")));
     }
     headers.add(Map.entry("x-restate-cluster-name", clusterName));
     additionalHeaders.forEach((k, v) -> headers.add(Map.entry(k.toLowerCase(Locale.ROOT), v)));
@@ -59,22 +67,23 @@ final class InvocationRequest {
   }
 
   /**
-   * Start followed by every stored journal entry. State goes eagerly up to
-   * {@link #EAGER_STATE_LIMIT_BYTES}; beyond it, or for lazy handlers, the SDK reads it lazily.
+   * Start followed by every stored journal entry. State goes eagerly up to {@link
+   * #EAGER_STATE_LIMIT_BYTES}; beyond it, or for lazy handlers, the SDK reads it lazily.
    *
    * @param nowMillis the log's clock, for {@code duration_since_last_stored_entry}
    */
   static byte[] startAndReplay(Effect.StartAttempt plan, boolean lazyState, long nowMillis) {
     InvocationStatus status = plan.status();
     Target target = status.getTarget();
-    StartMessage.Builder start = StartMessage.newBuilder()
-        .setId(ByteString.copyFrom(plan.id().toBytes()))
-        .setDebugId(plan.id().toString())
-        .setKnownEntries(plan.journal().size())
-        .setKey(target.getKey())
-        .setRetryCountSinceLastStoredEntry(status.getRetryCount())
-        .setDurationSinceLastStoredEntry(Math.max(0, nowMillis - status.getLastEntryAt()))
-        .setRandomSeed(RandomSeed.of(plan.id()));
+    StartMessage.Builder start =
+        StartMessage.newBuilder()
+            .setId(ByteString.copyFrom(plan.id().toBytes()))
+            .setDebugId(plan.id().toString())
+            .setKnownEntries(plan.journal().size())
+            .setKey(target.getKey())
+            .setRetryCountSinceLastStoredEntry(status.getRetryCount())
+            .setDurationSinceLastStoredEntry(Math.max(0, nowMillis - status.getLastEntryAt()))
+            .setRandomSeed(RandomSeed.of(plan.id()));
     if (plan.partialState() || lazyState) {
       start.setPartialState(true);
     } else {
@@ -85,8 +94,10 @@ final class InvocationRequest {
           start.setPartialState(true);
           break;
         }
-        start.addStateMap(StartMessage.StateEntry.newBuilder()
-            .setKey(ByteString.copyFrom(e[0])).setValue(ByteString.copyFrom(e[1])));
+        start.addStateMap(
+            StartMessage.StateEntry.newBuilder()
+                .setKey(ByteString.copyFrom(e[0]))
+                .setValue(ByteString.copyFrom(e[1])));
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -29,20 +29,41 @@ public final class Invoker implements InvokerPort {
   private final LongSupplier nanoTime;
   private final Supplier<RandomGenerator> random;
   private final ConcurrentHashMap<InvocationId, AttemptSession> live = new ConcurrentHashMap<>();
-  /** deployment uri + service + handler -> the invoke URI: parsing URIs was a tenth of starting an attempt. */
+
+  /**
+   * deployment uri + service + handler -> the invoke URI: parsing URIs was a tenth of starting an
+   * attempt.
+   */
   private final ConcurrentHashMap<String, java.net.URI> invokeUris = new ConcurrentHashMap<>();
 
-  public Invoker(DeploymentClient client, Schemas schemas, Appender appender, ScheduledExecutorService scheduler,
+  public Invoker(
+      DeploymentClient client,
+      Schemas schemas,
+      Appender appender,
+      ScheduledExecutorService scheduler,
       InvokerOptions options) {
-    this(client, schemas, appender, scheduler, options, System::nanoTime, ThreadLocalRandom::current);
+    this(
+        client,
+        schemas,
+        appender,
+        scheduler,
+        options,
+        System::nanoTime,
+        ThreadLocalRandom::current);
   }
 
   /**
    * @param nanoTime the ticker of the attempts' inactivity/abort deadlines
    * @param random the source of retry jitter, asked on the failing attempt's thread
    */
-  Invoker(DeploymentClient client, Schemas schemas, Appender appender, ScheduledExecutorService scheduler,
-      InvokerOptions options, LongSupplier nanoTime, Supplier<RandomGenerator> random) {
+  Invoker(
+      DeploymentClient client,
+      Schemas schemas,
+      Appender appender,
+      ScheduledExecutorService scheduler,
+      InvokerOptions options,
+      LongSupplier nanoTime,
+      Supplier<RandomGenerator> random) {
     this.client = client;
     this.schemas = schemas;
     this.appender = appender;
@@ -83,9 +104,11 @@ public final class Invoker implements InvokerPort {
     if (invokeUris.size() > 10_000) {
       invokeUris.clear(); // deployments come and go; never let this grow without bound
     }
-    return invokeUris.computeIfAbsent(deploymentUri + '\n' + service + '\n' + handler, k ->
-        dev.resolute.server.discovery.DiscoveryClient.endpointUri(java.net.URI.create(deploymentUri),
-            "invoke/" + service + "/" + handler));
+    return invokeUris.computeIfAbsent(
+        deploymentUri + '\n' + service + '\n' + handler,
+        k ->
+            dev.resolute.server.discovery.DiscoveryClient.endpointUri(
+                java.net.URI.create(deploymentUri), "invoke/" + service + "/" + handler));
   }
 
   void finished(AttemptSession s) {

@@ -10,13 +10,27 @@ import java.time.Duration;
  * @param clusterName sent as {@code x-restate-cluster-name}
  * @param signer signs invocation requests (request identity), or null to send them unsigned
  */
-public record InvokerOptions(Duration inactivityTimeout, Duration abortTimeout, RetryPolicy defaultRetryPolicy,
-    String clusterName, int maxMessageSize, RequestSigner signer) {
-  public InvokerOptions(Duration inactivityTimeout, Duration abortTimeout, RetryPolicy defaultRetryPolicy,
-      String clusterName, int maxMessageSize) {
+public record InvokerOptions(
+    Duration inactivityTimeout,
+    Duration abortTimeout,
+    RetryPolicy defaultRetryPolicy,
+    String clusterName,
+    int maxMessageSize,
+    RequestSigner signer) {
+  public InvokerOptions(
+      Duration inactivityTimeout,
+      Duration abortTimeout,
+      RetryPolicy defaultRetryPolicy,
+      String clusterName,
+      int maxMessageSize) {
     this(inactivityTimeout, abortTimeout, defaultRetryPolicy, clusterName, maxMessageSize, null);
   }
 
-  public static final InvokerOptions DEFAULTS = new InvokerOptions(Duration.ofMinutes(1), Duration.ofMinutes(10),
-      RetryPolicy.DEFAULT, "localcluster", 32 * 1024 * 1024);
+  public static final InvokerOptions DEFAULTS =
+      new InvokerOptions(
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(10),
+          RetryPolicy.DEFAULT,
+          "localcluster",
+          32 * 1024 * 1024);
 }

@@ -3,8 +3,8 @@ package dev.resolute.server.log;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,43 +19,46 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded log: append-only segment files shared by all partitions, with group commit — one
- * writer thread takes every pending append, writes them in one go and fsyncs once, then
- * completes their futures. Frame: u32 length | u32 crc32c | i32 partition | i64 lsn | payload,
- * where length and crc cover partition+lsn+payload. A torn tail is truncated on open.
+ * writer thread takes every pending append, writes them in one go and fsyncs once, then completes
+ * their futures. Frame: u32 length | u32 crc32c | i32 partition | i64 lsn | payload, where length
+ * and crc cover partition+lsn+payload. A torn tail is truncated on open.
  *
- * <p>A segment is named after its first LSN, so LSNs continue across segments and across
- * {@link #trim trimming}, which deletes whole segments from the oldest on: the log then starts at
- * the first LSN of its oldest remaining segment ({@link #firstLsn()}).
+ * <p>A segment is named after its first LSN, so LSNs continue across segments and across {@link
+ * #trim trimming}, which deletes whole segments from the oldest on: the log then starts at the
+ * first LSN of its oldest remaining segment ({@link #firstLsn()}).
  *
  * <p><b>Durability.</b> An append's future completes only after the fsync that covers its frames
  * returned. Recovery keeps the longest prefix of whole frames with valid CRCs, so the log after a
  * crash is every completed append plus possibly a prefix of the batch being written — never a gap.
  *
  * <p><b>Fail-stop.</b> A failed write or fsync (an I/O error, a full disk, a short write that
- * cannot be finished) stops the log for writes until the process is restarted: after a failed
- * fsync nothing written since the last good one can be trusted (the kernel may have dropped the
- * dirty pages and reported the error only once), and a write may have left a partial frame behind
- * which recovery would stop at, cutting away anything appended after it. So the writer:
+ * cannot be finished) stops the log for writes until the process is restarted: after a failed fsync
+ * nothing written since the last good one can be trusted (the kernel may have dropped the dirty
+ * pages and reported the error only once), and a write may have left a partial frame behind which
+ * recovery would stop at, cutting away anything appended after it. So the writer:
+ *
  * <ol>
  *   <li>records the failure ({@link #failure()}): from then on every append, the ones waiting and
  *       those made later, fails at once with a {@link LogStoppedException};
  *   <li>truncates the segment back to its size after the last good fsync and fsyncs that, so the
  *       failed batch (never acknowledged) is gone and the file ends on a frame boundary;
- *   <li>moves its next LSN back to the batch's first, so {@link #lastLsn()} names the last
- *       durable record, and leaves no clean-tail marker at close.
+ *   <li>moves its next LSN back to the batch's first, so {@link #lastLsn()} names the last durable
+ *       record, and leaves no clean-tail marker at close.
  * </ol>
+ *
  * Every acknowledged record was made durable by an fsync that succeeded before the failure, and
  * nothing is appended after it, so a restart recovers exactly the acknowledged records. If even the
  * truncation fails (the device is gone), frames of the failed batch may survive: they form a prefix
- * of that batch after every acknowledged record, so the log is still gap-free, and whoever
- * appended them was told the append failed (as an ingress 503 says, it may or may not have been
- * taken). A full disk behaves alike: once space is freed, a restart opens the log and appends
- * go on. The success path costs nothing more: the writes and one fsync per batch as before.
+ * of that batch after every acknowledged record, so the log is still gap-free, and whoever appended
+ * them was told the append failed (as an ingress 503 says, it may or may not have been taken). A
+ * full disk behaves alike: once space is freed, a restart opens the log and appends go on. The
+ * success path costs nothing more: the writes and one fsync per batch as before.
  */
 public final class LocalLog implements Log {
   private static final Logger LOG = LoggerFactory.getLogger(LocalLog.class);
   private static final int FRAME_OVERHEAD = 4 + 4 + 4 + 8;
   private static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
   /** Written by a clean close: "segment-file valid-bytes last-lsn". */
   static final String CLEAN_MARKER = "clean-tail";
 
@@ -66,25 +69,36 @@ public final class LocalLog implements Log {
   private final Thread writer;
   private volatile boolean closed;
   private FileChannel segment;
+
   /** The segment being written; read by {@link #trim} (never deleted) on another thread. */
   private volatile Path segmentPath;
+
   private long segmentSize;
   private long nextLsn;
+
   /**
    * Every record up to this LSN has been handed to its partition's consumer (written by the writer
    * thread after each append's records are delivered and before its future completes; before the
    * first, the last LSN found on open).
    */
   private volatile long deliveredUpTo;
+
   /** Written by the writer thread only; read at close: fsync'd batches and their records. */
   private long batches;
+
   private long records;
-  /** Told after each batch's records are delivered (on the writer thread); see {@link #onBatchEnd}. */
+
+  /**
+   * Told after each batch's records are delivered (on the writer thread); see {@link #onBatchEnd}.
+   */
   private volatile BatchListener batchListener;
+
   /** Opens segment files: {@link FileChannel#open} except in tests that inject faults. */
   private final Channels channels;
+
   /** The size of {@link #segment} after the last fsync that succeeded (writer thread only). */
   private long durableSize;
+
   /** Why the log stopped for writes (see the class comment); null while it works. */
   private volatile LogStoppedException failure;
 
@@ -102,13 +116,15 @@ public final class LocalLog implements Log {
   }
 
   /** One append: a single record, or a group of one partition's records written in one batch. */
-  private record Pending(int partition, byte[][] payloads, int bytes, CompletableFuture<Long> future) {
+  private record Pending(
+      int partition, byte[][] payloads, int bytes, CompletableFuture<Long> future) {
     Pending(int partition, byte[] payload, CompletableFuture<Long> future) {
       this(partition, new byte[][] {payload}, payload.length + FRAME_OVERHEAD, future);
     }
   }
 
-  private LocalLog(Path dir, int partitions, long segmentBytes, Channels channels) throws IOException {
+  private LocalLog(Path dir, int partitions, long segmentBytes, Channels channels)
+      throws IOException {
     this.dir = dir;
     this.segmentBytes = segmentBytes;
     this.channels = channels;
@@ -124,7 +140,9 @@ public final class LocalLog implements Log {
     return open(dir, partitions, LogOptions.DEFAULT_SEGMENT_BYTES);
   }
 
-  /** Opens the log; a segment is closed and a new one started once it holds {@code segmentBytes}. */
+  /**
+   * Opens the log; a segment is closed and a new one started once it holds {@code segmentBytes}.
+   */
   public static LocalLog open(Path dir, int partitions, long segmentBytes) {
     return open(dir, partitions, segmentBytes, FileChannel::open);
   }
@@ -200,7 +218,9 @@ public final class LocalLog implements Log {
     long lastLsn = -1;
     try {
       String[] f = Files.readString(marker, StandardCharsets.US_ASCII).trim().split(" ");
-      if (f.length == 3 && f[0].equals(last.getFileName().toString()) && Long.parseLong(f[1]) == Files.size(last)) {
+      if (f.length == 3
+          && f[0].equals(last.getFileName().toString())
+          && Long.parseLong(f[1]) == Files.size(last)) {
         lastLsn = Long.parseLong(f[2]);
       }
     } catch (RuntimeException | IOException e) {
@@ -213,13 +233,22 @@ public final class LocalLog implements Log {
 
   private void writeCleanMarker() throws IOException {
     Path tmp = dir.resolve(CLEAN_MARKER + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(ByteBuffer.wrap((segmentPath.getFileName() + " " + segmentSize + " " + (nextLsn - 1) + "\n")
-          .getBytes(StandardCharsets.US_ASCII)));
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(
+          ByteBuffer.wrap(
+              (segmentPath.getFileName() + " " + segmentSize + " " + (nextLsn - 1) + "\n")
+                  .getBytes(StandardCharsets.US_ASCII)));
       ch.force(true);
     }
-    Files.move(tmp, dir.resolve(CLEAN_MARKER), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+    Files.move(
+        tmp,
+        dir.resolve(CLEAN_MARKER),
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     syncDir();
   }
@@ -247,7 +276,9 @@ public final class LocalLog implements Log {
       segment.force(true);
     }
     Path p = dir.resolve(String.format("%020d.seg", firstLsn));
-    FileChannel next = channels.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    FileChannel next =
+        channels.open(
+            p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     if (segment != null) {
       segment.close();
     }
@@ -329,8 +360,8 @@ public final class LocalLog implements Log {
   }
 
   /**
-   * Why the log stopped taking appends after a failed write or fsync, or null while it works.
-   * Once set it stays set until the process restarts (see the class comment).
+   * Why the log stopped taking appends after a failed write or fsync, or null while it works. Once
+   * set it stays set until the process restarts (see the class comment).
    */
   public LogStoppedException failure() {
     return failure;
@@ -379,7 +410,10 @@ public final class LocalLog implements Log {
     this.batchListener = listener;
   }
 
-  /** Whether the calling thread is this log's writer (record delivery and batch-end calls run there). */
+  /**
+   * Whether the calling thread is this log's writer (record delivery and batch-end calls run
+   * there).
+   */
   public boolean isWriterThread() {
     return Thread.currentThread() == writer;
   }
@@ -424,7 +458,11 @@ public final class LocalLog implements Log {
             long lsn = lsnAfter++;
             // frame written in place, then the crc computed over the bytes just written: no copy
             int at = buf.position();
-            buf.putInt(12 + payload.length).putInt(0).putInt(pe.partition).putLong(lsn).put(payload);
+            buf.putInt(12 + payload.length)
+                .putInt(0)
+                .putInt(pe.partition)
+                .putLong(lsn)
+                .put(payload);
             int end = buf.position();
             crc.reset();
             crc.update(buf.duplicate().limit(end).position(at + 8));
@@ -479,8 +517,13 @@ public final class LocalLog implements Log {
     } catch (Throwable t) {
       // a consumer missed a durable record: nothing applied after it could be trusted, so stop
       // as after a failed write (the records stay in the log and are replayed after a restart)
-      LogStoppedException stopped = new LogStoppedException("the log stopped accepting writes: a committed "
-          + "record could not be delivered (" + t + "); restart the node", t);
+      LogStoppedException stopped =
+          new LogStoppedException(
+              "the log stopped accepting writes: a committed "
+                  + "record could not be delivered ("
+                  + t
+                  + "); restart the node",
+              t);
       failure = stopped;
       LOG.error("log stopped: delivering record {} failed", lsn, t);
       for (Pending pe : batch) {
@@ -499,31 +542,49 @@ public final class LocalLog implements Log {
   }
 
   /**
-   * Stops the log after the batch starting at {@code firstLsn} could not be written or fsync'd
-   * (see the class comment): later appends fail, the segment goes back to its last durable size,
-   * the batch's appends fail. Runs on the writer thread.
+   * Stops the log after the batch starting at {@code firstLsn} could not be written or fsync'd (see
+   * the class comment): later appends fail, the segment goes back to its last durable size, the
+   * batch's appends fail. Runs on the writer thread.
    */
   private void stop(Throwable cause, List<Pending> batch, long firstLsn) {
     long lastLsn = firstLsn - 1;
     for (Pending pe : batch) {
       lastLsn += pe.payloads.length;
     }
-    LogStoppedException stopped = new LogStoppedException("the log stopped accepting writes after a failed write "
-        + "or fsync (" + cause + "); restart the node once the cause (a full disk, a failing device) is fixed",
-        cause);
+    LogStoppedException stopped =
+        new LogStoppedException(
+            "the log stopped accepting writes after a failed write "
+                + "or fsync ("
+                + cause
+                + "); restart the node once the cause (a full disk, a failing device) is fixed",
+            cause);
     failure = stopped;
-    LOG.error("log stopped for writes: writing records {}..{} ({} appends) to {} failed; every append fails "
-        + "from now on, restart the node once the cause is fixed", firstLsn, lastLsn, batch.size(), segmentPath,
+    LOG.error(
+        "log stopped for writes: writing records {}..{} ({} appends) to {} failed; every append fails "
+            + "from now on, restart the node once the cause is fixed",
+        firstLsn,
+        lastLsn,
+        batch.size(),
+        segmentPath,
         cause);
     try {
       segment.truncate(durableSize);
       segment.force(true);
       segmentSize = durableSize;
-      LOG.info("log segment {} truncated back to {} bytes, its size after the last good fsync (lsn {})",
-          segmentPath, durableSize, firstLsn - 1);
+      LOG.info(
+          "log segment {} truncated back to {} bytes, its size after the last good fsync (lsn {})",
+          segmentPath,
+          durableSize,
+          firstLsn - 1);
     } catch (Throwable t) {
-      LOG.error("cannot truncate {} back to {} bytes durably: records {}..{}, reported as failed, may reappear after a "
-          + "restart", segmentPath, durableSize, firstLsn, lastLsn, t);
+      LOG.error(
+          "cannot truncate {} back to {} bytes durably: records {}..{}, reported as failed, may reappear after a "
+              + "restart",
+          segmentPath,
+          durableSize,
+          firstLsn,
+          lastLsn,
+          t);
     }
     for (Pending pe : batch) {
       pe.future.completeExceptionally(stopped);
@@ -532,8 +593,8 @@ public final class LocalLog implements Log {
 
   /**
    * Every record with an LSN up to the returned one has been committed and handed to the consumer
-   * of its partition (so a consumer that has applied everything handed to it has applied all of
-   * its partition's records up to here).
+   * of its partition (so a consumer that has applied everything handed to it has applied all of its
+   * partition's records up to here).
    */
   public long deliveredUpTo() {
     return deliveredUpTo;
@@ -570,7 +631,9 @@ public final class LocalLog implements Log {
     }
   }
 
-  /** {count of deletable segments, last LSN of the last of them}; never the segment being written. */
+  /**
+   * {count of deletable segments, last LSN of the last of them}; never the segment being written.
+   */
   private long[] trimPoint(List<Path> segs, long appliedUpTo) {
     Path active = segmentPath;
     long n = 0;
@@ -587,10 +650,10 @@ public final class LocalLog implements Log {
   }
 
   /**
-   * Deletes, oldest first, every closed segment whose records all have LSNs at or below
-   * {@code appliedUpTo}. The caller guarantees that every partition has applied those records and
-   * that their effects are durable in the store. Safe while appends go on (the segment being
-   * written is never deleted); a crash part-way leaves a shorter prefix deleted, never a gap.
+   * Deletes, oldest first, every closed segment whose records all have LSNs at or below {@code
+   * appliedUpTo}. The caller guarantees that every partition has applied those records and that
+   * their effects are durable in the store. Safe while appends go on (the segment being written is
+   * never deleted); a crash part-way leaves a shorter prefix deleted, never a gap.
    *
    * @return the number of segments deleted
    */
@@ -610,7 +673,10 @@ public final class LocalLog implements Log {
     }
   }
 
-  /** The LSN of the last record written; call only after {@link #close()} (or before the first append). */
+  /**
+   * The LSN of the last record written; call only after {@link #close()} (or before the first
+   * append).
+   */
   public long lastLsn() {
     return nextLsn - 1;
   }

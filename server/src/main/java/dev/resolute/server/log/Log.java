@@ -24,9 +24,9 @@ public interface Log extends AutoCloseable {
   }
 
   /**
-   * Delivers every committed record of every partition whose LSN is greater than
-   * {@code appliedLsn[partition]}, synchronously, in LSN order. Called once at start-up, before
-   * any append.
+   * Delivers every committed record of every partition whose LSN is greater than {@code
+   * appliedLsn[partition]}, synchronously, in LSN order. Called once at start-up, before any
+   * append.
    */
   void replay(long[] appliedLsn, RecordConsumer consumer);
 

@@ -10,14 +10,15 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
- * The server's logging set-up, in code: concise lines on stderr, {@code RESOLUTE_LOG_LEVEL} (default
- * INFO) for the {@code dev.resolute} loggers, WARN for the rest. Configuring logback from an XML
- * file parsed it with the JDK's XML stack on every start (~400 classes, 0.1-0.4 s of start-up).
+ * The server's logging set-up, in code: concise lines on stderr, {@code RESOLUTE_LOG_LEVEL}
+ * (default INFO) for the {@code dev.resolute} loggers, WARN for the rest. Configuring logback from
+ * an XML file parsed it with the JDK's XML stack on every start (~400 classes, 0.1-0.4 s of
+ * start-up).
  *
  * <p>Registered as a logback {@link Configurator} service. It steps aside (and logback's own
- * file-based configuration runs) when the application brings its own configuration: the
- * {@code logback.configurationFile} property, or a {@code logback-test.xml} / {@code logback.xml}
- * on the class path (this jar ships neither), as when the server is embedded in tests.
+ * file-based configuration runs) when the application brings its own configuration: the {@code
+ * logback.configurationFile} property, or a {@code logback-test.xml} / {@code logback.xml} on the
+ * class path (this jar ships neither), as when the server is embedded in tests.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_LOW_PRIORITY)
 public final class ConsoleLogging extends ContextAwareBase implements Configurator {
@@ -26,7 +27,8 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
   @Override
   public ExecutionStatus configure(LoggerContext context) {
     ClassLoader cl = ConsoleLogging.class.getClassLoader();
-    if (System.getProperty("logback.configurationFile") != null || cl.getResource("logback-test.xml") != null
+    if (System.getProperty("logback.configurationFile") != null
+        || cl.getResource("logback-test.xml") != null
         || cl.getResource("logback.xml") != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }

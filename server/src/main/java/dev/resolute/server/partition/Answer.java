@@ -62,7 +62,10 @@ public sealed interface Answer {
     }
   }
 
-  /** A cancel: {@code atOnce} when the invocation had not started and is gone, else the signal was delivered. */
+  /**
+   * A cancel: {@code atOnce} when the invocation had not started and is gone, else the signal was
+   * delivered.
+   */
   record Cancelled(boolean atOnce) implements Answer {
     @Override
     public Object value() {

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** Stamps records with the appender's clock (the only wall-clock time apply ever sees) and appends. */
+/**
+ * Stamps records with the appender's clock (the only wall-clock time apply ever sees) and appends.
+ */
 public final class Appender {
   private final Log log;
   private final Clock clock;
@@ -22,7 +24,9 @@ public final class Appender {
     return log.append(partition, stamped.toByteArray());
   }
 
-  /** Appends records of one partition as one group (same commit, consecutive LSNs), stamped alike. */
+  /**
+   * Appends records of one partition as one group (same commit, consecutive LSNs), stamped alike.
+   */
   public CompletableFuture<Long> appendAll(int partition, List<Envelope> envs) {
     long now = clock.millis();
     List<byte[]> payloads = new ArrayList<>(envs.size());

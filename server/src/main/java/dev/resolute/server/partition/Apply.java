@@ -51,21 +51,31 @@ final class Apply {
     out.add(new Effect.RegisterTimer(key, time));
   }
 
-  /** Puts a message to the partition of {@code target} in the outbox and asks the leader to ship it. */
+  /**
+   * Puts a message to the partition of {@code target} in the outbox and asks the leader to ship it.
+   */
   void ship(InvocationId target, Envelope env) {
     int targetPartition = partitioning.partitionOf(target.partitionKey());
     long seq = t.nextSeq("outbox");
     Envelope e = env.toBuilder().setSourcePartition(partition).setSourceSeq(seq).build();
-    t.putOutbox(seq, OutboxMessage.newBuilder().setTargetPartition(targetPartition).setEnvelope(e).build());
+    t.putOutbox(
+        seq, OutboxMessage.newBuilder().setTargetPartition(targetPartition).setEnvelope(e).build());
     out.add(new Effect.Ship(seq, targetPartition, e));
   }
 
   /** Ships an outcome to the handler that waits for it (as a CompleteCall to its partition). */
   void shipCompletion(Caller c, Outcome outcome) {
     InvocationId caller = InvocationId.fromBytes(c.getInvocationId().toByteArray());
-    ship(caller, Envelope.newBuilder().setCompleteCall(CompleteCall.newBuilder()
-        .setInvocationId(c.getInvocationId()).setCompletionId(c.getCompletionId()).setOutcome(outcome)
-        .setNotificationType(c.getNotificationType())).build());
+    ship(
+        caller,
+        Envelope.newBuilder()
+            .setCompleteCall(
+                CompleteCall.newBuilder()
+                    .setInvocationId(c.getInvocationId())
+                    .setCompletionId(c.getCompletionId())
+                    .setOutcome(outcome)
+                    .setNotificationType(c.getNotificationType()))
+            .build());
   }
 
   /** Answers a waiting ingress request; request 0 (nobody waits) gets nothing. */

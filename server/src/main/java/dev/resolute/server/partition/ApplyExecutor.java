@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor partitions drain on. A drain asked for on the log's writer thread (a record was
- * just committed) is held until the end of the writer's batch; then, if nothing is waiting to be
+ * The executor partitions drain on. A drain asked for on the log's writer thread (a record was just
+ * committed) is held until the end of the writer's batch; then, if nothing is waiting to be
  * written, it runs right there on the writer thread, else it goes to the pool. At low load this
  * saves a thread hand-off (a wake-up and a context switch) per committed batch; under load the
  * writer keeps writing and the pool applies, in parallel with the next fsync.
@@ -23,6 +23,7 @@ public final class ApplyExecutor implements Executor {
 
   private final Executor pool;
   private final BooleanSupplier onWriterThread;
+
   /** Drains asked for during the current batch; touched by the writer thread only. */
   private List<Runnable> held = new ArrayList<>();
 
@@ -40,7 +41,10 @@ public final class ApplyExecutor implements Executor {
     }
   }
 
-  /** On the writer thread, after a batch: runs the held drains here if {@code idle}, else hands them on. */
+  /**
+   * On the writer thread, after a batch: runs the held drains here if {@code idle}, else hands them
+   * on.
+   */
   public void afterBatch(boolean idle) {
     if (held.isEmpty()) {
       return;

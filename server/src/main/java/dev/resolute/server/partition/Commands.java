@@ -53,9 +53,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The command appliers: a running attempt's command is appended to its journal, then applied by
- * the method for its type (state, sleep, calls, signals, awakeables, promises, attach/output).
- * Commands of other types (runs, ...) are only journaled. The invocation is INVOKED throughout.
+ * The command appliers: a running attempt's command is appended to its journal, then applied by the
+ * method for its type (state, sleep, calls, signals, awakeables, promises, attach/output). Commands
+ * of other types (runs, ...) are only journaled. The invocation is INVOKED throughout.
  */
 final class Commands {
   private Commands() {}
@@ -80,13 +80,15 @@ final class Commands {
         case CALL_COMMAND -> call(c, (CallCommandMessage) m);
         case ONE_WAY_CALL_COMMAND -> oneWayCall(c, (OneWayCallCommandMessage) m);
         case SEND_SIGNAL_COMMAND -> sendSignal(c, (SendSignalCommandMessage) m);
-        case COMPLETE_AWAKEABLE_COMMAND -> completeAwakeable(c, (CompleteAwakeableCommandMessage) m);
+        case COMPLETE_AWAKEABLE_COMMAND ->
+            completeAwakeable(c, (CompleteAwakeableCommandMessage) m);
         case GET_PROMISE_COMMAND -> getPromise(c, (GetPromiseCommandMessage) m);
         case PEEK_PROMISE_COMMAND -> peekPromise(c, (PeekPromiseCommandMessage) m);
-        case COMPLETE_PROMISE_COMMAND -> Notifications.onCompletePromise(cx, id, st, (CompletePromiseCommandMessage) m);
+        case COMPLETE_PROMISE_COMMAND ->
+            Notifications.onCompletePromise(cx, id, st, (CompletePromiseCommandMessage) m);
         case ATTACH_INVOCATION_COMMAND -> attach(c, (AttachInvocationCommandMessage) m);
         case GET_INVOCATION_OUTPUT_COMMAND -> getOutput(c, (GetInvocationOutputCommandMessage) m);
-        default -> { }
+        default -> {}
       }
     } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
       // the invoker validates before appending; a record that still fails is kept in the journal
@@ -95,20 +97,27 @@ final class Commands {
   }
 
   /** The command being applied: its context, invocation, status being built, event and target. */
-  private record Command(Apply cx, InvocationId id, InvocationStatus.Builder st, InvokerEvent ev, Target target) {
+  private record Command(
+      Apply cx, InvocationId id, InvocationStatus.Builder st, InvokerEvent ev, Target target) {
     void notify(MessageType type, NotificationTemplate n) {
       Notifications.notify(cx, id, st, type, n);
     }
   }
 
   private static void output(Command c, OutputCommandMessage o) {
-    c.st.setHasOutput(true).setOutcome(o.hasFailure()
-        ? failure(o.getFailure().getCode(), o.getFailure().getMessage())
-        : Outcomes.success(o.getValue().getContent()));
+    c.st
+        .setHasOutput(true)
+        .setOutcome(
+            o.hasFailure()
+                ? failure(o.getFailure().getCode(), o.getFailure().getMessage())
+                : Outcomes.success(o.getValue().getContent()));
   }
 
   private static void setState(Command c, SetStateCommandMessage s) {
-    c.cx.t.putState(c.target.getService(), c.target.getKey(), s.getKey().toByteArray(),
+    c.cx.t.putState(
+        c.target.getService(),
+        c.target.getKey(),
+        s.getKey().toByteArray(),
         s.getValue().getContent().toByteArray());
   }
 
@@ -118,8 +127,12 @@ final class Commands {
 
   private static void getLazyState(Command c, GetLazyStateCommandMessage g) {
     Target target = c.target;
-    byte[] v = target.getKeyed() ? c.cx.t.state(target.getService(), target.getKey(), g.getKey().toByteArray()) : null;
-    NotificationTemplate.Builder n = NotificationTemplate.newBuilder().setCompletionId(g.getResultCompletionId());
+    byte[] v =
+        target.getKeyed()
+            ? c.cx.t.state(target.getService(), target.getKey(), g.getKey().toByteArray())
+            : null;
+    NotificationTemplate.Builder n =
+        NotificationTemplate.newBuilder().setCompletionId(g.getResultCompletionId());
     if (v == null) {
       n.setVoid(VOID);
     } else {
@@ -135,33 +148,71 @@ final class Commands {
         keys.addKeys(ByteString.copyFrom(e[0]));
       }
     }
-    c.notify(MessageType.GET_LAZY_STATE_KEYS_COMPLETION, NotificationTemplate.newBuilder()
-        .setCompletionId(g.getResultCompletionId()).setStateKeys(keys).build());
+    c.notify(
+        MessageType.GET_LAZY_STATE_KEYS_COMPLETION,
+        NotificationTemplate.newBuilder()
+            .setCompletionId(g.getResultCompletionId())
+            .setStateKeys(keys)
+            .build());
   }
 
   private static void sleep(Command c, SleepCommandMessage s) {
-    c.cx.timer(s.getWakeUpTime(), Timer.newBuilder().setInvocationId(raw(c.id))
-        .setSleepCompletionId(s.getResultCompletionId()).build());
+    c.cx.timer(
+        s.getWakeUpTime(),
+        Timer.newBuilder()
+            .setInvocationId(raw(c.id))
+            .setSleepCompletionId(s.getResultCompletionId())
+            .build());
   }
 
   private static void call(Command c, CallCommandMessage m) {
     String key = m.hasIdempotencyKey() ? m.getIdempotencyKey() : null;
     InvocationId callee = calleeId(c.id, c.st.getCommands() - 1, c.ev.getCallTarget(), key);
-    c.cx.ship(callee, Envelope.newBuilder().setInvoke(invokeFor(callee, c.ev, m.getParameter(), m.getHeadersList(),
-        key == null ? "" : key, 0)
-        .setCaller(Caller.newBuilder().setInvocationId(raw(c.id)).setCompletionId(m.getResultCompletionId())))
-        .build());
-    c.notify(MessageType.CALL_INVOCATION_ID_COMPLETION, NotificationTemplate.newBuilder()
-        .setCompletionId(m.getInvocationIdNotificationIdx()).setInvocationId(callee.toString()).build());
+    c.cx.ship(
+        callee,
+        Envelope.newBuilder()
+            .setInvoke(
+                invokeFor(
+                        callee,
+                        c.ev,
+                        m.getParameter(),
+                        m.getHeadersList(),
+                        key == null ? "" : key,
+                        0)
+                    .setCaller(
+                        Caller.newBuilder()
+                            .setInvocationId(raw(c.id))
+                            .setCompletionId(m.getResultCompletionId())))
+            .build());
+    c.notify(
+        MessageType.CALL_INVOCATION_ID_COMPLETION,
+        NotificationTemplate.newBuilder()
+            .setCompletionId(m.getInvocationIdNotificationIdx())
+            .setInvocationId(callee.toString())
+            .build());
   }
 
   private static void oneWayCall(Command c, OneWayCallCommandMessage m) {
     String key = m.hasIdempotencyKey() ? m.getIdempotencyKey() : null;
     InvocationId callee = calleeId(c.id, c.st.getCommands() - 1, c.ev.getCallTarget(), key);
-    c.cx.ship(callee, Envelope.newBuilder().setInvoke(invokeFor(callee, c.ev, m.getParameter(), m.getHeadersList(),
-        key == null ? "" : key, m.getInvokeTime())).build());
-    c.notify(MessageType.CALL_INVOCATION_ID_COMPLETION, NotificationTemplate.newBuilder()
-        .setCompletionId(m.getInvocationIdNotificationIdx()).setInvocationId(callee.toString()).build());
+    c.cx.ship(
+        callee,
+        Envelope.newBuilder()
+            .setInvoke(
+                invokeFor(
+                    callee,
+                    c.ev,
+                    m.getParameter(),
+                    m.getHeadersList(),
+                    key == null ? "" : key,
+                    m.getInvokeTime()))
+            .build());
+    c.notify(
+        MessageType.CALL_INVOCATION_ID_COMPLETION,
+        NotificationTemplate.newBuilder()
+            .setCompletionId(m.getInvocationIdNotificationIdx())
+            .setInvocationId(callee.toString())
+            .build());
   }
 
   private static void sendSignal(Command c, SendSignalCommandMessage s) {
@@ -174,8 +225,11 @@ final class Commands {
     }
     switch (s.getResultCase()) {
       case VALUE -> sig.setValue(s.getValue().getContent());
-      case FAILURE -> sig.setFailure(Failure.newBuilder().setCode(s.getFailure().getCode())
-          .setMessage(s.getFailure().getMessage()));
+      case FAILURE ->
+          sig.setFailure(
+              Failure.newBuilder()
+                  .setCode(s.getFailure().getCode())
+                  .setMessage(s.getFailure().getMessage()));
       default -> sig.setVoid(true);
     }
     c.cx.ship(target, Envelope.newBuilder().setSignal(sig).build());
@@ -183,9 +237,13 @@ final class Commands {
 
   private static void completeAwakeable(Command c, CompleteAwakeableCommandMessage m) {
     AwakeableId a = AwakeableId.parse(m.getAwakeableId());
-    Signal.Builder sig = Signal.newBuilder().setInvocationId(raw(a.invocationId())).setIdx(a.index());
+    Signal.Builder sig =
+        Signal.newBuilder().setInvocationId(raw(a.invocationId())).setIdx(a.index());
     if (m.hasFailure()) {
-      sig.setFailure(Failure.newBuilder().setCode(m.getFailure().getCode()).setMessage(m.getFailure().getMessage()));
+      sig.setFailure(
+          Failure.newBuilder()
+              .setCode(m.getFailure().getCode())
+              .setMessage(m.getFailure().getMessage()));
     } else {
       sig.setValue(m.getValue().getContent());
     }
@@ -196,87 +254,147 @@ final class Commands {
     Target target = c.target;
     Promise pr = c.cx.t.promise(target.getService(), target.getKey(), g.getKey());
     if (pr != null && pr.getCompleted()) {
-      c.notify(MessageType.GET_PROMISE_COMPLETION, completion(g.getResultCompletionId(), pr.getOutcome()));
+      c.notify(
+          MessageType.GET_PROMISE_COMPLETION,
+          completion(g.getResultCompletionId(), pr.getOutcome()));
     } else {
       Promise.Builder b = pr == null ? Promise.newBuilder() : pr.toBuilder();
-      b.addWaiters(Caller.newBuilder().setInvocationId(raw(c.id)).setCompletionId(g.getResultCompletionId()));
+      b.addWaiters(
+          Caller.newBuilder()
+              .setInvocationId(raw(c.id))
+              .setCompletionId(g.getResultCompletionId()));
       c.cx.t.putPromise(target.getService(), target.getKey(), g.getKey(), b.build());
     }
   }
 
   private static void peekPromise(Command c, PeekPromiseCommandMessage g) {
     Promise pr = c.cx.t.promise(c.target.getService(), c.target.getKey(), g.getKey());
-    NotificationTemplate n = pr != null && pr.getCompleted()
-        ? completion(g.getResultCompletionId(), pr.getOutcome())
-        : NotificationTemplate.newBuilder().setCompletionId(g.getResultCompletionId()).setVoid(VOID).build();
+    NotificationTemplate n =
+        pr != null && pr.getCompleted()
+            ? completion(g.getResultCompletionId(), pr.getOutcome())
+            : NotificationTemplate.newBuilder()
+                .setCompletionId(g.getResultCompletionId())
+                .setVoid(VOID)
+                .build();
     c.notify(MessageType.PEEK_PROMISE_COMPLETION, n);
   }
 
   private static void attach(Command c, AttachInvocationCommandMessage a) {
-    askTarget(c.cx, c.id, attachTarget(a.getTargetCase() == AttachInvocationCommandMessage.TargetCase.INVOCATION_ID
-            ? a.getInvocationId() : null, a.getIdempotentRequestTarget(), a.getWorkflowTarget(),
+    askTarget(
+        c.cx,
+        c.id,
+        attachTarget(
+            a.getTargetCase() == AttachInvocationCommandMessage.TargetCase.INVOCATION_ID
+                ? a.getInvocationId()
+                : null,
+            a.getIdempotentRequestTarget(),
+            a.getWorkflowTarget(),
             a.getTargetCase() == AttachInvocationCommandMessage.TargetCase.WORKFLOW_TARGET),
-        IngressQuery.Kind.ATTACH, a.getResultCompletionId(), MessageType.ATTACH_INVOCATION_COMPLETION);
+        IngressQuery.Kind.ATTACH,
+        a.getResultCompletionId(),
+        MessageType.ATTACH_INVOCATION_COMPLETION);
   }
 
   private static void getOutput(Command c, GetInvocationOutputCommandMessage g) {
-    askTarget(c.cx, c.id, attachTarget(g.getTargetCase() == GetInvocationOutputCommandMessage.TargetCase.INVOCATION_ID
-            ? g.getInvocationId() : null, g.getIdempotentRequestTarget(), g.getWorkflowTarget(),
+    askTarget(
+        c.cx,
+        c.id,
+        attachTarget(
+            g.getTargetCase() == GetInvocationOutputCommandMessage.TargetCase.INVOCATION_ID
+                ? g.getInvocationId()
+                : null,
+            g.getIdempotentRequestTarget(),
+            g.getWorkflowTarget(),
             g.getTargetCase() == GetInvocationOutputCommandMessage.TargetCase.WORKFLOW_TARGET),
-        IngressQuery.Kind.OUTPUT, g.getResultCompletionId(), MessageType.GET_INVOCATION_OUTPUT_COMPLETION);
+        IngressQuery.Kind.OUTPUT,
+        g.getResultCompletionId(),
+        MessageType.GET_INVOCATION_OUTPUT_COMPLETION);
   }
 
   // ---------------------------------------------------------------- helpers
 
   /** The invocation an Attach/GetInvocationOutput command names. */
-  private static InvocationId attachTarget(String invocationId, IdempotentRequestTarget ik, WorkflowTarget wf,
-      boolean workflow) {
+  private static InvocationId attachTarget(
+      String invocationId, IdempotentRequestTarget ik, WorkflowTarget wf, boolean workflow) {
     if (invocationId != null) {
       return InvocationId.parse(invocationId);
     }
     if (workflow) {
       return DeterministicIds.workflowRun(wf.getWorkflowName(), wf.getWorkflowKey());
     }
-    return DeterministicIds.idempotent(ik.getServiceName(),
-        ik.hasServiceKey() ? ik.getServiceKey() : null, ik.getHandlerName(), ik.getIdempotencyKey());
+    return DeterministicIds.idempotent(
+        ik.getServiceName(),
+        ik.hasServiceKey() ? ik.getServiceKey() : null,
+        ik.getHandlerName(),
+        ik.getIdempotencyKey());
   }
 
-  /** Ships an attach/output question to the partition of {@code target}; the answer comes back as a CompleteCall. */
-  private static void askTarget(Apply cx, InvocationId caller, InvocationId target, IngressQuery.Kind kind,
-      int completionId, MessageType notification) {
-    cx.ship(target, Envelope.newBuilder().setIngressQuery(IngressQuery.newBuilder()
-        .setInvocationId(raw(target)).setKind(kind)
-        .setCaller(Caller.newBuilder().setInvocationId(raw(caller))
-            .setCompletionId(completionId).setNotificationType(notification.code()))).build());
+  /**
+   * Ships an attach/output question to the partition of {@code target}; the answer comes back as a
+   * CompleteCall.
+   */
+  private static void askTarget(
+      Apply cx,
+      InvocationId caller,
+      InvocationId target,
+      IngressQuery.Kind kind,
+      int completionId,
+      MessageType notification) {
+    cx.ship(
+        target,
+        Envelope.newBuilder()
+            .setIngressQuery(
+                IngressQuery.newBuilder()
+                    .setInvocationId(raw(target))
+                    .setKind(kind)
+                    .setCaller(
+                        Caller.newBuilder()
+                            .setInvocationId(raw(caller))
+                            .setCompletionId(completionId)
+                            .setNotificationType(notification.code())))
+            .build());
   }
 
   /** Deterministic id of an invocation created by a handler's command. */
-  private static InvocationId calleeId(InvocationId caller, int commandIndex, Target target, String idempotencyKey) {
+  private static InvocationId calleeId(
+      InvocationId caller, int commandIndex, Target target, String idempotencyKey) {
     if (idempotencyKey != null && !idempotencyKey.isEmpty()) {
-      return DeterministicIds.idempotent(target.getService(),
-          target.getKeyed() ? target.getKey() : null, target.getHandler(), idempotencyKey);
+      return DeterministicIds.idempotent(
+          target.getService(),
+          target.getKeyed() ? target.getKey() : null,
+          target.getHandler(),
+          idempotencyKey);
     }
     if (target.getKind() == Target.Kind.WORKFLOW_RUN) {
       return DeterministicIds.workflowRun(target.getService(), target.getKey());
     }
     byte[] digest = sha256(caller.toBytes(), ByteBuffer.allocate(4).putInt(commandIndex).array());
     byte[] uuid = Arrays.copyOf(digest, 16);
-    long pk = target.getKeyed()
-        ? PartitionKeys.keyed(target.getKey())
-        : PartitionKeys.bucket(target.getService(), Long.remainderUnsigned(ByteBuffer.wrap(digest, 16, 8).getLong(), 512));
+    long pk =
+        target.getKeyed()
+            ? PartitionKeys.keyed(target.getKey())
+            : PartitionKeys.bucket(
+                target.getService(),
+                Long.remainderUnsigned(ByteBuffer.wrap(digest, 16, 8).getLong(), 512));
     return new InvocationId(pk, uuid);
   }
 
-  private static Invoke.Builder invokeFor(InvocationId callee, InvokerEvent ev, ByteString param,
-      List<dev.resolute.protocol.pb.Header> headers, String idempotencyKey, long executionTime) {
-    Invoke.Builder b = Invoke.newBuilder()
-        .setInvocationId(raw(callee))
-        .setTarget(ev.getCallTarget())
-        .setInput(param)
-        .setIdempotencyKey(idempotencyKey)
-        .setExecutionTimeMillis(executionTime)
-        .setCompletionRetentionMillis(ev.getCompletionRetentionMillis())
-        .setParentInvocationId(ev.getInvocationId());
+  private static Invoke.Builder invokeFor(
+      InvocationId callee,
+      InvokerEvent ev,
+      ByteString param,
+      List<dev.resolute.protocol.pb.Header> headers,
+      String idempotencyKey,
+      long executionTime) {
+    Invoke.Builder b =
+        Invoke.newBuilder()
+            .setInvocationId(raw(callee))
+            .setTarget(ev.getCallTarget())
+            .setInput(param)
+            .setIdempotencyKey(idempotencyKey)
+            .setExecutionTimeMillis(executionTime)
+            .setCompletionRetentionMillis(ev.getCompletionRetentionMillis())
+            .setParentInvocationId(ev.getInvocationId());
     for (dev.resolute.protocol.pb.Header h : headers) {
       b.addHeaders(Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
     }

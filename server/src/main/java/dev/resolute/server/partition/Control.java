@@ -26,15 +26,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Invocation control, asked by the ingress, the admin API or another invocation: attach and
- * output, cancel, kill (with the pending callees), pause, resume, purge. The answers and status
- * codes are restate-server 1.7.12's.
+ * Invocation control, asked by the ingress, the admin API or another invocation: attach and output,
+ * cancel, kill (with the pending callees), pause, resume, purge. The answers and status codes are
+ * restate-server 1.7.12's.
  */
 final class Control {
   private Control() {}
 
-  /** A question about one invocation: its context, id, stored status (null if unknown) and requester. */
-  private record Query(Apply cx, InvocationId id, InvocationStatus cur, long req, Caller caller, IngressQuery q) {
+  /**
+   * A question about one invocation: its context, id, stored status (null if unknown) and
+   * requester.
+   */
+  private record Query(
+      Apply cx, InvocationId id, InvocationStatus cur, long req, Caller caller, IngressQuery q) {
     Phase phase() {
       return Phase.of(cur);
     }
@@ -54,7 +58,14 @@ final class Control {
 
   static void onQuery(Apply cx, IngressQuery q) {
     InvocationId id = InvocationId.fromBytes(q.getInvocationId().toByteArray());
-    Query c = new Query(cx, id, cx.t.status(id), q.getIngressRequest(), q.hasCaller() ? q.getCaller() : null, q);
+    Query c =
+        new Query(
+            cx,
+            id,
+            cx.t.status(id),
+            q.getIngressRequest(),
+            q.hasCaller() ? q.getCaller() : null,
+            q);
     switch (q.getKind()) {
       case ATTACH -> attach(c);
       case OUTPUT -> output(c);
@@ -63,13 +74,21 @@ final class Control {
       case RESUME -> resume(c);
       case PAUSE -> pause(c);
       case PURGE, PURGE_JOURNAL -> purge(c);
-      default -> { }
+      default -> {}
     }
   }
 
-  /** A kill shipped by a caller's partition to one of its callees: as an admin kill nobody waits for. */
+  /**
+   * A kill shipped by a caller's partition to one of its callees: as an admin kill nobody waits
+   * for.
+   */
   static void onKill(Apply cx, Kill k) {
-    onQuery(cx, IngressQuery.newBuilder().setInvocationId(k.getInvocationId()).setKind(IngressQuery.Kind.KILL).build());
+    onQuery(
+        cx,
+        IngressQuery.newBuilder()
+            .setInvocationId(k.getInvocationId())
+            .setKind(IngressQuery.Kind.KILL)
+            .build());
   }
 
   private static void attach(Query c) {
@@ -102,9 +121,12 @@ final class Control {
         c.refuse(404, "invocation not found");
       }
     } else if (c.caller != null) {
-      c.cx.shipCompletion(c.caller, c.completed() ? c.cur.getOutcome() : Outcome.getDefaultInstance());
+      c.cx.shipCompletion(
+          c.caller, c.completed() ? c.cur.getOutcome() : Outcome.getDefaultInstance());
     } else {
-      c.reply(new Answer.Output(c.completed() ? Optional.of(Outcomes.stored(c.id, c.cur)) : Optional.empty()));
+      c.reply(
+          new Answer.Output(
+              c.completed() ? Optional.of(Outcomes.stored(c.id, c.cur)) : Optional.empty()));
     }
   }
 
@@ -121,8 +143,16 @@ final class Control {
       c.reply(new Answer.Cancelled(true));
     } else {
       InvocationStatus.Builder st = c.cur.toBuilder();
-      boolean started = Notifications.notify(c.cx, c.id, st, MessageType.SIGNAL_NOTIFICATION,
-          NotificationTemplate.newBuilder().setSignalId(BuiltInSignal.CANCEL_VALUE).setVoid(VOID).build());
+      boolean started =
+          Notifications.notify(
+              c.cx,
+              c.id,
+              st,
+              MessageType.SIGNAL_NOTIFICATION,
+              NotificationTemplate.newBuilder()
+                  .setSignalId(BuiltInSignal.CANCEL_VALUE)
+                  .setVoid(VOID)
+                  .build());
       Phase phase = Phase.of(st);
       if (phase == Phase.PAUSED) {
         // let the handler see the cancel now, with a fresh retry budget as a resume gives
@@ -159,7 +189,8 @@ final class Control {
     } else if (c.completed()) {
       c.refuse(409, "The invocation '" + c.id + "' is completed, cannot be resumed.");
     } else if (c.phase().notStarted()) {
-      c.refuse(425, "The invocation '" + c.id + "' is either inboxed or scheduled, cannot be resumed.");
+      c.refuse(
+          425, "The invocation '" + c.id + "' is either inboxed or scheduled, cannot be resumed.");
     } else {
       if (c.phase() != Phase.INVOKED) {
         Lifecycle.startAttempt(c.cx, c.id, c.cur.toBuilder().setRetryCount(0).setPolicyFailures(0));
@@ -172,16 +203,23 @@ final class Control {
     if (c.cur == null) {
       c.refuse(404, "invocation " + c.id + " not found");
     } else if (c.phase() == Phase.PAUSED || c.phase() == Phase.SUSPENDED) {
-      // restate-server 1.7.12 answers "already paused" for a suspended invocation and leaves it suspended
+      // restate-server 1.7.12 answers "already paused" for a suspended invocation and leaves it
+      // suspended
       c.reply(new Answer.Managed(200));
     } else if (c.completed() || c.phase().notStarted()) {
       c.refuse(409, "The invocation '" + c.id + "' is not running, cannot be paused.");
     } else {
       if (c.phase() == Phase.INVOKED) {
-        c.cx.effect(new Effect.AbortAttempt(c.id)); // its late events are fenced: the phase is no longer INVOKED
+        c.cx.effect(
+            new Effect.AbortAttempt(
+                c.id)); // its late events are fenced: the phase is no longer INVOKED
       }
-      c.cx.t.putStatus(c.id, Phase.move(c.cur.toBuilder(), Phase.PAUSED).clearWaiting().setModifiedAt(c.cx.now)
-          .build());
+      c.cx.t.putStatus(
+          c.id,
+          Phase.move(c.cur.toBuilder(), Phase.PAUSED)
+              .clearWaiting()
+              .setModifiedAt(c.cx.now)
+              .build());
       c.reply(new Answer.Managed(202));
     }
   }
@@ -232,7 +270,8 @@ final class Control {
         continue; // a call that already returned
       }
       InvocationId cid = InvocationId.parse(child.getValue());
-      cx.ship(cid, Envelope.newBuilder().setKill(Kill.newBuilder().setInvocationId(raw(cid))).build());
+      cx.ship(
+          cid, Envelope.newBuilder().setKill(Kill.newBuilder().setInvocationId(raw(cid))).build());
     }
   }
 }

@@ -23,8 +23,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The durable core as the ingress and admin see it: every request becomes a log record; the
- * answer comes from the apply of that record (so it is never given before the record is durable).
+ * The durable core as the ingress and admin see it: every request becomes a log record; the answer
+ * comes from the apply of that record (so it is never given before the record is durable).
  */
 public final class CoreDispatcher implements Dispatcher {
   private final Appender appender;
@@ -32,7 +32,8 @@ public final class CoreDispatcher implements Dispatcher {
   private final Replies replies;
   private final Schemas schemas;
 
-  public CoreDispatcher(Appender appender, Partitioning partitioning, Replies replies, Schemas schemas) {
+  public CoreDispatcher(
+      Appender appender, Partitioning partitioning, Replies replies, Schemas schemas) {
     this.appender = appender;
     this.partitioning = partitioning;
     this.replies = replies;
@@ -50,20 +51,28 @@ public final class CoreDispatcher implements Dispatcher {
   }
 
   private CompletableFuture<Answer> invoke(InvocationRequest r, boolean wantsResult) {
-    ServiceSchema service = schemas.service(r.service())
-        .orElseThrow(() -> new DispatchException(404, "service '" + r.service() + "' not found"));
-    HandlerSchema handler = Optional.ofNullable(service.handler(r.handler()))
-        .orElseThrow(() -> new DispatchException(404, "handler '" + r.service() + "/" + r.handler() + "' not found"));
+    ServiceSchema service =
+        schemas
+            .service(r.service())
+            .orElseThrow(
+                () -> new DispatchException(404, "service '" + r.service() + "' not found"));
+    HandlerSchema handler =
+        Optional.ofNullable(service.handler(r.handler()))
+            .orElseThrow(
+                () ->
+                    new DispatchException(
+                        404, "handler '" + r.service() + "/" + r.handler() + "' not found"));
     // an empty idempotency-key header is a key like any other (restate-server 1.7.12)
     boolean idempotent = r.idempotencyKey() != null;
-    Invoke.Builder b = Invoke.newBuilder()
-        .setInvocationId(ByteString.copyFrom(r.id().toBytes()))
-        .setTarget(Targets.of(service, handler, r.key()))
-        .setInput(ByteString.copyFrom(r.body()))
-        .setIdempotencyKey(idempotent ? r.idempotencyKey() : "")
-        .setExecutionTimeMillis(r.executionTimeMillis())
-        .setCompletionRetentionMillis(Targets.retentionMillis(service, handler, idempotent))
-        .setIngressWantsResult(wantsResult);
+    Invoke.Builder b =
+        Invoke.newBuilder()
+            .setInvocationId(ByteString.copyFrom(r.id().toBytes()))
+            .setTarget(Targets.of(service, handler, r.key()))
+            .setInput(ByteString.copyFrom(r.body()))
+            .setIdempotencyKey(idempotent ? r.idempotencyKey() : "")
+            .setExecutionTimeMillis(r.executionTimeMillis())
+            .setCompletionRetentionMillis(Targets.retentionMillis(service, handler, idempotent))
+            .setIngressWantsResult(wantsResult);
     for (Map.Entry<String, String> h : r.headers()) {
       b.addHeaders(Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
     }
@@ -80,9 +89,10 @@ public final class CoreDispatcher implements Dispatcher {
       // can be waiting on one; restate-server answers 202 for ids it does not know, so do we
       return CompletableFuture.completedFuture(null);
     }
-    Signal.Builder s = Signal.newBuilder()
-        .setInvocationId(ByteString.copyFrom(id.invocationId().toBytes()))
-        .setIdx(id.index());
+    Signal.Builder s =
+        Signal.newBuilder()
+            .setInvocationId(ByteString.copyFrom(id.invocationId().toBytes()))
+            .setIdx(id.index());
     if (result instanceof Outcome.Success ok) {
       s.setValue(ByteString.copyFrom(ok.value()));
     } else if (result instanceof Outcome.Failure fail) {
@@ -116,28 +126,37 @@ public final class CoreDispatcher implements Dispatcher {
 
   @Override
   public CompletableFuture<Integer> manage(InvocationId id, Management op) {
-    IngressQuery.Kind kind = switch (op) {
-      case RESUME -> IngressQuery.Kind.RESUME;
-      case PAUSE -> IngressQuery.Kind.PAUSE;
-      case PURGE -> IngressQuery.Kind.PURGE;
-      case PURGE_JOURNAL -> IngressQuery.Kind.PURGE_JOURNAL;
-    };
+    IngressQuery.Kind kind =
+        switch (op) {
+          case RESUME -> IngressQuery.Kind.RESUME;
+          case PAUSE -> IngressQuery.Kind.PAUSE;
+          case PURGE -> IngressQuery.Kind.PURGE;
+          case PURGE_JOURNAL -> IngressQuery.Kind.PURGE_JOURNAL;
+        };
     return query(id, kind).thenApply(Answer::managed);
   }
 
   private CompletableFuture<Answer> query(InvocationId id, IngressQuery.Kind kind) {
     CompletableFuture<Answer> f = new CompletableFuture<>();
-    IngressQuery q = IngressQuery.newBuilder().setInvocationId(ByteString.copyFrom(id.toBytes()))
-        .setKind(kind).setIngressRequest(replies.register(f)).build();
+    IngressQuery q =
+        IngressQuery.newBuilder()
+            .setInvocationId(ByteString.copyFrom(id.toBytes()))
+            .setKind(kind)
+            .setIngressRequest(replies.register(f))
+            .build();
     append(id, Envelope.newBuilder().setIngressQuery(q).build(), f);
     return f;
   }
 
   private void append(InvocationId id, Envelope env, CompletableFuture<Answer> f) {
-    appender.append(partitioning.partitionOf(id.partitionKey()), env).whenComplete((lsn, err) -> {
-      if (err != null) {
-        f.completeExceptionally(new DispatchException(503, "cannot append to the log: " + err.getMessage()));
-      }
-    });
+    appender
+        .append(partitioning.partitionOf(id.partitionKey()), env)
+        .whenComplete(
+            (lsn, err) -> {
+              if (err != null) {
+                f.completeExceptionally(
+                    new DispatchException(503, "cannot append to the log: " + err.getMessage()));
+              }
+            });
   }
 }

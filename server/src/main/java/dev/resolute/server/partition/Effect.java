@@ -13,8 +13,13 @@ import java.util.List;
  */
 public sealed interface Effect {
   /** Start (or restart) an attempt: the invoker opens a stream and replays this journal. */
-  record StartAttempt(InvocationId id, InvocationStatus status, List<JournalEntry> journal,
-      List<byte[][]> state, boolean partialState) implements Effect {}
+  record StartAttempt(
+      InvocationId id,
+      InvocationStatus status,
+      List<JournalEntry> journal,
+      List<byte[][]> state,
+      boolean partialState)
+      implements Effect {}
 
   /** Push a journal entry stored for a live attempt to its stream. */
   record Forward(InvocationId id, int attempt, JournalEntry entry) implements Effect {}

@@ -47,14 +47,17 @@ final class Lifecycle {
       return;
     }
     // a new status is SCHEDULED (the stored default) until it is started or inboxed
-    InvocationStatus.Builder st = InvocationStatus.newBuilder()
-        .setTarget(inv.getTarget())
-        .setCreatedAt(cx.now)
-        .setModifiedAt(cx.now)
-        .setIdempotencyKey(inv.getIdempotencyKey())
-        .setExecutionTimeMillis(inv.getExecutionTimeMillis())
-        .setCompletionRetentionMillis(inv.getCompletionRetentionMillis() > 0
-            ? inv.getCompletionRetentionMillis() : DEFAULT_RETENTION_MILLIS);
+    InvocationStatus.Builder st =
+        InvocationStatus.newBuilder()
+            .setTarget(inv.getTarget())
+            .setCreatedAt(cx.now)
+            .setModifiedAt(cx.now)
+            .setIdempotencyKey(inv.getIdempotencyKey())
+            .setExecutionTimeMillis(inv.getExecutionTimeMillis())
+            .setCompletionRetentionMillis(
+                inv.getCompletionRetentionMillis() > 0
+                    ? inv.getCompletionRetentionMillis()
+                    : DEFAULT_RETENTION_MILLIS);
     if (inv.hasCaller()) {
       st.addCallers(inv.getCaller());
     }
@@ -62,27 +65,34 @@ final class Lifecycle {
       if (inv.getIngressWantsResult()) {
         st.addIngressWaiters(inv.getIngressRequest());
       } else {
-        cx.reply(inv.getIngressRequest(),
+        cx.reply(
+            inv.getIngressRequest(),
             new Answer.Submitted(new SubmitResult(id, false, inv.getExecutionTimeMillis())));
       }
     }
-    InputCommandMessage.Builder input = InputCommandMessage.newBuilder()
-        .setValue(Value.newBuilder().setContent(inv.getInput()));
+    InputCommandMessage.Builder input =
+        InputCommandMessage.newBuilder().setValue(Value.newBuilder().setContent(inv.getInput()));
     for (Header h : inv.getHeadersList()) {
-      input.addHeaders(dev.resolute.protocol.pb.Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
+      input.addHeaders(
+          dev.resolute.protocol.pb.Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
     }
     cx.t.putEntry(id, 0, entry(MessageType.INPUT_COMMAND, input.build()));
     st.setJournalLength(1).setCommands(1).setLastEntryAt(cx.now);
     if (inv.getExecutionTimeMillis() > cx.now) {
       cx.t.putStatus(id, st.build());
-      cx.timer(inv.getExecutionTimeMillis(), Timer.newBuilder().setInvocationId(inv.getInvocationId())
-          .setStartScheduled(true).build());
+      cx.timer(
+          inv.getExecutionTimeMillis(),
+          Timer.newBuilder()
+              .setInvocationId(inv.getInvocationId())
+              .setStartScheduled(true)
+              .build());
     } else {
       enqueueOrStart(cx, id, st);
     }
   }
 
-  private static void onDuplicateInvoke(Apply cx, InvocationId id, InvocationStatus existing, Invoke inv) {
+  private static void onDuplicateInvoke(
+      Apply cx, InvocationId id, InvocationStatus existing, Invoke inv) {
     InvocationStatus.Builder st = existing.toBuilder();
     Phase phase = Phase.of(existing);
     boolean completed = phase == Phase.COMPLETED;
@@ -93,11 +103,17 @@ final class Lifecycle {
     if (req != 0) {
       if (!inv.getIngressWantsResult()) {
         // restate-server names the execution time only while the invocation is still scheduled
-        cx.reply(req, new Answer.Submitted(new SubmitResult(id, true,
-            phase == Phase.SCHEDULED ? existing.getExecutionTimeMillis() : 0)));
+        cx.reply(
+            req,
+            new Answer.Submitted(
+                new SubmitResult(
+                    id, true, phase == Phase.SCHEDULED ? existing.getExecutionTimeMillis() : 0)));
       } else if (workflowRun) {
-        cx.reply(req, new Answer.Invoked(new InvocationResult(id,
-            dev.resolute.server.api.Outcome.failure(409, WORKFLOW_ALREADY_INVOKED))));
+        cx.reply(
+            req,
+            new Answer.Invoked(
+                new InvocationResult(
+                    id, dev.resolute.server.api.Outcome.failure(409, WORKFLOW_ALREADY_INVOKED))));
       } else if (completed) {
         cx.reply(req, new Answer.Invoked(Outcomes.stored(id, existing)));
       } else {
@@ -146,14 +162,17 @@ final class Lifecycle {
     InvocationStatus s = st.build();
     cx.t.putStatus(id, s);
     Target target = s.getTarget();
-    List<byte[][]> state = target.getKeyed() ? cx.t.allState(target.getService(), target.getKey()) : List.of();
-    cx.effect(new Effect.StartAttempt(id, s, cx.t.journal(id, s.getJournalLength()), state, !target.getKeyed()));
+    List<byte[][]> state =
+        target.getKeyed() ? cx.t.allState(target.getService(), target.getKey()) : List.of();
+    cx.effect(
+        new Effect.StartAttempt(
+            id, s, cx.t.journal(id, s.getJournalLength()), state, !target.getKeyed()));
   }
 
   /**
    * Restarts every running (INVOKED) invocation, found through the running index. A store written
-   * before the index existed has no {@value StateMachine#RUNNING_INDEX} marker: its statuses are read once, the
-   * index is built from them and the marker set, all in this record's batch.
+   * before the index existed has no {@value StateMachine#RUNNING_INDEX} marker: its statuses are
+   * read once, the index is built from them and the marker set, all in this record's batch.
    */
   static void onResumeAll(Apply cx) {
     if (cx.t.meta(RUNNING_INDEX) == 0) {
@@ -188,20 +207,35 @@ final class Lifecycle {
       case COMMAND -> Commands.onCommand(cx, id, st, ev);
       case PROPOSE_RUN -> {
         ProposeRun pr = ev.getProposeRun();
-        Notifications.notify(cx, id, st, MessageType.RUN_COMPLETION, completion(pr.getCompletionId(), pr.getOutcome()));
+        Notifications.notify(
+            cx,
+            id,
+            st,
+            MessageType.RUN_COMPLETION,
+            completion(pr.getCompletionId(), pr.getOutcome()));
         cx.t.putStatus(id, st.build());
       }
       case SUSPENDED -> onSuspended(cx, id, st, ev.getSuspended());
       case FAILED -> onFailed(cx, id, st, ev.getFailed());
-      case END -> complete(cx, id, st, st.getHasOutput() ? st.getOutcome() : Outcomes.success(ByteString.EMPTY));
+      case END ->
+          complete(
+              cx, id, st, st.getHasOutput() ? st.getOutcome() : Outcomes.success(ByteString.EMPTY));
       default -> cx.t.putStatus(id, st.build());
     }
   }
 
-  private static void onSuspended(Apply cx, InvocationId id, InvocationStatus.Builder st, Suspended s) {
+  private static void onSuspended(
+      Apply cx, InvocationId id, InvocationStatus.Builder st, Suspended s) {
     if (s.getCompletionsCount() + s.getSignalsCount() + s.getNamedSignalsCount() == 0) {
-      onFailed(cx, id, st, AttemptFailed.newBuilder().setCode(571).setMessage("empty suspension")
-          .setNextRetryDelayMillis(-1).build());
+      onFailed(
+          cx,
+          id,
+          st,
+          AttemptFailed.newBuilder()
+              .setCode(571)
+              .setMessage("empty suspension")
+              .setNextRetryDelayMillis(-1)
+              .build());
       return;
     }
     if (Notifications.satisfiedByJournal(cx, id, s)) {
@@ -212,16 +246,26 @@ final class Lifecycle {
     cx.t.putStatus(id, st.build());
   }
 
-  private static void onFailed(Apply cx, InvocationId id, InvocationStatus.Builder st, AttemptFailed f) {
-    st.setLastFailure("[" + f.getCode() + "] " + f.getMessage()).setRetryCount(st.getRetryCount() + 1);
+  private static void onFailed(
+      Apply cx, InvocationId id, InvocationStatus.Builder st, AttemptFailed f) {
+    st.setLastFailure("[" + f.getCode() + "] " + f.getMessage())
+        .setRetryCount(st.getRetryCount() + 1);
     if (f.getPolicyRetry()) {
       st.setPolicyFailures(st.getPolicyFailures() + 1);
     }
     if (f.getExhausted()) {
       if (f.getKillOnExhausted()) {
-        complete(cx, id, st, Outcome.newBuilder().setFailure(Failure.newBuilder()
-            .setCode(f.getCode() == 0 ? 500 : f.getCode()).setMessage(f.getMessage())
-            .setStacktrace(f.getStacktrace())).build());
+        complete(
+            cx,
+            id,
+            st,
+            Outcome.newBuilder()
+                .setFailure(
+                    Failure.newBuilder()
+                        .setCode(f.getCode() == 0 ? 500 : f.getCode())
+                        .setMessage(f.getMessage())
+                        .setStacktrace(f.getStacktrace()))
+                .build());
       } else {
         Phase.move(st, Phase.PAUSED);
         cx.t.putStatus(id, st.build());
@@ -231,19 +275,25 @@ final class Lifecycle {
     Phase.move(st, Phase.BACKING_OFF);
     cx.t.putStatus(id, st.build());
     long delay = Math.max(0, f.getNextRetryDelayMillis());
-    cx.timer(cx.now + delay, Timer.newBuilder().setInvocationId(raw(id)).setRetryAttempt(st.getAttempt()).build());
+    cx.timer(
+        cx.now + delay,
+        Timer.newBuilder().setInvocationId(raw(id)).setRetryAttempt(st.getAttempt()).build());
   }
 
   // ---------------------------------------------------------------- completion
 
   /**
-   * Completes an invocation with {@code outcome}: answers its callers and waiting requests, stops
-   * a live attempt, releases the key's lock (starting the next in its inbox) and arms the cleanup
-   * of the stored result after its retention.
+   * Completes an invocation with {@code outcome}: answers its callers and waiting requests, stops a
+   * live attempt, releases the key's lock (starting the next in its inbox) and arms the cleanup of
+   * the stored result after its retention.
    */
   static void complete(Apply cx, InvocationId id, InvocationStatus.Builder st, Outcome outcome) {
     boolean wasRunning = Phase.of(st) == Phase.INVOKED;
-    Phase.move(st, Phase.COMPLETED).setOutcome(outcome).setCompletedAt(cx.now).setModifiedAt(cx.now).clearWaiting();
+    Phase.move(st, Phase.COMPLETED)
+        .setOutcome(outcome)
+        .setCompletedAt(cx.now)
+        .setModifiedAt(cx.now)
+        .clearWaiting();
     for (Caller c : st.getCallersList()) {
       cx.shipCompletion(c, outcome);
     }
@@ -263,8 +313,9 @@ final class Lifecycle {
         startNextInInbox(cx, target.getService(), target.getKey());
       }
     }
-    cx.timer(cx.now + st.getCompletionRetentionMillis(), Timer.newBuilder()
-        .setInvocationId(raw(id)).setCleanup(true).build());
+    cx.timer(
+        cx.now + st.getCompletionRetentionMillis(),
+        Timer.newBuilder().setInvocationId(raw(id)).setCleanup(true).build());
   }
 
   private static void startNextInInbox(Apply cx, String service, String key) {
@@ -285,7 +336,10 @@ final class Lifecycle {
     cx.t.deleteStatus(id);
   }
 
-  /** Deletes a completed invocation: its journal, its status and, for a workflow run, its state and promises. */
+  /**
+   * Deletes a completed invocation: its journal, its status and, for a workflow run, its state and
+   * promises.
+   */
   static void purge(Apply cx, InvocationId id, Target target) {
     forget(cx, id);
     if (target.getKind() == Target.Kind.WORKFLOW_RUN) {

@@ -40,7 +40,11 @@ final class Notifications {
    * Returns true if it started an attempt (the status is then stored); otherwise {@code st} holds
    * the new journal length and the caller stores it.
    */
-  static boolean notify(Apply cx, InvocationId id, InvocationStatus.Builder st, MessageType type,
+  static boolean notify(
+      Apply cx,
+      InvocationId id,
+      InvocationStatus.Builder st,
+      MessageType type,
       NotificationTemplate n) {
     JournalEntry e = entry(type, n);
     cx.appendEntry(id, st, e);
@@ -55,7 +59,11 @@ final class Notifications {
   }
 
   /** Notifies and stores the status (once: {@link #notify} stores it when it starts an attempt). */
-  static void notifyAndStore(Apply cx, InvocationId id, InvocationStatus.Builder st, MessageType type,
+  static void notifyAndStore(
+      Apply cx,
+      InvocationId id,
+      InvocationStatus.Builder st,
+      MessageType type,
       NotificationTemplate n) {
     if (!notify(cx, id, st, type, n)) {
       cx.t.putStatus(id, st.build());
@@ -105,8 +113,15 @@ final class Notifications {
     switch (timer.getKindCase()) {
       case SLEEP_COMPLETION_ID -> {
         if (phase != Phase.COMPLETED) {
-          notifyAndStore(cx, id, cur.toBuilder(), MessageType.SLEEP_COMPLETION, NotificationTemplate.newBuilder()
-              .setCompletionId(timer.getSleepCompletionId()).setVoid(VOID).build());
+          notifyAndStore(
+              cx,
+              id,
+              cur.toBuilder(),
+              MessageType.SLEEP_COMPLETION,
+              NotificationTemplate.newBuilder()
+                  .setCompletionId(timer.getSleepCompletionId())
+                  .setVoid(VOID)
+                  .build());
         }
       }
       case START_SCHEDULED -> {
@@ -124,7 +139,7 @@ final class Notifications {
           Lifecycle.purge(cx, id, cur.getTarget());
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -136,15 +151,19 @@ final class Notifications {
     if (cur == null || Phase.of(cur) == Phase.COMPLETED) {
       return;
     }
-    MessageType type = c.getNotificationType() == 0 ? MessageType.CALL_COMPLETION
-        : MessageType.fromCode(c.getNotificationType());
+    MessageType type =
+        c.getNotificationType() == 0
+            ? MessageType.CALL_COMPLETION
+            : MessageType.fromCode(c.getNotificationType());
     notifyAndStore(cx, id, cur.toBuilder(), type, completion(c.getCompletionId(), c.getOutcome()));
   }
 
   static void onSignal(Apply cx, Signal s) {
     InvocationId id = InvocationId.fromBytes(s.getInvocationId().toByteArray());
     InvocationStatus cur = cx.t.status(id);
-    if (cur != null && s.getIdCase() == Signal.IdCase.IDX && s.getIdx() == BuiltInSignal.CANCEL_VALUE
+    if (cur != null
+        && s.getIdCase() == Signal.IdCase.IDX
+        && s.getIdx() == BuiltInSignal.CANCEL_VALUE
         && Phase.of(cur).notStarted()) {
       // a cancel propagated by a caller to a callee that has not started: cancelled at once and
       // never run, as restate-server 1.7.12 does (and as the admin cancel does)
@@ -159,8 +178,11 @@ final class Notifications {
       }
       switch (s.getResultCase()) {
         case VALUE -> n.setValue(Value.newBuilder().setContent(s.getValue()));
-        case FAILURE -> n.setFailure(Failure.newBuilder()
-            .setCode(s.getFailure().getCode()).setMessage(s.getFailure().getMessage()));
+        case FAILURE ->
+            n.setFailure(
+                Failure.newBuilder()
+                    .setCode(s.getFailure().getCode())
+                    .setMessage(s.getFailure().getMessage()));
         default -> n.setVoid(VOID);
       }
       notifyAndStore(cx, id, cur.toBuilder(), MessageType.SIGNAL_NOTIFICATION, n.build());
@@ -176,35 +198,61 @@ final class Notifications {
    * A workflow handler completes a durable promise: answers the handler, stores the outcome and
    * wakes every invocation waiting for it. Completing it twice answers 409 to the second.
    */
-  static void onCompletePromise(Apply cx, InvocationId id, InvocationStatus.Builder st,
-      CompletePromiseCommandMessage c) {
+  static void onCompletePromise(
+      Apply cx, InvocationId id, InvocationStatus.Builder st, CompletePromiseCommandMessage c) {
     Target target = st.getTarget();
     Promise pr = cx.t.promise(target.getService(), target.getKey(), c.getKey());
     if (pr != null && pr.getCompleted()) {
-      notify(cx, id, st, MessageType.COMPLETE_PROMISE_COMPLETION, NotificationTemplate.newBuilder()
-          .setCompletionId(c.getResultCompletionId())
-          .setFailure(Failure.newBuilder().setCode(409)
-              .setMessage("promise was already completed")).build());
+      notify(
+          cx,
+          id,
+          st,
+          MessageType.COMPLETE_PROMISE_COMPLETION,
+          NotificationTemplate.newBuilder()
+              .setCompletionId(c.getResultCompletionId())
+              .setFailure(
+                  Failure.newBuilder().setCode(409).setMessage("promise was already completed"))
+              .build());
       return;
     }
-    Outcome outcome = c.hasCompletionFailure()
-        ? failure(c.getCompletionFailure().getCode(), c.getCompletionFailure().getMessage())
-        : Outcomes.success(c.getCompletionValue().getContent());
-    cx.t.putPromise(target.getService(), target.getKey(), c.getKey(),
+    Outcome outcome =
+        c.hasCompletionFailure()
+            ? failure(c.getCompletionFailure().getCode(), c.getCompletionFailure().getMessage())
+            : Outcomes.success(c.getCompletionValue().getContent());
+    cx.t.putPromise(
+        target.getService(),
+        target.getKey(),
+        c.getKey(),
         Promise.newBuilder().setCompleted(true).setOutcome(outcome).build());
-    notify(cx, id, st, MessageType.COMPLETE_PROMISE_COMPLETION, NotificationTemplate.newBuilder()
-        .setCompletionId(c.getResultCompletionId()).setVoid(VOID).build());
+    notify(
+        cx,
+        id,
+        st,
+        MessageType.COMPLETE_PROMISE_COMPLETION,
+        NotificationTemplate.newBuilder()
+            .setCompletionId(c.getResultCompletionId())
+            .setVoid(VOID)
+            .build());
     cx.t.putStatus(id, st.build());
     if (pr != null) {
       for (Caller w : pr.getWaitersList()) {
         InvocationId wid = InvocationId.fromBytes(w.getInvocationId().toByteArray());
         if (wid.equals(id)) {
-          notify(cx, id, st, MessageType.GET_PROMISE_COMPLETION, completion(w.getCompletionId(), outcome));
+          notify(
+              cx,
+              id,
+              st,
+              MessageType.GET_PROMISE_COMPLETION,
+              completion(w.getCompletionId(), outcome));
           continue;
         }
         InvocationStatus ws = cx.t.status(wid);
         if (ws != null && Phase.of(ws) != Phase.COMPLETED) {
-          notifyAndStore(cx, wid, ws.toBuilder(), MessageType.GET_PROMISE_COMPLETION,
+          notifyAndStore(
+              cx,
+              wid,
+              ws.toBuilder(),
+              MessageType.GET_PROMISE_COMPLETION,
               completion(w.getCompletionId(), outcome));
         }
       }

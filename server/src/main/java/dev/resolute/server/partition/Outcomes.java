@@ -14,8 +14,8 @@ import dev.resolute.server.pb.JournalEntry;
 import dev.resolute.server.pb.Outcome;
 
 /**
- * Conversions between the stored outcome ({@code pb.Outcome}), journal notifications and the
- * API's outcome. Pure functions.
+ * Conversions between the stored outcome ({@code pb.Outcome}), journal notifications and the API's
+ * outcome. Pure functions.
  */
 final class Outcomes {
   static final Void VOID = Void.getDefaultInstance();
@@ -28,7 +28,8 @@ final class Outcomes {
 
   static Outcome failure(int code, String message) {
     return Outcome.newBuilder()
-        .setFailure(dev.resolute.server.pb.Failure.newBuilder().setCode(code).setMessage(message)).build();
+        .setFailure(dev.resolute.server.pb.Failure.newBuilder().setCode(code).setMessage(message))
+        .build();
   }
 
   static Outcome success(ByteString value) {
@@ -37,12 +38,15 @@ final class Outcomes {
 
   /** A completion notification carrying {@code o} (void when it has no result). */
   static NotificationTemplate completion(int completionId, Outcome o) {
-    NotificationTemplate.Builder n = NotificationTemplate.newBuilder().setCompletionId(completionId);
+    NotificationTemplate.Builder n =
+        NotificationTemplate.newBuilder().setCompletionId(completionId);
     if (o.getResultCase() == Outcome.ResultCase.RESULT_NOT_SET) {
       n.setVoid(VOID);
     } else if (o.hasFailure()) {
-      n.setFailure(Failure.newBuilder().setCode(o.getFailure().getCode())
-          .setMessage(o.getFailure().getMessage()));
+      n.setFailure(
+          Failure.newBuilder()
+              .setCode(o.getFailure().getCode())
+              .setMessage(o.getFailure().getMessage()));
     } else {
       n.setValue(Value.newBuilder().setContent(o.getSuccess()));
     }
@@ -51,7 +55,9 @@ final class Outcomes {
 
   static dev.resolute.server.api.Outcome toApi(Outcome o) {
     if (o.hasFailure()) {
-      return new dev.resolute.server.api.Outcome.Failure(o.getFailure().getCode(), o.getFailure().getMessage(),
+      return new dev.resolute.server.api.Outcome.Failure(
+          o.getFailure().getCode(),
+          o.getFailure().getMessage(),
           o.getFailure().getStacktrace().isEmpty() ? null : o.getFailure().getStacktrace());
     }
     return dev.resolute.server.api.Outcome.success(o.getSuccess().toByteArray());

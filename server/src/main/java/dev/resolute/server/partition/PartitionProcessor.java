@@ -22,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One partition's leader: applies committed records in LSN order, one store batch per drained
- * group of records, then runs the effects (only after the batch is committed). Partitions are
- * actors on a shared executor (about one thread per core, not one per partition): at most one
- * drain of a partition is queued or running at any time, so its records are applied serially.
+ * One partition's leader: applies committed records in LSN order, one store batch per drained group
+ * of records, then runs the effects (only after the batch is committed). Partitions are actors on a
+ * shared executor (about one thread per core, not one per partition): at most one drain of a
+ * partition is queued or running at any time, so its records are applied serially.
  */
 public final class PartitionProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionProcessor.class);
@@ -39,27 +39,41 @@ public final class PartitionProcessor {
   private final ScheduledExecutorService timers;
   private static final long TIMER_HORIZON_MILLIS = 60_000;
   static final long TRUNCATE_OUTBOX_EVERY = 32;
-  /** The highest outbox seq a truncation was appended for (by {@link #shipped} or {@link #lead}). */
+
+  /**
+   * The highest outbox seq a truncation was appended for (by {@link #shipped} or {@link #lead}).
+   */
   private final AtomicLong truncateAsked = new AtomicLong();
 
   private final Executor executor;
   private final ConcurrentLinkedQueue<Object[]> incoming = new ConcurrentLinkedQueue<>();
+
   /** True while a drain is queued or running; only the false-to-true transition submits one. */
   private final AtomicBoolean scheduled = new AtomicBoolean();
+
   private volatile boolean stopped;
   private volatile boolean failed;
+
   /**
    * Every timer due at or before this time is armed in the scheduler; later ones stay only in the
    * timer table until a sweep brings them within the horizon. Touched by this partition's actor
    * (drain, effects) and by {@link #lead()} before any drain.
    */
   private long armedUpTo = Long.MIN_VALUE;
+
   private volatile boolean sweepDue;
   private Store.Batch replayBatch;
   private int replayed;
 
-  public PartitionProcessor(int partition, Partitioning partitioning, Store store, Appender appender,
-      InvokerPort invoker, Replies replies, ScheduledExecutorService timers, Executor executor) {
+  public PartitionProcessor(
+      int partition,
+      Partitioning partitioning,
+      Store store,
+      Appender appender,
+      InvokerPort invoker,
+      Replies replies,
+      ScheduledExecutorService timers,
+      Executor executor) {
     this.partition = partition;
     this.sm = new StateMachine(partition, partitioning);
     this.store = store;
@@ -77,8 +91,8 @@ public final class PartitionProcessor {
   }
 
   /**
-   * Start-up replay of a committed record whose effects already happened or are re-derived.
-   * Records are applied in batches of up to 1024 per store write; {@link #lead()} commits the rest.
+   * Start-up replay of a committed record whose effects already happened or are re-derived. Records
+   * are applied in batches of up to 1024 per store write; {@link #lead()} commits the rest.
    */
   public void replay(long lsn, byte[] payload) {
     if (replayBatch == null) {
@@ -107,12 +121,16 @@ public final class PartitionProcessor {
   public void lead() {
     finishReplay();
     armTimers();
-    timers.scheduleWithFixedDelay(() -> {
-      sweepDue = true;
-      if (scheduled.compareAndSet(false, true)) {
-        executor.execute(this::drain);
-      }
-    }, TIMER_HORIZON_MILLIS / 2, TIMER_HORIZON_MILLIS / 2, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(
+        () -> {
+          sweepDue = true;
+          if (scheduled.compareAndSet(false, true)) {
+            executor.execute(this::drain);
+          }
+        },
+        TIMER_HORIZON_MILLIS / 2,
+        TIMER_HORIZON_MILLIS / 2,
+        TimeUnit.MILLISECONDS);
     List<Object[]> outbox;
     try (Store.Reader read = store.reader()) {
       outbox = new Tables(partition).on(read).outbox();
@@ -124,11 +142,15 @@ public final class PartitionProcessor {
       max = Math.max(max, (long) o[0]);
     }
     if (max > 0) {
-      appender.append(partition, Envelope.newBuilder()
-          .setTruncateOutbox(TruncateOutbox.newBuilder().setUpToSeq(max)).build());
+      appender.append(
+          partition,
+          Envelope.newBuilder()
+              .setTruncateOutbox(TruncateOutbox.newBuilder().setUpToSeq(max))
+              .build());
       truncateAsked.set(max);
     }
-    appender.append(partition, Envelope.newBuilder().setResumeAll(ResumeAll.getDefaultInstance()).build());
+    appender.append(
+        partition, Envelope.newBuilder().setResumeAll(ResumeAll.getDefaultInstance()).build());
   }
 
   /**
@@ -193,7 +215,10 @@ public final class PartitionProcessor {
           long t0 = System.nanoTime();
           int before = effects.size();
           sm.apply(b, lsn, env, effects);
-          LOG.debug("partition {}: ResumeAll restarted {} invocations in {} ms", partition, effects.size() - before,
+          LOG.debug(
+              "partition {}: ResumeAll restarted {} invocations in {} ms",
+              partition,
+              effects.size() - before,
               (System.nanoTime() - t0) / 1_000_000);
         } else {
           sm.apply(b, lsn, env, effects);
@@ -202,7 +227,8 @@ public final class PartitionProcessor {
       }
       b.commit();
     } catch (RuntimeException e) {
-      LOG.error("partition {}: apply failed; stopping the partition to protect its state", partition, e);
+      LOG.error(
+          "partition {}: apply failed; stopping the partition to protect its state", partition, e);
       failed = true;
       stopped = true;
       scheduled.set(false);
@@ -248,42 +274,49 @@ public final class PartitionProcessor {
   }
 
   /**
-   * The outbox messages up to {@code upTo} are durable in their target partitions' logs. The
-   * outbox is truncated once {@value #TRUNCATE_OUTBOX_EVERY} such messages have gathered, not
-   * after every ship: a truncation is a log record, and one per ship was an extra commit and apply
-   * per call and per result (a call is 8 commits with them, 6 without). Messages not truncated yet
-   * are shipped again when a leader starts, and dropped by the target's (source, seq) dedup.
+   * The outbox messages up to {@code upTo} are durable in their target partitions' logs. The outbox
+   * is truncated once {@value #TRUNCATE_OUTBOX_EVERY} such messages have gathered, not after every
+   * ship: a truncation is a log record, and one per ship was an extra commit and apply per call and
+   * per result (a call is 8 commits with them, 6 without). Messages not truncated yet are shipped
+   * again when a leader starts, and dropped by the target's (source, seq) dedup.
    */
   private void shipped(long upTo) {
     long asked = truncateAsked.get();
     if (upTo - asked >= TRUNCATE_OUTBOX_EVERY && truncateAsked.compareAndSet(asked, upTo)) {
-      appender.append(partition, Envelope.newBuilder()
-          .setTruncateOutbox(TruncateOutbox.newBuilder().setUpToSeq(upTo)).build());
+      appender.append(
+          partition,
+          Envelope.newBuilder()
+              .setTruncateOutbox(TruncateOutbox.newBuilder().setUpToSeq(upTo))
+              .build());
     }
   }
 
   /**
    * Arms the timers of the table due within the horizon that are not armed yet. Holding only those
-   * in memory keeps start-up and RSS flat when many timers are far out (workflow retention,
-   * long sleeps): re-arming 55 000 of them took seconds of every restart.
+   * in memory keeps start-up and RSS flat when many timers are far out (workflow retention, long
+   * sleeps): re-arming 55 000 of them took seconds of every restart.
    */
   private void armTimers() {
     long upTo = appender.now() + TIMER_HORIZON_MILLIS;
     long from = armedUpTo;
     // timer keys are ordered by time: seek past what is armed, stop at the horizon
     byte[] prefix = Keys.of(partition, Keys.TIMER).build();
-    byte[] start = from == Long.MIN_VALUE ? prefix : Keys.of(partition, Keys.TIMER).u64(from + 1).build();
+    byte[] start =
+        from == Long.MIN_VALUE ? prefix : Keys.of(partition, Keys.TIMER).u64(from + 1).build();
     try (Store.Reader read = store.reader()) {
-      read.scanFrom(prefix, start, (k, v) -> {
-        long time = Keys.timerTime(k);
-        if (time > upTo) {
-          return false;
-        }
-        if (time > from) {
-          arm(k, time);
-        }
-        return true;
-      });
+      read.scanFrom(
+          prefix,
+          start,
+          (k, v) -> {
+            long time = Keys.timerTime(k);
+            if (time > upTo) {
+              return false;
+            }
+            if (time > from) {
+              arm(k, time);
+            }
+            return true;
+          });
     }
     armedUpTo = upTo;
   }
@@ -296,8 +329,13 @@ public final class PartitionProcessor {
   }
 
   private void arm(byte[] key, long time) {
-    Runnable fire = () -> appender.append(partition, Envelope.newBuilder()
-        .setTimerFired(TimerFired.newBuilder().setTimerKey(ByteString.copyFrom(key))).build());
+    Runnable fire =
+        () ->
+            appender.append(
+                partition,
+                Envelope.newBuilder()
+                    .setTimerFired(TimerFired.newBuilder().setTimerKey(ByteString.copyFrom(key)))
+                    .build());
     long delay = time - appender.now();
     if (delay <= 0) {
       fire.run();
@@ -308,12 +346,15 @@ public final class PartitionProcessor {
 
   /**
    * At a clean shutdown, once the log has stopped delivering and the executor has finished: if
-   * every record delivered to this partition was applied, then all of its records up to
-   * {@code lastLsn} are, and its applied LSN moves there. Without this, a partition that saw no
-   * traffic since its first start keeps an old applied LSN and restart rescans the whole log.
+   * every record delivered to this partition was applied, then all of its records up to {@code
+   * lastLsn} are, and its applied LSN moves there. Without this, a partition that saw no traffic
+   * since its first start keeps an old applied LSN and restart rescans the whole log.
    */
   public void markCaughtUp(long lastLsn) {
-    if (failed || !incoming.isEmpty() || scheduled.get() || replayBatch != null
+    if (failed
+        || !incoming.isEmpty()
+        || scheduled.get()
+        || replayBatch != null
         || appliedLsn(store, partition) >= lastLsn) {
       return;
     }

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An invocation's phase and the table of its legal transitions. Stored as the protobuf
- * {@code InvocationStatus.Phase} (same numbers, so stored data keeps its meaning); every phase
- * change goes through {@link #move}, which throws {@link IllegalTransition} for a change the table
- * does not hold. A new invocation's status starts in SCHEDULED (the stored default) and leaves it
- * at once when it has no execution time.
+ * An invocation's phase and the table of its legal transitions. Stored as the protobuf {@code
+ * InvocationStatus.Phase} (same numbers, so stored data keeps its meaning); every phase change goes
+ * through {@link #move}, which throws {@link IllegalTransition} for a change the table does not
+ * hold. A new invocation's status starts in SCHEDULED (the stored default) and leaves it at once
+ * when it has no execution time.
  *
  * <pre>
  *   SCHEDULED ──► INBOXED ──► INVOKED ◄──► SUSPENDED / BACKING_OFF / PAUSED
@@ -57,7 +57,8 @@ enum Phase {
       case BACKING_OFF -> BACKING_OFF;
       case PAUSED -> PAUSED;
       case COMPLETED -> COMPLETED;
-      case UNRECOGNIZED -> throw new IllegalStateException("unknown stored invocation phase " + st.getPhaseValue());
+      case UNRECOGNIZED ->
+          throw new IllegalStateException("unknown stored invocation phase " + st.getPhaseValue());
     };
   }
 
@@ -71,7 +72,10 @@ enum Phase {
     return this == SCHEDULED || this == INBOXED;
   }
 
-  /** Sets {@code st}'s phase to {@code to}; throws {@link IllegalTransition} if the table does not allow it. */
+  /**
+   * Sets {@code st}'s phase to {@code to}; throws {@link IllegalTransition} if the table does not
+   * allow it.
+   */
   static InvocationStatus.Builder move(InvocationStatus.Builder st, Phase to) {
     Phase from = of(st);
     if (!from.canMoveTo(to)) {
@@ -80,10 +84,14 @@ enum Phase {
     return st.setPhase(to.stored);
   }
 
-  /** A phase change the transition table does not hold: a bug in the state machine, never an input error. */
+  /**
+   * A phase change the transition table does not hold: a bug in the state machine, never an input
+   * error.
+   */
   static final class IllegalTransition extends IllegalStateException {
     /** The error code, stable for logs and tests. */
     static final String CODE = "RS_ILLEGAL_PHASE_TRANSITION";
+
     private final Phase from;
     private final Phase to;
 

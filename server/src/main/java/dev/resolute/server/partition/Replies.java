@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Node-local registry of ingress requests waiting for an effect of apply. */
 public final class Replies {
-  private final ConcurrentHashMap<Long, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, CompletableFuture<Answer>> waiting =
+      new ConcurrentHashMap<>();
   private final AtomicLong next = new AtomicLong(System.nanoTime() & 0x3FFFFFFFFFFFL | 1);
 
   public long register(CompletableFuture<Answer> f) {

@@ -12,15 +12,16 @@ import java.util.List;
  * randomness, no I/O: "now" is the record's timestamp, generated ids derive from stored data.
  *
  * <p>Each record is applied in its own {@link Apply} context by the family it belongs to: the
- * invocation lifecycle ({@link Lifecycle}: invoke, attempts, invoker events, completion, inbox),
- * a running attempt's commands ({@link Commands}), invocation control ({@link Control}: attach,
- * output, cancel, kill, pause, resume, purge) and what wakes an invocation up
- * ({@link Notifications}: timers, call completions, signals, promises). Phases change only through
- * {@link Phase#move}; answers to waiting requests are {@link Answer}s.
+ * invocation lifecycle ({@link Lifecycle}: invoke, attempts, invoker events, completion, inbox), a
+ * running attempt's commands ({@link Commands}), invocation control ({@link Control}: attach,
+ * output, cancel, kill, pause, resume, purge) and what wakes an invocation up ({@link
+ * Notifications}: timers, call completions, signals, promises). Phases change only through {@link
+ * Phase#move}; answers to waiting requests are {@link Answer}s.
  */
 public final class StateMachine {
   static final long DEFAULT_RETENTION_MILLIS = 24L * 3600 * 1000;
   static final String WORKFLOW_ALREADY_INVOKED = "the workflow method was already invoked";
+
   /** Meta marker: the running index has been built (stores written before it existed lack it). */
   static final String RUNNING_INDEX = "running-index";
 
@@ -47,14 +48,15 @@ public final class StateMachine {
     switch (env.getRecordCase()) {
       case INVOKE -> Lifecycle.onInvoke(cx, env.getInvoke());
       case INVOKER_EVENT -> Lifecycle.onInvokerEvent(cx, env.getInvokerEvent());
-      case TIMER_FIRED -> Notifications.onTimer(cx, env.getTimerFired().getTimerKey().toByteArray());
+      case TIMER_FIRED ->
+          Notifications.onTimer(cx, env.getTimerFired().getTimerKey().toByteArray());
       case COMPLETE_CALL -> Notifications.onCompleteCall(cx, env.getCompleteCall());
       case SIGNAL -> Notifications.onSignal(cx, env.getSignal());
       case INGRESS_QUERY -> Control.onQuery(cx, env.getIngressQuery());
       case TRUNCATE_OUTBOX -> t.truncateOutbox(env.getTruncateOutbox().getUpToSeq());
       case RESUME_ALL -> Lifecycle.onResumeAll(cx);
       case KILL -> Control.onKill(cx, env.getKill());
-      default -> { }
+      default -> {}
     }
   }
 

@@ -84,11 +84,16 @@ final class Tables {
   List<Object[]> allStatuses() {
     List<Object[]> out = new ArrayList<>();
     byte[] prefix = Keys.of(p, Keys.STATUS).build();
-    txn.scan(prefix, (k, v) -> {
-      out.add(new Object[] {InvocationId.fromBytes(Keys.after(k, prefix, 24)),
-          parse(() -> InvocationStatus.parseFrom(v))});
-      return true;
-    });
+    txn.scan(
+        prefix,
+        (k, v) -> {
+          out.add(
+              new Object[] {
+                InvocationId.fromBytes(Keys.after(k, prefix, 24)),
+                parse(() -> InvocationStatus.parseFrom(v))
+              });
+          return true;
+        });
     return out;
   }
 
@@ -96,14 +101,19 @@ final class Tables {
   List<InvocationId> running() {
     List<InvocationId> out = new ArrayList<>();
     byte[] prefix = Keys.of(p, Keys.RUNNING).build();
-    txn.scan(prefix, (k, v) -> {
-      out.add(InvocationId.fromBytes(Keys.after(k, prefix)));
-      return true;
-    });
+    txn.scan(
+        prefix,
+        (k, v) -> {
+          out.add(InvocationId.fromBytes(Keys.after(k, prefix)));
+          return true;
+        });
     return out;
   }
 
-  /** Adds an invocation to the running index (building the index of a store written before it existed). */
+  /**
+   * Adds an invocation to the running index (building the index of a store written before it
+   * existed).
+   */
   void markRunning(InvocationId id) {
     txn.put(runningKey(id.toBytes()), NOTHING);
   }
@@ -115,10 +125,12 @@ final class Tables {
 
   List<JournalEntry> journal(InvocationId id) {
     List<JournalEntry> out = new ArrayList<>();
-    txn.scan(Keys.of(p, Keys.JOURNAL).bytes(id.toBytes()).build(), (k, v) -> {
-      out.add(parse(() -> JournalEntry.parseFrom(v)));
-      return true;
-    });
+    txn.scan(
+        Keys.of(p, Keys.JOURNAL).bytes(id.toBytes()).build(),
+        (k, v) -> {
+          out.add(parse(() -> JournalEntry.parseFrom(v)));
+          return true;
+        });
     return out;
   }
 
@@ -131,7 +143,8 @@ final class Tables {
     byte[] prefix = Keys.of(p, Keys.JOURNAL).bytes(id.toBytes()).build();
     byte[] key = Arrays.copyOf(prefix, prefix.length + 4);
     for (int i = 0; i < length; i++) {
-      ByteBuffer.wrap(key, prefix.length, 4).putInt(i); // one key array, its index rewritten per entry
+      ByteBuffer.wrap(key, prefix.length, 4)
+          .putInt(i); // one key array, its index rewritten per entry
       byte[] v = txn.get(key);
       if (v == null) {
         return journal(id); // not numbered 0..length-1 (never expected): read what is there
@@ -168,10 +181,12 @@ final class Tables {
   List<byte[][]> allState(String service, String key) {
     byte[] prefix = statePrefix(service, key).build();
     List<byte[][]> out = new ArrayList<>();
-    txn.scan(prefix, (k, v) -> {
-      out.add(new byte[][] {Keys.lenBytesAfter(k, prefix), v});
-      return true;
-    });
+    txn.scan(
+        prefix,
+        (k, v) -> {
+          out.add(new byte[][] {Keys.lenBytesAfter(k, prefix), v});
+          return true;
+        });
     return out;
   }
 
@@ -224,7 +239,8 @@ final class Tables {
       txn.put(boundsKey, ByteBuffer.allocate(16).putLong(hb[0] + 1).putLong(hb[1]).array());
     }
     if (v == null) {
-      throw new IllegalStateException("inbox entry " + hb[0] + " of " + service + "/" + key + " is missing");
+      throw new IllegalStateException(
+          "inbox entry " + hb[0] + " of " + service + "/" + key + " is missing");
     }
     return InvocationId.fromBytes(v);
   }
@@ -261,10 +277,12 @@ final class Tables {
   /** All timers as {key, time}. */
   List<Object[]> allTimers() {
     List<Object[]> out = new ArrayList<>();
-    txn.scan(Keys.of(p, Keys.TIMER).build(), (k, v) -> {
-      out.add(new Object[] {k, Keys.timerTime(k)});
-      return true;
-    });
+    txn.scan(
+        Keys.of(p, Keys.TIMER).build(),
+        (k, v) -> {
+          out.add(new Object[] {k, Keys.timerTime(k)});
+          return true;
+        });
     return out;
   }
 
@@ -276,9 +294,9 @@ final class Tables {
   /**
    * Deletes the outbox messages up to {@code upTo}. Sequence numbers are contiguous, so once the
    * truncation point is known ({@code outbox_truncated}) this is point deletes of exactly the new
-   * range: a scan from the prefix would step over the tombstones of every message shipped since
-   * the last compaction, so truncation would cost more the longer the node runs; point deletes
-   * keep it proportional to the messages truncated.
+   * range: a scan from the prefix would step over the tombstones of every message shipped since the
+   * last compaction, so truncation would cost more the longer the node runs; point deletes keep it
+   * proportional to the messages truncated.
    */
   void truncateOutbox(long upTo) {
     long done = meta("outbox_truncated");
@@ -287,13 +305,15 @@ final class Tables {
     }
     if (done == 0) { // first truncation of this partition: find what is there
       List<byte[]> keys = new ArrayList<>();
-      txn.scan(Keys.of(p, Keys.OUTBOX).build(), (k, v) -> {
-        if (Keys.outboxSeq(k) > upTo) {
-          return false;
-        }
-        keys.add(k);
-        return true;
-      });
+      txn.scan(
+          Keys.of(p, Keys.OUTBOX).build(),
+          (k, v) -> {
+            if (Keys.outboxSeq(k) > upTo) {
+              return false;
+            }
+            keys.add(k);
+            return true;
+          });
       keys.forEach(txn::delete);
     } else {
       for (long seq = done + 1; seq <= upTo; seq++) {
@@ -307,10 +327,13 @@ final class Tables {
   List<Object[]> outbox() {
     List<Object[]> out = new ArrayList<>();
     byte[] prefix = Keys.of(p, Keys.OUTBOX).build();
-    txn.scanFrom(prefix, Keys.of(p, Keys.OUTBOX).u64(meta("outbox_truncated") + 1).build(), (k, v) -> {
-      out.add(new Object[] {Keys.outboxSeq(k), parse(() -> OutboxMessage.parseFrom(v))});
-      return true;
-    });
+    txn.scanFrom(
+        prefix,
+        Keys.of(p, Keys.OUTBOX).u64(meta("outbox_truncated") + 1).build(),
+        (k, v) -> {
+          out.add(new Object[] {Keys.outboxSeq(k), parse(() -> OutboxMessage.parseFrom(v))});
+          return true;
+        });
     return out;
   }
 
@@ -320,7 +343,9 @@ final class Tables {
   }
 
   void putDedupSeq(int sourcePartition, long seq) {
-    txn.put(Keys.of(p, Keys.DEDUP).u32(sourcePartition).build(), ByteBuffer.allocate(8).putLong(seq).array());
+    txn.put(
+        Keys.of(p, Keys.DEDUP).u32(sourcePartition).build(),
+        ByteBuffer.allocate(8).putLong(seq).array());
   }
 
   // ---- promises ----

@@ -7,7 +7,9 @@ import dev.resolute.server.schema.ServiceSchema;
 import dev.resolute.server.schema.ServiceType;
 import java.time.Duration;
 
-/** Builds stored targets from the schema: which invocations take the per-key lock, and retention. */
+/**
+ * Builds stored targets from the schema: which invocations take the per-key lock, and retention.
+ */
 public final class Targets {
   private Targets() {}
 
@@ -28,7 +30,8 @@ public final class Targets {
   }
 
   /** How long a completed invocation is kept (for attach/output and deduplication). */
-  public static long retentionMillis(ServiceSchema service, HandlerSchema handler, boolean idempotent) {
+  public static long retentionMillis(
+      ServiceSchema service, HandlerSchema handler, boolean idempotent) {
     Duration d;
     if (service.type() == ServiceType.WORKFLOW && handler.type() == HandlerType.WORKFLOW) {
       d = handler.workflowCompletionRetention();

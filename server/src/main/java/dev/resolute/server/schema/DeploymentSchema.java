@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * A registered deployment (HTTP endpoint).
  *
- * @param http11 true when invocations use HTTP/1.1 ({@code use_http_11}); false = h2c prior knowledge
+ * @param http11 true when invocations use HTTP/1.1 ({@code use_http_11}); false = h2c prior
+ *     knowledge
  * @param services names and revisions of the services this deployment serves
  */
 public record DeploymentSchema(

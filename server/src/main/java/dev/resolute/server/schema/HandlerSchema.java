@@ -5,10 +5,11 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One handler of a registered service revision, with the effective options (handler over
- * service over server default) already resolved.
+ * One handler of a registered service revision, with the effective options (handler over service
+ * over server default) already resolved.
  *
- * @param inputContentType accepted input content type (may contain wildcards); null = no body expected
+ * @param inputContentType accepted input content type (may contain wildcards); null = no body
+ *     expected
  * @param inputRequired whether a body with a content-type must be sent
  * @param outputContentType content-type set on ingress responses; null = none
  */

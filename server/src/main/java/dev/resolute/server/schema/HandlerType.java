@@ -2,7 +2,9 @@ package dev.resolute.server.schema;
 
 /** Handler kinds as the admin API names them. */
 public enum HandlerType {
-  EXCLUSIVE("Exclusive"), SHARED("Shared"), WORKFLOW("Workflow");
+  EXCLUSIVE("Exclusive"),
+  SHARED("Shared"),
+  WORKFLOW("Workflow");
 
   private final String adminName;
 

@@ -14,7 +14,9 @@ public final class Humantime {
     if (ms <= 0) {
       return "0s";
     }
-    long[] parts = {ms / 86_400_000, ms / 3_600_000 % 24, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000};
+    long[] parts = {
+      ms / 86_400_000, ms / 3_600_000 % 24, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000
+    };
     String[] units = {"d", "h", "m", "s", "ms"};
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < parts.length; i++) {

@@ -6,11 +6,16 @@ import java.time.Duration;
  * An invocation retry policy: exponential backoff. {@code maxAttempts} counts the first attempt;
  * {@code null} means unlimited.
  */
-public record RetryPolicy(Duration initialInterval, double exponentiationFactor, Integer maxAttempts,
-    Duration maxInterval, OnMaxAttempts onMaxAttempts) {
+public record RetryPolicy(
+    Duration initialInterval,
+    double exponentiationFactor,
+    Integer maxAttempts,
+    Duration maxInterval,
+    OnMaxAttempts onMaxAttempts) {
 
   public enum OnMaxAttempts {
-    PAUSE("Pause"), KILL("Kill");
+    PAUSE("Pause"),
+    KILL("Kill");
 
     private final String adminName;
 
@@ -23,7 +28,10 @@ public record RetryPolicy(Duration initialInterval, double exponentiationFactor,
     }
   }
 
-  /** restate-server 1.7.12 default: 500ms, x2, 70 attempts, max 1m, pause (observed in admin output). */
+  /**
+   * restate-server 1.7.12 default: 500ms, x2, 70 attempts, max 1m, pause (observed in admin
+   * output).
+   */
   public static final RetryPolicy DEFAULT =
       new RetryPolicy(Duration.ofMillis(500), 2.0, 70, Duration.ofMinutes(1), OnMaxAttempts.PAUSE);
 

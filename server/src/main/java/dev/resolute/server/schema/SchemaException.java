@@ -10,7 +10,9 @@ public class SchemaException extends Exception {
   private final int status;
   private final ErrorCode restateCode;
 
-  /** @param restateCode e.g. {@link ErrorCode#META0006}, or null */
+  /**
+   * @param restateCode e.g. {@link ErrorCode#META0006}, or null
+   */
   public SchemaException(int status, ErrorCode restateCode, String message) {
     super(message);
     this.status = status;

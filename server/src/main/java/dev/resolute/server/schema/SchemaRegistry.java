@@ -34,21 +34,32 @@ import org.slf4j.LoggerFactory;
  * The schema registry: registered deployments and the latest revision of every service.
  *
  * <p>Reads are lock-free on an immutable {@link Snapshot}; writes are serialized, persisted to
- * {@code <dataDir>/schema-registry.json} atomically (temp file, fsync, rename, fsync dir) and
- * then published, after which listeners are called (on the writing thread).
+ * {@code <dataDir>/schema-registry.json} atomically (temp file, fsync, rename, fsync dir) and then
+ * published, after which listeners are called (on the writing thread).
  */
 public final class SchemaRegistry implements Schemas {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistry.class);
   static final String FILE = "schema-registry.json";
-  static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   /** Server-wide defaults applied when neither handler nor service set an option. */
-  public record Defaults(Duration idempotencyRetention, Duration journalRetention,
-      Duration workflowCompletionRetention, Duration inactivityTimeout, Duration abortTimeout, RetryPolicy retryPolicy) {
+  public record Defaults(
+      Duration idempotencyRetention,
+      Duration journalRetention,
+      Duration workflowCompletionRetention,
+      Duration inactivityTimeout,
+      Duration abortTimeout,
+      RetryPolicy retryPolicy) {
     /** restate-server 1.7.12 defaults: 1d, 1d, 1d, 1m, 10m, {@link RetryPolicy#DEFAULT}. */
-    public static final Defaults RESTATE = new Defaults(Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(1),
-        Duration.ofMinutes(1), Duration.ofMinutes(10), RetryPolicy.DEFAULT);
+    public static final Defaults RESTATE =
+        new Defaults(
+            Duration.ofDays(1),
+            Duration.ofDays(1),
+            Duration.ofDays(1),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(10),
+            RetryPolicy.DEFAULT);
   }
 
   /** A registered deployment with the manifest it was discovered with. */
@@ -58,7 +69,8 @@ public final class SchemaRegistry implements Schemas {
   public record ServiceRef(String deploymentId, int revision) {}
 
   /** Persisted form. */
-  record Persisted(int version, List<DeploymentEntry> deployments, Map<String, ServiceRef> latest) {}
+  record Persisted(
+      int version, List<DeploymentEntry> deployments, Map<String, ServiceRef> latest) {}
 
   /**
    * An immutable view of the registry.
@@ -66,7 +78,9 @@ public final class SchemaRegistry implements Schemas {
    * @param deployments in registration order
    * @param services latest revision of each service, by name
    */
-  public record Snapshot(Map<String, DeploymentEntry> deployments, Map<String, ServiceRef> latest,
+  public record Snapshot(
+      Map<String, DeploymentEntry> deployments,
+      Map<String, ServiceRef> latest,
       Map<String, ServiceSchema> services) {}
 
   /**
@@ -75,7 +89,8 @@ public final class SchemaRegistry implements Schemas {
    * @param created true when a new deployment was created (201), false when an existing one was
    *     returned unchanged or overwritten in place (200)
    */
-  public record RegistrationResult(DeploymentSchema deployment, List<ServiceSchema> services, boolean created) {}
+  public record RegistrationResult(
+      DeploymentSchema deployment, List<ServiceSchema> services, boolean created) {}
 
   private final Path file;
   private final Defaults defaults;
@@ -92,7 +107,8 @@ public final class SchemaRegistry implements Schemas {
   }
 
   /** Opens (or creates) the registry persisted in {@code dataDir}. */
-  public static SchemaRegistry open(Path dataDir, Defaults defaults, Clock clock) throws IOException {
+  public static SchemaRegistry open(Path dataDir, Defaults defaults, Clock clock)
+      throws IOException {
     Files.createDirectories(dataDir);
     Path f = dataDir.resolve(FILE);
     Map<String, DeploymentEntry> deps = new LinkedHashMap<>();
@@ -171,8 +187,10 @@ public final class SchemaRegistry implements Schemas {
 
   /** The deployment registered with this (normalized) URI, if any. */
   public Optional<DeploymentSchema> deploymentByUri(String uri) {
-    return snapshot.deployments().values().stream().map(DeploymentEntry::deployment)
-        .filter(d -> d.uri().equals(uri)).findFirst();
+    return snapshot.deployments().values().stream()
+        .map(DeploymentEntry::deployment)
+        .filter(d -> d.uri().equals(uri))
+        .findFirst();
   }
 
   /** The services of a deployment, at the revisions that deployment registered. */
@@ -220,13 +238,19 @@ public final class SchemaRegistry implements Schemas {
   // ------------------------------------------------------------------ writes
 
   /**
-   * Registers a discovered endpoint. An existing deployment with the same URI is returned
-   * unchanged unless {@code force}, which overwrites it in place (same id, revisions bumped).
-   * A service changing type needs {@code force} or {@code breaking} (else 409 META0006).
-   * {@code dryRun} validates and returns the would-be result without storing it.
+   * Registers a discovered endpoint. An existing deployment with the same URI is returned unchanged
+   * unless {@code force}, which overwrites it in place (same id, revisions bumped). A service
+   * changing type needs {@code force} or {@code breaking} (else 409 META0006). {@code dryRun}
+   * validates and returns the would-be result without storing it.
    */
-  public synchronized RegistrationResult register(DiscoveredEndpoint ep, Map<String, String> additionalHeaders,
-      Map<String, String> metadata, boolean force, boolean breaking, boolean dryRun) throws SchemaException {
+  public synchronized RegistrationResult register(
+      DiscoveredEndpoint ep,
+      Map<String, String> additionalHeaders,
+      Map<String, String> metadata,
+      boolean force,
+      boolean breaking,
+      boolean dryRun)
+      throws SchemaException {
     Snapshot cur = snapshot;
     Optional<DeploymentSchema> existing = deploymentByUri(ep.uri());
     if (existing.isPresent() && !force) {
@@ -240,13 +264,20 @@ public final class SchemaRegistry implements Schemas {
         ServiceSchema prev = cur.services().get(s.name());
         ServiceType newType = ServiceBuilder.serviceType(s.ty());
         if (prev != null && prev.type() != newType) {
-          throw new SchemaException(409, ErrorCode.META0006, ErrorCode.META0006.tag() + " detected a new service revision for '" + s.name()
-              + "' changing the service type from previous revision. Service type cannot be changed across revisions.");
+          throw new SchemaException(
+              409,
+              ErrorCode.META0006,
+              ErrorCode.META0006.tag()
+                  + " detected a new service revision for '"
+                  + s.name()
+                  + "' changing the service type from previous revision. Service type cannot be changed across revisions.");
         }
       }
     }
-    String id = existing.map(DeploymentSchema::id)
-        .orElseGet(() -> PrefixedId.format("dp", Ulid.generate(clock.millis(), random)));
+    String id =
+        existing
+            .map(DeploymentSchema::id)
+            .orElseGet(() -> PrefixedId.format("dp", Ulid.generate(clock.millis(), random)));
     Map<String, DeploymentEntry> deps = new LinkedHashMap<>(cur.deployments());
     Map<String, ServiceRef> latest = new LinkedHashMap<>(cur.latest());
     List<DeploymentSchema.ServiceRevision> revisions = new ArrayList<>();
@@ -256,11 +287,19 @@ public final class SchemaRegistry implements Schemas {
       revisions.add(new DeploymentSchema.ServiceRevision(s.name(), rev));
     }
     long createdAt = existing.map(DeploymentSchema::createdAtMillis).orElseGet(clock::millis);
-    DeploymentSchema dep = new DeploymentSchema(id, ep.uri(), ep.manifest().protocolMode(), ep.http11(),
-        additionalHeaders == null ? Map.of() : lower(additionalHeaders),
-        metadata == null ? Map.of() : Map.copyOf(metadata),
-        ep.manifest().minProtocolVersion(), ep.manifest().maxProtocolVersion(), ep.sdkVersion(), createdAt,
-        List.copyOf(revisions));
+    DeploymentSchema dep =
+        new DeploymentSchema(
+            id,
+            ep.uri(),
+            ep.manifest().protocolMode(),
+            ep.http11(),
+            additionalHeaders == null ? Map.of() : lower(additionalHeaders),
+            metadata == null ? Map.of() : Map.copyOf(metadata),
+            ep.manifest().minProtocolVersion(),
+            ep.manifest().maxProtocolVersion(),
+            ep.sdkVersion(),
+            createdAt,
+            List.copyOf(revisions));
     DeploymentEntry entry = new DeploymentEntry(dep, ep.manifest());
     List<ServiceSchema> built = servicesOf(entry);
     if (dryRun) {
@@ -268,7 +307,10 @@ public final class SchemaRegistry implements Schemas {
     }
     if (existing.isPresent()) {
       // services the overwritten deployment no longer serves fall back to other deployments
-      latest.entrySet().removeIf(e -> e.getValue().deploymentId().equals(id) && !services.containsKey(e.getKey()));
+      latest
+          .entrySet()
+          .removeIf(
+              e -> e.getValue().deploymentId().equals(id) && !services.containsKey(e.getKey()));
     }
     deps.put(id, entry);
     for (DeploymentSchema.ServiceRevision sr : revisions) {
@@ -278,11 +320,15 @@ public final class SchemaRegistry implements Schemas {
     return new RegistrationResult(dep, built, existing.isEmpty());
   }
 
-  /** Removes a deployment (admin force delete). Services it was latest for fall back to older revisions. */
+  /**
+   * Removes a deployment (admin force delete). Services it was latest for fall back to older
+   * revisions.
+   */
   public synchronized void removeDeployment(String id) throws SchemaException {
     Snapshot cur = snapshot;
     if (!cur.deployments().containsKey(id)) {
-      throw new SchemaException(404, null, "not found in the schema registry: deployment with id '" + id + "'");
+      throw new SchemaException(
+          404, null, "not found in the schema registry: deployment with id '" + id + "'");
     }
     Map<String, DeploymentEntry> deps = new LinkedHashMap<>(cur.deployments());
     deps.remove(id);
@@ -317,46 +363,75 @@ public final class SchemaRegistry implements Schemas {
   static void validateService(EndpointManifest.Service s) throws SchemaException {
     String lower = s.name().toLowerCase(Locale.ROOT);
     if (lower.startsWith("restate") || lower.equals("openapi")) {
-      throw new SchemaException(400, ErrorCode.META0005,
-          ErrorCode.META0005.tag() + " cannot insert/modify service '" + s.name() + "' as it contains a reserved name");
+      throw new SchemaException(
+          400,
+          ErrorCode.META0005,
+          ErrorCode.META0005.tag()
+              + " cannot insert/modify service '"
+              + s.name()
+              + "' as it contains a reserved name");
     }
     ServiceType st = ServiceBuilder.serviceType(s.ty());
     int workflowHandlers = 0;
     for (EndpointManifest.Handler h : s.handlers()) {
       EndpointManifest.HandlerType ht = h.ty();
-      boolean ok = switch (st) {
-        case SERVICE -> ht == null || ht == EndpointManifest.HandlerType.SHARED;
-        case VIRTUAL_OBJECT -> ht == null || ht == EndpointManifest.HandlerType.EXCLUSIVE
-            || ht == EndpointManifest.HandlerType.SHARED;
-        case WORKFLOW -> ht == null || ht == EndpointManifest.HandlerType.SHARED
-            || ht == EndpointManifest.HandlerType.WORKFLOW;
-      };
+      boolean ok =
+          switch (st) {
+            case SERVICE -> ht == null || ht == EndpointManifest.HandlerType.SHARED;
+            case VIRTUAL_OBJECT ->
+                ht == null
+                    || ht == EndpointManifest.HandlerType.EXCLUSIVE
+                    || ht == EndpointManifest.HandlerType.SHARED;
+            case WORKFLOW ->
+                ht == null
+                    || ht == EndpointManifest.HandlerType.SHARED
+                    || ht == EndpointManifest.HandlerType.WORKFLOW;
+          };
       if (!ok) {
-        throw new SchemaException(400, null, "invalid combination of service type and handler type '(" + st.adminName()
-            + ", Some(" + ServiceBuilder.handlerType(st, ht).adminName() + "))'");
+        throw new SchemaException(
+            400,
+            null,
+            "invalid combination of service type and handler type '("
+                + st.adminName()
+                + ", Some("
+                + ServiceBuilder.handlerType(st, ht).adminName()
+                + "))'");
       }
       if (ht == EndpointManifest.HandlerType.WORKFLOW) {
         workflowHandlers++;
         if (h.idempotencyRetention() != null) {
-          throw new SchemaException(400, null,
-              h.name() + " sets the idempotency_retention, but it's a WORKFLOW handler");
+          throw new SchemaException(
+              400, null, h.name() + " sets the idempotency_retention, but it's a WORKFLOW handler");
         }
       }
       if (Boolean.TRUE.equals(s.ingressPrivate()) && Boolean.FALSE.equals(h.ingressPrivate())) {
-        throw new SchemaException(400, null, "The service " + s.name() + " is private, but the " + h.name()
-            + " is explicitly set as public. This is not supported. Please make the service public, and hide the"
-            + " individual handlers");
+        throw new SchemaException(
+            400,
+            null,
+            "The service "
+                + s.name()
+                + " is private, but the "
+                + h.name()
+                + " is explicitly set as public. This is not supported. Please make the service public, and hide the"
+                + " individual handlers");
       }
     }
   }
 
-  private void commit(Map<String, DeploymentEntry> deps, Map<String, ServiceRef> latest) throws SchemaException {
+  private void commit(Map<String, DeploymentEntry> deps, Map<String, ServiceRef> latest)
+      throws SchemaException {
     if (file != null) {
       try {
         persist(new Persisted(1, List.copyOf(deps.values()), latest));
       } catch (IOException e) {
-        throw new SchemaException(500, ErrorCode.META0005,
-            ErrorCode.META0005.tag() + " cannot persist the schema registry to " + file + ": " + e.getMessage());
+        throw new SchemaException(
+            500,
+            ErrorCode.META0005,
+            ErrorCode.META0005.tag()
+                + " cannot persist the schema registry to "
+                + file
+                + ": "
+                + e.getMessage());
       }
     }
     Snapshot s = buildSnapshot(deps, latest);
@@ -370,7 +445,8 @@ public final class SchemaRegistry implements Schemas {
     }
   }
 
-  private Snapshot buildSnapshot(Map<String, DeploymentEntry> deps, Map<String, ServiceRef> latest) {
+  private Snapshot buildSnapshot(
+      Map<String, DeploymentEntry> deps, Map<String, ServiceRef> latest) {
     Map<String, ServiceSchema> services = new LinkedHashMap<>();
     for (Map.Entry<String, ServiceRef> e : latest.entrySet()) {
       DeploymentEntry d = deps.get(e.getValue().deploymentId());
@@ -379,10 +455,12 @@ public final class SchemaRegistry implements Schemas {
       }
       EndpointManifest.Service s = dedupe(d.manifest()).get(e.getKey());
       if (s != null) {
-        services.put(e.getKey(), ServiceBuilder.build(defaults, d.deployment(), s, e.getValue().revision()));
+        services.put(
+            e.getKey(), ServiceBuilder.build(defaults, d.deployment(), s, e.getValue().revision()));
       }
     }
-    return new Snapshot(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(deps)),
+    return new Snapshot(
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(deps)),
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(latest)),
         java.util.Collections.unmodifiableMap(services));
   }
@@ -391,8 +469,12 @@ public final class SchemaRegistry implements Schemas {
     byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(p);
     Path dir = file.getParent();
     Path tmp = dir.resolve(FILE + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer buf = ByteBuffer.wrap(bytes);
       while (buf.hasRemaining()) {
         ch.write(buf);

@@ -9,7 +9,8 @@ import java.util.Map;
 final class ServiceBuilder {
   private ServiceBuilder() {}
 
-  static ServiceSchema build(SchemaRegistry.Defaults d, DeploymentSchema dep, EndpointManifest.Service s, int revision) {
+  static ServiceSchema build(
+      SchemaRegistry.Defaults d, DeploymentSchema dep, EndpointManifest.Service s, int revision) {
     ServiceType type = serviceType(s.ty());
     boolean rr = dep.protocolMode() == EndpointManifest.ProtocolMode.REQUEST_RESPONSE;
     Duration svcIdem = ms(s.idempotencyRetention(), d.idempotencyRetention());
@@ -18,8 +19,14 @@ final class ServiceBuilder {
     Duration svcAbort = ms(s.abortTimeout(), d.abortTimeout());
     boolean svcLazy = Boolean.TRUE.equals(s.enableLazyState());
     boolean svcPublic = !Boolean.TRUE.equals(s.ingressPrivate());
-    RetryPolicy svcRetry = retry(d.retryPolicy(), s.retryPolicyInitialInterval(), s.retryPolicyExponentiationFactor(),
-        s.retryPolicyMaxAttempts(), s.retryPolicyMaxInterval(), s.retryPolicyOnMaxAttempts());
+    RetryPolicy svcRetry =
+        retry(
+            d.retryPolicy(),
+            s.retryPolicyInitialInterval(),
+            s.retryPolicyExponentiationFactor(),
+            s.retryPolicyMaxAttempts(),
+            s.retryPolicyMaxInterval(),
+            s.retryPolicyOnMaxAttempts());
     Duration wfRetention = d.workflowCompletionRetention();
     Map<String, HandlerSchema> handlers = new LinkedHashMap<>();
     for (EndpointManifest.Handler h : s.handlers()) {
@@ -52,21 +59,50 @@ final class ServiceBuilder {
         outSchema = h.output().jsonSchema();
       }
       boolean hPublic = svcPublic && !Boolean.TRUE.equals(h.ingressPrivate());
-      handlers.put(h.name(), new HandlerSchema(h.name(), ht, hPublic, h.documentation(),
-          h.metadata() == null ? Map.of() : Map.copyOf(h.metadata()), inCt, inRequired, inSchema, outCt, setIfEmpty,
-          outSchema,
-          rr ? Duration.ZERO : ms(h.inactivityTimeout(), svcInactivity),
-          ms(h.abortTimeout(), svcAbort),
-          ms(h.journalRetention(), svcJournal),
-          ms(h.idempotencyRetention(), svcIdem),
-          ms(h.workflowCompletionRetention(), d.workflowCompletionRetention()),
-          h.enableLazyState() != null ? h.enableLazyState() : svcLazy,
-          retry(svcRetry, h.retryPolicyInitialInterval(), h.retryPolicyExponentiationFactor(), h.retryPolicyMaxAttempts(),
-              h.retryPolicyMaxInterval(), h.retryPolicyOnMaxAttempts())));
+      handlers.put(
+          h.name(),
+          new HandlerSchema(
+              h.name(),
+              ht,
+              hPublic,
+              h.documentation(),
+              h.metadata() == null ? Map.of() : Map.copyOf(h.metadata()),
+              inCt,
+              inRequired,
+              inSchema,
+              outCt,
+              setIfEmpty,
+              outSchema,
+              rr ? Duration.ZERO : ms(h.inactivityTimeout(), svcInactivity),
+              ms(h.abortTimeout(), svcAbort),
+              ms(h.journalRetention(), svcJournal),
+              ms(h.idempotencyRetention(), svcIdem),
+              ms(h.workflowCompletionRetention(), d.workflowCompletionRetention()),
+              h.enableLazyState() != null ? h.enableLazyState() : svcLazy,
+              retry(
+                  svcRetry,
+                  h.retryPolicyInitialInterval(),
+                  h.retryPolicyExponentiationFactor(),
+                  h.retryPolicyMaxAttempts(),
+                  h.retryPolicyMaxInterval(),
+                  h.retryPolicyOnMaxAttempts())));
     }
-    return new ServiceSchema(s.name(), type, revision, dep.id(), svcPublic, s.documentation(),
-        s.metadata() == null ? Map.of() : Map.copyOf(s.metadata()), Map.copyOf(handlers), svcIdem,
-        wfRetention, svcJournal, svcInactivity, svcAbort, svcLazy, svcRetry);
+    return new ServiceSchema(
+        s.name(),
+        type,
+        revision,
+        dep.id(),
+        svcPublic,
+        s.documentation(),
+        s.metadata() == null ? Map.of() : Map.copyOf(s.metadata()),
+        Map.copyOf(handlers),
+        svcIdem,
+        wfRetention,
+        svcJournal,
+        svcInactivity,
+        svcAbort,
+        svcLazy,
+        svcRetry);
   }
 
   static ServiceType serviceType(EndpointManifest.ServiceType t) {
@@ -93,17 +129,31 @@ final class ServiceBuilder {
     return v == null ? dflt : Duration.ofMillis(v);
   }
 
-  private static RetryPolicy retry(RetryPolicy base, Long initial, Double factor, Long maxAttempts, Long maxInterval,
+  private static RetryPolicy retry(
+      RetryPolicy base,
+      Long initial,
+      Double factor,
+      Long maxAttempts,
+      Long maxInterval,
       EndpointManifest.OnMaxAttempts onMax) {
-    if (initial == null && factor == null && maxAttempts == null && maxInterval == null && onMax == null) {
+    if (initial == null
+        && factor == null
+        && maxAttempts == null
+        && maxInterval == null
+        && onMax == null) {
       return base;
     }
     return new RetryPolicy(
         initial == null ? base.initialInterval() : Duration.ofMillis(initial),
         factor == null ? base.exponentiationFactor() : factor,
-        maxAttempts == null ? base.maxAttempts() : Integer.valueOf((int) Math.min(Integer.MAX_VALUE, maxAttempts)),
+        maxAttempts == null
+            ? base.maxAttempts()
+            : Integer.valueOf((int) Math.min(Integer.MAX_VALUE, maxAttempts)),
         maxInterval == null ? base.maxInterval() : Duration.ofMillis(maxInterval),
-        onMax == null ? base.onMaxAttempts()
-            : onMax == EndpointManifest.OnMaxAttempts.KILL ? RetryPolicy.OnMaxAttempts.KILL : RetryPolicy.OnMaxAttempts.PAUSE);
+        onMax == null
+            ? base.onMaxAttempts()
+            : onMax == EndpointManifest.OnMaxAttempts.KILL
+                ? RetryPolicy.OnMaxAttempts.KILL
+                : RetryPolicy.OnMaxAttempts.PAUSE);
   }
 }

@@ -2,7 +2,9 @@ package dev.resolute.server.schema;
 
 /** Service kinds as the admin API names them. */
 public enum ServiceType {
-  SERVICE("Service"), VIRTUAL_OBJECT("VirtualObject"), WORKFLOW("Workflow");
+  SERVICE("Service"),
+  VIRTUAL_OBJECT("VirtualObject"),
+  WORKFLOW("Workflow");
 
   private final String adminName;
 

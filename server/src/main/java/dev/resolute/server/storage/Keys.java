@@ -16,12 +16,15 @@ public final class Keys {
   public static final byte STATE = 'K';
   public static final byte LOCK = 'L';
   public static final byte INBOX = 'I';
+
   /** Per-key inbox bounds {head, tail}; see the partition's {@code Tables}. */
   public static final byte INBOX_BOUNDS = 'B';
+
   public static final byte TIMER = 'T';
   public static final byte OUTBOX = 'O';
   public static final byte DEDUP = 'D';
   public static final byte PROMISE = 'P';
+
   /** Index of the invocations whose status is INVOKED (running), kept beside the status table. */
   public static final byte RUNNING = 'R';
 
@@ -116,7 +119,10 @@ public final class Keys {
     return u64At(key, HEADER);
   }
 
-  /** The {@code length} bytes of {@code key} that follow {@code prefix} (e.g. an id after its table's prefix). */
+  /**
+   * The {@code length} bytes of {@code key} that follow {@code prefix} (e.g. an id after its
+   * table's prefix).
+   */
   public static byte[] after(byte[] key, byte[] prefix, int length) {
     return Arrays.copyOfRange(key, prefix.length, prefix.length + length);
   }

@@ -8,7 +8,8 @@ import java.util.function.BiPredicate;
 
 /** An in-memory store for unit tests of the state machine. */
 public final class MemoryStore implements Store {
-  private final ConcurrentSkipListMap<byte[], byte[]> data = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+  private final ConcurrentSkipListMap<byte[], byte[]> data =
+      new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
   private static final byte[] TOMBSTONE = new byte[0];
 
   @Override

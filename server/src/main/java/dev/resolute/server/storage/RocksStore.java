@@ -25,13 +25,13 @@ import org.rocksdb.WriteOptions;
  *
  * <p>The RocksDB WAL is off: the log is the durable truth, every batch carries the applied LSN of
  * its partition, and RocksDB persists memtables atomically (one column family), so after a crash
- * the store is a consistent earlier state and the records after its applied LSNs are applied
- * again from the log (at most one memtable's worth). A clean close flushes the memtables. The WAL
- * cost a write system call and as many bytes on disk again as the log itself for every batch.
+ * the store is a consistent earlier state and the records after its applied LSNs are applied again
+ * from the log (at most one memtable's worth). A clean close flushes the memtables. The WAL cost a
+ * write system call and as many bytes on disk again as the log itself for every batch.
  *
  * <p>Point reads of new invocation ids mostly miss: a bloom filter answers those without reading
- * data blocks. Prefix scans set an upper bound so they stop at the prefix instead of stepping
- * over the tombstones of deleted neighbours (finished invocations' journals).
+ * data blocks. Prefix scans set an upper bound so they stop at the prefix instead of stepping over
+ * the tombstones of deleted neighbours (finished invocations' journals).
  */
 public final class RocksStore implements Store {
   static {
@@ -41,6 +41,7 @@ public final class RocksStore implements Store {
   private final RocksDB db;
   private final Options options;
   private final WriteOptions writeOptions = new WriteOptions().setDisableWAL(true);
+
   /** Shared by every read: a ReadOptions per get was a native allocation and free per call. */
   private final ReadOptions readOptions = new ReadOptions();
 
@@ -52,18 +53,25 @@ public final class RocksStore implements Store {
   public static RocksStore open(Path dir) {
     try {
       Files.createDirectories(dir);
-      Options o = new Options().setCreateIfMissing(true).setIncreaseParallelism(2)
-          .setAvoidFlushDuringShutdown(false)
-          // opened with compactions off, turned on by resumeCompactions() once the node is up
-          .setDisableAutoCompactions(true)
-          .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false))
-              .setWholeKeyFiltering(true))
-          .setMemtablePrefixBloomSizeRatio(0.02)
-          .setMemtableWholeKeyFiltering(true);
+      Options o =
+          new Options()
+              .setCreateIfMissing(true)
+              .setIncreaseParallelism(2)
+              .setAvoidFlushDuringShutdown(false)
+              // opened with compactions off, turned on by resumeCompactions() once the node is up
+              .setDisableAutoCompactions(true)
+              .setTableFormatConfig(
+                  new BlockBasedTableConfig()
+                      .setFilterPolicy(new BloomFilter(10, false))
+                      .setWholeKeyFiltering(true))
+              .setMemtablePrefixBloomSizeRatio(0.02)
+              .setMemtableWholeKeyFiltering(true);
       return new RocksStore(RocksDB.open(o, dir.toString()), o);
     } catch (RocksDBException e) {
-      String msg = e.getMessage() != null && e.getMessage().contains("lock")
-          ? ErrorCode.RT0005.code() + ": RocksDB at " + dir + " is locked by another process" : "cannot open RocksDB at " + dir;
+      String msg =
+          e.getMessage() != null && e.getMessage().contains("lock")
+              ? ErrorCode.RT0005.code() + ": RocksDB at " + dir + " is locked by another process"
+              : "cannot open RocksDB at " + dir;
       throw new IllegalStateException(msg + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -74,8 +82,8 @@ public final class RocksStore implements Store {
    * Turns automatic compaction on. The store opens with it off: every clean stop flushes the
    * memtable into one more level-0 file, so a restart usually found the compaction trigger reached
    * and compacted the whole store (a full run's 30 MB: 4 level-0 files into the last level) on the
-   * second core while the node started and took its first requests. The composition root calls
-   * this a few seconds after start; RocksDB then catches up in the background.
+   * second core while the node started and took its first requests. The composition root calls this
+   * a few seconds after start; RocksDB then catches up in the background.
    */
   public void resumeCompactions() {
     try {
@@ -120,7 +128,8 @@ public final class RocksStore implements Store {
       public void scan(byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
         byte[] end = Keys.prefixEnd(prefix);
         if (end == null) {
-          try (RocksIterator base = db.newIterator(readOptions); RocksIterator it = wb.newIteratorWithBase(base)) {
+          try (RocksIterator base = db.newIterator(readOptions);
+              RocksIterator it = wb.newIteratorWithBase(base)) {
             iterate(it, prefix, visitor);
           }
           return;
@@ -137,7 +146,8 @@ public final class RocksStore implements Store {
       public void scanFrom(byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
         byte[] end = Keys.prefixEnd(prefix);
         try (Slice upper = end == null ? null : new Slice(end);
-            ReadOptions ro = upper == null ? new ReadOptions() : new ReadOptions().setIterateUpperBound(upper);
+            ReadOptions ro =
+                upper == null ? new ReadOptions() : new ReadOptions().setIterateUpperBound(upper);
             RocksIterator base = db.newIterator(ro);
             RocksIterator it = wb.newIteratorWithBase(base)) {
           for (it.seek(from); it.isValid(); it.next()) {
@@ -166,7 +176,8 @@ public final class RocksStore implements Store {
     };
   }
 
-  private static void iterate(RocksIterator it, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+  private static void iterate(
+      RocksIterator it, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
     for (it.seek(prefix); it.isValid(); it.next()) {
       byte[] k = it.key();
       if (!Keys.startsWith(k, prefix)) {
@@ -211,7 +222,9 @@ public final class RocksStore implements Store {
         byte[] end = Keys.prefixEnd(prefix);
         try (Slice upper = end == null ? null : new Slice(end);
             ReadOptions scanOptions = new ReadOptions().setSnapshot(snapshot);
-            RocksIterator it = db.newIterator(upper == null ? scanOptions : scanOptions.setIterateUpperBound(upper))) {
+            RocksIterator it =
+                db.newIterator(
+                    upper == null ? scanOptions : scanOptions.setIterateUpperBound(upper))) {
           for (it.seek(from); it.isValid(); it.next()) {
             byte[] k = it.key();
             if (!Keys.startsWith(k, prefix) || !visitor.test(k, it.value())) {
@@ -249,8 +262,8 @@ public final class RocksStore implements Store {
 
   /**
    * Writes the memtables to SST files and waits: with the WAL off, this is what makes committed
-   * batches durable (RocksDB syncs the new files and its manifest). Concurrent writes go on into
-   * a new memtable.
+   * batches durable (RocksDB syncs the new files and its manifest). Concurrent writes go on into a
+   * new memtable.
    */
   @Override
   public void flush() {

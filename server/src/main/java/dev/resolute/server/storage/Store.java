@@ -6,8 +6,8 @@ public interface Store extends AutoCloseable {
   Batch begin();
 
   /**
-   * A read-only, consistent view of the data committed before this call: batches committed while
-   * it is open stay invisible to it. It holds store resources (a RocksDB snapshot) until closed, so
+   * A read-only, consistent view of the data committed before this call: batches committed while it
+   * is open stay invisible to it. It holds store resources (a RocksDB snapshot) until closed, so
    * every caller closes it (try-with-resources).
    */
   Reader reader();
@@ -15,8 +15,8 @@ public interface Store extends AutoCloseable {
   /**
    * Makes every batch committed before this call durable (on disk, surviving a crash) and returns
    * once it is. Committed batches are otherwise not necessarily durable: the log is the truth and
-   * records after a partition's durable applied LSN are applied again on start; the log may only
-   * be trimmed below what a flush has made durable.
+   * records after a partition's durable applied LSN are applied again on start; the log may only be
+   * trimmed below what a flush has made durable.
    */
   void flush();
 

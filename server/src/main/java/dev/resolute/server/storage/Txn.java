@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.function.BiPredicate;
 
 /**
- * A read-your-writes transaction over one key space, used by the deterministic state machine.
- * Keys compare as unsigned bytes.
+ * A read-your-writes transaction over one key space, used by the deterministic state machine. Keys
+ * compare as unsigned bytes.
  */
 public interface Txn {
   byte[] get(byte[] key);

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Request-side state shared by the HTTP/2 and HTTP/1.1 exchanges: operations issued before the
- * channel is attached are buffered, and every operation is executed on the channel's event loop
- * in issue order (tasks are submitted under a lock, so cross-thread order is preserved).
+ * channel is attached are buffered, and every operation is executed on the channel's event loop in
+ * issue order (tasks are submitted under a lock, so cross-thread order is preserved).
  *
  * <p>Listener callbacks happen on the event loop; {@link #deliverEnd()} / {@link #deliverError}
  * make sure exactly one terminal callback is delivered.
@@ -26,8 +26,10 @@ abstract class BaseExchange implements Exchange {
   private Channel channel;
   private boolean ended;
   private boolean cancelled;
+
   /** Event-loop confined once attached. */
   private boolean finished;
+
   private boolean headersDelivered;
 
   BaseExchange(ExchangeListener listener) {
@@ -79,10 +81,14 @@ abstract class BaseExchange implements Exchange {
       ch = channel;
     }
     if (ch != null) {
-      ch.eventLoop().execute(() -> {
-        deliverError(new TransportException(TransportException.Kind.CANCELLED, "exchange cancelled"));
-        abort(ch);
-      });
+      ch.eventLoop()
+          .execute(
+              () -> {
+                deliverError(
+                    new TransportException(
+                        TransportException.Kind.CANCELLED, "exchange cancelled"));
+                abort(ch);
+              });
     }
   }
 
@@ -105,10 +111,14 @@ abstract class BaseExchange implements Exchange {
   final void attach(Channel ch) {
     synchronized (lock) {
       if (cancelled) {
-        ch.eventLoop().execute(() -> {
-          deliverError(new TransportException(TransportException.Kind.CANCELLED, "exchange cancelled"));
-          abort(ch);
-        });
+        ch.eventLoop()
+            .execute(
+                () -> {
+                  deliverError(
+                      new TransportException(
+                          TransportException.Kind.CANCELLED, "exchange cancelled"));
+                  abort(ch);
+                });
         channel = ch;
         return;
       }
@@ -116,18 +126,20 @@ abstract class BaseExchange implements Exchange {
       List<Object> ops = pending;
       pending = null;
       boolean endOnly = ops.size() == 1 && ops.get(0) == END;
-      ch.eventLoop().execute(() -> {
-        writeHead(ch, endOnly);
-        if (!endOnly) {
-          for (Object op : ops) {
-            if (op == END) {
-              writeEnd(ch);
-            } else {
-              writeChunk(ch, (byte[]) op);
-            }
-          }
-        }
-      });
+      ch.eventLoop()
+          .execute(
+              () -> {
+                writeHead(ch, endOnly);
+                if (!endOnly) {
+                  for (Object op : ops) {
+                    if (op == END) {
+                      writeEnd(ch);
+                    } else {
+                      writeChunk(ch, (byte[]) op);
+                    }
+                  }
+                }
+              });
     }
   }
 
@@ -147,12 +159,13 @@ abstract class BaseExchange implements Exchange {
   abstract void abort(Channel ch);
 
   final void failOnWriteError(ChannelFuture f) {
-    f.addListener(r -> {
-      if (!r.isSuccess()) {
-        deliverError(r.cause());
-        abort(f.channel());
-      }
-    });
+    f.addListener(
+        r -> {
+          if (!r.isSuccess()) {
+            deliverError(r.cause());
+            abort(f.channel());
+          }
+        });
   }
 
   final boolean isFinished() {
@@ -201,7 +214,8 @@ abstract class BaseExchange implements Exchange {
       return false;
     }
     finished = true;
-    TransportException tls = cause instanceof TransportException ? null : TransportException.tlsFailure(cause);
+    TransportException tls =
+        cause instanceof TransportException ? null : TransportException.tlsFailure(cause);
     try {
       listener.onError(tls != null ? tls : cause);
     } catch (RuntimeException e) {

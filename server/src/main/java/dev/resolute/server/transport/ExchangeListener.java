@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Callbacks of one HTTP exchange with a deployment. Called on a Netty event-loop thread, in order;
- * implementations must not block. Exactly one of {@link #onEnd()} / {@link #onError(Throwable)}
- * is the last call.
+ * implementations must not block. Exactly one of {@link #onEnd()} / {@link #onError(Throwable)} is
+ * the last call.
  */
 public interface ExchangeListener {
   void onResponseHeaders(int status, List<Map.Entry<String, String>> headers);

@@ -18,16 +18,23 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
 
   final String key;
   Channel channel;
+
   /** Streams reserved or open on this connection (pool lock). */
   int active;
+
   /** min(configured max, peer's SETTINGS_MAX_CONCURRENT_STREAMS). */
   volatile int limit;
+
   private final int maxStreams;
+
   /** False after GOAWAY, a connection error or close: no new streams. */
   volatile boolean usable = true;
+
   volatile Throwable error;
+
   /** Completes with the channel once connected (the SETTINGS exchange may still be in flight). */
-  final java.util.concurrent.CompletableFuture<Channel> ready = new java.util.concurrent.CompletableFuture<>();
+  final java.util.concurrent.CompletableFuture<Channel> ready =
+      new java.util.concurrent.CompletableFuture<>();
 
   private final int connectionWindowIncrement;
 
@@ -39,14 +46,16 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The codec before us has written the connection preface and our SETTINGS by now (connect
-   * promise listeners run before channelActive, so this must not happen there).
+   * The codec before us has written the connection preface and our SETTINGS by now (connect promise
+   * listeners run before channelActive, so this must not happen there).
    */
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     channel = ctx.channel();
     if (connectionWindowIncrement > 0) {
-      ctx.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame(connectionWindowIncrement));
+      ctx.writeAndFlush(
+          new io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame(
+              connectionWindowIncrement));
     }
     ready.complete(ctx.channel());
     ctx.fireChannelActive();
@@ -78,8 +87,10 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     usable = false;
-    ready.completeExceptionally(error != null ? error
-        : new TransportException(TransportException.Kind.CLOSED, "HTTP/2 connection closed"));
+    ready.completeExceptionally(
+        error != null
+            ? error
+            : new TransportException(TransportException.Kind.CLOSED, "HTTP/2 connection closed"));
     ctx.fireChannelInactive();
   }
 
@@ -95,10 +106,15 @@ final class H2Connection extends ChannelInboundHandlerAdapter {
     String m = String.valueOf(cause.getMessage());
     if (cause instanceof io.netty.handler.codec.http2.Http2Exception) {
       boolean http1 = m.contains("485454502f") || m.contains("HTTP/1") || m.contains("preface");
-      return new TransportException(TransportException.Kind.PROTOCOL,
-          (http1 ? "the deployment answered with HTTP/1.x to an HTTP/2 prior-knowledge request: " : "HTTP/2 error: ")
-              + m, cause);
+      return new TransportException(
+          TransportException.Kind.PROTOCOL,
+          (http1
+                  ? "the deployment answered with HTTP/1.x to an HTTP/2 prior-knowledge request: "
+                  : "HTTP/2 error: ")
+              + m,
+          cause);
     }
-    return new TransportException(TransportException.Kind.CLOSED, "HTTP/2 connection failed: " + m, cause);
+    return new TransportException(
+        TransportException.Kind.CLOSED, "HTTP/2 connection failed: " + m, cause);
   }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
  */
 final class H2Exchange extends BaseExchange {
   private final Http2Headers requestHeaders;
+
   /** The connection carrying this stream (for its error when the stream dies with it). */
   volatile H2Connection connection;
 
@@ -40,14 +41,15 @@ final class H2Exchange extends BaseExchange {
     if (isFinished() || !ch.isActive()) {
       return;
     }
-    failOnWriteError(ch.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(data), false)));
+    failOnWriteError(
+        ch.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(data), false)));
   }
 
   /**
    * Ends our side of the stream even when the response has already ended (the usual order: the
-   * deployment sends End and closes, then the invoker ends the request). Skipping it then left
-   * the stream half-open forever, and with it the stream channel, its session and the
-   * deployment's per-stream state (a leak of ~1 KiB per invocation on both sides).
+   * deployment sends End and closes, then the invoker ends the request). Skipping it then left the
+   * stream half-open forever, and with it the stream channel, its session and the deployment's
+   * per-stream state (a leak of ~1 KiB per invocation on both sides).
    */
   @Override
   void writeEnd(Channel ch) {
@@ -80,8 +82,10 @@ final class H2Exchange extends BaseExchange {
             finish(ctx);
           }
         } else if (msg instanceof Http2ResetFrame rf) {
-          deliverError(new TransportException(TransportException.Kind.RESET,
-              "stream reset by deployment (error code " + rf.errorCode() + ")"));
+          deliverError(
+              new TransportException(
+                  TransportException.Kind.RESET,
+                  "stream reset by deployment (error code " + rf.errorCode() + ")"));
         }
       } finally {
         ReferenceCountUtil.release(msg);
@@ -112,7 +116,9 @@ final class H2Exchange extends BaseExchange {
 
     private void finish(ChannelHandlerContext ctx) {
       if (!gotHeaders) {
-        deliverError(new TransportException(TransportException.Kind.PROTOCOL, "response ended without headers"));
+        deliverError(
+            new TransportException(
+                TransportException.Kind.PROTOCOL, "response ended without headers"));
       } else {
         deliverEnd();
       }
@@ -130,8 +136,12 @@ final class H2Exchange extends BaseExchange {
     public void channelInactive(ChannelHandlerContext ctx) {
       H2Connection c = connection;
       Throwable conn = c == null ? null : c.error;
-      deliverError(conn != null ? conn
-          : new TransportException(TransportException.Kind.CLOSED, "HTTP/2 stream closed before the response ended"));
+      deliverError(
+          conn != null
+              ? conn
+              : new TransportException(
+                  TransportException.Kind.CLOSED,
+                  "HTTP/2 stream closed before the response ended"));
       ctx.fireChannelInactive();
     }
 

@@ -7,8 +7,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.function.BiConsumer;
 
 /**
- * A pooled HTTP/1.1 connection: at most one exchange at a time. Its handler releases every
- * inbound message after passing it to the current exchange.
+ * A pooled HTTP/1.1 connection: at most one exchange at a time. Its handler releases every inbound
+ * message after passing it to the current exchange.
  */
 final class Http1Connection extends ChannelInboundHandlerAdapter {
   private final Channel channel;
@@ -73,8 +73,11 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     TransportException tls = TransportException.tlsFailure(cause);
-    error = tls != null ? tls
-        : new TransportException(TransportException.Kind.CLOSED, "HTTP/1.1 connection failed: " + cause, cause);
+    error =
+        tls != null
+            ? tls
+            : new TransportException(
+                TransportException.Kind.CLOSED, "HTTP/1.1 connection failed: " + cause, cause);
     ctx.close();
   }
 }

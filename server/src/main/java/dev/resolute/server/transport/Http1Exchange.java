@@ -35,7 +35,11 @@ final class Http1Exchange extends BaseExchange {
   private boolean endWritten;
   private boolean responseDone;
 
-  Http1Exchange(String method, String pathAndQuery, String authority, List<Map.Entry<String, String>> headers,
+  Http1Exchange(
+      String method,
+      String pathAndQuery,
+      String authority,
+      List<Map.Entry<String, String>> headers,
       ExchangeListener listener) {
     super(listener);
     this.method = method;
@@ -50,7 +54,8 @@ final class Http1Exchange extends BaseExchange {
 
   @Override
   void writeHead(Channel ch, boolean endOfRequest) {
-    HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), pathAndQuery);
+    HttpRequest req =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), pathAndQuery);
     req.headers().set(HttpHeaderNames.HOST, authority);
     for (Map.Entry<String, String> h : headers) {
       req.headers().add(h.getKey(), h.getValue());
@@ -97,8 +102,11 @@ final class Http1Exchange extends BaseExchange {
   void onInbound(Object msg) {
     if (msg instanceof HttpResponse r) {
       if (r.decoderResult().isFailure()) {
-        deliverError(new TransportException(TransportException.Kind.PROTOCOL,
-            "bad HTTP/1.1 response: " + r.decoderResult().cause(), r.decoderResult().cause()));
+        deliverError(
+            new TransportException(
+                TransportException.Kind.PROTOCOL,
+                "bad HTTP/1.1 response: " + r.decoderResult().cause(),
+                r.decoderResult().cause()));
         connection.channel().close();
         return;
       }
@@ -137,7 +145,10 @@ final class Http1Exchange extends BaseExchange {
 
   /** The connection closed or failed while this exchange was current. */
   void onConnectionLost(Throwable cause) {
-    deliverError(cause != null ? cause
-        : new TransportException(TransportException.Kind.CLOSED, "connection closed before the response ended"));
+    deliverError(
+        cause != null
+            ? cause
+            : new TransportException(
+                TransportException.Kind.CLOSED, "connection closed before the response ended"));
   }
 }

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>Pooling is per authority ({@code host:port}). HTTP/2: many streams per connection, up to
  * {@link Options#maxStreamsPerConnection()} (and never more than the peer's
  * SETTINGS_MAX_CONCURRENT_STREAMS; excess streams are buffered by Netty's StreamBufferingEncoder);
- * another connection is opened when all are full. HTTP/1.1: one exchange per connection at a
- * time; idle keep-alive connections are reused.
+ * another connection is opened when all are full. HTTP/1.1: one exchange per connection at a time;
+ * idle keep-alive connections are reused.
  *
  * <p>ByteBuf ownership: request chunks are wrapped (not copied) from the caller's arrays, so a
  * caller must not modify an array after passing it to {@link Exchange#write}; Netty releases the
@@ -55,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * stream/connection handler that reads it; no ByteBuf escapes this package.
  */
 public final class NettyDeploymentClient implements DeploymentClient {
-  /** {@code -Dresolute.h2.consolidate-flushes=false} writes every stream's flush at once (for comparison). */
+  /**
+   * {@code -Dresolute.h2.consolidate-flushes=false} writes every stream's flush at once (for
+   * comparison).
+   */
   private static final boolean CONSOLIDATE_FLUSHES =
       !"false".equals(System.getProperty("resolute.h2.consolidate-flushes"));
 
@@ -67,9 +70,13 @@ public final class NettyDeploymentClient implements DeploymentClient {
    * @param initialStreamWindow bytes, HTTP/2 SETTINGS_INITIAL_WINDOW_SIZE we announce
    * @param connectionWindow bytes, HTTP/2 connection-level receive window
    */
-  public record Options(Duration connectTimeout, int maxStreamsPerConnection, int initialStreamWindow,
+  public record Options(
+      Duration connectTimeout,
+      int maxStreamsPerConnection,
+      int initialStreamWindow,
       int connectionWindow) {
-    public static final Options DEFAULTS = new Options(Duration.ofSeconds(10), 128, 2 * 1024 * 1024, 5 * 1024 * 1024);
+    public static final Options DEFAULTS =
+        new Options(Duration.ofSeconds(10), 128, 2 * 1024 * 1024, 5 * 1024 * 1024);
 
     public Options {
       if (maxStreamsPerConnection < 1 || initialStreamWindow < 65535 || connectionWindow < 65535) {
@@ -87,8 +94,10 @@ public final class NettyDeploymentClient implements DeploymentClient {
   private final Map<String, List<H2Connection>> h2Pools = new HashMap<>();
   private final Map<String, Deque<Http1Connection>> h1Idle = new HashMap<>();
   private volatile boolean closed;
+
   /** PEM bundle of extra trusted certificates for https deployments, or null. */
   private final java.nio.file.Path extraCaFile;
+
   /** Built on the first https:// request (most nodes never make one). */
   private volatile TlsContexts tls;
 
@@ -105,12 +114,13 @@ public final class NettyDeploymentClient implements DeploymentClient {
    * @param extraCaFile a PEM file whose certificates are trusted for https deployments besides the
    *     platform's roots (restate-server reads {@code SSL_CERT_FILE} for the same), or null
    */
-  public NettyDeploymentClient(EventLoopGroup group, Options options, java.nio.file.Path extraCaFile) {
+  public NettyDeploymentClient(
+      EventLoopGroup group, Options options, java.nio.file.Path extraCaFile) {
     this(group, false, options, extraCaFile);
   }
 
-  private NettyDeploymentClient(EventLoopGroup group, boolean ownsGroup, Options options,
-      java.nio.file.Path extraCaFile) {
+  private NettyDeploymentClient(
+      EventLoopGroup group, boolean ownsGroup, Options options, java.nio.file.Path extraCaFile) {
     this.group = group;
     this.ownsGroup = ownsGroup;
     this.options = options;
@@ -120,8 +130,11 @@ public final class NettyDeploymentClient implements DeploymentClient {
 
   /** A client with its own NIO event loop group (shut down by {@link #close()}). */
   public static NettyDeploymentClient create(int threads, Options options) {
-    return new NettyDeploymentClient(new NioEventLoopGroup(threads, new DefaultThreadFactory("deployment-client", true)),
-        true, options, null);
+    return new NettyDeploymentClient(
+        new NioEventLoopGroup(threads, new DefaultThreadFactory("deployment-client", true)),
+        true,
+        options,
+        null);
   }
 
   private TlsContexts tls() {
@@ -141,7 +154,8 @@ public final class NettyDeploymentClient implements DeploymentClient {
   private static Class<? extends SocketChannel> socketChannelClass(EventLoopGroup group) {
     if (group.getClass().getName().startsWith("io.netty.channel.epoll.")) {
       try {
-        return (Class<? extends SocketChannel>) Class.forName("io.netty.channel.epoll.EpollSocketChannel");
+        return (Class<? extends SocketChannel>)
+            Class.forName("io.netty.channel.epoll.EpollSocketChannel");
       } catch (ClassNotFoundException e) {
         throw new IllegalStateException(e);
       }
@@ -150,15 +164,22 @@ public final class NettyDeploymentClient implements DeploymentClient {
   }
 
   @Override
-  public Exchange open(URI uri, String method, List<Map.Entry<String, String>> headers, boolean http11,
+  public Exchange open(
+      URI uri,
+      String method,
+      List<Map.Entry<String, String>> headers,
+      boolean http11,
       ExchangeListener listener) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     String host = uri.getHost();
     boolean https = "https".equals(scheme);
     TlsContexts tlsContexts = null;
-    String unsupported = closed ? "deployment client is closed"
-        : (!"http".equals(scheme) && !https) || host == null
-            ? "unsupported deployment URI (only http:// and https:// are supported): " + uri : null;
+    String unsupported =
+        closed
+            ? "deployment client is closed"
+            : (!"http".equals(scheme) && !https) || host == null
+                ? "unsupported deployment URI (only http:// and https:// are supported): " + uri
+                : null;
     if (unsupported == null && https) {
       try {
         tlsContexts = tls();
@@ -169,7 +190,12 @@ public final class NettyDeploymentClient implements DeploymentClient {
     if (unsupported != null) {
       Http1Exchange dead = new Http1Exchange(method, "/", "", List.of(), listener);
       String why = unsupported;
-      group.next().execute(() -> dead.failUnattached(new TransportException(TransportException.Kind.UNSUPPORTED, why)));
+      group
+          .next()
+          .execute(
+              () ->
+                  dead.failUnattached(
+                      new TransportException(TransportException.Kind.UNSUPPORTED, why)));
       return dead;
     }
     int port = uri.getPort() < 0 ? (https ? 443 : 80) : uri.getPort();
@@ -206,14 +232,29 @@ public final class NettyDeploymentClient implements DeploymentClient {
   }
 
   private static final Set<String> HOP_HEADERS =
-      Set.of("host", "connection", "transfer-encoding", "keep-alive", "upgrade", "proxy-connection", "te");
+      Set.of(
+          "host",
+          "connection",
+          "transfer-encoding",
+          "keep-alive",
+          "upgrade",
+          "proxy-connection",
+          "te");
 
   // ---------------------------------------------------------------- HTTP/2
 
-  private Exchange openH2(Endpoint to, String method, String pathAndQuery,
-      List<Map.Entry<String, String>> headers, ExchangeListener listener) {
-    Http2Headers h = new DefaultHttp2Headers().method(method).scheme(to.scheme()).authority(to.authority())
-        .path(pathAndQuery);
+  private Exchange openH2(
+      Endpoint to,
+      String method,
+      String pathAndQuery,
+      List<Map.Entry<String, String>> headers,
+      ExchangeListener listener) {
+    Http2Headers h =
+        new DefaultHttp2Headers()
+            .method(method)
+            .scheme(to.scheme())
+            .authority(to.authority())
+            .path(pathAndQuery);
     for (Map.Entry<String, String> e : headers) {
       String k = e.getKey().toLowerCase(Locale.ROOT);
       if (!HOP_HEADERS.contains(k)) {
@@ -234,8 +275,11 @@ public final class NettyDeploymentClient implements DeploymentClient {
         }
       }
       if (conn == null) {
-        conn = new H2Connection(key, options.maxStreamsPerConnection(),
-            options.connectionWindow() - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
+        conn =
+            new H2Connection(
+                key,
+                options.maxStreamsPerConnection(),
+                options.connectionWindow() - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
         list.add(conn);
         fresh = true;
       }
@@ -246,80 +290,105 @@ public final class NettyDeploymentClient implements DeploymentClient {
       connectH2(conn, to);
     }
     H2Connection c = conn;
-    conn.ready.whenComplete((ch, err) -> {
-      if (err != null) {
-        releaseStream(c);
-        ex.failUnattached(err);
-      } else {
-        ch.eventLoop().execute(() -> openStream(c, ch, ex));
-      }
-    });
+    conn.ready.whenComplete(
+        (ch, err) -> {
+          if (err != null) {
+            releaseStream(c);
+            ex.failUnattached(err);
+          } else {
+            ch.eventLoop().execute(() -> openStream(c, ch, ex));
+          }
+        });
     return ex;
   }
 
   private void connectH2(H2Connection conn, Endpoint to) {
     String host = to.host();
     int port = to.port();
-    Bootstrap b = bootstrap().handler(new ChannelInitializer<SocketChannel>() {
-      @Override
-      protected void initChannel(SocketChannel ch) {
-        // with TLS, the HTTP/2 preface and everything after it wait for the handshake in the handler
-        to.addTls(ch, false);
-        Http2Settings settings = Http2Settings.defaultSettings()
-            .initialWindowSize(options.initialStreamWindow())
-            .maxFrameSize(Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE)
-            .pushEnabled(false);
-        if (CONSOLIDATE_FLUSHES) {
-          // many streams share the connection: their flushes within one event-loop turn become one write
-          ch.pipeline().addLast(new FlushConsolidationHandler(
-              FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-        }
-        ch.pipeline().addLast(
-            Http2FrameCodecBuilder.forClient().initialSettings(settings).encoderEnforceMaxConcurrentStreams(true).build(),
-            new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
-              @Override
-              protected void initChannel(Channel pushed) {
-                pushed.close(); // no server push expected
+    Bootstrap b =
+        bootstrap()
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    // with TLS, the HTTP/2 preface and everything after it wait for the handshake
+                    // in the handler
+                    to.addTls(ch, false);
+                    Http2Settings settings =
+                        Http2Settings.defaultSettings()
+                            .initialWindowSize(options.initialStreamWindow())
+                            .maxFrameSize(Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE)
+                            .pushEnabled(false);
+                    if (CONSOLIDATE_FLUSHES) {
+                      // many streams share the connection: their flushes within one event-loop turn
+                      // become one write
+                      ch.pipeline()
+                          .addLast(
+                              new FlushConsolidationHandler(
+                                  FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES,
+                                  true));
+                    }
+                    ch.pipeline()
+                        .addLast(
+                            Http2FrameCodecBuilder.forClient()
+                                .initialSettings(settings)
+                                .encoderEnforceMaxConcurrentStreams(true)
+                                .build(),
+                            new Http2MultiplexHandler(
+                                new ChannelInitializer<Channel>() {
+                                  @Override
+                                  protected void initChannel(Channel pushed) {
+                                    pushed.close(); // no server push expected
+                                  }
+                                }),
+                            conn);
+                  }
+                });
+    b.connect(host, port)
+        .addListener(
+            (ChannelFuture f) -> {
+              if (!f.isSuccess()) {
+                conn.usable = false;
+                removeH2(conn);
+                conn.ready.completeExceptionally(connectError(host, port, f.cause()));
+                return;
               }
-            }),
-            conn);
-      }
-    });
-    b.connect(host, port).addListener((ChannelFuture f) -> {
-      if (!f.isSuccess()) {
-        conn.usable = false;
-        removeH2(conn);
-        conn.ready.completeExceptionally(connectError(host, port, f.cause()));
-        return;
-      }
-      Channel ch = f.channel();
-      allChannels.add(ch);
-      ch.closeFuture().addListener(x -> {
-        conn.usable = false;
-        removeH2(conn);
-      });
-      // conn.ready completes in H2Connection.channelActive, after the preface is written
-    });
+              Channel ch = f.channel();
+              allChannels.add(ch);
+              ch.closeFuture()
+                  .addListener(
+                      x -> {
+                        conn.usable = false;
+                        removeH2(conn);
+                      });
+              // conn.ready completes in H2Connection.channelActive, after the preface is written
+            });
   }
 
   private void openStream(H2Connection conn, Channel parent, H2Exchange ex) {
     if (!parent.isActive()) {
       releaseStream(conn);
       Throwable err = conn.error;
-      ex.failUnattached(err != null ? err
-          : new TransportException(TransportException.Kind.CLOSED, "HTTP/2 connection closed"));
+      ex.failUnattached(
+          err != null
+              ? err
+              : new TransportException(TransportException.Kind.CLOSED, "HTTP/2 connection closed"));
       return;
     }
-    new Http2StreamChannelBootstrap(parent).handler(ex.new Handler()).open().addListener(f -> {
-      if (!f.isSuccess()) {
-        releaseStream(conn);
-        ex.failUnattached(H2Connection.classify(f.cause()));
-        return;
-      }
-      Http2StreamChannel sc = (Http2StreamChannel) f.getNow();
-      sc.closeFuture().addListener(x -> releaseStream(conn));
-      ex.attach(sc);
-    });
+    new Http2StreamChannelBootstrap(parent)
+        .handler(ex.new Handler())
+        .open()
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                releaseStream(conn);
+                ex.failUnattached(H2Connection.classify(f.cause()));
+                return;
+              }
+              Http2StreamChannel sc = (Http2StreamChannel) f.getNow();
+              sc.closeFuture().addListener(x -> releaseStream(conn));
+              ex.attach(sc);
+            });
   }
 
   private void releaseStream(H2Connection conn) {
@@ -339,8 +408,12 @@ public final class NettyDeploymentClient implements DeploymentClient {
 
   // ---------------------------------------------------------------- HTTP/1.1
 
-  private Exchange openHttp1(Endpoint to, String method, String pathAndQuery,
-      List<Map.Entry<String, String>> headers, ExchangeListener listener) {
+  private Exchange openHttp1(
+      Endpoint to,
+      String method,
+      String pathAndQuery,
+      List<Map.Entry<String, String>> headers,
+      ExchangeListener listener) {
     String authority = to.authority();
     List<Map.Entry<String, String>> hs = new ArrayList<>();
     for (Map.Entry<String, String> e : headers) {
@@ -352,13 +425,16 @@ public final class NettyDeploymentClient implements DeploymentClient {
     Http1Exchange ex = new Http1Exchange(method, pathAndQuery, authority, hs, listener);
     Http1Connection idle = pollIdle(to.poolKey());
     if (idle != null) {
-      idle.channel().eventLoop().execute(() -> {
-        if (idle.channel().isActive() && idle.current() == null) {
-          idle.start(ex);
-        } else {
-          connectHttp1(to, ex);
-        }
-      });
+      idle.channel()
+          .eventLoop()
+          .execute(
+              () -> {
+                if (idle.channel().isActive() && idle.current() == null) {
+                  idle.start(ex);
+                } else {
+                  connectHttp1(to, ex);
+                }
+              });
     } else {
       connectHttp1(to, ex);
     }
@@ -382,31 +458,42 @@ public final class NettyDeploymentClient implements DeploymentClient {
     String key = to.poolKey();
     String host = to.host();
     int port = to.port();
-    Bootstrap b = bootstrap().handler(new ChannelInitializer<SocketChannel>() {
-      @Override
-      protected void initChannel(SocketChannel ch) {
-        to.addTls(ch, true);
-        ch.pipeline().addLast(new HttpClientCodec(), new Http1Connection(ch, (c, reusable) -> onHttp1Idle(key, c, reusable)));
-      }
-    });
-    b.connect(host, port).addListener((ChannelFuture f) -> {
-      if (!f.isSuccess()) {
-        ex.failUnattached(connectError(host, port, f.cause()));
-        return;
-      }
-      Channel ch = f.channel();
-      allChannels.add(ch);
-      Http1Connection conn = ch.pipeline().get(Http1Connection.class);
-      ch.closeFuture().addListener(x -> {
-        synchronized (lock) {
-          Deque<Http1Connection> d = h1Idle.get(key);
-          if (d != null) {
-            d.remove(conn);
-          }
-        }
-      });
-      conn.start(ex);
-    });
+    Bootstrap b =
+        bootstrap()
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    to.addTls(ch, true);
+                    ch.pipeline()
+                        .addLast(
+                            new HttpClientCodec(),
+                            new Http1Connection(
+                                ch, (c, reusable) -> onHttp1Idle(key, c, reusable)));
+                  }
+                });
+    b.connect(host, port)
+        .addListener(
+            (ChannelFuture f) -> {
+              if (!f.isSuccess()) {
+                ex.failUnattached(connectError(host, port, f.cause()));
+                return;
+              }
+              Channel ch = f.channel();
+              allChannels.add(ch);
+              Http1Connection conn = ch.pipeline().get(Http1Connection.class);
+              ch.closeFuture()
+                  .addListener(
+                      x -> {
+                        synchronized (lock) {
+                          Deque<Http1Connection> d = h1Idle.get(key);
+                          if (d != null) {
+                            d.remove(conn);
+                          }
+                        }
+                      });
+              conn.start(ex);
+            });
   }
 
   private void onHttp1Idle(String key, Http1Connection c, boolean reusable) {
@@ -431,53 +518,83 @@ public final class NettyDeploymentClient implements DeploymentClient {
   }
 
   private static TransportException connectError(String host, int port, Throwable cause) {
-    return new TransportException(TransportException.Kind.CONNECT,
-        "cannot connect to " + host + ":" + port + ": " + cause.getMessage(), cause);
+    return new TransportException(
+        TransportException.Kind.CONNECT,
+        "cannot connect to " + host + ":" + port + ": " + cause.getMessage(),
+        cause);
   }
 
   /**
    * A non-streaming request: sends {@code body} (may be null), collects the whole response, and
-   * fails with a {@link TransportException} of kind TIMEOUT if it takes longer than {@code timeout}.
+   * fails with a {@link TransportException} of kind TIMEOUT if it takes longer than {@code
+   * timeout}.
    */
-  public CompletableFuture<UnaryResponse> request(URI uri, String method, List<Map.Entry<String, String>> headers,
-      byte[] body, boolean http11, Duration timeout) {
+  public CompletableFuture<UnaryResponse> request(
+      URI uri,
+      String method,
+      List<Map.Entry<String, String>> headers,
+      byte[] body,
+      boolean http11,
+      Duration timeout) {
     CompletableFuture<UnaryResponse> result = new CompletableFuture<>();
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     int[] status = {0};
     List<List<Map.Entry<String, String>>> respHeaders = new ArrayList<>(1);
-    Exchange ex = open(uri, method, headers, http11, new ExchangeListener() {
-      @Override
-      public void onResponseHeaders(int s, List<Map.Entry<String, String>> h) {
-        status[0] = s;
-        respHeaders.add(h);
-      }
+    Exchange ex =
+        open(
+            uri,
+            method,
+            headers,
+            http11,
+            new ExchangeListener() {
+              @Override
+              public void onResponseHeaders(int s, List<Map.Entry<String, String>> h) {
+                status[0] = s;
+                respHeaders.add(h);
+              }
 
-      @Override
-      public void onData(byte[] chunk) {
-        buf.writeBytes(chunk);
-      }
+              @Override
+              public void onData(byte[] chunk) {
+                buf.writeBytes(chunk);
+              }
 
-      @Override
-      public void onEnd() {
-        result.complete(new UnaryResponse(status[0], respHeaders.isEmpty() ? List.of() : respHeaders.get(0),
-            buf.toByteArray(), http11 ? "HTTP/1.1" : "HTTP/2.0"));
-      }
+              @Override
+              public void onEnd() {
+                result.complete(
+                    new UnaryResponse(
+                        status[0],
+                        respHeaders.isEmpty() ? List.of() : respHeaders.get(0),
+                        buf.toByteArray(),
+                        http11 ? "HTTP/1.1" : "HTTP/2.0"));
+              }
 
-      @Override
-      public void onError(Throwable cause) {
-        result.completeExceptionally(cause);
-      }
-    });
+              @Override
+              public void onError(Throwable cause) {
+                result.completeExceptionally(cause);
+              }
+            });
     if (body != null && body.length > 0) {
       ex.write(body);
     }
     ex.end();
-    var timer = group.next().schedule(() -> {
-      if (result.completeExceptionally(new TransportException(TransportException.Kind.TIMEOUT,
-          "no complete response from " + uri + " within " + timeout.toMillis() + " ms"))) {
-        ex.cancel();
-      }
-    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    var timer =
+        group
+            .next()
+            .schedule(
+                () -> {
+                  if (result.completeExceptionally(
+                      new TransportException(
+                          TransportException.Kind.TIMEOUT,
+                          "no complete response from "
+                              + uri
+                              + " within "
+                              + timeout.toMillis()
+                              + " ms"))) {
+                    ex.cancel();
+                  }
+                },
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
     result.whenComplete((r, e) -> timer.cancel(false));
     return result;
   }

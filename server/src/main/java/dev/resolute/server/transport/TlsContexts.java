@@ -1,5 +1,6 @@
 package dev.resolute.server.transport;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
@@ -9,7 +10,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,32 +27,51 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * TLS to {@code https://} deployments, as restate-server does it: the platform's trusted roots plus,
- * when given, the certificates of a PEM bundle (restate-server reads {@code SSL_CERT_FILE}; the
- * composition root passes the same), the host name verified against the certificate, ALPN offering
- * {@code h2} for HTTP/2 deployments and {@code http/1.1} for request/response ones.
+ * TLS to {@code https://} deployments, as restate-server does it: the platform's trusted roots
+ * plus, when given, the certificates of a PEM bundle (restate-server reads {@code SSL_CERT_FILE};
+ * the composition root passes the same), the host name verified against the certificate, ALPN
+ * offering {@code h2} for HTTP/2 deployments and {@code http/1.1} for request/response ones.
  */
 final class TlsContexts {
   private final SslContext h2;
   private final SslContext http11;
 
-  /** @param extraCaFile a PEM file of additional trusted certificates, or null */
+  /**
+   * @param extraCaFile a PEM file of additional trusted certificates, or null
+   */
   TlsContexts(Path extraCaFile) {
     try {
       TrustManagerFactory trust = trust(extraCaFile);
-      h2 = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(trust)
-          .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
-              SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
-              ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
-          .build();
-      http11 = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(trust)
-          .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN,
-              SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
-              ApplicationProtocolNames.HTTP_1_1))
-          .build();
+      h2 =
+          SslContextBuilder.forClient()
+              .sslProvider(SslProvider.JDK)
+              .trustManager(trust)
+              .applicationProtocolConfig(
+                  new ApplicationProtocolConfig(
+                      Protocol.ALPN,
+                      SelectorFailureBehavior.NO_ADVERTISE,
+                      SelectedListenerFailureBehavior.ACCEPT,
+                      ApplicationProtocolNames.HTTP_2,
+                      ApplicationProtocolNames.HTTP_1_1))
+              .build();
+      http11 =
+          SslContextBuilder.forClient()
+              .sslProvider(SslProvider.JDK)
+              .trustManager(trust)
+              .applicationProtocolConfig(
+                  new ApplicationProtocolConfig(
+                      Protocol.ALPN,
+                      SelectorFailureBehavior.NO_ADVERTISE,
+                      SelectedListenerFailureBehavior.ACCEPT,
+                      ApplicationProtocolNames.HTTP_1_1))
+              .build();
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot set up TLS to deployments"
-          + (extraCaFile == null ? "" : " with the certificates in " + extraCaFile) + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot set up TLS to deployments"
+              + (extraCaFile == null ? "" : " with the certificates in " + extraCaFile)
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -66,8 +85,10 @@ final class TlsContexts {
     return handler;
   }
 
-  private static TrustManagerFactory trust(Path extraCaFile) throws IOException, GeneralSecurityException {
-    TrustManagerFactory platform = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+  private static TrustManagerFactory trust(Path extraCaFile)
+      throws IOException, GeneralSecurityException {
+    TrustManagerFactory platform =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     platform.init((KeyStore) null);
     if (extraCaFile == null) {
       return platform;
@@ -92,7 +113,8 @@ final class TlsContexts {
     for (Certificate c : extra) {
       ks.setCertificateEntry("extra-" + i++, c);
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ks);
     return tmf;
   }

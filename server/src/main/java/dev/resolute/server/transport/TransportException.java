@@ -2,13 +2,18 @@ package dev.resolute.server.transport;
 
 import java.io.IOException;
 
-/** A failure of the HTTP transport to a deployment, classified so callers can pick an error code. */
+/**
+ * A failure of the HTTP transport to a deployment, classified so callers can pick an error code.
+ */
 public final class TransportException extends IOException {
   /** What went wrong. */
   public enum Kind {
     /** TCP connect failed or timed out (endpoint unreachable). */
     CONNECT,
-    /** The peer did not speak the expected HTTP version (e.g. h2c prior knowledge to an HTTP/1.1 server). */
+    /**
+     * The peer did not speak the expected HTTP version (e.g. h2c prior knowledge to an HTTP/1.1
+     * server).
+     */
     PROTOCOL,
     /** The connection closed before the exchange finished. */
     CLOSED,
@@ -44,7 +49,8 @@ public final class TransportException extends IOException {
   static TransportException tlsFailure(Throwable cause) {
     for (Throwable c = cause; c != null; c = c.getCause()) {
       if (c instanceof javax.net.ssl.SSLException ssl) {
-        return new TransportException(Kind.CONNECT, "TLS handshake failed: " + ssl.getMessage(), cause);
+        return new TransportException(
+            Kind.CONNECT, "TLS handshake failed: " + ssl.getMessage(), cause);
       }
     }
     return null;

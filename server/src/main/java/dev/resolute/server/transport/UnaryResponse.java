@@ -9,7 +9,8 @@ import java.util.Map;
  * @param headers lower-case header names in arrival order
  * @param httpVersion "HTTP/2.0" or "HTTP/1.1", as Restate names them in the admin API
  */
-public record UnaryResponse(int status, List<Map.Entry<String, String>> headers, byte[] body, String httpVersion) {
+public record UnaryResponse(
+    int status, List<Map.Entry<String, String>> headers, byte[] body, String httpVersion) {
   /** First value of a header (case-insensitive), or null. */
   public String header(String name) {
     for (Map.Entry<String, String> h : headers) {

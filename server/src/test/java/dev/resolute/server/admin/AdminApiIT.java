@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Admin API against an official Java SDK 2.4.0 endpoint. Expected bodies, status codes and
- * messages were captured from restate-server 1.7.12 registering the same Adm* services
- * (Nov 2026); ids and created_at differ per run and are not compared.
+ * Admin API against an official Java SDK 2.4.0 endpoint. Expected bodies, status codes and messages
+ * were captured from restate-server 1.7.12 registering the same Adm* services (Nov 2026); ids and
+ * created_at differ per run and are not compared.
  */
 @Timeout(60)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -42,50 +42,64 @@ class AdminApiIT {
   private static NettyDeploymentClient transport;
   private static HttpServer server;
   private static SdkEndpoint sdk;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static String base;
   private static String deploymentId;
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
 
-  // captured from restate-server 1.7.12: ServiceMetadata of AdmCounter (deployment_id/revision replaced)
-  static final String ADM_COUNTER = "{\"name\":\"AdmCounter\",\"ty\":\"VirtualObject\",\"handlers\":[{\"name\":\"add\","
-      + "\"ty\":\"Exclusive\",\"public\":true,\"input_description\":\"JSON integer\",\"output_description\":\"JSON integer\","
-      + "\"input_json_schema\":{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"},"
-      + "\"output_json_schema\":{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"},"
-      + "\"retry_policy\":{\"max_attempts\":null}},{\"name\":\"get\",\"ty\":\"Shared\",\"public\":true,"
-      + "\"input_description\":\"none\",\"output_description\":\"JSON integer\",\"output_json_schema\":{\"$schema\":"
-      + "\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"},\"retry_policy\":{\"max_attempts\":null}}],"
-      + "\"documentation\":\"Official-SDK (2.4.0) test virtual object used by the admin ITs.\",\"deployment_id\":\"DP\","
-      + "\"revision\":1,\"public\":true,\"idempotency_retention\":\"1d\",\"journal_retention\":\"1d\","
-      + "\"inactivity_timeout\":\"1m\",\"abort_timeout\":\"10m\",\"enable_lazy_state\":false,\"retry_policy\":{"
-      + "\"initial_interval\":\"500ms\",\"exponentiation_factor\":2.0,\"max_attempts\":70,\"max_interval\":\"1m\","
-      + "\"on_max_attempts\":\"Pause\"}}";
-  static final String ADM_GREETER = "{\"name\":\"AdmGreeter\",\"ty\":\"Service\",\"handlers\":[{\"name\":\"greet\","
-      + "\"public\":true,\"input_description\":\"JSON string\",\"output_description\":\"JSON string\",\"input_json_schema\":"
-      + "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\"},\"output_json_schema\":{"
-      + "\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\"},\"retry_policy\":{"
-      + "\"max_attempts\":null}},{\"name\":\"ping\",\"public\":true,\"input_description\":\"none\",\"output_description\":"
-      + "\"none\",\"retry_policy\":{\"max_attempts\":null}}],\"documentation\":\"Official-SDK (2.4.0) test service used by"
-      + " the admin/transport ITs.\",\"deployment_id\":\"DP\",\"revision\":1,\"public\":true,\"idempotency_retention\":"
-      + "\"1d\",\"journal_retention\":\"1d\",\"inactivity_timeout\":\"1m\",\"abort_timeout\":\"10m\",\"enable_lazy_state\":"
-      + "false,\"retry_policy\":{\"initial_interval\":\"500ms\",\"exponentiation_factor\":2.0,\"max_attempts\":70,"
-      + "\"max_interval\":\"1m\",\"on_max_attempts\":\"Pause\"}}";
-  static final String ADM_FLOW_RUN = "{\"name\":\"run\",\"ty\":\"Workflow\",\"public\":true,\"input_description\":"
-      + "\"JSON string\",\"output_description\":\"JSON string\",\"input_json_schema\":{\"$schema\":"
-      + "\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\"},\"output_json_schema\":{\"$schema\":"
-      + "\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\"},\"retry_policy\":{\"max_attempts\":null}}";
+  // captured from restate-server 1.7.12: ServiceMetadata of AdmCounter (deployment_id/revision
+  // replaced)
+  static final String ADM_COUNTER =
+      "{\"name\":\"AdmCounter\",\"ty\":\"VirtualObject\",\"handlers\":[{\"name\":\"add\","
+          + "\"ty\":\"Exclusive\",\"public\":true,\"input_description\":\"JSON integer\",\"output_description\":\"JSON integer\","
+          + "\"input_json_schema\":{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"},"
+          + "\"output_json_schema\":{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"},"
+          + "\"retry_policy\":{\"max_attempts\":null}},{\"name\":\"get\",\"ty\":\"Shared\",\"public\":true,"
+          + "\"input_description\":\"none\",\"output_description\":\"JSON integer\",\"output_json_schema\":{\"$schema\":"
+          + "\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"},\"retry_policy\":{\"max_attempts\":null}}],"
+          + "\"documentation\":\"Official-SDK (2.4.0) test virtual object used by the admin ITs.\",\"deployment_id\":\"DP\","
+          + "\"revision\":1,\"public\":true,\"idempotency_retention\":\"1d\",\"journal_retention\":\"1d\","
+          + "\"inactivity_timeout\":\"1m\",\"abort_timeout\":\"10m\",\"enable_lazy_state\":false,\"retry_policy\":{"
+          + "\"initial_interval\":\"500ms\",\"exponentiation_factor\":2.0,\"max_attempts\":70,\"max_interval\":\"1m\","
+          + "\"on_max_attempts\":\"Pause\"}}";
+  static final String ADM_GREETER =
+      "{\"name\":\"AdmGreeter\",\"ty\":\"Service\",\"handlers\":[{\"name\":\"greet\","
+          + "\"public\":true,\"input_description\":\"JSON string\",\"output_description\":\"JSON string\",\"input_json_schema\":"
+          + "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\"},\"output_json_schema\":{"
+          + "\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\"},\"retry_policy\":{"
+          + "\"max_attempts\":null}},{\"name\":\"ping\",\"public\":true,\"input_description\":\"none\",\"output_description\":"
+          + "\"none\",\"retry_policy\":{\"max_attempts\":null}}],\"documentation\":\"Official-SDK (2.4.0) test service used by"
+          + " the admin/transport ITs.\",\"deployment_id\":\"DP\",\"revision\":1,\"public\":true,\"idempotency_retention\":"
+          + "\"1d\",\"journal_retention\":\"1d\",\"inactivity_timeout\":\"1m\",\"abort_timeout\":\"10m\",\"enable_lazy_state\":"
+          + "false,\"retry_policy\":{\"initial_interval\":\"500ms\",\"exponentiation_factor\":2.0,\"max_attempts\":70,"
+          + "\"max_interval\":\"1m\",\"on_max_attempts\":\"Pause\"}}";
+  static final String ADM_FLOW_RUN =
+      "{\"name\":\"run\",\"ty\":\"Workflow\",\"public\":true,\"input_description\":"
+          + "\"JSON string\",\"output_description\":\"JSON string\",\"input_json_schema\":{\"$schema\":"
+          + "\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\"},\"output_json_schema\":{\"$schema\":"
+          + "\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\"},\"retry_policy\":{\"max_attempts\":null}}";
 
   @BeforeAll
   static void start() throws Exception {
     group = new NioEventLoopGroup(2);
     transport = new NettyDeploymentClient(group);
     sdk = SdkEndpoint.start();
-    Dispatcher dispatcher = (Dispatcher) Proxy.newProxyInstance(Dispatcher.class.getClassLoader(),
-        new Class<?>[] {Dispatcher.class}, (p, m, a) -> CompletableFuture.failedFuture(
-            new DispatchException(404, "unknown invocation")));
-    AdminApi api = new AdminApi(SchemaRegistry.open(dataDir), new DiscoveryClient(transport), dispatcher,
-        "0.1.0-test", "http://127.0.0.1:8080/");
+    Dispatcher dispatcher =
+        (Dispatcher)
+            Proxy.newProxyInstance(
+                Dispatcher.class.getClassLoader(),
+                new Class<?>[] {Dispatcher.class},
+                (p, m, a) ->
+                    CompletableFuture.failedFuture(
+                        new DispatchException(404, "unknown invocation")));
+    AdminApi api =
+        new AdminApi(
+            SchemaRegistry.open(dataDir),
+            new DiscoveryClient(transport),
+            dispatcher,
+            "0.1.0-test",
+            "http://127.0.0.1:8080/");
     server = HttpServer.start("admin", new InetSocketAddress("127.0.0.1", 0), group, 1 << 20, api);
     base = "http://127.0.0.1:" + server.port();
   }
@@ -100,7 +114,11 @@ class AdminApiIT {
 
   static HttpResponse<String> send(String method, String path, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       b.header("content-type", "application/json");
     }
@@ -112,7 +130,10 @@ class AdminApiIT {
   }
 
   static JsonNode expected(String template, String dp, int revision) throws Exception {
-    return JSON.readTree(template.replace("\"DP\"", "\"" + dp + "\"").replace("\"revision\":1", "\"revision\":" + revision));
+    return JSON.readTree(
+        template
+            .replace("\"DP\"", "\"" + dp + "\"")
+            .replace("\"revision\":1", "\"revision\":" + revision));
   }
 
   static JsonNode byName(JsonNode arr, String name) {
@@ -137,7 +158,9 @@ class AdminApiIT {
     assertThat(v.get("features").isObject()).isTrue();
     var v1 = send("GET", "/v1/services", null);
     assertThat(v1.statusCode()).isEqualTo(400);
-    assertThat(v1.body()).isEqualTo("Unsupported Admin API version V1. This server supports versions between V2 and V4.");
+    assertThat(v1.body())
+        .isEqualTo(
+            "Unsupported Admin API version V1. This server supports versions between V2 and V4.");
   }
 
   @Test
@@ -153,8 +176,10 @@ class AdminApiIT {
     assertThat(b.get("max_protocol_version").asInt()).isEqualTo(6);
     assertThat(b.get("sdk_version").asText()).isEqualTo("restate-sdk-java/2.4.0_2a001aec");
     assertThat(b.get("services")).hasSize(3);
-    assertThat(byName(b.get("services"), "AdmCounter")).isEqualTo(expected(ADM_COUNTER, deploymentId, 1));
-    assertThat(byName(b.get("services"), "AdmGreeter")).isEqualTo(expected(ADM_GREETER, deploymentId, 1));
+    assertThat(byName(b.get("services"), "AdmCounter"))
+        .isEqualTo(expected(ADM_COUNTER, deploymentId, 1));
+    assertThat(byName(b.get("services"), "AdmGreeter"))
+        .isEqualTo(expected(ADM_GREETER, deploymentId, 1));
     JsonNode flow = byName(b.get("services"), "AdmFlow");
     assertThat(flow.get("ty").asText()).isEqualTo("Workflow");
     assertThat(flow.get("workflow_completion_retention").asText()).isEqualTo("1d");
@@ -165,12 +190,14 @@ class AdminApiIT {
     var again = send("POST", "/deployments", "{\"uri\":\"" + sdk.uri() + "\"}");
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(json(again).get("id").asText()).isEqualTo(deploymentId);
-    assertThat(byName(json(again).get("services"), "AdmCounter").get("revision").asInt()).isEqualTo(1);
+    assertThat(byName(json(again).get("services"), "AdmCounter").get("revision").asInt())
+        .isEqualTo(1);
     // force: overwritten in place, revision bumped, 200
     var forced = send("POST", "/deployments", "{\"uri\":\"" + sdk.uri() + "\",\"force\":true}");
     assertThat(forced.statusCode()).isEqualTo(200);
     assertThat(json(forced).get("id").asText()).isEqualTo(deploymentId);
-    assertThat(byName(json(forced).get("services"), "AdmCounter")).isEqualTo(expected(ADM_COUNTER, deploymentId, 2));
+    assertThat(byName(json(forced).get("services"), "AdmCounter"))
+        .isEqualTo(expected(ADM_COUNTER, deploymentId, 2));
   }
 
   @Test
@@ -182,19 +209,24 @@ class AdminApiIT {
     assertThat(d.get("uri").asText()).isEqualTo(sdk.uri() + "/");
     assertThat(d.get("protocol_type").asText()).isEqualTo("BidiStream");
     assertThat(d.get("http_version").asText()).isEqualTo("HTTP/2.0");
-    assertThat(d.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z");
+    assertThat(d.get("created_at").asText())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z");
     assertThat(d.get("sdk_version").asText()).isEqualTo("restate-sdk-java/2.4.0_2a001aec");
-    assertThat(byName(d.get("services"), "AdmGreeter")).isEqualTo(JSON.readTree("{\"name\":\"AdmGreeter\",\"revision\":2}"));
+    assertThat(byName(d.get("services"), "AdmGreeter"))
+        .isEqualTo(JSON.readTree("{\"name\":\"AdmGreeter\",\"revision\":2}"));
     assertThat(d.has("additional_headers")).isFalse();
 
     JsonNode detailed = json(send("GET", "/v2/deployments/" + deploymentId, null));
-    assertThat(byName(detailed.get("services"), "AdmGreeter")).isEqualTo(expected(ADM_GREETER, deploymentId, 2));
+    assertThat(byName(detailed.get("services"), "AdmGreeter"))
+        .isEqualTo(expected(ADM_GREETER, deploymentId, 2));
 
     assertThat(byName(json(send("GET", "/services", null)).get("services"), "AdmCounter"))
         .isEqualTo(expected(ADM_COUNTER, deploymentId, 2));
-    assertThat(json(send("GET", "/v3/services/AdmCounter", null))).isEqualTo(expected(ADM_COUNTER, deploymentId, 2));
+    assertThat(json(send("GET", "/v3/services/AdmCounter", null)))
+        .isEqualTo(expected(ADM_COUNTER, deploymentId, 2));
     JsonNode handlers = json(send("GET", "/services/AdmCounter/handlers", null));
-    assertThat(handlers.get("handlers")).isEqualTo(expected(ADM_COUNTER, deploymentId, 2).get("handlers"));
+    assertThat(handlers.get("handlers"))
+        .isEqualTo(expected(ADM_COUNTER, deploymentId, 2).get("handlers"));
     assertThat(json(send("GET", "/v4/services/AdmCounter/handlers/get", null)))
         .isEqualTo(expected(ADM_COUNTER, deploymentId, 2).get("handlers").get(1));
   }
@@ -204,8 +236,10 @@ class AdminApiIT {
   void errors() throws Exception {
     var svc404 = send("GET", "/services/Nope", null);
     assertThat(svc404.statusCode()).isEqualTo(404);
-    assertThat(json(svc404)).isEqualTo(JSON.readTree(
-        "{\"message\":\"The requested service 'Nope' does not exist\",\"restate_code\":null}"));
+    assertThat(json(svc404))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"message\":\"The requested service 'Nope' does not exist\",\"restate_code\":null}"));
     var h404 = send("GET", "/services/AdmCounter/handlers/nope", null);
     assertThat(h404.statusCode()).isEqualTo(404);
     assertThat(json(h404).get("message").asText())
@@ -216,11 +250,13 @@ class AdminApiIT {
         .isEqualTo("The requested deployment 'dp_10000000000000000000000' does not exist");
     var depBad = send("GET", "/deployments/xyz", null);
     assertThat(depBad.statusCode()).isEqualTo(400);
-    assertThat(depBad.body()).isEqualTo("Invalid URL: Cannot parse `deployment` with value `xyz`: bad format");
+    assertThat(depBad.body())
+        .isEqualTo("Invalid URL: Cannot parse `deployment` with value `xyz`: bad format");
     var badUri = send("POST", "/deployments", "{\"uri\":\"notauri\"}");
     assertThat(badUri.statusCode()).isEqualTo(400);
-    assertThat(json(badUri).get("message").asText()).isEqualTo(
-        "The request field 'uri' is invalid. Reason: The provided uri notauri is not absolute, only absolute URIs can be used.");
+    assertThat(json(badUri).get("message").asText())
+        .isEqualTo(
+            "The request field 'uri' is invalid. Reason: The provided uri notauri is not absolute, only absolute URIs can be used.");
     assertThat(send("POST", "/deployments", "{}").statusCode()).isEqualTo(422);
     assertThat(send("POST", "/deployments", "{bad").statusCode()).isEqualTo(400);
     var unreachable = send("POST", "/deployments", "{\"uri\":\"http://127.0.0.1:1\"}");
@@ -232,10 +268,12 @@ class AdminApiIT {
     assertThat(cancelBad.statusCode()).isEqualTo(400);
     assertThat(json(cancelBad).get("message").asText())
         .isEqualTo("The request field 'invocation_id' is invalid. Reason: bad format");
-    var killUnknown = send("PATCH", "/invocations/inv_1foAirY4KKzi29zptuek9VWoDzqe1upCNj/kill", null);
+    var killUnknown =
+        send("PATCH", "/invocations/inv_1foAirY4KKzi29zptuek9VWoDzqe1upCNj/kill", null);
     assertThat(killUnknown.statusCode()).isEqualTo(404);
     assertThat(json(killUnknown).get("message").asText())
-        .isEqualTo("The requested invocation 'inv_1foAirY4KKzi29zptuek9VWoDzqe1upCNj' does not exist");
+        .isEqualTo(
+            "The requested invocation 'inv_1foAirY4KKzi29zptuek9VWoDzqe1upCNj' does not exist");
     assertThat(send("PUT", "/deployments/" + deploymentId, "{}").statusCode()).isEqualTo(405);
     assertThat(send("GET", "/foo", null).statusCode()).isEqualTo(404);
   }
@@ -243,13 +281,15 @@ class AdminApiIT {
   @Test
   @Order(5)
   void registerOverHttp11AndDelete() throws Exception {
-    // a second URI (path prefix) for the same services, over HTTP/1.1: Java answers REQUEST_RESPONSE
+    // a second URI (path prefix) for the same services, over HTTP/1.1: Java answers
+    // REQUEST_RESPONSE
     var r = send("POST", "/deployments", "{\"uri\":\"" + sdk.uri() + "/p/\",\"use_http_11\":true}");
     assertThat(r.statusCode()).isEqualTo(201);
     String id2 = json(r).get("id").asText();
     JsonNode counter = byName(json(r).get("services"), "AdmCounter");
     assertThat(counter.get("revision").asInt()).isEqualTo(3);
-    assertThat(counter.get("inactivity_timeout").asText()).isEqualTo("0s"); // RR mode, as 1.7.12 shows
+    assertThat(counter.get("inactivity_timeout").asText())
+        .isEqualTo("0s"); // RR mode, as 1.7.12 shows
     JsonNode d = json(send("GET", "/deployments/" + id2, null));
     assertThat(d.get("protocol_type").asText()).isEqualTo("RequestResponse");
     assertThat(d.get("http_version").asText()).isEqualTo("HTTP/1.1");
@@ -258,7 +298,8 @@ class AdminApiIT {
     var del = send("DELETE", "/deployments/" + id2 + "?force=true", null);
     assertThat(del.statusCode()).isEqualTo(202);
     assertThat(del.body()).isEmpty();
-    assertThat(json(send("GET", "/services/AdmCounter", null)).get("revision").asInt()).isEqualTo(2);
+    assertThat(json(send("GET", "/services/AdmCounter", null)).get("revision").asInt())
+        .isEqualTo(2);
     var again = send("DELETE", "/deployments/" + id2 + "?force=true", null);
     assertThat(again.statusCode()).isEqualTo(404);
     assertThat(json(again).get("message").asText())

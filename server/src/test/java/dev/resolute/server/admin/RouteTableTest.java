@@ -9,25 +9,33 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
-  private final RouteTable table = new RouteTable()
-      .on("GET", "/services", c -> answer(200, "list"))
-      .on("GET", "/services/{name}/handlers", c -> answer(200, "handlers of " + c.param(0)))
-      .on("GET", "/services/{name}/{other}", c -> answer(404, "other " + c.param(1)))
-      .on("PATCH", "/invocations/{id}/cancel", c -> answer(200, "cancel " + c.param(0) + " v" + c.apiVersion()));
+  private final RouteTable table =
+      new RouteTable()
+          .on("GET", "/services", c -> answer(200, "list"))
+          .on("GET", "/services/{name}/handlers", c -> answer(200, "handlers of " + c.param(0)))
+          .on("GET", "/services/{name}/{other}", c -> answer(404, "other " + c.param(1)))
+          .on(
+              "PATCH",
+              "/invocations/{id}/cancel",
+              c -> answer(200, "cancel " + c.param(0) + " v" + c.apiVersion()));
 
   private static CompletableFuture<HttpResponse> answer(int status, String body) {
     return CompletableFuture.completedFuture(HttpResponse.text(status, body));
   }
 
   private HttpResponse call(String method, String... segments) {
-    return table.dispatch(new HttpRequest(method, "/", List.of(), new byte[0]), List.of(segments), 3).join();
+    return table
+        .dispatch(new HttpRequest(method, "/", List.of(), new byte[0]), List.of(segments), 3)
+        .join();
   }
 
   @Test
   void theFirstMatchingPatternDecidesAndPassesItsParameters() {
-    assertThat(new String(call("GET", "services", "Foo", "handlers").body())).isEqualTo("handlers of Foo");
+    assertThat(new String(call("GET", "services", "Foo", "handlers").body()))
+        .isEqualTo("handlers of Foo");
     assertThat(new String(call("GET", "services", "Foo", "state").body())).isEqualTo("other state");
-    assertThat(new String(call("PATCH", "invocations", "inv_1", "cancel").body())).isEqualTo("cancel inv_1 v3");
+    assertThat(new String(call("PATCH", "invocations", "inv_1", "cancel").body()))
+        .isEqualTo("cancel inv_1 v3");
   }
 
   @Test

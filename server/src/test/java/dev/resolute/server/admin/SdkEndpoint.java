@@ -16,11 +16,14 @@ public final class SdkEndpoint implements AutoCloseable {
 
   /** Starts on an ephemeral port. */
   public static SdkEndpoint start() throws Exception {
-    return start(Endpoint.bind(new AdmGreeter()).bind(new AdmCounter()).bind(new AdmFlow()).build());
+    return start(
+        Endpoint.bind(new AdmGreeter()).bind(new AdmCounter()).bind(new AdmFlow()).build());
   }
 
   public static SdkEndpoint start(Endpoint endpoint) throws Exception {
-    HttpServer s = RestateHttpServer.fromEndpoint(endpoint, new HttpServerOptions().setHost("127.0.0.1").setPort(0));
+    HttpServer s =
+        RestateHttpServer.fromEndpoint(
+            endpoint, new HttpServerOptions().setHost("127.0.0.1").setPort(0));
     s.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new SdkEndpoint(s);
   }
@@ -35,16 +38,18 @@ public final class SdkEndpoint implements AutoCloseable {
 
   /** Runs the endpoint standalone (used to capture the real restate-server's admin responses). */
   public static void main(String[] args) throws Exception {
-    HttpServer s = RestateHttpServer.fromEndpoint(
-        Endpoint.bind(new AdmGreeter()).bind(new AdmCounter()).bind(new AdmFlow()).build(),
-        new HttpServerOptions().setHost("127.0.0.1").setPort(Integer.parseInt(args[0])));
+    HttpServer s =
+        RestateHttpServer.fromEndpoint(
+            Endpoint.bind(new AdmGreeter()).bind(new AdmCounter()).bind(new AdmFlow()).build(),
+            new HttpServerOptions().setHost("127.0.0.1").setPort(Integer.parseInt(args[0])));
     s.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     System.out.println("listening on " + s.actualPort());
     Thread.sleep(Long.MAX_VALUE);
   }
 
   @Override
-  public void close() throws java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+  public void close()
+      throws java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
     try {
       server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Path file(String toml) throws IOException {
     Path f = tmp.resolve("server.toml");
@@ -27,31 +26,51 @@ class ConfigLoaderTest {
   @Test
   void zeroInvokerTimeoutsAreAcceptedFromEnvAndFileAsOnRestateServer() throws IOException {
     // restate-server 1.7.12 starts with these and prints them back in --dump-config
-    ServerConfig env = ConfigLoader.load(null, Map.of("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "0s",
-        "RESTATE_WORKER__INVOKER__ABORT_TIMEOUT", "0s"), Map.of());
+    ServerConfig env =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT",
+                "0s",
+                "RESTATE_WORKER__INVOKER__ABORT_TIMEOUT",
+                "0s"),
+            Map.of());
     assertThat(env.worker().invoker().inactivityTimeout()).isZero();
     assertThat(env.worker().invoker().abortTimeout()).isZero();
-    ServerConfig file = ConfigLoader.load(file("[worker.invoker]\ninactivity-timeout = \"0s\"\n"), Map.of(), Map.of());
+    ServerConfig file =
+        ConfigLoader.load(
+            file("[worker.invoker]\ninactivity-timeout = \"0s\"\n"), Map.of(), Map.of());
     assertThat(file.worker().invoker().inactivityTimeout()).isZero();
     assertThat(file.schemaDefaults().inactivityTimeout()).isZero();
-    assertThatThrownBy(() -> new InvokerConfig(Duration.ofSeconds(-1), Duration.ofMinutes(1), 1, null))
+    assertThatThrownBy(
+            () -> new InvokerConfig(Duration.ofSeconds(-1), Duration.ofMinutes(1), 1, null))
         .hasMessageContaining("inactivity-timeout must not be negative");
   }
 
   @Test
   void configuredDefaultsBecomeTheSchemaDefaults() {
-    ServerConfig c = ConfigLoader.load(null, Map.of(
-        "RESTATE_DEFAULT_RETRY_POLICY__MAX_ATTEMPTS", "1",
-        "RESTATE_DEFAULT_RETRY_POLICY__ON_MAX_ATTEMPTS", "kill",
-        "RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL", "1ms",
-        "RESTATE_DEFAULT_JOURNAL_RETENTION", "2h",
-        "RESTATE_DEFAULT_IDEMPOTENCY_RETENTION", "3h",
-        "RESTATE_DEFAULT_WORKFLOW_COMPLETION_RETENTION", "4h",
-        "RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "5s",
-        "RESTATE_WORKER__INVOKER__ABORT_TIMEOUT", "6s"), Map.of());
+    ServerConfig c =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "RESTATE_DEFAULT_RETRY_POLICY__MAX_ATTEMPTS", "1",
+                "RESTATE_DEFAULT_RETRY_POLICY__ON_MAX_ATTEMPTS", "kill",
+                "RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL", "1ms",
+                "RESTATE_DEFAULT_JOURNAL_RETENTION", "2h",
+                "RESTATE_DEFAULT_IDEMPOTENCY_RETENTION", "3h",
+                "RESTATE_DEFAULT_WORKFLOW_COMPLETION_RETENTION", "4h",
+                "RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "5s",
+                "RESTATE_WORKER__INVOKER__ABORT_TIMEOUT", "6s"),
+            Map.of());
     var d = c.schemaDefaults();
-    assertThat(d.retryPolicy()).isEqualTo(new RetryPolicy(Duration.ofMillis(1), 2.0, 1, Duration.ofMinutes(1),
-        RetryPolicy.OnMaxAttempts.KILL));
+    assertThat(d.retryPolicy())
+        .isEqualTo(
+            new RetryPolicy(
+                Duration.ofMillis(1),
+                2.0,
+                1,
+                Duration.ofMinutes(1),
+                RetryPolicy.OnMaxAttempts.KILL));
     assertThat(d.journalRetention()).isEqualTo(Duration.ofHours(2));
     assertThat(d.idempotencyRetention()).isEqualTo(Duration.ofHours(3));
     assertThat(d.workflowCompletionRetention()).isEqualTo(Duration.ofHours(4));
@@ -65,32 +84,45 @@ class ConfigLoaderTest {
   @Test
   void sdkTestSuiteEnvironmentIsAcceptedAndEachClusterKeyIsWarnedAboutByName() {
     List<String> notes = new ArrayList<>();
-    ServerConfig c = ConfigLoader.load(null, Map.ofEntries(
-        Map.entry("RESTATE_CLUSTER_NAME", "3f1c2a4e-0000-4000-8000-000000000000"),
-        Map.entry("RESTATE_AUTO_PROVISION", "true"),
-        Map.entry("RESTATE_BIFROST__DEFAULT_PROVIDER", "replicated"),
-        Map.entry("RESTATE_BIFROST__REPLICATED_LOGLET__DEFAULT_LOG_REPLICATION", "1"),
-        Map.entry("RESTATE_ROLES", "[worker,http-ingress,log-server,admin,metadata-server]"),
-        Map.entry("RESTATE_METADATA_SERVER__TYPE", "replicated"),
-        Map.entry("RESTATE_METADATA_CLIENT__ADDRESSES", "[http://127.0.0.1:5122]"),
-        Map.entry("RESTATE_ADVERTISED_ADDRESS", "http://127.0.0.1:5122"),
-        Map.entry("RESTATE_NETWORKING__HTTP2_KEEP_ALIVE_INTERVAL", "4s"),
-        Map.entry("RESTATE_NETWORKING__HTTP2_KEEP_ALIVE_TIMEOUT", "20s"),
-        Map.entry("RESTATE_ADMIN__BIND_ADDRESS", "0.0.0.0:9070"),
-        Map.entry("RESTATE_INGRESS__BIND_ADDRESS", "0.0.0.0:8080"),
-        Map.entry("RESTATE_BASE_DIR", "/state"),
-        Map.entry("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "0s"),
-        Map.entry("RESTATE_DEFAULT_RETRY_POLICY__MAX_ATTEMPTS", "1"),
-        Map.entry("RESTATE_DEFAULT_RETRY_POLICY__ON_MAX_ATTEMPTS", "kill"),
-        Map.entry("RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL", "1ms"),
-        Map.entry("DO_NOT_TRACK", "true")), Map.of(), notes);
+    ServerConfig c =
+        ConfigLoader.load(
+            null,
+            Map.ofEntries(
+                Map.entry("RESTATE_CLUSTER_NAME", "3f1c2a4e-0000-4000-8000-000000000000"),
+                Map.entry("RESTATE_AUTO_PROVISION", "true"),
+                Map.entry("RESTATE_BIFROST__DEFAULT_PROVIDER", "replicated"),
+                Map.entry("RESTATE_BIFROST__REPLICATED_LOGLET__DEFAULT_LOG_REPLICATION", "1"),
+                Map.entry(
+                    "RESTATE_ROLES", "[worker,http-ingress,log-server,admin,metadata-server]"),
+                Map.entry("RESTATE_METADATA_SERVER__TYPE", "replicated"),
+                Map.entry("RESTATE_METADATA_CLIENT__ADDRESSES", "[http://127.0.0.1:5122]"),
+                Map.entry("RESTATE_ADVERTISED_ADDRESS", "http://127.0.0.1:5122"),
+                Map.entry("RESTATE_NETWORKING__HTTP2_KEEP_ALIVE_INTERVAL", "4s"),
+                Map.entry("RESTATE_NETWORKING__HTTP2_KEEP_ALIVE_TIMEOUT", "20s"),
+                Map.entry("RESTATE_ADMIN__BIND_ADDRESS", "0.0.0.0:9070"),
+                Map.entry("RESTATE_INGRESS__BIND_ADDRESS", "0.0.0.0:8080"),
+                Map.entry("RESTATE_BASE_DIR", "/state"),
+                Map.entry("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "0s"),
+                Map.entry("RESTATE_DEFAULT_RETRY_POLICY__MAX_ATTEMPTS", "1"),
+                Map.entry("RESTATE_DEFAULT_RETRY_POLICY__ON_MAX_ATTEMPTS", "kill"),
+                Map.entry("RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL", "1ms"),
+                Map.entry("DO_NOT_TRACK", "true")),
+            Map.of(),
+            notes);
     assertThat(c.clusterName()).isEqualTo("3f1c2a4e-0000-4000-8000-000000000000");
     assertThat(c.baseDir()).isEqualTo(Path.of("/state"));
     assertThat(c.defaultRetryPolicy().onMaxAttempts()).isEqualTo(RetryPolicy.OnMaxAttempts.KILL);
-    assertThat(String.join("\n", notes)).contains("\"auto-provision\"", "\"roles\"", "\"advertised-address\"",
-        "\"bifrost.default-provider\"", "\"bifrost.replicated-loglet.default-log-replication\"",
-        "\"metadata-server.type\"", "\"metadata-client.addresses\"", "\"networking.http2-keep-alive-interval\"",
-        "\"networking.http2-keep-alive-timeout\"");
+    assertThat(String.join("\n", notes))
+        .contains(
+            "\"auto-provision\"",
+            "\"roles\"",
+            "\"advertised-address\"",
+            "\"bifrost.default-provider\"",
+            "\"bifrost.replicated-loglet.default-log-replication\"",
+            "\"metadata-server.type\"",
+            "\"metadata-client.addresses\"",
+            "\"networking.http2-keep-alive-interval\"",
+            "\"networking.http2-keep-alive-timeout\"");
     assertThat(notes).hasSize(9);
     // the same keys from a TOML file
     notes.clear();
@@ -101,7 +133,9 @@ class ConfigLoaderTest {
   @Test
   void clusterKeysFromAFileAreAcceptedToo() throws IOException {
     List<String> notes = new ArrayList<>();
-    ConfigLoader.load(file("""
+    ConfigLoader.load(
+        file(
+            """
         roles = ["worker", "admin", "http-ingress", "log-server", "metadata-server"]
         auto-provision = false
 
@@ -120,7 +154,10 @@ class ConfigLoaderTest {
         [networking]
         http2-keep-alive-interval = "4s"
         http2-keep-alive-timeout = "20s"
-        """), Map.of(), Map.of(), notes);
+        """),
+        Map.of(),
+        Map.of(),
+        notes);
     assertThat(notes).hasSize(8);
   }
 
@@ -149,7 +186,9 @@ class ConfigLoaderTest {
 
   @Test
   void precedenceIsDefaultsFileEnvCli() throws IOException {
-    Path f = file("""
+    Path f =
+        file(
+            """
         base-dir = "/from/file"
         node-name = "file-node"
         cluster-name = "file-cluster"
@@ -165,11 +204,12 @@ class ConfigLoaderTest {
         inactivity-timeout = "10s"
         abort-timeout = "PT30S"
         """);
-    Map<String, String> env = Map.of(
-        "RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:18080",
-        "RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "5s",
-        "RESTATE_NODE_NAME", "env-node",
-        "RESTATE_BASE_DIR", "/from/env");
+    Map<String, String> env =
+        Map.of(
+            "RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:18080",
+            "RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "5s",
+            "RESTATE_NODE_NAME", "env-node",
+            "RESTATE_BASE_DIR", "/from/env");
     ServerConfig c = ConfigLoader.load(f, env, Map.of("base-dir", "/from/cli"));
     assertThat(c.baseDir()).isEqualTo(Path.of("/from/cli"));
     assertThat(c.nodeName()).isEqualTo("env-node");
@@ -184,7 +224,9 @@ class ConfigLoaderTest {
 
   @Test
   void retryPolicyAcceptsBothSpellingsAndUnlimited() throws IOException {
-    Path f = file("""
+    Path f =
+        file(
+            """
         default-journal-retention = "P40D"
         [default-retry-policy]
         initial_interval = "100ms"
@@ -205,12 +247,16 @@ class ConfigLoaderTest {
 
   @Test
   void envValuesAreConvertedFromStrings() {
-    ServerConfig c = ConfigLoader.load(null, Map.of(
-        "RESTATE_DEFAULT_NUM_PARTITIONS", "4",
-        "RESTATE_WORKER__INVOKER__CONCURRENT_INVOCATIONS_LIMIT", "7",
-        "RESTATE_DEFAULT_RETRY_POLICY__EXPONENTIATION_FACTOR", "3",
-        "RESTATE_CONFIG", "/ignored/here",
-        "PATH", "/usr/bin"), Map.of());
+    ServerConfig c =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "RESTATE_DEFAULT_NUM_PARTITIONS", "4",
+                "RESTATE_WORKER__INVOKER__CONCURRENT_INVOCATIONS_LIMIT", "7",
+                "RESTATE_DEFAULT_RETRY_POLICY__EXPONENTIATION_FACTOR", "3",
+                "RESTATE_CONFIG", "/ignored/here",
+                "PATH", "/usr/bin"),
+            Map.of());
     assertThat(c.defaultNumPartitions()).isEqualTo(4);
     assertThat(c.worker().invoker().concurrentInvocationsLimit()).isEqualTo(7);
     assertThat(c.defaultRetryPolicy().exponentiationFactor()).isEqualTo(3.0);
@@ -229,7 +275,8 @@ class ConfigLoaderTest {
 
   @Test
   void unknownKeyInsideAKnownSectionFromEnvIsRejected() {
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("RESTATE_WORKER__INVOKER__NOPE", "1"), Map.of()))
+    assertThatThrownBy(
+            () -> ConfigLoader.load(null, Map.of("RESTATE_WORKER__INVOKER__NOPE", "1"), Map.of()))
         .hasMessageContaining("unknown key \"worker.invoker.nope\"")
         .hasMessageContaining("RESTATE_WORKER__INVOKER__NOPE");
   }
@@ -248,10 +295,16 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("for key \"ingress.bind-address\" in server.toml TOML file")
         .hasMessageContaining("nope");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("RESTATE_ADMIN__BIND_ADDRESS", "300.1.1.1:80"), Map.of()))
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    null, Map.of("RESTATE_ADMIN__BIND_ADDRESS", "300.1.1.1:80"), Map.of()))
         .hasMessageContaining("admin.bind-address")
         .hasMessageContaining("RESTATE_ADMIN__BIND_ADDRESS");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:99999"), Map.of()))
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    null, Map.of("RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:99999"), Map.of()))
         .hasMessageContaining("admin.bind-address");
   }
 
@@ -259,7 +312,8 @@ class ConfigLoaderTest {
   void malformedDurationAndTypesNameTheKey() throws IOException {
     Path f = file("[worker.invoker]\ninactivity-timeout = \"5 blah\"\n");
     assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), Map.of()))
-        .hasMessageContaining("for key \"worker.invoker.inactivity-timeout\" in server.toml TOML file");
+        .hasMessageContaining(
+            "for key \"worker.invoker.inactivity-timeout\" in server.toml TOML file");
     Path g = file("default-num-partitions = \"many\"\n");
     assertThatThrownBy(() -> ConfigLoader.load(g, Map.of(), Map.of()))
         .hasMessageContaining("expected an integer")
@@ -285,7 +339,9 @@ class ConfigLoaderTest {
 
   @Test
   void restateKeysResoluteDoesNotImplementAreAccepted() throws IOException {
-    Path f = file("""
+    Path f =
+        file(
+            """
         roles = ["http-ingress", "admin", "worker"]
         auto-provision = true
         log-filter = "warn"
@@ -312,37 +368,68 @@ class ConfigLoaderTest {
 
   @Test
   void dumpConfigRoundTrips() throws IOException {
-    ServerConfig c = ConfigLoader.load(null, Map.of("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:18080",
-        "RESTATE_WORKER__INVOKER__ABORT_TIMEOUT", "1s 500ms"), Map.of("node-name", "n1"));
+    ServerConfig c =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "RESTATE_INGRESS__BIND_ADDRESS",
+                "127.0.0.1:18080",
+                "RESTATE_WORKER__INVOKER__ABORT_TIMEOUT",
+                "1s 500ms"),
+            Map.of("node-name", "n1"));
     String toml = c.toToml();
-    assertThat(toml).contains("bind-address = \"127.0.0.1:18080\"", "abort-timeout = \"1s 500ms\"",
-        "node-name = \"n1\"", "default-journal-retention = \"1d\"", "[worker.invoker]");
+    assertThat(toml)
+        .contains(
+            "bind-address = \"127.0.0.1:18080\"",
+            "abort-timeout = \"1s 500ms\"",
+            "node-name = \"n1\"",
+            "default-journal-retention = \"1d\"",
+            "[worker.invoker]");
     assertThat(ConfigLoader.load(file(toml), Map.of(), Map.of())).isEqualTo(c);
   }
 
   @Test
   void partitionCountIsPinnedAtFirstStart() {
-    ServerConfig first = ConfigLoader.load(null, Map.of(), Map.of("base-dir", tmp.toString(), "default-num-partitions", "4"));
+    ServerConfig first =
+        ConfigLoader.load(
+            null, Map.of(), Map.of("base-dir", tmp.toString(), "default-num-partitions", "4"));
     assertThat(NodeMarker.verifyOrCreate(first)).isEqualTo(4);
     assertThat(NodeMarker.verifyOrCreate(first)).isEqualTo(4);
     ServerConfig changed = ConfigLoader.load(null, Map.of(), Map.of("base-dir", tmp.toString()));
     assertThatThrownBy(() -> NodeMarker.verifyOrCreate(changed))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("default-num-partitions = 24 differs from 4");
-    ServerConfig otherCluster = ConfigLoader.load(null, Map.of(),
-        Map.of("base-dir", tmp.toString(), "default-num-partitions", "4", "cluster-name", "x"));
-    assertThatThrownBy(() -> NodeMarker.verifyOrCreate(otherCluster)).hasMessageContaining("cluster-name");
+    ServerConfig otherCluster =
+        ConfigLoader.load(
+            null,
+            Map.of(),
+            Map.of("base-dir", tmp.toString(), "default-num-partitions", "4", "cluster-name", "x"));
+    assertThatThrownBy(() -> NodeMarker.verifyOrCreate(otherCluster))
+        .hasMessageContaining("cluster-name");
   }
 
   @Test
   void markerKeepsAClusterNameWithCharactersThatPropertiesEscape() {
     String name = " a b=c:d#e!f\u00e9\u4e2d ";
-    ServerConfig c = ConfigLoader.load(null, Map.of(),
-        Map.of("base-dir", tmp.toString(), "default-num-partitions", "3", "cluster-name", name));
+    ServerConfig c =
+        ConfigLoader.load(
+            null,
+            Map.of(),
+            Map.of(
+                "base-dir", tmp.toString(), "default-num-partitions", "3", "cluster-name", name));
     assertThat(NodeMarker.verifyOrCreate(c)).isEqualTo(3);
     assertThat(NodeMarker.verifyOrCreate(c)).isEqualTo(3); // read back: the same name
-    ServerConfig other = ConfigLoader.load(null, Map.of(),
-        Map.of("base-dir", tmp.toString(), "default-num-partitions", "3", "cluster-name", name.trim()));
+    ServerConfig other =
+        ConfigLoader.load(
+            null,
+            Map.of(),
+            Map.of(
+                "base-dir",
+                tmp.toString(),
+                "default-num-partitions",
+                "3",
+                "cluster-name",
+                name.trim()));
     assertThatThrownBy(() -> NodeMarker.verifyOrCreate(other)).hasMessageContaining("cluster-name");
   }
 }

@@ -56,26 +56,43 @@ class BodyBudgetTest {
     AtomicInteger served = new AtomicInteger();
     ConcurrentLinkedQueue<CompletableFuture<dev.resolute.server.http.HttpResponse>> pending =
         new ConcurrentLinkedQueue<>();
-    HttpLimits limits = new HttpLimits(1024 * 1024, 1024 * 1024, Duration.ofSeconds(30), Duration.ofMinutes(5));
-    HttpServer server = HttpServer.start("test", new InetSocketAddress("127.0.0.1", 0), group, limits, req -> {
-      long now = inHandler.addAndGet(req.body().length);
-      maxInHandler.accumulateAndGet(now, Math::max);
-      CompletableFuture<dev.resolute.server.http.HttpResponse> f = new CompletableFuture<>();
-      // answer a little later, as an invocation would: the body stays held meanwhile
-      CompletableFuture.delayedExecutor(150, TimeUnit.MILLISECONDS).execute(() -> {
-        inHandler.addAndGet(-req.body().length);
-        served.incrementAndGet();
-        f.complete(dev.resolute.server.http.HttpResponse.bytes(200, "text/plain",
-            ("ok " + req.body().length).getBytes(StandardCharsets.UTF_8)));
-      });
-      return f;
-    });
+    HttpLimits limits =
+        new HttpLimits(1024 * 1024, 1024 * 1024, Duration.ofSeconds(30), Duration.ofMinutes(5));
+    HttpServer server =
+        HttpServer.start(
+            "test",
+            new InetSocketAddress("127.0.0.1", 0),
+            group,
+            limits,
+            req -> {
+              long now = inHandler.addAndGet(req.body().length);
+              maxInHandler.accumulateAndGet(now, Math::max);
+              CompletableFuture<dev.resolute.server.http.HttpResponse> f =
+                  new CompletableFuture<>();
+              // answer a little later, as an invocation would: the body stays held meanwhile
+              CompletableFuture.delayedExecutor(150, TimeUnit.MILLISECONDS)
+                  .execute(
+                      () -> {
+                        inHandler.addAndGet(-req.body().length);
+                        served.incrementAndGet();
+                        f.complete(
+                            dev.resolute.server.http.HttpResponse.bytes(
+                                200,
+                                "text/plain",
+                                ("ok " + req.body().length).getBytes(StandardCharsets.UTF_8)));
+                      });
+              return f;
+            });
     try {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       List<CompletableFuture<java.net.http.HttpResponse<String>>> calls = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
-        calls.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/x"))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[body])).build(), BodyHandlers.ofString()));
+        calls.add(
+            client.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/x"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[body]))
+                    .build(),
+                BodyHandlers.ofString()));
       }
       for (var c : calls) {
         java.net.http.HttpResponse<String> r = c.get(30, TimeUnit.SECONDS);
@@ -84,7 +101,9 @@ class BodyBudgetTest {
       }
       assertThat(served.get()).isEqualTo(12);
       assertThat(maxInHandler.get()).as("bodies held at once").isLessThanOrEqualTo(1024 * 1024);
-      assertThat(maxInHandler.get()).as("the budget is used, not just one at a time").isGreaterThan(body);
+      assertThat(maxInHandler.get())
+          .as("the budget is used, not just one at a time")
+          .isGreaterThan(body);
     } finally {
       server.close();
       group.shutdownGracefully().syncUninterruptibly();

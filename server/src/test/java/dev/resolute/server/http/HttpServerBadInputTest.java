@@ -27,9 +27,18 @@ class HttpServerBadInputTest {
   @BeforeAll
   static void start() {
     group = new NioEventLoopGroup(1);
-    server = HttpServer.start("test", new InetSocketAddress("127.0.0.1", 0), group, 1024 * 1024,
-        req -> CompletableFuture.completedFuture(HttpResponse.bytes(200, "text/plain",
-            ("ok " + req.body().length).getBytes(StandardCharsets.UTF_8))));
+    server =
+        HttpServer.start(
+            "test",
+            new InetSocketAddress("127.0.0.1", 0),
+            group,
+            1024 * 1024,
+            req ->
+                CompletableFuture.completedFuture(
+                    HttpResponse.bytes(
+                        200,
+                        "text/plain",
+                        ("ok " + req.body().length).getBytes(StandardCharsets.UTF_8))));
   }
 
   @AfterAll
@@ -60,14 +69,17 @@ class HttpServerBadInputTest {
   }
 
   static String wellFormed() throws IOException {
-    return exchange("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc"
-        .getBytes(StandardCharsets.US_ASCII));
+    return exchange(
+        "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc"
+            .getBytes(StandardCharsets.US_ASCII));
   }
 
   @Test
   void brokenChunkingIs400AndClosed() throws IOException {
-    String r = exchange(("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    String r =
+        exchange(
+            ("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     assertThat(r).startsWith("HTTP/1.1 400 Bad Request").contains("bad request");
     assertThat(wellFormed()).startsWith("HTTP/1.1 200").endsWith("ok 3");
   }

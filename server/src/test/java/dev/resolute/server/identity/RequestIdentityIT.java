@@ -34,8 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(90)
 class RequestIdentityIT {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static ResoluteServer server;
   static HttpServer trusting;
   static HttpServer distrusting;
@@ -54,22 +53,40 @@ class RequestIdentityIT {
     KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     Path pemFile = dir.resolve("identity.pem");
     Files.writeString(pemFile, pem(kp));
-    RequestSigner signer = RequestSigner.fromPemFile(pemFile, Duration.ofSeconds(60), java.time.Clock.systemUTC());
-    assertThat(signer.keyId()).isEqualTo(dev.resolute.protocol.identity.RequestIdentity.keyId(kp.getPublic()));
-    server = ResoluteServer.start(ConfigLoader.load(null, Map.of(), Map.of(
-        "base-dir", dir.resolve("data").toString(),
-        "default-num-partitions", "2",
-        "ingress.bind-address", "127.0.0.1:0",
-        "admin.bind-address", "127.0.0.1:0",
-        "worker.invoker.request-identity-private-key-pem-file", pemFile.toString())));
+    RequestSigner signer =
+        RequestSigner.fromPemFile(pemFile, Duration.ofSeconds(60), java.time.Clock.systemUTC());
+    assertThat(signer.keyId())
+        .isEqualTo(dev.resolute.protocol.identity.RequestIdentity.keyId(kp.getPublic()));
+    server =
+        ResoluteServer.start(
+            ConfigLoader.load(
+                null,
+                Map.of(),
+                Map.of(
+                    "base-dir", dir.resolve("data").toString(),
+                    "default-num-partitions", "2",
+                    "ingress.bind-address", "127.0.0.1:0",
+                    "admin.bind-address", "127.0.0.1:0",
+                    "worker.invoker.request-identity-private-key-pem-file", pemFile.toString())));
     ingress = server.ingressPort();
     admin = server.adminPort();
-    trusting = RestateHttpServer.fromEndpoint(Endpoint.builder().bind(new Greeter())
-        .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(signer.keyId())).build());
+    trusting =
+        RestateHttpServer.fromEndpoint(
+            Endpoint.builder()
+                .bind(new Greeter())
+                .withRequestIdentityVerifier(
+                    RestateRequestIdentityVerifier.fromKeys(signer.keyId()))
+                .build());
     trusting.listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    String other = dev.resolute.protocol.identity.RequestIdentity.keyId(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
-    distrusting = RestateHttpServer.fromEndpoint(Endpoint.builder().bind(new Greeter())
-        .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(other)).build());
+    String other =
+        dev.resolute.protocol.identity.RequestIdentity.keyId(
+            KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
+    distrusting =
+        RestateHttpServer.fromEndpoint(
+            Endpoint.builder()
+                .bind(new Greeter())
+                .withRequestIdentityVerifier(RestateRequestIdentityVerifier.fromKeys(other))
+                .build());
     distrusting.listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -86,15 +103,19 @@ class RequestIdentityIT {
   }
 
   static HttpResponse<String> post(int port, String path, String body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("content-type", "application/json").timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("content-type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void signedRequestsPassTheOfficialVerifier() throws Exception {
-    HttpResponse<String> reg = post(admin, "/deployments",
-        "{\"uri\":\"http://127.0.0.1:" + trusting.actualPort() + "\"}");
+    HttpResponse<String> reg =
+        post(admin, "/deployments", "{\"uri\":\"http://127.0.0.1:" + trusting.actualPort() + "\"}");
     assertThat(reg.statusCode()).as(reg.body()).isIn(200, 201);
     HttpResponse<String> r = post(ingress, "/Greeter/greet", "\"Signed\"");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -103,8 +124,11 @@ class RequestIdentityIT {
 
   @Test
   void anEndpointTrustingAnotherKeyRefusesRegistration() throws Exception {
-    HttpResponse<String> reg = post(admin, "/deployments",
-        "{\"uri\":\"http://127.0.0.1:" + distrusting.actualPort() + "\"}");
+    HttpResponse<String> reg =
+        post(
+            admin,
+            "/deployments",
+            "{\"uri\":\"http://127.0.0.1:" + distrusting.actualPort() + "\"}");
     assertThat(reg.statusCode()).as(reg.body()).isGreaterThanOrEqualTo(400);
     assertThat(reg.body()).contains("401");
   }

@@ -9,16 +9,16 @@ import dev.restate.sdk.annotation.Service;
 import dev.restate.sdk.annotation.Shared;
 import dev.restate.sdk.annotation.VirtualObject;
 import dev.restate.sdk.annotation.Workflow;
+import dev.restate.sdk.common.DurablePromiseKey;
 import dev.restate.sdk.common.StateKey;
 import dev.restate.sdk.common.TerminalException;
-import dev.restate.sdk.common.DurablePromiseKey;
 import dev.restate.sdk.endpoint.Endpoint;
 import dev.restate.sdk.http.vertx.RestateHttpServer;
 
 /**
- * Services written with the official Restate Java SDK 2.4.0, used to record the real
- * restate-server 1.7.12 ingress behaviour that {@link IngressApiTest} asserts. Run {@link #main}
- * with a port, register it with the real server, then curl the ingress.
+ * Services written with the official Restate Java SDK 2.4.0, used to record the real restate-server
+ * 1.7.12 ingress behaviour that {@link IngressApiTest} asserts. Run {@link #main} with a port,
+ * register it with the real server, then curl the ingress.
  */
 public final class CaptureServices {
   private CaptureServices() {}

@@ -18,20 +18,32 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@link IngressApi} behind the real Netty {@link HttpServer} on 127.0.0.1, driven by java.net.http. */
+/**
+ * {@link IngressApi} behind the real Netty {@link HttpServer} on 127.0.0.1, driven by
+ * java.net.http.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IngressApiIT {
   private NioEventLoopGroup group;
   private HttpServer server;
   private final IngressFakes.FakeDispatcher dispatcher = new IngressFakes.FakeDispatcher();
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   @BeforeEach
   void start() {
     group = new NioEventLoopGroup(1);
-    server = HttpServer.start("ingress", new InetSocketAddress("127.0.0.1", 0), group, 64 * 1024,
-        new IngressApi(IngressFakes.captureSchemas(), dispatcher, Clock.systemUTC(), new Random()));
+    server =
+        HttpServer.start(
+            "ingress",
+            new InetSocketAddress("127.0.0.1", 0),
+            group,
+            64 * 1024,
+            new IngressApi(
+                IngressFakes.captureSchemas(), dispatcher, Clock.systemUTC(), new Random()));
   }
 
   @AfterEach
@@ -41,9 +53,13 @@ class IngressApiIT {
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .header("content-type", "application/json").header("x-foo", "bar")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .header("content-type", "application/json")
+            .header("x-foo", "bar")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -52,9 +68,12 @@ class IngressApiIT {
     assertThat(call.statusCode()).isEqualTo(200);
     assertThat(call.body()).isEqualTo("\"Hello bob\"");
     assertThat(call.headers().firstValue("content-type")).hasValue("application/json");
-    assertThat(call.headers().firstValue("x-restate-id")).hasValue(dispatcher.calls.get(0).id().toString());
-    assertThat(dispatcher.calls.get(0).headers().get(0).getValue()).isEqualTo("/CaptureServicesGreeter/greet");
-    assertThat(dispatcher.calls.get(0).headers()).contains(java.util.Map.entry("x-foo", "bar"))
+    assertThat(call.headers().firstValue("x-restate-id"))
+        .hasValue(dispatcher.calls.get(0).id().toString());
+    assertThat(dispatcher.calls.get(0).headers().get(0).getValue())
+        .isEqualTo("/CaptureServicesGreeter/greet");
+    assertThat(dispatcher.calls.get(0).headers())
+        .contains(java.util.Map.entry("x-foo", "bar"))
         .noneMatch(h -> h.getKey().equals("host") || h.getKey().equals("connection"));
 
     HttpResponse<String> send = post("/CaptureServicesCounter/my%20key/add/send?delay=1s", "1");
@@ -66,16 +85,21 @@ class IngressApiIT {
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.headers().firstValue("x-restate-error-source")).hasValue("ingress");
 
-    HttpResponse<String> health = client.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.port() + "/restate/health")).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> health =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/restate/health"))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).startsWith("{\"services\":[");
   }
 
   @Test
   void oversizeBodyIs413() throws Exception {
-    HttpResponse<String> r = post("/CaptureServicesGreeter/greet", "\"" + "a".repeat(100 * 1024) + "\"");
+    HttpResponse<String> r =
+        post("/CaptureServicesGreeter/greet", "\"" + "a".repeat(100 * 1024) + "\"");
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(dispatcher.calls).isEmpty();
   }

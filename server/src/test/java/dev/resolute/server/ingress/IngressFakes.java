@@ -33,35 +33,75 @@ import java.util.function.Function;
 final class IngressFakes {
   private IngressFakes() {}
 
-  static HandlerSchema handler(String name, HandlerType type, String inCt, boolean inRequired, String outCt) {
-    return new HandlerSchema(name, type, true, null, Map.of(), inCt, inRequired, null, outCt, false, null, null,
-        null, null, null, null, false, null);
+  static HandlerSchema handler(
+      String name, HandlerType type, String inCt, boolean inRequired, String outCt) {
+    return new HandlerSchema(
+        name,
+        type,
+        true,
+        null,
+        Map.of(),
+        inCt,
+        inRequired,
+        null,
+        outCt,
+        false,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        false,
+        null);
   }
 
-  static ServiceSchema service(String name, ServiceType type, boolean isPublic, HandlerSchema... handlers) {
+  static ServiceSchema service(
+      String name, ServiceType type, boolean isPublic, HandlerSchema... handlers) {
     Map<String, HandlerSchema> m = new LinkedHashMap<>();
     for (HandlerSchema h : handlers) {
       m.put(h.name(), h);
     }
-    return new ServiceSchema(name, type, 1, "dp_test", isPublic, null, Map.of(), m, null, null, null, null, null,
-        false, null);
+    return new ServiceSchema(
+        name, type, 1, "dp_test", isPublic, null, Map.of(), m, null, null, null, null, null, false,
+        null);
   }
 
   static final String JSON = "application/json";
 
-  /** CaptureServicesGreeter / Counter / Wf as the real server registered them, plus a private service. */
+  /**
+   * CaptureServicesGreeter / Counter / Wf as the real server registered them, plus a private
+   * service.
+   */
   static Schemas captureSchemas() {
     Map<String, ServiceSchema> services = new LinkedHashMap<>();
-    services.put("CaptureServicesGreeter", service("CaptureServicesGreeter", ServiceType.SERVICE, true,
-        handler("greet", null, JSON, true, JSON),
-        handler("fail", null, JSON, true, JSON),
-        handler("headers", null, null, false, JSON)));
-    services.put("CaptureServicesCounter", service("CaptureServicesCounter", ServiceType.VIRTUAL_OBJECT, true,
-        handler("add", HandlerType.EXCLUSIVE, JSON, true, JSON)));
-    services.put("CaptureServicesWf", service("CaptureServicesWf", ServiceType.WORKFLOW, true,
-        handler("run", HandlerType.WORKFLOW, JSON, true, JSON),
-        handler("signal", HandlerType.SHARED, JSON, true, null)));
-    services.put("Hidden", service("Hidden", ServiceType.SERVICE, false, handler("greet", null, JSON, true, JSON)));
+    services.put(
+        "CaptureServicesGreeter",
+        service(
+            "CaptureServicesGreeter",
+            ServiceType.SERVICE,
+            true,
+            handler("greet", null, JSON, true, JSON),
+            handler("fail", null, JSON, true, JSON),
+            handler("headers", null, null, false, JSON)));
+    services.put(
+        "CaptureServicesCounter",
+        service(
+            "CaptureServicesCounter",
+            ServiceType.VIRTUAL_OBJECT,
+            true,
+            handler("add", HandlerType.EXCLUSIVE, JSON, true, JSON)));
+    services.put(
+        "CaptureServicesWf",
+        service(
+            "CaptureServicesWf",
+            ServiceType.WORKFLOW,
+            true,
+            handler("run", HandlerType.WORKFLOW, JSON, true, JSON),
+            handler("signal", HandlerType.SHARED, JSON, true, null)));
+    services.put(
+        "Hidden",
+        service("Hidden", ServiceType.SERVICE, false, handler("greet", null, JSON, true, JSON)));
     return new Schemas() {
       @Override
       public Optional<ServiceSchema> service(String name) {
@@ -94,21 +134,24 @@ final class IngressFakes {
     final Map<InvocationId, Outcome> completed = new HashMap<>();
     final Set<InvocationId> running = new HashSet<>();
     Function<InvocationRequest, Outcome> callAnswer =
-        r -> Outcome.success(("\"Hello " + new String(r.body(), StandardCharsets.UTF_8).replace("\"", "") + "\"")
-            .getBytes(StandardCharsets.UTF_8));
+        r ->
+            Outcome.success(
+                ("\"Hello " + new String(r.body(), StandardCharsets.UTF_8).replace("\"", "") + "\"")
+                    .getBytes(StandardCharsets.UTF_8));
 
     @Override
     public CompletableFuture<SubmitResult> submit(InvocationRequest request) {
       submits.add(request);
       boolean previously = !accepted.add(request.id());
-      return CompletableFuture.completedFuture(new SubmitResult(request.id(), previously,
-          request.executionTimeMillis()));
+      return CompletableFuture.completedFuture(
+          new SubmitResult(request.id(), previously, request.executionTimeMillis()));
     }
 
     @Override
     public CompletableFuture<InvocationResult> call(InvocationRequest request) {
       calls.add(request);
-      return CompletableFuture.completedFuture(new InvocationResult(request.id(), callAnswer.apply(request)));
+      return CompletableFuture.completedFuture(
+          new InvocationResult(request.id(), callAnswer.apply(request)));
     }
 
     @Override

@@ -30,12 +30,22 @@ class CommandValidatorTest {
   @BeforeAll
   static void register() throws Exception {
     schemas = SchemaRegistry.inMemory();
-    schemas.register(new DiscoveredEndpoint("http://a/", false, DiscoveryClient.parse(
-        "{\"protocolMode\":\"BIDI_STREAM\",\"minProtocolVersion\":5,\"maxProtocolVersion\":6,\"services\":["
-            + "{\"name\":\"Obj\",\"ty\":\"VIRTUAL_OBJECT\",\"handlers\":[{\"name\":\"add\"},"
-            + "{\"name\":\"get\",\"ty\":\"SHARED\",\"idempotencyRetention\":60000}]},"
-            + "{\"name\":\"Svc\",\"ty\":\"SERVICE\",\"handlers\":[{\"name\":\"greet\"}]}]}"), "test/1", 6),
-        Map.of(), Map.of(), false, false, false);
+    schemas.register(
+        new DiscoveredEndpoint(
+            "http://a/",
+            false,
+            DiscoveryClient.parse(
+                "{\"protocolMode\":\"BIDI_STREAM\",\"minProtocolVersion\":5,\"maxProtocolVersion\":6,\"services\":["
+                    + "{\"name\":\"Obj\",\"ty\":\"VIRTUAL_OBJECT\",\"handlers\":[{\"name\":\"add\"},"
+                    + "{\"name\":\"get\",\"ty\":\"SHARED\",\"idempotencyRetention\":60000}]},"
+                    + "{\"name\":\"Svc\",\"ty\":\"SERVICE\",\"handlers\":[{\"name\":\"greet\"}]}]}"),
+            "test/1",
+            6),
+        Map.of(),
+        Map.of(),
+        false,
+        false,
+        false);
     validator = new CommandValidator(schemas);
   }
 
@@ -46,57 +56,134 @@ class CommandValidatorTest {
   @Test
   void aCallIsResolvedToItsTargetKindAndRetention() {
     InvokerEvent.Builder ev = InvokerEvent.newBuilder();
-    assertThat(validator.validate(MessageType.CALL_COMMAND, CallCommandMessage.newBuilder().setServiceName("Obj")
-        .setHandlerName("add").setKey("k").build(), ev)).isNull();
-    assertThat(ev.getCallTarget()).isEqualTo(Target.newBuilder().setService("Obj").setHandler("add").setKey("k")
-        .setKeyed(true).setKind(Target.Kind.EXCLUSIVE).build());
+    assertThat(
+            validator.validate(
+                MessageType.CALL_COMMAND,
+                CallCommandMessage.newBuilder()
+                    .setServiceName("Obj")
+                    .setHandlerName("add")
+                    .setKey("k")
+                    .build(),
+                ev))
+        .isNull();
+    assertThat(ev.getCallTarget())
+        .isEqualTo(
+            Target.newBuilder()
+                .setService("Obj")
+                .setHandler("add")
+                .setKey("k")
+                .setKeyed(true)
+                .setKind(Target.Kind.EXCLUSIVE)
+                .build());
     InvokerEvent.Builder idem = InvokerEvent.newBuilder();
-    assertThat(validator.validate(MessageType.ONE_WAY_CALL_COMMAND, OneWayCallCommandMessage.newBuilder()
-        .setServiceName("Obj").setHandlerName("get").setKey("k").setIdempotencyKey("i").build(), idem)).isNull();
+    assertThat(
+            validator.validate(
+                MessageType.ONE_WAY_CALL_COMMAND,
+                OneWayCallCommandMessage.newBuilder()
+                    .setServiceName("Obj")
+                    .setHandlerName("get")
+                    .setKey("k")
+                    .setIdempotencyKey("i")
+                    .build(),
+                idem))
+        .isNull();
     assertThat(idem.getCallTarget().getKind()).isEqualTo(Target.Kind.SHARED);
     assertThat(idem.getCompletionRetentionMillis()).isEqualTo(Duration.ofMinutes(1).toMillis());
     InvokerEvent.Builder plain = InvokerEvent.newBuilder();
-    assertThat(validator.validate(MessageType.CALL_COMMAND, CallCommandMessage.newBuilder().setServiceName("Svc")
-        .setHandlerName("greet").build(), plain)).isNull();
+    assertThat(
+            validator.validate(
+                MessageType.CALL_COMMAND,
+                CallCommandMessage.newBuilder()
+                    .setServiceName("Svc")
+                    .setHandlerName("greet")
+                    .build(),
+                plain))
+        .isNull();
     assertThat(plain.getCallTarget().getKeyed()).isFalse();
   }
 
   @Test
   void callTargetsMustExistKeyedOnesNeedAKeyAndIdempotencyKeysMustNotBeEmpty() {
-    assertThat(check(MessageType.CALL_COMMAND, CallCommandMessage.newBuilder().setServiceName("Nope")
-        .setHandlerName("x").build())).startsWith("RT0018: target Nope/x does not exist");
-    assertThat(check(MessageType.CALL_COMMAND, CallCommandMessage.newBuilder().setServiceName("Svc")
-        .setHandlerName("missing").build())).startsWith("RT0018");
-    assertThat(check(MessageType.ONE_WAY_CALL_COMMAND, OneWayCallCommandMessage.newBuilder().setServiceName("Obj")
-        .setHandlerName("add").build())).isEqualTo("target Obj needs a key");
-    assertThat(check(MessageType.CALL_COMMAND, CallCommandMessage.newBuilder().setServiceName("Svc")
-        .setHandlerName("greet").setIdempotencyKey("").build())).isEqualTo("the idempotency key must not be empty");
+    assertThat(
+            check(
+                MessageType.CALL_COMMAND,
+                CallCommandMessage.newBuilder().setServiceName("Nope").setHandlerName("x").build()))
+        .startsWith("RT0018: target Nope/x does not exist");
+    assertThat(
+            check(
+                MessageType.CALL_COMMAND,
+                CallCommandMessage.newBuilder()
+                    .setServiceName("Svc")
+                    .setHandlerName("missing")
+                    .build()))
+        .startsWith("RT0018");
+    assertThat(
+            check(
+                MessageType.ONE_WAY_CALL_COMMAND,
+                OneWayCallCommandMessage.newBuilder()
+                    .setServiceName("Obj")
+                    .setHandlerName("add")
+                    .build()))
+        .isEqualTo("target Obj needs a key");
+    assertThat(
+            check(
+                MessageType.CALL_COMMAND,
+                CallCommandMessage.newBuilder()
+                    .setServiceName("Svc")
+                    .setHandlerName("greet")
+                    .setIdempotencyKey("")
+                    .build()))
+        .isEqualTo("the idempotency key must not be empty");
   }
 
   @Test
   void idsMustParseAndLegacyAwakeablesAreRefused() {
-    assertThat(check(MessageType.SEND_SIGNAL_COMMAND, SendSignalCommandMessage.newBuilder()
-        .setTargetInvocationId(ID.toString()).build())).isNull();
-    assertThat(check(MessageType.SEND_SIGNAL_COMMAND, SendSignalCommandMessage.newBuilder()
-        .setTargetInvocationId("inv_nope").build())).startsWith("invalid SEND_SIGNAL_COMMAND: ");
-    assertThat(check(MessageType.COMPLETE_AWAKEABLE_COMMAND, CompleteAwakeableCommandMessage.newBuilder()
-        .setAwakeableId(AwakeableId.signal(ID, 17).toString()).build())).isNull();
-    assertThat(check(MessageType.COMPLETE_AWAKEABLE_COMMAND, CompleteAwakeableCommandMessage.newBuilder()
-        .setAwakeableId("garbage").build())).startsWith("invalid COMPLETE_AWAKEABLE_COMMAND");
+    assertThat(
+            check(
+                MessageType.SEND_SIGNAL_COMMAND,
+                SendSignalCommandMessage.newBuilder().setTargetInvocationId(ID.toString()).build()))
+        .isNull();
+    assertThat(
+            check(
+                MessageType.SEND_SIGNAL_COMMAND,
+                SendSignalCommandMessage.newBuilder().setTargetInvocationId("inv_nope").build()))
+        .startsWith("invalid SEND_SIGNAL_COMMAND: ");
+    assertThat(
+            check(
+                MessageType.COMPLETE_AWAKEABLE_COMMAND,
+                CompleteAwakeableCommandMessage.newBuilder()
+                    .setAwakeableId(AwakeableId.signal(ID, 17).toString())
+                    .build()))
+        .isNull();
+    assertThat(
+            check(
+                MessageType.COMPLETE_AWAKEABLE_COMMAND,
+                CompleteAwakeableCommandMessage.newBuilder().setAwakeableId("garbage").build()))
+        .startsWith("invalid COMPLETE_AWAKEABLE_COMMAND");
   }
 
   @Test
   void attachAndGetOutputNeedATarget() {
-    assertThat(check(MessageType.ATTACH_INVOCATION_COMMAND, AttachInvocationCommandMessage.newBuilder().build()))
+    assertThat(
+            check(
+                MessageType.ATTACH_INVOCATION_COMMAND,
+                AttachInvocationCommandMessage.newBuilder().build()))
         .isEqualTo("the target of the attach/get-output command is missing");
-    assertThat(check(MessageType.ATTACH_INVOCATION_COMMAND, AttachInvocationCommandMessage.newBuilder()
-        .setInvocationId(ID.toString()).build())).isNull();
-    assertThat(check(MessageType.GET_INVOCATION_OUTPUT_COMMAND, GetInvocationOutputCommandMessage.newBuilder()
-        .setInvocationId("inv_1bad").build())).startsWith("invalid GET_INVOCATION_OUTPUT_COMMAND");
+    assertThat(
+            check(
+                MessageType.ATTACH_INVOCATION_COMMAND,
+                AttachInvocationCommandMessage.newBuilder().setInvocationId(ID.toString()).build()))
+        .isNull();
+    assertThat(
+            check(
+                MessageType.GET_INVOCATION_OUTPUT_COMMAND,
+                GetInvocationOutputCommandMessage.newBuilder().setInvocationId("inv_1bad").build()))
+        .startsWith("invalid GET_INVOCATION_OUTPUT_COMMAND");
   }
 
   @Test
   void otherCommandsPass() {
-    assertThat(check(MessageType.SET_STATE_COMMAND, SetStateCommandMessage.getDefaultInstance())).isNull();
+    assertThat(check(MessageType.SET_STATE_COMMAND, SetStateCommandMessage.getDefaultInstance()))
+        .isNull();
   }
 }

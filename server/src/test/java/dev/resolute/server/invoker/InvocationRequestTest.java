@@ -22,20 +22,38 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InvocationRequestTest {
-  static final InvocationId ID = new InvocationId(42, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-      16});
-  static final Target KEYED = Target.newBuilder().setService("Obj").setHandler("add").setKey("a b/ü").setKeyed(true)
-      .build();
+  static final InvocationId ID =
+      new InvocationId(42, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+  static final Target KEYED =
+      Target.newBuilder()
+          .setService("Obj")
+          .setHandler("add")
+          .setKey("a b/ü")
+          .setKeyed(true)
+          .build();
 
   static DeploymentSchema dep(int min, int max) {
-    return new DeploymentSchema("dp_1", "http://a/", EndpointManifest.ProtocolMode.BIDI_STREAM, false, Map.of(),
-        Map.of(), min, max, "test/1", 0, List.of());
+    return new DeploymentSchema(
+        "dp_1",
+        "http://a/",
+        EndpointManifest.ProtocolMode.BIDI_STREAM,
+        false,
+        Map.of(),
+        Map.of(),
+        min,
+        max,
+        "test/1",
+        0,
+        List.of());
   }
 
   static List<byte[][]> state(String key, String value) {
     List<byte[][]> state = new ArrayList<>();
-    state.add(new byte[][] {key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        value.getBytes(java.nio.charset.StandardCharsets.UTF_8)});
+    state.add(
+        new byte[][] {
+          key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          value.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+        });
     return state;
   }
 
@@ -50,10 +68,13 @@ class InvocationRequestTest {
     InvocationStatus fresh = InvocationStatus.getDefaultInstance();
     assertThat(InvocationRequest.protocolVersion(fresh, dep(5, 9))).isEqualTo(6);
     assertThat(InvocationRequest.protocolVersion(fresh, dep(5, 5))).isEqualTo(5);
-    assertThat(InvocationRequest.protocolVersion(fresh, dep(7, 9))).as("nothing in common").isZero();
+    assertThat(InvocationRequest.protocolVersion(fresh, dep(7, 9)))
+        .as("nothing in common")
+        .isZero();
     assertThat(InvocationRequest.protocolVersion(fresh, dep(1, 4))).isZero();
     InvocationStatus pinned = InvocationStatus.newBuilder().setProtocolVersion(5).build();
-    assertThat(InvocationRequest.protocolVersion(pinned, dep(5, 6))).as("a journal is replayed in its version")
+    assertThat(InvocationRequest.protocolVersion(pinned, dep(5, 6)))
+        .as("a journal is replayed in its version")
         .isEqualTo(5);
   }
 
@@ -61,26 +82,42 @@ class InvocationRequestTest {
   void headersCarryTheIdTheEncodedKeyTheClusterAndTheDeploymentsHeadersLowerCased() {
     Map<String, String> extra = new LinkedHashMap<>();
     extra.put("X-Api-Key", "secret");
-    List<Map.Entry<String, String>> h = InvocationRequest.headers(6, ID, KEYED, "my-cluster", extra);
-    assertThat(h).containsExactly(
-        Map.entry("content-type", "application/vnd.restate.invocation.v6"),
-        Map.entry("accept", "application/vnd.restate.invocation.v6"),
-        Map.entry("x-restate-invocation-id", ID.toString()),
-        Map.entry("x-restate-service-key", "a%20b%2F%C3%BC"),
-        Map.entry("x-restate-cluster-name", "my-cluster"),
-        Map.entry("x-api-key", "secret"));
-    assertThat(InvocationRequest.headers(5, ID, Target.newBuilder().setService("Svc").setHandler("h").build(), "c",
-        Map.of())).extracting(Map.Entry::getKey).doesNotContain("x-restate-service-key");
+    List<Map.Entry<String, String>> h =
+        InvocationRequest.headers(6, ID, KEYED, "my-cluster", extra);
+    assertThat(h)
+        .containsExactly(
+            Map.entry("content-type", "application/vnd.restate.invocation.v6"),
+            Map.entry("accept", "application/vnd.restate.invocation.v6"),
+            Map.entry("x-restate-invocation-id", ID.toString()),
+            Map.entry("x-restate-service-key", "a%20b%2F%C3%BC"),
+            Map.entry("x-restate-cluster-name", "my-cluster"),
+            Map.entry("x-api-key", "secret"));
+    assertThat(
+            InvocationRequest.headers(
+                5,
+                ID,
+                Target.newBuilder().setService("Svc").setHandler("h").build(),
+                "c",
+                Map.of()))
+        .extracting(Map.Entry::getKey)
+        .doesNotContain("x-restate-service-key");
   }
 
   @Test
   void startCarriesTheJournalSizeRetryInfoSeedAndEagerStateFollowedByTheJournal() throws Exception {
-    InvocationStatus status = InvocationStatus.newBuilder().setTarget(KEYED).setRetryCount(3).setLastEntryAt(1_000)
-        .build();
-    JournalEntry input = JournalEntry.newBuilder().setType(MessageType.INPUT_COMMAND.code())
-        .setPayload(ByteString.copyFromUtf8("\n\u0001x")).build();
-    Effect.StartAttempt plan = new Effect.StartAttempt(ID, status, List.of(input),
-        state("count", "1"), false);
+    InvocationStatus status =
+        InvocationStatus.newBuilder()
+            .setTarget(KEYED)
+            .setRetryCount(3)
+            .setLastEntryAt(1_000)
+            .build();
+    JournalEntry input =
+        JournalEntry.newBuilder()
+            .setType(MessageType.INPUT_COMMAND.code())
+            .setPayload(ByteString.copyFromUtf8("\n\u0001x"))
+            .build();
+    Effect.StartAttempt plan =
+        new Effect.StartAttempt(ID, status, List.of(input), state("count", "1"), false);
     List<Frame> frames = frames(InvocationRequest.startAndReplay(plan, false, 1_250));
     assertThat(frames).hasSize(2);
     StartMessage start = (StartMessage) frames.get(0).message();
@@ -100,12 +137,17 @@ class InvocationRequestTest {
 
   @Test
   void lazyHandlersAndPartialPlansGetNoEagerState() throws Exception {
-    InvocationStatus status = InvocationStatus.newBuilder().setTarget(KEYED).setLastEntryAt(5_000).build();
+    InvocationStatus status =
+        InvocationStatus.newBuilder().setTarget(KEYED).setLastEntryAt(5_000).build();
     List<byte[][]> state = state("k", "v");
     for (boolean[] lazyPartial : new boolean[][] {{true, false}, {false, true}}) {
-      Effect.StartAttempt plan = new Effect.StartAttempt(ID, status, List.of(), state, lazyPartial[1]);
-      StartMessage start = (StartMessage) frames(InvocationRequest.startAndReplay(plan, lazyPartial[0], 1_000))
-          .get(0).message();
+      Effect.StartAttempt plan =
+          new Effect.StartAttempt(ID, status, List.of(), state, lazyPartial[1]);
+      StartMessage start =
+          (StartMessage)
+              frames(InvocationRequest.startAndReplay(plan, lazyPartial[0], 1_000))
+                  .get(0)
+                  .message();
       assertThat(start.getPartialState()).isTrue();
       assertThat(start.getStateMapList()).isEmpty();
       assertThat(start.getDurationSinceLastStoredEntry()).as("never negative").isZero();

@@ -51,19 +51,26 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The SDK's protocol cases replayed from the server's side: for each case of
- * {@code protocol/testdata/protocol-cases.txt} (written from the SDK's {@code ProtocolCases}), the
- * frames the SDK answered with are played as the deployment's response to a real {@link Invoker}
- * and {@link AttemptSession}, and every frame must become the matching log record, in order, with
+ * The SDK's protocol cases replayed from the server's side: for each case of {@code
+ * protocol/testdata/protocol-cases.txt} (written from the SDK's {@code ProtocolCases}), the frames
+ * the SDK answered with are played as the deployment's response to a real {@link Invoker} and
+ * {@link AttemptSession}, and every frame must become the matching log record, in order, with
  * nothing recorded after the frame that ends the attempt.
  */
 class ProtocolCasesReplayTest {
-  static final Path FILE = Path.of(System.getProperty("user.dir")).getParent()
-      .resolve("protocol/testdata/protocol-cases.txt");
+  static final Path FILE =
+      Path.of(System.getProperty("user.dir"))
+          .getParent()
+          .resolve("protocol/testdata/protocol-cases.txt");
   static ScheduledThreadPoolExecutor scheduler;
 
   /** One case of the fixture: the deployment's service and handler and the frames of each side. */
-  record Case(String name, String service, String serviceType, String handler, List<Frame> sent,
+  record Case(
+      String name,
+      String service,
+      String serviceType,
+      String handler,
+      List<Frame> sent,
       List<List<Frame>> expected) {
     @Override
     public String toString() {
@@ -90,7 +97,9 @@ class ProtocolCasesReplayTest {
         sent = new ArrayList<>();
         expected = new ArrayList<>();
       } else if (!w[0].equals("close")) {
-        Frame f = new Frame(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Base64.getDecoder().decode(w[3]));
+        Frame f =
+            new Frame(
+                Integer.parseInt(w[1]), Integer.parseInt(w[2]), Base64.getDecoder().decode(w[3]));
         if (w[0].equals("send")) {
           sent.add(f);
         } else {
@@ -144,7 +153,11 @@ class ProtocolCasesReplayTest {
     boolean ended;
 
     @Override
-    public Exchange open(URI uri, String method, List<Map.Entry<String, String>> headers, boolean http11,
+    public Exchange open(
+        URI uri,
+        String method,
+        List<Map.Entry<String, String>> headers,
+        boolean http11,
         ExchangeListener listener) {
       this.listener = listener;
       return this;
@@ -195,14 +208,44 @@ class ProtocolCasesReplayTest {
         }
       }
     }
-    String services = types.entrySet().stream().map(e -> "{\"name\":\"" + e.getKey() + "\",\"ty\":\"" + e.getValue()
-        + "\",\"handlers\":[" + handlers.get(e.getKey()).stream().map(h -> "{\"name\":\"" + h + "\""
-            + (e.getValue().equals("WORKFLOW") && h.equals(c.handler()) ? ",\"ty\":\"WORKFLOW\"" : "") + "}")
-            .collect(Collectors.joining(",")) + "]}").collect(Collectors.joining(","));
+    String services =
+        types.entrySet().stream()
+            .map(
+                e ->
+                    "{\"name\":\""
+                        + e.getKey()
+                        + "\",\"ty\":\""
+                        + e.getValue()
+                        + "\",\"handlers\":["
+                        + handlers.get(e.getKey()).stream()
+                            .map(
+                                h ->
+                                    "{\"name\":\""
+                                        + h
+                                        + "\""
+                                        + (e.getValue().equals("WORKFLOW") && h.equals(c.handler())
+                                            ? ",\"ty\":\"WORKFLOW\""
+                                            : "")
+                                        + "}")
+                            .collect(Collectors.joining(","))
+                        + "]}")
+            .collect(Collectors.joining(","));
     SchemaRegistry r = SchemaRegistry.inMemory();
-    r.register(new DiscoveredEndpoint("http://deployment/", false, DiscoveryClient.parse(
-        "{\"protocolMode\":\"BIDI_STREAM\",\"minProtocolVersion\":5,\"maxProtocolVersion\":6,\"services\":["
-            + services + "]}"), "protocol-cases/1", 6), Map.of(), Map.of(), false, false, false);
+    r.register(
+        new DiscoveredEndpoint(
+            "http://deployment/",
+            false,
+            DiscoveryClient.parse(
+                "{\"protocolMode\":\"BIDI_STREAM\",\"minProtocolVersion\":5,\"maxProtocolVersion\":6,\"services\":["
+                    + services
+                    + "]}"),
+            "protocol-cases/1",
+            6),
+        Map.of(),
+        Map.of(),
+        false,
+        false,
+        false);
     return r;
   }
 
@@ -212,16 +255,29 @@ class ProtocolCasesReplayTest {
     StartMessage start = (StartMessage) c.sent().get(0).message();
     InvocationId id = InvocationId.fromBytes(start.getId().toByteArray());
     boolean keyed = !c.serviceType().equals("SERVICE");
-    InvocationStatus status = InvocationStatus.newBuilder().setAttempt(1).setTarget(Target.newBuilder()
-        .setService(c.service()).setHandler(c.handler()).setKey(keyed ? start.getKey() : "").setKeyed(keyed)).build();
+    InvocationStatus status =
+        InvocationStatus.newBuilder()
+            .setAttempt(1)
+            .setTarget(
+                Target.newBuilder()
+                    .setService(c.service())
+                    .setHandler(c.handler())
+                    .setKey(keyed ? start.getKey() : "")
+                    .setKeyed(keyed))
+            .build();
     RecordingLog log = new RecordingLog();
     FakeDeployment deployment = new FakeDeployment();
-    Invoker invoker = new Invoker(deployment, schemas(c), new Appender(log, Clock.systemUTC()), scheduler,
-        InvokerOptions.DEFAULTS);
+    Invoker invoker =
+        new Invoker(
+            deployment,
+            schemas(c),
+            new Appender(log, Clock.systemUTC()),
+            scheduler,
+            InvokerOptions.DEFAULTS);
     invoker.start(0, new Effect.StartAttempt(id, status, List.of(), List.of(), false));
     assertThat(deployment.listener).as("the attempt opened a request").isNotNull();
-    deployment.listener.onResponseHeaders(200, List.of(Map.entry("content-type",
-        "application/vnd.restate.invocation.v6")));
+    deployment.listener.onResponseHeaders(
+        200, List.of(Map.entry("content-type", "application/vnd.restate.invocation.v6")));
     List<Frame> answered = new ArrayList<>();
     for (List<Frame> step : c.expected()) {
       ByteArrayOutputStream chunk = new ByteArrayOutputStream();
@@ -243,22 +299,29 @@ class ProtocolCasesReplayTest {
     List<String> want = new ArrayList<>();
     for (Frame f : answered) {
       want.add(expectedRecord(f));
-      if (f.type() == MessageType.END || f.type() == MessageType.SUSPENSION || f.type() == MessageType.ERROR) {
+      if (f.type() == MessageType.END
+          || f.type() == MessageType.SUSPENSION
+          || f.type() == MessageType.ERROR) {
         break;
       }
     }
     if (want.isEmpty() || !isTerminal(answered.get(want.size() - 1))) {
       want.add("failed 500 RT0006"); // the stream closed without End, Suspension or Error
     }
-    assertThat(recorded.stream().map(ProtocolCasesReplayTest::describe).toList()).as(c.name())
+    assertThat(recorded.stream().map(ProtocolCasesReplayTest::describe).toList())
+        .as(c.name())
         .containsExactlyElementsOf(want);
   }
 
   private static boolean isTerminal(Frame f) {
-    return f.type() == MessageType.END || f.type() == MessageType.SUSPENSION || f.type() == MessageType.ERROR;
+    return f.type() == MessageType.END
+        || f.type() == MessageType.SUSPENSION
+        || f.type() == MessageType.ERROR;
   }
 
-  /** What the server must record for one frame of the deployment, in the form of {@link #describe}. */
+  /**
+   * What the server must record for one frame of the deployment, in the form of {@link #describe}.
+   */
   private static String expectedRecord(Frame f) throws Exception {
     MessageType t = f.type();
     if (t.isCommand()) {
@@ -267,17 +330,28 @@ class ProtocolCasesReplayTest {
     return switch (t) {
       case PROPOSE_RUN_COMPLETION -> {
         ProposeRunCompletionMessage p = (ProposeRunCompletionMessage) f.message();
-        yield "propose-run " + p.getResultCompletionId() + " "
-            + (p.hasFailure() ? "failure " + p.getFailure().getCode() : "value " + p.getValue().toStringUtf8());
+        yield "propose-run "
+            + p.getResultCompletionId()
+            + " "
+            + (p.hasFailure()
+                ? "failure " + p.getFailure().getCode()
+                : "value " + p.getValue().toStringUtf8());
       }
       case SUSPENSION -> {
         SuspensionMessage s = (SuspensionMessage) f.message();
-        yield "suspended " + s.getWaitingCompletionsList() + " " + s.getWaitingSignalsList() + " "
+        yield "suspended "
+            + s.getWaitingCompletionsList()
+            + " "
+            + s.getWaitingSignalsList()
+            + " "
             + s.getWaitingNamedSignalsList();
       }
       case ERROR -> {
         ErrorMessage e = (ErrorMessage) f.message();
-        yield "failed " + e.getCode() + " " + (e.getCode() == 570 ? "RT0016" : e.getCode() == 571 ? "RT0012" : "RT0007");
+        yield "failed "
+            + e.getCode()
+            + " "
+            + (e.getCode() == 570 ? "RT0016" : e.getCode() == 571 ? "RT0012" : "RT0007");
       }
       case END -> "end";
       default -> throw new AssertionError("a deployment does not send " + t);
@@ -287,14 +361,25 @@ class ProtocolCasesReplayTest {
   private static String describe(InvokerEvent ev) {
     try {
       return switch (ev.getEventCase()) {
-        case COMMAND -> "command " + ev.getCommand().getType() + " "
-            + Base64.getEncoder().encodeToString(ev.getCommand().getPayload().toByteArray());
-        case PROPOSE_RUN -> "propose-run " + ev.getProposeRun().getCompletionId() + " "
-            + (ev.getProposeRun().getOutcome().hasFailure()
-                ? "failure " + ev.getProposeRun().getOutcome().getFailure().getCode()
-                : "value " + ev.getProposeRun().getOutcome().getSuccess().toStringUtf8());
-        case SUSPENDED -> "suspended " + ev.getSuspended().getCompletionsList() + " "
-            + ev.getSuspended().getSignalsList() + " " + ev.getSuspended().getNamedSignalsList();
+        case COMMAND ->
+            "command "
+                + ev.getCommand().getType()
+                + " "
+                + Base64.getEncoder().encodeToString(ev.getCommand().getPayload().toByteArray());
+        case PROPOSE_RUN ->
+            "propose-run "
+                + ev.getProposeRun().getCompletionId()
+                + " "
+                + (ev.getProposeRun().getOutcome().hasFailure()
+                    ? "failure " + ev.getProposeRun().getOutcome().getFailure().getCode()
+                    : "value " + ev.getProposeRun().getOutcome().getSuccess().toStringUtf8());
+        case SUSPENDED ->
+            "suspended "
+                + ev.getSuspended().getCompletionsList()
+                + " "
+                + ev.getSuspended().getSignalsList()
+                + " "
+                + ev.getSuspended().getNamedSignalsList();
         case FAILED -> "failed " + ev.getFailed().getCode() + " " + ev.getFailed().getRestateCode();
         case END -> "end";
         default -> throw new InvalidProtocolBufferException("empty event");

@@ -28,12 +28,17 @@ class RetryDecisionTest {
   }
 
   static AttemptFailed failure(long nextRetryDelayMillis) {
-    return AttemptFailed.newBuilder().setCode(500).setRestateCode("RT0006").setMessage("boom")
-        .setNextRetryDelayMillis(nextRetryDelayMillis).build();
+    return AttemptFailed.newBuilder()
+        .setCode(500)
+        .setRestateCode("RT0006")
+        .setMessage("boom")
+        .setNextRetryDelayMillis(nextRetryDelayMillis)
+        .build();
   }
 
-  static final RetryPolicy POLICY = new RetryPolicy(Duration.ofMillis(500), 2.0, 4, Duration.ofMillis(1500),
-      RetryPolicy.OnMaxAttempts.PAUSE);
+  static final RetryPolicy POLICY =
+      new RetryPolicy(
+          Duration.ofMillis(500), 2.0, 4, Duration.ofMillis(1500), RetryPolicy.OnMaxAttempts.PAUSE);
 
   @Test
   void backoffGrowsByTheFactorUpToTheMaxIntervalWithAtMostAFifthOfJitter() {
@@ -42,8 +47,10 @@ class RetryDecisionTest {
     assertThat(first.getPolicyRetry()).isTrue();
     assertThat(first.getExhausted()).isFalse();
     assertThat(first.getNextRetryDelayMillis()).isEqualTo(500 + 99);
-    assertThat(RetryDecision.decide(failure(-1), POLICY, 1, random).getNextRetryDelayMillis()).isEqualTo(1000 + 199);
-    assertThat(RetryDecision.decide(failure(-1), POLICY, 2, random).getNextRetryDelayMillis()).isEqualTo(1500 + 299);
+    assertThat(RetryDecision.decide(failure(-1), POLICY, 1, random).getNextRetryDelayMillis())
+        .isEqualTo(1000 + 199);
+    assertThat(RetryDecision.decide(failure(-1), POLICY, 2, random).getNextRetryDelayMillis())
+        .isEqualTo(1500 + 299);
     assertThat(random.bounds).containsExactly(100L, 200L, 300L);
   }
 
@@ -53,8 +60,9 @@ class RetryDecisionTest {
     AttemptFailed paused = RetryDecision.decide(failure(-1), POLICY, 3, random);
     assertThat(paused.getExhausted()).isTrue();
     assertThat(paused.getKillOnExhausted()).isFalse();
-    RetryPolicy killOnFirst = new RetryPolicy(Duration.ofMillis(1), 2.0, 1, Duration.ofMinutes(1),
-        RetryPolicy.OnMaxAttempts.KILL);
+    RetryPolicy killOnFirst =
+        new RetryPolicy(
+            Duration.ofMillis(1), 2.0, 1, Duration.ofMinutes(1), RetryPolicy.OnMaxAttempts.KILL);
     AttemptFailed killed = RetryDecision.decide(failure(-1), killOnFirst, 0, random);
     assertThat(killed.getExhausted()).isTrue();
     assertThat(killed.getKillOnExhausted()).isTrue();
@@ -72,7 +80,8 @@ class RetryDecisionTest {
 
   @Test
   void unlimitedAttemptsNeverExhaustAndAZeroIntervalHasNoJitter() {
-    RetryPolicy unlimited = new RetryPolicy(Duration.ZERO, 2.0, null, Duration.ZERO, RetryPolicy.OnMaxAttempts.KILL);
+    RetryPolicy unlimited =
+        new RetryPolicy(Duration.ZERO, 2.0, null, Duration.ZERO, RetryPolicy.OnMaxAttempts.KILL);
     MaxJitter random = new MaxJitter();
     AttemptFailed f = RetryDecision.decide(failure(-1), unlimited, 1_000_000, random);
     assertThat(f.getExhausted()).isFalse();

@@ -11,14 +11,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Always-suspending mode, as Restate's SDK test suite runs it: the server starts with
- * {@code RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT=0s}, so an attempt is suspended as soon as the
+ * Always-suspending mode, as Restate's SDK test suite runs it: the server starts with {@code
+ * RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT=0s}, so an attempt is suspended as soon as the
  * deployment waits for a completion and every step is a replay. The same workflow runs on Resolute
  * and on restate-server 1.7.12, with the same answer and the same number of executions.
  */
 @Timeout(300)
 class AlwaysSuspendingIT {
-  static final Map<String, String> ENV = Map.of("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "0s");
+  static final Map<String, String> ENV =
+      Map.of("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "0s");
   static Harness resolute;
   static Harness restate;
 
@@ -51,7 +52,9 @@ class AlwaysSuspendingIT {
       String key = "wf-" + UUID.randomUUID();
       String counter = "ctr-" + UUID.randomUUID();
       HttpResponse<String> r = h.call("/Replays/" + key + "/run", "\"" + counter + "\"");
-      assertThat(r.statusCode()).as((h.reference ? "restate-server: " : "Resolute: ") + r.body()).isEqualTo(200);
+      assertThat(r.statusCode())
+          .as((h.reference ? "restate-server: " : "Resolute: ") + r.body())
+          .isEqualTo(200);
       assertThat(r.body()).isEqualTo("\"ran,1,awoken,promised\"");
       executions[i++] = h.marks("replays-" + key);
     }

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 class AlwaysSuspendingModelIT extends InvocationModelIT {
   @BeforeAll
   static void start() throws Exception {
-    h = Harness.resolute("model-suspending", Map.of("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "0s"));
+    h =
+        Harness.resolute(
+            "model-suspending", Map.of("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "0s"));
   }
 
   /** The mode is in force: five waits take seven executions (see {@link AlwaysSuspendingIT}). */

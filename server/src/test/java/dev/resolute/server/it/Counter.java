@@ -11,7 +11,10 @@ import dev.restate.sdk.common.TerminalException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Virtual object written with the official Restate Java SDK 2.4.0: counter, ordered log, lock holder. */
+/**
+ * Virtual object written with the official Restate Java SDK 2.4.0: counter, ordered log, lock
+ * holder.
+ */
 @VirtualObject
 public class Counter {
   static final StateKey<Long> COUNT = StateKey.of("count", Long.class);

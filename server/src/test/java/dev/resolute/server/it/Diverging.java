@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Virtual object written with the official Restate Java SDK 2.4.0 whose replay diverges from its
- * journal: odd executions (per key, counted in this process) set state {@code a}, even ones
- * {@code b}. The first execution touches Counter/{key} once, sets {@code a} and suspends in a sleep
- * (the handler is registered with a short inactivity timeout); its replay sets {@code b} where the
+ * journal: odd executions (per key, counted in this process) set state {@code a}, even ones {@code
+ * b}. The first execution touches Counter/{key} once, sets {@code a} and suspends in a sleep (the
+ * handler is registered with a short inactivity timeout); its replay sets {@code b} where the
  * journal has {@code a}, a journal mismatch (570). Only an execution that gets past the sleep
  * touches the counter a second time.
  */

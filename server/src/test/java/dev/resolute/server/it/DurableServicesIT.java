@@ -22,13 +22,16 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * End to end through real sockets and real processes: the Resolute server (its own JVM, real
- * RocksDB and log) and a deployment written with the official Restate Java SDK 2.4.0 (its own
- * JVM), driven through the ingress like a user would.
+ * RocksDB and log) and a deployment written with the official Restate Java SDK 2.4.0 (its own JVM),
+ * driven through the ingress like a user would.
  */
 @Timeout(300)
 class DurableServicesIT {
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   static Path dir;
   static Path markers;
   static ResoluteProcess server;
@@ -50,8 +53,11 @@ class DurableServicesIT {
     servicesPort = 0;
     startServer();
     startServices();
-    HttpResponse<String> r = post(admin, "/deployments",
-        "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\"" + extraFields + "}");
+    HttpResponse<String> r =
+        post(
+            admin,
+            "/deployments",
+            "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\"" + extraFields + "}");
     assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
   }
 
@@ -62,12 +68,23 @@ class DurableServicesIT {
     admin = server.adminPort();
   }
 
-  /** The deployment: on a port of its choosing the first time, then on the same port (it is registered there). */
+  /**
+   * The deployment: on a port of its choosing the first time, then on the same port (it is
+   * registered there).
+   */
   static void startServices() {
-    services = ChildProcess.start(ChildProcess.javaCommand(ChildProcess.testClasspath(), List.of(),
-        "dev.resolute.server.it.TestServices", List.of(Integer.toString(servicesPort), markers.toString())),
-        Map.of(), dir.resolve("services.log"));
-    servicesPort = Integer.parseInt(services.awaitOutput(Harness.SERVICES_READY, Duration.ofSeconds(60)).group(1));
+    services =
+        ChildProcess.start(
+            ChildProcess.javaCommand(
+                ChildProcess.testClasspath(),
+                List.of(),
+                "dev.resolute.server.it.TestServices",
+                List.of(Integer.toString(servicesPort), markers.toString())),
+            Map.of(),
+            dir.resolve("services.log"));
+    servicesPort =
+        Integer.parseInt(
+            services.awaitOutput(Harness.SERVICES_READY, Duration.ofSeconds(60)).group(1));
   }
 
   @AfterAll
@@ -80,16 +97,24 @@ class DurableServicesIT {
     }
   }
 
-  static HttpResponse<String> post(int port, String path, String body) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(60))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  static HttpResponse<String> post(int port, String path, String body)
+      throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static long marks(String name) throws IOException {
@@ -102,7 +127,8 @@ class DurableServicesIT {
     HttpResponse<String> r = post(ingress, "/Greeter/greet", "\"Alice\"");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("\"Hello Alice\"");
-    assertThat(r.headers().firstValue("x-restate-id")).hasValueSatisfying(id -> assertThat(id).startsWith("inv_1"));
+    assertThat(r.headers().firstValue("x-restate-id"))
+        .hasValueSatisfying(id -> assertThat(id).startsWith("inv_1"));
 
     HttpResponse<String> s = post(ingress, "/Greeter/record/send", "\"sent\"");
     assertThat(s.statusCode()).as(s.body()).isEqualTo(202);
@@ -116,7 +142,8 @@ class DurableServicesIT {
     HttpResponse<String> s = post(ingress, "/Greeter/record/send?delay=2s", "\"delayed\"");
     assertThat(s.statusCode()).as(s.body()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(20)).until(() -> marks("record-delayed") == 1);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
   }
 
   @Test
@@ -132,7 +159,8 @@ class DurableServicesIT {
     HttpResponse<String> r = post(ingress, "/Greeter/sleepy", "700");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("\"slept 700\"");
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(690));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(690));
   }
 
   @Test

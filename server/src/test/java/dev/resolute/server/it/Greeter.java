@@ -67,20 +67,32 @@ public class Greeter {
     throw new TerminalException(418, msg);
   }
 
-  /** run → durable sleep → run; the first run marks a file each time it executes, and once it is journaled. */
+  /**
+   * run → durable sleep → run; the first run marks a file each time it executes, and once it is
+   * journaled.
+   */
   @Handler
   public String crashy(Context ctx, String key) {
-    String first = ctx.run("first", String.class, () -> {
-      TestServices.mark("first-" + key);
-      return "first";
-    });
-    // ctx.run returns once the server acknowledged the result: from here on it is journaled (again on replay)
+    String first =
+        ctx.run(
+            "first",
+            String.class,
+            () -> {
+              TestServices.mark("first-" + key);
+              return "first";
+            });
+    // ctx.run returns once the server acknowledged the result: from here on it is journaled (again
+    // on replay)
     TestServices.mark("journaled-first-" + key);
     ctx.sleep(Duration.ofSeconds(3));
-    String second = ctx.run("second", String.class, () -> {
-      TestServices.mark("second-" + key);
-      return "second";
-    });
+    String second =
+        ctx.run(
+            "second",
+            String.class,
+            () -> {
+              TestServices.mark("second-" + key);
+              return "second";
+            });
     return first + "+" + second;
   }
 }

@@ -22,22 +22,37 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
- * A server under test (Resolute, or the real restate-server for comparisons) plus the official
- * Java SDK 2.4.0 deployment ({@link TestServices}), each in its own process launched by test-support (ports
- * bound by the processes themselves, logs in {@code target/processes/}), and an HTTP client speaking to both ports.
+ * A server under test (Resolute, or the real restate-server for comparisons) plus the official Java
+ * SDK 2.4.0 deployment ({@link TestServices}), each in its own process launched by test-support
+ * (ports bound by the processes themselves, logs in {@code target/processes/}), and an HTTP client
+ * speaking to both ports.
  */
 final class Harness implements AutoCloseable {
-  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
-  /** {@code SERVICES READY port=N}: the deployment bound port 0 (or the port it was given) and serves. */
+  static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  /**
+   * {@code SERVICES READY port=N}: the deployment bound port 0 (or the port it was given) and
+   * serves.
+   */
   static final Pattern SERVICES_READY = Pattern.compile("SERVICES READY port=(\\d+)");
 
   final boolean reference;
-  /** The server's work dir: {@code data/} (its base dir), {@code server.log}, {@code services.log}, markers. */
+
+  /**
+   * The server's work dir: {@code data/} (its base dir), {@code server.log}, {@code services.log},
+   * markers.
+   */
   final Path dir;
+
   final Path markers;
+
   /** The server's ports; a restart may change them. */
   int ingress;
+
   int admin;
   int servicesPort;
   final ServerProcess server;
@@ -57,7 +72,7 @@ final class Harness implements AutoCloseable {
 
   /** As {@link #resolute(String)}, with extra environment variables for the server process. */
   static Harness resolute(String name, Map<String, String> serverEnv) throws Exception {
-    return resolute(name, serverEnv, dir -> { });
+    return resolute(name, serverEnv, dir -> {});
   }
 
   /** What to do to the test directory before the server starts (e.g. mount its {@code data}). */
@@ -66,11 +81,15 @@ final class Harness implements AutoCloseable {
   }
 
   /** As {@link #resolute(String, Map)}, running {@code prepare} on the test directory first. */
-  static Harness resolute(String name, Map<String, String> serverEnv, Prepare prepare) throws Exception {
-    ResoluteProcess server = ResoluteProcess.create(name).env(Map.of("RESTATE_DEFAULT_NUM_PARTITIONS", "4"))
-        .env(serverEnv);
+  static Harness resolute(String name, Map<String, String> serverEnv, Prepare prepare)
+      throws Exception {
+    ResoluteProcess server =
+        ResoluteProcess.create(name)
+            .env(Map.of("RESTATE_DEFAULT_NUM_PARTITIONS", "4"))
+            .env(serverEnv);
     prepare.run(server.workDir());
-    Harness h = new Harness(false, server, Files.createDirectories(server.workDir().resolve("markers")));
+    Harness h =
+        new Harness(false, server, Files.createDirectories(server.workDir().resolve("markers")));
     h.startServer();
     h.startServices();
     h.register();
@@ -84,9 +103,13 @@ final class Harness implements AutoCloseable {
 
   /** As {@link #restate(Harness)}, with extra environment variables for the server process. */
   static Harness restate(Harness shared, Map<String, String> serverEnv) throws Exception {
-    Harness h = new Harness(true,
-        RestateServerProcess.create("ref").env(Map.of("RESTATE_DEFAULT_NUM_PARTITIONS", "4")).env(serverEnv),
-        shared.markers);
+    Harness h =
+        new Harness(
+            true,
+            RestateServerProcess.create("ref")
+                .env(Map.of("RESTATE_DEFAULT_NUM_PARTITIONS", "4"))
+                .env(serverEnv),
+            shared.markers);
     h.servicesPort = shared.servicesPort;
     h.startServer();
     h.register();
@@ -99,19 +122,31 @@ final class Harness implements AutoCloseable {
     admin = server.adminPort();
   }
 
-  /** Starts the deployment process: on a port of its choosing the first time, on the same port afterwards. */
+  /**
+   * Starts the deployment process: on a port of its choosing the first time, on the same port
+   * afterwards.
+   */
   void startServices() {
-    services = ChildProcess.start(ChildProcess.javaCommand(ChildProcess.testClasspath(), List.of(),
-        "dev.resolute.server.it.TestServices", List.of(Integer.toString(servicesPort), markers.toString())),
-        Map.of(), dir.resolve("services.log"));
-    servicesPort = Integer.parseInt(services.awaitOutput(SERVICES_READY, Duration.ofSeconds(60)).group(1));
+    services =
+        ChildProcess.start(
+            ChildProcess.javaCommand(
+                ChildProcess.testClasspath(),
+                List.of(),
+                "dev.resolute.server.it.TestServices",
+                List.of(Integer.toString(servicesPort), markers.toString())),
+            Map.of(),
+            dir.resolve("services.log"));
+    servicesPort =
+        Integer.parseInt(services.awaitOutput(SERVICES_READY, Duration.ofSeconds(60)).group(1));
   }
 
   void register() throws Exception {
-    HttpResponse<String> r = send(admin, "POST", "/deployments",
-        "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\"}");
+    HttpResponse<String> r =
+        send(admin, "POST", "/deployments", "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\"}");
     assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-    Wait.until("Counter registered", Duration.ofSeconds(30),
+    Wait.until(
+        "Counter registered",
+        Duration.ofSeconds(30),
         () -> get(ingress, "/restate/health").body().contains("Counter"));
   }
 
@@ -136,8 +171,10 @@ final class Harness implements AutoCloseable {
     return send(ingress, "POST", path, jsonBody, headers);
   }
 
-  CompletableFuture<HttpResponse<String>> callAsync(String path, String jsonBody, String... headers) {
-    return HTTP.sendAsync(request(ingress, "POST", path, jsonBody, headers).build(),
+  CompletableFuture<HttpResponse<String>> callAsync(
+      String path, String jsonBody, String... headers) {
+    return HTTP.sendAsync(
+        request(ingress, "POST", path, jsonBody, headers).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -156,20 +193,26 @@ final class Harness implements AutoCloseable {
     return r.headers().firstValue("x-restate-id").orElseThrow();
   }
 
-  static HttpRequest.Builder request(int port, String method, String path, String body, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(60));
+  static HttpRequest.Builder request(
+      int port, String method, String path, String body, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(60));
     for (int i = 0; i + 1 < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
     if (body != null) {
       b.header("content-type", "application/json");
     }
-    return b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(body));
+    return b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
   }
 
-  static HttpResponse<String> send(int port, String method, String path, String body, String... headers)
+  static HttpResponse<String> send(
+      int port, String method, String path, String body, String... headers)
       throws IOException, InterruptedException {
     HttpRequest request = request(port, method, path, body, headers).build();
     try {

@@ -55,7 +55,8 @@ class InvocationModelIT {
       seen.add(Long.parseLong(r.body()));
     }
     // one at a time: every add saw the previous one, so the answers are exactly 1..64
-    assertThat(seen).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 64).boxed().toList());
+    assertThat(seen)
+        .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 64).boxed().toList());
     assertThat(h.call("/Counter/c64/get", null).body()).isEqualTo("64");
   }
 
@@ -69,14 +70,20 @@ class InvocationModelIT {
       List<Future<?>> fs = new ArrayList<>();
       for (int s = 0; s < senders; s++) {
         int sender = s;
-        fs.add(pool.submit(() -> {
-          for (int n = 0; n < perSender; n++) {
-            String path = "/Counter/" + keys[n % keys.length] + "/append" + (n % 2 == 0 ? "/send" : "");
-            HttpResponse<String> r = h.call(path, "\"s" + sender + "-" + n + "\"");
-            assertThat(r.statusCode()).as(r.body()).isIn(200, 202);
-          }
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int n = 0; n < perSender; n++) {
+                    String path =
+                        "/Counter/"
+                            + keys[n % keys.length]
+                            + "/append"
+                            + (n % 2 == 0 ? "/send" : "");
+                    HttpResponse<String> r = h.call(path, "\"s" + sender + "-" + n + "\"");
+                    assertThat(r.statusCode()).as(r.body()).isIn(200, 202);
+                  }
+                  return null;
+                }));
       }
       // and one sender that is a handler: its sends keep their order too
       assertThat(h.call("/Tree/sendAppends", "\"ord-a/10\"").body()).isEqualTo("\"sent 10\"");
@@ -87,20 +94,28 @@ class InvocationModelIT {
       pool.shutdownNow();
     }
     int expectedA = senders * perSender / keys.length + 10;
-    await().atMost(Duration.ofSeconds(30)).until(() -> log("ord-a").size() == expectedA
-        && log("ord-b").size() == senders * perSender / keys.length
-        && log("ord-c").size() == senders * perSender / keys.length);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                log("ord-a").size() == expectedA
+                    && log("ord-b").size() == senders * perSender / keys.length
+                    && log("ord-c").size() == senders * perSender / keys.length);
     for (String key : keys) {
       List<String> items = log(key);
       for (int s = 0; s < senders; s++) {
         String prefix = "s" + s + "-";
-        List<Integer> ns = items.stream().filter(i -> i.startsWith(prefix))
-            .map(i -> Integer.parseInt(i.substring(prefix.length()))).toList();
+        List<Integer> ns =
+            items.stream()
+                .filter(i -> i.startsWith(prefix))
+                .map(i -> Integer.parseInt(i.substring(prefix.length())))
+                .toList();
         assertThat(ns).as(key + " " + items).isSorted().doesNotHaveDuplicates();
       }
     }
     List<String> fromHandler = log("ord-a").stream().filter(i -> i.startsWith("h-")).toList();
-    assertThat(fromHandler).containsExactly(LongStream.range(0, 10).mapToObj(i -> "h-" + i).toArray(String[]::new));
+    assertThat(fromHandler)
+        .containsExactly(LongStream.range(0, 10).mapToObj(i -> "h-" + i).toArray(String[]::new));
   }
 
   private static List<String> log(String key) throws Exception {
@@ -120,7 +135,8 @@ class InvocationModelIT {
     assertThat(h.call("/Counter/lk1/get", null).body()).isEqualTo("5");
     Thread.sleep(300); // a window in which the queued call must not run
     assertThat(queued).isNotDone();
-    assertThat(h.call("/restate/awakeables/" + awk + "/resolve", "\"go\"").statusCode()).isEqualTo(202);
+    assertThat(h.call("/restate/awakeables/" + awk + "/resolve", "\"go\"").statusCode())
+        .isEqualTo(202);
     assertThat(holder.get().body()).isEqualTo("\"held go\"");
     assertThat(queued.get().body()).isEqualTo("6");
   }
@@ -139,7 +155,9 @@ class InvocationModelIT {
 
     HttpResponse<String> f = h.call("/Counter/st1/setThenFail", "\"kept\"");
     assertThat(f.statusCode()).isEqualTo(400);
-    assertThat(f.body()).isEqualTo("{\"code\":400,\"message\":\"failed after set kept\",\"source\":\"invocation\"}");
+    assertThat(f.body())
+        .isEqualTo(
+            "{\"code\":400,\"message\":\"failed after set kept\",\"source\":\"invocation\"}");
     assertThat(h.call("/Counter/st1/read", "\"last\"").body()).isEqualTo("\"kept\"");
 
     // lazy state (enableLazyState): reads and keys go through GetLazyState round trips
@@ -161,28 +179,35 @@ class InvocationModelIT {
     HttpResponse<String> again = h.call("/Signup/wf1/run", "\"alice\"");
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(again.body())
-        .isEqualTo("{\"code\":409,\"message\":\"the workflow method was already invoked\",\"source\":\"invocation\"}");
+        .isEqualTo(
+            "{\"code\":409,\"message\":\"the workflow method was already invoked\",\"source\":\"invocation\"}");
     assertThat(again.headers().firstValue("x-restate-id")).hasValue(id);
 
     HttpResponse<String> notReady = h.ingressGet("/restate/workflow/Signup/wf1/output");
     assertThat(notReady.statusCode()).isEqualTo(470);
-    assertThat(notReady.body()).isEqualTo(
-        "{\"code\":470,\"message\":\"the invocation exists but has not completed yet\",\"source\":\"ingress\"}");
+    assertThat(notReady.body())
+        .isEqualTo(
+            "{\"code\":470,\"message\":\"the invocation exists but has not completed yet\",\"source\":\"ingress\"}");
     h.published("wf-started-wf1");
-    await().atMost(Duration.ofSeconds(10)).until(() -> h.call("/Signup/wf1/status", null).body().equals("\"waiting\""));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> h.call("/Signup/wf1/status", null).body().equals("\"waiting\""));
     assertThat(h.call("/Signup/wf1/peek", null).body()).isEqualTo("\"not ready\"");
-    CompletableFuture<HttpResponse<String>> attached = CompletableFuture.supplyAsync(() -> {
-      try {
-        return h.ingressGet("/restate/workflow/Signup/wf1/attach");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<HttpResponse<String>> attached =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return h.ingressGet("/restate/workflow/Signup/wf1/attach");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     assertThat(h.call("/Signup/wf1/approve", "\"bob\"").body()).isEqualTo("\"ok\"");
     HttpResponse<String> twice = h.call("/Signup/wf1/approve", "\"carol\"");
     assertThat(twice.statusCode()).isEqualTo(409);
     assertThat(twice.body())
-        .isEqualTo("{\"code\":409,\"message\":\"promise was already completed\",\"source\":\"invocation\"}");
+        .isEqualTo(
+            "{\"code\":409,\"message\":\"promise was already completed\",\"source\":\"invocation\"}");
     assertThat(attached.get().body()).isEqualTo("\"alice approved by bob\"");
     HttpResponse<String> out = h.ingressGet("/restate/workflow/Signup/wf1/output");
     assertThat(out.statusCode()).isEqualTo(200);
@@ -194,10 +219,12 @@ class InvocationModelIT {
 
     HttpResponse<String> unknown = h.ingressGet("/restate/workflow/Signup/nope/output");
     assertThat(unknown.statusCode()).isEqualTo(404);
-    assertThat(unknown.body()).isEqualTo("{\"code\":404,\"message\":\"invocation not found\",\"source\":\"ingress\"}");
+    assertThat(unknown.body())
+        .isEqualTo("{\"code\":404,\"message\":\"invocation not found\",\"source\":\"ingress\"}");
     HttpResponse<String> unknownAttach = h.ingressGet("/restate/workflow/Signup/nope/attach");
     assertThat(unknownAttach.statusCode()).isEqualTo(404);
-    assertThat(unknownAttach.body()).isEqualTo("{\"code\":404,\"message\":\"not found\",\"source\":\"invocation\"}");
+    assertThat(unknownAttach.body())
+        .isEqualTo("{\"code\":404,\"message\":\"not found\",\"source\":\"invocation\"}");
   }
 
   @Test
@@ -206,7 +233,8 @@ class InvocationModelIT {
     h.published("awaiting-wf2");
     assertThat(h.call("/Signup/wf2/approve", "\"early\"").body()).isEqualTo("\"ok\"");
     assertThat(waiter.get().body()).isEqualTo("\"awaited:early\"");
-    assertThat(h.call("/Signup/wf2/run", "\"dave\"").body()).isEqualTo("\"dave approved by early\"");
+    assertThat(h.call("/Signup/wf2/run", "\"dave\"").body())
+        .isEqualTo("\"dave approved by early\"");
 
     h.sendId("/Signup/wf3/run/send", "\"erin\"");
     h.published("wf-started-wf3");
@@ -222,7 +250,10 @@ class InvocationModelIT {
     assertThat(h.call("/ShortFlow/sf1/inspect", null).body()).isEqualTo("\"ann|ran\"");
     assertThat(h.ingressGet("/restate/workflow/ShortFlow/sf1/output").statusCode()).isEqualTo(200);
     // workflowRetention = 2s: then the run, its state and its promises are gone
-    await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(300))
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollDelay(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(300))
         .until(() -> h.ingressGet("/restate/workflow/ShortFlow/sf1/output").statusCode() == 404);
     assertThat(h.call("/ShortFlow/sf1/inspect", null).body()).isEqualTo("\"not ready|none\"");
     assertThat(h.call("/ShortFlow/sf1/run", "\"bob\"").body()).isEqualTo("\"done bob\"");
@@ -234,14 +265,16 @@ class InvocationModelIT {
   @Test
   void awakeablesResolvedAndRejectedFromIngressAndFromHandlers() throws Exception {
     String id = h.sendId("/Tree/awaitAwakeable/send", "\"aw1\"");
-    HttpResponse<String> ok = h.call("/restate/awakeables/" + h.published("awk-aw1") + "/resolve", "\"yes\"");
+    HttpResponse<String> ok =
+        h.call("/restate/awakeables/" + h.published("awk-aw1") + "/resolve", "\"yes\"");
     assertThat(ok.statusCode()).isEqualTo(202);
     assertThat(ok.body()).isEmpty();
-    assertThat(h.ingressGet("/restate/invocation/" + id + "/attach").body()).isEqualTo("\"got yes\"");
+    assertThat(h.ingressGet("/restate/invocation/" + id + "/attach").body())
+        .isEqualTo("\"got yes\"");
 
     String id2 = h.sendId("/Tree/awaitAwakeable/send", "\"aw2\"");
-    HttpResponse<String> rej = Harness.send(h.ingress, "POST", "/restate/a/" + h.published("awk-aw2") + "/reject",
-        null);
+    HttpResponse<String> rej =
+        Harness.send(h.ingress, "POST", "/restate/a/" + h.published("awk-aw2") + "/reject", null);
     assertThat(rej.statusCode()).isEqualTo(202);
     HttpResponse<String> failed = h.ingressGet("/restate/invocation/" + id2 + "/attach");
     assertThat(failed.statusCode()).isEqualTo(500);
@@ -249,13 +282,18 @@ class InvocationModelIT {
     String id3 = h.sendId("/Tree/awaitAwakeable/send", "\"aw3\"");
     assertThat(h.call("/Tree/completeAwakeable", "\"" + h.published("awk-aw3") + "|hi\"").body())
         .isEqualTo("\"done\"");
-    assertThat(h.ingressGet("/restate/invocation/" + id3 + "/attach").body()).isEqualTo("\"got hi\"");
+    assertThat(h.ingressGet("/restate/invocation/" + id3 + "/attach").body())
+        .isEqualTo("\"got hi\"");
 
     HttpResponse<String> bad = h.call("/restate/awakeables/sign_1garbage/resolve", "\"x\"");
     assertThat(bad.statusCode()).isEqualTo(400);
     // well-formed but unknown: restate-server accepts it (202), so do we
-    assertThat(h.call("/restate/awakeables/sign_1AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYAAAAEQ/resolve", "\"x\"")
-        .statusCode()).isEqualTo(202);
+    assertThat(
+            h.call(
+                    "/restate/awakeables/sign_1AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYAAAAEQ/resolve",
+                    "\"x\"")
+                .statusCode())
+        .isEqualTo(202);
   }
 
   // ------------------------------------------------------------------ 4. idempotency
@@ -265,16 +303,20 @@ class InvocationModelIT {
     HttpResponse<String> first = h.call("/Greeter/count", "\"ik1\"", "idempotency-key", "k-ik1");
     assertThat(first.body()).isEqualTo("\"counted ik1\"");
     String id = first.headers().firstValue("x-restate-id").orElseThrow();
-    assertThat(id).isEqualTo(DeterministicIds.idempotent("Greeter", null, "count", "k-ik1").toString());
+    assertThat(id)
+        .isEqualTo(DeterministicIds.idempotent("Greeter", null, "count", "k-ik1").toString());
     HttpResponse<String> second = h.call("/Greeter/count", "\"ik1\"", "idempotency-key", "k-ik1");
     assertThat(second.body()).isEqualTo("\"counted ik1\"");
     assertThat(second.headers().firstValue("x-restate-id")).hasValue(id);
     assertThat(second.headers().firstValue("idempotency-expires")).isPresent();
     assertThat(h.call("/Greeter/count/send", "\"ik1\"", "idempotency-key", "k-ik1").body())
         .isEqualTo("{\"invocationId\":\"" + id + "\",\"status\":\"PreviouslyAccepted\"}");
-    assertThat(h.ingressGet("/restate/invocation/Greeter/count/k-ik1/output").body()).isEqualTo("\"counted ik1\"");
-    assertThat(h.ingressGet("/restate/invocation/Greeter/count/k-ik1/attach").body()).isEqualTo("\"counted ik1\"");
-    assertThat(h.ingressGet("/restate/invocation/" + id + "/output").body()).isEqualTo("\"counted ik1\"");
+    assertThat(h.ingressGet("/restate/invocation/Greeter/count/k-ik1/output").body())
+        .isEqualTo("\"counted ik1\"");
+    assertThat(h.ingressGet("/restate/invocation/Greeter/count/k-ik1/attach").body())
+        .isEqualTo("\"counted ik1\"");
+    assertThat(h.ingressGet("/restate/invocation/" + id + "/output").body())
+        .isEqualTo("\"counted ik1\"");
     assertThat(h.marks("count-ik1")).isEqualTo(1);
 
     // object + idempotency key
@@ -283,12 +325,19 @@ class InvocationModelIT {
     assertThat(h.ingressGet("/restate/invocation/Counter/ikc/add/o1/output").body()).isEqualTo("5");
     HttpResponse<String> unknown = h.ingressGet("/restate/invocation/Greeter/count/nope/output");
     assertThat(unknown.statusCode()).isEqualTo(404);
-    assertThat(unknown.body()).isEqualTo("{\"code\":404,\"message\":\"invocation not found\",\"source\":\"ingress\"}");
+    assertThat(unknown.body())
+        .isEqualTo("{\"code\":404,\"message\":\"invocation not found\",\"source\":\"ingress\"}");
 
     // Greeter/count has idempotencyRetention = 3s in its manifest: after that the key is free again
-    await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(500))
-        .until(() -> h.ingressGet("/restate/invocation/Greeter/count/k-ik1/output").statusCode() == 404);
-    assertThat(h.call("/Greeter/count", "\"ik1\"", "idempotency-key", "k-ik1").body()).isEqualTo("\"counted ik1\"");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollDelay(Duration.ofSeconds(3))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                h.ingressGet("/restate/invocation/Greeter/count/k-ik1/output").statusCode() == 404);
+    assertThat(h.call("/Greeter/count", "\"ik1\"", "idempotency-key", "k-ik1").body())
+        .isEqualTo("\"counted ik1\"");
     assertThat(h.marks("count-ik1")).isEqualTo(2);
   }
 
@@ -300,7 +349,10 @@ class InvocationModelIT {
     String id = r.headers().firstValue("x-restate-id").orElseThrow();
     HttpResponse<String> kept = h.ingressGet("/restate/invocation/" + id + "/output");
     assertThat(kept.statusCode()).as(kept.body()).isEqualTo(418);
-    await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(300))
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollDelay(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(300))
         .until(() -> h.ingressGet("/restate/invocation/" + id + "/output").statusCode() == 404);
   }
 
@@ -314,12 +366,14 @@ class InvocationModelIT {
     String running = h.sendId("/Tree/awaitAwakeable/send", "\"at1\"");
     String awk = h.published("awk-at1");
     assertThat(h.call("/Tree/outputOf", "\"" + running + "\"").body()).isEqualTo("\"not ready\"");
-    CompletableFuture<HttpResponse<String>> attach = h.callAsync("/Tree/attachTo", "\"" + running + "\"");
+    CompletableFuture<HttpResponse<String>> attach =
+        h.callAsync("/Tree/attachTo", "\"" + running + "\"");
     Thread.sleep(300); // a window in which the attach must not return
     assertThat(attach).isNotDone();
     h.call("/restate/awakeables/" + awk + "/resolve", "\"late\"");
     assertThat(attach.get().body()).isEqualTo("\"attached:got late\"");
-    assertThat(h.call("/Tree/outputOf", "\"" + running + "\"").body()).isEqualTo("\"ready:got late\"");
+    assertThat(h.call("/Tree/outputOf", "\"" + running + "\"").body())
+        .isEqualTo("\"ready:got late\"");
   }
 
   // ------------------------------------------------------------------ 5. cancel and kill
@@ -327,8 +381,12 @@ class InvocationModelIT {
   @Test
   void cancelPropagatesToAwaitedCalleesButNotToOneWayChildren() throws Exception {
     String parent = h.sendId("/Tree/parent/send", "\"cx1\"");
-    await().atMost(Duration.ofSeconds(20)).until(() -> h.marks("child-started-cx1-called") == 1
-        && h.marks("child-started-cx1-detached") == 1);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                h.marks("child-started-cx1-called") == 1
+                    && h.marks("child-started-cx1-detached") == 1);
     HttpResponse<String> c = h.adminPatch("/invocations/" + parent + "/cancel");
     assertThat(c.statusCode()).as(c.body()).isEqualTo(202);
     HttpResponse<String> out = h.ingressGet("/restate/invocation/" + parent + "/attach");
@@ -342,8 +400,11 @@ class InvocationModelIT {
 
     HttpResponse<String> again = h.adminPatch("/invocations/" + parent + "/cancel");
     assertThat(again.statusCode()).isEqualTo(409);
-    assertThat(again.body()).isEqualTo(
-        "{\"message\":\"The invocation '" + parent + "' was already completed.\",\"restate_code\":null}");
+    assertThat(again.body())
+        .isEqualTo(
+            "{\"message\":\"The invocation '"
+                + parent
+                + "' was already completed.\",\"restate_code\":null}");
   }
 
   @Test
@@ -351,10 +412,13 @@ class InvocationModelIT {
     CompletableFuture<HttpResponse<String>> holder = h.callAsync("/Counter/kl1/hold", "\"kl1\"");
     h.published("awk-kl1");
     String inboxed = h.sendId("/Counter/kl1/append/send", "\"cancelled\"");
-    CompletableFuture<HttpResponse<String>> queued = h.callAsync("/Counter/kl1/append", "\"after\"");
-    assertThat(h.ingressGet("/restate/invocation/" + inboxed + "/output").statusCode()).isEqualTo(470);
+    CompletableFuture<HttpResponse<String>> queued =
+        h.callAsync("/Counter/kl1/append", "\"after\"");
+    assertThat(h.ingressGet("/restate/invocation/" + inboxed + "/output").statusCode())
+        .isEqualTo(470);
     assertThat(h.adminPatch("/invocations/" + inboxed + "/cancel").statusCode()).isEqualTo(200);
-    assertThat(h.ingressGet("/restate/invocation/" + inboxed + "/output").statusCode()).isEqualTo(404);
+    assertThat(h.ingressGet("/restate/invocation/" + inboxed + "/output").statusCode())
+        .isEqualTo(404);
 
     assertThat(h.call("/Counter/kl1/log", null).body()).isEqualTo("\"\"");
     String holderId = findHolder();
@@ -362,7 +426,8 @@ class InvocationModelIT {
     assertThat(k.statusCode()).isEqualTo(200);
     HttpResponse<String> killed = holder.get();
     assertThat(killed.statusCode()).isEqualTo(409);
-    assertThat(killed.body()).isEqualTo("{\"code\":409,\"message\":\"killed\",\"source\":\"invocation\"}");
+    assertThat(killed.body())
+        .isEqualTo("{\"code\":409,\"message\":\"killed\",\"source\":\"invocation\"}");
     assertThat(queued.get().body()).isEqualTo("\"after\"");
     assertThat(h.adminPatch("/invocations/" + holderId + "/kill").statusCode()).isEqualTo(409);
   }
@@ -373,7 +438,8 @@ class InvocationModelIT {
     return dev.resolute.protocol.id.AwakeableId.parse(awk).invocationId().toString();
   }
 
-  // ------------------------------------------------------------------ 6. timeouts, random seed, retries
+  // ------------------------------------------------------------------ 6. timeouts, random seed,
+  // retries
 
   @Test
   void callTimeoutRandomSeedAndRetryPolicies() throws Exception {
@@ -384,13 +450,16 @@ class InvocationModelIT {
 
     HttpResponse<String> k = h.call("/Tree/killed", "\"rk1\"");
     assertThat(k.statusCode()).isEqualTo(500);
-    assertThat(k.body()).startsWith("{\"code\":500,\"message\":\"always failing\",\"stacktrace\":\"java.lang.IllegalStateException");
+    assertThat(k.body())
+        .startsWith(
+            "{\"code\":500,\"message\":\"always failing\",\"stacktrace\":\"java.lang.IllegalStateException");
     assertThat(h.marks("killed-rk1")).isEqualTo(2);
 
     String paused = h.sendId("/Tree/pauses/send", "\"rp1\"");
     await().atMost(Duration.ofSeconds(20)).until(() -> h.marks("pauses-rp1") == 3);
     Thread.sleep(1500); // a window in which no fourth attempt may start
     assertThat(h.marks("pauses-rp1")).isEqualTo(3);
-    assertThat(h.ingressGet("/restate/invocation/" + paused + "/output").statusCode()).isEqualTo(470);
+    assertThat(h.ingressGet("/restate/invocation/" + paused + "/output").statusCode())
+        .isEqualTo(470);
   }
 }

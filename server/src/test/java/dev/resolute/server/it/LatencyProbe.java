@@ -18,9 +18,12 @@ public final class LatencyProbe {
     int n = Integer.parseInt(args[1]);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     for (String handler : new String[] {"greet", "threeSteps"}) {
-      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/Greeter/" + handler))
-          .header("content-type", "application/json").timeout(Duration.ofSeconds(30))
-          .POST(HttpRequest.BodyPublishers.ofString("\"x\"")).build();
+      HttpRequest req =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/Greeter/" + handler))
+              .header("content-type", "application/json")
+              .timeout(Duration.ofSeconds(30))
+              .POST(HttpRequest.BodyPublishers.ofString("\"x\""))
+              .build();
       for (int i = 0; i < Math.min(50, n); i++) {
         http.send(req, HttpResponse.BodyHandlers.ofString());
       }
@@ -34,8 +37,9 @@ public final class LatencyProbe {
         }
       }
       Arrays.sort(ms);
-      System.out.printf("%s n=%d p50=%.2fms p90=%.2fms p99=%.2fms%n", handler, n, ms[n / 2], ms[n * 9 / 10],
-          ms[Math.min(n - 1, n * 99 / 100)]);
+      System.out.printf(
+          "%s n=%d p50=%.2fms p90=%.2fms p99=%.2fms%n",
+          handler, n, ms[n / 2], ms[n * 9 / 10], ms[Math.min(n - 1, n * 99 / 100)]);
     }
   }
 }

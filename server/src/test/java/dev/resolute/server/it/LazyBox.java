@@ -5,7 +5,9 @@ import dev.restate.sdk.annotation.Handler;
 import dev.restate.sdk.annotation.VirtualObject;
 import dev.restate.sdk.common.StateKey;
 
-/** Virtual object registered with {@code enableLazyState}: every read is a GetLazyState round trip. */
+/**
+ * Virtual object registered with {@code enableLazyState}: every read is a GetLazyState round trip.
+ */
 @VirtualObject
 public class LazyBox {
   static final StateKey<String> V = StateKey.of("v", String.class);

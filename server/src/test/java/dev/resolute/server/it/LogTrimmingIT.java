@@ -31,7 +31,10 @@ class LogTrimmingIT {
 
   @BeforeAll
   static void start() throws Exception {
-    h = Harness.resolute("trim", Map.of("RESOLUTE_LOG_SEGMENT_BYTES", "16384", "RESOLUTE_LOG_TRIM_INTERVAL_MS", "200"));
+    h =
+        Harness.resolute(
+            "trim",
+            Map.of("RESOLUTE_LOG_SEGMENT_BYTES", "16384", "RESOLUTE_LOG_TRIM_INTERVAL_MS", "200"));
   }
 
   @AfterAll
@@ -47,13 +50,18 @@ class LogTrimmingIT {
 
   List<Long> segments() throws Exception {
     try (Stream<Path> s = Files.list(logDir())) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".seg")).sorted()
-          .map(n -> Long.parseLong(n.substring(0, n.length() - 4))).toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".seg"))
+          .sorted()
+          .map(n -> Long.parseLong(n.substring(0, n.length() - 4)))
+          .toList();
     }
   }
 
   long trimLines() throws Exception {
-    return Files.readAllLines(h.dir.resolve("server.log")).stream().filter(l -> l.contains("log trimmed")).count();
+    return Files.readAllLines(h.dir.resolve("server.log")).stream()
+        .filter(l -> l.contains("log trimmed"))
+        .count();
   }
 
   /** 64 concurrent adds per round, spread over the keys; returns the acknowledged sum per key. */
@@ -82,7 +90,9 @@ class LogTrimmingIT {
     h.sendId("/Counter/tl1/append/send", "\"q2\"");
     h.sendId("/Signup/wtl1/run/send", "\"ann\"");
     h.published("wf-started-wtl1");
-    await().atMost(Duration.ofSeconds(20)).until(() -> h.call("/Signup/wtl1/status", null).body().equals("\"waiting\""));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> h.call("/Signup/wtl1/status", null).body().equals("\"waiting\""));
 
     long[] acked = addRounds(25);
     await().atMost(Duration.ofSeconds(20)).until(() -> segments().get(0) > 1 && trimLines() > 0);
@@ -95,7 +105,9 @@ class LogTrimmingIT {
       acked[k] += more[k];
     }
     long before = trimLines();
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(5))
         .until(() -> segments().size() == 1 && trimLines() > before);
     List<Long> left = segments();
     h.restartServer();
@@ -103,13 +115,18 @@ class LogTrimmingIT {
     assertThat(segments().get(0)).isGreaterThanOrEqualTo(left.get(0));
     assertThat(Files.readString(h.dir.resolve("server.log"))).doesNotContain("refusing to start");
     for (int k = 0; k < KEYS.length; k++) {
-      assertThat(h.call("/Counter/" + KEYS[k] + "/get", null).body()).as(KEYS[k]).isEqualTo(Long.toString(acked[k]));
+      assertThat(h.call("/Counter/" + KEYS[k] + "/get", null).body())
+          .as(KEYS[k])
+          .isEqualTo(Long.toString(acked[k]));
     }
-    assertThat(h.call("/restate/awakeables/" + awk + "/resolve", "\"x\"").statusCode()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(30)).until(() -> h.call("/Counter/tl1/log", null).body()
-        .equals("\"held-x,q1,q2\""));
+    assertThat(h.call("/restate/awakeables/" + awk + "/resolve", "\"x\"").statusCode())
+        .isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> h.call("/Counter/tl1/log", null).body().equals("\"held-x,q1,q2\""));
     assertThat(h.call("/Signup/wtl1/approve", "\"zoe\"").body()).isEqualTo("\"ok\"");
-    assertThat(h.ingressGet("/restate/workflow/Signup/wtl1/attach").body()).isEqualTo("\"ann approved by zoe\"");
+    assertThat(h.ingressGet("/restate/workflow/Signup/wtl1/attach").body())
+        .isEqualTo("\"ann approved by zoe\"");
     assertThat(h.marks("wf-started-wtl1")).isEqualTo(1);
 
     // trimming goes on after the restart, and a second crash recovers as well
@@ -118,7 +135,8 @@ class LogTrimmingIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> trimLines() > afterRestart);
     h.restartServer();
     for (int k = 0; k < KEYS.length; k++) {
-      assertThat(h.call("/Counter/" + KEYS[k] + "/get", null).body()).as(KEYS[k])
+      assertThat(h.call("/Counter/" + KEYS[k] + "/get", null).body())
+          .as(KEYS[k])
           .isEqualTo(Long.toString(acked[k] + last[k]));
     }
     assertThat(h.call("/Counter/tl1/append", "\"end\"").body()).isEqualTo("\"held-x,q1,q2,end\"");

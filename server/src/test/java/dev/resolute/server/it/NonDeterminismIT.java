@@ -11,17 +11,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A replay that diverges from its journal (a journal mismatch, error 570) is a failed attempt
- * under the default retry policy from the environment, as Restate's SDK test suite configures it:
- * one attempt, then kill. The handler sets no retry policy of its own, so only the configured
- * default can stop it; the same calls run on Resolute and on restate-server 1.7.12.
+ * A replay that diverges from its journal (a journal mismatch, error 570) is a failed attempt under
+ * the default retry policy from the environment, as Restate's SDK test suite configures it: one
+ * attempt, then kill. The handler sets no retry policy of its own, so only the configured default
+ * can stop it; the same calls run on Resolute and on restate-server 1.7.12.
  */
 @Timeout(300)
 class NonDeterminismIT {
-  static final Map<String, String> ENV = Map.of(
-      "RESTATE_DEFAULT_RETRY_POLICY__MAX_ATTEMPTS", "1",
-      "RESTATE_DEFAULT_RETRY_POLICY__ON_MAX_ATTEMPTS", "kill",
-      "RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL", "1ms");
+  static final Map<String, String> ENV =
+      Map.of(
+          "RESTATE_DEFAULT_RETRY_POLICY__MAX_ATTEMPTS", "1",
+          "RESTATE_DEFAULT_RETRY_POLICY__ON_MAX_ATTEMPTS", "kill",
+          "RESTATE_DEFAULT_RETRY_POLICY__INITIAL_INTERVAL", "1ms");
   static Harness resolute;
   static Harness restate;
 
@@ -52,7 +53,9 @@ class NonDeterminismIT {
       assertThat(r.statusCode()).as(who + ": " + r.body()).isNotEqualTo(200);
       statuses[i++] = r.statusCode();
       HttpResponse<String> count = h.call("/Counter/" + key + "/get", null);
-      assertThat(count.body()).as(who + ": the counter touched before the divergence").isEqualTo("1");
+      assertThat(count.body())
+          .as(who + ": the counter touched before the divergence")
+          .isEqualTo("1");
     }
     assertThat(statuses[0]).as("status on Resolute").isEqualTo(statuses[1]);
   }

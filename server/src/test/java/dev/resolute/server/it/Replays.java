@@ -9,8 +9,8 @@ import java.time.Duration;
 /**
  * Workflow written with the official Restate Java SDK 2.4.0 that waits once for each kind of
  * completion: a sleep, a {@code ctx.run}, a call, an awakeable and a durable promise. Every
- * execution of the handler from the start of its journal appends a line to the marker
- * {@code replays-<key>}, so a test counts how often the invocation was replayed.
+ * execution of the handler from the start of its journal appends a line to the marker {@code
+ * replays-<key>}, so a test counts how often the invocation was replayed.
  */
 @Workflow
 public class Replays {

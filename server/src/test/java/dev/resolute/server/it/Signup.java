@@ -50,9 +50,10 @@ public class Signup {
   @Handler
   public String await(SharedWorkflowContext ctx) {
     DurableFuture<String> approval = ctx.promise(APPROVAL).future();
-    // a run's result is acknowledged after every earlier command was journaled: from the marker on, the
+    // a run's result is acknowledged after every earlier command was journaled: from the marker on,
+    // the
     // server has recorded the GetPromise (the marker is written again on replay)
-    ctx.run("awaiting", () -> { });
+    ctx.run("awaiting", () -> {});
     TestServices.mark("awaiting-" + ctx.key());
     return "awaited:" + approval.await();
   }

@@ -58,15 +58,20 @@ public class Tree {
     }
   }
 
-  /** Input: object key, a slash, an item; calls Counter/{key}/append with the item and awaits it. */
+  /**
+   * Input: object key, a slash, an item; calls Counter/{key}/append with the item and awaits it.
+   */
   @Handler
   public String callAppend(Context ctx, String keyAndItem) {
     int i = keyAndItem.indexOf('/');
-    DurableFuture<String> appended = CounterClient.fromContext(ctx, keyAndItem.substring(0, i))
-        .append(keyAndItem.substring(i + 1));
-    // acknowledged after the call command was journaled: from the marker on, the callee's invocation exists and
-    // heads for the locked key's inbox ahead of anything the caller's partition sends later (a cancel)
-    ctx.run("calling", () -> { });
+    DurableFuture<String> appended =
+        CounterClient.fromContext(ctx, keyAndItem.substring(0, i))
+            .append(keyAndItem.substring(i + 1));
+    // acknowledged after the call command was journaled: from the marker on, the callee's
+    // invocation exists and
+    // heads for the locked key's inbox ahead of anything the caller's partition sends later (a
+    // cancel)
+    ctx.run("calling", () -> {});
     TestServices.mark("calling-" + keyAndItem.substring(0, i));
     return "appended " + appended.await();
   }
@@ -110,14 +115,19 @@ public class Tree {
     }
   }
 
-  /** Marks its start (and publishes its invocation id), sleeps 4s, marks its end; marks a cancellation it sees. */
+  /**
+   * Marks its start (and publishes its invocation id), sleeps 4s, marks its end; marks a
+   * cancellation it sees.
+   */
   @Handler
   public String child(Context ctx, String tag) {
     String me = ctx.request().invocationId().toString();
-    ctx.run("start", () -> {
-      TestServices.publish("child-id-" + tag, me);
-      TestServices.mark("child-started-" + tag);
-    });
+    ctx.run(
+        "start",
+        () -> {
+          TestServices.publish("child-id-" + tag, me);
+          TestServices.mark("child-started-" + tag);
+        });
     try {
       ctx.sleep(Duration.ofSeconds(4));
     } catch (TerminalException e) {
@@ -128,7 +138,10 @@ public class Tree {
     return "child " + tag;
   }
 
-  /** Input: object key, a slash, a count; sends that many appends h-0, h-1 ... to that Counter key, in order. */
+  /**
+   * Input: object key, a slash, a count; sends that many appends h-0, h-1 ... to that Counter key,
+   * in order.
+   */
   @Handler
   public String sendAppends(Context ctx, String keyAndCount) {
     int i = keyAndCount.indexOf('/');
@@ -164,8 +177,14 @@ public class Tree {
   /** Calls Greeter/count twice with the same idempotency key and sends once more with it. */
   @Handler
   public String idempotentCalls(Context ctx, String key) {
-    Request<String, String> req = Request.of(Target.service("Greeter", "count"), TypeTag.of(String.class),
-        TypeTag.of(String.class), key).idempotencyKey("ik-" + key).build();
+    Request<String, String> req =
+        Request.of(
+                Target.service("Greeter", "count"),
+                TypeTag.of(String.class),
+                TypeTag.of(String.class),
+                key)
+            .idempotencyKey("ik-" + key)
+            .build();
     String a = ctx.call(req).await();
     String b = ctx.call(req).await();
     InvocationHandle<String> h = ctx.send(req);
@@ -177,7 +196,10 @@ public class Tree {
   public String random(Context ctx, String key) {
     long r = ctx.random().nextLong();
     TestServices.publish("random-" + key, Long.toString(r));
-    int n = TestServices.FAILURES.computeIfAbsent("random-" + key, k -> new AtomicInteger()).incrementAndGet();
+    int n =
+        TestServices.FAILURES
+            .computeIfAbsent("random-" + key, k -> new AtomicInteger())
+            .incrementAndGet();
     if (n == 1) {
       throw new IllegalStateException("first attempt fails");
     }

@@ -21,18 +21,25 @@ final class FaultyChannel extends FileChannel {
   static final class Faults implements LocalLog.Channels {
     /** Thrown by the next write (then cleared), after {@link #shortWriteBytes} bytes if set. */
     volatile IOException writeError;
+
     /** With {@link #writeError}: the number of bytes the failing write still writes first. */
     volatile int shortWriteBytes = -1;
+
     /** Every write writes at most this many bytes and returns (0 = no limit). */
     volatile int maxBytesPerWrite;
+
     /** Thrown by every fsync while set. */
     volatile IOException forceError;
+
     /** Thrown by every truncation while set. */
     volatile IOException truncateError;
+
     /** Thrown when a segment is opened while set. */
     volatile IOException openError;
+
     /** When set, an fsync waits for it (the test queues more appends meanwhile). */
     volatile CountDownLatch forceGate;
+
     volatile CountDownLatch forceEntered;
 
     @Override

@@ -20,13 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults injected at the segment files' {@code FileChannel}: a failed write, fsync, short write or
- * full disk stops the log for writes (the failing and every later append fail with
- * {@link LocalLog.LogStoppedException}), and a reopen recovers exactly the acknowledged records.
+ * full disk stops the log for writes (the failing and every later append fail with {@link
+ * LocalLog.LogStoppedException}), and a reopen recovers exactly the acknowledged records.
  */
 @Timeout(30)
 class LocalLogFailStopTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   final FaultyChannel.Faults faults = new FaultyChannel.Faults();
 
@@ -42,7 +41,9 @@ class LocalLogFailStopTest {
   List<String> recovered() {
     List<String> out = new ArrayList<>();
     LocalLog log = LocalLog.open(dir, 2);
-    log.replay(new long[] {0, 0}, (p, lsn, payload) -> out.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
+    log.replay(
+        new long[] {0, 0},
+        (p, lsn, payload) -> out.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
     log.close();
     return out;
   }
@@ -59,17 +60,22 @@ class LocalLogFailStopTest {
   }
 
   /** The three checks every fault shares, after "a" and "b" were acknowledged and "c" failed. */
-  void assertStoppedAndRecoverable(LocalLog log, CompletableFuture<Long> failed, String causeText) throws Exception {
+  void assertStoppedAndRecoverable(LocalLog log, CompletableFuture<Long> failed, String causeText)
+      throws Exception {
     Throwable t = failureOf(failed);
-    assertThat(t).isInstanceOf(LocalLog.LogStoppedException.class)
-        .hasMessageContaining("the log stopped accepting writes").hasMessageContaining(causeText);
+    assertThat(t)
+        .isInstanceOf(LocalLog.LogStoppedException.class)
+        .hasMessageContaining("the log stopped accepting writes")
+        .hasMessageContaining(causeText);
     assertThat(log.failure()).isSameAs(t);
     // later appends fail at once, without touching the disk
     assertThat(failureOf(log.append(0, b("d")))).isSameAs(t);
     assertThat(failureOf(log.appendAll(1, List.of(b("e"), b("f"))))).isSameAs(t);
     assertThat(log.lastLsn()).as("the last durable record").isEqualTo(2);
     log.close();
-    assertThat(dir.resolve(LocalLog.CLEAN_MARKER)).as("no clean marker after a failure").doesNotExist();
+    assertThat(dir.resolve(LocalLog.CLEAN_MARKER))
+        .as("no clean marker after a failure")
+        .doesNotExist();
     assertThat(recovered()).containsExactly("1:a", "2:b");
     // and the log goes on where the acknowledged records end
     LocalLog again = LocalLog.open(dir, 2);
@@ -195,11 +201,13 @@ class LocalLogFailStopTest {
   @Test
   void aConsumerThatThrowsStopsTheLogButItsDurableRecordIsReplayed() throws Exception {
     LocalLog log = open();
-    log.subscribe(0, (p, lsn, payload) -> {
-      if (lsn == 2) {
-        throw new IllegalStateException("boom");
-      }
-    });
+    log.subscribe(
+        0,
+        (p, lsn, payload) -> {
+          if (lsn == 2) {
+            throw new IllegalStateException("boom");
+          }
+        });
     log.append(0, b("a")).get();
     Throwable t = failureOf(log.append(0, b("b")));
     assertThat(t).isInstanceOf(LocalLog.LogStoppedException.class).hasMessageContaining("boom");

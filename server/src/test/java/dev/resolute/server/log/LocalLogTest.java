@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Group appends: consecutive LSNs, delivered in order, durable across a reopen. */
 class LocalLogTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
@@ -23,7 +22,8 @@ class LocalLogTest {
   void aGroupGetsConsecutiveLsnsAndIsDeliveredInOrderBetweenSingleAppends() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
     LocalLog log = LocalLog.open(dir, 2);
-    log.subscribe(1, (p, lsn, payload) -> seen.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
+    log.subscribe(
+        1, (p, lsn, payload) -> seen.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
     long a = log.append(1, b("a")).get();
     long last = log.appendAll(1, List.of(b("b"), b("c"), b("d"))).get();
     long e = log.append(1, b("e")).get();
@@ -35,7 +35,9 @@ class LocalLogTest {
 
     List<String> replayed = new ArrayList<>();
     LocalLog again = LocalLog.open(dir, 2);
-    again.replay(new long[] {0, 2}, (p, lsn, payload) -> replayed.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
+    again.replay(
+        new long[] {0, 2},
+        (p, lsn, payload) -> replayed.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
     assertThat(replayed).containsExactly("3:c", "4:d", "5:e");
     assertThat(again.append(0, b("f")).get()).isEqualTo(6);
     again.close();
@@ -68,27 +70,33 @@ class LocalLogTest {
     String marker = java.nio.file.Files.readString(dir.resolve(LocalLog.CLEAN_MARKER));
     String[] f = marker.trim().split(" ");
     // as if records were appended after the marker was written (a crash of a later run)
-    java.nio.file.Files.writeString(dir.resolve(LocalLog.CLEAN_MARKER), f[0] + " " + (Long.parseLong(f[1]) - 20)
-        + " 1\n");
+    java.nio.file.Files.writeString(
+        dir.resolve(LocalLog.CLEAN_MARKER), f[0] + " " + (Long.parseLong(f[1]) - 20) + " 1\n");
     LocalLog again = LocalLog.open(dir, 1);
     assertThat(again.append(0, b("d")).get()).isEqualTo(4);
     List<String> replayed = new ArrayList<>();
     again.close();
     LocalLog third = LocalLog.open(dir, 1);
-    third.replay(new long[] {0}, (p, lsn, payload) -> replayed.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
+    third.replay(
+        new long[] {0},
+        (p, lsn, payload) -> replayed.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
     assertThat(replayed).containsExactly("1:a", "2:b", "3:c", "4:d");
     third.close();
   }
 
   static List<Long> segmentFirstLsns(Path dir) throws Exception {
     try (var s = java.nio.file.Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".seg")).sorted()
-          .map(n -> Long.parseLong(n.substring(0, n.length() - 4))).toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".seg"))
+          .sorted()
+          .map(n -> Long.parseLong(n.substring(0, n.length() - 4)))
+          .toList();
     }
   }
 
   @Test
-  void trimDeletesOnlyClosedSegmentsWhollyAtOrBelowTheGivenLsnAndLsnsContinueAfterAReopen() throws Exception {
+  void trimDeletesOnlyClosedSegmentsWhollyAtOrBelowTheGivenLsnAndLsnsContinueAfterAReopen()
+      throws Exception {
     byte[] payload = new byte[1000];
     LocalLog log = LocalLog.open(dir, 2, 4096); // ~3 records per segment
     for (int i = 0; i < 20; i++) {
@@ -117,7 +125,10 @@ class LocalLogTest {
     assertThat(again.firstLsn()).isEqualTo(firsts.get(firsts.size() - 1));
     List<Long> replayed = new ArrayList<>();
     again.replay(new long[] {0, 0}, (p, lsn, b) -> replayed.add(lsn));
-    assertThat(replayed).isNotEmpty().allMatch(l -> l >= firsts.get(firsts.size() - 1)).endsWith(20L);
+    assertThat(replayed)
+        .isNotEmpty()
+        .allMatch(l -> l >= firsts.get(firsts.size() - 1))
+        .endsWith(20L);
     assertThat(again.append(0, payload).get()).isEqualTo(21);
     again.close();
   }

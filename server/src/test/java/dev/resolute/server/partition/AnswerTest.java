@@ -29,10 +29,14 @@ class AnswerTest {
     assertThat(new Answer.Managed(202).managed()).isEqualTo(202);
     Answer.Done.INSTANCE.done();
 
-    assertThatThrownBy(() -> new Answer.Managed(200).invoked()).isInstanceOf(Answer.UnexpectedAnswer.class)
-        .hasMessageContaining("Invoked").hasMessageContaining("Managed");
-    assertThatThrownBy(() -> new Answer.Invoked(r).submitted()).isInstanceOf(Answer.UnexpectedAnswer.class);
-    assertThatThrownBy(() -> Answer.Done.INSTANCE.cancelled()).isInstanceOf(Answer.UnexpectedAnswer.class);
+    assertThatThrownBy(() -> new Answer.Managed(200).invoked())
+        .isInstanceOf(Answer.UnexpectedAnswer.class)
+        .hasMessageContaining("Invoked")
+        .hasMessageContaining("Managed");
+    assertThatThrownBy(() -> new Answer.Invoked(r).submitted())
+        .isInstanceOf(Answer.UnexpectedAnswer.class);
+    assertThatThrownBy(() -> Answer.Done.INSTANCE.cancelled())
+        .isInstanceOf(Answer.UnexpectedAnswer.class);
   }
 
   @Test

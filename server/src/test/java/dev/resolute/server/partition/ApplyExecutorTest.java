@@ -46,10 +46,11 @@ class ApplyExecutorTest {
   @Test
   void aDrainThatAsksForItselfAgainWhileRunningInlineIsHandedToThePoolNotRunAgainHere() {
     onWriter = true;
-    exec.execute(() -> {
-      ran.add("first");
-      exec.execute(() -> ran.add("second"));
-    });
+    exec.execute(
+        () -> {
+          ran.add("first");
+          exec.execute(() -> ran.add("second"));
+        });
     exec.afterBatch(true);
     assertThat(ran).containsExactly("first");
     assertThat(pool).hasSize(1);
@@ -60,9 +61,10 @@ class ApplyExecutorTest {
   @Test
   void aFailingInlineDrainDoesNotStopTheOthers() {
     onWriter = true;
-    exec.execute(() -> {
-      throw new IllegalStateException("boom");
-    });
+    exec.execute(
+        () -> {
+          throw new IllegalStateException("boom");
+        });
     exec.execute(() -> ran.add("b"));
     exec.afterBatch(true);
     assertThat(ran).containsExactly("b");

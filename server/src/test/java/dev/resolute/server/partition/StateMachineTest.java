@@ -45,26 +45,44 @@ class StateMachineTest {
     return new InvocationId(PartitionKeys.keyed(key), uuid);
   }
 
-  static Envelope.Builder invoke(InvocationId id, Target target, long request, boolean wantsResult) {
-    return Envelope.newBuilder().setInvoke(Invoke.newBuilder().setInvocationId(ByteString.copyFrom(id.toBytes()))
-        .setTarget(target).setInput(ByteString.copyFromUtf8("\"in\"")).setIngressRequest(request)
-        .setIngressWantsResult(wantsResult));
+  static Envelope.Builder invoke(
+      InvocationId id, Target target, long request, boolean wantsResult) {
+    return Envelope.newBuilder()
+        .setInvoke(
+            Invoke.newBuilder()
+                .setInvocationId(ByteString.copyFrom(id.toBytes()))
+                .setTarget(target)
+                .setInput(ByteString.copyFromUtf8("\"in\""))
+                .setIngressRequest(request)
+                .setIngressWantsResult(wantsResult));
   }
 
   static Envelope.Builder command(InvocationId id, int attempt, MessageLite m) {
-    return Envelope.newBuilder().setInvokerEvent(InvokerEvent.newBuilder()
-        .setInvocationId(ByteString.copyFrom(id.toBytes())).setAttempt(attempt).setDeploymentId("dp_x")
-        .setProtocolVersion(6).setCommand(StateMachine.entry(MessageType.of(m), m)));
+    return Envelope.newBuilder()
+        .setInvokerEvent(
+            InvokerEvent.newBuilder()
+                .setInvocationId(ByteString.copyFrom(id.toBytes()))
+                .setAttempt(attempt)
+                .setDeploymentId("dp_x")
+                .setProtocolVersion(6)
+                .setCommand(StateMachine.entry(MessageType.of(m), m)));
   }
 
   static Envelope.Builder event(InvocationId id, int attempt, InvokerEvent.Builder ev) {
-    return Envelope.newBuilder().setInvokerEvent(ev.setInvocationId(ByteString.copyFrom(id.toBytes()))
-        .setAttempt(attempt));
+    return Envelope.newBuilder()
+        .setInvokerEvent(ev.setInvocationId(ByteString.copyFrom(id.toBytes())).setAttempt(attempt));
   }
 
-  static final Target SERVICE = Target.newBuilder().setService("Greeter").setHandler("greet").build();
-  static final Target COUNTER = Target.newBuilder().setService("Counter").setHandler("add").setKey("k1")
-      .setKeyed(true).setKind(Target.Kind.EXCLUSIVE).build();
+  static final Target SERVICE =
+      Target.newBuilder().setService("Greeter").setHandler("greet").build();
+  static final Target COUNTER =
+      Target.newBuilder()
+          .setService("Counter")
+          .setHandler("add")
+          .setKey("k1")
+          .setKeyed(true)
+          .setKind(Target.Kind.EXCLUSIVE)
+          .build();
 
   @Test
   void callRunsToCompletionAndRepliesAfterEnd() {
@@ -75,41 +93,71 @@ class StateMachineTest {
     assertThat(start.journal()).hasSize(1);
     assertThat(start.journal().get(0).getType()).isEqualTo(MessageType.INPUT_COMMAND.code());
 
-    assertThat(apply(command(id, 1, RunCommandMessage.newBuilder().setResultCompletionId(1).build()))).isEmpty();
-    e = apply(event(id, 1, InvokerEvent.newBuilder().setProposeRun(ProposeRun.newBuilder().setCompletionId(1)
-        .setOutcome(dev.resolute.server.pb.Outcome.newBuilder().setSuccess(ByteString.copyFromUtf8("r"))))));
+    assertThat(
+            apply(command(id, 1, RunCommandMessage.newBuilder().setResultCompletionId(1).build())))
+        .isEmpty();
+    e =
+        apply(
+            event(
+                id,
+                1,
+                InvokerEvent.newBuilder()
+                    .setProposeRun(
+                        ProposeRun.newBuilder()
+                            .setCompletionId(1)
+                            .setOutcome(
+                                dev.resolute.server.pb.Outcome.newBuilder()
+                                    .setSuccess(ByteString.copyFromUtf8("r"))))));
     assertThat(e).singleElement().isInstanceOf(Effect.Forward.class);
-    assertThat(((Effect.Forward) e.get(0)).entry().getType()).isEqualTo(MessageType.RUN_COMPLETION.code());
+    assertThat(((Effect.Forward) e.get(0)).entry().getType())
+        .isEqualTo(MessageType.RUN_COMPLETION.code());
 
-    apply(command(id, 1, OutputCommandMessage.newBuilder().setValue(Value.newBuilder()
-        .setContent(ByteString.copyFromUtf8("\"done\""))).build()));
+    apply(
+        command(
+            id,
+            1,
+            OutputCommandMessage.newBuilder()
+                .setValue(Value.newBuilder().setContent(ByteString.copyFromUtf8("\"done\"")))
+                .build()));
     e = apply(event(id, 1, InvokerEvent.newBuilder().setEnd(true)));
-    Effect.Reply reply = e.stream().filter(Effect.Reply.class::isInstance).map(Effect.Reply.class::cast)
-        .findFirst().orElseThrow();
+    Effect.Reply reply =
+        e.stream()
+            .filter(Effect.Reply.class::isInstance)
+            .map(Effect.Reply.class::cast)
+            .findFirst()
+            .orElseThrow();
     assertThat(reply.requestId()).isEqualTo(7);
     InvocationResult r = (InvocationResult) reply.result();
-    assertThat(new String(((Outcome.Success) r.outcome()).value(), StandardCharsets.UTF_8)).isEqualTo("\"done\"");
+    assertThat(new String(((Outcome.Success) r.outcome()).value(), StandardCharsets.UTF_8))
+        .isEqualTo("\"done\"");
   }
 
   @Test
   void lateEventsOfAnEarlierAttemptAreFenced() {
     InvocationId id = id("x", 2);
     apply(invoke(id, SERVICE, 0, false));
-    apply(event(id, 1, InvokerEvent.newBuilder().setFailed(AttemptFailed.newBuilder().setCode(500)
-        .setNextRetryDelayMillis(0))));
+    apply(
+        event(
+            id,
+            1,
+            InvokerEvent.newBuilder()
+                .setFailed(AttemptFailed.newBuilder().setCode(500).setNextRetryDelayMillis(0))));
     // the retry timer fires -> attempt 2
     List<Effect> timers = apply(Envelope.newBuilder());
     assertThat(timers).isEmpty();
     Tables t = new Tables(0).on(store.reader());
     byte[] timerKey = (byte[]) t.allTimers().get(0)[0];
-    List<Effect> e = apply(Envelope.newBuilder().setTimerFired(TimerFired.newBuilder()
-        .setTimerKey(ByteString.copyFrom(timerKey))));
+    List<Effect> e =
+        apply(
+            Envelope.newBuilder()
+                .setTimerFired(TimerFired.newBuilder().setTimerKey(ByteString.copyFrom(timerKey))));
     Effect.StartAttempt start = (Effect.StartAttempt) e.get(0);
     assertThat(start.status().getAttempt()).isEqualTo(2);
     assertThat(start.status().getRetryCount()).isEqualTo(1);
     // an End from attempt 1 arrives late: ignored
     assertThat(apply(event(id, 1, InvokerEvent.newBuilder().setEnd(true)))).isEmpty();
-    assertThat(new Tables(0).on(store.reader()).status(id).getPhase()).isEqualTo(InvocationStatus.Phase.INVOKED);
+    assertThat(new Tables(0).on(store.reader()).status(id).getPhase())
+        .isEqualTo(InvocationStatus.Phase.INVOKED);
   }
 
   @Test
@@ -123,12 +171,19 @@ class StateMachineTest {
     assertThat(((SubmitResult) ((Effect.Reply) eb.get(0)).result()).previouslyAccepted()).isFalse();
     apply(invoke(c, COUNTER, 3, false));
     List<Effect> done = apply(event(a, 1, InvokerEvent.newBuilder().setEnd(true)));
-    Effect.StartAttempt next = done.stream().filter(Effect.StartAttempt.class::isInstance)
-        .map(Effect.StartAttempt.class::cast).findFirst().orElseThrow();
+    Effect.StartAttempt next =
+        done.stream()
+            .filter(Effect.StartAttempt.class::isInstance)
+            .map(Effect.StartAttempt.class::cast)
+            .findFirst()
+            .orElseThrow();
     assertThat(next.id()).isEqualTo(b);
     done = apply(event(b, 1, InvokerEvent.newBuilder().setEnd(true)));
-    assertThat(done).filteredOn(Effect.StartAttempt.class::isInstance)
-        .singleElement().extracting(x -> ((Effect.StartAttempt) x).id()).isEqualTo(c);
+    assertThat(done)
+        .filteredOn(Effect.StartAttempt.class::isInstance)
+        .singleElement()
+        .extracting(x -> ((Effect.StartAttempt) x).id())
+        .isEqualTo(c);
   }
 
   @Test
@@ -139,7 +194,9 @@ class StateMachineTest {
     assertThat(((SubmitResult) ((Effect.Reply) dup.get(0)).result()).previouslyAccepted()).isTrue();
     assertThat(apply(invoke(id, SERVICE, 3, true))).isEmpty();
     List<Effect> e = apply(event(id, 1, InvokerEvent.newBuilder().setEnd(true)));
-    assertThat(e).filteredOn(Effect.Reply.class::isInstance).extracting(x -> ((Effect.Reply) x).requestId())
+    assertThat(e)
+        .filteredOn(Effect.Reply.class::isInstance)
+        .extracting(x -> ((Effect.Reply) x).requestId())
         .containsExactly(3L);
   }
 
@@ -147,31 +204,66 @@ class StateMachineTest {
   void suspendedInvocationResumesWhenTheSleepTimerFires() {
     InvocationId id = id("x", 5);
     apply(invoke(id, SERVICE, 0, false));
-    List<Effect> e = apply(command(id, 1, SleepCommandMessage.newBuilder().setWakeUpTime(now + 100)
-        .setResultCompletionId(1).build()));
+    List<Effect> e =
+        apply(
+            command(
+                id,
+                1,
+                SleepCommandMessage.newBuilder()
+                    .setWakeUpTime(now + 100)
+                    .setResultCompletionId(1)
+                    .build()));
     Effect.RegisterTimer timer = (Effect.RegisterTimer) e.get(0);
     assertThat(timer.time()).isEqualTo(now + 100);
-    apply(event(id, 1, InvokerEvent.newBuilder().setSuspended(Suspended.newBuilder().addCompletions(1)
-        .addSignals(1))));
-    assertThat(new Tables(0).on(store.reader()).status(id).getPhase()).isEqualTo(InvocationStatus.Phase.SUSPENDED);
+    apply(
+        event(
+            id,
+            1,
+            InvokerEvent.newBuilder()
+                .setSuspended(Suspended.newBuilder().addCompletions(1).addSignals(1))));
+    assertThat(new Tables(0).on(store.reader()).status(id).getPhase())
+        .isEqualTo(InvocationStatus.Phase.SUSPENDED);
     now += 100;
-    e = apply(Envelope.newBuilder().setTimerFired(TimerFired.newBuilder().setTimerKey(ByteString.copyFrom(timer.key()))));
+    e =
+        apply(
+            Envelope.newBuilder()
+                .setTimerFired(
+                    TimerFired.newBuilder().setTimerKey(ByteString.copyFrom(timer.key()))));
     Effect.StartAttempt start = (Effect.StartAttempt) e.get(0);
     assertThat(start.status().getAttempt()).isEqualTo(2);
-    assertThat(start.journal()).extracting(JournalEntry::getType).containsExactly(
-        MessageType.INPUT_COMMAND.code(), MessageType.SLEEP_COMMAND.code(), MessageType.SLEEP_COMPLETION.code());
+    assertThat(start.journal())
+        .extracting(JournalEntry::getType)
+        .containsExactly(
+            MessageType.INPUT_COMMAND.code(),
+            MessageType.SLEEP_COMMAND.code(),
+            MessageType.SLEEP_COMPLETION.code());
   }
 
   @Test
   void aNotificationThatResumesASuspensionStoresTheStartedAttemptOnce() {
     InvocationId id = id("x", 7);
     apply(invoke(id, SERVICE, 0, false));
-    List<Effect> e = apply(command(id, 1, SleepCommandMessage.newBuilder().setWakeUpTime(now + 100)
-        .setResultCompletionId(1).build()));
+    List<Effect> e =
+        apply(
+            command(
+                id,
+                1,
+                SleepCommandMessage.newBuilder()
+                    .setWakeUpTime(now + 100)
+                    .setResultCompletionId(1)
+                    .build()));
     Effect.RegisterTimer timer = (Effect.RegisterTimer) e.get(0);
-    apply(event(id, 1, InvokerEvent.newBuilder().setSuspended(Suspended.newBuilder().addCompletions(1))));
+    apply(
+        event(
+            id,
+            1,
+            InvokerEvent.newBuilder().setSuspended(Suspended.newBuilder().addCompletions(1))));
     now += 100;
-    e = apply(Envelope.newBuilder().setTimerFired(TimerFired.newBuilder().setTimerKey(ByteString.copyFrom(timer.key()))));
+    e =
+        apply(
+            Envelope.newBuilder()
+                .setTimerFired(
+                    TimerFired.newBuilder().setTimerKey(ByteString.copyFrom(timer.key()))));
     assertThat(e).filteredOn(Effect.StartAttempt.class::isInstance).hasSize(1);
     Effect.StartAttempt start = (Effect.StartAttempt) e.get(0);
     Tables t = new Tables(0).on(store.reader());
@@ -193,8 +285,10 @@ class StateMachineTest {
   }
 
   static List<InvocationId> started(List<Effect> effects) {
-    return effects.stream().filter(Effect.StartAttempt.class::isInstance)
-        .map(x -> ((Effect.StartAttempt) x).id()).toList();
+    return effects.stream()
+        .filter(Effect.StartAttempt.class::isInstance)
+        .map(x -> ((Effect.StartAttempt) x).id())
+        .toList();
   }
 
   @Test
@@ -208,21 +302,34 @@ class StateMachineTest {
     apply(event(done, 1, InvokerEvent.newBuilder().setEnd(true)));
     apply(invoke(running, SERVICE, 0, false));
     apply(invoke(suspended, SERVICE, 0, false));
-    apply(command(suspended, 1, SleepCommandMessage.newBuilder().setWakeUpTime(now + 100_000)
-        .setResultCompletionId(1).build()));
-    apply(event(suspended, 1, InvokerEvent.newBuilder().setSuspended(Suspended.newBuilder().addCompletions(1))));
+    apply(
+        command(
+            suspended,
+            1,
+            SleepCommandMessage.newBuilder()
+                .setWakeUpTime(now + 100_000)
+                .setResultCompletionId(1)
+                .build()));
+    apply(
+        event(
+            suspended,
+            1,
+            InvokerEvent.newBuilder().setSuspended(Suspended.newBuilder().addCompletions(1))));
     apply(invoke(holder, COUNTER, 0, false));
     apply(invoke(inboxed, COUNTER, 0, false));
 
-    assertThat(new Tables(0).on(store.reader()).running()).containsExactlyInAnyOrder(running, holder);
+    assertThat(new Tables(0).on(store.reader()).running())
+        .containsExactlyInAnyOrder(running, holder);
     List<Effect> e = apply(resumeAll());
     assertThat(started(e)).containsExactlyInAnyOrder(running, holder);
-    assertThat(e).filteredOn(Effect.StartAttempt.class::isInstance)
+    assertThat(e)
+        .filteredOn(Effect.StartAttempt.class::isInstance)
         .allMatch(x -> ((Effect.StartAttempt) x).status().getAttempt() == 2);
 
     // the holder ends: it leaves the index, the inboxed call starts and enters it
     apply(event(holder, 2, InvokerEvent.newBuilder().setEnd(true)));
-    assertThat(new Tables(0).on(store.reader()).running()).containsExactlyInAnyOrder(running, inboxed);
+    assertThat(new Tables(0).on(store.reader()).running())
+        .containsExactlyInAnyOrder(running, inboxed);
     assertThat(started(apply(resumeAll()))).containsExactlyInAnyOrder(running, inboxed);
   }
 
@@ -235,8 +342,10 @@ class StateMachineTest {
     apply(invoke(running, SERVICE, 0, false));
     // as a store of an earlier version: no index entries, no marker
     try (Store.Batch b = store.begin()) {
-      b.delete(dev.resolute.server.storage.Keys.of(0, dev.resolute.server.storage.Keys.RUNNING)
-          .bytes(running.toBytes()).build());
+      b.delete(
+          dev.resolute.server.storage.Keys.of(0, dev.resolute.server.storage.Keys.RUNNING)
+              .bytes(running.toBytes())
+              .build());
       b.commit();
     }
     assertThat(new Tables(0).on(store.reader()).running()).isEmpty();

@@ -39,21 +39,23 @@ class TablesTest {
   void dequeuesInArrivalOrderPerKeyAcrossBatches() {
     for (int i = 0; i < 100; i++) {
       int n = i;
-      inBatch(t -> {
-        t.enqueue("Counter", "a", id(n));
-        t.enqueue("Counter", "b", id(1000 + n));
-        return null;
-      });
+      inBatch(
+          t -> {
+            t.enqueue("Counter", "a", id(n));
+            t.enqueue("Counter", "b", id(1000 + n));
+            return null;
+          });
     }
     List<InvocationId> a = new ArrayList<>();
     InvocationId next;
     while ((next = dequeue("Counter", "a")) != null) {
       a.add(next);
       if (a.size() == 50) {
-        inBatch(t -> { // an arrival while the queue drains goes to its end
-          t.enqueue("Counter", "a", id(500));
-          return null;
-        });
+        inBatch(
+            t -> { // an arrival while the queue drains goes to its end
+              t.enqueue("Counter", "a", id(500));
+              return null;
+            });
       }
     }
     assertThat(a).hasSize(101);
@@ -66,32 +68,36 @@ class TablesTest {
 
   @Test
   void anEmptiedInboxLeavesNoRecordsAndStartsAgain() {
-    inBatch(t -> {
-      t.enqueue("Counter", "a", id(1));
-      t.enqueue("Counter", "a", id(2));
-      return null;
-    });
+    inBatch(
+        t -> {
+          t.enqueue("Counter", "a", id(1));
+          t.enqueue("Counter", "a", id(2));
+          return null;
+        });
     // enqueue and dequeue inside one batch see each other (read-your-writes)
-    List<InvocationId> both = inBatch(t -> List.of(t.dequeue("Counter", "a"), t.dequeue("Counter", "a")));
+    List<InvocationId> both =
+        inBatch(t -> List.of(t.dequeue("Counter", "a"), t.dequeue("Counter", "a")));
     assertThat(both).containsExactly(id(1), id(2));
     assertThat(dequeue("Counter", "a")).isNull();
     assertThat(keysOf(Keys.INBOX)).isZero();
     assertThat(keysOf(Keys.INBOX_BOUNDS)).isZero();
-    inBatch(t -> {
-      t.enqueue("Counter", "a", id(3));
-      return null;
-    });
+    inBatch(
+        t -> {
+          t.enqueue("Counter", "a", id(3));
+          return null;
+        });
     assertThat(dequeue("Counter", "a")).isEqualTo(id(3));
   }
 
   @Test
   void keysThatArePrefixesOfEachOtherHaveSeparateInboxes() {
-    inBatch(t -> {
-      t.enqueue("Counter", "a", id(1));
-      t.enqueue("Counter", "ab", id(2));
-      t.enqueue("Counte", "ra", id(3));
-      return null;
-    });
+    inBatch(
+        t -> {
+          t.enqueue("Counter", "a", id(1));
+          t.enqueue("Counter", "ab", id(2));
+          t.enqueue("Counte", "ra", id(3));
+          return null;
+        });
     assertThat(dequeue("Counter", "ab")).isEqualTo(id(2));
     assertThat(dequeue("Counter", "ab")).isNull();
     assertThat(dequeue("Counter", "a")).isEqualTo(id(1));
@@ -100,10 +106,14 @@ class TablesTest {
 
   private int keysOf(byte table) {
     int[] n = {0};
-    store.reader().scan(Keys.of(3, table).build(), (k, v) -> {
-      n[0]++;
-      return true;
-    });
+    store
+        .reader()
+        .scan(
+            Keys.of(3, table).build(),
+            (k, v) -> {
+              n[0]++;
+              return true;
+            });
     return n[0];
   }
 
@@ -117,33 +127,39 @@ class TablesTest {
 
   @Test
   void outboxTruncationDeletesUpToTheGivenSeqAcrossBatchesAndIgnoresOlderTruncations() {
-    dev.resolute.server.pb.OutboxMessage m = dev.resolute.server.pb.OutboxMessage.newBuilder().setTargetPartition(1).build();
-    inBatch(t -> {
-      for (int i = 0; i < 100; i++) {
-        t.putOutbox(t.nextSeq("outbox"), m);
-      }
-      return null;
-    });
-    inBatch(t -> {
-      t.truncateOutbox(40); // the first one finds what is there
-      return null;
-    });
+    dev.resolute.server.pb.OutboxMessage m =
+        dev.resolute.server.pb.OutboxMessage.newBuilder().setTargetPartition(1).build();
+    inBatch(
+        t -> {
+          for (int i = 0; i < 100; i++) {
+            t.putOutbox(t.nextSeq("outbox"), m);
+          }
+          return null;
+        });
+    inBatch(
+        t -> {
+          t.truncateOutbox(40); // the first one finds what is there
+          return null;
+        });
     assertThat(inBatch(TablesTest::outboxSeqs)).hasSize(60).first().isEqualTo(41L);
-    inBatch(t -> {
-      t.truncateOutbox(30); // a late, older truncation changes nothing
-      return null;
-    });
+    inBatch(
+        t -> {
+          t.truncateOutbox(30); // a late, older truncation changes nothing
+          return null;
+        });
     assertThat(inBatch(TablesTest::outboxSeqs)).hasSize(60).first().isEqualTo(41L);
-    inBatch(t -> {
-      t.putOutbox(t.nextSeq("outbox"), m); // 101, in the same batch as a truncation
-      t.truncateOutbox(99);
-      return null;
-    });
+    inBatch(
+        t -> {
+          t.putOutbox(t.nextSeq("outbox"), m); // 101, in the same batch as a truncation
+          t.truncateOutbox(99);
+          return null;
+        });
     assertThat(inBatch(TablesTest::outboxSeqs)).containsExactly(100L, 101L);
-    inBatch(t -> {
-      t.truncateOutbox(101);
-      return null;
-    });
+    inBatch(
+        t -> {
+          t.truncateOutbox(101);
+          return null;
+        });
     assertThat(inBatch(TablesTest::outboxSeqs)).isEmpty();
     try (Store.Batch b = store.begin()) {
       List<byte[]> left = new ArrayList<>();

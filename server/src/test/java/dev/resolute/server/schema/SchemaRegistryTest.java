@@ -20,19 +20,36 @@ class SchemaRegistryTest {
 
   static String svc(String name, String ty, String handlers) {
     return "{\"protocolMode\":\"BIDI_STREAM\",\"minProtocolVersion\":5,\"maxProtocolVersion\":6,\"services\":[{\"name\":\""
-        + name + "\",\"ty\":\"" + ty + "\",\"handlers\":[" + handlers + "]}]}";
+        + name
+        + "\",\"ty\":\""
+        + ty
+        + "\",\"handlers\":["
+        + handlers
+        + "]}]}";
   }
 
   @Test
   void newDeploymentThenRevisionBump() throws Exception {
     SchemaRegistry r = SchemaRegistry.inMemory();
-    var a = r.register(ep("http://a/", svc("Greeter", "SERVICE", "{\"name\":\"greet\",\"ty\":\"SHARED\"}")),
-        Map.of(), Map.of(), false, false, false);
+    var a =
+        r.register(
+            ep("http://a/", svc("Greeter", "SERVICE", "{\"name\":\"greet\",\"ty\":\"SHARED\"}")),
+            Map.of(),
+            Map.of(),
+            false,
+            false,
+            false);
     assertThat(a.created()).isTrue();
     assertThat(a.deployment().id()).startsWith("dp_1").hasSize(26);
     assertThat(r.service("Greeter").orElseThrow().revision()).isEqualTo(1);
-    var b = r.register(ep("http://b/", svc("Greeter", "SERVICE", "{\"name\":\"greet\"}")), Map.of(), Map.of(), false,
-        false, false);
+    var b =
+        r.register(
+            ep("http://b/", svc("Greeter", "SERVICE", "{\"name\":\"greet\"}")),
+            Map.of(),
+            Map.of(),
+            false,
+            false,
+            false);
     assertThat(b.created()).isTrue();
     ServiceSchema s = r.service("Greeter").orElseThrow();
     assertThat(s.revision()).isEqualTo(2);
@@ -43,35 +60,83 @@ class SchemaRegistryTest {
   @Test
   void sameUriIsNoOpUnlessForce() throws Exception {
     SchemaRegistry r = SchemaRegistry.inMemory();
-    var a = r.register(ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"}")), Map.of(), Map.of(), false, false, false);
-    var again = r.register(ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"},{\"name\":\"h2\"}")), Map.of(),
-        Map.of(), false, false, false);
+    var a =
+        r.register(
+            ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"}")),
+            Map.of(),
+            Map.of(),
+            false,
+            false,
+            false);
+    var again =
+        r.register(
+            ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"},{\"name\":\"h2\"}")),
+            Map.of(),
+            Map.of(),
+            false,
+            false,
+            false);
     assertThat(again.created()).isFalse();
     assertThat(r.service("S").orElseThrow().handlers()).containsOnlyKeys("h");
-    var forced = r.register(ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"},{\"name\":\"h2\"}")), Map.of(),
-        Map.of(), true, false, false);
+    var forced =
+        r.register(
+            ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"},{\"name\":\"h2\"}")),
+            Map.of(),
+            Map.of(),
+            true,
+            false,
+            false);
     assertThat(forced.created()).isFalse();
     assertThat(forced.deployment().id()).isEqualTo(a.deployment().id());
     assertThat(r.service("S").orElseThrow().handlers()).containsOnlyKeys("h", "h2");
-    assertThat(r.service("S").orElseThrow().revision()).isEqualTo(2); // as restate-server 1.7.12 does
+    assertThat(r.service("S").orElseThrow().revision())
+        .isEqualTo(2); // as restate-server 1.7.12 does
     assertThat(r.deployments()).hasSize(1);
   }
 
   @Test
   void typeChangeConflictsUnlessForceOrBreaking() throws Exception {
     SchemaRegistry r = SchemaRegistry.inMemory();
-    r.register(ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"}")), Map.of(), Map.of(), false, false, false);
-    assertThatThrownBy(() -> r.register(ep("http://b/", svc("S", "VIRTUAL_OBJECT", "{\"name\":\"h\"}")), Map.of(),
-        Map.of(), false, false, false))
-        .isInstanceOfSatisfying(SchemaException.class, e -> {
-          assertThat(e.status()).isEqualTo(409);
-          assertThat(e.restateCode()).isEqualTo("META0006");
-        });
-    var dry = r.register(ep("http://b/", svc("S", "VIRTUAL_OBJECT", "{\"name\":\"h\"}")), Map.of(), Map.of(), false,
-        true, true);
+    r.register(
+        ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"}")),
+        Map.of(),
+        Map.of(),
+        false,
+        false,
+        false);
+    assertThatThrownBy(
+            () ->
+                r.register(
+                    ep("http://b/", svc("S", "VIRTUAL_OBJECT", "{\"name\":\"h\"}")),
+                    Map.of(),
+                    Map.of(),
+                    false,
+                    false,
+                    false))
+        .isInstanceOfSatisfying(
+            SchemaException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.restateCode()).isEqualTo("META0006");
+            });
+    var dry =
+        r.register(
+            ep("http://b/", svc("S", "VIRTUAL_OBJECT", "{\"name\":\"h\"}")),
+            Map.of(),
+            Map.of(),
+            false,
+            true,
+            true);
     assertThat(dry.services().get(0).type()).isEqualTo(ServiceType.VIRTUAL_OBJECT);
-    assertThat(r.service("S").orElseThrow().type()).isEqualTo(ServiceType.SERVICE); // dry run stored nothing
-    r.register(ep("http://b/", svc("S", "VIRTUAL_OBJECT", "{\"name\":\"h\"}")), Map.of(), Map.of(), true, false, false);
+    assertThat(r.service("S").orElseThrow().type())
+        .isEqualTo(ServiceType.SERVICE); // dry run stored nothing
+    r.register(
+        ep("http://b/", svc("S", "VIRTUAL_OBJECT", "{\"name\":\"h\"}")),
+        Map.of(),
+        Map.of(),
+        true,
+        false,
+        false);
     assertThat(r.service("S").orElseThrow().type()).isEqualTo(ServiceType.VIRTUAL_OBJECT);
   }
 
@@ -79,27 +144,75 @@ class SchemaRegistryTest {
   void handlerRemovalIsAcceptedLikeTheRealServer() throws Exception {
     // restate-server 1.7.12 accepted a new revision without a previous handler (201, revision+1)
     SchemaRegistry r = SchemaRegistry.inMemory();
-    r.register(ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"},{\"name\":\"g\"}")), Map.of(), Map.of(), false,
-        false, false);
-    r.register(ep("http://b/", svc("S", "SERVICE", "{\"name\":\"h\"}")), Map.of(), Map.of(), false, false, false);
+    r.register(
+        ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"},{\"name\":\"g\"}")),
+        Map.of(),
+        Map.of(),
+        false,
+        false,
+        false);
+    r.register(
+        ep("http://b/", svc("S", "SERVICE", "{\"name\":\"h\"}")),
+        Map.of(),
+        Map.of(),
+        false,
+        false,
+        false);
     assertThat(r.service("S").orElseThrow().handlers()).containsOnlyKeys("h");
   }
 
   @Test
   void invalidHandlerTypesAndReservedNames() throws Exception {
     SchemaRegistry r = SchemaRegistry.inMemory();
-    assertThatThrownBy(() -> r.register(ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\",\"ty\":\"EXCLUSIVE\"}")),
-        Map.of(), Map.of(), false, false, false))
-        .hasMessage("invalid combination of service type and handler type '(Service, Some(Exclusive))'");
-    assertThatThrownBy(() -> r.register(ep("http://a/", svc("O", "VIRTUAL_OBJECT", "{\"name\":\"h\",\"ty\":\"WORKFLOW\"}")),
-        Map.of(), Map.of(), false, false, false))
-        .hasMessage("invalid combination of service type and handler type '(VirtualObject, Some(Workflow))'");
-    assertThatThrownBy(() -> r.register(ep("http://a/", svc("restateX", "SERVICE", "{\"name\":\"h\"}")),
-        Map.of(), Map.of(), false, false, false))
-        .isInstanceOfSatisfying(SchemaException.class, e -> assertThat(e.restateCode()).isEqualTo("META0005"));
-    assertThatThrownBy(() -> r.register(ep("http://a/",
-        svc("W", "WORKFLOW", "{\"name\":\"run\",\"ty\":\"WORKFLOW\",\"idempotencyRetention\":1000}")),
-        Map.of(), Map.of(), false, false, false))
+    assertThatThrownBy(
+            () ->
+                r.register(
+                    ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\",\"ty\":\"EXCLUSIVE\"}")),
+                    Map.of(),
+                    Map.of(),
+                    false,
+                    false,
+                    false))
+        .hasMessage(
+            "invalid combination of service type and handler type '(Service, Some(Exclusive))'");
+    assertThatThrownBy(
+            () ->
+                r.register(
+                    ep(
+                        "http://a/",
+                        svc("O", "VIRTUAL_OBJECT", "{\"name\":\"h\",\"ty\":\"WORKFLOW\"}")),
+                    Map.of(),
+                    Map.of(),
+                    false,
+                    false,
+                    false))
+        .hasMessage(
+            "invalid combination of service type and handler type '(VirtualObject, Some(Workflow))'");
+    assertThatThrownBy(
+            () ->
+                r.register(
+                    ep("http://a/", svc("restateX", "SERVICE", "{\"name\":\"h\"}")),
+                    Map.of(),
+                    Map.of(),
+                    false,
+                    false,
+                    false))
+        .isInstanceOfSatisfying(
+            SchemaException.class, e -> assertThat(e.restateCode()).isEqualTo("META0005"));
+    assertThatThrownBy(
+            () ->
+                r.register(
+                    ep(
+                        "http://a/",
+                        svc(
+                            "W",
+                            "WORKFLOW",
+                            "{\"name\":\"run\",\"ty\":\"WORKFLOW\",\"idempotencyRetention\":1000}")),
+                    Map.of(),
+                    Map.of(),
+                    false,
+                    false,
+                    false))
         .hasMessage("run sets the idempotency_retention, but it's a WORKFLOW handler");
     assertThat(r.deployments()).isEmpty();
   }
@@ -107,11 +220,19 @@ class SchemaRegistryTest {
   @Test
   void effectiveOptions() throws Exception {
     SchemaRegistry r = SchemaRegistry.inMemory();
-    r.register(ep("http://a/", "{\"protocolMode\":\"BIDI_STREAM\",\"minProtocolVersion\":5,\"maxProtocolVersion\":6,"
-        + "\"services\":[{\"name\":\"S\",\"ty\":\"VIRTUAL_OBJECT\",\"abortTimeout\":60000,\"retryPolicyMaxAttempts\":5,"
-        + "\"handlers\":[{\"name\":\"a\",\"inactivityTimeout\":2000},{\"name\":\"b\",\"ty\":\"SHARED\",\"input\":{}}]},"
-        + "{\"name\":\"W\",\"ty\":\"WORKFLOW\",\"handlers\":[{\"name\":\"run\",\"ty\":\"WORKFLOW\","
-        + "\"workflowCompletionRetention\":600000},{\"name\":\"q\"}]}]}"), Map.of(), Map.of(), false, false, false);
+    r.register(
+        ep(
+            "http://a/",
+            "{\"protocolMode\":\"BIDI_STREAM\",\"minProtocolVersion\":5,\"maxProtocolVersion\":6,"
+                + "\"services\":[{\"name\":\"S\",\"ty\":\"VIRTUAL_OBJECT\",\"abortTimeout\":60000,\"retryPolicyMaxAttempts\":5,"
+                + "\"handlers\":[{\"name\":\"a\",\"inactivityTimeout\":2000},{\"name\":\"b\",\"ty\":\"SHARED\",\"input\":{}}]},"
+                + "{\"name\":\"W\",\"ty\":\"WORKFLOW\",\"handlers\":[{\"name\":\"run\",\"ty\":\"WORKFLOW\","
+                + "\"workflowCompletionRetention\":600000},{\"name\":\"q\"}]}]}"),
+        Map.of(),
+        Map.of(),
+        false,
+        false,
+        false);
     ServiceSchema s = r.service("S").orElseThrow();
     assertThat(s.inactivityTimeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(s.abortTimeout()).isEqualTo(Duration.ofSeconds(60));
@@ -133,18 +254,29 @@ class SchemaRegistryTest {
     assertThat(w.handler("run").type()).isEqualTo(HandlerType.WORKFLOW);
   }
 
-  /** Each configured default reaches every service and handler that sets none of its own, and only those. */
+  /**
+   * Each configured default reaches every service and handler that sets none of its own, and only
+   * those.
+   */
   @Test
   void configuredDefaultsReachEveryHandlerWithoutItsOwnSetting(@TempDir Path dir) throws Exception {
-    RetryPolicy killAfterOne = new RetryPolicy(Duration.ofMillis(1), 2.0, 1, Duration.ofMinutes(1),
-        RetryPolicy.OnMaxAttempts.KILL);
-    SchemaRegistry.Defaults d = new SchemaRegistry.Defaults(Duration.ofHours(3), Duration.ofHours(2),
-        Duration.ofHours(4), Duration.ZERO, Duration.ofSeconds(6), killAfterOne);
-    String manifest = "{\"protocolMode\":\"BIDI_STREAM\",\"minProtocolVersion\":5,\"maxProtocolVersion\":6,"
-        + "\"services\":[{\"name\":\"S\",\"ty\":\"VIRTUAL_OBJECT\",\"handlers\":[{\"name\":\"plain\"},"
-        + "{\"name\":\"own\",\"inactivityTimeout\":2000,\"abortTimeout\":3000,\"journalRetention\":4000,"
-        + "\"idempotencyRetention\":5000,\"retryPolicyMaxAttempts\":9}]},"
-        + "{\"name\":\"W\",\"ty\":\"WORKFLOW\",\"handlers\":[{\"name\":\"run\",\"ty\":\"WORKFLOW\"}]}]}";
+    RetryPolicy killAfterOne =
+        new RetryPolicy(
+            Duration.ofMillis(1), 2.0, 1, Duration.ofMinutes(1), RetryPolicy.OnMaxAttempts.KILL);
+    SchemaRegistry.Defaults d =
+        new SchemaRegistry.Defaults(
+            Duration.ofHours(3),
+            Duration.ofHours(2),
+            Duration.ofHours(4),
+            Duration.ZERO,
+            Duration.ofSeconds(6),
+            killAfterOne);
+    String manifest =
+        "{\"protocolMode\":\"BIDI_STREAM\",\"minProtocolVersion\":5,\"maxProtocolVersion\":6,"
+            + "\"services\":[{\"name\":\"S\",\"ty\":\"VIRTUAL_OBJECT\",\"handlers\":[{\"name\":\"plain\"},"
+            + "{\"name\":\"own\",\"inactivityTimeout\":2000,\"abortTimeout\":3000,\"journalRetention\":4000,"
+            + "\"idempotencyRetention\":5000,\"retryPolicyMaxAttempts\":9}]},"
+            + "{\"name\":\"W\",\"ty\":\"WORKFLOW\",\"handlers\":[{\"name\":\"run\",\"ty\":\"WORKFLOW\"}]}]}";
     SchemaRegistry r = SchemaRegistry.open(dir, d, java.time.Clock.systemUTC());
     r.register(ep("http://a/", manifest), Map.of(), Map.of(), false, false, false);
     HandlerSchema plain = r.service("S").orElseThrow().handler("plain");
@@ -153,7 +285,8 @@ class SchemaRegistryTest {
     assertThat(plain.abortTimeout()).isEqualTo(Duration.ofSeconds(6));
     assertThat(plain.journalRetention()).isEqualTo(Duration.ofHours(2));
     assertThat(plain.idempotencyRetention()).isEqualTo(Duration.ofHours(3));
-    assertThat(r.service("W").orElseThrow().workflowCompletionRetention()).isEqualTo(Duration.ofHours(4));
+    assertThat(r.service("W").orElseThrow().workflowCompletionRetention())
+        .isEqualTo(Duration.ofHours(4));
     assertThat(r.service("W").orElseThrow().handler("run").retryPolicy()).isEqualTo(killAfterOne);
     HandlerSchema own = r.service("S").orElseThrow().handler("own");
     assertThat(own.inactivityTimeout()).isEqualTo(Duration.ofSeconds(2));
@@ -161,11 +294,15 @@ class SchemaRegistryTest {
     assertThat(own.journalRetention()).isEqualTo(Duration.ofSeconds(4));
     assertThat(own.idempotencyRetention()).isEqualTo(Duration.ofSeconds(5));
     assertThat(own.retryPolicy().maxAttempts()).isEqualTo(9);
-    assertThat(own.retryPolicy().onMaxAttempts()).isEqualTo(RetryPolicy.OnMaxAttempts.KILL); // the rest: defaults
+    assertThat(own.retryPolicy().onMaxAttempts())
+        .isEqualTo(RetryPolicy.OnMaxAttempts.KILL); // the rest: defaults
     // the defaults are resolved when the registry is read, not frozen at registration: a restart
     // with another configuration changes every handler that has no setting of its own
-    HandlerSchema reopened = SchemaRegistry.open(dir, SchemaRegistry.Defaults.RESTATE, java.time.Clock.systemUTC())
-        .service("S").orElseThrow().handler("plain");
+    HandlerSchema reopened =
+        SchemaRegistry.open(dir, SchemaRegistry.Defaults.RESTATE, java.time.Clock.systemUTC())
+            .service("S")
+            .orElseThrow()
+            .handler("plain");
     assertThat(reopened.retryPolicy()).isEqualTo(RetryPolicy.DEFAULT);
     assertThat(reopened.inactivityTimeout()).isEqualTo(Duration.ofMinutes(1));
   }
@@ -175,9 +312,21 @@ class SchemaRegistryTest {
     SchemaRegistry r = SchemaRegistry.open(dir);
     int[] notified = {0};
     r.addListener(s -> notified[0]++);
-    var a = r.register(ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"}")), Map.of("X-Key", "v"),
-        Map.of("m", "1"), false, false, false);
-    r.register(ep("http://b/", svc("T", "SERVICE", "{\"name\":\"h\"}")), Map.of(), Map.of(), false, false, false);
+    var a =
+        r.register(
+            ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"}")),
+            Map.of("X-Key", "v"),
+            Map.of("m", "1"),
+            false,
+            false,
+            false);
+    r.register(
+        ep("http://b/", svc("T", "SERVICE", "{\"name\":\"h\"}")),
+        Map.of(),
+        Map.of(),
+        false,
+        false,
+        false);
     assertThat(notified[0]).isEqualTo(2);
     assertThat(Files.exists(dir.resolve("schema-registry.json"))).isTrue();
     assertThat(Files.exists(dir.resolve("schema-registry.json.tmp"))).isFalse();
@@ -196,8 +345,22 @@ class SchemaRegistryTest {
   @Test
   void removeFallsBackToOlderRevision() throws Exception {
     SchemaRegistry r = SchemaRegistry.inMemory();
-    var a = r.register(ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"}")), Map.of(), Map.of(), false, false, false);
-    var b = r.register(ep("http://b/", svc("S", "SERVICE", "{\"name\":\"h\"}")), Map.of(), Map.of(), false, false, false);
+    var a =
+        r.register(
+            ep("http://a/", svc("S", "SERVICE", "{\"name\":\"h\"}")),
+            Map.of(),
+            Map.of(),
+            false,
+            false,
+            false);
+    var b =
+        r.register(
+            ep("http://b/", svc("S", "SERVICE", "{\"name\":\"h\"}")),
+            Map.of(),
+            Map.of(),
+            false,
+            false,
+            false);
     r.removeDeployment(b.deployment().id());
     assertThat(r.service("S").orElseThrow().revision()).isEqualTo(1);
     assertThat(r.service("S").orElseThrow().deploymentId()).isEqualTo(a.deployment().id());

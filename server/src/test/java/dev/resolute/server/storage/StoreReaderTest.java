@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Readers are snapshots: what is committed after one is opened stays invisible to it. */
 class StoreReaderTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static byte[] key(String s) {
     return Keys.of(1, Keys.STATE).str(s).build();
@@ -36,7 +35,8 @@ class StoreReaderTest {
 
   static List<String> scan(Txn t) {
     List<String> seen = new ArrayList<>();
-    t.scan(Keys.of(1, Keys.STATE).build(), (k, v) -> seen.add(new String(v, StandardCharsets.UTF_8)));
+    t.scan(
+        Keys.of(1, Keys.STATE).build(), (k, v) -> seen.add(new String(v, StandardCharsets.UTF_8)));
     return seen;
   }
 
@@ -51,8 +51,16 @@ class StoreReaderTest {
       assertThat(r.get(key("b"))).isEqualTo(b("b1"));
       assertThat(r.get(key("c"))).isNull();
       assertThat(scan(r)).containsExactly("a1", "b1");
-      assertThat(new ArrayList<String>() {{ r.scanFrom(Keys.of(1, Keys.STATE).build(), key("b"),
-          (k, v) -> add(new String(v, StandardCharsets.UTF_8))); }}).containsExactly("b1");
+      assertThat(
+              new ArrayList<String>() {
+                {
+                  r.scanFrom(
+                      Keys.of(1, Keys.STATE).build(),
+                      key("b"),
+                      (k, v) -> add(new String(v, StandardCharsets.UTF_8)));
+                }
+              })
+          .containsExactly("b1");
     }
     try (Store.Reader r = store.reader()) {
       assertThat(scan(r)).containsExactly("a2", "c1");
@@ -91,7 +99,8 @@ class StoreReaderTest {
   void readersAreReadOnlyAndUnusableAfterClose() {
     Store store = new MemoryStore();
     Store.Reader r = store.reader();
-    assertThatThrownBy(() -> r.put(key("a"), b("x"))).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> r.put(key("a"), b("x")))
+        .isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> r.delete(key("a"))).isInstanceOf(UnsupportedOperationException.class);
     r.close();
     assertThatThrownBy(() -> r.get(key("a"))).isInstanceOf(IllegalStateException.class);

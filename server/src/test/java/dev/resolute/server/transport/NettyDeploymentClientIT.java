@@ -63,11 +63,20 @@ class NettyDeploymentClientIT {
 
   @Test
   void discoverOverH2cFromOfficialSdk() throws Exception {
-    UnaryResponse r = client.request(URI.create(sdk.uri() + "/discover"), "GET", discoverHeaders(), null, false,
-        Duration.ofSeconds(10)).get();
+    UnaryResponse r =
+        client
+            .request(
+                URI.create(sdk.uri() + "/discover"),
+                "GET",
+                discoverHeaders(),
+                null,
+                false,
+                Duration.ofSeconds(10))
+            .get();
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.httpVersion()).isEqualTo("HTTP/2.0");
-    assertThat(r.header("content-type")).isEqualTo("application/vnd.restate.endpointmanifest.v4+json");
+    assertThat(r.header("content-type"))
+        .isEqualTo("application/vnd.restate.endpointmanifest.v4+json");
     assertThat(r.header("x-restate-server")).startsWith("restate-sdk-java/2.4.0");
     String body = new String(r.body(), StandardCharsets.UTF_8);
     assertThat(body).contains("\"protocolMode\":\"BIDI_STREAM\"").contains("AdmGreeter");
@@ -76,8 +85,16 @@ class NettyDeploymentClientIT {
   @Test
   void discoverOverHttp11FromOfficialSdk() throws Exception {
     for (int i = 0; i < 3; i++) { // keep-alive reuse
-      UnaryResponse r = client.request(URI.create(sdk.uri() + "/discover"), "GET", discoverHeaders(), null, true,
-          Duration.ofSeconds(10)).get();
+      UnaryResponse r =
+          client
+              .request(
+                  URI.create(sdk.uri() + "/discover"),
+                  "GET",
+                  discoverHeaders(),
+                  null,
+                  true,
+                  Duration.ofSeconds(10))
+              .get();
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.httpVersion()).isEqualTo("HTTP/1.1");
       String body = new String(r.body(), StandardCharsets.UTF_8);
@@ -88,9 +105,15 @@ class NettyDeploymentClientIT {
   @Test
   void h2DuplexEchoBeforeRequestEnds() throws Exception {
     RecordingListener l = new RecordingListener();
-    Exchange ex = client.open(URI.create("http://127.0.0.1:" + port(h2Echo) + "/pre/fix/invoke/S/h?q=1"), "POST",
-        List.of(Map.entry("content-type", "application/vnd.restate.invocation.v6"), Map.entry("X-Custom", "v")),
-        false, l);
+    Exchange ex =
+        client.open(
+            URI.create("http://127.0.0.1:" + port(h2Echo) + "/pre/fix/invoke/S/h?q=1"),
+            "POST",
+            List.of(
+                Map.entry("content-type", "application/vnd.restate.invocation.v6"),
+                Map.entry("X-Custom", "v")),
+            false,
+            l);
     ex.write("ping1".getBytes(StandardCharsets.UTF_8));
     assertThat(l.status.get(10, TimeUnit.SECONDS)).isEqualTo(200);
     assertThat(l.header("x-echo-path")).isEqualTo("/pre/fix/invoke/S/h?q=1");
@@ -108,8 +131,13 @@ class NettyDeploymentClientIT {
   void http11DuplexEchoBeforeRequestEnds() throws Exception {
     for (int round = 0; round < 2; round++) {
       RecordingListener l = new RecordingListener();
-      Exchange ex = client.open(URI.create("http://127.0.0.1:" + port(h1Echo) + "/invoke/S/h"), "POST",
-          List.of(), true, l);
+      Exchange ex =
+          client.open(
+              URI.create("http://127.0.0.1:" + port(h1Echo) + "/invoke/S/h"),
+              "POST",
+              List.of(),
+              true,
+              l);
       ex.write("a".getBytes(StandardCharsets.UTF_8));
       assertThat(l.status.get(10, TimeUnit.SECONDS)).isEqualTo(200);
       assertThat(l.header("x-echo-te")).isEqualTo("chunked");
@@ -137,39 +165,57 @@ class NettyDeploymentClientIT {
     for (int i = 0; i < ls.size(); i++) {
       assertThat(ls.get(i).chunks.poll(20, TimeUnit.SECONDS)).isEqualTo("m" + i);
     }
-    // all 250 streams are open at once although the peer allows 100 per connection: >= 3 connections
+    // all 250 streams are open at once although the peer allows 100 per connection: >= 3
+    // connections
     // (one may be pooled from an earlier test)
     assertThat(EchoServers.CONNECTIONS.get() - before).isGreaterThanOrEqualTo(2);
     assertThat(EchoServers.MAX_CONCURRENT.get()).isGreaterThanOrEqualTo(250);
     exs.forEach(Exchange::end);
-    CompletableFuture.allOf(ls.stream().map(l -> l.done).toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+    CompletableFuture.allOf(ls.stream().map(l -> l.done).toArray(CompletableFuture[]::new))
+        .get(20, TimeUnit.SECONDS);
   }
 
   @Test
   void cancelResetsTheStream() throws Exception {
     RecordingListener l = new RecordingListener();
-    Exchange ex = client.open(URI.create("http://127.0.0.1:" + port(h2Echo) + "/c"), "POST", List.of(), false, l);
+    Exchange ex =
+        client.open(
+            URI.create("http://127.0.0.1:" + port(h2Echo) + "/c"), "POST", List.of(), false, l);
     ex.write("x".getBytes(StandardCharsets.UTF_8));
     assertThat(l.chunks.poll(10, TimeUnit.SECONDS)).isEqualTo("x");
     ex.cancel();
-    assertThatThrownBy(() -> l.done.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(TransportException.class);
-    assertThat(((TransportException) catchCause(l.done)).kind()).isEqualTo(TransportException.Kind.CANCELLED);
+    assertThatThrownBy(() -> l.done.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(TransportException.class);
+    assertThat(((TransportException) catchCause(l.done)).kind())
+        .isEqualTo(TransportException.Kind.CANCELLED);
   }
 
   @Test
   void connectionRefusedIsConnectError() throws Exception {
     try (RefusingPort refusing = RefusingPort.open()) {
-      CompletableFuture<UnaryResponse> f = client.request(
-          URI.create("http://127.0.0.1:" + refusing.port() + "/discover"), "GET", discoverHeaders(), null, false,
-          Duration.ofSeconds(10));
-      assertThat(((TransportException) catchCause(f)).kind()).isEqualTo(TransportException.Kind.CONNECT);
+      CompletableFuture<UnaryResponse> f =
+          client.request(
+              URI.create("http://127.0.0.1:" + refusing.port() + "/discover"),
+              "GET",
+              discoverHeaders(),
+              null,
+              false,
+              Duration.ofSeconds(10));
+      assertThat(((TransportException) catchCause(f)).kind())
+          .isEqualTo(TransportException.Kind.CONNECT);
     }
   }
 
   @Test
   void h2AgainstHttp11OnlyServerIsProtocolError() throws Exception {
-    CompletableFuture<UnaryResponse> f = client.request(URI.create("http://127.0.0.1:" + port(h1Only) + "/discover"),
-        "GET", discoverHeaders(), null, false, Duration.ofSeconds(10));
+    CompletableFuture<UnaryResponse> f =
+        client.request(
+            URI.create("http://127.0.0.1:" + port(h1Only) + "/discover"),
+            "GET",
+            discoverHeaders(),
+            null,
+            false,
+            Duration.ofSeconds(10));
     Throwable t = catchCause(f);
     assertThat(t).isInstanceOf(TransportException.class);
     assertThat(((TransportException) t).kind()).isEqualTo(TransportException.Kind.PROTOCOL);
@@ -178,10 +224,16 @@ class NettyDeploymentClientIT {
   @Test
   void unaryTimeout() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      CompletableFuture<UnaryResponse> f = client.request(
-          URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/discover"), "GET", discoverHeaders(), null, true,
-          Duration.ofMillis(300));
-      assertThat(((TransportException) catchCause(f)).kind()).isEqualTo(TransportException.Kind.TIMEOUT);
+      CompletableFuture<UnaryResponse> f =
+          client.request(
+              URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/discover"),
+              "GET",
+              discoverHeaders(),
+              null,
+              true,
+              Duration.ofMillis(300));
+      assertThat(((TransportException) catchCause(f)).kind())
+          .isEqualTo(TransportException.Kind.TIMEOUT);
     }
   }
 

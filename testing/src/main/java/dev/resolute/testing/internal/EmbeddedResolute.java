@@ -22,9 +22,19 @@ public final class EmbeddedResolute implements TestServer {
     Path baseDir = TempDirs.create("resolute-test-");
     ServerConfig d = ServerConfig.defaults();
     BindAddress anyPort = new BindAddress("127.0.0.1", 0);
-    ServerConfig config = new ServerConfig(baseDir, d.nodeName(), d.clusterName(), partitions,
-        d.defaultJournalRetention(), d.defaultIdempotencyRetention(), d.defaultWorkflowCompletionRetention(),
-        d.defaultRetryPolicy(), new IngressConfig(anyPort), new AdminConfig(anyPort), d.worker());
+    ServerConfig config =
+        new ServerConfig(
+            baseDir,
+            d.nodeName(),
+            d.clusterName(),
+            partitions,
+            d.defaultJournalRetention(),
+            d.defaultIdempotencyRetention(),
+            d.defaultWorkflowCompletionRetention(),
+            d.defaultRetryPolicy(),
+            new IngressConfig(anyPort),
+            new AdminConfig(anyPort),
+            d.worker());
     try {
       return new EmbeddedResolute(baseDir, ResoluteServer.start(config));
     } catch (RuntimeException e) {

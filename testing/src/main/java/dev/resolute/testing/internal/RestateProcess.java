@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The real {@code restate-server} as a child process ({@link RestateServerProcess} of test-support: ports it binds
- * itself, killed by PID from a JVM shutdown hook unless stopped) in a temporary work dir that {@link #close()}
- * deletes.
+ * The real {@code restate-server} as a child process ({@link RestateServerProcess} of test-support:
+ * ports it binds itself, killed by PID from a JVM shutdown hook unless stopped) in a temporary work
+ * dir that {@link #close()} deletes.
  */
 public final class RestateProcess implements TestServer {
   private final RestateServerProcess process;

@@ -2,7 +2,10 @@ package dev.resolute.testing.internal;
 
 import java.net.URI;
 
-/** A running Restate-compatible server a test talks to. {@link #close()} stops it and deletes its data. */
+/**
+ * A running Restate-compatible server a test talks to. {@link #close()} stops it and deletes its
+ * data.
+ */
 public interface TestServer extends AutoCloseable {
   URI ingressUri();
 

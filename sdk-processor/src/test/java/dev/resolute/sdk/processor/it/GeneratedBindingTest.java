@@ -23,12 +23,13 @@ class GeneratedBindingTest {
 
   @Test
   void aSubclassOfAServiceStillUsesTheFactoryOfTheAnnotatedType() {
-    Greeter sub = new Greeter() {
-      @Override
-      public String greet(dev.resolute.sdk.Context ctx, String name) {
-        return "Hi " + name;
-      }
-    };
+    Greeter sub =
+        new Greeter() {
+          @Override
+          public String greet(dev.resolute.sdk.Context ctx, String name) {
+            return "Hi " + name;
+          }
+        };
     assertThat(GeneratedServices.definitionOf(sub)).isPresent();
   }
 }

@@ -23,8 +23,11 @@ abstract class GeneratedClientsITBase {
 
   static void startAll(TestServer s) throws Exception {
     server = s;
-    endpoint = ResoluteHttpServer.start(Endpoint.bind(new Greeter()).bind(new Counter()).bind(new Signup()).build(),
-        "127.0.0.1", 0);
+    endpoint =
+        ResoluteHttpServer.start(
+            Endpoint.bind(new Greeter()).bind(new Counter()).bind(new Signup()).build(),
+            "127.0.0.1",
+            0);
     assertThat(server.registerDeployment("http://127.0.0.1:" + endpoint.port(), false))
         .contains("GenGreeter", "Counter", "Signup");
     client = Client.connect(server.ingressUrl());
@@ -61,8 +64,11 @@ abstract class GeneratedClientsITBase {
     assertThat(greeter.countAndGreet(name)).isEqualTo("Hello " + name + " #1");
     assertThat(greeter.countAndGreet(name)).isEqualTo("Hello " + name + " #2");
     assertThat(CounterClient.fromClient(client, name).get()).isEqualTo(2L);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(CounterClient.fromClient(client, "sent-" + name).get()).isEqualTo(10L));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(CounterClient.fromClient(client, "sent-" + name).get()).isEqualTo(10L));
   }
 
   @Test
@@ -85,7 +91,8 @@ abstract class GeneratedClientsITBase {
     SendResponse<Long> sent = counter.send().add(4, Duration.ofSeconds(1));
     assertThat(sent.sendStatus()).isEqualTo(SendResponse.SendStatus.ACCEPTED);
     assertThat(sent.attach().response()).isEqualTo(4L);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
   }
 
   @Test
@@ -94,7 +101,8 @@ abstract class GeneratedClientsITBase {
     SignupClient.IngressClient wf = SignupClient.fromClient(client, id);
     SendResponse<String> submitted = wf.submit("a@b.c");
     assertThat(submitted.sendStatus()).isEqualTo(SendResponse.SendStatus.ACCEPTED);
-    assertThat(wf.submit("a@b.c").sendStatus()).isEqualTo(SendResponse.SendStatus.PREVIOUSLY_ACCEPTED);
+    assertThat(wf.submit("a@b.c").sendStatus())
+        .isEqualTo(SendResponse.SendStatus.PREVIOUSLY_ACCEPTED);
     assertThat(wf.workflowHandle().getOutput().response().isReady()).isFalse();
     wf.confirm("1234");
     assertThat(wf.workflowHandle().attach().response()).isEqualTo("a@b.c confirmed with 1234");

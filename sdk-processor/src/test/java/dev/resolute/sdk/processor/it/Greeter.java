@@ -18,7 +18,10 @@ public class Greeter {
     return "Hello " + name;
   }
 
-  /** Calls {@code Counter/{name}/add} and sends 5 to {@code Counter/sent-{name}}, one of them delayed. */
+  /**
+   * Calls {@code Counter/{name}/add} and sends 5 to {@code Counter/sent-{name}}, one of them
+   * delayed.
+   */
   @Handler
   public String countAndGreet(Context ctx, String name) {
     long n = CounterClient.fromContext(ctx, name).add(1).await();

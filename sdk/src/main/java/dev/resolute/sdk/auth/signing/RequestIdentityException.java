@@ -1,6 +1,8 @@
 package dev.resolute.sdk.auth.signing;
 
-/** Thrown when a request's identity cannot be verified; the endpoint answers 401 with the message. */
+/**
+ * Thrown when a request's identity cannot be verified; the endpoint answers 401 with the message.
+ */
 public final class RequestIdentityException extends RuntimeException {
   public RequestIdentityException(String message) {
     super(message);

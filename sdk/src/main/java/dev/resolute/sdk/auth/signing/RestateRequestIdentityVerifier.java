@@ -16,9 +16,9 @@ import java.util.function.Function;
 /**
  * Verifies Restate's request identity (scheme {@code v1}): the server signs every discovery and
  * invocation request with an Ed25519 JWT in {@code x-restate-jwt-v1}; this verifier accepts it when
- * the signature matches one of the configured {@code publickeyv1_<base58>} keys, the claims
- * {@code aud, exp, iat, nbf} are present, the token is valid now (no leeway) and {@code aud} equals
- * the request path from {@code /invoke/} or {@code /discover} on.
+ * the signature matches one of the configured {@code publickeyv1_<base58>} keys, the claims {@code
+ * aud, exp, iat, nbf} are present, the token is valid now (no leeway) and {@code aud} equals the
+ * request path from {@code /invoke/} or {@code /discover} on.
  *
  * <pre>{@code
  * Endpoint.bind(new Greeter())
@@ -67,7 +67,8 @@ public final class RestateRequestIdentityVerifier implements RequestIdentityVeri
   public void verifyRequest(Function<String, String> headers, String path) {
     String scheme = headers.apply(SCHEME_HEADER);
     if (scheme == null || scheme.equals("unsigned")) {
-      throw new RequestIdentityException("request is unsigned, but this endpoint requires a signature (scheme v1)");
+      throw new RequestIdentityException(
+          "request is unsigned, but this endpoint requires a signature (scheme v1)");
     }
     if (!scheme.equals("v1")) {
       throw new RequestIdentityException("unknown signature scheme '" + scheme + "'");
@@ -82,7 +83,8 @@ public final class RestateRequestIdentityVerifier implements RequestIdentityVeri
     }
     JsonNode header = decodeJson(parts[0], "header");
     if (!"EdDSA".equals(header.path("alg").asText())) {
-      throw new RequestIdentityException("unsupported JWT alg '" + header.path("alg").asText() + "'");
+      throw new RequestIdentityException(
+          "unsupported JWT alg '" + header.path("alg").asText() + "'");
     }
     byte[] signed = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
     byte[] sig;
@@ -109,7 +111,8 @@ public final class RestateRequestIdentityVerifier implements RequestIdentityVeri
     }
     String expectedAud = RequestIdentity.audience(path);
     if (!audienceMatches(claims.get("aud"), expectedAud)) {
-      throw new RequestIdentityException("JWT audience " + claims.get("aud") + " does not match " + expectedAud);
+      throw new RequestIdentityException(
+          "JWT audience " + claims.get("aud") + " does not match " + expectedAud);
     }
   }
 

@@ -15,8 +15,13 @@ public final class HandlerDefinition<I, O> extends DefinitionOptions {
   private final HandlerFunction<Context, I, O> function;
   private String acceptContentType;
 
-  private HandlerDefinition(String name, HandlerType type, Serde<I> inputSerde, Serde<O> outputSerde,
-      HandlerFunction<Context, I, O> function, String acceptContentType) {
+  private HandlerDefinition(
+      String name,
+      HandlerType type,
+      Serde<I> inputSerde,
+      Serde<O> outputSerde,
+      HandlerFunction<Context, I, O> function,
+      String acceptContentType) {
     this.name = Objects.requireNonNull(name, "name");
     this.type = Objects.requireNonNull(type, "type");
     this.inputSerde = Objects.requireNonNull(inputSerde, "inputSerde");
@@ -29,14 +34,19 @@ public final class HandlerDefinition<I, O> extends DefinitionOptions {
    * A handler whose function receives the context as {@link Context}; it may cast it to the context
    * type of its kind (ObjectContext for EXCLUSIVE, etc.).
    */
-  public static <I, O> HandlerDefinition<I, O> of(String name, HandlerType type, Serde<I> inputSerde,
-      Serde<O> outputSerde, HandlerFunction<Context, I, O> function) {
+  public static <I, O> HandlerDefinition<I, O> of(
+      String name,
+      HandlerType type,
+      Serde<I> inputSerde,
+      Serde<O> outputSerde,
+      HandlerFunction<Context, I, O> function) {
     return new HandlerDefinition<>(name, type, inputSerde, outputSerde, function, null);
   }
 
   /** The same handler accepting the given input content type (e.g. {@code "*}{@code /*"}). */
   public HandlerDefinition<I, O> withAcceptContentType(String contentType) {
-    HandlerDefinition<I, O> d = new HandlerDefinition<>(name, type, inputSerde, outputSerde, function, contentType);
+    HandlerDefinition<I, O> d =
+        new HandlerDefinition<>(name, type, inputSerde, outputSerde, function, contentType);
     d.options.documentation = options.documentation;
     return d;
   }
@@ -78,13 +88,18 @@ public final class HandlerDefinition<I, O> extends DefinitionOptions {
     return options.workflowRetention;
   }
 
-  /** Changes this handler's options (the definition is mutable until it is bound) and returns it. */
+  /**
+   * Changes this handler's options (the definition is mutable until it is bound) and returns it.
+   */
   public HandlerDefinition<I, O> configure(Consumer<Configurator> configurator) {
     configurator.accept(new Configurator(this));
     return this;
   }
 
-  /** The handler options under Restate's configurator names (see {@code ServiceDefinition.Configurator}). */
+  /**
+   * The handler options under Restate's configurator names (see {@code
+   * ServiceDefinition.Configurator}).
+   */
   public static final class Configurator extends OptionsConfigurator<Configurator> {
     private final HandlerDefinition<?, ?> handler;
 
@@ -109,7 +124,8 @@ public final class HandlerDefinition<I, O> extends DefinitionOptions {
     /** Workflow main handler only. */
     public Configurator workflowRetention(Duration d) {
       if (d != null && handler.type != HandlerType.WORKFLOW) {
-        throw new IllegalArgumentException("workflowRetention applies to a workflow's main handler, not " + handler.name);
+        throw new IllegalArgumentException(
+            "workflowRetention applies to a workflow's main handler, not " + handler.name);
       }
       o.workflowRetention = d;
       return this;

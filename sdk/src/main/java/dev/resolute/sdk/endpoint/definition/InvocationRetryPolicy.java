@@ -16,7 +16,9 @@ import java.util.Objects;
 public final class InvocationRetryPolicy {
   /** What happens when the attempts are exhausted. */
   public enum OnMaxAttempts {
-    /** The invocation is paused; it can be resumed (e.g. with {@code restate invocations resume}). */
+    /**
+     * The invocation is paused; it can be resumed (e.g. with {@code restate invocations resume}).
+     */
     PAUSE,
     /** The invocation is killed (ends with a failure, no compensation runs). */
     KILL
@@ -66,20 +68,33 @@ public final class InvocationRetryPolicy {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof InvocationRetryPolicy p && Objects.equals(initialInterval, p.initialInterval)
-        && Objects.equals(exponentiationFactor, p.exponentiationFactor) && Objects.equals(maxInterval, p.maxInterval)
-        && Objects.equals(maxAttempts, p.maxAttempts) && onMaxAttempts == p.onMaxAttempts;
+    return o instanceof InvocationRetryPolicy p
+        && Objects.equals(initialInterval, p.initialInterval)
+        && Objects.equals(exponentiationFactor, p.exponentiationFactor)
+        && Objects.equals(maxInterval, p.maxInterval)
+        && Objects.equals(maxAttempts, p.maxAttempts)
+        && onMaxAttempts == p.onMaxAttempts;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(initialInterval, exponentiationFactor, maxInterval, maxAttempts, onMaxAttempts);
+    return Objects.hash(
+        initialInterval, exponentiationFactor, maxInterval, maxAttempts, onMaxAttempts);
   }
 
   @Override
   public String toString() {
-    return "InvocationRetryPolicy[initialInterval=" + initialInterval + ", exponentiationFactor=" + exponentiationFactor
-        + ", maxInterval=" + maxInterval + ", maxAttempts=" + maxAttempts + ", onMaxAttempts=" + onMaxAttempts + "]";
+    return "InvocationRetryPolicy[initialInterval="
+        + initialInterval
+        + ", exponentiationFactor="
+        + exponentiationFactor
+        + ", maxInterval="
+        + maxInterval
+        + ", maxAttempts="
+        + maxAttempts
+        + ", onMaxAttempts="
+        + onMaxAttempts
+        + "]";
   }
 
   /** Builder; every field is optional. */
@@ -110,7 +125,8 @@ public final class InvocationRetryPolicy {
 
     public Builder exponentiationFactor(Double exponentiationFactor) {
       if (exponentiationFactor != null && !(exponentiationFactor >= 1.0)) {
-        throw new IllegalArgumentException("exponentiationFactor must be at least 1: " + exponentiationFactor);
+        throw new IllegalArgumentException(
+            "exponentiationFactor must be at least 1: " + exponentiationFactor);
       }
       this.exponentiationFactor = exponentiationFactor;
       return this;

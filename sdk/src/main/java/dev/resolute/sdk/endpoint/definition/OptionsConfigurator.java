@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The options a service and a handler share, under Restate's configurator names; the setters
- * return the concrete configurator ({@link ServiceDefinition.Configurator} or
- * {@link HandlerDefinition.Configurator}) so calls chain. Each option is advertised in the discovery
+ * The options a service and a handler share, under Restate's configurator names; the setters return
+ * the concrete configurator ({@link ServiceDefinition.Configurator} or {@link
+ * HandlerDefinition.Configurator}) so calls chain. Each option is advertised in the discovery
  * manifest when the negotiated version has it (V2: documentation, metadata; V3: timeouts,
  * retentions, lazy state, ingress-private; V4: retry policy); unset means the server default.
  */

@@ -27,35 +27,55 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class ServiceDefinition extends DefinitionOptions {
-  private static final Pattern SERVICE_NAME = Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9._-]*$");
-  private static final Pattern HANDLER_NAME = Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9_]*$");
+  private static final Pattern SERVICE_NAME =
+      Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9._-]*$");
+  private static final Pattern HANDLER_NAME =
+      Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9_]*$");
 
   private final String name;
   private final ServiceType type;
   private final Map<String, HandlerDefinition<?, ?>> handlers;
   private final SerdeFactory serdeFactory;
 
-  private ServiceDefinition(String name, ServiceType type, Map<String, HandlerDefinition<?, ?>> handlers,
+  private ServiceDefinition(
+      String name,
+      ServiceType type,
+      Map<String, HandlerDefinition<?, ?>> handlers,
       SerdeFactory serdeFactory) {
-    if (!SERVICE_NAME.matcher(name).matches() || name.toLowerCase().startsWith("restate") || name.equals("openapi")) {
+    if (!SERVICE_NAME.matcher(name).matches()
+        || name.toLowerCase().startsWith("restate")
+        || name.equals("openapi")) {
       throw new IllegalArgumentException("invalid or reserved service name '" + name + "'");
     }
     for (HandlerDefinition<?, ?> h : handlers.values()) {
       if (!HANDLER_NAME.matcher(h.getName()).matches()) {
-        throw new IllegalArgumentException("invalid handler name '" + h.getName() + "' in service " + name);
+        throw new IllegalArgumentException(
+            "invalid handler name '" + h.getName() + "' in service " + name);
       }
-      boolean ok = switch (type) {
-        case SERVICE -> h.getHandlerType() == HandlerType.SHARED;
-        case VIRTUAL_OBJECT -> h.getHandlerType() != HandlerType.WORKFLOW;
-        case WORKFLOW -> h.getHandlerType() != HandlerType.EXCLUSIVE;
-      };
+      boolean ok =
+          switch (type) {
+            case SERVICE -> h.getHandlerType() == HandlerType.SHARED;
+            case VIRTUAL_OBJECT -> h.getHandlerType() != HandlerType.WORKFLOW;
+            case WORKFLOW -> h.getHandlerType() != HandlerType.EXCLUSIVE;
+          };
       if (!ok) {
-        throw new IllegalArgumentException("a " + type + " cannot have a " + h.getHandlerType() + " handler (" + h.getName() + ")");
+        throw new IllegalArgumentException(
+            "a "
+                + type
+                + " cannot have a "
+                + h.getHandlerType()
+                + " handler ("
+                + h.getName()
+                + ")");
       }
     }
     if (type == ServiceType.WORKFLOW
-        && handlers.values().stream().filter(h -> h.getHandlerType() == HandlerType.WORKFLOW).count() != 1) {
-      throw new IllegalArgumentException("workflow " + name + " must have exactly one workflow handler");
+        && handlers.values().stream()
+                .filter(h -> h.getHandlerType() == HandlerType.WORKFLOW)
+                .count()
+            != 1) {
+      throw new IllegalArgumentException(
+          "workflow " + name + " must have exactly one workflow handler");
     }
     this.name = name;
     this.type = type;
@@ -63,17 +83,25 @@ public final class ServiceDefinition extends DefinitionOptions {
     this.serdeFactory = Objects.requireNonNull(serdeFactory, "serdeFactory");
   }
 
-  public static ServiceDefinition of(String name, ServiceType type, Collection<HandlerDefinition<?, ?>> handlers) {
+  public static ServiceDefinition of(
+      String name, ServiceType type, Collection<HandlerDefinition<?, ?>> handlers) {
     return of(name, type, handlers, JacksonSerdeFactory.DEFAULT);
   }
 
-  /** With the serde factory that context operations ({@code run}, state, calls…) use for Class/TypeRef tags. */
-  public static ServiceDefinition of(String name, ServiceType type, Collection<HandlerDefinition<?, ?>> handlers,
+  /**
+   * With the serde factory that context operations ({@code run}, state, calls…) use for
+   * Class/TypeRef tags.
+   */
+  public static ServiceDefinition of(
+      String name,
+      ServiceType type,
+      Collection<HandlerDefinition<?, ?>> handlers,
       SerdeFactory serdeFactory) {
     Map<String, HandlerDefinition<?, ?>> m = new LinkedHashMap<>();
     for (HandlerDefinition<?, ?> h : handlers) {
       if (m.put(h.getName(), h) != null) {
-        throw new IllegalArgumentException("duplicate handler " + h.getName() + " in service " + name);
+        throw new IllegalArgumentException(
+            "duplicate handler " + h.getName() + " in service " + name);
       }
     }
     return new ServiceDefinition(name, type, m, serdeFactory);
@@ -102,8 +130,8 @@ public final class ServiceDefinition extends DefinitionOptions {
 
   /**
    * Changes the options of this service and its handlers (the definition is mutable until it is
-   * bound) and returns it: {@code def.configure(c -> c.ingressPrivate(true).configureHandler("run", h ->
-   * h.inactivityTimeout(Duration.ofMinutes(5))))}.
+   * bound) and returns it: {@code def.configure(c -> c.ingressPrivate(true).configureHandler("run",
+   * h -> h.inactivityTimeout(Duration.ofMinutes(5))))}.
    */
   public ServiceDefinition configure(Consumer<Configurator> configurator) {
     configurator.accept(new Configurator(this));
@@ -111,10 +139,10 @@ public final class ServiceDefinition extends DefinitionOptions {
   }
 
   /**
-   * The service options as Restate's Java SDK names them (what {@code Endpoint.bind(service, conf ->
-   * ...)} hands out). Each is advertised in the discovery manifest when the negotiated version has
-   * it (V2: documentation, metadata; V3: timeouts, retentions, lazy state, ingress-private; V4: retry
-   * policy); unset means the server default.
+   * The service options as Restate's Java SDK names them (what {@code Endpoint.bind(service, conf
+   * -> ...)} hands out). Each is advertised in the discovery manifest when the negotiated version
+   * has it (V2: documentation, metadata; V3: timeouts, retentions, lazy state, ingress-private; V4:
+   * retry policy); unset means the server default.
    */
   public static final class Configurator extends OptionsConfigurator<Configurator> {
     private final ServiceDefinition service;
@@ -129,23 +157,30 @@ public final class ServiceDefinition extends DefinitionOptions {
       return mainHandler() == null ? null : mainHandler().options().workflowRetention;
     }
 
-    /** Sets the workflow retention on the workflow's main handler (the manifest carries it per handler). */
+    /**
+     * Sets the workflow retention on the workflow's main handler (the manifest carries it per
+     * handler).
+     */
     public Configurator workflowRetention(Duration d) {
       HandlerDefinition<?, ?> main = mainHandler();
       if (main == null) {
-        throw new IllegalArgumentException("workflowRetention applies to workflows, not " + service.name);
+        throw new IllegalArgumentException(
+            "workflowRetention applies to workflows, not " + service.name);
       }
       main.options().workflowRetention = d;
       return this;
     }
 
     private HandlerDefinition<?, ?> mainHandler() {
-      return service.handlers.values().stream().filter(h -> h.getHandlerType() == HandlerType.WORKFLOW)
-          .findFirst().orElse(null);
+      return service.handlers.values().stream()
+          .filter(h -> h.getHandlerType() == HandlerType.WORKFLOW)
+          .findFirst()
+          .orElse(null);
     }
 
     /** Configures one handler. */
-    public Configurator configureHandler(String handler, Consumer<HandlerDefinition.Configurator> configurator) {
+    public Configurator configureHandler(
+        String handler, Consumer<HandlerDefinition.Configurator> configurator) {
       HandlerDefinition<?, ?> h = service.handlers.get(handler);
       if (h == null) {
         throw new IllegalArgumentException("no handler " + handler + " in service " + service.name);
@@ -182,14 +217,17 @@ public final class ServiceDefinition extends DefinitionOptions {
       this.type = type;
     }
 
-    /** The serde factory for the Class/TypeTag overloads added after this call (default: Jackson). */
+    /**
+     * The serde factory for the Class/TypeTag overloads added after this call (default: Jackson).
+     */
     public Builder<W, E, S> serdeFactory(SerdeFactory factory) {
       this.serdeFactory = Objects.requireNonNull(factory);
       return this;
     }
 
     /** A plain-service handler, or an exclusive handler of a virtual object. */
-    public <I, O> Builder<W, E, S> handler(String handler, TypeTag<I> in, TypeTag<O> out, HandlerFunction<E, I, O> fn) {
+    public <I, O> Builder<W, E, S> handler(
+        String handler, TypeTag<I> in, TypeTag<O> out, HandlerFunction<E, I, O> fn) {
       if (type == ServiceType.WORKFLOW) {
         throw new IllegalStateException("workflows have workflow(...) and shared(...) handlers");
       }
@@ -197,31 +235,36 @@ public final class ServiceDefinition extends DefinitionOptions {
       return add(handler, ht, in, out, fn);
     }
 
-    public <I, O> Builder<W, E, S> handler(String handler, Class<I> in, Class<O> out, HandlerFunction<E, I, O> fn) {
+    public <I, O> Builder<W, E, S> handler(
+        String handler, Class<I> in, Class<O> out, HandlerFunction<E, I, O> fn) {
       return handler(handler, TypeTag.of(in), TypeTag.of(out), fn);
     }
 
     /** A shared handler of a virtual object or workflow. */
-    public <I, O> Builder<W, E, S> shared(String handler, TypeTag<I> in, TypeTag<O> out, HandlerFunction<S, I, O> fn) {
+    public <I, O> Builder<W, E, S> shared(
+        String handler, TypeTag<I> in, TypeTag<O> out, HandlerFunction<S, I, O> fn) {
       if (type == ServiceType.SERVICE) {
         throw new IllegalStateException("plain services have handler(...) handlers");
       }
       return add(handler, HandlerType.SHARED, in, out, fn);
     }
 
-    public <I, O> Builder<W, E, S> shared(String handler, Class<I> in, Class<O> out, HandlerFunction<S, I, O> fn) {
+    public <I, O> Builder<W, E, S> shared(
+        String handler, Class<I> in, Class<O> out, HandlerFunction<S, I, O> fn) {
       return shared(handler, TypeTag.of(in), TypeTag.of(out), fn);
     }
 
     /** The main handler of a workflow. */
-    public <I, O> Builder<W, E, S> workflow(String handler, TypeTag<I> in, TypeTag<O> out, HandlerFunction<W, I, O> fn) {
+    public <I, O> Builder<W, E, S> workflow(
+        String handler, TypeTag<I> in, TypeTag<O> out, HandlerFunction<W, I, O> fn) {
       if (type != ServiceType.WORKFLOW) {
         throw new IllegalStateException("only workflows have a workflow handler");
       }
       return add(handler, HandlerType.WORKFLOW, in, out, fn);
     }
 
-    public <I, O> Builder<W, E, S> workflow(String handler, Class<I> in, Class<O> out, HandlerFunction<W, I, O> fn) {
+    public <I, O> Builder<W, E, S> workflow(
+        String handler, Class<I> in, Class<O> out, HandlerFunction<W, I, O> fn) {
       return workflow(handler, TypeTag.of(in), TypeTag.of(out), fn);
     }
 
@@ -234,12 +277,17 @@ public final class ServiceDefinition extends DefinitionOptions {
     }
 
     @SuppressWarnings("unchecked")
-    private <C, I, O> Builder<W, E, S> add(String handler, HandlerType ht, TypeTag<I> in, TypeTag<O> out,
+    private <C, I, O> Builder<W, E, S> add(
+        String handler,
+        HandlerType ht,
+        TypeTag<I> in,
+        TypeTag<O> out,
         HandlerFunction<C, I, O> fn) {
       Serde<I> inSerde = serdeFactory.create(in);
       Serde<O> outSerde = serdeFactory.create(out);
-      return handler(HandlerDefinition.of(handler, ht, inSerde, outSerde,
-          (ctx, input) -> fn.apply((C) ctx, input)));
+      return handler(
+          HandlerDefinition.of(
+              handler, ht, inSerde, outSerde, (ctx, input) -> fn.apply((C) ctx, input)));
     }
 
     public ServiceDefinition build() {

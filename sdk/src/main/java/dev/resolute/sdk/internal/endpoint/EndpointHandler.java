@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
- * Transport-independent request routing: {@code /discover}, {@code /health} and
- * {@code POST .../invoke/{service}/{handler}}. The transports (HTTP/2, HTTP/1.1, in-memory tests) map
- * their requests onto {@link #handle}.
+ * Transport-independent request routing: {@code /discover}, {@code /health} and {@code POST
+ * .../invoke/{service}/{handler}}. The transports (HTTP/2, HTTP/1.1, in-memory tests) map their
+ * requests onto {@link #handle}.
  */
 public final class EndpointHandler {
   private final Endpoint endpoint;
@@ -40,7 +40,11 @@ public final class EndpointHandler {
    * @param http2 whether the request came over HTTP/2 (decides the advertised protocol mode)
    * @param sink where the invocation response goes (used only for {@link Invocation})
    */
-  public Routed handle(String method, String rawPath, Function<String, String> headers, boolean http2,
+  public Routed handle(
+      String method,
+      String rawPath,
+      Function<String, String> headers,
+      boolean http2,
       ResponseSink sink) {
     String path = rawPath;
     int q = path.indexOf('?');
@@ -75,19 +79,31 @@ public final class EndpointHandler {
   }
 
   private Routed discover(String accept, boolean http2) {
-    int version = ProtocolVersion.negotiateManifestVersion(accept, ManifestBuilder.MIN_MANIFEST_VERSION,
-        ManifestBuilder.MAX_MANIFEST_VERSION);
+    int version =
+        ProtocolVersion.negotiateManifestVersion(
+            accept, ManifestBuilder.MIN_MANIFEST_VERSION, ManifestBuilder.MAX_MANIFEST_VERSION);
     if (version < 0) {
-      return Simple.text(415, "Unsupported discovery accept header '" + accept + "', supported: "
-          + ProtocolVersion.manifestContentType(ManifestBuilder.MIN_MANIFEST_VERSION) + " to "
-          + ProtocolVersion.manifestContentType(ManifestBuilder.MAX_MANIFEST_VERSION));
+      return Simple.text(
+          415,
+          "Unsupported discovery accept header '"
+              + accept
+              + "', supported: "
+              + ProtocolVersion.manifestContentType(ManifestBuilder.MIN_MANIFEST_VERSION)
+              + " to "
+              + ProtocolVersion.manifestContentType(ManifestBuilder.MAX_MANIFEST_VERSION));
     }
-    EndpointManifest m = ManifestBuilder.build(endpoint, version,
-        http2 ? EndpointManifest.ProtocolMode.BIDI_STREAM : EndpointManifest.ProtocolMode.REQUEST_RESPONSE);
+    EndpointManifest m =
+        ManifestBuilder.build(
+            endpoint,
+            version,
+            http2
+                ? EndpointManifest.ProtocolMode.BIDI_STREAM
+                : EndpointManifest.ProtocolMode.REQUEST_RESPONSE);
     return new Simple(200, ProtocolVersion.manifestContentType(version), ManifestBuilder.toJson(m));
   }
 
-  private Routed invoke(String serviceName, String handlerName, Function<String, String> headers, ResponseSink sink) {
+  private Routed invoke(
+      String serviceName, String handlerName, Function<String, String> headers, ResponseSink sink) {
     ServiceDefinition service = endpoint.getService(serviceName);
     HandlerDefinition<?, ?> handler = service == null ? null : service.getHandler(handlerName);
     if (handler == null) {
@@ -96,12 +112,25 @@ public final class EndpointHandler {
     String contentType = headers.apply("content-type");
     int version = ProtocolVersion.parseInvocationContentType(contentType);
     if (version < ProtocolVersion.MIN_SUPPORTED || version > ProtocolVersion.MAX_SUPPORTED) {
-      return Simple.text(415, "Unsupported service protocol content-type '" + contentType + "', supported: v"
-          + ProtocolVersion.MIN_SUPPORTED + " to v" + ProtocolVersion.MAX_SUPPORTED);
+      return Simple.text(
+          415,
+          "Unsupported service protocol content-type '"
+              + contentType
+              + "', supported: v"
+              + ProtocolVersion.MIN_SUPPORTED
+              + " to v"
+              + ProtocolVersion.MAX_SUPPORTED);
     }
     InvocationSession session = new InvocationSession(version, sink);
-    endpoint.executorFor(service.getServiceName()).execute(new InvocationRunner(session.stateMachine(), service, handler, endpoint.clock(),
-        headers.apply("x-restate-invocation-id")));
+    endpoint
+        .executorFor(service.getServiceName())
+        .execute(
+            new InvocationRunner(
+                session.stateMachine(),
+                service,
+                handler,
+                endpoint.clock(),
+                headers.apply("x-restate-invocation-id")));
     return new Invocation(ProtocolVersion.invocationContentType(version), session);
   }
 }

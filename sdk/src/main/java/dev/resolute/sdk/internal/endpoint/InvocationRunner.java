@@ -29,8 +29,12 @@ public final class InvocationRunner implements Runnable {
   private final String invocationIdHeader;
 
   @SuppressWarnings("unchecked")
-  public InvocationRunner(InvocationStateMachine sm, ServiceDefinition service, HandlerDefinition<?, ?> handler,
-      Clock clock, String invocationIdHeader) {
+  public InvocationRunner(
+      InvocationStateMachine sm,
+      ServiceDefinition service,
+      HandlerDefinition<?, ?> handler,
+      Clock clock,
+      String invocationIdHeader) {
     this.sm = sm;
     this.service = service;
     this.handler = (HandlerDefinition<Object, Object>) handler;
@@ -53,21 +57,32 @@ public final class InvocationRunner implements Runnable {
       try {
         input = handler.getInputSerde().deserialize(ctx.request().body());
       } catch (RuntimeException e) {
-        throw new TerminalException(TerminalException.BAD_REQUEST_CODE, "Cannot deserialize the handler input: " + e.getMessage());
+        throw new TerminalException(
+            TerminalException.BAD_REQUEST_CODE,
+            "Cannot deserialize the handler input: " + e.getMessage());
       }
       Object output = handler.getFunction().apply((Context) ctx, input);
       if (sm.isClosed()) {
         return;
       }
       Slice out = handler.getOutputSerde().serialize(output);
-      sm.end(OutputCommandMessage.newBuilder()
-          .setValue(Value.newBuilder().setContent(ByteString.copyFrom(out.unsafeArray()))).build());
+      sm.end(
+          OutputCommandMessage.newBuilder()
+              .setValue(Value.newBuilder().setContent(ByteString.copyFrom(out.unsafeArray())))
+              .build());
       LOG.debug("End invocation");
     } catch (TerminalException e) {
       if (!sm.isClosed()) {
         try {
-          sm.end(OutputCommandMessage.newBuilder().setFailure(HandlerContextImpl.failure(e.getCode(),
-              String.valueOf(e.getMessage()), e.getMetadata(), sm.protocolVersion())).build());
+          sm.end(
+              OutputCommandMessage.newBuilder()
+                  .setFailure(
+                      HandlerContextImpl.failure(
+                          e.getCode(),
+                          String.valueOf(e.getMessage()),
+                          e.getMetadata(),
+                          sm.protocolVersion()))
+                  .build());
         } catch (ControlFlowSignal ignored) {
           // closed meanwhile (journal mismatch on Output)
         }
@@ -80,7 +95,11 @@ public final class InvocationRunner implements Runnable {
     } catch (Throwable t) {
       if (!sm.isClosed()) {
         LOG.warn("Invocation failed, it will be retried", t);
-        sm.writeError(TerminalException.INTERNAL_SERVER_ERROR_CODE, String.valueOf(t), HandlerContextImpl.stackTrace(t), null);
+        sm.writeError(
+            TerminalException.INTERNAL_SERVER_ERROR_CODE,
+            String.valueOf(t),
+            HandlerContextImpl.stackTrace(t),
+            null);
       }
     } finally {
       MDC.remove(MDC_TARGET);

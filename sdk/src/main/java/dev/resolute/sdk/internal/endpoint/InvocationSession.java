@@ -8,8 +8,8 @@ import dev.resolute.sdk.internal.statemachine.InvocationStateMachine;
 
 /**
  * One invocation attempt bound to a transport: bytes in → frames → state machine; frames out →
- * bytes. Created by {@link EndpointHandler}; the transport calls {@link #onData}, {@link #onEndOfInput}
- * and {@link #onAbort} from its I/O thread.
+ * bytes. Created by {@link EndpointHandler}; the transport calls {@link #onData}, {@link
+ * #onEndOfInput} and {@link #onAbort} from its I/O thread.
  */
 public final class InvocationSession {
   private static final int MAX_MESSAGE_SIZE = 32 * 1024 * 1024;
@@ -18,24 +18,27 @@ public final class InvocationSession {
   private final FrameDecoder decoder = new FrameDecoder(MAX_MESSAGE_SIZE);
 
   InvocationSession(int protocolVersion, ResponseSink sink) {
-    this.sm = new InvocationStateMachine(protocolVersion, new InvocationStateMachine.Sink() {
-      private boolean closed;
+    this.sm =
+        new InvocationStateMachine(
+            protocolVersion,
+            new InvocationStateMachine.Sink() {
+              private boolean closed;
 
-      @Override
-      public void write(Frame frame) {
-        if (!closed) {
-          sink.write(FrameCodec.encode(frame));
-        }
-      }
+              @Override
+              public void write(Frame frame) {
+                if (!closed) {
+                  sink.write(FrameCodec.encode(frame));
+                }
+              }
 
-      @Override
-      public void close() {
-        if (!closed) {
-          closed = true;
-          sink.end();
-        }
-      }
-    });
+              @Override
+              public void close() {
+                if (!closed) {
+                  closed = true;
+                  sink.end();
+                }
+              }
+            });
   }
 
   public InvocationStateMachine stateMachine() {

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The discovery manifest of an endpoint for one negotiated manifest version: fields newer than that
- * version are left out (V2: documentation/metadata, V3: timeouts/retentions/lazy state/private,
- * V4: retry policy).
+ * version are left out (V2: documentation/metadata, V3: timeouts/retentions/lazy state/private, V4:
+ * retry policy).
  */
 public final class ManifestBuilder {
   public static final int MIN_MANIFEST_VERSION = 1;
@@ -28,11 +28,14 @@ public final class ManifestBuilder {
 
   private ManifestBuilder() {}
 
-  public static EndpointManifest build(Endpoint endpoint, int version, EndpointManifest.ProtocolMode mode) {
+  public static EndpointManifest build(
+      Endpoint endpoint, int version, EndpointManifest.ProtocolMode mode) {
     List<EndpointManifest.Service> services = new ArrayList<>();
-    endpoint.getServices().stream().sorted(Comparator.comparing(ServiceDefinition::getServiceName))
+    endpoint.getServices().stream()
+        .sorted(Comparator.comparing(ServiceDefinition::getServiceName))
         .forEach(s -> services.add(service(s, version)));
-    return new EndpointManifest(mode, ProtocolVersion.MIN_SUPPORTED, ProtocolVersion.MAX_SUPPORTED, null, services);
+    return new EndpointManifest(
+        mode, ProtocolVersion.MIN_SUPPORTED, ProtocolVersion.MAX_SUPPORTED, null, services);
   }
 
   public static byte[] toJson(EndpointManifest manifest) {
@@ -45,26 +48,37 @@ public final class ManifestBuilder {
 
   private static EndpointManifest.Service service(ServiceDefinition s, int v) {
     List<EndpointManifest.Handler> handlers = new ArrayList<>();
-    s.getHandlers().stream().sorted(Comparator.comparing(HandlerDefinition::getName))
+    s.getHandlers().stream()
+        .sorted(Comparator.comparing(HandlerDefinition::getName))
         .forEach(h -> handlers.add(handler(s, h, v)));
     Options o = s.options();
-    return new EndpointManifest.Service(s.getServiceName(),
-        EndpointManifest.ServiceType.valueOf(s.getServiceType().name()), handlers,
-        v >= 2 ? o.documentation() : null, v >= 2 ? Map.copyOf(o.metadata()) : null,
-        v >= 3 ? ms(o.inactivityTimeout()) : null, v >= 3 ? ms(o.abortTimeout()) : null,
-        v >= 3 ? ms(o.journalRetention()) : null, v >= 3 ? ms(o.idempotencyRetention()) : null,
-        v >= 3 ? o.enableLazyState() : null, v >= 3 ? o.ingressPrivate() : null,
-        v >= 4 ? ms(retry(o).initialInterval()) : null, v >= 4 ? ms(retry(o).maxInterval()) : null,
+    return new EndpointManifest.Service(
+        s.getServiceName(),
+        EndpointManifest.ServiceType.valueOf(s.getServiceType().name()),
+        handlers,
+        v >= 2 ? o.documentation() : null,
+        v >= 2 ? Map.copyOf(o.metadata()) : null,
+        v >= 3 ? ms(o.inactivityTimeout()) : null,
+        v >= 3 ? ms(o.abortTimeout()) : null,
+        v >= 3 ? ms(o.journalRetention()) : null,
+        v >= 3 ? ms(o.idempotencyRetention()) : null,
+        v >= 3 ? o.enableLazyState() : null,
+        v >= 3 ? o.ingressPrivate() : null,
+        v >= 4 ? ms(retry(o).initialInterval()) : null,
+        v >= 4 ? ms(retry(o).maxInterval()) : null,
         v >= 4 && retry(o).maxAttempts() != null ? Long.valueOf(retry(o).maxAttempts()) : null,
-        v >= 4 ? retry(o).exponentiationFactor() : null, v >= 4 ? onMax(o) : null);
+        v >= 4 ? retry(o).exponentiationFactor() : null,
+        v >= 4 ? onMax(o) : null);
   }
 
-  private static EndpointManifest.Handler handler(ServiceDefinition s, HandlerDefinition<?, ?> h, int v) {
+  private static EndpointManifest.Handler handler(
+      ServiceDefinition s, HandlerDefinition<?, ?> h, int v) {
     Options o = h.options();
-    EndpointManifest.HandlerType ty = switch (s.getServiceType()) {
-      case SERVICE -> null;
-      default -> EndpointManifest.HandlerType.valueOf(h.getHandlerType().name());
-    };
+    EndpointManifest.HandlerType ty =
+        switch (s.getServiceType()) {
+          case SERVICE -> null;
+          default -> EndpointManifest.HandlerType.valueOf(h.getHandlerType().name());
+        };
     Serde<?> in = h.getInputSerde();
     EndpointManifest.InputPayload input;
     if (in == Serde.VOID && h.getAcceptContentType() == null) {
@@ -74,17 +88,28 @@ public final class ManifestBuilder {
       input = new EndpointManifest.InputPayload(false, ct, schema(in));
     }
     Serde<?> out = h.getOutputSerde();
-    EndpointManifest.OutputPayload output = new EndpointManifest.OutputPayload(
-        out == Serde.VOID ? null : out.contentType(), false, schema(out));
-    return new EndpointManifest.Handler(h.getName(), ty, input, output,
-        v >= 2 ? o.documentation() : null, v >= 2 ? Map.copyOf(o.metadata()) : null,
-        v >= 3 ? ms(o.inactivityTimeout()) : null, v >= 3 ? ms(o.abortTimeout()) : null,
-        v >= 3 ? ms(o.journalRetention()) : null, v >= 3 ? ms(o.idempotencyRetention()) : null,
+    EndpointManifest.OutputPayload output =
+        new EndpointManifest.OutputPayload(
+            out == Serde.VOID ? null : out.contentType(), false, schema(out));
+    return new EndpointManifest.Handler(
+        h.getName(),
+        ty,
+        input,
+        output,
+        v >= 2 ? o.documentation() : null,
+        v >= 2 ? Map.copyOf(o.metadata()) : null,
+        v >= 3 ? ms(o.inactivityTimeout()) : null,
+        v >= 3 ? ms(o.abortTimeout()) : null,
+        v >= 3 ? ms(o.journalRetention()) : null,
+        v >= 3 ? ms(o.idempotencyRetention()) : null,
         v >= 3 ? ms(o.workflowRetention()) : null,
-        v >= 3 ? o.enableLazyState() : null, v >= 3 ? o.ingressPrivate() : null,
-        v >= 4 ? ms(retry(o).initialInterval()) : null, v >= 4 ? ms(retry(o).maxInterval()) : null,
+        v >= 3 ? o.enableLazyState() : null,
+        v >= 3 ? o.ingressPrivate() : null,
+        v >= 4 ? ms(retry(o).initialInterval()) : null,
+        v >= 4 ? ms(retry(o).maxInterval()) : null,
         v >= 4 && retry(o).maxAttempts() != null ? Long.valueOf(retry(o).maxAttempts()) : null,
-        v >= 4 ? retry(o).exponentiationFactor() : null, v >= 4 ? onMax(o) : null);
+        v >= 4 ? retry(o).exponentiationFactor() : null,
+        v >= 4 ? onMax(o) : null);
   }
 
   private static JsonNode schema(Serde<?> serde) {
@@ -96,7 +121,8 @@ public final class ManifestBuilder {
     return d == null ? null : d.toMillis();
   }
 
-  private static final InvocationRetryPolicy NO_RETRY_POLICY = InvocationRetryPolicy.builder().build();
+  private static final InvocationRetryPolicy NO_RETRY_POLICY =
+      InvocationRetryPolicy.builder().build();
 
   private static InvocationRetryPolicy retry(Options o) {
     return o.invocationRetryPolicy() == null ? NO_RETRY_POLICY : o.invocationRetryPolicy();

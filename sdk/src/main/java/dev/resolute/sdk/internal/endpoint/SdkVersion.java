@@ -11,7 +11,8 @@ public final class SdkVersion {
   private SdkVersion() {}
 
   private static String load() {
-    try (InputStream in = SdkVersion.class.getResourceAsStream("/dev/resolute/sdk/version.properties")) {
+    try (InputStream in =
+        SdkVersion.class.getResourceAsStream("/dev/resolute/sdk/version.properties")) {
       Properties p = new Properties();
       if (in != null) {
         p.load(in);

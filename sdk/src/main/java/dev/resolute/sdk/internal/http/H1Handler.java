@@ -39,26 +39,32 @@ final class H1Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     Channel ch = ctx.channel();
     boolean keepAlive = HttpUtil.isKeepAlive(req);
-    ResponseSink sink = new ResponseSink() {
-      @Override
-      public void write(byte[] bytes) {
-        ch.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
-      }
+    ResponseSink sink =
+        new ResponseSink() {
+          @Override
+          public void write(byte[] bytes) {
+            ch.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
+          }
 
-      @Override
-      public void end() {
-        var f = ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        if (!keepAlive) {
-          f.addListener(ChannelFutureListener.CLOSE);
-        }
-      }
-    };
-    EndpointHandler.Routed routed = handler.handle(req.method().name(), req.uri(),
-        name -> req.headers().get(name), false, sink);
+          @Override
+          public void end() {
+            var f = ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (!keepAlive) {
+              f.addListener(ChannelFutureListener.CLOSE);
+            }
+          }
+        };
+    EndpointHandler.Routed routed =
+        handler.handle(
+            req.method().name(), req.uri(), name -> req.headers().get(name), false, sink);
     if (routed instanceof EndpointHandler.Simple s) {
-      FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(s.status()),
-          Unpooled.wrappedBuffer(s.body()));
-      resp.headers().set(HttpHeaderNames.CONTENT_TYPE, s.contentType())
+      FullHttpResponse resp =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.valueOf(s.status()),
+              Unpooled.wrappedBuffer(s.body()));
+      resp.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, s.contentType())
           .set("x-restate-server", SdkVersion.X_RESTATE_SERVER)
           .setInt(HttpHeaderNames.CONTENT_LENGTH, s.body().length);
       var f = ch.writeAndFlush(resp);
@@ -67,7 +73,8 @@ final class H1Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
     } else if (routed instanceof EndpointHandler.Invocation inv) {
       HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-      resp.headers().set(HttpHeaderNames.CONTENT_TYPE, inv.contentType())
+      resp.headers()
+          .set(HttpHeaderNames.CONTENT_TYPE, inv.contentType())
           .set("x-restate-server", SdkVersion.X_RESTATE_SERVER)
           .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
       ch.writeAndFlush(resp);

@@ -61,30 +61,43 @@ final class H2StreamHandler extends ChannelInboundHandlerAdapter {
     Http2Headers in = frame.headers();
     String method = String.valueOf(in.method());
     String path = String.valueOf(in.path());
-    ResponseSink sink = new ResponseSink() {
-      @Override
-      public void write(byte[] bytes) {
-        ch.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), false));
-      }
+    ResponseSink sink =
+        new ResponseSink() {
+          @Override
+          public void write(byte[] bytes) {
+            ch.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), false));
+          }
 
-      @Override
-      public void end() {
-        ch.writeAndFlush(new DefaultHttp2DataFrame(true));
-      }
-    };
-    EndpointHandler.Routed routed = handler.handle(method, path, name -> {
-      CharSequence v = in.get(name);
-      return v == null ? null : v.toString();
-    }, true, sink);
+          @Override
+          public void end() {
+            ch.writeAndFlush(new DefaultHttp2DataFrame(true));
+          }
+        };
+    EndpointHandler.Routed routed =
+        handler.handle(
+            method,
+            path,
+            name -> {
+              CharSequence v = in.get(name);
+              return v == null ? null : v.toString();
+            },
+            true,
+            sink);
     if (routed instanceof EndpointHandler.Simple s) {
-      Http2Headers out = new DefaultHttp2Headers().status(Integer.toString(s.status()))
-          .set("content-type", s.contentType()).set("x-restate-server", SdkVersion.X_RESTATE_SERVER)
-          .setInt("content-length", s.body().length);
+      Http2Headers out =
+          new DefaultHttp2Headers()
+              .status(Integer.toString(s.status()))
+              .set("content-type", s.contentType())
+              .set("x-restate-server", SdkVersion.X_RESTATE_SERVER)
+              .setInt("content-length", s.body().length);
       ch.write(new DefaultHttp2HeadersFrame(out, false));
       ch.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(s.body()), true));
     } else if (routed instanceof EndpointHandler.Invocation inv) {
-      Http2Headers out = new DefaultHttp2Headers().status("200").set("content-type", inv.contentType())
-          .set("x-restate-server", SdkVersion.X_RESTATE_SERVER);
+      Http2Headers out =
+          new DefaultHttp2Headers()
+              .status("200")
+              .set("content-type", inv.contentType())
+              .set("x-restate-server", SdkVersion.X_RESTATE_SERVER);
       ch.writeAndFlush(new DefaultHttp2HeadersFrame(out, false));
       session = inv.session();
       if (frame.isEndStream()) {

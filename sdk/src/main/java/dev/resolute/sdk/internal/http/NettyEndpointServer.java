@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Netty server behind {@code ResoluteHttpServer}: each connection starts with a sniffer that
- * routes HTTP/2 prior-knowledge connections (the client preface) to the h2 codec and everything else
- * to HTTP/1.1.
+ * routes HTTP/2 prior-knowledge connections (the client preface) to the h2 codec and everything
+ * else to HTTP/1.1.
  */
 public final class NettyEndpointServer implements AutoCloseable {
   private static final int MAX_H1_BODY = 64 * 1024 * 1024;
@@ -39,14 +39,18 @@ public final class NettyEndpointServer implements AutoCloseable {
 
   public NettyEndpointServer(Endpoint endpoint, String host, int port) throws InterruptedException {
     EndpointHandler handler = new EndpointHandler(endpoint);
-    ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new ProtocolSniffer(handler));
-          }
-        });
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(new ProtocolSniffer(handler));
+                  }
+                });
     try {
       serverChannel = b.bind(host, port).sync().channel();
     } catch (InterruptedException | RuntimeException e) {
@@ -88,16 +92,29 @@ public final class NettyEndpointServer implements AutoCloseable {
         return; // need more bytes to decide
       }
       if (prefixMatches) {
-        Http2Settings settings = Http2Settings.defaultSettings().initialWindowSize(2 * 1024 * 1024)
-            .maxConcurrentStreams(1000);
-        ctx.pipeline().addAfter(ctx.name(), "h2-codec",
-            Http2FrameCodecBuilder.forServer().initialSettings(settings).autoAckPingFrame(true).build());
-        ctx.pipeline().addAfter("h2-codec", "h2-multiplex", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-          @Override
-          protected void initChannel(Http2StreamChannel ch) {
-            ch.pipeline().addLast(new H2StreamHandler(handler));
-          }
-        }));
+        Http2Settings settings =
+            Http2Settings.defaultSettings()
+                .initialWindowSize(2 * 1024 * 1024)
+                .maxConcurrentStreams(1000);
+        ctx.pipeline()
+            .addAfter(
+                ctx.name(),
+                "h2-codec",
+                Http2FrameCodecBuilder.forServer()
+                    .initialSettings(settings)
+                    .autoAckPingFrame(true)
+                    .build());
+        ctx.pipeline()
+            .addAfter(
+                "h2-codec",
+                "h2-multiplex",
+                new Http2MultiplexHandler(
+                    new ChannelInitializer<Http2StreamChannel>() {
+                      @Override
+                      protected void initChannel(Http2StreamChannel ch) {
+                        ch.pipeline().addLast(new H2StreamHandler(handler));
+                      }
+                    }));
       } else {
         ctx.pipeline().addAfter(ctx.name(), "h1-handler", new H1Handler(handler));
         ctx.pipeline().addAfter(ctx.name(), "h1-aggregator", new HttpObjectAggregator(MAX_H1_BODY));

@@ -37,10 +37,15 @@ public final class ReflectiveServices {
     Class<?> clazz = instance.getClass();
     Class<?> annotated = findAnnotated(clazz);
     if (annotated == null) {
-      throw new IllegalArgumentException(clazz.getName() + " is not annotated with @Service, @VirtualObject or @Workflow");
+      throw new IllegalArgumentException(
+          clazz.getName() + " is not annotated with @Service, @VirtualObject or @Workflow");
     }
-    ServiceType type = annotated.isAnnotationPresent(Service.class) ? ServiceType.SERVICE
-        : annotated.isAnnotationPresent(VirtualObject.class) ? ServiceType.VIRTUAL_OBJECT : ServiceType.WORKFLOW;
+    ServiceType type =
+        annotated.isAnnotationPresent(Service.class)
+            ? ServiceType.SERVICE
+            : annotated.isAnnotationPresent(VirtualObject.class)
+                ? ServiceType.VIRTUAL_OBJECT
+                : ServiceType.WORKFLOW;
     Name nameAnn = annotated.getAnnotation(Name.class);
     String name = nameAnn != null ? nameAnn.value() : annotated.getSimpleName();
     SerdeFactory serdes = serdeFactory(annotated);
@@ -54,16 +59,18 @@ public final class ReflectiveServices {
         continue;
       }
       if (isExclusive && (type != ServiceType.VIRTUAL_OBJECT || isShared)) {
-        throw new IllegalArgumentException("@Exclusive handler " + m + " is allowed only in a virtual object, not @Shared");
+        throw new IllegalArgumentException(
+            "@Exclusive handler " + m + " is allowed only in a virtual object, not @Shared");
       }
       if (Modifier.isStatic(m.getModifiers())) {
         throw new IllegalArgumentException("handler " + m + " must not be static");
       }
-      HandlerType ht = switch (type) {
-        case SERVICE -> HandlerType.SHARED;
-        case VIRTUAL_OBJECT -> isShared ? HandlerType.SHARED : HandlerType.EXCLUSIVE;
-        case WORKFLOW -> isWorkflow ? HandlerType.WORKFLOW : HandlerType.SHARED;
-      };
+      HandlerType ht =
+          switch (type) {
+            case SERVICE -> HandlerType.SHARED;
+            case VIRTUAL_OBJECT -> isShared ? HandlerType.SHARED : HandlerType.EXCLUSIVE;
+            case WORKFLOW -> isWorkflow ? HandlerType.WORKFLOW : HandlerType.SHARED;
+          };
       handlers.add(handler(instance, m, type, ht, serdes));
     }
     if (handlers.isEmpty()) {
@@ -88,7 +95,8 @@ public final class ReflectiveServices {
   }
 
   private static boolean isService(Class<?> k) {
-    return k.isAnnotationPresent(Service.class) || k.isAnnotationPresent(VirtualObject.class)
+    return k.isAnnotationPresent(Service.class)
+        || k.isAnnotationPresent(VirtualObject.class)
         || k.isAnnotationPresent(Workflow.class);
   }
 
@@ -100,7 +108,8 @@ public final class ReflectiveServices {
     try {
       return ann.value().getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException e) {
-      throw new IllegalArgumentException("cannot instantiate serde factory " + ann.value().getName(), e);
+      throw new IllegalArgumentException(
+          "cannot instantiate serde factory " + ann.value().getName(), e);
     }
   }
 
@@ -108,25 +117,36 @@ public final class ReflectiveServices {
     return switch (ht) {
       case WORKFLOW -> WorkflowContext.class;
       case EXCLUSIVE -> ObjectContext.class;
-      case SHARED -> st == ServiceType.SERVICE ? Context.class
-          : st == ServiceType.VIRTUAL_OBJECT ? SharedObjectContext.class : SharedWorkflowContext.class;
+      case SHARED ->
+          st == ServiceType.SERVICE
+              ? Context.class
+              : st == ServiceType.VIRTUAL_OBJECT
+                  ? SharedObjectContext.class
+                  : SharedWorkflowContext.class;
     };
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static HandlerDefinition<?, ?> handler(Object instance, Method m, ServiceType st, HandlerType ht,
-      SerdeFactory serdes) {
+  private static HandlerDefinition<?, ?> handler(
+      Object instance, Method m, ServiceType st, HandlerType ht, SerdeFactory serdes) {
     Parameter[] params = m.getParameters();
     Class<?> ctxType = contextFor(st, ht);
     if (params.length == 0 || params.length > 2 || !params[0].getType().isAssignableFrom(ctxType)) {
-      throw new IllegalArgumentException("handler " + m + " must take a " + ctxType.getSimpleName()
-          + " (or a supertype) as first parameter, and at most one input parameter");
+      throw new IllegalArgumentException(
+          "handler "
+              + m
+              + " must take a "
+              + ctxType.getSimpleName()
+              + " (or a supertype) as first parameter, and at most one input parameter");
     }
     Serde in;
     String accept = null;
     if (params.length == 2) {
       Raw raw = params[1].getAnnotation(Raw.class);
-      in = raw != null ? rawSerde(raw.contentType()) : serdes.create(params[1].getParameterizedType());
+      in =
+          raw != null
+              ? rawSerde(raw.contentType())
+              : serdes.create(params[1].getParameterizedType());
       Accept acc = params[1].getAnnotation(Accept.class);
       accept = acc != null ? acc.value() : null;
     } else {
@@ -145,13 +165,19 @@ public final class ReflectiveServices {
     String name = nameAnn != null ? nameAnn.value() : m.getName();
     m.setAccessible(true);
     boolean hasInput = params.length == 2;
-    HandlerDefinition<?, ?> def = HandlerDefinition.of(name, ht, in, out, (ctx, input) -> {
-      try {
-        return hasInput ? m.invoke(instance, ctx, input) : m.invoke(instance, ctx);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    });
+    HandlerDefinition<?, ?> def =
+        HandlerDefinition.of(
+            name,
+            ht,
+            in,
+            out,
+            (ctx, input) -> {
+              try {
+                return hasInput ? m.invoke(instance, ctx, input) : m.invoke(instance, ctx);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
     return accept != null ? def.withAcceptContentType(accept) : def;
   }
 

@@ -148,7 +148,8 @@ abstract class AsyncResult<T> {
     private final Function<S, T> onSuccess;
     private final Function<TerminalException, T> onFailure;
 
-    Recovered(AsyncResult<S> source, Function<S, T> onSuccess, Function<TerminalException, T> onFailure) {
+    Recovered(
+        AsyncResult<S> source, Function<S, T> onSuccess, Function<TerminalException, T> onFailure) {
       this.source = source;
       this.onSuccess = onSuccess;
       this.onFailure = onFailure;
@@ -228,7 +229,9 @@ abstract class AsyncResult<T> {
     Void value(InvocationStateMachine sm) {
       AsyncResult<?> first = null;
       for (AsyncResult<?> c : children) {
-        if (c.isDone(sm) && c.failed(sm) && (first == null || c.completedAt(sm) < first.completedAt(sm))) {
+        if (c.isDone(sm)
+            && c.failed(sm)
+            && (first == null || c.completedAt(sm) < first.completedAt(sm))) {
           first = c;
         }
       }

@@ -38,13 +38,19 @@ public final class Futures {
 
     @Override
     public <U> DurableFuture<U> map(ThrowingFunction<T, U> mapper) {
-      return new Impl<>(ctx, new AsyncResult.Mapped<>(result, v -> HandlerContextImpl.sneaky(mapper, v)));
+      return new Impl<>(
+          ctx, new AsyncResult.Mapped<>(result, v -> HandlerContextImpl.sneaky(mapper, v)));
     }
 
     @Override
-    public <U> DurableFuture<U> map(ThrowingFunction<T, U> mapper, ThrowingFunction<TerminalException, U> failureMapper) {
-      return new Impl<>(ctx, new AsyncResult.Recovered<>(result, v -> HandlerContextImpl.sneaky(mapper, v),
-          e -> HandlerContextImpl.sneaky(failureMapper, e)));
+    public <U> DurableFuture<U> map(
+        ThrowingFunction<T, U> mapper, ThrowingFunction<TerminalException, U> failureMapper) {
+      return new Impl<>(
+          ctx,
+          new AsyncResult.Recovered<>(
+              result,
+              v -> HandlerContextImpl.sneaky(mapper, v),
+              e -> HandlerContextImpl.sneaky(failureMapper, e)));
     }
 
     @Override
@@ -57,14 +63,19 @@ public final class Futures {
       Impl<Void> timer = (Impl<Void>) ctx.timer(null, timeout);
       AsyncResult.Any any = new AsyncResult.Any(List.of(result, timer.result));
       List<AsyncResult<?>> both = List.of(result, timer.result);
-      return new Impl<>(ctx, new AsyncResult.Mapped<>(any, idx -> {
-        if (idx == 1) {
-          throw new TimeoutException("Timed out waiting for durable future after " + timeout);
-        }
-        @SuppressWarnings("unchecked")
-        T v = ((AsyncResult<T>) both.get(0)).value(ctx.sm());
-        return v;
-      }));
+      return new Impl<>(
+          ctx,
+          new AsyncResult.Mapped<>(
+              any,
+              idx -> {
+                if (idx == 1) {
+                  throw new TimeoutException(
+                      "Timed out waiting for durable future after " + timeout);
+                }
+                @SuppressWarnings("unchecked")
+                T v = ((AsyncResult<T>) both.get(0)).value(ctx.sm());
+                return v;
+              }));
     }
   }
 
@@ -87,7 +98,8 @@ public final class Futures {
     }
   }
 
-  private static List<AsyncResult<?>> results(List<? extends DurableFuture<?>> futures, HandlerContextImpl[] ctx) {
+  private static List<AsyncResult<?>> results(
+      List<? extends DurableFuture<?>> futures, HandlerContextImpl[] ctx) {
     List<AsyncResult<?>> out = new ArrayList<>();
     for (DurableFuture<?> given : futures) {
       DurableFuture<?> f = given instanceof Select<?> s ? s.future() : given;
@@ -118,11 +130,13 @@ public final class Futures {
     return new Impl<>(ctx[0], new AsyncResult.Any(rs));
   }
 
-  public static <T> DurableFuture<T> select(List<DurableFuture<?>> futures, List<ThrowingFunction<Object, T>> mappers) {
+  public static <T> DurableFuture<T> select(
+      List<DurableFuture<?>> futures, List<ThrowingFunction<Object, T>> mappers) {
     HandlerContextImpl[] ctx = new HandlerContextImpl[1];
     List<AsyncResult<?>> rs = results(futures, ctx);
     HandlerContextImpl c = ctx[0];
-    Function<Integer, T> pick = idx -> HandlerContextImpl.sneaky(mappers.get(idx), rs.get(idx).value(c.sm()));
+    Function<Integer, T> pick =
+        idx -> HandlerContextImpl.sneaky(mappers.get(idx), rs.get(idx).value(c.sm()));
     return new Impl<>(c, new AsyncResult.Mapped<>(new AsyncResult.Any(rs), pick));
   }
 }

@@ -70,20 +70,24 @@ public final class HandlerContextImpl implements WorkflowContext {
   private final HandlerRequest request;
   private final List<long[]> pendingCalls = new ArrayList<>();
   private RestateRandom random;
+
   /** True on a thread while it executes a ctx.run closure (inline or on the run pool). */
   private static final ThreadLocal<Boolean> IN_RUN = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
   /** Runs the closures of {@code runAsync}, so several can execute in parallel. */
   private static final java.util.concurrent.ExecutorService RUN_POOL =
-      java.util.concurrent.Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
-        private final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.Executors.newCachedThreadPool(
+          new java.util.concurrent.ThreadFactory() {
+            private final java.util.concurrent.atomic.AtomicInteger n =
+                new java.util.concurrent.atomic.AtomicInteger();
 
-        @Override
-        public Thread newThread(Runnable r) {
-          Thread t = new Thread(r, "resolute-run-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        }
-      });
+            @Override
+            public Thread newThread(Runnable r) {
+              Thread t = new Thread(r, "resolute-run-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            }
+          });
 
   public HandlerContextImpl(InvocationStateMachine sm, SerdeFactory serdes, Clock clock) {
     this.sm = sm;
@@ -94,7 +98,11 @@ public final class HandlerContextImpl implements WorkflowContext {
       headers.put(h.getKey(), h.getValue());
     }
     Slice body = Slice.wrap(sm.input().getValue().getContent().toByteArray());
-    this.request = new HandlerRequest(dev.resolute.sdk.common.InvocationId.of(sm.start().debugId(), sm.start().randomSeed()), body, headers);
+    this.request =
+        new HandlerRequest(
+            dev.resolute.sdk.common.InvocationId.of(sm.start().debugId(), sm.start().randomSeed()),
+            body,
+            headers);
     sm.setOnCancel(this::cancelChildren);
   }
 
@@ -125,8 +133,10 @@ public final class HandlerContextImpl implements WorkflowContext {
     return Value.newBuilder().setContent(ByteString.copyFrom(s.unsafeArray())).build();
   }
 
-  public static Failure failure(int code, String message, Map<String, String> metadata, int protocolVersion) {
-    Failure.Builder f = Failure.newBuilder().setCode(code).setMessage(message == null ? "" : message);
+  public static Failure failure(
+      int code, String message, Map<String, String> metadata, int protocolVersion) {
+    Failure.Builder f =
+        Failure.newBuilder().setCode(code).setMessage(message == null ? "" : message);
     if (protocolVersion >= 6) {
       metadata.forEach((k, v) -> f.addMetadata(FailureMetadata.newBuilder().setKey(k).setValue(v)));
     }
@@ -151,10 +161,13 @@ public final class HandlerContextImpl implements WorkflowContext {
     Serde<R> out = serdes.create(req.getResponseTypeTag());
     int idIdx = sm.nextCompletionId();
     int resIdx = sm.nextCompletionId();
-    CallCommandMessage.Builder cmd = CallCommandMessage.newBuilder()
-        .setServiceName(req.getTarget().getService()).setHandlerName(req.getTarget().getHandler())
-        .setParameter(ByteString.copyFrom(in.serialize(req.getRequest()).unsafeArray()))
-        .setInvocationIdNotificationIdx(idIdx).setResultCompletionId(resIdx);
+    CallCommandMessage.Builder cmd =
+        CallCommandMessage.newBuilder()
+            .setServiceName(req.getTarget().getService())
+            .setHandlerName(req.getTarget().getHandler())
+            .setParameter(ByteString.copyFrom(in.serialize(req.getRequest()).unsafeArray()))
+            .setInvocationIdNotificationIdx(idIdx)
+            .setResultCompletionId(resIdx);
     req.getHeaders().forEach((k, v) -> cmd.addHeaders(Header.newBuilder().setKey(k).setValue(v)));
     if (req.getTarget().getKey() != null) {
       cmd.setKey(req.getTarget().getKey());
@@ -164,8 +177,11 @@ public final class HandlerContextImpl implements WorkflowContext {
     }
     sm.command(MessageType.CALL_COMMAND, cmd.build());
     pendingCalls.add(new long[] {idIdx, resIdx});
-    AsyncResult<String> id = new AsyncResult.Leaf<>(new NotifId.Completion(idIdx), NotificationTemplate::getInvocationId);
-    AsyncResult<R> result = new AsyncResult.Leaf<>(new NotifId.Completion(resIdx), n -> out.deserialize(content(n)));
+    AsyncResult<String> id =
+        new AsyncResult.Leaf<>(
+            new NotifId.Completion(idIdx), NotificationTemplate::getInvocationId);
+    AsyncResult<R> result =
+        new AsyncResult.Leaf<>(new NotifId.Completion(resIdx), n -> out.deserialize(content(n)));
     return new Futures.CallImpl<>(this, result, future(id));
   }
 
@@ -174,9 +190,13 @@ public final class HandlerContextImpl implements WorkflowContext {
     for (long[] c : pendingCalls) {
       InvocationStateMachine.Taken id = sm.taken(new NotifId.Completion((int) c[0]));
       if (id != null && sm.taken(new NotifId.Completion((int) c[1])) == null) {
-        sm.command(MessageType.SEND_SIGNAL_COMMAND, SendSignalCommandMessage.newBuilder()
-            .setTargetInvocationId(id.notification().getInvocationId()).setIdx(1)
-            .setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
+        sm.command(
+            MessageType.SEND_SIGNAL_COMMAND,
+            SendSignalCommandMessage.newBuilder()
+                .setTargetInvocationId(id.notification().getInvocationId())
+                .setIdx(1)
+                .setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance())
+                .build());
       }
     }
   }
@@ -187,10 +207,12 @@ public final class HandlerContextImpl implements WorkflowContext {
     Serde<T> in = serdes.create(req.getRequestTypeTag());
     Serde<R> out = serdes.create(req.getResponseTypeTag());
     int idIdx = sm.nextCompletionId();
-    OneWayCallCommandMessage.Builder cmd = OneWayCallCommandMessage.newBuilder()
-        .setServiceName(req.getTarget().getService()).setHandlerName(req.getTarget().getHandler())
-        .setParameter(ByteString.copyFrom(in.serialize(req.getRequest()).unsafeArray()))
-        .setInvocationIdNotificationIdx(idIdx);
+    OneWayCallCommandMessage.Builder cmd =
+        OneWayCallCommandMessage.newBuilder()
+            .setServiceName(req.getTarget().getService())
+            .setHandlerName(req.getTarget().getHandler())
+            .setParameter(ByteString.copyFrom(in.serialize(req.getRequest()).unsafeArray()))
+            .setInvocationIdNotificationIdx(idIdx);
     if (delay != null && !delay.isZero() && !delay.isNegative()) {
       cmd.setInvokeTime(clock.millis() + delay.toMillis());
     }
@@ -202,21 +224,28 @@ public final class HandlerContextImpl implements WorkflowContext {
       cmd.setIdempotencyKey(req.getIdempotencyKey());
     }
     sm.command(MessageType.ONE_WAY_CALL_COMMAND, cmd.build());
-    AsyncResult<String> id = new AsyncResult.Leaf<>(new NotifId.Completion(idIdx), NotificationTemplate::getInvocationId);
+    AsyncResult<String> id =
+        new AsyncResult.Leaf<>(
+            new NotifId.Completion(idIdx), NotificationTemplate::getInvocationId);
     return new Handle<>(future(id), out);
   }
 
   @Override
   public <R> InvocationHandle<R> invocationHandle(String invocationId, TypeTag<R> responseTypeTag) {
-    return new Handle<>(future(new AsyncResult.Ready<>(invocationId, null)), serdes.create(responseTypeTag));
+    return new Handle<>(
+        future(new AsyncResult.Ready<>(invocationId, null)), serdes.create(responseTypeTag));
   }
 
   /** Sends the cancel signal (signal 1) to another invocation. */
   void cancelInvocation(String targetInvocationId) {
     checkNotInRun("cancel");
-    sm.command(MessageType.SEND_SIGNAL_COMMAND, SendSignalCommandMessage.newBuilder()
-        .setTargetInvocationId(targetInvocationId).setIdx(1)
-        .setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
+    sm.command(
+        MessageType.SEND_SIGNAL_COMMAND,
+        SendSignalCommandMessage.newBuilder()
+            .setTargetInvocationId(targetInvocationId)
+            .setIdx(1)
+            .setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance())
+            .build());
   }
 
   private final class Handle<R> implements InvocationHandle<R> {
@@ -242,9 +271,14 @@ public final class HandlerContextImpl implements WorkflowContext {
     public DurableFuture<R> attach() {
       String target = invocationId();
       int idx = sm.nextCompletionId();
-      sm.command(MessageType.ATTACH_INVOCATION_COMMAND, AttachInvocationCommandMessage.newBuilder()
-          .setInvocationId(target).setResultCompletionId(idx).build());
-      return future(new AsyncResult.Leaf<>(new NotifId.Completion(idx), n -> serde.deserialize(content(n))));
+      sm.command(
+          MessageType.ATTACH_INVOCATION_COMMAND,
+          AttachInvocationCommandMessage.newBuilder()
+              .setInvocationId(target)
+              .setResultCompletionId(idx)
+              .build());
+      return future(
+          new AsyncResult.Leaf<>(new NotifId.Completion(idx), n -> serde.deserialize(content(n))));
     }
 
     @Override
@@ -252,10 +286,20 @@ public final class HandlerContextImpl implements WorkflowContext {
       String target = invocationId();
       checkNotInRun("getOutput");
       int idx = sm.nextCompletionId();
-      sm.command(MessageType.GET_INVOCATION_OUTPUT_COMMAND, GetInvocationOutputCommandMessage.newBuilder()
-          .setInvocationId(target).setResultCompletionId(idx).build());
-      return future(new AsyncResult.Leaf<>(new NotifId.Completion(idx),
-          n -> n.hasVoid() ? Output.<R>notReady() : Output.ready(serde.deserialize(content(n))))).await();
+      sm.command(
+          MessageType.GET_INVOCATION_OUTPUT_COMMAND,
+          GetInvocationOutputCommandMessage.newBuilder()
+              .setInvocationId(target)
+              .setResultCompletionId(idx)
+              .build());
+      return future(
+              new AsyncResult.Leaf<>(
+                  new NotifId.Completion(idx),
+                  n ->
+                      n.hasVoid()
+                          ? Output.<R>notReady()
+                          : Output.ready(serde.deserialize(content(n)))))
+          .await();
     }
   }
 
@@ -263,8 +307,10 @@ public final class HandlerContextImpl implements WorkflowContext {
   public DurableFuture<Void> timer(String name, Duration duration) {
     checkNotInRun("timer");
     int idx = sm.nextCompletionId();
-    SleepCommandMessage.Builder cmd = SleepCommandMessage.newBuilder()
-        .setWakeUpTime(clock.millis() + Math.max(0, duration.toMillis())).setResultCompletionId(idx);
+    SleepCommandMessage.Builder cmd =
+        SleepCommandMessage.newBuilder()
+            .setWakeUpTime(clock.millis() + Math.max(0, duration.toMillis()))
+            .setResultCompletionId(idx);
     if (name != null) {
       cmd.setName(name);
     }
@@ -274,7 +320,8 @@ public final class HandlerContextImpl implements WorkflowContext {
 
   /** {@code ctx.run}: the closure runs inline on the handler thread, then the result is awaited. */
   @Override
-  public <T> T run(String name, TypeTag<T> typeTag, RetryPolicy retryPolicy, ThrowingSupplier<T> action) {
+  public <T> T run(
+      String name, TypeTag<T> typeTag, RetryPolicy retryPolicy, ThrowingSupplier<T> action) {
     return startRun(name, typeTag, retryPolicy, action, false).await();
   }
 
@@ -284,12 +331,17 @@ public final class HandlerContextImpl implements WorkflowContext {
    * first, so no proposal is lost.
    */
   @Override
-  public <T> DurableFuture<T> runAsync(String name, TypeTag<T> typeTag, RetryPolicy retryPolicy, ThrowingSupplier<T> action) {
+  public <T> DurableFuture<T> runAsync(
+      String name, TypeTag<T> typeTag, RetryPolicy retryPolicy, ThrowingSupplier<T> action) {
     return startRun(name, typeTag, retryPolicy, action, true);
   }
 
-  private <T> DurableFuture<T> startRun(String name, TypeTag<T> typeTag, RetryPolicy retryPolicy,
-      ThrowingSupplier<T> action, boolean parallel) {
+  private <T> DurableFuture<T> startRun(
+      String name,
+      TypeTag<T> typeTag,
+      RetryPolicy retryPolicy,
+      ThrowingSupplier<T> action,
+      boolean parallel) {
     checkNotInRun("run");
     Serde<T> serde = serdes.create(typeTag);
     int idx = sm.nextCompletionId();
@@ -299,21 +351,24 @@ public final class HandlerContextImpl implements WorkflowContext {
     }
     MessageLite replayed = sm.command(MessageType.RUN_COMMAND, cmd.build());
     int runIndex = sm.commandIndex();
-    AsyncResult<T> result = new AsyncResult.Leaf<>(new NotifId.Completion(idx), n -> serde.deserialize(content(n)));
+    AsyncResult<T> result =
+        new AsyncResult.Leaf<>(new NotifId.Completion(idx), n -> serde.deserialize(content(n)));
     if (!sm.hasNotification(idx)) {
       boolean retried = replayed != null && sm.isProcessing();
       if (parallel) {
         sm.runStarted();
         try {
-          RUN_POOL.execute(() -> {
-            try {
-              execute(idx, runIndex, name, retried, serde, retryPolicy, action);
-            } catch (ControlFlowSignal ended) {
-              // the attempt ended (this run failed retryably, or another path closed it): the handler sees it
-            } finally {
-              sm.runFinished();
-            }
-          });
+          RUN_POOL.execute(
+              () -> {
+                try {
+                  execute(idx, runIndex, name, retried, serde, retryPolicy, action);
+                } catch (ControlFlowSignal ended) {
+                  // the attempt ended (this run failed retryably, or another path closed it): the
+                  // handler sees it
+                } finally {
+                  sm.runFinished();
+                }
+              });
         } catch (RuntimeException e) {
           sm.runFinished();
           throw e;
@@ -325,17 +380,28 @@ public final class HandlerContextImpl implements WorkflowContext {
     return future(result);
   }
 
-  private <T> void execute(int idx, int runIndex, String name, boolean retried, Serde<T> serde, RetryPolicy policy,
+  private <T> void execute(
+      int idx,
+      int runIndex,
+      String name,
+      boolean retried,
+      Serde<T> serde,
+      RetryPolicy policy,
       ThrowingSupplier<T> action) {
-    ProposeRunCompletionMessage.Builder proposal = ProposeRunCompletionMessage.newBuilder().setResultCompletionId(idx);
+    ProposeRunCompletionMessage.Builder proposal =
+        ProposeRunCompletionMessage.newBuilder().setResultCompletionId(idx);
     T value;
     IN_RUN.set(Boolean.TRUE);
     try {
       value = action.get();
     } catch (TerminalException e) {
       IN_RUN.set(Boolean.FALSE);
-      sm.writeControl(MessageType.PROPOSE_RUN_COMPLETION,
-          proposal.setFailure(failure(e.getCode(), e.getMessage(), e.getMetadata(), sm.protocolVersion())).build());
+      sm.writeControl(
+          MessageType.PROPOSE_RUN_COMPLETION,
+          proposal
+              .setFailure(
+                  failure(e.getCode(), e.getMessage(), e.getMetadata(), sm.protocolVersion()))
+              .build());
       return;
     } catch (ControlFlowSignal s) {
       throw s;
@@ -349,16 +415,32 @@ public final class HandlerContextImpl implements WorkflowContext {
       }
       Duration next = policy == null ? null : policy.nextDelay(attempts, elapsed);
       if (policy != null && next == null) {
-        String msg = "ctx.run" + (name == null ? "" : " '" + name + "'") + " failed after " + attempts
-            + " attempt(s), retry policy exhausted: " + t;
-        sm.writeControl(MessageType.PROPOSE_RUN_COMPLETION,
-            proposal.setFailure(failure(TerminalException.INTERNAL_SERVER_ERROR_CODE, msg, Map.of(), sm.protocolVersion()))
+        String msg =
+            "ctx.run"
+                + (name == null ? "" : " '" + name + "'")
+                + " failed after "
+                + attempts
+                + " attempt(s), retry policy exhausted: "
+                + t;
+        sm.writeControl(
+            MessageType.PROPOSE_RUN_COMPLETION,
+            proposal
+                .setFailure(
+                    failure(
+                        TerminalException.INTERNAL_SERVER_ERROR_CODE,
+                        msg,
+                        Map.of(),
+                        sm.protocolVersion()))
                 .build());
         return;
       }
-      ErrorMessage.Builder err = ErrorMessage.newBuilder().setCode(TerminalException.INTERNAL_SERVER_ERROR_CODE)
-          .setMessage(String.valueOf(t)).setStacktrace(stackTrace(t))
-          .setRelatedCommandIndex(runIndex).setRelatedCommandType(MessageType.RUN_COMMAND.code());
+      ErrorMessage.Builder err =
+          ErrorMessage.newBuilder()
+              .setCode(TerminalException.INTERNAL_SERVER_ERROR_CODE)
+              .setMessage(String.valueOf(t))
+              .setStacktrace(stackTrace(t))
+              .setRelatedCommandIndex(runIndex)
+              .setRelatedCommandType(MessageType.RUN_COMMAND.code());
       if (name != null) {
         err.setRelatedCommandName(name);
       }
@@ -367,7 +449,8 @@ public final class HandlerContextImpl implements WorkflowContext {
     } finally {
       IN_RUN.set(Boolean.FALSE);
     }
-    sm.writeControl(MessageType.PROPOSE_RUN_COMPLETION,
+    sm.writeControl(
+        MessageType.PROPOSE_RUN_COMPLETION,
         proposal.setValue(ByteString.copyFrom(serde.serialize(value).unsafeArray())).build());
   }
 
@@ -383,7 +466,8 @@ public final class HandlerContextImpl implements WorkflowContext {
     Serde<T> serde = serdes.create(typeTag);
     int signal = sm.nextSignalId();
     String id = AwakeableId.signal(InvocationId.fromBytes(sm.start().rawId()), signal).toString();
-    AsyncResult<T> r = new AsyncResult.Leaf<>(new NotifId.Signal(signal), n -> serde.deserialize(content(n)));
+    AsyncResult<T> r =
+        new AsyncResult.Leaf<>(new NotifId.Signal(signal), n -> serde.deserialize(content(n)));
     return new AwakeableImpl<>(this, r, id);
   }
 
@@ -408,15 +492,23 @@ public final class HandlerContextImpl implements WorkflowContext {
       public <T> void resolve(TypeTag<T> typeTag, T payload) {
         checkNotInRun("awakeableHandle");
         Serde<T> serde = serdes.create(typeTag);
-        sm.command(MessageType.COMPLETE_AWAKEABLE_COMMAND, CompleteAwakeableCommandMessage.newBuilder()
-            .setAwakeableId(id).setValue(value(serde.serialize(payload))).build());
+        sm.command(
+            MessageType.COMPLETE_AWAKEABLE_COMMAND,
+            CompleteAwakeableCommandMessage.newBuilder()
+                .setAwakeableId(id)
+                .setValue(value(serde.serialize(payload)))
+                .build());
       }
 
       @Override
       public void reject(String reason) {
         checkNotInRun("awakeableHandle");
-        sm.command(MessageType.COMPLETE_AWAKEABLE_COMMAND, CompleteAwakeableCommandMessage.newBuilder()
-            .setAwakeableId(id).setFailure(failure(500, reason, Map.of(), sm.protocolVersion())).build());
+        sm.command(
+            MessageType.COMPLETE_AWAKEABLE_COMMAND,
+            CompleteAwakeableCommandMessage.newBuilder()
+                .setAwakeableId(id)
+                .setFailure(failure(500, reason, Map.of(), sm.protocolVersion()))
+                .build());
       }
     };
   }
@@ -425,13 +517,14 @@ public final class HandlerContextImpl implements WorkflowContext {
   public RestateRandom random() {
     checkNotInRun("random");
     if (random == null) {
-      random = new RestateRandom(sm.start().randomSeed()) {
-        @Override
-        protected int next(int bits) {
-          checkNotInRun("random");
-          return super.next(bits);
-        }
-      };
+      random =
+          new RestateRandom(sm.start().randomSeed()) {
+            @Override
+            protected int next(int bits) {
+              checkNotInRun("random");
+              return super.next(bits);
+            }
+          };
     }
     return random;
   }
@@ -463,7 +556,9 @@ public final class HandlerContextImpl implements WorkflowContext {
     Serde<T> serde = serdes.create(key.serdeInfo());
     ByteString k = ByteString.copyFromUtf8(key.name());
     Value v = value(serde.serialize(value));
-    sm.command(MessageType.SET_STATE_COMMAND, SetStateCommandMessage.newBuilder().setKey(k).setValue(v).build());
+    sm.command(
+        MessageType.SET_STATE_COMMAND,
+        SetStateCommandMessage.newBuilder().setKey(k).setValue(v).build());
     sm.state().put(k, v.getContent());
   }
 
@@ -471,14 +566,16 @@ public final class HandlerContextImpl implements WorkflowContext {
   public void clear(StateKey<?> key) {
     checkNotInRun("clear");
     ByteString k = ByteString.copyFromUtf8(key.name());
-    sm.command(MessageType.CLEAR_STATE_COMMAND, ClearStateCommandMessage.newBuilder().setKey(k).build());
+    sm.command(
+        MessageType.CLEAR_STATE_COMMAND, ClearStateCommandMessage.newBuilder().setKey(k).build());
     sm.state().remove(k);
   }
 
   @Override
   public void clearAll() {
     checkNotInRun("clearAll");
-    sm.command(MessageType.CLEAR_ALL_STATE_COMMAND, ClearAllStateCommandMessage.getDefaultInstance());
+    sm.command(
+        MessageType.CLEAR_ALL_STATE_COMMAND, ClearAllStateCommandMessage.getDefaultInstance());
     sm.state().clear();
     sm.markStateComplete();
   }
@@ -493,20 +590,36 @@ public final class HandlerContextImpl implements WorkflowContext {
       public DurableFuture<T> future() {
         checkNotInRun("promise");
         int idx = sm.nextCompletionId();
-        sm.command(MessageType.GET_PROMISE_COMMAND,
-            GetPromiseCommandMessage.newBuilder().setKey(key.name()).setResultCompletionId(idx).build());
+        sm.command(
+            MessageType.GET_PROMISE_COMMAND,
+            GetPromiseCommandMessage.newBuilder()
+                .setKey(key.name())
+                .setResultCompletionId(idx)
+                .build());
         return HandlerContextImpl.this.future(
-            new AsyncResult.Leaf<>(new NotifId.Completion(idx), n -> serde.deserialize(content(n))));
+            new AsyncResult.Leaf<>(
+                new NotifId.Completion(idx), n -> serde.deserialize(content(n))));
       }
 
       @Override
       public Output<T> peek() {
         checkNotInRun("promise");
         int idx = sm.nextCompletionId();
-        sm.command(MessageType.PEEK_PROMISE_COMMAND,
-            PeekPromiseCommandMessage.newBuilder().setKey(key.name()).setResultCompletionId(idx).build());
-        return HandlerContextImpl.this.future(new AsyncResult.Leaf<>(new NotifId.Completion(idx),
-            n -> n.hasVoid() ? Output.<T>notReady() : Output.ready(serde.deserialize(content(n))))).await();
+        sm.command(
+            MessageType.PEEK_PROMISE_COMMAND,
+            PeekPromiseCommandMessage.newBuilder()
+                .setKey(key.name())
+                .setResultCompletionId(idx)
+                .build());
+        return HandlerContextImpl.this
+            .future(
+                new AsyncResult.Leaf<>(
+                    new NotifId.Completion(idx),
+                    n ->
+                        n.hasVoid()
+                            ? Output.<T>notReady()
+                            : Output.ready(serde.deserialize(content(n)))))
+            .await();
       }
     };
   }
@@ -517,19 +630,24 @@ public final class HandlerContextImpl implements WorkflowContext {
     return new DurablePromiseHandle<>() {
       @Override
       public void resolve(T payload) {
-        complete(CompletePromiseCommandMessage.newBuilder().setCompletionValue(value(serde.serialize(payload))));
+        complete(
+            CompletePromiseCommandMessage.newBuilder()
+                .setCompletionValue(value(serde.serialize(payload))));
       }
 
       @Override
       public void reject(String reason) {
-        complete(CompletePromiseCommandMessage.newBuilder()
-            .setCompletionFailure(failure(500, reason, Map.of(), sm.protocolVersion())));
+        complete(
+            CompletePromiseCommandMessage.newBuilder()
+                .setCompletionFailure(failure(500, reason, Map.of(), sm.protocolVersion())));
       }
 
       private void complete(CompletePromiseCommandMessage.Builder cmd) {
         checkNotInRun("promiseHandle");
         int idx = sm.nextCompletionId();
-        sm.command(MessageType.COMPLETE_PROMISE_COMMAND, cmd.setKey(key.name()).setResultCompletionId(idx).build());
+        sm.command(
+            MessageType.COMPLETE_PROMISE_COMMAND,
+            cmd.setKey(key.name()).setResultCompletionId(idx).build());
         sm.await(new AsyncResult.Leaf<Void>(new NotifId.Completion(idx), n -> null));
       }
     };

@@ -28,9 +28,9 @@ import org.slf4j.MDC;
 
 /**
  * The SDK side of one invocation attempt (PROTOCOL.md §5). Frames from the server go in through
- * {@link #onFrame}; user code drives it through the context, on its own thread, blocking in
- * {@link #await}. Output frames go to a {@link Sink}. All methods synchronize on this object; no
- * I/O, clock or threads of its own.
+ * {@link #onFrame}; user code drives it through the context, on its own thread, blocking in {@link
+ * #await}. Output frames go to a {@link Sink}. All methods synchronize on this object; no I/O,
+ * clock or threads of its own.
  */
 public final class InvocationStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(InvocationStateMachine.class);
@@ -61,8 +61,10 @@ public final class InvocationStateMachine {
   private final Map<NotifId, Taken> taken = new HashMap<>();
   private long seq = 1;
   private boolean inputClosed;
+
   /** ctx.runAsync closures executing right now; suspension waits for their proposals. */
   private int runsInFlight;
+
   private boolean cancelPending;
   private boolean cancelDelivered;
   private int nextCompletionId = 1;
@@ -100,7 +102,8 @@ public final class InvocationStateMachine {
       } else if (type.isNotification()) {
         journal.addLast(new Entry(type, msg));
         notifyAll();
-      } else if (type != MessageType.COMMAND_ACK && type != MessageType.PROPOSE_RUN_COMPLETION_ACK) {
+      } else if (type != MessageType.COMMAND_ACK
+          && type != MessageType.PROPOSE_RUN_COMPLETION_ACK) {
         throw new ProtocolViolation("unexpected " + type + " after the replayed journal");
       }
     } catch (ProtocolViolation | ProtocolException e) {
@@ -116,8 +119,17 @@ public final class InvocationStateMachine {
     Map<ByteString, ByteString> map = new LinkedHashMap<>();
     s.getStateMapList().forEach(e -> map.put(e.getKey(), e.getValue()));
     long seed = protocolVersion >= 6 ? s.getRandomSeed() : fallbackSeed(s.getId());
-    start = new StartInfo(s.getId().toByteArray(), s.getDebugId(), s.getKey(), map, s.getPartialState(),
-        s.getRetryCountSinceLastStoredEntry(), s.getDurationSinceLastStoredEntry(), seed, s.getKnownEntries());
+    start =
+        new StartInfo(
+            s.getId().toByteArray(),
+            s.getDebugId(),
+            s.getKey(),
+            map,
+            s.getPartialState(),
+            s.getRetryCountSinceLastStoredEntry(),
+            s.getDurationSinceLastStoredEntry(),
+            seed,
+            s.getKnownEntries());
     state = new LinkedHashMap<>(map);
     partialState = s.getPartialState();
     transition(new Phase.WaitingReplayEntries(s.getKnownEntries()));
@@ -150,7 +162,11 @@ public final class InvocationStateMachine {
     inputClosed = true;
     if (phase instanceof Phase.WaitingStart || phase instanceof Phase.WaitingReplayEntries) {
       if (phase instanceof Phase.WaitingReplayEntries) {
-        writeError(PROTOCOL_VIOLATION, "the request body ended before the whole journal was received", "", null);
+        writeError(
+            PROTOCOL_VIOLATION,
+            "the request body ended before the whole journal was received",
+            "",
+            null);
       } else {
         transition(new Phase.Closed("input closed before start"));
         sink.close();
@@ -232,7 +248,8 @@ public final class InvocationStateMachine {
     commandIndex++;
     if (phase instanceof Phase.Replaying) {
       Entry e = popReplayedCommand();
-      if (e.type() != type || !(type == MessageType.OUTPUT_COMMAND || sameCommand(type, e.message(), cmd))) {
+      if (e.type() != type
+          || !(type == MessageType.OUTPUT_COMMAND || sameCommand(type, e.message(), cmd))) {
         throw mismatch(e, type, cmd);
       }
       return e.message();
@@ -242,14 +259,18 @@ public final class InvocationStateMachine {
   }
 
   /** Like {@link #command} for operations whose journaled form may be either of two types. */
-  synchronized Entry commandEither(MessageType type, MessageLite cmd, MessageType altType,
+  synchronized Entry commandEither(
+      MessageType type,
+      MessageLite cmd,
+      MessageType altType,
       java.util.function.Predicate<MessageLite> altMatches) {
     checkOpen();
     commandIndex++;
     if (phase instanceof Phase.Replaying) {
       Entry e = popReplayedCommand();
-      boolean ok = (e.type() == type && sameCommand(type, e.message(), cmd))
-          || (e.type() == altType && altMatches.test(e.message()));
+      boolean ok =
+          (e.type() == type && sameCommand(type, e.message(), cmd))
+              || (e.type() == altType && altMatches.test(e.message()));
       if (!ok) {
         throw mismatch(e, type, cmd);
       }
@@ -346,13 +367,19 @@ public final class InvocationStateMachine {
     Set<NotifId> ids = new LinkedHashSet<>();
     result.pendingIds(this, ids);
     SuspensionMessage.Builder s = SuspensionMessage.newBuilder();
-    ids.stream().filter(i -> i instanceof NotifId.Completion)
-        .mapToInt(i -> ((NotifId.Completion) i).id()).sorted().forEach(s::addWaitingCompletions);
+    ids.stream()
+        .filter(i -> i instanceof NotifId.Completion)
+        .mapToInt(i -> ((NotifId.Completion) i).id())
+        .sorted()
+        .forEach(s::addWaitingCompletions);
     Set<Integer> signals = new java.util.TreeSet<>();
     signals.add(1);
-    ids.stream().filter(i -> i instanceof NotifId.Signal).forEach(i -> signals.add(((NotifId.Signal) i).idx()));
+    ids.stream()
+        .filter(i -> i instanceof NotifId.Signal)
+        .forEach(i -> signals.add(((NotifId.Signal) i).idx()));
     signals.forEach(s::addWaitingSignals);
-    ids.stream().filter(i -> i instanceof NotifId.NamedSignal)
+    ids.stream()
+        .filter(i -> i instanceof NotifId.NamedSignal)
         .forEach(i -> s.addWaitingNamedSignals(((NotifId.NamedSignal) i).name()));
     write(MessageType.SUSPENSION, s.build());
     close("suspended");
@@ -382,9 +409,14 @@ public final class InvocationStateMachine {
   }
 
   /** Fails the attempt with an ErrorMessage (retried by the server); no-op when already closed. */
-  public synchronized void writeError(int code, String message, String stacktrace, Long nextRetryDelayMs) {
-    writeError(ErrorMessage.newBuilder().setCode(code).setMessage(message == null ? "" : message)
-        .setStacktrace(stacktrace == null ? "" : stacktrace), nextRetryDelayMs);
+  public synchronized void writeError(
+      int code, String message, String stacktrace, Long nextRetryDelayMs) {
+    writeError(
+        ErrorMessage.newBuilder()
+            .setCode(code)
+            .setMessage(message == null ? "" : message)
+            .setStacktrace(stacktrace == null ? "" : stacktrace),
+        nextRetryDelayMs);
   }
 
   synchronized void writeError(ErrorMessage.Builder error, Long nextRetryDelayMs) {
@@ -407,10 +439,15 @@ public final class InvocationStateMachine {
       commandIndex++;
       Entry e = popReplayedCommand();
       if (e.type() == MessageType.GET_EAGER_STATE_COMMAND
-          && ((dev.resolute.protocol.pb.GetEagerStateCommandMessage) e.message()).getKey().equals(key)) {
+          && ((dev.resolute.protocol.pb.GetEagerStateCommandMessage) e.message())
+              .getKey()
+              .equals(key)) {
         var g = (dev.resolute.protocol.pb.GetEagerStateCommandMessage) e.message();
-        return new AsyncResult.Ready<>(g.hasValue() ? java.util.Optional.of(g.getValue().getContent())
-            : java.util.Optional.empty(), null);
+        return new AsyncResult.Ready<>(
+            g.hasValue()
+                ? java.util.Optional.of(g.getValue().getContent())
+                : java.util.Optional.empty(),
+            null);
       }
       if (e.type() == MessageType.GET_LAZY_STATE_COMMAND) {
         var g = (dev.resolute.protocol.pb.GetLazyStateCommandMessage) e.message();
@@ -423,23 +460,34 @@ public final class InvocationStateMachine {
     }
     ByteString value = state.get(key);
     if (value != null) {
-      command(MessageType.GET_EAGER_STATE_COMMAND,
+      command(
+          MessageType.GET_EAGER_STATE_COMMAND,
           eager.setValue(dev.resolute.protocol.pb.Value.newBuilder().setContent(value)).build());
       return new AsyncResult.Ready<>(java.util.Optional.of(value), null);
     }
     if (!partialState) {
-      command(MessageType.GET_EAGER_STATE_COMMAND, eager.setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
+      command(
+          MessageType.GET_EAGER_STATE_COMMAND,
+          eager.setVoid(dev.resolute.protocol.pb.Void.getDefaultInstance()).build());
       return new AsyncResult.Ready<>(java.util.Optional.empty(), null);
     }
     int id = nextCompletionId++;
-    command(MessageType.GET_LAZY_STATE_COMMAND,
-        dev.resolute.protocol.pb.GetLazyStateCommandMessage.newBuilder().setKey(key).setResultCompletionId(id).build());
+    command(
+        MessageType.GET_LAZY_STATE_COMMAND,
+        dev.resolute.protocol.pb.GetLazyStateCommandMessage.newBuilder()
+            .setKey(key)
+            .setResultCompletionId(id)
+            .build());
     return lazyStateLeaf(id);
   }
 
   private static AsyncResult<java.util.Optional<ByteString>> lazyStateLeaf(int id) {
-    return new AsyncResult.Leaf<>(new NotifId.Completion(id),
-        n -> n.hasValue() ? java.util.Optional.of(n.getValue().getContent()) : java.util.Optional.empty());
+    return new AsyncResult.Leaf<>(
+        new NotifId.Completion(id),
+        n ->
+            n.hasValue()
+                ? java.util.Optional.of(n.getValue().getContent())
+                : java.util.Optional.empty());
   }
 
   /** Lists the state keys: eager when the local map is complete, else lazy. */
@@ -459,19 +507,28 @@ public final class InvocationStateMachine {
           return new AsyncResult.Leaf<>(new NotifId.Completion(id), n -> keys(n.getStateKeys()));
         }
       }
-      throw mismatch(e, MessageType.GET_EAGER_STATE_KEYS_COMMAND,
+      throw mismatch(
+          e,
+          MessageType.GET_EAGER_STATE_KEYS_COMMAND,
           dev.resolute.protocol.pb.GetEagerStateKeysCommandMessage.getDefaultInstance());
     }
     if (!partialState) {
-      dev.resolute.protocol.pb.StateKeys.Builder keys = dev.resolute.protocol.pb.StateKeys.newBuilder();
+      dev.resolute.protocol.pb.StateKeys.Builder keys =
+          dev.resolute.protocol.pb.StateKeys.newBuilder();
       state.keySet().forEach(keys::addKeys);
-      var cmd = dev.resolute.protocol.pb.GetEagerStateKeysCommandMessage.newBuilder().setValue(keys).build();
+      var cmd =
+          dev.resolute.protocol.pb.GetEagerStateKeysCommandMessage.newBuilder()
+              .setValue(keys)
+              .build();
       command(MessageType.GET_EAGER_STATE_KEYS_COMMAND, cmd);
       return new AsyncResult.Ready<>(keys(cmd.getValue()), null);
     }
     int id = nextCompletionId++;
-    command(MessageType.GET_LAZY_STATE_KEYS_COMMAND,
-        dev.resolute.protocol.pb.GetLazyStateKeysCommandMessage.newBuilder().setResultCompletionId(id).build());
+    command(
+        MessageType.GET_LAZY_STATE_KEYS_COMMAND,
+        dev.resolute.protocol.pb.GetLazyStateKeysCommandMessage.newBuilder()
+            .setResultCompletionId(id)
+            .build());
     return new AsyncResult.Leaf<>(new NotifId.Completion(id), n -> keys(n.getStateKeys()));
   }
 
@@ -497,12 +554,21 @@ public final class InvocationStateMachine {
   // ---------------------------------------------------------------- helpers
 
   private ControlFlowSignal mismatch(Entry journaled, MessageType type, MessageLite attempted) {
-    String message = String.format(
-        "Journal mismatch at command index %d: the journal has %s%s but the handler code now does %s%s. "
-            + "Was the code changed while this invocation was in flight?",
-        commandIndex, journaled.type(), describe(journaled.message()), type, describe(attempted));
-    ErrorMessage.Builder err = ErrorMessage.newBuilder().setCode(JOURNAL_MISMATCH).setMessage(message)
-        .setRelatedCommandIndex(commandIndex).setRelatedCommandType(type.code());
+    String message =
+        String.format(
+            "Journal mismatch at command index %d: the journal has %s%s but the handler code now does %s%s. "
+                + "Was the code changed while this invocation was in flight?",
+            commandIndex,
+            journaled.type(),
+            describe(journaled.message()),
+            type,
+            describe(attempted));
+    ErrorMessage.Builder err =
+        ErrorMessage.newBuilder()
+            .setCode(JOURNAL_MISMATCH)
+            .setMessage(message)
+            .setRelatedCommandIndex(commandIndex)
+            .setRelatedCommandType(type.code());
     String name = commandName(attempted);
     if (!name.isEmpty()) {
       err.setRelatedCommandName(name);
@@ -529,15 +595,20 @@ public final class InvocationStateMachine {
     }
   }
 
-  private static boolean sameCommand(MessageType type, MessageLite journaled, MessageLite attempted) {
+  private static boolean sameCommand(
+      MessageType type, MessageLite journaled, MessageLite attempted) {
     if (type == MessageType.SLEEP_COMMAND) {
       SleepCommandMessage a = (SleepCommandMessage) journaled;
       SleepCommandMessage b = (SleepCommandMessage) attempted;
-      return a.getName().equals(b.getName()) && a.getResultCompletionId() == b.getResultCompletionId();
+      return a.getName().equals(b.getName())
+          && a.getResultCompletionId() == b.getResultCompletionId();
     }
     if (type == MessageType.ONE_WAY_CALL_COMMAND) {
-      return ((OneWayCallCommandMessage) journaled).toBuilder().clearInvokeTime().build()
-          .equals(((OneWayCallCommandMessage) attempted).toBuilder().clearInvokeTime().build());
+      return ((OneWayCallCommandMessage) journaled)
+          .toBuilder()
+              .clearInvokeTime()
+              .build()
+              .equals(((OneWayCallCommandMessage) attempted).toBuilder().clearInvokeTime().build());
     }
     return journaled.equals(attempted);
   }

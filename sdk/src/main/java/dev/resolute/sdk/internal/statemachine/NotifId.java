@@ -14,10 +14,14 @@ sealed interface NotifId {
 
   static NotifId of(NotificationTemplate n) {
     switch (n.getIdCase()) {
-      case COMPLETION_ID: return new Completion(n.getCompletionId());
-      case SIGNAL_ID: return new Signal(n.getSignalId());
-      case SIGNAL_NAME: return new NamedSignal(n.getSignalName());
-      default: throw new ProtocolViolation("notification without id");
+      case COMPLETION_ID:
+        return new Completion(n.getCompletionId());
+      case SIGNAL_ID:
+        return new Signal(n.getSignalId());
+      case SIGNAL_NAME:
+        return new NamedSignal(n.getSignalName());
+      default:
+        throw new ProtocolViolation("notification without id");
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.resolute.sdk.internal.statemachine;
 
 /**
- * Lifecycle of one invocation attempt, SDK side. Legal transitions:
- * WaitingStart → WaitingReplayEntries → (Replaying →) Processing → Closed; any state → Closed.
+ * Lifecycle of one invocation attempt, SDK side. Legal transitions: WaitingStart →
+ * WaitingReplayEntries → (Replaying →) Processing → Closed; any state → Closed.
  */
 sealed interface Phase {
 
@@ -51,7 +51,9 @@ sealed interface Phase {
       return to instanceof WaitingReplayEntries;
     }
     if (from instanceof WaitingReplayEntries) {
-      return to instanceof WaitingReplayEntries || to instanceof Replaying || to instanceof Processing;
+      return to instanceof WaitingReplayEntries
+          || to instanceof Replaying
+          || to instanceof Processing;
     }
     if (from instanceof Replaying) {
       return to instanceof Processing;
