@@ -4,6 +4,9 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+// Over 400 lines on purpose: one grammar (restate-server's jiff duration syntax, both formats,
+// per-unit limits and error texts); splitting it would scatter the grammar.
+
 /**
  * Reads a duration as restate-server 1.7.12 does (its {@code DurationString}: a jiff {@code Span}
  * in the "friendly" or the ISO 8601 format, days taken as 24 hours, converted to an unsigned

@@ -42,6 +42,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+// Over 400 lines on purpose: its pure parts are separate classes with unit tests
+// (InvocationRequest, CommandValidator, Deadline, RetryDecision); what remains is one stream's
+// mutable state under one lock, which reads best in one place.
+
 /**
  * One attempt of one invocation: one HTTP exchange with the deployment. Writes Start and the
  * journal replay, forwards new notifications while the request is open (bidi), turns every message

@@ -17,6 +17,10 @@ import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 400 lines on purpose: its durability argument (group commit, recovery of a torn tail,
+// fail-stop, trimming) spans the writer and recovery; kept in one class so that the argument reads
+// in one place.
+
 /**
  * The embedded log: append-only segment files shared by all partitions, with group commit — one
  * writer thread takes every pending append, writes them in one go and fsyncs once, then completes

@@ -52,6 +52,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 
+// Over 400 lines on purpose: one small applier per command type of the service protocol; the file
+// is long because there are many types, each method stays short.
+
 /**
  * The command appliers: a running attempt's command is appended to its journal, then applied by the
  * method for its type (state, sleep, calls, signals, awakeables, promises, attach/output). Commands

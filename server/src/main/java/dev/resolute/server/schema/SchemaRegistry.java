@@ -30,6 +30,10 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 400 lines on purpose: the registry's persisted form and the registration rules (new, changed
+// or breaking services, force) are checked together under one lock; splitting them would split that
+// critical section.
+
 /**
  * The schema registry: registered deployments and the latest revision of every service.
  *

@@ -39,6 +39,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 400 lines on purpose: the HTTP/2 and HTTP/1.1 connection pools, their connect paths and TLS
+// share one lock and the pool maps.
+
 /**
  * Netty implementation of {@link DeploymentClient}: h2c with prior knowledge (no Upgrade) or
  * HTTP/1.1 with chunked request bodies, both full duplex.
