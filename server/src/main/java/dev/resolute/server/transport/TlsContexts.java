@@ -42,29 +42,8 @@ final class TlsContexts {
   TlsContexts(Path extraCaFile) {
     try {
       TrustManagerFactory trust = trust(extraCaFile);
-      h2 =
-          SslContextBuilder.forClient()
-              .sslProvider(SslProvider.JDK)
-              .trustManager(trust)
-              .applicationProtocolConfig(
-                  new ApplicationProtocolConfig(
-                      Protocol.ALPN,
-                      SelectorFailureBehavior.NO_ADVERTISE,
-                      SelectedListenerFailureBehavior.ACCEPT,
-                      ApplicationProtocolNames.HTTP_2,
-                      ApplicationProtocolNames.HTTP_1_1))
-              .build();
-      http11 =
-          SslContextBuilder.forClient()
-              .sslProvider(SslProvider.JDK)
-              .trustManager(trust)
-              .applicationProtocolConfig(
-                  new ApplicationProtocolConfig(
-                      Protocol.ALPN,
-                      SelectorFailureBehavior.NO_ADVERTISE,
-                      SelectedListenerFailureBehavior.ACCEPT,
-                      ApplicationProtocolNames.HTTP_1_1))
-              .build();
+      h2 = context(trust, ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+      http11 = context(trust, ApplicationProtocolNames.HTTP_1_1);
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException(
           "cannot set up TLS to deployments"
@@ -73,6 +52,20 @@ final class TlsContexts {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** A client context offering {@code protocols} by ALPN, in order of preference. */
+  private static SslContext context(TrustManagerFactory trust, String... protocols) throws IOException {
+    return SslContextBuilder.forClient()
+        .sslProvider(SslProvider.JDK)
+        .trustManager(trust)
+        .applicationProtocolConfig(
+            new ApplicationProtocolConfig(
+                Protocol.ALPN,
+                SelectorFailureBehavior.NO_ADVERTISE,
+                SelectedListenerFailureBehavior.ACCEPT,
+                protocols))
+        .build();
   }
 
   /** A TLS handler for a connection to {@code host:port} (SNI and host name verification). */
