@@ -55,7 +55,8 @@ final class TlsContexts {
   }
 
   /** A client context offering {@code protocols} by ALPN, in order of preference. */
-  private static SslContext context(TrustManagerFactory trust, String... protocols) throws IOException {
+  private static SslContext context(TrustManagerFactory trust, String... protocols)
+      throws IOException {
     return SslContextBuilder.forClient()
         .sslProvider(SslProvider.JDK)
         .trustManager(trust)
