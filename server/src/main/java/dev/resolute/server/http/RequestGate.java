@@ -105,9 +105,8 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
 
   private void granted(long cost) {
     if (closed || waiting == null) {
-      if (closed) {
-        budget.release(cost);
-      }
+      // closed first: close() cancelled the waiter, and cancelling a granted waiter already gave
+      // its bytes back; releasing them here as well would count them twice
       return;
     }
     waiting = null;
