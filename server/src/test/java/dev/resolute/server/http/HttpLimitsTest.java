@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -64,29 +61,12 @@ class HttpLimitsTest {
     group.shutdownGracefully().syncUninterruptibly();
   }
 
-  /** Sends the bytes, then reads until the server closes or 5 s pass. */
   static String exchange(byte[] request) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", server.port())) {
-      s.setSoTimeout(5000);
-      s.getOutputStream().write(request);
-      s.getOutputStream().flush();
-      return readAll(s);
-    }
+    return RawHttp.exchange(server.port(), request, 5000);
   }
 
   static String readAll(Socket s) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    InputStream in = s.getInputStream();
-    byte[] buf = new byte[8192];
-    try {
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        out.write(buf, 0, n);
-      }
-    } catch (SocketTimeoutException | java.net.SocketException e) {
-      // still open after the timeout, or reset: we have what it said
-    }
-    return out.toString(StandardCharsets.ISO_8859_1);
+    return RawHttp.readAll(s);
   }
 
   static String request(String uri, String extraHeaders) throws IOException {

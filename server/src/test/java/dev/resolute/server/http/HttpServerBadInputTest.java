@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -49,23 +45,7 @@ class HttpServerBadInputTest {
 
   /** Sends raw bytes and returns what comes back until the server closes (or 3 s pass). */
   static String exchange(byte[] request) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", server.port())) {
-      s.setSoTimeout(3000);
-      s.getOutputStream().write(request);
-      s.getOutputStream().flush();
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[4096];
-      try {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          out.write(buf, 0, n);
-        }
-      } catch (SocketTimeoutException | java.net.SocketException e) {
-        // the server kept the connection open, or reset it: we have what it said
-      }
-      return out.toString(StandardCharsets.ISO_8859_1);
-    }
+    return RawHttp.exchange(server.port(), request, 3000);
   }
 
   static String wellFormed() throws IOException {
