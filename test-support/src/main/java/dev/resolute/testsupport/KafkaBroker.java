@@ -1,0 +1,245 @@
+package dev.resolute.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real Apache Kafka broker (the jars of {@code org.apache.kafka:kafka_2.13}, copied into {@code
+ * .peers/kafka/libs/} by {@code scripts/install-peers}) as a child JVM: one node in KRaft combined
+ * mode (broker and controller), its data in {@code <work dir>/data}, its log in {@code <work
+ * dir>/broker.log}.
+ *
+ * <p>Invariants: the client listener binds port 0 and the broker's log says which port it got
+ * ({@code Awaiting socket connections on 127.0.0.1:N}); the controller listener cannot (the
+ * controller registers with itself through the static voter address), so it takes a random port in
+ * 20000–29999 and a launch that finds it taken is retried on another one, never probed in advance.
+ * {@link #restart()} keeps the data directory (a crash, then the same broker again).
+ */
+public final class KafkaBroker implements AutoCloseable {
+  static final String PEERS_LIBS = ".peers/kafka/libs";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final Pattern LISTENING =
+      Pattern.compile("Awaiting socket connections on 127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern STARTED = Pattern.compile("Kafka Server started");
+  private static final Pattern PORT_TAKEN = Pattern.compile("(?i)address already in use");
+
+  private final Path workDir;
+  private final String clusterId;
+  private ChildProcess process;
+  private int controllerPort = -1;
+  private int port = -1;
+
+  private KafkaBroker(Path workDir) {
+    this.workDir = workDir.toAbsolutePath();
+    byte[] uuid = new byte[16];
+    UUID u = UUID.randomUUID();
+    for (int i = 0; i < 8; i++) {
+      uuid[i] = (byte) (u.getMostSignificantBits() >>> (56 - 8 * i));
+      uuid[8 + i] = (byte) (u.getLeastSignificantBits() >>> (56 - 8 * i));
+    }
+    this.clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
+  }
+
+  /** Not started; work dir {@code target/processes/<name>-<nanos>}. */
+  public static KafkaBroker create(String name) {
+    return new KafkaBroker(ServerProcess.newWorkDir(name));
+  }
+
+  /**
+   * The broker's jars: the system property {@code kafka.libs}, {@code $KAFKA_LIBS}, or {@code
+   * .peers/kafka/libs} in the working directory or its nearest parent that has one.
+   */
+  public static Path libs() {
+    String configured = System.getProperty("kafka.libs", System.getenv("KAFKA_LIBS"));
+    if (configured != null && !configured.isBlank()) {
+      Path p = Path.of(configured);
+      if (Files.isDirectory(p)) {
+        return p;
+      }
+      throw new IllegalStateException(
+          "Kafka jars not found at " + p + "; run scripts/install-peers");
+    }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve(PEERS_LIBS);
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException(
+        "Kafka jars not found: set -Dkafka.libs or run scripts/install-peers (looked for "
+            + PEERS_LIBS
+            + " in "
+            + Path.of("").toAbsolutePath()
+            + " and its parents)");
+  }
+
+  /** Formats the data directory on first use, starts the broker and waits until it serves. */
+  public KafkaBroker start() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("broker already running (pid " + process.pid() + ")");
+    }
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      controllerPort = 20000 + ThreadLocalRandom.current().nextInt(10000);
+      try {
+        writeProperties();
+        if (!Files.exists(workDir.resolve("data/meta.properties"))) {
+          format();
+        }
+        launch();
+        return this;
+      } catch (PortTakenException e) {
+        last = e;
+      }
+    }
+    throw new IllegalStateException("no free controller port after 5 tries", last);
+  }
+
+  /** {@code host:port} for {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    if (port < 0) {
+      throw new IllegalStateException("broker not started");
+    }
+    return "127.0.0.1:" + port;
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** {@code kill -9} and start again on the same data; the client port may change. */
+  public KafkaBroker restart() {
+    kill9();
+    return start();
+  }
+
+  public void kill9() {
+    if (process != null) {
+      process.kill9();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.stop();
+    }
+  }
+
+  private void writeProperties() {
+    String props =
+        String.join(
+            "\n",
+            "process.roles=broker,controller",
+            "node.id=1",
+            "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+            "listeners=PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controllerPort,
+            "controller.listener.names=CONTROLLER",
+            "inter.broker.listener.name=PLAINTEXT",
+            "log.dirs=" + workDir.resolve("data"),
+            "num.partitions=1",
+            "offsets.topic.replication.factor=1",
+            "offsets.topic.num.partitions=4",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "transaction.state.log.num.partitions=4",
+            "group.initial.rebalance.delay.ms=0",
+            "auto.create.topics.enable=true",
+            "");
+    try {
+      Files.createDirectories(workDir);
+      Files.writeString(workDir.resolve("server.properties"), props);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<String> java(String mainClass, List<String> args) {
+    return ChildProcess.javaCommand(
+        libs().toAbsolutePath() + "/*",
+        List.of("-Xms64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+        mainClass,
+        args);
+  }
+
+  private void format() {
+    List<String> cmd =
+        new ArrayList<>(
+            java(
+                "kafka.tools.StorageTool",
+                List.of(
+                    "format",
+                    "-t",
+                    clusterId,
+                    "-c",
+                    workDir.resolve("server.properties").toString(),
+                    "--ignore-formatted")));
+    ChildProcess format = ChildProcess.start(cmd, Map.of(), workDir.resolve("format.log"));
+    format.awaitOutput(Pattern.compile("Formatting|already formatted"), START_TIMEOUT);
+    Wait.until("kafka storage format to exit", START_TIMEOUT, () -> !format.isAlive());
+  }
+
+  private void launch() {
+    process =
+        ChildProcess.start(
+            java("kafka.Kafka", List.of(workDir.resolve("server.properties").toString())),
+            Map.of(),
+            workDir.resolve("broker.log"));
+    int bound;
+    try {
+      bound =
+          Wait.forValue(
+              "Kafka broker started (" + process.log() + ")",
+              START_TIMEOUT,
+              () -> {
+                String out = process.output();
+                if (PORT_TAKEN.matcher(out).find()) {
+                  return -1;
+                }
+                if (!STARTED.matcher(out).find()) {
+                  process.checkAlive();
+                  return null;
+                }
+                Matcher m = LISTENING.matcher(out);
+                while (m.find()) {
+                  int p = Integer.parseInt(m.group(1));
+                  if (p != controllerPort) {
+                    return p;
+                  }
+                }
+                return null;
+              });
+    } catch (RuntimeException | AssertionError e) {
+      process.kill9();
+      throw e;
+    }
+    if (bound < 0) {
+      process.kill9();
+      throw new PortTakenException();
+    }
+    port = bound;
+  }
+
+  private static final class PortTakenException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PortTakenException() {
+      super("controller port taken", null, false, false);
+    }
+  }
+}
