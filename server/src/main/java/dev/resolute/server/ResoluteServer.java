@@ -9,6 +9,8 @@ import dev.resolute.server.identity.RequestSigner;
 import dev.resolute.server.ingress.IngressApi;
 import dev.resolute.server.invoker.Invoker;
 import dev.resolute.server.invoker.InvokerOptions;
+import dev.resolute.server.kafka.KafkaIngress;
+import dev.resolute.server.kafka.KafkaMetadata;
 import dev.resolute.server.log.LocalLog;
 import dev.resolute.server.log.LogOptions;
 import dev.resolute.server.partition.Appender;
@@ -258,6 +260,9 @@ public final class ResoluteServer implements AutoCloseable {
         (System.nanoTime() - tLead) / 1_000_000);
 
     CoreDispatcher dispatcher = new CoreDispatcher(appender, partitioning, replies, schemas);
+    KafkaMetadata kafka =
+        new KafkaMetadata(
+            data.resolve("kafka.json"), List.of(), schemas, clock, new SecureRandom());
     DiscoveryClient discovery =
         new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
     ingress =
@@ -279,17 +284,23 @@ public final class ResoluteServer implements AutoCloseable {
             MAX_REQUEST_BODY,
             new HealthGate(
                 new AdminApi(
-                    schemas,
-                    discovery,
-                    dispatcher,
-                    VERSION,
-                    "http://"
-                        + new BindAddress(
-                            config.ingress().bindAddress().host(),
-                            ingress.port())), // the bound port
+                        schemas,
+                        discovery,
+                        dispatcher,
+                        VERSION,
+                        "http://"
+                            + new BindAddress(
+                                config.ingress().bindAddress().host(),
+                                ingress.port())) // the bound port
+                    .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool()),
                 HealthGate.Port.ADMIN,
                 log::failure));
     closeables.add(admin);
+    KafkaIngress kafkaIngress =
+        new KafkaIngress(
+            kafka, schemas, appender, partitioning, new SecureRandom(), config.nodeName());
+    closeables.add(kafkaIngress);
+    kafkaIngress.start();
     LOG.info(
         "Resolute node '{}' started in {} ms: {} partitions, data in {}",
         config.nodeName(),

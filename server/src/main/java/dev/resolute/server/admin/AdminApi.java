@@ -6,6 +6,7 @@ import dev.resolute.server.discovery.DiscoveryClient;
 import dev.resolute.server.http.HttpHandler;
 import dev.resolute.server.http.HttpRequest;
 import dev.resolute.server.http.HttpResponse;
+import dev.resolute.server.kafka.KafkaMetadata;
 import dev.resolute.server.schema.SchemaRegistry;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,15 @@ public final class AdminApi implements HttpHandler {
     new DeploymentsResource(registry, discovery, executor, views).addTo(routes);
     new ServicesResource(registry, views).addTo(routes);
     new InvocationsResource(registry, dispatcher).addTo(routes);
+  }
+
+  /**
+   * Serves {@code /subscriptions} and {@code /kafka-clusters} from {@code kafka}; without this call
+   * they answer 404.
+   */
+  public AdminApi withKafka(KafkaMetadata kafka, Executor executor) {
+    new KafkaResource(kafka, executor).addTo(routes);
+    return this;
   }
 
   public AdminApi(

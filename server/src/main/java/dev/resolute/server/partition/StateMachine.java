@@ -40,10 +40,19 @@ public final class StateMachine {
     Apply cx = new Apply(t.on(txn), env.getTimestampMillis(), effects, partition, partitioning);
     Tables.putAppliedLsn(txn, partition, lsn);
     if (env.getSourceSeq() != 0) {
-      if (env.getSourceSeq() <= t.dedupSeq(env.getSourcePartition())) {
-        return; // a re-shipped outbox message already applied
+      if (!env.getProducer().isEmpty()) {
+        // an external producer's records reach this partition in its sequence order (one appender
+        // per producer), so anything at or below the highest applied is a redelivery
+        if (env.getSourceSeq() <= t.producerSeq(env.getProducer())) {
+          return;
+        }
+        t.putProducerSeq(env.getProducer(), env.getSourceSeq());
+      } else {
+        if (env.getSourceSeq() <= t.dedupSeq(env.getSourcePartition())) {
+          return; // a re-shipped outbox message already applied
+        }
+        t.putDedupSeq(env.getSourcePartition(), env.getSourceSeq());
       }
-      t.putDedupSeq(env.getSourcePartition(), env.getSourceSeq());
     }
     switch (env.getRecordCase()) {
       case INVOKE -> Lifecycle.onInvoke(cx, env.getInvoke());

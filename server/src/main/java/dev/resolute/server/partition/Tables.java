@@ -348,6 +348,17 @@ final class Tables {
         ByteBuffer.allocate(8).putLong(seq).array());
   }
 
+  long producerSeq(String producer) {
+    byte[] v = txn.get(Keys.of(p, Keys.PRODUCER_DEDUP).str(producer).build());
+    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+  }
+
+  void putProducerSeq(String producer, long seq) {
+    txn.put(
+        Keys.of(p, Keys.PRODUCER_DEDUP).str(producer).build(),
+        ByteBuffer.allocate(8).putLong(seq).array());
+  }
+
   // ---- promises ----
   Promise promise(String service, String key, String name) {
     byte[] v = txn.get(Keys.of(p, Keys.PROMISE).str(service).str(key).str(name).build());

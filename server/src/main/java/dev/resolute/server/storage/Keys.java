@@ -25,6 +25,11 @@ public final class Keys {
   public static final byte DEDUP = 'D';
   public static final byte PROMISE = 'P';
 
+  /**
+   * Highest sequence number applied per external producer (a Kafka subscription's topic partition).
+   */
+  public static final byte PRODUCER_DEDUP = 'X';
+
   /** Index of the invocations whose status is INVOKED (running), kept beside the status table. */
   public static final byte RUNNING = 'R';
 

@@ -280,6 +280,25 @@ class StateMachineTest {
     assertThat(apply(env.clone())).isEmpty();
   }
 
+  @Test
+  void redeliveredRecordsOfAnExternalProducerAreDroppedPerProducer() {
+    // offsets 3 and 7 of one Kafka partition, then a consumer restart delivers both again
+    Envelope.Builder third =
+        invoke(id("x", 20), SERVICE, 0, false).setProducer("p").setSourceSeq(4);
+    Envelope.Builder seventh =
+        invoke(id("y", 21), SERVICE, 0, false).setProducer("p").setSourceSeq(8);
+    assertThat(apply(third.clone())).anyMatch(Effect.StartAttempt.class::isInstance);
+    assertThat(apply(seventh.clone())).anyMatch(Effect.StartAttempt.class::isInstance);
+    assertThat(apply(third.clone())).isEmpty();
+    assertThat(apply(seventh.clone())).isEmpty();
+    // another producer with the same sequence numbers, and an outbox source with the same seq,
+    // are independent of "p"
+    assertThat(apply(invoke(id("z", 22), SERVICE, 0, false).setProducer("q").setSourceSeq(4)))
+        .anyMatch(Effect.StartAttempt.class::isInstance);
+    assertThat(apply(invoke(id("w", 23), SERVICE, 0, false).setSourcePartition(1).setSourceSeq(4)))
+        .anyMatch(Effect.StartAttempt.class::isInstance);
+  }
+
   static Envelope.Builder resumeAll() {
     return Envelope.newBuilder().setResumeAll(ResumeAll.getDefaultInstance());
   }

@@ -1,0 +1,391 @@
+package dev.resolute.server.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.resolute.protocol.id.PrefixedId;
+import dev.resolute.protocol.id.Ulid;
+import dev.resolute.server.api.ErrorCode;
+import dev.resolute.server.schema.HandlerSchema;
+import dev.resolute.server.schema.SchemaException;
+import dev.resolute.server.schema.Schemas;
+import dev.resolute.server.schema.ServiceSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.random.RandomGenerator;
+
+/**
+ * The Kafka clusters and subscriptions of this node, kept in {@code <data dir>/kafka.json} (written
+ * whole to a temporary file, fsynced, then moved into place, so a crash leaves the old or the new
+ * file, never a torn one). Clusters declared in the configuration come first and cannot be changed
+ * through the admin API; an admin-created cluster of the same name takes precedence, as in
+ * restate-server.
+ *
+ * <p>Validation is restate-server 1.7.12's: source {@code kafka://<cluster>/<topic>} of a known
+ * cluster, sink {@code service://<service>/<handler>} of a registered handler, {@code group.id}
+ * (subscription option, else cluster property, else the subscription id) and {@code client.id}
+ * ({@code restate}) filled in; plus, unlike restate-server, options the Java Kafka client cannot
+ * honour are refused by name ({@link ClientProperties}) and an empty topic is refused.
+ *
+ * <p>Thread-safe: every change is serialised on this object and listeners run after the file is
+ * written.
+ */
+public final class KafkaMetadata {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter CREATED_AT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final Path file;
+  private final Schemas schemas;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final Map<String, KafkaCluster> configured;
+  private final Map<String, KafkaCluster> clusters = new LinkedHashMap<>();
+  private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * @param file where the admin-created clusters and the subscriptions are kept
+   * @param configured clusters from {@code [[ingress.kafka-clusters]]}
+   */
+  public KafkaMetadata(
+      Path file,
+      List<KafkaCluster> configured,
+      Schemas schemas,
+      Clock clock,
+      RandomGenerator random) {
+    this.file = file;
+    this.schemas = schemas;
+    this.clock = clock;
+    this.random = random;
+    this.configured = new LinkedHashMap<>();
+    configured.forEach(c -> this.configured.put(c.name(), c));
+    load();
+  }
+
+  /** Runs {@code r} after every change (on the changing thread). */
+  public void onChange(Runnable r) {
+    listeners.add(r);
+  }
+
+  // ---- clusters ----
+
+  public synchronized List<KafkaCluster> clusters() {
+    Map<String, KafkaCluster> all = new LinkedHashMap<>(clusters);
+    configured.forEach(all::putIfAbsent);
+    return List.copyOf(all.values());
+  }
+
+  public synchronized Optional<KafkaCluster> cluster(String name) {
+    KafkaCluster c = clusters.get(name);
+    return Optional.ofNullable(c != null ? c : configured.get(name));
+  }
+
+  public KafkaCluster createCluster(String name, Map<String, String> properties)
+      throws SchemaException {
+    KafkaCluster c;
+    synchronized (this) {
+      requireBrokers(name, properties);
+      ClientProperties.check(properties);
+      if (clusters.containsKey(name) || configured.containsKey(name)) {
+        throw new SchemaException(
+            409, null, "kafka cluster '" + name + "' already exists in schema registry");
+      }
+      c = new KafkaCluster(name, properties, CREATED_AT.format(clock.instant()), false);
+      clusters.put(name, c);
+      save();
+    }
+    changed();
+    return c;
+  }
+
+  public KafkaCluster updateCluster(String name, Map<String, String> properties)
+      throws SchemaException {
+    KafkaCluster c;
+    synchronized (this) {
+      KafkaCluster old = clusters.get(name);
+      if (old == null) {
+        if (configured.containsKey(name)) {
+          throw new SchemaException(
+              400,
+              null,
+              "kafka cluster '"
+                  + name
+                  + "' is defined in the configuration file and cannot be changed through the"
+                  + " admin API");
+        }
+        throw clusterNotFound(name);
+      }
+      requireBrokers(name, properties);
+      ClientProperties.check(properties);
+      c = new KafkaCluster(name, properties, old.createdAt(), false);
+      clusters.put(name, c);
+      save();
+    }
+    changed();
+    return c;
+  }
+
+  /**
+   * Deletes an admin-created cluster; with subscriptions on it only when {@code force} (they stay,
+   * orphaned, and consume nothing until a cluster of that name exists again).
+   */
+  public void deleteCluster(String name, boolean force) throws SchemaException {
+    synchronized (this) {
+      if (!clusters.containsKey(name)) {
+        if (configured.containsKey(name)) {
+          throw new SchemaException(
+              400,
+              null,
+              "kafka cluster '"
+                  + name
+                  + "' is defined in the configuration file and cannot be deleted through the"
+                  + " admin API");
+        }
+        throw clusterNotFound(name);
+      }
+      if (!force && !configured.containsKey(name)) {
+        for (Subscription s : subscriptions.values()) {
+          if (s.cluster().equals(name)) {
+            throw new SchemaException(
+                409,
+                null,
+                "Removing the kafka cluster '"
+                    + name
+                    + "' leads to subscription '"
+                    + s.id()
+                    + "' being orphan. Remove the subscription first, or use the 'force' flag.");
+          }
+        }
+      }
+      clusters.remove(name);
+      save();
+    }
+    changed();
+  }
+
+  static SchemaException clusterNotFound(String name) {
+    return new SchemaException(
+        404, null, "The requested Kafka cluster '" + name + "' does not exist");
+  }
+
+  private static void requireBrokers(String name, Map<String, String> properties)
+      throws SchemaException {
+    if (!properties.containsKey("bootstrap.servers")
+        && !properties.containsKey("metadata.broker.list")) {
+      throw new SchemaException(
+          400,
+          null,
+          "kafka cluster '"
+              + name
+              + "' properties must contain either 'bootstrap.servers' or 'metadata.broker.list'");
+    }
+  }
+
+  // ---- subscriptions ----
+
+  public synchronized List<Subscription> subscriptions() {
+    return List.copyOf(subscriptions.values());
+  }
+
+  public synchronized Optional<Subscription> subscription(String id) {
+    return Optional.ofNullable(subscriptions.get(id));
+  }
+
+  /**
+   * Validates and stores a new subscription.
+   *
+   * @param options null when the request had none
+   */
+  public Subscription createSubscription(String source, String sink, Map<String, String> options)
+      throws SchemaException {
+    Subscription s;
+    synchronized (this) {
+      String[] src = parse(source, "kafka", "source");
+      String[] snk = parse(sink, "service", "sink");
+      ServiceSchema service = schemas.service(snk[0]).orElse(null);
+      HandlerSchema handler = service == null ? null : service.handler(snk[1]);
+      if (handler == null) {
+        throw invalid(
+            "invalid sink URI '"
+                + sink
+                + "': cannot find service/handler specified in the sink URI.");
+      }
+      KafkaCluster cluster = cluster(src[0]).orElse(null);
+      if (cluster == null) {
+        List<String> names = new ArrayList<>();
+        clusters().forEach(c -> names.add("\"" + c.name() + "\""));
+        throw new SchemaException(
+            400,
+            null,
+            "Kafka cluster '"
+                + src[0]
+                + "' not found. Available clusters: ["
+                + String.join(", ", names)
+                + "]");
+      }
+      if (src[1].isEmpty()) {
+        throw invalid("invalid source URI '" + source + "': the topic is missing.");
+      }
+      Map<String, String> opts = new LinkedHashMap<>(options == null ? Map.of() : options);
+      ClientProperties.check(opts);
+      String id = PrefixedId.format("sub", Ulid.generate(clock.millis(), random));
+      String group = opts.get("group.id");
+      if (group == null) {
+        group = cluster.properties().getOrDefault("group.id", id);
+      }
+      opts.put("group.id", group);
+      if (!opts.containsKey("client.id") && !cluster.properties().containsKey("client.id")) {
+        opts.put("client.id", "restate");
+      }
+      s = new Subscription(id, src[0], src[1], snk[0], snk[1], opts);
+      subscriptions.put(id, s);
+      save();
+    }
+    changed();
+    return s;
+  }
+
+  public void deleteSubscription(String id) throws SchemaException {
+    synchronized (this) {
+      if (subscriptions.remove(id) == null) {
+        throw subscriptionNotFound(id);
+      }
+      save();
+    }
+    changed();
+  }
+
+  static SchemaException subscriptionNotFound(String id) {
+    return new SchemaException(404, null, "The requested subscription '" + id + "' does not exist");
+  }
+
+  private static SchemaException invalid(String message) {
+    return new SchemaException(400, ErrorCode.META0009, ErrorCode.META0009.tag() + " " + message);
+  }
+
+  /** {authority, path without its leading slash} of {@code scheme://authority/path}. */
+  private static String[] parse(String uri, String scheme, String what) throws SchemaException {
+    String prefix = scheme + "://";
+    if (uri == null || !uri.startsWith(prefix)) {
+      throw invalid(
+          "invalid "
+              + what
+              + " URI '"
+              + uri
+              + "': must have a scheme segment, with supported schemes: ["
+              + scheme
+              + "].");
+    }
+    String rest = uri.substring(prefix.length());
+    int slash = rest.indexOf('/');
+    String authority = slash < 0 ? rest : rest.substring(0, slash);
+    String path = slash < 0 ? "" : rest.substring(slash + 1);
+    if (authority.isEmpty()) {
+      throw invalid("invalid " + what + " URI '" + uri + "': the authority is missing.");
+    }
+    return new String[] {authority, path};
+  }
+
+  private void changed() {
+    listeners.forEach(Runnable::run);
+  }
+
+  // ---- persistence ----
+
+  private void load() {
+    if (!Files.exists(file)) {
+      return;
+    }
+    try {
+      JsonNode root = JSON.readTree(file.toFile());
+      for (JsonNode c : root.path("clusters")) {
+        clusters.put(
+            c.get("name").asText(),
+            new KafkaCluster(
+                c.get("name").asText(),
+                strings(c.get("properties")),
+                c.get("created_at").asText(),
+                false));
+      }
+      for (JsonNode s : root.path("subscriptions")) {
+        subscriptions.put(
+            s.get("id").asText(),
+            new Subscription(
+                s.get("id").asText(),
+                s.get("cluster").asText(),
+                s.get("topic").asText(),
+                s.get("service").asText(),
+                s.get("handler").asText(),
+                strings(s.get("options"))));
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot read the Kafka subscriptions from " + file, e);
+    }
+  }
+
+  private static Map<String, String> strings(JsonNode o) {
+    Map<String, String> m = new TreeMap<>();
+    if (o != null) {
+      o.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+    }
+    return m;
+  }
+
+  private void save() {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode cs = root.putArray("clusters");
+    for (KafkaCluster c : clusters.values()) {
+      ObjectNode o = cs.addObject().put("name", c.name()).put("created_at", c.createdAt());
+      c.properties().forEach(o.putObject("properties")::put);
+      if (c.properties().isEmpty()) {
+        o.putObject("properties");
+      }
+    }
+    ArrayNode ss = root.putArray("subscriptions");
+    for (Subscription s : subscriptions.values()) {
+      ObjectNode o =
+          ss.addObject()
+              .put("id", s.id())
+              .put("cluster", s.cluster())
+              .put("topic", s.topic())
+              .put("service", s.service())
+              .put("handler", s.handler());
+      ObjectNode opts = o.putObject("options");
+      s.options().forEach(opts::put);
+    }
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the Kafka subscriptions to " + file, e);
+    }
+  }
+
+  /** Formats an instant as the {@code created_at} of a cluster. */
+  static String createdAt(Instant t) {
+    return CREATED_AT.format(t);
+  }
+}
