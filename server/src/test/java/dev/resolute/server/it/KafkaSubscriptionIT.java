@@ -3,6 +3,7 @@ package dev.resolute.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resolute.testsupport.KafkaBroker;
+import dev.resolute.testsupport.RestateCli;
 import dev.resolute.testsupport.Wait;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -267,5 +268,64 @@ class KafkaSubscriptionIT {
     assertThat(Harness.send(h.admin, "GET", "/subscriptions/sub_abc", null).body())
         .isEqualTo(
             "Invalid URL: Cannot parse `subscription` with value `sub_abc`: unrecognized codec version");
+  }
+
+  @Test
+  void theOfficialCliManagesClustersAndSubscriptions() throws Exception {
+    RestateCli cli = RestateCli.against(h.server);
+    cli.run(
+            "--yes",
+            "kafka-clusters",
+            "create",
+            "clic",
+            "bootstrap.servers=" + broker.bootstrapServers(),
+            "sasl.username=cli-user",
+            "sasl.password=hidden")
+        .assertOk();
+    String clusters = cli.run("kafka-clusters", "list").assertOk().stdout();
+    assertThat(clusters).contains("clic").contains(broker.bootstrapServers());
+    String described = cli.run("kafka-clusters", "describe", "clic").assertOk().stdout();
+    assertThat(described).contains("bootstrap.servers").contains("***").doesNotContain("hidden");
+    cli.run(
+            "--yes",
+            "kafka-clusters",
+            "patch",
+            "clic",
+            "--set",
+            "client.id=cli-client",
+            "--set",
+            "sasl.username=cli-user",
+            "--set",
+            "sasl.password=hidden")
+        .assertOk();
+    assertThat(cli.run("kafka-clusters", "describe", "clic").assertOk().stdout())
+        .contains("cli-client");
+
+    cli.run(
+            "--yes",
+            "subscriptions",
+            "create",
+            "kafka://clic/cli-topic",
+            "service://Counter/add",
+            "auto.offset.reset=earliest")
+        .assertOk();
+    String subs = cli.run("subscriptions", "list").assertOk().stdout();
+    assertThat(subs).contains("kafka://clic/cli-topic").contains("service://Counter/add");
+    String id = subs.replaceAll("(?s).*(sub_[0-9A-Za-z]{23})\\s+kafka://clic/cli-topic.*", "$1");
+    assertThat(id).startsWith("sub_").hasSize(27);
+    assertThat(cli.run("subscriptions", "describe", id).assertOk().stdout())
+        .contains("auto.offset.reset")
+        .contains("earliest");
+    try (KafkaProducer<String, String> p = producer()) {
+      p.send(new ProducerRecord<>("cli-topic", "cli-key", "3")).get();
+    }
+    Wait.until(
+        "the CLI's subscription to deliver",
+        Duration.ofSeconds(60),
+        () -> h.call("/Counter/cli-key/get", null).body().equals("3"));
+    cli.run("--yes", "subscriptions", "delete", id).assertOk();
+    assertThat(cli.run("subscriptions", "list").assertOk().stdout()).doesNotContain(id);
+    cli.run("--yes", "kafka-clusters", "delete", "clic").assertOk();
+    assertThat(cli.run("kafka-clusters", "list").assertOk().stdout()).doesNotContain("clic");
   }
 }
