@@ -61,27 +61,7 @@ public final class KafkaBroker implements AutoCloseable {
    * .peers/kafka/libs} in the working directory or its nearest parent that has one.
    */
   public static Path libs() {
-    String configured = System.getProperty("kafka.libs", System.getenv("KAFKA_LIBS"));
-    if (configured != null && !configured.isBlank()) {
-      Path p = Path.of(configured);
-      if (Files.isDirectory(p)) {
-        return p;
-      }
-      throw new IllegalStateException(
-          "Kafka jars not found at " + p + "; run scripts/install-peers");
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(PEERS_LIBS);
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException(
-        "Kafka jars not found: set -Dkafka.libs or run scripts/install-peers (looked for "
-            + PEERS_LIBS
-            + " in "
-            + Path.of("").toAbsolutePath()
-            + " and its parents)");
+    return Peers.find("Kafka jars", "kafka.libs", "KAFKA_LIBS", PEERS_LIBS, Files::isDirectory);
   }
 
   /** Formats the data directory on first use, starts the broker and waits until it serves. */

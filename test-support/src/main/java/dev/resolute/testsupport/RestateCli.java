@@ -63,28 +63,8 @@ public final class RestateCli {
    * {@code .peers/…} in the working directory or its nearest parent that has one.
    */
   public static Path binary() {
-    String configured =
-        System.getProperty("restate.cli.binary", System.getenv("RESTATE_CLI_BINARY"));
-    if (configured != null && !configured.isBlank()) {
-      Path p = Path.of(configured);
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-      throw new IllegalStateException(
-          "restate CLI not found at " + p + "; run scripts/install-peers");
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(PEERS_BINARY);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException(
-        "restate CLI not found: set -Drestate.cli.binary or run scripts/install-peers (looked for "
-            + PEERS_BINARY
-            + " in "
-            + Path.of("").toAbsolutePath()
-            + " and its parents)");
+    return Peers.executable(
+        "restate CLI", "restate.cli.binary", "RESTATE_CLI_BINARY", PEERS_BINARY);
   }
 
   /** What one run printed and how it ended. */

@@ -1,6 +1,5 @@
 package dev.resolute.testsupport;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,29 +48,8 @@ public final class RestateServerProcess extends ServerProcess {
    * when none is executable.
    */
   public static Path binary() {
-    String configured =
-        System.getProperty("restate.server.binary", System.getenv("RESTATE_SERVER_BINARY"));
-    if (configured != null && !configured.isBlank()) {
-      Path p = Path.of(configured);
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-      throw new IllegalStateException(
-          "restate-server not found at " + p + "; run scripts/install-peers");
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve(PEERS_BINARY);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException(
-        "restate-server not found: set -Drestate.server.binary or run "
-            + "scripts/install-peers (looked for "
-            + PEERS_BINARY
-            + " in "
-            + Path.of("").toAbsolutePath()
-            + " and its parents)");
+    return Peers.executable(
+        "restate-server", "restate.server.binary", "RESTATE_SERVER_BINARY", PEERS_BINARY);
   }
 
   @Override

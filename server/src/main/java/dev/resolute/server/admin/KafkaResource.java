@@ -176,7 +176,7 @@ final class KafkaResource {
     JsonNode body = parse(requestBody);
     String name = requiredString(body, "name");
     if (!body.has("properties")) {
-      throw missing("properties", requestBody);
+      throw missing("properties");
     }
     KafkaCluster c = metadata.createCluster(name, stringMap(body.get("properties"), "properties"));
     return AdminResponses.json(201, view(c, null)).withHeader("location", "kafka-clusters/" + name);
@@ -186,7 +186,7 @@ final class KafkaResource {
       throws SchemaException, BadRequest {
     JsonNode body = parse(requestBody);
     if (!body.has("properties")) {
-      throw missing("properties", requestBody);
+      throw missing("properties");
     }
     KafkaCluster c = metadata.updateCluster(name, stringMap(body.get("properties"), "properties"));
     return AdminResponses.json(200, view(c, null));
@@ -265,7 +265,7 @@ final class KafkaResource {
     }
   }
 
-  private static BadRequest missing(String field, byte[] body) {
+  private static BadRequest missing(String field) {
     return new BadRequest(
         HttpResponse.text(
             422,
@@ -277,7 +277,7 @@ final class KafkaResource {
   private static String requiredString(JsonNode body, String field) throws BadRequest {
     JsonNode v = body.get(field);
     if (v == null || v.isNull()) {
-      throw missing(field, null);
+      throw missing(field);
     }
     if (!v.isTextual()) {
       throw new BadRequest(

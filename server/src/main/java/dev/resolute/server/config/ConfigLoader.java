@@ -61,7 +61,7 @@ public final class ConfigLoader {
         root.duration(
             "default-workflow-completion-retention", d.defaultWorkflowCompletionRetention());
     RetryPolicyConfig retry = readRetry(root.child("default-retry-policy"));
-    IngressConfig ingress = readIngress(root.child("ingress"));
+    IngressConfig ingress = readIngress(root.child("ingress"), notes);
     AdminConfig admin = readAdmin(root.child("admin"));
     WorkerConfig worker = readWorker(root.child("worker"));
     readCluster(root, notes);
@@ -197,8 +197,15 @@ public final class ConfigLoader {
     return s.build(() -> new RetryPolicyConfig(initial, factor, max, attempts, onMax));
   }
 
-  private static IngressConfig readIngress(Section s) {
+  private static IngressConfig readIngress(Section s, List<String> notes) {
     BindAddress bind = s.bindAddress("bind-address", IngressConfig.DEFAULT_BIND);
+    if (s.isNonEmptyList("kafka-clusters")) {
+      s.acknowledge(
+          "kafka-clusters",
+          "Resolute does not read Kafka clusters from the configuration yet; create them with"
+              + " POST /kafka-clusters (same properties) on the admin API",
+          notes);
+    }
     s.ignore(
         "kafka-clusters",
         "request-size-limit",

@@ -224,6 +224,21 @@ final class Section {
   }
 
   /**
+   * Whether {@code key} is set to something other than an empty array (restate's default): a
+   * non-empty TOML array, or an environment value other than {@code []}.
+   */
+  boolean isNonEmptyList(String key) {
+    String k = actualKey(key);
+    if (k == null || !(table.get(k) instanceof ConfigTree.Leaf l)) {
+      return false;
+    }
+    if (l.value() instanceof java.util.List<?> list) {
+      return !list.isEmpty();
+    }
+    return !String.valueOf(l.value()).replaceAll("\\s", "").equals("[]");
+  }
+
+  /**
    * A restate-server key that Resolute accepts but applies differently (or needs not apply on one
    * node): marked as read and, when it is set, one WARN line naming the key, its value and what
    * Resolute does instead, also added to {@code notes}. Keeps such keys from being dropped

@@ -84,11 +84,6 @@ public final class KafkaIngress implements AutoCloseable {
     reconcile();
   }
 
-  /** Subscriptions with a consumer running now (their ids). */
-  public synchronized java.util.Set<String> consuming() {
-    return java.util.Set.copyOf(running.keySet());
-  }
-
   private synchronized void reconcile() {
     if (closed) {
       return;

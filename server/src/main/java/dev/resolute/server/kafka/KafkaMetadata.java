@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -382,10 +381,5 @@ public final class KafkaMetadata {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the Kafka subscriptions to " + file, e);
     }
-  }
-
-  /** Formats an instant as the {@code created_at} of a cluster. */
-  static String createdAt(Instant t) {
-    return CREATED_AT.format(t);
   }
 }

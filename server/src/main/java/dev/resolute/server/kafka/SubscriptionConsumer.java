@@ -133,13 +133,7 @@ final class SubscriptionConsumer implements AutoCloseable {
           public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // another member may already own them: what is in flight is durable or not, and the
             // new owner re-delivers from the committed offset either way
-            partitions.forEach(
-                tp -> {
-                  ArrayDeque<Pending> q = inflight.remove(tp);
-                  if (q != null) {
-                    inflightCount -= q.size();
-                  }
-                });
+            forget(partitions);
           }
         });
     while (running) {
@@ -228,13 +222,17 @@ final class SubscriptionConsumer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.debug("commit on revocation failed (re-delivery is deduplicated)", e);
     }
-    partitions.forEach(
-        tp -> {
-          ArrayDeque<Pending> q = inflight.remove(tp);
-          if (q != null) {
-            inflightCount -= q.size();
-          }
-        });
+    forget(partitions);
+  }
+
+  /** Stops tracking what is in flight for {@code partitions} (no longer ours). */
+  private void forget(Collection<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      ArrayDeque<Pending> q = inflight.remove(tp);
+      if (q != null) {
+        inflightCount -= q.size();
+      }
+    }
   }
 
   /**

@@ -30,12 +30,11 @@ final class Tables {
 
   // ---- meta counters ----
   long meta(String name) {
-    byte[] v = txn.get(Keys.of(p, Keys.META).str(name).build());
-    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+    return seq(Keys.of(p, Keys.META).str(name).build());
   }
 
   void putMeta(String name, long value) {
-    txn.put(Keys.of(p, Keys.META).str(name).build(), ByteBuffer.allocate(8).putLong(value).array());
+    putSeq(Keys.of(p, Keys.META).str(name).build(), value);
   }
 
   long nextSeq(String name) {
@@ -338,25 +337,29 @@ final class Tables {
   }
 
   long dedupSeq(int sourcePartition) {
-    byte[] v = txn.get(Keys.of(p, Keys.DEDUP).u32(sourcePartition).build());
-    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+    return seq(Keys.of(p, Keys.DEDUP).u32(sourcePartition).build());
   }
 
   void putDedupSeq(int sourcePartition, long seq) {
-    txn.put(
-        Keys.of(p, Keys.DEDUP).u32(sourcePartition).build(),
-        ByteBuffer.allocate(8).putLong(seq).array());
+    putSeq(Keys.of(p, Keys.DEDUP).u32(sourcePartition).build(), seq);
   }
 
   long producerSeq(String producer) {
-    byte[] v = txn.get(Keys.of(p, Keys.PRODUCER_DEDUP).str(producer).build());
-    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+    return seq(Keys.of(p, Keys.PRODUCER_DEDUP).str(producer).build());
   }
 
   void putProducerSeq(String producer, long seq) {
-    txn.put(
-        Keys.of(p, Keys.PRODUCER_DEDUP).str(producer).build(),
-        ByteBuffer.allocate(8).putLong(seq).array());
+    putSeq(Keys.of(p, Keys.PRODUCER_DEDUP).str(producer).build(), seq);
+  }
+
+  /** A stored counter or highest-applied sequence number (8 bytes big-endian), 0 when none. */
+  private long seq(byte[] key) {
+    byte[] v = txn.get(key);
+    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+  }
+
+  private void putSeq(byte[] key, long seq) {
+    txn.put(key, ByteBuffer.allocate(8).putLong(seq).array());
   }
 
   // ---- promises ----

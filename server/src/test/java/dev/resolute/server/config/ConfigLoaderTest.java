@@ -131,6 +131,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void kafkaClustersInTheConfigurationAreWarnedAboutByNameUnlessEmpty() throws IOException {
+    List<String> notes = new ArrayList<>();
+    ConfigLoader.load(
+        null,
+        Map.of("RESTATE_INGRESS__KAFKA_CLUSTERS", "[{name=\"c\",brokers=[\"b:9092\"]}]"),
+        Map.of(),
+        notes);
+    assertThat(notes).singleElement().asString().contains("\"ingress.kafka-clusters\"");
+    notes.clear();
+    ConfigLoader.load(null, Map.of("RESTATE_INGRESS__KAFKA_CLUSTERS", "[]"), Map.of(), notes);
+    assertThat(notes).isEmpty();
+    ConfigLoader.load(
+        file("[[ingress.kafka-clusters]]\nname = \"c\"\nbrokers = [\"b:9092\"]\n"),
+        Map.of(),
+        Map.of(),
+        notes);
+    assertThat(notes).singleElement().asString().contains("\"ingress.kafka-clusters\"");
+    notes.clear();
+    ConfigLoader.load(file("[ingress]\nkafka-clusters = []\n"), Map.of(), Map.of(), notes);
+    assertThat(notes).isEmpty();
+  }
+
+  @Test
   void clusterKeysFromAFileAreAcceptedToo() throws IOException {
     List<String> notes = new ArrayList<>();
     ConfigLoader.load(
