@@ -1,6 +1,5 @@
 package dev.resolute.server.invoker;
 
-import ch.qos.logback.classic.Level;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -35,7 +34,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a hostile deployment can send to the invoker: the response body of one attempt, decoded by
@@ -76,15 +74,14 @@ class AttemptSessionFuzzTest {
         .build(),
   };
 
-  static {
-    // every failed attempt logs a warning: at fuzzing speed that is all the run would do
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-        .setLevel(Level.OFF);
-  }
-
   @FuzzTest
   void respond(byte[] input) {
     fuzzerTestOneInput(input);
+  }
+
+  /** Called once by the standalone Jazzer driver ({@code scripts/fuzz}) before fuzzing. */
+  public static void fuzzerInitialize() {
+    dev.resolute.server.FuzzLogging.off();
   }
 
   public static void fuzzerTestOneInput(byte[] input) {
