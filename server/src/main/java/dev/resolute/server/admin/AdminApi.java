@@ -8,8 +8,6 @@ import dev.resolute.server.http.HttpRequest;
 import dev.resolute.server.http.HttpResponse;
 import dev.resolute.server.kafka.KafkaMetadata;
 import dev.resolute.server.schema.SchemaRegistry;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -87,7 +85,7 @@ public final class AdminApi implements HttpHandler {
   private CompletableFuture<HttpResponse> route(HttpRequest req) {
     List<String> seg = new ArrayList<>();
     for (String s : req.segments()) {
-      seg.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
+      seg.add(HttpRequest.decodeComponent(s));
     }
     int apiVersion = MAX_API;
     if (!seg.isEmpty() && seg.get(0).matches("v[0-9]+")) {

@@ -1,5 +1,6 @@
 package dev.resolute.server.config;
 
+import java.math.BigInteger;
 import java.time.Duration;
 
 /**
@@ -66,21 +67,36 @@ public final class Durations {
       b.append('-');
       d = d.negated();
     }
-    long days = d.toDays();
-    long hours = d.toHoursPart();
-    long minutes = d.toMinutesPart();
-    long seconds = d.toSecondsPart();
-    long millis = d.toMillisPart();
-    long nanosRest = d.toNanosPart() % 1_000_000;
-    append(b, days, "d");
-    append(b, hours, "h");
-    append(b, minutes, "m");
-    append(b, seconds, "s");
-    append(b, millis, "ms");
-    append(b, nanosRest / 1000, "us");
-    append(b, nanosRest % 1000, "ns");
+    // each unit at most what a span holds (DurationParser), the rest carried to the next smaller
+    // one, so that what is printed parses back to the same duration however long it is
+    BigInteger rest =
+        BigInteger.valueOf(d.getSeconds())
+            .multiply(BigInteger.valueOf(1_000_000_000L))
+            .add(BigInteger.valueOf(d.getNano()));
+    for (int u = 0; u < FORMAT_UNITS.length; u++) {
+      BigInteger[] qr = rest.divideAndRemainder(BigInteger.valueOf(FORMAT_NANOS[u]));
+      BigInteger n = qr[0].min(BigInteger.valueOf(FORMAT_MAX[u]));
+      rest = rest.subtract(n.multiply(BigInteger.valueOf(FORMAT_NANOS[u])));
+      append(b, n.longValueExact(), FORMAT_UNITS[u]);
+    }
     return b.toString();
   }
+
+  private static final String[] FORMAT_UNITS = {"d", "h", "m", "s", "ms", "us", "ns"};
+  private static final long[] FORMAT_NANOS = {
+    86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L
+  };
+
+  /** The largest value a span holds in each unit (DurationParser's limits). */
+  private static final long[] FORMAT_MAX = {
+    7_304_484L,
+    175_307_616L,
+    10_518_456_960L,
+    631_107_417_600L,
+    631_107_417_600_000L,
+    631_107_417_600_000_000L,
+    Long.MAX_VALUE
+  };
 
   private static void append(StringBuilder b, long v, String unit) {
     if (v == 0) {

@@ -33,7 +33,22 @@ public final class DiscoveryClient {
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-  private final NettyDeploymentClient transport;
+  /**
+   * The one request discovery makes: {@link NettyDeploymentClient#request} in the server, a fake
+   * deployment in tests that must not touch the network (the admin API fuzz target).
+   */
+  @FunctionalInterface
+  public interface Transport {
+    CompletableFuture<UnaryResponse> request(
+        URI uri,
+        String method,
+        List<Map.Entry<String, String>> headers,
+        byte[] body,
+        boolean http11,
+        Duration timeout);
+  }
+
+  private final Transport transport;
   private final String clusterName;
   private final Duration timeout;
   private final RequestSigner signer;
@@ -51,6 +66,15 @@ public final class DiscoveryClient {
    */
   public DiscoveryClient(
       NettyDeploymentClient transport, String clusterName, Duration timeout, RequestSigner signer) {
+    this(transport::request, clusterName, timeout, signer);
+  }
+
+  /**
+   * @param transport makes the discovery request
+   * @param signer signs discovery requests (request identity), or null to send them unsigned
+   */
+  public DiscoveryClient(
+      Transport transport, String clusterName, Duration timeout, RequestSigner signer) {
     this.transport = transport;
     this.clusterName = clusterName;
     this.timeout = timeout;

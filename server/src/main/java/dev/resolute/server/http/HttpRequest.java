@@ -40,11 +40,37 @@ public record HttpRequest(
       int eq = pair.indexOf('=');
       String k = eq < 0 ? pair : pair.substring(0, eq);
       String v = eq < 0 ? "" : pair.substring(eq + 1);
-      out.put(
-          URLDecoder.decode(k, StandardCharsets.UTF_8),
-          URLDecoder.decode(v, StandardCharsets.UTF_8));
+      out.put(decodeComponent(k), decodeComponent(v));
     }
     return out;
+  }
+
+  /**
+   * Decodes a form-encoded component ({@code +} is a space, {@code %XX} a byte, the bytes UTF-8) as
+   * {@link URLDecoder} does, except that an escape that is not two hex digits stays as written
+   * instead of throwing (as the form-urlencoded decoding of restate-server does), so that no
+   * request can make decoding fail.
+   */
+  public static String decodeComponent(String s) {
+    if (s.indexOf('%') < 0) {
+      return s.indexOf('+') < 0 ? s : s.replace('+', ' ');
+    }
+    byte[] in = s.getBytes(StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(in.length);
+    for (int i = 0; i < in.length; i++) {
+      byte c = in[i];
+      if (c == '%' && i + 2 < in.length && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
+        out.write(hex(in[i + 1]) * 16 + hex(in[i + 2]));
+        i += 2;
+      } else {
+        out.write(c == '+' ? ' ' : c);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static int hex(byte b) {
+    return Character.digit(b, 16);
   }
 
   /** First value of a header (case-insensitive), or null. */

@@ -93,6 +93,16 @@ class DurationsTest {
     }
   }
 
+  @Test
+  void formatOfALongDurationStaysWithinEachUnitsLimitSoItParsesBack() {
+    // 876000000h parses (hours spill into smaller units); printed as whole days it would be
+    // 36500000d, over the 7304484 days a span holds, and --dump-config would not load again
+    Duration d = Durations.parse("876000000h");
+    String printed = Durations.format(d);
+    assertThat(printed).startsWith("7304484d 175307616h ");
+    assertThat(Durations.parse(printed)).isEqualTo(d);
+  }
+
   private static final String FRIENDLY =
       "failed to parse input in the \"friendly\" duration format: ";
   private static final String DESIGNATOR =
