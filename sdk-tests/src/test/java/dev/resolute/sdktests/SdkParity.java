@@ -46,6 +46,9 @@ abstract class SdkParity {
   /** Steps of this SDK beyond the core script. */
   void extraSteps(Server s, Transcript t) throws Exception {}
 
+  /** Expected answers of the extra steps on restate-server (the reference). */
+  void checkReference(Transcript t) {}
+
   @BeforeAll
   void start() throws Exception {
     CompletableFuture<Server> a =
@@ -85,6 +88,8 @@ abstract class SdkParity {
     CompletableFuture<Transcript> b = CompletableFuture.supplyAsync(() -> script(restate));
     Transcript onResoluteT = a.get(150, TimeUnit.SECONDS);
     Transcript onRestateT = b.get(150, TimeUnit.SECONDS);
+    // in the failsafe report: what the servers answered
+    System.out.println(onRestateT);
     // the reference: what every SDK's core deployment answers on restate-server
     assertThat(onRestateT.get("counter.add5")).isEqualTo("200 5");
     assertThat(onRestateT.get("counter.get")).isEqualTo("200 7");
@@ -98,6 +103,7 @@ abstract class SdkParity {
     assertThat(onRestateT.get("signup.attach")).isEqualTo("200 \"ann@example.com:ok\"");
     assertThat(onRestateT.get("send.idempotentAgain")).contains("PreviouslyAccepted");
     assertThat(onRestateT.get("send.applied")).isEqualTo("1");
+    checkReference(onRestateT);
     assertThat(onResoluteT.steps)
         .as("Resolute's transcript against restate-server's:\n%s\n%s", onResoluteT, onRestateT)
         .isEqualTo(onRestateT.steps);

@@ -45,6 +45,9 @@ final class Transcript {
 
   static String normalize(String body) {
     String b = body;
+    if (b.isEmpty()) {
+      return "(empty)";
+    }
     try {
       JsonNode n = JSON.readTree(body);
       if (n != null) {
