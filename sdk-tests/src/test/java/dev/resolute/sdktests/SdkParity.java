@@ -194,11 +194,18 @@ abstract class SdkParity {
 
   private void crashWhileSleeping(Server.Kind kind) throws Exception {
     Server s = server(kind);
-    String key = "crash-" + kind;
+    crashWhileSleeping(s, "crash-" + kind);
+  }
+
+  /**
+   * Sends {@code Flow/crash}, waits until its run is journaled, kills and restarts the server while
+   * the invocation waits on its 3 s timer, then checks that it completes and that the run did not
+   * run again.
+   */
+  static void crashWhileSleeping(Server s, String key) throws Exception {
     HttpResponse<String> sent = s.call("/Flow/crash/send", "\"" + key + "\"");
     assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
     String id = invocationId(sent);
-    // the run is journaled (it ran once), the invocation now waits on its 3 s timer
     awaitBody(s, "/Flow/sideEffects", "\"" + key + "\"", "1");
     s.restart();
     HttpResponse<String> out = s.ingressGet("/restate/invocation/" + id + "/attach");

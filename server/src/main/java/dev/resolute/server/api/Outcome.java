@@ -1,7 +1,6 @@
 package dev.resolute.server.api;
 
 import java.util.Collections;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -31,12 +30,6 @@ public sealed interface Outcome {
 
     public Failure(int code, String message) {
       this(code, message, null, null);
-    }
-
-    /** The same failure with {@code metadata} (a later duplicate key wins). */
-    public Failure withMetadata(Map<String, String> metadata) {
-      return new Failure(
-          code, message, stacktrace, metadata == null ? null : new TreeMap<>(metadata));
     }
   }
 

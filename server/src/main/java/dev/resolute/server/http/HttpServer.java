@@ -267,6 +267,15 @@ public final class HttpServer implements AutoCloseable {
           Map.entry(510, "Not Extended"),
           Map.entry(511, "Network Authentication Required"));
 
+  /** One status object per known code, reused by every response. */
+  private static final Map<Integer, HttpResponseStatus> STATUSES = statuses();
+
+  private static Map<Integer, HttpResponseStatus> statuses() {
+    Map<Integer, HttpResponseStatus> m = new java.util.HashMap<>();
+    REASONS.forEach((code, reason) -> m.put(code, new HttpResponseStatus(code, reason)));
+    return Map.copyOf(m);
+  }
+
   private static final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final HttpHandler handler;
     private final RequestGate gate;
@@ -389,8 +398,8 @@ public final class HttpServer implements AutoCloseable {
      * {@code <none>} for a code it has none for (Netty would write {@code Client Error (470)}).
      */
     static HttpResponseStatus status(int code) {
-      String reason = REASONS.get(code);
-      return new HttpResponseStatus(code, reason == null ? "<none>" : reason);
+      HttpResponseStatus known = STATUSES.get(code);
+      return known != null ? known : new HttpResponseStatus(code, "<none>");
     }
 
     @Override
