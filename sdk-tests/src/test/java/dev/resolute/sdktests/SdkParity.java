@@ -7,6 +7,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,6 +38,8 @@ abstract class SdkParity {
   private static final Pattern INVOCATION_ID =
       Pattern.compile("\"invocationId\":\"(inv_[0-9A-Za-z]+)\"");
 
+  // both servers are driven at once (the common pool has one thread on a 2-core machine)
+  private final ExecutorService both = Executors.newFixedThreadPool(2);
   private Server resolute;
   private Server restate;
   private SdkDeployment onResolute;
@@ -53,10 +57,10 @@ abstract class SdkParity {
   void start() throws Exception {
     CompletableFuture<Server> a =
         CompletableFuture.supplyAsync(
-            () -> Server.start(Server.Kind.RESOLUTE, Server.ALWAYS_SUSPENDING));
+            () -> Server.start(Server.Kind.RESOLUTE, Server.ALWAYS_SUSPENDING), both);
     CompletableFuture<Server> b =
         CompletableFuture.supplyAsync(
-            () -> Server.start(Server.Kind.RESTATE, Server.ALWAYS_SUSPENDING));
+            () -> Server.start(Server.Kind.RESTATE, Server.ALWAYS_SUSPENDING), both);
     resolute = a.get(120, TimeUnit.SECONDS);
     restate = b.get(120, TimeUnit.SECONDS);
     onResolute = SdkDeployment.start(sdk(), resolute.dir);
@@ -67,6 +71,7 @@ abstract class SdkParity {
 
   @AfterAll
   void stop() {
+    both.shutdownNow();
     for (AutoCloseable c : new AutoCloseable[] {onResolute, onRestate, resolute, restate}) {
       try {
         if (c != null) {
@@ -84,8 +89,8 @@ abstract class SdkParity {
 
   @Test
   void bothServersAnswerTheScriptAlike() throws Exception {
-    CompletableFuture<Transcript> a = CompletableFuture.supplyAsync(() -> script(resolute));
-    CompletableFuture<Transcript> b = CompletableFuture.supplyAsync(() -> script(restate));
+    CompletableFuture<Transcript> a = CompletableFuture.supplyAsync(() -> script(resolute), both);
+    CompletableFuture<Transcript> b = CompletableFuture.supplyAsync(() -> script(restate), both);
     Transcript onResoluteT = a.get(150, TimeUnit.SECONDS);
     Transcript onRestateT = b.get(150, TimeUnit.SECONDS);
     // in the failsafe report: what the servers answered
