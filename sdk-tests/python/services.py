@@ -50,6 +50,18 @@ async def steps(ctx: Context, key: str) -> dict:
     return {"ran": ran, "total": total}
 
 
+@flow.handler()
+async def crash(ctx: Context, key: str) -> str:
+    """A journaled side effect, then a long durable sleep during which a test kills the server."""
+
+    def effect() -> None:
+        side_effects[key] = side_effects.get(key, 0) + 1
+
+    await ctx.run_typed("effect", effect)
+    await ctx.sleep(timedelta(seconds=3))
+    return "done-" + key
+
+
 @flow.handler(name="sideEffects")
 async def side_effect_count(ctx: Context, key: str) -> int:
     return side_effects.get(key, 0)

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The Python SDK's core scenarios against one server configuration: object state, a journaled
  * {@code ctx.run} with a sleep and a call, an awakeable resolved from ingress, a workflow's durable
- * promise. Subclasses choose the server and its environment; every expected answer is what
- * restate-server 1.7.12 gives, and a subclass per server proves both give it.
+ * promise, a kill -9 of the server while an invocation sleeps after its journaled run. Subclasses
+ * choose the server and its environment; every expected answer is what restate-server 1.7.12 gives,
+ * and a subclass per server proves both give it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -92,5 +93,10 @@ abstract class PythonScenarios {
     HttpResponse<String> out = server.ingressGet("/restate/workflow/Signup/w1/attach");
     assertThat(out.statusCode()).as(out.body()).isEqualTo(200);
     assertThat(out.body()).isEqualTo("\"ann@example.com:ok\"");
+  }
+
+  @Test
+  void suspendedOnATimerSurvivesAKillOfTheServer() throws Exception {
+    SdkParity.crashWhileSleeping(server, "crash-py");
   }
 }

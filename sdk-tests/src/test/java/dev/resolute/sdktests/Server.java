@@ -41,8 +41,9 @@ final class Server implements AutoCloseable {
 
   final Kind kind;
   final Path dir;
-  final int ingress;
-  final int admin;
+  // both change when the server restarts: every process binds port 0
+  volatile int ingress;
+  volatile int admin;
   private final ServerProcess process;
 
   private Server(Kind kind, ServerProcess process) {
@@ -83,6 +84,32 @@ final class Server implements AutoCloseable {
             () ->
                 send(ingress, "GET", "/restate/health", null).statusCode() == 200
                     && send(admin, "GET", "/services/" + service, null).statusCode() == 200);
+  }
+
+  /**
+   * {@code kill -9}, then a start on the same data directory (new ports); waits until the ingress
+   * is healthy again.
+   */
+  void restart() {
+    process.restart();
+    ingress = process.ingressPort();
+    admin = process.adminPort();
+  }
+
+  /** A request to the ingress with a JSON body ({@code null}: no body) and extra headers. */
+  HttpResponse<String> ingress(String method, String path, String json, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingress + path))
+            .timeout(Duration.ofSeconds(60));
+    headers.forEach(b::header);
+    if (json == null) {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      b.header("content-type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(json));
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A POST to the ingress with a JSON body ({@code null}: no body). */

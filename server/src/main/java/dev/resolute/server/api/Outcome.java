@@ -1,5 +1,9 @@
 package dev.resolute.server.api;
 
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
 /**
  * The result of a completed invocation (or of an awakeable/promise): a value or a terminal failure.
  */
@@ -8,10 +12,24 @@ public sealed interface Outcome {
 
   /**
    * @param stacktrace null unless the invocation was killed after its retries ran out
+   * @param metadata a terminal error's metadata (protocol V6+), sorted by key as restate-server
+   *     keeps it; empty when there is none, never null
    */
-  record Failure(int code, String message, String stacktrace) implements Outcome {
+  record Failure(int code, String message, String stacktrace, SortedMap<String, String> metadata)
+      implements Outcome {
+    public Failure {
+      metadata =
+          metadata == null || metadata.isEmpty()
+              ? Collections.emptySortedMap()
+              : Collections.unmodifiableSortedMap(new TreeMap<>(metadata));
+    }
+
+    public Failure(int code, String message, String stacktrace) {
+      this(code, message, stacktrace, null);
+    }
+
     public Failure(int code, String message) {
-      this(code, message, null);
+      this(code, message, null, null);
     }
   }
 

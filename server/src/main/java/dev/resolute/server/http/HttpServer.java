@@ -25,15 +25,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +39,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Netty HTTP server for the ingress and admin ports: HTTP/1.1 (keep-alive), h2c with prior
- * knowledge and h2c upgrade. Requests are aggregated up to the body limit and passed to one {@link
- * HttpHandler}; request-line, header and time limits are {@link HttpLimits}.
+ * A Netty HTTP server for the ingress and admin ports: HTTP/1.1 (keep-alive) and h2c with prior
+ * knowledge; like restate-server it does not upgrade an HTTP/1.1 connection to h2c, writes hyper's
+ * reason phrases and a {@code date} header on every response. Requests are aggregated up to the
+ * body limit and passed to one {@link HttpHandler}; request-line, header and time limits are {@link
+ * HttpLimits}.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -116,21 +115,17 @@ public final class HttpServer implements AutoCloseable {
                                     new RequestHandler(handler, gate));
                           }
                         };
-                    Http2ServerUpgradeCodec upgrade =
-                        new Http2ServerUpgradeCodec(
-                            http2Codec(), new Http2MultiplexHandler(streamInit));
+                    // restate-server answers an HTTP/1.1 "Upgrade: h2c" request over HTTP/1.1:
+                    // no upgrade codec is offered, so the request is served as it came; h2c
+                    // with prior knowledge is still detected by its preface
                     CleartextHttp2ServerUpgradeHandler h2c =
                         new CleartextHttp2ServerUpgradeHandler(
                             http1,
                             new io.netty.handler.codec.http.HttpServerUpgradeHandler(
                                 http1,
-                                protocol ->
-                                    AsciiString.contentEquals(
-                                            Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                                        ? upgrade
-                                        : null,
-                                maxBodyBytes), // without a limit, upgrade requests with a body (JDK
-                            // HttpClient's default) get 413
+                                protocol -> null,
+                                maxBodyBytes), // without a limit, requests with a body that ask
+                            // for an upgrade (JDK HttpClient's default) get 413
                             new ChannelInitializer<Channel>() {
                               @Override
                               protected void initChannel(Channel c) {
@@ -209,6 +204,78 @@ public final class HttpServer implements AutoCloseable {
     LOG.info("{} stopped", name);
   }
 
+  /** hyper's canonical reason phrases, as restate-server 1.7.12 writes them. */
+  private static final Map<Integer, String> REASONS =
+      Map.ofEntries(
+          Map.entry(101, "Switching Protocols"),
+          Map.entry(200, "OK"),
+          Map.entry(201, "Created"),
+          Map.entry(202, "Accepted"),
+          Map.entry(203, "Non Authoritative Information"),
+          Map.entry(204, "No Content"),
+          Map.entry(205, "Reset Content"),
+          Map.entry(206, "Partial Content"),
+          Map.entry(207, "Multi-Status"),
+          Map.entry(208, "Already Reported"),
+          Map.entry(226, "IM Used"),
+          Map.entry(300, "Multiple Choices"),
+          Map.entry(301, "Moved Permanently"),
+          Map.entry(302, "Found"),
+          Map.entry(303, "See Other"),
+          Map.entry(304, "Not Modified"),
+          Map.entry(305, "Use Proxy"),
+          Map.entry(307, "Temporary Redirect"),
+          Map.entry(308, "Permanent Redirect"),
+          Map.entry(400, "Bad Request"),
+          Map.entry(401, "Unauthorized"),
+          Map.entry(402, "Payment Required"),
+          Map.entry(403, "Forbidden"),
+          Map.entry(404, "Not Found"),
+          Map.entry(405, "Method Not Allowed"),
+          Map.entry(406, "Not Acceptable"),
+          Map.entry(407, "Proxy Authentication Required"),
+          Map.entry(408, "Request Timeout"),
+          Map.entry(409, "Conflict"),
+          Map.entry(410, "Gone"),
+          Map.entry(411, "Length Required"),
+          Map.entry(412, "Precondition Failed"),
+          Map.entry(413, "Payload Too Large"),
+          Map.entry(414, "URI Too Long"),
+          Map.entry(415, "Unsupported Media Type"),
+          Map.entry(416, "Range Not Satisfiable"),
+          Map.entry(417, "Expectation Failed"),
+          Map.entry(418, "I'm a teapot"),
+          Map.entry(421, "Misdirected Request"),
+          Map.entry(422, "Unprocessable Entity"),
+          Map.entry(423, "Locked"),
+          Map.entry(424, "Failed Dependency"),
+          Map.entry(425, "Too Early"),
+          Map.entry(426, "Upgrade Required"),
+          Map.entry(428, "Precondition Required"),
+          Map.entry(429, "Too Many Requests"),
+          Map.entry(431, "Request Header Fields Too Large"),
+          Map.entry(451, "Unavailable For Legal Reasons"),
+          Map.entry(500, "Internal Server Error"),
+          Map.entry(501, "Not Implemented"),
+          Map.entry(502, "Bad Gateway"),
+          Map.entry(503, "Service Unavailable"),
+          Map.entry(504, "Gateway Timeout"),
+          Map.entry(505, "HTTP Version Not Supported"),
+          Map.entry(506, "Variant Also Negotiates"),
+          Map.entry(507, "Insufficient Storage"),
+          Map.entry(508, "Loop Detected"),
+          Map.entry(510, "Not Extended"),
+          Map.entry(511, "Network Authentication Required"));
+
+  /** One status object per known code, reused by every response. */
+  private static final Map<Integer, HttpResponseStatus> STATUSES = statuses();
+
+  private static Map<Integer, HttpResponseStatus> statuses() {
+    Map<Integer, HttpResponseStatus> m = new java.util.HashMap<>();
+    REASONS.forEach((code, reason) -> m.put(code, new HttpResponseStatus(code, reason)));
+    return Map.copyOf(m);
+  }
+
   private static final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final HttpHandler handler;
     private final RequestGate gate;
@@ -240,6 +307,7 @@ public final class HttpServer implements AutoCloseable {
                 HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST, Unpooled.wrappedBuffer(msg));
         bad.headers().set("content-type", "text/plain");
         HttpUtil.setContentLength(bad, msg.length);
+        bad.headers().set("date", HttpDates.now());
         HttpUtil.setKeepAlive(bad, false);
         ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
         gate.responded();
@@ -271,11 +339,14 @@ public final class HttpServer implements AutoCloseable {
               LOG.warn("request {} {} failed", request.method(), request.uri(), err);
               r = HttpResponse.json(500, Map.of("message", String.valueOf(err.getMessage())));
             }
+            if (r.status() < 200 && r.status() != 101) {
+              // an informational status cannot end an exchange: restate-server (hyper) answers
+              // 500 with no body and no headers instead
+              r = new HttpResponse(500, List.of(), new byte[0]);
+            }
             FullHttpResponse out =
                 new DefaultFullHttpResponse(
-                    version,
-                    HttpResponseStatus.valueOf(r.status()),
-                    Unpooled.wrappedBuffer(r.body()));
+                    version, status(r.status()), Unpooled.wrappedBuffer(r.body()));
             for (Map.Entry<String, String> h : r.headers()) {
               out.headers().add(h.getKey(), h.getValue());
             }
@@ -283,6 +354,7 @@ public final class HttpServer implements AutoCloseable {
               out.headers().set("x-http2-stream-id", streamId);
             }
             HttpUtil.setContentLength(out, r.body().length);
+            out.headers().set("date", HttpDates.now());
             HttpUtil.setKeepAlive(out, keepAlive);
             ctx.channel()
                 .eventLoop()
@@ -309,6 +381,7 @@ public final class HttpServer implements AutoCloseable {
       FullHttpResponse r =
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
       HttpUtil.setContentLength(r, 0);
+      r.headers().set("date", HttpDates.now());
       String streamId = req.headers().get("x-http2-stream-id");
       if (streamId != null) {
         r.headers().set("x-http2-stream-id", streamId);
@@ -318,6 +391,15 @@ public final class HttpServer implements AutoCloseable {
         ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
       }
       gate.responded();
+    }
+
+    /**
+     * The status with the reason phrase restate-server (hyper) writes: its canonical phrase, or
+     * {@code <none>} for a code it has none for (Netty would write {@code Client Error (470)}).
+     */
+    static HttpResponseStatus status(int code) {
+      HttpResponseStatus known = STATUSES.get(code);
+      return known != null ? known : new HttpResponseStatus(code, "<none>");
     }
 
     @Override

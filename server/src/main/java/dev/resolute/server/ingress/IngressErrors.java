@@ -7,8 +7,10 @@ import dev.resolute.server.http.HttpResponse;
 
 /**
  * Error bodies and headers exactly as restate-server 1.7.12 answers them: body {@code
- * {"code":<status>,"message":…,"source":"ingress"|"invocation"}}, content-type application/json and
- * header {@code x-restate-error-source}; invocation failures also carry {@code x-restate-id}.
+ * {"code":<code>,"message":…,"metadata":{…},"source":"ingress"|"invocation"}}, content-type
+ * application/json and header {@code x-restate-error-source}; invocation failures also carry {@code
+ * x-restate-id}. An invocation failure's body keeps its own code even where the HTTP status cannot
+ * (codes outside 100–999 answer status 500), and its metadata when it has any.
  */
 final class IngressErrors {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -58,24 +60,31 @@ final class IngressErrors {
 
   /** An error raised by the ingress itself ({@code source: ingress}). */
   static HttpResponse ingress(int status, String message) {
-    return body(status, message, null, "ingress").withHeader("x-restate-error-source", "ingress");
+    return body(status, status, message, null, java.util.Collections.emptySortedMap(), "ingress")
+        .withHeader("x-restate-error-source", "ingress");
   }
 
   /**
    * A terminal failure of an invocation ({@code source: invocation}); HTTP status = failure code.
    */
   static HttpResponse invocation(InvocationId id, int code, String message) {
-    return invocation(id, code, message, null, null);
+    return invocation(id, code, message, null, java.util.Collections.emptySortedMap(), null);
   }
 
   /**
    * @param stacktrace added to the body when set (invocations killed after their retries ran out)
+   * @param metadata the terminal error's metadata, in the body when not empty
    * @param expires {@code idempotency-expires} header value, or null
    */
   static HttpResponse invocation(
-      InvocationId id, int code, String message, String stacktrace, String expires) {
+      InvocationId id,
+      int code,
+      String message,
+      String stacktrace,
+      java.util.SortedMap<String, String> metadata,
+      String expires) {
     int status = httpStatus(code);
-    HttpResponse b = body(status, message, stacktrace, "invocation");
+    HttpResponse b = body(status, code, message, stacktrace, metadata, "invocation");
     java.util.List<java.util.Map.Entry<String, String>> h = new java.util.ArrayList<>();
     if (id != null) {
       h.add(java.util.Map.entry("x-restate-id", id.toString()));
@@ -93,10 +102,20 @@ final class IngressErrors {
     return code >= 100 && code <= 999 ? code : 500;
   }
 
-  private static HttpResponse body(int status, String message, String stacktrace, String source) {
+  private static HttpResponse body(
+      int status,
+      int code,
+      String message,
+      String stacktrace,
+      java.util.SortedMap<String, String> metadata,
+      String source) {
     ObjectNode n = JSON.createObjectNode();
-    n.put("code", status);
+    n.put("code", Integer.toUnsignedLong(code));
     n.put("message", message);
+    if (!metadata.isEmpty()) {
+      ObjectNode m = n.putObject("metadata");
+      metadata.forEach(m::put);
+    }
     if (stacktrace != null && !stacktrace.isEmpty()) {
       n.put("stacktrace", stacktrace);
     }

@@ -57,7 +57,8 @@ final class IngressResponses {
     String expires =
         expiresAtMillis > 0 ? EXPIRES.format(Instant.ofEpochMilli(expiresAtMillis)) : null;
     if (outcome instanceof Outcome.Failure f) {
-      return IngressErrors.invocation(id, f.code(), f.message(), f.stacktrace(), expires);
+      return IngressErrors.invocation(
+          id, f.code(), f.message(), f.stacktrace(), f.metadata(), expires);
     }
     byte[] value = ((Outcome.Success) outcome).value();
     List<Map.Entry<String, String>> headers = new ArrayList<>();

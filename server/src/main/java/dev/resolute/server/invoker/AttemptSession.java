@@ -15,9 +15,9 @@ import dev.resolute.protocol.pb.ProposeRunCompletionMessage;
 import dev.resolute.protocol.pb.SuspensionMessage;
 import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.partition.Effect;
+import dev.resolute.server.partition.Outcomes;
 import dev.resolute.server.pb.AttemptFailed;
 import dev.resolute.server.pb.Envelope;
-import dev.resolute.server.pb.Failure;
 import dev.resolute.server.pb.InvocationStatus;
 import dev.resolute.server.pb.InvokerEvent;
 import dev.resolute.server.pb.JournalEntry;
@@ -327,10 +327,7 @@ final class AttemptSession implements ExchangeListener {
         ProposeRunCompletionMessage p = (ProposeRunCompletionMessage) m;
         Outcome.Builder o = Outcome.newBuilder();
         if (p.hasFailure()) {
-          o.setFailure(
-              Failure.newBuilder()
-                  .setCode(p.getFailure().getCode())
-                  .setMessage(p.getFailure().getMessage()));
+          o.setFailure(Outcomes.stored(p.getFailure()));
         } else {
           o.setSuccess(p.getValue());
         }

@@ -3,7 +3,6 @@ package dev.resolute.server.partition;
 import static dev.resolute.server.partition.Apply.raw;
 import static dev.resolute.server.partition.Outcomes.VOID;
 import static dev.resolute.server.partition.Outcomes.completion;
-import static dev.resolute.server.partition.Outcomes.failure;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -35,7 +34,6 @@ import dev.resolute.protocol.pb.Value;
 import dev.resolute.protocol.pb.WorkflowTarget;
 import dev.resolute.server.pb.Caller;
 import dev.resolute.server.pb.Envelope;
-import dev.resolute.server.pb.Failure;
 import dev.resolute.server.pb.Header;
 import dev.resolute.server.pb.IngressQuery;
 import dev.resolute.server.pb.InvocationStatus;
@@ -112,7 +110,7 @@ final class Commands {
         .setHasOutput(true)
         .setOutcome(
             o.hasFailure()
-                ? failure(o.getFailure().getCode(), o.getFailure().getMessage())
+                ? Outcomes.failure(o.getFailure())
                 : Outcomes.success(o.getValue().getContent()));
   }
 
@@ -228,11 +226,7 @@ final class Commands {
     }
     switch (s.getResultCase()) {
       case VALUE -> sig.setValue(s.getValue().getContent());
-      case FAILURE ->
-          sig.setFailure(
-              Failure.newBuilder()
-                  .setCode(s.getFailure().getCode())
-                  .setMessage(s.getFailure().getMessage()));
+      case FAILURE -> sig.setFailure(Outcomes.stored(s.getFailure()));
       default -> sig.setVoid(true);
     }
     c.cx.ship(target, Envelope.newBuilder().setSignal(sig).build());
@@ -243,10 +237,7 @@ final class Commands {
     Signal.Builder sig =
         Signal.newBuilder().setInvocationId(raw(a.invocationId())).setIdx(a.index());
     if (m.hasFailure()) {
-      sig.setFailure(
-          Failure.newBuilder()
-              .setCode(m.getFailure().getCode())
-              .setMessage(m.getFailure().getMessage()));
+      sig.setFailure(Outcomes.stored(m.getFailure()));
     } else {
       sig.setValue(m.getValue().getContent());
     }

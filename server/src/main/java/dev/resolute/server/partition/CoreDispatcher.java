@@ -11,6 +11,7 @@ import dev.resolute.server.api.Outcome;
 import dev.resolute.server.api.SubmitResult;
 import dev.resolute.server.pb.Envelope;
 import dev.resolute.server.pb.Failure;
+import dev.resolute.server.pb.FailureMetadata;
 import dev.resolute.server.pb.Header;
 import dev.resolute.server.pb.IngressQuery;
 import dev.resolute.server.pb.Invoke;
@@ -96,7 +97,10 @@ public final class CoreDispatcher implements Dispatcher {
     if (result instanceof Outcome.Success ok) {
       s.setValue(ByteString.copyFrom(ok.value()));
     } else if (result instanceof Outcome.Failure fail) {
-      s.setFailure(Failure.newBuilder().setCode(fail.code()).setMessage(fail.message()));
+      Failure.Builder b = Failure.newBuilder().setCode(fail.code()).setMessage(fail.message());
+      fail.metadata()
+          .forEach((k, v) -> b.addMetadata(FailureMetadata.newBuilder().setKey(k).setValue(v)));
+      s.setFailure(b);
     }
     CompletableFuture<Answer> f = new CompletableFuture<>();
     s.setIngressRequest(replies.register(f));

@@ -178,11 +178,7 @@ final class Notifications {
       }
       switch (s.getResultCase()) {
         case VALUE -> n.setValue(Value.newBuilder().setContent(s.getValue()));
-        case FAILURE ->
-            n.setFailure(
-                Failure.newBuilder()
-                    .setCode(s.getFailure().getCode())
-                    .setMessage(s.getFailure().getMessage()));
+        case FAILURE -> n.setFailure(Outcomes.wire(s.getFailure()));
         default -> n.setVoid(VOID);
       }
       notifyAndStore(cx, id, cur.toBuilder(), MessageType.SIGNAL_NOTIFICATION, n.build());
@@ -217,7 +213,7 @@ final class Notifications {
     }
     Outcome outcome =
         c.hasCompletionFailure()
-            ? failure(c.getCompletionFailure().getCode(), c.getCompletionFailure().getMessage())
+            ? Outcomes.failure(c.getCompletionFailure())
             : Outcomes.success(c.getCompletionValue().getContent());
     cx.t.putPromise(
         target.getService(),
