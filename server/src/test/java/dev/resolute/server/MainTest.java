@@ -30,6 +30,8 @@ class MainTest {
           "RESTATE_INGRESS__BIND_ADDRESS",
           "127.0.0.1:0",
           "RESTATE_ADMIN__BIND_ADDRESS",
+          "127.0.0.1:0",
+          "RESTATE_BIND_ADDRESS",
           "127.0.0.1:0");
 
   @Test
