@@ -94,6 +94,10 @@ class MainTest {
     assertThat(Integer.parseInt(p.getProperty("admin")))
         .isPositive()
         .isNotEqualTo(Integer.parseInt(p.getProperty("ingress")));
+    assertThat(Integer.parseInt(p.getProperty("node")))
+        .isPositive()
+        .isNotIn(
+            Integer.parseInt(p.getProperty("ingress")), Integer.parseInt(p.getProperty("admin")));
     assertThat(ports.resolveSibling("server.ports.tmp")).doesNotExist();
   }
 

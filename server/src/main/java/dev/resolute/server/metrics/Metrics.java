@@ -35,6 +35,8 @@ public final class Metrics {
   private final boolean enabled;
   private final Labels nodeLabels;
   private final int partitions;
+  private volatile boolean jvmWanted;
+  private volatile boolean jvmRegistered;
 
   public final IngressMetrics ingress;
   public final InvokerMetrics invoker;
@@ -145,10 +147,19 @@ public final class Metrics {
     RocksDbGauges.register(registry, enabled ? nodeLabels : Labels.EMPTY, properties);
   }
 
-  /** JVM memory, GC, threads, classes, buffer pools (the Prometheus client's JVM metrics). */
+  /**
+   * JVM memory, GC, threads, classes, buffer pools (the Prometheus client's JVM metrics). They are
+   * registered at the first scrape: their management beans take tens of milliseconds to load on a
+   * cold JVM, which start-up need not pay.
+   */
   public void jvm() {
-    if (enabled) {
+    jvmWanted = enabled;
+  }
+
+  private synchronized void registerJvm() {
+    if (!jvmRegistered) {
       JvmMetrics.builder().constLabels(nodeLabels).register(registry);
+      jvmRegistered = true;
     }
   }
 
@@ -161,6 +172,9 @@ public final class Metrics {
 
   /** Writes every series in the Prometheus text format. */
   public void scrape(OutputStream out) throws IOException {
+    if (jvmWanted && !jvmRegistered) {
+      registerJvm();
+    }
     TEXT.write(out, registry.scrape());
   }
 
