@@ -83,6 +83,7 @@ public final class Compare {
           Map<String, String> env = new LinkedHashMap<>();
           env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":" + (25080 + off));
           env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":" + (25070 + off));
+          env.put("RESTATE_BIND_ADDRESS", HOST + ":" + (25123 + off));
           env.put("RESOLUTE_NO_BUILD", "1");
           if (opt.containsKey("resolute-java-opts")) {
             env.put("JAVA_OPTS", opt.get("resolute-java-opts"));

@@ -254,7 +254,14 @@ public final class Main {
         Path target = Path.of(portsFile);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.writeString(
-            tmp, "ingress=" + server.ingressPort() + "\nadmin=" + server.adminPort() + "\n");
+            tmp,
+            "ingress="
+                + server.ingressPort()
+                + "\nadmin="
+                + server.adminPort()
+                + "\nnode="
+                + server.nodePort()
+                + "\n");
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
         LOG.warn("cannot write {}", portsFile, e);

@@ -13,6 +13,9 @@ import dev.resolute.server.kafka.KafkaIngress;
 import dev.resolute.server.kafka.KafkaMetadata;
 import dev.resolute.server.log.LocalLog;
 import dev.resolute.server.log.LogOptions;
+import dev.resolute.server.metrics.Metrics;
+import dev.resolute.server.metrics.NodeEndpoint;
+import dev.resolute.server.metrics.StoreProperties;
 import dev.resolute.server.partition.Appender;
 import dev.resolute.server.partition.ApplyExecutor;
 import dev.resolute.server.partition.CoreDispatcher;
@@ -47,11 +50,13 @@ public final class ResoluteServer implements AutoCloseable {
   public static final String VERSION = "0.1.0";
   private static final int MAX_REQUEST_BODY = 32 * 1024 * 1024;
   private static final long COMPACTION_DELAY_SECONDS = 5;
+  private static final int NODE_MAX_REQUEST_BODY = 64 * 1024;
 
   private final ServerConfig config;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private HttpServer ingress;
   private HttpServer admin;
+  private HttpServer node;
 
   private ResoluteServer(ServerConfig config) {
     this.config = config;
@@ -113,10 +118,16 @@ public final class ResoluteServer implements AutoCloseable {
     long tStore = System.nanoTime();
     RocksStore store = RocksStore.open(data.resolve("db"));
     closeables.add(store);
+    Metrics metrics =
+        Metrics.create(
+            config.clusterName(), config.nodeName(), n, !config.node().disablePrometheus());
+    StoreProperties storeReads = new StoreProperties(store::longProperty);
+    closeables.add(storeReads); // closed (waiting for a scrape in progress) before the store
     long tLog = System.nanoTime();
     LogOptions logOptions = LogOptions.fromEnv(System.getenv());
     LocalLog log = LocalLog.open(data.resolve("log"), n, logOptions.segmentBytes());
     closeables.add(log);
+    log.metrics(metrics.log);
     long tLogDone = System.nanoTime();
     Appender appender = new Appender(log, clock);
 
@@ -163,6 +174,7 @@ public final class ResoluteServer implements AutoCloseable {
             InvokerOptions.DEFAULTS.maxMessageSize(),
             signer);
     Invoker invoker = new Invoker(client, schemas, appender, scheduler, invokerOptions);
+    invoker.metrics(metrics.invoker);
     Replies replies = new Replies();
 
     // Partitions are actors on one pool with a thread per core, not a thread per partition.
@@ -221,6 +233,7 @@ public final class ResoluteServer implements AutoCloseable {
     }
     long tLead = System.nanoTime();
     for (PartitionProcessor pp : processors) {
+      pp.metrics(metrics.invocations); // from here on: replayed records are not counted
       pp.lead();
     }
     // compaction waits until the node is up (see RocksStore.resumeCompactions)
@@ -263,6 +276,7 @@ public final class ResoluteServer implements AutoCloseable {
     KafkaMetadata kafka =
         new KafkaMetadata(
             data.resolve("kafka.json"), List.of(), schemas, clock, new SecureRandom());
+    dispatcher.metrics(metrics.ingress);
     DiscoveryClient discovery =
         new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
     ingress =
@@ -272,7 +286,8 @@ public final class ResoluteServer implements AutoCloseable {
             group,
             MAX_REQUEST_BODY,
             new HealthGate(
-                new IngressApi(schemas, dispatcher, clock, new SecureRandom()),
+                new IngressApi(schemas, dispatcher, clock, new SecureRandom())
+                    .metrics(metrics.ingress),
                 HealthGate.Port.INGRESS,
                 log::failure));
     closeables.add(ingress);
@@ -301,12 +316,50 @@ public final class ResoluteServer implements AutoCloseable {
             kafka, schemas, appender, partitioning, new SecureRandom(), config.nodeName());
     closeables.add(kafkaIngress);
     kafkaIngress.start();
+    registerGauges(metrics, n, invoker, processors, storeReads);
+    node =
+        HttpServer.start(
+            "node",
+            config.node().bindAddress().toInetSocketAddress(),
+            group,
+            NODE_MAX_REQUEST_BODY,
+            new NodeEndpoint(metrics, config.clusterName(), log::failure));
+    closeables.add(node);
     LOG.info(
         "Resolute node '{}' started in {} ms: {} partitions, data in {}",
         config.nodeName(),
         (System.nanoTime() - t0) / 1_000_000,
         n,
         data.toAbsolutePath());
+  }
+
+  /** The gauges read at scrape time. */
+  private static void registerGauges(
+      Metrics metrics,
+      int n,
+      Invoker invoker,
+      PartitionProcessor[] processors,
+      StoreProperties storeReads) {
+    metrics.gauge(
+        "restate_num_partitions", "Total number of partitions in the partition table", () -> n);
+    metrics.gauge(
+        "resolute_invoker_inflight_attempts",
+        "Invocation attempts running against deployments",
+        invoker::liveAttempts);
+    metrics.partitionGauge(
+        "resolute_partition_applied_lsn_lag",
+        "Records committed to the partition's log and not applied yet",
+        p -> processors[p].pendingRecords());
+    metrics.partitionGauge(
+        "resolute_partition_timers_armed",
+        "Timers armed in memory and not fired yet",
+        p -> processors[p].armedTimers());
+    metrics.partitionGauge(
+        "resolute_partition_outbox_depth",
+        "Outbox messages not truncated yet (shipped or waiting to be)",
+        p -> storeReads.read(processors[p]::outboxDepth));
+    metrics.rocksDb(storeReads);
+    metrics.jvm();
   }
 
   /**
@@ -341,6 +394,11 @@ public final class ResoluteServer implements AutoCloseable {
 
   public int adminPort() {
     return admin.port();
+  }
+
+  /** The node port: {@code /metrics}, {@code /health}. */
+  public int nodePort() {
+    return node.port();
   }
 
   @Override

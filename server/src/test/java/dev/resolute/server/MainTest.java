@@ -30,6 +30,8 @@ class MainTest {
           "RESTATE_INGRESS__BIND_ADDRESS",
           "127.0.0.1:0",
           "RESTATE_ADMIN__BIND_ADDRESS",
+          "127.0.0.1:0",
+          "RESTATE_BIND_ADDRESS",
           "127.0.0.1:0");
 
   @Test
@@ -92,6 +94,10 @@ class MainTest {
     assertThat(Integer.parseInt(p.getProperty("admin")))
         .isPositive()
         .isNotEqualTo(Integer.parseInt(p.getProperty("ingress")));
+    assertThat(Integer.parseInt(p.getProperty("node")))
+        .isPositive()
+        .isNotIn(
+            Integer.parseInt(p.getProperty("ingress")), Integer.parseInt(p.getProperty("admin")));
     assertThat(ports.resolveSibling("server.ports.tmp")).doesNotExist();
   }
 

@@ -15,13 +15,15 @@ import java.util.Properties;
  * the {@code resolute-server} jar in the reactor). It takes restate-server's command line and
  * {@code RESTATE_…} environment.
  *
- * <p>Ports: ingress and admin bind {@code 127.0.0.1:0}; the server writes the bound ports to the
- * file named by the system property {@code resolute.ports.file} ({@code <work dir>/server.ports},
- * moved into place whole) once both listen, and this launcher reads them from there.
+ * <p>Ports: ingress, admin and the node port bind {@code 127.0.0.1:0}; the server writes the bound
+ * ports ({@code ingress=}, {@code admin=}, {@code node=}) to the file named by the system property
+ * {@code resolute.ports.file} ({@code <work dir>/server.ports}, moved into place whole) once all
+ * listen, and this launcher reads them from there.
  */
 public final class ResoluteProcess extends ServerProcess {
   private final String classpath;
   private final List<String> extraArgs = new ArrayList<>();
+  private int nodePort = -1;
 
   private ResoluteProcess(Path workDir, String classpath) {
     super(workDir);
@@ -77,6 +79,8 @@ public final class ResoluteProcess extends ServerProcess {
         "RESTATE_INGRESS__BIND_ADDRESS",
         "127.0.0.1:0",
         "RESTATE_ADMIN__BIND_ADDRESS",
+        "127.0.0.1:0",
+        "RESTATE_BIND_ADDRESS",
         "127.0.0.1:0");
   }
 
@@ -102,9 +106,20 @@ public final class ResoluteProcess extends ServerProcess {
               }
               return p;
             });
+    nodePort = Integer.parseInt(ports.getProperty("node", "-1"));
     return new int[] {
       Integer.parseInt(ports.getProperty("ingress")), Integer.parseInt(ports.getProperty("admin"))
     };
+  }
+
+  /** The node port ({@code /metrics}, {@code /health}) of the current run; -1 before a start. */
+  public int nodePort() {
+    return nodePort;
+  }
+
+  /** {@code http://127.0.0.1:<node port>}. */
+  public String nodeUrl() {
+    return "http://127.0.0.1:" + nodePort;
   }
 
   @Override

@@ -21,8 +21,10 @@ public final class RestateServerProcess extends ServerProcess {
       ".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server";
   private static final Pattern INGRESS = listener("http-ingress-server");
   private static final Pattern ADMIN = listener("admin-api-server");
+  private static final Pattern NODE = listener("message-fabric-server");
 
   private final Path binary;
+  private int nodePort = -1;
 
   private RestateServerProcess(Path workDir, Path binary) {
     super(workDir);
@@ -84,12 +86,29 @@ public final class RestateServerProcess extends ServerProcess {
         "restate-server to log its ingress and admin ports in " + process.log(),
         timeout,
         () -> {
-          int[] ports = boundPorts(process.output());
+          String output = process.output();
+          int[] ports = boundPorts(output);
           if (ports == null) {
             process.checkAlive();
+          } else {
+            Matcher node = NODE.matcher(output);
+            nodePort = node.find() ? Integer.parseInt(node.group(1)) : -1;
           }
           return ports;
         });
+  }
+
+  /**
+   * The node port of the current run (the message fabric, which also serves {@code /metrics} and
+   * {@code /health}); -1 before a start.
+   */
+  public int nodePort() {
+    return nodePort;
+  }
+
+  /** {@code http://127.0.0.1:<node port>}. */
+  public String nodeUrl() {
+    return "http://127.0.0.1:" + nodePort;
   }
 
   /**

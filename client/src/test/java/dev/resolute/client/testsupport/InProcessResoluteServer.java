@@ -30,7 +30,8 @@ public final class InProcessResoluteServer implements TestServer {
                 "base-dir", base.toString(),
                 "default-num-partitions", "4",
                 "ingress.bind-address", "127.0.0.1:0",
-                "admin.bind-address", "127.0.0.1:0"));
+                "admin.bind-address", "127.0.0.1:0",
+                "bind-address", "127.0.0.1:0"));
     return new InProcessResoluteServer(ResoluteServer.start(config));
   }
 

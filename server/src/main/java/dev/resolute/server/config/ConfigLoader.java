@@ -64,13 +64,14 @@ public final class ConfigLoader {
     IngressConfig ingress = readIngress(root.child("ingress"), notes);
     AdminConfig admin = readAdmin(root.child("admin"));
     WorkerConfig worker = readWorker(root.child("worker"));
+    BindAddress nodeBind = root.bindAddress("bind-address", NodeConfig.DEFAULT_BIND);
+    boolean disablePrometheus = root.bool("disable-prometheus", false);
     readCluster(root, notes);
     root.ignore(
         "default-replication",
         "shutdown-timeout",
         "tracing-*",
         "log-*",
-        "disable-prometheus",
         "rocksdb-*",
         "metadata-update-interval",
         "metadata-fetch-from-peer-timeout",
@@ -78,7 +79,6 @@ public final class ConfigLoader {
         "disable-telemetry",
         "gossip-*",
         "hlc-max-drift",
-        "bind-address",
         "location",
         "force-node-id",
         "default-thread-pool-size",
@@ -115,7 +115,8 @@ public final class ConfigLoader {
                     retry,
                     ingress,
                     admin,
-                    worker));
+                    worker,
+                    new NodeConfig(nodeBind, disablePrometheus)));
     return c;
   }
 

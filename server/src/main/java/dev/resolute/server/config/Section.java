@@ -118,6 +118,21 @@ final class Section {
         });
   }
 
+  boolean bool(String key, boolean def) {
+    return read(
+        key,
+        def,
+        v -> {
+          if (v instanceof Boolean b) {
+            return b;
+          }
+          if (v instanceof String s && (s.strip().equals("true") || s.strip().equals("false"))) {
+            return s.strip().equals("true");
+          }
+          throw new IllegalArgumentException("expected a boolean, found " + describe(v));
+        });
+  }
+
   long integer(String key, long def) {
     return read(key, def, Section::toLong);
   }

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param clusterName {@code cluster-name}, default {@code localcluster}
  * @param defaultNumPartitions {@code default-num-partitions}, default 24, 1..65535; fixed at the
  *     first start of a data directory (see {@link NodeMarker})
+ * @param node the node port ({@code bind-address}, {@code disable-prometheus})
  */
 public record ServerConfig(
     Path baseDir,
@@ -27,7 +28,8 @@ public record ServerConfig(
     RetryPolicyConfig defaultRetryPolicy,
     IngressConfig ingress,
     AdminConfig admin,
-    WorkerConfig worker) {
+    WorkerConfig worker,
+    NodeConfig node) {
 
   public static final Path DEFAULT_BASE_DIR = Path.of("restate-data");
   public static final String DEFAULT_NODE_NAME = "resolute";
@@ -49,6 +51,35 @@ public record ServerConfig(
     Objects.requireNonNull(ingress, "ingress");
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(worker, "worker");
+    Objects.requireNonNull(node, "node");
+  }
+
+  /** Without the node port's keys: {@link NodeConfig#defaults()}. */
+  public ServerConfig(
+      Path baseDir,
+      String nodeName,
+      String clusterName,
+      int defaultNumPartitions,
+      Duration defaultJournalRetention,
+      Duration defaultIdempotencyRetention,
+      Duration defaultWorkflowCompletionRetention,
+      RetryPolicyConfig defaultRetryPolicy,
+      IngressConfig ingress,
+      AdminConfig admin,
+      WorkerConfig worker) {
+    this(
+        baseDir,
+        nodeName,
+        clusterName,
+        defaultNumPartitions,
+        defaultJournalRetention,
+        defaultIdempotencyRetention,
+        defaultWorkflowCompletionRetention,
+        defaultRetryPolicy,
+        ingress,
+        admin,
+        worker,
+        NodeConfig.defaults());
   }
 
   private static void checkName(String key, String v) {
@@ -78,7 +109,8 @@ public record ServerConfig(
         RetryPolicyConfig.defaults(),
         IngressConfig.defaults(),
         AdminConfig.defaults(),
-        WorkerConfig.defaults());
+        WorkerConfig.defaults(),
+        NodeConfig.defaults());
   }
 
   /**

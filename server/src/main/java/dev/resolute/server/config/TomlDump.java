@@ -10,6 +10,8 @@ final class TomlDump {
     kv(b, "cluster-name", str(c.clusterName()));
     kv(b, "base-dir", str(c.baseDir().toString()));
     kv(b, "default-num-partitions", Integer.toString(c.defaultNumPartitions()));
+    kv(b, "bind-address", str(c.node().bindAddress().toString()));
+    kv(b, "disable-prometheus", Boolean.toString(c.node().disablePrometheus()));
     kv(b, "default-journal-retention", str(Durations.format(c.defaultJournalRetention())));
     kv(b, "default-idempotency-retention", str(Durations.format(c.defaultIdempotencyRetention())));
     kv(

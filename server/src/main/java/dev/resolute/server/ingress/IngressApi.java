@@ -14,6 +14,7 @@ import dev.resolute.server.config.Durations;
 import dev.resolute.server.http.HttpHandler;
 import dev.resolute.server.http.HttpRequest;
 import dev.resolute.server.http.HttpResponse;
+import dev.resolute.server.metrics.IngressMetrics;
 import dev.resolute.server.schema.HandlerSchema;
 import dev.resolute.server.schema.HandlerType;
 import dev.resolute.server.schema.Schemas;
@@ -26,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,7 @@ public final class IngressApi implements HttpHandler {
   private final Clock clock;
   private final RandomGenerator random;
   private final RestatePaths restatePaths;
+  private volatile IngressMetrics metrics = IngressMetrics.none();
 
   /**
    * @param clock wall clock for ULIDs and {@code ?delay=} execution times
@@ -111,9 +114,15 @@ public final class IngressApi implements HttpHandler {
             });
   }
 
+  /** Where requests are recorded; none until set. */
+  public IngressApi metrics(IngressMetrics m) {
+    this.metrics = m;
+    return this;
+  }
+
   private CompletableFuture<HttpResponse> route(HttpRequest request) {
+    List<String> segs = segments(request.path());
     try {
-      List<String> segs = segments(request.path());
       if (segs.size() < 2 || segs.size() > 7) {
         // restate-server counts the slashes of the path (trailing and leading empty segments
         // dropped): 2 to 7, else a bad path naming that path
@@ -123,13 +132,25 @@ public final class IngressApi implements HttpHandler {
       if (!segs.isEmpty() && segs.get(0).equals("restate")) {
         f = restatePaths.handle(request, segs);
       } else {
+        metrics.admitted();
         f = handleInvocation(request, segs);
       }
       return f.exceptionally(IngressApi::fromThrowable);
     } catch (IngressErrors.RejectException e) {
+      requestError(segs);
       return CompletableFuture.completedFuture(e.response);
     } catch (RuntimeException e) {
+      requestError(segs);
       return CompletableFuture.completedFuture(fromThrowable(e));
+    }
+  }
+
+  /** Counts a refused request on an invocation path whose service exists (restate's way). */
+  private void requestError(List<String> segs) {
+    if (segs.size() >= 2
+        && !segs.get(0).equals("restate")
+        && schemas.service(segs.get(0)).isPresent()) {
+      metrics.requestError(segs.get(0), segs.get(segs.size() - 1).equals("send"));
     }
   }
 
@@ -253,15 +274,38 @@ public final class IngressApi implements HttpHandler {
             forwardedHeaders(request),
             idempotencyKey,
             executionTime);
+    IngressMetrics.Target m = metrics.target(serviceName, handlerName, send);
+    long start = m.start();
     if (send) {
-      return dispatcher.submit(invocation).thenApply(r -> IngressResponses.send(r, id));
+      return dispatcher
+          .submit(invocation)
+          .handle(
+              (r, err) ->
+                  answered(m, start, err, err == null ? IngressResponses.send(r, id) : null));
     }
     return dispatcher
         .call(invocation)
-        .thenApply(
-            r ->
-                IngressResponses.result(
-                    r.id() == null ? id : r.id(), r.outcome(), handler, r.expiresAtMillis()));
+        .handle(
+            (r, err) ->
+                answered(
+                    m,
+                    start,
+                    err,
+                    err == null
+                        ? IngressResponses.result(
+                            r.id() == null ? id : r.id(), r.outcome(), handler, r.expiresAtMillis())
+                        : null));
+  }
+
+  /** Records the answer of a dispatched request, or rethrows the dispatcher's failure. */
+  private static HttpResponse answered(
+      IngressMetrics.Target m, long start, Throwable err, HttpResponse response) {
+    if (err != null) {
+      m.requestError();
+      throw err instanceof CompletionException c ? c : new CompletionException(err);
+    }
+    m.answered(start, response.status());
+    return response;
   }
 
   /**

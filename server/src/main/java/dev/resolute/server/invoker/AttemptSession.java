@@ -14,6 +14,7 @@ import dev.resolute.protocol.pb.ErrorMessage;
 import dev.resolute.protocol.pb.ProposeRunCompletionMessage;
 import dev.resolute.protocol.pb.SuspensionMessage;
 import dev.resolute.server.api.ErrorCode;
+import dev.resolute.server.metrics.InvokerMetrics.End;
 import dev.resolute.server.partition.Effect;
 import dev.resolute.server.partition.Outcomes;
 import dev.resolute.server.pb.AttemptFailed;
@@ -80,6 +81,7 @@ final class AttemptSession implements ExchangeListener {
   private ScheduledFuture<?> timeout;
 
   private final Deadline deadline;
+  private long startNanos; // for the attempt's duration (0 when not recorded)
 
   /** Commands held back to be appended together with the next message (one commit for all). */
   private final List<Envelope> held = new ArrayList<>();
@@ -107,6 +109,7 @@ final class AttemptSession implements ExchangeListener {
   }
 
   synchronized void start() {
+    startNanos = invoker.metrics().started(partition);
     MDC.put("restate.invocation.id", id.toString());
     try {
       Target target = status.getTarget();
@@ -207,6 +210,7 @@ final class AttemptSession implements ExchangeListener {
     if (done) {
       return;
     }
+    invoker.metrics().response(bidi, statusCode);
     if (statusCode != 200) {
       String restateCode = statusCode == 415 ? ErrorCode.RT0015.code() : ErrorCode.RT0006.code();
       String msg =
@@ -343,6 +347,7 @@ final class AttemptSession implements ExchangeListener {
                     .addAllCompletions(s.getWaitingCompletionsList())
                     .addAllSignals(s.getWaitingSignalsList())
                     .addAllNamedSignals(s.getWaitingNamedSignalsList())));
+        invoker.metrics().ended(partition, End.SUSPENDED, startNanos);
         finish();
       }
       case ERROR -> {
@@ -372,6 +377,7 @@ final class AttemptSession implements ExchangeListener {
       }
       case END -> {
         append(ev.setEnd(true));
+        invoker.metrics().ended(partition, End.COMPLETED, startNanos);
         finish();
       }
       default -> violation("unexpected message " + type + " from the deployment");
@@ -575,6 +581,9 @@ final class AttemptSession implements ExchangeListener {
       LOG.debug("cause", cause);
     }
     append(event().setFailed(b));
+    invoker
+        .metrics()
+        .ended(partition, b.getExhausted() ? End.FAILED : End.FAILED_TRANSIENT, startNanos);
     finish();
     if (exchange != null) {
       exchange.cancel();

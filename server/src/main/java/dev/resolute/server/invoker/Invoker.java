@@ -1,6 +1,7 @@
 package dev.resolute.server.invoker;
 
 import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.server.metrics.InvokerMetrics;
 import dev.resolute.server.partition.Appender;
 import dev.resolute.server.partition.Effect;
 import dev.resolute.server.partition.InvokerPort;
@@ -29,6 +30,7 @@ public final class Invoker implements InvokerPort {
   private final LongSupplier nanoTime;
   private final Supplier<RandomGenerator> random;
   private final ConcurrentHashMap<InvocationId, AttemptSession> live = new ConcurrentHashMap<>();
+  private volatile InvokerMetrics metrics = InvokerMetrics.none();
 
   /**
    * deployment uri + service + handler -> the invoke URI: parsing URIs was a tenth of starting an
@@ -74,8 +76,18 @@ public final class Invoker implements InvokerPort {
     this.random = random;
   }
 
+  /** Where attempts are recorded; none until set. */
+  public void metrics(InvokerMetrics m) {
+    this.metrics = m;
+  }
+
+  InvokerMetrics metrics() {
+    return metrics;
+  }
+
   @Override
   public void start(int partition, Effect.StartAttempt attempt) {
+    metrics.enqueued(partition);
     AttemptSession s = new AttemptSession(this, partition, attempt);
     AttemptSession previous = live.put(attempt.id(), s);
     if (previous != null) {

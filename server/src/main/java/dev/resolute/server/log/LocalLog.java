@@ -97,6 +97,9 @@ public final class LocalLog implements Log {
    */
   private volatile BatchListener batchListener;
 
+  private volatile dev.resolute.server.metrics.LogMetrics metrics =
+      dev.resolute.server.metrics.LogMetrics.none();
+
   /** Opens segment files: {@link FileChannel#open} except in tests that inject faults. */
   private final Channels channels;
 
@@ -406,6 +409,11 @@ public final class LocalLog implements Log {
     void afterBatch(boolean idle);
   }
 
+  /** Where each group commit is recorded (records, fsync time); none until set. */
+  public void metrics(dev.resolute.server.metrics.LogMetrics m) {
+    this.metrics = m;
+  }
+
   /**
    * Registers the listener told after every batch, on the writer thread: when nothing waits to be
    * written, the consumers' work may be done right there instead of handed to another thread.
@@ -474,6 +482,7 @@ public final class LocalLog implements Log {
           }
         }
         buf.flip();
+        long fsyncNanos;
         try {
           if (segmentSize + bytes > segmentBytes && segmentSize > 0) {
             openSegment(firstLsn);
@@ -481,7 +490,9 @@ public final class LocalLog implements Log {
           while (buf.hasRemaining()) {
             segmentSize += segment.write(buf);
           }
+          fsyncNanos = System.nanoTime();
           segment.force(false);
+          fsyncNanos = System.nanoTime() - fsyncNanos;
         } catch (Throwable t) {
           stop(t, batch, firstLsn);
           continue;
@@ -489,6 +500,7 @@ public final class LocalLog implements Log {
         durableSize = segmentSize;
         nextLsn = lsnAfter;
         batches++;
+        metrics.committed(lsnAfter - firstLsn, fsyncNanos);
         deliver(batch, firstLsn);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -3,10 +3,12 @@ package dev.resolute.server.partition;
 import com.google.protobuf.ByteString;
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.server.api.DispatchException;
+import dev.resolute.server.metrics.InvocationMetrics;
 import dev.resolute.server.pb.Caller;
 import dev.resolute.server.pb.CompleteCall;
 import dev.resolute.server.pb.Envelope;
 import dev.resolute.server.pb.InvocationStatus;
+import dev.resolute.server.pb.InvocationStatusOrBuilder;
 import dev.resolute.server.pb.JournalEntry;
 import dev.resolute.server.pb.OutboxMessage;
 import dev.resolute.server.pb.Outcome;
@@ -25,13 +27,26 @@ final class Apply {
   private final List<Effect> out;
   private final int partition;
   private final Partitioning partitioning;
+  private final InvocationMetrics metrics;
 
-  Apply(Tables t, long now, List<Effect> out, int partition, Partitioning partitioning) {
+  Apply(
+      Tables t,
+      long now,
+      List<Effect> out,
+      int partition,
+      Partitioning partitioning,
+      InvocationMetrics metrics) {
+    this.metrics = metrics;
     this.t = t;
     this.now = now;
     this.out = out;
     this.partition = partition;
     this.partitioning = partitioning;
+  }
+
+  /** Records a lifecycle event of the invocation whose status is {@code st}. */
+  void count(InvocationStatusOrBuilder st, InvocationMetrics.Event e) {
+    metrics.record(st.getTarget().getService(), e);
   }
 
   /** Asks for an effect once the batch is committed. */

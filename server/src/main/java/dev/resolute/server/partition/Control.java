@@ -214,6 +214,7 @@ final class Control {
             new Effect.AbortAttempt(
                 c.id)); // its late events are fenced: the phase is no longer INVOKED
       }
+      c.cx.count(c.cur, dev.resolute.server.metrics.InvocationMetrics.Event.PAUSED);
       c.cx.t.putStatus(
           c.id,
           Phase.move(c.cur.toBuilder(), Phase.PAUSED)

@@ -9,6 +9,7 @@ import dev.resolute.server.api.InvocationRequest;
 import dev.resolute.server.api.InvocationResult;
 import dev.resolute.server.api.Outcome;
 import dev.resolute.server.api.SubmitResult;
+import dev.resolute.server.metrics.IngressMetrics;
 import dev.resolute.server.pb.Envelope;
 import dev.resolute.server.pb.Failure;
 import dev.resolute.server.pb.FailureMetadata;
@@ -29,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class CoreDispatcher implements Dispatcher {
   private final Appender appender;
+  private volatile IngressMetrics metrics = IngressMetrics.none();
   private final Partitioning partitioning;
   private final Replies replies;
   private final Schemas schemas;
@@ -152,11 +154,18 @@ public final class CoreDispatcher implements Dispatcher {
     return f;
   }
 
+  /** Where appends for client requests are recorded; none until set. */
+  public void metrics(IngressMetrics m) {
+    this.metrics = m;
+  }
+
   private void append(InvocationId id, Envelope env, CompletableFuture<Answer> f) {
+    int partition = partitioning.partitionOf(id.partitionKey());
     appender
-        .append(partitioning.partitionOf(id.partitionKey()), env)
+        .append(partition, env)
         .whenComplete(
             (lsn, err) -> {
+              metrics.clientRequest(partition, err == null);
               if (err != null) {
                 f.completeExceptionally(
                     new DispatchException(503, "cannot append to the log: " + err.getMessage()));

@@ -16,6 +16,7 @@ import dev.resolute.protocol.pb.InputCommandMessage;
 import dev.resolute.protocol.pb.Value;
 import dev.resolute.server.api.InvocationResult;
 import dev.resolute.server.api.SubmitResult;
+import dev.resolute.server.metrics.InvocationMetrics.Event;
 import dev.resolute.server.pb.AttemptFailed;
 import dev.resolute.server.pb.Caller;
 import dev.resolute.server.pb.Failure;
@@ -159,6 +160,9 @@ final class Lifecycle {
         .setTotalAttempts(st.getTotalAttempts() + 1)
         .clearWaiting()
         .setModifiedAt(cx.now);
+    if (st.getTotalAttempts() == 1) {
+      cx.count(st, Event.STARTED);
+    }
     InvocationStatus s = st.build();
     cx.t.putStatus(id, s);
     Target target = s.getTarget();
@@ -243,6 +247,7 @@ final class Lifecycle {
       return;
     }
     Phase.move(st, Phase.SUSPENDED).setWaiting(s).setPolicyFailures(0);
+    cx.count(st, Event.SUSPENDED);
     cx.t.putStatus(id, st.build());
   }
 
@@ -268,11 +273,13 @@ final class Lifecycle {
                 .build());
       } else {
         Phase.move(st, Phase.PAUSED);
+        cx.count(st, Event.PAUSED);
         cx.t.putStatus(id, st.build());
       }
       return;
     }
     Phase.move(st, Phase.BACKING_OFF);
+    cx.count(st, Event.RETRIED);
     cx.t.putStatus(id, st.build());
     long delay = Math.max(0, f.getNextRetryDelayMillis());
     cx.timer(
@@ -294,6 +301,7 @@ final class Lifecycle {
         .setCompletedAt(cx.now)
         .setModifiedAt(cx.now)
         .clearWaiting();
+    cx.count(st, outcome.hasFailure() ? Event.FAILED : Event.COMPLETED);
     for (Caller c : st.getCallersList()) {
       cx.shipCompletion(c, outcome);
     }

@@ -45,6 +45,9 @@ public final class PartitionProcessor {
    */
   private final AtomicLong truncateAsked = new AtomicLong();
 
+  private final java.util.concurrent.atomic.AtomicInteger armedTimers =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private final Executor executor;
   private final ConcurrentLinkedQueue<Object[]> incoming = new ConcurrentLinkedQueue<>();
 
@@ -329,13 +332,16 @@ public final class PartitionProcessor {
   }
 
   private void arm(byte[] key, long time) {
+    armedTimers.incrementAndGet(); // a gauge: armed and not fired yet
     Runnable fire =
-        () ->
-            appender.append(
-                partition,
-                Envelope.newBuilder()
-                    .setTimerFired(TimerFired.newBuilder().setTimerKey(ByteString.copyFrom(key)))
-                    .build());
+        () -> {
+          armedTimers.decrementAndGet();
+          appender.append(
+              partition,
+              Envelope.newBuilder()
+                  .setTimerFired(TimerFired.newBuilder().setTimerKey(ByteString.copyFrom(key)))
+                  .build());
+        };
     long delay = time - appender.now();
     if (delay <= 0) {
       fire.run();
@@ -361,6 +367,34 @@ public final class PartitionProcessor {
     try (Store.Batch b = store.begin()) {
       Tables.putAppliedLsn(b, partition, lastLsn);
       b.commit();
+    }
+  }
+
+  /**
+   * Records lifecycle events from now on; called before {@link #lead()}, so replayed records are
+   * not counted again.
+   */
+  public void metrics(dev.resolute.server.metrics.InvocationMetrics m) {
+    sm.metrics(m);
+  }
+
+  /** Records handed to this partition and not applied yet (a gauge, read at scrape time). */
+  public long pendingRecords() {
+    return incoming.size();
+  }
+
+  /** Timers armed in memory and not fired yet. */
+  public long armedTimers() {
+    return armedTimers.get();
+  }
+
+  /**
+   * Outbox messages not truncated yet (shipped ones wait for a truncation of 32); reads the store.
+   */
+  public long outboxDepth() {
+    try (Store.Reader read = store.reader()) {
+      Tables t = new Tables(partition).on(read);
+      return t.meta("outbox") - t.meta("outbox_truncated");
     }
   }
 

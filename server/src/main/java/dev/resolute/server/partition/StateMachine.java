@@ -2,6 +2,7 @@ package dev.resolute.server.partition;
 
 import com.google.protobuf.MessageLite;
 import dev.resolute.protocol.MessageType;
+import dev.resolute.server.metrics.InvocationMetrics;
 import dev.resolute.server.pb.Envelope;
 import dev.resolute.server.pb.JournalEntry;
 import dev.resolute.server.storage.Txn;
@@ -28,6 +29,7 @@ public final class StateMachine {
   private final int partition;
   private final Partitioning partitioning;
   private final Tables t;
+  private InvocationMetrics metrics = InvocationMetrics.none();
 
   public StateMachine(int partition, Partitioning partitioning) {
     this.partition = partition;
@@ -35,9 +37,15 @@ public final class StateMachine {
     this.t = new Tables(partition);
   }
 
+  /** Where lifecycle events are recorded from now on (none while replaying at start-up). */
+  void metrics(InvocationMetrics m) {
+    this.metrics = m;
+  }
+
   /** Applies one committed record. Effects are appended to {@code effects}. */
   public void apply(Txn txn, long lsn, Envelope env, List<Effect> effects) {
-    Apply cx = new Apply(t.on(txn), env.getTimestampMillis(), effects, partition, partitioning);
+    Apply cx =
+        new Apply(t.on(txn), env.getTimestampMillis(), effects, partition, partitioning, metrics);
     Tables.putAppliedLsn(txn, partition, lsn);
     if (env.getSourceSeq() != 0) {
       if (!env.getProducer().isEmpty()) {

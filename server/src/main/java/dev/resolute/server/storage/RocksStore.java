@@ -274,6 +274,18 @@ public final class RocksStore implements Store {
     }
   }
 
+  /**
+   * An integer property of the store ({@code rocksdb.…}), or -1 when RocksDB has none by that name.
+   * Must not be called once the store is closed (the node's metrics stop reading before it closes).
+   */
+  public long longProperty(String name) {
+    try {
+      return db.getLongProperty(name);
+    } catch (RocksDBException e) {
+      return -1;
+    }
+  }
+
   @Override
   public void close() {
     try {

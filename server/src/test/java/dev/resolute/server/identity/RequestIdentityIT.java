@@ -67,6 +67,7 @@ class RequestIdentityIT {
                     "default-num-partitions", "2",
                     "ingress.bind-address", "127.0.0.1:0",
                     "admin.bind-address", "127.0.0.1:0",
+                    "bind-address", "127.0.0.1:0",
                     "worker.invoker.request-identity-private-key-pem-file", pemFile.toString())));
     ingress = server.ingressPort();
     admin = server.adminPort();

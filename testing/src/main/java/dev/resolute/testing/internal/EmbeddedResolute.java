@@ -4,6 +4,7 @@ import dev.resolute.server.ResoluteServer;
 import dev.resolute.server.config.AdminConfig;
 import dev.resolute.server.config.BindAddress;
 import dev.resolute.server.config.IngressConfig;
+import dev.resolute.server.config.NodeConfig;
 import dev.resolute.server.config.ServerConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ public final class EmbeddedResolute implements TestServer {
             d.defaultRetryPolicy(),
             new IngressConfig(anyPort),
             new AdminConfig(anyPort),
-            d.worker());
+            d.worker(),
+            new NodeConfig(anyPort, false));
     try {
       return new EmbeddedResolute(baseDir, ResoluteServer.start(config));
     } catch (RuntimeException e) {
