@@ -97,6 +97,10 @@ class ChaosIT {
     server.registerDeployment("http://127.0.0.1:" + servicesPort, false);
 
     Totals totals = new Totals();
+    totals.put("seed", seed);
+    totals.put("load", plan.length().toSeconds() + " s, " + WORKERS + " concurrent clients");
+    totals.put("server kills (SIGKILL)", plan.count(ChaosPlan.Kind.SERVER_KILL));
+    totals.put("deployment kills (SIGKILL)", plan.count(ChaosPlan.Kind.DEPLOYMENT_KILL));
     Random rnd = new Random(seed);
     Workload load = new Workload(() -> ingress, seed, WORKERS);
     load.start();
@@ -130,15 +134,11 @@ class ChaosIT {
     load.stopNewOps();
     load.finish(Duration.ofMinutes(2));
 
-    check(load, effectsFile, totals);
-    totals.put("seed", seed);
-    totals.put("load", plan.length().toSeconds() + " s, " + WORKERS + " concurrent clients");
-    totals.put("server kills (SIGKILL)", plan.count(ChaosPlan.Kind.SERVER_KILL));
-    totals.put("deployment kills (SIGKILL)", plan.count(ChaosPlan.Kind.DEPLOYMENT_KILL));
     totals.put(
         "full disks (log stopped)",
         plan.count(ChaosPlan.Kind.DISK_FULL)
             + (disk == null ? " (not root: no tmpfs)" : " (" + logStopped + ")"));
+    check(load, effectsFile, totals);
     String table = totals.table();
     System.out.println("chaos totals\n" + table);
     Files.writeString(Path.of("target", "chaos-totals.md"), table);
