@@ -52,6 +52,9 @@ public final class ResoluteServer implements AutoCloseable {
   private static final long COMPACTION_DELAY_SECONDS = 5;
   private static final int NODE_MAX_REQUEST_BODY = 64 * 1024;
 
+  /** How often the trimmer thread asks whether a store checkpoint is due (a volatile read). */
+  private static final long CHECKPOINT_CHECK_MILLIS = 100;
+
   private final ServerConfig config;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private HttpServer ingress;
@@ -247,8 +250,18 @@ public final class ResoluteServer implements AutoCloseable {
         },
         COMPACTION_DELAY_SECONDS,
         TimeUnit.SECONDS);
-    if (!logOptions.trimInterval().isZero()) {
-      LogTrimmer trimmer = new LogTrimmer(log, store, processors);
+    // trimming and store checkpoints share one thread, so their flushes never overlap and the
+    // trimmer's bookkeeping is touched by that thread only (see LogTrimmer)
+    boolean trims = !logOptions.trimInterval().isZero();
+    boolean checkpoints = logOptions.checkpointRecords() > 0;
+    if (trims || checkpoints) {
+      LogTrimmer trimmer =
+          new LogTrimmer(
+              log,
+              store,
+              processors,
+              logOptions.checkpointRecords(),
+              logOptions.checkpointInterval());
       java.util.concurrent.ScheduledExecutorService trimming =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
@@ -256,8 +269,17 @@ public final class ResoluteServer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      long every = logOptions.trimInterval().toMillis();
-      trimming.scheduleWithFixedDelay(trimmer::run, every, every, TimeUnit.MILLISECONDS);
+      if (trims) {
+        long every = logOptions.trimInterval().toMillis();
+        trimming.scheduleWithFixedDelay(trimmer::run, every, every, TimeUnit.MILLISECONDS);
+      }
+      if (checkpoints) {
+        trimming.scheduleWithFixedDelay(
+            trimmer::checkpoint,
+            CHECKPOINT_CHECK_MILLIS,
+            CHECKPOINT_CHECK_MILLIS,
+            TimeUnit.MILLISECONDS);
+      }
       closeables.add(
           () -> {
             trimming.shutdownNow();

@@ -129,4 +129,76 @@ class LogTrimmerTest {
       store2.close();
     }
   }
+
+  /**
+   * Store checkpoints bound the replay after a crash: 5000 records, a checkpoint due every 500, the
+   * store then closed as a SIGKILL leaves it (memtables lost). With checkpoints a reopen replays at
+   * most about two checkpoints' worth; without them (the control) it replays every record, since
+   * nothing else flushed the store.
+   */
+  @Test
+  void checkpointsBoundTheReplayAfterACrash() throws Exception {
+    int bound = 500;
+    assertThat(replayedAfterCrash(dir.resolve("with"), bound)).isLessThanOrEqualTo(2 * bound + 100);
+    assertThat(replayedAfterCrash(dir.resolve("without"), 0)).isGreaterThanOrEqualTo(5000);
+  }
+
+  /** Appends 5000 records in groups of 100 (a checkpoint check after each), crashes, reopens. */
+  private int replayedAfterCrash(Path dir, long checkpointRecords) throws Exception {
+    RocksStore store = RocksStore.open(dir.resolve("db"));
+    LocalLog log = LocalLog.open(dir.resolve("log"), 2, 1 << 20);
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    Appender appender = new Appender(log, Clock.systemUTC());
+    PartitionProcessor[] pp = new PartitionProcessor[2];
+    for (int p = 0; p < 2; p++) {
+      pp[p] =
+          new PartitionProcessor(
+              p, new Partitioning(2), store, appender, NO_INVOKER, new Replies(), timers, pool);
+      log.subscribe(p, pp[p]::onCommitted);
+    }
+    for (PartitionProcessor p : pp) {
+      p.lead();
+    }
+    LogTrimmer trimmer = new LogTrimmer(log, store, pp, checkpointRecords, Duration.ofHours(1));
+    byte[] rec =
+        Envelope.newBuilder()
+            .setTimestampMillis(1)
+            .setTruncateOutbox(TruncateOutbox.newBuilder().setUpToSeq(0))
+            .build()
+            .toByteArray();
+    long last = 0;
+    for (int i = 0; i < 50; i++) {
+      List<byte[]> group = new ArrayList<>();
+      for (int j = 0; j < 100; j++) {
+        group.add(rec);
+      }
+      last = log.appendAll(0, group).get();
+      long end = last;
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(2))
+          .until(() -> PartitionProcessor.appliedLsn(store, 0) == end);
+      trimmer.checkpointOnce(System.nanoTime());
+    }
+    pool.shutdown();
+    assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    timers.shutdownNow();
+    log.close();
+    store.closeAsIfCrashed();
+
+    RocksStore reopened = RocksStore.open(dir.resolve("db"));
+    LocalLog relog = LocalLog.open(dir.resolve("log"), 2, 1 << 20);
+    try {
+      long[] applied = {
+        PartitionProcessor.appliedLsn(reopened, 0), PartitionProcessor.appliedLsn(reopened, 1)
+      };
+      int[] replayed = new int[1];
+      relog.replay(applied, (p, lsn, payload) -> replayed[0]++);
+      return replayed[0];
+    } finally {
+      relog.close();
+      reopened.close();
+    }
+  }
 }

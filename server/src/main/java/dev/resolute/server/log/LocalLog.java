@@ -313,13 +313,16 @@ public final class LocalLog implements Log {
       }
       int partition = b.getInt();
       long lsn = b.getLong();
-      byte[] payload = new byte[len - 12];
-      b.get(payload);
       last = lsn;
-      valid = b.position();
       if (consumer != null && partition < applied.length && lsn > applied[partition]) {
+        byte[] payload = new byte[len - 12];
+        b.get(payload);
         consumer.accept(partition, lsn, payload);
+      } else {
+        // already applied (or only finding the end): no copy of the payload
+        b.position(b.position() + len - 12);
       }
+      valid = b.position();
     }
     return new long[] {last, valid};
   }

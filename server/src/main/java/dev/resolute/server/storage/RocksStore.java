@@ -10,6 +10,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.MutableColumnFamilyOptions;
+import org.rocksdb.MutableDBOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -284,6 +285,22 @@ public final class RocksStore implements Store {
     } catch (RocksDBException e) {
       return -1;
     }
+  }
+
+  /**
+   * Closes the store without making its memtables durable, as a crash (SIGKILL) would leave it:
+   * every batch committed since the last flush is gone on the next open. For tests of recovery.
+   */
+  public void closeAsIfCrashed() {
+    try {
+      db.setDBOptions(MutableDBOptions.builder().setAvoidFlushDuringShutdown(true).build());
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot turn the flush at close off", e);
+    }
+    db.close();
+    options.close();
+    writeOptions.close();
+    readOptions.close();
   }
 
   @Override

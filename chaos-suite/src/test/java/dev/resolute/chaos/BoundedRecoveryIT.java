@@ -1,0 +1,144 @@
+package dev.resolute.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.resolute.testsupport.ChildProcess;
+import dev.resolute.testsupport.ResoluteProcess;
+import dev.resolute.testsupport.ServerProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Recovery after SIGKILL stays bounded whatever the history: rounds of thousands of acknowledged
+ * invocations, each followed by a SIGKILL and a restart. Each restart must replay no more than the
+ * store checkpoints allow (about two checkpoints' worth of records, whatever was committed before),
+ * every acknowledged add must be there, and the time to healthy is printed. Without checkpoints the
+ * replay grows with every round (the store was flushed only by trimming, i.e. once a 64 MiB segment
+ * filled up), and the restart time with it.
+ */
+@Timeout(600)
+class BoundedRecoveryIT {
+  static final Pattern REPLAYED = Pattern.compile("(\\d+) records replayed in (\\d+) ms");
+  static final int ROUNDS = 2;
+
+  /** About 5 records each: a round commits several times the checkpoint bound. */
+  static final int ADDS_PER_ROUND = 1500;
+
+  static final int KEYS = 32;
+
+  /** RESOLUTE_STORE_FLUSH_RECORDS for this test (default 4096): smaller, so rounds stay short. */
+  static final long CHECKPOINT_RECORDS = 1000;
+
+  ResoluteProcess server;
+  ChildProcess services;
+
+  @AfterEach
+  void tearDown() {
+    if (services != null) {
+      services.kill9();
+    }
+    if (server != null) {
+      server.kill9();
+    }
+  }
+
+  @Test
+  void aRestartAfterSigkillReplaysABoundedTailWhateverTheHistory() throws Exception {
+    Path work = ServerProcess.newWorkDir("recovery");
+    server =
+        ResoluteProcess.create(work, ChildProcess.testClasspath())
+            .env(
+                Map.of(
+                    "JAVA_TOOL_OPTIONS",
+                    "-XX:+UseSerialGC -Xms64m",
+                    "RESOLUTE_STORE_FLUSH_RECORDS",
+                    Long.toString(CHECKPOINT_RECORDS)));
+    // for a comparison by hand: RESOLUTE_STORE_FLUSH_RECORDS=0 in the build's environment turns
+    // checkpoints off (this test then fails, printing the replay of every round)
+    String flushRecords = System.getenv("RESOLUTE_STORE_FLUSH_RECORDS");
+    if (flushRecords != null) {
+      server.env(Map.of("RESOLUTE_STORE_FLUSH_RECORDS", flushRecords));
+    }
+    server.start();
+    services =
+        ChildProcess.start(
+            ChildProcess.javaCommand(
+                ChildProcess.testClasspath(),
+                List.of("-XX:+UseSerialGC"),
+                "dev.resolute.chaos.services.ChaosServices",
+                List.of("0", work.resolve("side-effects.txt").toString())),
+            Map.of(),
+            work.resolve("services.log"));
+    int port =
+        Integer.parseInt(services.awaitOutput(ChaosIT.READY, Duration.ofSeconds(60)).group(1));
+    server.registerDeployment("http://127.0.0.1:" + port, false);
+
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    long[] acked = new long[KEYS];
+    List<String> report = new ArrayList<>();
+    for (int round = 1; round <= ROUNDS; round++) {
+      Semaphore inFlight = new Semaphore(16);
+      List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+      for (int i = 0; i < ADDS_PER_ROUND; i++) {
+        inFlight.acquire();
+        calls.add(
+            http.sendAsync(
+                    HttpRequest.newBuilder(
+                            URI.create(server.ingressUrl() + "/Tally/r-" + (i % KEYS) + "/add"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("1"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .whenComplete((r, e) -> inFlight.release()));
+      }
+      for (int i = 0; i < calls.size(); i++) {
+        HttpResponse<String> r = calls.get(i).get();
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        acked[i % KEYS]++;
+      }
+      long t0 = System.nanoTime();
+      server.restart();
+      long healthyMs = (System.nanoTime() - t0) / 1_000_000;
+      Matcher m = REPLAYED.matcher(Files.readString(server.log()));
+      long replayed = -1;
+      long replayMs = -1;
+      while (m.find()) {
+        replayed = Long.parseLong(m.group(1));
+        replayMs = Long.parseLong(m.group(2));
+      }
+      report.add(
+          String.format(
+              "round %d: %d adds acknowledged in all, restart replayed %d records in %d ms,"
+                  + " healthy %d ms after SIGKILL",
+              round, round * ADDS_PER_ROUND, replayed, replayMs, healthyMs));
+      System.out.println("recovery: " + report.get(report.size() - 1));
+      assertThat(replayed)
+          .as(String.join("\n", report))
+          .isBetween(0L, 2 * CHECKPOINT_RECORDS + 1000);
+      for (int k = 0; k < KEYS; k++) {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(server.ingressUrl() + "/Tally/r-" + k + "/get"))
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).as("r-" + k).isEqualTo(Long.toString(acked[k]));
+      }
+    }
+  }
+}
