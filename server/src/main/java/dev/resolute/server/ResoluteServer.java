@@ -1,9 +1,11 @@
 package dev.resolute.server;
 
 import dev.resolute.server.admin.AdminApi;
+import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.config.BindAddress;
 import dev.resolute.server.config.ServerConfig;
 import dev.resolute.server.discovery.DiscoveryClient;
+import dev.resolute.server.http.HttpHandler;
 import dev.resolute.server.http.HttpServer;
 import dev.resolute.server.identity.RequestSigner;
 import dev.resolute.server.ingress.IngressApi;
@@ -56,9 +58,18 @@ public final class ResoluteServer implements AutoCloseable {
   }
 
   public static ResoluteServer start(ServerConfig c) {
+    return start(c, config -> {});
+  }
+
+  /**
+   * @param prepareData runs once both ports are bound and before anything is written to the data
+   *     directory (the launcher checks or writes its node marker there)
+   */
+  static ResoluteServer start(
+      ServerConfig c, java.util.function.Consumer<ServerConfig> prepareData) {
     ResoluteServer s = new ResoluteServer(c);
     try {
-      s.doStart();
+      s.doStart(prepareData);
       return s;
     } catch (RuntimeException e) {
       s.close();
@@ -66,8 +77,20 @@ public final class ResoluteServer implements AutoCloseable {
     }
   }
 
-  private void doStart() {
+  private void doStart(java.util.function.Consumer<ServerConfig> prepareData) {
     long t0 = System.nanoTime();
+    EventLoopGroup group =
+        new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+    // Both ports are bound before anything is written: a port in use (RT0004) must not leave a
+    // created data directory, store or log behind. Requests get 503 until the node has started.
+    PendingHandler ingressHandler = new PendingHandler(HealthGate.Port.INGRESS);
+    PendingHandler adminHandler = new PendingHandler(HealthGate.Port.ADMIN);
+    ingress = bind("ingress", config.ingress().bindAddress(), group, ingressHandler);
+    closeables.add(ingress);
+    admin = bind("admin", config.admin().bindAddress(), group, adminHandler);
+    closeables.add(admin);
+    prepareData.accept(config);
     Path data = config.dataDir();
     try {
       Files.createDirectories(data);
@@ -91,9 +114,6 @@ public final class ResoluteServer implements AutoCloseable {
     Partitioning partitioning = new Partitioning(n);
     Clock clock = Clock.systemUTC();
 
-    EventLoopGroup group =
-        new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
-    closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
     java.util.concurrent.ScheduledThreadPoolExecutor scheduler =
         new java.util.concurrent.ScheduledThreadPoolExecutor(
             1,
@@ -109,7 +129,7 @@ public final class ResoluteServer implements AutoCloseable {
     closeables.add(scheduler::shutdownNow);
 
     long tStore = System.nanoTime();
-    RocksStore store = RocksStore.open(data.resolve("db"));
+    RocksStore store = openStore(data.resolve("db"));
     closeables.add(store);
     long tLog = System.nanoTime();
     LogOptions logOptions = LogOptions.fromEnv(System.getenv());
@@ -260,42 +280,56 @@ public final class ResoluteServer implements AutoCloseable {
     CoreDispatcher dispatcher = new CoreDispatcher(appender, partitioning, replies, schemas);
     DiscoveryClient discovery =
         new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
-    ingress =
-        HttpServer.start(
-            "ingress",
-            config.ingress().bindAddress().toInetSocketAddress(),
-            group,
-            MAX_REQUEST_BODY,
-            new HealthGate(
-                new IngressApi(schemas, dispatcher, clock, new SecureRandom()),
-                HealthGate.Port.INGRESS,
-                log::failure));
-    closeables.add(ingress);
-    admin =
-        HttpServer.start(
-            "admin",
-            config.admin().bindAddress().toInetSocketAddress(),
-            group,
-            MAX_REQUEST_BODY,
-            new HealthGate(
-                new AdminApi(
-                    schemas,
-                    discovery,
-                    dispatcher,
-                    VERSION,
-                    "http://"
-                        + new BindAddress(
-                            config.ingress().bindAddress().host(),
-                            ingress.port())), // the bound port
-                HealthGate.Port.ADMIN,
-                log::failure));
-    closeables.add(admin);
+    ingressHandler.ready(
+        new HealthGate(
+            new IngressApi(schemas, dispatcher, clock, new SecureRandom()),
+            HealthGate.Port.INGRESS,
+            log::failure));
+    adminHandler.ready(
+        new HealthGate(
+            new AdminApi(
+                schemas,
+                discovery,
+                dispatcher,
+                VERSION,
+                "http://"
+                    + new BindAddress(
+                        config.ingress().bindAddress().host(), ingress.port())), // the bound port
+            HealthGate.Port.ADMIN,
+            log::failure));
     LOG.info(
         "Resolute node '{}' started in {} ms: {} partitions, data in {}",
         config.nodeName(),
         (System.nanoTime() - t0) / 1_000_000,
         n,
         data.toAbsolutePath());
+  }
+
+  private static HttpServer bind(
+      String name, BindAddress address, EventLoopGroup group, HttpHandler handler) {
+    try {
+      return HttpServer.start(
+          name, address.toInetSocketAddress(), group, MAX_REQUEST_BODY, handler);
+    } catch (UncheckedIOException e) {
+      Throwable cause = e.getCause().getCause() != null ? e.getCause().getCause() : e.getCause();
+      throw new StartupException(
+          ErrorCode.RT0004,
+          "failed binding " + name + " to address '" + address + "': " + cause.getMessage(),
+          e);
+    }
+  }
+
+  /** Opens the store; another process holding its lock is RT0005, reported in one line. */
+  private static RocksStore openStore(Path dir) {
+    try {
+      return RocksStore.open(dir);
+    } catch (IllegalStateException e) {
+      String prefix = ErrorCode.RT0005.code() + ": ";
+      if (e.getMessage() != null && e.getMessage().startsWith(prefix)) {
+        throw new StartupException(ErrorCode.RT0005, e.getMessage().substring(prefix.length()), e);
+      }
+      throw e;
+    }
   }
 
   /**
