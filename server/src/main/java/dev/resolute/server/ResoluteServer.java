@@ -178,7 +178,9 @@ public final class ResoluteServer implements AutoCloseable {
             config.worker().invoker().abortTimeout(),
             config.defaultRetryPolicy().toRetryPolicy(),
             config.clusterName(),
-            InvokerOptions.DEFAULTS.maxMessageSize(),
+            (int) config.worker().invoker().messageSizeLimit(),
+            config.worker().invoker().messageSizeWarning(),
+            config.worker().invoker().concurrentInvocationsLimit(),
             signer);
     Invoker invoker = new Invoker(client, schemas, appender, scheduler, invokerOptions);
     Replies replies = new Replies();
@@ -251,6 +253,12 @@ public final class ResoluteServer implements AutoCloseable {
           }
         },
         COMPACTION_DELAY_SECONDS,
+        TimeUnit.SECONDS);
+    // an idle node gives back the heap a load made it commit (see IdleHeapTrimmer)
+    scheduler.scheduleWithFixedDelay(
+        IdleHeapTrimmer.forThisJvm(),
+        IdleHeapTrimmer.INTERVAL_SECONDS,
+        IdleHeapTrimmer.INTERVAL_SECONDS,
         TimeUnit.SECONDS);
     if (!logOptions.trimInterval().isZero()) {
       LogTrimmer trimmer = new LogTrimmer(log, store, processors);
