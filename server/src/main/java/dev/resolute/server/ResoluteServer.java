@@ -288,6 +288,11 @@ public final class ResoluteServer implements AutoCloseable {
     CoreDispatcher dispatcher = new CoreDispatcher(appender, partitioning, replies, schemas);
     DiscoveryClient discovery =
         new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
+    // the ports close first on shutdown, before what their handlers use
+    closeables.remove(ingress);
+    closeables.remove(admin);
+    closeables.add(ingress);
+    closeables.add(admin);
     ingressHandler.ready(
         new HealthGate(
             new IngressApi(schemas, dispatcher, clock, new SecureRandom()),

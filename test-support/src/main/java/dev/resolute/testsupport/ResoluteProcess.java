@@ -22,6 +22,7 @@ import java.util.Properties;
 public final class ResoluteProcess extends ServerProcess {
   private final String classpath;
   private final List<String> extraArgs = new ArrayList<>();
+  private final List<String> jvmOptions = new ArrayList<>();
 
   private ResoluteProcess(Path workDir, String classpath) {
     super(workDir);
@@ -41,6 +42,15 @@ public final class ResoluteProcess extends ServerProcess {
   /** Extra command-line options (e.g. {@code --default-num-partitions 4}). */
   public ResoluteProcess args(String... args) {
     extraArgs.addAll(List.of(args));
+    return this;
+  }
+
+  /**
+   * Extra JVM options, after {@link ChildProcess#javaCommand}'s {@code -Xmx512m} (so an {@code
+   * -Xmx} here wins), e.g. the launcher's {@code -XX:+UseSerialGC -Xmx1g}.
+   */
+  public ResoluteProcess jvmOptions(String... options) {
+    jvmOptions.addAll(List.of(options));
     return this;
   }
 
@@ -64,11 +74,9 @@ public final class ResoluteProcess extends ServerProcess {
   protected List<String> command() {
     List<String> args = new ArrayList<>(List.of("--base-dir", dataDir().toString(), "--no-logo"));
     args.addAll(extraArgs);
-    return ChildProcess.javaCommand(
-        classpath,
-        List.of("-Dresolute.ports.file=" + portsFile()),
-        "dev.resolute.server.Main",
-        args);
+    List<String> jvm = new ArrayList<>(jvmOptions);
+    jvm.add("-Dresolute.ports.file=" + portsFile());
+    return ChildProcess.javaCommand(classpath, jvm, "dev.resolute.server.Main", args);
   }
 
   @Override
