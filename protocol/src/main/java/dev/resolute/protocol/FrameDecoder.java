@@ -6,6 +6,10 @@ import java.util.function.Consumer;
 /**
  * Incremental frame decoder: feed it byte chunks as they arrive (frames may be split anywhere), it
  * emits whole frames. Not thread-safe; one per stream.
+ *
+ * <p>A header declaring a message longer than {@code maxMessageSize} fails the feed that completes
+ * the header ({@link MessageTooLargeException}): the decoder never holds more than one chunk beyond
+ * a header it has checked, so a hostile length cannot make it buffer or allocate more.
  */
 public final class FrameDecoder {
   private final int maxMessageSize;
@@ -26,8 +30,7 @@ public final class FrameDecoder {
       long header = FrameCodec.readHeader(buf, pos);
       long size = header & 0xFFFFFFFFL;
       if (size > maxMessageSize) {
-        throw new ProtocolException(
-            "message of " + size + " bytes exceeds the limit of " + maxMessageSize);
+        throw new MessageTooLargeException(size, maxMessageSize);
       }
       if (len - pos - FrameCodec.HEADER_SIZE < size) {
         break;

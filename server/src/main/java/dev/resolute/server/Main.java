@@ -1,6 +1,5 @@
 package dev.resolute.server;
 
-import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.config.ConfigException;
 import dev.resolute.server.config.ConfigLoader;
 import dev.resolute.server.config.NodeMarker;
@@ -221,13 +220,6 @@ public final class Main {
       out.flush();
       return 0;
     }
-    try {
-      NodeMarker.verifyOrCreate(config);
-    } catch (ConfigException e) {
-      err.println(e.report());
-      err.flush();
-      return 1;
-    }
     LOG.info(
         "starting node '{}' of cluster '{}', data in {}",
         config.nodeName(),
@@ -235,9 +227,20 @@ public final class Main {
         config.dataDir().toAbsolutePath());
     ResoluteServer server;
     try {
-      server = ResoluteServer.start(config);
+      // the node marker is checked (or written) once both ports are bound: a port conflict must
+      // not leave a data directory behind
+      server = ResoluteServer.start(config, c -> NodeMarker.verifyOrCreate(c));
+    } catch (ConfigException e) {
+      err.println(e.report());
+      err.flush();
+      return 1;
+    } catch (StartupException e) {
+      // a known cause: one line, no stack trace
+      err.println(e.line());
+      err.flush();
+      return 1;
     } catch (UncheckedIOException e) {
-      err.println(ErrorCode.RT0004.tag() + " cannot start: " + e.getMessage());
+      err.println("cannot start: " + e.getMessage());
       err.flush();
       return 1;
     } catch (RuntimeException e) {

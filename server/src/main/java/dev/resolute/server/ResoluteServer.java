@@ -1,9 +1,11 @@
 package dev.resolute.server;
 
 import dev.resolute.server.admin.AdminApi;
+import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.config.BindAddress;
 import dev.resolute.server.config.ServerConfig;
 import dev.resolute.server.discovery.DiscoveryClient;
+import dev.resolute.server.http.HttpHandler;
 import dev.resolute.server.http.HttpServer;
 import dev.resolute.server.identity.RequestSigner;
 import dev.resolute.server.ingress.IngressApi;
@@ -66,9 +68,18 @@ public final class ResoluteServer implements AutoCloseable {
   }
 
   public static ResoluteServer start(ServerConfig c) {
+    return start(c, config -> {});
+  }
+
+  /**
+   * @param prepareData runs once both ports are bound and before anything is written to the data
+   *     directory (the launcher checks or writes its node marker there)
+   */
+  static ResoluteServer start(
+      ServerConfig c, java.util.function.Consumer<ServerConfig> prepareData) {
     ResoluteServer s = new ResoluteServer(c);
     try {
-      s.doStart();
+      s.doStart(prepareData);
       return s;
     } catch (RuntimeException e) {
       s.close();
@@ -76,8 +87,24 @@ public final class ResoluteServer implements AutoCloseable {
     }
   }
 
-  private void doStart() {
+  private void doStart(java.util.function.Consumer<ServerConfig> prepareData) {
     long t0 = System.nanoTime();
+    EventLoopGroup group =
+        new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+    // The ports are bound before anything is written: a port in use (RT0004) must not leave a
+    // created data directory, store or log behind. Requests get 503 until the node has started.
+    PendingHandler ingressHandler = new PendingHandler(HealthGate.Port.INGRESS);
+    PendingHandler adminHandler = new PendingHandler(HealthGate.Port.ADMIN);
+    PendingHandler nodeHandler = new PendingHandler(HealthGate.Port.ADMIN);
+    ingress =
+        bind("ingress", config.ingress().bindAddress(), group, MAX_REQUEST_BODY, ingressHandler);
+    closeables.add(ingress);
+    admin = bind("admin", config.admin().bindAddress(), group, MAX_REQUEST_BODY, adminHandler);
+    closeables.add(admin);
+    node = bind("node", config.node().bindAddress(), group, NODE_MAX_REQUEST_BODY, nodeHandler);
+    closeables.add(node);
+    prepareData.accept(config);
     Path data = config.dataDir();
     try {
       Files.createDirectories(data);
@@ -101,9 +128,6 @@ public final class ResoluteServer implements AutoCloseable {
     Partitioning partitioning = new Partitioning(n);
     Clock clock = Clock.systemUTC();
 
-    EventLoopGroup group =
-        new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
-    closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
     java.util.concurrent.ScheduledThreadPoolExecutor scheduler =
         new java.util.concurrent.ScheduledThreadPoolExecutor(
             1,
@@ -119,7 +143,7 @@ public final class ResoluteServer implements AutoCloseable {
     closeables.add(scheduler::shutdownNow);
 
     long tStore = System.nanoTime();
-    RocksStore store = RocksStore.open(data.resolve("db"));
+    RocksStore store = openStore(data.resolve("db"));
     closeables.add(store);
     Metrics metrics =
         Metrics.create(
@@ -174,7 +198,9 @@ public final class ResoluteServer implements AutoCloseable {
             config.worker().invoker().abortTimeout(),
             config.defaultRetryPolicy().toRetryPolicy(),
             config.clusterName(),
-            InvokerOptions.DEFAULTS.maxMessageSize(),
+            (int) config.worker().invoker().messageSizeLimit(),
+            config.worker().invoker().messageSizeWarning(),
+            config.worker().invoker().concurrentInvocationsLimit(),
             signer);
     Invoker invoker = new Invoker(client, schemas, appender, scheduler, invokerOptions);
     invoker.metrics(metrics.invoker);
@@ -250,6 +276,12 @@ public final class ResoluteServer implements AutoCloseable {
         },
         COMPACTION_DELAY_SECONDS,
         TimeUnit.SECONDS);
+    // an idle node gives back the heap a load made it commit (see IdleHeapTrimmer)
+    scheduler.scheduleWithFixedDelay(
+        IdleHeapTrimmer.forThisJvm(),
+        IdleHeapTrimmer.INTERVAL_SECONDS,
+        IdleHeapTrimmer.INTERVAL_SECONDS,
+        TimeUnit.SECONDS);
     // trimming and store checkpoints share one thread, so their flushes never overlap and the
     // trimmer's bookkeeping is touched by that thread only (see LogTrimmer)
     boolean trims = !logOptions.trimInterval().isZero();
@@ -301,52 +333,39 @@ public final class ResoluteServer implements AutoCloseable {
     dispatcher.metrics(metrics.ingress);
     DiscoveryClient discovery =
         new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
-    ingress =
-        HttpServer.start(
-            "ingress",
-            config.ingress().bindAddress().toInetSocketAddress(),
-            group,
-            MAX_REQUEST_BODY,
-            new HealthGate(
-                new IngressApi(schemas, dispatcher, clock, new SecureRandom())
-                    .metrics(metrics.ingress),
-                HealthGate.Port.INGRESS,
-                log::failure));
+    // the ports close first on shutdown, before what their handlers use
+    closeables.remove(ingress);
+    closeables.remove(admin);
+    closeables.remove(node);
     closeables.add(ingress);
-    admin =
-        HttpServer.start(
-            "admin",
-            config.admin().bindAddress().toInetSocketAddress(),
-            group,
-            MAX_REQUEST_BODY,
-            new HealthGate(
-                new AdminApi(
-                        schemas,
-                        discovery,
-                        dispatcher,
-                        VERSION,
-                        "http://"
-                            + new BindAddress(
-                                config.ingress().bindAddress().host(),
-                                ingress.port())) // the bound port
-                    .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool()),
-                HealthGate.Port.ADMIN,
-                log::failure));
     closeables.add(admin);
+    closeables.add(node);
+    ingressHandler.ready(
+        new HealthGate(
+            new IngressApi(schemas, dispatcher, clock, new SecureRandom()).metrics(metrics.ingress),
+            HealthGate.Port.INGRESS,
+            log::failure));
+    adminHandler.ready(
+        new HealthGate(
+            new AdminApi(
+                    schemas,
+                    discovery,
+                    dispatcher,
+                    VERSION,
+                    "http://"
+                        + new BindAddress(
+                            config.ingress().bindAddress().host(),
+                            ingress.port())) // the bound port
+                .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool()),
+            HealthGate.Port.ADMIN,
+            log::failure));
     KafkaIngress kafkaIngress =
         new KafkaIngress(
             kafka, schemas, appender, partitioning, new SecureRandom(), config.nodeName());
     closeables.add(kafkaIngress);
     kafkaIngress.start();
     registerGauges(metrics, n, invoker, processors, storeReads);
-    node =
-        HttpServer.start(
-            "node",
-            config.node().bindAddress().toInetSocketAddress(),
-            group,
-            NODE_MAX_REQUEST_BODY,
-            new NodeEndpoint(metrics, config.clusterName(), log::failure));
-    closeables.add(node);
+    nodeHandler.ready(new NodeEndpoint(metrics, config.clusterName(), log::failure));
     LOG.info(
         "Resolute node '{}' started in {} ms: {} partitions, data in {}",
         config.nodeName(),
@@ -382,6 +401,36 @@ public final class ResoluteServer implements AutoCloseable {
         p -> storeReads.read(processors[p]::outboxDepth));
     metrics.rocksDb(storeReads);
     metrics.jvm();
+  }
+
+  private static HttpServer bind(
+      String name,
+      BindAddress address,
+      EventLoopGroup group,
+      int maxRequestBody,
+      HttpHandler handler) {
+    try {
+      return HttpServer.start(name, address.toInetSocketAddress(), group, maxRequestBody, handler);
+    } catch (UncheckedIOException e) {
+      Throwable cause = e.getCause().getCause() != null ? e.getCause().getCause() : e.getCause();
+      throw new StartupException(
+          ErrorCode.RT0004,
+          "failed binding " + name + " to address '" + address + "': " + cause.getMessage(),
+          e);
+    }
+  }
+
+  /** Opens the store; another process holding its lock is RT0005, reported in one line. */
+  private static RocksStore openStore(Path dir) {
+    try {
+      return RocksStore.open(dir);
+    } catch (IllegalStateException e) {
+      String prefix = ErrorCode.RT0005.code() + ": ";
+      if (e.getMessage() != null && e.getMessage().startsWith(prefix)) {
+        throw new StartupException(ErrorCode.RT0005, e.getMessage().substring(prefix.length()), e);
+      }
+      throw e;
+    }
   }
 
   /**

@@ -24,6 +24,7 @@ public final class ResoluteProcess extends ServerProcess {
   private final String classpath;
   private final List<String> extraArgs = new ArrayList<>();
   private int nodePort = -1;
+  private final List<String> jvmOptions = new ArrayList<>();
 
   private ResoluteProcess(Path workDir, String classpath) {
     super(workDir);
@@ -43,6 +44,15 @@ public final class ResoluteProcess extends ServerProcess {
   /** Extra command-line options (e.g. {@code --default-num-partitions 4}). */
   public ResoluteProcess args(String... args) {
     extraArgs.addAll(List.of(args));
+    return this;
+  }
+
+  /**
+   * Extra JVM options, after {@link ChildProcess#javaCommand}'s {@code -Xmx512m} (so an {@code
+   * -Xmx} here wins), e.g. the launcher's {@code -XX:+UseSerialGC -Xmx1g}.
+   */
+  public ResoluteProcess jvmOptions(String... options) {
+    jvmOptions.addAll(List.of(options));
     return this;
   }
 
@@ -66,11 +76,9 @@ public final class ResoluteProcess extends ServerProcess {
   protected List<String> command() {
     List<String> args = new ArrayList<>(List.of("--base-dir", dataDir().toString(), "--no-logo"));
     args.addAll(extraArgs);
-    return ChildProcess.javaCommand(
-        classpath,
-        List.of("-Dresolute.ports.file=" + portsFile()),
-        "dev.resolute.server.Main",
-        args);
+    List<String> jvm = new ArrayList<>(jvmOptions);
+    jvm.add("-Dresolute.ports.file=" + portsFile());
+    return ChildProcess.javaCommand(classpath, jvm, "dev.resolute.server.Main", args);
   }
 
   @Override

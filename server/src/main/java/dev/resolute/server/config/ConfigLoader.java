@@ -273,9 +273,9 @@ public final class ConfigLoader {
               + " for key \"worker.invoker.concurrent-invocations-limit\"");
     }
     Path pem = s.path("request-identity-private-key-pem-file", null);
+    long sizeLimit = s.bytes("message-size-limit", d.messageSizeLimit());
+    long sizeWarning = s.bytes("message-size-warning", d.messageSizeWarning());
     s.ignore(
-        "message-size-warning",
-        "message-size-limit",
         "in-memory-queue-length-limit",
         "eager-state-size-limit",
         "memory-limit",
@@ -293,6 +293,7 @@ public final class ConfigLoader {
         "disable-eager-state",
         "experimental-*");
     s.finish();
-    return s.build(() -> new InvokerConfig(inactivity, abort, (int) limit, pem));
+    return s.build(
+        () -> new InvokerConfig(inactivity, abort, (int) limit, pem, sizeLimit, sizeWarning));
   }
 }

@@ -15,12 +15,35 @@ import java.time.Duration;
  * @param concurrentInvocationsLimit max invocations running on this node at once (default 1000)
  * @param requestIdentityPrivateKeyPemFile PKCS#8 Ed25519 key that signs discovery and invocation
  *     requests, or null
+ * @param messageSizeLimit a protocol message from a deployment larger than this fails the attempt
+ *     with RT0003 (default 32 MiB)
+ * @param messageSizeWarning a protocol message from a deployment larger than this is logged as a
+ *     warning (default 10 MiB)
  */
 public record InvokerConfig(
     Duration inactivityTimeout,
     Duration abortTimeout,
     int concurrentInvocationsLimit,
-    Path requestIdentityPrivateKeyPemFile) {
+    Path requestIdentityPrivateKeyPemFile,
+    long messageSizeLimit,
+    long messageSizeWarning) {
+  public static final long DEFAULT_MESSAGE_SIZE_LIMIT = 32L * 1024 * 1024;
+  public static final long DEFAULT_MESSAGE_SIZE_WARNING = 10L * 1024 * 1024;
+
+  /** With the default message size limit and warning. */
+  public InvokerConfig(
+      Duration inactivityTimeout,
+      Duration abortTimeout,
+      int concurrentInvocationsLimit,
+      Path requestIdentityPrivateKeyPemFile) {
+    this(
+        inactivityTimeout,
+        abortTimeout,
+        concurrentInvocationsLimit,
+        requestIdentityPrivateKeyPemFile,
+        DEFAULT_MESSAGE_SIZE_LIMIT,
+        DEFAULT_MESSAGE_SIZE_WARNING);
+  }
 
   public InvokerConfig {
     if (inactivityTimeout == null || inactivityTimeout.isNegative()) {
@@ -32,6 +55,14 @@ public record InvokerConfig(
     if (concurrentInvocationsLimit < 1) {
       throw new IllegalArgumentException(
           "worker.invoker.concurrent-invocations-limit must be >= 1");
+    }
+    // frames are read into arrays: a limit beyond what one can hold is no limit
+    if (messageSizeLimit < 1 || messageSizeLimit > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "worker.invoker.message-size-limit must be in 1.." + (Integer.MAX_VALUE - 8) + " bytes");
+    }
+    if (messageSizeWarning < 1) {
+      throw new IllegalArgumentException("worker.invoker.message-size-warning must be >= 1");
     }
   }
 

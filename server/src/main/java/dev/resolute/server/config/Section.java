@@ -133,6 +133,11 @@ final class Section {
         });
   }
 
+  /** A byte size: a human-readable string ({@code "32 MiB"}) or an integer number of bytes. */
+  long bytes(String key, long def) {
+    return read(key, def, v -> v instanceof String s ? ByteSize.parse(s) : toLong(v));
+  }
+
   long integer(String key, long def) {
     return read(key, def, Section::toLong);
   }

@@ -29,6 +29,8 @@ final class TomlDump {
     b.append("\n[worker.invoker]\n");
     kv(b, "inactivity-timeout", str(Durations.format(i.inactivityTimeout())));
     kv(b, "abort-timeout", str(Durations.format(i.abortTimeout())));
+    kv(b, "message-size-warning", str(ByteSize.format(i.messageSizeWarning())));
+    kv(b, "message-size-limit", str(ByteSize.format(i.messageSizeLimit())));
     kv(b, "concurrent-invocations-limit", Integer.toString(i.concurrentInvocationsLimit()));
     if (i.requestIdentityPrivateKeyPemFile() != null) {
       kv(

@@ -30,6 +30,21 @@ import java.util.regex.Pattern;
 public final class DiscoveryClient {
   static final Pattern SERVICE_NAME = Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9._-]*$");
   static final Pattern HANDLER_NAME = Pattern.compile("^([a-zA-Z]|_[a-zA-Z0-9])[a-zA-Z0-9_]*$");
+
+  /**
+   * Largest discovery response read: a larger one fails the registration (500, "cannot be decoded")
+   * without being buffered further. restate-server reads any size (a 200 MB answer costs it memory
+   * but is survived); a bound keeps one broken deployment from taking the node's heap. The largest
+   * manifests seen (hundreds of handlers with JSON schemas) are a few MiB.
+   */
+  public static final int MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+  /**
+   * Longest part of a bad response quoted in an error message; longer bodies are cut with a note of
+   * their length (restate-server quotes them whole).
+   */
+  static final int MAX_QUOTED_BODY_CHARS = 64 * 1024;
+
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -45,7 +60,8 @@ public final class DiscoveryClient {
         List<Map.Entry<String, String>> headers,
         byte[] body,
         boolean http11,
-        Duration timeout);
+        Duration timeout,
+        int maxResponseBytes);
   }
 
   private final Transport transport;
@@ -124,7 +140,7 @@ public final class DiscoveryClient {
       headers.addAll(signer.headers(discoverUri.getRawPath(), null));
     }
     return transport
-        .request(discoverUri, "GET", headers, null, http11, timeout)
+        .request(discoverUri, "GET", headers, null, http11, timeout, MAX_RESPONSE_BYTES)
         .handle(
             (resp, err) -> {
               if (err != null) {
@@ -139,6 +155,15 @@ public final class DiscoveryClient {
   }
 
   static SchemaException transportError(String uri, Throwable err, boolean http11) {
+    if (err instanceof TransportException te && te.kind() == TransportException.Kind.TOO_LARGE) {
+      return new SchemaException(
+          500,
+          null,
+          "received a bad response from the SDK that cannot be decoded: the discovery response is"
+              + " larger than the limit of "
+              + MAX_RESPONSE_BYTES
+              + " bytes");
+    }
     if (err instanceof TransportException te
         && te.kind() == TransportException.Kind.PROTOCOL
         && !http11) {
@@ -177,7 +202,7 @@ public final class DiscoveryClient {
               + ". Response headers: "
               + hs
               + ". Body: "
-              + body);
+              + quoted(body));
     }
     String ct = resp.header("content-type");
     int version = ProtocolVersion.parseManifestContentType(ct);
@@ -281,6 +306,17 @@ public final class DiscoveryClient {
         "received a bad response from the SDK that cannot be decoded: "
             + what
             + ". Discovery response: "
-            + body);
+            + quoted(body));
+  }
+
+  /** {@code body}, or its first {@link #MAX_QUOTED_BODY_CHARS} characters and its length. */
+  static String quoted(String body) {
+    if (body.length() <= MAX_QUOTED_BODY_CHARS) {
+      return body;
+    }
+    return body.substring(0, MAX_QUOTED_BODY_CHARS)
+        + "… ("
+        + body.length()
+        + " characters in total)";
   }
 }

@@ -5,6 +5,7 @@ import com.google.protobuf.MessageLite;
 import dev.resolute.protocol.Frame;
 import dev.resolute.protocol.FrameCodec;
 import dev.resolute.protocol.FrameDecoder;
+import dev.resolute.protocol.MessageTooLargeException;
 import dev.resolute.protocol.MessageType;
 import dev.resolute.protocol.ProtocolException;
 import dev.resolute.protocol.ProtocolVersion;
@@ -83,6 +84,9 @@ final class AttemptSession implements ExchangeListener {
   private final Deadline deadline;
   private long startNanos; // for the attempt's duration (0 when not recorded)
 
+  /** Holds one of the invoker's in-flight slots; guarded by the invoker's slot lock. */
+  boolean slot;
+
   /** Commands held back to be appended together with the next message (one commit for all). */
   private final List<Envelope> held = new ArrayList<>();
 
@@ -96,7 +100,8 @@ final class AttemptSession implements ExchangeListener {
     this.plan = plan;
     this.id = plan.id();
     this.status = plan.status();
-    this.decoder = new FrameDecoder(invoker.options().maxMessageSize());
+    // restate-server fails a message once its size reaches the limit plus 256 KiB of allowance
+    this.decoder = new FrameDecoder(effectiveMessageLimit(invoker.options()) - 1);
     this.deadline = new Deadline(invoker.nanoTime());
   }
 
@@ -109,6 +114,9 @@ final class AttemptSession implements ExchangeListener {
   }
 
   synchronized void start() {
+    if (done) {
+      return; // cancelled while it waited for a slot
+    }
     startNanos = invoker.metrics().started(partition);
     MDC.put("restate.invocation.id", id.toString());
     try {
@@ -270,6 +278,16 @@ final class AttemptSession implements ExchangeListener {
     }
     try {
       decoder.feed(chunk, 0, chunk.length, this::onFrame);
+    } catch (MessageTooLargeException e) {
+      // the header declared it: nothing of the message was buffered
+      fail(
+          AttemptFailed.newBuilder()
+              .setCode(500)
+              .setRestateCode(ErrorCode.RT0003.code())
+              .setMessage(tooLarge(e.size(), e.limit() + 1))
+              .setNextRetryDelayMillis(-1)
+              .build(),
+          null);
     } catch (ProtocolException e) {
       fail(
           AttemptFailed.newBuilder()
@@ -282,9 +300,35 @@ final class AttemptSession implements ExchangeListener {
     }
   }
 
+  /**
+   * Allowance restate-server 1.7.12 adds to {@code message-size-limit} (observed: a 1 MiB limit
+   * refuses a message at 1,310,720 bytes, a 2 MiB limit at 2,359,296).
+   */
+  static final int MESSAGE_SIZE_ALLOWANCE = 256 * 1024;
+
+  /** Size at which a message from the deployment fails the attempt. */
+  static int effectiveMessageLimit(InvokerOptions o) {
+    return (int)
+        Math.min(Integer.MAX_VALUE - 8L, (long) o.maxMessageSize() + MESSAGE_SIZE_ALLOWANCE);
+  }
+
+  /** The failure message of a message over the limit, in restate-server's words. */
+  static String tooLarge(long size, long limit) {
+    return "message encoding error: hit message size limit: " + size + " >= " + limit;
+  }
+
   private void onFrame(Frame f) {
     if (done) {
       return;
+    }
+    if (f.payload().length > invoker.options().messageSizeWarning()) {
+      LOG.warn(
+          "invocation {}: a message of {} bytes from the deployment is over the warning size of {}"
+              + " bytes (worker.invoker.message-size-warning; the limit is {} bytes)",
+          id,
+          f.payload().length,
+          invoker.options().messageSizeWarning(),
+          invoker.options().maxMessageSize());
     }
     if (bidi && !requestClosed) {
       armTimeout(inactivity);

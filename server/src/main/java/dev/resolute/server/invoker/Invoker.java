@@ -8,6 +8,7 @@ import dev.resolute.server.partition.InvokerPort;
 import dev.resolute.server.pb.JournalEntry;
 import dev.resolute.server.schema.Schemas;
 import dev.resolute.server.transport.DeploymentClient;
+import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,6 +20,11 @@ import java.util.random.RandomGenerator;
  * Runs invocation attempts against deployments: one {@link AttemptSession} per live attempt. Every
  * message a deployment sends becomes a log record for the invocation's partition; nothing the
  * deployment says changes state before that record is applied.
+ *
+ * <p>At most {@link InvokerOptions#concurrentInvocationsLimit()} attempts are in flight (restate's
+ * {@code worker.invoker.concurrent-invocations-limit}); later ones wait in arrival order, without a
+ * timer running, and start when a running one ends, fails or is cancelled. Waiting is not failing:
+ * nothing is recorded for a queued attempt until it runs.
  */
 public final class Invoker implements InvokerPort {
   private final DeploymentClient client;
@@ -31,6 +37,12 @@ public final class Invoker implements InvokerPort {
   private final Supplier<RandomGenerator> random;
   private final ConcurrentHashMap<InvocationId, AttemptSession> live = new ConcurrentHashMap<>();
   private volatile InvokerMetrics metrics = InvokerMetrics.none();
+
+  /** Guards {@link #running}, {@link #waiting} and every session's slot flag. */
+  private final Object slots = new Object();
+
+  private int running;
+  private final ArrayDeque<AttemptSession> waiting = new ArrayDeque<>();
 
   /**
    * deployment uri + service + handler -> the invoke URI: parsing URIs was a tenth of starting an
@@ -92,8 +104,63 @@ public final class Invoker implements InvokerPort {
     AttemptSession previous = live.put(attempt.id(), s);
     if (previous != null) {
       previous.cancel();
+      release(previous);
     }
-    s.start();
+    boolean now;
+    synchronized (slots) {
+      now = running < options.concurrentInvocationsLimit();
+      if (now) {
+        running++;
+        s.slot = true;
+      } else {
+        waiting.addLast(s);
+      }
+    }
+    if (now) {
+      s.start();
+    }
+  }
+
+  /**
+   * Gives {@code s}'s slot (if it holds one) to the first waiting attempt that was not cancelled
+   * meanwhile, and starts it; a waiting {@code s} leaves the queue. Idempotent per session.
+   */
+  private void release(AttemptSession s) {
+    AttemptSession next = null;
+    synchronized (slots) {
+      if (!s.slot) {
+        waiting.remove(s);
+        return;
+      }
+      s.slot = false;
+      running--;
+      while (!waiting.isEmpty()) {
+        AttemptSession w = waiting.pollFirst();
+        if (live.get(w.id()) == w) {
+          next = w;
+          running++;
+          w.slot = true;
+          break;
+        }
+      }
+    }
+    if (next != null) {
+      next.start();
+    }
+  }
+
+  /** Attempts in flight (holding a slot). */
+  public int runningAttempts() {
+    synchronized (slots) {
+      return running;
+    }
+  }
+
+  /** Attempts waiting for a slot. */
+  public int waitingAttempts() {
+    synchronized (slots) {
+      return waiting.size();
+    }
   }
 
   @Override
@@ -109,6 +176,7 @@ public final class Invoker implements InvokerPort {
     AttemptSession s = live.remove(id);
     if (s != null) {
       s.cancel();
+      release(s);
     }
   }
 
@@ -125,6 +193,7 @@ public final class Invoker implements InvokerPort {
 
   void finished(AttemptSession s) {
     live.remove(s.id(), s);
+    release(s);
   }
 
   public int liveAttempts() {

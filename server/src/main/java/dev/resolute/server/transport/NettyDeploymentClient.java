@@ -530,7 +530,8 @@ public final class NettyDeploymentClient implements DeploymentClient {
   /**
    * A non-streaming request: sends {@code body} (may be null), collects the whole response, and
    * fails with a {@link TransportException} of kind TIMEOUT if it takes longer than {@code
-   * timeout}.
+   * timeout}. The response body is bounded only by what an array can hold; callers that talk to
+   * deployments pass a bound of their own.
    */
   public CompletableFuture<UnaryResponse> request(
       URI uri,
@@ -539,10 +540,45 @@ public final class NettyDeploymentClient implements DeploymentClient {
       byte[] body,
       boolean http11,
       Duration timeout) {
+    return request(uri, method, headers, body, http11, timeout, Integer.MAX_VALUE - 8);
+  }
+
+  /**
+   * As {@link #request(URI, String, List, byte[], boolean, Duration)}, but a response body of more
+   * than {@code maxResponseBytes} (declared by {@code content-length}, or counted as it arrives)
+   * fails the request with a {@link TransportException} of kind TOO_LARGE and cancels the exchange:
+   * at most {@code maxResponseBytes} are ever buffered, whatever the peer sends.
+   */
+  public CompletableFuture<UnaryResponse> request(
+      URI uri,
+      String method,
+      List<Map.Entry<String, String>> headers,
+      byte[] body,
+      boolean http11,
+      Duration timeout,
+      int maxResponseBytes) {
     CompletableFuture<UnaryResponse> result = new CompletableFuture<>();
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     int[] status = {0};
     List<List<Map.Entry<String, String>>> respHeaders = new ArrayList<>(1);
+    java.util.concurrent.atomic.AtomicReference<Exchange> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Runnable tooLarge =
+        () -> {
+          if (result.completeExceptionally(
+              new TransportException(
+                  TransportException.Kind.TOO_LARGE,
+                  "the response from "
+                      + uri
+                      + " is larger than the limit of "
+                      + maxResponseBytes
+                      + " bytes"))) {
+            Exchange e = self.get();
+            if (e != null) {
+              e.cancel();
+            } // else cancelled below, once open() has returned it
+          }
+        };
     Exchange ex =
         open(
             uri,
@@ -554,10 +590,23 @@ public final class NettyDeploymentClient implements DeploymentClient {
               public void onResponseHeaders(int s, List<Map.Entry<String, String>> h) {
                 status[0] = s;
                 respHeaders.add(h);
+                for (Map.Entry<String, String> e : h) {
+                  if (e.getKey().equalsIgnoreCase("content-length")
+                      && declaredLength(e.getValue()) > maxResponseBytes) {
+                    tooLarge.run();
+                  }
+                }
               }
 
               @Override
               public void onData(byte[] chunk) {
+                if (result.isDone()) {
+                  return;
+                }
+                if (chunk.length > maxResponseBytes - buf.size()) {
+                  tooLarge.run();
+                  return;
+                }
                 buf.writeBytes(chunk);
               }
 
@@ -576,6 +625,10 @@ public final class NettyDeploymentClient implements DeploymentClient {
                 result.completeExceptionally(cause);
               }
             });
+    self.set(ex);
+    if (result.isCompletedExceptionally()) {
+      ex.cancel();
+    }
     if (body != null && body.length > 0) {
       ex.write(body);
     }
@@ -600,6 +653,15 @@ public final class NettyDeploymentClient implements DeploymentClient {
                 TimeUnit.MILLISECONDS);
     result.whenComplete((r, e) -> timer.cancel(false));
     return result;
+  }
+
+  /** A {@code content-length} value, or -1 when it is not a number. */
+  private static long declaredLength(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   @Override

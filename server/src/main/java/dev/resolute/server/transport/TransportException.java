@@ -24,7 +24,9 @@ public final class TransportException extends IOException {
     /** The exchange was cancelled locally. */
     CANCELLED,
     /** The URI cannot be served by this client (e.g. https). */
-    UNSUPPORTED
+    UNSUPPORTED,
+    /** The response body is larger than the caller's bound (the exchange was cancelled). */
+    TOO_LARGE
   }
 
   private final Kind kind;

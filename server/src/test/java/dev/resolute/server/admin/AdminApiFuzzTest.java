@@ -41,7 +41,7 @@ class AdminApiFuzzTest {
 
   private static final DiscoveryClient DISCOVERY =
       new DiscoveryClient(
-          (uri, method, headers, body, http11, timeout) ->
+          (uri, method, headers, body, http11, timeout, maxBytes) ->
               CompletableFuture.completedFuture(
                   new UnaryResponse(
                       200,
