@@ -112,7 +112,8 @@ public final class ResoluteServer implements AutoCloseable {
     RocksStore store = RocksStore.open(data.resolve("db"));
     closeables.add(store);
     long tLog = System.nanoTime();
-    LogOptions logOptions = LogOptions.fromEnv(System.getenv());
+    LogOptions logOptions =
+        new LogOptions(config.resolute().logSegmentBytes(), config.resolute().logTrimInterval());
     LocalLog log = LocalLog.open(data.resolve("log"), n, logOptions.segmentBytes());
     closeables.add(log);
     long tLogDone = System.nanoTime();
@@ -138,7 +139,9 @@ public final class ResoluteServer implements AutoCloseable {
     NettyDeploymentClient client =
         new NettyDeploymentClient(
             group,
-            NettyDeploymentClient.Options.DEFAULTS,
+            NettyDeploymentClient.Options.DEFAULTS.with(
+                config.worker().invoker().connectTimeout(),
+                config.worker().invoker().additionalRequestHeaders()),
             sslCertFile == null || sslCertFile.isBlank()
                 ? null
                 : java.nio.file.Path.of(sslCertFile));
@@ -148,7 +151,7 @@ public final class ResoluteServer implements AutoCloseable {
       signer =
           RequestSigner.fromPemFile(
               config.worker().invoker().requestIdentityPrivateKeyPemFile(),
-              java.time.Duration.ofSeconds(60),
+              config.worker().invoker().requestIdentityExpiration(),
               clock);
       LOG.info("Loaded request identity key, kid: \"{}\"", signer.keyId());
     }
@@ -265,7 +268,7 @@ public final class ResoluteServer implements AutoCloseable {
             "ingress",
             config.ingress().bindAddress().toInetSocketAddress(),
             group,
-            MAX_REQUEST_BODY,
+            (int) config.ingress().requestSizeLimit(),
             new HealthGate(
                 new IngressApi(schemas, dispatcher, clock, new SecureRandom()),
                 HealthGate.Port.INGRESS,

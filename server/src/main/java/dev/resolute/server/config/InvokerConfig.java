@@ -2,6 +2,7 @@ package dev.resolute.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * {@code [worker.invoker]}: how the server drives invocations on deployments.
@@ -12,15 +13,35 @@ import java.time.Duration;
  *     every step is a replay
  * @param abortTimeout after the inactivity timeout, abort the attempt after this long (default
  *     10m); zero (which restate-server also accepts) arms no abort timer
- * @param concurrentInvocationsLimit max invocations running on this node at once (default 1000)
+ * @param concurrentInvocationsLimit restate-server's max invocations running on this node at once
+ *     (default 1000); read and kept, not enforced yet (warned when set otherwise)
  * @param requestIdentityPrivateKeyPemFile PKCS#8 Ed25519 key that signs discovery and invocation
- *     requests, or null
+ *     requests, or null (also from the deprecated top-level key)
+ * @param requestIdentityExpiration lifetime of each signed request's JWT (default 1m)
+ * @param connectTimeout TCP connect timeout towards deployments (default 10s; the top-level {@code
+ *     connect-timeout} unless {@code [worker.invoker]} sets one)
+ * @param additionalRequestHeaders headers added to every request to deployments: the top-level
+ *     {@code additional-request-headers}, overridden name by name by {@code [worker.invoker]}'s
+ * @param messageSizeWarning restate-server's {@code message-size-warning} in bytes (10 MiB); kept
+ *     for the invoker, not applied by this package
+ * @param messageSizeLimit restate-server's {@code message-size-limit} in bytes (32 MiB); kept for
+ *     the invoker, not applied by this package
  */
 public record InvokerConfig(
     Duration inactivityTimeout,
     Duration abortTimeout,
     int concurrentInvocationsLimit,
-    Path requestIdentityPrivateKeyPemFile) {
+    Path requestIdentityPrivateKeyPemFile,
+    Duration requestIdentityExpiration,
+    Duration connectTimeout,
+    Map<String, String> additionalRequestHeaders,
+    long messageSizeWarning,
+    long messageSizeLimit) {
+
+  public static final Duration DEFAULT_REQUEST_IDENTITY_EXPIRATION = Duration.ofMinutes(1);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final long DEFAULT_MESSAGE_SIZE_WARNING = 10L * 1024 * 1024;
+  public static final long DEFAULT_MESSAGE_SIZE_LIMIT = 32L * 1024 * 1024;
 
   public InvokerConfig {
     if (inactivityTimeout == null || inactivityTimeout.isNegative()) {
@@ -33,6 +54,41 @@ public record InvokerConfig(
       throw new IllegalArgumentException(
           "worker.invoker.concurrent-invocations-limit must be >= 1");
     }
+    if (requestIdentityExpiration == null
+        || requestIdentityExpiration.isNegative()
+        || requestIdentityExpiration.isZero()) {
+      throw new IllegalArgumentException(
+          "worker.invoker.request-identity-expiration must be positive");
+    }
+    if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException("worker.invoker.connect-timeout must be positive");
+    }
+    if (connectTimeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "worker.invoker.connect-timeout must be at most " + Integer.MAX_VALUE + "ms");
+    }
+    additionalRequestHeaders = Map.copyOf(additionalRequestHeaders);
+    if (messageSizeWarning < 1 || messageSizeLimit < 1) {
+      throw new IllegalArgumentException("worker.invoker message sizes must be positive");
+    }
+  }
+
+  /** The fields restate-server's SDK test suite and older callers set; the rest default. */
+  public InvokerConfig(
+      Duration inactivityTimeout,
+      Duration abortTimeout,
+      int concurrentInvocationsLimit,
+      Path requestIdentityPrivateKeyPemFile) {
+    this(
+        inactivityTimeout,
+        abortTimeout,
+        concurrentInvocationsLimit,
+        requestIdentityPrivateKeyPemFile,
+        DEFAULT_REQUEST_IDENTITY_EXPIRATION,
+        DEFAULT_CONNECT_TIMEOUT,
+        Map.of(),
+        DEFAULT_MESSAGE_SIZE_WARNING,
+        DEFAULT_MESSAGE_SIZE_LIMIT);
   }
 
   public static InvokerConfig defaults() {

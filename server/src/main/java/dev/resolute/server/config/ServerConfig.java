@@ -15,6 +15,10 @@ import java.util.Objects;
  * @param clusterName {@code cluster-name}, default {@code localcluster}
  * @param defaultNumPartitions {@code default-num-partitions}, default 24, 1..65535; fixed at the
  *     first start of a data directory (see {@link NodeMarker})
+ * @param maxJournalRetention {@code max-journal-retention}: every handler's journal retention is
+ *     capped at it when its deployment is registered; null (the default) = no cap
+ * @param logging {@code log-filter}, {@code log-format}
+ * @param resolute {@code [resolute]}: Resolute's own settings
  */
 public record ServerConfig(
     Path baseDir,
@@ -27,7 +31,10 @@ public record ServerConfig(
     RetryPolicyConfig defaultRetryPolicy,
     IngressConfig ingress,
     AdminConfig admin,
-    WorkerConfig worker) {
+    WorkerConfig worker,
+    Duration maxJournalRetention,
+    LoggingConfig logging,
+    ResoluteConfig resolute) {
 
   public static final Path DEFAULT_BASE_DIR = Path.of("restate-data");
   public static final String DEFAULT_NODE_NAME = "resolute";
@@ -49,6 +56,44 @@ public record ServerConfig(
     Objects.requireNonNull(ingress, "ingress");
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(worker, "worker");
+    if (maxJournalRetention != null && maxJournalRetention.isNegative()) {
+      throw new IllegalArgumentException("max-journal-retention must not be negative");
+    }
+    Objects.requireNonNull(logging, "logging");
+    Objects.requireNonNull(resolute, "resolute");
+  }
+
+  /**
+   * restate-server's sections only; {@code max-journal-retention}, logging and Resolute's own
+   * settings take their defaults.
+   */
+  public ServerConfig(
+      Path baseDir,
+      String nodeName,
+      String clusterName,
+      int defaultNumPartitions,
+      Duration defaultJournalRetention,
+      Duration defaultIdempotencyRetention,
+      Duration defaultWorkflowCompletionRetention,
+      RetryPolicyConfig defaultRetryPolicy,
+      IngressConfig ingress,
+      AdminConfig admin,
+      WorkerConfig worker) {
+    this(
+        baseDir,
+        nodeName,
+        clusterName,
+        defaultNumPartitions,
+        defaultJournalRetention,
+        defaultIdempotencyRetention,
+        defaultWorkflowCompletionRetention,
+        defaultRetryPolicy,
+        ingress,
+        admin,
+        worker,
+        null,
+        LoggingConfig.defaults(),
+        ResoluteConfig.defaults());
   }
 
   private static void checkName(String key, String v) {
@@ -83,8 +128,9 @@ public record ServerConfig(
 
   /**
    * The defaults every service and handler without a setting of its own gets: the retentions, the
-   * {@code [worker.invoker]} timeouts and the default retry policy. The schema registry resolves
-   * them into each handler's effective options, so they reach every invocation.
+   * {@code [worker.invoker]} timeouts, the default retry policy and the journal retention cap. The
+   * schema registry resolves them into each handler's effective options, so they reach every
+   * invocation.
    */
   public SchemaRegistry.Defaults schemaDefaults() {
     return new SchemaRegistry.Defaults(
@@ -93,7 +139,8 @@ public record ServerConfig(
         defaultWorkflowCompletionRetention,
         worker.invoker().inactivityTimeout(),
         worker.invoker().abortTimeout(),
-        defaultRetryPolicy.toRetryPolicy());
+        defaultRetryPolicy.toRetryPolicy(),
+        maxJournalRetention);
   }
 
   /** Where this node keeps its data: {@code <base-dir>/<node-name>}. */

@@ -1,13 +1,13 @@
 package dev.resolute.server.log;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
- * Tuning of the embedded log, read from the environment (Resolute-specific; restate-server has no
- * equivalent keys): {@code RESOLUTE_LOG_SEGMENT_BYTES} (default 64 MiB, at least 4 KiB) and {@code
- * RESOLUTE_LOG_TRIM_INTERVAL_MS} (default 10 000, 0 turns trimming off). Small segments are for
- * tests that want trimming to happen after a few records.
+ * Tuning of the embedded log (Resolute-specific; restate-server has no equivalent keys): the
+ * configuration's {@code [resolute] log-segment-bytes} (default 64 MiB, at least 4 KiB) and {@code
+ * log-trim-interval} (default 10s, 0 turns trimming off), also set by the older {@code
+ * RESOLUTE_LOG_SEGMENT_BYTES} and {@code RESOLUTE_LOG_TRIM_INTERVAL_MS} variables. Small segments
+ * are for tests that want trimming to happen after a few records.
  */
 public record LogOptions(long segmentBytes, Duration trimInterval) {
   public static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
@@ -22,24 +22,6 @@ public record LogOptions(long segmentBytes, Duration trimInterval) {
     }
     if (trimInterval == null || trimInterval.isNegative()) {
       throw new IllegalArgumentException("log trim interval must not be negative");
-    }
-  }
-
-  public static LogOptions fromEnv(Map<String, String> env) {
-    long segment = number(env, "RESOLUTE_LOG_SEGMENT_BYTES", DEFAULT_SEGMENT_BYTES);
-    long trim = number(env, "RESOLUTE_LOG_TRIM_INTERVAL_MS", DEFAULT_TRIM_INTERVAL.toMillis());
-    return new LogOptions(segment, Duration.ofMillis(trim));
-  }
-
-  private static long number(Map<String, String> env, String name, long dflt) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return dflt;
-    }
-    try {
-      return Long.parseLong(v.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'");
     }
   }
 }
