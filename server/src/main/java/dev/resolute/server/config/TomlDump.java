@@ -36,7 +36,6 @@ final class TomlDump {
     b.append("\n[worker.invoker]\n");
     kv(b, "inactivity-timeout", str(Durations.format(i.inactivityTimeout())));
     kv(b, "abort-timeout", str(Durations.format(i.abortTimeout())));
-    kv(b, "concurrent-invocations-limit", Integer.toString(i.concurrentInvocationsLimit()));
     if (i.requestIdentityPrivateKeyPemFile() != null) {
       kv(
           b,
@@ -45,8 +44,6 @@ final class TomlDump {
     }
     kv(b, "request-identity-expiration", str(Durations.format(i.requestIdentityExpiration())));
     kv(b, "connect-timeout", str(Durations.format(i.connectTimeout())));
-    kv(b, "message-size-warning", str(ByteSizes.format(i.messageSizeWarning())));
-    kv(b, "message-size-limit", str(ByteSizes.format(i.messageSizeLimit())));
     if (!i.additionalRequestHeaders().isEmpty()) {
       b.append("\n[worker.invoker.additional-request-headers]\n");
       new java.util.TreeMap<>(i.additionalRequestHeaders())

@@ -146,6 +146,45 @@ class KeyCatalogTest {
     }
   }
 
+  /**
+   * {@code --dump-config} prints every applied key (the top-level aliases as the {@code
+   * [worker.invoker]} keys they set), and what it prints loads back to the same configuration.
+   */
+  @Test
+  void dumpConfigPrintsEveryAppliedKey() throws IOException {
+    ServerConfig c =
+        ConfigLoader.load(
+            file(
+                """
+                max-journal-retention = "2d"
+                [worker.invoker]
+                request-identity-private-key-pem-file = "/key.pem"
+                [worker.invoker.additional-request-headers]
+                x-a = "1"
+                """),
+            Map.of(),
+            Map.of());
+    String dump = c.toToml();
+    TomlParseResult toml = Toml.parse(dump);
+    assertThat(toml.errors()).isEmpty();
+    Set<String> folded =
+        Set.of(
+            "request-identity-private-key-pem-file",
+            "additional-request-headers",
+            "connect-timeout");
+    for (KeyCatalog.Entry e : KeyCatalog.entries()) {
+      if (e.kind() == KeyCatalog.Kind.APPLIED && !folded.contains(e.pattern())) {
+        assertThat(toml.contains(List.of(e.pattern().split("\\."))))
+            .as("--dump-config prints %s", e.pattern())
+            .isTrue();
+      }
+    }
+    for (String key : leaves(toml, "")) {
+      assertThat(KeyCatalog.lookup(key).kind()).as(key).isEqualTo(KeyCatalog.Kind.APPLIED);
+    }
+    assertThat(ConfigLoader.load(file(dump), Map.of(), Map.of())).isEqualTo(c);
+  }
+
   @Test
   void aWarnedKeySetOtherwiseThanRestatesDefaultIsNamedOnceAndItsDefaultIsQuiet()
       throws IOException {
