@@ -4,13 +4,16 @@ import dev.resolute.server.config.ConfigException;
 import dev.resolute.server.config.ConfigLoader;
 import dev.resolute.server.config.NodeMarker;
 import dev.resolute.server.config.ServerConfig;
+import dev.resolute.server.logging.ConsoleLogging;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -32,6 +35,7 @@ public final class Main {
       Usage: resolute-server [-hV] [--dump-config] [--no-logo] [--base-dir=DIR]
                              [-c=FILE] [--cluster-name=NAME]
                              [--default-num-partitions=N] [--node-name=NAME]
+                             [--log-filter=FILTER] [--log-format=FORMAT] [OPTIONS]
       Resolute server, wire-compatible with restate-server 1.7.
             --base-dir=DIR        Data root; data lives in <base-dir>/<node-name>
         -c, --config-file=FILE    TOML configuration file (env: RESTATE_CONFIG)
@@ -41,18 +45,70 @@ public final class Main {
                                     (default: 24)
             --dump-config         Print the effective configuration as TOML and exit
         -h, --help                Show this help message and exit.
+            --log-filter=FILTER   Log levels, RUST_LOG syntax (default: warn,restate=info;
+                                    the target restate is Resolute's own code)
+            --log-format=FORMAT   pretty | compact (text lines) | json (one JSON
+                                    object per line)
             --no-logo             Accepted for compatibility with restate-server
             --node-name=NAME      Node name (default: resolute)
         -V, --version             Print version information and exit.
+      Also accepted, as restate-server 1.7.12 accepts them, with a warning naming each
+      (they configure what a single Resolute node does not have): --production,
+        --listen-mode, --use-random-ports, --advertised-host, --bind-ip, --bind-port,
+        --roles, --location, --force-node-id, --auto-provision,
+        --metadata-store-address, --bind-address, --advertised-address,
+        --shutdown-timeout, --tracing-endpoint, --tracing-runtime-endpoint,
+        --tracing-services-endpoint, --tracing-json-path, --tracing-filter,
+        --log-disable-ansi-codes. Refused: --metadata-migration-mode.
       """;
+
+  /**
+   * restate-server 1.7.12's options that take a value, each setting the top-level configuration key
+   * of the same name (so the {@link dev.resolute.server.config.KeyCatalog} decides what happens to
+   * it), with the label printed when the value is missing.
+   */
+  static final Map<String, String> VALUE_OPTIONS = valueOptions();
+
+  private static Map<String, String> valueOptions() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("--base-dir", "DIR");
+    m.put("--node-name", "NAME");
+    m.put("--cluster-name", "NAME");
+    m.put("--default-num-partitions", "N");
+    for (String o :
+        List.of(
+            "listen-mode",
+            "use-random-ports",
+            "advertised-host",
+            "bind-ip",
+            "bind-port",
+            "location",
+            "force-node-id",
+            "auto-provision",
+            "metadata-store-address",
+            "bind-address",
+            "advertised-address",
+            "shutdown-timeout",
+            "tracing-endpoint",
+            "tracing-runtime-endpoint",
+            "tracing-services-endpoint",
+            "tracing-json-path",
+            "tracing-filter",
+            "log-filter",
+            "log-format",
+            "log-disable-ansi-codes")) {
+      m.put("--" + o, o.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+    return Map.copyOf(m);
+  }
 
   Path configFile;
   boolean dumpConfig;
-  String baseDir;
-  String nodeName;
-  String clusterName;
-  String defaultNumPartitions;
 
+  /** Configuration keys set by options, in the order given (the last of a repeated one wins). */
+  final Map<String, Object> cliKeys = new LinkedHashMap<>();
+
+  private final List<String> roles = new ArrayList<>();
   private final Map<String, String> env;
   private PrintWriter out;
   private PrintWriter err;
@@ -129,91 +185,81 @@ public final class Main {
           out.flush();
           return "";
         }
-        case "--dump-config", "--no-logo" -> {
+        case "--dump-config", "--no-logo", "--production", "--metadata-migration-mode" -> {
           if (value != null) {
             return "option '" + name + "' should be specified without '" + value + "' parameter";
           }
-          if (name.equals("--dump-config")) {
-            dumpConfig = true;
+          switch (name) {
+            case "--dump-config" -> dumpConfig = true;
+            case "--production" -> cliKeys.put("production", "true");
+            case "--metadata-migration-mode" -> cliKeys.put("metadata-migration-mode", "true");
+            default -> {}
           }
         }
-        case "-c",
-            "--config-file",
-            "--base-dir",
-            "--node-name",
-            "--cluster-name",
-            "--default-num-partitions" -> {
+        case "--roles" -> {
+          // restate-server: --roles=a,b or --roles a (repeatable); the value may be omitted
+          if (value == null && i + 1 < args.length && !args[i + 1].startsWith("-")) {
+            value = args[++i];
+          }
+          if (value != null) {
+            for (String r : value.split(",")) {
+              if (!r.isBlank()) {
+                roles.add(r.strip());
+              }
+            }
+          }
+          cliKeys.put("roles", List.copyOf(roles));
+        }
+        default -> {
+          String longName = name.equals("-c") ? "--config-file" : name;
+          String label = longName.equals("--config-file") ? "FILE" : VALUE_OPTIONS.get(longName);
+          if (label == null) {
+            return a.startsWith("-")
+                ? "Unknown option: '" + a + "'"
+                : "Unmatched argument at index " + i + ": '" + a + "'";
+          }
           if (value == null) {
             if (i + 1 >= args.length) {
-              return "Missing required parameter for option '"
-                  + longName(name)
-                  + "' ("
-                  + label(name)
-                  + ")";
+              return "Missing required parameter for option '" + longName + "' (" + label + ")";
             }
             value = args[++i];
           }
-          switch (longName(name)) {
-            case "--config-file" -> configFile = Path.of(value);
-            case "--base-dir" -> baseDir = value;
-            case "--node-name" -> nodeName = value;
-            case "--cluster-name" -> clusterName = value;
-            default -> defaultNumPartitions = value;
+          if (longName.equals("--config-file")) {
+            configFile = Path.of(value);
+          } else {
+            cliKeys.put(longName.substring(2), value);
           }
-        }
-        default -> {
-          return a.startsWith("-")
-              ? "Unknown option: '" + a + "'"
-              : "Unmatched argument at index " + i + ": '" + a + "'";
         }
       }
     }
     return null;
   }
 
-  private static String longName(String name) {
-    return name.equals("-c") ? "--config-file" : name;
-  }
-
-  private static String label(String name) {
-    return switch (longName(name)) {
-      case "--config-file" -> "FILE";
-      case "--base-dir" -> "DIR";
-      case "--default-num-partitions" -> "N";
-      default -> "NAME";
-    };
-  }
-
-  /** Loads the configuration from {@code --config-file}/RESTATE_CONFIG, the env and the options. */
-  ServerConfig loadConfig() {
+  /**
+   * Loads the configuration from {@code --config-file}/RESTATE_CONFIG, the env and the options;
+   * {@code notes} receives the warnings about keys Resolute accepts without applying them.
+   */
+  ServerConfig loadConfig(List<String> notes) {
     Path file = configFile;
     if (file == null && env.get("RESTATE_CONFIG") != null && !env.get("RESTATE_CONFIG").isBlank()) {
       file = Path.of(env.get("RESTATE_CONFIG"));
     }
-    Map<String, String> cli = new LinkedHashMap<>();
-    if (baseDir != null) {
-      cli.put("base-dir", baseDir);
-    }
-    if (nodeName != null) {
-      cli.put("node-name", nodeName);
-    }
-    if (clusterName != null) {
-      cli.put("cluster-name", clusterName);
-    }
-    if (defaultNumPartitions != null) {
-      cli.put("default-num-partitions", defaultNumPartitions);
-    }
-    return ConfigLoader.load(file, env, cli);
+    return ConfigLoader.loadQuietly(file, env, cliKeys, notes);
   }
 
   int call() {
     ServerConfig config;
+    List<String> notes = new ArrayList<>();
     try {
-      config = loadConfig();
+      config = loadConfig(notes);
     } catch (ConfigException e) {
       err.println(e.report());
       err.flush();
       return 1;
+    }
+    ConsoleLogging.apply(config.logging());
+    for (String note : notes) {
+      LOG.warn(note);
     }
     if (dumpConfig) {
       out.print(config.toToml());

@@ -98,7 +98,12 @@ public final class ResoluteServer implements AutoCloseable {
     PendingHandler adminHandler = new PendingHandler(HealthGate.Port.ADMIN);
     PendingHandler nodeHandler = new PendingHandler(HealthGate.Port.ADMIN);
     ingress =
-        bind("ingress", config.ingress().bindAddress(), group, MAX_REQUEST_BODY, ingressHandler);
+        bind(
+            "ingress",
+            config.ingress().bindAddress(),
+            group,
+            (int) config.ingress().requestSizeLimit(),
+            ingressHandler);
     closeables.add(ingress);
     admin = bind("admin", config.admin().bindAddress(), group, MAX_REQUEST_BODY, adminHandler);
     closeables.add(admin);
@@ -151,7 +156,12 @@ public final class ResoluteServer implements AutoCloseable {
     StoreProperties storeReads = new StoreProperties(store::longProperty);
     closeables.add(storeReads); // closed (waiting for a scrape in progress) before the store
     long tLog = System.nanoTime();
-    LogOptions logOptions = LogOptions.fromEnv(System.getenv());
+    LogOptions logOptions =
+        new LogOptions(
+            config.resolute().logSegmentBytes(),
+            config.resolute().logTrimInterval(),
+            config.resolute().storeFlushRecords(),
+            config.resolute().storeFlushInterval());
     LocalLog log = LocalLog.open(data.resolve("log"), n, logOptions.segmentBytes());
     closeables.add(log);
     log.metrics(metrics.log);
@@ -178,7 +188,9 @@ public final class ResoluteServer implements AutoCloseable {
     NettyDeploymentClient client =
         new NettyDeploymentClient(
             group,
-            NettyDeploymentClient.Options.DEFAULTS,
+            NettyDeploymentClient.Options.DEFAULTS.with(
+                config.worker().invoker().connectTimeout(),
+                config.worker().invoker().additionalRequestHeaders()),
             sslCertFile == null || sslCertFile.isBlank()
                 ? null
                 : java.nio.file.Path.of(sslCertFile));
@@ -188,7 +200,7 @@ public final class ResoluteServer implements AutoCloseable {
       signer =
           RequestSigner.fromPemFile(
               config.worker().invoker().requestIdentityPrivateKeyPemFile(),
-              java.time.Duration.ofSeconds(60),
+              config.worker().invoker().requestIdentityExpiration(),
               clock);
       LOG.info("Loaded request identity key, kid: \"{}\"", signer.keyId());
     }

@@ -4,23 +4,31 @@ import dev.resolute.server.schema.RetryPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds a {@link ServerConfig} from defaults, an optional TOML file, {@code RESTATE_…} environment
- * variables and command-line overrides, in that order of precedence (last wins). Unknown keys and
- * malformed values throw {@link ConfigException} naming the key and its source. Keys restate-server
- * knows but Resolute does not implement are accepted and ignored, so a restate-server configuration
- * file (even its full {@code --dump-config}) loads.
+ * variables and command-line overrides, in that order of precedence (last wins). Malformed values
+ * throw {@link ConfigException} naming the key and its source. Every key restate-server accepts is
+ * classified by the {@link KeyCatalog}: the keys read here are applied; the others are accepted
+ * with a warning naming them (when set to something other than restate-server's default) or
+ * refused; keys in neither are refused as unknown. So a restate-server configuration file, even its
+ * full {@code --dump-config}, loads, and nothing in it is dropped silently.
  */
 public final class ConfigLoader {
   private ConfigLoader() {}
 
+  private static final String CLUSTER_HEADER = "x-restate-cluster-name";
+
   /**
    * @param configFile TOML file or null
-   * @param env the process environment (only {@code RESTATE_*} entries are read)
+   * @param env the process environment (only {@code RESTATE_*} entries, the older {@code
+   *     RESOLUTE_*} aliases and {@code RUST_LOG} are read)
    * @param cli dotted key → value from command-line options, e.g. {@code "base-dir" → "/data"}
    */
   public static ServerConfig load(
@@ -30,20 +38,40 @@ public final class ConfigLoader {
 
   /**
    * As {@link #load(Path, Map, Map)}; {@code notes} receives one line per set restate-server key
-   * that Resolute accepts but applies differently (each is also logged as a warning).
+   * that Resolute accepts but does not apply (each is also logged as a warning).
    */
   public static ServerConfig load(
-      Path configFile, Map<String, String> env, Map<String, String> cli, List<String> notes) {
+      Path configFile, Map<String, String> env, Map<String, ?> cli, List<String> notes) {
+    return load(configFile, env, cli, notes, new HashSet<>(), true);
+  }
+
+  /**
+   * As {@link #load(Path, Map, Map, List)} but logs nothing: the caller logs {@code notes} itself
+   * (the server does, once the configured log format is in place).
+   */
+  public static ServerConfig loadQuietly(
+      Path configFile, Map<String, String> env, Map<String, ?> cli, List<String> notes) {
+    return load(configFile, env, cli, notes, new HashSet<>(), false);
+  }
+
+  /** As above; {@code read} receives every key the loader asks for (for the catalog tests). */
+  static ServerConfig load(
+      Path configFile,
+      Map<String, String> env,
+      Map<String, ?> cli,
+      List<String> notes,
+      Set<String> read,
+      boolean log) {
     ConfigTree tree = new ConfigTree();
     if (configFile != null) {
       tree.mergeTomlFile(configFile);
     }
     tree.mergeEnv(env);
     cli.forEach((k, v) -> tree.putCli(k, v, "--" + k));
-    return read(new Section("", tree.root), notes);
+    return read(new Section("", tree.root, new Section.Context(notes, read, log)));
   }
 
-  private static ServerConfig read(Section root, List<String> notes) {
+  private static ServerConfig read(Section root) {
     ServerConfig d = ServerConfig.defaults();
     Path baseDir = root.path("base-dir", d.baseDir());
     String nodeName = root.string("node-name", d.nodeName());
@@ -60,120 +88,71 @@ public final class ConfigLoader {
     Duration wf =
         root.duration(
             "default-workflow-completion-retention", d.defaultWorkflowCompletionRetention());
+    Duration maxJournal = root.duration("max-journal-retention", null);
     RetryPolicyConfig retry = readRetry(root.child("default-retry-policy"));
-    IngressConfig ingress = readIngress(root.child("ingress"), notes);
+    IngressConfig ingress = readIngress(root.child("ingress"));
     AdminConfig admin = readAdmin(root.child("admin"));
-    WorkerConfig worker = readWorker(root.child("worker"));
+    Path topLevelPem = root.path("request-identity-private-key-pem-file", null);
+    if (topLevelPem != null) {
+      root.note(
+          "configuration key \"request-identity-private-key-pem-file\" is deprecated: use"
+              + " \"worker.invoker.request-identity-private-key-pem-file\" (applied all the same)");
+    }
+    Map<String, String> topHeaders = root.stringTable("additional-request-headers");
+    Duration topConnect = root.duration("connect-timeout", InvokerConfig.DEFAULT_CONNECT_TIMEOUT);
+    WorkerConfig worker =
+        readWorker(root.child("worker"), topLevelPem, topHeaders, topConnect, clusterName);
     BindAddress nodeBind = root.bindAddress("bind-address", NodeConfig.DEFAULT_BIND);
     boolean disablePrometheus = root.bool("disable-prometheus", false);
-    readCluster(root, notes);
-    root.ignore(
-        "default-replication",
-        "shutdown-timeout",
-        "tracing-*",
-        "log-*",
-        "rocksdb-*",
-        "metadata-update-interval",
-        "metadata-fetch-from-peer-timeout",
-        "initialization-timeout",
-        "disable-telemetry",
-        "gossip-*",
-        "hlc-max-drift",
-        "location",
-        "force-node-id",
-        "default-thread-pool-size",
-        "storage-high-priority-bg-threads",
-        "storage-low-priority-bg-threads",
-        "max-retry-policy-max-attempts",
-        "max-journal-retention",
-        "listen-mode",
-        "use-random-ports",
-        "advertised-host",
-        "bind-ip",
-        "bind-port",
-        "metadata-store-address",
-        "request-identity-private-key-pem-file",
-        "experimental-*",
-        "tokio-console-bind-address",
-        "network-error-retry-policy",
-        "log-server",
-        "common",
-        "http-keep-alive-options",
-        "aws-*");
+    LoggingConfig logging = readLogging(root);
+    ResoluteConfig resolute = readResolute(root.child("resolute"));
     root.finish();
-    ServerConfig c =
-        root.build(
-            () ->
-                new ServerConfig(
-                    baseDir,
-                    nodeName,
-                    clusterName,
-                    (int) partitions,
-                    journal,
-                    idem,
-                    wf,
-                    retry,
-                    ingress,
-                    admin,
-                    worker,
-                    new NodeConfig(nodeBind, disablePrometheus)));
-    return c;
+    return root.build(
+        () ->
+            new ServerConfig(
+                baseDir,
+                nodeName,
+                clusterName,
+                (int) partitions,
+                journal,
+                idem,
+                wf,
+                retry,
+                ingress,
+                admin,
+                worker,
+                maxJournal,
+                logging,
+                resolute,
+                new NodeConfig(nodeBind, disablePrometheus)));
   }
 
-  /**
-   * The cluster keys restate-server's own SDK test suite (and a multi-node setup) passes: a
-   * Resolute node is one whole cluster, so each is accepted and warned about by name, never
-   * refused.
-   */
-  private static void readCluster(Section root, List<String> notes) {
-    root.acknowledge(
-        "auto-provision",
-        "a Resolute node always provisions its single-node cluster at first start",
-        notes);
-    root.acknowledge(
-        "roles",
-        "a Resolute node always runs every role (admin, worker, http-ingress, log-server,"
-            + " metadata-server)",
-        notes);
-    root.acknowledge(
-        "advertised-address", "a single Resolute node has no peers to advertise itself to", notes);
-    Section bifrost = root.child("bifrost");
-    bifrost.acknowledge(
-        "default-provider",
-        "Resolute writes every partition to its own local log on this node",
-        notes);
-    Section loglet = bifrost.child("replicated-loglet");
-    loglet.acknowledge(
-        "default-log-replication",
-        "the local log keeps one copy on this node (replication 1)",
-        notes);
-    loglet.ignore("*");
-    loglet.finish();
-    bifrost.ignore("*");
-    bifrost.finish();
-    Section metadataServer = root.child("metadata-server");
-    metadataServer.acknowledge(
-        "type",
-        "Resolute keeps its metadata (schema registry, partitioning) in local files",
-        notes);
-    metadataServer.ignore("*");
-    metadataServer.finish();
-    Section metadataClient = root.child("metadata-client");
-    metadataClient.acknowledge(
-        "addresses", "Resolute reads its metadata locally and contacts no metadata server", notes);
-    metadataClient.ignore("*");
-    metadataClient.finish();
-    Section networking = root.child("networking");
-    networking.acknowledge(
-        "http2-keep-alive-interval",
-        "node-to-node networking is not used by a single Resolute" + " node",
-        notes);
-    networking.acknowledge(
-        "http2-keep-alive-timeout",
-        "node-to-node networking is not used by a single Resolute" + " node",
-        notes);
-    networking.ignore("*");
-    networking.finish();
+  private static LoggingConfig readLogging(Section root) {
+    LoggingConfig d = LoggingConfig.defaults();
+    String filter = root.string("log-filter", d.filter());
+    try {
+      LogFilter.parse(filter);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage() + " for key \"log-filter\"");
+    }
+    String format = root.string("log-format", d.format().key());
+    LoggingConfig.Format f;
+    try {
+      f = LoggingConfig.Format.parse(format);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage() + " for key \"log-format\"");
+    }
+    return new LoggingConfig(filter, f);
+  }
+
+  private static ResoluteConfig readResolute(Section s) {
+    ResoluteConfig d = ResoluteConfig.defaults();
+    long segment = s.byteSize("log-segment-bytes", d.logSegmentBytes());
+    Duration trim = s.duration("log-trim-interval", d.logTrimInterval());
+    long flushRecords = s.integer("store-flush-records", d.storeFlushRecords());
+    Duration flushInterval = s.duration("store-flush-interval", d.storeFlushInterval());
+    s.finish();
+    return s.build(() -> new ResoluteConfig(segment, trim, flushRecords, flushInterval));
   }
 
   private static RetryPolicyConfig readRetry(Section s) {
@@ -198,68 +177,37 @@ public final class ConfigLoader {
     return s.build(() -> new RetryPolicyConfig(initial, factor, max, attempts, onMax));
   }
 
-  private static IngressConfig readIngress(Section s, List<String> notes) {
+  private static IngressConfig readIngress(Section s) {
     BindAddress bind = s.bindAddress("bind-address", IngressConfig.DEFAULT_BIND);
-    if (s.isNonEmptyList("kafka-clusters")) {
-      s.acknowledge(
-          "kafka-clusters",
-          "Resolute does not read Kafka clusters from the configuration yet; create them with"
-              + " POST /kafka-clusters (same properties) on the admin API",
-          notes);
-    }
-    s.ignore(
-        "kafka-clusters",
-        "request-size-limit",
-        "ingestion",
-        "advertised-ingress-endpoint",
-        "concurrent-api-requests-limit",
-        "listen-mode",
-        "experimental-*");
+    long size = s.byteSize("request-size-limit", IngressConfig.DEFAULT_REQUEST_SIZE_LIMIT);
     s.finish();
-    return s.build(() -> new IngressConfig(bind));
+    return s.build(() -> new IngressConfig(bind, size));
   }
 
   private static AdminConfig readAdmin(Section s) {
     BindAddress bind = s.bindAddress("bind-address", AdminConfig.DEFAULT_BIND);
-    s.ignore(
-        "heartbeat-interval",
-        "disable-web-ui",
-        "query-engine",
-        "advertised-admin-endpoint",
-        "concurrent-api-requests-limit",
-        "deployment-routing-headers",
-        "log-trim-check-interval",
-        "log-trim-threshold",
-        "disable-cluster-controller",
-        "listen-mode",
-        "default-partition-replication",
-        "experimental-*");
     s.finish();
     return s.build(() -> new AdminConfig(bind));
   }
 
-  private static WorkerConfig readWorker(Section s) {
-    InvokerConfig invoker = readInvoker(s.child("invoker"));
-    s.ignore(
-        "internal-queue-length",
-        "cleanup-interval",
-        "max-command-batch-size",
-        "max-command-batch-bytes",
-        "trim-delay-interval",
-        "data-service-memory-limit",
-        "rule-book-poll-interval",
-        "self-proposal-queue-memory-limit",
-        "num-timers-in-memory-limit",
-        "storage",
-        "snapshots",
-        "shuffle",
-        "durability-mode",
-        "experimental-*");
+  private static WorkerConfig readWorker(
+      Section s,
+      Path topLevelPem,
+      Map<String, String> topHeaders,
+      Duration topConnect,
+      String clusterName) {
+    InvokerConfig invoker =
+        readInvoker(s.child("invoker"), topLevelPem, topHeaders, topConnect, clusterName);
     s.finish();
     return s.build(() -> new WorkerConfig(invoker));
   }
 
-  private static InvokerConfig readInvoker(Section s) {
+  private static InvokerConfig readInvoker(
+      Section s,
+      Path topLevelPem,
+      Map<String, String> topHeaders,
+      Duration topConnect,
+      String clusterName) {
     InvokerConfig d = InvokerConfig.defaults();
     Duration inactivity = s.duration("inactivity-timeout", d.inactivityTimeout());
     Duration abort = s.duration("abort-timeout", d.abortTimeout());
@@ -272,28 +220,27 @@ public final class ConfigLoader {
               + limit
               + " for key \"worker.invoker.concurrent-invocations-limit\"");
     }
-    Path pem = s.path("request-identity-private-key-pem-file", null);
-    long sizeLimit = s.bytes("message-size-limit", d.messageSizeLimit());
-    long sizeWarning = s.bytes("message-size-warning", d.messageSizeWarning());
-    s.ignore(
-        "in-memory-queue-length-limit",
-        "eager-state-size-limit",
-        "memory-limit",
-        "per-invocation-*",
-        "http2-*",
-        "connect-timeout",
-        "request-compression-threshold",
-        "request-identity-expiration",
-        "max-awaited-future-depth",
-        "additional-request-headers",
-        "retry-policy",
-        "tmp-dir",
-        "invocation-throttling",
-        "action-throttling",
-        "disable-eager-state",
-        "experimental-*");
+    Path pem = s.path("request-identity-private-key-pem-file", topLevelPem);
+    Duration expiration = s.duration("request-identity-expiration", d.requestIdentityExpiration());
+    Duration connect = s.duration("connect-timeout", topConnect);
+    Map<String, String> headers = new LinkedHashMap<>(topHeaders);
+    headers.putAll(s.stringTable("additional-request-headers"));
+    // restate-server's default additional header; Resolute sends it from cluster-name anyway
+    headers.remove(CLUSTER_HEADER, clusterName);
+    long sizeWarning = s.byteSize("message-size-warning", d.messageSizeWarning());
+    long sizeLimit = s.byteSize("message-size-limit", d.messageSizeLimit());
     s.finish();
     return s.build(
-        () -> new InvokerConfig(inactivity, abort, (int) limit, pem, sizeLimit, sizeWarning));
+        () ->
+            new InvokerConfig(
+                inactivity,
+                abort,
+                (int) limit,
+                pem,
+                expiration,
+                connect,
+                headers,
+                sizeWarning,
+                sizeLimit));
   }
 }

@@ -66,9 +66,44 @@ final class ConfigTree {
 
   /**
    * Merges {@code RESTATE_<SECTION>__<KEY>} variables: {@code __} separates levels, {@code _}
-   * becomes {@code -}, names are lower-cased. {@code RESTATE_CONFIG} (the file) is skipped.
+   * becomes {@code -}, names are lower-cased. {@code RESTATE_CONFIG} (the file) is skipped. Before
+   * them, and only for keys the file did not set, the older Resolute variables ({@link #ALIASES});
+   * {@code RUST_LOG} sets {@code log-filter}, as it overrides it in restate-server.
    */
   void mergeEnv(Map<String, String> env) {
+    for (Map.Entry<String, String> alias : ALIASES.entrySet()) {
+      String v = env.get(alias.getKey());
+      if (v == null || v.isBlank()) {
+        continue;
+      }
+      List<String> path = List.of(alias.getValue().split("\\."));
+      if (get(path) != null) {
+        continue;
+      }
+      String value =
+          switch (alias.getKey()) {
+            case "RESOLUTE_LOG_TRIM_INTERVAL_MS", "RESOLUTE_STORE_FLUSH_INTERVAL_MS" ->
+                v.strip() + "ms";
+            case "RESOLUTE_LOG_LEVEL" -> levelFilter(v);
+            default -> v;
+          };
+      if (value != null) {
+        put(
+            path,
+            new Leaf(
+                value,
+                "in environment variable "
+                    + alias.getKey()
+                    + " (an alias of "
+                    + alias.getValue()
+                    + ")",
+                true));
+      }
+    }
+    String rustLog = env.get("RUST_LOG");
+    if (rustLog != null && !rustLog.isBlank()) {
+      put(List.of("log-filter"), new Leaf(rustLog, "in environment variable RUST_LOG", true));
+    }
     for (Map.Entry<String, String> e : env.entrySet()) {
       String name = e.getKey();
       if (!name.startsWith("RESTATE_") || name.equals("RESTATE_CONFIG")) {
@@ -84,6 +119,39 @@ final class ConfigTree {
       }
       put(path, new Leaf(e.getValue(), "in `RESTATE_` environment variable " + name, true));
     }
+  }
+
+  /**
+   * Older Resolute environment variables → the configuration key they set. They keep working below
+   * the file (a {@code RESTATE_…} variable or an option overrides them).
+   */
+  static final Map<String, String> ALIASES =
+      Map.of(
+          "RESOLUTE_LOG_SEGMENT_BYTES", "resolute.log-segment-bytes",
+          "RESOLUTE_LOG_TRIM_INTERVAL_MS", "resolute.log-trim-interval",
+          "RESOLUTE_STORE_FLUSH_RECORDS", "resolute.store-flush-records",
+          "RESOLUTE_STORE_FLUSH_INTERVAL_MS", "resolute.store-flush-interval",
+          "RESOLUTE_LOG_LEVEL", "log-filter");
+
+  /** {@code RESOLUTE_LOG_LEVEL=debug} → {@code warn,restate=debug}; null for a non-level. */
+  private static String levelFilter(String level) {
+    String l = level.strip().toLowerCase(Locale.ROOT);
+    return switch (l) {
+      case "off", "error", "warn", "info", "debug", "trace" -> "warn,restate=" + l;
+      default -> null;
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object get(List<String> path) {
+    Object t = root;
+    for (String p : path) {
+      if (!(t instanceof Map<?, ?> m)) {
+        return null;
+      }
+      t = ((Map<String, Object>) m).get(p);
+    }
+    return t;
   }
 
   /** Sets one dotted key, e.g. {@code base-dir}, from the command line. */

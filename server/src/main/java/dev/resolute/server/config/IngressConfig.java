@@ -2,12 +2,26 @@ package dev.resolute.server.config;
 
 import java.util.Objects;
 
-/** {@code [ingress]}: the HTTP ingress (invocations, awakeables, attach/output). */
-public record IngressConfig(BindAddress bindAddress) {
+/**
+ * {@code [ingress]}: the HTTP ingress (invocations, awakeables, attach/output).
+ *
+ * @param requestSizeLimit {@code request-size-limit}: the largest request body in bytes (default 32
+ *     MiB, as restate-server); a larger one is answered 413
+ */
+public record IngressConfig(BindAddress bindAddress, long requestSizeLimit) {
   public static final BindAddress DEFAULT_BIND = new BindAddress("0.0.0.0", 8080);
+  public static final long DEFAULT_REQUEST_SIZE_LIMIT = 32L * 1024 * 1024;
 
   public IngressConfig {
     Objects.requireNonNull(bindAddress, "ingress.bind-address");
+    if (requestSizeLimit < 1 || requestSizeLimit > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "ingress.request-size-limit must be in 1.." + Integer.MAX_VALUE + " bytes");
+    }
+  }
+
+  public IngressConfig(BindAddress bindAddress) {
+    this(bindAddress, DEFAULT_REQUEST_SIZE_LIMIT);
   }
 
   public static IngressConfig defaults() {

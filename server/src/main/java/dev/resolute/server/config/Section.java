@@ -12,21 +12,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Typed reads from one table of a {@link ConfigTree}. Every key read or explicitly ignored is
- * marked; {@link #finish()} rejects the rest as unknown. Keys may be spelled with {@code -} or
- * {@code _} (Restate's retry-policy objects use both).
+ * Typed reads from one table of a {@link ConfigTree}. Every key read is marked; {@link #finish()}
+ * classifies the rest by the {@link KeyCatalog}: a WARNED key set to a value other than
+ * restate-server's default is warned about by name, a REFUSED or unknown key stops the loading.
+ * Keys may be spelled with {@code -} or {@code _} (Restate's retry-policy objects use both).
  */
 final class Section {
   private static final Logger LOG = LoggerFactory.getLogger(Section.class);
 
+  /**
+   * What all sections of one load share: the warning lines, and every key the loader asked for
+   * (whether set or not; tests check it against the catalog).
+   */
+  record Context(List<String> notes, Set<String> read, boolean log) {}
+
   private final String path;
   private final Map<String, Object> table;
+  private final Context ctx;
   private final Set<String> used = new HashSet<>();
-  private final Set<String> ignoredTables = new HashSet<>();
 
-  Section(String path, Map<String, Object> table) {
+  Section(String path, Map<String, Object> table, Context ctx) {
     this.path = path;
     this.table = table;
+    this.ctx = ctx;
   }
 
   private String full(String key) {
@@ -42,6 +50,7 @@ final class Section {
   }
 
   private ConfigTree.Leaf leaf(String key) {
+    ctx.read().add(full(key));
     String k = actualKey(key);
     if (k == null) {
       return null;
@@ -133,9 +142,24 @@ final class Section {
         });
   }
 
-  /** A byte size: a human-readable string ({@code "32 MiB"}) or an integer number of bytes. */
-  long bytes(String key, long def) {
-    return read(key, def, v -> v instanceof String s ? ByteSize.parse(s) : toLong(v));
+  /** A byte size: an integer of bytes or a string such as {@code "32.0 MiB"}. */
+  long byteSize(String key, long def) {
+    return read(
+        key,
+        def,
+        v -> {
+          if (v instanceof Long l) {
+            if (l < 0) {
+              throw new IllegalArgumentException("a byte size must not be negative, got " + l);
+            }
+            return l;
+          }
+          if (v instanceof String s) {
+            return ByteSizes.parse(s);
+          }
+          throw new IllegalArgumentException(
+              "expected a byte size like \"32.0 MiB\" or an integer, found " + describe(v));
+        });
   }
 
   long integer(String key, long def) {
@@ -207,12 +231,12 @@ final class Section {
   Section child(String key) {
     String k = actualKey(key);
     if (k == null) {
-      return new Section(full(key), new LinkedHashMap<>());
+      return new Section(full(key), new LinkedHashMap<>(), ctx);
     }
     used.add(k);
     Object v = table.get(k);
     if (v instanceof Map<?, ?> m) {
-      return new Section(full(key), (Map<String, Object>) m);
+      return new Section(full(key), (Map<String, Object>) m, ctx);
     }
     ConfigTree.Leaf l = (ConfigTree.Leaf) v;
     throw new ConfigException(
@@ -220,100 +244,156 @@ final class Section {
   }
 
   /**
-   * Accepts restate-server keys Resolute does not implement, so a Restate configuration file loads;
-   * logs a warning when one is set. A key ending in {@code *} is a prefix.
+   * A table of string values read whole (e.g. {@code additional-request-headers}); empty when
+   * absent. From the environment, a value {@code {a = "x", b = "y"}} or {@code a=x,b=y}.
    */
-  void ignore(String... keys) {
-    for (String k : table.keySet()) {
-      String norm = k.replace('_', '-');
-      for (String pattern : keys) {
-        boolean match =
-            pattern.endsWith("*")
-                ? norm.startsWith(pattern.substring(0, pattern.length() - 1))
-                : norm.equals(pattern);
-        if (match && used.add(k)) {
-          LOG.debug(
-              "configuration key \"{}\" is accepted for compatibility and not used by Resolute",
-              full(k));
-          if (table.get(k) instanceof Map<?, ?>) {
-            ignoredTables.add(k);
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * Whether {@code key} is set to something other than an empty array (restate's default): a
-   * non-empty TOML array, or an environment value other than {@code []}.
-   */
-  boolean isNonEmptyList(String key) {
+  Map<String, String> stringTable(String key) {
+    ctx.read().add(full(key));
     String k = actualKey(key);
-    if (k == null || !(table.get(k) instanceof ConfigTree.Leaf l)) {
-      return false;
-    }
-    if (l.value() instanceof java.util.List<?> list) {
-      return !list.isEmpty();
-    }
-    return !String.valueOf(l.value()).replaceAll("\\s", "").equals("[]");
-  }
-
-  /**
-   * A restate-server key that Resolute accepts but applies differently (or needs not apply on one
-   * node): marked as read and, when it is set, one WARN line naming the key, its value and what
-   * Resolute does instead, also added to {@code notes}. Keeps such keys from being dropped
-   * silently.
-   */
-  void acknowledge(String key, String instead, List<String> notes) {
-    String k = actualKey(key);
+    Map<String, String> out = new LinkedHashMap<>();
     if (k == null) {
-      return;
+      return out;
     }
     used.add(k);
     Object v = table.get(k);
-    String value =
-        v instanceof ConfigTree.Leaf l
-            ? String.valueOf(l.value()) + " (" + l.origin() + ")"
-            : "(a table)";
-    String line = "configuration key \"" + full(key) + "\" = " + value + ": " + instead;
-    LOG.warn(line);
-    notes.add(line);
+    if (v instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        String name = String.valueOf(e.getKey());
+        if (!(e.getValue() instanceof ConfigTree.Leaf l) || !(l.value() instanceof String s)) {
+          throw new ConfigException(
+              "expected a string value for key \"" + full(key) + "." + name + "\"");
+        }
+        out.put(name, s);
+      }
+      return out;
+    }
+    ConfigTree.Leaf l = (ConfigTree.Leaf) v;
+    if (!(l.value() instanceof String s)) {
+      throw new ConfigException(
+          "expected a table of strings for key \"" + full(key) + "\" " + l.origin());
+    }
+    String body = s.strip();
+    if (body.startsWith("{") && body.endsWith("}")) {
+      body = body.substring(1, body.length() - 1);
+    }
+    for (String pair : body.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=') >= 0 ? pair.indexOf('=') : pair.indexOf(':');
+      if (eq <= 0) {
+        throw new ConfigException(
+            "expected name=value pairs for key \"" + full(key) + "\" " + l.origin());
+      }
+      out.put(unquote(pair.substring(0, eq)), unquote(pair.substring(eq + 1)));
+    }
+    return out;
   }
 
-  /** Rejects keys nobody read. Unknown top-level names from the environment only get a warning. */
+  private static String unquote(String s) {
+    String t = s.strip();
+    if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+      t = t.substring(1, t.length() - 1);
+    }
+    return t;
+  }
+
+  /** Whether {@code key} is set in this table (by any source). */
+  boolean isSet(String key) {
+    return actualKey(key) != null;
+  }
+
+  /** Adds one warning line (also logged, unless the caller logs the lines itself). */
+  void note(String line) {
+    if (ctx.log()) {
+      LOG.warn(line);
+    }
+    ctx.notes().add(line);
+  }
+
+  /**
+   * Classifies every key of this table by the {@link KeyCatalog}: keys the loader read are done (a
+   * read key the catalog lists as WARNED still gets its warning); the rest are warned about,
+   * refused, or rejected as unknown. Unknown top-level names from the environment only get a
+   * warning (the environment holds many unrelated {@code RESTATE_…} variables).
+   */
   void finish() {
     for (Map.Entry<String, Object> e : table.entrySet()) {
+      String fullKey = full(e.getKey());
       if (used.contains(e.getKey())) {
+        if (e.getValue() instanceof ConfigTree.Leaf l) {
+          KeyCatalog.Entry entry = KeyCatalog.lookup(fullKey);
+          if (entry != null && entry.kind() == KeyCatalog.Kind.WARNED) {
+            warnUnlessDefault(fullKey, l, entry);
+          }
+        }
         continue;
       }
-      ConfigTree.Leaf origin = firstLeaf(e.getValue());
-      if (origin != null && origin.fromEnv() && path.isEmpty()) {
-        LOG.warn(
-            "ignoring environment variable for unknown configuration key \"{}\" ({})",
-            e.getKey(),
-            origin.origin());
-        continue;
+      Map<String, ConfigTree.Leaf> leaves = new LinkedHashMap<>();
+      flatten(fullKey, e.getValue(), leaves);
+      if (leaves.isEmpty() && KeyCatalog.lookup(fullKey) == null) {
+        throw new ConfigException("unknown key \"" + fullKey + "\"");
       }
-      throw new ConfigException(
-          "unknown key \""
-              + full(e.getKey())
-              + "\""
-              + (origin == null ? "" : " " + origin.origin()));
+      for (Map.Entry<String, ConfigTree.Leaf> leaf : leaves.entrySet()) {
+        classify(leaf.getKey(), leaf.getValue());
+      }
     }
   }
 
-  private static ConfigTree.Leaf firstLeaf(Object v) {
-    if (v instanceof ConfigTree.Leaf l) {
-      return l;
+  private void classify(String key, ConfigTree.Leaf l) {
+    KeyCatalog.Entry entry = KeyCatalog.lookup(key);
+    if (entry == null) {
+      if (l.fromEnv() && !key.contains(".")) {
+        LOG.warn(
+            "ignoring environment variable for unknown configuration key \"{}\" ({})",
+            key,
+            l.origin());
+        return;
+      }
+      throw new ConfigException("unknown key \"" + key + "\" " + l.origin());
     }
-    if (v instanceof Map<?, ?> m) {
-      for (Object o : m.values()) {
-        ConfigTree.Leaf l = firstLeaf(o);
-        if (l != null) {
-          return l;
-        }
+    switch (entry.kind()) {
+      case WARNED -> warnUnlessDefault(key, l, entry);
+      case REFUSED ->
+          throw new ConfigException(
+              "configuration key \""
+                  + key
+                  + "\" "
+                  + l.origin()
+                  + " is not supported by Resolute: "
+                  + entry.note());
+      case APPLIED ->
+          throw new IllegalStateException(
+              "configuration key \"" + key + "\" is applied but the loader did not read it");
+    }
+  }
+
+  private void warnUnlessDefault(String key, ConfigTree.Leaf l, KeyCatalog.Entry entry) {
+    if (!entry.always()) {
+      Object dflt = RestateDefaults.of(key, entry.restateDefault());
+      if (dflt != null && RestateDefaults.same(l.value(), dflt)) {
+        return;
       }
     }
-    return null;
+    note(
+        "configuration key \""
+            + key
+            + "\" = "
+            + l.value()
+            + " ("
+            + l.origin()
+            + ") is accepted and not applied: "
+            + entry.note());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void flatten(String key, Object v, Map<String, ConfigTree.Leaf> out) {
+    if (v instanceof ConfigTree.Leaf l) {
+      out.put(key, l);
+    } else if (v instanceof Map<?, ?> m) {
+      for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+        flatten(key + "." + e.getKey(), e.getValue(), out);
+      }
+    }
   }
 }

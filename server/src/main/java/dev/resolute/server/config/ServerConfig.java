@@ -15,6 +15,10 @@ import java.util.Objects;
  * @param clusterName {@code cluster-name}, default {@code localcluster}
  * @param defaultNumPartitions {@code default-num-partitions}, default 24, 1..65535; fixed at the
  *     first start of a data directory (see {@link NodeMarker})
+ * @param maxJournalRetention {@code max-journal-retention}: every handler's journal retention is
+ *     capped at it when its deployment is registered; null (the default) = no cap
+ * @param logging {@code log-filter}, {@code log-format}
+ * @param resolute {@code [resolute]}: Resolute's own settings
  * @param node the node port ({@code bind-address}, {@code disable-prometheus})
  */
 public record ServerConfig(
@@ -29,6 +33,9 @@ public record ServerConfig(
     IngressConfig ingress,
     AdminConfig admin,
     WorkerConfig worker,
+    Duration maxJournalRetention,
+    LoggingConfig logging,
+    ResoluteConfig resolute,
     NodeConfig node) {
 
   public static final Path DEFAULT_BASE_DIR = Path.of("restate-data");
@@ -51,10 +58,18 @@ public record ServerConfig(
     Objects.requireNonNull(ingress, "ingress");
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(worker, "worker");
+    if (maxJournalRetention != null && maxJournalRetention.isNegative()) {
+      throw new IllegalArgumentException("max-journal-retention must not be negative");
+    }
+    Objects.requireNonNull(logging, "logging");
+    Objects.requireNonNull(resolute, "resolute");
     Objects.requireNonNull(node, "node");
   }
 
-  /** Without the node port's keys: {@link NodeConfig#defaults()}. */
+  /**
+   * restate-server's sections only; {@code max-journal-retention}, logging, Resolute's own settings
+   * and the node port take their defaults.
+   */
   public ServerConfig(
       Path baseDir,
       String nodeName,
@@ -79,6 +94,9 @@ public record ServerConfig(
         ingress,
         admin,
         worker,
+        null,
+        LoggingConfig.defaults(),
+        ResoluteConfig.defaults(),
         NodeConfig.defaults());
   }
 
@@ -109,14 +127,14 @@ public record ServerConfig(
         RetryPolicyConfig.defaults(),
         IngressConfig.defaults(),
         AdminConfig.defaults(),
-        WorkerConfig.defaults(),
-        NodeConfig.defaults());
+        WorkerConfig.defaults());
   }
 
   /**
    * The defaults every service and handler without a setting of its own gets: the retentions, the
-   * {@code [worker.invoker]} timeouts and the default retry policy. The schema registry resolves
-   * them into each handler's effective options, so they reach every invocation.
+   * {@code [worker.invoker]} timeouts, the default retry policy and the journal retention cap. The
+   * schema registry resolves them into each handler's effective options, so they reach every
+   * invocation.
    */
   public SchemaRegistry.Defaults schemaDefaults() {
     return new SchemaRegistry.Defaults(
@@ -125,7 +143,8 @@ public record ServerConfig(
         defaultWorkflowCompletionRetention,
         worker.invoker().inactivityTimeout(),
         worker.invoker().abortTimeout(),
-        defaultRetryPolicy.toRetryPolicy());
+        defaultRetryPolicy.toRetryPolicy(),
+        maxJournalRetention);
   }
 
   /** Where this node keeps its data: {@code <base-dir>/<node-name>}. */

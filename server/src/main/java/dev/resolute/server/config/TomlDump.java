@@ -1,6 +1,10 @@
 package dev.resolute.server.config;
 
-/** Prints a {@link ServerConfig} as TOML, in restate-server's {@code --dump-config} layout. */
+/**
+ * Prints a {@link ServerConfig} as TOML, in restate-server's {@code --dump-config} layout: every
+ * key Resolute applies ({@link KeyCatalog.Kind#APPLIED}), and Resolute's own {@code [resolute]}
+ * section. Loading the output again gives the same configuration.
+ */
 final class TomlDump {
   private TomlDump() {}
 
@@ -18,6 +22,11 @@ final class TomlDump {
         b,
         "default-workflow-completion-retention",
         str(Durations.format(c.defaultWorkflowCompletionRetention())));
+    if (c.maxJournalRetention() != null) {
+      kv(b, "max-journal-retention", str(Durations.format(c.maxJournalRetention())));
+    }
+    kv(b, "log-filter", str(c.logging().filter()));
+    kv(b, "log-format", str(c.logging().format().key()));
     RetryPolicyConfig r = c.defaultRetryPolicy();
     b.append("\n[default-retry-policy]\n");
     kv(b, "initial-interval", str(Durations.format(r.initialInterval())));
@@ -29,8 +38,8 @@ final class TomlDump {
     b.append("\n[worker.invoker]\n");
     kv(b, "inactivity-timeout", str(Durations.format(i.inactivityTimeout())));
     kv(b, "abort-timeout", str(Durations.format(i.abortTimeout())));
-    kv(b, "message-size-warning", str(ByteSize.format(i.messageSizeWarning())));
-    kv(b, "message-size-limit", str(ByteSize.format(i.messageSizeLimit())));
+    kv(b, "message-size-warning", str(ByteSizes.format(i.messageSizeWarning())));
+    kv(b, "message-size-limit", str(ByteSizes.format(i.messageSizeLimit())));
     kv(b, "concurrent-invocations-limit", Integer.toString(i.concurrentInvocationsLimit()));
     if (i.requestIdentityPrivateKeyPemFile() != null) {
       kv(
@@ -38,15 +47,34 @@ final class TomlDump {
           "request-identity-private-key-pem-file",
           str(i.requestIdentityPrivateKeyPemFile().toString()));
     }
+    kv(b, "request-identity-expiration", str(Durations.format(i.requestIdentityExpiration())));
+    kv(b, "connect-timeout", str(Durations.format(i.connectTimeout())));
+    if (!i.additionalRequestHeaders().isEmpty()) {
+      b.append("\n[worker.invoker.additional-request-headers]\n");
+      new java.util.TreeMap<>(i.additionalRequestHeaders())
+          .forEach((k, v) -> kv(b, key(k), str(v)));
+    }
     b.append("\n[admin]\n");
     kv(b, "bind-address", str(c.admin().bindAddress().toString()));
     b.append("\n[ingress]\n");
     kv(b, "bind-address", str(c.ingress().bindAddress().toString()));
+    kv(b, "request-size-limit", str(ByteSizes.format(c.ingress().requestSizeLimit())));
+    ResoluteConfig r2 = c.resolute();
+    b.append("\n# Resolute's own settings (restate-server has no such section)\n[resolute]\n");
+    kv(b, "log-segment-bytes", str(ByteSizes.format(r2.logSegmentBytes())));
+    kv(b, "log-trim-interval", str(Durations.format(r2.logTrimInterval())));
+    kv(b, "store-flush-records", Long.toString(r2.storeFlushRecords()));
+    kv(b, "store-flush-interval", str(Durations.format(r2.storeFlushInterval())));
     return b.toString();
   }
 
   private static void kv(StringBuilder b, String k, String v) {
     b.append(k).append(" = ").append(v).append('\n');
+  }
+
+  /** A bare TOML key when it can be one, else a quoted one. */
+  private static String key(String k) {
+    return k.matches("[A-Za-z0-9_-]+") ? k : str(k);
   }
 
   private static String str(String s) {

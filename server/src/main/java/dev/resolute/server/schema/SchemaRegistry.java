@@ -47,14 +47,37 @@ public final class SchemaRegistry implements Schemas {
   static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-  /** Server-wide defaults applied when neither handler nor service set an option. */
+  /**
+   * Server-wide defaults applied when neither handler nor service set an option.
+   *
+   * @param maxJournalRetention caps every handler's journal retention when its deployment is
+   *     registered ({@code max-journal-retention}); null = no cap
+   */
   public record Defaults(
       Duration idempotencyRetention,
       Duration journalRetention,
       Duration workflowCompletionRetention,
       Duration inactivityTimeout,
       Duration abortTimeout,
-      RetryPolicy retryPolicy) {
+      RetryPolicy retryPolicy,
+      Duration maxJournalRetention) {
+    public Defaults(
+        Duration idempotencyRetention,
+        Duration journalRetention,
+        Duration workflowCompletionRetention,
+        Duration inactivityTimeout,
+        Duration abortTimeout,
+        RetryPolicy retryPolicy) {
+      this(
+          idempotencyRetention,
+          journalRetention,
+          workflowCompletionRetention,
+          inactivityTimeout,
+          abortTimeout,
+          retryPolicy,
+          null);
+    }
+
     /** restate-server 1.7.12 defaults: 1d, 1d, 1d, 1m, 10m, {@link RetryPolicy#DEFAULT}. */
     public static final Defaults RESTATE =
         new Defaults(

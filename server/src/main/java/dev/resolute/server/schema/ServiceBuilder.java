@@ -14,7 +14,7 @@ final class ServiceBuilder {
     ServiceType type = serviceType(s.ty());
     boolean rr = dep.protocolMode() == EndpointManifest.ProtocolMode.REQUEST_RESPONSE;
     Duration svcIdem = ms(s.idempotencyRetention(), d.idempotencyRetention());
-    Duration svcJournal = ms(s.journalRetention(), d.journalRetention());
+    Duration svcJournal = cap(ms(s.journalRetention(), d.journalRetention()), d);
     Duration svcInactivity = rr ? Duration.ZERO : ms(s.inactivityTimeout(), d.inactivityTimeout());
     Duration svcAbort = ms(s.abortTimeout(), d.abortTimeout());
     boolean svcLazy = Boolean.TRUE.equals(s.enableLazyState());
@@ -75,7 +75,7 @@ final class ServiceBuilder {
               outSchema,
               rr ? Duration.ZERO : ms(h.inactivityTimeout(), svcInactivity),
               ms(h.abortTimeout(), svcAbort),
-              ms(h.journalRetention(), svcJournal),
+              cap(ms(h.journalRetention(), svcJournal), d),
               ms(h.idempotencyRetention(), svcIdem),
               ms(h.workflowCompletionRetention(), d.workflowCompletionRetention()),
               h.enableLazyState() != null ? h.enableLazyState() : svcLazy,
@@ -123,6 +123,12 @@ final class ServiceBuilder {
       case SHARED -> HandlerType.SHARED;
       case WORKFLOW -> HandlerType.WORKFLOW;
     };
+  }
+
+  /** A journal retention capped at {@code max-journal-retention}, when one is configured. */
+  private static Duration cap(Duration journalRetention, SchemaRegistry.Defaults d) {
+    Duration max = d.maxJournalRetention();
+    return max != null && journalRetention.compareTo(max) > 0 ? max : journalRetention;
   }
 
   private static Duration ms(Long v, Duration dflt) {

@@ -72,12 +72,15 @@ public final class NettyDeploymentClient implements DeploymentClient {
    *
    * @param initialStreamWindow bytes, HTTP/2 SETTINGS_INITIAL_WINDOW_SIZE we announce
    * @param connectionWindow bytes, HTTP/2 connection-level receive window
+   * @param additionalHeaders added to every request ({@code additional-request-headers}), except
+   *     where the request already carries a header of that name
    */
   public record Options(
       Duration connectTimeout,
       int maxStreamsPerConnection,
       int initialStreamWindow,
-      int connectionWindow) {
+      int connectionWindow,
+      Map<String, String> additionalHeaders) {
     public static final Options DEFAULTS =
         new Options(Duration.ofSeconds(10), 128, 2 * 1024 * 1024, 5 * 1024 * 1024);
 
@@ -85,6 +88,26 @@ public final class NettyDeploymentClient implements DeploymentClient {
       if (maxStreamsPerConnection < 1 || initialStreamWindow < 65535 || connectionWindow < 65535) {
         throw new IllegalArgumentException("invalid transport options");
       }
+      additionalHeaders = Map.copyOf(additionalHeaders);
+    }
+
+    public Options(
+        Duration connectTimeout,
+        int maxStreamsPerConnection,
+        int initialStreamWindow,
+        int connectionWindow) {
+      this(
+          connectTimeout, maxStreamsPerConnection, initialStreamWindow, connectionWindow, Map.of());
+    }
+
+    /** These options with another connect timeout and additional headers. */
+    public Options with(Duration connectTimeout, Map<String, String> additionalHeaders) {
+      return new Options(
+          connectTimeout,
+          maxStreamsPerConnection,
+          initialStreamWindow,
+          connectionWindow,
+          additionalHeaders);
     }
   }
 
@@ -208,10 +231,29 @@ public final class NettyDeploymentClient implements DeploymentClient {
     String pathAndQuery = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     String connectHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     Endpoint to = new Endpoint(connectHost, port, authority, tlsContexts);
+    if (!options.additionalHeaders().isEmpty()) {
+      headers = withAdditionalHeaders(headers, options.additionalHeaders());
+    }
     if (http11) {
       return openHttp1(to, method, pathAndQuery, headers, listener);
     }
     return openH2(to, method, pathAndQuery, headers, listener);
+  }
+
+  private static List<Map.Entry<String, String>> withAdditionalHeaders(
+      List<Map.Entry<String, String>> headers, Map<String, String> additional) {
+    Set<String> present = new java.util.HashSet<>();
+    for (Map.Entry<String, String> h : headers) {
+      present.add(h.getKey().toLowerCase(Locale.ROOT));
+    }
+    List<Map.Entry<String, String>> all = new ArrayList<>(headers);
+    additional.forEach(
+        (name, value) -> {
+          if (!present.contains(name.toLowerCase(Locale.ROOT))) {
+            all.add(Map.entry(name.toLowerCase(Locale.ROOT), value));
+          }
+        });
+    return all;
   }
 
   /**

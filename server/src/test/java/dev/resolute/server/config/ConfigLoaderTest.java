@@ -367,7 +367,7 @@ class ConfigLoaderTest {
             """
         roles = ["http-ingress", "admin", "worker"]
         auto-provision = true
-        log-filter = "warn"
+        log-filter = "warn,restate=info"
         gossip-tick-interval = "100ms"
         [metadata-client]
         type = "replicated"

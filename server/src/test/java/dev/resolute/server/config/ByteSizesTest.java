@@ -5,30 +5,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-class ByteSizeTest {
+class ByteSizesTest {
   @Test
   void readsRestateServersForms() {
-    assertThat(ByteSize.parse("32.0 MiB")).isEqualTo(32L * 1024 * 1024);
-    assertThat(ByteSize.parse("2MiB")).isEqualTo(2L * 1024 * 1024);
-    assertThat(ByteSize.parse("10 MB")).isEqualTo(10_000_000L);
-    assertThat(ByteSize.parse("512 kib")).isEqualTo(512L * 1024);
-    assertThat(ByteSize.parse("1024")).isEqualTo(1024L);
-    assertThat(ByteSize.parse("1.5 GiB")).isEqualTo(3L * 512 * 1024 * 1024);
+    assertThat(ByteSizes.parse("32.0 MiB")).isEqualTo(32L * 1024 * 1024);
+    assertThat(ByteSizes.parse("2MiB")).isEqualTo(2L * 1024 * 1024);
+    assertThat(ByteSizes.parse("10 MB")).isEqualTo(10_000_000L);
+    assertThat(ByteSizes.parse("512 kib")).isEqualTo(512L * 1024);
+    assertThat(ByteSizes.parse("1024")).isEqualTo(1024L);
+    assertThat(ByteSizes.parse("1.5 GiB")).isEqualTo(3L * 512 * 1024 * 1024);
   }
 
   @Test
   void refusesWhatIsNoSize() {
-    assertThatThrownBy(() -> ByteSize.parse("MiB")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ByteSize.parse("3 parsecs"))
-        .hasMessageContaining("unknown byte unit \"parsecs\"");
-    assertThatThrownBy(() -> ByteSize.parse("99999999 PiB")).hasMessageContaining("too large");
+    assertThatThrownBy(() -> ByteSizes.parse("MiB")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ByteSizes.parse("3 parsecs"))
+        .hasMessageContaining("unknown byte size unit \"parsecs\"");
+    assertThatThrownBy(() -> ByteSizes.parse("99999999 PiB")).hasMessageContaining("too large");
   }
 
   @Test
   void writesTheDumpConfigForm() {
-    assertThat(ByteSize.format(32L * 1024 * 1024)).isEqualTo("32.0 MiB");
-    assertThat(ByteSize.format(10L * 1024 * 1024)).isEqualTo("10.0 MiB");
-    assertThat(ByteSize.format(100)).isEqualTo("100 B");
+    assertThat(ByteSizes.format(32L * 1024 * 1024)).isEqualTo("32.0 MiB");
+    assertThat(ByteSizes.format(10L * 1024 * 1024)).isEqualTo("10.0 MiB");
+    assertThat(ByteSizes.format(100)).isEqualTo("100 B");
   }
 
   @Test
