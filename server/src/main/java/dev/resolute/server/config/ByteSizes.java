@@ -38,6 +38,8 @@ public final class ByteSizes {
           case "gi", "gib" -> 1024L * 1024 * 1024;
           case "t", "tb" -> 1000L * 1000 * 1000 * 1000;
           case "ti", "tib" -> 1024L * 1024 * 1024 * 1024;
+          case "p", "pb" -> 1000L * 1000 * 1000 * 1000 * 1000;
+          case "pi", "pib" -> 1024L * 1024 * 1024 * 1024 * 1024;
           default ->
               throw new IllegalArgumentException(
                   "unknown byte size unit \"" + s.substring(i).strip() + "\" in \"" + text + "\"");
