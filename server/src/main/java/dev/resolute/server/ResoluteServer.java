@@ -18,6 +18,8 @@ import dev.resolute.server.partition.PartitionProcessor;
 import dev.resolute.server.partition.Partitioning;
 import dev.resolute.server.partition.Replies;
 import dev.resolute.server.schema.SchemaRegistry;
+import dev.resolute.server.sql.QueryEndpoint;
+import dev.resolute.server.sql.QueryEngine;
 import dev.resolute.server.storage.RocksStore;
 import dev.resolute.server.transport.NettyDeploymentClient;
 import io.netty.channel.EventLoopGroup;
@@ -43,6 +45,10 @@ import org.slf4j.LoggerFactory;
 public final class ResoluteServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResoluteServer.class);
   public static final String VERSION = "0.1.0";
+
+  /** How long one SQL query ({@code POST /query}) may run before it is cancelled. */
+  static final java.time.Duration QUERY_TIME_LIMIT = java.time.Duration.ofSeconds(60);
+
   private static final int MAX_REQUEST_BODY = 32 * 1024 * 1024;
   private static final long COMPACTION_DELAY_SECONDS = 5;
 
@@ -271,6 +277,21 @@ public final class ResoluteServer implements AutoCloseable {
                 HealthGate.Port.INGRESS,
                 log::failure));
     closeables.add(ingress);
+    // SQL queries run on their own two threads: a long scan never holds an event loop or the
+    // apply pool
+    java.util.concurrent.ExecutorService queries =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "sql-query");
+              t.setDaemon(true);
+              return t;
+            });
+    closeables.add(queries::shutdownNow);
+    QueryEndpoint query =
+        new QueryEndpoint(
+            new QueryEngine(store::reader, partitioning, schemas, VERSION, QUERY_TIME_LIMIT),
+            queries);
     admin =
         HttpServer.start(
             "admin",
@@ -279,14 +300,15 @@ public final class ResoluteServer implements AutoCloseable {
             MAX_REQUEST_BODY,
             new HealthGate(
                 new AdminApi(
-                    schemas,
-                    discovery,
-                    dispatcher,
-                    VERSION,
-                    "http://"
-                        + new BindAddress(
-                            config.ingress().bindAddress().host(),
-                            ingress.port())), // the bound port
+                        schemas,
+                        discovery,
+                        dispatcher,
+                        VERSION,
+                        "http://"
+                            + new BindAddress(
+                                config.ingress().bindAddress().host(),
+                                ingress.port())) // the bound port
+                    .withQuery(query::handle),
                 HealthGate.Port.ADMIN,
                 log::failure));
     closeables.add(admin);
