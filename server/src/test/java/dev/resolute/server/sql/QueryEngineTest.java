@@ -51,4 +51,11 @@ class QueryEngineTest {
                 + "\"created_at\":\"2026-05-28T20:26:40.000Z\",\"completion_retention\":\"PT86400S\","
                 + "\"pinned_deployment_id\":\"dp_1\",\"completion_result\":\"success\"}]}");
   }
+
+  @Test
+  void everyQueryOfTheCliRuns() throws Exception {
+    for (String q : CliQueries.ALL) {
+      System.out.println(q.replace('\n', ' ') + "\n  => " + json(q));
+    }
+  }
 }
