@@ -10,7 +10,7 @@ import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.schema.ProjectableFilterableTable;
+import org.apache.calcite.schema.FilterableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 
 /**
@@ -18,7 +18,7 @@ import org.apache.calcite.schema.impl.AbstractTable;
  * (read for pushdown, never consumed: Calcite filters every row again) and the projected columns. A
  * scan materialises its projected rows while it holds the query's store snapshot.
  */
-final class CalciteTable extends AbstractTable implements ProjectableFilterableTable {
+final class CalciteTable extends AbstractTable implements FilterableTable {
   private final SysTable table;
   private final QueryContext cx;
 
@@ -37,7 +37,7 @@ final class CalciteTable extends AbstractTable implements ProjectableFilterableT
   }
 
   @Override
-  public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters, int[] projects) {
+  public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters) {
     cx.cancelFlag(DataContext.Variable.CANCEL_FLAG.get(root) instanceof AtomicBoolean a ? a : null);
     Pushdown pushdown = Pushdown.of(filters, table.columns);
     List<Object[]> out = new ArrayList<>();
@@ -50,15 +50,7 @@ final class CalciteTable extends AbstractTable implements ProjectableFilterableT
               row[i] = new ByteString(raw); // Calcite's value of a VARBINARY
             }
           }
-          if (projects == null) {
-            out.add(row);
-          } else {
-            Object[] p = new Object[projects.length];
-            for (int i = 0; i < projects.length; i++) {
-              p[i] = row[projects[i]];
-            }
-            out.add(p);
-          }
+          out.add(row);
         });
     return Linq4j.asEnumerable(out);
   }

@@ -302,7 +302,9 @@ final class InvocationTables {
     }
     boolean started =
         phase != InvocationStatus.Phase.SCHEDULED && phase != InvocationStatus.Phase.INBOXED;
-    if (started) {
+    // restate-server pins the deployment once it sent a command: an attempt that failed before
+    // its first command leaves the invocation unpinned
+    if (started && st.getCommands() > 1) {
       r.text("pinned_deployment_id", st.getDeploymentId());
       r.set(
           "pinned_service_protocol_version",

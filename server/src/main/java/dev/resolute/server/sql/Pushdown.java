@@ -57,7 +57,11 @@ final class Pushdown {
 
   static Pushdown of(List<RexNode> conjuncts, List<Column> columns) {
     Map<String, Set<Object>> out = new HashMap<>();
+    List<RexNode> flat = new ArrayList<>();
     for (RexNode n : conjuncts) {
+      flat.addAll(org.apache.calcite.plan.RelOptUtil.conjunctions(n));
+    }
+    for (RexNode n : flat) {
       Map<Integer, Set<Object>> eq = equalities(n);
       if (eq != null && eq.size() == 1) {
         Map.Entry<Integer, Set<Object>> e = eq.entrySet().iterator().next();

@@ -70,7 +70,7 @@ public final class QueryEndpoint {
       if (e.status() >= 500) {
         LOG.warn("query failed: {}: {}", sql, e.getMessage());
       } else {
-        LOG.debug("query rejected: {}: {}", sql, e.getMessage());
+        LOG.debug("query rejected: {}", sql, e);
       }
       return error(e.status(), e.getMessage());
     } catch (RuntimeException e) {

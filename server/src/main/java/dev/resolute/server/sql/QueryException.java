@@ -19,13 +19,17 @@ public final class QueryException extends Exception {
 
   private final int status;
 
-  QueryException(int status, String message) {
-    super(message);
+  QueryException(int status, String message, Throwable cause) {
+    super(message, cause);
     this.status = status;
   }
 
+  QueryException(int status, String message) {
+    this(status, message, null);
+  }
+
   QueryException(String message) {
-    this(400, message);
+    this(400, message, null);
   }
 
   public int status() {
@@ -67,7 +71,8 @@ public final class QueryException extends Exception {
     return new QueryException(
         e instanceof java.sql.SQLException ? 400 : 500,
         (e instanceof java.sql.SQLException ? "SQL error: " : "internal error: ")
-            + (root.getMessage() != null ? root.getMessage() : root.toString()));
+            + (root.getMessage() != null ? root.getMessage() : root.toString()),
+        e);
   }
 
   private static String firstLine(String s) {

@@ -7,6 +7,8 @@ import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.protocol.id.PartitionKeys;
 import dev.resolute.protocol.pb.InputCommandMessage;
 import dev.resolute.protocol.pb.RunCommandMessage;
+import dev.resolute.server.discovery.DiscoveredEndpoint;
+import dev.resolute.server.discovery.DiscoveryClient;
 import dev.resolute.server.partition.Partitioning;
 import dev.resolute.server.pb.Failure;
 import dev.resolute.server.pb.InvocationStatus;
@@ -15,11 +17,13 @@ import dev.resolute.server.pb.Outcome;
 import dev.resolute.server.pb.Promise;
 import dev.resolute.server.pb.Suspended;
 import dev.resolute.server.pb.Target;
+import dev.resolute.server.schema.SchemaException;
 import dev.resolute.server.schema.SchemaRegistry;
 import dev.resolute.server.storage.Keys;
 import dev.resolute.server.storage.MemoryStore;
 import dev.resolute.server.storage.Store;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A store with a few invocations, keyed state, a lock, an inbox entry and a promise. */
@@ -28,6 +32,8 @@ final class SqlFixture {
   final Partitioning partitioning = new Partitioning(4);
   final MemoryStore store = new MemoryStore();
   final AtomicInteger openReaders = new AtomicInteger();
+  final AtomicInteger gets = new AtomicInteger();
+  final java.util.List<byte[]> scans = new java.util.concurrent.CopyOnWriteArrayList<>();
   final QueryEngine engine;
 
   final InvocationId completed = id("Greeter", 1, false);
@@ -36,6 +42,14 @@ final class SqlFixture {
   final InvocationId inboxed = id("k1", 4, true);
   final InvocationId child = id("Greeter", 5, false);
   final InvocationId suspended = id("w1", 6, true);
+
+  static final String MANIFEST =
+      "{\"protocolMode\":\"BIDI_STREAM\",\"minProtocolVersion\":5,\"maxProtocolVersion\":6,"
+          + "\"services\":["
+          + "{\"name\":\"Greeter\",\"ty\":\"SERVICE\",\"handlers\":[{\"name\":\"greet\"}]},"
+          + "{\"name\":\"Counter\",\"ty\":\"VIRTUAL_OBJECT\",\"handlers\":[{\"name\":\"add\"}]},"
+          + "{\"name\":\"Signup\",\"ty\":\"WORKFLOW\",\"handlers\":[{\"name\":\"run\","
+          + "\"ty\":\"WORKFLOW\"}]}]}";
 
   static final Target GREET = Target.newBuilder().setService("Greeter").setHandler("greet").build();
   static final Target ADD =
@@ -55,7 +69,30 @@ final class SqlFixture {
           .setKind(Target.Kind.WORKFLOW_RUN)
           .build();
 
+  final SchemaRegistry registry = SchemaRegistry.inMemory();
+  final String deployment;
+
   SqlFixture() {
+    try {
+      deployment =
+          registry
+              .register(
+                  new DiscoveredEndpoint(
+                      "http://127.0.0.1:9080/",
+                      false,
+                      DiscoveryClient.parse(MANIFEST),
+                      "restate-sdk-java/2.4.0",
+                      4),
+                  Map.of(),
+                  Map.of(),
+                  false,
+                  false,
+                  false)
+              .deployment()
+              .id();
+    } catch (SchemaException e) {
+      throw new IllegalStateException(e);
+    }
     engine =
         new QueryEngine(
             () -> {
@@ -64,7 +101,7 @@ final class SqlFixture {
               return new CountingReader(r);
             },
             partitioning,
-            SchemaRegistry.inMemory(),
+            registry,
             "0.1.0",
             Duration.ofSeconds(10));
     try (Store.Batch b = store.begin()) {
@@ -74,9 +111,11 @@ final class SqlFixture {
           base(GREET)
               .setPhase(InvocationStatus.Phase.COMPLETED)
               .setCompletedAt(T0 + 100)
-              .setDeploymentId("dp_1")
+              .setDeploymentId(deployment)
               .setProtocolVersion(6)
               .setRunningAt(T0 + 1)
+              .setJournalLength(2)
+              .setCommands(2)
               .setOutcome(Outcome.newBuilder().setSuccess(ByteString.copyFromUtf8("\"hi\"")))
               .build());
       put(
@@ -94,7 +133,7 @@ final class SqlFixture {
           running,
           base(ADD)
               .setPhase(InvocationStatus.Phase.BACKING_OFF)
-              .setDeploymentId("dp_1")
+              .setDeploymentId(deployment)
               .setProtocolVersion(6)
               .setTotalAttempts(3)
               .setRunningAt(T0 + 5)
@@ -193,11 +232,13 @@ final class SqlFixture {
 
     @Override
     public byte[] get(byte[] key) {
+      gets.incrementAndGet();
       return r.get(key);
     }
 
     @Override
     public void scan(byte[] prefix, java.util.function.BiPredicate<byte[], byte[]> visitor) {
+      scans.add(prefix);
       r.scan(prefix, visitor);
     }
 
