@@ -25,6 +25,8 @@ import dev.resolute.server.partition.PartitionProcessor;
 import dev.resolute.server.partition.Partitioning;
 import dev.resolute.server.partition.Replies;
 import dev.resolute.server.schema.SchemaRegistry;
+import dev.resolute.server.sql.QueryEndpoint;
+import dev.resolute.server.sql.QueryEngine;
 import dev.resolute.server.storage.RocksStore;
 import dev.resolute.server.transport.NettyDeploymentClient;
 import io.netty.channel.EventLoopGroup;
@@ -50,6 +52,10 @@ import org.slf4j.LoggerFactory;
 public final class ResoluteServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResoluteServer.class);
   public static final String VERSION = "0.1.0";
+
+  /** How long one SQL query ({@code POST /query}) may run before it is cancelled. */
+  static final java.time.Duration QUERY_TIME_LIMIT = java.time.Duration.ofSeconds(60);
+
   private static final int MAX_REQUEST_BODY = 32 * 1024 * 1024;
   private static final long COMPACTION_DELAY_SECONDS = 5;
   private static final int NODE_MAX_REQUEST_BODY = 64 * 1024;
@@ -345,6 +351,21 @@ public final class ResoluteServer implements AutoCloseable {
     dispatcher.metrics(metrics.ingress);
     DiscoveryClient discovery =
         new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
+    // SQL queries run on their own two threads: a long scan never holds an event loop or the
+    // apply pool
+    java.util.concurrent.ExecutorService queries =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "sql-query");
+              t.setDaemon(true);
+              return t;
+            });
+    closeables.add(queries::shutdownNow);
+    QueryEndpoint query =
+        new QueryEndpoint(
+            new QueryEngine(store::reader, partitioning, schemas, VERSION, QUERY_TIME_LIMIT),
+            queries);
     // the ports close first on shutdown, before what their handlers use
     closeables.remove(ingress);
     closeables.remove(admin);
@@ -368,7 +389,8 @@ public final class ResoluteServer implements AutoCloseable {
                         + new BindAddress(
                             config.ingress().bindAddress().host(),
                             ingress.port())) // the bound port
-                .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool()),
+                .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool())
+                .withQuery(query::handle),
             HealthGate.Port.ADMIN,
             log::failure));
     KafkaIngress kafkaIngress =

@@ -72,6 +72,12 @@ public final class AdminApi implements HttpHandler {
     this(registry, discovery, dispatcher, version, ingressEndpoint, ForkJoinPool.commonPool());
   }
 
+  /** Serves {@code POST /query} (SQL introspection, {@code dev.resolute.server.sql}) with it. */
+  public AdminApi withQuery(HttpHandler query) {
+    routes.on("POST", "/query", c -> query.handle(c.request()));
+    return this;
+  }
+
   @Override
   public CompletableFuture<HttpResponse> handle(HttpRequest req) {
     try {

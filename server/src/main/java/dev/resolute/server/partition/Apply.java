@@ -56,7 +56,7 @@ final class Apply {
 
   /** Appends {@code e} to the journal of {@code id}, whose status is being built in {@code st}. */
   void appendEntry(InvocationId id, InvocationStatus.Builder st, JournalEntry e) {
-    t.putEntry(id, st.getJournalLength(), e);
+    t.putEntry(id, st.getJournalLength(), e.toBuilder().setAppendedAt(now).build());
     st.setJournalLength(st.getJournalLength() + 1).setLastEntryAt(now).setRetryCount(0);
   }
 

@@ -183,7 +183,8 @@ final class Commands {
                     .setCaller(
                         Caller.newBuilder()
                             .setInvocationId(raw(c.id))
-                            .setCompletionId(m.getResultCompletionId())))
+                            .setCompletionId(m.getResultCompletionId()))
+                    .setParentTarget(c.st.getTarget()))
             .build());
     c.notify(
         MessageType.CALL_INVOCATION_ID_COMPLETION,
@@ -201,12 +202,13 @@ final class Commands {
         Envelope.newBuilder()
             .setInvoke(
                 invokeFor(
-                    callee,
-                    c.ev,
-                    m.getParameter(),
-                    m.getHeadersList(),
-                    key == null ? "" : key,
-                    m.getInvokeTime()))
+                        callee,
+                        c.ev,
+                        m.getParameter(),
+                        m.getHeadersList(),
+                        key == null ? "" : key,
+                        m.getInvokeTime())
+                    .setParentTarget(c.st.getTarget()))
             .build());
     c.notify(
         MessageType.CALL_INVOCATION_ID_COMPLETION,

@@ -62,6 +62,9 @@ final class Lifecycle {
     if (inv.hasCaller()) {
       st.addCallers(inv.getCaller());
     }
+    if (!inv.getParentInvocationId().isEmpty()) {
+      st.setInvokedById(inv.getParentInvocationId()).setInvokedByTarget(inv.getParentTarget());
+    }
     if (inv.getIngressRequest() != 0) {
       if (inv.getIngressWantsResult()) {
         st.addIngressWaiters(inv.getIngressRequest());
@@ -77,7 +80,10 @@ final class Lifecycle {
       input.addHeaders(
           dev.resolute.protocol.pb.Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
     }
-    cx.t.putEntry(id, 0, entry(MessageType.INPUT_COMMAND, input.build()));
+    cx.t.putEntry(
+        id,
+        0,
+        entry(MessageType.INPUT_COMMAND, input.build()).toBuilder().setAppendedAt(cx.now).build());
     st.setJournalLength(1).setCommands(1).setLastEntryAt(cx.now);
     if (inv.getExecutionTimeMillis() > cx.now) {
       cx.t.putStatus(id, st.build());
@@ -143,7 +149,7 @@ final class Lifecycle {
     if (takesLock(target)) {
       InvocationId holder = cx.t.lockHolder(target.getService(), target.getKey());
       if (holder != null && !holder.equals(id)) {
-        Phase.move(st, Phase.INBOXED);
+        Phase.move(st, Phase.INBOXED).setInboxedAt(cx.now);
         cx.t.putStatus(id, st.build());
         cx.t.enqueue(target.getService(), target.getKey(), id);
         return;
@@ -159,9 +165,14 @@ final class Lifecycle {
         .setAttempt(st.getAttempt() + 1)
         .setTotalAttempts(st.getTotalAttempts() + 1)
         .clearWaiting()
-        .setModifiedAt(cx.now);
+        .setModifiedAt(cx.now)
+        .setLastStartAt(cx.now)
+        .clearNextRetryAt();
     if (st.getTotalAttempts() == 1) {
       cx.count(st, Event.STARTED);
+    }
+    if (st.getRunningAt() == 0) {
+      st.setRunningAt(cx.now);
     }
     InvocationStatus s = st.build();
     cx.t.putStatus(id, s);
@@ -254,6 +265,7 @@ final class Lifecycle {
   private static void onFailed(
       Apply cx, InvocationId id, InvocationStatus.Builder st, AttemptFailed f) {
     st.setLastFailure("[" + f.getCode() + "] " + f.getMessage())
+        .setLastFailureErrorCode(f.getRestateCode())
         .setRetryCount(st.getRetryCount() + 1);
     if (f.getPolicyRetry()) {
       st.setPolicyFailures(st.getPolicyFailures() + 1);
@@ -278,10 +290,10 @@ final class Lifecycle {
       }
       return;
     }
-    Phase.move(st, Phase.BACKING_OFF);
+    long delay = Math.max(0, f.getNextRetryDelayMillis());
+    Phase.move(st, Phase.BACKING_OFF).setNextRetryAt(cx.now + delay);
     cx.count(st, Event.RETRIED);
     cx.t.putStatus(id, st.build());
-    long delay = Math.max(0, f.getNextRetryDelayMillis());
     cx.timer(
         cx.now + delay,
         Timer.newBuilder().setInvocationId(raw(id)).setRetryAttempt(st.getAttempt()).build());

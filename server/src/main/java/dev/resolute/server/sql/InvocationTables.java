@@ -1,0 +1,386 @@
+package dev.resolute.server.sql;
+
+import static dev.resolute.server.sql.ColumnType.BOOL;
+import static dev.resolute.server.sql.ColumnType.DURATION_MS;
+import static dev.resolute.server.sql.ColumnType.LIST_U32;
+import static dev.resolute.server.sql.ColumnType.TIMESTAMP_MS;
+import static dev.resolute.server.sql.ColumnType.U32;
+import static dev.resolute.server.sql.ColumnType.U64;
+import static dev.resolute.server.sql.ColumnType.UTF8;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.server.pb.InvocationStatus;
+import dev.resolute.server.pb.Target;
+import dev.resolute.server.schema.DeploymentSchema;
+import dev.resolute.server.schema.HandlerSchema;
+import dev.resolute.server.schema.ServiceSchema;
+import dev.resolute.server.storage.Keys;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * {@code sys_invocation} and the two tables it is a view of in restate-server, {@code
+ * sys_invocation_status} (what the partition stores) and {@code sys_invocation_state} (what the
+ * invoker holds of a running or backing-off invocation), all read from the partitions' status
+ * table. A filter on {@code id} becomes point reads; on {@code partition_key}, a scan of that
+ * partition only.
+ */
+final class InvocationTables {
+  private InvocationTables() {}
+
+  private static final List<Column> STATUS_HEAD =
+      List.of(
+          Column.of("partition_key", U64),
+          Column.of("id", UTF8),
+          Column.of("vqueue_id", UTF8),
+          Column.of("status", UTF8),
+          Column.of("completion_result", UTF8),
+          Column.of("completion_failure", UTF8));
+
+  private static final List<Column> STATUS_BODY =
+      List.of(
+          Column.of("target", UTF8),
+          Column.of("target_service_name", UTF8),
+          Column.of("target_service_key", UTF8),
+          Column.of("target_handler_name", UTF8),
+          Column.of("target_service_ty", UTF8),
+          Column.of("scope", UTF8),
+          Column.of("limit_key", UTF8),
+          Column.of("idempotency_key", UTF8),
+          Column.of("invoked_by", UTF8),
+          Column.of("invoked_by_id", UTF8),
+          Column.of("invoked_by_subscription_id", UTF8),
+          Column.of("invoked_by_service_name", UTF8),
+          Column.of("invoked_by_target", UTF8),
+          Column.of("restarted_from", UTF8),
+          Column.of("pinned_deployment_id", UTF8),
+          Column.of("pinned_service_protocol_version", U32),
+          Column.of("trace_id", UTF8),
+          Column.of("journal_size", U32),
+          Column.of("journal_commands_size", U32),
+          Column.of("created_at", TIMESTAMP_MS),
+          Column.of("created_using_restate_version", UTF8),
+          Column.of("modified_at", TIMESTAMP_MS),
+          Column.of("inboxed_at", TIMESTAMP_MS),
+          Column.of("scheduled_at", TIMESTAMP_MS),
+          Column.of("scheduled_start_at", TIMESTAMP_MS),
+          Column.of("running_at", TIMESTAMP_MS),
+          Column.of("completed_at", TIMESTAMP_MS),
+          Column.of("completion_retention", DURATION_MS),
+          Column.of("journal_retention", DURATION_MS),
+          Column.of("suspended_waiting_for_completions", LIST_U32),
+          Column.of("suspended_waiting_for_signals", LIST_U32),
+          Column.of("suspended_waiting_future_json", UTF8));
+
+  private static final List<Column> STATE_COLUMNS =
+      List.of(
+          Column.of("partition_key", U64),
+          Column.of("id", UTF8),
+          Column.of("in_flight", BOOL),
+          Column.of("retry_count", U64),
+          Column.of("last_start_at", TIMESTAMP_MS),
+          Column.of("last_attempt_deployment_id", UTF8),
+          Column.of("last_attempt_server", UTF8),
+          Column.of("next_retry_at", TIMESTAMP_MS),
+          Column.of("last_failure", UTF8),
+          Column.of("last_failure_error_code", UTF8),
+          Column.of("last_failure_related_command_index", U64),
+          Column.of("last_failure_related_command_name", UTF8),
+          Column.of("last_failure_related_command_type", UTF8),
+          Column.of("last_failure_related_entry_index", U64),
+          Column.of("last_failure_related_entry_name", UTF8),
+          Column.of("last_failure_related_entry_type", UTF8),
+          Column.of("last_awaiting_on_future_json", UTF8));
+
+  /** sys_invocation's columns: restate-server's view, in its order. */
+  private static final List<Column> VIEW_COLUMNS =
+      List.of(
+          Column.of("id", UTF8),
+          Column.of("vqueue_id", UTF8),
+          Column.of("target", UTF8),
+          Column.of("target_service_name", UTF8),
+          Column.of("target_service_key", UTF8),
+          Column.of("target_handler_name", UTF8),
+          Column.of("target_service_ty", UTF8),
+          Column.of("scope", UTF8),
+          Column.of("limit_key", UTF8),
+          Column.of("idempotency_key", UTF8),
+          Column.of("invoked_by", UTF8),
+          Column.of("invoked_by_service_name", UTF8),
+          Column.of("invoked_by_id", UTF8),
+          Column.of("invoked_by_subscription_id", UTF8),
+          Column.of("invoked_by_target", UTF8),
+          Column.of("restarted_from", UTF8),
+          Column.of("pinned_deployment_id", UTF8),
+          Column.of("pinned_service_protocol_version", U32),
+          Column.of("trace_id", UTF8),
+          Column.of("journal_size", U32),
+          Column.of("journal_commands_size", U32),
+          Column.of("created_at", TIMESTAMP_MS),
+          Column.of("created_using_restate_version", UTF8),
+          Column.of("modified_at", TIMESTAMP_MS),
+          Column.of("inboxed_at", TIMESTAMP_MS),
+          Column.of("scheduled_at", TIMESTAMP_MS),
+          Column.of("scheduled_start_at", TIMESTAMP_MS),
+          Column.of("running_at", TIMESTAMP_MS),
+          Column.of("completed_at", TIMESTAMP_MS),
+          Column.of("completion_retention", DURATION_MS),
+          Column.of("journal_retention", DURATION_MS),
+          Column.of("suspended_waiting_for_completions", LIST_U32),
+          Column.of("suspended_waiting_for_signals", LIST_U32),
+          Column.of("suspended_waiting_future_json", UTF8),
+          Column.of("retry_count", U64),
+          Column.of("last_start_at", TIMESTAMP_MS),
+          Column.of("next_retry_at", TIMESTAMP_MS),
+          Column.of("last_attempt_deployment_id", UTF8),
+          Column.of("last_attempt_server", UTF8),
+          Column.of("last_failure", UTF8),
+          Column.of("last_failure_error_code", UTF8),
+          Column.of("last_failure_related_entry_index", U64),
+          Column.of("last_failure_related_entry_name", UTF8),
+          Column.of("last_failure_related_entry_type", UTF8),
+          Column.of("last_failure_related_command_index", U64),
+          Column.of("last_failure_related_command_name", UTF8),
+          Column.of("last_failure_related_command_type", UTF8),
+          Column.of("last_awaiting_on_future_json", UTF8),
+          Column.of("status", UTF8),
+          Column.of("completion_result", UTF8),
+          Column.of("completion_failure", UTF8));
+
+  enum Kind {
+    VIEW,
+    STATUS,
+    STATE
+  }
+
+  static SysTable view() {
+    return new Table("sys_invocation", VIEW_COLUMNS, Kind.VIEW);
+  }
+
+  static SysTable status() {
+    List<Column> cols = new ArrayList<>(STATUS_HEAD);
+    cols.addAll(STATUS_BODY);
+    return new Table("sys_invocation_status", cols, Kind.STATUS);
+  }
+
+  static SysTable state() {
+    return new Table("sys_invocation_state", STATE_COLUMNS, Kind.STATE);
+  }
+
+  private static final class Table extends SysTable {
+    private final Kind kind;
+
+    Table(String name, List<Column> columns, Kind kind) {
+      super(name, columns);
+      this.kind = kind;
+    }
+
+    @Override
+    void scan(QueryContext cx, Pushdown filter, Consumer<Object[]> rows) {
+      Set<String> ids = filter.strings("id");
+      if (ids != null) {
+        for (String text : ids) {
+          int p = cx.partitionOfId(text);
+          if (p < 0) {
+            continue;
+          }
+          InvocationId id = InvocationId.parse(text);
+          byte[] v = cx.reader().get(Keys.of(p, Keys.STATUS).bytes(id.toBytes()).build());
+          if (v != null) {
+            emit(cx, id, parse(v), rows);
+          }
+        }
+        return;
+      }
+      for (int p : Scans.partitions(cx, filter)) {
+        byte[] prefix = Keys.of(p, Keys.STATUS).build();
+        cx.reader()
+            .scan(
+                prefix,
+                (k, v) -> {
+                  cx.check();
+                  emit(cx, InvocationId.fromBytes(Keys.after(k, prefix, 24)), parse(v), rows);
+                  return true;
+                });
+      }
+    }
+
+    private void emit(
+        QueryContext cx, InvocationId id, InvocationStatus st, Consumer<Object[]> rows) {
+      InvocationStatus.Phase phase = st.getPhase();
+      boolean live =
+          phase == InvocationStatus.Phase.INVOKED || phase == InvocationStatus.Phase.BACKING_OFF;
+      if (kind == Kind.STATE && !live) {
+        return;
+      }
+      Row r = row();
+      fill(cx, id, st, r, kind);
+      rows.accept(r.values);
+    }
+  }
+
+  private static InvocationStatus parse(byte[] v) {
+    try {
+      return InvocationStatus.parseFrom(v);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("unreadable invocation status", e);
+    }
+  }
+
+  /** The status strings of {@code sys_invocation} (restate-server's view) by stored phase. */
+  static String viewStatus(InvocationStatus.Phase phase) {
+    return switch (phase) {
+      case SCHEDULED -> "scheduled";
+      case INBOXED -> "pending";
+      case INVOKED -> "running";
+      case SUSPENDED -> "suspended";
+      case BACKING_OFF -> "backing-off";
+      case PAUSED -> "paused";
+      case COMPLETED -> "completed";
+      default -> "unknown";
+    };
+  }
+
+  /** The status strings of {@code sys_invocation_status} (backing off is still invoked there). */
+  static String storedStatus(InvocationStatus.Phase phase) {
+    return switch (phase) {
+      case SCHEDULED -> "scheduled";
+      case INBOXED -> "inboxed";
+      case INVOKED, BACKING_OFF -> "invoked";
+      case SUSPENDED -> "suspended";
+      case PAUSED -> "paused";
+      case COMPLETED -> "completed";
+      default -> "unknown";
+    };
+  }
+
+  static String target(Target t) {
+    return t.getKeyed()
+        ? t.getService() + "/" + t.getKey() + "/" + t.getHandler()
+        : t.getService() + "/" + t.getHandler();
+  }
+
+  private static void fill(
+      QueryContext cx, InvocationId id, InvocationStatus st, SysTable.Row r, Kind kind) {
+    InvocationStatus.Phase phase = st.getPhase();
+    Target t = st.getTarget();
+    ServiceSchema service = cx.registry.service(t.getService()).orElse(null);
+    r.set("partition_key", id.partitionKey());
+    r.set("id", id.toString());
+    r.set("status", kind == Kind.VIEW ? viewStatus(phase) : storedStatus(phase));
+    if (phase == InvocationStatus.Phase.COMPLETED && st.hasOutcome()) {
+      if (st.getOutcome().hasFailure()) {
+        r.set("completion_result", "failure");
+        r.set(
+            "completion_failure",
+            "["
+                + st.getOutcome().getFailure().getCode()
+                + "] "
+                + st.getOutcome().getFailure().getMessage());
+      } else {
+        r.set("completion_result", "success");
+      }
+    }
+    r.set("target", target(t));
+    r.set("target_service_name", t.getService());
+    r.set("target_service_key", t.getKeyed() ? t.getKey() : null);
+    r.set("target_handler_name", t.getHandler());
+    r.set("target_service_ty", serviceType(t, service));
+    r.text("idempotency_key", st.getIdempotencyKey());
+    if (st.getInvokedById().isEmpty()) {
+      r.set("invoked_by", "ingress");
+    } else {
+      r.set("invoked_by", "service");
+      r.set("invoked_by_id", InvocationId.fromBytes(st.getInvokedById().toByteArray()).toString());
+      if (st.hasInvokedByTarget()) {
+        r.set("invoked_by_service_name", st.getInvokedByTarget().getService());
+        r.set("invoked_by_target", target(st.getInvokedByTarget()));
+      }
+    }
+    boolean started =
+        phase != InvocationStatus.Phase.SCHEDULED && phase != InvocationStatus.Phase.INBOXED;
+    // restate-server pins the deployment once it sent a command: an attempt that failed before
+    // its first command leaves the invocation unpinned
+    if (started && st.getCommands() > 1) {
+      r.text("pinned_deployment_id", st.getDeploymentId());
+      r.set(
+          "pinned_service_protocol_version",
+          st.getProtocolVersion() == 0 ? null : st.getProtocolVersion());
+    }
+    r.set("journal_size", st.getJournalLength());
+    r.set("journal_commands_size", st.getCommands());
+    r.time("created_at", st.getCreatedAt());
+    r.set("created_using_restate_version", cx.version);
+    r.time("modified_at", st.getModifiedAt());
+    if (phase == InvocationStatus.Phase.INBOXED) {
+      r.time("inboxed_at", st.getInboxedAt());
+    }
+    if (phase == InvocationStatus.Phase.SCHEDULED && st.getExecutionTimeMillis() > 0) {
+      r.time("scheduled_at", st.getCreatedAt());
+      r.time("scheduled_start_at", st.getExecutionTimeMillis());
+    }
+    if (started) {
+      r.time("running_at", st.getRunningAt());
+    }
+    if (phase == InvocationStatus.Phase.COMPLETED) {
+      r.time("completed_at", st.getCompletedAt());
+    }
+    r.set("completion_retention", st.getCompletionRetentionMillis());
+    r.set("journal_retention", journalRetention(service, t));
+    if (phase == InvocationStatus.Phase.SUSPENDED) {
+      List<Integer> completions = new ArrayList<>(st.getWaiting().getCompletionsList());
+      r.set("suspended_waiting_for_completions", completions);
+      r.set("suspended_waiting_for_signals", new ArrayList<>(st.getWaiting().getSignalsList()));
+    }
+    boolean live =
+        phase == InvocationStatus.Phase.INVOKED || phase == InvocationStatus.Phase.BACKING_OFF;
+    if (live) {
+      r.set("in_flight", phase == InvocationStatus.Phase.INVOKED);
+      r.set("retry_count", (long) st.getTotalAttempts());
+      r.time("last_start_at", st.getLastStartAt());
+      r.text("last_attempt_deployment_id", st.getDeploymentId());
+      r.text("last_attempt_server", lastAttemptServer(cx, st.getDeploymentId()));
+      if (phase == InvocationStatus.Phase.BACKING_OFF) {
+        r.time("next_retry_at", st.getNextRetryAt());
+      }
+      r.text("last_failure", st.getLastFailure());
+      r.text("last_failure_error_code", st.getLastFailureErrorCode());
+    }
+  }
+
+  private static String serviceType(Target t, ServiceSchema service) {
+    if (service != null) {
+      return switch (service.type()) {
+        case SERVICE -> "service";
+        case VIRTUAL_OBJECT -> "virtual_object";
+        case WORKFLOW -> "workflow";
+      };
+    }
+    if (t.getKind() == Target.Kind.WORKFLOW_RUN) {
+      return "workflow";
+    }
+    return t.getKeyed() ? "virtual_object" : "service";
+  }
+
+  private static Long journalRetention(ServiceSchema service, Target t) {
+    if (service == null) {
+      return null;
+    }
+    HandlerSchema h = service.handler(t.getHandler());
+    java.time.Duration d =
+        h != null && h.journalRetention() != null
+            ? h.journalRetention()
+            : service.journalRetention();
+    return d == null ? null : d.toMillis();
+  }
+
+  private static String lastAttemptServer(QueryContext cx, String deploymentId) {
+    if (deploymentId.isEmpty()) {
+      return null;
+    }
+    return cx.registry.deployment(deploymentId).map(DeploymentSchema::sdkVersion).orElse(null);
+  }
+}

@@ -1,0 +1,161 @@
+package dev.resolute.server.sql;
+
+import static dev.resolute.server.sql.ColumnType.BINARY;
+import static dev.resolute.server.sql.ColumnType.BOOL;
+import static dev.resolute.server.sql.ColumnType.TIMESTAMP_MS;
+import static dev.resolute.server.sql.ColumnType.U32;
+import static dev.resolute.server.sql.ColumnType.U64;
+import static dev.resolute.server.sql.ColumnType.UTF8;
+
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.MessageLite;
+import dev.resolute.protocol.MessageType;
+import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.server.pb.JournalEntry;
+import dev.resolute.server.storage.Keys;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * {@code sys_journal} (the journal of each invocation, entries as restate-server's journal v2 shows
+ * them: {@code Command: Run}, {@code Notification: Call}) and {@code sys_journal_events}, which is
+ * empty: the partitions record no journal events (transient errors, pauses). A filter on {@code id}
+ * is a prefix scan of that invocation's journal.
+ */
+final class JournalTables {
+  private JournalTables() {}
+
+  static SysTable journal() {
+    return new SysTable(
+        "sys_journal",
+        List.of(
+            Column.of("partition_key", U64),
+            Column.of("id", UTF8),
+            Column.of("index", U32),
+            Column.of("entry_type", UTF8),
+            Column.of("name", UTF8),
+            Column.of("completed", BOOL),
+            Column.of("invoked_id", UTF8),
+            Column.of("invoked_target", UTF8),
+            Column.of("sleep_wakeup_at", TIMESTAMP_MS),
+            Column.of("promise_name", UTF8),
+            Column.of("raw", BINARY),
+            Column.of("raw_length", U64),
+            Column.of("version", U32),
+            Column.of("entry_json", UTF8),
+            Column.of("entry_lite_json", UTF8),
+            Column.of("appended_at", TIMESTAMP_MS))) {
+      @Override
+      void scan(QueryContext cx, Pushdown filter, Consumer<Object[]> rows) {
+        Set<String> ids = filter.strings("id");
+        if (ids != null) {
+          for (String text : ids) {
+            int p = cx.partitionOfId(text);
+            if (p >= 0) {
+              byte[] prefix =
+                  Keys.of(p, Keys.JOURNAL).bytes(InvocationId.parse(text).toBytes()).build();
+              scanPrefix(cx, prefix, rows);
+            }
+          }
+          return;
+        }
+        for (int p : Scans.partitions(cx, filter)) {
+          scanPrefix(cx, Keys.of(p, Keys.JOURNAL).build(), rows);
+        }
+      }
+
+      private void scanPrefix(QueryContext cx, byte[] prefix, Consumer<Object[]> rows) {
+        cx.reader()
+            .scan(
+                prefix,
+                (k, v) -> {
+                  cx.check();
+                  Scans.KeyReader kr = new Scans.KeyReader(k);
+                  InvocationId id = InvocationId.fromBytes(kr.bytes(InvocationId.RAW_SIZE));
+                  int index = kr.u32();
+                  JournalEntry e;
+                  try {
+                    e = JournalEntry.parseFrom(v);
+                  } catch (InvalidProtocolBufferException ex) {
+                    throw new IllegalStateException("unreadable journal entry", ex);
+                  }
+                  MessageType type = MessageType.fromCode(e.getType());
+                  byte[] payload = e.getPayload().toByteArray();
+                  Row r = row();
+                  r.set("partition_key", id.partitionKey());
+                  r.set("id", id.toString());
+                  r.set("index", index);
+                  r.set("entry_type", entryType(type, e.getType()));
+                  if (type != null && type.isCommand()) {
+                    r.set("name", commandName(type, payload));
+                  }
+                  r.set("raw", payload);
+                  r.set("raw_length", (long) payload.length);
+                  r.set("version", 2);
+                  r.time("appended_at", e.getAppendedAt());
+                  rows.accept(r.values);
+                  return true;
+                });
+      }
+    };
+  }
+
+  static SysTable events() {
+    return new SysTable(
+        "sys_journal_events",
+        List.of(
+            Column.of("partition_key", U64),
+            Column.of("id", UTF8),
+            Column.of("after_journal_entry_index", U32),
+            Column.of("appended_at", TIMESTAMP_MS),
+            Column.of("event_type", UTF8),
+            Column.of("event_json", UTF8))) {
+      @Override
+      void scan(QueryContext cx, Pushdown filter, Consumer<Object[]> rows) {}
+    };
+  }
+
+  /** {@code Command: GetLazyState}, {@code Notification: CallInvocationId}, as restate-server. */
+  static String entryType(MessageType type, int code) {
+    if (type == null) {
+      return "Custom: " + code;
+    }
+    String n = type.name();
+    String kind;
+    if (type.isCommand()) {
+      kind = "Command";
+      n = n.substring(0, n.length() - "_COMMAND".length());
+    } else if (type == MessageType.SIGNAL_NOTIFICATION) {
+      kind = "Notification";
+      n = "SIGNAL";
+    } else {
+      kind = "Notification";
+      n = n.substring(0, n.lastIndexOf('_'));
+    }
+    StringBuilder out = new StringBuilder(kind).append(": ");
+    for (String part : n.split("_")) {
+      out.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
+    }
+    return out.toString();
+  }
+
+  /** The command's {@code name} field ("" when unset), or null when it has none. */
+  private static String commandName(MessageType type, byte[] payload) {
+    try {
+      MessageLite m = type.parse(payload);
+      if (m instanceof Message full) {
+        Descriptors.FieldDescriptor f = full.getDescriptorForType().findFieldByName("name");
+        if (f != null && f.getType() == Descriptors.FieldDescriptor.Type.STRING) {
+          return (String) full.getField(f);
+        }
+      }
+      return null;
+    } catch (InvalidProtocolBufferException e) {
+      return null;
+    }
+  }
+}

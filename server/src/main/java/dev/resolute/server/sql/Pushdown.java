@@ -1,0 +1,179 @@
+package dev.resolute.server.sql;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.util.NlsString;
+import org.apache.calcite.util.Sarg;
+
+/**
+ * The equalities of a query's filter that a scan can use to read less: for each column, the set of
+ * values it must take ({@code col = v}, {@code col IN (…)}, an {@code OR} of equalities on one
+ * column). Only conjuncts are read; anything else is left to the engine's own filter, which every
+ * row passes through again.
+ */
+final class Pushdown {
+  static final Pushdown NONE = new Pushdown(Map.of());
+
+  private final Map<String, Set<Object>> values;
+
+  private Pushdown(Map<String, Set<Object>> values) {
+    this.values = values;
+  }
+
+  /** The values {@code column} is restricted to, or null when it is not restricted. */
+  Set<Object> values(String column) {
+    return values.get(column);
+  }
+
+  /** The string values {@code column} is restricted to, or null. */
+  Set<String> strings(String column) {
+    Set<Object> v = values.get(column);
+    if (v == null) {
+      return null;
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (Object o : v) {
+      if (o instanceof String s) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** A single string value of {@code column}, or null. */
+  String single(String column) {
+    Set<String> s = strings(column);
+    return s != null && s.size() == 1 ? s.iterator().next() : null;
+  }
+
+  static Pushdown of(List<RexNode> conjuncts, List<Column> columns) {
+    Map<String, Set<Object>> out = new HashMap<>();
+    List<RexNode> flat = new ArrayList<>();
+    for (RexNode n : conjuncts) {
+      flat.addAll(org.apache.calcite.plan.RelOptUtil.conjunctions(n));
+    }
+    for (RexNode n : flat) {
+      Map<Integer, Set<Object>> eq = equalities(n);
+      if (eq != null && eq.size() == 1) {
+        Map.Entry<Integer, Set<Object>> e = eq.entrySet().iterator().next();
+        String name = columns.get(e.getKey()).name();
+        Set<Object> prev = out.get(name);
+        if (prev == null) {
+          out.put(name, e.getValue());
+        } else {
+          prev.retainAll(e.getValue());
+        }
+      }
+    }
+    return new Pushdown(out);
+  }
+
+  /** column index → values when {@code n} restricts exactly one column to a finite set, or null. */
+  private static Map<Integer, Set<Object>> equalities(RexNode n) {
+    if (!(n instanceof RexCall call)) {
+      return null;
+    }
+    SqlKind kind = call.getKind();
+    if (kind == SqlKind.EQUALS) {
+      RexNode a = strip(call.getOperands().get(0));
+      RexNode b = strip(call.getOperands().get(1));
+      if (b instanceof RexInputRef && a instanceof RexLiteral) {
+        RexNode t = a;
+        a = b;
+        b = t;
+      }
+      if (a instanceof RexInputRef ref && b instanceof RexLiteral lit) {
+        Object v = value(lit.getValue());
+        if (v == null) {
+          return null;
+        }
+        Set<Object> s = new LinkedHashSet<>();
+        s.add(v);
+        return new HashMap<>(Map.of(ref.getIndex(), s));
+      }
+      return null;
+    }
+    if (kind == SqlKind.SEARCH) {
+      RexNode a = strip(call.getOperands().get(0));
+      RexNode b = call.getOperands().get(1);
+      if (a instanceof RexInputRef ref && b instanceof RexLiteral lit) {
+        Sarg<?> sarg = lit.getValueAs(Sarg.class);
+        if (sarg == null
+            || !sarg.isPoints()
+            || sarg.nullAs != org.apache.calcite.rex.RexUnknownAs.UNKNOWN
+                && sarg.nullAs != org.apache.calcite.rex.RexUnknownAs.FALSE) {
+          return null;
+        }
+        Set<Object> s = new LinkedHashSet<>();
+        for (Object range : sarg.rangeSet.asRanges()) {
+          Object v = value(((com.google.common.collect.Range<?>) range).lowerEndpoint());
+          if (v == null) {
+            return null;
+          }
+          s.add(v);
+        }
+        return new HashMap<>(Map.of(ref.getIndex(), s));
+      }
+      return null;
+    }
+    if (kind == SqlKind.OR) {
+      Integer col = null;
+      Set<Object> s = new LinkedHashSet<>();
+      for (RexNode op : call.getOperands()) {
+        Map<Integer, Set<Object>> e = equalities(op);
+        if (e == null || e.size() != 1) {
+          return null;
+        }
+        Integer c = e.keySet().iterator().next();
+        if (col != null && !col.equals(c)) {
+          return null;
+        }
+        col = c;
+        s.addAll(e.get(c));
+      }
+      return col == null ? null : new HashMap<>(Map.of(col, s));
+    }
+    return null;
+  }
+
+  private static RexNode strip(RexNode n) {
+    if (n instanceof RexCall c && c.getKind() == SqlKind.CAST) {
+      return strip(c.getOperands().get(0));
+    }
+    return n;
+  }
+
+  private static Object value(Object v) {
+    if (v instanceof NlsString s) {
+      return s.getValue();
+    }
+    if (v instanceof String s) {
+      return s;
+    }
+    if (v instanceof java.math.BigDecimal d) {
+      try {
+        return d.longValueExact();
+      } catch (ArithmeticException e) {
+        return null;
+      }
+    }
+    if (v instanceof Number num) {
+      return num.longValue();
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return new ArrayList<>(values.entrySet()).toString();
+  }
+}

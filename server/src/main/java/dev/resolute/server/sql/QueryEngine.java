@@ -1,0 +1,227 @@
+package dev.resolute.server.sql;
+
+import dev.resolute.server.partition.Partitioning;
+import dev.resolute.server.schema.SchemaRegistry;
+import dev.resolute.server.storage.Store;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Calendar;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.function.Supplier;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.jdbc.Driver;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+
+/**
+ * Runs one SQL query over the introspection tables with Apache Calcite and returns its whole
+ * answer. Each query gets its own Calcite connection whose tables read one store snapshot ({@link
+ * QueryContext}), closed when the query ends whatever happens; a query that runs past the time
+ * limit is cancelled (Calcite's cancel flag, which the scans check between rows).
+ *
+ * <p>The dialect is DataFusion's as far as the CLI and the documentation use it: unquoted names are
+ * folded to lower case and compared exactly, double quotes quote identifiers, {@code !=} is
+ * allowed, and {@link SqlRewriter} handles the remaining spellings.
+ */
+public final class QueryEngine {
+  private final Supplier<Store.Reader> readers;
+  private final Partitioning partitioning;
+  private final SchemaRegistry registry;
+  private final String version;
+  private final Duration timeLimit;
+  private final SqlRewriter rewriter;
+
+  /**
+   * @param readers opens a reader on a consistent snapshot of the partition store (closed by the
+   *     engine)
+   * @param version the server version shown as {@code created_using_restate_version}
+   * @param timeLimit how long a query may run before it is cancelled
+   */
+  public QueryEngine(
+      Supplier<Store.Reader> readers,
+      Partitioning partitioning,
+      SchemaRegistry registry,
+      String version,
+      Duration timeLimit) {
+    this.readers = readers;
+    this.partitioning = partitioning;
+    this.registry = registry;
+    this.version = version;
+    this.timeLimit = timeLimit;
+    this.rewriter = new SqlRewriter(reservedColumnNames());
+  }
+
+  /** The tables, in restate-server's order. */
+  static List<SysTable> tables() {
+    return List.of(
+        KeyedTables.state(),
+        RegistryTables.deployments(),
+        KeyedTables.inbox(),
+        InvocationTables.view(),
+        InvocationTables.state(),
+        InvocationTables.status(),
+        JournalTables.journal(),
+        JournalTables.events(),
+        KeyedTables.keyedServiceStatus(),
+        KeyedTables.promise(),
+        RegistryTables.services());
+  }
+
+  /** Runs {@code sql}; throws {@link QueryException} for anything the query itself got wrong. */
+  public QueryResult run(String sql) throws QueryException {
+    String rewritten = rewriter.rewrite(sql);
+    if (rewritten.isEmpty()) {
+      throw new QueryException("SQL error: no statement");
+    }
+    try (QueryContext cx = new QueryContext(readers, partitioning, registry, version);
+        Connection conn = new Driver().connect("jdbc:calcite:", properties())) {
+      CalciteConnection cc = conn.unwrap(CalciteConnection.class);
+      SchemaPlus root = cc.getRootSchema();
+      List<SysTable> tables = tables();
+      Map<String, SysTable> byName = new HashMap<>();
+      for (SysTable t : tables) {
+        root.add(t.name, new CalciteTable(t, cx));
+        byName.put(t.name, t);
+      }
+      SchemaPlus info = root.add("information_schema", new AbstractSchema());
+      info.add("columns", new CalciteTable(new ColumnsTable(tables), cx));
+      try (Statement st = conn.createStatement()) {
+        st.setQueryTimeout((int) Math.max(1, timeLimit.toSeconds()));
+        try (ResultSet rs = st.executeQuery(rewritten)) {
+          return read(rs, byName);
+        }
+      }
+    } catch (SQLException e) {
+      throw QueryException.from(e, timeLimit);
+    } catch (RuntimeException e) {
+      throw QueryException.from(e, timeLimit);
+    }
+  }
+
+  private static QueryResult read(ResultSet rs, Map<String, SysTable> tables) throws SQLException {
+    ResultSetMetaData md = rs.getMetaData();
+    int n = md.getColumnCount();
+    List<QueryResult.OutColumn> cols = new ArrayList<>(n);
+    for (int i = 1; i <= n; i++) {
+      cols.add(new QueryResult.OutColumn(md.getColumnLabel(i), typeOf(md, i, tables)));
+    }
+    Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+    List<Object[]> rows = new ArrayList<>();
+    while (rs.next()) {
+      Object[] row = new Object[n];
+      for (int i = 1; i <= n; i++) {
+        row[i - 1] = value(rs, i, cols.get(i - 1).type(), utc);
+      }
+      rows.add(row);
+    }
+    return new QueryResult(cols, rows);
+  }
+
+  /** The source column's type when the result column is one, else the type of the SQL type. */
+  private static ColumnType typeOf(ResultSetMetaData md, int i, Map<String, SysTable> tables)
+      throws SQLException {
+    SysTable t = tables.get(md.getTableName(i));
+    if (t != null) {
+      for (Column c : t.columns) {
+        if (c.name().equals(md.getColumnName(i))) {
+          return c.type();
+        }
+      }
+    }
+    return switch (md.getColumnType(i)) {
+      case java.sql.Types.BIGINT -> ColumnType.I64;
+      case java.sql.Types.INTEGER, java.sql.Types.SMALLINT, java.sql.Types.TINYINT ->
+          ColumnType.I32;
+      case java.sql.Types.BOOLEAN -> ColumnType.BOOL;
+      case java.sql.Types.TIMESTAMP, java.sql.Types.TIMESTAMP_WITH_TIMEZONE, java.sql.Types.DATE ->
+          ColumnType.TIMESTAMP_MS;
+      case java.sql.Types.DOUBLE,
+          java.sql.Types.FLOAT,
+          java.sql.Types.REAL,
+          java.sql.Types.DECIMAL,
+          java.sql.Types.NUMERIC ->
+          ColumnType.F64;
+      case java.sql.Types.BINARY, java.sql.Types.VARBINARY -> ColumnType.BINARY;
+      case java.sql.Types.ARRAY -> ColumnType.LIST_UTF8;
+      default ->
+          md.getColumnTypeName(i).startsWith("INTERVAL") ? ColumnType.DURATION_MS : ColumnType.UTF8;
+    };
+  }
+
+  private static Object value(ResultSet rs, int i, ColumnType type, Calendar utc)
+      throws SQLException {
+    Object v =
+        switch (type) {
+          case TIMESTAMP_MS -> {
+            java.sql.Timestamp ts = rs.getTimestamp(i, utc);
+            yield ts == null ? null : ts.getTime();
+          }
+          case BINARY -> rs.getBytes(i);
+          case LIST_UTF8, LIST_U32 -> {
+            Array a = rs.getArray(i);
+            yield a == null ? null : new ArrayList<>(Arrays.asList((Object[]) a.getArray()));
+          }
+          case BOOL -> rs.getBoolean(i);
+          case F64 -> rs.getDouble(i);
+          case U64, I64, U32, I32, DURATION_MS -> rs.getLong(i);
+          case UTF8 -> rs.getString(i);
+        };
+    return rs.wasNull() ? null : v;
+  }
+
+  private static Properties properties() {
+    Properties p = new Properties();
+    p.setProperty(CalciteConnectionProperty.QUOTING.camelName(), Quoting.DOUBLE_QUOTE.name());
+    p.setProperty(CalciteConnectionProperty.UNQUOTED_CASING.camelName(), Casing.TO_LOWER.name());
+    p.setProperty(CalciteConnectionProperty.QUOTED_CASING.camelName(), Casing.UNCHANGED.name());
+    p.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
+    p.setProperty(
+        CalciteConnectionProperty.CONFORMANCE.camelName(), SqlConformanceEnum.LENIENT.name());
+    p.setProperty(CalciteConnectionProperty.TIME_ZONE.camelName(), "UTC");
+    p.setProperty(CalciteConnectionProperty.FUN.camelName(), "standard,postgresql");
+    return p;
+  }
+
+  /** The column names Calcite's parser takes as reserved words, so the rewriter quotes them. */
+  static Set<String> reservedColumnNames() {
+    Set<String> out = new HashSet<>();
+    SqlParser.Config config =
+        SqlParser.config()
+            .withQuoting(Quoting.DOUBLE_QUOTE)
+            .withUnquotedCasing(Casing.TO_LOWER)
+            .withCaseSensitive(true)
+            .withConformance(SqlConformanceEnum.LENIENT);
+    List<SysTable> all = new ArrayList<>(tables());
+    all.add(new ColumnsTable(List.of()));
+    for (SysTable t : all) {
+      for (Column c : t.columns) {
+        try {
+          SqlParser.create("select t." + c.name() + " from t", config).parseQuery();
+          SqlParser.create("select " + c.name() + " from t", config).parseQuery();
+        } catch (SqlParseException e) {
+          out.add(c.name());
+        }
+      }
+    }
+    return out;
+  }
+}
