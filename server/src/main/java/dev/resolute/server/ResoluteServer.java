@@ -286,7 +286,8 @@ public final class ResoluteServer implements AutoCloseable {
                     "http://"
                         + new BindAddress(
                             config.ingress().bindAddress().host(),
-                            ingress.port())), // the bound port
+                            ingress.port()), // the bound port
+                    config.clusterName()),
                 HealthGate.Port.ADMIN,
                 log::failure));
     closeables.add(admin);
