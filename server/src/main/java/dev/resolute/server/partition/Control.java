@@ -316,7 +316,7 @@ final class Control {
   /**
    * The version of an object's state as restate-server (and the official CLI) computes it: SHA-256
    * over the entries sorted by name, each as its index (u64 big-endian), 0x01, name, 0x02, value,
-   * 0x03; URL-safe base64 with padding.
+   * 0x03; URL-safe base64 without padding.
    */
   static String stateVersion(List<byte[][]> entries) {
     List<byte[][]> sorted = new ArrayList<>(entries);
@@ -331,7 +331,7 @@ final class Control {
         sha.update(sorted.get(i)[1]);
         sha.update((byte) 3);
       }
-      return Base64.getUrlEncoder().encodeToString(sha.digest());
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
