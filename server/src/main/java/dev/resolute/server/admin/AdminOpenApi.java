@@ -68,8 +68,9 @@ final class AdminOpenApi {
 
   /**
    * The document as JSON bytes. Paths are written with restate-server's parameter names ({@code
-   * {service}}, {@code {deployment}}, {@code {invocation_id}}); the UI redirects and {@code
-   * /openapi} itself are left out, as in restate-server's document.
+   * {service}}, {@code {deployment}}, {@code {invocation_id}}); the UI redirects, {@code /openapi}
+   * itself and the deprecated {@code PUT /deployments/{id}} are left out, as in restate-server's
+   * document.
    */
   static byte[] document(List<RouteTable.Operation> operations, String version) {
     ObjectNode doc = AdminViews.JSON.createObjectNode();
@@ -83,7 +84,10 @@ final class AdminOpenApi {
     ObjectNode paths = doc.putObject("paths");
     for (RouteTable.Operation op : operations) {
       String path = canonicalPath(op.path());
-      if (path.equals("/") || path.equals("/ui") || path.equals("/openapi")) {
+      if (path.equals("/")
+          || path.equals("/ui")
+          || path.equals("/openapi")
+          || (op.method().equals("PUT") && path.equals("/deployments/{deployment}"))) {
         continue;
       }
       String[] known = OPERATIONS.get(op.method() + " " + path);

@@ -443,7 +443,7 @@ public final class SchemaRegistry implements Schemas {
         latest.put(name, best);
       }
     }
-    commit(deps, latest, cur.overrides());
+    commit(deps, latest, new LinkedHashMap<>(cur.overrides()));
   }
 
   /**
