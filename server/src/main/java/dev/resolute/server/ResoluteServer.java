@@ -388,7 +388,8 @@ public final class ResoluteServer implements AutoCloseable {
                     "http://"
                         + new BindAddress(
                             config.ingress().bindAddress().host(),
-                            ingress.port())) // the bound port
+                            ingress.port()), // the bound port
+                    config.clusterName())
                 .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool())
                 .withQuery(query::handle),
             HealthGate.Port.ADMIN,

@@ -8,6 +8,7 @@ import dev.resolute.server.http.HttpRequest;
 import dev.resolute.server.http.HttpResponse;
 import dev.resolute.server.kafka.KafkaMetadata;
 import dev.resolute.server.schema.SchemaRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,11 +30,13 @@ public final class AdminApi implements HttpHandler {
 
   private final String version;
   private final String ingressEndpoint;
+  private final String clusterName;
   private final RouteTable routes = new RouteTable();
 
   /**
    * @param version our server version string for {@code GET /version}
    * @param ingressEndpoint advertised ingress URL, e.g. "http://127.0.0.1:8080/"
+   * @param clusterName {@code cluster-name} of the configuration, for {@code GET /cluster-health}
    * @param executor runs registry writes (file I/O); not a Netty event loop
    */
   public AdminApi(
@@ -42,16 +45,54 @@ public final class AdminApi implements HttpHandler {
       Dispatcher dispatcher,
       String version,
       String ingressEndpoint,
+      String clusterName,
       Executor executor) {
     this.version = version;
-    this.ingressEndpoint = ingressEndpoint;
+    // restate-server advertises its ingress with a trailing slash
+    this.ingressEndpoint = ingressEndpoint.endsWith("/") ? ingressEndpoint : ingressEndpoint + "/";
+    this.clusterName = clusterName;
     AdminViews views = new AdminViews(registry);
     routes
         .on("GET", "/health", c -> AdminResponses.done(HttpResponse.of(200)))
-        .on("GET", "/version", c -> AdminResponses.done(versionInfo()));
+        .on("GET", "/version", c -> AdminResponses.done(versionInfo()))
+        .on("GET", "/cluster-health", c -> AdminResponses.done(clusterHealth()))
+        .on("GET", "/openapi", c -> AdminResponses.done(openApi()));
     new DeploymentsResource(registry, discovery, executor, views).addTo(routes);
-    new ServicesResource(registry, views).addTo(routes);
-    new InvocationsResource(registry, dispatcher).addTo(routes);
+    new ServicesResource(registry, views, dispatcher, executor, this.ingressEndpoint).addTo(routes);
+    new InvocationsResource(registry, dispatcher, Clock.systemUTC()).addTo(routes);
+    // the web UI's entry point, as restate-server answers it
+    routes
+        .on("GET", "/", c -> AdminResponses.done(redirectToUi()))
+        .on("GET", "/ui", c -> AdminResponses.done(redirectToUi()));
+    this.openApi = AdminOpenApi.document(routes.operations(), version);
+  }
+
+  private final byte[] openApi;
+
+  private static HttpResponse redirectToUi() {
+    return HttpResponse.of(308).withHeader("location", "/ui/");
+  }
+
+  /** The operations this API answers, for tests that hold them against restate-server's. */
+  List<RouteTable.Operation> operations() {
+    return routes.operations();
+  }
+
+  public AdminApi(
+      SchemaRegistry registry,
+      DiscoveryClient discovery,
+      Dispatcher dispatcher,
+      String version,
+      String ingressEndpoint,
+      String clusterName) {
+    this(
+        registry,
+        discovery,
+        dispatcher,
+        version,
+        ingressEndpoint,
+        clusterName,
+        ForkJoinPool.commonPool());
   }
 
   /**
@@ -69,7 +110,7 @@ public final class AdminApi implements HttpHandler {
       Dispatcher dispatcher,
       String version,
       String ingressEndpoint) {
-    this(registry, discovery, dispatcher, version, ingressEndpoint, ForkJoinPool.commonPool());
+    this(registry, discovery, dispatcher, version, ingressEndpoint, "localcluster");
   }
 
   /** Serves {@code POST /query} (SQL introspection, {@code dev.resolute.server.sql}) with it. */
@@ -80,12 +121,42 @@ public final class AdminApi implements HttpHandler {
 
   @Override
   public CompletableFuture<HttpResponse> handle(HttpRequest req) {
+    CompletableFuture<HttpResponse> f;
     try {
-      return route(req);
+      f = route(req);
     } catch (RuntimeException e) {
       LOG.warn("admin request {} {} failed", req.method(), req.uri(), e);
-      return AdminResponses.done(AdminResponses.error(500, String.valueOf(e.getMessage())));
+      f = AdminResponses.done(AdminResponses.error(500, String.valueOf(e.getMessage())));
     }
+    return f.thenApply(AdminApi::withVary);
+  }
+
+  /**
+   * restate-server's compression layer marks every answer with a body {@code vary: accept-encoding}
+   * (empty answers — 404, 405, 202, /health — carry none).
+   */
+  private static HttpResponse withVary(HttpResponse r) {
+    if (r.body().length == 0) {
+      return r;
+    }
+    for (var h : r.headers()) {
+      if (h.getKey().equalsIgnoreCase("vary")) {
+        return r;
+      }
+    }
+    return r.withHeader("vary", "accept-encoding");
+  }
+
+  /** A single node that is its own metadata cluster, named as restate-server names it. */
+  private HttpResponse clusterHealth() {
+    ObjectNode o = AdminViews.JSON.createObjectNode();
+    o.put("cluster_name", clusterName);
+    o.putObject("metadata_cluster_health").putArray("members").add(1);
+    return AdminResponses.json(200, o);
+  }
+
+  private HttpResponse openApi() {
+    return HttpResponse.bytes(200, "application/json", openApi);
   }
 
   private CompletableFuture<HttpResponse> route(HttpRequest req) {

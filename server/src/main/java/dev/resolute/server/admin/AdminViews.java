@@ -47,6 +47,16 @@ final class AdminViews {
 
   /** One entry of GET /deployments ({@code detailed}=false) or GET /deployments/{id}. */
   ObjectNode deployment(DeploymentSchema d, boolean detailed) {
+    return deployment(d, detailed, detailed ? registry.deploymentServices(d.id()) : List.of());
+  }
+
+  /** GET /deployments/{id} of {@code d} serving {@code services} (e.g. a dry run's). */
+  ObjectNode deployment(DeploymentSchema d, List<ServiceSchema> services) {
+    return deployment(d, true, services);
+  }
+
+  private ObjectNode deployment(
+      DeploymentSchema d, boolean detailed, List<ServiceSchema> services) {
     ObjectNode o = JSON.createObjectNode();
     o.put("id", d.id());
     o.put("uri", d.uri());
@@ -68,7 +78,7 @@ final class AdminViews {
     putOpt(o, "sdk_version", d.sdkVersion());
     ArrayNode arr = o.putArray("services");
     if (detailed) {
-      for (ServiceSchema s : registry.deploymentServices(d.id())) {
+      for (ServiceSchema s : services) {
         arr.add(service(d, s));
       }
     } else {
@@ -138,9 +148,8 @@ final class AdminViews {
     if (raw.idempotencyRetention() != null) {
       o.put("idempotency_retention", Humantime.format(h.idempotencyRetention()));
     }
-    if (raw.workflowCompletionRetention() != null) {
-      o.put("workflow_completion_retention", Humantime.format(h.workflowCompletionRetention()));
-    }
+    // a workflow handler's own completion retention shows on its service only (restate-server
+    // 1.7.12, observed)
     if (raw.journalRetention() != null) {
       o.put("journal_retention", Humantime.format(h.journalRetention()));
     }

@@ -6,7 +6,9 @@ import static dev.resolute.server.admin.AdminResponses.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.resolute.protocol.id.PrefixedId;
+import dev.resolute.server.discovery.DiscoveredEndpoint;
 import dev.resolute.server.discovery.DiscoveryClient;
+import dev.resolute.server.http.HttpRequest;
 import dev.resolute.server.http.HttpResponse;
 import dev.resolute.server.schema.DeploymentSchema;
 import dev.resolute.server.schema.SchemaException;
@@ -49,6 +51,7 @@ final class DeploymentsResource {
             "DELETE",
             "/deployments/{id}",
             c -> delete(c.param(0), "true".equals(c.request().query().get("force"))))
+        .on("PATCH", "/deployments/{id}", c -> update(c.request(), c.param(0)))
         .on(
             "PUT",
             "/deployments/{id}",
@@ -133,6 +136,102 @@ final class DeploymentsResource {
                   r.services().size());
               return json(status, views.registerResponse(r.deployment(), r.services()))
                   .withHeader("location", "deployments/" + r.deployment().id());
+            });
+  }
+
+  /**
+   * {@code PATCH /deployments/{id}} (restate-server's {@code UpdateDeploymentRequest}): a new
+   * {@code uri} is discovered first (unreachable: 500 META0003), then stored with the new headers;
+   * {@code overwrite} also replaces the services with what the deployment serves now; {@code
+   * dry_run} stores nothing. A body with an {@code arn} is a Lambda deployment, not supported here.
+   */
+  private CompletableFuture<HttpResponse> update(HttpRequest req, String id) {
+    HttpResponse bad = checkDeploymentId(id);
+    if (bad != null) {
+      return done(bad);
+    }
+    JsonNode body;
+    try {
+      body = JsonRequests.parse(req);
+    } catch (JsonRequests.Refused r) {
+      return done(r.response());
+    }
+    JsonNode headersNode = body.get("additional_headers");
+    boolean headersOk =
+        headersNode == null
+            || headersNode.isNull()
+            || (headersNode.isObject()
+                && java.util.stream.StreamSupport.stream(headersNode.spliterator(), false)
+                    .allMatch(JsonNode::isTextual));
+    if (!body.isObject() || !headersOk) {
+      return done(
+          HttpResponse.text(
+              422,
+              "Failed to deserialize the JSON body into the target type: data did not"
+                  + " match any variant of untagged enum UpdateDeploymentRequest"));
+    }
+    Optional<DeploymentSchema> current = registry.deployment(id);
+    if (current.isEmpty()) {
+      return done(
+          AdminResponses.error(404, "The requested deployment '" + id + "' does not exist"));
+    }
+    URI uri = null;
+    if (body.hasNonNull("uri")) {
+      String text = body.get("uri").asText();
+      try {
+        uri = new URI(text);
+      } catch (Exception e) {
+        // not a URI: restate-server reads such a body as a Lambda update that changes nothing
+        return done(json(200, views.deployment(current.get(), true)));
+      }
+      if (!uri.isAbsolute() || uri.getHost() == null) {
+        return done(
+            AdminResponses.error(
+                400,
+                "The request field 'uri' is invalid. Reason: The provided uri "
+                    + text
+                    + " is not absolute, only absolute URIs can be used."));
+      }
+    } else if (body.hasNonNull("arn")) {
+      return done(AdminResponses.error(400, "Lambda deployments are not supported by this server"));
+    }
+    Map<String, String> headers =
+        headersNode == null || headersNode.isNull() ? null : AdminViews.stringMap(headersNode);
+    boolean overwrite = body.path("overwrite").asBoolean(false);
+    boolean dryRun = body.path("dry_run").asBoolean(false);
+    boolean http11 =
+        body.hasNonNull("use_http_11")
+            ? body.get("use_http_11").asBoolean()
+            : current.get().http11();
+    CompletableFuture<DiscoveredEndpoint> discovered;
+    if (uri == null && !overwrite) {
+      discovered = CompletableFuture.completedFuture(null);
+    } else {
+      URI target = uri != null ? uri : URI.create(current.get().uri());
+      discovered =
+          discovery.discover(
+              target, headers != null ? headers : current.get().additionalHeaders(), http11);
+    }
+    return discovered
+        .thenApplyAsync(
+            ep -> {
+              try {
+                return registry.updateDeployment(id, ep, headers, overwrite, dryRun);
+              } catch (SchemaException e) {
+                throw new CompletionException(e);
+              }
+            },
+            executor)
+        .handle(
+            (r, err) -> {
+              if (err != null) {
+                return AdminResponses.schemaFailure(err);
+              }
+              if (dryRun) {
+                return json(200, views.deployment(r.deployment(), r.services()));
+              }
+              LOG.info("updated deployment {} at {}", id, r.deployment().uri());
+              return json(200, views.deployment(r.deployment(), true));
             });
   }
 

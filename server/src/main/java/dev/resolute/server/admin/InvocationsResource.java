@@ -2,13 +2,17 @@ package dev.resolute.server.admin;
 
 import static dev.resolute.server.admin.AdminResponses.done;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.protocol.id.Ulid;
 import dev.resolute.server.api.DispatchException;
 import dev.resolute.server.api.Dispatcher;
 import dev.resolute.server.api.Failures;
 import dev.resolute.server.http.HttpRequest;
 import dev.resolute.server.http.HttpResponse;
 import dev.resolute.server.schema.SchemaRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,8 +26,6 @@ import java.util.concurrent.CompletableFuture;
 final class InvocationsResource {
   private static final Map<String, Dispatcher.Management> MANAGEMENT =
       Map.of(
-          "resume",
-          Dispatcher.Management.RESUME,
           "pause",
           Dispatcher.Management.PAUSE,
           "purge",
@@ -33,17 +35,25 @@ final class InvocationsResource {
 
   private final SchemaRegistry registry;
   private final Dispatcher dispatcher;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
 
-  InvocationsResource(SchemaRegistry registry, Dispatcher dispatcher) {
+  InvocationsResource(SchemaRegistry registry, Dispatcher dispatcher, Clock clock) {
     this.registry = registry;
     this.dispatcher = dispatcher;
+    this.clock = clock;
   }
 
   void addTo(RouteTable routes) {
     routes
         .on("DELETE", "/invocations/{id}", c -> delete(c.request(), c.param(0)))
         .on("PATCH", "/invocations/{id}/cancel", c -> terminate(c.param(0), false))
-        .on("PATCH", "/invocations/{id}/kill", c -> terminate(c.param(0), true));
+        .on("PATCH", "/invocations/{id}/kill", c -> terminate(c.param(0), true))
+        .on("PATCH", "/invocations/{id}/resume", c -> resume(c.request(), c.param(0)))
+        .on(
+            "PATCH",
+            "/invocations/{id}/restart-as-new",
+            c -> restartAsNew(c.request(), c.param(0)));
     MANAGEMENT.forEach(
         (op, management) ->
             routes.on(
@@ -53,9 +63,99 @@ final class InvocationsResource {
   }
 
   /**
-   * resume (optionally {@code ?deployment=keep|latest|<current dp_ id>}), pause, purge,
-   * purge-journal.
+   * {@code ?deployment=keep|latest|<dp_ id>} (restate-server also takes {@code Keep}/{@code
+   * Latest}): the changes of deployment are checked by the partition against the invocation's
+   * state.
    */
+  private CompletableFuture<HttpResponse> resume(HttpRequest req, String idText) {
+    Optional<HttpResponse> bad = invalidId(idText);
+    if (bad.isPresent()) {
+      return done(bad.get());
+    }
+    InvocationId id = InvocationId.parse(idText);
+    String deployment = deploymentChoice(req.query().get("deployment"));
+    if (deployment != null && deployment.startsWith("!")) {
+      return done(
+          AdminResponses.error(
+              400,
+              "The query parameter 'deployment' is invalid. Reason: " + deployment.substring(1)));
+    }
+    boolean known = deployment == null || registry.deployment(deployment).isPresent();
+    return dispatcher
+        .resume(id, deployment, known)
+        .handle(
+            (status, err) ->
+                err == null ? HttpResponse.of(status) : failure(Failures.unwrap(err), idText));
+  }
+
+  /**
+   * {@code restart-as-new}: from the start ({@code ?from=0}, the default); a journal prefix ({@code
+   * from} > 0) is not supported here and answers 501.
+   */
+  private CompletableFuture<HttpResponse> restartAsNew(HttpRequest req, String idText) {
+    String from = req.query().get("from");
+    long fromIndex = 0;
+    if (from != null) {
+      try {
+        fromIndex = Long.parseUnsignedLong(from);
+        if (fromIndex > 0xFFFF_FFFFL) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        return done(
+            HttpResponse.text(
+                400,
+                "Failed to deserialize query string: from: "
+                    + (from.isEmpty()
+                        ? "cannot parse integer from empty string"
+                        : from.chars().allMatch(Character::isDigit)
+                            ? "number too large to fit in target type"
+                            : "invalid digit found in string")));
+      }
+    }
+    Optional<HttpResponse> bad = invalidId(idText);
+    if (bad.isPresent()) {
+      return done(bad.get());
+    }
+    if (fromIndex > 0) {
+      return done(
+          AdminResponses.error(
+              501,
+              "Restarting the invocation '"
+                  + idText
+                  + "' from a journal prefix (from > 0) is not supported by this server."));
+    }
+    InvocationId id = InvocationId.parse(idText);
+    InvocationId newId = new InvocationId(id.partitionKey(), Ulid.generate(clock.millis(), random));
+    return dispatcher
+        .restartAsNew(id, newId)
+        .handle(
+            (v, err) -> {
+              if (err != null) {
+                return failure(Failures.unwrap(err), idText);
+              }
+              ObjectNode o = AdminViews.JSON.createObjectNode();
+              o.put("new_invocation_id", newId.toString());
+              return AdminResponses.json(200, o);
+            });
+  }
+
+  /**
+   * The {@code deployment} query parameter as the dispatcher takes it: null (absent or keep),
+   * {@code "latest"}, a well-formed deployment id, or {@code "!"} + restate-server's reason why it
+   * is not one.
+   */
+  static String deploymentChoice(String text) {
+    if (text == null || text.equals("keep") || text.equals("Keep")) {
+      return null;
+    }
+    if (text.equals("latest") || text.equals("Latest")) {
+      return "latest";
+    }
+    return DeploymentIds.invalidReason(text).map(r -> "!" + r).orElse(text);
+  }
+
+  /** pause, purge, purge-journal. */
   private CompletableFuture<HttpResponse> manage(
       HttpRequest req, String idText, Dispatcher.Management op) {
     Optional<HttpResponse> bad = invalidId(idText);
@@ -63,26 +163,6 @@ final class InvocationsResource {
       return done(bad.get());
     }
     InvocationId id = InvocationId.parse(idText);
-    String deployment = req.query().get("deployment");
-    if (op == Dispatcher.Management.RESUME
-        && deployment != null
-        && !deployment.equals("keep")
-        && !deployment.equals("latest")) {
-      // invocations always run on the latest deployment of their service here, so only that one can
-      // be named
-      String reason = null;
-      if (deployment.startsWith("dp_")
-          && (deployment.length() < 4 || deployment.charAt(3) != '1')) {
-        reason = "unrecognized codec version"; // restate-server's id parser, first check
-      } else if (registry.deployments().stream().noneMatch(d -> d.id().equals(deployment))) {
-        reason = "unknown deployment '" + deployment + "'";
-      }
-      if (reason != null) {
-        return done(
-            AdminResponses.error(
-                400, "The query parameter 'deployment' is invalid. Reason: " + reason));
-      }
-    }
     return dispatcher
         .manage(id, op)
         .handle(

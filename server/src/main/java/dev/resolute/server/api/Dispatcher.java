@@ -54,4 +54,35 @@ public interface Dispatcher {
     return CompletableFuture.failedFuture(
         new DispatchException(501, op + " is not supported by this dispatcher"));
   }
+
+  /**
+   * Admin {@code PATCH /invocations/{id}/resume?deployment=}: {@code deployment} is null or {@code
+   * "keep"} (stay on the pinned deployment), {@code "latest"} (the service's current one) or a
+   * deployment id, {@code deploymentKnown} whether that id is registered. Completes with 200 or a
+   * {@link DispatchException}.
+   */
+  default CompletableFuture<Integer> resume(
+      InvocationId id, String deployment, boolean deploymentKnown) {
+    return manage(id, Management.RESUME);
+  }
+
+  /**
+   * Admin {@code PATCH /invocations/{id}/restart-as-new}: a new invocation {@code newId} (same
+   * partition key) of the same target with the same input; completes once it is durable.
+   */
+  default CompletableFuture<Void> restartAsNew(InvocationId id, InvocationId newId) {
+    return CompletableFuture.failedFuture(
+        new DispatchException(501, "restart-as-new is not supported by this dispatcher"));
+  }
+
+  /**
+   * Admin {@code POST /services/{service}/state}: replaces all state of one object key, unless
+   * {@code version} is given and differs from the current state's version (then nothing changes).
+   * Completes once the request is durable.
+   */
+  default CompletableFuture<Void> replaceState(
+      String service, String key, java.util.Map<String, byte[]> state, String version) {
+    return CompletableFuture.failedFuture(
+        new DispatchException(501, "state replacement is not supported by this dispatcher"));
+  }
 }

@@ -9,18 +9,30 @@ import dev.resolute.protocol.MessageType;
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.protocol.pb.BuiltInSignal;
 import dev.resolute.protocol.pb.CallCommandMessage;
+import dev.resolute.protocol.pb.InputCommandMessage;
 import dev.resolute.protocol.pb.NotificationTemplate;
 import dev.resolute.server.api.InvocationResult;
 import dev.resolute.server.pb.Caller;
 import dev.resolute.server.pb.Envelope;
+import dev.resolute.server.pb.Header;
 import dev.resolute.server.pb.IngressQuery;
 import dev.resolute.server.pb.InvocationStatus;
+import dev.resolute.server.pb.Invoke;
 import dev.resolute.server.pb.JournalEntry;
 import dev.resolute.server.pb.Kill;
 import dev.resolute.server.pb.Outcome;
+import dev.resolute.server.pb.StateEntry;
+import dev.resolute.server.pb.StateMutation;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -74,6 +86,7 @@ final class Control {
       case RESUME -> resume(c);
       case PAUSE -> pause(c);
       case PURGE, PURGE_JOURNAL -> purge(c);
+      case RESTART_AS_NEW -> restartAsNew(c);
       default -> {}
     }
   }
@@ -182,8 +195,14 @@ final class Control {
     }
   }
 
-  /** restate-server 1.7.12: 200 for running/suspended/backing-off/paused (a fresh retry budget). */
+  /**
+   * restate-server 1.7.12: 200 for running/suspended/backing-off/paused (a fresh retry budget). A
+   * change of deployment ({@code latest} or an id) needs an invocation that is not running and, for
+   * an id, a pinned deployment (else 409); an id that is not registered is a 400.
+   */
   private static void resume(Query c) {
+    String deployment = c.q.getDeployment();
+    boolean change = !deployment.isEmpty() && !deployment.equals("keep");
     if (c.cur == null) {
       c.refuse(404, "invocation " + c.id + " not found");
     } else if (c.completed()) {
@@ -191,11 +210,130 @@ final class Control {
     } else if (c.phase().notStarted()) {
       c.refuse(
           425, "The invocation '" + c.id + "' is either inboxed or scheduled, cannot be resumed.");
+    } else if (change
+        && (c.phase() == Phase.INVOKED
+            || (c.cur.getDeploymentId().isEmpty() && !deployment.equals("latest")))) {
+      c.refuse(
+          409,
+          "The invocation '"
+              + c.id
+              + "' is still running or the deployment id is not pinned yet, deployment id cannot"
+              + " be changed.");
+    } else if (change && !deployment.equals("latest") && c.q.getDeploymentUnknown()) {
+      c.refuse(
+          400,
+          "The given deployment was not found when trying to resume the invocation '"
+              + c.id
+              + "'.");
     } else {
       if (c.phase() != Phase.INVOKED) {
-        Lifecycle.startAttempt(c.cx, c.id, c.cur.toBuilder().setRetryCount(0).setPolicyFailures(0));
+        InvocationStatus.Builder st = c.cur.toBuilder().setRetryCount(0).setPolicyFailures(0);
+        if (deployment.equals("latest")) {
+          // unpinned: the next attempt takes the service's current deployment and pins it
+          st.clearDeploymentId();
+        } else if (change) {
+          st.setDeploymentId(deployment);
+        }
+        Lifecycle.startAttempt(c.cx, c.id, st);
       }
       c.reply(new Answer.Managed(200));
+    }
+  }
+
+  /**
+   * A new invocation of the same target with the same input and headers, under the id the asker
+   * chose (restate-server 1.7.12's answers: 404 unknown, 425 not started, 409 running, 422 a
+   * workflow run, 410 journal gone). It is not idempotent and nobody waits for it; it keeps the old
+   * invocation's retention.
+   */
+  private static void restartAsNew(Query c) {
+    if (c.cur == null) {
+      c.refuse(404, "invocation " + c.id + " not found");
+    } else if (c.phase().notStarted()) {
+      c.refuse(
+          425, "The invocation '" + c.id + "' cannot be restarted because it's not running yet.");
+    } else if (!c.completed()) {
+      c.refuse(409, "The invocation '" + c.id + "' is still running.");
+    } else if (c.cur.getTarget().getKind() == dev.resolute.server.pb.Target.Kind.WORKFLOW_RUN) {
+      c.refuse(
+          422,
+          "Restarting the invocation '"
+              + c.id
+              + "' is not supported. Restarting workflows is not supported, and restarting"
+              + " invocations created using the old service protocol.");
+    } else {
+      List<JournalEntry> journal = c.cx.t.journal(c.id, 1);
+      InputCommandMessage input = null;
+      if (!journal.isEmpty()
+          && MessageType.fromCode(journal.get(0).getType()) == MessageType.INPUT_COMMAND) {
+        try {
+          input = InputCommandMessage.parseFrom(journal.get(0).getPayload());
+        } catch (InvalidProtocolBufferException e) {
+          input = null;
+        }
+      }
+      if (input == null) {
+        c.refuse(
+            410,
+            "The invocation '"
+                + c.id
+                + "' cannot be restarted because the input is not available. This indicates that"
+                + " the journal was already purged, or not retained at all.");
+        return;
+      }
+      Invoke.Builder inv =
+          Invoke.newBuilder()
+              .setInvocationId(c.q.getNewInvocationId())
+              .setTarget(c.cur.getTarget())
+              .setInput(input.getValue().getContent())
+              .setCompletionRetentionMillis(c.cur.getCompletionRetentionMillis());
+      for (dev.resolute.protocol.pb.Header h : input.getHeadersList()) {
+        inv.addHeaders(Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
+      }
+      Lifecycle.onInvoke(c.cx, inv.build());
+      c.reply(new Answer.Managed(200));
+    }
+  }
+
+  /**
+   * Admin state replacement of one object key: all its state is replaced, unless a version was
+   * given and the current state's version ({@link #stateVersion}) differs, as restate-server does
+   * (it drops such a mutation). The mutation is applied at once, also while an invocation holds the
+   * key's lock (restate-server waits for the lock).
+   */
+  static void onStateMutation(Apply cx, StateMutation m) {
+    if (m.getHasVersion()
+        && !m.getVersion().equals(stateVersion(cx.t.allState(m.getService(), m.getKey())))) {
+      return;
+    }
+    cx.t.clearState(m.getService(), m.getKey());
+    for (StateEntry e : m.getEntriesList()) {
+      cx.t.putState(
+          m.getService(), m.getKey(), e.getName().toByteArray(), e.getValue().toByteArray());
+    }
+  }
+
+  /**
+   * The version of an object's state as restate-server (and the official CLI) computes it: SHA-256
+   * over the entries sorted by name, each as its index (u64 big-endian), 0x01, name, 0x02, value,
+   * 0x03; URL-safe base64 without padding.
+   */
+  static String stateVersion(List<byte[][]> entries) {
+    List<byte[][]> sorted = new ArrayList<>(entries);
+    sorted.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (int i = 0; i < sorted.size(); i++) {
+        sha.update(ByteBuffer.allocate(8).putLong(i).array());
+        sha.update((byte) 1);
+        sha.update(sorted.get(i)[0]);
+        sha.update((byte) 2);
+        sha.update(sorted.get(i)[1]);
+        sha.update((byte) 3);
+      }
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.resolute.server.partition;
 import com.google.protobuf.ByteString;
 import dev.resolute.protocol.id.AwakeableId;
 import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.protocol.id.PartitionKeys;
 import dev.resolute.server.api.DispatchException;
 import dev.resolute.server.api.Dispatcher;
 import dev.resolute.server.api.InvocationRequest;
@@ -17,6 +18,8 @@ import dev.resolute.server.pb.Header;
 import dev.resolute.server.pb.IngressQuery;
 import dev.resolute.server.pb.Invoke;
 import dev.resolute.server.pb.Signal;
+import dev.resolute.server.pb.StateEntry;
+import dev.resolute.server.pb.StateMutation;
 import dev.resolute.server.schema.HandlerSchema;
 import dev.resolute.server.schema.Schemas;
 import dev.resolute.server.schema.ServiceSchema;
@@ -142,14 +145,58 @@ public final class CoreDispatcher implements Dispatcher {
     return query(id, kind).thenApply(Answer::managed);
   }
 
-  private CompletableFuture<Answer> query(InvocationId id, IngressQuery.Kind kind) {
-    CompletableFuture<Answer> f = new CompletableFuture<>();
-    IngressQuery q =
+  @Override
+  public CompletableFuture<Integer> resume(
+      InvocationId id, String deployment, boolean deploymentKnown) {
+    IngressQuery.Builder q =
         IngressQuery.newBuilder()
-            .setInvocationId(ByteString.copyFrom(id.toBytes()))
-            .setKind(kind)
-            .setIngressRequest(replies.register(f))
-            .build();
+            .setKind(IngressQuery.Kind.RESUME)
+            .setDeployment(deployment == null ? "" : deployment)
+            .setDeploymentUnknown(!deploymentKnown);
+    return query(id, q).thenApply(Answer::managed);
+  }
+
+  @Override
+  public CompletableFuture<Void> restartAsNew(InvocationId id, InvocationId newId) {
+    IngressQuery.Builder q =
+        IngressQuery.newBuilder()
+            .setKind(IngressQuery.Kind.RESTART_AS_NEW)
+            .setNewInvocationId(ByteString.copyFrom(newId.toBytes()));
+    return query(id, q).thenAccept(Answer::managed);
+  }
+
+  @Override
+  public CompletableFuture<Void> replaceState(
+      String service, String key, Map<String, byte[]> state, String version) {
+    StateMutation.Builder m = StateMutation.newBuilder().setService(service).setKey(key);
+    state.forEach(
+        (name, value) ->
+            m.addEntries(
+                StateEntry.newBuilder()
+                    .setName(ByteString.copyFromUtf8(name))
+                    .setValue(ByteString.copyFrom(value))));
+    if (version != null) {
+      m.setHasVersion(true).setVersion(version);
+    }
+    int partition = partitioning.partitionOf(PartitionKeys.keyed(key));
+    return appender
+        .append(partition, Envelope.newBuilder().setStateMutation(m).build())
+        .handle(
+            (lsn, err) -> {
+              if (err != null) {
+                throw new DispatchException(503, "cannot append to the log: " + err.getMessage());
+              }
+              return null;
+            });
+  }
+
+  private CompletableFuture<Answer> query(InvocationId id, IngressQuery.Kind kind) {
+    return query(id, IngressQuery.newBuilder().setKind(kind));
+  }
+
+  private CompletableFuture<Answer> query(InvocationId id, IngressQuery.Builder q) {
+    CompletableFuture<Answer> f = new CompletableFuture<>();
+    q.setInvocationId(ByteString.copyFrom(id.toBytes())).setIngressRequest(replies.register(f));
     append(id, Envelope.newBuilder().setIngressQuery(q).build(), f);
     return f;
   }

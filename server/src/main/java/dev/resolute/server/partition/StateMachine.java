@@ -73,6 +73,7 @@ public final class StateMachine {
       case TRUNCATE_OUTBOX -> t.truncateOutbox(env.getTruncateOutbox().getUpToSeq());
       case RESUME_ALL -> Lifecycle.onResumeAll(cx);
       case KILL -> Control.onKill(cx, env.getKill());
+      case STATE_MUTATION -> Control.onStateMutation(cx, env.getStateMutation());
       default -> {}
     }
   }

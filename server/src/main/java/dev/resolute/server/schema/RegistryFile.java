@@ -38,7 +38,30 @@ final class RegistryFile {
                     str(r.get("deploymentId")), integer(r.get("revision"))));
       }
     }
-    return new SchemaRegistry.Persisted(integer(root.get("version")), deployments, latest);
+    Map<String, ServiceOverride> overrides = null;
+    JsonNode o = present(root.get("overrides"));
+    if (o != null) {
+      overrides = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> f : iterable(o)) {
+        JsonNode v = f.getValue();
+        if (present(v) == null) {
+          overrides.put(f.getKey(), null);
+        } else {
+          overrides.put(
+              f.getKey(),
+              new ServiceOverride(
+                  integer(v.get("revision")),
+                  boxedBool(v.get("publicAccess")),
+                  boxedLong(v.get("idempotencyRetentionMillis")),
+                  boxedLong(v.get("workflowCompletionRetentionMillis")),
+                  boxedLong(v.get("journalRetentionMillis")),
+                  boxedLong(v.get("inactivityTimeoutMillis")),
+                  boxedLong(v.get("abortTimeoutMillis"))));
+        }
+      }
+    }
+    return new SchemaRegistry.Persisted(
+        integer(root.get("version")), deployments, latest, overrides);
   }
 
   private static DeploymentSchema deployment(JsonNode d) {

@@ -95,20 +95,30 @@ public final class SchemaRegistry implements Schemas {
   /** Latest revision pointer of a service. */
   public record ServiceRef(String deploymentId, int revision) {}
 
-  /** Persisted form. */
+  /**
+   * Persisted form.
+   *
+   * @param overrides the admin's changes per service name (absent in files written before they
+   *     existed: read as none)
+   */
   record Persisted(
-      int version, List<DeploymentEntry> deployments, Map<String, ServiceRef> latest) {}
+      int version,
+      List<DeploymentEntry> deployments,
+      Map<String, ServiceRef> latest,
+      Map<String, ServiceOverride> overrides) {}
 
   /**
    * An immutable view of the registry.
    *
    * @param deployments in registration order
    * @param services latest revision of each service, by name
+   * @param overrides the admin's changes per service name (see {@link ServiceOverride})
    */
   public record Snapshot(
       Map<String, DeploymentEntry> deployments,
       Map<String, ServiceRef> latest,
-      Map<String, ServiceSchema> services) {}
+      Map<String, ServiceSchema> services,
+      Map<String, ServiceOverride> overrides) {}
 
   /**
    * Result of {@link #register}.
@@ -140,16 +150,26 @@ public final class SchemaRegistry implements Schemas {
     Path f = dataDir.resolve(FILE);
     Map<String, DeploymentEntry> deps = new LinkedHashMap<>();
     Map<String, ServiceRef> latest = new LinkedHashMap<>();
+    Map<String, ServiceOverride> overrides = new LinkedHashMap<>();
     if (Files.exists(f)) {
       Persisted p = RegistryFile.read(JSON.readTree(f.toFile()));
       for (DeploymentEntry e : p.deployments()) {
         deps.put(e.deployment().id(), e);
       }
       latest.putAll(p.latest());
+      if (p.overrides() != null) {
+        p.overrides()
+            .forEach(
+                (name, o) -> {
+                  if (o != null) {
+                    overrides.put(name, o);
+                  }
+                });
+      }
       LOG.info("loaded {} deployments and {} services from {}", deps.size(), latest.size(), f);
     }
     SchemaRegistry r = new SchemaRegistry(f, defaults, clock, null);
-    r.snapshot = r.buildSnapshot(deps, latest);
+    r.snapshot = r.buildSnapshot(deps, latest, overrides);
     return r;
   }
 
@@ -160,7 +180,7 @@ public final class SchemaRegistry implements Schemas {
   /** A registry that is not persisted (tests). */
   public static SchemaRegistry inMemory(Defaults defaults, Clock clock) {
     SchemaRegistry r = new SchemaRegistry(null, defaults, clock, null);
-    r.snapshot = r.buildSnapshot(Map.of(), Map.of());
+    r.snapshot = r.buildSnapshot(Map.of(), Map.of(), Map.of());
     return r;
   }
 
@@ -222,8 +242,9 @@ public final class SchemaRegistry implements Schemas {
 
   /** The services of a deployment, at the revisions that deployment registered. */
   public List<ServiceSchema> deploymentServices(String id) {
-    DeploymentEntry e = snapshot.deployments().get(id);
-    return e == null ? List.of() : servicesOf(e);
+    Snapshot cur = snapshot;
+    DeploymentEntry e = cur.deployments().get(id);
+    return e == null ? List.of() : servicesOf(e, cur.overrides());
   }
 
   /** The raw manifest entry a service schema was built from. */
@@ -241,13 +262,16 @@ public final class SchemaRegistry implements Schemas {
     return Optional.ofNullable(found);
   }
 
-  private List<ServiceSchema> servicesOf(DeploymentEntry e) {
+  private List<ServiceSchema> servicesOf(
+      DeploymentEntry e, Map<String, ServiceOverride> overrides) {
     Map<String, EndpointManifest.Service> byName = dedupe(e.manifest());
     List<ServiceSchema> out = new ArrayList<>();
     for (DeploymentSchema.ServiceRevision sr : e.deployment().services()) {
       EndpointManifest.Service s = byName.get(sr.name());
       if (s != null) {
-        out.add(ServiceBuilder.build(defaults, e.deployment(), s, sr.revision()));
+        out.add(
+            ServiceBuilder.build(
+                defaults, e.deployment(), s, sr.revision(), overrides.get(sr.name())));
       }
     }
     return out;
@@ -278,11 +302,74 @@ public final class SchemaRegistry implements Schemas {
       boolean breaking,
       boolean dryRun)
       throws SchemaException {
-    Snapshot cur = snapshot;
     Optional<DeploymentSchema> existing = deploymentByUri(ep.uri());
     if (existing.isPresent() && !force) {
       return new RegistrationResult(existing.get(), deploymentServices(existing.get().id()), false);
     }
+    return store(existing, ep, additionalHeaders, metadata, force, breaking, dryRun);
+  }
+
+  /**
+   * Admin {@code PATCH /deployments/{id}}: a new address, new additional headers, or both. With
+   * {@code ep} (the endpoint discovered at the deployment's new or current address) and {@code
+   * overwrite}, its services are replaced by what {@code ep} serves, as a forced registration under
+   * the same id; without {@code overwrite} only the address, protocol and headers change and the
+   * services stay as they are (restate-server 1.7.12 does the same). {@code dryRun} stores nothing.
+   *
+   * @param ep null when only the headers change
+   * @param additionalHeaders null to keep the current ones
+   * @throws SchemaException 404 for an unknown deployment
+   */
+  public synchronized RegistrationResult updateDeployment(
+      String id,
+      DiscoveredEndpoint ep,
+      Map<String, String> additionalHeaders,
+      boolean overwrite,
+      boolean dryRun)
+      throws SchemaException {
+    Snapshot cur = snapshot;
+    DeploymentEntry e = cur.deployments().get(id);
+    if (e == null) {
+      throw new SchemaException(404, null, "The requested deployment '" + id + "' does not exist");
+    }
+    DeploymentSchema d = e.deployment();
+    Map<String, String> headers =
+        additionalHeaders == null ? d.additionalHeaders() : lower(additionalHeaders);
+    if (ep != null && overwrite) {
+      return store(Optional.of(d), ep, headers, d.metadata(), true, true, dryRun);
+    }
+    DeploymentSchema updated =
+        new DeploymentSchema(
+            d.id(),
+            ep == null ? d.uri() : ep.uri(),
+            d.protocolMode(),
+            ep == null ? d.http11() : ep.http11(),
+            headers,
+            d.metadata(),
+            d.minProtocolVersion(),
+            d.maxProtocolVersion(),
+            d.sdkVersion(),
+            d.createdAtMillis(),
+            d.services());
+    DeploymentEntry entry = new DeploymentEntry(updated, e.manifest());
+    if (!dryRun) {
+      Map<String, DeploymentEntry> deps = new LinkedHashMap<>(cur.deployments());
+      deps.put(id, entry);
+      commit(deps, new LinkedHashMap<>(cur.latest()), new LinkedHashMap<>(cur.overrides()));
+    }
+    return new RegistrationResult(updated, servicesOf(entry, cur.overrides()), false);
+  }
+
+  private RegistrationResult store(
+      Optional<DeploymentSchema> existing,
+      DiscoveredEndpoint ep,
+      Map<String, String> additionalHeaders,
+      Map<String, String> metadata,
+      boolean force,
+      boolean breaking,
+      boolean dryRun)
+      throws SchemaException {
+    Snapshot cur = snapshot;
     Map<String, EndpointManifest.Service> services = dedupe(ep.manifest());
     for (EndpointManifest.Service s : services.values()) {
       validateService(s);
@@ -328,7 +415,7 @@ public final class SchemaRegistry implements Schemas {
             createdAt,
             List.copyOf(revisions));
     DeploymentEntry entry = new DeploymentEntry(dep, ep.manifest());
-    List<ServiceSchema> built = servicesOf(entry);
+    List<ServiceSchema> built = servicesOf(entry, Map.of());
     if (dryRun) {
       return new RegistrationResult(dep, built, existing.isEmpty());
     }
@@ -340,10 +427,12 @@ public final class SchemaRegistry implements Schemas {
               e -> e.getValue().deploymentId().equals(id) && !services.containsKey(e.getKey()));
     }
     deps.put(id, entry);
+    Map<String, ServiceOverride> overrides = new LinkedHashMap<>(cur.overrides());
     for (DeploymentSchema.ServiceRevision sr : revisions) {
       latest.put(sr.name(), new ServiceRef(id, sr.revision()));
+      overrides.remove(sr.name()); // a new revision starts from its manifest again
     }
-    commit(deps, latest);
+    commit(deps, latest, overrides);
     return new RegistrationResult(dep, built, existing.isEmpty());
   }
 
@@ -377,7 +466,37 @@ public final class SchemaRegistry implements Schemas {
         latest.put(name, best);
       }
     }
-    commit(deps, latest);
+    commit(deps, latest, new LinkedHashMap<>(cur.overrides()));
+  }
+
+  /**
+   * Applies the admin's changes to a service ({@code PATCH /services/{name}}) on top of its earlier
+   * ones, persisted with the registry; they hold until a new revision of the service is registered.
+   *
+   * @throws SchemaException 404 for an unknown service; 400 for a workflow completion retention on
+   *     a service that is not a workflow (restate-server 1.7.12's answers)
+   */
+  public synchronized ServiceSchema modifyService(String name, ServiceOverride patch)
+      throws SchemaException {
+    Snapshot cur = snapshot;
+    ServiceSchema s = cur.services().get(name);
+    if (s == null) {
+      throw new SchemaException(404, null, "The requested service '" + name + "' does not exist");
+    }
+    if (patch.workflowCompletionRetentionMillis() != null && s.type() != ServiceType.WORKFLOW) {
+      throw new SchemaException(
+          400,
+          null,
+          "modifying retention time for service type " + s.type().adminName() + " is unsupported");
+    }
+    ServiceOverride prev = cur.overrides().get(name);
+    if (prev == null || prev.revision() != s.revision()) {
+      prev = ServiceOverride.none(s.revision());
+    }
+    Map<String, ServiceOverride> overrides = new LinkedHashMap<>(cur.overrides());
+    overrides.put(name, prev.merge(patch));
+    commit(new LinkedHashMap<>(cur.deployments()), new LinkedHashMap<>(cur.latest()), overrides);
+    return snapshot.services().get(name);
   }
 
   private static Map<String, String> lower(Map<String, String> headers) {
@@ -445,11 +564,16 @@ public final class SchemaRegistry implements Schemas {
     }
   }
 
-  private void commit(Map<String, DeploymentEntry> deps, Map<String, ServiceRef> latest)
+  private void commit(
+      Map<String, DeploymentEntry> deps,
+      Map<String, ServiceRef> latest,
+      Map<String, ServiceOverride> overrides)
       throws SchemaException {
+    // an override of a revision that is no longer the latest will never apply again
+    overrides.entrySet().removeIf(e -> !isLatest(latest, e.getKey(), e.getValue().revision()));
     if (file != null) {
       try {
-        persist(new Persisted(1, List.copyOf(deps.values()), latest));
+        persist(new Persisted(1, List.copyOf(deps.values()), latest, overrides));
       } catch (IOException e) {
         throw new SchemaException(
             500,
@@ -461,7 +585,7 @@ public final class SchemaRegistry implements Schemas {
                 + e.getMessage());
       }
     }
-    Snapshot s = buildSnapshot(deps, latest);
+    Snapshot s = buildSnapshot(deps, latest, overrides);
     snapshot = s;
     for (Consumer<Snapshot> l : listeners) {
       try {
@@ -472,8 +596,15 @@ public final class SchemaRegistry implements Schemas {
     }
   }
 
+  private static boolean isLatest(Map<String, ServiceRef> latest, String name, int revision) {
+    ServiceRef ref = latest.get(name);
+    return ref != null && ref.revision() == revision;
+  }
+
   private Snapshot buildSnapshot(
-      Map<String, DeploymentEntry> deps, Map<String, ServiceRef> latest) {
+      Map<String, DeploymentEntry> deps,
+      Map<String, ServiceRef> latest,
+      Map<String, ServiceOverride> overrides) {
     Map<String, ServiceSchema> services = new LinkedHashMap<>();
     for (Map.Entry<String, ServiceRef> e : latest.entrySet()) {
       DeploymentEntry d = deps.get(e.getValue().deploymentId());
@@ -483,13 +614,16 @@ public final class SchemaRegistry implements Schemas {
       EndpointManifest.Service s = dedupe(d.manifest()).get(e.getKey());
       if (s != null) {
         services.put(
-            e.getKey(), ServiceBuilder.build(defaults, d.deployment(), s, e.getValue().revision()));
+            e.getKey(),
+            ServiceBuilder.build(
+                defaults, d.deployment(), s, e.getValue().revision(), overrides.get(e.getKey())));
       }
     }
     return new Snapshot(
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(deps)),
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(latest)),
-        java.util.Collections.unmodifiableMap(services));
+        java.util.Collections.unmodifiableMap(services),
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(overrides)));
   }
 
   private void persist(Persisted p) throws IOException {

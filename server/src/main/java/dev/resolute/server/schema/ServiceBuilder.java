@@ -11,14 +11,37 @@ final class ServiceBuilder {
 
   static ServiceSchema build(
       SchemaRegistry.Defaults d, DeploymentSchema dep, EndpointManifest.Service s, int revision) {
+    return build(d, dep, s, revision, null);
+  }
+
+  /**
+   * @param o the admin's changes to this service, applied when they belong to {@code revision} (see
+   *     {@link ServiceOverride}); may be null
+   */
+  static ServiceSchema build(
+      SchemaRegistry.Defaults d,
+      DeploymentSchema dep,
+      EndpointManifest.Service s,
+      int revision,
+      ServiceOverride o) {
+    if (o != null && o.revision() != revision) {
+      o = null;
+    }
+    ServiceOverride ov = o == null ? ServiceOverride.none(revision) : o;
     ServiceType type = serviceType(s.ty());
     boolean rr = dep.protocolMode() == EndpointManifest.ProtocolMode.REQUEST_RESPONSE;
-    Duration svcIdem = ms(s.idempotencyRetention(), d.idempotencyRetention());
-    Duration svcJournal = cap(ms(s.journalRetention(), d.journalRetention()), d);
-    Duration svcInactivity = rr ? Duration.ZERO : ms(s.inactivityTimeout(), d.inactivityTimeout());
-    Duration svcAbort = ms(s.abortTimeout(), d.abortTimeout());
+    Duration svcIdem =
+        ms(ov.idempotencyRetentionMillis(), ms(s.idempotencyRetention(), d.idempotencyRetention()));
+    Duration svcJournal =
+        cap(ms(ov.journalRetentionMillis(), ms(s.journalRetention(), d.journalRetention())), d);
+    Duration svcInactivity =
+        rr
+            ? Duration.ZERO
+            : ms(ov.inactivityTimeoutMillis(), ms(s.inactivityTimeout(), d.inactivityTimeout()));
+    Duration svcAbort = ms(ov.abortTimeoutMillis(), ms(s.abortTimeout(), d.abortTimeout()));
     boolean svcLazy = Boolean.TRUE.equals(s.enableLazyState());
-    boolean svcPublic = !Boolean.TRUE.equals(s.ingressPrivate());
+    boolean svcPublic =
+        ov.publicAccess() != null ? ov.publicAccess() : !Boolean.TRUE.equals(s.ingressPrivate());
     RetryPolicy svcRetry =
         retry(
             d.retryPolicy(),
@@ -27,7 +50,8 @@ final class ServiceBuilder {
             s.retryPolicyMaxAttempts(),
             s.retryPolicyMaxInterval(),
             s.retryPolicyOnMaxAttempts());
-    Duration wfRetention = d.workflowCompletionRetention();
+    Duration wfBase = ms(ov.workflowCompletionRetentionMillis(), d.workflowCompletionRetention());
+    Duration wfRetention = wfBase;
     Map<String, HandlerSchema> handlers = new LinkedHashMap<>();
     for (EndpointManifest.Handler h : s.handlers()) {
       HandlerType ht = handlerType(type, h.ty());
@@ -77,7 +101,7 @@ final class ServiceBuilder {
               ms(h.abortTimeout(), svcAbort),
               cap(ms(h.journalRetention(), svcJournal), d),
               ms(h.idempotencyRetention(), svcIdem),
-              ms(h.workflowCompletionRetention(), d.workflowCompletionRetention()),
+              ms(h.workflowCompletionRetention(), wfBase),
               h.enableLazyState() != null ? h.enableLazyState() : svcLazy,
               retry(
                   svcRetry,

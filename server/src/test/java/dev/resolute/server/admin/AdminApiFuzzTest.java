@@ -74,6 +74,7 @@ class AdminApiFuzzTest {
             new AnsweringDispatcher(),
             "fuzz",
             "http://127.0.0.1:8080/",
+            "localcluster",
             Runnable::run);
     // a deployment already registered, so that lookups, deletes and re-registrations find one
     api.handle(

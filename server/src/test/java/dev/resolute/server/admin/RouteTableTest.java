@@ -48,6 +48,51 @@ class RouteTableTest {
   }
 
   @Test
+  void a405NamesTheMethodsOfThePathWithHeadAfterGet() {
+    RouteTable t =
+        new RouteTable()
+            .on("GET", "/deployments", c -> answer(200, "list"))
+            .on("POST", "/deployments", c -> answer(201, "made"))
+            .on("POST", "/things", c -> answer(200, "post"))
+            .on("GET", "/things", c -> answer(200, "get"))
+            .on("PATCH", "/invocations/{id}/cancel", c -> answer(200, "x"));
+    HttpResponse r =
+        t.dispatch(new HttpRequest("PUT", "/", List.of(), new byte[0]), List.of("deployments"), 4)
+            .join();
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.headers()).contains(java.util.Map.entry("allow", "GET,HEAD,POST"));
+    r =
+        t.dispatch(new HttpRequest("PUT", "/", List.of(), new byte[0]), List.of("things"), 4)
+            .join();
+    assertThat(r.headers()).contains(java.util.Map.entry("allow", "POST,GET,HEAD"));
+    r =
+        t.dispatch(
+                new HttpRequest("GET", "/", List.of(), new byte[0]),
+                List.of("invocations", "i", "cancel"),
+                4)
+            .join();
+    assertThat(r.headers()).contains(java.util.Map.entry("allow", "PATCH"));
+  }
+
+  @Test
+  void headIsAnsweredByGet() {
+    HttpResponse r = call("HEAD", "services");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(new String(r.body())).isEqualTo("list");
+  }
+
+  @Test
+  void theRootPathIsARoute() {
+    RouteTable t = new RouteTable().on("GET", "/", c -> answer(308, "ui"));
+    assertThat(
+            t.dispatch(new HttpRequest("GET", "/", List.of(), new byte[0]), List.of(), 4)
+                .join()
+                .status())
+        .isEqualTo(308);
+    assertThat(t.operations()).containsExactly(new RouteTable.Operation("GET", "/"));
+  }
+
+  @Test
   void anUnknownPathIs404WithAnEmptyBody() {
     HttpResponse r = call("GET", "nope");
     assertThat(r.status()).isEqualTo(404);

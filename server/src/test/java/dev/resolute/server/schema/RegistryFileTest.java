@@ -100,7 +100,12 @@ class RegistryFileTest {
         List.of(
             new SchemaRegistry.DeploymentEntry(d, m),
             new SchemaRegistry.DeploymentEntry(sparse, empty)),
-        latest);
+        latest,
+        Map.of(
+            "Counter",
+            new ServiceOverride(1, false, 300_000L, null, 7_200_000L, null, 3_600_000L),
+            "Flow",
+            ServiceOverride.none(3)));
   }
 
   @Test
