@@ -3,6 +3,8 @@ package dev.resolute.server;
 import dev.resolute.server.admin.AdminApi;
 import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.config.BindAddress;
+import dev.resolute.server.config.ConfigException;
+import dev.resolute.server.config.KafkaClusterConfig;
 import dev.resolute.server.config.ServerConfig;
 import dev.resolute.server.discovery.DiscoveryClient;
 import dev.resolute.server.http.HttpHandler;
@@ -11,6 +13,7 @@ import dev.resolute.server.identity.RequestSigner;
 import dev.resolute.server.ingress.IngressApi;
 import dev.resolute.server.invoker.Invoker;
 import dev.resolute.server.invoker.InvokerOptions;
+import dev.resolute.server.kafka.KafkaCluster;
 import dev.resolute.server.kafka.KafkaIngress;
 import dev.resolute.server.kafka.KafkaMetadata;
 import dev.resolute.server.log.LocalLog;
@@ -98,6 +101,7 @@ public final class ResoluteServer implements AutoCloseable {
     EventLoopGroup group =
         new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+    List<KafkaCluster> configuredKafka = configuredKafkaClusters(config);
     // The ports are bound before anything is written: a port in use (RT0004) must not leave a
     // created data directory, store or log behind. Requests get 503 until the node has started.
     PendingHandler ingressHandler = new PendingHandler(HealthGate.Port.INGRESS);
@@ -347,7 +351,7 @@ public final class ResoluteServer implements AutoCloseable {
     CoreDispatcher dispatcher = new CoreDispatcher(appender, partitioning, replies, schemas);
     KafkaMetadata kafka =
         new KafkaMetadata(
-            data.resolve("kafka.json"), List.of(), schemas, clock, new SecureRandom());
+            data.resolve("kafka.json"), configuredKafka, schemas, clock, new SecureRandom());
     dispatcher.metrics(metrics.ingress);
     DiscoveryClient discovery =
         new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
@@ -453,6 +457,23 @@ public final class ResoluteServer implements AutoCloseable {
           "failed binding " + name + " to address '" + address + "': " + cause.getMessage(),
           e);
     }
+  }
+
+  /** {@code [[ingress.kafka-clusters]]}, checked before anything is bound or written. */
+  private static List<KafkaCluster> configuredKafkaClusters(ServerConfig config) {
+    List<KafkaCluster> out = new java.util.ArrayList<>();
+    for (KafkaClusterConfig k : config.ingress().kafkaClusters()) {
+      try {
+        out.add(KafkaCluster.fromConfig(k.name(), k.properties()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            "Kafka cluster '"
+                + k.name()
+                + "' in key \"ingress.kafka-clusters\": "
+                + e.getMessage());
+      }
+    }
+    return out;
   }
 
   /** Opens the store; another process holding its lock is RT0005, reported in one line. */

@@ -219,7 +219,7 @@ final class KafkaResource {
                     404, "The requested Kafka cluster '" + name + "' does not exist"));
   }
 
-  private static ObjectNode view(KafkaCluster c, List<Subscription> subscriptions) {
+  private ObjectNode view(KafkaCluster c, List<Subscription> subscriptions) {
     ObjectNode o = AdminViews.JSON.createObjectNode();
     o.put("name", c.name());
     ObjectNode props = o.putObject("properties");
@@ -228,6 +228,11 @@ final class KafkaResource {
     if (subscriptions != null) {
       ArrayNode arr = o.putArray("subscriptions");
       subscriptions.forEach(s -> arr.add(view(s)));
+    }
+    List<String> info = metadata.info(c.name());
+    if (!info.isEmpty()) {
+      ArrayNode arr = o.putArray("info");
+      info.forEach(m -> arr.addObject().put("message", m));
     }
     return o;
   }

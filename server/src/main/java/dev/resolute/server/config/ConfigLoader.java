@@ -180,8 +180,50 @@ public final class ConfigLoader {
   private static IngressConfig readIngress(Section s) {
     BindAddress bind = s.bindAddress("bind-address", IngressConfig.DEFAULT_BIND);
     long size = s.byteSize("request-size-limit", IngressConfig.DEFAULT_REQUEST_SIZE_LIMIT);
+    List<KafkaClusterConfig> kafka = readKafkaClusters(s);
     s.finish();
-    return s.build(() -> new IngressConfig(bind, size));
+    return s.build(() -> new IngressConfig(bind, size, kafka));
+  }
+
+  /**
+   * {@code [[ingress.kafka-clusters]]}: {@code name}, {@code brokers} (an array of strings) and any
+   * other key as a client property whose value is a string (as restate-server reads them).
+   */
+  private static List<KafkaClusterConfig> readKafkaClusters(Section s) {
+    List<KafkaClusterConfig> out = new ArrayList<>();
+    for (Map<String, Object> entry : s.tableArray("kafka-clusters")) {
+      Map<String, Object> rest = new LinkedHashMap<>(entry);
+      Object name = rest.remove("name");
+      Object brokers = rest.remove("brokers");
+      if (!(name instanceof String n)) {
+        throw new ConfigException(
+            "missing field `name` (a string) in an entry of key \"ingress.kafka-clusters\"");
+      }
+      if (!(brokers instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
+        throw new ConfigException(
+            "missing field `brokers` (an array of strings) in cluster '"
+                + n
+                + "' of key \"ingress.kafka-clusters\"");
+      }
+      Map<String, String> options = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> e : rest.entrySet()) {
+        if (!(e.getValue() instanceof String v)) {
+          throw new ConfigException(
+              "expected a string for property \""
+                  + e.getKey()
+                  + "\" of Kafka cluster '"
+                  + n
+                  + "' in key \"ingress.kafka-clusters\"");
+        }
+        options.put(e.getKey(), v);
+      }
+      out.add(
+          s.build(
+              () ->
+                  new KafkaClusterConfig(
+                      n, list.stream().map(String.class::cast).toList(), options)));
+    }
+    return out;
   }
 
   private static AdminConfig readAdmin(Section s) {

@@ -86,6 +86,10 @@ public final class KeyCatalog {
     applied(e, "log-filter", "logging levels (RUST_LOG syntax; the target restate = dev.resolute)");
     applied(e, "log-format", "pretty/compact: one text line per event; json: one JSON object");
     applied(e, "ingress.bind-address", "address of the ingress HTTP port");
+    applied(
+        e,
+        "ingress.kafka-clusters",
+        "Kafka clusters declared statically (listed by the admin API, usable by subscriptions)");
     applied(e, "ingress.request-size-limit", "largest request body the ingress accepts (413)");
     applied(e, "admin.bind-address", "address of the admin HTTP port");
     applied(e, "worker.invoker.inactivity-timeout", "suspension after inactivity (per handler)");
@@ -235,11 +239,6 @@ public final class KeyCatalog {
     warned(e, "admin.default-partition-replication", CLUSTER);
     warned(e, "admin.experimental-*", "experimental features are not in Resolute");
     // ingress
-    warned(
-        e,
-        "ingress.kafka-clusters",
-        "Resolute does not read Kafka clusters from the configuration yet; create them with"
-            + " POST /kafka-clusters (same properties) on the admin API");
     warned(e, "ingress.ingestion", QUEUES);
     warned(e, "ingress.advertised-ingress-endpoint", CLUSTER);
     warned(e, "ingress.concurrent-api-requests-limit", "Resolute does not cap ingress requests");

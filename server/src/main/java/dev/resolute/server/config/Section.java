@@ -244,6 +244,59 @@ final class Section {
   }
 
   /**
+   * An array of tables ({@code [[ingress.kafka-clusters]]}), each as its keys and plain values
+   * (strings, numbers, booleans; arrays as lists); empty when absent. From the environment or the
+   * command line, the value is the array in TOML's inline form.
+   */
+  List<Map<String, Object>> tableArray(String key) {
+    ctx.read().add(full(key));
+    String k = actualKey(key);
+    List<Map<String, Object>> out = new java.util.ArrayList<>();
+    if (k == null) {
+      return out;
+    }
+    used.add(k);
+    Object v = table.get(k);
+    if (v instanceof ConfigTree.Leaf env && env.value() instanceof String text) {
+      // from the environment or the command line: the TOML form of the array, e.g.
+      // [{name = "c", brokers = ["b:9092"]}]
+      org.tomlj.TomlParseResult parsed = org.tomlj.Toml.parse("v = " + text);
+      if (parsed.hasErrors() || !(parsed.get("v") instanceof org.tomlj.TomlArray a)) {
+        throw new ConfigException(
+            "expected an array of tables like [{name = \"c\", brokers = [\"host:9092\"]}] for key"
+                + " \""
+                + full(key)
+                + "\" "
+                + env.origin());
+      }
+      v = new ConfigTree.Leaf(a.toList(), env.origin(), env.fromEnv());
+    }
+    if (!(v instanceof ConfigTree.Leaf l) || !(l.value() instanceof List<?> items)) {
+      String origin = v instanceof ConfigTree.Leaf l2 ? " " + l2.origin() : "";
+      throw new ConfigException(
+          "expected an array of tables ([["
+              + full(key)
+              + "]] in the configuration file) for key \""
+              + full(key)
+              + "\""
+              + origin);
+    }
+    for (Object item : items) {
+      if (!(item instanceof org.tomlj.TomlTable t)) {
+        throw new ConfigException(
+            "expected an array of tables for key \"" + full(key) + "\" " + l.origin());
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      for (String name : t.keySet()) {
+        Object value = t.get(List.of(name));
+        entry.put(name, value instanceof org.tomlj.TomlArray a ? a.toList() : value);
+      }
+      out.add(entry);
+    }
+    return out;
+  }
+
+  /**
    * A table of string values read whole (e.g. {@code additional-request-headers}); empty when
    * absent. From the environment, a value {@code {a = "x", b = "y"}} or {@code a=x,b=y}.
    */

@@ -59,6 +59,17 @@ final class TomlDump {
     b.append("\n[ingress]\n");
     kv(b, "bind-address", str(c.ingress().bindAddress().toString()));
     kv(b, "request-size-limit", str(ByteSizes.format(c.ingress().requestSizeLimit())));
+    if (c.ingress().kafkaClusters().isEmpty()) {
+      kv(b, "kafka-clusters", "[]");
+    }
+    for (KafkaClusterConfig k : c.ingress().kafkaClusters()) {
+      b.append("\n[[ingress.kafka-clusters]]\n");
+      kv(b, "name", str(k.name()));
+      b.append("brokers = [")
+          .append(String.join(", ", k.brokers().stream().map(TomlDump::str).toList()))
+          .append("]\n");
+      new java.util.TreeMap<>(k.options()).forEach((n, v) -> kv(b, key(n), str(v)));
+    }
     ResoluteConfig r2 = c.resolute();
     b.append("\n# Resolute's own settings (restate-server has no such section)\n[resolute]\n");
     kv(b, "log-segment-bytes", str(ByteSizes.format(r2.logSegmentBytes())));

@@ -21,6 +21,17 @@ public record KafkaCluster(
     properties = Map.copyOf(properties);
   }
 
+  /**
+   * A cluster from the configuration ({@code [[ingress.kafka-clusters]]}), created "at the epoch"
+   * as restate-server shows it.
+   *
+   * @throws IllegalArgumentException naming a property the Java client cannot be given
+   */
+  public static KafkaCluster fromConfig(String name, Map<String, String> properties) {
+    ClientProperties.toJava(properties);
+    return new KafkaCluster(name, properties, "1970-01-01T00:00:00Z", true);
+  }
+
   /** The properties with secrets replaced by {@code ***}, for every admin answer. */
   public Map<String, String> redactedProperties() {
     return redact(properties);

@@ -103,9 +103,18 @@ public final class KafkaMetadata {
     synchronized (this) {
       requireBrokers(name, properties);
       ClientProperties.check(properties);
-      if (clusters.containsKey(name) || configured.containsKey(name)) {
+      if (clusters.containsKey(name)) {
         throw new SchemaException(
             409, null, "kafka cluster '" + name + "' already exists in schema registry");
+      }
+      if (configured.containsKey(name)) {
+        throw new SchemaException(
+            409,
+            null,
+            "kafka cluster '"
+                + name
+                + "' conflicts with static configuration. Cluster names in schema registry cannot"
+                + " override statically configured clusters.");
       }
       c = new KafkaCluster(name, properties, CREATED_AT.format(clock.instant()), false);
       clusters.put(name, c);
@@ -115,6 +124,38 @@ public final class KafkaMetadata {
     return c;
   }
 
+  /** restate-server's answer to an update or delete of a cluster from the configuration. */
+  private static SchemaException staticCluster(String name) {
+    return new SchemaException(
+        409,
+        null,
+        "kafka cluster '"
+            + name
+            + "' cannot be updated, because it was defined in the restate configuration file."
+            + " Update the configuration file directly, or remove the configuration file");
+  }
+
+  /**
+   * The notes restate-server lists with a cluster ({@code info[].message}): a cluster from the
+   * configuration is deprecated there; one created through the admin API whose name the
+   * configuration also declares shadows it.
+   */
+  public synchronized List<String> info(String name) {
+    boolean registry = clusters.containsKey(name);
+    boolean config = configured.containsKey(name);
+    if (registry && config) {
+      return List.of(
+          "A Kafka cluster with the same name exists in the static cluster configuration, please"
+              + " remove it from the static configuration as it's deprecated.");
+    }
+    if (config) {
+      return List.of(
+          "This Kafka cluster was configured in the static cluster configuration, this is"
+              + " deprecated. Please register it using the new Kafka Admin functionalities.");
+    }
+    return List.of();
+  }
+
   public KafkaCluster updateCluster(String name, Map<String, String> properties)
       throws SchemaException {
     KafkaCluster c;
@@ -122,13 +163,7 @@ public final class KafkaMetadata {
       KafkaCluster old = clusters.get(name);
       if (old == null) {
         if (configured.containsKey(name)) {
-          throw new SchemaException(
-              400,
-              null,
-              "kafka cluster '"
-                  + name
-                  + "' is defined in the configuration file and cannot be changed through the"
-                  + " admin API");
+          throw staticCluster(name);
         }
         throw clusterNotFound(name);
       }
@@ -150,13 +185,7 @@ public final class KafkaMetadata {
     synchronized (this) {
       if (!clusters.containsKey(name)) {
         if (configured.containsKey(name)) {
-          throw new SchemaException(
-              400,
-              null,
-              "kafka cluster '"
-                  + name
-                  + "' is defined in the configuration file and cannot be deleted through the"
-                  + " admin API");
+          throw staticCluster(name);
         }
         throw clusterNotFound(name);
       }

@@ -133,6 +133,15 @@ class AdminRoutesIT {
                 new Class<?>[] {Dispatcher.class},
                 (p, m, a) -> CompletableFuture.failedFuture(new DispatchException(404, "none")));
     return new AdminApi(
-        SchemaRegistry.inMemory(), new DiscoveryClient(null), dispatcher, "test", "http://h:1/");
+        SchemaRegistry.inMemory(),
+        new DiscoveryClient(
+            (uri, method, headers, body, http11, timeout, maxBytes) ->
+                CompletableFuture.failedFuture(new IllegalStateException("no network here")),
+            "localcluster",
+            java.time.Duration.ofSeconds(1),
+            null),
+        dispatcher,
+        "test",
+        "http://h:1/");
   }
 }

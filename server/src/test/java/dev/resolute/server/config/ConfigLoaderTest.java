@@ -131,26 +131,88 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void kafkaClustersInTheConfigurationAreWarnedAboutByNameUnlessEmpty() throws IOException {
+  void kafkaClustersAreReadFromTheFileAndTheEnvironment() throws IOException {
     List<String> notes = new ArrayList<>();
-    ConfigLoader.load(
-        null,
-        Map.of("RESTATE_INGRESS__KAFKA_CLUSTERS", "[{name=\"c\",brokers=[\"b:9092\"]}]"),
-        Map.of(),
-        notes);
-    assertThat(notes).singleElement().asString().contains("\"ingress.kafka-clusters\"");
-    notes.clear();
-    ConfigLoader.load(null, Map.of("RESTATE_INGRESS__KAFKA_CLUSTERS", "[]"), Map.of(), notes);
+    ServerConfig fromFile =
+        ConfigLoader.load(
+            file(
+                "[[ingress.kafka-clusters]]\nname = \"c\"\nbrokers = [\"b:9092\", \"d:9092\"]\n"
+                    + "\"sasl.password\" = \"s\"\n"
+                    + "[[ingress.kafka-clusters]]\nname = \"e\"\nbrokers = [\"f:9092\"]\n"),
+            Map.of(),
+            Map.of(),
+            notes);
     assertThat(notes).isEmpty();
-    ConfigLoader.load(
-        file("[[ingress.kafka-clusters]]\nname = \"c\"\nbrokers = [\"b:9092\"]\n"),
-        Map.of(),
-        Map.of(),
-        notes);
-    assertThat(notes).singleElement().asString().contains("\"ingress.kafka-clusters\"");
-    notes.clear();
-    ConfigLoader.load(file("[ingress]\nkafka-clusters = []\n"), Map.of(), Map.of(), notes);
-    assertThat(notes).isEmpty();
+    assertThat(fromFile.ingress().kafkaClusters())
+        .containsExactly(
+            new KafkaClusterConfig("c", List.of("b:9092", "d:9092"), Map.of("sasl.password", "s")),
+            new KafkaClusterConfig("e", List.of("f:9092"), Map.of()));
+    assertThat(fromFile.ingress().kafkaClusters().get(0).properties())
+        .containsEntry("metadata.broker.list", "b:9092,d:9092")
+        .containsEntry("sasl.password", "s");
+    ServerConfig fromEnv =
+        ConfigLoader.load(
+            null,
+            Map.of("RESTATE_INGRESS__KAFKA_CLUSTERS", "[{name=\"c\",brokers=[\"b:9092\"]}]"),
+            Map.of(),
+            notes);
+    assertThat(fromEnv.ingress().kafkaClusters())
+        .containsExactly(new KafkaClusterConfig("c", List.of("b:9092"), Map.of()));
+    assertThat(
+            ConfigLoader.load(null, Map.of("RESTATE_INGRESS__KAFKA_CLUSTERS", "[]"), Map.of())
+                .ingress()
+                .kafkaClusters())
+        .isEmpty();
+    assertThat(
+            ConfigLoader.load(file("[ingress]\nkafka-clusters = []\n"), Map.of(), Map.of())
+                .ingress()
+                .kafkaClusters())
+        .isEmpty();
+    // the dump loads back to the same clusters
+    ServerConfig again = ConfigLoader.load(file(TomlDump.dump(fromFile)), Map.of(), Map.of());
+    assertThat(again.ingress().kafkaClusters()).isEqualTo(fromFile.ingress().kafkaClusters());
+  }
+
+  @Test
+  void badKafkaClustersAreRefusedWithTheReason() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    file("[[ingress.kafka-clusters]]\nname = \"c\"\n"), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("missing field `brokers`");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    file("[[ingress.kafka-clusters]]\nbrokers = [\"b:1\"]\n"), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("missing field `name`");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    file(
+                        "[[ingress.kafka-clusters]]\nname = \"c\"\nbrokers = [\"b:1\"]\n"
+                            + "\"fetch.wait.max.ms\" = 5\n"),
+                    Map.of(),
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("expected a string for property \"fetch.wait.max.ms\"");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    file(
+                        "[[ingress.kafka-clusters]]\nname = \"c\"\nbrokers = [\"b:1\"]\n"
+                            + "[[ingress.kafka-clusters]]\nname = \"c\"\nbrokers = [\"b:2\"]\n"),
+                    Map.of(),
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("declared twice");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    null, Map.of("RESTATE_INGRESS__KAFKA_CLUSTERS", "not an array"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("expected an array of tables");
   }
 
   @Test

@@ -150,16 +150,57 @@ class KafkaMetadataTest {
 
   @Test
   void configuredClustersAreListedButNotChangedThroughTheApi() throws Exception {
-    KafkaCluster conf =
-        new KafkaCluster("conf", Map.of("bootstrap.servers", "b:1"), "2026-01-01T00:00:00Z", true);
+    KafkaCluster conf = KafkaCluster.fromConfig("conf", Map.of("metadata.broker.list", "b:1,c:1"));
+    assertThat(conf.createdAt()).isEqualTo("1970-01-01T00:00:00Z");
     KafkaMetadata m = open(List.of(conf));
     assertThat(m.clusters()).containsExactly(conf);
+    assertThat(m.info("conf"))
+        .containsExactly(
+            "This Kafka cluster was configured in the static cluster configuration, this is"
+                + " deprecated. Please register it using the new Kafka Admin functionalities.");
+    // restate-server 1.7.12's answers, all 409
     assertThatThrownBy(() -> m.createCluster("conf", Map.of("bootstrap.servers", "x:1")))
-        .hasMessage("kafka cluster 'conf' already exists in schema registry");
-    assertThatThrownBy(() -> m.deleteCluster("conf", true))
-        .hasMessageContaining("defined in the configuration file");
+        .hasMessage(
+            "kafka cluster 'conf' conflicts with static configuration. Cluster names in schema"
+                + " registry cannot override statically configured clusters.")
+        .extracting(e -> ((SchemaException) e).status())
+        .isEqualTo(409);
+    String cannot =
+        "kafka cluster 'conf' cannot be updated, because it was defined in the restate"
+            + " configuration file. Update the configuration file directly, or remove the"
+            + " configuration file";
+    assertThatThrownBy(() -> m.deleteCluster("conf", true)).hasMessage(cannot);
+    assertThatThrownBy(() -> m.updateCluster("conf", Map.of("bootstrap.servers", "x:1")))
+        .hasMessage(cannot);
     assertThatThrownBy(() -> m.deleteCluster("nope", false))
         .hasMessage("The requested Kafka cluster 'nope' does not exist");
+    // a subscription may name it
+    assertThat(m.createSubscription("kafka://conf/t", "service://Counter/add", null).cluster())
+        .isEqualTo("conf");
+  }
+
+  @Test
+  void aConfiguredClusterIsShadowedByAnEarlierRegisteredOneOfTheSameName() throws Exception {
+    KafkaMetadata first = open(List.of());
+    KafkaCluster registered = first.createCluster("kc", Map.of("bootstrap.servers", "r:1"));
+    KafkaMetadata m =
+        open(List.of(KafkaCluster.fromConfig("kc", Map.of("metadata.broker.list", "c:1"))));
+    assertThat(m.clusters()).containsExactly(registered);
+    assertThat(m.cluster("kc")).contains(registered);
+    assertThat(m.info("kc"))
+        .containsExactly(
+            "A Kafka cluster with the same name exists in the static cluster configuration,"
+                + " please remove it from the static configuration as it's deprecated.");
+  }
+
+  @Test
+  void aConfiguredClusterWithAPropertyTheClientCannotTakeIsRefused() {
+    assertThatThrownBy(
+            () ->
+                KafkaCluster.fromConfig(
+                    "c", Map.of("metadata.broker.list", "b:1", "no.such.property", "x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no.such.property");
   }
 
   @Test
