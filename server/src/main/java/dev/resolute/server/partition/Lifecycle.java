@@ -65,6 +65,9 @@ final class Lifecycle {
     if (!inv.getParentInvocationId().isEmpty()) {
       st.setInvokedById(inv.getParentInvocationId()).setInvokedByTarget(inv.getParentTarget());
     }
+    if (!inv.getSubscriptionId().isEmpty()) {
+      st.setInvokedBySubscriptionId(inv.getSubscriptionId());
+    }
     if (inv.getIngressRequest() != 0) {
       if (inv.getIngressWantsResult()) {
         st.addIngressWaiters(inv.getIngressRequest());

@@ -290,7 +290,10 @@ final class InvocationTables {
     r.set("target_handler_name", t.getHandler());
     r.set("target_service_ty", serviceType(t, service));
     r.text("idempotency_key", st.getIdempotencyKey());
-    if (st.getInvokedById().isEmpty()) {
+    if (!st.getInvokedBySubscriptionId().isEmpty()) {
+      r.set("invoked_by", "subscription");
+      r.set("invoked_by_subscription_id", st.getInvokedBySubscriptionId());
+    } else if (st.getInvokedById().isEmpty()) {
       r.set("invoked_by", "ingress");
     } else {
       r.set("invoked_by", "service");

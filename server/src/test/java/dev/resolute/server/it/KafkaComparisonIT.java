@@ -121,6 +121,19 @@ class KafkaComparisonIT {
               "restate.subscription.id=" + resoluteSub)
           .doesNotContain("own-header");
     }
+    // SQL: both say who created the invocations
+    String q =
+        "{\"query\":\"SELECT invoked_by, invoked_by_subscription_id, invoked_by_id FROM"
+            + " sys_invocation WHERE target_service_name = 'KafkaRecorder' AND target_handler_name"
+            + " = 'record' LIMIT 1\"}";
+    HttpResponse<String> a =
+        Harness.send(resolute.admin, "POST", "/query", q, "accept", "application/json");
+    HttpResponse<String> b =
+        Harness.send(restate.admin, "POST", "/query", q, "accept", "application/json");
+    assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
+    assertThat(a.body().replace(resoluteSub, "SUB"))
+        .isEqualTo(b.body().replace(restateSub, "SUB"))
+        .contains("\"invoked_by\":\"subscription\"", "SUB");
   }
 
   /** The key's lines once it has {@code n} of them (both servers consume concurrently). */
