@@ -220,6 +220,18 @@ public final class Compare {
       }
     }
 
+    // ---- Kafka: records/s from a topic to completed object invocations (see KafkaPhase)
+    String kafkaReport = "";
+    if (!opt.containsKey("no-kafka") && (only == null || only.contains("kafka"))) {
+      long n = Long.parseLong(opt.getOrDefault("kafka-records", quick ? "5000" : "100000"));
+      try {
+        kafkaReport = KafkaPhase.table(KafkaPhase.run(targets, work, n), targets.keySet());
+      } catch (RuntimeException e) {
+        kafkaReport = "\n### Kafka\n\nnot measured: " + e.getMessage() + "\n";
+        System.out.println("kafka phase failed: " + e);
+      }
+    }
+
     // ---- memory and disk after load, restart on the full data directory
     for (Target t : targets.values()) {
       long[] l = life.get(t.name);
@@ -246,7 +258,12 @@ public final class Compare {
       t.stopAll();
     }
 
-    report.append(table(rows, targets.keySet())).append('\n').append(lifeTable(life)).append('\n');
+    report
+        .append(table(rows, targets.keySet()))
+        .append('\n')
+        .append(lifeTable(life))
+        .append('\n')
+        .append(kafkaReport);
     String out = report.toString();
     System.out.println();
     System.out.println(out);
@@ -446,7 +463,7 @@ public final class Compare {
       int eq = k.indexOf('=');
       if (eq >= 0) {
         m.put(k.substring(0, eq), k.substring(eq + 1));
-      } else if (k.equals("quick") || k.equals("skip-restart")) {
+      } else if (k.equals("quick") || k.equals("skip-restart") || k.equals("no-kafka")) {
         m.put(k, "true");
       } else if (i + 1 < args.length) {
         m.put(k, args[++i]);

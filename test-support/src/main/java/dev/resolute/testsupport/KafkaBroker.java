@@ -56,6 +56,11 @@ public final class KafkaBroker implements AutoCloseable {
     return new KafkaBroker(ServerProcess.newWorkDir(name));
   }
 
+  /** Not started; its data and log in {@code workDir}. */
+  public static KafkaBroker at(Path workDir) {
+    return new KafkaBroker(workDir.toAbsolutePath());
+  }
+
   /**
    * The broker's jars: the system property {@code kafka.libs}, {@code $KAFKA_LIBS}, or {@code
    * .peers/kafka/libs} in the working directory or its nearest parent that has one.
