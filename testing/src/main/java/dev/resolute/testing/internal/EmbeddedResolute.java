@@ -36,6 +36,9 @@ public final class EmbeddedResolute implements TestServer {
             new IngressConfig(anyPort),
             new AdminConfig(anyPort),
             d.worker(),
+            d.maxJournalRetention(),
+            d.logging(),
+            d.resolute(),
             new NodeConfig(anyPort, false));
     try {
       return new EmbeddedResolute(baseDir, ResoluteServer.start(config));
