@@ -2,7 +2,6 @@ package dev.resolute.server.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Every configuration key restate-server 1.7.12 accepts, and what Resolute does with it: {@link
@@ -297,8 +296,12 @@ public final class KeyCatalog {
     return ENTRIES;
   }
 
+  /**
+   * {@code _} read as {@code -}; case is kept: restate-server's keys are case-sensitive, so {@code
+   * [worker.Invoker]} is an unknown table, not {@code [worker.invoker]}.
+   */
   static String normalize(String dottedKey) {
-    return dottedKey.replace('_', '-').toLowerCase(Locale.ROOT);
+    return dottedKey.replace('_', '-');
   }
 
   /** -1 when {@code pattern} does not cover {@code key}; more specific patterns score higher. */

@@ -214,6 +214,18 @@ class KeyCatalogTest {
   }
 
   @Test
+  void keysAreCaseSensitiveAsInRestateServer() {
+    // found by the configuration fuzzer: the catalog matched [worker.Invoker] as [worker.invoker]
+    // and the loader, which reads worker.invoker, then failed an internal check
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    file("[worker.Invoker]\ninactivity-timeout = \"5s\"\n"), Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key \"worker.Invoker");
+  }
+
+  @Test
   void kafkaClustersAreApplied() throws IOException {
     List<String> notes = new ArrayList<>();
     ConfigLoader.load(
