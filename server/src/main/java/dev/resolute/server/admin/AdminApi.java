@@ -165,7 +165,9 @@ public final class AdminApi implements HttpHandler {
       seg.add(HttpRequest.decodeComponent(s));
     }
     int apiVersion = MAX_API;
-    if (!seg.isEmpty() && seg.get(0).matches("v[0-9]+")) {
+    // as restate-server: "v" and a number without leading zeros is a version prefix; "v0",
+    // "v0003" or a number too long for an int is an ordinary (unknown) path segment, so 404
+    if (!seg.isEmpty() && seg.get(0).matches("v[1-9][0-9]{0,8}")) {
       int v = Integer.parseInt(seg.get(0).substring(1));
       if (v < MIN_API) {
         return AdminResponses.done(

@@ -161,6 +161,14 @@ class AdminApiIT {
     assertThat(v1.body())
         .isEqualTo(
             "Unsupported Admin API version V1. This server supports versions between V2 and V4.");
+    // restate-server 1.7.12: anything else that looks like a version is an unknown path (found by
+    // the admin fuzzer: a number too long for an int was a 500)
+    for (String p :
+        new String[] {
+          "/v0/health", "/v0003/health", "/v99/health", "/v11111111111111111111111111111/health"
+        }) {
+      assertThat(send("GET", p, null).statusCode()).as(p).isEqualTo(404);
+    }
   }
 
   @Test
