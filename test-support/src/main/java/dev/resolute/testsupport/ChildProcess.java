@@ -61,7 +61,15 @@ public final class ChildProcess implements AutoCloseable {
       long pid = p.pid();
       Thread hook =
           new Thread(
-              () -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly), "kill-" + pid);
+              () ->
+                  ProcessHandle.of(pid)
+                      .ifPresent(
+                          h -> {
+                            List<ProcessHandle> kids = h.descendants().toList();
+                            h.destroyForcibly();
+                            kids.forEach(ProcessHandle::destroyForcibly);
+                          }),
+              "kill-" + pid);
       Runtime.getRuntime().addShutdownHook(hook);
       return new ChildProcess(List.copyOf(command), log, logStart, p, hook);
     } catch (IOException e) {
@@ -158,8 +166,13 @@ public final class ChildProcess implements AutoCloseable {
         });
   }
 
-  /** SIGTERM, then SIGKILL after 10 s: a clean shutdown that cannot hang the test. */
+  /**
+   * SIGTERM, then SIGKILL after 10 s: a clean shutdown that cannot hang the test; descendants still
+   * alive afterwards are killed.
+   */
   public void stop() {
+    // a deployment's worker processes (Hypercorn's, for one) outlive their parent otherwise
+    List<ProcessHandle> kids = process.descendants().toList();
     try {
       process.destroy();
       if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -169,14 +182,17 @@ public final class ChildProcess implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     } finally {
+      kids.forEach(ProcessHandle::destroyForcibly);
       removeHook();
     }
   }
 
   /**
-   * {@code kill -9}: a crash, no shutdown hook of the child runs. Returns once the process is gone.
+   * {@code kill -9}: a crash, no shutdown hook of the child runs; its descendants are killed too.
+   * Returns once the process is gone.
    */
   public void kill9() {
+    List<ProcessHandle> kids = process.descendants().toList();
     try {
       if (process.isAlive()) {
         try {
@@ -190,6 +206,7 @@ public final class ChildProcess implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     } finally {
+      kids.forEach(ProcessHandle::destroyForcibly); // SIGKILL: the whole process tree crashes
       removeHook();
     }
   }

@@ -87,4 +87,28 @@ class ChildProcessTest {
     assertThat(cmd.subList(1, cmd.size()))
         .containsExactly("-Xmx512m", "-Dx=1", "-cp", "cp", "a.Main", "arg");
   }
+
+  @Test
+  void stopAndKill9TakeTheChildsOwnChildrenWithThem() throws Exception {
+    for (boolean crash : new boolean[] {false, true}) {
+      Path log = dir.resolve("tree-" + crash + ".log");
+      // a shell that starts a grandchild, as Hypercorn starts its workers
+      ChildProcess p =
+          ChildProcess.start(
+              List.of("sh", "-c", "sleep 300 & echo \"grandchild $!\"; wait"), Map.of(), log);
+      long grandchild =
+          Long.parseLong(
+              p.awaitOutput(Pattern.compile("grandchild (\\d+)"), Duration.ofSeconds(10)).group(1));
+      assertThat(ProcessHandle.of(grandchild)).isPresent();
+      if (crash) {
+        p.kill9();
+      } else {
+        p.stop();
+      }
+      Wait.until(
+          "grandchild " + grandchild + " gone",
+          Duration.ofSeconds(10),
+          () -> ProcessHandle.of(grandchild).map(h -> !h.isAlive()).orElse(true));
+    }
+  }
 }
