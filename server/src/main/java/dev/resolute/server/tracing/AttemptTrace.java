@@ -79,6 +79,13 @@ public final class AttemptTrace {
     }
     String label = label(type);
     String name = commandName(m);
+    // restate-server marks each command with an event on the attempt span; so does this
+    span.addEvent(
+        "restate.invocation.lifecycle.new_command",
+        name == null
+            ? io.opentelemetry.api.common.Attributes.of(Tracing.COMMAND_TYPE, label)
+            : io.opentelemetry.api.common.Attributes.of(
+                Tracing.COMMAND_TYPE, label, Tracing.COMMAND_NAME, name));
     String spanName = label;
     if (call && callTarget != null) {
       spanName = label + " " + Tracing.shortTarget(callTarget);
@@ -118,6 +125,9 @@ public final class AttemptTrace {
 
   /** The deployment proposed the result of the run with {@code completionId}: its span ends. */
   public void runProposed(int completionId, boolean failed) {
+    if (span != null) {
+      span.addEvent("restate.invocation.lifecycle.run_ended");
+    }
     Span s = runs == null ? null : runs.remove(completionId);
     if (s != null) {
       if (failed) {

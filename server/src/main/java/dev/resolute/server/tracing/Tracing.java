@@ -45,8 +45,14 @@ import java.util.concurrent.TimeUnit;
  *        │  ├ run [name]                 RunCommand → ProposeRunCompletion
  *        │  ├ call {callee target}        the Call command; the callee's "invocation" span is its child
  *        │  └ sleep, set-state, …         one per other journaled command (at its arrival)
- *        └ …
+ *        └ invocation-end {target}       at completion, with restate.invocation.result
  * </pre>
+ *
+ * <p>restate-server 1.7.12 (observed with the same collector) emits {@code ingress}, {@code
+ * invocation-start} (an instant, where this emits {@code invocation} over the whole lifetime),
+ * {@code invocation-attempt} with one {@code restate.invocation.lifecycle.new_command} event per
+ * command (emitted here too, beside the command spans) and {@code invocation-end}; a callee's
+ * invocation hangs under the caller's attempt span, here under the call's command span.
  *
  * <p>With no endpoint configured ({@link #disabled()}) nothing of the SDK exists: the ingress only
  * reads a caller's {@code traceparent} (stored so {@code sys_invocation.trace_id} shows it, as
@@ -257,14 +263,26 @@ public final class Tracing implements AutoCloseable {
       b.setNoParent();
     }
     Span span = ids.withIds(TraceIds.traceId(ctx), TraceIds.invocationSpanId(id), b::startSpan);
-    if (status.hasOutcome() && status.getOutcome().hasFailure()) {
-      span.setAttribute(INVOCATION_RESULT, "failure");
-      span.setAttribute(ERROR_CODE, (long) status.getOutcome().getFailure().getCode());
-      span.setStatus(StatusCode.ERROR, status.getOutcome().getFailure().getMessage());
-    } else {
-      span.setAttribute(INVOCATION_RESULT, "success");
+    long end = Math.max(status.getCompletedAt(), status.getCreatedAt());
+    // restate-server's marker of the end, a child of the invocation's span, with the result
+    Span marker =
+        tracer
+            .spanBuilder("invocation-end " + shortTarget(t))
+            .setParent(Context.root().with(span))
+            .setStartTimestamp(end, TimeUnit.MILLISECONDS)
+            .setAllAttributes(targetAttributes(id, t))
+            .startSpan();
+    for (Span s : new Span[] {span, marker}) {
+      if (status.hasOutcome() && status.getOutcome().hasFailure()) {
+        s.setAttribute(INVOCATION_RESULT, "failure");
+        s.setAttribute(ERROR_CODE, (long) status.getOutcome().getFailure().getCode());
+        s.setStatus(StatusCode.ERROR, status.getOutcome().getFailure().getMessage());
+      } else {
+        s.setAttribute(INVOCATION_RESULT, "success");
+      }
     }
-    span.end(Math.max(status.getCompletedAt(), status.getCreatedAt()), TimeUnit.MILLISECONDS);
+    marker.end(end, TimeUnit.MILLISECONDS);
+    span.end(end, TimeUnit.MILLISECONDS);
   }
 
   /** Exports what is buffered and stops the exporter. */

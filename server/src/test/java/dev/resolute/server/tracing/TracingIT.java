@@ -109,6 +109,8 @@ class TracingIT {
       assertThat(invocation.attr("restate.invocation.id")).isEqualTo(id);
       assertThat(invocation.attr("restate.invocation.target")).isEqualTo("TraceFront/process");
       assertThat(invocation.attr("restate.invocation.result")).isEqualTo("success");
+      Received end = one(receiver, "invocation-end TraceFront/process");
+      assertThat(end.parentSpanId()).isEqualTo(invocation.spanId());
 
       List<Received> attempts = receiver.named("invocation-attempt TraceFront/process");
       assertThat(attempts).isNotEmpty();

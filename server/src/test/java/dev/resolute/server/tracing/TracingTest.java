@@ -129,7 +129,18 @@ class TracingTest {
     assertThat(invocation.getEndEpochNanos()).isEqualTo(2_000_000_000L);
     assertThat(invocation.getAttributes().get(Tracing.INVOCATION_RESULT)).isEqualTo("success");
 
+    SpanData end = out.named("invocation-end Obj/{key}/add");
+    assertThat(end.getParentSpanId()).isEqualTo(invocation.getSpanId());
+    assertThat(end.getAttributes().get(Tracing.INVOCATION_RESULT)).isEqualTo("success");
+
     SpanData attempt = out.named("invocation-attempt Obj/{key}/add");
+    assertThat(attempt.getEvents())
+        .extracting(e -> e.getName())
+        .containsExactly(
+            "restate.invocation.lifecycle.new_command",
+            "restate.invocation.lifecycle.new_command",
+            "restate.invocation.lifecycle.new_command",
+            "restate.invocation.lifecycle.run_ended");
     assertThat(attempt.getParentSpanId()).isEqualTo(invocation.getSpanId());
     assertThat(attempt.getSpanId()).isEqualTo(sent.spanId());
     assertThat(attempt.getAttributes().get(Tracing.DEPLOYMENT_ID)).isEqualTo("dp_1");
