@@ -51,14 +51,19 @@ public final class Main {
                                     object per line)
             --no-logo             Accepted for compatibility with restate-server
             --node-name=NAME      Node name (default: resolute)
+            --tracing-endpoint=URL
+                                  OTLP endpoint of invocation traces: http://host:4317
+                                    (gRPC) or otlp+http://host:4318/v1/traces (HTTP)
+            --tracing-services-endpoint=URL
+                                  Overrides --tracing-endpoint for invocation traces
         -V, --version             Print version information and exit.
       Also accepted, as restate-server 1.7.12 accepts them, with a warning naming each
       (they configure what a single Resolute node does not have): --production,
         --listen-mode, --use-random-ports, --advertised-host, --bind-ip, --bind-port,
         --roles, --location, --force-node-id, --auto-provision,
         --metadata-store-address, --bind-address, --advertised-address,
-        --shutdown-timeout, --tracing-endpoint, --tracing-runtime-endpoint,
-        --tracing-services-endpoint, --tracing-json-path, --tracing-filter,
+        --shutdown-timeout, --tracing-runtime-endpoint, --tracing-json-path,
+        --tracing-filter,
         --log-disable-ansi-codes. Refused: --metadata-migration-mode.
       """;
 

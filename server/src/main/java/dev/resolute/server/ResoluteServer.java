@@ -163,6 +163,11 @@ public final class ResoluteServer implements AutoCloseable {
     Metrics metrics =
         Metrics.create(
             config.clusterName(), config.nodeName(), n, !config.node().disablePrometheus());
+    // closed after everything that records spans (closeables close in reverse order)
+    dev.resolute.server.tracing.Tracing tracing =
+        dev.resolute.server.tracing.Tracing.create(
+            config.tracing(), config.clusterName(), config.nodeName());
+    closeables.add(tracing);
     StoreProperties storeReads = new StoreProperties(store::longProperty);
     closeables.add(storeReads); // closed (waiting for a scrape in progress) before the store
     long tLog = System.nanoTime();
@@ -226,6 +231,7 @@ public final class ResoluteServer implements AutoCloseable {
             signer);
     Invoker invoker = new Invoker(client, schemas, appender, scheduler, invokerOptions);
     invoker.metrics(metrics.invoker);
+    invoker.tracing(tracing);
     Replies replies = new Replies();
 
     // Partitions are actors on one pool with a thread per core, not a thread per partition.
@@ -285,6 +291,7 @@ public final class ResoluteServer implements AutoCloseable {
     long tLead = System.nanoTime();
     for (PartitionProcessor pp : processors) {
       pp.metrics(metrics.invocations); // from here on: replayed records are not counted
+      pp.tracing(tracing);
       pp.lead();
     }
     // compaction waits until the node is up (see RocksStore.resumeCompactions)
@@ -379,7 +386,9 @@ public final class ResoluteServer implements AutoCloseable {
     closeables.add(node);
     ingressHandler.ready(
         new HealthGate(
-            new IngressApi(schemas, dispatcher, clock, new SecureRandom()).metrics(metrics.ingress),
+            new IngressApi(schemas, dispatcher, clock, new SecureRandom())
+                .metrics(metrics.ingress)
+                .tracing(tracing),
             HealthGate.Port.INGRESS,
             log::failure));
     adminHandler.ready(

@@ -12,6 +12,7 @@ import java.util.Map;
  *     first)
  * @param idempotencyKey null when absent
  * @param executionTimeMillis wall-clock ms at which to start; 0 = now
+ * @param trace where the invocation sits in a distributed trace (decided by the ingress), or null
  */
 public record InvocationRequest(
     InvocationId id,
@@ -21,4 +22,19 @@ public record InvocationRequest(
     byte[] body,
     List<Map.Entry<String, String>> headers,
     String idempotencyKey,
-    long executionTimeMillis) {}
+    long executionTimeMillis,
+    dev.resolute.server.pb.TraceContext trace) {
+
+  /** An invocation outside any trace. */
+  public InvocationRequest(
+      InvocationId id,
+      String service,
+      String handler,
+      String key,
+      byte[] body,
+      List<Map.Entry<String, String>> headers,
+      String idempotencyKey,
+      long executionTimeMillis) {
+    this(id, service, handler, key, body, headers, idempotencyKey, executionTimeMillis, null);
+  }
+}

@@ -105,6 +105,7 @@ public final class ConfigLoader {
     BindAddress nodeBind = root.bindAddress("bind-address", NodeConfig.DEFAULT_BIND);
     boolean disablePrometheus = root.bool("disable-prometheus", false);
     LoggingConfig logging = readLogging(root);
+    TracingConfig tracing = readTracing(root);
     ResoluteConfig resolute = readResolute(root.child("resolute"));
     root.finish();
     return root.build(
@@ -124,7 +125,8 @@ public final class ConfigLoader {
                 maxJournal,
                 logging,
                 resolute,
-                new NodeConfig(nodeBind, disablePrometheus)));
+                new NodeConfig(nodeBind, disablePrometheus),
+                tracing));
   }
 
   private static LoggingConfig readLogging(Section root) {
@@ -143,6 +145,26 @@ public final class ConfigLoader {
       throw new ConfigException(e.getMessage() + " for key \"log-format\"");
     }
     return new LoggingConfig(filter, f);
+  }
+
+  private static TracingConfig readTracing(Section root) {
+    String endpoint = root.string("tracing-endpoint", null);
+    String services = root.string("tracing-services-endpoint", null);
+    Map<String, String> headers = root.stringTable("tracing-headers");
+    // restate-server: tracing-services-endpoint overrides tracing-endpoint for invocation traces
+    String key = services != null ? "tracing-services-endpoint" : "tracing-endpoint";
+    String effective = services != null ? services : endpoint;
+    if (effective != null && effective.isBlank()) {
+      effective = null;
+    }
+    if (effective != null) {
+      try {
+        TracingConfig.target(effective);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage() + " for key \"" + key + "\"");
+      }
+    }
+    return new TracingConfig(effective, headers);
   }
 
   private static ResoluteConfig readResolute(Section s) {

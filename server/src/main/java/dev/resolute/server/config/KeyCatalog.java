@@ -46,7 +46,8 @@ public final class KeyCatalog {
   private static final String NO_BIFROST =
       "Resolute writes every partition to its own local log on this node (no bifrost)";
   private static final String TRACING =
-      "Resolute exports no traces yet (no OpenTelemetry exporter)";
+      "Resolute exports invocation traces only (tracing-endpoint); it has no runtime traces, no"
+          + " span filter and no Jaeger file export";
   private static final String NO_SNAPSHOTS =
       "Resolute takes no partition snapshots (recovery replays its local log)";
   private static final String QUEUES =
@@ -84,6 +85,12 @@ public final class KeyCatalog {
     applied(e, "connect-timeout", "TCP connect timeout towards deployments");
     applied(e, "log-filter", "logging levels (RUST_LOG syntax; the target restate = dev.resolute)");
     applied(e, "log-format", "pretty/compact: one text line per event; json: one JSON object");
+    applied(e, "tracing-endpoint", "OTLP endpoint (gRPC or HTTP by scheme) of invocation traces");
+    applied(
+        e,
+        "tracing-services-endpoint",
+        "overrides tracing-endpoint for invocation traces (the only traces Resolute exports)");
+    applied(e, "tracing-headers", "headers on every OTLP export request");
     applied(e, "ingress.bind-address", "address of the ingress HTTP port");
     applied(
         e,

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param logging {@code log-filter}, {@code log-format}
  * @param resolute {@code [resolute]}: Resolute's own settings
  * @param node the node port ({@code bind-address}, {@code disable-prometheus})
+ * @param tracing {@code tracing-endpoint} / {@code tracing-services-endpoint}, {@code
+ *     tracing-headers}
  */
 public record ServerConfig(
     Path baseDir,
@@ -36,7 +38,8 @@ public record ServerConfig(
     Duration maxJournalRetention,
     LoggingConfig logging,
     ResoluteConfig resolute,
-    NodeConfig node) {
+    NodeConfig node,
+    TracingConfig tracing) {
 
   public static final Path DEFAULT_BASE_DIR = Path.of("restate-data");
   public static final String DEFAULT_NODE_NAME = "resolute";
@@ -64,6 +67,43 @@ public record ServerConfig(
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(resolute, "resolute");
     Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(tracing, "tracing");
+  }
+
+  /** Without tracing (the default). */
+  public ServerConfig(
+      Path baseDir,
+      String nodeName,
+      String clusterName,
+      int defaultNumPartitions,
+      Duration defaultJournalRetention,
+      Duration defaultIdempotencyRetention,
+      Duration defaultWorkflowCompletionRetention,
+      RetryPolicyConfig defaultRetryPolicy,
+      IngressConfig ingress,
+      AdminConfig admin,
+      WorkerConfig worker,
+      Duration maxJournalRetention,
+      LoggingConfig logging,
+      ResoluteConfig resolute,
+      NodeConfig node) {
+    this(
+        baseDir,
+        nodeName,
+        clusterName,
+        defaultNumPartitions,
+        defaultJournalRetention,
+        defaultIdempotencyRetention,
+        defaultWorkflowCompletionRetention,
+        defaultRetryPolicy,
+        ingress,
+        admin,
+        worker,
+        maxJournalRetention,
+        logging,
+        resolute,
+        node,
+        TracingConfig.disabled());
   }
 
   /**

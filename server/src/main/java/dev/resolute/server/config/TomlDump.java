@@ -27,6 +27,9 @@ final class TomlDump {
     }
     kv(b, "log-filter", str(c.logging().filter()));
     kv(b, "log-format", str(c.logging().format().key()));
+    if (c.tracing().endpoint() != null) {
+      kv(b, "tracing-endpoint", str(c.tracing().endpoint()));
+    }
     RetryPolicyConfig r = c.defaultRetryPolicy();
     b.append("\n[default-retry-policy]\n");
     kv(b, "initial-interval", str(Durations.format(r.initialInterval())));
@@ -76,6 +79,10 @@ final class TomlDump {
     kv(b, "log-trim-interval", str(Durations.format(r2.logTrimInterval())));
     kv(b, "store-flush-records", Long.toString(r2.storeFlushRecords()));
     kv(b, "store-flush-interval", str(Durations.format(r2.storeFlushInterval())));
+    if (!c.tracing().headers().isEmpty()) {
+      b.append("\n[tracing-headers]\n");
+      new java.util.TreeMap<>(c.tracing().headers()).forEach((k, v) -> kv(b, key(k), str(v)));
+    }
     return b.toString();
   }
 

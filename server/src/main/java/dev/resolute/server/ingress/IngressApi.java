@@ -15,10 +15,13 @@ import dev.resolute.server.http.HttpHandler;
 import dev.resolute.server.http.HttpRequest;
 import dev.resolute.server.http.HttpResponse;
 import dev.resolute.server.metrics.IngressMetrics;
+import dev.resolute.server.pb.Target;
 import dev.resolute.server.schema.HandlerSchema;
 import dev.resolute.server.schema.HandlerType;
 import dev.resolute.server.schema.Schemas;
 import dev.resolute.server.schema.ServiceSchema;
+import dev.resolute.server.tracing.IngressTrace;
+import dev.resolute.server.tracing.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +64,7 @@ public final class IngressApi implements HttpHandler {
   private final RandomGenerator random;
   private final RestatePaths restatePaths;
   private volatile IngressMetrics metrics = IngressMetrics.none();
+  private volatile Tracing tracing = Tracing.disabled();
 
   /**
    * @param clock wall clock for ULIDs and {@code ?delay=} execution times
@@ -115,6 +119,12 @@ public final class IngressApi implements HttpHandler {
   }
 
   /** Where requests are recorded; none until set. */
+  /** Where ingress spans go and how a caller's {@code traceparent} is read; none until set. */
+  public IngressApi tracing(Tracing t) {
+    this.tracing = t;
+    return this;
+  }
+
   public IngressApi metrics(IngressMetrics m) {
     this.metrics = m;
     return this;
@@ -264,6 +274,16 @@ public final class IngressApi implements HttpHandler {
               PartitionKeys.bucket(serviceName, random.nextInt(PartitionKeys.UNKEYED_BUCKETS)),
               Ulid.generate(clock.millis(), random));
     }
+    Tracing tr = tracing;
+    String traceparent = request.header("traceparent");
+    IngressTrace trace =
+        traceparent == null && !tr.enabled()
+            ? IngressTrace.NONE
+            : tr.ingress(
+                id,
+                traceTarget(serviceName, handlerName, keyed, key),
+                traceparent,
+                request.header("tracestate"));
     InvocationRequest invocation =
         new InvocationRequest(
             id,
@@ -273,7 +293,8 @@ public final class IngressApi implements HttpHandler {
             request.body(),
             forwardedHeaders(request),
             idempotencyKey,
-            executionTime);
+            executionTime,
+            trace.record());
     IngressMetrics.Target m = metrics.target(serviceName, handlerName, send);
     long start = m.start();
     if (send) {
@@ -281,7 +302,8 @@ public final class IngressApi implements HttpHandler {
           .submit(invocation)
           .handle(
               (r, err) ->
-                  answered(m, start, err, err == null ? IngressResponses.send(r, id) : null));
+                  answered(
+                      m, trace, start, err, err == null ? IngressResponses.send(r, id) : null));
     }
     return dispatcher
         .call(invocation)
@@ -289,6 +311,7 @@ public final class IngressApi implements HttpHandler {
             (r, err) ->
                 answered(
                     m,
+                    trace,
                     start,
                     err,
                     err == null
@@ -299,13 +322,29 @@ public final class IngressApi implements HttpHandler {
 
   /** Records the answer of a dispatched request, or rethrows the dispatcher's failure. */
   private static HttpResponse answered(
-      IngressMetrics.Target m, long start, Throwable err, HttpResponse response) {
+      IngressMetrics.Target m,
+      IngressTrace trace,
+      long start,
+      Throwable err,
+      HttpResponse response) {
     if (err != null) {
       m.requestError();
+      trace.fail(err);
       throw err instanceof CompletionException c ? c : new CompletionException(err);
     }
     m.answered(start, response.status());
+    trace.end(response.status());
     return response;
+  }
+
+  /** The invocation's target, for its trace only (built only when there is a trace). */
+  private static Target traceTarget(String service, String handler, boolean keyed, String key) {
+    return Target.newBuilder()
+        .setService(service)
+        .setHandler(handler)
+        .setKeyed(keyed)
+        .setKey(key == null ? "" : key)
+        .build();
   }
 
   /**

@@ -27,10 +27,13 @@ import dev.resolute.server.pb.Outcome;
 import dev.resolute.server.pb.ProposeRun;
 import dev.resolute.server.pb.Suspended;
 import dev.resolute.server.pb.Target;
+import dev.resolute.server.pb.TraceContext;
 import dev.resolute.server.schema.DeploymentSchema;
 import dev.resolute.server.schema.HandlerSchema;
 import dev.resolute.server.schema.RetryPolicy;
 import dev.resolute.server.schema.ServiceSchema;
+import dev.resolute.server.tracing.AttemptTrace;
+import dev.resolute.server.tracing.InvocationMdc;
 import dev.resolute.server.transport.Exchange;
 import dev.resolute.server.transport.ExchangeListener;
 import java.net.URI;
@@ -42,7 +45,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 // Over 400 lines on purpose: its pure parts are separate classes with unit tests
 // (InvocationRequest, CommandValidator, Deadline, RetryDecision); what remains is one stream's
@@ -94,6 +96,12 @@ final class AttemptSession implements ExchangeListener {
   private Duration inactivity;
   private Duration abort;
 
+  /** The attempt's spans ({@link AttemptTrace#NONE} when the invocation has no trace). */
+  private AttemptTrace trace = AttemptTrace.NONE;
+
+  /** Index of the next command the deployment sends (its position among the journal's commands). */
+  private int nextCommandIndex;
+
   AttemptSession(Invoker invoker, int partition, Effect.StartAttempt plan) {
     this.invoker = invoker;
     this.partition = partition;
@@ -118,7 +126,8 @@ final class AttemptSession implements ExchangeListener {
       return; // cancelled while it waited for a slot
     }
     startNanos = invoker.metrics().started(partition);
-    MDC.put("restate.invocation.id", id.toString());
+    nextCommandIndex = status.getCommands();
+    InvocationMdc.put(id, status.getTarget());
     try {
       Target target = status.getTarget();
       ServiceSchema service = invoker.schemas().service(target.getService()).orElse(null);
@@ -173,6 +182,17 @@ final class AttemptSession implements ExchangeListener {
         headers.addAll(
             o.signer().headers(invokeUri.getRawPath(), target.getKeyed() ? target.getKey() : null));
       }
+      if (status.hasTrace()) {
+        trace = invoker.tracing().attempt(id, status, dep.id(), dep.uri(), protocolVersion);
+        String traceparent = trace.traceparent();
+        if (traceparent != null) {
+          headers.add(Map.entry("traceparent", traceparent));
+          String tracestate = trace.tracestate();
+          if (tracestate != null) {
+            headers.add(Map.entry("tracestate", tracestate));
+          }
+        }
+      }
 
       exchange = invoker.client().open(invokeUri, "POST", headers, dep.http11(), this);
       exchange.write(
@@ -188,7 +208,7 @@ final class AttemptSession implements ExchangeListener {
     } catch (RuntimeException e) {
       fail(transientFailure("cannot start attempt: " + e.getMessage()), e);
     } finally {
-      MDC.remove("restate.invocation.id");
+      InvocationMdc.clear();
     }
   }
 
@@ -202,6 +222,9 @@ final class AttemptSession implements ExchangeListener {
   }
 
   synchronized void cancel() {
+    if (!done) {
+      trace.end("aborted", null);
+    }
     done = true;
     cancelTimeout();
     dropHeld(); // the attempt is fenced: its later records would be ignored by apply
@@ -322,13 +345,18 @@ final class AttemptSession implements ExchangeListener {
       return;
     }
     if (f.payload().length > invoker.options().messageSizeWarning()) {
-      LOG.warn(
-          "invocation {}: a message of {} bytes from the deployment is over the warning size of {}"
-              + " bytes (worker.invoker.message-size-warning; the limit is {} bytes)",
-          id,
-          f.payload().length,
-          invoker.options().messageSizeWarning(),
-          invoker.options().maxMessageSize());
+      InvocationMdc.put(id, status.getTarget());
+      try {
+        LOG.warn(
+            "invocation {}: a message of {} bytes from the deployment is over the warning size of"
+                + " {} bytes (worker.invoker.message-size-warning; the limit is {} bytes)",
+            id,
+            f.payload().length,
+            invoker.options().messageSizeWarning(),
+            invoker.options().maxMessageSize());
+      } finally {
+        InvocationMdc.clear();
+      }
     }
     if (bidi && !requestClosed) {
       armTimeout(inactivity);
@@ -363,6 +391,14 @@ final class AttemptSession implements ExchangeListener {
       }
       ev.setCommand(
           JournalEntry.newBuilder().setType(f.code()).setPayload(ByteString.copyFrom(f.payload())));
+      int index = nextCommandIndex++;
+      if (trace != AttemptTrace.NONE) {
+        TraceContext child =
+            trace.command(type, m, index, ev.hasCallTarget() ? ev.getCallTarget() : null);
+        if (child != null) {
+          ev.setChildTrace(child);
+        }
+      }
       if (holdable(type)) {
         hold(ev);
       } else {
@@ -373,6 +409,7 @@ final class AttemptSession implements ExchangeListener {
     switch (type) {
       case PROPOSE_RUN_COMPLETION -> {
         ProposeRunCompletionMessage p = (ProposeRunCompletionMessage) m;
+        trace.runProposed(p.getResultCompletionId(), p.hasFailure());
         Outcome.Builder o = Outcome.newBuilder();
         if (p.hasFailure()) {
           o.setFailure(Outcomes.stored(p.getFailure()));
@@ -392,6 +429,7 @@ final class AttemptSession implements ExchangeListener {
                     .addAllSignals(s.getWaitingSignalsList())
                     .addAllNamedSignals(s.getWaitingNamedSignalsList())));
         invoker.metrics().ended(partition, End.SUSPENDED, startNanos);
+        trace.end("suspended", null);
         finish();
       }
       case ERROR -> {
@@ -422,6 +460,7 @@ final class AttemptSession implements ExchangeListener {
       case END -> {
         append(ev.setEnd(true));
         invoker.metrics().ended(partition, End.COMPLETED, startNanos);
+        trace.end("completed", null);
         finish();
       }
       default -> violation("unexpected message " + type + " from the deployment");
@@ -497,7 +536,12 @@ final class AttemptSession implements ExchangeListener {
       case EXPIRED -> timeout = null;
     }
     if (bidi && !requestClosed) {
-      LOG.debug("{}: inactivity timeout, asking the deployment to suspend", id);
+      InvocationMdc.put(id, status.getTarget());
+      try {
+        LOG.debug("{}: inactivity timeout, asking the deployment to suspend", id);
+      } finally {
+        InvocationMdc.clear();
+      }
       requestClosed = true;
       exchange.end();
       armTimeout(abort);
@@ -612,18 +656,24 @@ final class AttemptSession implements ExchangeListener {
             ? handler.retryPolicy()
             : invoker.options().defaultRetryPolicy();
     AttemptFailed b = RetryDecision.decide(f, policy, status.getPolicyFailures(), invoker.random());
-    LOG.warn(
-        "invocation {} attempt {} failed: [{}] {}{}",
-        id,
-        status.getAttempt(),
-        f.getRestateCode(),
-        f.getMessage(),
-        b.getExhausted()
-            ? " (retries exhausted)"
-            : ", retrying in " + b.getNextRetryDelayMillis() + "ms");
-    if (cause != null) {
-      LOG.debug("cause", cause);
+    InvocationMdc.put(id, status.getTarget());
+    try {
+      LOG.warn(
+          "invocation {} attempt {} failed: [{}] {}{}",
+          id,
+          status.getAttempt(),
+          f.getRestateCode(),
+          f.getMessage(),
+          b.getExhausted()
+              ? " (retries exhausted)"
+              : ", retrying in " + b.getNextRetryDelayMillis() + "ms");
+      if (cause != null) {
+        LOG.debug("cause", cause);
+      }
+    } finally {
+      InvocationMdc.clear();
     }
+    trace.end("failed", "[" + f.getRestateCode() + "] " + f.getMessage());
     append(event().setFailed(b));
     invoker
         .metrics()

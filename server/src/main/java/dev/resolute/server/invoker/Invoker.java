@@ -7,6 +7,7 @@ import dev.resolute.server.partition.Effect;
 import dev.resolute.server.partition.InvokerPort;
 import dev.resolute.server.pb.JournalEntry;
 import dev.resolute.server.schema.Schemas;
+import dev.resolute.server.tracing.Tracing;
 import dev.resolute.server.transport.DeploymentClient;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +38,7 @@ public final class Invoker implements InvokerPort {
   private final Supplier<RandomGenerator> random;
   private final ConcurrentHashMap<InvocationId, AttemptSession> live = new ConcurrentHashMap<>();
   private volatile InvokerMetrics metrics = InvokerMetrics.none();
+  private volatile Tracing tracing = Tracing.disabled();
 
   /** Guards {@link #running}, {@link #waiting} and every session's slot flag. */
   private final Object slots = new Object();
@@ -95,6 +97,15 @@ public final class Invoker implements InvokerPort {
 
   InvokerMetrics metrics() {
     return metrics;
+  }
+
+  /** Where attempt and command spans go; none until set. */
+  public void tracing(Tracing t) {
+    this.tracing = t;
+  }
+
+  Tracing tracing() {
+    return tracing;
   }
 
   @Override

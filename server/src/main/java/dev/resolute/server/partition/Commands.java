@@ -391,6 +391,9 @@ final class Commands {
             .setExecutionTimeMillis(executionTime)
             .setCompletionRetentionMillis(ev.getCompletionRetentionMillis())
             .setParentInvocationId(ev.getInvocationId());
+    if (ev.hasChildTrace()) {
+      b.setTrace(ev.getChildTrace()); // decided by the invoker that received the command
+    }
     for (dev.resolute.protocol.pb.Header h : headers) {
       b.addHeaders(Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
     }

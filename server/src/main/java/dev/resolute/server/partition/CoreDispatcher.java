@@ -82,6 +82,9 @@ public final class CoreDispatcher implements Dispatcher {
     for (Map.Entry<String, String> h : r.headers()) {
       b.addHeaders(Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
     }
+    if (r.trace() != null) {
+      b.setTrace(r.trace());
+    }
     CompletableFuture<Answer> f = new CompletableFuture<>();
     b.setIngressRequest(replies.register(f));
     append(r.id(), Envelope.newBuilder().setInvoke(b).build(), f);

@@ -33,6 +33,9 @@ public sealed interface Effect {
   /** Append an outbox message to another (or the same) partition; then truncate the outbox. */
   record Ship(long seq, int targetPartition, Envelope envelope) implements Effect {}
 
+  /** A traced invocation completed: its span is exported (from the stored times and ids). */
+  record InvocationEnded(InvocationId id, InvocationStatus status) implements Effect {}
+
   /** Answer a waiting ingress request (node-local id). */
   record Reply(long requestId, Answer answer) implements Effect {
     /** The answer's plain value ({@link Answer#value()}). */

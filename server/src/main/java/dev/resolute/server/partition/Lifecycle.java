@@ -62,6 +62,9 @@ final class Lifecycle {
     if (inv.hasCaller()) {
       st.addCallers(inv.getCaller());
     }
+    if (inv.hasTrace()) {
+      st.setTrace(inv.getTrace());
+    }
     if (!inv.getParentInvocationId().isEmpty()) {
       st.setInvokedById(inv.getParentInvocationId()).setInvokedByTarget(inv.getParentTarget());
     }
@@ -324,7 +327,11 @@ final class Lifecycle {
       cx.reply(w, new Answer.Invoked(new InvocationResult(id, toApi(outcome))));
     }
     st.clearCallers().clearIngressWaiters();
-    cx.t.putStatus(id, st.build());
+    InvocationStatus done = st.build();
+    cx.t.putStatus(id, done);
+    if (done.hasTrace()) {
+      cx.effect(new Effect.InvocationEnded(id, done));
+    }
     if (wasRunning) {
       cx.effect(new Effect.AbortAttempt(id));
     }

@@ -35,6 +35,8 @@ public final class PartitionProcessor {
   private final Store store;
   private final Appender appender;
   private final InvokerPort invoker;
+  private volatile dev.resolute.server.tracing.Tracing tracing =
+      dev.resolute.server.tracing.Tracing.disabled();
   private final Replies replies;
   private final ScheduledExecutorService timers;
   private static final long TIMER_HORIZON_MILLIS = 60_000;
@@ -265,6 +267,8 @@ public final class PartitionProcessor {
         } else if (e instanceof Effect.Ship s) {
           ships.add(appender.append(s.targetPartition(), s.envelope()));
           maxShipped = Math.max(maxShipped, s.seq());
+        } else if (e instanceof Effect.InvocationEnded x) {
+          tracing.invocationEnded(x.id(), x.status());
         }
       } catch (RuntimeException ex) {
         LOG.error("partition {}: effect {} failed", partition, e.getClass().getSimpleName(), ex);
@@ -374,6 +378,11 @@ public final class PartitionProcessor {
    * Records lifecycle events from now on; called before {@link #lead()}, so replayed records are
    * not counted again.
    */
+  /** Where the spans of completed invocations go; none until set. */
+  public void tracing(dev.resolute.server.tracing.Tracing t) {
+    this.tracing = t;
+  }
+
   public void metrics(dev.resolute.server.metrics.InvocationMetrics m) {
     sm.metrics(m);
   }

@@ -313,6 +313,9 @@ final class InvocationTables {
           "pinned_service_protocol_version",
           st.getProtocolVersion() == 0 ? null : st.getProtocolVersion());
     }
+    if (st.hasTrace()) {
+      r.set("trace_id", dev.resolute.server.tracing.TraceIds.traceId(st.getTrace()));
+    }
     r.set("journal_size", st.getJournalLength());
     r.set("journal_commands_size", st.getCommands());
     r.time("created_at", st.getCreatedAt());

@@ -157,6 +157,9 @@ class KeyCatalogTest {
             file(
                 """
                 max-journal-retention = "2d"
+                tracing-endpoint = "http://127.0.0.1:4317"
+                [tracing-headers]
+                authorization = "Bearer t"
                 [worker.invoker]
                 request-identity-private-key-pem-file = "/key.pem"
                 [worker.invoker.additional-request-headers]
@@ -171,7 +174,9 @@ class KeyCatalogTest {
         Set.of(
             "request-identity-private-key-pem-file",
             "additional-request-headers",
-            "connect-timeout");
+            "connect-timeout",
+            // dumped as the tracing-endpoint it overrides
+            "tracing-services-endpoint");
     for (KeyCatalog.Entry e : KeyCatalog.entries()) {
       if (e.kind() == KeyCatalog.Kind.APPLIED && !folded.contains(e.pattern())) {
         assertThat(toml.contains(List.of(e.pattern().split("\\."))))

@@ -59,7 +59,7 @@ class ConfigKeysIT {
     server.args(
         "--config-file",
         config.toString(),
-        "--tracing-endpoint",
+        "--tracing-runtime-endpoint",
         "http://127.0.0.1:4317",
         "--roles=worker,admin",
         "--production");
@@ -80,8 +80,8 @@ class ConfigKeysIT {
       assertThat(messages).anyMatch(m -> m.contains("started in"));
       assertThat(String.join("\n", messages))
           .contains(
-              "configuration key \"tracing-endpoint\" = http://127.0.0.1:4317 (on the command line"
-                  + " (--tracing-endpoint))",
+              "configuration key \"tracing-runtime-endpoint\" = http://127.0.0.1:4317 (on the"
+                  + " command line (--tracing-runtime-endpoint))",
               "configuration key \"worker.cleanup-interval\" = 2h",
               "configuration key \"roles\" = [worker, admin]",
               "configuration key \"production\"");
