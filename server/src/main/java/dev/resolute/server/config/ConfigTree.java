@@ -30,6 +30,9 @@ final class ConfigTree {
       result = Toml.parse(file);
     } catch (java.io.IOException e) {
       throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+    } catch (RuntimeException | AssertionError e) {
+      // tomlj asserts on some malformed escapes (\\u followed by non-hex): found by the fuzzer
+      throw new ConfigException("invalid TOML " + origin + ": " + e);
     }
     if (result.hasErrors()) {
       TomlParseError err = result.errors().get(0);

@@ -260,8 +260,15 @@ final class Section {
     if (v instanceof ConfigTree.Leaf env && env.value() instanceof String text) {
       // from the environment or the command line: the TOML form of the array, e.g.
       // [{name = "c", brokers = ["b:9092"]}]
-      org.tomlj.TomlParseResult parsed = org.tomlj.Toml.parse("v = " + text);
-      if (parsed.hasErrors() || !(parsed.get("v") instanceof org.tomlj.TomlArray a)) {
+      org.tomlj.TomlParseResult parsed;
+      try {
+        parsed = org.tomlj.Toml.parse("v = " + text);
+      } catch (RuntimeException | AssertionError e) {
+        parsed = null; // tomlj asserts on some malformed escapes
+      }
+      if (parsed == null
+          || parsed.hasErrors()
+          || !(parsed.get("v") instanceof org.tomlj.TomlArray a)) {
         throw new ConfigException(
             "expected an array of tables like [{name = \"c\", brokers = [\"host:9092\"]}] for key"
                 + " \""
