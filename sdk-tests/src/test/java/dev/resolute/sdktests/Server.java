@@ -132,6 +132,10 @@ final class Server implements AutoCloseable {
         request(ingress, "POST", path, json), HttpResponse.BodyHandlers.ofString());
   }
 
+  HttpResponse<String> adminGet(String path) throws Exception {
+    return send(admin, "GET", path, null);
+  }
+
   HttpResponse<String> ingressGet(String path) throws Exception {
     return send(ingress, "GET", path, null);
   }
