@@ -47,6 +47,21 @@ abstract class SdkParity {
 
   abstract SdkDeployment.Sdk sdk();
 
+  /** The environment of both servers. */
+  Map<String, String> serverEnv() throws Exception {
+    return Server.ALWAYS_SUSPENDING;
+  }
+
+  /** What each deployment process gets in its environment beyond its SDK's own. */
+  Map<String, String> deploymentEnv() {
+    return Map.of();
+  }
+
+  /** Whether the servers reach the deployments over HTTP/1.1 request/response instead of h2c. */
+  boolean http11() {
+    return false;
+  }
+
   /** Steps of this SDK beyond the core script. */
   void extraSteps(Server s, Transcript t) throws Exception {}
 
@@ -55,18 +70,17 @@ abstract class SdkParity {
 
   @BeforeAll
   void start() throws Exception {
+    Map<String, String> env = serverEnv();
     CompletableFuture<Server> a =
-        CompletableFuture.supplyAsync(
-            () -> Server.start(Server.Kind.RESOLUTE, Server.ALWAYS_SUSPENDING), both);
+        CompletableFuture.supplyAsync(() -> Server.start(Server.Kind.RESOLUTE, env), both);
     CompletableFuture<Server> b =
-        CompletableFuture.supplyAsync(
-            () -> Server.start(Server.Kind.RESTATE, Server.ALWAYS_SUSPENDING), both);
+        CompletableFuture.supplyAsync(() -> Server.start(Server.Kind.RESTATE, env), both);
     resolute = a.get(120, TimeUnit.SECONDS);
     restate = b.get(120, TimeUnit.SECONDS);
-    onResolute = SdkDeployment.start(sdk(), resolute.dir);
-    onRestate = SdkDeployment.start(sdk(), restate.dir);
-    resolute.register(onResolute.uri(), "Signup");
-    restate.register(onRestate.uri(), "Signup");
+    onResolute = SdkDeployment.start(sdk(), resolute.dir, deploymentEnv());
+    onRestate = SdkDeployment.start(sdk(), restate.dir, deploymentEnv());
+    resolute.register(onResolute.uri(), "Signup", http11());
+    restate.register(onRestate.uri(), "Signup", http11());
   }
 
   @AfterAll
@@ -85,6 +99,10 @@ abstract class SdkParity {
 
   Server server(Server.Kind kind) {
     return kind == Server.Kind.RESOLUTE ? resolute : restate;
+  }
+
+  SdkDeployment deployment(Server.Kind kind) {
+    return kind == Server.Kind.RESOLUTE ? onResolute : onRestate;
   }
 
   @Test

@@ -74,7 +74,17 @@ final class Server implements AutoCloseable {
    * Registers the deployment at {@code uri} and waits until the ingress routes to {@code service}.
    */
   void register(String uri, String service) throws Exception {
-    HttpResponse<String> r = send(admin, "POST", "/deployments", "{\"uri\":\"" + uri + "\"}");
+    register(uri, service, false);
+  }
+
+  /**
+   * Registers the deployment at {@code uri}, over HTTP/1.1 request/response when {@code http11}
+   * ({@code "use_http_11": true}, what {@code restate deployments register --use-http1.1} sends),
+   * and waits until the ingress routes to {@code service}.
+   */
+  void register(String uri, String service, boolean http11) throws Exception {
+    String body = "{\"uri\":\"" + uri + "\"" + (http11 ? ",\"use_http_11\":true}" : "}");
+    HttpResponse<String> r = send(admin, "POST", "/deployments", body);
     assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
     await()
         .atMost(Duration.ofSeconds(30))
@@ -120,6 +130,10 @@ final class Server implements AutoCloseable {
   CompletableFuture<HttpResponse<String>> callAsync(String path, String json) {
     return HTTP.sendAsync(
         request(ingress, "POST", path, json), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> adminGet(String path) throws Exception {
+    return send(admin, "GET", path, null);
   }
 
   HttpResponse<String> ingressGet(String path) throws Exception {

@@ -33,11 +33,20 @@ final class AdminViews {
   }
 
   ObjectNode registerResponse(DeploymentSchema d, List<ServiceSchema> services) {
+    return registerResponse(d, services, null);
+  }
+
+  /**
+   * The registration answer of {@code d}; its handlers come from {@code manifest} when given (a dry
+   * run stores nothing, so the registry has no manifest for it), else from the registry.
+   */
+  ObjectNode registerResponse(
+      DeploymentSchema d, List<ServiceSchema> services, EndpointManifest manifest) {
     ObjectNode o = JSON.createObjectNode();
     o.put("id", d.id());
     ArrayNode arr = o.putArray("services");
     for (ServiceSchema s : services) {
-      arr.add(service(d, s));
+      arr.add(manifest == null ? service(d, s) : service(d, s, rawService(manifest, s.name())));
     }
     o.put("min_protocol_version", d.minProtocolVersion());
     o.put("max_protocol_version", d.maxProtocolVersion());
@@ -91,7 +100,21 @@ final class AdminViews {
 
   /** ServiceMetadata of a service as registered by {@code d}. */
   ObjectNode service(DeploymentSchema d, ServiceSchema s) {
-    EndpointManifest.Service raw = registry.manifestService(d.id(), s.name()).orElse(null);
+    return service(d, s, registry.manifestService(d.id(), s.name()).orElse(null));
+  }
+
+  /** The last service named {@code name} in {@code manifest} (the one a registration keeps). */
+  private static EndpointManifest.Service rawService(EndpointManifest manifest, String name) {
+    EndpointManifest.Service found = null;
+    for (EndpointManifest.Service s : manifest.services()) {
+      if (s.name().equals(name)) {
+        found = s;
+      }
+    }
+    return found;
+  }
+
+  private ObjectNode service(DeploymentSchema d, ServiceSchema s, EndpointManifest.Service raw) {
     boolean rr = d.protocolMode() == EndpointManifest.ProtocolMode.REQUEST_RESPONSE;
     ObjectNode o = JSON.createObjectNode();
     o.put("name", s.name());

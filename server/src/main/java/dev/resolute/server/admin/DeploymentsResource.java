@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /** {@code /deployments} and {@code /deployments/{id}}: register (discovery), list, get, delete. */
 final class DeploymentsResource {
+  /**
+   * A registration's result with the endpoint it discovered (a dry run's manifest lives only here).
+   */
+  private record Registered(DiscoveredEndpoint ep, SchemaRegistry.RegistrationResult result) {}
+
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
 
   private final SchemaRegistry registry;
@@ -114,20 +119,28 @@ final class DeploymentsResource {
         .thenApplyAsync(
             ep -> {
               try {
-                return registry.register(ep, headers, metadata, force, breaking, dryRun);
+                return new Registered(
+                    ep, registry.register(ep, headers, metadata, force, breaking, dryRun));
               } catch (SchemaException e) {
                 throw new CompletionException(e);
               }
             },
             executor)
         .handle(
-            (r, err) -> {
+            (reg, err) -> {
               if (err != null) {
                 return AdminResponses.schemaFailure(err);
               }
+              SchemaRegistry.RegistrationResult r = reg.result();
+              // a dry run answers as the registration would (201 for a new deployment, as
+              // restate-server does): the restate CLI reads 200 as "already exists" and stops
               int status = r.created() || apiVersion <= 2 ? 201 : 200;
               if (dryRun) {
-                status = 200;
+                // the dry run stored nothing: its handlers come from the discovered manifest
+                return json(
+                        status,
+                        views.registerResponse(r.deployment(), r.services(), reg.ep().manifest()))
+                    .withHeader("location", "deployments/" + r.deployment().id());
               }
               LOG.info(
                   "registered deployment {} at {} ({} services)",

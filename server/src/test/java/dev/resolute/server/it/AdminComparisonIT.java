@@ -111,7 +111,7 @@ class AdminComparisonIT {
               + " allow="
               + r.headers().firstValue("allow").orElse("-")
               + " location="
-              + r.headers().firstValue("location").orElse("-")
+              + normalise(r.headers().firstValue("location").orElse("-"))
               + " vary="
               + r.headers().firstValue("vary").orElse("-")
               + " type="
@@ -445,6 +445,13 @@ class AdminComparisonIT {
           t.admin("same uri", "PATCH", "/deployments/" + id, "{\"uri\":\"" + uri + "/\"}");
           t.admin("headers cleared", "PATCH", "/deployments/" + id, "{\"additional_headers\":{}}");
           t.admin("get", "GET", "/deployments/" + id, null);
+          // a new uri (the same services): 201 and the discovered handlers, nothing stored
+          t.admin(
+              "dry run of a new deployment",
+              "POST",
+              "/deployments",
+              "{\"uri\":\"http://localhost:" + t.h.servicesPort + "/\",\"dry_run\":true}");
+          t.admin("after the dry run", "GET", "/deployments", null);
           t.admin("delete without force", "DELETE", "/deployments/" + id, null);
           t.admin("delete force=false", "DELETE", "/deployments/" + id + "?force=false", null);
           t.admin(
