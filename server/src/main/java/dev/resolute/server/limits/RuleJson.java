@@ -57,9 +57,8 @@ public final class RuleJson {
     node.put("pattern", rule.pattern().toString());
     ObjectNode limits = node.putObject("limits");
     Limits l = rule.limits();
-    if (l.concurrency() == null) {
-      limits.putNull("concurrency");
-    } else {
+    // restate-server omits an unlimited dimension (serde skip_serializing_if none)
+    if (l.concurrency() != null) {
       limits.put("concurrency", l.concurrency());
     }
     if (l.ratePerSecond() != null) {

@@ -41,6 +41,16 @@ class RuleJsonTest {
   }
 
   @Test
+  void anUnlimitedRuleHasEmptyLimits() throws Exception {
+    Rule rule =
+        RuleBook.EMPTY
+            .upsert(RuleJson.upserts(JSON.readTree("[{\"pattern\":\"*\"}]")), 5)
+            .rules()
+            .get(0);
+    assertThat(JSON.writeValueAsString(RuleJson.response(rule).get("limits"))).isEqualTo("{}");
+  }
+
+  @Test
   void rejectsMalformedBodies() {
     assertThatThrownBy(() -> RuleJson.upserts(JSON.readTree("{}"))).hasMessageContaining("array");
     assertThatThrownBy(() -> RuleJson.upserts(JSON.readTree("[{\"limits\":{}}]")))
