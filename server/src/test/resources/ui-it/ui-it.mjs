@@ -73,6 +73,7 @@ try {
   await page.locator('#journal li').first().waitFor();
   check((await page.innerText('#inv-status')) === 'completed', 'invocation page status');
   check(await page.locator('#journal li').count() >= 2, 'journal timeline has entries');
+  check(!(await page.innerText('main')).split('\n').includes('null'), 'no stray "null" rendered');
   await shot('invocation');
 
   // call a handler through the ingress

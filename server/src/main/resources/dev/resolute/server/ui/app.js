@@ -3,6 +3,8 @@
 // GET /version advertises (the ingress answers CORS).
 
 const main = document.getElementById('main');
+// replaceChildren would render a null as the text "null"
+const show = (...nodes) => main.replaceChildren(...nodes.filter(n => n !== null && n !== undefined));
 
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -66,7 +68,7 @@ async function deployments() {
     } catch (err) { message(status, err.message); }
   } }, h('label', {}, 'Register deployment URI '), uri, h('button', { type: 'submit' }, 'Register'));
   const list = (await api('GET', '/deployments')).deployments ?? [];
-  main.replaceChildren(h('h1', {}, 'Deployments'), form, h('div', { id: 'status' }, status),
+  show(h('h1', {}, 'Deployments'), form, h('div', { id: 'status' }, status),
     table(['id', 'endpoint', 'services', 'created_at', ''], list, (d, c) => {
       if (c === 'endpoint') return d.uri ?? d.arn ?? '';
       if (c === 'services') return (d.services ?? []).map(s => `${s.name} (rev ${s.revision})`).join(', ');
@@ -82,7 +84,7 @@ async function deployments() {
 // ---- services -----------------------------------------------------------------------------
 async function services() {
   const list = (await api('GET', '/services')).services ?? [];
-  main.replaceChildren(h('h1', {}, 'Services'), ...list.map(s => h('section', { class: 'service', 'data-name': s.name },
+  show(h('h1', {}, 'Services'), ...list.map(s => h('section', { class: 'service', 'data-name': s.name },
     h('h2', {}, `${s.name} `, h('span', { class: 'muted' }, `${s.ty} · revision ${s.revision} · deployment ${s.deployment_id}`)),
     table(['setting', 'value'], Object.entries(s).filter(([k]) => !['handlers', 'name', 'ty', 'revision', 'deployment_id'].includes(k))
       .map(([k, v]) => ({ setting: k, value: v }))),
@@ -123,7 +125,7 @@ async function invocations(params) {
   const q = 'SELECT id, target, status, created_at, modified_at, retry_count, last_failure FROM sys_invocation'
     + (where.length ? ' WHERE ' + where.join(' AND ') : '') + ' ORDER BY created_at DESC LIMIT 200';
   const rows = await sql(q);
-  main.replaceChildren(h('h1', {}, 'Invocations'), form, h('p', { class: 'muted' }, `${rows.length} shown`),
+  show(h('h1', {}, 'Invocations'), form, h('p', { class: 'muted' }, `${rows.length} shown`),
     table(['id', 'target', 'status', 'created_at', 'modified_at', 'retry_count', 'last_failure'], rows, (r, c) =>
       c === 'id' ? h('a', { href: `#/invocation/${r.id}`, class: 'invocation' }, r.id) : r[c]));
 }
@@ -150,7 +152,7 @@ async function invocation(id) {
       } catch (err) { message(status, err.message); }
     } }, name)));
   if (!inv) {
-    main.replaceChildren(h('h1', {}, `Invocation ${id}`), h('p', { class: 'muted' }, 'not found (purged or unknown)'), actions, status);
+    show(h('h1', {}, `Invocation ${id}`), h('p', { class: 'muted' }, 'not found (purged or unknown)'), actions, status);
     return;
   }
   const timeline = h('ol', { class: 'timeline', id: 'journal' }, journal.map(e => h('li', {},
@@ -158,7 +160,7 @@ async function invocation(id) {
     e.completed === false ? h('span', { class: 'muted' }, '(awaiting) ') : null,
     e.appended_at ? h('span', { class: 'muted' }, e.appended_at) : null,
     e.entry_json ? h('pre', {}, e.entry_json) : null)));
-  main.replaceChildren(
+  show(
     h('h1', {}, `Invocation ${id}`),
     h('p', {}, h('strong', { id: 'inv-status' }, inv.status), ` · ${inv.target} · created ${inv.created_at}`),
     actions, status,
@@ -175,7 +177,7 @@ async function state(service, key) {
   const obj = Object.fromEntries(rows.map(r => [r.key, r.value_utf8]));
   const editor = h('textarea', { id: 'state-editor', rows: 10 }, JSON.stringify(obj, null, 2));
   const status = h('div', { id: 'status' });
-  main.replaceChildren(h('h1', {}, `State of ${service}/${key}`),
+  show(h('h1', {}, `State of ${service}/${key}`),
     table(['key', 'value'], rows, (r, c) => c === 'value' ? r.value_utf8 : r.key),
     h('h2', {}, 'Edit (JSON object: state key → UTF-8 value)'), editor,
     h('button', { id: 'save-state', onclick: async () => {
@@ -211,7 +213,7 @@ async function call(service = '', handler = '') {
     h('label', {}, 'Handler '), h('input', { name: 'handler', value: handler }),
     h('textarea', { name: 'body', placeholder: 'JSON body' }),
     h('button', { type: 'submit' }, 'Call'));
-  main.replaceChildren(h('h1', {}, 'Call a handler'), h('p', { class: 'muted' }, `through the ingress at ${ingress_endpoint}`), form, out);
+  show(h('h1', {}, 'Call a handler'), h('p', { class: 'muted' }, `through the ingress at ${ingress_endpoint}`), form, out);
 }
 
 // ---- router -------------------------------------------------------------------------------
@@ -229,7 +231,7 @@ async function route() {
       default: return await invocations(new URLSearchParams(query ?? ''));
     }
   } catch (err) {
-    main.replaceChildren(h('p', { class: 'error' }, err.message));
+    show(h('p', { class: 'error' }, err.message));
   }
 }
 
