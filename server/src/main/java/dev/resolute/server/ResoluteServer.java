@@ -404,7 +404,8 @@ public final class ResoluteServer implements AutoCloseable {
                             ingress.port()), // the bound port
                     config.clusterName())
                 .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool())
-                .withQuery(query::handle),
+                .withQuery(query::handle)
+                .withWebUi(!config.admin().disableWebUi()),
             HealthGate.Port.ADMIN,
             log::failure));
     KafkaIngress kafkaIngress =

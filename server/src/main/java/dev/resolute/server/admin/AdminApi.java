@@ -8,6 +8,7 @@ import dev.resolute.server.http.HttpRequest;
 import dev.resolute.server.http.HttpResponse;
 import dev.resolute.server.kafka.KafkaMetadata;
 import dev.resolute.server.schema.SchemaRegistry;
+import dev.resolute.server.ui.WebUi;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class AdminApi implements HttpHandler {
     new DeploymentsResource(registry, discovery, executor, views).addTo(routes);
     new ServicesResource(registry, views, dispatcher, executor, this.ingressEndpoint).addTo(routes);
     new InvocationsResource(registry, dispatcher, Clock.systemUTC()).addTo(routes);
-    // the web UI's entry point, as restate-server answers it
+    // the web UI's entry point, as restate-server answers it (404 with the web UI disabled)
     routes
         .on("GET", "/", c -> AdminResponses.done(redirectToUi()))
         .on("GET", "/ui", c -> AdminResponses.done(redirectToUi()));
@@ -69,8 +70,19 @@ public final class AdminApi implements HttpHandler {
 
   private final byte[] openApi;
 
-  private static HttpResponse redirectToUi() {
-    return HttpResponse.of(308).withHeader("location", "/ui/");
+  /** Serves {@code /ui/…} (dev.resolute.server.ui); null when {@code admin.disable-web-ui}. */
+  private WebUi webUi = new WebUi();
+
+  private HttpResponse redirectToUi() {
+    return webUi == null
+        ? HttpResponse.of(404)
+        : HttpResponse.of(308).withHeader("location", "/ui/");
+  }
+
+  /** {@code admin.disable-web-ui}: true makes {@code /}, {@code /ui} and {@code /ui/…} 404. */
+  public AdminApi withWebUi(boolean enabled) {
+    this.webUi = enabled ? new WebUi() : null;
+    return this;
   }
 
   /** The operations this API answers, for tests that hold them against restate-server's. */
@@ -160,6 +172,9 @@ public final class AdminApi implements HttpHandler {
   }
 
   private CompletableFuture<HttpResponse> route(HttpRequest req) {
+    if (req.path().startsWith("/ui/")) {
+      return AdminResponses.done(webUi == null ? HttpResponse.of(404) : webUi.handle(req));
+    }
     List<String> seg = new ArrayList<>();
     for (String s : req.segments()) {
       seg.add(HttpRequest.decodeComponent(s));

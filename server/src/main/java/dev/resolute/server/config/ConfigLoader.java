@@ -250,8 +250,9 @@ public final class ConfigLoader {
 
   private static AdminConfig readAdmin(Section s) {
     BindAddress bind = s.bindAddress("bind-address", AdminConfig.DEFAULT_BIND);
+    boolean disableWebUi = s.bool("disable-web-ui", false);
     s.finish();
-    return s.build(() -> new AdminConfig(bind));
+    return s.build(() -> new AdminConfig(bind, disableWebUi));
   }
 
   private static WorkerConfig readWorker(

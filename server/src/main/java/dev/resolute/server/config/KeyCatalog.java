@@ -98,6 +98,7 @@ public final class KeyCatalog {
         "Kafka clusters declared statically (listed by the admin API, usable by subscriptions)");
     applied(e, "ingress.request-size-limit", "largest request body the ingress accepts (413)");
     applied(e, "admin.bind-address", "address of the admin HTTP port");
+    applied(e, "admin.disable-web-ui", "true: no web UI at /ui/ (/, /ui and /ui/… answer 404)");
     applied(e, "worker.invoker.inactivity-timeout", "suspension after inactivity (per handler)");
     applied(e, "worker.invoker.abort-timeout", "abort after the inactivity timeout (per handler)");
     applied(
@@ -233,7 +234,6 @@ public final class KeyCatalog {
     warned(e, "worker.invoker.experimental-*", "experimental features are not in Resolute");
     // admin
     warned(e, "admin.heartbeat-interval", CLUSTER);
-    warned(e, "admin.disable-web-ui", "Resolute serves no web UI");
     warned(e, "admin.query-engine", "the SQL query engine's memory is not configurable");
     warned(e, "admin.advertised-admin-endpoint", CLUSTER);
     warned(e, "admin.concurrent-api-requests-limit", "Resolute does not cap admin requests");

@@ -59,6 +59,7 @@ final class TomlDump {
     }
     b.append("\n[admin]\n");
     kv(b, "bind-address", str(c.admin().bindAddress().toString()));
+    kv(b, "disable-web-ui", String.valueOf(c.admin().disableWebUi()));
     b.append("\n[ingress]\n");
     kv(b, "bind-address", str(c.ingress().bindAddress().toString()));
     kv(b, "request-size-limit", str(ByteSizes.format(c.ingress().requestSizeLimit())));

@@ -452,6 +452,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void disableWebUiIsReadFromTheFileAndTheEnvironment() throws IOException {
+    assertThat(ServerConfig.defaults().admin().disableWebUi()).isFalse();
+    Path f =
+        file(
+            """
+        [admin]
+        disable-web-ui = true
+        """);
+    ServerConfig c = ConfigLoader.load(f, Map.of(), Map.of());
+    assertThat(c.admin().disableWebUi()).isTrue();
+    assertThat(ConfigLoader.load(file(c.toToml()), Map.of(), Map.of())).isEqualTo(c);
+    assertThat(
+            ConfigLoader.load(null, Map.of("RESTATE_ADMIN__DISABLE_WEB_UI", "true"), Map.of())
+                .admin()
+                .disableWebUi())
+        .isTrue();
+  }
+
+  @Test
   void dumpConfigRoundTrips() throws IOException {
     ServerConfig c =
         ConfigLoader.load(
