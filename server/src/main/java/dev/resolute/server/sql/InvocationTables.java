@@ -316,8 +316,11 @@ final class InvocationTables {
     if (st.hasTrace()) {
       r.set("trace_id", dev.resolute.server.tracing.TraceIds.traceId(st.getTrace()));
     }
-    r.set("journal_size", st.getJournalLength());
-    r.set("journal_commands_size", st.getCommands());
+    // restate-server has no journal (null sizes) for an invocation that has not started
+    if (started) {
+      r.set("journal_size", st.getJournalLength());
+      r.set("journal_commands_size", st.getCommands());
+    }
     r.time("created_at", st.getCreatedAt());
     r.set("created_using_restate_version", cx.version);
     r.time("modified_at", st.getModifiedAt());
@@ -338,8 +341,12 @@ final class InvocationTables {
     r.set("journal_retention", journalRetention(service, t));
     if (phase == InvocationStatus.Phase.SUSPENDED) {
       List<Integer> completions = new ArrayList<>(st.getWaiting().getCompletionsList());
+      List<Integer> signals = new ArrayList<>(st.getWaiting().getSignalsList());
+      completions.sort(null);
+      signals.sort(null);
       r.set("suspended_waiting_for_completions", completions);
-      r.set("suspended_waiting_for_signals", new ArrayList<>(st.getWaiting().getSignalsList()));
+      r.set("suspended_waiting_for_signals", signals);
+      r.set("suspended_waiting_future_json", waitingFutureJson(completions, signals));
     }
     boolean live =
         phase == InvocationStatus.Phase.INVOKED || phase == InvocationStatus.Phase.BACKING_OFF;
@@ -388,5 +395,25 @@ final class InvocationTables {
       return null;
     }
     return cx.registry.deployment(deploymentId).map(DeploymentSchema::sdkVersion).orElse(null);
+  }
+
+  /**
+   * The future a suspended invocation waits on, as restate-server 1.7.12 renders a protocol
+   * suspension (which names only the awaited ids, not how they combine): {@code
+   * {"Unknown":[{"Single":{"CompletionId":1}},{"Single":{"SignalIndex":1}}]}}, completions first,
+   * each list ascending.
+   */
+  static String waitingFutureJson(List<Integer> completions, List<Integer> signals) {
+    StringBuilder b = new StringBuilder("{\"Unknown\":[");
+    String sep = "";
+    for (int c : completions) {
+      b.append(sep).append("{\"Single\":{\"CompletionId\":").append(c).append("}}");
+      sep = ",";
+    }
+    for (int s : signals) {
+      b.append(sep).append("{\"Single\":{\"SignalIndex\":").append(s).append("}}");
+      sep = ",";
+    }
+    return b.append("]}").toString();
   }
 }

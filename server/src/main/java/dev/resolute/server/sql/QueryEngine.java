@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Calendar;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -178,7 +177,7 @@ public final class QueryEngine {
           case BINARY -> rs.getBytes(i);
           case LIST_UTF8, LIST_U32 -> {
             Array a = rs.getArray(i);
-            yield a == null ? null : new ArrayList<>(Arrays.asList((Object[]) a.getArray()));
+            yield a == null ? null : items(a.getArray());
           }
           case BOOL -> rs.getBoolean(i);
           case F64 -> rs.getDouble(i);
@@ -186,6 +185,19 @@ public final class QueryEngine {
           case UTF8 -> rs.getString(i);
         };
     return rs.wasNull() ? null : v;
+  }
+
+  /**
+   * The items of a JDBC array value: Calcite hands a list of integers over as an {@code int[]} and
+   * a list of strings as an {@code Object[]}, so both are read element by element.
+   */
+  private static List<Object> items(Object array) {
+    int n = java.lang.reflect.Array.getLength(array);
+    List<Object> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(java.lang.reflect.Array.get(array, i));
+    }
+    return out;
   }
 
   private static Properties properties() {

@@ -1,0 +1,231 @@
+package dev.resolute.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.resolute.testsupport.Wait;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code POST /query} against Resolute and the real restate-server 1.7.12, each with its own store
+ * and the same workload of the official Java SDK 2.4.0 deployment: completed calls to a service and
+ * an object (with state), an idempotent call, a workflow suspended on its promise, an invocation
+ * suspended on a sleep, an object invocation holding its key's lock on an awakeable with two calls
+ * queued behind it, and a call that fails twice before it succeeds. Every table issue 12 lists is
+ * read with {@code SELECT *}: the column names and Arrow types ({@code information_schema.columns})
+ * must be equal, and so must the rows once the values that are necessarily different (ids, times,
+ * partition keys, durations that depend on timing) are replaced by their shape.
+ */
+@Timeout(300)
+class SqlComparisonIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static Harness resolute;
+  static Harness restate;
+
+  static final List<String> TABLES =
+      List.of(
+          "sys_invocation",
+          "sys_invocation_status",
+          "sys_invocation_state",
+          "sys_journal",
+          "sys_journal_events",
+          "state",
+          "sys_inbox",
+          "sys_keyed_service_status",
+          "sys_promise",
+          "sys_service",
+          "sys_deployment");
+
+  /**
+   * Open differences (server README, SQL): {@code sys_journal} has no {@code entry_json}/{@code
+   * entry_lite_json} in Resolute; {@code sys_journal_events} is empty in Resolute (restate-server
+   * records a {@code TransientError} event per failed attempt); {@code sys_keyed_service_status}
+   * lists a running workflow's key in Resolute, not in restate-server.
+   */
+  static final List<String> KNOWN_DIFFERENCES =
+      List.of("sys_journal", "sys_journal_events", "sys_keyed_service_status");
+
+  @BeforeAll
+  static void start() throws Exception {
+    resolute = Harness.resolute("sql-cmp");
+    restate = Harness.restate(resolute);
+    workload(restate, "zqa");
+    workload(resolute, "zqb");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (restate != null) {
+      restate.close();
+    }
+    if (resolute != null) {
+      resolute.close();
+    }
+  }
+
+  /** The workload, with this server's keys made unique by {@code tag}. */
+  static void workload(Harness h, String tag) throws Exception {
+    assertThat(h.call("/Greeter/greet", "\"ann\"").statusCode()).isEqualTo(200);
+    assertThat(h.call("/Counter/" + tag + "a/add", "5").statusCode()).isEqualTo(200);
+    assertThat(h.call("/Greeter/greet", "\"bob\"", "idempotency-key", "idem-1").statusCode())
+        .isEqualTo(200);
+    assertThat(h.call("/Greeter/flaky", "\"" + tag + "f\"").statusCode()).isEqualTo(200);
+    h.sendId("/Signup/" + tag + "w/run/send", "\"wf\"");
+    h.sendId("/Greeter/sleepy/send", "3600000");
+    h.sendId("/Counter/" + tag + "h/hold/send", "\"" + tag + "h\"");
+    h.published("awk-" + tag + "h");
+    h.sendId("/Counter/" + tag + "h/add/send", "1");
+    h.sendId("/Counter/" + tag + "h/add/send", "2");
+    // an invocation queued behind a held key is "pending" in sys_invocation (restate-server)
+    String expected = "[{\"status\":\"pending\",\"c\":2},{\"status\":\"suspended\",\"c\":3}]";
+    String counts =
+        "select status, count(*) as c from sys_invocation"
+            + " where status in ('pending', 'suspended') group by status order by status";
+    String[] last = {""};
+    try {
+      Wait.until(
+          "workload settled",
+          Duration.ofSeconds(60),
+          () -> expected.equals(last[0] = rows(h, counts).toString()));
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          (h.reference ? "restate-server" : "Resolute")
+              + ": "
+              + last[0]
+              + "\n"
+              + rows(h, "select id, target, status from sys_invocation"),
+          e);
+    }
+  }
+
+  static HttpResponse<String> query(Harness h, String sql) throws Exception {
+    return Harness.send(
+        h.admin,
+        "POST",
+        "/query",
+        JSON.writeValueAsString(Map.of("query", sql)),
+        "accept",
+        "application/json");
+  }
+
+  static JsonNode rows(Harness h, String sql) throws Exception {
+    HttpResponse<String> r = query(h, sql);
+    assertThat(r.statusCode()).as(sql + " → " + r.body()).isEqualTo(200);
+    return JSON.readTree(r.body()).get("rows");
+  }
+
+  @Test
+  void columnsAndTypesOfEveryTable() throws Exception {
+    for (String table : TABLES) {
+      String sql =
+          "select column_name, data_type, is_nullable from information_schema.columns"
+              + " where table_name = '"
+              + table
+              + "' order by column_name";
+      assertThat(rows(resolute, sql).toString()).as(table).isEqualTo(rows(restate, sql).toString());
+    }
+  }
+
+  @Test
+  void rowsOfEveryTable() throws Exception {
+    List<String> diffs = new ArrayList<>();
+    List<String> differing = new ArrayList<>();
+    for (String table : TABLES) {
+      String sql = "select * from " + table;
+      List<String> ref = shapes(rows(restate, sql), "zqa");
+      List<String> res = shapes(rows(resolute, sql), "zqb");
+      if (!ref.equals(res)) {
+        differing.add(table);
+        if (KNOWN_DIFFERENCES.contains(table)) {
+          continue;
+        }
+        diffs.add(
+            table
+                + "\n  restate-server:\n    "
+                + String.join("\n    ", ref)
+                + "\n  Resolute:\n    "
+                + String.join("\n    ", res));
+      }
+    }
+    assertThat(String.join("\n", diffs)).isEmpty();
+    // a known difference that went away is taken off the list
+    assertThat(differing).containsExactlyElementsOf(KNOWN_DIFFERENCES);
+  }
+
+  /** Each row with its values replaced by their shape where they must differ, sorted. */
+  static List<String> shapes(JsonNode rows, String tag) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode row : rows) {
+      Map<String, JsonNode> m = new TreeMap<>();
+      Iterator<Map.Entry<String, JsonNode>> it = row.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().equals("idempotency_key") && !e.getValue().asText().startsWith("idem-")) {
+          // known and documented (server README, SQL): restate-server gives every ingress
+          // invocation a generated idempotency key, Resolute only the one the caller sent
+          continue;
+        }
+        m.put(e.getKey(), shape(e.getKey(), e.getValue(), tag));
+      }
+      ObjectNode o = JSON.createObjectNode();
+      m.forEach(o::set);
+      out.add(o.toString());
+    }
+    out.sort(null);
+    return out;
+  }
+
+  static JsonNode shape(String column, JsonNode v, String tag) {
+    if (column.equals("partition_key")
+        || column.endsWith("_at")
+        || column.equals("appended_at")
+        || column.equals("created_using_restate_version")) {
+      return new TextNode("<" + column + ":" + v.getNodeType() + ">");
+    }
+    if (column.equals("suspended_waiting_future_json")) {
+      // restate-server renders the awaited ids in hash-set order (it varies between runs)
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\\{\"Single\":\\{[^}]*\\}\\}").matcher(v.asText());
+      List<String> items = new ArrayList<>();
+      while (m.find()) {
+        items.add(m.group());
+      }
+      items.sort(null);
+      return new TextNode(v.asText().replaceAll("\\{\"Single\":\\{[^}]*\\}\\}", "*") + items);
+    }
+    if ((column.equals("services") || column.startsWith("suspended_waiting_for_")) && v.isArray()) {
+      // restate-server lists a deployment's services and the awaited ids in hash order
+      List<JsonNode> items = new ArrayList<>();
+      v.forEach(items::add);
+      items.sort((a, b) -> a.asText().compareTo(b.asText()));
+      com.fasterxml.jackson.databind.node.ArrayNode a = JSON.createArrayNode();
+      a.addAll(items);
+      return a;
+    }
+    if (!v.isTextual()) {
+      return v;
+    }
+    String s =
+        v.asText()
+            .replace(tag, "T")
+            .replaceAll("inv_1[0-9a-zA-Z]{33}", "inv_*")
+            .replaceAll("dp_1[0-9a-zA-Z]{22}", "dp_*")
+            .replaceAll("(sign_1|prom_1)[0-9a-zA-Z_-]+", "$1*")
+            .replaceAll("127\\.0\\.0\\.1:[0-9]+", "HOST")
+            .replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z", "TS");
+    return new TextNode(s);
+  }
+}
