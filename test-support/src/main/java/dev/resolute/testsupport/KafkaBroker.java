@@ -169,8 +169,8 @@ public final class KafkaBroker implements AutoCloseable {
                 "kafka.tools.StorageTool",
                 List.of(
                     "format",
-                    "-t",
-                    clusterId,
+                    // one argument: an id that starts with '-' (1 in 64) would read as an option
+                    "--cluster-id=" + clusterId,
                     "-c",
                     workDir.resolve("server.properties").toString(),
                     "--ignore-formatted")));
