@@ -1,0 +1,377 @@
+package dev.resolute.server.log;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of cluster mode: one Apache Kafka topic, one Kafka partition per Resolute partition,
+ * replicated by Kafka. Record {@code offset} of a Kafka partition is LSN {@code offset + 1} of the
+ * Resolute partition (LSN 0 = nothing applied), so LSNs are per partition, gap-free only where the
+ * topic is (it is never compacted; see {@link KafkaLogOptions#ensureTopic}).
+ *
+ * <p><b>Durability.</b> Appends go through one idempotent producer with {@code acks=all}: an
+ * append's future completes only once every in-sync replica has the record and at least {@code
+ * min.insync.replicas} do, which is what "durable" means here. Group commit is the producer's
+ * batching: appends made while a request is in flight leave together. {@link #appendAll} sends its
+ * records in order to one partition; the idempotent producer keeps their order and never duplicates
+ * them on retries.
+ *
+ * <p><b>Delivery.</b> Committed records are delivered by one tailing consumer that reads every
+ * partition from where {@link #replay} ended. A Kafka consumer sees a record only below the
+ * partition's high watermark — once every in-sync replica has it — so what is delivered is
+ * committed, and every node reading the topic delivers the same records in the same order per
+ * partition, whoever appended them (several nodes may append to one partition during a leader
+ * change; apply fences the stale one's records by leader epoch, not the log).
+ *
+ * <p><b>Fail-stop.</b> Once an append failed (the producer gave up after {@code
+ * delivery.timeout.ms}, or it was fenced), the log takes no more appends: later records could
+ * otherwise land after a hole left by the failed one. Every later append fails at once with {@link
+ * LocalLog.LogStoppedException}; a new {@code KafkaLog} (a restart) starts over from what Kafka
+ * holds. Delivery of committed records goes on.
+ */
+public final class KafkaLog implements Log {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaLog.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final KafkaLogOptions options;
+  private final int partitions;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final RecordConsumer[] consumers;
+  private final List<TopicPartition> topicPartitions = new ArrayList<>();
+
+  /** Where the tailer starts: the end of {@link #replay} (offsets), per partition. */
+  private final long[] tailFrom;
+
+  private volatile LocalLog.LogStoppedException failure;
+  private volatile boolean closed;
+  private KafkaConsumer<byte[], byte[]> tailConsumer;
+  private Thread tailer;
+
+  private KafkaLog(KafkaLogOptions options, int partitions) {
+    this.options = options;
+    this.partitions = partitions;
+    this.consumers = new RecordConsumer[partitions];
+    this.tailFrom = new long[partitions];
+    for (int p = 0; p < partitions; p++) {
+      topicPartitions.add(new TopicPartition(options.topic(), p));
+    }
+    this.producer = new KafkaProducer<>(producerProperties(options));
+  }
+
+  /**
+   * Opens the log on {@code options.topic()}, creating the topic with {@code partitions}
+   * partitions, the configured replication factor and {@code min.insync.replicas} if it does not
+   * exist; an existing topic must have exactly {@code partitions} partitions.
+   */
+  public static KafkaLog open(KafkaLogOptions options, int partitions) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+    }
+    ensureTopic(options, partitions);
+    return new KafkaLog(options, partitions);
+  }
+
+  static void ensureTopic(KafkaLogOptions options, int partitions) {
+    Map<String, Object> props = new HashMap<>(options.clientProperties());
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      Optional<TopicDescription> existing = describe(admin, options.topic());
+      if (existing.isEmpty()) {
+        NewTopic t =
+            new NewTopic(options.topic(), partitions, options.replicationFactor())
+                .configs(
+                    Map.of(
+                        "min.insync.replicas", Integer.toString(options.minInsyncReplicas()),
+                        "cleanup.policy", "delete",
+                        "retention.ms", "-1",
+                        "retention.bytes", "-1",
+                        "unclean.leader.election.enable", "false"));
+        try {
+          admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+          LOG.info(
+              "created log topic {}: {} partitions, replication factor {}, min.insync.replicas {}",
+              options.topic(),
+              partitions,
+              options.replicationFactor(),
+              options.minInsyncReplicas());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException(
+                "cannot create the log topic " + options.topic() + ": " + e.getCause(), e);
+          }
+        }
+        existing = describe(admin, options.topic());
+      }
+      int found = existing.map(d -> d.partitions().size()).orElse(-1);
+      if (found != partitions) {
+        throw new IllegalStateException(
+            "the log topic "
+                + options.topic()
+                + " has "
+                + found
+                + " partitions, the node is configured for "
+                + partitions);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while opening the log topic", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "Kafka at " + options.bootstrapServers() + " did not answer within 30s", e);
+    }
+  }
+
+  private static Optional<TopicDescription> describe(Admin admin, String topic)
+      throws InterruptedException, TimeoutException {
+    try {
+      Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      if (!names.contains(topic)) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS)
+              .get(topic));
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot describe the log topic " + topic, e.getCause());
+    }
+  }
+
+  private static Map<String, Object> producerProperties(KafkaLogOptions o) {
+    Map<String, Object> p = new HashMap<>(o.clientProperties());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) o.appendTimeout().toMillis());
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, o.appendTimeout().toMillis());
+    p.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        (int) Math.min(30_000, o.appendTimeout().toMillis()));
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "resolute-log-" + o.nodeName());
+    return p;
+  }
+
+  private static Map<String, Object> consumerProperties(KafkaLogOptions o, String purpose) {
+    Map<String, Object> p = new HashMap<>(o.clientProperties());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "resolute-log-" + purpose + "-" + o.nodeName());
+    return p;
+  }
+
+  @Override
+  public CompletableFuture<Long> append(int partition, byte[] payload) {
+    return appendAll(partition, List.of(payload));
+  }
+
+  @Override
+  public CompletableFuture<Long> appendAll(int partition, List<byte[]> payloads) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    if (partition < 0 || partition >= partitions) {
+      f.completeExceptionally(
+          new IllegalArgumentException("no partition " + partition + " (0.." + partitions + ")"));
+      return f;
+    }
+    LocalLog.LogStoppedException stopped = failure;
+    if (stopped != null) {
+      f.completeExceptionally(stopped);
+      return f;
+    }
+    if (closed) {
+      f.completeExceptionally(new IllegalStateException("log is closed"));
+      return f;
+    }
+    if (payloads.isEmpty()) {
+      f.complete(0L);
+      return f;
+    }
+    int n = payloads.size();
+    for (int i = 0; i < n; i++) {
+      boolean last = i == n - 1;
+      try {
+        producer.send(
+            new ProducerRecord<>(options.topic(), partition, null, payloads.get(i)),
+            (meta, err) -> {
+              if (err != null) {
+                stop(err);
+                f.completeExceptionally(failure);
+              } else if (last) {
+                f.complete(meta.offset() + 1);
+              }
+            });
+      } catch (RuntimeException e) {
+        // the producer refused before sending (closed, fenced, a record over max.request.size)
+        stop(e);
+        f.completeExceptionally(failure);
+        return f;
+      }
+    }
+    return f;
+  }
+
+  private synchronized void stop(Throwable cause) {
+    if (failure == null) {
+      LOG.error("log stopped for appends: a record could not be appended to Kafka", cause);
+      failure =
+          new LocalLog.LogStoppedException(
+              "the log stopped taking appends after a failed append to Kafka: " + cause, cause);
+    }
+  }
+
+  /** Why the log stopped taking appends, or null while it works. */
+  public LocalLog.LogStoppedException failure() {
+    return failure;
+  }
+
+  @Override
+  public void replay(long[] appliedLsn, RecordConsumer consumer) {
+    if (appliedLsn.length != partitions) {
+      throw new IllegalArgumentException(
+          "applied LSNs for " + appliedLsn.length + " partitions, the log has " + partitions);
+    }
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(consumerProperties(options, "replay"))) {
+      c.assign(topicPartitions);
+      Map<TopicPartition, Long> begin = c.beginningOffsets(topicPartitions);
+      Map<TopicPartition, Long> end = c.endOffsets(topicPartitions);
+      List<TopicPartition> open = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        TopicPartition tp = topicPartitions.get(p);
+        long from = appliedLsn[p]; // the offset of LSN applied + 1
+        long first = begin.get(tp);
+        if (from < first) {
+          throw new IllegalStateException(
+              "partition "
+                  + p
+                  + " applied up to LSN "
+                  + appliedLsn[p]
+                  + " but the log starts at LSN "
+                  + (first + 1)
+                  + ": records it needs were deleted");
+        }
+        long to = end.get(tp);
+        tailFrom[p] = Math.max(from, to);
+        if (from < to) {
+          open.add(tp);
+        }
+      }
+      c.assign(open);
+      for (TopicPartition tp : open) {
+        c.seek(tp, appliedLsn[tp.partition()]);
+      }
+      while (!open.isEmpty()) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
+          long to = end.get(new TopicPartition(r.topic(), r.partition()));
+          if (r.offset() < to) {
+            consumer.accept(r.partition(), r.offset() + 1, r.value());
+          }
+        }
+        List<TopicPartition> still = new ArrayList<>();
+        for (TopicPartition tp : open) {
+          if (c.position(tp) < end.get(tp)) {
+            still.add(tp);
+          }
+        }
+        if (still.size() != open.size()) {
+          open = still;
+          c.assign(open); // positions of the partitions kept stay as they are
+        }
+      }
+    }
+  }
+
+  @Override
+  public synchronized void subscribe(int partition, RecordConsumer consumer) {
+    consumers[partition] = consumer;
+    if (tailer == null && !closed) {
+      tailConsumer = new KafkaConsumer<>(consumerProperties(options, "tail"));
+      tailConsumer.assign(topicPartitions);
+      for (int p = 0; p < partitions; p++) {
+        tailConsumer.seek(topicPartitions.get(p), tailFrom[p]);
+      }
+      tailer = new Thread(this::tail, "log-tailer");
+      tailer.setDaemon(true);
+      tailer.start();
+    }
+  }
+
+  private void tail() {
+    KafkaConsumer<byte[], byte[]> c = tailConsumer;
+    try {
+      while (!closed) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
+          RecordConsumer rc = consumers[r.partition()];
+          if (rc != null) {
+            rc.accept(r.partition(), r.offset() + 1, r.value());
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      if (!closed) {
+        LOG.error("log tailer woken up while the log is open", e);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("log tailer failed: committed records are no longer delivered", e);
+    } finally {
+      c.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      t = tailer;
+    }
+    producer.close(Duration.ofSeconds(10));
+    if (t != null) {
+      tailConsumer.wakeup();
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
