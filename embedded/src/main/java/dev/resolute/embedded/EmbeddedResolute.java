@@ -64,7 +64,10 @@ public final class EmbeddedResolute implements AutoCloseable {
     return local.uri();
   }
 
-  /** The id of the in-process deployment (kept across restarts on the same data directory). */
+  /**
+   * The id of the in-process deployment (kept across restarts on the same data directory), or null
+   * when no service is bound.
+   */
   public String deploymentId() {
     return deploymentId;
   }
@@ -201,6 +204,8 @@ public final class EmbeddedResolute implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
 
     private final Endpoint.Builder endpoint = Endpoint.builder();
+    private Endpoint built;
+    private boolean bound;
     private ServerConfig base = ServerConfig.defaults();
     private Path dataDir = Path.of("resolute-data");
     private Integer partitions;
@@ -297,39 +302,66 @@ public final class EmbeddedResolute implements AutoCloseable {
 
     /** Binds a service: an annotated instance or a {@link ServiceDefinition}. */
     public Builder bind(Object service) {
+      checkNoEndpoint();
       endpoint.bind(service);
+      bound = true;
       return this;
     }
 
     /** Binds a service and configures its manifest options (see {@link Endpoint.Builder}). */
     public Builder bind(Object service, Consumer<ServiceDefinition.Configurator> configurator) {
+      checkNoEndpoint();
       endpoint.bind(service, configurator);
+      bound = true;
       return this;
     }
 
     /** Binds a service whose handlers run as {@code options} say (e.g. on their own executor). */
     public Builder bind(Object service, HandlerRunner.Options options) {
+      checkNoEndpoint();
       endpoint.bind(service, options);
+      bound = true;
       return this;
     }
 
     /** The executor handler code runs on (default: a cached pool of daemon threads). */
     public Builder executor(ExecutorService executor) {
+      checkNoEndpoint();
       endpoint.executor(executor);
       return this;
     }
 
     /**
+     * Serves an endpoint built elsewhere (its services, executors and request identity check), the
+     * one an application also serves over HTTP, instead of services bound here.
+     */
+    public Builder endpoint(Endpoint endpoint) {
+      if (bound) {
+        throw new IllegalStateException("services are bound to this builder already");
+      }
+      this.built = Objects.requireNonNull(endpoint, "endpoint");
+      return this;
+    }
+
+    private void checkNoEndpoint() {
+      if (built != null) {
+        throw new IllegalStateException("an endpoint is set: bind its services there");
+      }
+    }
+
+    /**
      * Starts the node (recovering what the data directory holds: invocations in flight resume) and
-     * registers the bound services as the in-process deployment.
+     * registers the bound services as the in-process deployment (with none bound, none is
+     * registered: a node for remote deployments only).
      *
      * @throws RuntimeException when a port is in use, the data directory is locked by another
      *     process, or the services cannot be registered; nothing is left running then
      */
     public EmbeddedResolute start() {
       ServerConfig c = effectiveConfig();
+      Endpoint served = built != null ? built : endpoint.build();
       InProcessDeployments local =
-          new InProcessDeployments(deploymentName, endpoint.build(), transportThreads);
+          new InProcessDeployments(deploymentName, served, transportThreads);
       ResoluteServer server;
       try {
         server =
@@ -342,9 +374,11 @@ public final class EmbeddedResolute implements AutoCloseable {
       }
       try {
         String id =
-            server
-                .registerDeployment(local.uri())
-                .get(REGISTRATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            served.getServices().isEmpty()
+                ? null
+                : server
+                    .registerDeployment(local.uri())
+                    .get(REGISTRATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         return new EmbeddedResolute(
             server, local, id, c.ingress().bindAddress().host(), c.admin().bindAddress().host());
       } catch (InterruptedException e) {

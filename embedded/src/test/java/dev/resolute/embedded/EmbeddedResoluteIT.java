@@ -148,6 +148,30 @@ class EmbeddedResoluteIT {
   }
 
   @Test
+  void aNodeWithoutLocalServicesServesRemoteOnes() {
+    ResoluteHttpServer endpoint =
+        ResoluteHttpServer.start(Endpoint.bind(echo()).build(), "127.0.0.1", 0);
+    try (EmbeddedResolute r =
+        Resolute.embedded().dataDir(dir).partitions(1).withoutIngress().withoutAdmin().start()) {
+      assertThat(r.deploymentId()).isNull();
+      r.registerDeployment(URI.create("http://127.0.0.1:" + endpoint.port()));
+      assertThat(r.post("/Echo/echo", "\"far\"").bodyAsString()).isEqualTo("\"far\"");
+    } finally {
+      endpoint.close();
+    }
+  }
+
+  @Test
+  void bindingAndAnEndpointDoNotMix() {
+    assertThatThrownBy(
+            () -> Resolute.embedded().bind(echo()).endpoint(Endpoint.bind(counter()).build()))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () -> Resolute.embedded().endpoint(Endpoint.bind(counter()).build()).bind(echo()))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void restartKeepsStateAndTheDeployment() {
     String id;
     try (EmbeddedResolute r = embedded().withoutIngress().withoutAdmin().start()) {
