@@ -172,6 +172,45 @@ class EmbeddedResoluteIT {
   }
 
   @Test
+  void closeAbortsTheHandlersStillRunning() throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
+    ServiceDefinition sleepy =
+        ServiceDefinition.service("Sleepy")
+            .handler(
+                "nap",
+                String.class,
+                String.class,
+                (ctx, in) -> {
+                  started.countDown();
+                  try {
+                    ctx.sleep(Duration.ofMinutes(10));
+                    return in;
+                  } finally {
+                    left.countDown();
+                  }
+                })
+            .build();
+    EmbeddedResolute r =
+        Resolute.embedded()
+            .dataDir(dir)
+            .partitions(1)
+            .withoutIngress()
+            .withoutAdmin()
+            .bind(sleepy)
+            .start();
+    try {
+      assertThat(r.post("/Sleepy/nap/send", "\"z\"").status()).isEqualTo(202);
+      assertThat(started.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      r.close();
+    }
+    assertThat(left.await(10, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the handler thread left its wait when the node stopped")
+        .isTrue();
+  }
+
+  @Test
   void restartKeepsStateAndTheDeployment() {
     String id;
     try (EmbeddedResolute r = embedded().withoutIngress().withoutAdmin().start()) {

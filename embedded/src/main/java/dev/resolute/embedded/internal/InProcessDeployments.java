@@ -39,6 +39,8 @@ public final class InProcessDeployments implements LocalDeployments {
   private final String name;
   private final EndpointHandler handler;
   private final EventLoopGroup loops;
+  private final java.util.Set<InProcessExchange> live =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param name the authority of the deployment's URI, e.g. {@code app} for {@code
@@ -63,7 +65,7 @@ public final class InProcessDeployments implements LocalDeployments {
       List<Map.Entry<String, String>> headers,
       boolean http11,
       ExchangeListener listener) {
-    InProcessExchange exchange = new InProcessExchange(loops.next(), listener);
+    InProcessExchange exchange = new InProcessExchange(loops.next(), listener, live);
     if (!name.equals(uri.getAuthority())) {
       exchange.failUnrouted(unknown(uri));
     } else {
@@ -131,9 +133,20 @@ public final class InProcessDeployments implements LocalDeployments {
     return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
   }
 
-  /** Stops the event loops; call after the node has stopped (no exchange is opened any more). */
+  /**
+   * Aborts the handlers still running (their sessions, as a closed HTTP/2 stream does) and stops
+   * the event loops; call after the node has stopped (no exchange is opened any more).
+   */
   @Override
   public void close() {
+    for (InProcessExchange e : List.copyOf(live)) {
+      e.abandon();
+    }
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** Exchanges opened and not finished (for tests). */
+  int liveExchanges() {
+    return live.size();
   }
 }

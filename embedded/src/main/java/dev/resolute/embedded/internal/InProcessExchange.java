@@ -33,6 +33,7 @@ final class InProcessExchange implements Exchange {
 
   private final EventLoop loop;
   private final ExchangeListener listener;
+  private final java.util.Set<InProcessExchange> live;
   private final Object submitLock = new Object();
   private boolean requestEnded;
   private boolean requestCancelled;
@@ -41,9 +42,34 @@ final class InProcessExchange implements Exchange {
   private boolean inputEnded;
   private boolean finished;
 
-  InProcessExchange(EventLoop loop, ExchangeListener listener) {
+  /**
+   * @param live the exchanges not finished yet; this one adds itself and leaves when finished
+   */
+  InProcessExchange(
+      EventLoop loop, ExchangeListener listener, java.util.Set<InProcessExchange> live) {
     this.loop = loop;
     this.listener = listener;
+    this.live = live;
+    live.add(this);
+  }
+
+  /**
+   * The node stopped: the handler's session is aborted (its thread leaves the handler instead of
+   * waiting for input forever) and the listener, part of the stopped node, hears nothing more.
+   */
+  void abandon() {
+    submit(
+        () -> {
+          finish();
+          if (session != null) {
+            session.onAbort("the node stopped");
+          }
+        });
+  }
+
+  private void finish() {
+    finished = true;
+    live.remove(this);
   }
 
   /** Routes the request to {@code handler} (on the loop, before anything written later). */
@@ -120,12 +146,12 @@ final class InProcessExchange implements Exchange {
         new ResponseSink() {
           @Override
           public void write(byte[] bytes) {
-            loop.execute(() -> deliverData(bytes));
+            fromHandler(() -> deliverData(bytes));
           }
 
           @Override
           public void end() {
-            loop.execute(InProcessExchange.this::deliverEnd);
+            fromHandler(InProcessExchange.this::deliverEnd);
           }
         };
     EndpointHandler.Routed routed;
@@ -151,6 +177,18 @@ final class InProcessExchange implements Exchange {
               Map.entry("content-type", inv.contentType()),
               Map.entry("x-restate-server", SdkVersion.X_RESTATE_SERVER)));
       session = inv.session();
+    }
+  }
+
+  /**
+   * A step from a handler thread; dropped once the loops have stopped (the node stopped, the
+   * exchange was abandoned and its listener hears nothing more anyway).
+   */
+  private void fromHandler(Runnable step) {
+    try {
+      loop.execute(step);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("in-process exchange: a step after the node stopped was dropped");
     }
   }
 
@@ -202,7 +240,7 @@ final class InProcessExchange implements Exchange {
     if (finished) {
       return;
     }
-    finished = true;
+    finish();
     try {
       listener.onEnd();
     } catch (RuntimeException e) {
@@ -214,7 +252,7 @@ final class InProcessExchange implements Exchange {
     if (finished) {
       return;
     }
-    finished = true;
+    finish();
     try {
       listener.onError(cause);
     } catch (RuntimeException e) {
