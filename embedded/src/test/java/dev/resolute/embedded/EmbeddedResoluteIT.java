@@ -114,6 +114,21 @@ class EmbeddedResoluteIT {
   }
 
   @Test
+  void theOfficialCliSeesTheInProcessDeploymentAndItsServices() {
+    try (EmbeddedResolute r = embedded().ingressPort(0).adminPort(0).start()) {
+      dev.resolute.testsupport.RestateCli cli =
+          dev.resolute.testsupport.RestateCli.against(
+              r.adminUri().toString(), r.ingressUri().toString(), dir.resolve("cli"));
+      assertThat(cli.run("deployments", "list").assertOk().stdout())
+          .contains("inprocess://app/")
+          .contains(r.deploymentId());
+      assertThat(cli.run("services", "list").assertOk().stdout())
+          .contains("Echo")
+          .contains("Counter");
+    }
+  }
+
+  @Test
   void remoteDeploymentsServeBesideTheLocalOne() {
     ServiceDefinition remote =
         ServiceDefinition.service("Remote")
