@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * Content-Length or chunked responses. Cheap enough that the load generator's CPU stays small next
  * to the servers' (the JDK HttpClient costs several times more per request).
  */
-public final class HttpConn implements Closeable {
+public final class HttpConn implements Closeable, LoadGen.Conn {
   /** A response: status and body bytes. */
   public record Response(int status, byte[] body) {
     public String text() {

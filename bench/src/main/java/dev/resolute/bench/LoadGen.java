@@ -47,10 +47,31 @@ public final class LoadGen {
     }
   }
 
+  /**
+   * How one worker sends its requests, one at a time: a keep-alive HTTP connection ({@link
+   * HttpConn}), or a call into a node in the same JVM (the embedded mode).
+   */
+  public interface Conn extends java.io.Closeable {
+    HttpConn.Response send(String method, String path, byte[] body) throws java.io.IOException;
+  }
+
+  /** Opens one worker's {@link Conn}. */
+  @FunctionalInterface
+  public interface Conns {
+    Conn open() throws java.io.IOException;
+  }
+
   private LoadGen() {}
 
   public static Result run(
       String host, int port, int inFlight, Duration warmup, Duration measure, Source source)
+      throws InterruptedException {
+    return run(inFlight, warmup, measure, source, () -> new HttpConn(host, port, 60_000));
+  }
+
+  /** As {@link #run(String, int, int, Duration, Duration, Source)}, each worker on its own conn. */
+  public static Result run(
+      int inFlight, Duration warmup, Duration measure, Source source, Conns conns)
       throws InterruptedException {
     long start = System.nanoTime();
     long measureFrom = start + warmup.toNanos();
@@ -68,7 +89,7 @@ public final class LoadGen {
                 long[] mine = new long[4096];
                 int n = 0;
                 long seq = 0;
-                try (HttpConn conn = new HttpConn(host, port, 60_000)) {
+                try (Conn conn = conns.open()) {
                   while (true) {
                     long t0 = System.nanoTime();
                     if (t0 >= measureTo) {
@@ -110,6 +131,8 @@ public final class LoadGen {
                   }
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
+                } catch (java.io.IOException e) {
+                  firstError.compareAndSet(null, "cannot open a connection: " + e);
                 } finally {
                   lat[worker] = mine;
                   counts[worker] = n;

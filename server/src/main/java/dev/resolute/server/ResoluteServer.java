@@ -31,11 +31,13 @@ import dev.resolute.server.schema.SchemaRegistry;
 import dev.resolute.server.sql.QueryEndpoint;
 import dev.resolute.server.sql.QueryEngine;
 import dev.resolute.server.storage.RocksStore;
+import dev.resolute.server.transport.LocalDeployments;
 import dev.resolute.server.transport.NettyDeploymentClient;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -67,26 +69,53 @@ public final class ResoluteServer implements AutoCloseable {
   private static final long CHECKPOINT_CHECK_MILLIS = 100;
 
   private final ServerConfig config;
+  private final Embedding embedding;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private HttpServer ingress;
   private HttpServer admin;
   private HttpServer node;
+  private HttpHandler ingressApi;
+  private DiscoveryClient discovery;
+  private SchemaRegistry schemas;
 
-  private ResoluteServer(ServerConfig config) {
+  /**
+   * What an application that embeds the node (module {@code embedded}) changes: deployments served
+   * in its own JVM, and which of the three ports are bound at all (an unbound port's address in the
+   * configuration is ignored).
+   *
+   * @param local in-process deployments (URIs of scheme {@code inprocess}), or null for none
+   */
+  public record Embedding(LocalDeployments local, boolean ingress, boolean admin, boolean node) {
+    /** A standalone node: no in-process deployments, every port bound. */
+    public static final Embedding NONE = new Embedding(null, true, true, true);
+  }
+
+  private ResoluteServer(ServerConfig config, Embedding embedding) {
     this.config = config;
+    this.embedding = embedding;
   }
 
   public static ResoluteServer start(ServerConfig c) {
-    return start(c, config -> {});
+    return start(c, Embedding.NONE, config -> {});
+  }
+
+  /** A node embedded in an application: see {@link Embedding}. */
+  public static ResoluteServer start(ServerConfig c, Embedding embedding) {
+    return start(c, embedding, config -> {});
+  }
+
+  static ResoluteServer start(
+      ServerConfig c, java.util.function.Consumer<ServerConfig> prepareData) {
+    return start(c, Embedding.NONE, prepareData);
   }
 
   /**
    * @param prepareData runs once both ports are bound and before anything is written to the data
    *     directory (the launcher checks or writes its node marker there)
    */
-  static ResoluteServer start(
-      ServerConfig c, java.util.function.Consumer<ServerConfig> prepareData) {
-    ResoluteServer s = new ResoluteServer(c);
+  private static ResoluteServer start(
+      ServerConfig c, Embedding embedding, java.util.function.Consumer<ServerConfig> prepareData) {
+    ResoluteServer s = new ResoluteServer(c, embedding);
     try {
       s.doStart(prepareData);
       return s;
@@ -107,18 +136,24 @@ public final class ResoluteServer implements AutoCloseable {
     PendingHandler ingressHandler = new PendingHandler(HealthGate.Port.INGRESS);
     PendingHandler adminHandler = new PendingHandler(HealthGate.Port.ADMIN);
     PendingHandler nodeHandler = new PendingHandler(HealthGate.Port.ADMIN);
-    ingress =
-        bind(
-            "ingress",
-            config.ingress().bindAddress(),
-            group,
-            (int) config.ingress().requestSizeLimit(),
-            ingressHandler);
-    closeables.add(ingress);
-    admin = bind("admin", config.admin().bindAddress(), group, MAX_REQUEST_BODY, adminHandler);
-    closeables.add(admin);
-    node = bind("node", config.node().bindAddress(), group, NODE_MAX_REQUEST_BODY, nodeHandler);
-    closeables.add(node);
+    if (embedding.ingress()) {
+      ingress =
+          bind(
+              "ingress",
+              config.ingress().bindAddress(),
+              group,
+              (int) config.ingress().requestSizeLimit(),
+              ingressHandler);
+      closeables.add(ingress);
+    }
+    if (embedding.admin()) {
+      admin = bind("admin", config.admin().bindAddress(), group, MAX_REQUEST_BODY, adminHandler);
+      closeables.add(admin);
+    }
+    if (embedding.node()) {
+      node = bind("node", config.node().bindAddress(), group, NODE_MAX_REQUEST_BODY, nodeHandler);
+      closeables.add(node);
+    }
     prepareData.accept(config);
     Path data = config.dataDir();
     try {
@@ -183,7 +218,6 @@ public final class ResoluteServer implements AutoCloseable {
     long tLogDone = System.nanoTime();
     Appender appender = new Appender(log, clock);
 
-    SchemaRegistry schemas;
     try {
       schemas = schemasLoad.get();
     } catch (InterruptedException e) {
@@ -210,6 +244,11 @@ public final class ResoluteServer implements AutoCloseable {
                 ? null
                 : java.nio.file.Path.of(sslCertFile));
     closeables.add(client);
+    // in-process deployments beside remote ones: the invoker routes by URI scheme
+    dev.resolute.server.transport.DeploymentClient invokerClient =
+        embedding.local() == null
+            ? client
+            : new dev.resolute.server.transport.RoutingDeploymentClient(client, embedding.local());
     RequestSigner signer = null;
     if (config.worker().invoker().requestIdentityPrivateKeyPemFile() != null) {
       signer =
@@ -229,7 +268,7 @@ public final class ResoluteServer implements AutoCloseable {
             config.worker().invoker().messageSizeWarning(),
             config.worker().invoker().concurrentInvocationsLimit(),
             signer);
-    Invoker invoker = new Invoker(client, schemas, appender, scheduler, invokerOptions);
+    Invoker invoker = new Invoker(invokerClient, schemas, appender, scheduler, invokerOptions);
     invoker.metrics(metrics.invoker);
     invoker.tracing(tracing);
     Replies replies = new Replies();
@@ -360,8 +399,18 @@ public final class ResoluteServer implements AutoCloseable {
         new KafkaMetadata(
             data.resolve("kafka.json"), configuredKafka, schemas, clock, new SecureRandom());
     dispatcher.metrics(metrics.ingress);
-    DiscoveryClient discovery =
-        new DiscoveryClient(client, config.clusterName(), java.time.Duration.ofSeconds(30), signer);
+    LocalDeployments local = embedding.local();
+    discovery =
+        new DiscoveryClient(
+            local == null
+                ? client::request
+                : (uri, method, headers, body, http11, timeout, max) ->
+                    LocalDeployments.isLocal(uri)
+                        ? local.request(uri, method, headers, body, timeout, max)
+                        : client.request(uri, method, headers, body, http11, timeout, max),
+            config.clusterName(),
+            java.time.Duration.ofSeconds(30),
+            signer);
     // SQL queries run on their own two threads: a long scan never holds an event loop or the
     // apply pool
     java.util.concurrent.ExecutorService queries =
@@ -378,19 +427,20 @@ public final class ResoluteServer implements AutoCloseable {
             new QueryEngine(store::reader, partitioning, schemas, VERSION, QUERY_TIME_LIMIT),
             queries);
     // the ports close first on shutdown, before what their handlers use
-    closeables.remove(ingress);
-    closeables.remove(admin);
-    closeables.remove(node);
-    closeables.add(ingress);
-    closeables.add(admin);
-    closeables.add(node);
-    ingressHandler.ready(
+    for (HttpServer port : new HttpServer[] {ingress, admin, node}) {
+      if (port != null) {
+        closeables.remove(port);
+        closeables.add(port);
+      }
+    }
+    ingressApi =
         new HealthGate(
             new IngressApi(schemas, dispatcher, clock, new SecureRandom())
                 .metrics(metrics.ingress)
                 .tracing(tracing),
             HealthGate.Port.INGRESS,
-            log::failure));
+            log::failure);
+    ingressHandler.ready(ingressApi);
     adminHandler.ready(
         new HealthGate(
             new AdminApi(
@@ -401,7 +451,9 @@ public final class ResoluteServer implements AutoCloseable {
                     "http://"
                         + new BindAddress(
                             config.ingress().bindAddress().host(),
-                            ingress.port()), // the bound port
+                            ingress == null
+                                ? config.ingress().bindAddress().port()
+                                : ingress.port()), // the bound port
                     config.clusterName())
                 .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool())
                 .withQuery(query::handle)
@@ -525,17 +577,56 @@ public final class ResoluteServer implements AutoCloseable {
     return config;
   }
 
+  /** The bound ingress port, or -1 when the ingress is not bound ({@link Embedding}). */
   public int ingressPort() {
-    return ingress.port();
+    return ingress == null ? -1 : ingress.port();
   }
 
+  /** The bound admin port, or -1 when the admin API is not bound ({@link Embedding}). */
   public int adminPort() {
-    return admin.port();
+    return admin == null ? -1 : admin.port();
   }
 
-  /** The node port: {@code /metrics}, {@code /health}. */
+  /** The node port: {@code /metrics}, {@code /health}; -1 when not bound ({@link Embedding}). */
   public int nodePort() {
-    return node.port();
+    return node == null ? -1 : node.port();
+  }
+
+  /**
+   * Handles one ingress request without a socket (what the ingress port does with a request it
+   * read), for an application that embeds the node; works whether or not the port is bound.
+   */
+  public java.util.concurrent.CompletableFuture<dev.resolute.server.http.HttpResponse> ingress(
+      dev.resolute.server.http.HttpRequest request) {
+    return ingressApi.handle(request);
+  }
+
+  /**
+   * Registers the deployment at {@code uri} as {@code POST /deployments {"uri", "force": true}}
+   * does (discovery, then the schema registry, which persists it): for an application that embeds
+   * the node and registers its in-process deployment at every start, admin port or not.
+   *
+   * @return the deployment id
+   */
+  public java.util.concurrent.CompletableFuture<String> registerDeployment(URI uri) {
+    return discovery
+        .discover(uri, java.util.Map.of(), false)
+        .thenApplyAsync(
+            ep -> {
+              try {
+                SchemaRegistry.RegistrationResult r =
+                    schemas.register(
+                        ep, java.util.Map.of(), java.util.Map.of(), true, false, false);
+                LOG.info(
+                    "registered deployment {} at {} ({} services)",
+                    r.deployment().id(),
+                    r.deployment().uri(),
+                    r.services().size());
+                return r.deployment().id();
+              } catch (dev.resolute.server.schema.SchemaException e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
   }
 
   @Override
