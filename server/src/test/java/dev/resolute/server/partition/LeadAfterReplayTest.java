@@ -251,7 +251,12 @@ class LeadAfterReplayTest {
         sent |= e.getType() == MessageType.ONE_WAY_CALL_COMMAND.code();
       }
       if (result && !sent) {
-        appender.append(partition, command(chain, a.status().getAttempt(), oneWayCall()));
+        // numbered as the invoker numbers it: the first command after the given journal
+        appender.append(
+            partition,
+            command(chain, a.status().getAttempt(), oneWayCall()).toBuilder()
+                .setCommandIndex(a.status().getCommands())
+                .build());
       }
     }
 
