@@ -34,6 +34,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(600)
 class BoundedRecoveryIT {
   static final Pattern REPLAYED = Pattern.compile("(\\d+) records replayed in (\\d+) ms");
+
+  /** The server's start-up line: where the time to healthy went. */
+  static final Pattern STARTED =
+      Pattern.compile("store opened in \\d+ ms, log in \\d+ ms, .* leaders started in \\d+ ms");
+
   static final int ROUNDS = 2;
 
   /** About 5 records each: a round commits several times the checkpoint bound. */
@@ -114,18 +119,23 @@ class BoundedRecoveryIT {
       long t0 = System.nanoTime();
       server.restart();
       long healthyMs = (System.nanoTime() - t0) / 1_000_000;
-      Matcher m = REPLAYED.matcher(Files.readString(server.log()));
+      String log = Files.readString(server.log());
+      Matcher m = REPLAYED.matcher(log);
       long replayed = -1;
       long replayMs = -1;
       while (m.find()) {
         replayed = Long.parseLong(m.group(1));
         replayMs = Long.parseLong(m.group(2));
       }
+      String started = "";
+      for (Matcher s = STARTED.matcher(log); s.find(); ) {
+        started = s.group();
+      }
       report.add(
           String.format(
               "round %d: %d adds acknowledged in all, restart replayed %d records in %d ms,"
-                  + " healthy %d ms after SIGKILL",
-              round, round * ADDS_PER_ROUND, replayed, replayMs, healthyMs));
+                  + " healthy %d ms after SIGKILL (%s)",
+              round, round * ADDS_PER_ROUND, replayed, replayMs, healthyMs, started));
       System.out.println("recovery: " + report.get(report.size() - 1));
       assertThat(replayed)
           .as(String.join("\n", report))

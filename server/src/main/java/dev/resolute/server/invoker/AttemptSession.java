@@ -99,7 +99,12 @@ final class AttemptSession implements ExchangeListener {
   /** The attempt's spans ({@link AttemptTrace#NONE} when the invocation has no trace). */
   private AttemptTrace trace = AttemptTrace.NONE;
 
-  /** Index of the next command the deployment sends (its position among the journal's commands). */
+  /**
+   * Index of the next command the deployment sends (its position among the journal's commands),
+   * recorded with each command ({@code Envelope.command_index}): apply journals a command only at
+   * the index its attempt counted, so an attempt started on an older journal cannot add a command
+   * the journal already holds a second time.
+   */
   private int nextCommandIndex;
 
   AttemptSession(Invoker invoker, int partition, Effect.StartAttempt plan) {
@@ -399,10 +404,11 @@ final class AttemptSession implements ExchangeListener {
           ev.setChildTrace(child);
         }
       }
+      Envelope e = Envelope.newBuilder().setInvokerEvent(ev).setCommandIndex(index).build();
       if (holdable(type)) {
-        hold(ev);
+        hold(e);
       } else {
-        append(ev);
+        append(e);
       }
       return;
     }
@@ -589,8 +595,8 @@ final class AttemptSession implements ExchangeListener {
     };
   }
 
-  private void hold(InvokerEvent.Builder ev) {
-    held.add(Envelope.newBuilder().setInvokerEvent(ev).build());
+  private void hold(Envelope e) {
+    held.add(e);
     if (holdTimer == null) {
       holdTimer =
           invoker.scheduler().schedule(this::flushHeld, HOLD_MAX_MILLIS, TimeUnit.MILLISECONDS);
@@ -616,7 +622,10 @@ final class AttemptSession implements ExchangeListener {
 
   /** Appends an event, preceded by the held commands, all in one group. */
   private void append(InvokerEvent.Builder ev) {
-    Envelope e = Envelope.newBuilder().setInvokerEvent(ev).build();
+    append(Envelope.newBuilder().setInvokerEvent(ev).build());
+  }
+
+  private void append(Envelope e) {
     if (held.isEmpty()) {
       invoker.appender().append(partition, e);
       return;

@@ -214,11 +214,25 @@ final class Lifecycle {
 
   // ---------------------------------------------------------------- invoker events
 
-  static void onInvokerEvent(Apply cx, InvokerEvent ev) {
+  /**
+   * An event of a running attempt. Events of any other attempt are dropped (fencing). A command
+   * whose {@code commandIndex} (as its attempt counted: the stored command count when it started
+   * plus the commands it sent before) is not the next index of the stored journal comes from an
+   * attempt whose view of the journal is not the stored one; journaling it would add a command the
+   * journal already holds (a second child of one call or send), so it is dropped and a new attempt
+   * starts on the stored journal, which fences every later event of the old one. Each command of
+   * the current attempt arrives in order and is journaled, so its index always matches; 0 (records
+   * written without it) is not checked.
+   */
+  static void onInvokerEvent(Apply cx, InvokerEvent ev, int commandIndex) {
     InvocationId id = InvocationId.fromBytes(ev.getInvocationId().toByteArray());
     InvocationStatus cur = cx.t.status(id);
     if (cur == null || Phase.of(cur) != Phase.INVOKED || cur.getAttempt() != ev.getAttempt()) {
       return; // fenced: a late message of an earlier attempt
+    }
+    if (ev.hasCommand() && commandIndex != 0 && commandIndex != cur.getCommands()) {
+      startAttempt(cx, id, cur.toBuilder().setModifiedAt(cx.now));
+      return;
     }
     InvocationStatus.Builder st = cur.toBuilder().setModifiedAt(cx.now);
     if (st.getDeploymentId().isEmpty() && !ev.getDeploymentId().isEmpty()) {

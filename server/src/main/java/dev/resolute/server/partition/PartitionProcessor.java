@@ -56,6 +56,17 @@ public final class PartitionProcessor {
   /** True while a drain is queued or running; only the false-to-true transition submits one. */
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
+  /**
+   * False until {@link #lead()} has committed the start-up replay: records handed over before (a
+   * message another partition re-shipped from its outbox while leading first) wait in {@link
+   * #incoming}. Applying them earlier would read the store without the replayed records (the replay
+   * batch is not committed yet): their (source, seq) dedup and the invocations' statuses would be
+   * those of the last store flush, so a re-shipped message already applied in the replay was
+   * applied again, and could start an attempt on an old journal whose commands, journaled once the
+   * replay was committed, created a second child (one call or send applied twice).
+   */
+  private volatile boolean leading;
+
   private volatile boolean stopped;
   private volatile boolean failed;
 
@@ -122,16 +133,18 @@ public final class PartitionProcessor {
     }
   }
 
-  /** Becomes leader: re-arms timers, re-ships the outbox, re-drives running invocations. */
+  /**
+   * Becomes leader: commits the start-up replay, re-arms timers, re-ships the outbox, re-drives
+   * running invocations, and only then applies the records handed over meanwhile (see {@link
+   * #leading}).
+   */
   public void lead() {
     finishReplay();
     armTimers();
     timers.scheduleWithFixedDelay(
         () -> {
           sweepDue = true;
-          if (scheduled.compareAndSet(false, true)) {
-            executor.execute(this::drain);
-          }
+          wake();
         },
         TIMER_HORIZON_MILLIS / 2,
         TIMER_HORIZON_MILLIS / 2,
@@ -156,6 +169,20 @@ public final class PartitionProcessor {
     }
     appender.append(
         partition, Envelope.newBuilder().setResumeAll(ResumeAll.getDefaultInstance()).build());
+    leading = true;
+    wake(); // what was handed over before, in LSN order, after the replay
+  }
+
+  /**
+   * Submits a drain unless one is queued or running, or the partition does not lead yet. A record
+   * handed over while {@link #leading} is false is drained by the {@link #wake()} at the end of
+   * {@link #lead()}: both flags are volatile, so either the hand-over sees {@code leading} or
+   * lead's wake sees the record.
+   */
+  private void wake() {
+    if (leading && scheduled.compareAndSet(false, true)) {
+      executor.execute(this::drain);
+    }
   }
 
   /**
@@ -170,17 +197,16 @@ public final class PartitionProcessor {
       return;
     }
     incoming.add(new Object[] {lsn, null});
-    if (scheduled.compareAndSet(false, true)) {
-      executor.execute(this::drain);
-    }
+    wake();
   }
 
-  /** Called by the log writer after commit; must be quick. */
+  /**
+   * Called by the log writer after commit; must be quick. Before {@link #lead()} the record only
+   * waits (see {@link #leading}).
+   */
   public void onCommitted(int p, long lsn, byte[] payload) {
     incoming.add(new Object[] {lsn, payload});
-    if (scheduled.compareAndSet(false, true)) {
-      executor.execute(this::drain);
-    }
+    wake();
   }
 
   private void drain() {
@@ -243,8 +269,8 @@ public final class PartitionProcessor {
       runEffects(effects);
     } finally {
       scheduled.set(false);
-      if (!incoming.isEmpty() && scheduled.compareAndSet(false, true)) {
-        executor.execute(this::drain);
+      if (!incoming.isEmpty()) {
+        wake();
       }
     }
   }

@@ -64,7 +64,8 @@ public final class StateMachine {
     }
     switch (env.getRecordCase()) {
       case INVOKE -> Lifecycle.onInvoke(cx, env.getInvoke());
-      case INVOKER_EVENT -> Lifecycle.onInvokerEvent(cx, env.getInvokerEvent());
+      case INVOKER_EVENT ->
+          Lifecycle.onInvokerEvent(cx, env.getInvokerEvent(), env.getCommandIndex());
       case TIMER_FIRED ->
           Notifications.onTimer(cx, env.getTimerFired().getTimerKey().toByteArray());
       case COMPLETE_CALL -> Notifications.onCompleteCall(cx, env.getCompleteCall());

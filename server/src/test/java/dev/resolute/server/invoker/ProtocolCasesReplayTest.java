@@ -258,6 +258,7 @@ class ProtocolCasesReplayTest {
     InvocationStatus status =
         InvocationStatus.newBuilder()
             .setAttempt(1)
+            .setCommands(1) // the input command
             .setTarget(
                 Target.newBuilder()
                     .setService(c.service())
@@ -289,11 +290,15 @@ class ProtocolCasesReplayTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> invoker.liveAttempts() == 0);
 
     List<InvokerEvent> recorded = new ArrayList<>();
+    int nextCommand = 1;
     for (byte[] r : List.copyOf(log.records)) {
-      InvokerEvent ev = Envelope.parseFrom(r).getInvokerEvent();
+      Envelope env = Envelope.parseFrom(r);
+      InvokerEvent ev = env.getInvokerEvent();
       assertThat(ev.getInvocationId()).isEqualTo(ByteString.copyFrom(id.toBytes()));
       assertThat(ev.getAttempt()).isEqualTo(1);
       assertThat(ev.getProtocolVersion()).isEqualTo(6);
+      // each command carries its index among the journal's commands, counted from the status's
+      assertThat(env.getCommandIndex()).isEqualTo(ev.hasCommand() ? nextCommand++ : 0);
       recorded.add(ev);
     }
     List<String> want = new ArrayList<>();

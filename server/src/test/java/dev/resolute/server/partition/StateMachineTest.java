@@ -7,6 +7,7 @@ import com.google.protobuf.MessageLite;
 import dev.resolute.protocol.MessageType;
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.protocol.id.PartitionKeys;
+import dev.resolute.protocol.pb.OneWayCallCommandMessage;
 import dev.resolute.protocol.pb.OutputCommandMessage;
 import dev.resolute.protocol.pb.RunCommandMessage;
 import dev.resolute.protocol.pb.SleepCommandMessage;
@@ -374,5 +375,70 @@ class StateMachineTest {
     assertThat(new Tables(0).on(store.reader()).running()).containsExactly(running);
     assertThat(new Tables(0).on(store.reader()).meta(StateMachine.RUNNING_INDEX)).isEqualTo(1);
     assertThat(started(apply(resumeAll()))).containsExactly(running);
+  }
+
+  /**
+   * A command sent by an attempt that started on an older journal (its index is one the journal
+   * already holds) is not journaled again: no second child of one send; a new attempt starts on the
+   * stored journal and fences the old one. The next index, and records without an index, are
+   * journaled.
+   */
+  @Test
+  void aCommandAtAnIndexTheJournalAlreadyHoldsIsNotJournaledAgain() {
+    InvocationId id = id("x", 9);
+    apply(invoke(id, SERVICE, 0, false));
+    Target callee =
+        Target.newBuilder()
+            .setService("Tally")
+            .setHandler("add")
+            .setKey("send-0")
+            .setKeyed(true)
+            .setKind(Target.Kind.EXCLUSIVE)
+            .build();
+    Envelope.Builder send =
+        command(
+            id,
+            1,
+            OneWayCallCommandMessage.newBuilder()
+                .setServiceName("Tally")
+                .setHandlerName("add")
+                .setKey("send-0")
+                .setParameter(ByteString.copyFromUtf8("1"))
+                .setInvocationIdNotificationIdx(1)
+                .build());
+    send.getInvokerEventBuilder().setCallTarget(callee);
+
+    List<Effect> first = apply(send.clone().setCommandIndex(1));
+    assertThat(first).filteredOn(Effect.Ship.class::isInstance).hasSize(1);
+    InvocationStatus st = new Tables(0).on(store.reader()).status(id);
+    assertThat(st.getCommands()).isEqualTo(2);
+    int journal = st.getJournalLength();
+
+    // the same command again, as an attempt 1 started on the journal before it would send it
+    List<Effect> again = apply(send.clone().setCommandIndex(1));
+    assertThat(again).noneMatch(Effect.Ship.class::isInstance);
+    assertThat(again)
+        .filteredOn(Effect.StartAttempt.class::isInstance)
+        .singleElement()
+        .satisfies(
+            e -> {
+              Effect.StartAttempt a = (Effect.StartAttempt) e;
+              assertThat(a.status().getAttempt()).isEqualTo(2);
+              assertThat(a.journal()).hasSize(journal);
+            });
+    st = new Tables(0).on(store.reader()).status(id);
+    assertThat(st.getCommands()).isEqualTo(2);
+    assertThat(st.getJournalLength()).isEqualTo(journal);
+    // the old attempt's later events are fenced by the new attempt number
+    assertThat(apply(send.clone().setCommandIndex(2))).isEmpty();
+
+    // attempt 2's next command (index 2) is journaled, as is one without an index
+    Envelope.Builder next = send.clone().setCommandIndex(2);
+    next.getInvokerEventBuilder().setAttempt(2);
+    assertThat(apply(next)).filteredOn(Effect.Ship.class::isInstance).hasSize(1);
+    Envelope.Builder unnumbered = send.clone();
+    unnumbered.getInvokerEventBuilder().setAttempt(2);
+    assertThat(apply(unnumbered)).filteredOn(Effect.Ship.class::isInstance).hasSize(1);
+    assertThat(new Tables(0).on(store.reader()).status(id).getCommands()).isEqualTo(4);
   }
 }
