@@ -1,6 +1,5 @@
 package dev.resolute.server.storage;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -36,48 +35,80 @@ public final class Keys {
   /** Bytes before a key's table-specific part: the partition (u16) and the table tag. */
   public static final int HEADER = 3;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+  /** The key so far: {@code buf[0..len)}; grown by doubling (keys are mostly under 64 bytes). */
+  private byte[] buf = new byte[64];
+
+  private int len;
 
   private Keys(int partition, byte table) {
-    out.write(partition >>> 8);
-    out.write(partition);
-    out.write(table);
+    buf[0] = (byte) (partition >>> 8);
+    buf[1] = (byte) partition;
+    buf[2] = table;
+    len = HEADER;
   }
 
   public static Keys of(int partition, byte table) {
     return new Keys(partition, table);
   }
 
+  private void room(int n) {
+    if (len + n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+    }
+  }
+
   public Keys bytes(byte[] b) {
-    out.writeBytes(b);
+    room(b.length);
+    System.arraycopy(b, 0, buf, len, b.length);
+    len += b.length;
     return this;
   }
 
   public Keys str(String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    u32(b.length);
-    out.writeBytes(b);
+    int n = s.length();
+    boolean ascii = true;
+    for (int i = 0; i < n && ascii; i++) {
+      ascii = s.charAt(i) < 0x80;
+    }
+    if (!ascii) {
+      return lenBytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+    // ASCII (nearly every service name and key): its UTF-8 bytes are its chars
+    u32(n);
+    room(n);
+    for (int i = 0; i < n; i++) {
+      buf[len + i] = (byte) s.charAt(i);
+    }
+    len += n;
     return this;
   }
 
   public Keys lenBytes(byte[] b) {
     u32(b.length);
-    out.writeBytes(b);
-    return this;
+    return bytes(b);
   }
 
   public Keys u32(int v) {
-    out.writeBytes(ByteBuffer.allocate(4).putInt(v).array());
+    room(4);
+    buf[len] = (byte) (v >>> 24);
+    buf[len + 1] = (byte) (v >>> 16);
+    buf[len + 2] = (byte) (v >>> 8);
+    buf[len + 3] = (byte) v;
+    len += 4;
     return this;
   }
 
   public Keys u64(long v) {
-    out.writeBytes(ByteBuffer.allocate(8).putLong(v).array());
+    room(8);
+    for (int i = 0; i < 8; i++) {
+      buf[len + i] = (byte) (v >>> (56 - 8 * i));
+    }
+    len += 8;
     return this;
   }
 
   public byte[] build() {
-    return out.toByteArray();
+    return Arrays.copyOf(buf, len);
   }
 
   public static boolean startsWith(byte[] k, byte[] prefix) {
