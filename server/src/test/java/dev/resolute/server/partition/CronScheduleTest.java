@@ -2,6 +2,7 @@ package dev.resolute.server.partition;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.resolute.server.partition.CronSchedule.CatchUp;
 import java.time.Instant;
@@ -98,6 +99,48 @@ class CronScheduleTest {
     List<Long> firings = everySecond.firingsDue(due, due + 86_400_000L, CatchUp.ALL);
     assertEquals(CronSchedule.MAX_FIRINGS_PER_APPLY, firings.size());
     assertEquals(due, firings.get(0));
+  }
+
+  @Test
+  void theNextTimerFollowsTheLastFiringTaken() {
+    CronSchedule everySecond = CronSchedule.parse("* * * * * *", "UTC");
+    long due = at("2026-01-01T00:00:00Z");
+    // on time: the next timer is the next second
+    assertEquals(due + 1000, everySecond.due(due, due + 3, CatchUp.ALL).next());
+    // a day missed under ALL: one apply takes 1000, the next timer is the 1001st (already due), so
+    // the rest follow in later applies and none is skipped
+    CronSchedule.Due all = everySecond.due(due, due + 86_400_000L, CatchUp.ALL);
+    assertEquals(due + 1_000_000L, all.next());
+    assertEquals(0, all.skipped());
+    // under LAST the latest of the whole day fires once, found without walking it
+    CronSchedule.Due last = everySecond.due(due, due + 86_400_500L, CatchUp.LAST);
+    assertEquals(List.of(due + 86_400_000L), last.fires());
+    assertEquals(due + 86_401_000L, last.next());
+    assertTrue(last.skipped() >= CronSchedule.MAX_FIRINGS_PER_APPLY);
+    // under NONE nothing of it fires, the next timer is in the future
+    CronSchedule.Due none = everySecond.due(due, due + 86_400_500L + 120_000, CatchUp.NONE);
+    assertEquals(List.of(), none.fires());
+    assertEquals(due + 86_521_000L, none.next());
+  }
+
+  @Test
+  void skippedCountsWhatThePolicyDropped() {
+    CronSchedule hourly = CronSchedule.parse("0 * * * *", "UTC");
+    long hour = at("2026-01-01T10:00:00Z");
+    long later = at("2026-01-01T13:30:00Z");
+    assertEquals(4, hourly.due(hour, later, CatchUp.NONE).skipped());
+    assertEquals(3, hourly.due(hour, later, CatchUp.LAST).skipped());
+    assertEquals(0, hourly.due(hour, later, CatchUp.ALL).skipped());
+    assertEquals(at("2026-01-01T14:00:00Z"), hourly.due(hour, later, CatchUp.LAST).next());
+  }
+
+  @Test
+  void anEarlyTimerFiresNothingAndIsArmedAgain() {
+    CronSchedule everySecond = CronSchedule.parse("* * * * * *", "UTC");
+    long due = at("2026-01-01T00:00:00Z");
+    CronSchedule.Due early = everySecond.due(due, due - 5, CatchUp.ALL);
+    assertEquals(List.of(), early.fires());
+    assertEquals(due, early.next());
   }
 
   @Test
