@@ -8,6 +8,7 @@ import com.cronutils.parser.CronParser;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -118,7 +119,9 @@ public final class CronSchedule {
    * expression never fires again.
    */
   public long nextFireAfter(long afterMillis) {
-    ZonedDateTime after = Instant.ofEpochMilli(afterMillis).atZone(zone);
+    // fire times are whole seconds; cron-utils would carry the milliseconds of its argument over
+    ZonedDateTime after =
+        Instant.ofEpochMilli(afterMillis).truncatedTo(ChronoUnit.SECONDS).atZone(zone);
     Optional<ZonedDateTime> next = executionTime.nextExecution(after);
     return next.map(t -> t.toInstant().toEpochMilli()).orElse(-1L);
   }
@@ -175,10 +178,11 @@ public final class CronSchedule {
 
   /** The latest fire time at or before {@code millis}, or -1 if there is none. */
   long lastFireAtOrBefore(long millis) {
-    ZonedDateTime after = Instant.ofEpochMilli(millis + 1).atZone(zone);
+    ZonedDateTime before =
+        Instant.ofEpochMilli(millis).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).atZone(zone);
     return executionTime
-        .lastExecution(after)
-        .map(z -> z.toInstant().toEpochMilli())
+        .lastExecution(before)
+        .map(z -> z.toInstant().truncatedTo(ChronoUnit.SECONDS).toEpochMilli())
         .filter(v -> v <= millis)
         .orElse(-1L);
   }

@@ -28,6 +28,9 @@ class CronScheduleTest {
   void sixFieldExpressionHasSecondsFirst() {
     CronSchedule everySecond = CronSchedule.parse("* * * * * *", null);
     assertEquals(at("2026-01-01T10:00:01Z"), everySecond.nextFireAfter(at("2026-01-01T10:00:00Z")));
+    // fire times are whole seconds, whatever the milliseconds of the time after which they are
+    assertEquals(
+        at("2026-01-01T10:00:01Z"), everySecond.nextFireAfter(at("2026-01-01T10:00:00.400Z")));
     CronSchedule at30 = CronSchedule.parse("30 0 12 * * *", "UTC");
     assertEquals(at("2026-01-01T12:00:30Z"), at30.nextFireAfter(at("2026-01-01T11:00:00Z")));
   }
@@ -117,10 +120,17 @@ class CronScheduleTest {
     assertEquals(List.of(due + 86_400_000L), last.fires());
     assertEquals(due + 86_401_000L, last.next());
     assertTrue(last.skipped() >= CronSchedule.MAX_FIRINGS_PER_APPLY);
-    // under NONE nothing of it fires, the next timer is in the future
-    CronSchedule.Due none = everySecond.due(due, due + 86_400_500L + 120_000, CatchUp.NONE);
+    // under NONE the latest is on time (half a second ago), so it fires
+    CronSchedule.Due onTime = everySecond.due(due, due + 86_400_500L, CatchUp.NONE);
+    assertEquals(List.of(due + 86_400_000L), onTime.fires());
+    // every five minutes, four days missed (more than one walk takes), the latest two minutes
+    // ago: under NONE nothing fires and the next timer is in the future
+    CronSchedule every5 = CronSchedule.parse("0 */5 * * * *", "UTC");
+    long now = due + 4 * 86_400_000L + 120_000;
+    CronSchedule.Due none = every5.due(due, now, CatchUp.NONE);
     assertEquals(List.of(), none.fires());
-    assertEquals(due + 86_521_000L, none.next());
+    assertEquals(due + 4 * 86_400_000L + 300_000, none.next());
+    assertTrue(none.skipped() > CronSchedule.MAX_FIRINGS_PER_APPLY);
   }
 
   @Test
