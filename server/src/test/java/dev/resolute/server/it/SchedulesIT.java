@@ -109,6 +109,50 @@ class SchedulesIT {
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(json(missing).get("message").asText()).contains("none-such");
     assertThat(admin("DELETE", "/schedules/none-such", null).statusCode()).isEqualTo(404);
+    // a keyed target as an object and as a string (the key is the rest, '/' and all), a raw body
+    HttpResponse<String> obj =
+        admin(
+            "POST",
+            "/schedules",
+            "{\"id\":\"yearly\",\"cron\":\"0 0 1 1 *\",\"timezone\":\"Europe/Paris\","
+                + "\"target\":{\"service\":\"Counter\",\"handler\":\"add\",\"key\":\"k/1\"},"
+                + "\"body_base64\":\"MQ==\",\"content_type\":\"application/json\","
+                + "\"catch_up\":\"last\"}");
+    assertThat(obj.statusCode()).as(obj.body()).isEqualTo(201);
+    JsonNode view = json(admin("GET", "/schedules/yearly", null));
+    assertThat(view.get("target").toString())
+        .isEqualTo("{\"service\":\"Counter\",\"handler\":\"add\",\"key\":\"k/1\"}");
+    assertThat(view.get("body").asLong()).isEqualTo(1);
+    assertThat(view.get("timezone").asText()).isEqualTo("Europe/Paris");
+    assertThat(view.get("catch_up").asText()).isEqualTo("last");
+    // the next 1 January, midnight in Paris
+    assertThat(view.get("next_fire").asText()).endsWith("-12-31T23:00:00Z");
+    assertThat(view.get("last_fire").isNull()).isTrue();
+    HttpResponse<String> str =
+        admin(
+            "POST",
+            "/schedules",
+            "{\"cron\":\"0 0 1 1 *\",\"target\":\"Counter/add/k/1\",\"body_base64\":\"AAE=\"}");
+    assertThat(str.statusCode()).as(str.body()).isEqualTo(201);
+    JsonNode generated = json(str);
+    assertThat(generated.get("id").asText()).startsWith("sch_");
+    assertThat(generated.get("target").get("key").asText()).isEqualTo("k/1");
+    assertThat(generated.get("body_base64").asText()).isEqualTo("AAE=");
+    JsonNode rows =
+        sql(
+            "select id, target, catch_up from sys_schedule where id in ('yearly', '"
+                + generated.get("id").asText()
+                + "') order by catch_up");
+    assertThat(rows.toString())
+        .isEqualTo(
+            "[{\"id\":\"yearly\",\"target\":\"Counter/add/k/1\",\"catch_up\":\"last\"},"
+                + "{\"id\":\""
+                + generated.get("id").asText()
+                + "\",\"target\":\"Counter/add/k/1\",\"catch_up\":\"none\"}]");
+    assertThat(admin("DELETE", "/schedules/yearly", null).statusCode()).isEqualTo(202);
+    assertThat(admin("DELETE", "/schedules/" + generated.get("id").asText(), null).statusCode())
+        .isEqualTo(202);
+    assertThat(sql("select id from sys_schedule where id = 'yearly'")).isEmpty();
     // the OpenAPI document lists the extension
     JsonNode doc = json(admin("GET", "/openapi", null));
     assertThat(doc.at("/paths/~1schedules/post/operationId").asText()).isEqualTo("create_schedule");
