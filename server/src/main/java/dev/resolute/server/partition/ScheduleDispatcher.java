@@ -150,7 +150,7 @@ public final class ScheduleDispatcher {
           400, "handler '" + spec.service() + "/" + spec.handler() + "' not found");
     }
     boolean keyed = service.type().isKeyed();
-    if (keyed && (spec.key() == null)) {
+    if (keyed && spec.key() == null) {
       throw new DispatchException(
           400, "service '" + spec.service() + "' is keyed: the target needs a key");
     }
