@@ -27,6 +27,7 @@ import dev.resolute.server.partition.CoreDispatcher;
 import dev.resolute.server.partition.PartitionProcessor;
 import dev.resolute.server.partition.Partitioning;
 import dev.resolute.server.partition.Replies;
+import dev.resolute.server.partition.ScheduleDispatcher;
 import dev.resolute.server.schema.SchemaRegistry;
 import dev.resolute.server.sql.QueryEndpoint;
 import dev.resolute.server.sql.QueryEngine;
@@ -456,6 +457,8 @@ public final class ResoluteServer implements AutoCloseable {
                                 : ingress.port()), // the bound port
                     config.clusterName())
                 .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool())
+                .withSchedules(
+                    new ScheduleDispatcher(appender, partitioning, replies, schemas, store::reader))
                 .withQuery(query::handle)
                 .withWebUi(!config.admin().disableWebUi()),
             HealthGate.Port.ADMIN,

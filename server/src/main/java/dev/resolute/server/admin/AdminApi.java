@@ -7,8 +7,10 @@ import dev.resolute.server.http.HttpHandler;
 import dev.resolute.server.http.HttpRequest;
 import dev.resolute.server.http.HttpResponse;
 import dev.resolute.server.kafka.KafkaMetadata;
+import dev.resolute.server.partition.ScheduleDispatcher;
 import dev.resolute.server.schema.SchemaRegistry;
 import dev.resolute.server.ui.WebUi;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,10 +67,13 @@ public final class AdminApi implements HttpHandler {
     routes
         .on("GET", "/", c -> AdminResponses.done(redirectToUi()))
         .on("GET", "/ui", c -> AdminResponses.done(redirectToUi()));
-    this.openApi = AdminOpenApi.document(routes.operations(), version);
   }
 
-  private final byte[] openApi;
+  /**
+   * The {@code GET /openapi} document, built at its first request so it lists the routes the {@code
+   * with…} calls added too.
+   */
+  private volatile byte[] openApi;
 
   /** Serves {@code /ui/…} (dev.resolute.server.ui); null when {@code admin.disable-web-ui}. */
   private WebUi webUi = new WebUi();
@@ -125,6 +130,15 @@ public final class AdminApi implements HttpHandler {
     this(registry, discovery, dispatcher, version, ingressEndpoint, "localcluster");
   }
 
+  /**
+   * Serves {@code /schedules} (cron schedules, our extension) from {@code schedules}; without this
+   * call it answers 404.
+   */
+  public AdminApi withSchedules(ScheduleDispatcher schedules) {
+    new SchedulesResource(schedules, new SecureRandom()).addTo(routes);
+    return this;
+  }
+
   /** Serves {@code POST /query} (SQL introspection, {@code dev.resolute.server.sql}) with it. */
   public AdminApi withQuery(HttpHandler query) {
     routes.on("POST", "/query", c -> query.handle(c.request()));
@@ -168,7 +182,12 @@ public final class AdminApi implements HttpHandler {
   }
 
   private HttpResponse openApi() {
-    return HttpResponse.bytes(200, "application/json", openApi);
+    byte[] doc = openApi;
+    if (doc == null) {
+      doc = AdminOpenApi.document(routes.operations(), version);
+      openApi = doc;
+    }
+    return HttpResponse.bytes(200, "application/json", doc);
   }
 
   private CompletableFuture<HttpResponse> route(HttpRequest req) {

@@ -64,7 +64,27 @@ final class AdminOpenApi {
               new String[] {"purge_journal", "invocation"}),
           Map.entry(
               "PATCH /invocations/{invocation_id}/restart-as-new",
-              new String[] {"restart_as_new_invocation", "invocation"}));
+              new String[] {"restart_as_new_invocation", "invocation"}),
+          // our extension: cron schedules (the server README, "Schedules")
+          Map.entry("GET /schedules", new String[] {"list_schedules", "schedule"}),
+          Map.entry("POST /schedules", new String[] {"create_schedule", "schedule"}),
+          Map.entry("GET /schedules/{id}", new String[] {"get_schedule", "schedule"}),
+          Map.entry("DELETE /schedules/{id}", new String[] {"delete_schedule", "schedule"}));
+
+  /** Descriptions of the operations that are ours, not restate-server's. */
+  private static final Map<String, String> EXTENSIONS =
+      Map.of(
+          "GET /schedules",
+          "Resolute extension: list the cron schedules.",
+          "POST /schedules",
+          "Resolute extension: create a cron schedule {id?, cron, timezone?, target"
+              + " ('service/handler[/key]' or {service, handler, key?}), body? | body_base64?,"
+              + " content_type?, catch_up? (none | last | all)}; each firing is an invocation"
+              + " with the idempotency key schedule/<id>/<fire time millis>.",
+          "GET /schedules/{id}",
+          "Resolute extension: one cron schedule, with its next and last fire times.",
+          "DELETE /schedules/{id}",
+          "Resolute extension: delete a cron schedule; no firing due after the answer is invoked.");
 
   /**
    * The document as JSON bytes. Paths are written with restate-server's parameter names ({@code
@@ -97,6 +117,10 @@ final class AdminOpenApi {
       if (known != null) {
         o.putArray("tags").add(known[1]);
         o.put("operationId", known[0]);
+      }
+      String extension = EXTENSIONS.get(op.method() + " " + path);
+      if (extension != null) {
+        o.put("description", extension);
       }
       ArrayNode params = o.putArray("parameters");
       for (String seg : path.split("/")) {

@@ -60,10 +60,11 @@ final class Apply {
     st.setJournalLength(st.getJournalLength() + 1).setLastEntryAt(now).setRetryCount(0);
   }
 
-  /** Stores a timer and asks the leader to fire it at {@code time}. */
-  void timer(long time, Timer timer) {
+  /** Stores a timer and asks the leader to fire it at {@code time}; returns its key. */
+  byte[] timer(long time, Timer timer) {
     byte[] key = t.putTimer(time, timer);
     out.add(new Effect.RegisterTimer(key, time));
+    return key;
   }
 
   /**

@@ -8,6 +8,7 @@ import com.cronutils.parser.CronParser;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -118,32 +119,77 @@ public final class CronSchedule {
    * expression never fires again.
    */
   public long nextFireAfter(long afterMillis) {
-    ZonedDateTime after = Instant.ofEpochMilli(afterMillis).atZone(zone);
+    // fire times are whole seconds; cron-utils would carry the milliseconds of its argument over
+    ZonedDateTime after =
+        Instant.ofEpochMilli(afterMillis).truncatedTo(ChronoUnit.SECONDS).atZone(zone);
     Optional<ZonedDateTime> next = executionTime.nextExecution(after);
     return next.map(t -> t.toInstant().toEpochMilli()).orElse(-1L);
   }
 
   /**
-   * The firings to append when the timer armed for {@code dueMillis} fires at the apply's time
-   * {@code nowMillis}: the fire times in [dueMillis, nowMillis] chosen by the catch-up policy,
-   * oldest first. A pure function of its arguments; the next timer is then armed at {@code
-   * nextFireAfter(max(nowMillis, last fire time))}.
+   * What the timer armed for {@code dueMillis} does when it fires at the apply's time {@code
+   * nowMillis}.
+   *
+   * @param fires the fire times to invoke, oldest first, chosen by the catch-up policy
+   * @param skipped how many missed fire times the policy dropped
+   * @param next the fire time to arm the next timer for (-1: never again); at or before {@code
+   *     nowMillis} only when {@link CatchUp#ALL} has more missed firings than one apply takes
    */
+  public record Due(List<Long> fires, long skipped, long next) {}
+
+  /**
+   * The firings due when the timer armed for {@code dueMillis} fires at {@code nowMillis}: the fire
+   * times in [dueMillis, nowMillis] chosen by the catch-up policy, and the next timer. A pure
+   * function of its arguments. A timer that fires early ({@code nowMillis < dueMillis}: another
+   * node's clock) fires nothing and is armed again for the same time.
+   */
+  public Due due(long dueMillis, long nowMillis, CatchUp catchUp) {
+    if (dueMillis < 0 || nowMillis < dueMillis) {
+      return new Due(List.of(), 0, dueMillis);
+    }
+    List<Long> missed = new ArrayList<>();
+    long t = dueMillis;
+    while (t >= 0 && t <= nowMillis && missed.size() < MAX_FIRINGS_PER_APPLY) {
+      missed.add(t);
+      t = nextFireAfter(t);
+    }
+    // t is the first fire time not taken: after nowMillis, -1, or (cut off) a missed one
+    boolean cutOff = t >= 0 && t <= nowMillis;
+    if (catchUp == CatchUp.ALL) {
+      return new Due(missed, 0, t);
+    }
+    long latest = missed.get(missed.size() - 1);
+    long skipped = missed.size() - 1;
+    long next = t;
+    if (cutOff) {
+      // more missed than one walk takes: the latest is found backwards from now (the skipped
+      // count is then a lower bound: the fire times between the walk and the latest are not
+      // counted)
+      long back = lastFireAtOrBefore(nowMillis);
+      if (back > latest) {
+        latest = back;
+        skipped = missed.size();
+      }
+      next = nextFireAfter(nowMillis);
+    }
+    boolean fire = catchUp == CatchUp.LAST || nowMillis - latest <= ON_TIME_GRACE_MILLIS;
+    return new Due(fire ? List.of(latest) : List.of(), fire ? skipped : skipped + 1, next);
+  }
+
+  /** The latest fire time at or before {@code millis}, or -1 if there is none. */
+  long lastFireAtOrBefore(long millis) {
+    ZonedDateTime before =
+        Instant.ofEpochMilli(millis).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).atZone(zone);
+    return executionTime
+        .lastExecution(before)
+        .map(z -> z.toInstant().truncatedTo(ChronoUnit.SECONDS).toEpochMilli())
+        .filter(v -> v <= millis)
+        .orElse(-1L);
+  }
+
+  /** The fire times of {@link #due} (kept for callers that need no next timer). */
   public List<Long> firingsDue(long dueMillis, long nowMillis, CatchUp catchUp) {
-    List<Long> due = new ArrayList<>();
-    for (long t = dueMillis;
-        t >= 0 && t <= nowMillis && due.size() < MAX_FIRINGS_PER_APPLY;
-        t = nextFireAfter(t)) {
-      due.add(t);
-    }
-    if (due.isEmpty() || catchUp == CatchUp.ALL) {
-      return due;
-    }
-    long last = due.get(due.size() - 1);
-    if (catchUp == CatchUp.LAST) {
-      return List.of(last);
-    }
-    return nowMillis - last <= ON_TIME_GRACE_MILLIS ? List.of(last) : List.of();
+    return due(dueMillis, nowMillis, catchUp).fires();
   }
 
   /**

@@ -104,6 +104,10 @@ final class Notifications {
       return;
     }
     cx.t.deleteTimer(key);
+    if (timer.getKindCase() == Timer.KindCase.SCHEDULE_ID) {
+      Schedules.onTimer(cx, timer.getScheduleId());
+      return;
+    }
     InvocationId id = InvocationId.fromBytes(timer.getInvocationId().toByteArray());
     InvocationStatus cur = cx.t.status(id);
     if (cur == null) {

@@ -16,7 +16,8 @@ import java.util.List;
  * invocation lifecycle ({@link Lifecycle}: invoke, attempts, invoker events, completion, inbox), a
  * running attempt's commands ({@link Commands}), invocation control ({@link Control}: attach,
  * output, cancel, kill, pause, resume, purge) and what wakes an invocation up ({@link
- * Notifications}: timers, call completions, signals, promises). Phases change only through {@link
+ * Notifications}: timers, call completions, signals, promises), plus cron schedules ({@link
+ * Schedules}: created, deleted, fired by their timer). Phases change only through {@link
  * Phase#move}; answers to waiting requests are {@link Answer}s.
  */
 public final class StateMachine {
@@ -75,6 +76,8 @@ public final class StateMachine {
       case RESUME_ALL -> Lifecycle.onResumeAll(cx);
       case KILL -> Control.onKill(cx, env.getKill());
       case STATE_MUTATION -> Control.onStateMutation(cx, env.getStateMutation());
+      case CREATE_SCHEDULE -> Schedules.onCreate(cx, env.getCreateSchedule());
+      case DELETE_SCHEDULE -> Schedules.onDelete(cx, env.getDeleteSchedule());
       default -> {}
     }
   }

@@ -6,6 +6,7 @@ import dev.resolute.server.pb.InvocationStatus;
 import dev.resolute.server.pb.JournalEntry;
 import dev.resolute.server.pb.OutboxMessage;
 import dev.resolute.server.pb.Promise;
+import dev.resolute.server.pb.Schedule;
 import dev.resolute.server.pb.Timer;
 import dev.resolute.server.storage.Keys;
 import dev.resolute.server.storage.Txn;
@@ -376,6 +377,32 @@ final class Tables {
     List<byte[]> keys = new ArrayList<>();
     txn.scan(Keys.of(p, Keys.PROMISE).str(service).str(key).build(), (k, v) -> keys.add(k));
     keys.forEach(txn::delete);
+  }
+
+  // ---- schedules ----
+  Schedule schedule(String id) {
+    byte[] v = txn.get(Keys.of(p, Keys.SCHEDULE).str(id).build());
+    return v == null ? null : parse(() -> Schedule.parseFrom(v));
+  }
+
+  void putSchedule(Schedule s) {
+    txn.put(Keys.of(p, Keys.SCHEDULE).str(s.getId()).build(), s.toByteArray());
+  }
+
+  void deleteSchedule(String id) {
+    txn.delete(Keys.of(p, Keys.SCHEDULE).str(id).build());
+  }
+
+  /** Every schedule of the partition, in key order (by id length, then id). */
+  List<Schedule> schedules() {
+    List<Schedule> out = new ArrayList<>();
+    txn.scan(
+        Keys.of(p, Keys.SCHEDULE).build(),
+        (k, v) -> {
+          out.add(parse(() -> Schedule.parseFrom(v)));
+          return true;
+        });
+    return out;
   }
 
   // ---- applied lsn ----

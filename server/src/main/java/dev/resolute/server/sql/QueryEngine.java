@@ -69,7 +69,7 @@ public final class QueryEngine {
     this.rewriter = new SqlRewriter(reservedColumnNames());
   }
 
-  /** The tables, in restate-server's order. */
+  /** The tables, in restate-server's order, then ours ({@code sys_schedule}). */
   static List<SysTable> tables() {
     return List.of(
         KeyedTables.state(),
@@ -82,7 +82,8 @@ public final class QueryEngine {
         JournalTables.events(),
         KeyedTables.keyedServiceStatus(),
         KeyedTables.promise(),
-        RegistryTables.services());
+        RegistryTables.services(),
+        ScheduleTables.schedule());
   }
 
   /** Runs {@code sql}; throws {@link QueryException} for anything the query itself got wrong. */

@@ -29,6 +29,11 @@ public final class Keys {
    */
   public static final byte PRODUCER_DEDUP = 'X';
 
+  /**
+   * Cron schedules by id ({@code str(id)}), on the partition of {@code PartitionKeys.keyed(id)}.
+   */
+  public static final byte SCHEDULE = 'C';
+
   /** Index of the invocations whose status is INVOKED (running), kept beside the status table. */
   public static final byte RUNNING = 'R';
 

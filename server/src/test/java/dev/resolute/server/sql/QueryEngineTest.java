@@ -155,6 +155,48 @@ class QueryEngineTest {
   }
 
   @Test
+  void sysScheduleListsTheSchedulesOfEveryPartition() throws Exception {
+    try (dev.resolute.server.storage.Store.Batch b = f.store.begin()) {
+      for (String id : List.of("nightly", "every-second")) {
+        int p = f.partitioning.partitionOf(dev.resolute.protocol.id.PartitionKeys.keyed(id));
+        dev.resolute.server.pb.Schedule.Builder s =
+            dev.resolute.server.pb.Schedule.newBuilder()
+                .setId(id)
+                .setCron(id.equals("nightly") ? "0 3 * * *" : "* * * * * *")
+                .setTimezone("Europe/Paris")
+                .setTarget(id.equals("nightly") ? SqlFixture.ADD : SqlFixture.GREET)
+                .setCatchUp(dev.resolute.server.pb.Schedule.CatchUp.ALL)
+                .setCreatedAt(SqlFixture.T0)
+                .setNextFire(SqlFixture.T0 + 1000)
+                .setFired(id.equals("nightly") ? 0 : 3);
+        if (!id.equals("nightly")) {
+          s.setLastFire(SqlFixture.T0);
+        }
+        b.put(
+            dev.resolute.server.storage.Keys.of(p, dev.resolute.server.storage.Keys.SCHEDULE)
+                .str(id)
+                .build(),
+            s.build().toByteArray());
+      }
+      b.commit();
+    }
+    assertThat(
+            json(
+                "select id, cron, timezone, target, catch_up, next_fire, last_fire, fired"
+                    + " from sys_schedule order by id"))
+        .isEqualTo(
+            "{\"rows\":[{\"id\":\"every-second\",\"cron\":\"* * * * * *\","
+                + "\"timezone\":\"Europe/Paris\",\"target\":\"Greeter/greet\",\"catch_up\":\"all\","
+                + "\"next_fire\":\"2026-05-28T20:26:41.000Z\","
+                + "\"last_fire\":\"2026-05-28T20:26:40.000Z\",\"fired\":3},"
+                + "{\"id\":\"nightly\",\"cron\":\"0 3 * * *\",\"timezone\":\"Europe/Paris\","
+                + "\"target\":\"Counter/add/k1\",\"catch_up\":\"all\","
+                + "\"next_fire\":\"2026-05-28T20:26:41.000Z\",\"fired\":0}]}");
+    assertThat(rows("select target_service_key from sys_schedule where id = 'nightly'"))
+        .containsExactly(Map.of("target_service_key", "k1"));
+  }
+
+  @Test
   void badSqlIsA400WithTheReason() {
     assertThatThrownBy(() -> f.engine.run("selec 1"))
         .isInstanceOf(QueryException.class)
