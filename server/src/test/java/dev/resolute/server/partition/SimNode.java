@@ -21,6 +21,8 @@ final class SimNode {
   /** Bumped at every start and crash: tasks of an earlier incarnation never run. */
   long incarnation;
 
+  boolean everStarted;
+
   boolean up;
   long startedAt;
   MemoryLog.View view;
@@ -66,6 +68,7 @@ final class SimNode {
   void start() {
     incarnation++;
     up = true;
+    everStarted = true;
     startedAt = sim.now;
     long inc = incarnation;
     int n = sim.partitions;
@@ -108,7 +111,7 @@ final class SimNode {
         inc,
         () -> {
           view.deliver(1 + sim.rnd.nextInt(8));
-          if (sim.rnd.nextInt(40) == 0) {
+          if (sim.rnd.nextInt(100) == 0) {
             store.flush();
           }
           pump(inc);

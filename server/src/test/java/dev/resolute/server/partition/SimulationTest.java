@@ -82,15 +82,10 @@ class SimulationTest {
                     }
                     Simulation sim = new Simulation(s, false);
                     List<String> v;
-                    long started = System.nanoTime();
                     try {
                       v = sim.run();
                     } catch (RuntimeException | AssertionError e) {
                       v = List.of("threw " + e);
-                    }
-                    long ms = (System.nanoTime() - started) / 1_000_000;
-                    if (ms > 1000) {
-                      System.out.println("slow (" + ms + " ms): " + sim.summary());
                     }
                     records.addAndGet(sim.log.lastLsn());
                     crashes.addAndGet(sim.crashes);
