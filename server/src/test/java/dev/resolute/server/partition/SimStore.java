@@ -46,7 +46,12 @@ final class SimStore implements Store {
   static TreeMap<byte[], byte[]> dump(Store s) {
     TreeMap<byte[], byte[]> out = new TreeMap<>(Arrays::compareUnsigned);
     try (Reader r = s.reader()) {
-      r.scan(new byte[0], (k, v) -> out.put(k, v) == null);
+      r.scan(
+          new byte[0],
+          (k, v) -> {
+            out.put(k, v);
+            return true;
+          });
     }
     return out;
   }
