@@ -4,24 +4,42 @@ import dev.resolute.server.log.Log;
 import dev.resolute.server.pb.Envelope;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Stamps records with the appender's clock (the only wall-clock time apply ever sees) and appends.
+ * Stamps records with the appender's clock (the only wall-clock time apply ever sees) and with the
+ * leader epoch this node holds for the record's partition (0 for a partition it does not lead), and
+ * appends. One per node: every record a node appends goes through it.
  */
 public final class Appender {
   private final Log log;
   private final Clock clock;
+  private final int node;
+
+  /**
+   * The epoch this node leads each partition under, by partition; 0 = not leading. Replaced whole
+   * (copy on write) by {@link #lead}, which is rare; read by every append.
+   */
+  private volatile long[] epochs = new long[0];
 
   public Appender(Log log, Clock clock) {
+    this(log, clock, 0);
+  }
+
+  /**
+   * @param node this node's id, stamped beside the epoch so two nodes that announced the same epoch
+   *     are told apart (a single node is node 0)
+   */
+  public Appender(Log log, Clock clock, int node) {
     this.log = log;
     this.clock = clock;
+    this.node = node;
   }
 
   public CompletableFuture<Long> append(int partition, Envelope env) {
-    Envelope stamped = env.toBuilder().setTimestampMillis(clock.millis()).build();
-    return log.append(partition, stamped.toByteArray());
+    return log.append(partition, stamp(partition, env, clock.millis()).toByteArray());
   }
 
   /**
@@ -31,9 +49,43 @@ public final class Appender {
     long now = clock.millis();
     List<byte[]> payloads = new ArrayList<>(envs.size());
     for (Envelope env : envs) {
-      payloads.add(env.toBuilder().setTimestampMillis(now).build().toByteArray());
+      payloads.add(stamp(partition, env, now).toByteArray());
     }
     return log.appendAll(partition, payloads);
+  }
+
+  /**
+   * Always sets both leader fields, so an envelope built from another record (an outbox message)
+   * never carries that record's epoch into this partition.
+   */
+  private Envelope stamp(int partition, Envelope env, long now) {
+    long epoch = epoch(partition);
+    return env.toBuilder()
+        .setTimestampMillis(now)
+        .setLeaderEpoch(epoch)
+        .setLeaderNode(epoch == 0 ? 0 : node)
+        .build();
+  }
+
+  /**
+   * From now on, records this node appends to {@code partition} carry {@code epoch}. Called by the
+   * partition's leader right before it appends its {@code AnnounceLeader}.
+   */
+  public synchronized void lead(int partition, long epoch) {
+    long[] e = epochs;
+    long[] next = Arrays.copyOf(e, Math.max(e.length, partition + 1));
+    next[partition] = epoch;
+    epochs = next;
+  }
+
+  /** The epoch this node leads {@code partition} under; 0 if it does not lead it. */
+  public long epoch(int partition) {
+    long[] e = epochs;
+    return partition < e.length ? e[partition] : 0;
+  }
+
+  public int node() {
+    return node;
   }
 
   public long now() {

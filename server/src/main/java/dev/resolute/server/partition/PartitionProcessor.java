@@ -2,6 +2,7 @@ package dev.resolute.server.partition;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.resolute.server.pb.AnnounceLeader;
 import dev.resolute.server.pb.Envelope;
 import dev.resolute.server.pb.OutboxMessage;
 import dev.resolute.server.pb.ResumeAll;
@@ -134,12 +135,15 @@ public final class PartitionProcessor {
   }
 
   /**
-   * Becomes leader: commits the start-up replay, re-arms timers, re-ships the outbox, re-drives
-   * running invocations, and only then applies the records handed over meanwhile (see {@link
-   * #leading}).
+   * Becomes leader: commits the start-up replay, announces itself under the next epoch, re-arms
+   * timers, re-ships the outbox, re-drives running invocations, and only then applies the records
+   * handed over meanwhile (see {@link #leading}). The announcement is appended before anything else
+   * this leader appends to the partition (timers due now fire while they are armed), so its own
+   * records follow it in the log.
    */
   public void lead() {
     finishReplay();
+    announce();
     armTimers();
     timers.scheduleWithFixedDelay(
         () -> {
@@ -183,6 +187,29 @@ public final class PartitionProcessor {
     if (leading && scheduled.compareAndSet(false, true)) {
       executor.execute(this::drain);
     }
+  }
+
+  /**
+   * Appends {@code AnnounceLeader} with the epoch after the applied one: every record of the log is
+   * applied at this point (start-up replay), so the epoch is decided by the log alone, and from now
+   * on this node's records to the partition carry it.
+   */
+  private void announce() {
+    long epoch;
+    try (Store.Reader read = store.reader()) {
+      epoch = Leadership.epoch(read, partition) + 1;
+    }
+    appender.lead(partition, epoch);
+    appender.append(
+        partition,
+        Envelope.newBuilder()
+            .setAnnounceLeader(AnnounceLeader.newBuilder().setEpoch(epoch).setNode(appender.node()))
+            .build());
+  }
+
+  /** Records this partition's apply ignored because a fenced leader appended them. */
+  public long fencedRecords() {
+    return sm.fencedRecords();
   }
 
   /**

@@ -8,7 +8,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Replies {
   private final ConcurrentHashMap<Long, CompletableFuture<Answer>> waiting =
       new ConcurrentHashMap<>();
-  private final AtomicLong next = new AtomicLong(System.nanoTime() & 0x3FFFFFFFFFFFL | 1);
+  private final AtomicLong next;
+
+  public Replies() {
+    this(System.nanoTime() & 0x3FFFFFFFFFFFL | 1);
+  }
+
+  /** Request ids follow {@code first} (a simulation picks it, so a seed replays byte for byte). */
+  public Replies(long first) {
+    this.next = new AtomicLong(first);
+  }
 
   public long register(CompletableFuture<Answer> f) {
     long id = next.incrementAndGet();

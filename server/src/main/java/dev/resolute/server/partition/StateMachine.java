@@ -30,12 +30,19 @@ public final class StateMachine {
   private final int partition;
   private final Partitioning partitioning;
   private final Tables t;
+  private final Leadership leadership;
   private InvocationMetrics metrics = InvocationMetrics.none();
 
   public StateMachine(int partition, Partitioning partitioning) {
     this.partition = partition;
     this.partitioning = partitioning;
     this.t = new Tables(partition);
+    this.leadership = new Leadership(partition);
+  }
+
+  /** Records ignored because a fenced leader appended them (see {@link Leadership}). */
+  public long fencedRecords() {
+    return leadership.fencedRecords();
   }
 
   /** Where lifecycle events are recorded from now on (none while replaying at start-up). */
@@ -48,6 +55,9 @@ public final class StateMachine {
     Apply cx =
         new Apply(t.on(txn), env.getTimestampMillis(), effects, partition, partitioning, metrics);
     Tables.putAppliedLsn(txn, partition, lsn);
+    if ((env.getLeaderEpoch() != 0 || env.hasAnnounceLeader()) && leadership.fence(txn, lsn, env)) {
+      return;
+    }
     if (env.getSourceSeq() != 0) {
       if (!env.getProducer().isEmpty()) {
         // an external producer's records reach this partition in its sequence order (one appender
