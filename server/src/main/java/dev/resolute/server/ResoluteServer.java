@@ -405,6 +405,13 @@ public final class ResoluteServer implements AutoCloseable {
                     config.clusterName())
                 .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool())
                 .withQuery(query::handle)
+                .withLimits(
+                    new dev.resolute.server.partition.RuleLog(appender, partitioning, replies),
+                    () -> {
+                      try (var reader = store.reader()) {
+                        return new dev.resolute.server.limits.LimitTables(0, reader).book();
+                      }
+                    })
                 .withWebUi(!config.admin().disableWebUi()),
             HealthGate.Port.ADMIN,
             log::failure));

@@ -29,12 +29,14 @@ public final class StateMachine {
   private final int partition;
   private final Partitioning partitioning;
   private final Tables t;
+  private final dev.resolute.server.limits.Admission limits;
   private InvocationMetrics metrics = InvocationMetrics.none();
 
   public StateMachine(int partition, Partitioning partitioning) {
     this.partition = partition;
     this.partitioning = partitioning;
     this.t = new Tables(partition);
+    this.limits = new dev.resolute.server.limits.Admission(partition);
   }
 
   /** Where lifecycle events are recorded from now on (none while replaying at start-up). */
@@ -45,7 +47,8 @@ public final class StateMachine {
   /** Applies one committed record. Effects are appended to {@code effects}. */
   public void apply(Txn txn, long lsn, Envelope env, List<Effect> effects) {
     Apply cx =
-        new Apply(t.on(txn), env.getTimestampMillis(), effects, partition, partitioning, metrics);
+        new Apply(
+            t.on(txn), env.getTimestampMillis(), effects, partition, partitioning, metrics, limits);
     Tables.putAppliedLsn(txn, partition, lsn);
     if (env.getSourceSeq() != 0) {
       if (!env.getProducer().isEmpty()) {
@@ -74,6 +77,7 @@ public final class StateMachine {
       case RESUME_ALL -> Lifecycle.onResumeAll(cx);
       case KILL -> Control.onKill(cx, env.getKill());
       case STATE_MUTATION -> Control.onStateMutation(cx, env.getStateMutation());
+      case RULE_BATCH -> LimitHooks.onRuleBatch(cx, env.getRuleBatch());
       default -> {}
     }
   }

@@ -82,7 +82,9 @@ public final class QueryEngine {
         JournalTables.events(),
         KeyedTables.keyedServiceStatus(),
         KeyedTables.promise(),
-        RegistryTables.services());
+        RegistryTables.services(),
+        LimitSqlTables.rules(),
+        LimitSqlTables.queue());
   }
 
   /** Runs {@code sql}; throws {@link QueryException} for anything the query itself got wrong. */
