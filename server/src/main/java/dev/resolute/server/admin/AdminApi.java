@@ -68,7 +68,7 @@ public final class AdminApi implements HttpHandler {
     this.openApi = AdminOpenApi.document(routes.operations(), version);
   }
 
-  private final byte[] openApi;
+  private volatile byte[] openApi;
 
   /** Serves {@code /ui/…} (dev.resolute.server.ui); null when {@code admin.disable-web-ui}. */
   private WebUi webUi = new WebUi();
@@ -134,6 +134,7 @@ public final class AdminApi implements HttpHandler {
       dev.resolute.server.partition.RuleLog log,
       java.util.function.Supplier<dev.resolute.server.limits.RuleBook> book) {
     new LimitsResource(log, book).addTo(routes);
+    this.openApi = AdminOpenApi.document(routes.operations(), version);
     return this;
   }
 

@@ -64,7 +64,9 @@ final class AdminOpenApi {
               new String[] {"purge_journal", "invocation"}),
           Map.entry(
               "PATCH /invocations/{invocation_id}/restart-as-new",
-              new String[] {"restart_as_new_invocation", "invocation"}));
+              new String[] {"restart_as_new_invocation", "invocation"}),
+          Map.entry("PUT /limits/rules", new String[] {"upsert_rules", "rule"}),
+          Map.entry("POST /limits/rules/bulk-delete", new String[] {"bulk_delete_rules", "rule"}));
 
   /**
    * The document as JSON bytes. Paths are written with restate-server's parameter names ({@code
@@ -111,7 +113,9 @@ final class AdminOpenApi {
       if (params.isEmpty()) {
         o.remove("parameters");
       }
-      if (op.method().equals("POST") || op.method().equals("PATCH")) {
+      if (op.method().equals("POST")
+          || op.method().equals("PATCH")
+          || path.equals("/limits/rules")) {
         if (!path.startsWith("/invocations/")) {
           o.putObject("requestBody")
               .put("required", true)
