@@ -123,6 +123,9 @@ class LimitsIT {
     long last = starts.values().stream().mapToLong(Long::longValue).max().orElseThrow();
     // the burst of 2 starts at once, then one every 200 ms
     double measured = (n - 2) / ((last - first) / 1000.0);
+    System.out.printf(
+        "LimitsIT: offered %.1f/s, measured %.3f starts/s under a rule of %.0f/s%n",
+        offeredPerSecond, measured, rate);
     assertThat(measured).as("starts per second").isBetween(rate * 0.95, rate * 1.05);
   }
 
