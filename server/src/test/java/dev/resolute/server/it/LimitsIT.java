@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.testsupport.ChildProcess;
+import dev.resolute.testsupport.ResoluteProcess;
 import dev.resolute.testsupport.RestateCli;
 import dev.resolute.testsupport.Wait;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,32 +31,73 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(300)
 class LimitsIT {
   static final ObjectMapper JSON = new ObjectMapper();
-  static Harness h;
+  static ResoluteProcess server;
+  static ChildProcess services;
+  static Path markers;
+
+  /** The ports of the node now (a restart may change them). */
+  static int ingress;
+
+  static int admin;
 
   @BeforeAll
   static void start() throws Exception {
-    h = Harness.resolute("limits");
+    server = ResoluteProcess.create("limits").env(Map.of("RESTATE_DEFAULT_NUM_PARTITIONS", "4"));
+    markers = Files.createDirectories(server.workDir().resolve("markers"));
+    server.start();
+    ports();
+    services =
+        ChildProcess.start(
+            ChildProcess.javaCommand(
+                ChildProcess.testClasspath(),
+                List.of(),
+                "dev.resolute.server.it.LimitedServices",
+                List.of("0", markers.toString())),
+            Map.of(),
+            server.workDir().resolve("services.log"));
+    int port =
+        Integer.parseInt(
+            services.awaitOutput(Harness.SERVICES_READY, Duration.ofSeconds(60)).group(1));
+    server.registerDeployment("http://127.0.0.1:" + port, false);
     // the first query of a node plans slowly (seconds on a busy machine): not while a backlog lasts
     query("SELECT * FROM sys_limit_queue");
     query("SELECT * FROM sys_rules");
   }
 
+  static void ports() {
+    ingress = server.ingressPort();
+    admin = server.adminPort();
+  }
+
   @AfterAll
   static void stop() {
-    if (h != null) {
-      h.close();
+    if (services != null) {
+      services.kill9();
+    }
+    if (server != null) {
+      server.kill9();
     }
   }
 
+  static CompletableFuture<HttpResponse<String>> callAsync(String path, String body) {
+    return Harness.HTTP.sendAsync(
+        Harness.request(ingress, "POST", path, body).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static List<String> lines(String name) throws Exception {
+    Path p = markers.resolve(name);
+    return Files.exists(p) ? Files.readAllLines(p) : new ArrayList<>();
+  }
+
   static void putRule(String json) throws Exception {
-    HttpResponse<String> r = Harness.send(h.admin, "PUT", "/limits/rules", "[" + json + "]");
+    HttpResponse<String> r = Harness.send(admin, "PUT", "/limits/rules", "[" + json + "]");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
   }
 
   static JsonNode query(String sql) throws Exception {
     HttpResponse<String> r =
         Harness.send(
-            h.admin,
+            admin,
             "POST",
             "/query",
             JSON.writeValueAsString(Map.of("query", sql)),
@@ -63,7 +108,7 @@ class LimitsIT {
   }
 
   static int maxInFlight(String tag) throws Exception {
-    return h.lines("max-in-flight-" + tag).stream().mapToInt(Integer::parseInt).max().orElse(0);
+    return lines("max-in-flight-" + tag).stream().mapToInt(Integer::parseInt).max().orElse(0);
   }
 
   @Test
@@ -71,7 +116,7 @@ class LimitsIT {
     // without a rule the deployment runs the 20 calls at once: the limit below is the rule's
     List<CompletableFuture<HttpResponse<String>>> free = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      free.add(h.callAsync("/Limited/work", "\"free:300\""));
+      free.add(callAsync("/Limited/work", "\"free:300\""));
     }
     for (CompletableFuture<HttpResponse<String>> c : free) {
       assertThat(c.get().statusCode()).isEqualTo(200);
@@ -81,7 +126,7 @@ class LimitsIT {
     putRule("{\"pattern\":\"conc\",\"limits\":{\"concurrency\":2}}");
     List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      calls.add(h.callAsync("/restate/scope/conc/call/Limited/work", "\"conc:500\""));
+      calls.add(callAsync("/restate/scope/conc/call/Limited/work", "\"conc:500\""));
     }
     // the calls over the limit wait in the limit queue, visible in SQL
     Wait.until(
@@ -105,16 +150,16 @@ class LimitsIT {
     long t0 = System.nanoTime();
     List<CompletableFuture<HttpResponse<String>>> sends = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      sends.add(h.callAsync("/restate/scope/rate/send/Limited/tick", "\"r" + i + "\""));
+      sends.add(callAsync("/restate/scope/rate/send/Limited/tick", "\"r" + i + "\""));
     }
     for (CompletableFuture<HttpResponse<String>> s : sends) {
       assertThat(s.get().statusCode()).isEqualTo(202);
     }
     double offeredPerSecond = n / ((System.nanoTime() - t0) / 1e9);
     assertThat(offeredPerSecond).as("offered load").isGreaterThanOrEqualTo(10 * rate);
-    Wait.until("all ticks", Duration.ofSeconds(60), () -> h.lines("ticks").size() >= n);
+    Wait.until("all ticks", Duration.ofSeconds(60), () -> lines("ticks").size() >= n);
     Map<String, Long> starts = new HashMap<>();
-    for (String line : h.lines("ticks")) {
+    for (String line : lines("ticks")) {
       String[] parts = line.split(" ");
       starts.putIfAbsent(parts[0], Long.parseLong(parts[1]));
     }
@@ -134,19 +179,23 @@ class LimitsIT {
     putRule("{\"pattern\":\"crash\",\"limits\":{\"concurrency\":1}}");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      ids.add(h.sendId("/restate/scope/crash/send/Limited/work", "\"crash:400\""));
+      HttpResponse<String> r =
+          Harness.send(ingress, "POST", "/restate/scope/crash/send/Limited/work", "\"crash:400\"");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+      ids.add(r.headers().firstValue("x-restate-id").orElseThrow());
     }
     Wait.until(
         "a backlog in sys_limit_queue",
         Duration.ofSeconds(30),
         () -> query("SELECT id FROM sys_limit_queue WHERE scope = 'crash'").size() >= 4);
-    h.restartServer();
+    server.restart(); // kill -9, the same data directory
+    ports();
     for (String id : ids) {
       Wait.until(
           "output of " + id,
           Duration.ofSeconds(60),
-          () -> h.ingressGet("/restate/invocation/" + id + "/output").statusCode() == 200);
-      assertThat(h.ingressGet("/restate/invocation/" + id + "/output").body())
+          () -> Harness.get(ingress, "/restate/invocation/" + id + "/output").statusCode() == 200);
+      assertThat(Harness.get(ingress, "/restate/invocation/" + id + "/output").body())
           .isEqualTo("\"worked 400\"");
     }
     assertThat(maxInFlight("crash")).isEqualTo(1);
@@ -159,7 +208,9 @@ class LimitsIT {
     // the ports of now (another test restarts the node)
     RestateCli cli =
         RestateCli.against(
-            "http://127.0.0.1:" + h.admin, "http://127.0.0.1:" + h.ingress, h.dir.resolve("cli"));
+            "http://127.0.0.1:" + admin,
+            "http://127.0.0.1:" + ingress,
+            server.workDir().resolve("cli"));
     assertThat(
             cli.run("rules", "set", "cli1/*", "--concurrency", "3", "--description", "hi", "--yes")
                 .assertOk()

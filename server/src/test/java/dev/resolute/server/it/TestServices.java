@@ -59,7 +59,6 @@ public final class TestServices {
                     .configureHandler("terminal", h -> h.journalRetention(Duration.ofSeconds(2)))
                     .configureHandler("secret", h -> h.ingressPrivate(true)))
         .bind(new Counter())
-        .bind(new Limited())
         .bind(new KafkaRecorder())
         .bind(new LazyBox(), s -> s.enableLazyState(true))
         .bind(new Signup())
