@@ -460,6 +460,13 @@ public final class ResoluteServer implements AutoCloseable {
                 .withSchedules(
                     new ScheduleDispatcher(appender, partitioning, replies, schemas, store::reader))
                 .withQuery(query::handle)
+                .withLimits(
+                    new dev.resolute.server.partition.RuleLog(appender, partitioning, replies),
+                    () -> {
+                      try (var reader = store.reader()) {
+                        return new dev.resolute.server.limits.LimitTables(0, reader).book();
+                      }
+                    })
                 .withWebUi(!config.admin().disableWebUi()),
             HealthGate.Port.ADMIN,
             log::failure));

@@ -139,6 +139,18 @@ public final class AdminApi implements HttpHandler {
     return this;
   }
 
+  /**
+   * Serves {@code PUT /limits/rules} and {@code POST /limits/rules/bulk-delete} (package {@code
+   * limits}) through {@code log}; {@code book} reads the applied rule book. Without this call they
+   * answer 404.
+   */
+  public AdminApi withLimits(
+      dev.resolute.server.partition.RuleLog log,
+      java.util.function.Supplier<dev.resolute.server.limits.RuleBook> book) {
+    new LimitsResource(log, book).addTo(routes);
+    return this;
+  }
+
   /** Serves {@code POST /query} (SQL introspection, {@code dev.resolute.server.sql}) with it. */
   public AdminApi withQuery(HttpHandler query) {
     routes.on("POST", "/query", c -> query.handle(c.request()));

@@ -65,6 +65,8 @@ final class AdminOpenApi {
           Map.entry(
               "PATCH /invocations/{invocation_id}/restart-as-new",
               new String[] {"restart_as_new_invocation", "invocation"}),
+          Map.entry("PUT /limits/rules", new String[] {"upsert_rules", "rule"}),
+          Map.entry("POST /limits/rules/bulk-delete", new String[] {"bulk_delete_rules", "rule"}),
           // our extension: cron schedules (the server README, "Schedules")
           Map.entry("GET /schedules", new String[] {"list_schedules", "schedule"}),
           Map.entry("POST /schedules", new String[] {"create_schedule", "schedule"}),
@@ -135,7 +137,9 @@ final class AdminOpenApi {
       if (params.isEmpty()) {
         o.remove("parameters");
       }
-      if (op.method().equals("POST") || op.method().equals("PATCH")) {
+      if (op.method().equals("POST")
+          || op.method().equals("PATCH")
+          || path.equals("/limits/rules")) {
         if (!path.startsWith("/invocations/")) {
           o.putObject("requestBody")
               .put("required", true)

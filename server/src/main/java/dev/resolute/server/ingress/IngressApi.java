@@ -139,7 +139,10 @@ public final class IngressApi implements HttpHandler {
         throw reject(400, "bad path: /" + String.join("/", segs));
       }
       CompletableFuture<HttpResponse> f;
-      if (!segs.isEmpty() && segs.get(0).equals("restate")) {
+      if (segs.size() >= 2 && segs.get(0).equals("restate") && segs.get(1).equals("scope")) {
+        metrics.admitted();
+        f = handleScoped(request, segs);
+      } else if (!segs.isEmpty() && segs.get(0).equals("restate")) {
         f = restatePaths.handle(request, segs);
       } else {
         metrics.admitted();
@@ -202,6 +205,50 @@ public final class IngressApi implements HttpHandler {
    * handler, method, input, delay.
    */
   private CompletableFuture<HttpResponse> handleInvocation(HttpRequest request, List<String> segs) {
+    return handleInvocation(request, segs, null, null);
+  }
+
+  /**
+   * {@code /restate/scope/{scope}/call|send/{service}[/{key}]/{handler}}: an invocation in a scope
+   * (what limit rules match), with an optional limit key ({@code x-restate-limit-key} header or
+   * {@code ?limit-key=}, one or two levels). A scoped invocation of a plain service takes its
+   * partition key from the scope, so every counter of the scope lives in one partition.
+   */
+  private CompletableFuture<HttpResponse> handleScoped(HttpRequest request, List<String> segs) {
+    if (segs.size() < 6 || !(segs.get(3).equals("call") || segs.get(3).equals("send"))) {
+      throw reject(400, IngressErrors.BAD_PATH);
+    }
+    String scope = PathSegments.decodeKey(segs.get(2));
+    if (!dev.resolute.server.limits.RulePattern.isValue(scope)) {
+      throw reject(400, "invalid scope '" + scope + "': expected [a-zA-Z0-9_.-]{1,36}");
+    }
+    String limitKey = request.header("x-restate-limit-key");
+    if (limitKey == null) {
+      limitKey = request.query().get("limit-key");
+    }
+    if (limitKey != null) {
+      String[] levels = limitKey.split("/", -1);
+      boolean ok = levels.length <= 2;
+      for (String l : levels) {
+        ok &= dev.resolute.server.limits.RulePattern.isValue(l);
+      }
+      if (!ok) {
+        throw reject(
+            400,
+            "invalid limit key '"
+                + limitKey
+                + "': expected one or two levels of [a-zA-Z0-9_.-]{1,36} separated by '/'");
+      }
+    }
+    List<String> rest = new ArrayList<>(segs.subList(4, segs.size()));
+    if (segs.get(3).equals("send")) {
+      rest.add("send");
+    }
+    return handleInvocation(request, rest, scope, limitKey);
+  }
+
+  private CompletableFuture<HttpResponse> handleInvocation(
+      HttpRequest request, List<String> segs, String scope, String limitKey) {
     String serviceName = segs.get(0);
     ServiceSchema service =
         schemas.service(serviceName).orElseThrow(() -> IngressErrors.serviceNotFound(serviceName));
@@ -268,6 +315,8 @@ public final class IngressApi implements HttpHandler {
       id = DeterministicIds.idempotent(serviceName, key, handlerName, idempotencyKey);
     } else if (keyed) {
       id = new InvocationId(PartitionKeys.keyed(key), Ulid.generate(clock.millis(), random));
+    } else if (scope != null) {
+      id = new InvocationId(PartitionKeys.keyed(scope), Ulid.generate(clock.millis(), random));
     } else {
       id =
           new InvocationId(
@@ -294,7 +343,9 @@ public final class IngressApi implements HttpHandler {
             forwardedHeaders(request),
             idempotencyKey,
             executionTime,
-            trace.record());
+            trace.record(),
+            scope,
+            limitKey);
     IngressMetrics.Target m = metrics.target(serviceName, handlerName, send);
     long start = m.start();
     if (send) {

@@ -17,12 +17,30 @@ public final class RuleBook {
   /** restate-server's cap on the number of rules in one book. */
   public static final int MAX_RULES = 10_000;
 
-  public static final RuleBook EMPTY = new RuleBook(new TreeMap<>());
+  public static final RuleBook EMPTY = new RuleBook(new TreeMap<>(), 0);
 
   private final TreeMap<String, Rule> rules;
+  private final int version;
 
-  private RuleBook(TreeMap<String, Rule> rules) {
+  private RuleBook(TreeMap<String, Rule> rules, int version) {
     this.rules = rules;
+    this.version = version;
+  }
+
+  /** A book as stored: its rules and its version. */
+  public static RuleBook of(Collection<Rule> rules, int version) {
+    TreeMap<String, Rule> m = new TreeMap<>();
+    rules.forEach(r -> m.put(r.pattern().toString(), r));
+    return new RuleBook(m, version);
+  }
+
+  /**
+   * The book's version: bumped once by every batch that changes it (a rule's description too). A
+   * rule's {@link Rule#version} is the book version of the batch that last changed it in a way the
+   * runtime sees (limits, disabled), as restate-server numbers them.
+   */
+  public int version() {
+    return version;
   }
 
   /** The rules ordered by pattern text (the order {@code restate rules list} shows). */
@@ -74,7 +92,8 @@ public final class RuleBook {
 
   public UpsertResult upsert(List<Upsert> batch, long nowMillis) throws RejectedException {
     TreeMap<String, Rule> next = new TreeMap<>(rules);
-    List<Rule> out = new ArrayList<>(batch.size());
+    int nextVersion = version + 1;
+    boolean changed = false;
     for (Upsert u : batch) {
       String key = u.pattern().toString();
       Rule current = next.get(key);
@@ -84,23 +103,33 @@ public final class RuleBook {
       }
       Rule rule;
       if (current == null) {
-        rule = new Rule(u.pattern(), u.limits(), u.description(), u.disabled(), 1, nowMillis);
+        rule =
+            new Rule(
+                u.pattern(), u.limits(), u.description(), u.disabled(), nextVersion, nowMillis);
       } else {
         boolean runtimeChange =
             !current.limits().equals(u.limits()) || current.disabled() != u.disabled();
         rule =
-            new Rule(
-                u.pattern(),
-                u.limits(),
-                u.description(),
-                u.disabled(),
-                runtimeChange ? current.version() + 1 : current.version(),
-                nowMillis);
+            runtimeChange
+                ? new Rule(
+                    u.pattern(), u.limits(), u.description(), u.disabled(), nextVersion, nowMillis)
+                : new Rule(
+                    u.pattern(),
+                    u.limits(),
+                    u.description(),
+                    u.disabled(),
+                    current.version(),
+                    current.lastModifiedMillis());
       }
+      changed |= !rule.equals(current);
       next.put(key, rule);
-      out.add(rule);
     }
-    return new UpsertResult(new RuleBook(next), List.copyOf(out));
+    // every entry answers with its rule as the whole batch left it (restate-server's answer)
+    List<Rule> out = new ArrayList<>(batch.size());
+    for (Upsert u : batch) {
+      out.add(next.get(u.pattern().toString()));
+    }
+    return new UpsertResult(changed ? new RuleBook(next, nextVersion) : this, List.copyOf(out));
   }
 
   /** The removed patterns (absent ones without an expected version are skipped). */
@@ -119,23 +148,34 @@ public final class RuleBook {
         removed.add(key);
       }
     }
-    return new DeleteResult(new RuleBook(next), List.copyOf(removed));
+    return new DeleteResult(
+        removed.isEmpty() ? this : new RuleBook(next, version + 1), List.copyOf(removed));
   }
 
   private static void checkPrecondition(String key, Rule current, Precondition precondition)
       throws RejectedException {
-    if (precondition instanceof Precondition.DoesNotExist && current != null) {
-      throw new RejectedException("precondition failed: rule '" + key + "' exists", true);
+    boolean ok;
+    if (precondition instanceof Precondition.Matches m) {
+      ok = current != null && current.version() == m.version();
+    } else if (precondition instanceof Precondition.DoesNotExist) {
+      ok = current == null;
+    } else {
+      ok = true;
     }
-    if (precondition instanceof Precondition.Matches m
-        && (current == null || current.version() != m.version())) {
+    if (!ok) {
+      String expected =
+          precondition instanceof Precondition.Matches m
+              ? "Matches(v" + m.version() + ")"
+              : "DoesNotExist";
+      // restate-server 1.7.12's words (a Rust Debug of the precondition and the current version)
       throw new RejectedException(
-          "precondition failed: rule '"
+          "rule precondition "
+              + expected
+              + " for pattern "
               + key
-              + "' is "
-              + (current == null ? "absent" : "at version " + current.version())
-              + ", expected version "
-              + m.version(),
+              + " failed (actual version: "
+              + (current == null ? "None" : "Some(v" + current.version() + ")")
+              + ")",
           true);
     }
   }

@@ -1,9 +1,13 @@
 package dev.resolute.server.limits;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,53 +15,62 @@ import java.util.List;
  * The JSON shapes of restate-server 1.7.12's {@code PUT /limits/rules} ({@code UpsertRuleRequest[]}
  * in, {@code RuleResponse[]} out) and {@code POST /limits/rules/bulk-delete} ({@code
  * DeleteRuleRequest[]} in, pattern strings out), plus our {@code limits.rate_per_second} and {@code
- * limits.burst}. A malformed body throws {@link IllegalArgumentException} with the reason (the edge
- * answers 400).
+ * limits.burst}.
+ *
+ * <p>Bodies are read as a stream so a value of the wrong shape is refused as serde (through
+ * serde_path_to_error) words it: {@link ShapeException} carries "{@code [0].limits.concurrency:
+ * invalid value: integer `0`, expected a nonzero u32 at line 1 column 44}", where the column is
+ * that of the last character of the offending token; the edge answers 422 with it. A body that is
+ * not JSON at all throws {@link SyntaxException} (400). Unknown fields are ignored, as serde does.
  */
 public final class RuleJson {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory FACTORY = JSON.getFactory();
 
   private RuleJson() {}
 
-  public static List<RuleBook.Upsert> upserts(JsonNode body) {
-    List<RuleBook.Upsert> out = new ArrayList<>();
-    for (JsonNode entry : array(body)) {
-      RulePattern pattern = RulePattern.parse(text(entry, "pattern", true));
-      out.add(
-          new RuleBook.Upsert(
-              pattern,
-              limits(entry.get("limits")),
-              text(entry, "description", false),
-              entry.path("disabled").asBoolean(false),
-              precondition(entry.get("precondition"))));
+  /** A body of the wrong shape (restate-server: 422), with serde's path and position. */
+  public static final class ShapeException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ShapeException(String message) {
+      super(message, null, false, false);
     }
-    return out;
   }
 
-  public static List<RuleBook.Delete> deletes(JsonNode body) {
-    List<RuleBook.Delete> out = new ArrayList<>();
-    for (JsonNode entry : array(body)) {
-      JsonNode version = entry.get("expected_version");
-      Integer expected = null;
-      if (version != null && !version.isNull()) {
-        if (!version.canConvertToInt() || version.asInt() < 0) {
-          throw new IllegalArgumentException("expected_version must be a non-negative integer");
-        }
-        expected = version.asInt();
-      }
-      out.add(new RuleBook.Delete(RulePattern.parse(text(entry, "pattern", true)), expected));
+  /** A body that is not JSON (restate-server: 400). */
+  public static final class SyntaxException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    SyntaxException(String message) {
+      super(message, null, false, false);
     }
-    return out;
   }
 
-  /** A {@code RuleResponse}; the rate fields only when set, so restate's shape is unchanged. */
+  public static List<RuleBook.Upsert> upserts(byte[] body) throws ShapeException, SyntaxException {
+    return readArray(body, RuleJson::upsert);
+  }
+
+  public static List<RuleBook.Delete> deletes(byte[] body) throws ShapeException, SyntaxException {
+    return readArray(body, RuleJson::delete);
+  }
+
+  /** Convenience for tests: the same as the byte variants on {@code json}. */
+  public static List<RuleBook.Upsert> upserts(String json) throws ShapeException, SyntaxException {
+    return upserts(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static List<RuleBook.Delete> deletes(String json) throws ShapeException, SyntaxException {
+    return deletes(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A {@code RuleResponse}; absent values are left out, as restate-server's serde does. */
   public static ObjectNode response(Rule rule) {
     ObjectNode node = JSON.createObjectNode();
     node.put("pattern", rule.pattern().toString());
     ObjectNode limits = node.putObject("limits");
     Limits l = rule.limits();
-    // restate-server omits an unlimited dimension (serde skip_serializing_if none)
     if (l.concurrency() != null) {
       limits.put("concurrency", l.concurrency());
     }
@@ -65,9 +78,7 @@ public final class RuleJson {
       limits.put("rate_per_second", l.ratePerSecond());
       limits.put("burst", l.effectiveBurst());
     }
-    if (rule.description() == null) {
-      node.putNull("description");
-    } else {
+    if (rule.description() != null) {
       node.put("description", rule.description());
     }
     node.put("disabled", rule.disabled());
@@ -82,84 +93,270 @@ public final class RuleJson {
     return out;
   }
 
-  private static Iterable<JsonNode> array(JsonNode body) {
-    if (body == null || !body.isArray()) {
-      throw new IllegalArgumentException("expected a JSON array");
-    }
-    for (JsonNode entry : body) {
-      if (!entry.isObject()) {
-        throw new IllegalArgumentException("expected an array of objects");
+  // ---------------------------------------------------------------- reading
+
+  @FunctionalInterface
+  private interface ElementReader<T> {
+    T read(JsonParser p, String path) throws IOException, ShapeException;
+  }
+
+  private static <T> List<T> readArray(byte[] body, ElementReader<T> element)
+      throws ShapeException, SyntaxException {
+    try (JsonParser p = FACTORY.createParser(body)) {
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        throw new SyntaxException("EOF while parsing a value at line 1 column " + body.length);
       }
-    }
-    return body;
-  }
-
-  private static String text(JsonNode entry, String field, boolean required) {
-    JsonNode v = entry.get(field);
-    if (v == null || v.isNull()) {
-      if (required) {
-        throw new IllegalArgumentException("missing field `" + field + "`");
+      if (t != JsonToken.START_ARRAY) {
+        // serde peeks the first character without consuming it: the position before it
+        long col = p.currentTokenLocation().getColumnNr() - 1;
+        throw new ShapeException(
+            invalidType(p, t) + ", expected a sequence at line 1 column " + col);
       }
-      return null;
-    }
-    if (!v.isTextual()) {
-      throw new IllegalArgumentException("`" + field + "` must be a string");
-    }
-    return v.asText();
-  }
-
-  private static Limits limits(JsonNode node) {
-    if (node == null || node.isNull()) {
-      return Limits.UNLIMITED;
-    }
-    if (!node.isObject()) {
-      throw new IllegalArgumentException("`limits` must be an object");
-    }
-    return new Limits(
-        intOrNull(node, "concurrency"),
-        doubleOrNull(node, "rate_per_second"),
-        intOrNull(node, "burst"));
-  }
-
-  private static Integer intOrNull(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      throw new IllegalArgumentException("`" + field + "` must be an integer");
-    }
-    return v.asInt();
-  }
-
-  private static Double doubleOrNull(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isNumber()) {
-      throw new IllegalArgumentException("`" + field + "` must be a number");
-    }
-    return v.asDouble();
-  }
-
-  private static RuleBook.Precondition precondition(JsonNode node) {
-    if (node == null || node.isNull()) {
-      return new RuleBook.Precondition.None();
-    }
-    String type = node.path("type").asText("");
-    return switch (type) {
-      case "none" -> new RuleBook.Precondition.None();
-      case "does_not_exist" -> new RuleBook.Precondition.DoesNotExist();
-      case "matches" -> {
-        JsonNode v = node.get("version");
-        if (v == null || !v.canConvertToInt() || v.asInt() < 0) {
-          throw new IllegalArgumentException(
-              "`precondition.version` must be a non-negative integer");
+      List<T> out = new ArrayList<>();
+      int i = 0;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        if (t == null) {
+          throw new SyntaxException("EOF while parsing a list " + at(p));
         }
-        yield new RuleBook.Precondition.Matches(v.asInt());
+        out.add(element.read(p, "[" + i + "]"));
+        i++;
       }
-      default -> throw new IllegalArgumentException("unknown precondition type '" + type + "'");
+      return out;
+    } catch (IOException e) {
+      String m = e.getMessage() == null ? "" : e.getMessage().split("\n")[0];
+      throw new SyntaxException(m);
+    }
+  }
+
+  private static RuleBook.Upsert upsert(JsonParser p, String path)
+      throws IOException, ShapeException {
+    expectObject(p, path, "UpsertRuleRequest");
+    String pattern = null;
+    RulePattern parsed = null;
+    Limits limits = Limits.UNLIMITED;
+    String description = null;
+    boolean disabled = false;
+    RuleBook.Precondition precondition = new RuleBook.Precondition.None();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      String fp = path + "." + field;
+      switch (field) {
+        case "pattern" -> {
+          pattern = string(p, v, fp);
+          parsed = pattern(p, pattern, fp);
+        }
+        case "limits" -> limits = v == JsonToken.VALUE_NULL ? Limits.UNLIMITED : limits(p, v, fp);
+        case "description" -> description = v == JsonToken.VALUE_NULL ? null : string(p, v, fp);
+        case "disabled" -> disabled = bool(p, v, fp);
+        case "precondition" ->
+            precondition =
+                v == JsonToken.VALUE_NULL
+                    ? new RuleBook.Precondition.None()
+                    : precondition(p, v, fp);
+        default -> p.skipChildren();
+      }
+    }
+    if (parsed == null) {
+      throw new ShapeException(path + ": missing field `pattern` " + at(p));
+    }
+    return new RuleBook.Upsert(parsed, limits, description, disabled, precondition);
+  }
+
+  private static RuleBook.Delete delete(JsonParser p, String path)
+      throws IOException, ShapeException {
+    expectObject(p, path, "DeleteRuleRequest");
+    RulePattern parsed = null;
+    Integer expected = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      String fp = path + "." + field;
+      switch (field) {
+        case "pattern" -> parsed = pattern(p, string(p, v, fp), fp);
+        case "expected_version" -> expected = v == JsonToken.VALUE_NULL ? null : u32(p, v, fp);
+        default -> p.skipChildren();
+      }
+    }
+    if (parsed == null) {
+      throw new ShapeException(path + ": missing field `pattern` " + at(p));
+    }
+    return new RuleBook.Delete(parsed, expected);
+  }
+
+  private static Limits limits(JsonParser p, JsonToken t, String path)
+      throws IOException, ShapeException {
+    expectObject(p, path, "UserLimits");
+    Integer concurrency = null;
+    Double rate = null;
+    Integer burst = null;
+    String burstAt = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      String fp = path + "." + field;
+      switch (field) {
+        case "concurrency" -> concurrency = v == JsonToken.VALUE_NULL ? null : nonZero(p, v, fp);
+        case "rate_per_second" -> {
+          if (v != JsonToken.VALUE_NULL) {
+            if (!v.isNumeric()) {
+              throw new ShapeException(
+                  fp + ": " + invalidType(p, v) + ", expected a positive number " + at(p));
+            }
+            double d = p.getDoubleValue();
+            if (!(d > 0) || Double.isInfinite(d)) {
+              throw new ShapeException(
+                  fp
+                      + ": invalid value: `"
+                      + p.getText()
+                      + "`, expected a positive number "
+                      + at(p));
+            }
+            rate = d;
+          }
+        }
+        case "burst" -> {
+          if (v != JsonToken.VALUE_NULL) {
+            burst = nonZero(p, v, fp);
+            burstAt = fp + ": a burst needs `rate_per_second` " + at(p);
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (burst != null && rate == null) {
+      throw new ShapeException(burstAt);
+    }
+    return new Limits(concurrency, rate, burst);
+  }
+
+  private static RuleBook.Precondition precondition(JsonParser p, JsonToken t, String path)
+      throws IOException, ShapeException {
+    expectObject(p, path, "Precondition");
+    String type = null;
+    Integer version = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      String fp = path + "." + field;
+      switch (field) {
+        case "type" -> {
+          type = string(p, v, fp);
+          if (!type.equals("none") && !type.equals("matches") && !type.equals("does_not_exist")) {
+            throw new ShapeException(
+                fp
+                    + ": unknown variant `"
+                    + type
+                    + "`, expected one of `none`, `matches`, `does_not_exist` "
+                    + at(p));
+          }
+        }
+        case "version" -> version = v == JsonToken.VALUE_NULL ? null : u32(p, v, fp);
+        default -> p.skipChildren();
+      }
+    }
+    if (type == null) {
+      throw new ShapeException(path + ": missing field `type` " + at(p));
+    }
+    return switch (type) {
+      case "matches" -> {
+        if (version == null) {
+          throw new ShapeException(path + ": missing field `version` " + at(p));
+        }
+        yield new RuleBook.Precondition.Matches(version);
+      }
+      case "does_not_exist" -> new RuleBook.Precondition.DoesNotExist();
+      default -> new RuleBook.Precondition.None();
     };
+  }
+
+  private static void expectObject(JsonParser p, String path, String struct)
+      throws IOException, ShapeException {
+    JsonToken t = p.currentToken();
+    if (t != JsonToken.START_OBJECT) {
+      throw new ShapeException(
+          path + ": " + invalidType(p, t) + ", expected struct " + struct + " " + at(p));
+    }
+  }
+
+  private static RulePattern pattern(JsonParser p, String text, String path)
+      throws IOException, ShapeException {
+    try {
+      return RulePattern.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ShapeException(path + ": " + e.getMessage() + " " + at(p));
+    }
+  }
+
+  private static String string(JsonParser p, JsonToken t, String path)
+      throws IOException, ShapeException {
+    if (t != JsonToken.VALUE_STRING) {
+      throw new ShapeException(path + ": " + invalidType(p, t) + ", expected a string " + at(p));
+    }
+    return p.getText();
+  }
+
+  private static boolean bool(JsonParser p, JsonToken t, String path)
+      throws IOException, ShapeException {
+    if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+      return t == JsonToken.VALUE_TRUE;
+    }
+    throw new ShapeException(path + ": " + invalidType(p, t) + ", expected a boolean " + at(p));
+  }
+
+  private static int nonZero(JsonParser p, JsonToken t, String path)
+      throws IOException, ShapeException {
+    if (t != JsonToken.VALUE_NUMBER_INT) {
+      throw new ShapeException(
+          path + ": " + invalidType(p, t) + ", expected a nonzero u32 " + at(p));
+    }
+    long v = p.getLongValue();
+    if (v < 1 || v > 0xFFFF_FFFFL || v > Integer.MAX_VALUE) {
+      throw new ShapeException(
+          path + ": invalid value: integer `" + p.getText() + "`, expected a nonzero u32 " + at(p));
+    }
+    return (int) v;
+  }
+
+  private static int u32(JsonParser p, JsonToken t, String path)
+      throws IOException, ShapeException {
+    if (t != JsonToken.VALUE_NUMBER_INT) {
+      throw new ShapeException(path + ": " + invalidType(p, t) + ", expected u32 " + at(p));
+    }
+    long v = p.getLongValue();
+    if (v < 0 || v > Integer.MAX_VALUE) {
+      throw new ShapeException(
+          path + ": invalid value: integer `" + p.getText() + "`, expected u32 " + at(p));
+    }
+    return (int) v;
+  }
+
+  /** serde's "invalid type: …" for the token under the parser (skips a container). */
+  private static String invalidType(JsonParser p, JsonToken t) throws IOException {
+    return switch (t) {
+      case VALUE_STRING -> "invalid type: string \"" + p.getText() + "\"";
+      case VALUE_NUMBER_INT -> "invalid type: integer `" + p.getText() + "`";
+      case VALUE_NUMBER_FLOAT -> "invalid type: floating point `" + p.getText() + "`";
+      case VALUE_TRUE, VALUE_FALSE -> "invalid type: boolean `" + p.getText() + "`";
+      case START_ARRAY -> {
+        p.skipChildren();
+        yield "invalid type: sequence";
+      }
+      case START_OBJECT -> {
+        p.skipChildren();
+        yield "invalid type: map";
+      }
+      default -> "invalid type: null";
+    };
+  }
+
+  /** serde's position: the last character of the current token (Jackson's is the one after). */
+  private static String at(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_STRING) {
+      p.getText(); // finishes the token so the location is past its closing quote
+    }
+    var loc = p.currentLocation();
+    return "at line " + loc.getLineNr() + " column " + Math.max(0, loc.getColumnNr() - 1);
   }
 }

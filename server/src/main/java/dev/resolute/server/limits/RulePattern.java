@@ -28,26 +28,43 @@ public record RulePattern(List<String> components) {
     }
   }
 
-  /** Parses {@code text}; throws {@link IllegalArgumentException} with the reason. */
+  /**
+   * Parses {@code text}; throws {@link IllegalArgumentException} with restate-server 1.7.12's
+   * reason ("too many path components (max 3)", "invalid component: value too long: 48 bytes (max
+   * 36)", …).
+   */
   public static RulePattern parse(String text) {
     if (text == null || text.isEmpty()) {
-      throw new IllegalArgumentException("empty rule pattern");
+      throw new IllegalArgumentException("pattern cannot be empty");
     }
     List<String> parts = new ArrayList<>(List.of(text.split("/", -1)));
     if (parts.size() > 3) {
-      throw new IllegalArgumentException("rule pattern '" + text + "' has more than 3 components");
+      throw new IllegalArgumentException("too many path components (max 3)");
     }
     for (String part : parts) {
-      if (!part.equals(WILDCARD) && !VALUE.matcher(part).matches()) {
+      if (part.equals(WILDCARD)) {
+        continue;
+      }
+      int bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (part.isEmpty()) {
+        throw new IllegalArgumentException("invalid component: value cannot be empty");
+      }
+      if (bytes > 36) {
         throw new IllegalArgumentException(
-            "invalid component '"
-                + part
-                + "' in rule pattern '"
-                + text
-                + "' (expected '*' or [a-zA-Z0-9_.-]{1,36})");
+            "invalid component: value too long: " + bytes + " bytes (max 36)");
+      }
+      if (!VALUE.matcher(part).matches()) {
+        throw new IllegalArgumentException(
+            "invalid component: value contains characters outside the allowed set"
+                + " [a-zA-Z0-9_.-]");
       }
     }
     return new RulePattern(parts);
+  }
+
+  /** True when {@code text} is a valid exact component (a scope or a limit-key level). */
+  public static boolean isValue(String text) {
+    return text != null && VALUE.matcher(text).matches();
   }
 
   /** 1 (scope), 2 (level 1) or 3 (level 2). */

@@ -24,6 +24,7 @@ import java.util.List;
 final class Apply {
   final Tables t;
   final long now;
+  final dev.resolute.server.limits.Admission limits;
   private final List<Effect> out;
   private final int partition;
   private final Partitioning partitioning;
@@ -35,8 +36,10 @@ final class Apply {
       List<Effect> out,
       int partition,
       Partitioning partitioning,
-      InvocationMetrics metrics) {
+      InvocationMetrics metrics,
+      dev.resolute.server.limits.Admission limits) {
     this.metrics = metrics;
+    this.limits = limits;
     this.t = t;
     this.now = now;
     this.out = out;

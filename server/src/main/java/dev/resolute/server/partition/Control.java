@@ -286,7 +286,10 @@ final class Control {
               .setInvocationId(c.q.getNewInvocationId())
               .setTarget(c.cur.getTarget())
               .setInput(input.getValue().getContent())
-              .setCompletionRetentionMillis(c.cur.getCompletionRetentionMillis());
+              .setCompletionRetentionMillis(c.cur.getCompletionRetentionMillis())
+              // the new run is limited as the old one was (its id keeps the partition key)
+              .setScope(c.cur.getScope())
+              .setLimitKey(c.cur.getLimitKey());
       for (dev.resolute.protocol.pb.Header h : input.getHeadersList()) {
         inv.addHeaders(Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
       }

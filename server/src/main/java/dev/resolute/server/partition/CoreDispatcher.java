@@ -85,6 +85,9 @@ public final class CoreDispatcher implements Dispatcher {
     if (r.trace() != null) {
       b.setTrace(r.trace());
     }
+    if (r.scope() != null) {
+      b.setScope(r.scope()).setLimitKey(r.limitKey() == null ? "" : r.limitKey());
+    }
     CompletableFuture<Answer> f = new CompletableFuture<>();
     b.setIngressRequest(replies.register(f));
     append(r.id(), Envelope.newBuilder().setInvoke(b).build(), f);

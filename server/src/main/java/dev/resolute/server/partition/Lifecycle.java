@@ -65,6 +65,9 @@ final class Lifecycle {
     if (inv.hasTrace()) {
       st.setTrace(inv.getTrace());
     }
+    if (!inv.getScope().isEmpty()) {
+      st.setScope(inv.getScope()).setLimitKey(inv.getLimitKey());
+    }
     if (!inv.getParentInvocationId().isEmpty()) {
       st.setInvokedById(inv.getParentInvocationId()).setInvokedByTarget(inv.getParentTarget());
     }
@@ -151,6 +154,9 @@ final class Lifecycle {
 
   /** Starts a due invocation, or puts it in its key's inbox while another holds the key's lock. */
   static void enqueueOrStart(Apply cx, InvocationId id, InvocationStatus.Builder st) {
+    if (!LimitHooks.admit(cx, id, st)) {
+      return; // waits in the limit queue
+    }
     Target target = st.getTarget();
     if (takesLock(target)) {
       InvocationId holder = cx.t.lockHolder(target.getService(), target.getKey());
@@ -328,6 +334,7 @@ final class Lifecycle {
    */
   static void complete(Apply cx, InvocationId id, InvocationStatus.Builder st, Outcome outcome) {
     boolean wasRunning = Phase.of(st) == Phase.INVOKED;
+    LimitHooks.release(cx, st);
     Phase.move(st, Phase.COMPLETED)
         .setOutcome(outcome)
         .setCompletedAt(cx.now)

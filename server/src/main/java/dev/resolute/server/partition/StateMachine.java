@@ -31,12 +31,14 @@ public final class StateMachine {
   private final Partitioning partitioning;
   private final Tables t;
   private final Leadership leadership;
+  private final dev.resolute.server.limits.Admission limits;
   private InvocationMetrics metrics = InvocationMetrics.none();
 
   public StateMachine(int partition, Partitioning partitioning) {
     this.partition = partition;
     this.partitioning = partitioning;
     this.t = new Tables(partition);
+    this.limits = new dev.resolute.server.limits.Admission(partition);
     this.leadership = new Leadership(partition);
   }
 
@@ -53,7 +55,8 @@ public final class StateMachine {
   /** Applies one committed record. Effects are appended to {@code effects}. */
   public void apply(Txn txn, long lsn, Envelope env, List<Effect> effects) {
     Apply cx =
-        new Apply(t.on(txn), env.getTimestampMillis(), effects, partition, partitioning, metrics);
+        new Apply(
+            t.on(txn), env.getTimestampMillis(), effects, partition, partitioning, metrics, limits);
     Tables.putAppliedLsn(txn, partition, lsn);
     if ((env.getLeaderEpoch() != 0 || env.hasAnnounceLeader()) && leadership.fence(txn, lsn, env)) {
       return;
@@ -88,6 +91,7 @@ public final class StateMachine {
       case STATE_MUTATION -> Control.onStateMutation(cx, env.getStateMutation());
       case CREATE_SCHEDULE -> Schedules.onCreate(cx, env.getCreateSchedule());
       case DELETE_SCHEDULE -> Schedules.onDelete(cx, env.getDeleteSchedule());
+      case RULE_BATCH -> LimitHooks.onRuleBatch(cx, env.getRuleBatch());
       default -> {}
     }
   }

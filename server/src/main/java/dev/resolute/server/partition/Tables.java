@@ -29,6 +29,11 @@ final class Tables {
     return this;
   }
 
+  /** The record's transaction (for the limit tables, which keep their own key layout). */
+  Txn txn() {
+    return txn;
+  }
+
   // ---- meta counters ----
   long meta(String name) {
     return seq(Keys.of(p, Keys.META).str(name).build());

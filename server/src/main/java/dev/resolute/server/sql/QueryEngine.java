@@ -83,7 +83,9 @@ public final class QueryEngine {
         KeyedTables.keyedServiceStatus(),
         KeyedTables.promise(),
         RegistryTables.services(),
-        ScheduleTables.schedule());
+        ScheduleTables.schedule(),
+        LimitSqlTables.rules(),
+        LimitSqlTables.queue());
   }
 
   /** Runs {@code sql}; throws {@link QueryException} for anything the query itself got wrong. */

@@ -17,15 +17,55 @@ class RuleBookTest {
   }
 
   @Test
-  void versionsStartAtOneAndBumpOnRuntimeChangesOnly() throws Exception {
-    RuleBook book =
-        RuleBook.EMPTY.upsert(List.of(upsert("s/*", 2, new Precondition.None())), 10).book();
+  void aRuleTakesTheBookVersionOfTheBatchThatLastChangedItAtRuntime() throws Exception {
+    // the sequence observed on restate-server 1.7.12 (PUT /limits/rules, one batch per line)
+    RuleBook book = RuleBook.EMPTY.upsert(List.of(upsert("s/*", 2, none())), 10).book();
     assertThat(book.get("s/*").orElseThrow().version()).isEqualTo(1);
-    book = book.upsert(List.of(upsert("s/*", 2, new Precondition.Matches(1))), 20).book();
-    assertThat(book.get("s/*").orElseThrow().version()).isEqualTo(1);
-    assertThat(book.get("s/*").orElseThrow().lastModifiedMillis()).isEqualTo(20);
-    book = book.upsert(List.of(upsert("s/*", 3, new Precondition.Matches(1))), 30).book();
-    assertThat(book.get("s/*").orElseThrow().version()).isEqualTo(2);
+    book = book.upsert(List.of(upsert("t", null, none())), 20).book();
+    assertThat(book.get("t").orElseThrow().version()).isEqualTo(2);
+    // the same limits again: nothing changes, not even the book
+    RuleBook same = book.upsert(List.of(upsert("s/*", 2, new Precondition.Matches(1))), 30).book();
+    assertThat(same).isSameAs(book);
+    // a description is not runtime-relevant: the book moves on, the rule keeps version and time
+    book =
+        book.upsert(
+                List.of(
+                    new Upsert(
+                        RulePattern.parse("s/*"), new Limits(2, null, null), "d", false, none())),
+                40)
+            .book();
+    assertThat(book.version()).isEqualTo(3);
+    assertThat(book.get("s/*").orElseThrow())
+        .extracting(Rule::version, Rule::lastModifiedMillis, Rule::description)
+        .containsExactly(1, 10L, "d");
+    // two rules in one batch share its version; each entry answers with the rule's final state
+    RuleBook.UpsertResult r =
+        book.upsert(
+            List.of(upsert("a", 1, none()), upsert("b", 1, none()), upsert("a", 5, none())), 50);
+    assertThat(r.rules()).extracting(Rule::version).containsExactly(4, 4, 4);
+    assertThat(r.rules()).extracting(x -> x.limits().concurrency()).containsExactly(5, 1, 5);
+    book = r.book().upsert(List.of(upsert("s/*", 3, new Precondition.Matches(1))), 60).book();
+    assertThat(book.get("s/*").orElseThrow().version()).isEqualTo(5);
+    assertThat(book.get("s/*").orElseThrow().lastModifiedMillis()).isEqualTo(60);
+  }
+
+  @Test
+  void preconditionFailuresUseRestatesWords() throws Exception {
+    RuleBook book = RuleBook.EMPTY.upsert(List.of(upsert("s1/*", 2, none())), 1).book();
+    assertThatThrownBy(
+            () -> book.upsert(List.of(upsert("s1/*", 2, new Precondition.DoesNotExist())), 2))
+        .hasMessage(
+            "rule precondition DoesNotExist for pattern s1/* failed (actual version: Some(v1))");
+    assertThatThrownBy(
+            () -> book.upsert(List.of(upsert("nope", 2, new Precondition.Matches(1))), 2))
+        .hasMessage("rule precondition Matches(v1) for pattern nope failed (actual version: None)");
+    assertThatThrownBy(() -> book.delete(List.of(new Delete(RulePattern.parse("s1/*"), 3))))
+        .hasMessage(
+            "rule precondition Matches(v3) for pattern s1/* failed (actual version: Some(v1))");
+  }
+
+  private static Precondition none() {
+    return new Precondition.None();
   }
 
   @Test

@@ -22,7 +22,8 @@ class RulePatternTest {
   @Test
   void rejectsBadPatterns() {
     assertThatThrownBy(() -> RulePattern.parse("")).hasMessageContaining("empty");
-    assertThatThrownBy(() -> RulePattern.parse("a/b/c/d")).hasMessageContaining("more than 3");
+    assertThatThrownBy(() -> RulePattern.parse("a/b/c/d"))
+        .hasMessageContaining("too many path components (max 3)");
     assertThatThrownBy(() -> RulePattern.parse("a//b")).hasMessageContaining("invalid component");
     assertThatThrownBy(() -> RulePattern.parse("a b")).hasMessageContaining("invalid component");
     assertThatThrownBy(() -> RulePattern.parse("x".repeat(37))).hasMessageContaining("invalid");
