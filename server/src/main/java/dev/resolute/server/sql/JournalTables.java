@@ -14,6 +14,7 @@ import com.google.protobuf.MessageLite;
 import dev.resolute.protocol.MessageType;
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.server.pb.JournalEntry;
+import dev.resolute.server.pb.JournalEvent;
 import dev.resolute.server.storage.Keys;
 import java.util.List;
 import java.util.Locale;
@@ -22,9 +23,10 @@ import java.util.function.Consumer;
 
 /**
  * {@code sys_journal} (the journal of each invocation, entries as restate-server's journal v2 shows
- * them: {@code Command: Run}, {@code Notification: Call}) and {@code sys_journal_events}, which is
- * empty: the partitions record no journal events (transient errors, pauses). A filter on {@code id}
- * is a prefix scan of that invocation's journal.
+ * them: {@code Command: Run}, {@code Notification: Call}, with {@code entry_json}/{@code
+ * entry_lite_json} from {@link EntryJson}) and {@code sys_journal_events} (the {@code
+ * TransientError} events kept in each invocation's status). A filter on {@code id} is a prefix scan
+ * of that invocation's journal, or one status read.
  */
 final class JournalTables {
   private JournalTables() {}
@@ -93,6 +95,13 @@ final class JournalTables {
                   if (type != null && type.isCommand()) {
                     r.set("name", commandName(type, payload));
                   }
+                  if (type != null) {
+                    EntryJson.Rendered json = EntryJson.render(type, payload);
+                    if (json != null) {
+                      r.set("entry_json", json.full());
+                      r.set("entry_lite_json", json.lite());
+                    }
+                  }
                   r.set("raw", payload);
                   r.set("raw_length", (long) payload.length);
                   r.set("version", 2);
@@ -115,7 +124,23 @@ final class JournalTables {
             Column.of("event_type", UTF8),
             Column.of("event_json", UTF8))) {
       @Override
-      void scan(QueryContext cx, Pushdown filter, Consumer<Object[]> rows) {}
+      void scan(QueryContext cx, Pushdown filter, Consumer<Object[]> rows) {
+        InvocationTables.statuses(
+            cx,
+            filter,
+            (id, st) -> {
+              for (JournalEvent e : st.getJournalEventsList()) {
+                Row r = row();
+                r.set("partition_key", id.partitionKey());
+                r.set("id", id.toString());
+                r.set("after_journal_entry_index", e.getAfterJournalEntryIndex());
+                r.time("appended_at", e.getAppendedAt());
+                r.set("event_type", "TransientError");
+                r.set("event_json", EntryJson.transientError(e));
+                rows.accept(r.values);
+              }
+            });
+      }
     };
   }
 

@@ -82,6 +82,14 @@ public final class TestServices {
                                     .maxAttempts(3)
                                     .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.PAUSE)))
                     .configureHandler(
+                        "backsOff",
+                        h ->
+                            h.invocationRetryPolicy(
+                                InvocationRetryPolicy.builder()
+                                    .initialInterval(Duration.ofHours(1))
+                                    .maxAttempts(100)
+                                    .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.PAUSE)))
+                    .configureHandler(
                         "killed",
                         h ->
                             h.invocationRetryPolicy(
