@@ -291,6 +291,11 @@ final class Control {
         inv.addHeaders(Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
       }
       Lifecycle.onInvoke(c.cx, inv.build());
+      InvocationId newId = InvocationId.fromBytes(c.q.getNewInvocationId().toByteArray());
+      InvocationStatus created = c.cx.t.status(newId);
+      if (created != null) {
+        c.cx.t.putStatus(newId, created.toBuilder().setRestartedFrom(raw(c.id)).build());
+      }
       c.reply(new Answer.Managed(200));
     }
   }

@@ -6,17 +6,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.resolute.protocol.MessageType;
+import dev.resolute.protocol.pb.CallCommandMessage;
 import dev.resolute.protocol.pb.GetEagerStateCommandMessage;
 import dev.resolute.protocol.pb.GetPromiseCommandMessage;
 import dev.resolute.protocol.pb.Header;
 import dev.resolute.protocol.pb.InputCommandMessage;
 import dev.resolute.protocol.pb.NotificationTemplate;
+import dev.resolute.protocol.pb.OneWayCallCommandMessage;
 import dev.resolute.protocol.pb.OutputCommandMessage;
 import dev.resolute.protocol.pb.RunCommandMessage;
 import dev.resolute.protocol.pb.SetStateCommandMessage;
 import dev.resolute.protocol.pb.SleepCommandMessage;
 import dev.resolute.server.pb.JournalEvent;
+import dev.resolute.server.schema.HandlerSchema;
+import dev.resolute.server.schema.SchemaRegistry;
+import dev.resolute.server.schema.ServiceSchema;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code sys_journal.entry_json} and {@code entry_lite_json}, and {@code
@@ -27,9 +35,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Only the shapes observed from restate-server are rendered (Input, Output and Run/Call
  * notifications with a value, Run, Sleep, SetState, GetEagerState of an absent value, GetPromise,
- * Sleep and CallInvocationId notifications); any other entry, or a failure result, gets null in
- * both columns rather than a guess the CLI might misread (the CLI then shows the entry by its type
- * alone, as it did before these columns were filled).
+ * Call and OneWayCall to a plain service, Sleep and CallInvocationId notifications); any other
+ * entry, a call to an object or workflow, or a failure result, gets null in both columns rather
+ * than a guess the CLI might misread (the CLI then shows the entry by its type alone, as it did
+ * before these columns were filled).
  */
 final class EntryJson {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,10 +48,65 @@ final class EntryJson {
   /** Both renderings of one entry. */
   record Rendered(String full, String lite) {}
 
-  /** The entry's renderings, or null when its shape is not one restate-server was seen to use. */
-  static Rendered render(MessageType type, byte[] payload) {
+  /**
+   * The entry's renderings, or null when its shape is not one restate-server was seen to use.
+   * {@code callees} maps the invocation-id notification index of each call of this journal to the
+   * callee's id; {@code registry} gives a callee's retentions.
+   */
+  static Rendered render(
+      MessageType type, byte[] payload, Map<Integer, String> callees, SchemaRegistry registry) {
     try {
       return switch (type) {
+        case CALL_COMMAND -> {
+          CallCommandMessage m = CallCommandMessage.parseFrom(payload);
+          String callee = callees.get(m.getInvocationIdNotificationIdx());
+          if (callee == null || !m.getKey().isEmpty()) {
+            yield null;
+          }
+          Request r =
+              request(
+                  callee,
+                  m.getServiceName(),
+                  m.getHandlerName(),
+                  m.getParameter(),
+                  m.getHeadersList(),
+                  m.hasIdempotencyKey() ? m.getIdempotencyKey() : null,
+                  registry);
+          ObjectNode full = JSON.createObjectNode();
+          full.set("request", r.full());
+          full.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
+          full.put("result_completion_id", m.getResultCompletionId());
+          full.put("name", m.getName());
+          ObjectNode lite = r.lite();
+          lite.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
+          lite.put("result_completion_id", m.getResultCompletionId());
+          yield command("Call", full, lite);
+        }
+        case ONE_WAY_CALL_COMMAND -> {
+          OneWayCallCommandMessage m = OneWayCallCommandMessage.parseFrom(payload);
+          String callee = callees.get(m.getInvocationIdNotificationIdx());
+          if (callee == null || !m.getKey().isEmpty()) {
+            yield null;
+          }
+          Request r =
+              request(
+                  callee,
+                  m.getServiceName(),
+                  m.getHandlerName(),
+                  m.getParameter(),
+                  m.getHeadersList(),
+                  m.hasIdempotencyKey() ? m.getIdempotencyKey() : null,
+                  registry);
+          ObjectNode full = JSON.createObjectNode();
+          full.set("request", r.full());
+          full.put("invoke_time", m.getInvokeTime());
+          full.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
+          full.put("name", m.getName());
+          ObjectNode lite = r.lite();
+          lite.put("invoke_time", m.getInvokeTime());
+          lite.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
+          yield command("OneWayCall", full, lite);
+        }
         case INPUT_COMMAND -> input(InputCommandMessage.parseFrom(payload));
         case OUTPUT_COMMAND -> output(OutputCommandMessage.parseFrom(payload));
         case RUN_COMMAND -> {
@@ -106,6 +170,87 @@ final class EntryJson {
     } catch (InvalidProtocolBufferException e) {
       return null;
     }
+  }
+
+  /** Notes the callee id of a {@code CallInvocationId} notification by its completion id. */
+  static void callee(byte[] payload, Map<Integer, String> callees) {
+    try {
+      NotificationTemplate n = NotificationTemplate.parseFrom(payload);
+      if (n.hasCompletionId() && !n.getInvocationId().isEmpty()) {
+        callees.put(n.getCompletionId(), n.getInvocationId());
+      }
+    } catch (InvalidProtocolBufferException e) {
+      // not readable: the call is shown without its callee
+    }
+  }
+
+  /** A call's request: in full, and the lite form's leading fields. */
+  private record Request(ObjectNode full, ObjectNode lite) {}
+
+  /**
+   * A call to a plain service (the only target shape rendered): the callee, its target, an empty
+   * trace context (restate-server's without tracing), the parameter, headers, idempotency key and
+   * the callee's retentions from its schema.
+   */
+  private static Request request(
+      String callee,
+      String service,
+      String handler,
+      ByteString parameter,
+      List<Header> headerList,
+      String idempotencyKey,
+      SchemaRegistry registry) {
+    ObjectNode target = JSON.createObjectNode();
+    ObjectNode svc = target.putObject("Service");
+    svc.put("name", service);
+    svc.put("handler", handler);
+    svc.putNull("scope");
+    ObjectNode full = JSON.createObjectNode();
+    full.put("invocation_id", callee);
+    full.set("invocation_target", target);
+    ObjectNode span = full.putObject("span_context");
+    ObjectNode sc = span.putObject("span_context");
+    sc.set("trace_id", bytes(ByteString.copyFrom(new byte[16])));
+    sc.set("span_id", bytes(ByteString.copyFrom(new byte[8])));
+    sc.put("trace_flags", 0);
+    sc.put("is_remote", false);
+    sc.put("trace_state", "");
+    span.putNull("cause");
+    full.set("parameter", bytes(parameter));
+    ArrayNode headers = full.putArray("headers");
+    for (Header h : headerList) {
+      headers.addObject().put("name", h.getKey()).put("value", h.getValue());
+    }
+    if (idempotencyKey == null) {
+      full.putNull("idempotency_key");
+    } else {
+      full.put("idempotency_key", idempotencyKey);
+    }
+    Duration journal = null;
+    Duration idempotency = null;
+    ServiceSchema s = registry.service(service).orElse(null);
+    if (s != null) {
+      HandlerSchema h = s.handler(handler);
+      journal =
+          h != null && h.journalRetention() != null ? h.journalRetention() : s.journalRetention();
+      idempotency =
+          h != null && h.idempotencyRetention() != null
+              ? h.idempotencyRetention()
+              : s.idempotencyRetention();
+    }
+    full.set(
+        "completion_retention_duration",
+        duration(idempotencyKey != null && idempotency != null ? idempotency : journal));
+    full.set("journal_retention_duration", duration(journal));
+    ObjectNode lite = JSON.createObjectNode();
+    lite.put("invocation_id", callee);
+    lite.set("invocation_target", target.deepCopy());
+    return new Request(full, lite);
+  }
+
+  private static ObjectNode duration(Duration d) {
+    Duration v = d == null ? Duration.ZERO : d;
+    return JSON.createObjectNode().put("secs", v.getSeconds()).put("nanos", v.getNano());
   }
 
   /** {@code {"ty":"TransientError","error_code":500,…}} of one journal event. */

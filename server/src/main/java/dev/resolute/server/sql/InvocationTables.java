@@ -303,6 +303,7 @@ final class InvocationTables {
       r.set("idempotency_key", st.getIdempotencyKey());
     } else if (st.getInvokedById().isEmpty()
         && st.getInvokedBySubscriptionId().isEmpty()
+        && st.getRestartedFrom().isEmpty()
         && t.getKind() != Target.Kind.WORKFLOW_RUN) {
       r.set("idempotency_key", RequestUlid.of(id, st.getCreatedAt()));
     }
@@ -318,6 +319,10 @@ final class InvocationTables {
         r.set("invoked_by_service_name", st.getInvokedByTarget().getService());
         r.set("invoked_by_target", target(st.getInvokedByTarget()));
       }
+    }
+    if (!st.getRestartedFrom().isEmpty()) {
+      r.set(
+          "restarted_from", InvocationId.fromBytes(st.getRestartedFrom().toByteArray()).toString());
     }
     boolean started =
         phase != InvocationStatus.Phase.SCHEDULED && phase != InvocationStatus.Phase.INBOXED;

@@ -16,8 +16,11 @@ import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.server.pb.JournalEntry;
 import dev.resolute.server.pb.JournalEvent;
 import dev.resolute.server.storage.Keys;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -70,7 +73,14 @@ final class JournalTables {
         }
       }
 
+      /**
+       * Rows of one invocation are emitted together once its journal has been read: a call's {@code
+       * entry_json} names the callee's id, which the journal holds in a later notification.
+       */
       private void scanPrefix(QueryContext cx, byte[] prefix, Consumer<Object[]> rows) {
+        List<Pending> pending = new ArrayList<>();
+        Map<Integer, String> callees = new HashMap<>();
+        InvocationId[] current = {null};
         cx.reader()
             .scan(
                 prefix,
@@ -79,6 +89,10 @@ final class JournalTables {
                   Scans.KeyReader kr = new Scans.KeyReader(k);
                   InvocationId id = InvocationId.fromBytes(kr.bytes(InvocationId.RAW_SIZE));
                   int index = kr.u32();
+                  if (!id.equals(current[0])) {
+                    flush(cx, pending, callees, rows);
+                    current[0] = id;
+                  }
                   JournalEntry e;
                   try {
                     e = JournalEntry.parseFrom(v);
@@ -95,23 +109,42 @@ final class JournalTables {
                   if (type != null && type.isCommand()) {
                     r.set("name", commandName(type, payload));
                   }
-                  if (type != null) {
-                    EntryJson.Rendered json = EntryJson.render(type, payload);
-                    if (json != null) {
-                      r.set("entry_json", json.full());
-                      r.set("entry_lite_json", json.lite());
-                    }
+                  if (type == MessageType.CALL_INVOCATION_ID_COMPLETION) {
+                    EntryJson.callee(payload, callees);
                   }
                   r.set("raw", payload);
                   r.set("raw_length", (long) payload.length);
                   r.set("version", 2);
                   r.time("appended_at", e.getAppendedAt());
-                  rows.accept(r.values);
+                  pending.add(new Pending(r, type, payload));
                   return true;
                 });
+        flush(cx, pending, callees, rows);
+      }
+
+      private void flush(
+          QueryContext cx,
+          List<Pending> pending,
+          Map<Integer, String> callees,
+          Consumer<Object[]> rows) {
+        for (Pending p : pending) {
+          if (p.type() != null) {
+            EntryJson.Rendered json = EntryJson.render(p.type(), p.payload(), callees, cx.registry);
+            if (json != null) {
+              p.row().set("entry_json", json.full());
+              p.row().set("entry_lite_json", json.lite());
+            }
+          }
+          rows.accept(p.row().values);
+        }
+        pending.clear();
+        callees.clear();
       }
     };
   }
+
+  /** A journal row read, its entry rendered once the whole journal of its invocation is read. */
+  private record Pending(SysTable.Row row, MessageType type, byte[] payload) {}
 
   static SysTable events() {
     return new SysTable(

@@ -95,6 +95,17 @@ class QueryEngineTest {
   }
 
   @Test
+  void theOuterQueryMayUseTheAliasOfItsDerivedTablesOwnFrom() throws Exception {
+    // restate invocations list --service Counter --all: DataFusion resolves inv. outside the
+    // parentheses
+    assertThat(
+            json(
+                "SELECT COUNT(1) FROM (SELECT\n *\n FROM sys_invocation inv\n LIMIT 50000\n )\n"
+                    + " WHERE inv.target_service_name IN ('Counter')"))
+        .startsWith("{\"rows\":[{\"EXPR$0\":");
+  }
+
+  @Test
   void idFilterIsAPointRead() throws Exception {
     f.scans.clear();
     assertThat(rows("select status from sys_invocation where id = '" + f.running + "'"))
@@ -186,5 +197,11 @@ class QueryEngineTest {
     assertThat(r.rewrite("select first_value(id) from t")).isEqualTo("select ANY_VALUE(id) from t");
     assertThat(r.rewrite("x > now() - interval '2 hours'"))
         .isEqualTo("x > CURRENT_TIMESTAMP - INTERVAL '2' HOUR");
+    assertThat(r.rewrite("select 1 from (select * from t a limit 5) where a.x = 1"))
+        .isEqualTo("select 1 from (select * from t a limit 5) a where a.x = 1");
+    assertThat(r.rewrite("select 1 from (select * from t a) b where b.x = 1"))
+        .isEqualTo("select 1 from (select * from t a) b where b.x = 1");
+    assertThat(r.rewrite("select 1 from t where id in (select id from u a)"))
+        .isEqualTo("select 1 from t where id in (select id from u a)");
   }
 }
