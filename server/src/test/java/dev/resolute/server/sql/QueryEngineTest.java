@@ -106,6 +106,31 @@ class QueryEngineTest {
   }
 
   @Test
+  void aCancelledQueryStopsAtItsNextRow() throws Exception {
+    // a cross join far too large to finish (6^10 rows) before the 60 s time limit
+    StringBuilder sql = new StringBuilder("select count(*) from sys_invocation t0");
+    for (int i = 1; i < 10; i++) {
+      sql.append(", sys_invocation t").append(i);
+    }
+    QueryEngine.Cancel cancel = new QueryEngine.Cancel();
+    java.util.concurrent.CompletableFuture<Object> run =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return f.engine.run(sql.toString(), cancel);
+              } catch (QueryException e) {
+                return e;
+              }
+            });
+    Thread.sleep(500); // a window in which the query runs
+    long t0 = System.nanoTime();
+    cancel.cancel();
+    Object out = run.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(out).isInstanceOf(QueryException.class);
+    assertThat(System.nanoTime() - t0).isLessThan(5_000_000_000L);
+  }
+
+  @Test
   void idFilterIsAPointRead() throws Exception {
     f.scans.clear();
     assertThat(rows("select status from sys_invocation where id = '" + f.running + "'"))
