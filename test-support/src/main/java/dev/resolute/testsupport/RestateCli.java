@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,17 @@ public final class RestateCli {
             "TERM", "dumb",
             "COLUMNS", "200",
             "PAGER", "cat"));
+  }
+
+  /**
+   * The same CLI with extra environment variables for its runs (e.g. {@code EDITOR} for the
+   * commands that open an editor: {@code services config edit}, {@code kv edit}); a name given
+   * again replaces the earlier value.
+   */
+  public RestateCli env(Map<String, String> extra) {
+    Map<String, String> merged = new HashMap<>(env);
+    merged.putAll(extra);
+    return new RestateCli(binary, configHome, Map.copyOf(merged));
   }
 
   /**

@@ -9,4 +9,11 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface HttpHandler {
   CompletableFuture<HttpResponse> handle(HttpRequest request);
+
+  /**
+   * A response future the server cancels when the client closes its connection before the answer is
+   * ready (work nobody will read, such as a SQL query, can then stop); other futures are left to
+   * complete.
+   */
+  final class CancelOnClose extends CompletableFuture<HttpResponse> {}
 }

@@ -332,9 +332,16 @@ public final class HttpServer implements AutoCloseable {
       } catch (RuntimeException e) {
         f = java.util.concurrent.CompletableFuture.failedFuture(e);
       }
+      if (f instanceof HttpHandler.CancelOnClose c) {
+        ctx.channel().closeFuture().addListener(closed -> c.cancel(false));
+      }
       f.whenComplete(
           (resp, err) -> {
             HttpResponse r = resp;
+            if (err instanceof java.util.concurrent.CancellationException) {
+              gate.responded(); // the client left: nothing to write
+              return;
+            }
             if (err != null) {
               LOG.warn("request {} {} failed", request.method(), request.uri(), err);
               r = HttpResponse.json(500, Map.of("message", String.valueOf(err.getMessage())));

@@ -294,17 +294,34 @@ final class Control {
         inv.addHeaders(Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
       }
       Lifecycle.onInvoke(c.cx, inv.build());
+      InvocationId newId = InvocationId.fromBytes(c.q.getNewInvocationId().toByteArray());
+      InvocationStatus created = c.cx.t.status(newId);
+      if (created != null) {
+        c.cx.t.putStatus(newId, created.toBuilder().setRestartedFrom(raw(c.id)).build());
+      }
       c.reply(new Answer.Managed(200));
     }
   }
 
   /**
-   * Admin state replacement of one object key: all its state is replaced, unless a version was
-   * given and the current state's version ({@link #stateVersion}) differs, as restate-server does
-   * (it drops such a mutation). The mutation is applied at once, also while an invocation holds the
-   * key's lock (restate-server waits for the lock).
+   * Admin state replacement of one object key. While an invocation holds the key's lock the
+   * mutation waits in the key's inbox behind the invocations already queued (as restate-server
+   * enqueues it), so a running exclusive handler never sees its state change under it; otherwise it
+   * is applied at once.
    */
   static void onStateMutation(Apply cx, StateMutation m) {
+    if (cx.t.lockHolder(m.getService(), m.getKey()) != null) {
+      cx.t.enqueueStateMutation(m.getService(), m.getKey(), m);
+    } else {
+      applyStateMutation(cx, m);
+    }
+  }
+
+  /**
+   * All the key's state is replaced, unless a version was given and the current state's version
+   * ({@link #stateVersion}) differs, as restate-server does (it drops such a mutation).
+   */
+  static void applyStateMutation(Apply cx, StateMutation m) {
     if (m.getHasVersion()
         && !m.getVersion().equals(stateVersion(cx.t.allState(m.getService(), m.getKey())))) {
       return;
@@ -376,7 +393,7 @@ final class Control {
         Lifecycle.purge(c.cx, c.id, c.cur.getTarget());
       } else {
         c.cx.t.deleteJournal(c.id);
-        c.cx.t.putStatus(c.id, c.cur.toBuilder().setJournalLength(0).build());
+        c.cx.t.putStatus(c.id, c.cur.toBuilder().setJournalLength(0).clearJournalEvents().build());
       }
       c.reply(new Answer.Managed(200));
     }

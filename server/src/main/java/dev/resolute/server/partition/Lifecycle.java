@@ -290,9 +290,10 @@ final class Lifecycle {
 
   private static void onFailed(
       Apply cx, InvocationId id, InvocationStatus.Builder st, AttemptFailed f) {
-    st.setLastFailure("[" + f.getCode() + "] " + f.getMessage())
+    st.setLastFailure(FailureText.of(f.getCode(), f.getMessage(), f.getStacktrace()))
         .setLastFailureErrorCode(f.getRestateCode())
         .setRetryCount(st.getRetryCount() + 1);
+    FailureText.recordEvent(st, f, cx.now);
     if (f.getPolicyRetry()) {
       st.setPolicyFailures(st.getPolicyFailures() + 1);
     }
@@ -369,9 +370,18 @@ final class Lifecycle {
         Timer.newBuilder().setInvocationId(raw(id)).setCleanup(true).build());
   }
 
+  /**
+   * Hands the free lock to the inbox: state mutations at its head are applied in order, then the
+   * first invocation still waiting takes the lock and starts.
+   */
   private static void startNextInInbox(Apply cx, String service, String key) {
-    InvocationId next;
-    while ((next = cx.t.dequeue(service, key)) != null) {
+    Tables.InboxEntry entry;
+    while ((entry = cx.t.dequeueEntry(service, key)) != null) {
+      if (entry.mutation() != null) {
+        Control.applyStateMutation(cx, entry.mutation());
+        continue;
+      }
+      InvocationId next = entry.invocation();
       InvocationStatus ns = cx.t.status(next);
       if (ns != null && Phase.of(ns) == Phase.INBOXED) {
         cx.t.lock(service, key, next);

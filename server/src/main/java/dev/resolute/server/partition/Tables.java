@@ -7,6 +7,7 @@ import dev.resolute.server.pb.JournalEntry;
 import dev.resolute.server.pb.OutboxMessage;
 import dev.resolute.server.pb.Promise;
 import dev.resolute.server.pb.Schedule;
+import dev.resolute.server.pb.StateMutation;
 import dev.resolute.server.pb.Timer;
 import dev.resolute.server.storage.Keys;
 import dev.resolute.server.storage.Txn;
@@ -228,8 +229,67 @@ final class Tables {
     txn.put(boundsKey, ByteBuffer.allocate(16).putLong(hb[0]).putLong(hb[1] + 1).array());
   }
 
+  /**
+   * Puts an admin state mutation in the key's inbox, behind the invocations already there: it is
+   * applied when it reaches the head, i.e. once every invocation before it has released the lock.
+   * The entry's value is never {@link InvocationId#RAW_SIZE} bytes long (an invocation entry always
+   * is): a marker byte that no serialised {@link StateMutation} starts with, doubled when the
+   * length would otherwise be exactly that size.
+   */
+  void enqueueStateMutation(String service, String key, StateMutation m) {
+    byte[] proto = m.toByteArray();
+    int marks = proto.length + 1 == InvocationId.RAW_SIZE ? 2 : 1;
+    byte[] v = new byte[marks + proto.length];
+    Arrays.fill(v, 0, marks, MUTATION_MARK);
+    System.arraycopy(proto, 0, v, marks, proto.length);
+    byte[] boundsKey = Keys.of(p, Keys.INBOX_BOUNDS).str(service).str(key).build();
+    long[] hb = inboxBounds(boundsKey);
+    txn.put(inboxKey(service, key, hb[1]), v);
+    txn.put(boundsKey, ByteBuffer.allocate(16).putLong(hb[0]).putLong(hb[1] + 1).array());
+  }
+
+  /**
+   * Leads an inbox entry that holds a state mutation: 0xA5 is the tag of field 20 with wire type 5,
+   * which {@link StateMutation} does not have, so its serialised form never starts with it.
+   */
+  private static final byte MUTATION_MARK = (byte) 0xA5;
+
+  /** Whether a stored inbox value is an invocation (else a waiting state mutation). */
+  static boolean isInvocationEntry(byte[] v) {
+    return v.length == InvocationId.RAW_SIZE;
+  }
+
+  /** One inbox entry: an invocation waiting for the lock, or a state mutation waiting for it. */
+  record InboxEntry(InvocationId invocation, StateMutation mutation) {}
+
   /** Removes and returns the head of the inbox, or null if it is empty. */
+  InboxEntry dequeueEntry(String service, String key) {
+    byte[] v = dequeueRaw(service, key);
+    if (v == null) {
+      return null;
+    }
+    if (isInvocationEntry(v)) {
+      return new InboxEntry(InvocationId.fromBytes(v), null);
+    }
+    int i = 0;
+    while (v[i] == MUTATION_MARK) {
+      i++;
+    }
+    try {
+      return new InboxEntry(null, StateMutation.parseFrom(Arrays.copyOfRange(v, i, v.length)));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(
+          "unreadable state mutation in the inbox of " + service + "/" + key, e);
+    }
+  }
+
+  /** Removes and returns the head of the inbox, an invocation, or null if it is empty. */
   InvocationId dequeue(String service, String key) {
+    byte[] v = dequeueRaw(service, key);
+    return v == null ? null : InvocationId.fromBytes(v);
+  }
+
+  private byte[] dequeueRaw(String service, String key) {
     byte[] boundsKey = Keys.of(p, Keys.INBOX_BOUNDS).str(service).str(key).build();
     long[] hb = inboxBounds(boundsKey);
     if (hb[0] >= hb[1]) {
@@ -247,7 +307,7 @@ final class Tables {
       throw new IllegalStateException(
           "inbox entry " + hb[0] + " of " + service + "/" + key + " is missing");
     }
-    return InvocationId.fromBytes(v);
+    return v;
   }
 
   private long[] inboxBounds(byte[] boundsKey) {

@@ -19,6 +19,7 @@ import dev.resolute.server.storage.Keys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -170,6 +171,40 @@ final class InvocationTables {
     return new Table("sys_invocation_state", STATE_COLUMNS, Kind.STATE);
   }
 
+  /**
+   * Visits the stored statuses a filter can match: one point read per {@code id} it names, else
+   * every status of the partitions it leaves.
+   */
+  static void statuses(
+      QueryContext cx, Pushdown filter, BiConsumer<InvocationId, InvocationStatus> visitor) {
+    Set<String> ids = filter.strings("id");
+    if (ids != null) {
+      for (String text : ids) {
+        int p = cx.partitionOfId(text);
+        if (p < 0) {
+          continue;
+        }
+        InvocationId id = InvocationId.parse(text);
+        byte[] v = cx.reader().get(Keys.of(p, Keys.STATUS).bytes(id.toBytes()).build());
+        if (v != null) {
+          visitor.accept(id, parse(v));
+        }
+      }
+      return;
+    }
+    for (int p : Scans.partitions(cx, filter)) {
+      byte[] prefix = Keys.of(p, Keys.STATUS).build();
+      cx.reader()
+          .scan(
+              prefix,
+              (k, v) -> {
+                cx.check();
+                visitor.accept(InvocationId.fromBytes(Keys.after(k, prefix, 24)), parse(v));
+                return true;
+              });
+    }
+  }
+
   private static final class Table extends SysTable {
     private final Kind kind;
 
@@ -180,32 +215,7 @@ final class InvocationTables {
 
     @Override
     void scan(QueryContext cx, Pushdown filter, Consumer<Object[]> rows) {
-      Set<String> ids = filter.strings("id");
-      if (ids != null) {
-        for (String text : ids) {
-          int p = cx.partitionOfId(text);
-          if (p < 0) {
-            continue;
-          }
-          InvocationId id = InvocationId.parse(text);
-          byte[] v = cx.reader().get(Keys.of(p, Keys.STATUS).bytes(id.toBytes()).build());
-          if (v != null) {
-            emit(cx, id, parse(v), rows);
-          }
-        }
-        return;
-      }
-      for (int p : Scans.partitions(cx, filter)) {
-        byte[] prefix = Keys.of(p, Keys.STATUS).build();
-        cx.reader()
-            .scan(
-                prefix,
-                (k, v) -> {
-                  cx.check();
-                  emit(cx, InvocationId.fromBytes(Keys.after(k, prefix, 24)), parse(v), rows);
-                  return true;
-                });
-      }
+      statuses(cx, filter, (id, st) -> emit(cx, id, st, rows));
     }
 
     private void emit(
@@ -289,7 +299,14 @@ final class InvocationTables {
     r.set("target_service_key", t.getKeyed() ? t.getKey() : null);
     r.set("target_handler_name", t.getHandler());
     r.set("target_service_ty", serviceType(t, service));
-    r.text("idempotency_key", st.getIdempotencyKey());
+    if (!st.getIdempotencyKey().isEmpty()) {
+      r.set("idempotency_key", st.getIdempotencyKey());
+    } else if (st.getInvokedById().isEmpty()
+        && st.getInvokedBySubscriptionId().isEmpty()
+        && st.getRestartedFrom().isEmpty()
+        && t.getKind() != Target.Kind.WORKFLOW_RUN) {
+      r.set("idempotency_key", RequestUlid.of(id, st.getCreatedAt()));
+    }
     if (!st.getInvokedBySubscriptionId().isEmpty()) {
       r.set("invoked_by", "subscription");
       r.set("invoked_by_subscription_id", st.getInvokedBySubscriptionId());
@@ -302,6 +319,10 @@ final class InvocationTables {
         r.set("invoked_by_service_name", st.getInvokedByTarget().getService());
         r.set("invoked_by_target", target(st.getInvokedByTarget()));
       }
+    }
+    if (!st.getRestartedFrom().isEmpty()) {
+      r.set(
+          "restarted_from", InvocationId.fromBytes(st.getRestartedFrom().toByteArray()).toString());
     }
     boolean started =
         phase != InvocationStatus.Phase.SCHEDULED && phase != InvocationStatus.Phase.INBOXED;

@@ -14,17 +14,22 @@ import com.google.protobuf.MessageLite;
 import dev.resolute.protocol.MessageType;
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.server.pb.JournalEntry;
+import dev.resolute.server.pb.JournalEvent;
 import dev.resolute.server.storage.Keys;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * {@code sys_journal} (the journal of each invocation, entries as restate-server's journal v2 shows
- * them: {@code Command: Run}, {@code Notification: Call}) and {@code sys_journal_events}, which is
- * empty: the partitions record no journal events (transient errors, pauses). A filter on {@code id}
- * is a prefix scan of that invocation's journal.
+ * them: {@code Command: Run}, {@code Notification: Call}, with {@code entry_json}/{@code
+ * entry_lite_json} from {@link EntryJson}) and {@code sys_journal_events} (the {@code
+ * TransientError} events kept in each invocation's status). A filter on {@code id} is a prefix scan
+ * of that invocation's journal, or one status read.
  */
 final class JournalTables {
   private JournalTables() {}
@@ -68,7 +73,14 @@ final class JournalTables {
         }
       }
 
+      /**
+       * Rows of one invocation are emitted together once its journal has been read: a call's {@code
+       * entry_json} names the callee's id, which the journal holds in a later notification.
+       */
       private void scanPrefix(QueryContext cx, byte[] prefix, Consumer<Object[]> rows) {
+        List<Pending> pending = new ArrayList<>();
+        Map<Integer, String> callees = new HashMap<>();
+        InvocationId[] current = {null};
         cx.reader()
             .scan(
                 prefix,
@@ -77,6 +89,10 @@ final class JournalTables {
                   Scans.KeyReader kr = new Scans.KeyReader(k);
                   InvocationId id = InvocationId.fromBytes(kr.bytes(InvocationId.RAW_SIZE));
                   int index = kr.u32();
+                  if (!id.equals(current[0])) {
+                    flush(cx, pending, callees, rows);
+                    current[0] = id;
+                  }
                   JournalEntry e;
                   try {
                     e = JournalEntry.parseFrom(v);
@@ -93,16 +109,42 @@ final class JournalTables {
                   if (type != null && type.isCommand()) {
                     r.set("name", commandName(type, payload));
                   }
+                  if (type == MessageType.CALL_INVOCATION_ID_COMPLETION) {
+                    EntryJson.callee(payload, callees);
+                  }
                   r.set("raw", payload);
                   r.set("raw_length", (long) payload.length);
                   r.set("version", 2);
                   r.time("appended_at", e.getAppendedAt());
-                  rows.accept(r.values);
+                  pending.add(new Pending(r, type, payload));
                   return true;
                 });
+        flush(cx, pending, callees, rows);
+      }
+
+      private void flush(
+          QueryContext cx,
+          List<Pending> pending,
+          Map<Integer, String> callees,
+          Consumer<Object[]> rows) {
+        for (Pending p : pending) {
+          if (p.type() != null) {
+            EntryJson.Rendered json = EntryJson.render(p.type(), p.payload(), callees, cx.registry);
+            if (json != null) {
+              p.row().set("entry_json", json.full());
+              p.row().set("entry_lite_json", json.lite());
+            }
+          }
+          rows.accept(p.row().values);
+        }
+        pending.clear();
+        callees.clear();
       }
     };
   }
+
+  /** A journal row read, its entry rendered once the whole journal of its invocation is read. */
+  private record Pending(SysTable.Row row, MessageType type, byte[] payload) {}
 
   static SysTable events() {
     return new SysTable(
@@ -115,7 +157,23 @@ final class JournalTables {
             Column.of("event_type", UTF8),
             Column.of("event_json", UTF8))) {
       @Override
-      void scan(QueryContext cx, Pushdown filter, Consumer<Object[]> rows) {}
+      void scan(QueryContext cx, Pushdown filter, Consumer<Object[]> rows) {
+        InvocationTables.statuses(
+            cx,
+            filter,
+            (id, st) -> {
+              for (JournalEvent e : st.getJournalEventsList()) {
+                Row r = row();
+                r.set("partition_key", id.partitionKey());
+                r.set("id", id.toString());
+                r.set("after_journal_entry_index", e.getAfterJournalEntryIndex());
+                r.time("appended_at", e.getAppendedAt());
+                r.set("event_type", "TransientError");
+                r.set("event_json", EntryJson.transientError(e));
+                rows.accept(r.values);
+              }
+            });
+      }
     };
   }
 

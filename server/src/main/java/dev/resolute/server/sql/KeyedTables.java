@@ -10,6 +10,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.protocol.id.PartitionKeys;
 import dev.resolute.server.pb.Promise;
+import dev.resolute.server.schema.ServiceType;
 import dev.resolute.server.storage.Keys;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -87,6 +88,9 @@ final class KeyedTables {
               String service = kr.str();
               String key = kr.str();
               long seq = kr.u64();
+              if (v.length != InvocationId.RAW_SIZE) {
+                return true; // a state mutation waiting for the lock, not an invocation
+              }
               Row r = row();
               r.set("partition_key", PartitionKeys.keyed(key));
               r.set("service_name", service);
@@ -118,6 +122,11 @@ final class KeyedTables {
               Scans.KeyReader kr = new Scans.KeyReader(k);
               String service = kr.str();
               String key = kr.str();
+              if (isWorkflow(cx, service)) {
+                // restate-server lists only virtual objects' keys: a workflow run's lock is not
+                // a keyed service status there
+                return true;
+              }
               Row r = row();
               r.set("partition_key", PartitionKeys.keyed(key));
               r.set("service_name", service);
@@ -128,6 +137,10 @@ final class KeyedTables {
             });
       }
     };
+  }
+
+  private static boolean isWorkflow(QueryContext cx, String service) {
+    return cx.registry.service(service).map(sv -> sv.type() == ServiceType.WORKFLOW).orElse(false);
   }
 
   static SysTable promise() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.resolute.server.http.HttpHandler;
 import dev.resolute.server.http.HttpRequest;
 import dev.resolute.server.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {"query": "…"}}; the answer is JSON rows when the request accepts {@code application/json},
  * otherwise an Arrow IPC stream (what the CLI's {@code sql} command asks for with {@code Accept:
  * *}{@code /*}); a query error is {@code {"message": …}} with a 4xx status. Queries run on {@code
- * executor}, never on the event loop.
+ * executor}, never on the event loop, and stop when the client closes its connection.
  */
 public final class QueryEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(QueryEndpoint.class);
@@ -57,12 +58,26 @@ public final class QueryEndpoint {
     }
     String sql = body.get("query").asText();
     boolean json = accepts(req.header("accept"));
-    return CompletableFuture.supplyAsync(() -> answer(sql, json), executor);
+    HttpHandler.CancelOnClose out = new HttpHandler.CancelOnClose();
+    QueryEngine.Cancel cancel = new QueryEngine.Cancel();
+    // the client closed the connection: the query stops at its next row
+    out.whenComplete(
+        (r, e) -> {
+          if (out.isCancelled()) {
+            cancel.cancel();
+          }
+        });
+    try {
+      executor.execute(() -> out.complete(answer(sql, json, cancel)));
+    } catch (RuntimeException e) {
+      out.completeExceptionally(e);
+    }
+    return out;
   }
 
-  private HttpResponse answer(String sql, boolean json) {
+  private HttpResponse answer(String sql, boolean json, QueryEngine.Cancel cancel) {
     try {
-      QueryResult result = engine.run(sql);
+      QueryResult result = engine.run(sql, cancel);
       return json
           ? HttpResponse.bytes(200, "application/json", JsonRows.write(result))
           : HttpResponse.bytes(200, ARROW_STREAM, ArrowStream.write(result));

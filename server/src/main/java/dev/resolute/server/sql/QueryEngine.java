@@ -90,6 +90,49 @@ public final class QueryEngine {
 
   /** Runs {@code sql}; throws {@link QueryException} for anything the query itself got wrong. */
   public QueryResult run(String sql) throws QueryException {
+    return run(sql, new Cancel());
+  }
+
+  /**
+   * Stops a running query from another thread: its statement is cancelled (Calcite's cancel flag,
+   * which the scans check between rows), also when the cancel comes before the statement exists.
+   */
+  public static final class Cancel {
+    private Statement statement;
+    private boolean cancelled;
+
+    synchronized void attach(Statement st) throws SQLException {
+      statement = st;
+      if (cancelled) {
+        st.cancel();
+      }
+    }
+
+    public synchronized void cancel() {
+      cancelled = true;
+      if (statement != null) {
+        try {
+          statement.cancel();
+        } catch (SQLException e) {
+          // already closed: nothing left to stop
+        }
+      }
+    }
+
+    synchronized void detach() {
+      statement = null;
+    }
+
+    synchronized boolean cancelled() {
+      return cancelled;
+    }
+  }
+
+  /** As {@link #run(String)}, stopped (with a {@link QueryException}) when {@code cancel} is. */
+  public QueryResult run(String sql, Cancel cancel) throws QueryException {
+    if (cancel.cancelled()) {
+      throw new QueryException("query cancelled");
+    }
     String rewritten = rewriter.rewrite(sql);
     if (rewritten.isEmpty()) {
       throw new QueryException("SQL error: no statement");
@@ -108,8 +151,11 @@ public final class QueryEngine {
       info.add("columns", new CalciteTable(new ColumnsTable(tables), cx));
       try (Statement st = conn.createStatement()) {
         st.setQueryTimeout((int) Math.max(1, timeLimit.toSeconds()));
+        cancel.attach(st);
         try (ResultSet rs = st.executeQuery(rewritten)) {
           return read(rs, byName);
+        } finally {
+          cancel.detach();
         }
       }
     } catch (SQLException e) {

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  *       ARG_MIN(x, y)} / {@code ARG_MAX(x, y)}; {@code first_value(x)} → {@code ANY_VALUE(x)}
  *   <li>{@code interval '1 hour'} → {@code INTERVAL '1' HOUR} (one number and one unit)
  *   <li>column names that are reserved words in Calcite ({@code value}, …) → quoted identifiers
+ *   <li>a derived table without an alias takes the alias of its own {@code FROM} table, which
+ *       DataFusion lets the outer query use
  *   <li>trailing semicolons dropped
  * </ul>
  */
@@ -43,6 +45,18 @@ final class SqlRewriter {
       String lower = tok.toLowerCase(Locale.ROOT);
       if (tok.equals("==")) {
         out.append('=');
+      } else if (tok.equals("(")
+          && next(t, i, 1).equalsIgnoreCase("select")
+          && (previous(t, i).equalsIgnoreCase("from") || previous(t, i).equalsIgnoreCase("join"))) {
+        int close = matching(t, i);
+        List<String> inner = close < 0 ? List.of() : t.subList(i + 1, close);
+        String alias = close < 0 || aliased(t, close) ? null : innerAlias(inner);
+        if (alias == null) {
+          out.append(tok);
+          continue;
+        }
+        out.append('(').append(rewrite(String.join("", inner))).append(") ").append(alias);
+        i = close;
       } else if (lower.equals("now") && next(t, i, 1).equals("(") && next(t, i, 2).equals(")")) {
         out.append("CURRENT_TIMESTAMP");
         i = skipSpace(t, skipSpace(t, i));
@@ -111,6 +125,74 @@ final class SqlRewriter {
       s = s.substring(0, s.length() - 1).strip();
     }
     return s;
+  }
+
+  /** Words that end a derived table where an alias could stand. */
+  private static final Set<String> CLAUSE_WORDS =
+      Set.of(
+          "where",
+          "group",
+          "order",
+          "limit",
+          "offset",
+          "having",
+          "join",
+          "left",
+          "right",
+          "inner",
+          "full",
+          "cross",
+          "on",
+          "union",
+          "except",
+          "intersect",
+          "window",
+          "natural",
+          "using");
+
+  /** Whether the derived table closed at {@code close} is followed by an alias. */
+  private static boolean aliased(List<String> t, int close) {
+    String after = next(t, close, 1);
+    return after.equalsIgnoreCase("as")
+        || (isWord(after) && !CLAUSE_WORDS.contains(after.toLowerCase(Locale.ROOT)));
+  }
+
+  /**
+   * The alias the derived table's own {@code FROM table alias} gives, or null. DataFusion lets the
+   * outer query use it ({@code SELECT COUNT(1) FROM (SELECT * FROM sys_invocation inv LIMIT 10)
+   * WHERE inv.status = …}, as the CLI sends); Calcite needs the derived table to carry it.
+   */
+  private static String innerAlias(List<String> inner) {
+    int from = topLevelWord(inner, "from");
+    if (from < 0) {
+      return null;
+    }
+    int table = skipSpace(inner, from);
+    if (table >= inner.size() || !isWord(inner.get(table))) {
+      return null;
+    }
+    int a = skipSpace(inner, table);
+    if (a < inner.size() && inner.get(a).equalsIgnoreCase("as")) {
+      a = skipSpace(inner, a);
+    }
+    if (a >= inner.size()) {
+      return null;
+    }
+    String alias = inner.get(a);
+    return isWord(alias) && !CLAUSE_WORDS.contains(alias.toLowerCase(Locale.ROOT)) ? alias : null;
+  }
+
+  private static boolean isWord(String s) {
+    return !s.isEmpty() && (Character.isLetter(s.charAt(0)) || s.charAt(0) == '_');
+  }
+
+  /** The non-blank token before i, or "". */
+  private static String previous(List<String> t, int i) {
+    int j = i - 1;
+    while (j >= 0 && (t.get(j).isBlank() || t.get(j).startsWith("--"))) {
+      j--;
+    }
+    return j < 0 ? "" : t.get(j);
   }
 
   /** The n-th non-blank token after i, or "". */

@@ -82,6 +82,18 @@ public final class TestServices {
                                     .maxAttempts(3)
                                     .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.PAUSE)))
                     .configureHandler(
+                        "backsOff",
+                        h ->
+                            h.invocationRetryPolicy(
+                                InvocationRetryPolicy.builder()
+                                    .initialInterval(Duration.ofHours(1))
+                                    // given explicitly: with the default max interval (1 m)
+                                    // Resolute retries after a minute, restate-server after
+                                    // the hour (server README, open differences)
+                                    .maxInterval(Duration.ofHours(1))
+                                    .maxAttempts(100)
+                                    .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.PAUSE)))
+                    .configureHandler(
                         "killed",
                         h ->
                             h.invocationRetryPolicy(

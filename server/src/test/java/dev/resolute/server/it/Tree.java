@@ -219,4 +219,14 @@ public class Tree {
     TestServices.mark("killed-" + key);
     throw new IllegalStateException("always failing");
   }
+
+  /**
+   * Always fails (retryable); registered with a first retry after an hour, so it stays backing off
+   * for the length of a test.
+   */
+  @Handler
+  public String backsOff(Context ctx, String key) {
+    TestServices.mark("backs-off-" + key);
+    throw new IllegalStateException("always failing, retried in an hour");
+  }
 }

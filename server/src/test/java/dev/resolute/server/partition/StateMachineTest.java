@@ -187,6 +187,67 @@ class StateMachineTest {
         .isEqualTo(c);
   }
 
+  static Envelope.Builder mutation(String key, String name, String value) {
+    return Envelope.newBuilder()
+        .setStateMutation(
+            StateMutation.newBuilder()
+                .setService("Counter")
+                .setKey(key)
+                .addEntries(
+                    StateEntry.newBuilder()
+                        .setName(ByteString.copyFromUtf8(name))
+                        .setValue(ByteString.copyFromUtf8(value))));
+  }
+
+  /** The key's state as name=value strings, read in a batch of its own. */
+  List<String> state(String key) {
+    List<String> out = new ArrayList<>();
+    try (Store.Batch b = store.begin()) {
+      for (byte[][] e : new Tables(0).on(b).allState("Counter", key)) {
+        out.add(
+            new String(e[0], StandardCharsets.UTF_8)
+                + "="
+                + new String(e[1], StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aStateMutationOfAFreeKeyIsAppliedAtOnce() {
+    apply(mutation("k9", "n", "1"));
+    assertThat(state("k9")).containsExactly("n=1");
+  }
+
+  @Test
+  void aStateMutationWaitsForTheKeysLockBehindTheInvocationsAlreadyQueued() {
+    InvocationId a = id("k1", 11);
+    InvocationId b = id("k1", 12);
+    InvocationId c = id("k1", 13);
+    apply(invoke(a, COUNTER, 0, false));
+    apply(invoke(b, COUNTER, 0, false));
+    assertThat(apply(mutation("k1", "n", "admin")))
+        .noneMatch(Effect.StartAttempt.class::isInstance);
+    apply(invoke(c, COUNTER, 0, false));
+    assertThat(state("k1")).isEmpty(); // a holds the lock: the mutation waits
+
+    List<Effect> done = apply(event(a, 1, InvokerEvent.newBuilder().setEnd(true)));
+    assertThat(done)
+        .filteredOn(Effect.StartAttempt.class::isInstance)
+        .singleElement()
+        .extracting(x -> ((Effect.StartAttempt) x).id())
+        .isEqualTo(b);
+    assertThat(state("k1")).isEmpty(); // b was queued before it: still waiting
+
+    done = apply(event(b, 1, InvokerEvent.newBuilder().setEnd(true)));
+    assertThat(state("k1")).containsExactly("n=admin");
+    assertThat(done)
+        .filteredOn(Effect.StartAttempt.class::isInstance)
+        .singleElement()
+        .extracting(x -> ((Effect.StartAttempt) x).id())
+        .isEqualTo(c);
+  }
+
   @Test
   void duplicateInvokeIsPreviouslyAcceptedAndCallAttaches() {
     InvocationId id = id("x", 4);

@@ -167,4 +167,35 @@ class TablesTest {
       assertThat(left).isEmpty();
     }
   }
+
+  @Test
+  void stateMutationsShareTheInboxWithInvocationsInOrderWhateverTheirSize() {
+    List<dev.resolute.server.pb.StateMutation> mutations = new ArrayList<>();
+    for (int len = 0; len < 40; len++) {
+      // every serialised size around an invocation id's 24 bytes
+      mutations.add(
+          dev.resolute.server.pb.StateMutation.newBuilder()
+              .setService("C")
+              .setKey("x".repeat(len))
+              .build());
+    }
+    inBatch(
+        t -> {
+          for (int i = 0; i < mutations.size(); i++) {
+            t.enqueue("C", "k", id(i));
+            t.enqueueStateMutation("C", "k", mutations.get(i));
+          }
+          return null;
+        });
+    for (int i = 0; i < mutations.size(); i++) {
+      Tables.InboxEntry inv = inBatch(t -> t.dequeueEntry("C", "k"));
+      assertThat(inv.invocation()).isEqualTo(id(i));
+      assertThat(inv.mutation()).isNull();
+      Tables.InboxEntry m = inBatch(t -> t.dequeueEntry("C", "k"));
+      assertThat(m.invocation()).isNull();
+      assertThat(m.mutation()).isEqualTo(mutations.get(i));
+    }
+    Tables.InboxEntry none = inBatch(t -> t.dequeueEntry("C", "k"));
+    assertThat(none).isNull();
+  }
 }

@@ -95,6 +95,44 @@ class QueryEngineTest {
   }
 
   @Test
+  void theOuterQueryMayUseTheAliasOfItsDerivedTablesOwnFrom() throws Exception {
+    // restate invocations list --service Counter --all: DataFusion resolves inv. outside the
+    // parentheses
+    assertThat(
+            json(
+                "SELECT COUNT(1) FROM (SELECT\n *\n FROM sys_invocation inv\n LIMIT 50000\n )\n"
+                    + " WHERE inv.target_service_name IN ('Counter')"))
+        .startsWith("{\"rows\":[{\"EXPR$0\":");
+  }
+
+  @Test
+  void aCancelledQueryStopsAtItsNextRow() throws Exception {
+    // a cross join far too large to finish (6^10 rows) before the 60 s time limit
+    StringBuilder sql = new StringBuilder("select count(*) from sys_invocation t0");
+    for (int i = 1; i < 10; i++) {
+      sql.append(", sys_invocation t").append(i);
+    }
+    QueryEngine.Cancel cancel = new QueryEngine.Cancel();
+    java.util.concurrent.CompletableFuture<Object> run =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return f.engine.run(sql.toString(), cancel);
+              } catch (QueryException e) {
+                return e;
+              }
+            });
+    Thread.sleep(500); // a window in which the query runs
+    long t0 = System.nanoTime();
+    cancel.cancel();
+    // it ends well before the 60 s time limit (planning a 10-way join takes seconds on a busy
+    // machine; the cancel flag is checked once rows flow)
+    Object out = run.get(40, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(out).isInstanceOf(QueryException.class);
+    assertThat(System.nanoTime() - t0).isLessThan(30_000_000_000L);
+  }
+
+  @Test
   void idFilterIsAPointRead() throws Exception {
     f.scans.clear();
     assertThat(rows("select status from sys_invocation where id = '" + f.running + "'"))
@@ -228,5 +266,11 @@ class QueryEngineTest {
     assertThat(r.rewrite("select first_value(id) from t")).isEqualTo("select ANY_VALUE(id) from t");
     assertThat(r.rewrite("x > now() - interval '2 hours'"))
         .isEqualTo("x > CURRENT_TIMESTAMP - INTERVAL '2' HOUR");
+    assertThat(r.rewrite("select 1 from (select * from t a limit 5) where a.x = 1"))
+        .isEqualTo("select 1 from (select * from t a limit 5) a where a.x = 1");
+    assertThat(r.rewrite("select 1 from (select * from t a) b where b.x = 1"))
+        .isEqualTo("select 1 from (select * from t a) b where b.x = 1");
+    assertThat(r.rewrite("select 1 from t where id in (select id from u a)"))
+        .isEqualTo("select 1 from t where id in (select id from u a)");
   }
 }

@@ -1,0 +1,539 @@
+package dev.resolute.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.resolute.testsupport.ChildProcess;
+import dev.resolute.testsupport.RestateCli;
+import dev.resolute.testsupport.Wait;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The official {@code restate} CLI 1.7.12 end to end against Resolute and, as the reference, the
+ * real restate-server 1.7.12, each with its own store and the same workload of the official Java
+ * SDK 2.4.0 deployment: completed calls (one idempotent, one that called and sent to others, one
+ * with state), a sleep, an object holding its key's lock on an awakeable with a call queued behind
+ * it, a handler backing off for an hour, a delayed send and a workflow waiting on its promise.
+ * Every command runs against both servers and must print the same thing once what is necessarily
+ * different (ids, times, durations, generated keys, ports, and the order restate-server takes from
+ * its hash maps) is normalised; where a command changes something, its effect is checked too. The
+ * commands: {@code invocations list|describe|cancel|kill|purge|restart-as-new}, {@code services
+ * status}, {@code services config edit}, {@code kv get|patch|edit|clear}, {@code sql}, {@code
+ * deployments register|remove}.
+ */
+@Timeout(600)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliEndToEndIT {
+  static Harness resolute;
+  static Harness restate;
+  static Workload onRestate;
+  static Workload onResolute;
+
+  /** The invocation ids of one server's workload; {@code tag} makes its object keys unique. */
+  record Workload(
+      Harness h,
+      String tag,
+      String greeted,
+      String idempotent,
+      String calledOthers,
+      String sleepy,
+      String hold,
+      String queued,
+      String backsOff,
+      String scheduled,
+      String workflow) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    // no invocation suspends during the test, so "running" stays "running" on both servers
+    Map<String, String> env = Map.of("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "20m");
+    resolute = Harness.resolute("cli-e2e", env);
+    restate = Harness.restate(resolute, env);
+    onRestate = workload(restate, "zqa");
+    onResolute = workload(resolute, "zqb");
+    settled(onRestate);
+    settled(onResolute);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (restate != null) {
+      restate.close();
+    }
+    if (resolute != null) {
+      resolute.close();
+    }
+  }
+
+  static Workload workload(Harness h, String tag) throws Exception {
+    String greeted = id(h.call("/Greeter/greet", "\"ann\""));
+    id(h.call("/Counter/" + tag + "a/add", "5"));
+    String idempotent = id(h.call("/Greeter/greet", "\"bob\"", "idempotency-key", "idem-1"));
+    String calledOthers = id(h.call("/Greeter/callOther", "\"cx\""));
+    String sleepy = h.sendId("/Greeter/sleepy/send", "3600000");
+    String hold = h.sendId("/Counter/" + tag + "h/hold/send", "\"" + tag + "h\"");
+    h.published("awk-" + tag + "h");
+    String queued = h.sendId("/Counter/" + tag + "h/add/send", "1");
+    String backsOff = h.sendId("/Tree/backsOff/send", "\"" + tag + "b\"");
+    String scheduled = h.sendId("/Greeter/greet/send?delay=1h", "\"later\"");
+    String workflow = h.sendId("/Signup/" + tag + "w/run/send", "\"wf\"");
+    return new Workload(
+        h,
+        tag,
+        greeted,
+        idempotent,
+        calledOthers,
+        sleepy,
+        hold,
+        queued,
+        backsOff,
+        scheduled,
+        workflow);
+  }
+
+  static String id(java.net.http.HttpResponse<String> r) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.headers().firstValue("x-restate-id").orElseThrow();
+  }
+
+  /** Every invocation of the workload has reached the status it keeps for the test. */
+  static void settled(Workload w) throws Exception {
+    String sql = "select status, count(*) as c from sys_invocation group by status order by status";
+    String expected =
+        "[{\"status\":\"backing-off\",\"c\":1},{\"status\":\"completed\",\"c\":6},"
+            + "{\"status\":\"pending\",\"c\":1},{\"status\":\"running\",\"c\":3},"
+            + "{\"status\":\"scheduled\",\"c\":1}]";
+    Wait.until(
+        "workload settled on " + (w.h.reference ? "restate-server" : "Resolute"),
+        Duration.ofSeconds(60),
+        () -> expected.equals(SqlComparisonIT.rows(w.h, sql).toString()));
+  }
+
+  // ------------------------------------------------------------------ running and comparing
+
+  static RestateCli cli(Harness h) {
+    return RestateCli.against(
+        "http://127.0.0.1:" + h.admin, "http://127.0.0.1:" + h.ingress, h.dir.resolve("cli"));
+  }
+
+  /**
+   * Runs the command built from each server's workload against both servers and requires the same
+   * exit code and output once normalised; returns Resolute's run.
+   */
+  static RestateCli.Result same(Function<Workload, String[]> args) {
+    return same(args, false, w -> cli(w.h));
+  }
+
+  static RestateCli.Result same(
+      Function<Workload, String[]> args, boolean anyOrder, Function<Workload, RestateCli> clis) {
+    RestateCli.Result ref = clis.apply(onRestate).run(args.apply(onRestate));
+    RestateCli.Result res = clis.apply(onResolute).run(args.apply(onResolute));
+    String a = normalise(ref, onRestate.tag, anyOrder);
+    String b = normalise(res, onResolute.tag, anyOrder);
+    assertThat(b)
+        .as("restate %s\n--- restate-server ---\n%s\n--- Resolute ---\n%s", res.args(), ref, res)
+        .isEqualTo(a);
+    return res;
+  }
+
+  private static final Pattern DURATION =
+      Pattern.compile(
+          "(\\d+ (days?|hours?|minutes?|seconds?|ms)(, | and )?)+|\\d+(\\.\\d+)?(ms|µs|s)\\b");
+
+  static String normalise(RestateCli.Result r, String tag, boolean anyOrder) {
+    String s = "exit " + r.exitCode() + "\n" + r.stdout() + "\n--- stderr ---\n" + r.stderr();
+    s =
+        s.replace(tag, "T")
+            .replaceAll("inv_1[0-9a-zA-Z]{33}", "inv_*")
+            .replaceAll("dp_1[0-9a-zA-Z]{22}", "dp_*")
+            .replaceAll("sign_1[0-9a-zA-Z_-]+", "sign_*")
+            .replaceAll("\\b[0-9A-Z]{26}\\b", "ULID")
+            .replaceAll("127\\.0\\.0\\.1:\\d+", "HOST")
+            .replaceAll(
+                "(\\w{3} )?\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?( ?[+-]\\d\\d:\\d\\d|Z)?",
+                "TS")
+            .replaceAll("\\w{3} \\d\\d \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d", "TS")
+            .replaceAll("\\([^()]* ago\\)", "(AGO)")
+            // the CLI's note on a long-held lock appears only after some seconds have passed
+            .replaceAll("Current attempt has been in-flight for [^\\n]*", "");
+    s = DURATION.matcher(s).replaceAll("DUR");
+    if (anyOrder) {
+      // a deployment's row names the first of its services, which restate-server lists in hash
+      // order: every service goes on a line of its own
+      s = s.replaceAll("(?m)^(.*\\S)[ \\t]+(- \\w+ \\[\\d+\\])[ \\t]*$", "$1\n$2");
+    }
+    List<String> lines = new ArrayList<>();
+    for (String line : s.split("\n")) {
+      // table widths follow the content; separator rules follow the table width
+      String l = line.replaceAll("[―─]+", "-").replaceAll("[ \\t]+", " ").strip();
+      if (!l.isEmpty()) {
+        lines.add(l);
+      }
+    }
+    if (anyOrder) {
+      lines.sort(null);
+    }
+    return String.join("\n", lines);
+  }
+
+  // ------------------------------------------------------------------ read-only commands
+
+  @Test
+  @Order(1)
+  void invocationsList() {
+    String out = same(w -> new String[] {"invocations", "list"}).assertOk().stdout();
+    assertThat(out).contains("backing-off").contains("scheduled").contains("pending");
+    same(w -> new String[] {"invocations", "list", "--all"}).assertOk();
+    same(w -> new String[] {"invocations", "list", "--status", "pending"}).assertOk();
+    same(w -> new String[] {"invocations", "list", "--service", "Counter", "--all"}).assertOk();
+  }
+
+  @Test
+  @Order(2)
+  void invocationsDescribe() {
+    for (Function<Workload, String> which :
+        List.<Function<Workload, String>>of(
+            Workload::greeted,
+            Workload::idempotent,
+            Workload::calledOthers,
+            Workload::sleepy,
+            Workload::hold,
+            Workload::queued,
+            Workload::backsOff,
+            Workload::scheduled,
+            Workload::workflow)) {
+      same(w -> new String[] {"invocations", "describe", which.apply(w)}).assertOk();
+    }
+    String sleepy =
+        cli(resolute).run("invocations", "describe", onResolute.sleepy).assertOk().stdout();
+    assertThat(sleepy).contains("Command: Sleep until");
+    String failing =
+        cli(resolute).run("invocations", "describe", onResolute.backsOff).assertOk().stdout();
+    assertThat(failing)
+        .contains("[500 Internal] always failing, retried in an hour")
+        .contains("java.lang.IllegalStateException");
+  }
+
+  @Test
+  @Order(3)
+  void servicesStatusAndSql() {
+    same(w -> new String[] {"services", "status"}, true, w -> cli(w.h)).assertOk();
+    String counter =
+        same(w -> new String[] {"services", "status", "Counter"}, true, w -> cli(w.h))
+            .assertOk()
+            .stdout();
+    assertThat(counter).contains(onResolute.hold);
+    String sql =
+        same(w ->
+                new String[] {
+                  "sql", "select target, status from sys_invocation order by target, status"
+                })
+            .assertOk()
+            .stdout();
+    assertThat(sql).contains("Tree/backsOff").contains("backing-off");
+  }
+
+  // ------------------------------------------------------------------ state
+
+  @Test
+  @Order(4)
+  void kvGetPatchEditClear() throws Exception {
+    String key = "a";
+    String got = same(w -> new String[] {"kv", "get", "Counter", w.tag + key}).assertOk().stdout();
+    assertThat(got).containsPattern("count\\s+5");
+    same(w ->
+            new String[] {
+              "kv",
+              "patch",
+              "Counter",
+              w.tag + key,
+              "--patch",
+              "[{\"op\":\"replace\",\"path\":\"/count\",\"value\":7}]",
+              "--yes"
+            })
+        .assertOk();
+    assertThat(
+            Wait.forValue(
+                "patched state",
+                Duration.ofSeconds(10),
+                () -> {
+                  String s = cli(resolute).run("kv", "get", "Counter", "zqb" + key).stdout();
+                  return s.matches("(?s).*count\\s+7\\b.*") ? s : null;
+                }))
+        .isNotNull();
+    same(w -> new String[] {"kv", "get", "Counter", w.tag + key}).assertOk();
+
+    // kv edit opens $EDITOR on the state as JSON; the script turns 7 into 11
+    same(
+            w -> new String[] {"kv", "edit", "Counter", w.tag + key, "--yes"},
+            false,
+            w -> editing(w, "s/7/11/"))
+        .assertOk();
+    assertThat(
+            Wait.forValue(
+                "edited state",
+                Duration.ofSeconds(10),
+                () -> {
+                  String s = cli(resolute).run("kv", "get", "Counter", "zqb" + key).stdout();
+                  return s.matches("(?s).*count\\s+11\\b.*") ? s : null;
+                }))
+        .isNotNull();
+    assertThat(Files.readString(onResolute.h.dir.resolve("edited.before")))
+        .isEqualTo(Files.readString(onRestate.h.dir.resolve("edited.before")));
+
+    same(w -> new String[] {"kv", "clear", "Counter/" + w.tag + key, "--yes"}).assertOk();
+    Wait.until(
+        "state cleared",
+        Duration.ofSeconds(10),
+        () ->
+            SqlComparisonIT.rows(
+                        resolute,
+                        "select key from state where service_name = 'Counter' and service_key = 'zqb"
+                            + key
+                            + "'")
+                    .size()
+                == 0);
+    same(w -> new String[] {"kv", "get", "Counter", w.tag + key}).assertOk();
+  }
+
+  /**
+   * The CLI with {@code $EDITOR} set to a script that keeps a copy of the file it was given ({@code
+   * edited.before} in the server's dir) and edits it in place with the sed expression.
+   */
+  static RestateCli editing(Workload w, String sedExpression) {
+    try {
+      Path script = w.h.dir.resolve("editor.sh");
+      Files.writeString(
+          script,
+          "#!/bin/sh\ncp \"$1\" \""
+              + w.h.dir.resolve("edited.before")
+              + "\"\nsed -i -e \"$EDIT_SED\" \"$1\"\n");
+      assertThat(script.toFile().setExecutable(true)).isTrue();
+      return cli(w.h)
+          .env(
+              Map.of(
+                  "EDITOR",
+                  script.toString(),
+                  "VISUAL",
+                  script.toString(),
+                  "EDIT_SED",
+                  sedExpression));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A state patch of a key whose lock is held waits behind the running invocation and the call
+   * queued after it (as restate-server enqueues it): the handler's own changes happen first and the
+   * forced patch replaces everything after them.
+   */
+  @Test
+  @Order(5)
+  void aStatePatchWaitsForTheKeysLock() throws Exception {
+    same(w ->
+            new String[] {
+              "kv",
+              "patch",
+              "Counter",
+              w.tag + "h",
+              "--patch",
+              "[{\"op\":\"add\",\"path\":\"/count\",\"value\":100}]",
+              "--force",
+              "--yes"
+            })
+        .assertOk();
+    for (Workload w : List.of(onRestate, onResolute)) {
+      // nothing applied while the lock is held (read through SQL: a stable answer over time)
+      assertThat(SqlComparisonIT.rows(w.h, stateOf(w.tag + "h")).size()).isZero();
+      String awk = w.h.published("awk-" + w.tag + "h");
+      assertThat(w.h.call("/restate/awakeables/" + awk + "/resolve", "\"go\"").statusCode())
+          .isIn(200, 202);
+    }
+    for (Workload w : List.of(onRestate, onResolute)) {
+      Wait.until(
+          "hold and the queued add done",
+          Duration.ofSeconds(30),
+          () ->
+              SqlComparisonIT.rows(
+                          w.h,
+                          "select id from sys_invocation where status = 'completed' and id in ('"
+                              + w.hold
+                              + "', '"
+                              + w.queued
+                              + "')")
+                      .size()
+                  == 2);
+      Wait.until(
+          "patch applied after them",
+          Duration.ofSeconds(10),
+          () -> SqlComparisonIT.rows(w.h, stateOf(w.tag + "h")).toString().contains("100"));
+    }
+    JsonNode a = SqlComparisonIT.rows(restate, stateOf("zqah"));
+    JsonNode b = SqlComparisonIT.rows(resolute, stateOf("zqbh"));
+    assertThat(b.toString())
+        .isEqualTo(a.toString())
+        .isEqualTo("[{\"key\":\"count\",\"value_utf8\":\"100\"}]");
+  }
+
+  static String stateOf(String key) {
+    return "select key, value_utf8 from state where service_name = 'Counter' and service_key = '"
+        + key
+        + "' order by key";
+  }
+
+  // ------------------------------------------------------------------ invocation management
+
+  @Test
+  @Order(6)
+  void cancelKillPurgeRestartAsNew() throws Exception {
+    assertThat(
+            same(w -> new String[] {"invocations", "cancel", w.sleepy, "--yes"})
+                .assertOk()
+                .stdout())
+        .contains("Cancelled 1 invocations");
+    assertThat(
+            same(w -> new String[] {"invocations", "kill", w.backsOff, "--yes"})
+                .assertOk()
+                .stdout())
+        .contains("Killed 1 invocations");
+    for (Workload w : List.of(onRestate, onResolute)) {
+      Wait.until(
+          "cancelled and killed",
+          Duration.ofSeconds(30),
+          () ->
+              SqlComparisonIT.rows(
+                          w.h,
+                          "select id from sys_invocation where status = 'completed' and id in ('"
+                              + w.sleepy
+                              + "', '"
+                              + w.backsOff
+                              + "')")
+                      .size()
+                  == 2);
+    }
+    same(w -> new String[] {"invocations", "describe", w.sleepy}).assertOk();
+    same(w -> new String[] {"invocations", "describe", w.backsOff}).assertOk();
+
+    assertThat(
+            same(w -> new String[] {"invocations", "purge", w.idempotent, "--yes"})
+                .assertOk()
+                .stdout())
+        .contains("Purged 1 invocations");
+    same(w -> new String[] {"invocations", "describe", w.idempotent});
+    assertThat(
+            SqlComparisonIT.rows(
+                    resolute,
+                    "select id from sys_invocation where id = '" + onResolute.idempotent + "'")
+                .size())
+        .isZero();
+
+    same(w -> new String[] {"invocations", "restart-as-new", w.greeted, "--yes"}).assertOk();
+    for (Workload w : List.of(onRestate, onResolute)) {
+      Wait.until(
+          "restarted as new",
+          Duration.ofSeconds(30),
+          () ->
+              SqlComparisonIT.rows(
+                          w.h,
+                          "select id from sys_invocation where target = 'Greeter/greet'"
+                              + " and status = 'completed' and id != '"
+                              + w.greeted
+                              + "' and id != '"
+                              + w.idempotent
+                              + "'")
+                      .size()
+                  == 2); // the callee of callOther and the new one
+    }
+    same(w -> new String[] {"invocations", "list", "--all"}).assertOk();
+  }
+
+  // ------------------------------------------------------------------ configuration, deployments
+
+  @Test
+  @Order(7)
+  void servicesConfigEdit() throws Exception {
+    same(
+            w -> new String[] {"services", "config", "edit", "Greeter", "--yes"},
+            false,
+            // the file lists every setting as a comment; a line added at its end sets one
+            w -> editing(w, "$a inactivity_timeout = \"2m\""))
+        .assertOk();
+    assertThat(Files.readString(onResolute.h.dir.resolve("edited.before")))
+        .isEqualTo(Files.readString(onRestate.h.dir.resolve("edited.before")));
+    String view =
+        same(w -> new String[] {"services", "config", "view", "Greeter"}, true, w -> cli(w.h))
+            .assertOk()
+            .stdout();
+    assertThat(view).containsPattern("Inactivity timeout:\\s+2m");
+  }
+
+  @Test
+  @Order(8)
+  void deploymentsRegisterAndRemove() throws Exception {
+    ChildProcess second =
+        ChildProcess.start(
+            ChildProcess.javaCommand(
+                ChildProcess.testClasspath(),
+                List.of(),
+                "dev.resolute.server.it.TestServices",
+                List.of("0", resolute.markers.toString())),
+            Map.of(),
+            resolute.dir.resolve("services-2.log"));
+    try {
+      int port =
+          Integer.parseInt(
+              second.awaitOutput(Harness.SERVICES_READY, Duration.ofSeconds(60)).group(1));
+      String uri = "http://127.0.0.1:" + port;
+      // restate-server lists the services and their handlers in hash order
+      String out =
+          same(w -> new String[] {"deployments", "register", uri, "--yes"}, true, w -> cli(w.h))
+              .assertOk()
+              .stdout();
+      assertThat(out).contains("Counter");
+      same(w -> new String[] {"deployments", "list"}, true, w -> cli(w.h)).assertOk();
+      String[] ids = new String[2];
+      for (int i = 0; i < 2; i++) {
+        Harness h = i == 0 ? restate : resolute;
+        JsonNode rows =
+            SqlComparisonIT.rows(
+                h, "select id from sys_deployment where endpoint like '%:" + port + "/%'");
+        assertThat(rows.size()).as(rows.toString()).isEqualTo(1);
+        ids[i] = rows.get(0).get("id").asText();
+      }
+      same(
+          w -> new String[] {"deployments", "remove", w.h.reference ? ids[0] : ids[1], "--yes"},
+          true,
+          w -> cli(w.h));
+      same(
+          w ->
+              new String[] {
+                "deployments", "remove", w.h.reference ? ids[0] : ids[1], "--force", "--yes"
+              },
+          true,
+          w -> cli(w.h));
+      same(w -> new String[] {"deployments", "list"}, true, w -> cli(w.h)).assertOk();
+      assertThat(
+              SqlComparisonIT.rows(
+                      resolute, "select id from sys_deployment where id = '" + ids[1] + "'")
+                  .size())
+          .isZero();
+    } finally {
+      second.kill9();
+    }
+  }
+}
