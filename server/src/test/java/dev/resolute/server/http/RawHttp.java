@@ -11,13 +11,34 @@ import java.nio.charset.StandardCharsets;
 final class RawHttp {
   private RawHttp() {}
 
-  /** Sends {@code request}, then reads until the server closes or {@code timeoutMillis} pass. */
+  /**
+   * Sends {@code request} while reading, until the server closes or {@code timeoutMillis} pass. The
+   * two run at once: a server may answer and close before a large request is written (a 414 for a
+   * 200 KB URI), and the client's write then fails with a broken pipe — reading only after the
+   * write would lose the answer.
+   */
   static String exchange(int port, byte[] request, int timeoutMillis) throws IOException {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(timeoutMillis);
-      s.getOutputStream().write(request);
-      s.getOutputStream().flush();
-      return readAll(s);
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  s.getOutputStream().write(request);
+                  s.getOutputStream().flush();
+                } catch (IOException e) {
+                  // the server closed first: what it answered is read below
+                }
+              },
+              "raw-http-writer");
+      writer.start();
+      String answer = readAll(s);
+      try {
+        writer.join(timeoutMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return answer;
     }
   }
 
