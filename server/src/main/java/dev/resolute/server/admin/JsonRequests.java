@@ -1,5 +1,8 @@
 package dev.resolute.server.admin;
 
+import static dev.resolute.server.http.SerdeText.at;
+import static dev.resolute.server.http.SerdeText.invalidType;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -141,34 +144,6 @@ final class JsonRequests {
       case VALUE_FALSE -> false;
       default -> throw shape(field + ": " + invalidType(p, t) + ", expected a boolean " + at(p));
     };
-  }
-
-  /** serde's "invalid type: …" for the token under the parser. */
-  static String invalidType(JsonParser p, JsonToken t) throws IOException {
-    return switch (t) {
-      case VALUE_STRING -> "invalid type: string \"" + p.getText() + "\"";
-      case VALUE_NUMBER_INT -> "invalid type: integer `" + p.getText() + "`";
-      case VALUE_NUMBER_FLOAT -> "invalid type: floating point `" + p.getText() + "`";
-      case VALUE_TRUE, VALUE_FALSE -> "invalid type: boolean `" + p.getText() + "`";
-      case START_ARRAY -> {
-        p.skipChildren();
-        yield "invalid type: sequence";
-      }
-      case START_OBJECT -> {
-        p.skipChildren();
-        yield "invalid type: map";
-      }
-      default -> "invalid type: null";
-    };
-  }
-
-  /** serde's position: the last character of the current token (Jackson's is the one after). */
-  static String at(JsonParser p) throws IOException {
-    if (p.currentToken() == JsonToken.VALUE_STRING) {
-      p.getText(); // finishes the token so the location is past its closing quote
-    }
-    var loc = p.currentLocation();
-    return "at line " + loc.getLineNr() + " column " + Math.max(0, loc.getColumnNr() - 1);
   }
 
   private static String firstLine(String s) {

@@ -202,15 +202,16 @@ final class ServicesResource {
       throw JsonRequests.shape(
           field
               + ": "
-              + JsonRequests.invalidType(p, t)
+              + dev.resolute.server.http.SerdeText.invalidType(p, t)
               + ", expected a human-friendly duration string "
-              + JsonRequests.at(p));
+              + dev.resolute.server.http.SerdeText.at(p));
     }
     String text = p.getText();
     try {
       return Durations.parse(text).toMillis();
     } catch (IllegalArgumentException e) {
-      throw JsonRequests.shape(field + ": " + e.getMessage() + " " + JsonRequests.at(p));
+      throw JsonRequests.shape(
+          field + ": " + e.getMessage() + " " + dev.resolute.server.http.SerdeText.at(p));
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.resolute.server.limits;
 
+import static dev.resolute.server.http.SerdeText.at;
+import static dev.resolute.server.http.SerdeText.invalidType;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -330,33 +333,5 @@ public final class RuleJson {
           path + ": invalid value: integer `" + p.getText() + "`, expected u32 " + at(p));
     }
     return (int) v;
-  }
-
-  /** serde's "invalid type: …" for the token under the parser (skips a container). */
-  private static String invalidType(JsonParser p, JsonToken t) throws IOException {
-    return switch (t) {
-      case VALUE_STRING -> "invalid type: string \"" + p.getText() + "\"";
-      case VALUE_NUMBER_INT -> "invalid type: integer `" + p.getText() + "`";
-      case VALUE_NUMBER_FLOAT -> "invalid type: floating point `" + p.getText() + "`";
-      case VALUE_TRUE, VALUE_FALSE -> "invalid type: boolean `" + p.getText() + "`";
-      case START_ARRAY -> {
-        p.skipChildren();
-        yield "invalid type: sequence";
-      }
-      case START_OBJECT -> {
-        p.skipChildren();
-        yield "invalid type: map";
-      }
-      default -> "invalid type: null";
-    };
-  }
-
-  /** serde's position: the last character of the current token (Jackson's is the one after). */
-  private static String at(JsonParser p) throws IOException {
-    if (p.currentToken() == JsonToken.VALUE_STRING) {
-      p.getText(); // finishes the token so the location is past its closing quote
-    }
-    var loc = p.currentLocation();
-    return "at line " + loc.getLineNr() + " column " + Math.max(0, loc.getColumnNr() - 1);
   }
 }
