@@ -123,9 +123,10 @@ class AdminComparisonIT {
 
     String normalise(String body) {
       String b =
-          body.replace(tag, "T")
-              .replaceAll("inv_1[0-9a-zA-Z]{33}", "inv_*")
+          body.replaceAll("inv_1[0-9a-zA-Z]{33}", "inv_*")
               .replaceAll("dp_1[0-9a-zA-Z]{22}", "dp_*")
+              // the tag after the ids: an id may contain it by chance
+              .replace(tag, "T")
               .replaceAll("127\\.0\\.0\\.1:[0-9]+", "HOST")
               .replaceAll("\"created_at\":\"[^\"]*\"", "\"created_at\":\"*\"")
               .replaceAll("\"revision\":[0-9]+", "\"revision\":0")

@@ -55,9 +55,10 @@ class ReferenceComparisonIT {
     HttpResponse<String> record(String label, HttpResponse<String> r) {
       String body =
           r.body()
-              .replace(tag, "T")
+              // ids first: an id may contain the tag ("zqa") by chance
               .replaceAll("inv_1[0-9a-zA-Z]{33}", "inv_*")
               .replaceAll("sign_1[0-9a-zA-Z_=-]+", "sign_*")
+              .replace(tag, "T")
               .replaceAll("\"executionTime\":\"[^\"]*\"", "\"executionTime\":\"*\"");
       lines.add(
           label
