@@ -225,7 +225,8 @@ public final class Compare {
     if (!opt.containsKey("no-kafka") && (only == null || only.contains("kafka"))) {
       long n = Long.parseLong(opt.getOrDefault("kafka-records", quick ? "5000" : "100000"));
       try {
-        kafkaReport = KafkaPhase.table(KafkaPhase.run(targets, work, n), targets.keySet());
+        long warm = Long.parseLong(opt.getOrDefault("kafka-warmup-records", String.valueOf(n / 2)));
+        kafkaReport = KafkaPhase.table(KafkaPhase.run(targets, work, n, warm), targets.keySet());
       } catch (RuntimeException e) {
         kafkaReport = "\n### Kafka\n\nnot measured: " + e.getMessage() + "\n";
         System.out.println("kafka phase failed: " + e);
@@ -452,6 +453,27 @@ public final class Compare {
     return l;
   }
 
+  /** The options {@link #main} reads; any other is refused, so a misspelt one is never ignored. */
+  private static final java.util.Set<String> OPTIONS =
+      java.util.Set.of(
+          "quick",
+          "skip-restart",
+          "no-kafka",
+          "only",
+          "out",
+          "pid-file",
+          "resolute-java-opts",
+          "duration",
+          "kafka-records",
+          "kafka-warmup-records",
+          "port-offset",
+          "prewarm",
+          "root",
+          "sdk",
+          "targets",
+          "warmup",
+          "work-dir");
+
   private static Map<String, String> parse(String[] args) {
     Map<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
@@ -461,6 +483,15 @@ public final class Compare {
       }
       String k = a.substring(2);
       int eq = k.indexOf('=');
+      String name = eq >= 0 ? k.substring(0, eq) : k;
+      if (!OPTIONS.contains(name)) {
+        throw new IllegalArgumentException(
+            "unknown option "
+                + a
+                + " (options: --"
+                + String.join(" --", new java.util.TreeSet<>(OPTIONS))
+                + ")");
+      }
       if (eq >= 0) {
         m.put(k.substring(0, eq), k.substring(eq + 1));
       } else if (k.equals("quick") || k.equals("skip-restart") || k.equals("no-kafka")) {
