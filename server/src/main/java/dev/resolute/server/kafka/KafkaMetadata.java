@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.random.RandomGenerator;
 
@@ -306,6 +307,12 @@ public final class KafkaMetadata implements MetadataLog.Applier {
    */
   public Subscription createSubscription(String source, String sink, Map<String, String> options)
       throws SchemaException {
+    return MetadataLog.await(createSubscriptionAsync(source, sink, options));
+  }
+
+  /** {@link #createSubscription} without waiting. */
+  public CompletableFuture<Subscription> createSubscriptionAsync(
+      String source, String sink, Map<String, String> options) {
     CreateSubscription.Builder c =
         CreateSubscription.newBuilder()
             .setId(PrefixedId.format("sub", Ulid.generate(clock.millis(), random)))
@@ -313,8 +320,8 @@ public final class KafkaMetadata implements MetadataLog.Applier {
             .setSink(sink == null ? "" : sink)
             .setHasOptions(options != null)
             .addAllOptions(MetadataRecords.pairs(options));
-    return (Subscription)
-        MetadataLog.await(log.propose(MetadataRecord.newBuilder().setCreateSubscription(c)));
+    return log.propose(MetadataRecord.newBuilder().setCreateSubscription(c))
+        .thenApply(Subscription.class::cast);
   }
 
   private Subscription applyCreateSubscription(

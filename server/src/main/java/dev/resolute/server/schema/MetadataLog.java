@@ -230,12 +230,13 @@ public final class MetadataLog implements AutoCloseable {
           (System.nanoTime() - t0) / 1_000_000);
     }
     log.subscribe(PARTITION, (p, lsn, payload) -> deliver(lsn, payload));
+    boolean empty = appliedLsn == 0;
     for (int i = 0; i < appliers.size(); i++) {
       byte[] legacy = caches.get(i).legacy();
       if (legacy == null) {
         continue;
       }
-      if (appliedLsn > 0) {
+      if (!empty) {
         LOG.info("metadata log holds records: the file imported earlier is no longer read");
         continue;
       }
@@ -304,14 +305,18 @@ public final class MetadataLog implements AutoCloseable {
   }
 
   /** Waits for a proposal's outcome. */
-  public static Object await(CompletableFuture<Object> outcome) throws SchemaException {
+  public static <T> T await(CompletableFuture<T> outcome) throws SchemaException {
     try {
       return outcome.get(APPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof SchemaException s) {
+      Throwable cause = e.getCause();
+      if (cause instanceof java.util.concurrent.CompletionException c && c.getCause() != null) {
+        cause = c.getCause();
+      }
+      if (cause instanceof SchemaException s) {
         throw s;
       }
-      throw new SchemaException(500, null, "the metadata change failed: " + e.getCause());
+      throw new SchemaException(500, null, "the metadata change failed: " + cause);
     } catch (TimeoutException e) {
       throw new SchemaException(
           500,

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -328,31 +329,52 @@ public final class SchemaRegistry implements Schemas, MetadataLog.Applier {
       boolean breaking,
       boolean dryRun)
       throws SchemaException {
-    Optional<DeploymentSchema> existing = deploymentByUri(ep.uri());
-    if (existing.isPresent() && !force) {
-      return new RegistrationResult(existing.get(), deploymentServices(existing.get().id()), false);
-    }
-    String newId = PrefixedId.format("dp", Ulid.generate(clock.millis(), random));
-    long createdAt = clock.millis();
     if (dryRun) {
       synchronized (this) {
         return applyRegister(
-            ep, additionalHeaders, metadata, force, breaking, newId, createdAt, true);
+            ep,
+            additionalHeaders,
+            metadata,
+            force,
+            breaking,
+            PrefixedId.format("dp", Ulid.generate(clock.millis(), random)),
+            clock.millis(),
+            true);
       }
     }
-    return (RegistrationResult)
-        MetadataLog.await(
-            this.metadata.propose(
-                MetadataRecord.newBuilder()
-                    .setRegisterDeployment(
-                        RegisterDeployment.newBuilder()
-                            .setEndpoint(MetadataRecords.endpoint(ep))
-                            .addAllAdditionalHeaders(MetadataRecords.pairs(additionalHeaders))
-                            .addAllMetadata(MetadataRecords.pairs(metadata))
-                            .setForce(force)
-                            .setBreaking(breaking)
-                            .setNewId(newId)
-                            .setCreatedAtMillis(createdAt))));
+    return MetadataLog.await(registerAsync(ep, additionalHeaders, metadata, force, breaking));
+  }
+
+  /**
+   * {@link #register} (not a dry run) without waiting: completes once the registration was applied
+   * on this node, with its result or a {@link SchemaException}.
+   */
+  public CompletableFuture<RegistrationResult> registerAsync(
+      DiscoveredEndpoint ep,
+      Map<String, String> additionalHeaders,
+      Map<String, String> metadata,
+      boolean force,
+      boolean breaking) {
+    Optional<DeploymentSchema> existing = deploymentByUri(ep.uri());
+    if (existing.isPresent() && !force) {
+      return CompletableFuture.completedFuture(
+          new RegistrationResult(existing.get(), deploymentServices(existing.get().id()), false));
+    }
+    String newId = PrefixedId.format("dp", Ulid.generate(clock.millis(), random));
+    long createdAt = clock.millis();
+    return this.metadata
+        .propose(
+            MetadataRecord.newBuilder()
+                .setRegisterDeployment(
+                    RegisterDeployment.newBuilder()
+                        .setEndpoint(MetadataRecords.endpoint(ep))
+                        .addAllAdditionalHeaders(MetadataRecords.pairs(additionalHeaders))
+                        .addAllMetadata(MetadataRecords.pairs(metadata))
+                        .setForce(force)
+                        .setBreaking(breaking)
+                        .setNewId(newId)
+                        .setCreatedAtMillis(createdAt)))
+        .thenApply(RegistrationResult.class::cast);
   }
 
   /**
@@ -396,10 +418,13 @@ public final class SchemaRegistry implements Schemas, MetadataLog.Applier {
    * revisions.
    */
   public void removeDeployment(String id) throws SchemaException {
-    MetadataLog.await(
-        metadata.propose(
-            MetadataRecord.newBuilder()
-                .setRemoveDeployment(RemoveDeployment.newBuilder().setId(id))));
+    MetadataLog.await(removeDeploymentAsync(id));
+  }
+
+  /** {@link #removeDeployment} without waiting. */
+  public CompletableFuture<Object> removeDeploymentAsync(String id) {
+    return metadata.propose(
+        MetadataRecord.newBuilder().setRemoveDeployment(RemoveDeployment.newBuilder().setId(id)));
   }
 
   /**
@@ -410,6 +435,11 @@ public final class SchemaRegistry implements Schemas, MetadataLog.Applier {
    *     a service that is not a workflow (restate-server 1.7.12's answers)
    */
   public ServiceSchema modifyService(String name, ServiceOverride patch) throws SchemaException {
+    return MetadataLog.await(modifyServiceAsync(name, patch));
+  }
+
+  /** {@link #modifyService} without waiting. */
+  public CompletableFuture<ServiceSchema> modifyServiceAsync(String name, ServiceOverride patch) {
     ModifyService.Builder m = ModifyService.newBuilder().setName(name);
     if (patch.publicAccess() != null) {
       m.setPublicAccess(patch.publicAccess());
@@ -429,8 +459,9 @@ public final class SchemaRegistry implements Schemas, MetadataLog.Applier {
     if (patch.abortTimeoutMillis() != null) {
       m.setAbortTimeoutMillis(patch.abortTimeoutMillis());
     }
-    return (ServiceSchema)
-        MetadataLog.await(metadata.propose(MetadataRecord.newBuilder().setModifyService(m)));
+    return metadata
+        .propose(MetadataRecord.newBuilder().setModifyService(m))
+        .thenApply(ServiceSchema.class::cast);
   }
 
   // ------------------------------------------------------------------ apply
