@@ -133,7 +133,9 @@ public final class MetadataLog implements AutoCloseable {
   private final List<Applier> appliers = new ArrayList<>();
   private final Map<String, CompletableFuture<Object>> waiting = new ConcurrentHashMap<>();
   private volatile boolean started;
-  private boolean replaying;
+
+  /** True while {@link #start} replays (set and read on the replaying thread, then false). */
+  private volatile boolean replaying;
 
   /** LSN of the last record applied (written by the delivering thread). */
   private volatile long appliedLsn;
@@ -270,7 +272,7 @@ public final class MetadataLog implements AutoCloseable {
     }
     if (direct && !legacy) {
       // no log to replay: the caches are all there is
-      return caches.stream().mapToLong(Cache::lsn).max().orElse(0);
+      return Math.max(0, caches.stream().mapToLong(Cache::lsn).max().orElse(0));
     }
     if (!legacy && !absent) {
       LOG.warn("the metadata caches name different log positions: replaying the whole log");
