@@ -28,6 +28,7 @@ import dev.resolute.server.partition.PartitionProcessor;
 import dev.resolute.server.partition.Partitioning;
 import dev.resolute.server.partition.Replies;
 import dev.resolute.server.partition.ScheduleDispatcher;
+import dev.resolute.server.schema.MetadataLog;
 import dev.resolute.server.schema.SchemaRegistry;
 import dev.resolute.server.sql.QueryEndpoint;
 import dev.resolute.server.sql.QueryEngine;
@@ -162,15 +163,16 @@ public final class ResoluteServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data directory " + data, e);
     }
-    // The schema registry (JSON read with reflection), JSON in general and the secure random
-    // source (ids) take a few hundred ms on a cold JVM; they are prepared on a second core while
-    // the store and the log open. Awaited before anything else touches them, so no class is
-    // initialised by both threads.
-    java.util.concurrent.FutureTask<SchemaRegistry> schemasLoad =
+    // The replicated metadata (the schema registry and the Kafka subscriptions: their caches read
+    // as JSON, the metadata log replayed after them), JSON in general and the secure random source
+    // (ids) take a few hundred ms on a cold JVM; they are prepared on a second core while the store
+    // and the log open. Awaited before anything else touches them, so no class is initialised by
+    // both threads.
+    java.util.concurrent.FutureTask<Metadata> schemasLoad =
         new java.util.concurrent.FutureTask<>(
             () -> {
               new SecureRandom().nextLong();
-              return SchemaRegistry.open(data, config.schemaDefaults(), Clock.systemUTC());
+              return Metadata.openLocal(data, config, configuredKafka);
             });
     Thread warmup = new Thread(schemasLoad, "startup-schemas");
     warmup.setDaemon(true);
@@ -219,8 +221,11 @@ public final class ResoluteServer implements AutoCloseable {
     long tLogDone = System.nanoTime();
     Appender appender = new Appender(log, clock);
 
+    Metadata metadata;
     try {
-      schemas = schemasLoad.get();
+      metadata = schemasLoad.get();
+      closeables.add(metadata.log());
+      schemas = metadata.schemas();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while loading the schema registry", e);
@@ -396,9 +401,7 @@ public final class ResoluteServer implements AutoCloseable {
         (System.nanoTime() - tLead) / 1_000_000);
 
     CoreDispatcher dispatcher = new CoreDispatcher(appender, partitioning, replies, schemas);
-    KafkaMetadata kafka =
-        new KafkaMetadata(
-            data.resolve("kafka.json"), configuredKafka, schemas, clock, new SecureRandom());
+    KafkaMetadata kafka = metadata.kafka();
     dispatcher.metrics(metrics.ingress);
     LocalDeployments local = embedding.local();
     discovery =
@@ -579,6 +582,31 @@ public final class ResoluteServer implements AutoCloseable {
                 + first
                 + ": records it never applied are gone (was the log trimmed"
                 + " or replaced without its store?); refusing to start");
+      }
+    }
+  }
+
+  /** The replicated metadata of the node, on one metadata log (see {@link MetadataLog}). */
+  private record Metadata(MetadataLog log, SchemaRegistry schemas, KafkaMetadata kafka) {
+    /** A single node's: the metadata log in the data directory, the caches beside it. */
+    static Metadata openLocal(Path data, ServerConfig config, List<KafkaCluster> configuredKafka) {
+      MetadataLog log = MetadataLog.local(data, config.nodeName());
+      try {
+        SchemaRegistry schemas =
+            SchemaRegistry.replicated(log, data, config.schemaDefaults(), Clock.systemUTC());
+        KafkaMetadata kafka =
+            new KafkaMetadata(
+                log,
+                data.resolve("kafka.json"),
+                configuredKafka,
+                schemas,
+                Clock.systemUTC(),
+                new SecureRandom());
+        log.start();
+        return new Metadata(log, schemas, kafka);
+      } catch (RuntimeException e) {
+        log.close();
+        throw e;
       }
     }
   }

@@ -4,15 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
 import dev.resolute.protocol.id.PrefixedId;
 import dev.resolute.protocol.id.Ulid;
 import dev.resolute.server.api.ErrorCode;
+import dev.resolute.server.pb.meta.CreateSubscription;
+import dev.resolute.server.pb.meta.DeleteKafkaCluster;
+import dev.resolute.server.pb.meta.DeleteSubscription;
+import dev.resolute.server.pb.meta.ImportState;
+import dev.resolute.server.pb.meta.KafkaClusterChange;
+import dev.resolute.server.pb.meta.MetadataRecord;
 import dev.resolute.server.schema.HandlerSchema;
+import dev.resolute.server.schema.MetadataLog;
+import dev.resolute.server.schema.MetadataRecords;
 import dev.resolute.server.schema.SchemaException;
 import dev.resolute.server.schema.Schemas;
 import dev.resolute.server.schema.ServiceSchema;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,31 +35,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.random.RandomGenerator;
 
 /**
- * The Kafka clusters and subscriptions of this node, kept in {@code <data dir>/kafka.json} (written
- * whole to a temporary file, fsynced, then moved into place, so a crash leaves the old or the new
- * file, never a torn one). Clusters declared in the configuration come first and cannot be changed
- * through the admin API; an admin-created cluster of the same name takes precedence, as in
- * restate-server.
+ * The Kafka clusters and subscriptions: replicated metadata, every change a record on the {@link
+ * MetadataLog} applied in log order by every node (see there); a write method appends its change
+ * and returns (or throws) what applying it decided on this node. The applied state is cached in
+ * {@code <data dir>/kafka.json} with the LSN it reflects (written whole to a temporary file,
+ * fsynced, then moved into place, so a crash leaves the old or the new file, never a torn one).
+ * Clusters declared in the configuration come first and cannot be changed through the admin API; an
+ * admin-created cluster of the same name takes precedence, as in restate-server. Nodes must declare
+ * the same clusters: apply consults them.
  *
  * <p>Validation is restate-server 1.7.12's: source {@code kafka://<cluster>/<topic>} of a known
- * cluster, sink {@code service://<service>/<handler>} of a registered handler, {@code group.id}
- * (subscription option, else cluster property, else the subscription id) and {@code client.id}
- * ({@code restate}) filled in; plus, unlike restate-server, options the Java Kafka client cannot
- * honour are refused by name ({@link ClientProperties}) and an empty topic is refused.
+ * cluster, sink {@code service://<service>/<handler>} of a registered handler (in the registry at
+ * the record's position), {@code group.id} (subscription option, else cluster property, else the
+ * subscription id) and {@code client.id} ({@code restate}) filled in; plus, unlike restate-server,
+ * options the Java Kafka client cannot honour are refused by name ({@link ClientProperties}) and an
+ * empty topic is refused.
  *
- * <p>Thread-safe: every change is serialised on this object and listeners run after the file is
- * written.
+ * <p>Thread-safe: changes are applied one at a time on the log's delivering thread, and listeners
+ * run there after the change was applied.
  */
-public final class KafkaMetadata {
+public final class KafkaMetadata implements MetadataLog.Applier {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter CREATED_AT =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private final Path file;
+  private final MetadataLog log;
   private final Schemas schemas;
   private final Clock clock;
   private final RandomGenerator random;
@@ -61,6 +75,9 @@ public final class KafkaMetadata {
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   /**
+   * Kept in {@code file} alone, without a metadata log (tests and tools; a node uses the other
+   * constructor).
+   *
    * @param file where the admin-created clusters and the subscriptions are kept
    * @param configured clusters from {@code [[ingress.kafka-clusters]]}
    */
@@ -70,13 +87,32 @@ public final class KafkaMetadata {
       Schemas schemas,
       Clock clock,
       RandomGenerator random) {
+    this(MetadataLog.direct(), file, configured, schemas, clock, random);
+    log.start();
+  }
+
+  /**
+   * Kept on {@code log} (not started yet: the caller registers every applier, then starts it) and
+   * cached in {@code file}.
+   *
+   * @param file the cache, or null for none
+   * @param configured clusters from {@code [[ingress.kafka-clusters]]}
+   */
+  public KafkaMetadata(
+      MetadataLog log,
+      Path file,
+      List<KafkaCluster> configured,
+      Schemas schemas,
+      Clock clock,
+      RandomGenerator random) {
+    this.log = log;
     this.file = file;
     this.schemas = schemas;
     this.clock = clock;
     this.random = random;
     this.configured = new LinkedHashMap<>();
     configured.forEach(c -> this.configured.put(c.name(), c));
-    load();
+    log.register(this);
   }
 
   /** Runs {@code r} after every change (on the changing thread). */
@@ -99,6 +135,19 @@ public final class KafkaMetadata {
 
   public KafkaCluster createCluster(String name, Map<String, String> properties)
       throws SchemaException {
+    return (KafkaCluster)
+        MetadataLog.await(
+            log.propose(
+                MetadataRecord.newBuilder()
+                    .setCreateKafkaCluster(
+                        KafkaClusterChange.newBuilder()
+                            .setName(name)
+                            .addAllProperties(MetadataRecords.pairs(properties))
+                            .setCreatedAt(CREATED_AT.format(clock.instant())))));
+  }
+
+  private KafkaCluster applyCreateCluster(
+      String name, Map<String, String> properties, String createdAt) throws SchemaException {
     KafkaCluster c;
     synchronized (this) {
       requireBrokers(name, properties);
@@ -116,11 +165,9 @@ public final class KafkaMetadata {
                 + "' conflicts with static configuration. Cluster names in schema registry cannot"
                 + " override statically configured clusters.");
       }
-      c = new KafkaCluster(name, properties, CREATED_AT.format(clock.instant()), false);
+      c = new KafkaCluster(name, properties, createdAt, false);
       clusters.put(name, c);
-      save();
     }
-    changed();
     return c;
   }
 
@@ -158,6 +205,18 @@ public final class KafkaMetadata {
 
   public KafkaCluster updateCluster(String name, Map<String, String> properties)
       throws SchemaException {
+    return (KafkaCluster)
+        MetadataLog.await(
+            log.propose(
+                MetadataRecord.newBuilder()
+                    .setUpdateKafkaCluster(
+                        KafkaClusterChange.newBuilder()
+                            .setName(name)
+                            .addAllProperties(MetadataRecords.pairs(properties)))));
+  }
+
+  private KafkaCluster applyUpdateCluster(String name, Map<String, String> properties)
+      throws SchemaException {
     KafkaCluster c;
     synchronized (this) {
       KafkaCluster old = clusters.get(name);
@@ -171,9 +230,7 @@ public final class KafkaMetadata {
       ClientProperties.check(properties);
       c = new KafkaCluster(name, properties, old.createdAt(), false);
       clusters.put(name, c);
-      save();
     }
-    changed();
     return c;
   }
 
@@ -182,6 +239,14 @@ public final class KafkaMetadata {
    * orphaned, and consume nothing until a cluster of that name exists again).
    */
   public void deleteCluster(String name, boolean force) throws SchemaException {
+    MetadataLog.await(
+        log.propose(
+            MetadataRecord.newBuilder()
+                .setDeleteKafkaCluster(
+                    DeleteKafkaCluster.newBuilder().setName(name).setForce(force))));
+  }
+
+  private void applyDeleteCluster(String name, boolean force) throws SchemaException {
     synchronized (this) {
       if (!clusters.containsKey(name)) {
         if (configured.containsKey(name)) {
@@ -204,9 +269,7 @@ public final class KafkaMetadata {
         }
       }
       clusters.remove(name);
-      save();
     }
-    changed();
   }
 
   static SchemaException clusterNotFound(String name) {
@@ -244,6 +307,25 @@ public final class KafkaMetadata {
    */
   public Subscription createSubscription(String source, String sink, Map<String, String> options)
       throws SchemaException {
+    return MetadataLog.await(createSubscriptionAsync(source, sink, options));
+  }
+
+  /** {@link #createSubscription} without waiting. */
+  public CompletableFuture<Subscription> createSubscriptionAsync(
+      String source, String sink, Map<String, String> options) {
+    CreateSubscription.Builder c =
+        CreateSubscription.newBuilder()
+            .setId(PrefixedId.format("sub", Ulid.generate(clock.millis(), random)))
+            .setSource(source == null ? "" : source)
+            .setSink(sink == null ? "" : sink)
+            .setHasOptions(options != null)
+            .addAllOptions(MetadataRecords.pairs(options));
+    return log.propose(MetadataRecord.newBuilder().setCreateSubscription(c))
+        .thenApply(Subscription.class::cast);
+  }
+
+  private Subscription applyCreateSubscription(
+      String id, String source, String sink, Map<String, String> options) throws SchemaException {
     Subscription s;
     synchronized (this) {
       String[] src = parse(source, "kafka", "source");
@@ -274,7 +356,6 @@ public final class KafkaMetadata {
       }
       Map<String, String> opts = new LinkedHashMap<>(options == null ? Map.of() : options);
       ClientProperties.check(opts);
-      String id = PrefixedId.format("sub", Ulid.generate(clock.millis(), random));
       String group = opts.get("group.id");
       if (group == null) {
         group = cluster.properties().getOrDefault("group.id", id);
@@ -285,20 +366,21 @@ public final class KafkaMetadata {
       }
       s = new Subscription(id, src[0], src[1], snk[0], snk[1], opts);
       subscriptions.put(id, s);
-      save();
     }
-    changed();
     return s;
   }
 
   public void deleteSubscription(String id) throws SchemaException {
-    synchronized (this) {
-      if (subscriptions.remove(id) == null) {
-        throw subscriptionNotFound(id);
-      }
-      save();
+    MetadataLog.await(
+        log.propose(
+            MetadataRecord.newBuilder()
+                .setDeleteSubscription(DeleteSubscription.newBuilder().setId(id))));
+  }
+
+  private synchronized void applyDeleteSubscription(String id) throws SchemaException {
+    if (subscriptions.remove(id) == null) {
+      throw subscriptionNotFound(id);
     }
-    changed();
   }
 
   static SchemaException subscriptionNotFound(String id) {
@@ -332,40 +414,140 @@ public final class KafkaMetadata {
     return new String[] {authority, path};
   }
 
-  private void changed() {
+  // ---- apply ----
+
+  @Override
+  public boolean owns(MetadataRecord.ChangeCase change) {
+    return switch (change) {
+      case CREATE_KAFKA_CLUSTER,
+          UPDATE_KAFKA_CLUSTER,
+          DELETE_KAFKA_CLUSTER,
+          CREATE_SUBSCRIPTION,
+          DELETE_SUBSCRIPTION,
+          IMPORT_KAFKA ->
+          true;
+      default -> false;
+    };
+  }
+
+  @Override
+  public Object apply(MetadataRecord record) throws SchemaException {
+    switch (record.getChangeCase()) {
+      case CREATE_KAFKA_CLUSTER -> {
+        KafkaClusterChange c = record.getCreateKafkaCluster();
+        return applyCreateCluster(
+            c.getName(), MetadataRecords.map(c.getPropertiesList()), c.getCreatedAt());
+      }
+      case UPDATE_KAFKA_CLUSTER -> {
+        KafkaClusterChange c = record.getUpdateKafkaCluster();
+        return applyUpdateCluster(c.getName(), MetadataRecords.map(c.getPropertiesList()));
+      }
+      case DELETE_KAFKA_CLUSTER -> {
+        applyDeleteCluster(
+            record.getDeleteKafkaCluster().getName(), record.getDeleteKafkaCluster().getForce());
+        return Boolean.TRUE;
+      }
+      case CREATE_SUBSCRIPTION -> {
+        CreateSubscription c = record.getCreateSubscription();
+        return applyCreateSubscription(
+            c.getId(),
+            c.getSource(),
+            c.getSink(),
+            c.getHasOptions() ? MetadataRecords.map(c.getOptionsList()) : null);
+      }
+      case DELETE_SUBSCRIPTION -> {
+        applyDeleteSubscription(record.getDeleteSubscription().getId());
+        return Boolean.TRUE;
+      }
+      case IMPORT_KAFKA -> {
+        applyImport(record.getImportKafka().getJson().toByteArray());
+        return Boolean.TRUE;
+      }
+      default -> throw new SchemaException(500, null, "not a Kafka change: " + record);
+    }
+  }
+
+  @Override
+  public void applied() {
     listeners.forEach(Runnable::run);
   }
 
-  // ---- persistence ----
-
-  private void load() {
-    if (!Files.exists(file)) {
-      return;
+  /** A Kafka file from before the metadata log, taken only into an empty state. */
+  private synchronized void applyImport(byte[] json) throws SchemaException {
+    if (!clusters.isEmpty() || !subscriptions.isEmpty()) {
+      throw new SchemaException(
+          409, null, "the Kafka metadata is not empty: the Kafka file is not imported");
     }
     try {
-      JsonNode root = JSON.readTree(file.toFile());
-      for (JsonNode c : root.path("clusters")) {
-        clusters.put(
-            c.get("name").asText(),
-            new KafkaCluster(
-                c.get("name").asText(),
-                strings(c.get("properties")),
-                c.get("created_at").asText(),
-                false));
-      }
-      for (JsonNode s : root.path("subscriptions")) {
-        subscriptions.put(
-            s.get("id").asText(),
-            new Subscription(
-                s.get("id").asText(),
-                s.get("cluster").asText(),
-                s.get("topic").asText(),
-                s.get("service").asText(),
-                s.get("handler").asText(),
-                strings(s.get("options"))));
-      }
+      read(JSON.readTree(json));
     } catch (IOException | RuntimeException e) {
+      clusters.clear();
+      subscriptions.clear();
+      throw new SchemaException(500, null, "the Kafka file cannot be read: " + e);
+    }
+  }
+
+  // ---- cache ----
+
+  /** The field of the cache file naming the LSN its state reflects (absent: a legacy file). */
+  private static final String LSN_FIELD = "lsn";
+
+  @Override
+  public synchronized MetadataLog.Cache loadCache() throws IOException {
+    if (file == null || !Files.exists(file)) {
+      return MetadataLog.Cache.ABSENT;
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    JsonNode root;
+    try {
+      root = JSON.readTree(bytes);
+    } catch (IOException e) {
       throw new IllegalStateException("cannot read the Kafka subscriptions from " + file, e);
+    }
+    JsonNode lsn = root == null ? null : root.get(LSN_FIELD);
+    if (lsn == null || !lsn.canConvertToLong()) {
+      return MetadataLog.Cache.legacy(bytes);
+    }
+    try {
+      read(root);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot read the Kafka subscriptions from " + file, e);
+    }
+    return MetadataLog.Cache.at(lsn.asLong());
+  }
+
+  @Override
+  public synchronized void reset() {
+    clusters.clear();
+    subscriptions.clear();
+  }
+
+  @Override
+  public MetadataRecord.Builder importRecord(byte[] legacy) {
+    return MetadataRecord.newBuilder()
+        .setImportKafka(ImportState.newBuilder().setJson(ByteString.copyFrom(legacy)));
+  }
+
+  private void read(JsonNode root) {
+    for (JsonNode c : root.path("clusters")) {
+      clusters.put(
+          c.get("name").asText(),
+          new KafkaCluster(
+              c.get("name").asText(),
+              strings(c.get("properties")),
+              c.get("created_at").asText(),
+              false));
+    }
+    for (JsonNode s : root.path("subscriptions")) {
+      subscriptions.put(
+          s.get("id").asText(),
+          new Subscription(
+              s.get("id").asText(),
+              s.get("cluster").asText(),
+              s.get("topic").asText(),
+              s.get("service").asText(),
+              s.get("handler").asText(),
+              strings(s.get("options"))));
     }
   }
 
@@ -377,8 +559,13 @@ public final class KafkaMetadata {
     return m;
   }
 
-  private void save() {
+  @Override
+  public synchronized void saveCache(long lsn) throws IOException {
+    if (file == null) {
+      return;
+    }
     ObjectNode root = JSON.createObjectNode();
+    root.put(LSN_FIELD, lsn);
     ArrayNode cs = root.putArray("clusters");
     for (KafkaCluster c : clusters.values()) {
       ObjectNode o = cs.addObject().put("name", c.name()).put("created_at", c.createdAt());
@@ -400,15 +587,11 @@ public final class KafkaMetadata {
       s.options().forEach(opts::put);
     }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the Kafka subscriptions to " + file, e);
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.force(true);
     }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 }

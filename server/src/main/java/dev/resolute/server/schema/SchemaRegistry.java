@@ -1,12 +1,21 @@
 package dev.resolute.server.schema;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
 import dev.resolute.protocol.id.PrefixedId;
 import dev.resolute.protocol.id.Ulid;
 import dev.resolute.protocol.manifest.EndpointManifest;
 import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.discovery.DiscoveredEndpoint;
+import dev.resolute.server.pb.meta.ImportState;
+import dev.resolute.server.pb.meta.MetadataRecord;
+import dev.resolute.server.pb.meta.ModifyService;
+import dev.resolute.server.pb.meta.RegisterDeployment;
+import dev.resolute.server.pb.meta.RemoveDeployment;
+import dev.resolute.server.pb.meta.UpdateDeployment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -25,27 +34,38 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-// Over 400 lines on purpose: the registry's persisted form and the registration rules (new, changed
-// or breaking services, force) are checked together under one lock; splitting them would split that
-// critical section.
+// Over 400 lines on purpose: the registration rules (new, changed or breaking services, force)
+// are applied together, one record at a time; splitting them would split what one apply decides.
 
 /**
  * The schema registry: registered deployments and the latest revision of every service.
  *
- * <p>Reads are lock-free on an immutable {@link Snapshot}; writes are serialized, persisted to
- * {@code <dataDir>/schema-registry.json} atomically (temp file, fsync, rename, fsync dir) and then
- * published, after which listeners are called (on the writing thread).
+ * <p>Replicated metadata: every change is a record on the {@link MetadataLog}, applied in log order
+ * by every node ({@link MetadataLog.Applier}); a write method appends its change and returns (or
+ * throws) what applying it decided on this node. Whatever a change needs that is not deterministic
+ * — a new deployment's id and creation time, what discovery found — is decided before the append
+ * and travels in the record, so every node applies it alike. A dry run and an unforced registration
+ * of a URI already registered store nothing and append nothing.
+ *
+ * <p>Reads are lock-free on an immutable {@link Snapshot}, published after each applied change,
+ * after which listeners are called (on the applying thread). The applied state is cached in {@code
+ * <dataDir>/schema-registry.json} with the LSN it reflects (written atomically: temp file, fsync,
+ * rename, fsync dir); see {@link MetadataLog} for how the cache and the log fit together.
  */
-public final class SchemaRegistry implements Schemas {
+public final class SchemaRegistry implements Schemas, MetadataLog.Applier {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistry.class);
   static final String FILE = "schema-registry.json";
   static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** The field of the cache file naming the LSN its state reflects (absent: a legacy file). */
+  static final String LSN_FIELD = "lsn";
 
   /**
    * Server-wide defaults applied when neither handler nor service set an option.
@@ -132,44 +152,50 @@ public final class SchemaRegistry implements Schemas {
   private final Path file;
   private final Defaults defaults;
   private final Clock clock;
+  private final MetadataLog metadata;
   private final SecureRandom random = new SecureRandom();
   private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
   private volatile Snapshot snapshot;
 
-  private SchemaRegistry(Path file, Defaults defaults, Clock clock, Snapshot initial) {
+  /**
+   * @param file the cache file, or null for none
+   */
+  private SchemaRegistry(Path file, Defaults defaults, Clock clock, MetadataLog metadata) {
     this.file = file;
     this.defaults = defaults;
     this.clock = clock;
-    this.snapshot = initial;
+    this.metadata = metadata;
+    this.snapshot = buildSnapshot(Map.of(), Map.of(), Map.of());
+    metadata.register(this);
   }
 
-  /** Opens (or creates) the registry persisted in {@code dataDir}. */
+  /**
+   * The registry of a node, kept on {@code metadata} (not started yet: the caller registers every
+   * applier, then starts it) and cached in {@code <cacheDir>/schema-registry.json}.
+   *
+   * @param cacheDir null for no cache (every start replays the whole log)
+   */
+  public static SchemaRegistry replicated(
+      MetadataLog metadata, Path cacheDir, Defaults defaults, Clock clock) {
+    return new SchemaRegistry(
+        cacheDir == null ? null : cacheDir.resolve(FILE), defaults, clock, metadata);
+  }
+
+  /**
+   * Opens (or creates) a registry kept in {@code <dataDir>/schema-registry.json} alone, without a
+   * metadata log (tests and tools; a node uses {@link #replicated}). A file from before the
+   * metadata log is read as well.
+   */
   public static SchemaRegistry open(Path dataDir, Defaults defaults, Clock clock)
       throws IOException {
     Files.createDirectories(dataDir);
-    Path f = dataDir.resolve(FILE);
-    Map<String, DeploymentEntry> deps = new LinkedHashMap<>();
-    Map<String, ServiceRef> latest = new LinkedHashMap<>();
-    Map<String, ServiceOverride> overrides = new LinkedHashMap<>();
-    if (Files.exists(f)) {
-      Persisted p = RegistryFile.read(JSON.readTree(f.toFile()));
-      for (DeploymentEntry e : p.deployments()) {
-        deps.put(e.deployment().id(), e);
-      }
-      latest.putAll(p.latest());
-      if (p.overrides() != null) {
-        p.overrides()
-            .forEach(
-                (name, o) -> {
-                  if (o != null) {
-                    overrides.put(name, o);
-                  }
-                });
-      }
-      LOG.info("loaded {} deployments and {} services from {}", deps.size(), latest.size(), f);
+    MetadataLog direct = MetadataLog.direct();
+    SchemaRegistry r = new SchemaRegistry(dataDir.resolve(FILE), defaults, clock, direct);
+    try {
+      direct.start();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
-    SchemaRegistry r = new SchemaRegistry(f, defaults, clock, null);
-    r.snapshot = r.buildSnapshot(deps, latest, overrides);
     return r;
   }
 
@@ -179,8 +205,9 @@ public final class SchemaRegistry implements Schemas {
 
   /** A registry that is not persisted (tests). */
   public static SchemaRegistry inMemory(Defaults defaults, Clock clock) {
-    SchemaRegistry r = new SchemaRegistry(null, defaults, clock, null);
-    r.snapshot = r.buildSnapshot(Map.of(), Map.of(), Map.of());
+    MetadataLog direct = MetadataLog.direct();
+    SchemaRegistry r = new SchemaRegistry(null, defaults, clock, direct);
+    direct.start();
     return r;
   }
 
@@ -286,7 +313,7 @@ public final class SchemaRegistry implements Schemas {
     return byName;
   }
 
-  // ------------------------------------------------------------------ writes
+  // ------------------------------------------------------------------ writes (proposals)
 
   /**
    * Registers a discovered endpoint. An existing deployment with the same URI is returned unchanged
@@ -294,7 +321,7 @@ public final class SchemaRegistry implements Schemas {
    * changing type needs {@code force} or {@code breaking} (else 409 META0006). {@code dryRun}
    * validates and returns the would-be result without storing it.
    */
-  public synchronized RegistrationResult register(
+  public RegistrationResult register(
       DiscoveredEndpoint ep,
       Map<String, String> additionalHeaders,
       Map<String, String> metadata,
@@ -302,11 +329,52 @@ public final class SchemaRegistry implements Schemas {
       boolean breaking,
       boolean dryRun)
       throws SchemaException {
+    if (dryRun) {
+      synchronized (this) {
+        return applyRegister(
+            ep,
+            additionalHeaders,
+            metadata,
+            force,
+            breaking,
+            PrefixedId.format("dp", Ulid.generate(clock.millis(), random)),
+            clock.millis(),
+            true);
+      }
+    }
+    return MetadataLog.await(registerAsync(ep, additionalHeaders, metadata, force, breaking));
+  }
+
+  /**
+   * {@link #register} (not a dry run) without waiting: completes once the registration was applied
+   * on this node, with its result or a {@link SchemaException}.
+   */
+  public CompletableFuture<RegistrationResult> registerAsync(
+      DiscoveredEndpoint ep,
+      Map<String, String> additionalHeaders,
+      Map<String, String> metadata,
+      boolean force,
+      boolean breaking) {
     Optional<DeploymentSchema> existing = deploymentByUri(ep.uri());
     if (existing.isPresent() && !force) {
-      return new RegistrationResult(existing.get(), deploymentServices(existing.get().id()), false);
+      return CompletableFuture.completedFuture(
+          new RegistrationResult(existing.get(), deploymentServices(existing.get().id()), false));
     }
-    return store(existing, ep, additionalHeaders, metadata, force, breaking, dryRun);
+    String newId = PrefixedId.format("dp", Ulid.generate(clock.millis(), random));
+    long createdAt = clock.millis();
+    return this.metadata
+        .propose(
+            MetadataRecord.newBuilder()
+                .setRegisterDeployment(
+                    RegisterDeployment.newBuilder()
+                        .setEndpoint(MetadataRecords.endpoint(ep))
+                        .addAllAdditionalHeaders(MetadataRecords.pairs(additionalHeaders))
+                        .addAllMetadata(MetadataRecords.pairs(metadata))
+                        .setForce(force)
+                        .setBreaking(breaking)
+                        .setNewId(newId)
+                        .setCreatedAtMillis(createdAt)))
+        .thenApply(RegistrationResult.class::cast);
   }
 
   /**
@@ -320,7 +388,174 @@ public final class SchemaRegistry implements Schemas {
    * @param additionalHeaders null to keep the current ones
    * @throws SchemaException 404 for an unknown deployment
    */
-  public synchronized RegistrationResult updateDeployment(
+  public RegistrationResult updateDeployment(
+      String id,
+      DiscoveredEndpoint ep,
+      Map<String, String> additionalHeaders,
+      boolean overwrite,
+      boolean dryRun)
+      throws SchemaException {
+    if (dryRun) {
+      synchronized (this) {
+        return applyUpdate(id, ep, additionalHeaders, overwrite, true);
+      }
+    }
+    UpdateDeployment.Builder u =
+        UpdateDeployment.newBuilder()
+            .setId(id)
+            .setOverwrite(overwrite)
+            .setSetHeaders(additionalHeaders != null)
+            .addAllAdditionalHeaders(MetadataRecords.pairs(additionalHeaders));
+    if (ep != null) {
+      u.setEndpoint(MetadataRecords.endpoint(ep));
+    }
+    return (RegistrationResult)
+        MetadataLog.await(metadata.propose(MetadataRecord.newBuilder().setUpdateDeployment(u)));
+  }
+
+  /**
+   * Removes a deployment (admin force delete). Services it was latest for fall back to older
+   * revisions.
+   */
+  public void removeDeployment(String id) throws SchemaException {
+    MetadataLog.await(removeDeploymentAsync(id));
+  }
+
+  /** {@link #removeDeployment} without waiting. */
+  public CompletableFuture<Object> removeDeploymentAsync(String id) {
+    return metadata.propose(
+        MetadataRecord.newBuilder().setRemoveDeployment(RemoveDeployment.newBuilder().setId(id)));
+  }
+
+  /**
+   * Applies the admin's changes to a service ({@code PATCH /services/{name}}) on top of its earlier
+   * ones, persisted with the registry; they hold until a new revision of the service is registered.
+   *
+   * @throws SchemaException 404 for an unknown service; 400 for a workflow completion retention on
+   *     a service that is not a workflow (restate-server 1.7.12's answers)
+   */
+  public ServiceSchema modifyService(String name, ServiceOverride patch) throws SchemaException {
+    return MetadataLog.await(modifyServiceAsync(name, patch));
+  }
+
+  /** {@link #modifyService} without waiting. */
+  public CompletableFuture<ServiceSchema> modifyServiceAsync(String name, ServiceOverride patch) {
+    ModifyService.Builder m = ModifyService.newBuilder().setName(name);
+    if (patch.publicAccess() != null) {
+      m.setPublicAccess(patch.publicAccess());
+    }
+    if (patch.idempotencyRetentionMillis() != null) {
+      m.setIdempotencyRetentionMillis(patch.idempotencyRetentionMillis());
+    }
+    if (patch.workflowCompletionRetentionMillis() != null) {
+      m.setWorkflowCompletionRetentionMillis(patch.workflowCompletionRetentionMillis());
+    }
+    if (patch.journalRetentionMillis() != null) {
+      m.setJournalRetentionMillis(patch.journalRetentionMillis());
+    }
+    if (patch.inactivityTimeoutMillis() != null) {
+      m.setInactivityTimeoutMillis(patch.inactivityTimeoutMillis());
+    }
+    if (patch.abortTimeoutMillis() != null) {
+      m.setAbortTimeoutMillis(patch.abortTimeoutMillis());
+    }
+    return metadata
+        .propose(MetadataRecord.newBuilder().setModifyService(m))
+        .thenApply(ServiceSchema.class::cast);
+  }
+
+  // ------------------------------------------------------------------ apply
+
+  @Override
+  public boolean owns(MetadataRecord.ChangeCase change) {
+    return switch (change) {
+      case REGISTER_DEPLOYMENT,
+          UPDATE_DEPLOYMENT,
+          REMOVE_DEPLOYMENT,
+          MODIFY_SERVICE,
+          IMPORT_REGISTRY ->
+          true;
+      default -> false;
+    };
+  }
+
+  @Override
+  public synchronized Object apply(MetadataRecord record) throws SchemaException {
+    switch (record.getChangeCase()) {
+      case REGISTER_DEPLOYMENT -> {
+        RegisterDeployment r = record.getRegisterDeployment();
+        DiscoveredEndpoint ep = MetadataRecords.endpoint(r.getEndpoint());
+        Optional<DeploymentSchema> existing = deploymentByUri(ep.uri());
+        if (existing.isPresent() && !r.getForce()) {
+          // registered meanwhile (by another node): as a registration of a known URI
+          return new RegistrationResult(
+              existing.get(), deploymentServices(existing.get().id()), false);
+        }
+        return applyRegister(
+            ep,
+            MetadataRecords.map(r.getAdditionalHeadersList()),
+            MetadataRecords.map(r.getMetadataList()),
+            r.getForce(),
+            r.getBreaking(),
+            r.getNewId(),
+            r.getCreatedAtMillis(),
+            false);
+      }
+      case UPDATE_DEPLOYMENT -> {
+        UpdateDeployment u = record.getUpdateDeployment();
+        return applyUpdate(
+            u.getId(),
+            u.hasEndpoint() ? MetadataRecords.endpoint(u.getEndpoint()) : null,
+            u.getSetHeaders() ? MetadataRecords.map(u.getAdditionalHeadersList()) : null,
+            u.getOverwrite(),
+            false);
+      }
+      case REMOVE_DEPLOYMENT -> {
+        applyRemove(record.getRemoveDeployment().getId());
+        return Boolean.TRUE;
+      }
+      case MODIFY_SERVICE -> {
+        ModifyService m = record.getModifyService();
+        return applyModify(
+            m.getName(),
+            new ServiceOverride(
+                0,
+                m.hasPublicAccess() ? m.getPublicAccess() : null,
+                m.hasIdempotencyRetentionMillis() ? m.getIdempotencyRetentionMillis() : null,
+                m.hasWorkflowCompletionRetentionMillis()
+                    ? m.getWorkflowCompletionRetentionMillis()
+                    : null,
+                m.hasJournalRetentionMillis() ? m.getJournalRetentionMillis() : null,
+                m.hasInactivityTimeoutMillis() ? m.getInactivityTimeoutMillis() : null,
+                m.hasAbortTimeoutMillis() ? m.getAbortTimeoutMillis() : null));
+      }
+      case IMPORT_REGISTRY -> {
+        applyImport(record.getImportRegistry().getJson().toByteArray());
+        return Boolean.TRUE;
+      }
+      default -> throw new SchemaException(500, null, "not a registry change: " + record);
+    }
+  }
+
+  private RegistrationResult applyRegister(
+      DiscoveredEndpoint ep,
+      Map<String, String> additionalHeaders,
+      Map<String, String> metadata,
+      boolean force,
+      boolean breaking,
+      String newId,
+      long createdAt,
+      boolean dryRun)
+      throws SchemaException {
+    Optional<DeploymentSchema> existing = deploymentByUri(ep.uri());
+    if (existing.isPresent() && !force) {
+      return new RegistrationResult(existing.get(), deploymentServices(existing.get().id()), false);
+    }
+    return store(
+        existing, ep, additionalHeaders, metadata, force, breaking, dryRun, newId, createdAt);
+  }
+
+  private RegistrationResult applyUpdate(
       String id,
       DiscoveredEndpoint ep,
       Map<String, String> additionalHeaders,
@@ -336,7 +571,7 @@ public final class SchemaRegistry implements Schemas {
     Map<String, String> headers =
         additionalHeaders == null ? d.additionalHeaders() : lower(additionalHeaders);
     if (ep != null && overwrite) {
-      return store(Optional.of(d), ep, headers, d.metadata(), true, true, dryRun);
+      return store(Optional.of(d), ep, headers, d.metadata(), true, true, dryRun, d.id(), 0);
     }
     DeploymentSchema updated =
         new DeploymentSchema(
@@ -360,6 +595,10 @@ public final class SchemaRegistry implements Schemas {
     return new RegistrationResult(updated, servicesOf(entry, cur.overrides()), false);
   }
 
+  /**
+   * @param newId the id of the deployment if this creates one
+   * @param createdAt its creation time if this creates one
+   */
   private RegistrationResult store(
       Optional<DeploymentSchema> existing,
       DiscoveredEndpoint ep,
@@ -367,7 +606,9 @@ public final class SchemaRegistry implements Schemas {
       Map<String, String> metadata,
       boolean force,
       boolean breaking,
-      boolean dryRun)
+      boolean dryRun,
+      String newId,
+      long createdAtIfNew)
       throws SchemaException {
     Snapshot cur = snapshot;
     Map<String, EndpointManifest.Service> services = dedupe(ep.manifest());
@@ -388,10 +629,7 @@ public final class SchemaRegistry implements Schemas {
         }
       }
     }
-    String id =
-        existing
-            .map(DeploymentSchema::id)
-            .orElseGet(() -> PrefixedId.format("dp", Ulid.generate(clock.millis(), random)));
+    String id = existing.map(DeploymentSchema::id).orElse(newId);
     Map<String, DeploymentEntry> deps = new LinkedHashMap<>(cur.deployments());
     Map<String, ServiceRef> latest = new LinkedHashMap<>(cur.latest());
     List<DeploymentSchema.ServiceRevision> revisions = new ArrayList<>();
@@ -400,7 +638,7 @@ public final class SchemaRegistry implements Schemas {
       int rev = ref == null ? 1 : ref.revision() + 1;
       revisions.add(new DeploymentSchema.ServiceRevision(s.name(), rev));
     }
-    long createdAt = existing.map(DeploymentSchema::createdAtMillis).orElseGet(clock::millis);
+    long createdAt = existing.map(DeploymentSchema::createdAtMillis).orElse(createdAtIfNew);
     DeploymentSchema dep =
         new DeploymentSchema(
             id,
@@ -436,11 +674,7 @@ public final class SchemaRegistry implements Schemas {
     return new RegistrationResult(dep, built, existing.isEmpty());
   }
 
-  /**
-   * Removes a deployment (admin force delete). Services it was latest for fall back to older
-   * revisions.
-   */
-  public synchronized void removeDeployment(String id) throws SchemaException {
+  private void applyRemove(String id) throws SchemaException {
     Snapshot cur = snapshot;
     if (!cur.deployments().containsKey(id)) {
       throw new SchemaException(
@@ -469,15 +703,7 @@ public final class SchemaRegistry implements Schemas {
     commit(deps, latest, new LinkedHashMap<>(cur.overrides()));
   }
 
-  /**
-   * Applies the admin's changes to a service ({@code PATCH /services/{name}}) on top of its earlier
-   * ones, persisted with the registry; they hold until a new revision of the service is registered.
-   *
-   * @throws SchemaException 404 for an unknown service; 400 for a workflow completion retention on
-   *     a service that is not a workflow (restate-server 1.7.12's answers)
-   */
-  public synchronized ServiceSchema modifyService(String name, ServiceOverride patch)
-      throws SchemaException {
+  private ServiceSchema applyModify(String name, ServiceOverride patch) throws SchemaException {
     Snapshot cur = snapshot;
     ServiceSchema s = cur.services().get(name);
     if (s == null) {
@@ -497,6 +723,97 @@ public final class SchemaRegistry implements Schemas {
     overrides.put(name, prev.merge(patch));
     commit(new LinkedHashMap<>(cur.deployments()), new LinkedHashMap<>(cur.latest()), overrides);
     return snapshot.services().get(name);
+  }
+
+  /** A registry file from before the metadata log, taken only into an empty registry. */
+  private void applyImport(byte[] json) throws SchemaException {
+    Snapshot cur = snapshot;
+    if (!cur.deployments().isEmpty() || !cur.latest().isEmpty()) {
+      throw new SchemaException(
+          409, null, "the schema registry is not empty: the registry file is not imported");
+    }
+    Persisted p;
+    try {
+      p = RegistryFile.read(JSON.readTree(json));
+    } catch (IOException e) {
+      throw new SchemaException(500, null, "the registry file cannot be read: " + e.getMessage());
+    }
+    Map<String, DeploymentEntry> deps = new LinkedHashMap<>();
+    Map<String, ServiceRef> latest = new LinkedHashMap<>();
+    Map<String, ServiceOverride> overrides = new LinkedHashMap<>();
+    load(p, deps, latest, overrides);
+    commit(deps, latest, overrides);
+    LOG.info("imported {} deployments and {} services", deps.size(), latest.size());
+  }
+
+  private static void load(
+      Persisted p,
+      Map<String, DeploymentEntry> deps,
+      Map<String, ServiceRef> latest,
+      Map<String, ServiceOverride> overrides) {
+    if (p.deployments() != null) {
+      for (DeploymentEntry e : p.deployments()) {
+        deps.put(e.deployment().id(), e);
+      }
+    }
+    if (p.latest() != null) {
+      latest.putAll(p.latest());
+    }
+    if (p.overrides() != null) {
+      p.overrides()
+          .forEach(
+              (name, o) -> {
+                if (o != null) {
+                  overrides.put(name, o);
+                }
+              });
+    }
+  }
+
+  // ------------------------------------------------------------------ cache
+
+  @Override
+  public MetadataLog.Cache loadCache() throws IOException {
+    if (file == null || !Files.exists(file)) {
+      return MetadataLog.Cache.ABSENT;
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    JsonNode root = JSON.readTree(bytes);
+    JsonNode lsn = root == null ? null : root.get(LSN_FIELD);
+    if (lsn == null || !lsn.canConvertToLong()) {
+      return MetadataLog.Cache.legacy(bytes);
+    }
+    Map<String, DeploymentEntry> deps = new LinkedHashMap<>();
+    Map<String, ServiceRef> latest = new LinkedHashMap<>();
+    Map<String, ServiceOverride> overrides = new LinkedHashMap<>();
+    load(RegistryFile.read(root), deps, latest, overrides);
+    snapshot = buildSnapshot(deps, latest, overrides);
+    LOG.info("loaded {} deployments and {} services from {}", deps.size(), latest.size(), file);
+    return MetadataLog.Cache.at(lsn.asLong());
+  }
+
+  @Override
+  public void reset() {
+    snapshot = buildSnapshot(Map.of(), Map.of(), Map.of());
+  }
+
+  @Override
+  public void saveCache(long lsn) throws IOException {
+    if (file == null) {
+      return;
+    }
+    Snapshot s = snapshot;
+    ObjectNode root =
+        JSON.valueToTree(
+            new Persisted(1, List.copyOf(s.deployments().values()), s.latest(), s.overrides()));
+    root.put(LSN_FIELD, lsn);
+    persist(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+  }
+
+  @Override
+  public MetadataRecord.Builder importRecord(byte[] legacy) {
+    return MetadataRecord.newBuilder()
+        .setImportRegistry(ImportState.newBuilder().setJson(ByteString.copyFrom(legacy)));
   }
 
   private static Map<String, String> lower(Map<String, String> headers) {
@@ -567,24 +884,9 @@ public final class SchemaRegistry implements Schemas {
   private void commit(
       Map<String, DeploymentEntry> deps,
       Map<String, ServiceRef> latest,
-      Map<String, ServiceOverride> overrides)
-      throws SchemaException {
+      Map<String, ServiceOverride> overrides) {
     // an override of a revision that is no longer the latest will never apply again
     overrides.entrySet().removeIf(e -> !isLatest(latest, e.getKey(), e.getValue().revision()));
-    if (file != null) {
-      try {
-        persist(new Persisted(1, List.copyOf(deps.values()), latest, overrides));
-      } catch (IOException e) {
-        throw new SchemaException(
-            500,
-            ErrorCode.META0005,
-            ErrorCode.META0005.tag()
-                + " cannot persist the schema registry to "
-                + file
-                + ": "
-                + e.getMessage());
-      }
-    }
     Snapshot s = buildSnapshot(deps, latest, overrides);
     snapshot = s;
     for (Consumer<Snapshot> l : listeners) {
@@ -626,8 +928,7 @@ public final class SchemaRegistry implements Schemas {
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(overrides)));
   }
 
-  private void persist(Persisted p) throws IOException {
-    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(p);
+  private void persist(byte[] bytes) throws IOException {
     Path dir = file.getParent();
     Path tmp = dir.resolve(FILE + ".tmp");
     try (FileChannel ch =
