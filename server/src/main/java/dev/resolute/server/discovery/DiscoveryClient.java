@@ -215,7 +215,13 @@ public final class DiscoveryClient {
               + "\"'");
     }
     EndpointManifest m = parse(body);
-    return new DiscoveredEndpoint(uri, http11, m, resp.header("x-restate-server"), version);
+    ManifestExtensions ext;
+    try {
+      ext = ManifestExtensions.parse(body);
+    } catch (ManifestExtensions.InvalidException e) {
+      throw badResponse(e.getMessage());
+    }
+    return new DiscoveredEndpoint(uri, http11, m, resp.header("x-restate-server"), version, ext);
   }
 
   /** Parses and validates a manifest body (no transport concerns). */

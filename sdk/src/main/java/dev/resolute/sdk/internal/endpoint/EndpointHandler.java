@@ -99,7 +99,8 @@ public final class EndpointHandler {
             http2
                 ? EndpointManifest.ProtocolMode.BIDI_STREAM
                 : EndpointManifest.ProtocolMode.REQUEST_RESPONSE);
-    return new Simple(200, ProtocolVersion.manifestContentType(version), ManifestBuilder.toJson(m));
+    return new Simple(
+        200, ProtocolVersion.manifestContentType(version), ManifestBuilder.toJson(endpoint, m));
   }
 
   private Routed invoke(

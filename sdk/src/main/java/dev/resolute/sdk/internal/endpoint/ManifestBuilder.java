@@ -2,12 +2,15 @@ package dev.resolute.sdk.internal.endpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.resolute.protocol.ProtocolVersion;
 import dev.resolute.protocol.manifest.EndpointManifest;
 import dev.resolute.sdk.endpoint.Endpoint;
 import dev.resolute.sdk.endpoint.definition.HandlerDefinition;
 import dev.resolute.sdk.endpoint.definition.InvocationRetryPolicy;
 import dev.resolute.sdk.endpoint.definition.Options;
+import dev.resolute.sdk.endpoint.definition.ScheduleDefinition;
 import dev.resolute.sdk.endpoint.definition.ServiceDefinition;
 import dev.resolute.serde.Serde;
 import java.time.Duration;
@@ -36,6 +39,72 @@ public final class ManifestBuilder {
         .forEach(s -> services.add(service(s, version)));
     return new EndpointManifest(
         mode, ProtocolVersion.MIN_SUPPORTED, ProtocolVersion.MAX_SUPPORTED, null, services);
+  }
+
+  /** Resolute's extension on a service or handler: its token-bucket rate. */
+  public static final String RATE_LIMIT_FIELD = "x-resolute-rate-limit";
+
+  /** Resolute's extension on a handler: its cron schedules. */
+  public static final String SCHEDULES_FIELD = "x-resolute-schedules";
+
+  /**
+   * The manifest as served: {@code manifest} plus Resolute's extension fields ({@link
+   * #RATE_LIMIT_FIELD}, {@link #SCHEDULES_FIELD}) on the services and handlers of {@code endpoint}
+   * that declare them, in every manifest version. restate-server 1.7.12 accepts a manifest with
+   * them and ignores them (checked by {@code ManifestExtensionsIT} against the real server).
+   */
+  public static byte[] toJson(Endpoint endpoint, EndpointManifest manifest) {
+    ObjectNode root = MAPPER.valueToTree(manifest);
+    JsonNode services = root.path("services");
+    for (JsonNode sn : services) {
+      ServiceDefinition s = endpoint.getService(sn.path("name").asText());
+      if (s == null) {
+        continue;
+      }
+      rate((ObjectNode) sn, s.options());
+      for (JsonNode hn : sn.path("handlers")) {
+        HandlerDefinition<?, ?> h = s.getHandler(hn.path("name").asText());
+        if (h == null) {
+          continue;
+        }
+        rate((ObjectNode) hn, h.options());
+        List<ScheduleDefinition> schedules = h.options().schedules();
+        if (!schedules.isEmpty()) {
+          ArrayNode arr = ((ObjectNode) hn).putArray(SCHEDULES_FIELD);
+          for (int i = 0; i < schedules.size(); i++) {
+            ScheduleDefinition d = schedules.get(i);
+            ObjectNode o = arr.addObject();
+            o.put("name", d.name() != null ? d.name() : Integer.toString(i));
+            o.put("cron", d.cron());
+            if (d.timeZone() != null) {
+              o.put("timezone", d.timeZone());
+            }
+            if (d.key() != null) {
+              o.put("key", d.key());
+            }
+            if (d.body() != null) {
+              o.put("body", d.body());
+            }
+            o.put("catch_up", d.catchUp().name().toLowerCase(java.util.Locale.ROOT));
+          }
+        }
+      }
+    }
+    try {
+      return MAPPER.writeValueAsBytes(root);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write manifest", e);
+    }
+  }
+
+  private static void rate(ObjectNode node, Options o) {
+    if (o.ratePerSecond() != null) {
+      ObjectNode r = node.putObject(RATE_LIMIT_FIELD);
+      r.put("rate_per_second", o.ratePerSecond());
+      if (o.rateBurst() != null) {
+        r.put("burst", o.rateBurst());
+      }
+    }
   }
 
   public static byte[] toJson(EndpointManifest manifest) {
