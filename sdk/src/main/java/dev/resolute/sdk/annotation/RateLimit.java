@@ -8,10 +8,10 @@ import java.lang.annotation.Target;
 
 /**
  * A token-bucket rate for a service (on its type) or one handler (on its method), Resolute's
- * extension advertised in the discovery manifest (restate-server ignores it): the Resolute server
- * turns it into a limit rule when the deployment registers, so invocations beyond the rate wait in
- * the durable limit queue instead of failing. The builder form is {@code rateLimit(perSecond,
- * burst)} on the service or handler configurator.
+ * extension advertised as a metadata entry of the manifest (restate-server keeps it as plain
+ * metadata): the Resolute server turns it into a limit rule when the deployment registers, so
+ * invocations beyond the rate wait in the durable limit queue instead of failing. The builder form
+ * is {@code rateLimit(perSecond, burst)} on the service or handler configurator.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -9,9 +9,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A cron schedule of a handler (Resolute's extension; restate-server ignores it): the Resolute
- * server invokes the handler on every firing, from the deployment's registration until the
- * declaration goes away. Repeatable. See {@link ScheduleDefinition} for the builder form.
+ * A cron schedule of a handler (Resolute's extension, a metadata entry of the manifest that
+ * restate-server keeps as plain metadata): the Resolute server invokes the handler on every firing,
+ * from the deployment's registration until the declaration goes away. Repeatable. See {@link
+ * ScheduleDefinition} for the builder form.
  *
  * <pre>{@code
  * @Handler

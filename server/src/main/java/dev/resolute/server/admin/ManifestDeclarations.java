@@ -3,7 +3,6 @@ package dev.resolute.server.admin;
 import dev.resolute.protocol.manifest.EndpointManifest;
 import dev.resolute.server.api.Failures;
 import dev.resolute.server.discovery.DiscoveredEndpoint;
-import dev.resolute.server.discovery.ManifestExtensions;
 import dev.resolute.server.limits.DeclaredRates;
 import dev.resolute.server.limits.Limits;
 import dev.resolute.server.limits.Rule;
@@ -28,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registration hook of Resolute's manifest extensions: makes the schedules and limit rules of
- * the registered services exactly what their latest manifest declares.
+ * The registration hook of Resolute's manifest extensions ({@link ManifestExtensions}, entries of
+ * the manifest's metadata): makes the schedules and limit rules of the registered services exactly
+ * what their latest manifest declares.
  *
  * <ul>
  *   <li><b>Schedules</b> ({@code x-resolute-schedules}): schedule {@code sdk~<service>~<handler>~
@@ -75,7 +75,12 @@ public final class ManifestDeclarations implements DeploymentHook {
 
   @Override
   public void check(DiscoveredEndpoint ep) throws SchemaException {
-    ManifestExtensions ext = ep.extensions();
+    ManifestExtensions ext;
+    try {
+      ext = ManifestExtensions.of(ep.manifest());
+    } catch (ManifestExtensions.InvalidException e) {
+      throw bad(e.getMessage());
+    }
     for (ManifestExtensions.Rate r : ext.rates()) {
       if (!RulePattern.isValue(r.service())
           || (r.handler() != null && !RulePattern.isValue(r.handler()))) {
@@ -117,8 +122,14 @@ public final class ManifestDeclarations implements DeploymentHook {
   @Override
   public CompletableFuture<Void> registered(DiscoveredEndpoint ep) {
     List<String> services = ep.manifest().services().stream().map(s -> s.name()).toList();
+    ManifestExtensions ext;
+    try {
+      ext = ManifestExtensions.of(ep.manifest());
+    } catch (ManifestExtensions.InvalidException e) {
+      return CompletableFuture.failedFuture(bad(e.getMessage()));
+    }
     List<ScheduleDispatcher.Spec> specs = new ArrayList<>();
-    for (ManifestExtensions.Schedule s : ep.extensions().schedules()) {
+    for (ManifestExtensions.Schedule s : ext.schedules()) {
       byte[] body = s.body() == null ? null : s.body().getBytes(StandardCharsets.UTF_8);
       specs.add(
           new ScheduleDispatcher.Spec(
@@ -132,7 +143,7 @@ public final class ManifestDeclarations implements DeploymentHook {
               body == null ? null : "application/json",
               CronSchedule.CatchUp.valueOf(s.catchUp().toUpperCase(Locale.ROOT))));
     }
-    return sync(services, specs, ep.extensions().rates());
+    return sync(services, specs, ext.rates());
   }
 
   @Override

@@ -8,22 +8,10 @@ import dev.resolute.protocol.manifest.EndpointManifest;
  * @param uri the normalized deployment URI (path "/" when empty)
  * @param http11 whether discovery (and therefore invocations) use HTTP/1.1
  * @param sdkVersion the {@code x-restate-server} response header, or null
- * @param extensions what the manifest declares in Resolute's extension fields
  */
 public record DiscoveredEndpoint(
     String uri,
     boolean http11,
     EndpointManifest manifest,
     String sdkVersion,
-    int manifestVersion,
-    ManifestExtensions extensions) {
-
-  public DiscoveredEndpoint(
-      String uri,
-      boolean http11,
-      EndpointManifest manifest,
-      String sdkVersion,
-      int manifestVersion) {
-    this(uri, http11, manifest, sdkVersion, manifestVersion, ManifestExtensions.NONE);
-  }
-}
+    int manifestVersion) {}

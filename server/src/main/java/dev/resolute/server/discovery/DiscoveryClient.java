@@ -215,13 +215,7 @@ public final class DiscoveryClient {
               + "\"'");
     }
     EndpointManifest m = parse(body);
-    ManifestExtensions ext;
-    try {
-      ext = ManifestExtensions.parse(body);
-    } catch (ManifestExtensions.InvalidException e) {
-      throw badResponse(e.getMessage());
-    }
-    return new DiscoveredEndpoint(uri, http11, m, resp.header("x-restate-server"), version, ext);
+    return new DiscoveredEndpoint(uri, http11, m, resp.header("x-restate-server"), version);
   }
 
   /** Parses and validates a manifest body (no transport concerns). */

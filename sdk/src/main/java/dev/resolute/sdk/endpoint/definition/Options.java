@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Options of a service or a handler advertised in the discovery manifest (all optional; unset means
  * the server default). Manifest V2: documentation, metadata; V3: timeouts, retentions, lazy state,
- * ingress-private; V4: the invocation retry policy. Resolute's extensions (any version, ignored by
- * restate-server): a token-bucket rate and, on handlers, cron schedules.
+ * ingress-private; V4: the invocation retry policy. Resolute's extensions (metadata entries of
+ * manifest V2+, which restate-server keeps as plain metadata): a token-bucket rate and, on
+ * handlers, cron schedules.
  */
 public final class Options {
   String documentation;

@@ -99,8 +99,7 @@ public final class EndpointHandler {
             http2
                 ? EndpointManifest.ProtocolMode.BIDI_STREAM
                 : EndpointManifest.ProtocolMode.REQUEST_RESPONSE);
-    return new Simple(
-        200, ProtocolVersion.manifestContentType(version), ManifestBuilder.toJson(endpoint, m));
+    return new Simple(200, ProtocolVersion.manifestContentType(version), ManifestBuilder.toJson(m));
   }
 
   private Routed invoke(

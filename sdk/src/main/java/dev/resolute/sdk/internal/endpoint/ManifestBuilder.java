@@ -17,12 +17,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The discovery manifest of an endpoint for one negotiated manifest version: fields newer than that
  * version are left out (V2: documentation/metadata, V3: timeouts/retentions/lazy state/private, V4:
- * retry policy).
+ * retry policy). Resolute's extensions (schedules, rates) are metadata entries, so V2 and later.
  */
 public final class ManifestBuilder {
   public static final int MIN_MANIFEST_VERSION = 1;
@@ -41,70 +43,60 @@ public final class ManifestBuilder {
         mode, ProtocolVersion.MIN_SUPPORTED, ProtocolVersion.MAX_SUPPORTED, null, services);
   }
 
-  /** Resolute's extension on a service or handler: its token-bucket rate. */
-  public static final String RATE_LIMIT_FIELD = "x-resolute-rate-limit";
-
-  /** Resolute's extension on a handler: its cron schedules. */
-  public static final String SCHEDULES_FIELD = "x-resolute-schedules";
+  /**
+   * Resolute's extension, a metadata entry of a service or a handler: its token-bucket rate as JSON
+   * text {@code {"rate_per_second": r, "burst"?: b}}.
+   */
+  public static final String RATE_LIMIT_KEY = "x-resolute-rate-limit";
 
   /**
-   * The manifest as served: {@code manifest} plus Resolute's extension fields ({@link
-   * #RATE_LIMIT_FIELD}, {@link #SCHEDULES_FIELD}) on the services and handlers of {@code endpoint}
-   * that declare them, in every manifest version. restate-server 1.7.12 accepts a manifest with
-   * them and ignores them (checked by {@code ManifestExtensionsIT} against the real server).
+   * Resolute's extension, a metadata entry of a handler: its cron schedules as JSON text {@code
+   * [{"name", "cron", "timezone"?, "key"?, "body"?, "catch_up"}]}.
    */
-  public static byte[] toJson(Endpoint endpoint, EndpointManifest manifest) {
-    ObjectNode root = MAPPER.valueToTree(manifest);
-    JsonNode services = root.path("services");
-    for (JsonNode sn : services) {
-      ServiceDefinition s = endpoint.getService(sn.path("name").asText());
-      if (s == null) {
-        continue;
-      }
-      rate((ObjectNode) sn, s.options());
-      for (JsonNode hn : sn.path("handlers")) {
-        HandlerDefinition<?, ?> h = s.getHandler(hn.path("name").asText());
-        if (h == null) {
-          continue;
-        }
-        rate((ObjectNode) hn, h.options());
-        List<ScheduleDefinition> schedules = h.options().schedules();
-        if (!schedules.isEmpty()) {
-          ArrayNode arr = ((ObjectNode) hn).putArray(SCHEDULES_FIELD);
-          for (int i = 0; i < schedules.size(); i++) {
-            ScheduleDefinition d = schedules.get(i);
-            ObjectNode o = arr.addObject();
-            o.put("name", d.name() != null ? d.name() : Integer.toString(i));
-            o.put("cron", d.cron());
-            if (d.timeZone() != null) {
-              o.put("timezone", d.timeZone());
-            }
-            if (d.key() != null) {
-              o.put("key", d.key());
-            }
-            if (d.body() != null) {
-              o.put("body", d.body());
-            }
-            o.put("catch_up", d.catchUp().name().toLowerCase(java.util.Locale.ROOT));
-          }
-        }
-      }
-    }
-    try {
-      return MAPPER.writeValueAsBytes(root);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot write manifest", e);
-    }
-  }
+  public static final String SCHEDULES_KEY = "x-resolute-schedules";
 
-  private static void rate(ObjectNode node, Options o) {
+  /**
+   * The metadata a service or handler advertises (manifest V2 and later): the user's entries plus
+   * Resolute's extension entries ({@link #RATE_LIMIT_KEY}, {@link #SCHEDULES_KEY}) when declared.
+   * They travel in {@code metadata} because restate-server 1.7.12 refuses a manifest with a field
+   * it does not know and keeps any metadata (checked by {@code DeclaredSchedulesIT} against the
+   * real server); the Resolute server reads them at registration.
+   */
+  private static Map<String, String> metadata(Options o) {
+    if (o.ratePerSecond() == null && o.schedules().isEmpty()) {
+      return Map.copyOf(o.metadata());
+    }
+    Map<String, String> m = new TreeMap<>(o.metadata());
     if (o.ratePerSecond() != null) {
-      ObjectNode r = node.putObject(RATE_LIMIT_FIELD);
+      ObjectNode r = MAPPER.createObjectNode();
       r.put("rate_per_second", o.ratePerSecond());
       if (o.rateBurst() != null) {
         r.put("burst", o.rateBurst());
       }
+      m.put(RATE_LIMIT_KEY, r.toString());
     }
+    List<ScheduleDefinition> schedules = o.schedules();
+    if (!schedules.isEmpty()) {
+      ArrayNode arr = MAPPER.createArrayNode();
+      for (int i = 0; i < schedules.size(); i++) {
+        ScheduleDefinition d = schedules.get(i);
+        ObjectNode n = arr.addObject();
+        n.put("name", d.name() != null ? d.name() : Integer.toString(i));
+        n.put("cron", d.cron());
+        if (d.timeZone() != null) {
+          n.put("timezone", d.timeZone());
+        }
+        if (d.key() != null) {
+          n.put("key", d.key());
+        }
+        if (d.body() != null) {
+          n.put("body", d.body());
+        }
+        n.put("catch_up", d.catchUp().name().toLowerCase(Locale.ROOT));
+      }
+      m.put(SCHEDULES_KEY, arr.toString());
+    }
+    return m;
   }
 
   public static byte[] toJson(EndpointManifest manifest) {
@@ -126,7 +118,7 @@ public final class ManifestBuilder {
         EndpointManifest.ServiceType.valueOf(s.getServiceType().name()),
         handlers,
         v >= 2 ? o.documentation() : null,
-        v >= 2 ? Map.copyOf(o.metadata()) : null,
+        v >= 2 ? metadata(o) : null,
         v >= 3 ? ms(o.inactivityTimeout()) : null,
         v >= 3 ? ms(o.abortTimeout()) : null,
         v >= 3 ? ms(o.journalRetention()) : null,
@@ -166,7 +158,7 @@ public final class ManifestBuilder {
         input,
         output,
         v >= 2 ? o.documentation() : null,
-        v >= 2 ? Map.copyOf(o.metadata()) : null,
+        v >= 2 ? metadata(o) : null,
         v >= 3 ? ms(o.inactivityTimeout()) : null,
         v >= 3 ? ms(o.abortTimeout()) : null,
         v >= 3 ? ms(o.journalRetention()) : null,

@@ -1,24 +1,28 @@
-package dev.resolute.server.discovery;
+package dev.resolute.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.protocol.manifest.EndpointManifest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * What a manifest declares in Resolute's extension fields, which restate-server ignores: {@code
- * x-resolute-rate-limit} on a service or a handler ({@code {"rate_per_second": 5.0, "burst": 5}})
- * and {@code x-resolute-schedules} on a handler ({@code [{"name", "cron", "timezone"?, "key"?,
- * "body"?, "catch_up"?}]}). Read from the raw discovery body, beside the manifest model, so the
- * model and the schema registry stay restate's. A manifest without them declares nothing.
+ * What a manifest declares in Resolute's extension entries of the services' and handlers' {@code
+ * metadata} (manifest V2 and later): {@code x-resolute-rate-limit} on a service or a handler, JSON
+ * text {@code {"rate_per_second": 5.0, "burst": 5}}, and {@code x-resolute-schedules} on a handler,
+ * JSON text {@code [{"name", "cron", "timezone"?, "key"?, "body"?, "catch_up"?}]}. They travel in
+ * {@code metadata} because restate-server 1.7.12 refuses a manifest with a field it does not know
+ * ({@code unknown field `x-resolute-rate-limit`, expected one of …}) and accepts any metadata; the
+ * schema registry keeps them like any metadata. A manifest without them declares nothing.
  *
  * @param rates every declared rate, service-level ones with a null handler
  * @param schedules every declared schedule
  */
 public record ManifestExtensions(List<Rate> rates, List<Schedule> schedules) {
-  public static final String RATE_LIMIT_FIELD = "x-resolute-rate-limit";
-  public static final String SCHEDULES_FIELD = "x-resolute-schedules";
+  public static final String RATE_LIMIT_KEY = "x-resolute-rate-limit";
+  public static final String SCHEDULES_KEY = "x-resolute-schedules";
   public static final ManifestExtensions NONE = new ManifestExtensions(List.of(), List.of());
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,53 +59,44 @@ public record ManifestExtensions(List<Rate> rates, List<Schedule> schedules) {
     return rates.isEmpty() && schedules.isEmpty();
   }
 
-  /** The declarations of {@code manifestBody} (already a valid manifest). */
-  public static ManifestExtensions parse(String manifestBody) throws InvalidException {
-    if (!manifestBody.contains("x-resolute-")) {
-      return NONE; // keeps the common case to one scan
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(manifestBody);
-    } catch (Exception e) {
-      return NONE; // the manifest parser has already judged the body
-    }
+  /** The declarations of {@code manifest}. */
+  public static ManifestExtensions of(EndpointManifest manifest) throws InvalidException {
     List<Rate> rates = new ArrayList<>();
     List<Schedule> schedules = new ArrayList<>();
-    for (JsonNode s : root.path("services")) {
-      String service = s.path("name").asText();
-      rate(s, service, null).ifPresent(rates::add);
-      for (JsonNode h : s.path("handlers")) {
-        String handler = h.path("name").asText();
-        rate(h, service, handler).ifPresent(rates::add);
-        JsonNode arr = h.get(SCHEDULES_FIELD);
-        if (arr == null || arr.isNull()) {
+    for (EndpointManifest.Service s : manifest.services()) {
+      rate(s.metadata(), s.name(), null).ifPresent(rates::add);
+      for (EndpointManifest.Handler h : s.handlers()) {
+        rate(h.metadata(), s.name(), h.name()).ifPresent(rates::add);
+        JsonNode arr = entry(h.metadata(), SCHEDULES_KEY, s.name(), h.name());
+        if (arr == null) {
           continue;
         }
+        String service = s.name();
+        String handler = h.name();
         if (!arr.isArray()) {
-          throw invalid(service, handler, SCHEDULES_FIELD, "expected an array");
+          throw invalid(service, handler, SCHEDULES_KEY, "expected an array");
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < arr.size(); i++) {
           JsonNode o = arr.get(i);
           if (!o.isObject()) {
-            throw invalid(service, handler, SCHEDULES_FIELD, "expected objects");
+            throw invalid(service, handler, SCHEDULES_KEY, "expected objects");
           }
           String name = text(o, "name", Integer.toString(i));
           if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw invalid(service, handler, SCHEDULES_FIELD, "bad name '" + name + "'");
+            throw invalid(service, handler, SCHEDULES_KEY, "bad name '" + name + "'");
           }
           if (names.contains(name)) {
-            throw invalid(service, handler, SCHEDULES_FIELD, "name '" + name + "' used twice");
+            throw invalid(service, handler, SCHEDULES_KEY, "name '" + name + "' used twice");
           }
           names.add(name);
           String cron = text(o, "cron", null);
           if (cron == null || cron.isBlank()) {
-            throw invalid(service, handler, SCHEDULES_FIELD, "a schedule needs a cron");
+            throw invalid(service, handler, SCHEDULES_KEY, "a schedule needs a cron");
           }
           String catchUp = text(o, "catch_up", "none").toLowerCase(Locale.ROOT);
           if (!List.of("none", "last", "all").contains(catchUp)) {
-            throw invalid(service, handler, SCHEDULES_FIELD, "bad catch_up '" + catchUp + "'");
+            throw invalid(service, handler, SCHEDULES_KEY, "bad catch_up '" + catchUp + "'");
           }
           schedules.add(
               new Schedule(
@@ -119,19 +114,34 @@ public record ManifestExtensions(List<Rate> rates, List<Schedule> schedules) {
     return new ManifestExtensions(rates, schedules);
   }
 
-  private static java.util.Optional<Rate> rate(JsonNode node, String service, String handler)
+  /** The JSON value of a metadata entry, or null when absent. */
+  private static JsonNode entry(
+      Map<String, String> metadata, String key, String service, String handler)
       throws InvalidException {
-    JsonNode r = node.get(RATE_LIMIT_FIELD);
-    if (r == null || r.isNull()) {
+    String text = metadata == null ? null : metadata.get(key);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return JSON.readTree(text);
+    } catch (Exception e) {
+      throw invalid(service, handler, key, "not JSON: " + e.getMessage().split("\n")[0]);
+    }
+  }
+
+  private static java.util.Optional<Rate> rate(
+      Map<String, String> metadata, String service, String handler) throws InvalidException {
+    JsonNode r = entry(metadata, RATE_LIMIT_KEY, service, handler);
+    if (r == null) {
       return java.util.Optional.empty();
     }
     JsonNode rate = r.get("rate_per_second");
     if (!r.isObject() || rate == null || !rate.isNumber() || !(rate.asDouble() > 0)) {
-      throw invalid(service, handler, RATE_LIMIT_FIELD, "rate_per_second must be a number > 0");
+      throw invalid(service, handler, RATE_LIMIT_KEY, "rate_per_second must be a number > 0");
     }
     JsonNode burst = r.get("burst");
     if (burst != null && !burst.isNull() && (!burst.canConvertToInt() || burst.asInt() < 1)) {
-      throw invalid(service, handler, RATE_LIMIT_FIELD, "burst must be an integer >= 1");
+      throw invalid(service, handler, RATE_LIMIT_KEY, "burst must be an integer >= 1");
     }
     return java.util.Optional.of(
         new Rate(
