@@ -218,7 +218,8 @@ class KafkaSubscriptionIT {
     assertThat(q.body())
         .contains(
             "{\"target_service_key\":\"scoped-key\",\"scope\":\"tenant1\",\"limit_key\":\"user7\"}",
-            "{\"target_service_key\":\"unscoped-key\",\"scope\":null,\"limit_key\":null}");
+            // null columns are left out of the JSON rows
+            "{\"target_service_key\":\"unscoped-key\"}");
   }
 
   @Test
