@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * tool waits until every send has run; the held rate is {@code (starts − burst) / (last start −
  * first start)} (a perfect limiter starts {@code burst} at once, then one per {@code 1/N}), and
  * also per window of {@code window} seconds. The burst defaults to the rule's default, {@code
- * ceil(N)}. It passes when the held rate is within 5 % of N and every send ran exactly once.
+ * ceil(N)}. It passes when the held rate is within 5 % of N and every send ran (none lost).
  *
  * <p>Two ways to set the limit: {@code --via manifest} (default) declares the rate on the service
  * in the manifest our SDK emits ({@code rateLimit(N, burst)}), which the registration turns into a
