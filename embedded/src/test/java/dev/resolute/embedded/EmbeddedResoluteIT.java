@@ -225,6 +225,70 @@ class EmbeddedResoluteIT {
         .isTrue();
   }
 
+  static final java.util.concurrent.atomic.AtomicInteger TICKS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  static ServiceDefinition ticker() {
+    return ServiceDefinition.service("Ticker")
+        .handler(
+            "tick",
+            String.class,
+            Void.class,
+            (ctx, in) -> {
+              TICKS.incrementAndGet();
+              return null;
+            })
+        .build();
+  }
+
+  /**
+   * A bound service's declared schedule is created at start and fires in process; a start whose
+   * services no longer declare it deletes it.
+   */
+  @Test
+  void aBoundServicesDeclaredScheduleFiresAndGoesAwayWithTheDeclaration() throws Exception {
+    TICKS.set(0);
+    try (EmbeddedResolute r =
+        embedded()
+            .bind(
+                ticker(),
+                c ->
+                    c.configureHandler(
+                        "tick",
+                        h ->
+                            h.schedule(
+                                dev.resolute.sdk.endpoint.definition.ScheduleDefinition.cron(
+                                        "* * * * * *")
+                                    .body("\"t\""))))
+            .withoutIngress()
+            .adminPort(0)
+            .start()) {
+      HttpResponse<String> s =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(r.adminUri().resolve("/schedules")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(s.body()).contains("\"id\":\"sdk~Ticker~tick~0\"");
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (TICKS.get() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(TICKS.get()).isGreaterThanOrEqualTo(2);
+    }
+    try (EmbeddedResolute r = embedded().bind(ticker()).withoutIngress().adminPort(0).start()) {
+      HttpResponse<String> s =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(r.adminUri().resolve("/schedules")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(s.body()).isEqualTo("{\"schedules\":[]}");
+      int after = TICKS.get();
+      Thread.sleep(2500);
+      // at most a firing already under way when the schedule was deleted
+      assertThat(TICKS.get()).isLessThanOrEqualTo(after + 1);
+    }
+  }
+
   @Test
   void restartKeepsStateAndTheDeployment() {
     String id;

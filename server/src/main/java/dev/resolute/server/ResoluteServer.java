@@ -77,6 +77,9 @@ public final class ResoluteServer implements AutoCloseable {
   private HttpServer admin;
   private HttpServer node;
   private HttpHandler ingressApi;
+  private final dev.resolute.server.limits.DeclaredRates declaredRates =
+      new dev.resolute.server.limits.DeclaredRates();
+  private dev.resolute.server.admin.ManifestDeclarations declarations;
   private DiscoveryClient discovery;
   private SchemaRegistry schemas;
 
@@ -437,9 +440,25 @@ public final class ResoluteServer implements AutoCloseable {
         closeables.add(port);
       }
     }
+    // Resolute's manifest extensions: declared schedules and rates (admin.ManifestDeclarations)
+    dev.resolute.server.partition.RuleLog ruleLog =
+        new dev.resolute.server.partition.RuleLog(appender, partitioning, replies);
+    java.util.function.Supplier<dev.resolute.server.limits.RuleBook> ruleBook =
+        () -> {
+          try (var reader = store.reader()) {
+            return new dev.resolute.server.limits.LimitTables(0, reader).book();
+          }
+        };
+    ScheduleDispatcher scheduleDispatcher =
+        new ScheduleDispatcher(appender, partitioning, replies, schemas, store::reader);
+    declarations =
+        new dev.resolute.server.admin.ManifestDeclarations(
+            scheduleDispatcher, ruleLog, ruleBook, declaredRates);
+    declarations.refresh();
     ingressApi =
         new HealthGate(
             new IngressApi(schemas, dispatcher, clock, new SecureRandom())
+                .declaredRates(declaredRates)
                 .metrics(metrics.ingress)
                 .tracing(tracing),
             HealthGate.Port.INGRESS,
@@ -460,22 +479,17 @@ public final class ResoluteServer implements AutoCloseable {
                                 : ingress.port()), // the bound port
                     config.clusterName())
                 .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool())
-                .withSchedules(
-                    new ScheduleDispatcher(appender, partitioning, replies, schemas, store::reader))
+                .withSchedules(scheduleDispatcher)
+                .withDeploymentHook(declarations)
                 .withQuery(query::handle)
-                .withLimits(
-                    new dev.resolute.server.partition.RuleLog(appender, partitioning, replies),
-                    () -> {
-                      try (var reader = store.reader()) {
-                        return new dev.resolute.server.limits.LimitTables(0, reader).book();
-                      }
-                    })
+                .withLimits(ruleLog, ruleBook)
                 .withWebUi(!config.admin().disableWebUi()),
             HealthGate.Port.ADMIN,
             log::failure));
     KafkaIngress kafkaIngress =
         new KafkaIngress(
-            kafka, schemas, appender, partitioning, new SecureRandom(), config.nodeName());
+                kafka, schemas, appender, partitioning, new SecureRandom(), config.nodeName())
+            .declaredRates(declaredRates);
     closeables.add(kafkaIngress);
     kafkaIngress.start();
     registerGauges(metrics, n, invoker, processors, storeReads);
@@ -652,6 +666,7 @@ public final class ResoluteServer implements AutoCloseable {
         .thenApplyAsync(
             ep -> {
               try {
+                declarations.check(ep);
                 SchemaRegistry.RegistrationResult r =
                     schemas.register(
                         ep, java.util.Map.of(), java.util.Map.of(), true, false, false);
@@ -660,11 +675,12 @@ public final class ResoluteServer implements AutoCloseable {
                     r.deployment().id(),
                     r.deployment().uri(),
                     r.services().size());
-                return r.deployment().id();
+                return java.util.Map.entry(ep, r.deployment().id());
               } catch (dev.resolute.server.schema.SchemaException e) {
                 throw new java.util.concurrent.CompletionException(e);
               }
-            });
+            })
+        .thenCompose(e -> declarations.registered(e.getKey()).thenApply(x -> e.getValue()));
   }
 
   @Override

@@ -98,7 +98,14 @@ final class ModelReader {
       boolean isHandler = annotation(m, "Handler") != null || isExclusive;
       boolean isShared = annotation(m, "Shared") != null;
       boolean isWorkflow = annotation(m, "Workflow") != null;
+      boolean declares =
+          annotation(m, "Schedule") != null
+              || annotation(m, "Schedule.List") != null
+              || annotation(m, "RateLimit") != null;
       if (!isHandler && !isShared && !isWorkflow) {
+        if (declares) {
+          error(m, "@Schedule and @RateLimit go on handler methods");
+        }
         continue;
       }
       if (isExclusive && kind != Kind.VIRTUAL_OBJECT) {

@@ -38,6 +38,8 @@ class ProcessorErrorsTest {
         "no handlers | @Service public class Bad { public void a(Context c) {} } | at least one handler",
         "reserved name | @Service @Name(\"restateFoo\") public class Bad { @Handler public void a(Context c) {} } | reserved service name",
         "bad handler name | @Service public class Bad { @Handler @Name(\"a-b\") public void a(Context c) {} } | invalid handler name",
+        "schedule off a handler | @Service public class Bad { @Handler public void a(Context c) {} @dev.resolute.sdk.annotation.Schedule(cron = \"* * * * *\") public void b(Context c) {} } | go on handler methods",
+        "rate off a handler | @Service public class Bad { @Handler public void a(Context c) {} @dev.resolute.sdk.annotation.RateLimit(perSecond = 1) public void b(Context c) {} } | go on handler methods",
       })
   void rejected(String what, String body, String expected) {
     Compilation c = compile(body);

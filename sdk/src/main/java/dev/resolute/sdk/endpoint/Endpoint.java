@@ -3,6 +3,7 @@ package dev.resolute.sdk.endpoint;
 import dev.resolute.sdk.HandlerRunner;
 import dev.resolute.sdk.auth.signing.RequestIdentityVerifier;
 import dev.resolute.sdk.endpoint.definition.ServiceDefinition;
+import dev.resolute.sdk.internal.reflect.DeclaredOptions;
 import dev.resolute.sdk.internal.reflect.GeneratedServices;
 import dev.resolute.sdk.internal.reflect.ReflectiveServices;
 import java.time.Clock;
@@ -159,11 +160,15 @@ public final class Endpoint {
         Consumer<ServiceDefinition.Configurator> configurator) {
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(options, "options");
-      ServiceDefinition def =
-          service instanceof ServiceDefinition d
-              ? d
-              : GeneratedServices.definitionOf(service)
-                  .orElseGet(() -> ReflectiveServices.definitionOf(service));
+      ServiceDefinition def;
+      if (service instanceof ServiceDefinition d) {
+        def = d;
+      } else {
+        def =
+            GeneratedServices.definitionOf(service)
+                .orElseGet(() -> ReflectiveServices.definitionOf(service));
+        DeclaredOptions.apply(def, service);
+      }
       def.configure(configurator);
       if (services.putIfAbsent(def.getServiceName(), def) != null) {
         throw new IllegalArgumentException("service " + def.getServiceName() + " is bound twice");

@@ -35,6 +35,7 @@ public final class AdminApi implements HttpHandler {
   private final String ingressEndpoint;
   private final String clusterName;
   private final RouteTable routes = new RouteTable();
+  private final DeploymentsResource deployments;
 
   /**
    * @param version our server version string for {@code GET /version}
@@ -60,7 +61,8 @@ public final class AdminApi implements HttpHandler {
         .on("GET", "/version", c -> AdminResponses.done(versionInfo()))
         .on("GET", "/cluster-health", c -> AdminResponses.done(clusterHealth()))
         .on("GET", "/openapi", c -> AdminResponses.done(openApi()));
-    new DeploymentsResource(registry, discovery, executor, views).addTo(routes);
+    deployments = new DeploymentsResource(registry, discovery, executor, views);
+    deployments.addTo(routes);
     new ServicesResource(registry, views, dispatcher, executor, this.ingressEndpoint).addTo(routes);
     new InvocationsResource(registry, dispatcher, Clock.systemUTC()).addTo(routes);
     // the web UI's entry point, as restate-server answers it (404 with the web UI disabled)
@@ -134,6 +136,15 @@ public final class AdminApi implements HttpHandler {
    * Serves {@code /schedules} (cron schedules, our extension) from {@code schedules}; without this
    * call it answers 404.
    */
+  /**
+   * Runs {@code hook} beside every registration and removal of a deployment (Resolute's manifest
+   * extensions, {@link ManifestDeclarations}); without this call nothing does.
+   */
+  public AdminApi withDeploymentHook(DeploymentHook hook) {
+    deployments.hook(hook);
+    return this;
+  }
+
   public AdminApi withSchedules(ScheduleDispatcher schedules) {
     new SchedulesResource(schedules, new SecureRandom()).addTo(routes);
     return this;

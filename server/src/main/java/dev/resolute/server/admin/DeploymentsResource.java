@@ -13,9 +13,13 @@ import dev.resolute.server.http.HttpResponse;
 import dev.resolute.server.schema.DeploymentSchema;
 import dev.resolute.server.schema.SchemaException;
 import dev.resolute.server.schema.SchemaRegistry;
+import dev.resolute.server.schema.ServiceSchema;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -33,6 +37,7 @@ final class DeploymentsResource {
 
   private final SchemaRegistry registry;
   private final DiscoveryClient discovery;
+  private volatile DeploymentHook hook = DeploymentHook.NONE;
   private final Executor executor;
   private final AdminViews views;
 
@@ -119,6 +124,7 @@ final class DeploymentsResource {
         .thenApplyAsync(
             ep -> {
               try {
+                hook.check(ep);
                 return new Registered(
                     ep, registry.register(ep, headers, metadata, force, breaking, dryRun));
               } catch (SchemaException e) {
@@ -126,6 +132,7 @@ final class DeploymentsResource {
               }
             },
             executor)
+        .thenCompose(reg -> dryRun ? CompletableFuture.completedFuture(reg) : registered(reg))
         .handle(
             (reg, err) -> {
               if (err != null) {
@@ -279,16 +286,31 @@ final class DeploymentsResource {
       return done(HttpResponse.of(501));
     }
     return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            registry.removeDeployment(id);
-            LOG.info("removed deployment {}", id);
-            return HttpResponse.of(202);
-          } catch (SchemaException e) {
-            return AdminResponses.schemaFailure(e);
-          }
-        },
-        executor);
+            () -> {
+              try {
+                List<String> served =
+                    registry.deploymentServices(id).stream().map(ServiceSchema::name).toList();
+                registry.removeDeployment(id);
+                LOG.info("removed deployment {}", id);
+                Set<String> gone = new TreeSet<>();
+                served.stream().filter(n -> registry.service(n).isEmpty()).forEach(gone::add);
+                return gone;
+              } catch (SchemaException e) {
+                throw new CompletionException(e);
+              }
+            },
+            executor)
+        .thenCompose(gone -> hook.removed(gone))
+        .handle((x, err) -> err == null ? HttpResponse.of(202) : AdminResponses.schemaFailure(err));
+  }
+
+  /** Sets what runs beside registrations and removals ({@link DeploymentHook#NONE} until set). */
+  void hook(DeploymentHook hook) {
+    this.hook = hook;
+  }
+
+  private CompletableFuture<Registered> registered(Registered reg) {
+    return hook.registered(reg.ep()).thenApply(x -> reg);
   }
 
   private static HttpResponse checkDeploymentId(String id) {

@@ -14,6 +14,7 @@ import dev.resolute.server.config.Durations;
 import dev.resolute.server.http.HttpHandler;
 import dev.resolute.server.http.HttpRequest;
 import dev.resolute.server.http.HttpResponse;
+import dev.resolute.server.limits.DeclaredRates;
 import dev.resolute.server.metrics.IngressMetrics;
 import dev.resolute.server.pb.Target;
 import dev.resolute.server.schema.HandlerSchema;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -64,6 +66,7 @@ public final class IngressApi implements HttpHandler {
   private final RandomGenerator random;
   private final RestatePaths restatePaths;
   private volatile IngressMetrics metrics = IngressMetrics.none();
+  private volatile DeclaredRates declaredRates = new DeclaredRates();
   private volatile Tracing tracing = Tracing.disabled();
 
   /**
@@ -122,6 +125,15 @@ public final class IngressApi implements HttpHandler {
   /** Where ingress spans go and how a caller's {@code traceparent} is read; none until set. */
   public IngressApi tracing(Tracing t) {
     this.tracing = t;
+    return this;
+  }
+
+  /**
+   * Unscoped invocations of a service that declares a rate in its manifest take its implicit scope
+   * ({@link DeclaredRates}).
+   */
+  public IngressApi declaredRates(DeclaredRates rates) {
+    this.declaredRates = rates;
     return this;
   }
 
@@ -308,6 +320,14 @@ public final class IngressApi implements HttpHandler {
       }
     }
 
+    if (scope == null) {
+      Optional<DeclaredRates.Implicit> implicit =
+          declaredRates.implicitScope(serviceName, handlerName);
+      if (implicit.isPresent()) {
+        scope = implicit.get().scope();
+        limitKey = implicit.get().limitKey();
+      }
+    }
     InvocationId id;
     if (handler.type() == HandlerType.WORKFLOW) {
       id = DeterministicIds.workflowRun(serviceName, key);

@@ -5,6 +5,8 @@ import dev.resolute.protocol.id.DeterministicIds;
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.protocol.id.PartitionKeys;
 import dev.resolute.protocol.id.Ulid;
+import dev.resolute.server.limits.DeclaredRates;
+import dev.resolute.server.limits.RulePattern;
 import dev.resolute.server.partition.Appender;
 import dev.resolute.server.partition.Partitioning;
 import dev.resolute.server.partition.Targets;
@@ -58,6 +60,8 @@ public final class KafkaIngress implements AutoCloseable {
   private final Map<String, SubscriptionConsumer> running = new HashMap<>();
   private final Map<String, KafkaCluster> runningCluster = new HashMap<>();
   private boolean closed;
+
+  private volatile DeclaredRates declaredRates = new DeclaredRates();
 
   public KafkaIngress(
       KafkaMetadata metadata,
@@ -135,7 +139,23 @@ public final class KafkaIngress implements AutoCloseable {
     String key = null;
     InvocationId id;
     long now = appender.now();
-    if (service.type() == ServiceType.SERVICE) {
+    Scope scope;
+    try {
+      scope = scope(r.headers());
+    } catch (IllegalArgumentException e) {
+      return skip(s, r, e.getMessage());
+    }
+    if (scope == null) {
+      scope =
+          declaredRates
+              .implicitScope(s.service(), s.handler())
+              .map(i -> new Scope(i.scope(), i.limitKey()))
+              .orElse(null);
+    }
+    if (service.type() == ServiceType.SERVICE && scope != null) {
+      // a scoped plain-service invocation lives in its scope's partition, as on the ingress
+      id = new InvocationId(PartitionKeys.keyed(scope.scope()), Ulid.generate(now, random));
+    } else if (service.type() == ServiceType.SERVICE) {
       long bucket =
           Math.floorMod(
               (producer.hashCode() * 31L + Long.hashCode(r.offset())),
@@ -167,6 +187,9 @@ public final class KafkaIngress implements AutoCloseable {
             .setInput(r.value() == null ? ByteString.EMPTY : ByteString.copyFrom(r.value()))
             .setCompletionRetentionMillis(Targets.retentionMillis(service, handler, false))
             .setSubscriptionId(s.id());
+    if (scope != null) {
+      b.setScope(scope.scope()).setLimitKey(scope.limitKey() == null ? "" : scope.limitKey());
+    }
     header(b, "kafka.offset", Long.toString(r.offset()));
     header(b, "kafka.topic", r.topic());
     header(b, "kafka.partition", Integer.toString(r.partition()));
@@ -184,6 +207,52 @@ public final class KafkaIngress implements AutoCloseable {
             .setInvoke(b)
             .build();
     return appender.append(partitioning.partitionOf(id.partitionKey()), env);
+  }
+
+  /** The scope header restate-server reads from a record (behind its kafka_scope flag). */
+  static final String SCOPE_HEADER = "x-restate-scope";
+
+  /** The limit-key header (one or two levels, {@code l1/l2}), only with a scope. */
+  static final String LIMIT_KEY_HEADER = "x-restate-limit-key";
+
+  /** A record's scope and limit key (may be null). */
+  record Scope(String scope, String limitKey) {}
+
+  /**
+   * The scope a record's headers give its invocation, or null when it has none (a limit key without
+   * a scope is ignored, as on the ingress); throws for a malformed value.
+   */
+  static Scope scope(org.apache.kafka.common.header.Headers headers) {
+    org.apache.kafka.common.header.Header sh = headers.lastHeader(SCOPE_HEADER);
+    if (sh == null || sh.value() == null) {
+      return null;
+    }
+    String scope = new String(sh.value(), StandardCharsets.UTF_8);
+    if (!RulePattern.isValue(scope)) {
+      throw new IllegalArgumentException(
+          "invalid " + SCOPE_HEADER + " '" + scope + "': expected [a-zA-Z0-9_.-]{1,36}");
+    }
+    org.apache.kafka.common.header.Header lh = headers.lastHeader(LIMIT_KEY_HEADER);
+    if (lh == null || lh.value() == null) {
+      return new Scope(scope, null);
+    }
+    String limitKey = new String(lh.value(), StandardCharsets.UTF_8);
+    String[] levels = limitKey.split("/", -1);
+    if (levels.length > 2 || !java.util.Arrays.stream(levels).allMatch(RulePattern::isValue)) {
+      throw new IllegalArgumentException(
+          "invalid "
+              + LIMIT_KEY_HEADER
+              + " '"
+              + limitKey
+              + "': expected one or two levels of [a-zA-Z0-9_.-]{1,36}");
+    }
+    return new Scope(scope, limitKey);
+  }
+
+  /** Unscoped records of a service that declares a rate take its implicit scope. */
+  public KafkaIngress declaredRates(DeclaredRates rates) {
+    this.declaredRates = rates;
+    return this;
   }
 
   private static void header(Invoke.Builder b, String k, String v) {

@@ -82,7 +82,7 @@ public final class Admission {
     if (!mayStart(t, book, counters, now)) {
       return false;
     }
-    take(t, book, counters, now);
+    take(t, book, counters, now, Long.MAX_VALUE);
     return true;
   }
 
@@ -151,7 +151,7 @@ public final class Admission {
         if (!mayStart(t, book, counters, now)) {
           continue;
         }
-        take(t, book, counters, now);
+        take(t, book, counters, now, e.getQueuedAt());
         t.remove(group, head.seq());
         if (Arrays.equals(id, t.wakeCarrier())) {
           t.putMeta("wake", 0); // its timer will find it running and do nothing: re-arm
@@ -221,13 +221,19 @@ public final class Admission {
     return true;
   }
 
-  private static void take(LimitTables t, RuleBook book, List<LimitScope> counters, long now) {
+  /**
+   * Takes a slot and a token of every counter; {@code waitingSince} is the queue time of a waiting
+   * invocation ({@code Long.MAX_VALUE} for one that did not wait), see {@link TokenBucket#take(
+   * Limits, long, long)}.
+   */
+  private static void take(
+      LimitTables t, RuleBook book, List<LimitScope> counters, long now, long waitingSince) {
     for (LimitScope c : counters) {
       t.putRunning(c, t.running(c) + 1);
       Optional<Rule> rule = book.resolve(c);
       if (rule.isPresent() && rule.get().limits().ratePerSecond() != null) {
         Limits l = rule.get().limits();
-        t.putBucket(c, t.bucket(c).take(l, now));
+        t.putBucket(c, t.bucket(c).take(l, now, waitingSince));
       }
     }
   }

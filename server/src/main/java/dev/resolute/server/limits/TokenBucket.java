@@ -37,9 +37,31 @@ public record TokenBucket(double theoreticalArrivalMillis) {
 
   /** The bucket after one invocation started at {@code nowMillis}; requires {@link #mayStart}. */
   public TokenBucket take(Limits limits, long nowMillis) {
+    return take(limits, nowMillis, Long.MAX_VALUE);
+  }
+
+  /**
+   * The bucket after one invocation that has waited since {@code waitingSinceMillis} started at
+   * {@code nowMillis}; requires {@link #mayStart}.
+   *
+   * <p>A waiting invocation starts when its wake-up timer's record is applied, a little after the
+   * token fell due (timer delay, append, fsync). Charged at that late time, every start of a
+   * saturated bucket would push the next one back by the lateness, and with no burst to absorb it
+   * ({@code burst} 1) the held rate would fall short of the limit by lateness / interval. So a
+   * start that waited since before its token fell due, and comes less than one interval after it,
+   * is charged at the due time: the long-run rate is then exactly the limit, and two starts can be
+   * closer than the interval only by the wake-up jitter (at most one start more than {@code burst +
+   * w / T} in a window). A later start (the node was down, say) is charged at its own time, so no
+   * backlog of tokens builds up.
+   */
+  public TokenBucket take(Limits limits, long nowMillis, long waitingSinceMillis) {
     if (!mayStart(limits, nowMillis)) {
       throw new IllegalStateException("rate exceeded at " + nowMillis);
     }
-    return new TokenBucket(Math.max(theoreticalArrivalMillis, nowMillis) + interval(limits));
+    double t = interval(limits);
+    double due = theoreticalArrivalMillis - (limits.effectiveBurst() - 1) * t;
+    double charged =
+        waitingSinceMillis <= due && nowMillis - due < t ? Math.min(due, nowMillis) : nowMillis;
+    return new TokenBucket(Math.max(theoreticalArrivalMillis, charged) + t);
   }
 }

@@ -166,9 +166,17 @@ final class Commands {
             .build());
   }
 
+  /**
+   * A call. Like a send, it inherits the caller's scope and limit key (restate-server 1.7.12 gives
+   * V5/V6 calls no scope at all; its V7 commands carry one chosen by the SDK): what a scoped
+   * invocation starts counts against the same rules. A concurrency rule therefore also counts the
+   * callee, so a caller that holds the last slot of a counter and awaits a callee of that counter
+   * waits for ever (the server README, "Limits and rules", says so).
+   */
   private static void call(Command c, CallCommandMessage m) {
     String key = m.hasIdempotencyKey() ? m.getIdempotencyKey() : null;
-    InvocationId callee = calleeId(c.id, c.st.getCommands() - 1, c.ev.getCallTarget(), key);
+    InvocationId callee =
+        calleeId(c.id, c.st.getCommands() - 1, c.ev.getCallTarget(), key, c.st.getScope());
     c.cx.ship(
         callee,
         Envelope.newBuilder()
@@ -180,6 +188,8 @@ final class Commands {
                         m.getHeadersList(),
                         key == null ? "" : key,
                         0)
+                    .setScope(c.st.getScope())
+                    .setLimitKey(c.st.getLimitKey())
                     .setCaller(
                         Caller.newBuilder()
                             .setInvocationId(raw(c.id))
@@ -196,7 +206,8 @@ final class Commands {
 
   private static void oneWayCall(Command c, OneWayCallCommandMessage m) {
     String key = m.hasIdempotencyKey() ? m.getIdempotencyKey() : null;
-    InvocationId callee = calleeId(c.id, c.st.getCommands() - 1, c.ev.getCallTarget(), key);
+    InvocationId callee =
+        calleeId(c.id, c.st.getCommands() - 1, c.ev.getCallTarget(), key, c.st.getScope());
     c.cx.ship(
         callee,
         Envelope.newBuilder()
@@ -208,6 +219,8 @@ final class Commands {
                         m.getHeadersList(),
                         key == null ? "" : key,
                         m.getInvokeTime())
+                    .setScope(c.st.getScope())
+                    .setLimitKey(c.st.getLimitKey())
                     .setParentTarget(c.st.getTarget()))
             .build());
     c.notify(
@@ -351,9 +364,14 @@ final class Commands {
             .build());
   }
 
-  /** Deterministic id of an invocation created by a handler's command. */
+  /**
+   * Deterministic id of an invocation created by a handler's command. A call or send from a scoped
+   * invocation inherits its scope (and limit key: see {@link #call}); a plain-service callee then
+   * lives in the scope's partition, as an ingress call in that scope does, so the scope's counters
+   * stay in one partition.
+   */
   private static InvocationId calleeId(
-      InvocationId caller, int commandIndex, Target target, String idempotencyKey) {
+      InvocationId caller, int commandIndex, Target target, String idempotencyKey, String scope) {
     if (idempotencyKey != null && !idempotencyKey.isEmpty()) {
       return DeterministicIds.idempotent(
           target.getService(),
@@ -369,9 +387,11 @@ final class Commands {
     long pk =
         target.getKeyed()
             ? PartitionKeys.keyed(target.getKey())
-            : PartitionKeys.bucket(
-                target.getService(),
-                Long.remainderUnsigned(ByteBuffer.wrap(digest, 16, 8).getLong(), 512));
+            : !scope.isEmpty()
+                ? PartitionKeys.keyed(scope)
+                : PartitionKeys.bucket(
+                    target.getService(),
+                    Long.remainderUnsigned(ByteBuffer.wrap(digest, 16, 8).getLong(), 512));
     return new InvocationId(pk, uuid);
   }
 

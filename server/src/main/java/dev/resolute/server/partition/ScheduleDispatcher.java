@@ -13,8 +13,11 @@ import dev.resolute.server.schema.Schemas;
 import dev.resolute.server.schema.ServiceSchema;
 import dev.resolute.server.storage.Store;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -71,21 +74,7 @@ public final class ScheduleDispatcher {
    * an id in use.
    */
   public CompletableFuture<Schedule> create(Spec spec) {
-    Schedule s = validate(spec);
-    CompletableFuture<Answer> f = new CompletableFuture<>();
-    long request = replies.register(f);
-    append(
-        s.getId(),
-        Envelope.newBuilder()
-            .setCreateSchedule(
-                CreateSchedule.newBuilder().setSchedule(s).setIngressRequest(request))
-            .build(),
-        f);
-    return f.thenApply(
-        a ->
-            get(s.getId())
-                .orElseThrow(
-                    () -> new DispatchException(500, "schedule '" + s.getId() + "' vanished")));
+    return createValidated(validate(spec));
   }
 
   /** Deletes a schedule; fails with a 404 {@link DispatchException} when there is none. */
@@ -117,6 +106,83 @@ public final class ScheduleDispatcher {
     }
     out.sort(Comparator.comparing(Schedule::getId));
     return out;
+  }
+
+  /**
+   * Makes the schedules whose id starts with one of {@code prefixes} exactly {@code desired}:
+   * creates the missing ones, replaces (delete, then create) those whose definition changed,
+   * deletes the others, and leaves an unchanged one alone, so applying the same declarations twice
+   * changes nothing. Every spec is validated before anything is appended (a bad one fails the sync
+   * with a 400 {@link DispatchException} and changes nothing). A replaced schedule keeps its
+   * firings' idempotency keys ({@code schedule/<id>/<fire time>}), so a firing the old definition
+   * already invoked is not invoked again within the target's retention.
+   *
+   * @return the ids created, replaced and deleted, in that order of kinds
+   */
+  public CompletableFuture<SyncResult> sync(Collection<String> prefixes, List<Spec> desired) {
+    Map<String, Schedule> wanted = new LinkedHashMap<>();
+    for (Spec spec : desired) {
+      if (!prefixes.stream().anyMatch(p -> spec.id() != null && spec.id().startsWith(p))) {
+        throw new IllegalArgumentException(spec.id() + " is outside the synced prefixes");
+      }
+      wanted.put(spec.id(), validate(spec));
+    }
+    List<String> created = new ArrayList<>();
+    List<String> replaced = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+    for (Schedule have : list()) {
+      if (prefixes.stream().noneMatch(p -> have.getId().startsWith(p))) {
+        continue;
+      }
+      Schedule want = wanted.get(have.getId());
+      if (want == null) {
+        deleted.add(have.getId());
+        chain = chain.thenCompose(x -> delete(have.getId()));
+      } else if (sameDefinition(have, want)) {
+        wanted.remove(have.getId());
+      } else {
+        replaced.add(have.getId());
+        chain = chain.thenCompose(x -> delete(have.getId()));
+      }
+    }
+    for (Schedule want : wanted.values()) {
+      if (!replaced.contains(want.getId())) {
+        created.add(want.getId());
+      }
+      chain = chain.thenCompose(x -> createValidated(want));
+    }
+    return chain.thenApply(x -> new SyncResult(created, replaced, deleted));
+  }
+
+  /** What {@link #sync} changed. */
+  public record SyncResult(List<String> created, List<String> replaced, List<String> deleted) {}
+
+  private static boolean sameDefinition(Schedule a, Schedule b) {
+    return a.getCron().equals(b.getCron())
+        && a.getTimezone().equals(b.getTimezone())
+        && a.getTarget().equals(b.getTarget())
+        && a.getBody().equals(b.getBody())
+        && a.getHeadersList().equals(b.getHeadersList())
+        && a.getCatchUp() == b.getCatchUp()
+        && a.getCompletionRetentionMillis() == b.getCompletionRetentionMillis();
+  }
+
+  private CompletableFuture<Schedule> createValidated(Schedule s) {
+    CompletableFuture<Answer> f = new CompletableFuture<>();
+    long request = replies.register(f);
+    append(
+        s.getId(),
+        Envelope.newBuilder()
+            .setCreateSchedule(
+                CreateSchedule.newBuilder().setSchedule(s).setIngressRequest(request))
+            .build(),
+        f);
+    return f.thenApply(
+        a ->
+            get(s.getId())
+                .orElseThrow(
+                    () -> new DispatchException(500, "schedule '" + s.getId() + "' vanished")));
   }
 
   private Schedule validate(Spec spec) {

@@ -299,6 +299,10 @@ final class InvocationTables {
     r.set("target_service_key", t.getKeyed() ? t.getKey() : null);
     r.set("target_handler_name", t.getHandler());
     r.set("target_service_ty", serviceType(t, service));
+    if (!st.getScope().isEmpty()) {
+      r.set("scope", st.getScope());
+      r.set("limit_key", st.getLimitKey().isEmpty() ? null : st.getLimitKey());
+    }
     if (!st.getIdempotencyKey().isEmpty()) {
       r.set("idempotency_key", st.getIdempotencyKey());
     } else if (st.getInvokedById().isEmpty()

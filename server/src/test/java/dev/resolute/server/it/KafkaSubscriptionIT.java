@@ -6,6 +6,7 @@ import dev.resolute.testsupport.KafkaBroker;
 import dev.resolute.testsupport.RestateCli;
 import dev.resolute.testsupport.Wait;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +46,10 @@ class KafkaSubscriptionIT {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
       admin
           .createTopics(
-              List.of(new NewTopic("events", 4, (short) 1), new NewTopic("late", 1, (short) 1)))
+              List.of(
+                  new NewTopic("events", 4, (short) 1),
+                  new NewTopic("late", 1, (short) 1),
+                  new NewTopic("scoped", 1, (short) 1)))
           .all()
           .get();
     }
@@ -177,6 +181,45 @@ class KafkaSubscriptionIT {
     for (Map.Entry<String, StringJoiner> e : expected.entrySet()) {
       assertThat(log(e.getKey())).as(e.getKey()).isEqualTo("\"" + e.getValue() + "\"");
     }
+  }
+
+  /**
+   * A record's {@code x-restate-scope} / {@code x-restate-limit-key} headers (the ones
+   * restate-server reads behind its kafka_scope flag) become its invocation's scope and limit key,
+   * so the limit rules of that scope apply to it; a record without them stays unscoped.
+   */
+  @Test
+  void aRecordsScopeHeadersScopeItsInvocation() throws Exception {
+    subscribe("scoped", "Counter/add");
+    try (KafkaProducer<String, String> p = producer()) {
+      ProducerRecord<String, String> scoped = new ProducerRecord<>("scoped", "scoped-key", "2");
+      scoped.headers().add("x-restate-scope", "tenant1".getBytes(StandardCharsets.UTF_8));
+      scoped.headers().add("x-restate-limit-key", "user7".getBytes(StandardCharsets.UTF_8));
+      p.send(scoped).get();
+      p.send(new ProducerRecord<>("scoped", "unscoped-key", "3")).get();
+    }
+    Wait.until(
+        "both records to be counted",
+        Duration.ofSeconds(60),
+        () ->
+            h.call("/Counter/scoped-key/get", null).body().equals("2")
+                && h.call("/Counter/unscoped-key/get", null).body().equals("3"));
+    HttpResponse<String> q =
+        Harness.send(
+            h.admin,
+            "POST",
+            "/query",
+            "{\"query\":\"select target_service_key, scope, limit_key from sys_invocation"
+                + " where target_handler_name = 'add' and target_service_key in"
+                + " ('scoped-key', 'unscoped-key') order by target_service_key\"}",
+            "accept",
+            "application/json");
+    assertThat(q.statusCode()).as(q.body()).isEqualTo(200);
+    assertThat(q.body())
+        .contains(
+            "{\"target_service_key\":\"scoped-key\",\"scope\":\"tenant1\",\"limit_key\":\"user7\"}",
+            // null columns are left out of the JSON rows
+            "{\"target_service_key\":\"unscoped-key\"}");
   }
 
   @Test

@@ -194,6 +194,45 @@ class AdmissionTest {
     }
   }
 
+  /**
+   * A saturated bucket of burst 1 whose waiting invocations each start a little after their token
+   * fell due (the wake-up's delay) still holds the limit over the long run: the lateness is not
+   * added to every interval. A start later than one interval, or one that did not wait, is charged
+   * at its own time.
+   */
+  @Test
+  void wakeUpLatenessDoesNotLowerTheHeldRate() {
+    Limits limits = new Limits(null, 50.0, 1); // T = 20 ms
+    TokenBucket bucket = TokenBucket.FULL.take(limits, 0);
+    long last = 0;
+    for (int i = 1; i <= 500; i++) {
+      long due = bucket.nextStartMillis(limits, 0);
+      long at = due + 3 + (i % 5); // 3..7 ms late
+      bucket = bucket.take(limits, at, 0);
+      last = at;
+    }
+    // 500 intervals of 20 ms after the first start, not 500 x (20 + lateness)
+    assertThat(last).isBetween(10_000L, 10_007L);
+    assertThat(bucket.theoreticalArrivalMillis()).isEqualTo(10_020.0);
+
+    // without the waiting time (as before a waiting start was known) the lateness accumulates
+    TokenBucket plain = TokenBucket.FULL.take(limits, 0);
+    long plainLast = 0;
+    for (int i = 1; i <= 500; i++) {
+      long at = plain.nextStartMillis(limits, 0) + 3 + (i % 5);
+      plain = plain.take(limits, at);
+      plainLast = at;
+    }
+    assertThat(plainLast).isGreaterThan(12_000L);
+
+    // a start more than one interval late (the node was down) is charged at its own time
+    TokenBucket late = TokenBucket.FULL.take(limits, 0).take(limits, 5_000, 0);
+    assertThat(late.theoreticalArrivalMillis()).isEqualTo(5_020.0);
+    // and one that queued after its token fell due, too
+    TokenBucket queuedLate = TokenBucket.FULL.take(limits, 0).take(limits, 25, 22);
+    assertThat(queuedLate.theoreticalArrivalMillis()).isEqualTo(45.0);
+  }
+
   @Test
   void unruledCountersDoNotLimitButCount() throws Exception {
     Harness h = new Harness(RuleBook.EMPTY);

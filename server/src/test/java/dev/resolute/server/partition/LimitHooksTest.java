@@ -239,4 +239,64 @@ class LimitHooksTest {
     }
     return out;
   }
+
+  static Envelope.Builder command(InvocationId id, com.google.protobuf.MessageLite m) {
+    Target callee = Target.newBuilder().setService("Worker").setHandler("work").build();
+    return Envelope.newBuilder()
+        .setInvokerEvent(
+            InvokerEvent.newBuilder()
+                .setInvocationId(ByteString.copyFrom(id.toBytes()))
+                .setAttempt(1)
+                .setDeploymentId("dp_x")
+                .setProtocolVersion(6)
+                .setCallTarget(callee)
+                .setCommand(StateMachine.entry(dev.resolute.protocol.MessageType.of(m), m)));
+  }
+
+  static List<Invoke> shipped(List<Effect> effects) {
+    List<Invoke> out = new ArrayList<>();
+    for (Effect e : effects) {
+      if (e instanceof Effect.Ship s && s.envelope().hasInvoke()) {
+        out.add(s.envelope().getInvoke());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Calls and sends of a scoped invocation inherit its scope and limit key, and a plain-service
+   * callee lives in the scope's partition; an unscoped caller's callees stay unscoped.
+   */
+  @Test
+  void handlerCallsAndSendsInheritTheCallersScope() throws Exception {
+    apply(invoke(id(1), "tenant1", "a/b"));
+    apply(invoke(id(2), "", ""));
+    var send =
+        dev.resolute.protocol.pb.OneWayCallCommandMessage.newBuilder()
+            .setServiceName("Worker")
+            .setHandlerName("work")
+            .setParameter(ByteString.copyFromUtf8("1"))
+            .setInvocationIdNotificationIdx(1)
+            .build();
+    var call =
+        dev.resolute.protocol.pb.CallCommandMessage.newBuilder()
+            .setServiceName("Worker")
+            .setHandlerName("work")
+            .setParameter(ByteString.copyFromUtf8("1"))
+            .setInvocationIdNotificationIdx(1)
+            .setResultCompletionId(2)
+            .build();
+    for (var m : List.of(send, call)) {
+      Invoke scoped = shipped(apply(command(id(1), m))).get(0);
+      assertThat(scoped.getScope()).isEqualTo("tenant1");
+      assertThat(scoped.getLimitKey()).isEqualTo("a/b");
+      assertThat(InvocationId.fromBytes(scoped.getInvocationId().toByteArray()).partitionKey())
+          .isEqualTo(PartitionKeys.keyed("tenant1"));
+      Invoke unscoped = shipped(apply(command(id(2), m))).get(0);
+      assertThat(unscoped.getScope()).isEmpty();
+      assertThat(unscoped.getLimitKey()).isEmpty();
+      assertThat(InvocationId.fromBytes(unscoped.getInvocationId().toByteArray()).partitionKey())
+          .isNotEqualTo(PartitionKeys.keyed("tenant1"));
+    }
+  }
 }

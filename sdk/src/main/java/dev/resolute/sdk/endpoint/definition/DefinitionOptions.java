@@ -53,4 +53,14 @@ public abstract class DefinitionOptions {
   public InvocationRetryPolicy getInvocationRetryPolicy() {
     return options.invocationRetryPolicy;
   }
+
+  /** Resolute's extension: the declared rate, or null. */
+  public Double getRatePerSecond() {
+    return options.ratePerSecond;
+  }
+
+  /** Resolute's extension: the declared bucket size, or null (the default). */
+  public Integer getRateBurst() {
+    return options.rateBurst;
+  }
 }

@@ -48,6 +48,9 @@ public final class HandlerDefinition<I, O> extends DefinitionOptions {
     HandlerDefinition<I, O> d =
         new HandlerDefinition<>(name, type, inputSerde, outputSerde, function, contentType);
     d.options.documentation = options.documentation;
+    d.options.ratePerSecond = options.ratePerSecond;
+    d.options.rateBurst = options.rateBurst;
+    d.options.schedules.addAll(options.schedules);
     return d;
   }
 
@@ -119,6 +122,20 @@ public final class HandlerDefinition<I, O> extends DefinitionOptions {
 
     public Duration workflowRetention() {
       return o.workflowRetention;
+    }
+
+    /** The cron schedules declared for this handler (Resolute's extension). */
+    public java.util.List<ScheduleDefinition> schedules() {
+      return java.util.List.copyOf(o.schedules);
+    }
+
+    /**
+     * Resolute's extension: the Resolute server invokes this handler on every firing of {@code
+     * schedule}, from the deployment's registration until the declaration goes away.
+     */
+    public Configurator schedule(ScheduleDefinition schedule) {
+      o.schedule(schedule);
+      return this;
     }
 
     /** Workflow main handler only. */

@@ -114,4 +114,28 @@ public abstract class OptionsConfigurator<C extends OptionsConfigurator<C>> {
   public C invocationRetryPolicy(InvocationRetryPolicy.Builder policy) {
     return invocationRetryPolicy(policy.build());
   }
+
+  public Double ratePerSecond() {
+    return o.ratePerSecond;
+  }
+
+  public Integer rateBurst() {
+    return o.rateBurst;
+  }
+
+  /**
+   * Resolute's extension: at most {@code perSecond} invocations start per second (a token bucket of
+   * max(1, ceil(perSecond))); the Resolute server applies it as a limit rule when the deployment
+   * registers, restate-server ignores it.
+   */
+  public C rateLimit(double perSecond) {
+    o.rateLimit(perSecond, null);
+    return self();
+  }
+
+  /** As {@link #rateLimit(double)} with a bucket of {@code burst} (>= 1). */
+  public C rateLimit(double perSecond, int burst) {
+    o.rateLimit(perSecond, burst);
+    return self();
+  }
 }
