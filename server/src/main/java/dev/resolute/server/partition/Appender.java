@@ -47,9 +47,10 @@ public final class Appender {
   }
 
   /**
-   * An appender for records a client asked for (ingress, admin, Kafka subscriptions): they carry
-   * epoch 0 whichever partitions this node leads, so they are never fenced. Any node of a cluster
-   * may append them to any partition, and each is deduplicated by its own ids (invocation id,
+   * An appender for records that are not a leader's own: what a client asked for (ingress, admin,
+   * Kafka subscriptions) and outbox messages shipped to another partition. They carry epoch 0
+   * whichever partitions this node leads, so they are never fenced. Any node of a cluster may
+   * append them to any partition, and each is deduplicated by its own ids (invocation id,
    * idempotency key, producer offsets), not by who led; a paused old leader's ingress record is
    * applied like any other node's, so its client still gets an answer.
    */

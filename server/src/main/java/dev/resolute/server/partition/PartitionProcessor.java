@@ -35,6 +35,14 @@ public final class PartitionProcessor {
   private final StateMachine sm;
   private final Store store;
   private final Appender appender;
+
+  /**
+   * Ships outbox messages with epoch 0: the target partition dedups them by (source, seq), and
+   * stamping them with an epoch this node once held for the target would let the target's next
+   * leader fence them after the outbox was truncated for them (a lost message).
+   */
+  private final Appender shipper;
+
   private final InvokerPort invoker;
   private volatile dev.resolute.server.tracing.Tracing tracing =
       dev.resolute.server.tracing.Tracing.disabled();
@@ -117,6 +125,7 @@ public final class PartitionProcessor {
     this.sm = new StateMachine(partition, partitioning);
     this.store = store;
     this.appender = appender;
+    this.shipper = appender.forClients();
     this.invoker = invoker;
     this.replies = replies;
     this.timers = timers;
@@ -196,7 +205,7 @@ public final class PartitionProcessor {
     long max = 0;
     for (Object[] o : outbox) {
       OutboxMessage m = (OutboxMessage) o[1];
-      appender.append(m.getTargetPartition(), m.getEnvelope());
+      shipper.append(m.getTargetPartition(), m.getEnvelope());
       max = Math.max(max, (long) o[0]);
     }
     if (max > 0) {
@@ -487,7 +496,7 @@ public final class PartitionProcessor {
         } else if (e instanceof Effect.Reply r) {
           replies.complete(r.requestId(), r.answer());
         } else if (e instanceof Effect.Ship s) {
-          ships.add(appender.append(s.targetPartition(), s.envelope()));
+          ships.add(shipper.append(s.targetPartition(), s.envelope()));
           maxShipped = Math.max(maxShipped, s.seq());
         } else if (e instanceof Effect.InvocationEnded x) {
           tracing.invocationEnded(x.id(), x.status());
