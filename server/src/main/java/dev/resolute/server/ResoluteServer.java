@@ -501,7 +501,7 @@ public final class ResoluteServer implements AutoCloseable {
                 })
             .withWebUi(!config.admin().disableWebUi());
     if (clusterConfig.enabled()) {
-      cluster = ClusterNode.create(clusterConfig, config.nodeName(), processors);
+      cluster = ClusterNode.create(clusterConfig, config.nodeName(), processors, logFailure);
       adminApi.withCluster(
           cluster::memberIds, cluster::view, java.util.concurrent.ForkJoinPool.commonPool());
     }

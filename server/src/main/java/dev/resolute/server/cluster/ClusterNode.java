@@ -28,7 +28,11 @@ public final class ClusterNode implements AutoCloseable {
   private final PartitionProcessor[] processors;
   private final Membership membership;
 
-  private ClusterNode(ClusterConfig config, String nodeName, PartitionProcessor[] processors) {
+  private ClusterNode(
+      ClusterConfig config,
+      String nodeName,
+      PartitionProcessor[] processors,
+      java.util.function.Supplier<? extends Throwable> logFailure) {
     this.config = config;
     this.nodeName = nodeName;
     this.processors = processors;
@@ -46,7 +50,8 @@ public final class ClusterNode implements AutoCloseable {
               public void revoked(int partition) {
                 processors[partition].stepDown();
               }
-            });
+            },
+            logFailure);
   }
 
   /** Opens the cluster's log topic (creating it on the first start of the cluster). */
@@ -65,8 +70,11 @@ public final class ClusterNode implements AutoCloseable {
 
   /** The node, not a member yet (see {@link #join}). */
   public static ClusterNode create(
-      ClusterConfig config, String nodeName, PartitionProcessor[] processors) {
-    return new ClusterNode(config, nodeName, processors);
+      ClusterConfig config,
+      String nodeName,
+      PartitionProcessor[] processors,
+      java.util.function.Supplier<? extends Throwable> logFailure) {
+    return new ClusterNode(config, nodeName, processors, logFailure);
   }
 
   /**

@@ -53,13 +53,23 @@ public final class Membership implements AutoCloseable {
   private final String groupId;
   private final String clientId;
   private final Listener listener;
+  private final java.util.function.Supplier<? extends Throwable> logFailure;
   private final Set<Integer> owned = new ConcurrentSkipListSet<>();
   private volatile boolean closed;
   private KafkaConsumer<byte[], byte[]> consumer;
   private Thread thread;
 
-  public Membership(ClusterConfig config, String nodeName, Listener listener) {
+  /**
+   * @param logFailure why this node's log stopped taking appends, or null while it works: a node
+   *     that cannot append cannot lead, so it leaves the group and the others take its partitions
+   */
+  public Membership(
+      ClusterConfig config,
+      String nodeName,
+      Listener listener,
+      java.util.function.Supplier<? extends Throwable> logFailure) {
     this.config = config;
+    this.logFailure = logFailure;
     this.groupId = config.topic() + "-leaders";
     this.clientId = clientId(config.nodeId(), nodeName);
     this.listener = listener;
@@ -148,6 +158,11 @@ public final class Membership implements AutoCloseable {
     try {
       while (!closed) {
         consumer.poll(POLL); // heartbeats and rebalances; paused partitions return nothing
+        Throwable failed = logFailure.get();
+        if (failed != null) {
+          LOG.error("the log stopped taking appends: this node leaves the cluster's group", failed);
+          break;
+        }
       }
     } catch (WakeupException e) {
       if (!closed) {
@@ -218,7 +233,7 @@ public final class Membership implements AutoCloseable {
       closed = true;
       t = thread;
     }
-    if (t != null) {
+    if (t != null && t.isAlive()) {
       consumer.wakeup();
       try {
         t.join(10_000);
