@@ -66,8 +66,9 @@ public final class PartitionProcessor {
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
   /**
-   * False until {@link #lead()} has committed the start-up replay: records handed over before (a
-   * message another partition re-shipped from its outbox while leading first) wait in {@link
+   * False until {@link #lead()} (or, in cluster mode, {@link #follow()}) has committed the start-up
+   * replay; true from then on, also while a cluster node only follows. Records handed over before
+   * (a message another partition re-shipped from its outbox while leading first) wait in {@link
    * #incoming}. Applying them earlier would read the store without the replayed records (the replay
    * batch is not committed yet): their (source, seq) dedup and the invocations' statuses would be
    * those of the last store flush, so a re-shipped message already applied in the replay was

@@ -141,6 +141,17 @@ class ClusterIT {
         });
   }
 
+  /** {@code GET /cluster-health} in restate-server's shape, with the live nodes' ids. */
+  static List<Integer> healthMembers(int node) throws Exception {
+    HttpResponse<String> r = send(nodes.get(node).adminPort(), "GET", "/cluster-health", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode v = JSON.readTree(r.body());
+    assertThat(v.get("cluster_name").asText()).isEqualTo("localcluster");
+    List<Integer> out = new ArrayList<>();
+    v.get("metadata_cluster_health").get("members").forEach(m -> out.add(m.asInt()));
+    return out;
+  }
+
   @AfterAll
   static void stop() {
     for (ResoluteProcess n : nodes) {
@@ -356,6 +367,9 @@ class ClusterIT {
   @Order(1)
   void addsThroughEveryNodeAreExactAndAKilledLeadersPartitionsServeAgainWithinFiveSeconds()
       throws Exception {
+    for (int n = 0; n < NODES; n++) {
+      assertThat(healthMembers(n)).containsExactly(1, 2, 3);
+    }
     // exact results through every node, with no failure
     for (int i = 0; i < 12; i++) {
       String key = "exact-" + (i % 4);
@@ -402,6 +416,7 @@ class ClusterIT {
             + " the kill; members after: %s%n",
         total, failoverMillis, after.get("nodes"));
     assertThat(after.get("nodes").size()).isEqualTo(NODES - 1);
+    assertThat(healthMembers(victim == 0 ? 1 : 0)).doesNotContain(victim + 1).hasSize(NODES - 1);
     for (JsonNode p : after.get("partitions")) {
       assertThat(p.get("leader_node").asInt()).isNotEqualTo(victim + 1);
     }
