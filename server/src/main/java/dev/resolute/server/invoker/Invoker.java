@@ -195,6 +195,7 @@ public final class Invoker implements InvokerPort {
    * Cancels every attempt of {@code partition}: this node no longer leads it. Their appends that
    * are still in flight carry the old leader epoch, which the new leader's announcement fences.
    */
+  @Override
   public void abortPartition(int partition) {
     for (AttemptSession s : live.values()) {
       if (s.partition() == partition) {
