@@ -2,6 +2,7 @@ package dev.resolute.server;
 
 import dev.resolute.server.admin.AdminApi;
 import dev.resolute.server.api.ErrorCode;
+import dev.resolute.server.cluster.ClusterNode;
 import dev.resolute.server.config.BindAddress;
 import dev.resolute.server.config.ConfigException;
 import dev.resolute.server.config.KafkaClusterConfig;
@@ -82,6 +83,7 @@ public final class ResoluteServer implements AutoCloseable {
   private dev.resolute.server.admin.ManifestDeclarations declarations;
   private DiscoveryClient discovery;
   private SchemaRegistry schemas;
+  private ClusterNode cluster;
 
   /**
    * What an application that embeds the node (module {@code embedded}) changes: deployments served
@@ -175,7 +177,7 @@ public final class ResoluteServer implements AutoCloseable {
         new java.util.concurrent.FutureTask<>(
             () -> {
               new SecureRandom().nextLong();
-              return Metadata.openLocal(data, config, configuredKafka);
+              return Metadata.open(data, config, configuredKafka);
             });
     Thread warmup = new Thread(schemasLoad, "startup-schemas");
     warmup.setDaemon(true);
@@ -218,11 +220,26 @@ public final class ResoluteServer implements AutoCloseable {
             config.resolute().logTrimInterval(),
             config.resolute().storeFlushRecords(),
             config.resolute().storeFlushInterval());
-    LocalLog log = LocalLog.open(data.resolve("log"), n, logOptions.segmentBytes());
+    dev.resolute.server.config.ClusterConfig clusterConfig = config.cluster();
+    // cluster mode: the log is a Kafka topic; else every partition's log is local
+    LocalLog localLog =
+        clusterConfig.enabled()
+            ? null
+            : LocalLog.open(data.resolve("log"), n, logOptions.segmentBytes());
+    dev.resolute.server.log.KafkaLog kafkaLog =
+        clusterConfig.enabled() ? ClusterNode.openLog(clusterConfig, config.nodeName(), n) : null;
+    dev.resolute.server.log.Log log = localLog != null ? localLog : kafkaLog;
+    java.util.function.Supplier<? extends Throwable> logFailure =
+        localLog != null ? localLog::failure : kafkaLog::failure;
     closeables.add(log);
-    log.metrics(metrics.log);
+    if (localLog != null) {
+      localLog.metrics(metrics.log);
+    }
     long tLogDone = System.nanoTime();
-    Appender appender = new Appender(log, clock);
+    Appender appender = new Appender(log, clock, clusterConfig.nodeId());
+    // what clients ask for is never fenced (see Appender.forClients); a single node keeps
+    // stamping them as before
+    Appender clientAppender = clusterConfig.enabled() ? appender.forClients() : appender;
 
     Metadata metadata;
     try {
@@ -280,7 +297,10 @@ public final class ResoluteServer implements AutoCloseable {
     Invoker invoker = new Invoker(invokerClient, schemas, appender, scheduler, invokerOptions);
     invoker.metrics(metrics.invoker);
     invoker.tracing(tracing);
-    Replies replies = new Replies();
+    Replies replies =
+        clusterConfig.enabled()
+            ? Replies.forNode(clusterConfig.nodeId(), System.currentTimeMillis() * 1000)
+            : new Replies();
 
     // Partitions are actors on one pool with a thread per core, not a thread per partition.
     int applyThreads = Math.max(1, Math.min(n, Runtime.getRuntime().availableProcessors()));
@@ -303,8 +323,11 @@ public final class ResoluteServer implements AutoCloseable {
     // (-Dresolute.apply.inline=false turns that off, for comparison)
     boolean inline = !"false".equals(System.getProperty("resolute.apply.inline"));
     ApplyExecutor applyExecutor =
-        new ApplyExecutor(applyPool, inline ? log::isWriterThread : () -> false);
-    log.onBatchEnd(applyExecutor::afterBatch);
+        new ApplyExecutor(
+            applyPool, inline && localLog != null ? localLog::isWriterThread : () -> false);
+    if (localLog != null) {
+      localLog.onBatchEnd(applyExecutor::afterBatch);
+    }
     PartitionProcessor[] processors = new PartitionProcessor[n];
     long[] applied = new long[n];
     for (int p = 0; p < n; p++) {
@@ -316,15 +339,17 @@ public final class ResoluteServer implements AutoCloseable {
     for (PartitionProcessor pp : processors) {
       closeables.add(pp::stop);
     }
-    // runs right after the log is closed (closeables run in reverse), before the store is
-    closeables.add(
-        closeables.indexOf(log),
-        () -> {
-          for (PartitionProcessor pp : processors) {
-            pp.markCaughtUp(log.lastLsn());
-          }
-        });
-    checkNothingTrimmedUnapplied(log, applied);
+    if (localLog != null) {
+      // runs right after the log is closed (closeables run in reverse), before the store is
+      closeables.add(
+          closeables.indexOf(log),
+          () -> {
+            for (PartitionProcessor pp : processors) {
+              pp.markCaughtUp(localLog.lastLsn());
+            }
+          });
+      checkNothingTrimmedUnapplied(localLog, applied);
+    }
     long tReplay = System.nanoTime();
     int[] replayed = new int[1];
     log.replay(
@@ -340,7 +365,11 @@ public final class ResoluteServer implements AutoCloseable {
     for (PartitionProcessor pp : processors) {
       pp.metrics(metrics.invocations); // from here on: replayed records are not counted
       pp.tracing(tracing);
-      pp.lead();
+      if (clusterConfig.enabled()) {
+        pp.follow(); // leads what the membership assigns (started below, once serving)
+      } else {
+        pp.lead();
+      }
     }
     // compaction waits until the node is up (see RocksStore.resumeCompactions)
     scheduler.schedule(
@@ -361,12 +390,15 @@ public final class ResoluteServer implements AutoCloseable {
         TimeUnit.SECONDS);
     // trimming and store checkpoints share one thread, so their flushes never overlap and the
     // trimmer's bookkeeping is touched by that thread only (see LogTrimmer)
-    boolean trims = !logOptions.trimInterval().isZero();
-    boolean checkpoints = logOptions.checkpointRecords() > 0;
+    boolean trims = localLog != null && !logOptions.trimInterval().isZero();
+    boolean checkpoints = localLog != null && logOptions.checkpointRecords() > 0;
+    if (clusterConfig.enabled()) {
+      closeables.add(ClusterNode.checkpoints(store, logOptions.checkpointInterval()));
+    }
     if (trims || checkpoints) {
       LogTrimmer trimmer =
           new LogTrimmer(
-              log,
+              localLog,
               store,
               processors,
               logOptions.checkpointRecords(),
@@ -403,7 +435,7 @@ public final class ResoluteServer implements AutoCloseable {
         (tLead - tReplay) / 1_000_000,
         (System.nanoTime() - tLead) / 1_000_000);
 
-    CoreDispatcher dispatcher = new CoreDispatcher(appender, partitioning, replies, schemas);
+    CoreDispatcher dispatcher = new CoreDispatcher(clientAppender, partitioning, replies, schemas);
     KafkaMetadata kafka = metadata.kafka();
     dispatcher.metrics(metrics.ingress);
     LocalDeployments local = embedding.local();
@@ -442,7 +474,7 @@ public final class ResoluteServer implements AutoCloseable {
     }
     // Resolute's manifest extensions: declared schedules and rates (admin.ManifestDeclarations)
     dev.resolute.server.partition.RuleLog ruleLog =
-        new dev.resolute.server.partition.RuleLog(appender, partitioning, replies);
+        new dev.resolute.server.partition.RuleLog(clientAppender, partitioning, replies);
     java.util.function.Supplier<dev.resolute.server.limits.RuleBook> ruleBook =
         () -> {
           try (var reader = store.reader()) {
@@ -450,7 +482,7 @@ public final class ResoluteServer implements AutoCloseable {
           }
         };
     ScheduleDispatcher scheduleDispatcher =
-        new ScheduleDispatcher(appender, partitioning, replies, schemas, store::reader);
+        new ScheduleDispatcher(clientAppender, partitioning, replies, schemas, store::reader);
     declarations =
         new dev.resolute.server.admin.ManifestDeclarations(
             scheduleDispatcher, ruleLog, ruleBook, declaredRates);
@@ -462,38 +494,46 @@ public final class ResoluteServer implements AutoCloseable {
                 .metrics(metrics.ingress)
                 .tracing(tracing),
             HealthGate.Port.INGRESS,
-            log::failure);
+            logFailure);
     ingressHandler.ready(ingressApi);
-    adminHandler.ready(
-        new HealthGate(
-            new AdminApi(
-                    schemas,
-                    discovery,
-                    dispatcher,
-                    VERSION,
-                    "http://"
-                        + new BindAddress(
-                            config.ingress().bindAddress().host(),
-                            ingress == null
-                                ? config.ingress().bindAddress().port()
-                                : ingress.port()), // the bound port
-                    config.clusterName())
-                .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool())
-                .withSchedules(scheduleDispatcher)
-                .withDeploymentHook(declarations)
-                .withQuery(query::handle)
-                .withLimits(ruleLog, ruleBook)
-                .withWebUi(!config.admin().disableWebUi()),
-            HealthGate.Port.ADMIN,
-            log::failure));
+    AdminApi adminApi =
+        new AdminApi(
+                schemas,
+                discovery,
+                dispatcher,
+                VERSION,
+                "http://"
+                    + new BindAddress(
+                        config.ingress().bindAddress().host(),
+                        ingress == null
+                            ? config.ingress().bindAddress().port()
+                            : ingress.port()), // the bound port
+                config.clusterName())
+            .withKafka(kafka, java.util.concurrent.ForkJoinPool.commonPool())
+            .withSchedules(scheduleDispatcher)
+            .withDeploymentHook(declarations)
+            .withQuery(query::handle)
+            .withLimits(ruleLog, ruleBook)
+            .withWebUi(!config.admin().disableWebUi());
+    if (clusterConfig.enabled()) {
+      cluster = ClusterNode.create(clusterConfig, config.nodeName(), processors, logFailure);
+      adminApi.withCluster(
+          cluster::memberIds, cluster::view, java.util.concurrent.ForkJoinPool.commonPool());
+    }
+    adminHandler.ready(new HealthGate(adminApi, HealthGate.Port.ADMIN, logFailure));
     KafkaIngress kafkaIngress =
         new KafkaIngress(
-                kafka, schemas, appender, partitioning, new SecureRandom(), config.nodeName())
+                kafka, schemas, clientAppender, partitioning, new SecureRandom(), config.nodeName())
             .declaredRates(declaredRates);
     closeables.add(kafkaIngress);
     kafkaIngress.start();
     registerGauges(metrics, n, invoker, processors, storeReads);
-    nodeHandler.ready(new NodeEndpoint(metrics, config.clusterName(), log::failure));
+    nodeHandler.ready(new NodeEndpoint(metrics, config.clusterName(), logFailure));
+    if (cluster != null) {
+      // last: the node takes partitions once it serves (closed first, so it hands them over)
+      cluster.join();
+      closeables.add(cluster);
+    }
     LOG.info(
         "Resolute node '{}' started in {} ms: {} partitions, data in {}",
         config.nodeName(),
@@ -602,9 +642,19 @@ public final class ResoluteServer implements AutoCloseable {
 
   /** The replicated metadata of the node, on one metadata log (see {@link MetadataLog}). */
   private record Metadata(MetadataLog log, SchemaRegistry schemas, KafkaMetadata kafka) {
-    /** A single node's: the metadata log in the data directory, the caches beside it. */
-    static Metadata openLocal(Path data, ServerConfig config, List<KafkaCluster> configuredKafka) {
-      MetadataLog log = MetadataLog.local(data, config.nodeName());
+    /**
+     * A single node's metadata log is in the data directory; a cluster node's is the cluster's
+     * one-partition metadata topic ({@link ClusterNode#openMetadataLog}). The caches are beside the
+     * node's data either way.
+     */
+    static Metadata open(Path data, ServerConfig config, List<KafkaCluster> configuredKafka) {
+      MetadataLog log =
+          config.cluster().enabled()
+              ? MetadataLog.on(
+                  ClusterNode.openMetadataLog(config.cluster(), config.nodeName()),
+                  null,
+                  config.nodeName())
+              : MetadataLog.local(data, config.nodeName());
       try {
         SchemaRegistry schemas =
             SchemaRegistry.replicated(log, data, config.schemaDefaults(), Clock.systemUTC());

@@ -144,6 +144,8 @@ public final class KafkaBroker implements AutoCloseable {
             "transaction.state.log.min.isr=1",
             "transaction.state.log.num.partitions=4",
             "group.initial.rebalance.delay.ms=0",
+            // cluster mode tests fail a node over within seconds (consumer session.timeout.ms)
+            "group.min.session.timeout.ms=500",
             "auto.create.topics.enable=true",
             "");
     try {

@@ -59,7 +59,7 @@ public final class AdminApi implements HttpHandler {
     routes
         .on("GET", "/health", c -> AdminResponses.done(HttpResponse.of(200)))
         .on("GET", "/version", c -> AdminResponses.done(versionInfo()))
-        .on("GET", "/cluster-health", c -> AdminResponses.done(clusterHealth()))
+        .on("GET", "/cluster-health", c -> clusterHealth())
         .on("GET", "/openapi", c -> AdminResponses.done(openApi()));
     deployments = new DeploymentsResource(registry, discovery, executor, views);
     deployments.addTo(routes);
@@ -197,11 +197,54 @@ public final class AdminApi implements HttpHandler {
   }
 
   /** A single node that is its own metadata cluster, named as restate-server names it. */
-  private HttpResponse clusterHealth() {
-    ObjectNode o = AdminViews.JSON.createObjectNode();
-    o.put("cluster_name", clusterName);
-    o.putObject("metadata_cluster_health").putArray("members").add(1);
-    return AdminResponses.json(200, o);
+  /** A single node is member 1 of its own cluster, as a single restate-server is. */
+  private java.util.function.Supplier<List<Integer>> members = () -> List.of(1);
+
+  private Executor clusterExecutor = Runnable::run;
+
+  /**
+   * Cluster mode: {@code GET /cluster-health} lists the live nodes' ids ({@code members}, which may
+   * ask Kafka and block, so it runs on {@code executor}), and {@code GET /cluster} (a Resolute
+   * extension) answers {@code view}: the nodes and each partition's leader.
+   */
+  public AdminApi withCluster(
+      java.util.function.Supplier<List<Integer>> members,
+      java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> view,
+      Executor executor) {
+    this.members = members;
+    this.clusterExecutor = executor;
+    routes.on(
+        "GET",
+        "/cluster",
+        c ->
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return AdminResponses.json(200, view.get());
+                  } catch (RuntimeException e) {
+                    return AdminResponses.error(503, String.valueOf(e.getMessage()));
+                  }
+                },
+                executor));
+    return this;
+  }
+
+  private CompletableFuture<HttpResponse> clusterHealth() {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<Integer> live;
+          try {
+            live = members.get();
+          } catch (RuntimeException e) {
+            return AdminResponses.error(503, String.valueOf(e.getMessage()));
+          }
+          ObjectNode o = AdminViews.JSON.createObjectNode();
+          o.put("cluster_name", clusterName);
+          var arr = o.putObject("metadata_cluster_health").putArray("members");
+          live.forEach(arr::add);
+          return AdminResponses.json(200, o);
+        },
+        clusterExecutor);
   }
 
   private HttpResponse openApi() {

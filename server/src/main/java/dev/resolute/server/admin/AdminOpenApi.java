@@ -71,7 +71,8 @@ final class AdminOpenApi {
           Map.entry("GET /schedules", new String[] {"list_schedules", "schedule"}),
           Map.entry("POST /schedules", new String[] {"create_schedule", "schedule"}),
           Map.entry("GET /schedules/{id}", new String[] {"get_schedule", "schedule"}),
-          Map.entry("DELETE /schedules/{id}", new String[] {"delete_schedule", "schedule"}));
+          Map.entry("DELETE /schedules/{id}", new String[] {"delete_schedule", "schedule"}),
+          Map.entry("GET /cluster", new String[] {"cluster_view", "cluster_health"}));
 
   /** Descriptions of the operations that are ours, not restate-server's. */
   private static final Map<String, String> EXTENSIONS =
@@ -86,7 +87,11 @@ final class AdminOpenApi {
           "GET /schedules/{id}",
           "Resolute extension: one cron schedule, with its next and last fire times.",
           "DELETE /schedules/{id}",
-          "Resolute extension: delete a cron schedule; no firing due after the answer is invoked.");
+          "Resolute extension: delete a cron schedule; no firing due after the answer is invoked.",
+          "GET /cluster",
+          "Resolute extension, cluster mode: the nodes in the cluster's Kafka group with the"
+              + " partitions each leads, and each partition's leader (node, epoch) as applied"
+              + " from the log on this node.");
 
   /**
    * The document as JSON bytes. Paths are written with restate-server's parameter names ({@code

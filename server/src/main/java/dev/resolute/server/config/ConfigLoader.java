@@ -107,6 +107,7 @@ public final class ConfigLoader {
     LoggingConfig logging = readLogging(root);
     TracingConfig tracing = readTracing(root);
     ResoluteConfig resolute = readResolute(root.child("resolute"));
+    ClusterConfig cluster = readCluster(root.child("cluster"), clusterName);
     root.finish();
     return root.build(
         () ->
@@ -126,7 +127,8 @@ public final class ConfigLoader {
                 logging,
                 resolute,
                 new NodeConfig(nodeBind, disablePrometheus),
-                tracing));
+                tracing,
+                cluster));
   }
 
   private static LoggingConfig readLogging(Section root) {
@@ -175,6 +177,48 @@ public final class ConfigLoader {
     Duration flushInterval = s.duration("store-flush-interval", d.storeFlushInterval());
     s.finish();
     return s.build(() -> new ResoluteConfig(segment, trim, flushRecords, flushInterval));
+  }
+
+  private static ClusterConfig readCluster(Section s, String clusterName) {
+    ClusterConfig d = ClusterConfig.disabled();
+    // empty (what --dump-config prints for a single node) = cluster mode off
+    String serversSet = s.string("bootstrap-servers", "");
+    String servers = serversSet.isBlank() ? null : serversSet.strip();
+    long nodeId = s.integer("node-id", 0);
+    String topicSet = s.string("topic", "");
+    String topic =
+        servers == null
+            ? null
+            : topicSet.isEmpty() ? ClusterConfig.defaultTopic(clusterName) : topicSet;
+    long replication = s.integer("replication-factor", d.replicationFactor());
+    long minInsync = s.integer("min-insync-replicas", d.minInsyncReplicas());
+    boolean warm = s.bool("warm-followers", d.warmFollowers());
+    Duration session = s.duration("session-timeout", d.sessionTimeout());
+    if (nodeId < 0 || nodeId > 65535) {
+      throw new ConfigException(
+          "must be in 1..65535, got " + nodeId + " for key \"cluster.node-id\"");
+    }
+    if (replication < 1 || replication > Short.MAX_VALUE) {
+      throw new ConfigException(
+          "must be in 1.."
+              + Short.MAX_VALUE
+              + ", got "
+              + replication
+              + " for key \"cluster.replication-factor\"");
+    }
+    if (minInsync < 1 || minInsync > Short.MAX_VALUE) {
+      throw new ConfigException(
+          "must be in 1.."
+              + Short.MAX_VALUE
+              + ", got "
+              + minInsync
+              + " for key \"cluster.min-insync-replicas\"");
+    }
+    s.finish();
+    return s.build(
+        () ->
+            new ClusterConfig(
+                (int) nodeId, servers, topic, (short) replication, (int) minInsync, warm, session));
   }
 
   private static RetryPolicyConfig readRetry(Section s) {

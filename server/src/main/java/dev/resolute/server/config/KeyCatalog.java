@@ -118,6 +118,13 @@ public final class KeyCatalog {
         "resolute.store-flush-records",
         "the store is checkpointed after this many records (bounds the replay after a crash)");
     applied(e, "resolute.store-flush-interval", "... or after this long with any record since");
+    applied(e, "cluster.bootstrap-servers", "cluster mode: the Kafka cluster holding the log");
+    applied(e, "cluster.node-id", "cluster mode: this node's id (leader records, waiter ids)");
+    applied(e, "cluster.topic", "cluster mode: the log topic (one partition per partition)");
+    applied(e, "cluster.replication-factor", "cluster mode: replicas of a created log topic");
+    applied(e, "cluster.min-insync-replicas", "cluster mode: replicas an append waits for");
+    applied(e, "cluster.warm-followers", "cluster mode: every node applies every partition");
+    applied(e, "cluster.session-timeout", "cluster mode: a silent node loses its partitions");
     applied(e, "bind-address", "address of the node port (/metrics, /health)");
     applied(e, "disable-prometheus", "turns the node port's /metrics off (404)");
     applied(

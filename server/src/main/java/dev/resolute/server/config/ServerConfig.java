@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param node the node port ({@code bind-address}, {@code disable-prometheus})
  * @param tracing {@code tracing-endpoint} / {@code tracing-services-endpoint}, {@code
  *     tracing-headers}
+ * @param cluster {@code [cluster]}: cluster mode on Kafka, off by default
  */
 public record ServerConfig(
     Path baseDir,
@@ -39,7 +40,8 @@ public record ServerConfig(
     LoggingConfig logging,
     ResoluteConfig resolute,
     NodeConfig node,
-    TracingConfig tracing) {
+    TracingConfig tracing,
+    ClusterConfig cluster) {
 
   public static final Path DEFAULT_BASE_DIR = Path.of("restate-data");
   public static final String DEFAULT_NODE_NAME = "resolute";
@@ -68,6 +70,45 @@ public record ServerConfig(
     Objects.requireNonNull(resolute, "resolute");
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(tracing, "tracing");
+    Objects.requireNonNull(cluster, "cluster");
+  }
+
+  /** Without cluster mode (the default). */
+  public ServerConfig(
+      Path baseDir,
+      String nodeName,
+      String clusterName,
+      int defaultNumPartitions,
+      Duration defaultJournalRetention,
+      Duration defaultIdempotencyRetention,
+      Duration defaultWorkflowCompletionRetention,
+      RetryPolicyConfig defaultRetryPolicy,
+      IngressConfig ingress,
+      AdminConfig admin,
+      WorkerConfig worker,
+      Duration maxJournalRetention,
+      LoggingConfig logging,
+      ResoluteConfig resolute,
+      NodeConfig node,
+      TracingConfig tracing) {
+    this(
+        baseDir,
+        nodeName,
+        clusterName,
+        defaultNumPartitions,
+        defaultJournalRetention,
+        defaultIdempotencyRetention,
+        defaultWorkflowCompletionRetention,
+        defaultRetryPolicy,
+        ingress,
+        admin,
+        worker,
+        maxJournalRetention,
+        logging,
+        resolute,
+        node,
+        tracing,
+        ClusterConfig.disabled());
   }
 
   /** Without tracing (the default). */

@@ -80,6 +80,16 @@ final class TomlDump {
     kv(b, "log-trim-interval", str(Durations.format(r2.logTrimInterval())));
     kv(b, "store-flush-records", Long.toString(r2.storeFlushRecords()));
     kv(b, "store-flush-interval", str(Durations.format(r2.storeFlushInterval())));
+    ClusterConfig cl = c.cluster();
+    b.append("\n# cluster mode on Kafka, off while bootstrap-servers is empty (Resolute's own)\n");
+    b.append("[cluster]\n");
+    kv(b, "node-id", Integer.toString(cl.nodeId()));
+    kv(b, "bootstrap-servers", str(cl.enabled() ? cl.bootstrapServers() : ""));
+    kv(b, "topic", str(cl.enabled() ? cl.topic() : ""));
+    kv(b, "replication-factor", Integer.toString(cl.replicationFactor()));
+    kv(b, "min-insync-replicas", Integer.toString(cl.minInsyncReplicas()));
+    kv(b, "warm-followers", Boolean.toString(cl.warmFollowers()));
+    kv(b, "session-timeout", str(Durations.format(cl.sessionTimeout())));
     if (!c.tracing().headers().isEmpty()) {
       b.append("\n[tracing-headers]\n");
       new java.util.TreeMap<>(c.tracing().headers()).forEach((k, v) -> kv(b, key(k), str(v)));

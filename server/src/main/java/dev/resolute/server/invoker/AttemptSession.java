@@ -118,6 +118,10 @@ final class AttemptSession implements ExchangeListener {
     this.deadline = new Deadline(invoker.nanoTime());
   }
 
+  int partition() {
+    return partition;
+  }
+
   InvocationId id() {
     return id;
   }

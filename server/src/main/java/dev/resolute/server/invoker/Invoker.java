@@ -191,6 +191,19 @@ public final class Invoker implements InvokerPort {
     }
   }
 
+  /**
+   * Cancels every attempt of {@code partition}: this node no longer leads it. Their appends that
+   * are still in flight carry the old leader epoch, which the new leader's announcement fences.
+   */
+  @Override
+  public void abortPartition(int partition) {
+    for (AttemptSession s : live.values()) {
+      if (s.partition() == partition) {
+        abort(s.id());
+      }
+    }
+  }
+
   java.net.URI invokeUri(String deploymentUri, String service, String handler) {
     if (invokeUris.size() > 10_000) {
       invokeUris.clear(); // deployments come and go; never let this grow without bound

@@ -18,6 +18,9 @@ public final class Appender {
   private final Clock clock;
   private final int node;
 
+  /** False for {@link #forClients()}: its records never carry an epoch. */
+  private final boolean leaderRecords;
+
   /**
    * The epoch this node leads each partition under, by partition; 0 = not leading. Replaced whole
    * (copy on write) by {@link #lead}, which is rare; read by every append.
@@ -33,9 +36,26 @@ public final class Appender {
    *     are told apart (a single node is node 0)
    */
   public Appender(Log log, Clock clock, int node) {
+    this(log, clock, node, true);
+  }
+
+  private Appender(Log log, Clock clock, int node, boolean leaderRecords) {
     this.log = log;
     this.clock = clock;
     this.node = node;
+    this.leaderRecords = leaderRecords;
+  }
+
+  /**
+   * An appender for records that are not a leader's own: what a client asked for (ingress, admin,
+   * Kafka subscriptions) and outbox messages shipped to another partition. They carry epoch 0
+   * whichever partitions this node leads, so they are never fenced. Any node of a cluster may
+   * append them to any partition, and each is deduplicated by its own ids (invocation id,
+   * idempotency key, producer offsets), not by who led; a paused old leader's ingress record is
+   * applied like any other node's, so its client still gets an answer.
+   */
+  public Appender forClients() {
+    return new Appender(log, clock, node, false);
   }
 
   public CompletableFuture<Long> append(int partition, Envelope env) {
@@ -59,7 +79,7 @@ public final class Appender {
    * never carries that record's epoch into this partition.
    */
   private Envelope stamp(int partition, Envelope env, long now) {
-    long epoch = epoch(partition);
+    long epoch = leaderRecords ? epoch(partition) : 0;
     return env.toBuilder()
         .setTimestampMillis(now)
         .setLeaderEpoch(epoch)

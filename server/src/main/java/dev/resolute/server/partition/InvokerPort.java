@@ -10,4 +10,7 @@ public interface InvokerPort {
   void forward(InvocationId id, int attempt, JournalEntry entry);
 
   void abort(InvocationId id);
+
+  /** Cancels every attempt of {@code partition}: this node stopped leading it (cluster mode). */
+  default void abortPartition(int partition) {}
 }

@@ -100,6 +100,18 @@ final class Leadership {
     return true;
   }
 
+  /** The stored epoch (loading it from {@code txn} if not cached yet). */
+  long epoch(Txn txn) {
+    load(txn);
+    return epoch;
+  }
+
+  /** The node of the stored epoch (0 before any announcement). */
+  int node(Txn txn) {
+    load(txn);
+    return node;
+  }
+
   /** Records fenced since this state machine was created (for logs, metrics and tests). */
   long fencedRecords() {
     return fenced;

@@ -35,6 +35,14 @@ public final class PartitionProcessor {
   private final StateMachine sm;
   private final Store store;
   private final Appender appender;
+
+  /**
+   * Ships outbox messages with epoch 0: the target partition dedups them by (source, seq), and
+   * stamping them with an epoch this node once held for the target would let the target's next
+   * leader fence them after the outbox was truncated for them (a lost message).
+   */
+  private final Appender shipper;
+
   private final InvokerPort invoker;
   private volatile dev.resolute.server.tracing.Tracing tracing =
       dev.resolute.server.tracing.Tracing.disabled();
@@ -58,8 +66,9 @@ public final class PartitionProcessor {
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
   /**
-   * False until {@link #lead()} has committed the start-up replay: records handed over before (a
-   * message another partition re-shipped from its outbox while leading first) wait in {@link
+   * False until {@link #lead()} (or, in cluster mode, {@link #follow()}) has committed the start-up
+   * replay; true from then on, also while a cluster node only follows. Records handed over before
+   * (a message another partition re-shipped from its outbox while leading first) wait in {@link
    * #incoming}. Applying them earlier would read the store without the replayed records (the replay
    * batch is not committed yet): their (source, seq) dedup and the invocations' statuses would be
    * those of the last store flush, so a re-shipped message already applied in the replay was
@@ -67,6 +76,28 @@ public final class PartitionProcessor {
    * replay was committed, created a second child (one call or send applied twice).
    */
   private volatile boolean leading;
+
+  /**
+   * True while this node leads the partition: effects other than replies run only then (invoker,
+   * timers, outbox shipping). A single node sets it in {@link #lead()}; a cluster node when its own
+   * announcement wins at apply, and clears it when it steps down.
+   */
+  private volatile boolean leader;
+
+  /** Set by {@link #follow()}: leadership follows the membership and the announcements. */
+  private volatile boolean clustered;
+
+  /** Cluster mode: the membership assigned this partition to this node (see {@link #claim()}). */
+  private volatile boolean wanted;
+
+  /** Cluster mode: the epoch of this node's last announcement, not yet seen applied (0: none). */
+  private volatile long pendingEpoch;
+
+  /** The epoch this node leads under while {@link #leader}. */
+  private volatile long leaderEpoch;
+
+  private volatile java.util.concurrent.ScheduledFuture<?> sweeps;
+  private final Object leadership = new Object();
 
   private volatile boolean stopped;
   private volatile boolean failed;
@@ -95,6 +126,7 @@ public final class PartitionProcessor {
     this.sm = new StateMachine(partition, partitioning);
     this.store = store;
     this.appender = appender;
+    this.shipper = appender.forClients();
     this.invoker = invoker;
     this.replies = replies;
     this.timers = timers;
@@ -144,15 +176,29 @@ public final class PartitionProcessor {
   public void lead() {
     finishReplay();
     announce();
+    startLeading();
+    leading = true;
+    wake(); // what was handed over before, in LSN order, after the replay
+  }
+
+  /**
+   * The leader's start: re-arms timers, re-ships the outbox, re-drives running invocations. Every
+   * record before the announcement is applied at this point (start-up replay, or the announcement
+   * itself applied in cluster mode).
+   */
+  private void startLeading() {
+    leader = true;
+    armedUpTo = Long.MIN_VALUE;
     armTimers();
-    timers.scheduleWithFixedDelay(
-        () -> {
-          sweepDue = true;
-          wake();
-        },
-        TIMER_HORIZON_MILLIS / 2,
-        TIMER_HORIZON_MILLIS / 2,
-        TimeUnit.MILLISECONDS);
+    sweeps =
+        timers.scheduleWithFixedDelay(
+            () -> {
+              sweepDue = true;
+              wake();
+            },
+            TIMER_HORIZON_MILLIS / 2,
+            TIMER_HORIZON_MILLIS / 2,
+            TimeUnit.MILLISECONDS);
     List<Object[]> outbox;
     try (Store.Reader read = store.reader()) {
       outbox = new Tables(partition).on(read).outbox();
@@ -160,7 +206,7 @@ public final class PartitionProcessor {
     long max = 0;
     for (Object[] o : outbox) {
       OutboxMessage m = (OutboxMessage) o[1];
-      appender.append(m.getTargetPartition(), m.getEnvelope());
+      shipper.append(m.getTargetPartition(), m.getEnvelope());
       max = Math.max(max, (long) o[0]);
     }
     if (max > 0) {
@@ -173,8 +219,117 @@ public final class PartitionProcessor {
     }
     appender.append(
         partition, Envelope.newBuilder().setResumeAll(ResumeAll.getDefaultInstance()).build());
+  }
+
+  /**
+   * Cluster mode: applies the partition's records as they are committed, with no effects but
+   * replies to this node's waiters (a warm follower). Commits the start-up replay first.
+   */
+  public void follow() {
+    clustered = true;
+    finishReplay();
     leading = true;
-    wake(); // what was handed over before, in LSN order, after the replay
+    wake();
+  }
+
+  /**
+   * Cluster mode: the membership assigned this partition to this node. Appends an announcement
+   * under an epoch above every one applied so far; this node leads once its announcement is applied
+   * and won (so everything before it in the log is applied by then). A lost announcement (another
+   * node announced the same or a higher epoch before it) is retried while the partition stays
+   * assigned. Must be quick: called on the membership's thread.
+   */
+  public void claim() {
+    wanted = true;
+    announceClaim();
+  }
+
+  private void announceClaim() {
+    long epoch;
+    try (Store.Reader read = store.reader()) {
+      epoch = Math.max(Leadership.epoch(read, partition), pendingEpoch) + 1;
+    }
+    pendingEpoch = epoch;
+    LOG.info("partition {}: claiming leadership in epoch {}", partition, epoch);
+    appender.append(
+        partition,
+        Envelope.newBuilder()
+            .setAnnounceLeader(AnnounceLeader.newBuilder().setEpoch(epoch).setNode(appender.node()))
+            .build());
+  }
+
+  /**
+   * Cluster mode: this node no longer leads the partition (the membership revoked it, or another
+   * node's announcement won). Stops at once what only a leader does: its attempts are cancelled,
+   * armed timers do not fire, the outbox is not shipped. Records its attempts still append carry
+   * the old epoch and are fenced once the next leader has announced itself.
+   */
+  public void stepDown() {
+    wanted = false;
+    resign();
+  }
+
+  private void resign() {
+    synchronized (leadership) {
+      if (!leader) {
+        return;
+      }
+      leader = false;
+      java.util.concurrent.ScheduledFuture<?> s = sweeps;
+      if (s != null) {
+        s.cancel(false);
+      }
+      armedUpTo = Long.MIN_VALUE;
+      LOG.info("partition {}: stepped down from epoch {}", partition, leaderEpoch);
+    }
+    invoker.abortPartition(partition);
+  }
+
+  /** Whether this node leads the partition now (cluster mode; a single node always does). */
+  public boolean isLeader() {
+    return leader;
+  }
+
+  /** The partition's leader as last applied here: {epoch, node}; {0, 0} before any. */
+  public long[] appliedLeader() {
+    try (Store.Reader read = store.reader()) {
+      return new long[] {sm.leaderEpoch(read), sm.leaderNode(read)};
+    }
+  }
+
+  /**
+   * After an {@code AnnounceLeader} was applied (and its batch committed): becomes leader when this
+   * node's pending announcement won, steps down when another node's did, and claims again when this
+   * node's lost while the partition is still assigned to it. On the partition's actor.
+   */
+  private void announced(AnnounceLeader a, long storedEpoch, int storedNode) {
+    int self = appender.node();
+    boolean mine = storedNode == self;
+    if (leader && (!mine || storedEpoch != leaderEpoch)) {
+      LOG.warn(
+          "partition {}: node {} announced epoch {}; this node stops leading",
+          partition,
+          storedNode,
+          storedEpoch);
+      resign();
+    }
+    if (!wanted || a.getNode() != self || a.getEpoch() != pendingEpoch) {
+      return;
+    }
+    pendingEpoch = 0;
+    if (mine && storedEpoch == a.getEpoch()) {
+      synchronized (leadership) {
+        if (!wanted || leader) {
+          return;
+        }
+        leaderEpoch = storedEpoch;
+        appender.lead(partition, storedEpoch);
+        LOG.info("partition {}: leading in epoch {}", partition, storedEpoch);
+        startLeading();
+      }
+    } else {
+      announceClaim();
+    }
   }
 
   /**
@@ -241,7 +396,7 @@ public final class PartitionProcessor {
       scheduled.set(false);
       return;
     }
-    if (sweepDue) {
+    if (sweepDue && leader) {
       sweepDue = false;
       try {
         armTimers();
@@ -251,6 +406,10 @@ public final class PartitionProcessor {
       }
     }
     List<Effect> effects = new ArrayList<>();
+    boolean lead = leader;
+    AnnounceLeader announcement = null;
+    long storedEpoch = 0;
+    int storedNode = 0;
     try (Store.Batch b = store.begin()) {
       Object[] rec;
       int n = 0;
@@ -282,6 +441,13 @@ public final class PartitionProcessor {
           sm.apply(b, lsn, env, effects);
         }
         n++;
+        if (env.getRecordCase() == Envelope.RecordCase.ANNOUNCE_LEADER && clustered) {
+          // cluster mode: a batch never spans a change of leader (see announced)
+          announcement = env.getAnnounceLeader();
+          storedEpoch = sm.leaderEpoch(b);
+          storedNode = sm.leaderNode(b);
+          break;
+        }
       }
       b.commit();
     } catch (RuntimeException e) {
@@ -293,7 +459,10 @@ public final class PartitionProcessor {
       return;
     }
     try {
-      runEffects(effects);
+      runEffects(effects, lead);
+      if (announcement != null) {
+        announced(announcement, storedEpoch, storedNode);
+      }
     } finally {
       scheduled.set(false);
       if (!incoming.isEmpty()) {
@@ -302,11 +471,21 @@ public final class PartitionProcessor {
     }
   }
 
-  private void runEffects(List<Effect> effects) {
+  /**
+   * @param lead whether this node led the partition when the batch began: a follower (or a leader
+   *     that stepped down meanwhile) only answers its waiters; a new leader re-derives the rest
+   */
+  private void runEffects(List<Effect> effects, boolean lead) {
     long maxShipped = 0;
     List<CompletableFuture<Long>> ships = new ArrayList<>();
     for (Effect e : effects) {
       try {
+        if (!(lead && leader)) {
+          if (e instanceof Effect.Reply r) {
+            replies.complete(r.requestId(), r.answer());
+          }
+          continue;
+        }
         if (e instanceof Effect.StartAttempt s) {
           invoker.start(partition, s);
         } else if (e instanceof Effect.Forward f) {
@@ -318,7 +497,7 @@ public final class PartitionProcessor {
         } else if (e instanceof Effect.Reply r) {
           replies.complete(r.requestId(), r.answer());
         } else if (e instanceof Effect.Ship s) {
-          ships.add(appender.append(s.targetPartition(), s.envelope()));
+          ships.add(shipper.append(s.targetPartition(), s.envelope()));
           maxShipped = Math.max(maxShipped, s.seq());
         } else if (e instanceof Effect.InvocationEnded x) {
           tracing.invocationEnded(x.id(), x.status());
@@ -393,6 +572,9 @@ public final class PartitionProcessor {
     Runnable fire =
         () -> {
           armedTimers.decrementAndGet();
+          if (!leader) {
+            return; // stepped down: the next leader arms the timer again
+          }
           appender.append(
               partition,
               Envelope.newBuilder()

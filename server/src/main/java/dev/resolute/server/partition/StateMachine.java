@@ -42,6 +42,19 @@ public final class StateMachine {
     this.leadership = new Leadership(partition);
   }
 
+  /**
+   * The leader epoch stored by the last applied {@code AnnounceLeader} (0 before any); read by the
+   * partition's actor right after apply, to learn whether an announcement won.
+   */
+  long leaderEpoch(Txn read) {
+    return leadership.epoch(read);
+  }
+
+  /** The node of {@link #leaderEpoch}. */
+  int leaderNode(Txn read) {
+    return leadership.node(read);
+  }
+
   /** Records ignored because a fenced leader appended them (see {@link Leadership}). */
   public long fencedRecords() {
     return leadership.fencedRecords();

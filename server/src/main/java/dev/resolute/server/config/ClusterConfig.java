@@ -1,0 +1,100 @@
+package dev.resolute.server.config;
+
+import java.time.Duration;
+
+/**
+ * {@code [cluster]}: cluster mode on Apache Kafka, Resolute's own section (restate-server's cluster
+ * keys name its own replicated log and metadata server, which Resolute does not have). The section
+ * is off unless {@code bootstrap-servers} is set and not empty: a node without it is a whole
+ * single-node cluster on its local log and needs no Kafka, and the section's other keys are checked
+ * and applied only in cluster mode.
+ *
+ * @param nodeId {@code node-id}: this node's id in the cluster, 1..65535, unique per node (stamped
+ *     on the records it appends as a leader and on its ingress waiter ids); 0 when off
+ * @param bootstrapServers {@code bootstrap-servers}: the Kafka cluster ({@code host:port,...}), or
+ *     null: cluster mode off
+ * @param topic {@code topic}: the log topic, one Kafka partition per Resolute partition (default
+ *     {@code <cluster-name>-log})
+ * @param replicationFactor {@code replication-factor}: replicas of the log topic when a node
+ *     creates it (default 3)
+ * @param minInsyncReplicas {@code min-insync-replicas}: replicas that must have a record before it
+ *     is acknowledged (default 2)
+ * @param warmFollowers {@code warm-followers}: every node applies every partition into its own
+ *     store, so a new leader serves at once and reads are local (default true; false is refused
+ *     until a leader can start from a snapshot)
+ * @param sessionTimeout {@code session-timeout}: how long a silent node keeps its partitions before
+ *     the others take them over (Kafka's consumer {@code session.timeout.ms}, default 6s: the
+ *     broker's default {@code group.min.session.timeout.ms}; lower needs the broker's minimum
+ *     lower)
+ */
+public record ClusterConfig(
+    int nodeId,
+    String bootstrapServers,
+    String topic,
+    short replicationFactor,
+    int minInsyncReplicas,
+    boolean warmFollowers,
+    Duration sessionTimeout) {
+  public static final short DEFAULT_REPLICATION_FACTOR = 3;
+  public static final int DEFAULT_MIN_INSYNC_REPLICAS = 2;
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(6);
+
+  public ClusterConfig {
+    if (bootstrapServers != null) {
+      if (bootstrapServers.isBlank()) {
+        throw new IllegalArgumentException("cluster.bootstrap-servers must not be empty");
+      }
+      if (nodeId < 1 || nodeId > 65535) {
+        throw new IllegalArgumentException(
+            "cluster.node-id must be set to 1..65535 in cluster mode, got " + nodeId);
+      }
+      if (topic == null || !topic.matches("[a-zA-Z0-9._-]{1,249}")) {
+        throw new IllegalArgumentException(
+            "cluster.topic must be 1 to 249 characters of a-z, A-Z, 0-9, '.', '_' and '-', got '"
+                + topic
+                + "'");
+      }
+      if (replicationFactor < 1) {
+        throw new IllegalArgumentException(
+            "cluster.replication-factor must be at least 1, got " + replicationFactor);
+      }
+      if (minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor) {
+        throw new IllegalArgumentException(
+            "cluster.min-insync-replicas must be in 1..replication-factor ("
+                + replicationFactor
+                + "), got "
+                + minInsyncReplicas);
+      }
+      if (!warmFollowers) {
+        throw new IllegalArgumentException(
+            "cluster.warm-followers = false is not supported yet: a node that does not apply a"
+                + " partition can only lead it after restoring a snapshot, which Resolute does"
+                + " not take yet");
+      }
+      if (sessionTimeout == null || sessionTimeout.toMillis() < 500) {
+        throw new IllegalArgumentException("cluster.session-timeout must be at least 500ms");
+      }
+    }
+  }
+
+  /** Cluster mode off: the single node on its local log. */
+  public static ClusterConfig disabled() {
+    return new ClusterConfig(
+        0,
+        null,
+        null,
+        DEFAULT_REPLICATION_FACTOR,
+        DEFAULT_MIN_INSYNC_REPLICAS,
+        true,
+        DEFAULT_SESSION_TIMEOUT);
+  }
+
+  public boolean enabled() {
+    return bootstrapServers != null;
+  }
+
+  /** The default log topic of a cluster. */
+  public static String defaultTopic(String clusterName) {
+    return clusterName + "-log";
+  }
+}

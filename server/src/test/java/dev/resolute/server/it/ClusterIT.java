@@ -1,0 +1,491 @@
+package dev.resolute.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.testsupport.ChildProcess;
+import dev.resolute.testsupport.KafkaBroker;
+import dev.resolute.testsupport.ResoluteProcess;
+import dev.resolute.testsupport.Wait;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Cluster mode with real processes: one KRaft broker, three Resolute nodes on one log topic, one
+ * deployment. Object adds through every node give exact results; SIGKILL of the node leading the
+ * most partitions under load: its partitions serve again on the others within 5 s, and every
+ * acknowledged add is reflected exactly once (each add is retried with its idempotency key on
+ * another node until acknowledged). Then the killed node restarts on its data and rejoins, and the
+ * leader of the most partitions is paused (SIGSTOP, {@code -Dcluster.pause.seconds}, default 10)
+ * and resumed: its partitions serve again on the others within 5 s, it steps down when it applies
+ * their announcements, and still every acknowledged add counts exactly once.
+ */
+@Timeout(400)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+  static final int NODES = 3;
+  static final int PARTITIONS = 6;
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  static KafkaBroker broker;
+  static ChildProcess services;
+  static int servicesPort;
+  static final List<ResoluteProcess> nodes = new ArrayList<>();
+  static final boolean[] dead = new boolean[NODES];
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = KafkaBroker.create("cluster").start();
+    Path markers = Files.createTempDirectory("cluster-markers");
+    services =
+        ChildProcess.start(
+            ChildProcess.javaCommand(
+                ChildProcess.testClasspath(),
+                List.of(),
+                "dev.resolute.server.it.TestServices",
+                List.of("0", markers.toString())),
+            Map.of(),
+            markers.resolve("services.log"));
+    servicesPort =
+        Integer.parseInt(
+            services.awaitOutput(Harness.SERVICES_READY, Duration.ofSeconds(60)).group(1));
+    for (int i = 1; i <= NODES; i++) {
+      ResoluteProcess n = ResoluteProcess.create("cluster-n" + i);
+      Path config = n.workDir().resolve("cluster.toml");
+      Files.createDirectories(n.workDir());
+      Files.writeString(
+          config,
+          String.join(
+              "\n",
+              "node-name = \"n" + i + "\"",
+              "default-num-partitions = " + PARTITIONS,
+              "[cluster]",
+              "node-id = " + i,
+              "bootstrap-servers = \"" + broker.bootstrapServers() + "\"",
+              "topic = \"cluster-it-log\"",
+              "replication-factor = 1",
+              "min-insync-replicas = 1",
+              "session-timeout = \"1500ms\"",
+              ""));
+      n.args("--config-file", config.toString());
+      nodes.add(n);
+    }
+    // The schema registry is replicated metadata (the cluster's metadata topic): node 1 registers
+    // the deployment, the others learn it from the topic, with the same deployment id
+    ResoluteProcess first = nodes.get(0).start();
+    HttpResponse<String> r =
+        send(
+            first.adminPort(),
+            "POST",
+            "/deployments",
+            "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\"}");
+    assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+    for (int i = 2; i <= NODES; i++) {
+      nodes.get(i - 1).start();
+    }
+    for (ResoluteProcess n : nodes) {
+      Wait.until(
+          "Counter registered on " + n.workDir(),
+          Duration.ofSeconds(30),
+          () -> send(n.ingressPort(), "GET", "/restate/health", null).body().contains("Counter"));
+    }
+    Wait.until(
+        "every partition led by a member",
+        Duration.ofSeconds(60),
+        () -> {
+          JsonNode v = cluster(0);
+          if (v.get("nodes").size() != NODES) {
+            return false;
+          }
+          for (JsonNode p : v.get("partitions")) {
+            if (p.get("leader_node").asInt() == 0) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
+  /** {@code GET /cluster-health} in restate-server's shape, with the live nodes' ids. */
+  static List<Integer> healthMembers(int node) throws Exception {
+    HttpResponse<String> r = send(nodes.get(node).adminPort(), "GET", "/cluster-health", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode v = JSON.readTree(r.body());
+    assertThat(v.get("cluster_name").asText()).isEqualTo("localcluster");
+    List<Integer> out = new ArrayList<>();
+    v.get("metadata_cluster_health").get("members").forEach(m -> out.add(m.asInt()));
+    return out;
+  }
+
+  @AfterAll
+  static void stop() {
+    for (ResoluteProcess n : nodes) {
+      n.kill9();
+    }
+    if (services != null) {
+      services.kill9();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  static JsonNode cluster(int node) throws Exception {
+    HttpResponse<String> r = send(nodes.get(node).adminPort(), "GET", "/cluster", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  static HttpResponse<String> send(int port, String method, String path, String body)
+      throws IOException, InterruptedException {
+    return send(port, method, path, body, Duration.ofSeconds(30));
+  }
+
+  static HttpResponse<String> send(
+      int port, String method, String path, String body, Duration timeout, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(timeout);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    if (body != null) {
+      b.header("content-type", "application/json");
+    }
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** One add, retried with its idempotency key on the next live node until acknowledged. */
+  static long addUntilAcknowledged(String key, String idempotencyKey, int firstNode)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int node = firstNode;
+    while (System.nanoTime() < deadline) {
+      node = node % NODES;
+      if (dead[node]) {
+        node++;
+        continue;
+      }
+      try {
+        HttpResponse<String> r =
+            send(
+                nodes.get(node).ingressPort(),
+                "POST",
+                "/Counter/" + key + "/add",
+                "1",
+                Duration.ofSeconds(20),
+                "idempotency-key",
+                idempotencyKey);
+        if (r.statusCode() == 200) {
+          return System.nanoTime();
+        }
+      } catch (IOException e) {
+        // the node died under the request: the same idempotency key goes to the next node
+      }
+      node++;
+      Thread.sleep(50);
+    }
+    return -1;
+  }
+
+  /**
+   * Adds on {@code keys} keys from 8 client threads through the live nodes, each retried with its
+   * idempotency key until acknowledged; remembers, per key, the first acknowledgement of an add
+   * started after {@link #mark}.
+   */
+  static final class Load {
+    final String prefix;
+    final int keys;
+    final Map<String, AtomicInteger> acked = new ConcurrentHashMap<>();
+    final Map<String, AtomicLong> firstAckAfterMark = new ConcurrentHashMap<>();
+    final AtomicInteger attempted = new AtomicInteger();
+    final AtomicInteger lost = new AtomicInteger();
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final AtomicLong markedAt = new AtomicLong(Long.MAX_VALUE);
+    final ExecutorService clients = Executors.newFixedThreadPool(8);
+    final List<Future<?>> loops = new ArrayList<>();
+
+    Load(String prefix, int keys) {
+      this.prefix = prefix;
+      this.keys = keys;
+      for (int c = 0; c < 8; c++) {
+        int client = c;
+        loops.add(
+            clients.submit(
+                () -> {
+                  int i = 0;
+                  while (running.get()) {
+                    String key = prefix + ((client * 7 + i) % keys);
+                    String idem = prefix + "c" + client + "-" + i;
+                    attempted.incrementAndGet();
+                    long started = System.nanoTime();
+                    long at = addUntilAcknowledged(key, idem, client + i);
+                    if (at < 0) {
+                      lost.incrementAndGet();
+                    } else {
+                      acked.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                      if (started >= markedAt.get()) {
+                        firstAckAfterMark.computeIfAbsent(key, k -> new AtomicLong(at));
+                      }
+                    }
+                    i++;
+                  }
+                  return null;
+                }));
+      }
+    }
+
+    /** From now on, the first acknowledgement per key is remembered; returns now. */
+    long mark() {
+      firstAckAfterMark.clear();
+      long now = System.nanoTime();
+      markedAt.set(now);
+      return now;
+    }
+
+    /**
+     * Milliseconds from {@code t0} until an add started after the mark was acknowledged on every
+     * key.
+     */
+    long everyKeyServedAfter(long t0, String what) {
+      Wait.until(what, Duration.ofSeconds(30), () -> firstAckAfterMark.size() == keys);
+      long last =
+          firstAckAfterMark.values().stream().mapToLong(AtomicLong::get).max().orElseThrow();
+      return (last - t0) / 1_000_000;
+    }
+
+    /** Stops the clients and waits for them (again: a no-op). */
+    void stop() throws Exception {
+      running.set(false);
+      for (Future<?> f : loops) {
+        f.get();
+      }
+      clients.shutdown();
+    }
+
+    /** Every acknowledged add counts exactly once, through every live node; returns the total. */
+    int checkExact() throws Exception {
+      int total = 0;
+      for (int k = 0; k < keys; k++) {
+        String key = prefix + k;
+        int expected = acked.getOrDefault(key, new AtomicInteger()).get();
+        total += expected;
+        for (int n = 0; n < NODES; n++) {
+          if (dead[n]) {
+            continue;
+          }
+          assertThat(
+                  send(nodes.get(n).ingressPort(), "POST", "/Counter/" + key + "/get", null).body())
+              .as("key %s through node %d", key, n + 1)
+              .isEqualTo(Integer.toString(expected));
+        }
+      }
+      assertThat(lost.get()).as("adds never acknowledged").isZero();
+      return total;
+    }
+  }
+
+  /** The live member leading the most partitions: {node index, partitions}. */
+  static int[] busiestLeader() throws Exception {
+    int live = 0;
+    while (dead[live]) {
+      live++;
+    }
+    int victim = -1;
+    int most = -1;
+    for (JsonNode m : cluster(live).get("nodes")) {
+      if (m.get("partitions").size() > most) {
+        most = m.get("partitions").size();
+        victim = m.get("node_id").asInt() - 1;
+      }
+    }
+    return new int[] {victim, most};
+  }
+
+  static void awaitEveryPartitionLedByTheMembers(int members) {
+    Wait.until(
+        members + " members leading every partition",
+        Duration.ofSeconds(60),
+        () -> {
+          int live = 0;
+          while (dead[live]) {
+            live++;
+          }
+          JsonNode v = cluster(live);
+          if (v.get("nodes").size() != members) {
+            return false;
+          }
+          int led = 0;
+          for (JsonNode m : v.get("nodes")) {
+            led += m.get("partitions").size();
+          }
+          return led == PARTITIONS;
+        });
+  }
+
+  @Test
+  @Order(1)
+  void addsThroughEveryNodeAreExactAndAKilledLeadersPartitionsServeAgainWithinFiveSeconds()
+      throws Exception {
+    for (int n = 0; n < NODES; n++) {
+      assertThat(healthMembers(n)).containsExactly(1, 2, 3);
+    }
+    // exact results through every node, with no failure
+    for (int i = 0; i < 12; i++) {
+      String key = "exact-" + (i % 4);
+      HttpResponse<String> r =
+          send(nodes.get(i % NODES).ingressPort(), "POST", "/Counter/" + key + "/add", "1");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+    for (int n = 0; n < NODES; n++) {
+      for (int k = 0; k < 4; k++) {
+        assertThat(
+                send(nodes.get(n).ingressPort(), "POST", "/Counter/exact-" + k + "/get", null)
+                    .body())
+            .isEqualTo("3");
+      }
+    }
+
+    // bounded load through every node; SIGKILL of the node leading the most partitions
+    int total;
+    long failoverMillis;
+    int victim;
+    Load load = new Load("load-", 24);
+    try {
+      Thread.sleep(3000);
+      int[] busiest = busiestLeader();
+      victim = busiest[0];
+      int before = load.attempted.get();
+      long t0 = load.mark();
+      dead[victim] = true;
+      nodes.get(victim).kill9();
+      System.out.printf(
+          "ClusterIT: killed node %d (leading %d of %d partitions) after %d adds%n",
+          victim + 1, busiest[1], PARTITIONS, before);
+      failoverMillis =
+          load.everyKeyServedAfter(t0, "an add acknowledged on every key after the kill");
+      Thread.sleep(2000);
+      load.stop();
+      total = load.checkExact();
+    } finally {
+      load.stop();
+    }
+    JsonNode after = cluster(victim == 0 ? 1 : 0);
+    System.out.printf(
+        "ClusterIT: %d adds acknowledged, each counted once; every key served again %d ms after"
+            + " the kill; members after: %s%n",
+        total, failoverMillis, after.get("nodes"));
+    assertThat(after.get("nodes").size()).isEqualTo(NODES - 1);
+    assertThat(healthMembers(victim == 0 ? 1 : 0)).doesNotContain(victim + 1).hasSize(NODES - 1);
+    for (JsonNode p : after.get("partitions")) {
+      assertThat(p.get("leader_node").asInt()).isNotEqualTo(victim + 1);
+    }
+    assertThat(failoverMillis).isLessThan(5000);
+  }
+
+  @Test
+  @Order(2)
+  void aRestartedNodeRejoinsAndAPausedLeaderIsFencedWithoutDuplicateEffects() throws Exception {
+    // the node killed before starts again on its data: replays from Kafka, follows, rejoins
+    for (int n = 0; n < NODES; n++) {
+      if (dead[n]) {
+        long t0 = System.nanoTime();
+        nodes.get(n).start();
+        dead[n] = false;
+        awaitEveryPartitionLedByTheMembers(NODES);
+        System.out.printf(
+            "ClusterIT: node %d restarted and rejoined in %d ms%n",
+            n + 1, (System.nanoTime() - t0) / 1_000_000);
+      }
+    }
+    int pauseSeconds = Integer.getInteger("cluster.pause.seconds", 10);
+    int total;
+    long servedMillis;
+    int victim;
+    Load load = new Load("pause-", 24);
+    try {
+      Thread.sleep(3000);
+      int[] busiest = busiestLeader();
+      victim = busiest[0];
+      long pid = nodes.get(victim).pid();
+      long t0 = load.mark();
+      dead[victim] = true; // new requests go to the others; those in flight to it wait
+      signal("STOP", pid);
+      System.out.printf(
+          "ClusterIT: SIGSTOP node %d (leading %d of %d partitions) for %d s%n",
+          victim + 1, busiest[1], PARTITIONS, pauseSeconds);
+      servedMillis = load.everyKeyServedAfter(t0, "an add acknowledged on every key after SIGSTOP");
+      Thread.sleep(Math.max(0, pauseSeconds * 1000L - (System.nanoTime() - t0) / 1_000_000));
+      signal("CONT", pid);
+      dead[victim] = false;
+      // the resumed node learns from the log that it lost its partitions, then rejoins the group
+      awaitEveryPartitionLedByTheMembers(NODES);
+      Thread.sleep(3000); // adds through the resumed node too
+      load.stop();
+      total = load.checkExact();
+    } finally {
+      load.stop();
+    }
+    String log = Files.readString(nodes.get(victim).log());
+    long stepDowns = log.lines().filter(l -> l.contains("this node stops leading")).count();
+    long fenced =
+        nodes.stream()
+            .mapToLong(
+                n -> {
+                  try {
+                    return Files.readString(n.log())
+                        .lines()
+                        .filter(l -> l.contains("ignoring records of fenced leader"))
+                        .count();
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                })
+            .sum();
+    System.out.printf(
+        "ClusterIT: after SIGSTOP every key served again in %d ms; %d adds acknowledged, each"
+            + " counted once; resumed node stepped down on a newer announcement %d times; %d"
+            + " fenced-record warnings in the nodes' logs%n",
+        servedMillis, total, stepDowns, fenced);
+    assertThat(servedMillis).isLessThan(5000);
+  }
+
+  static void signal(String signal, long pid) throws Exception {
+    Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+    assertThat(p.waitFor()).isZero();
+  }
+}
