@@ -116,6 +116,18 @@ class ClusterIT {
       Path dir = nodes.get(i - 1).dataDir().resolve("n" + i);
       Files.createDirectories(dir);
       Files.copy(registry, dir.resolve("schema-registry.json"));
+      // the registry file is a cache of node 1's metadata log at an LSN: copy the log with it
+      Path metadata = registry.resolveSibling("metadata");
+      try (var files = Files.walk(metadata)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Path to = dir.resolve("metadata").resolve(metadata.relativize(f).toString());
+          if (Files.isDirectory(f)) {
+            Files.createDirectories(to);
+          } else {
+            Files.copy(f, to);
+          }
+        }
+      }
       nodes.get(i - 1).start();
     }
     for (ResoluteProcess n : nodes) {
