@@ -37,7 +37,7 @@ public final class StateMachine {
   public StateMachine(int partition, Partitioning partitioning) {
     this.partition = partition;
     this.partitioning = partitioning;
-    this.t = new Tables(partition);
+    this.t = new Tables(partition, new StateCache());
     this.limits = new dev.resolute.server.limits.Admission(partition);
     this.leadership = new Leadership(partition);
   }

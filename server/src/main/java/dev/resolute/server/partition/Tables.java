@@ -19,10 +19,26 @@ import java.util.List;
 /** Typed access to one partition's tables inside a transaction. */
 final class Tables {
   private final int p;
+  private final StateCache stateCache;
   private Txn txn;
 
+  /** Tables for reads, or for writes of something else than object state: no state cache. */
   Tables(int partition) {
+    this(partition, null);
+  }
+
+  /**
+   * The state machine's tables: {@code cache} (if not null) is kept equal to the state table; every
+   * write of object state of this partition must then go through this instance.
+   */
+  Tables(int partition, StateCache cache) {
     this.p = partition;
+    this.stateCache = cache;
+  }
+
+  /** The state cache, or null. */
+  StateCache stateCache() {
+    return stateCache;
   }
 
   Tables on(Txn t) {
@@ -172,27 +188,56 @@ final class Tables {
   }
 
   byte[] state(String service, String key, byte[] name) {
-    return txn.get(statePrefix(service, key).lenBytes(name).build());
+    byte[] k = statePrefix(service, key).lenBytes(name).build();
+    if (stateCache != null) {
+      byte[][] hit = new byte[1][];
+      if (stateCache.lookup(service, key, k, hit)) {
+        return hit[0];
+      }
+    }
+    return txn.get(k);
   }
 
   void putState(String service, String key, byte[] name, byte[] value) {
-    txn.put(statePrefix(service, key).lenBytes(name).build(), value);
+    byte[] k = statePrefix(service, key).lenBytes(name).build();
+    txn.put(k, value);
+    if (stateCache != null) {
+      stateCache.put(service, key, k, name, value);
+    }
   }
 
   void deleteState(String service, String key, byte[] name) {
-    txn.delete(statePrefix(service, key).lenBytes(name).build());
+    byte[] k = statePrefix(service, key).lenBytes(name).build();
+    txn.delete(k);
+    if (stateCache != null) {
+      stateCache.delete(service, key, k);
+    }
   }
 
-  /** All entries as {name, value}. */
+  /** All entries as {name, value}, in the store's key order. */
   List<byte[][]> allState(String service, String key) {
+    if (stateCache != null) {
+      List<byte[][]> cached = stateCache.get(service, key);
+      if (cached != null) {
+        return cached;
+      }
+    }
     byte[] prefix = statePrefix(service, key).build();
     List<byte[][]> out = new ArrayList<>();
+    List<byte[]> keys = stateCache == null ? null : new ArrayList<>();
     txn.scan(
         prefix,
         (k, v) -> {
           out.add(new byte[][] {Keys.lenBytesAfter(k, prefix), v});
+          if (keys != null) {
+            keys.add(k);
+          }
           return true;
         });
+    if (stateCache != null) {
+      stateCache.fill(service, key, keys, out);
+      return new ArrayList<>(out);
+    }
     return out;
   }
 
