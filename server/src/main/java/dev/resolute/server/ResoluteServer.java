@@ -642,11 +642,19 @@ public final class ResoluteServer implements AutoCloseable {
 
   /** The replicated metadata of the node, on one metadata log (see {@link MetadataLog}). */
   private record Metadata(MetadataLog log, SchemaRegistry schemas, KafkaMetadata kafka) {
-    /** The metadata log in the data directory, the caches beside it. */
+    /**
+     * A single node's metadata log is in the data directory; a cluster node's is the cluster's
+     * one-partition metadata topic ({@link ClusterNode#openMetadataLog}). The caches are beside the
+     * node's data either way.
+     */
     static Metadata open(Path data, ServerConfig config, List<KafkaCluster> configuredKafka) {
-      // a cluster node keeps its own metadata log too, for now: the cluster's metadata topic
-      // (MetadataLog.on a KafkaLog) is not wired yet (ClusterIT copies node 1's registry)
-      MetadataLog log = MetadataLog.local(data, config.nodeName());
+      MetadataLog log =
+          config.cluster().enabled()
+              ? MetadataLog.on(
+                  ClusterNode.openMetadataLog(config.cluster(), config.nodeName()),
+                  null,
+                  config.nodeName())
+              : MetadataLog.local(data, config.nodeName());
       try {
         SchemaRegistry schemas =
             SchemaRegistry.replicated(log, data, config.schemaDefaults(), Clock.systemUTC());

@@ -68,6 +68,24 @@ public final class ClusterNode implements AutoCloseable {
         partitions);
   }
 
+  /**
+   * The cluster's metadata log (schema registry, Kafka clusters and subscriptions, see {@code
+   * schema.MetadataLog}): one partition of the topic {@code <topic>-metadata}, with the log topic's
+   * replication.
+   */
+  public static KafkaLog openMetadataLog(ClusterConfig c, String nodeName) {
+    return KafkaLog.open(
+        new KafkaLogOptions(
+            c.bootstrapServers(),
+            c.topic() + "-metadata",
+            c.replicationFactor(),
+            c.minInsyncReplicas(),
+            KafkaLogOptions.DEFAULT_APPEND_TIMEOUT,
+            nodeName + "-" + c.nodeId() + "-metadata",
+            Map.of()),
+        1);
+  }
+
   /** The node, not a member yet (see {@link #join}). */
   public static ClusterNode create(
       ClusterConfig config,

@@ -126,7 +126,15 @@ public final class KafkaLog implements Log {
                 "cannot create the log topic " + options.topic() + ": " + e.getCause(), e);
           }
         }
+        // a topic just created (by this node or by another one at the same moment) may take a
+        // while to show in the metadata of the broker this admin client asks: wait for it
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         existing = describe(admin, options.topic());
+        while ((existing.isEmpty() || existing.get().partitions().isEmpty())
+            && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+          existing = describe(admin, options.topic());
+        }
       }
       int found = existing.map(d -> d.partitions().size()).orElse(-1);
       if (found != partitions) {

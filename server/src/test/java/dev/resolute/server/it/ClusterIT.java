@@ -99,9 +99,8 @@ class ClusterIT {
       n.args("--config-file", config.toString());
       nodes.add(n);
     }
-    // The schema registry is node-local until it is replicated: node 1 registers the deployment
-    // and the others start with a copy of its registry, so a deployment id pinned by one leader is
-    // known to the next.
+    // The schema registry is replicated metadata (the cluster's metadata topic): node 1 registers
+    // the deployment, the others learn it from the topic, with the same deployment id
     ResoluteProcess first = nodes.get(0).start();
     HttpResponse<String> r =
         send(
@@ -110,24 +109,7 @@ class ClusterIT {
             "/deployments",
             "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\"}");
     assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-    Path registry = first.dataDir().resolve("n1").resolve("schema-registry.json");
-    Wait.until("node 1's registry file", Duration.ofSeconds(10), () -> Files.exists(registry));
     for (int i = 2; i <= NODES; i++) {
-      Path dir = nodes.get(i - 1).dataDir().resolve("n" + i);
-      Files.createDirectories(dir);
-      Files.copy(registry, dir.resolve("schema-registry.json"));
-      // the registry file is a cache of node 1's metadata log at an LSN: copy the log with it
-      Path metadata = registry.resolveSibling("metadata");
-      try (var files = Files.walk(metadata)) {
-        for (Path f : (Iterable<Path>) files::iterator) {
-          Path to = dir.resolve("metadata").resolve(metadata.relativize(f).toString());
-          if (Files.isDirectory(f)) {
-            Files.createDirectories(to);
-          } else {
-            Files.copy(f, to);
-          }
-        }
-      }
       nodes.get(i - 1).start();
     }
     for (ResoluteProcess n : nodes) {
