@@ -40,15 +40,38 @@ public final class KafkaBroker implements AutoCloseable {
   private int controllerPort = -1;
   private int port = -1;
 
+  /** In a {@link KafkaCluster}: this broker's node id, and every member's controller port. */
+  private int nodeId = 1;
+
+  private int[] voterPorts;
+
   private KafkaBroker(Path workDir) {
+    this(workDir, newClusterId());
+  }
+
+  KafkaBroker(Path workDir, String clusterId) {
     this.workDir = workDir.toAbsolutePath();
+    this.clusterId = clusterId;
+  }
+
+  static String newClusterId() {
     byte[] uuid = new byte[16];
     UUID u = UUID.randomUUID();
     for (int i = 0; i < 8; i++) {
       uuid[i] = (byte) (u.getMostSignificantBits() >>> (56 - 8 * i));
       uuid[8 + i] = (byte) (u.getLeastSignificantBits() >>> (56 - 8 * i));
     }
-    this.clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
+  }
+
+  /**
+   * Makes this broker member {@code nodeId} of a cluster whose controllers listen on {@code
+   * voterPorts}.
+   */
+  KafkaBroker member(int nodeId, int[] voterPorts) {
+    this.nodeId = nodeId;
+    this.voterPorts = voterPorts.clone();
+    return this;
   }
 
   /** Not started; work dir {@code target/processes/<name>-<nanos>}. */
@@ -74,6 +97,15 @@ public final class KafkaBroker implements AutoCloseable {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("broker already running (pid " + process.pid() + ")");
     }
+    if (voterPorts != null) {
+      controllerPort = voterPorts[nodeId - 1];
+      writeProperties();
+      if (!Files.exists(workDir.resolve("data/meta.properties"))) {
+        format();
+      }
+      launch(false);
+      return this;
+    }
     RuntimeException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       controllerPort = 20000 + ThreadLocalRandom.current().nextInt(10000);
@@ -82,7 +114,7 @@ public final class KafkaBroker implements AutoCloseable {
         if (!Files.exists(workDir.resolve("data/meta.properties"))) {
           format();
         }
-        launch();
+        launch(true);
         return this;
       } catch (PortTakenException e) {
         last = e;
@@ -105,6 +137,33 @@ public final class KafkaBroker implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  /**
+   * Starts the broker process without waiting for it to serve (a cluster starts its members at
+   * once).
+   */
+  void spawn() {
+    controllerPort = voterPorts[nodeId - 1];
+    writeProperties();
+    if (!Files.exists(workDir.resolve("data/meta.properties"))) {
+      format();
+    }
+    process =
+        ChildProcess.start(
+            java("kafka.Kafka", List.of(workDir.resolve("server.properties").toString())),
+            Map.of(),
+            workDir.resolve("broker.log"));
+  }
+
+  /** Waits until a {@link #spawn spawned} broker serves. */
+  void awaitStarted() {
+    await(false);
+  }
+
+  /** Whether the broker process is running. */
+  public boolean isAlive() {
+    return process != null && process.isAlive();
   }
 
   /** {@code kill -9} and start again on the same data; the client port may change. */
@@ -131,22 +190,27 @@ public final class KafkaBroker implements AutoCloseable {
         String.join(
             "\n",
             "process.roles=broker,controller",
-            "node.id=1",
-            "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+            "node.id=" + nodeId,
+            "controller.quorum.voters=" + voters(),
             "listeners=PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controllerPort,
             "controller.listener.names=CONTROLLER",
             "inter.broker.listener.name=PLAINTEXT",
             "log.dirs=" + workDir.resolve("data"),
             "num.partitions=1",
-            "offsets.topic.replication.factor=1",
+            "offsets.topic.replication.factor=" + replication(),
             "offsets.topic.num.partitions=4",
-            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.replication.factor=" + replication(),
             "transaction.state.log.min.isr=1",
+            "default.replication.factor=" + replication(),
             "transaction.state.log.num.partitions=4",
             "group.initial.rebalance.delay.ms=0",
             // cluster mode tests fail a node over within seconds (consumer session.timeout.ms)
             "group.min.session.timeout.ms=500",
             "auto.create.topics.enable=true",
+            // a cluster notices a dead broker in 3 s instead of 9 (broker.session.timeout.ms), so
+            // its partitions get new leaders well within the failover tests' 10 s
+            voterPorts == null ? "" : "broker.session.timeout.ms=3000",
+            voterPorts == null ? "" : "broker.heartbeat.interval.ms=500",
             "");
     try {
       Files.createDirectories(workDir);
@@ -154,6 +218,21 @@ public final class KafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private String voters() {
+    if (voterPorts == null) {
+      return "1@127.0.0.1:" + controllerPort;
+    }
+    List<String> v = new ArrayList<>();
+    for (int i = 0; i < voterPorts.length; i++) {
+      v.add((i + 1) + "@127.0.0.1:" + voterPorts[i]);
+    }
+    return String.join(",", v);
+  }
+
+  private int replication() {
+    return voterPorts == null ? 1 : Math.min(3, voterPorts.length);
   }
 
   private List<String> java(String mainClass, List<String> args) {
@@ -181,12 +260,16 @@ public final class KafkaBroker implements AutoCloseable {
     Wait.until("kafka storage format to exit", START_TIMEOUT, () -> !format.isAlive());
   }
 
-  private void launch() {
+  private void launch(boolean portMayBeTaken) {
     process =
         ChildProcess.start(
             java("kafka.Kafka", List.of(workDir.resolve("server.properties").toString())),
             Map.of(),
             workDir.resolve("broker.log"));
+    await(portMayBeTaken);
+  }
+
+  private void await(boolean portMayBeTaken) {
     int bound;
     try {
       bound =
@@ -217,6 +300,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
     if (bound < 0) {
       process.kill9();
+      if (!portMayBeTaken) {
+        throw new IllegalStateException("controller port " + controllerPort + " taken");
+      }
       throw new PortTakenException();
     }
     port = bound;
