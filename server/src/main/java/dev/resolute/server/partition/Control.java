@@ -393,7 +393,7 @@ final class Control {
         Lifecycle.purge(c.cx, c.id, c.cur.getTarget());
       } else {
         c.cx.t.deleteJournal(c.id);
-        c.cx.t.putStatus(c.id, c.cur.toBuilder().setJournalLength(0).clearJournalEvents().build());
+        c.cx.t.putStatus(c.id, c.cur.toBuilder().setJournalLength(0).clearJournalEvents().clearJournalEventRelated().build());
       }
       c.reply(new Answer.Managed(200));
     }

@@ -45,20 +45,26 @@ final class FailureText {
 
   /**
    * Adds a {@code TransientError} event for {@code f} after the journal's last entry, unless it
-   * repeats the latest event (same code, message, stack trace and journal position): an invocation
-   * failing the same way on every retry keeps one event, so its status stays bounded.
+   * repeats the latest event as restate-server's invoker judges it (same code, message and related
+   * command): an invocation failing the same way on every retry keeps one event, so its status
+   * stays bounded. The event's related command goes to {@code journal_event_related} at the same
+   * position (events stored before it was recorded get an empty one).
    */
   static void recordEvent(InvocationStatus.Builder st, AttemptFailed f, long now) {
     int after = Math.max(0, st.getJournalLength() - 1);
     int n = st.getJournalEventsCount();
     if (n > 0) {
       JournalEvent last = st.getJournalEvents(n - 1);
+      AttemptFailed lastRelated =
+          n - 1 < st.getJournalEventRelatedCount() ? st.getJournalEventRelated(n - 1) : null;
       if (last.getErrorCode() == f.getCode()
           && last.getErrorMessage().equals(f.getMessage())
-          && last.getErrorStacktrace().equals(f.getStacktrace())
-          && last.getAfterJournalEntryIndex() == after) {
+          && sameRelated(lastRelated, f)) {
         return;
       }
+    }
+    while (st.getJournalEventRelatedCount() < n) {
+      st.addJournalEventRelated(AttemptFailed.getDefaultInstance());
     }
     st.addJournalEvents(
         JournalEvent.newBuilder()
@@ -68,5 +74,50 @@ final class FailureText {
             .setErrorMessage(f.getMessage())
             .setErrorStacktrace(f.getStacktrace())
             .setRestateDocErrorCode(f.getRestateCode()));
+    st.addJournalEventRelated(related(f));
+  }
+
+  /** Only the related command of {@code f} (fields 9–11). */
+  static AttemptFailed related(AttemptFailed f) {
+    AttemptFailed.Builder b = AttemptFailed.newBuilder();
+    if (f.hasRelatedCommandIndex()) {
+      b.setRelatedCommandIndex(f.getRelatedCommandIndex());
+    }
+    if (f.hasRelatedCommandName()) {
+      b.setRelatedCommandName(f.getRelatedCommandName());
+    }
+    if (f.hasRelatedCommandType()) {
+      b.setRelatedCommandType(f.getRelatedCommandType());
+    }
+    return b.build();
+  }
+
+  /**
+   * Records the related command of the last failure on the status ({@code sys_invocation}), or
+   * clears it when the failure names none.
+   */
+  static void recordLastRelated(InvocationStatus.Builder st, AttemptFailed f) {
+    st.clearLastFailureRelatedCommandIndex()
+        .clearLastFailureRelatedCommandName()
+        .clearLastFailureRelatedCommandType();
+    if (f.hasRelatedCommandIndex()) {
+      st.setLastFailureRelatedCommandIndex(f.getRelatedCommandIndex());
+    }
+    if (f.hasRelatedCommandName()) {
+      st.setLastFailureRelatedCommandName(f.getRelatedCommandName());
+    }
+    if (f.hasRelatedCommandType()) {
+      st.setLastFailureRelatedCommandType(f.getRelatedCommandType());
+    }
+  }
+
+  private static boolean sameRelated(AttemptFailed a, AttemptFailed f) {
+    AttemptFailed x = a == null ? AttemptFailed.getDefaultInstance() : a;
+    return x.hasRelatedCommandIndex() == f.hasRelatedCommandIndex()
+        && x.getRelatedCommandIndex() == f.getRelatedCommandIndex()
+        && x.hasRelatedCommandName() == f.hasRelatedCommandName()
+        && x.getRelatedCommandName().equals(f.getRelatedCommandName())
+        && x.hasRelatedCommandType() == f.hasRelatedCommandType()
+        && x.getRelatedCommandType() == f.getRelatedCommandType();
   }
 }

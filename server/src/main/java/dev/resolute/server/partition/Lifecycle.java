@@ -293,6 +293,7 @@ final class Lifecycle {
     st.setLastFailure(FailureText.of(f.getCode(), f.getMessage(), f.getStacktrace()))
         .setLastFailureErrorCode(f.getRestateCode())
         .setRetryCount(st.getRetryCount() + 1);
+    FailureText.recordLastRelated(st, f);
     FailureText.recordEvent(st, f, cx.now);
     if (f.getPolicyRetry()) {
       st.setPolicyFailures(st.getPolicyFailures() + 1);

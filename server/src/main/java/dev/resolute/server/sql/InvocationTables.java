@@ -386,6 +386,29 @@ final class InvocationTables {
       }
       r.text("last_failure", st.getLastFailure());
       r.text("last_failure_error_code", st.getLastFailureErrorCode());
+      if (!st.getLastFailure().isEmpty()) {
+        relatedCommand(r, st);
+      }
+    }
+  }
+
+  /**
+   * The command the last failure relates to, as restate-server 1.7.12 shows it for a protocol v4+
+   * deployment: the {@code last_failure_related_command_*} columns (the name only when not empty,
+   * the type through its journal v1 names, {@link EntryJson#legacyEntryType}); the {@code
+   * last_failure_related_entry_*} columns are for protocol v1–v3 deployments and stay null.
+   */
+  private static void relatedCommand(SysTable.Row r, InvocationStatus st) {
+    if (st.hasLastFailureRelatedCommandIndex()) {
+      r.set("last_failure_related_command_index", (long) st.getLastFailureRelatedCommandIndex());
+    }
+    if (!st.getLastFailureRelatedCommandName().isEmpty()) {
+      r.set("last_failure_related_command_name", st.getLastFailureRelatedCommandName());
+    }
+    if (st.getLastFailureRelatedCommandType() != 0) {
+      r.text(
+          "last_failure_related_command_type",
+          EntryJson.legacyEntryType(st.getLastFailureRelatedCommandType()));
     }
   }
 

@@ -13,6 +13,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.MessageLite;
 import dev.resolute.protocol.MessageType;
 import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.server.pb.AttemptFailed;
 import dev.resolute.server.pb.JournalEntry;
 import dev.resolute.server.pb.JournalEvent;
 import dev.resolute.server.storage.Keys;
@@ -162,14 +163,17 @@ final class JournalTables {
             cx,
             filter,
             (id, st) -> {
-              for (JournalEvent e : st.getJournalEventsList()) {
+              for (int i = 0; i < st.getJournalEventsCount(); i++) {
+                JournalEvent e = st.getJournalEvents(i);
+                AttemptFailed related =
+                    i < st.getJournalEventRelatedCount() ? st.getJournalEventRelated(i) : null;
                 Row r = row();
                 r.set("partition_key", id.partitionKey());
                 r.set("id", id.toString());
                 r.set("after_journal_entry_index", e.getAfterJournalEntryIndex());
                 r.time("appended_at", e.getAppendedAt());
                 r.set("event_type", "TransientError");
-                r.set("event_json", EntryJson.transientError(e));
+                r.set("event_json", EntryJson.transientError(e, related));
                 rows.accept(r.values);
               }
             });
@@ -201,10 +205,16 @@ final class JournalTables {
     return out.toString();
   }
 
-  /** The command's {@code name} field ("" when unset), or null when it has none. */
+  /**
+   * The command's {@code name} field ("" when unset; a signal's is {@code entry_name}), or null
+   * when it has none.
+   */
   private static String commandName(MessageType type, byte[] payload) {
     try {
       MessageLite m = type.parse(payload);
+      if (m instanceof dev.resolute.protocol.pb.SendSignalCommandMessage s) {
+        return s.getEntryName();
+      }
       if (m instanceof Message full) {
         Descriptors.FieldDescriptor f = full.getDescriptorForType().findFieldByName("name");
         if (f != null && f.getType() == Descriptors.FieldDescriptor.Type.STRING) {
