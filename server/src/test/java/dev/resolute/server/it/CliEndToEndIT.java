@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Timeout;
  * Every command runs against both servers and must print the same thing once what is necessarily
  * different (ids, times, durations, generated keys, ports, and the order restate-server takes from
  * its hash maps) is normalised; where a command changes something, its effect is checked too. The
- * commands: {@code invocations list|describe|cancel|kill|purge|restart-as-new}, {@code services
- * status}, {@code services config edit}, {@code kv get|patch|edit|clear}, {@code sql}, {@code
- * deployments register|remove}.
+ * commands: {@code invocations list|describe|pause|resume|cancel|kill|purge|restart-as-new}, {@code
+ * services status}, {@code services config view|edit}, {@code kv get|patch|edit|clear}, {@code
+ * sql}, {@code deployments list|register|remove}.
  */
 @Timeout(600)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -399,8 +399,61 @@ class CliEndToEndIT {
 
   // ------------------------------------------------------------------ invocation management
 
+  /**
+   * {@code invocations pause} by a target filter on the invocation backing off, then {@code
+   * invocations resume} by its id with {@code --deployment latest}: it runs again, fails again and
+   * backs off again.
+   */
   @Test
   @Order(6)
+  void pauseAndResume() throws Exception {
+    assertThat(
+            same(w -> new String[] {"invocations", "pause", "Tree/backsOff", "--yes"})
+                .assertOk()
+                .stdout())
+        .contains("Paused 1 invocations");
+    for (Workload w : List.of(onRestate, onResolute)) {
+      Wait.until(
+          "paused",
+          Duration.ofSeconds(30),
+          () -> statusOf(w.h, w.backsOff).equals("paused"));
+    }
+    same(w -> new String[] {"invocations", "list", "--status", "paused"}).assertOk();
+    same(w -> new String[] {"invocations", "describe", w.backsOff}).assertOk();
+    // pausing it again finds nothing to pause (the command takes running, backing-off, suspended)
+    same(w -> new String[] {"invocations", "pause", w.backsOff, "--yes"});
+    assertThat(
+            same(w ->
+                    new String[] {
+                      "invocations", "resume", w.backsOff, "--deployment", "latest", "--yes"
+                    })
+                .assertOk()
+                .stdout())
+        .contains("Resumed 1 invocations");
+    for (Workload w : List.of(onRestate, onResolute)) {
+      Wait.until(
+          "resumed, failed again and backing off",
+          Duration.ofSeconds(30),
+          () ->
+              statusOf(w.h, w.backsOff).equals("backing-off")
+                  && SqlComparisonIT.rows(
+                              w.h,
+                              "select retry_count from sys_invocation where id = '"
+                                  + w.backsOff
+                                  + "' and retry_count >= 2")
+                          .size()
+                      == 1);
+    }
+    same(w -> new String[] {"invocations", "describe", w.backsOff}).assertOk();
+  }
+
+  static String statusOf(Harness h, String id) throws Exception {
+    JsonNode rows = SqlComparisonIT.rows(h, "select status from sys_invocation where id = '" + id + "'");
+    return rows.size() == 1 ? rows.get(0).get("status").asText() : "<none>";
+  }
+
+  @Test
+  @Order(7)
   void cancelKillPurgeRestartAsNew() throws Exception {
     assertThat(
             same(w -> new String[] {"invocations", "cancel", w.sleepy, "--yes"})
@@ -466,7 +519,7 @@ class CliEndToEndIT {
   // ------------------------------------------------------------------ configuration, deployments
 
   @Test
-  @Order(7)
+  @Order(8)
   void servicesConfigEdit() throws Exception {
     same(
             w -> new String[] {"services", "config", "edit", "Greeter", "--yes"},
@@ -484,7 +537,7 @@ class CliEndToEndIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deploymentsRegisterAndRemove() throws Exception {
     ChildProcess second =
         ChildProcess.start(
