@@ -26,8 +26,9 @@ import java.util.function.Consumer;
  * {@code sys_invocation} and the two tables it is a view of in restate-server, {@code
  * sys_invocation_status} (what the partition stores) and {@code sys_invocation_state} (what the
  * invoker holds of a running or backing-off invocation), all read from the partitions' status
- * table. A filter on {@code id} becomes point reads; on {@code partition_key}, a scan of that
- * partition only.
+ * table. A filter on {@code id} becomes point reads; on {@code partition_key} or {@code
+ * target_service_key}, a prefix scan of the ids with that partition key (an object's or workflow's
+ * invocations all carry the partition key of its key).
  */
 final class InvocationTables {
   private InvocationTables() {}
@@ -192,17 +193,34 @@ final class InvocationTables {
       }
       return;
     }
+    Set<Long> partitionKeys = Scans.invocationPartitionKeys(filter, "target_service_key");
+    if (partitionKeys != null) {
+      for (long pk : partitionKeys) {
+        int p = cx.partitioning.partitionOf(pk);
+        scanStatuses(cx, Keys.of(p, Keys.STATUS).build(), Keys.of(p, Keys.STATUS).u64(pk).build(), visitor);
+      }
+      return;
+    }
     for (int p : Scans.partitions(cx, filter)) {
       byte[] prefix = Keys.of(p, Keys.STATUS).build();
-      cx.reader()
-          .scan(
-              prefix,
-              (k, v) -> {
-                cx.check();
-                visitor.accept(InvocationId.fromBytes(Keys.after(k, prefix, 24)), parse(v));
-                return true;
-              });
+      scanStatuses(cx, prefix, prefix, visitor);
     }
+  }
+
+  /** The statuses under {@code scanPrefix}, which starts with the status table's {@code prefix}. */
+  private static void scanStatuses(
+      QueryContext cx,
+      byte[] prefix,
+      byte[] scanPrefix,
+      BiConsumer<InvocationId, InvocationStatus> visitor) {
+    cx.reader()
+        .scan(
+            scanPrefix,
+            (k, v) -> {
+              cx.check();
+              visitor.accept(InvocationId.fromBytes(Keys.after(k, prefix, 24)), parse(v));
+              return true;
+            });
   }
 
   private static final class Table extends SysTable {

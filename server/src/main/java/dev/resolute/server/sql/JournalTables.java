@@ -69,6 +69,14 @@ final class JournalTables {
           }
           return;
         }
+        Set<Long> partitionKeys = Scans.invocationPartitionKeys(filter, null);
+        if (partitionKeys != null) {
+          for (long pk : partitionKeys) {
+            int p = cx.partitioning.partitionOf(pk);
+            scanPrefix(cx, Keys.of(p, Keys.JOURNAL).u64(pk).build(), rows);
+          }
+          return;
+        }
         for (int p : Scans.partitions(cx, filter)) {
           scanPrefix(cx, Keys.of(p, Keys.JOURNAL).build(), rows);
         }

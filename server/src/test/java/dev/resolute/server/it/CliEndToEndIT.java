@@ -456,7 +456,8 @@ class CliEndToEndIT {
   @Order(7)
   void cancelKillPurgeRestartAsNew() throws Exception {
     assertThat(
-            same(w -> new String[] {"invocations", "cancel", w.sleepy, "--yes"})
+            // by filter: the only invocation of Greeter/sleepy
+            same(w -> new String[] {"invocations", "cancel", "Greeter/sleepy", "--yes"})
                 .assertOk()
                 .stdout())
         .contains("Cancelled 1 invocations");

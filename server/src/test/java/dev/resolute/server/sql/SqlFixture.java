@@ -33,6 +33,8 @@ final class SqlFixture {
   final MemoryStore store = new MemoryStore();
   final AtomicInteger openReaders = new AtomicInteger();
   final AtomicInteger gets = new AtomicInteger();
+  /** Entries handed to the tables by every scan: what a query read. */
+  final AtomicInteger visited = new AtomicInteger();
   final java.util.List<byte[]> scans = new java.util.concurrent.CopyOnWriteArrayList<>();
   final QueryEngine engine;
 
@@ -239,7 +241,12 @@ final class SqlFixture {
     @Override
     public void scan(byte[] prefix, java.util.function.BiPredicate<byte[], byte[]> visitor) {
       scans.add(prefix);
-      r.scan(prefix, visitor);
+      r.scan(
+          prefix,
+          (k, v) -> {
+            visited.incrementAndGet();
+            return visitor.test(k, v);
+          });
     }
 
     @Override
