@@ -143,6 +143,9 @@ final class SqlFixture {
               .setNextRetryAt(T0 + 1000)
               .setLastFailure("[500] oops")
               .setLastFailureErrorCode("RT0007")
+              .setLastFailureRelatedCommandIndex(1)
+              .setLastFailureRelatedCommandName("publish")
+              .setLastFailureRelatedCommandType(MessageType.RUN_COMMAND.code())
               .setJournalLength(2)
               .setCommands(2)
               .build());
