@@ -39,7 +39,7 @@ public class Kinds {
     ctx.sleep(Duration.ofMillis(1));
     ctx.timer("nap", Duration.ofMillis(1)).await();
     out.add(GreeterClient.fromContext(ctx).greet(tag).await());
-    out.add(Long.toString(CounterClient.fromContext(ctx, tag + "-c").add(1).await()));
+    out.add(Long.toString(CounterClient.fromContext(ctx, tag + "-c").add(1L).await()));
     out.add(Long.toString(CounterClient.fromContext(ctx, tag + "-c").get().await()));
     out.add(SignupClient.fromContext(ctx, tag + "-w").status().await());
     GreeterClient.fromContext(ctx).send().greet(tag + "-later", Duration.ofMillis(100));

@@ -37,11 +37,12 @@ class EntryJsonTest {
   private final SqlFixture f = new SqlFixture();
   private static final String CALLEE = "inv_1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
-  private EntryJson.Rendered render(MessageType type, MessageLite m, Map<Integer, String> callees) {
-    return EntryJson.render(type, m.toByteArray(), callees, f.registry);
+  private EntryJson.Rendered render(
+      MessageType type, MessageLite.Builder m, Map<Integer, String> callees) {
+    return EntryJson.render(type, m.build().toByteArray(), callees, f.registry);
   }
 
-  private EntryJson.Rendered render(MessageType type, MessageLite m) {
+  private EntryJson.Rendered render(MessageType type, MessageLite.Builder m) {
     return render(type, m, Map.of());
   }
 
