@@ -367,10 +367,9 @@ final class InvocationTables {
     r.time("created_at", st.getCreatedAt());
     r.set("created_using_restate_version", cx.version);
     r.time("modified_at", st.getModifiedAt());
-    if (phase == InvocationStatus.Phase.INBOXED) {
-      r.time("inboxed_at", st.getInboxedAt());
-    }
-    if (phase == InvocationStatus.Phase.SCHEDULED && st.getExecutionTimeMillis() > 0) {
+    // restate-server keeps each transition time once recorded, whatever the status is now
+    r.time("inboxed_at", st.getInboxedAt());
+    if (st.getExecutionTimeMillis() > 0) {
       r.time("scheduled_at", st.getCreatedAt());
       r.time("scheduled_start_at", st.getExecutionTimeMillis());
     }
