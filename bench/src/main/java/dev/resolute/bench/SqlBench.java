@@ -29,9 +29,9 @@ import java.util.regex.Pattern;
  *       fill: p50/p99 (goal: under 5 ms);
  *   <li>{@code SELECT status, count(*) FROM sys_invocation GROUP BY status}, {@code --group-runs}
  *       times after one warm-up: the median (goal: under 2 s);
- *   <li>the {@code echo-64} throughput alone and with a concurrent SQL client (point lookups back to
- *       back and the GROUP BY every {@code --group-every} seconds), in the order alone, with, with,
- *       alone: the cut of the means (goal: at most 10 %).
+ *   <li>the {@code echo-64} throughput alone and with a concurrent SQL client (point lookups back
+ *       to back and the GROUP BY every {@code --group-every} seconds), in the order alone, with,
+ *       with, alone: the cut of the means (goal: at most 10 %).
  * </ul>
  *
  * {@code ./bench/sql} builds everything and calls this; see bench/README.md.
@@ -97,7 +97,17 @@ public final class SqlBench {
       }
       for (Target t : targets.values()) {
         long count = t.name.equals("restate") ? restateN : n;
-        rows.add(measure(t, count, fillInFlight, lookups, groupRuns, groupEvery, warmup, measure, settleTimeout));
+        rows.add(
+            measure(
+                t,
+                count,
+                fillInFlight,
+                lookups,
+                groupRuns,
+                groupEvery,
+                warmup,
+                measure,
+                settleTimeout));
       }
     } finally {
       for (Target t : targets.values()) {
@@ -138,12 +148,14 @@ public final class SqlBench {
     long deadline = System.nanoTime() + settleTimeout.toNanos();
     try (HttpConn sql = sqlConn(t)) {
       while (true) {
-        long open = count(sql, "SELECT count(*) AS c FROM sys_invocation WHERE status != 'completed'");
+        long open =
+            count(sql, "SELECT count(*) AS c FROM sys_invocation WHERE status != 'completed'");
         if (open == 0) {
           break;
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(t.name + ": " + open + " invocations still not completed");
+          throw new IllegalStateException(
+              t.name + ": " + open + " invocations still not completed");
         }
         Thread.sleep(5000);
       }
@@ -168,9 +180,7 @@ public final class SqlBench {
         lat[i] = System.nanoTime() - s;
       }
       Arrays.sort(lat);
-      double[] lookupMillis = {
-        pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[lat.length - 1] / 1e6
-      };
+      double[] lookupMillis = {pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[lat.length - 1] / 1e6};
       System.out.printf(
           Locale.ROOT,
           "%s: point lookup p50 %.2f p90 %.2f p99 %.2f max %.2f ms%n",
@@ -203,8 +213,13 @@ public final class SqlBench {
         LoadGen.Result r;
         try {
           Scenario echo =
-              Scenario.all().stream().filter(s -> s.name.equals("echo-64")).findFirst().orElseThrow();
-          r = LoadGen.run(HOST, t.ingressPort, echo.inFlight, warmup, measure, echo.source("q" + round));
+              Scenario.all().stream()
+                  .filter(s -> s.name.equals("echo-64"))
+                  .findFirst()
+                  .orElseThrow();
+          r =
+              LoadGen.run(
+                  HOST, t.ingressPort, echo.inFlight, warmup, measure, echo.source("q" + round));
         } finally {
           if (load != null) {
             queries += load.stop();
@@ -526,7 +541,11 @@ public final class SqlBench {
       String k = a.substring(2);
       if (!OPTIONS.contains(k)) {
         throw new IllegalArgumentException(
-            "unknown option " + a + " (options: --" + String.join(" --", new java.util.TreeSet<>(OPTIONS)) + ")");
+            "unknown option "
+                + a
+                + " (options: --"
+                + String.join(" --", new java.util.TreeSet<>(OPTIONS))
+                + ")");
       }
       if (k.equals("quick")) {
         m.put(k, "true");

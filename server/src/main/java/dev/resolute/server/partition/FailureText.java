@@ -45,15 +45,15 @@ final class FailureText {
 
   /**
    * Adds a {@code TransientError} event for {@code f} after the journal's last entry, unless it
-   * repeats the latest event as restate-server's invoker judges it (same code, message and related
-   * command): an invocation failing the same way on every retry keeps one event, so its status
-   * stays bounded. The event's related command goes to {@code journal_event_related} at the same
-   * position (events stored before it was recorded get an empty one).
+   * repeats the latest event, a TransientError, as restate-server's invoker judges it (same code,
+   * message and related command): an invocation failing the same way on every retry keeps one
+   * event, so its status stays bounded. The event's related command goes to {@code
+   * journal_event_related} and its type to {@code journal_event_type}, at the same position (events
+   * stored before they were recorded get an empty one and TransientError).
    */
   static void recordEvent(InvocationStatus.Builder st, AttemptFailed f, long now) {
-    int after = Math.max(0, st.getJournalLength() - 1);
     int n = st.getJournalEventsCount();
-    if (n > 0) {
+    if (n > 0 && type(st, n - 1) == TRANSIENT_ERROR) {
       JournalEvent last = st.getJournalEvents(n - 1);
       AttemptFailed lastRelated =
           n - 1 < st.getJournalEventRelatedCount() ? st.getJournalEventRelated(n - 1) : null;
@@ -63,18 +63,53 @@ final class FailureText {
         return;
       }
     }
+    add(st, TRANSIENT_ERROR, f, now);
+  }
+
+  /**
+   * Adds a {@code Paused} event: after the failure {@code f} that used up the retry policy, or with
+   * no failure ({@code f} null) for a pause asked through the admin API, as restate-server records
+   * them.
+   */
+  static void recordPaused(InvocationStatus.Builder st, AttemptFailed f, long now) {
+    add(st, PAUSED, f, now);
+  }
+
+  /** restate's {@code EventType} numbers, kept in {@code journal_event_type}. */
+  static final int TRANSIENT_ERROR = 1;
+
+  static final int PAUSED = 2;
+
+  /** The type of event {@code i} (events stored before types were recorded: TransientError). */
+  static int type(InvocationStatus st, int i) {
+    return i < st.getJournalEventTypeCount() ? st.getJournalEventType(i) : TRANSIENT_ERROR;
+  }
+
+  private static int type(InvocationStatus.Builder st, int i) {
+    return i < st.getJournalEventTypeCount() ? st.getJournalEventType(i) : TRANSIENT_ERROR;
+  }
+
+  private static void add(InvocationStatus.Builder st, int type, AttemptFailed f, long now) {
+    int n = st.getJournalEventsCount();
     while (st.getJournalEventRelatedCount() < n) {
       st.addJournalEventRelated(AttemptFailed.getDefaultInstance());
     }
-    st.addJournalEvents(
+    while (st.getJournalEventTypeCount() < n) {
+      st.addJournalEventType(TRANSIENT_ERROR);
+    }
+    JournalEvent.Builder e =
         JournalEvent.newBuilder()
             .setAppendedAt(now)
-            .setAfterJournalEntryIndex(after)
-            .setErrorCode(f.getCode())
-            .setErrorMessage(f.getMessage())
-            .setErrorStacktrace(f.getStacktrace())
-            .setRestateDocErrorCode(f.getRestateCode()));
-    st.addJournalEventRelated(related(f));
+            .setAfterJournalEntryIndex(Math.max(0, st.getJournalLength() - 1));
+    if (f != null) {
+      e.setErrorCode(f.getCode())
+          .setErrorMessage(f.getMessage())
+          .setErrorStacktrace(f.getStacktrace())
+          .setRestateDocErrorCode(f.getRestateCode());
+    }
+    st.addJournalEvents(e);
+    st.addJournalEventRelated(f == null ? AttemptFailed.getDefaultInstance() : related(f));
+    st.addJournalEventType(type);
   }
 
   /** Only the related command of {@code f} (fields 9–11). */

@@ -294,7 +294,12 @@ final class Lifecycle {
         .setLastFailureErrorCode(f.getRestateCode())
         .setRetryCount(st.getRetryCount() + 1);
     FailureText.recordLastRelated(st, f);
-    FailureText.recordEvent(st, f, cx.now);
+    if (f.getExhausted() && !f.getKillOnExhausted()) {
+      // restate-server records the failure that pauses an invocation in its Paused event only
+      FailureText.recordPaused(st, f, cx.now);
+    } else {
+      FailureText.recordEvent(st, f, cx.now);
+    }
     if (f.getPolicyRetry()) {
       st.setPolicyFailures(st.getPolicyFailures() + 1);
     }

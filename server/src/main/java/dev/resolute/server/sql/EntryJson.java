@@ -44,11 +44,12 @@ import java.util.Map;
 /**
  * {@code sys_journal.entry_json} and {@code entry_lite_json}, and {@code
  * sys_journal_events.event_json}, in restate-server 1.7.12's shapes: its journal v2 entries
- * serialised with serde ({@code {"Command":{"Sleep":{"wake_up_time":…,"completion_id":1,"name":""}}}},
- * struct fields in declaration order, bytes as arrays of numbers, enums externally tagged) and the
- * lite form that leaves out values, headers and (for a few commands) an empty name. Every command
- * and notification of protocol v4–v6 is rendered; notifications are in {@link NotificationJson}. The
- * official CLI reads {@code entry_json} to describe an entry (a sleep's wake-up time, for one).
+ * serialised with serde ({@code
+ * {"Command":{"Sleep":{"wake_up_time":…,"completion_id":1,"name":""}}}}, struct fields in
+ * declaration order, bytes as arrays of numbers, enums externally tagged) and the lite form that
+ * leaves out values, headers and (for a few commands) an empty name. Every command and notification
+ * of protocol v4–v6 is rendered; notifications are in {@link NotificationJson}. The official CLI
+ * reads {@code entry_json} to describe an entry (a sleep's wake-up time, for one).
  *
  * <p>An entry restate-server could not decode (a result missing where its codec requires one, a
  * state key that is not UTF-8, a call whose callee id is not in the journal) gets null in both
@@ -128,7 +129,9 @@ final class EntryJson {
         case CLEAR_ALL_STATE_COMMAND -> {
           ClearAllStateCommandMessage m = ClearAllStateCommandMessage.parseFrom(payload);
           yield command(
-              "ClearAllState", named(JSON.createObjectNode(), m.getName()), JSON.createObjectNode());
+              "ClearAllState",
+              named(JSON.createObjectNode(), m.getName()),
+              JSON.createObjectNode());
         }
         case GET_LAZY_STATE_KEYS_COMMAND -> {
           GetLazyStateKeysCommandMessage m = GetLazyStateKeysCommandMessage.parseFrom(payload);
@@ -166,8 +169,7 @@ final class EntryJson {
           }
           ObjectNode full = JSON.createObjectNode();
           full.set("state_keys", keys);
-          yield command(
-              "GetEagerStateKeys", named(full, m.getName()), JSON.createObjectNode());
+          yield command("GetEagerStateKeys", named(full, m.getName()), JSON.createObjectNode());
         }
         case GET_PROMISE_COMMAND -> {
           GetPromiseCommandMessage m = GetPromiseCommandMessage.parseFrom(payload);
@@ -181,7 +183,8 @@ final class EntryJson {
           CompletePromiseCommandMessage m = CompletePromiseCommandMessage.parseFrom(payload);
           ObjectNode full = JSON.createObjectNode().put("key", m.getKey());
           switch (m.getCompletionCase()) {
-            case COMPLETION_VALUE -> full.set("value", success(m.getCompletionValue().getContent()));
+            case COMPLETION_VALUE ->
+                full.set("value", success(m.getCompletionValue().getContent()));
             case COMPLETION_FAILURE -> full.set("value", failed(m.getCompletionFailure()));
             default -> throw new Undecodable();
           }
@@ -259,7 +262,8 @@ final class EntryJson {
             case NAME -> signalId.put("Name", m.getName());
             default -> throw new Undecodable();
           }
-          ObjectNode full = JSON.createObjectNode().put("target_invocation_id", m.getTargetInvocationId());
+          ObjectNode full =
+              JSON.createObjectNode().put("target_invocation_id", m.getTargetInvocationId());
           full.set("signal_id", signalId);
           ObjectNode lite = full.deepCopy();
           switch (m.getResultCase()) {
@@ -447,6 +451,25 @@ final class EntryJson {
   static String transientError(JournalEvent e, AttemptFailed related) {
     ObjectNode o = JSON.createObjectNode();
     o.put("ty", "TransientError");
+    failure(o, e, related);
+    return o.toString();
+  }
+
+  /**
+   * {@code {"ty":"Paused"}} of a pause asked through the admin API, {@code
+   * {"ty":"Paused","last_failure":{"error_code":500,…}}} of one after the retries were used up.
+   */
+  static String paused(JournalEvent e, AttemptFailed related) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("ty", "Paused");
+    if (e.getErrorCode() != 0 || !e.getErrorMessage().isEmpty()) {
+      failure(o.putObject("last_failure"), e, related);
+    }
+    return o.toString();
+  }
+
+  /** restate's {@code TransientErrorEvent} fields. */
+  private static void failure(ObjectNode o, JournalEvent e, AttemptFailed related) {
     o.put("error_code", e.getErrorCode());
     o.put("error_message", e.getErrorMessage());
     if (!e.getErrorStacktrace().isEmpty()) {
@@ -467,7 +490,6 @@ final class EntryJson {
         o.put("related_command_type", type);
       }
     }
-    return o.toString();
   }
 
   /** restate's {@code CommandType} name of a protocol message type ("Run"), null if no command. */

@@ -197,7 +197,8 @@ final class InvocationTables {
     if (partitionKeys != null) {
       for (long pk : partitionKeys) {
         int p = cx.partitioning.partitionOf(pk);
-        scanStatuses(cx, Keys.of(p, Keys.STATUS).build(), Keys.of(p, Keys.STATUS).u64(pk).build(), visitor);
+        scanStatuses(
+            cx, Keys.of(p, Keys.STATUS).build(), Keys.of(p, Keys.STATUS).u64(pk).build(), visitor);
       }
       return;
     }

@@ -29,8 +29,8 @@ import java.util.function.Consumer;
  * {@code sys_journal} (the journal of each invocation, entries as restate-server's journal v2 shows
  * them: {@code Command: Run}, {@code Notification: Call}, with {@code entry_json}/{@code
  * entry_lite_json} from {@link EntryJson}) and {@code sys_journal_events} (the {@code
- * TransientError} events kept in each invocation's status). A filter on {@code id} is a prefix scan
- * of that invocation's journal, or one status read.
+ * TransientError} and {@code Paused} events kept in each invocation's status). A filter on {@code
+ * id} is a prefix scan of that invocation's journal, or one status read.
  */
 final class JournalTables {
   private JournalTables() {}
@@ -180,8 +180,12 @@ final class JournalTables {
                 r.set("id", id.toString());
                 r.set("after_journal_entry_index", e.getAfterJournalEntryIndex());
                 r.time("appended_at", e.getAppendedAt());
-                r.set("event_type", "TransientError");
-                r.set("event_json", EntryJson.transientError(e, related));
+                boolean paused =
+                    i < st.getJournalEventTypeCount() && st.getJournalEventType(i) == 2;
+                r.set("event_type", paused ? "Paused" : "TransientError");
+                r.set(
+                    "event_json",
+                    paused ? EntryJson.paused(e, related) : EntryJson.transientError(e, related));
                 rows.accept(r.values);
               }
             });

@@ -24,9 +24,9 @@ import java.util.List;
 
 /**
  * The pieces of restate-server's serde shapes that journal entries share: bytes as arrays of
- * numbers, {@code Failure} ({@code {"code":500,"message":"…"}}, {@code metadata} only when there
- * is some), headers, invocation targets ({@code {"Service":{"name","handler","scope"}}}, objects
- * and workflows with their {@code handler_ty}), attach targets with their partition key, and the
+ * numbers, {@code Failure} ({@code {"code":500,"message":"…"}}, {@code metadata} only when there is
+ * some), headers, invocation targets ({@code {"Service":{"name","handler","scope"}}}, objects and
+ * workflows with their {@code handler_ty}), attach targets with their partition key, and the
  * retentions restate-server computes for a call.
  */
 final class JsonParts {
@@ -95,8 +95,8 @@ final class JsonParts {
   }
 
   /**
-   * A call's target as restate-server resolves it from the schema: a plain service, or an object
-   * or workflow with the handler's type.
+   * A call's target as restate-server resolves it from the schema: a plain service, or an object or
+   * workflow with the handler's type.
    */
   static ObjectNode target(
       String service, String handler, String key, String scope, SchemaRegistry registry) {
@@ -145,7 +145,10 @@ final class JsonParts {
     boolean workflowRun =
         s.type() == ServiceType.WORKFLOW && h != null && h.type() == HandlerType.WORKFLOW;
     Duration journal =
-        orZero(h != null && h.journalRetention() != null ? h.journalRetention() : s.journalRetention());
+        orZero(
+            h != null && h.journalRetention() != null
+                ? h.journalRetention()
+                : s.journalRetention());
     if (workflowRun || idempotent) {
       Duration completion =
           orZero(

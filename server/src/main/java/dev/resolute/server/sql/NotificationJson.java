@@ -16,10 +16,10 @@ import java.util.Map;
  * {"Notification":{"Signal":{"id":{"Index":17},"result":"Void"}}}}, and the lite form {@code
  * {"Notification":{"ty":{"Completion":"Run"},"id":{"CompletionId":1},"result":"Success"}}}.
  *
- * <p>Which results a completion can have follows restate's types: a run, call, attach or get-promise
- * result is a success or a failure (a void stored for an empty run result is shown as an empty
- * success, as restate-server stores it); a lazy state read, a peek, an output read or a signal may
- * also be void; a promise completion is void or a failure.
+ * <p>Which results a completion can have follows restate's types: a run, call, attach or
+ * get-promise result is a success or a failure (a void stored for an empty run result is shown as
+ * an empty success, as restate-server stores it); a lazy state read, a peek, an output read or a
+ * signal may also be void; a promise completion is void or a failure.
  */
 final class NotificationJson {
   private NotificationJson() {}

@@ -414,9 +414,7 @@ class CliEndToEndIT {
         .contains("Paused 1 invocations");
     for (Workload w : List.of(onRestate, onResolute)) {
       Wait.until(
-          "paused",
-          Duration.ofSeconds(30),
-          () -> statusOf(w.h, w.backsOff).equals("paused"));
+          "paused", Duration.ofSeconds(30), () -> statusOf(w.h, w.backsOff).equals("paused"));
     }
     same(w -> new String[] {"invocations", "list", "--status", "paused"}).assertOk();
     same(w -> new String[] {"invocations", "describe", w.backsOff}).assertOk();
@@ -448,7 +446,8 @@ class CliEndToEndIT {
   }
 
   static String statusOf(Harness h, String id) throws Exception {
-    JsonNode rows = SqlComparisonIT.rows(h, "select status from sys_invocation where id = '" + id + "'");
+    JsonNode rows =
+        SqlComparisonIT.rows(h, "select status from sys_invocation where id = '" + id + "'");
     return rows.size() == 1 ? rows.get(0).get("status").asText() : "<none>";
   }
 

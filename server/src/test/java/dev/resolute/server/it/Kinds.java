@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Virtual object written with the official Restate Java SDK 2.4.0 whose journals hold every kind of
- * journal entry a Java handler can write (SQL comparison of {@code sys_journal.entry_json}), and two
- * handlers that fail with a related command (registered with a first retry after an hour).
+ * journal entry a Java handler can write (SQL comparison of {@code sys_journal.entry_json}), and
+ * two handlers that fail with a related command (registered with a first retry after an hour).
  */
 @VirtualObject
 public class Kinds {

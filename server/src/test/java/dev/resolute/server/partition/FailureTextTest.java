@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The related command of a failed attempt is kept beside the message (restate's invoker), not in
- * it, and a {@code TransientError} event repeats only when code, message or related command
- * differ.
+ * it, and a {@code TransientError} event repeats only when code, message or related command differ.
  */
 class FailureTextTest {
   private static AttemptFailed failure(String message, Integer index, String name) {

@@ -55,7 +55,8 @@ class EntryJsonTest {
                 .setKey(ByteString.copyFromUtf8("k"))
                 .setValue(Value.newBuilder().setContent(ByteString.copyFromUtf8("1"))));
     assertThat(r.full())
-        .isEqualTo("{\"Command\":{\"GetEagerState\":{\"key\":\"k\",\"result\":{\"Success\":[49]},\"name\":\"\"}}}");
+        .isEqualTo(
+            "{\"Command\":{\"GetEagerState\":{\"key\":\"k\",\"result\":{\"Success\":[49]},\"name\":\"\"}}}");
     assertThat(r.lite())
         .isEqualTo("{\"Command\":{\"GetEagerState\":{\"key\":\"k\",\"result\":\"Success\"}}}");
   }
@@ -65,7 +66,10 @@ class EntryJsonTest {
     EntryJson.Rendered named =
         render(
             MessageType.SLEEP_COMMAND,
-            SleepCommandMessage.newBuilder().setWakeUpTime(5).setResultCompletionId(1).setName("nap"));
+            SleepCommandMessage.newBuilder()
+                .setWakeUpTime(5)
+                .setResultCompletionId(1)
+                .setName("nap"));
     assertThat(named.full())
         .isEqualTo(
             "{\"Command\":{\"Sleep\":{\"wake_up_time\":5,\"completion_id\":1,\"name\":\"nap\"}}}");

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * Filters on {@code id}, {@code partition_key}, {@code target_service_key} and {@code
  * service_name}/{@code service_key} are pushed down to point reads and prefix scans: over a store
  * of a few thousand invocations (each with a journal) and keyed state rows, the number of entries
- * the scans hand to the tables (counted by the fixture's reader) stays bounded by what matches, while
- * the same query without the filter reads the whole table.
+ * the scans hand to the tables (counted by the fixture's reader) stays bounded by what matches,
+ * while the same query without the filter reads the whole table.
  */
 class PushdownScanTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -143,7 +143,8 @@ class PushdownScanTest {
           Keys.of(p, Keys.JOURNAL).bytes(id.toBytes()).u32(i).build(),
           JournalEntry.newBuilder()
               .setType(MessageType.RUN_COMMAND.code())
-              .setPayload(RunCommandMessage.newBuilder().setResultCompletionId(i).build().toByteString())
+              .setPayload(
+                  RunCommandMessage.newBuilder().setResultCompletionId(i).build().toByteString())
               .build()
               .toByteArray());
     }

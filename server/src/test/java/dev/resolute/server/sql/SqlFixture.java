@@ -33,8 +33,10 @@ final class SqlFixture {
   final MemoryStore store = new MemoryStore();
   final AtomicInteger openReaders = new AtomicInteger();
   final AtomicInteger gets = new AtomicInteger();
+
   /** Entries handed to the tables by every scan: what a query read. */
   final AtomicInteger visited = new AtomicInteger();
+
   final java.util.List<byte[]> scans = new java.util.concurrent.CopyOnWriteArrayList<>();
   final QueryEngine engine;
 
