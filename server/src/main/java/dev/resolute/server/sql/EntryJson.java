@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.resolute.protocol.MessageType;
+import dev.resolute.protocol.id.AwakeableId;
 import dev.resolute.protocol.pb.AttachInvocationCommandMessage;
 import dev.resolute.protocol.pb.CallCommandMessage;
 import dev.resolute.protocol.pb.ClearAllStateCommandMessage;
@@ -311,7 +312,7 @@ final class EntryJson {
         }
         case COMPLETE_AWAKEABLE_COMMAND -> {
           CompleteAwakeableCommandMessage m = CompleteAwakeableCommandMessage.parseFrom(payload);
-          ObjectNode full = JSON.createObjectNode().put("id", m.getAwakeableId());
+          ObjectNode full = JSON.createObjectNode().put("id", awakeableId(m.getAwakeableId()));
           ObjectNode lite = full.deepCopy();
           switch (m.getResultCase()) {
             case VALUE -> {
@@ -392,6 +393,18 @@ final class EntryJson {
       lite.put("invocation_id", callee);
       lite.set("invocation_target", JsonParts.target(service, handler, key, scope, registry));
       return lite;
+    }
+  }
+
+  /**
+   * An awakeable id as restate-server re-renders it after parsing: base64url without padding (the
+   * Java SDK sends it padded).
+   */
+  private static String awakeableId(String id) {
+    try {
+      return AwakeableId.parse(id).toString();
+    } catch (IllegalArgumentException e) {
+      throw new Undecodable();
     }
   }
 

@@ -327,7 +327,8 @@ final class InvocationTables {
     } else if (st.getInvokedById().isEmpty()
         && st.getInvokedBySubscriptionId().isEmpty()
         && st.getRestartedFrom().isEmpty()
-        && t.getKind() != Target.Kind.WORKFLOW_RUN) {
+        && !"workflow".equals(serviceType(t, service))) {
+      // restate-server's ingress generates one for services and objects only, no workflow handler
       r.set("idempotency_key", RequestUlid.of(id, st.getCreatedAt()));
     }
     if (!st.getInvokedBySubscriptionId().isEmpty()) {

@@ -186,9 +186,11 @@ class SqlComparisonIT {
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         m.put(e.getKey(), shape(e.getKey(), e.getValue(), tag));
-        if (e.getKey().equals("raw") && row.path("entry_type").asText().equals("Command: Sleep")) {
-          // the protobuf of a sleep holds its wake-up time
-          m.put("raw", new TextNode("<sleep>"));
+        if (e.getKey().equals("raw")
+            && (row.path("entry_type").asText().equals("Command: Sleep")
+                || row.path("entry_type").asText().equals("Command: OneWayCall"))) {
+          // the protobuf of a sleep holds its wake-up time, that of a one-way call its invoke time
+          m.put("raw", new TextNode("<timed>"));
         }
       }
       ObjectNode o = JSON.createObjectNode();
@@ -235,7 +237,12 @@ class SqlComparisonIT {
       for (byte b : tag.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
         hex.append(String.format("%02x", b));
       }
-      return new TextNode(v.asText().replace(hex, "T"));
+      return new TextNode(
+          v.asText()
+              .replace(hex, "T")
+              // invocation and awakeable ids (UTF-8 "inv_1…", "sign_1…" with its padding)
+              .replaceAll("696e765f31([0-9a-f]{2}){33}", "INV")
+              .replaceAll("7369676e5f31([0-9a-f]{2}){38}(3d3d)?", "SIGN"));
     }
     if (column.equals("entry_json")) {
       // and its JSON shows them as byte arrays

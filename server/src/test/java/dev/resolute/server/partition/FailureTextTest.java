@@ -63,4 +63,19 @@ class FailureTextTest {
     assertThat(st.hasLastFailureRelatedCommandName()).isFalse();
     assertThat(st.getLastFailureRelatedCommandType()).isZero();
   }
+
+  @Test
+  void pausedEventsAndATransientErrorAfterThem() {
+    InvocationStatus.Builder st = InvocationStatus.newBuilder().setJournalLength(1);
+    FailureText.recordEvent(st, failure("boom", null, null), 10);
+    FailureText.recordPaused(st, null, 20);
+    // the same failure again after a pause is a new event (restate: a new attempt after resume)
+    FailureText.recordEvent(st, failure("boom", null, null), 30);
+    FailureText.recordPaused(st, failure("boom", 1, "step"), 40);
+    assertThat(st.getJournalEventsCount()).isEqualTo(4);
+    assertThat(st.getJournalEventTypeList()).containsExactly(1, 2, 1, 2);
+    assertThat(st.getJournalEvents(1).getErrorCode()).isZero();
+    assertThat(st.getJournalEvents(3).getErrorMessage()).isEqualTo("boom");
+    assertThat(st.getJournalEventRelated(3).getRelatedCommandName()).isEqualTo("step");
+  }
 }

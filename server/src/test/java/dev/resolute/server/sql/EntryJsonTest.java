@@ -237,6 +237,14 @@ class EntryJsonTest {
         .isEqualTo(
             "{\"ty\":\"TransientError\",\"error_code\":500,\"error_message\":\"the step failed\","
                 + "\"restate_doc_error_code\":\"RT0007\"}");
+    assertThat(EntryJson.paused(JournalEvent.getDefaultInstance(), null))
+        .isEqualTo("{\"ty\":\"Paused\"}");
+    assertThat(EntryJson.paused(e, related))
+        .isEqualTo(
+            "{\"ty\":\"Paused\",\"last_failure\":{\"error_code\":500,"
+                + "\"error_message\":\"the step failed\",\"restate_doc_error_code\":\"RT0007\","
+                + "\"related_command_index\":1,\"related_command_name\":\"step\","
+                + "\"related_command_type\":\"Run\"}}");
     assertThat(EntryJson.legacyEntryType(MessageType.GET_EAGER_STATE_COMMAND.code()))
         .isEqualTo("GetState");
     assertThat(EntryJson.legacyEntryType(MessageType.SLEEP_COMMAND.code())).isNull();
