@@ -38,6 +38,14 @@ public final class HttpConn implements Closeable, LoadGen.Conn {
     this.timeoutMillis = timeoutMillis;
   }
 
+  private String extraHeaders = "";
+
+  /** Adds {@code name: value} to every request of this connection (e.g. an {@code accept}). */
+  public HttpConn header(String name, String value) {
+    extraHeaders = extraHeaders + name + ": " + value + "\r\n";
+    return this;
+  }
+
   private void connect() throws IOException {
     Socket s = new Socket();
     s.setTcpNoDelay(true);
@@ -79,7 +87,8 @@ public final class HttpConn implements Closeable, LoadGen.Conn {
             .append(host)
             .append(':')
             .append(port)
-            .append("\r\n");
+            .append("\r\n")
+            .append(extraHeaders);
     if (body != null) {
       h.append("content-type: application/json\r\ncontent-length: ")
           .append(body.length)

@@ -444,28 +444,28 @@ final class AttemptSession implements ExchangeListener {
       }
       case ERROR -> {
         ErrorMessage err = (ErrorMessage) m;
-        String msg = err.getMessage();
-        if (err.hasRelatedCommandIndex() || err.hasRelatedCommandName()) {
-          msg =
-              msg
-                  + " (related command "
-                  + err.getRelatedCommandIndex()
-                  + (err.hasRelatedCommandName() ? " '" + err.getRelatedCommandName() + "'" : "")
-                  + ")";
-        }
         String code =
             err.getCode() == 570
                 ? ErrorCode.RT0016.code()
                 : err.getCode() == 571 ? ErrorCode.RT0012.code() : ErrorCode.RT0007.code();
-        fail(
+        AttemptFailed.Builder failed =
             AttemptFailed.newBuilder()
                 .setCode(err.getCode())
-                .setMessage(msg)
+                .setMessage(err.getMessage())
                 .setRestateCode(code)
                 .setStacktrace(err.getStacktrace())
-                .setNextRetryDelayMillis(err.hasNextRetryDelay() ? err.getNextRetryDelay() : -1)
-                .build(),
-            null);
+                .setNextRetryDelayMillis(err.hasNextRetryDelay() ? err.getNextRetryDelay() : -1);
+        // the command the failure relates to, as restate's invoker keeps it beside the message
+        if (err.hasRelatedCommandIndex()) {
+          failed.setRelatedCommandIndex(err.getRelatedCommandIndex());
+        }
+        if (err.hasRelatedCommandName()) {
+          failed.setRelatedCommandName(err.getRelatedCommandName());
+        }
+        if (err.hasRelatedCommandType()) {
+          failed.setRelatedCommandType(err.getRelatedCommandType());
+        }
+        fail(failed.build(), null);
       }
       case END -> {
         append(ev.setEnd(true));

@@ -373,12 +373,10 @@ final class Control {
                 c.id)); // its late events are fenced: the phase is no longer INVOKED
       }
       c.cx.count(c.cur, dev.resolute.server.metrics.InvocationMetrics.Event.PAUSED);
-      c.cx.t.putStatus(
-          c.id,
-          Phase.move(c.cur.toBuilder(), Phase.PAUSED)
-              .clearWaiting()
-              .setModifiedAt(c.cx.now)
-              .build());
+      InvocationStatus.Builder paused =
+          Phase.move(c.cur.toBuilder(), Phase.PAUSED).clearWaiting().setModifiedAt(c.cx.now);
+      FailureText.recordPaused(paused, null, c.cx.now);
+      c.cx.t.putStatus(c.id, paused.build());
       c.reply(new Answer.Managed(202));
     }
   }
@@ -393,7 +391,13 @@ final class Control {
         Lifecycle.purge(c.cx, c.id, c.cur.getTarget());
       } else {
         c.cx.t.deleteJournal(c.id);
-        c.cx.t.putStatus(c.id, c.cur.toBuilder().setJournalLength(0).clearJournalEvents().build());
+        c.cx.t.putStatus(
+            c.id,
+            c.cur.toBuilder()
+                .setJournalLength(0)
+                .clearJournalEvents()
+                .clearJournalEventRelated()
+                .build());
       }
       c.reply(new Answer.Managed(200));
     }

@@ -293,7 +293,13 @@ final class Lifecycle {
     st.setLastFailure(FailureText.of(f.getCode(), f.getMessage(), f.getStacktrace()))
         .setLastFailureErrorCode(f.getRestateCode())
         .setRetryCount(st.getRetryCount() + 1);
-    FailureText.recordEvent(st, f, cx.now);
+    FailureText.recordLastRelated(st, f);
+    if (f.getExhausted() && !f.getKillOnExhausted()) {
+      // restate-server records the failure that pauses an invocation in its Paused event only
+      FailureText.recordPaused(st, f, cx.now);
+    } else {
+      FailureText.recordEvent(st, f, cx.now);
+    }
     if (f.getPolicyRetry()) {
       st.setPolicyFailures(st.getPolicyFailures() + 1);
     }

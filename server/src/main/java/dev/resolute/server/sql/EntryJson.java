@@ -1,262 +1,488 @@
 package dev.resolute.server.sql;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.resolute.server.sql.JsonParts.JSON;
+import static dev.resolute.server.sql.JsonParts.bytes;
+import static dev.resolute.server.sql.JsonParts.failed;
+import static dev.resolute.server.sql.JsonParts.success;
+import static dev.resolute.server.sql.JsonParts.utf8;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.resolute.protocol.MessageType;
+import dev.resolute.protocol.id.AwakeableId;
+import dev.resolute.protocol.pb.AttachInvocationCommandMessage;
 import dev.resolute.protocol.pb.CallCommandMessage;
+import dev.resolute.protocol.pb.ClearAllStateCommandMessage;
+import dev.resolute.protocol.pb.ClearStateCommandMessage;
+import dev.resolute.protocol.pb.CompleteAwakeableCommandMessage;
+import dev.resolute.protocol.pb.CompletePromiseCommandMessage;
 import dev.resolute.protocol.pb.GetEagerStateCommandMessage;
+import dev.resolute.protocol.pb.GetEagerStateKeysCommandMessage;
+import dev.resolute.protocol.pb.GetInvocationOutputCommandMessage;
+import dev.resolute.protocol.pb.GetLazyStateCommandMessage;
+import dev.resolute.protocol.pb.GetLazyStateKeysCommandMessage;
 import dev.resolute.protocol.pb.GetPromiseCommandMessage;
 import dev.resolute.protocol.pb.Header;
+import dev.resolute.protocol.pb.IdempotentRequestTarget;
 import dev.resolute.protocol.pb.InputCommandMessage;
-import dev.resolute.protocol.pb.NotificationTemplate;
 import dev.resolute.protocol.pb.OneWayCallCommandMessage;
 import dev.resolute.protocol.pb.OutputCommandMessage;
+import dev.resolute.protocol.pb.PeekPromiseCommandMessage;
 import dev.resolute.protocol.pb.RunCommandMessage;
+import dev.resolute.protocol.pb.SendSignalCommandMessage;
 import dev.resolute.protocol.pb.SetStateCommandMessage;
 import dev.resolute.protocol.pb.SleepCommandMessage;
+import dev.resolute.protocol.pb.WorkflowTarget;
+import dev.resolute.server.pb.AttemptFailed;
 import dev.resolute.server.pb.JournalEvent;
-import dev.resolute.server.schema.HandlerSchema;
 import dev.resolute.server.schema.SchemaRegistry;
-import dev.resolute.server.schema.ServiceSchema;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code sys_journal.entry_json} and {@code entry_lite_json}, and {@code
- * sys_journal_events.event_json}, in restate-server 1.7.12's shapes (its journal entries serialised
- * with serde: {@code {"Command":{"Sleep":{"wake_up_time":…,"completion_id":1,"name":""}}}}, bytes
- * as arrays of numbers; the lite form leaves out values and headers). The official CLI reads {@code
- * entry_json} to describe an entry (a sleep's wake-up time, for one).
+ * sys_journal_events.event_json}, in restate-server 1.7.12's shapes: its journal v2 entries
+ * serialised with serde ({@code
+ * {"Command":{"Sleep":{"wake_up_time":…,"completion_id":1,"name":""}}}}, struct fields in
+ * declaration order, bytes as arrays of numbers, enums externally tagged) and the lite form that
+ * leaves out values, headers and (for a few commands) an empty name. Every command and notification
+ * of protocol v4–v6 is rendered; notifications are in {@link NotificationJson}. The official CLI
+ * reads {@code entry_json} to describe an entry (a sleep's wake-up time, for one).
  *
- * <p>Only the shapes observed from restate-server are rendered (Input, Output and Run/Call
- * notifications with a value, Run, Sleep, SetState, GetEagerState of an absent value, GetPromise,
- * Call and OneWayCall to a plain service, Sleep and CallInvocationId notifications); any other
- * entry, a call to an object or workflow, or a failure result, gets null in both columns rather
- * than a guess the CLI might misread (the CLI then shows the entry by its type alone, as it did
- * before these columns were filled).
+ * <p>An entry restate-server could not decode (a result missing where its codec requires one, a
+ * state key that is not UTF-8, a call whose callee id is not in the journal) gets null in both
+ * columns, as restate-server leaves them then.
  */
 final class EntryJson {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private EntryJson() {}
 
   /** Both renderings of one entry. */
   record Rendered(String full, String lite) {}
 
   /**
-   * The entry's renderings, or null when its shape is not one restate-server was seen to use.
-   * {@code callees} maps the invocation-id notification index of each call of this journal to the
-   * callee's id; {@code registry} gives a callee's retentions.
+   * The entry's renderings, or null when it cannot be decoded. {@code callees} maps the
+   * invocation-id notification index of each call of this journal to the callee's id; {@code
+   * registry} resolves a callee's target type and retentions.
    */
   static Rendered render(
       MessageType type, byte[] payload, Map<Integer, String> callees, SchemaRegistry registry) {
     try {
+      if (type.isNotification()) {
+        return NotificationJson.render(type, payload);
+      }
       return switch (type) {
-        case CALL_COMMAND -> {
-          CallCommandMessage m = CallCommandMessage.parseFrom(payload);
-          String callee = callees.get(m.getInvocationIdNotificationIdx());
-          if (callee == null || !m.getKey().isEmpty()) {
+        case INPUT_COMMAND -> {
+          InputCommandMessage m = InputCommandMessage.parseFrom(payload);
+          ObjectNode full = JSON.createObjectNode();
+          full.set("headers", JsonParts.headers(m.getHeadersList()));
+          full.set("payload", bytes(m.getValue().getContent()));
+          full.put("name", m.getName());
+          yield command("Input", full, JSON.createObjectNode());
+        }
+        case OUTPUT_COMMAND -> {
+          OutputCommandMessage m = OutputCommandMessage.parseFrom(payload);
+          ObjectNode full = JSON.createObjectNode();
+          ObjectNode lite = JSON.createObjectNode();
+          switch (m.getResultCase()) {
+            case VALUE -> {
+              full.set("result", success(m.getValue().getContent()));
+              lite.put("result", "Success");
+            }
+            case FAILURE -> {
+              full.set("result", failed(m.getFailure()));
+              lite.put("result", "Failure");
+            }
+            default -> throw new Undecodable();
+          }
+          full.put("name", m.getName());
+          yield command("Output", full, lite);
+        }
+        case GET_LAZY_STATE_COMMAND -> {
+          GetLazyStateCommandMessage m = GetLazyStateCommandMessage.parseFrom(payload);
+          if (!m.getKey().isValidUtf8()) {
             yield null;
           }
-          Request r =
-              request(
-                  callee,
-                  m.getServiceName(),
-                  m.getHandlerName(),
-                  m.getParameter(),
-                  m.getHeadersList(),
-                  m.hasIdempotencyKey() ? m.getIdempotencyKey() : null,
-                  registry);
-          ObjectNode full = JSON.createObjectNode();
-          full.set("request", r.full());
-          full.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
-          full.put("result_completion_id", m.getResultCompletionId());
-          full.put("name", m.getName());
-          ObjectNode lite = r.lite();
-          lite.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
-          lite.put("result_completion_id", m.getResultCompletionId());
-          yield command("Call", full, lite);
+          ObjectNode lite = JSON.createObjectNode().put("key", utf8(m.getKey()));
+          lite.put("completion_id", m.getResultCompletionId());
+          yield command("GetLazyState", named(lite.deepCopy(), m.getName()), lite);
         }
-        case ONE_WAY_CALL_COMMAND -> {
-          OneWayCallCommandMessage m = OneWayCallCommandMessage.parseFrom(payload);
-          String callee = callees.get(m.getInvocationIdNotificationIdx());
-          if (callee == null || !m.getKey().isEmpty()) {
+        case SET_STATE_COMMAND -> {
+          SetStateCommandMessage m = SetStateCommandMessage.parseFrom(payload);
+          if (!m.getKey().isValidUtf8() || !m.hasValue()) {
             yield null;
           }
-          Request r =
-              request(
-                  callee,
-                  m.getServiceName(),
-                  m.getHandlerName(),
-                  m.getParameter(),
-                  m.getHeadersList(),
-                  m.hasIdempotencyKey() ? m.getIdempotencyKey() : null,
-                  registry);
-          ObjectNode full = JSON.createObjectNode();
-          full.set("request", r.full());
-          full.put("invoke_time", m.getInvokeTime());
-          full.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
-          full.put("name", m.getName());
-          ObjectNode lite = r.lite();
-          lite.put("invoke_time", m.getInvokeTime());
-          lite.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
-          yield command("OneWayCall", full, lite);
+          ObjectNode lite = JSON.createObjectNode().put("key", utf8(m.getKey()));
+          ObjectNode full = lite.deepCopy();
+          full.set("value", bytes(m.getValue().getContent()));
+          yield command("SetState", named(full, m.getName()), lite);
         }
-        case INPUT_COMMAND -> input(InputCommandMessage.parseFrom(payload));
-        case OUTPUT_COMMAND -> output(OutputCommandMessage.parseFrom(payload));
-        case RUN_COMMAND -> {
-          RunCommandMessage m = RunCommandMessage.parseFrom(payload);
-          ObjectNode body = JSON.createObjectNode();
-          body.put("completion_id", m.getResultCompletionId());
-          body.put("name", m.getName());
-          yield command("Run", body, body);
+        case CLEAR_STATE_COMMAND -> {
+          ClearStateCommandMessage m = ClearStateCommandMessage.parseFrom(payload);
+          if (!m.getKey().isValidUtf8()) {
+            yield null;
+          }
+          ObjectNode lite = JSON.createObjectNode().put("key", utf8(m.getKey()));
+          yield command("ClearState", named(lite.deepCopy(), m.getName()), lite);
+        }
+        case CLEAR_ALL_STATE_COMMAND -> {
+          ClearAllStateCommandMessage m = ClearAllStateCommandMessage.parseFrom(payload);
+          yield command(
+              "ClearAllState",
+              named(JSON.createObjectNode(), m.getName()),
+              JSON.createObjectNode());
+        }
+        case GET_LAZY_STATE_KEYS_COMMAND -> {
+          GetLazyStateKeysCommandMessage m = GetLazyStateKeysCommandMessage.parseFrom(payload);
+          ObjectNode lite = JSON.createObjectNode().put("completion_id", m.getResultCompletionId());
+          yield command("GetLazyStateKeys", named(lite.deepCopy(), m.getName()), lite);
+        }
+        case GET_EAGER_STATE_COMMAND -> {
+          GetEagerStateCommandMessage m = GetEagerStateCommandMessage.parseFrom(payload);
+          if (!m.getKey().isValidUtf8()) {
+            yield null;
+          }
+          ObjectNode full = JSON.createObjectNode().put("key", utf8(m.getKey()));
+          ObjectNode lite = full.deepCopy();
+          switch (m.getResultCase()) {
+            case VOID -> {
+              full.put("result", "Void");
+              lite.put("result", "Void");
+            }
+            case VALUE -> {
+              full.set("result", success(m.getValue().getContent()));
+              lite.put("result", "Success");
+            }
+            default -> throw new Undecodable();
+          }
+          yield command("GetEagerState", named(full, m.getName()), lite);
+        }
+        case GET_EAGER_STATE_KEYS_COMMAND -> {
+          GetEagerStateKeysCommandMessage m = GetEagerStateKeysCommandMessage.parseFrom(payload);
+          if (!m.hasValue()) {
+            yield null;
+          }
+          ArrayNode keys = stateKeys(m.getValue().getKeysList());
+          if (keys == null) {
+            yield null;
+          }
+          ObjectNode full = JSON.createObjectNode();
+          full.set("state_keys", keys);
+          yield command("GetEagerStateKeys", named(full, m.getName()), JSON.createObjectNode());
+        }
+        case GET_PROMISE_COMMAND -> {
+          GetPromiseCommandMessage m = GetPromiseCommandMessage.parseFrom(payload);
+          yield promise("GetPromise", m.getKey(), m.getResultCompletionId(), m.getName());
+        }
+        case PEEK_PROMISE_COMMAND -> {
+          PeekPromiseCommandMessage m = PeekPromiseCommandMessage.parseFrom(payload);
+          yield promise("PeekPromise", m.getKey(), m.getResultCompletionId(), m.getName());
+        }
+        case COMPLETE_PROMISE_COMMAND -> {
+          CompletePromiseCommandMessage m = CompletePromiseCommandMessage.parseFrom(payload);
+          ObjectNode full = JSON.createObjectNode().put("key", m.getKey());
+          switch (m.getCompletionCase()) {
+            case COMPLETION_VALUE ->
+                full.set("value", success(m.getCompletionValue().getContent()));
+            case COMPLETION_FAILURE -> full.set("value", failed(m.getCompletionFailure()));
+            default -> throw new Undecodable();
+          }
+          full.put("completion_id", m.getResultCompletionId());
+          ObjectNode lite = JSON.createObjectNode().put("key", m.getKey());
+          lite.put("completion_id", m.getResultCompletionId());
+          yield command("CompletePromise", named(full, m.getName()), lite);
         }
         case SLEEP_COMMAND -> {
           SleepCommandMessage m = SleepCommandMessage.parseFrom(payload);
           ObjectNode lite = JSON.createObjectNode();
-          lite.put("wake_up_time", m.getWakeUpTime());
+          lite.set("wake_up_time", JsonParts.unsigned(m.getWakeUpTime()));
           lite.put("completion_id", m.getResultCompletionId());
-          yield command("Sleep", lite.deepCopy().put("name", m.getName()), lite);
+          yield command("Sleep", named(lite.deepCopy(), m.getName()), liteNamed(lite, m.getName()));
         }
-        case SET_STATE_COMMAND -> {
-          SetStateCommandMessage m = SetStateCommandMessage.parseFrom(payload);
-          ObjectNode lite = JSON.createObjectNode().put("key", utf8(m.getKey()));
-          ObjectNode full = lite.deepCopy();
-          full.set("value", bytes(m.getValue().getContent()));
+        case CALL_COMMAND -> {
+          CallCommandMessage m = CallCommandMessage.parseFrom(payload);
+          String callee = callees.get(m.getInvocationIdNotificationIdx());
+          if (callee == null) {
+            yield null;
+          }
+          Call c =
+              new Call(
+                  callee,
+                  m.getServiceName(),
+                  m.getHandlerName(),
+                  m.getKey(),
+                  m.hasScope() && !m.getScope().isEmpty() ? m.getScope() : null,
+                  m.hasLimitKey() ? m.getLimitKey() : null,
+                  m.getParameter(),
+                  m.getHeadersList(),
+                  m.hasIdempotencyKey() ? m.getIdempotencyKey() : null);
+          ObjectNode full = JSON.createObjectNode();
+          full.set("request", c.request(registry));
+          full.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
+          full.put("result_completion_id", m.getResultCompletionId());
           full.put("name", m.getName());
-          yield command("SetState", full, lite);
+          ObjectNode lite = c.lite(registry);
+          lite.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
+          lite.put("result_completion_id", m.getResultCompletionId());
+          yield command("Call", full, liteNamed(lite, m.getName()));
         }
-        case GET_EAGER_STATE_COMMAND -> {
-          GetEagerStateCommandMessage m = GetEagerStateCommandMessage.parseFrom(payload);
-          if (!m.hasVoid()) {
+        case ONE_WAY_CALL_COMMAND -> {
+          OneWayCallCommandMessage m = OneWayCallCommandMessage.parseFrom(payload);
+          String callee = callees.get(m.getInvocationIdNotificationIdx());
+          if (callee == null) {
             yield null;
           }
-          ObjectNode lite = JSON.createObjectNode().put("key", utf8(m.getKey()));
-          lite.put("result", "Void");
-          yield command("GetEagerState", lite.deepCopy().put("name", m.getName()), lite);
+          Call c =
+              new Call(
+                  callee,
+                  m.getServiceName(),
+                  m.getHandlerName(),
+                  m.getKey(),
+                  m.hasScope() && !m.getScope().isEmpty() ? m.getScope() : null,
+                  m.hasLimitKey() ? m.getLimitKey() : null,
+                  m.getParameter(),
+                  m.getHeadersList(),
+                  m.hasIdempotencyKey() ? m.getIdempotencyKey() : null);
+          ObjectNode full = JSON.createObjectNode();
+          full.set("request", c.request(registry));
+          full.set("invoke_time", JsonParts.unsigned(m.getInvokeTime()));
+          full.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
+          full.put("name", m.getName());
+          ObjectNode lite = c.lite(registry);
+          lite.set("invoke_time", JsonParts.unsigned(m.getInvokeTime()));
+          lite.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
+          yield command("OneWayCall", full, liteNamed(lite, m.getName()));
         }
-        case GET_PROMISE_COMMAND -> {
-          GetPromiseCommandMessage m = GetPromiseCommandMessage.parseFrom(payload);
-          ObjectNode lite = JSON.createObjectNode().put("key", m.getKey());
-          lite.put("completion_id", m.getResultCompletionId());
-          yield command("GetPromise", lite.deepCopy().put("name", m.getName()), lite);
-        }
-        case RUN_COMPLETION -> valueNotification("Run", NotificationTemplate.parseFrom(payload));
-        case CALL_COMPLETION -> valueNotification("Call", NotificationTemplate.parseFrom(payload));
-        case SLEEP_COMPLETION -> {
-          NotificationTemplate n = NotificationTemplate.parseFrom(payload);
-          if (!n.hasVoid() || !n.hasCompletionId()) {
-            yield null;
+        case SEND_SIGNAL_COMMAND -> {
+          SendSignalCommandMessage m = SendSignalCommandMessage.parseFrom(payload);
+          ObjectNode signalId = JSON.createObjectNode();
+          switch (m.getSignalIdCase()) {
+            case IDX -> signalId.put("Index", m.getIdx());
+            case NAME -> signalId.put("Name", m.getName());
+            default -> throw new Undecodable();
           }
-          ObjectNode body = JSON.createObjectNode().put("completion_id", n.getCompletionId());
-          yield notification("Sleep", body, n.getCompletionId(), "Void");
-        }
-        case CALL_INVOCATION_ID_COMPLETION -> {
-          NotificationTemplate n = NotificationTemplate.parseFrom(payload);
-          if (!n.hasCompletionId() || n.getInvocationId().isEmpty()) {
-            yield null;
+          ObjectNode full =
+              JSON.createObjectNode().put("target_invocation_id", m.getTargetInvocationId());
+          full.set("signal_id", signalId);
+          ObjectNode lite = full.deepCopy();
+          switch (m.getResultCase()) {
+            case VOID -> {
+              full.put("result", "Void");
+              lite.put("result", "Void");
+            }
+            case VALUE -> {
+              full.set("result", success(m.getValue().getContent()));
+              lite.put("result", "Success");
+            }
+            case FAILURE -> {
+              full.set("result", failed(m.getFailure()));
+              lite.put("result", "Failure");
+            }
+            default -> throw new Undecodable();
           }
-          ObjectNode body = JSON.createObjectNode().put("completion_id", n.getCompletionId());
-          body.put("invocation_id", n.getInvocationId());
-          yield notification("CallInvocationId", body, n.getCompletionId(), "InvocationId");
+          yield command("SendSignal", named(full, m.getEntryName()), lite);
+        }
+        case RUN_COMMAND -> {
+          RunCommandMessage m = RunCommandMessage.parseFrom(payload);
+          ObjectNode lite = JSON.createObjectNode().put("completion_id", m.getResultCompletionId());
+          yield command("Run", named(lite.deepCopy(), m.getName()), liteNamed(lite, m.getName()));
+        }
+        case ATTACH_INVOCATION_COMMAND -> {
+          AttachInvocationCommandMessage m = AttachInvocationCommandMessage.parseFrom(payload);
+          JsonNode target =
+              attachTarget(
+                  m.getTargetCase().getNumber(),
+                  m.getInvocationId(),
+                  m.getIdempotentRequestTarget(),
+                  m.getWorkflowTarget());
+          yield attach("AttachInvocation", target, m.getResultCompletionId(), m.getName());
+        }
+        case GET_INVOCATION_OUTPUT_COMMAND -> {
+          GetInvocationOutputCommandMessage m =
+              GetInvocationOutputCommandMessage.parseFrom(payload);
+          JsonNode target =
+              attachTarget(
+                  m.getTargetCase().getNumber(),
+                  m.getInvocationId(),
+                  m.getIdempotentRequestTarget(),
+                  m.getWorkflowTarget());
+          yield attach("GetInvocationOutput", target, m.getResultCompletionId(), m.getName());
+        }
+        case COMPLETE_AWAKEABLE_COMMAND -> {
+          CompleteAwakeableCommandMessage m = CompleteAwakeableCommandMessage.parseFrom(payload);
+          ObjectNode full = JSON.createObjectNode().put("id", awakeableId(m.getAwakeableId()));
+          ObjectNode lite = full.deepCopy();
+          switch (m.getResultCase()) {
+            case VALUE -> {
+              full.set("result", success(m.getValue().getContent()));
+              lite.put("result", "Success");
+            }
+            case FAILURE -> {
+              full.set("result", failed(m.getFailure()));
+              lite.put("result", "Failure");
+            }
+            default -> throw new Undecodable();
+          }
+          yield command("CompleteAwakeable", named(full, m.getName()), lite);
         }
         default -> null;
       };
-    } catch (InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException | Undecodable e) {
       return null;
+    }
+  }
+
+  /** An entry restate-server's codec would refuse (a required result missing). */
+  private static final class Undecodable extends RuntimeException {
+    Undecodable() {
+      super(null, null, false, false);
     }
   }
 
   /** Notes the callee id of a {@code CallInvocationId} notification by its completion id. */
   static void callee(byte[] payload, Map<Integer, String> callees) {
-    try {
-      NotificationTemplate n = NotificationTemplate.parseFrom(payload);
-      if (n.hasCompletionId() && !n.getInvocationId().isEmpty()) {
-        callees.put(n.getCompletionId(), n.getInvocationId());
-      }
-    } catch (InvalidProtocolBufferException e) {
-      // not readable: the call is shown without its callee
-    }
+    NotificationJson.callee(payload, callees);
   }
 
-  /** A call's request: in full, and the lite form's leading fields. */
-  private record Request(ObjectNode full, ObjectNode lite) {}
-
-  /**
-   * A call to a plain service (the only target shape rendered): the callee, its target, an empty
-   * trace context (restate-server's without tracing), the parameter, headers, idempotency key and
-   * the callee's retentions from its schema.
-   */
-  private static Request request(
+  /** A call's request and the lite form's leading fields. */
+  private record Call(
       String callee,
       String service,
       String handler,
+      String key,
+      String scope,
+      String limitKey,
       ByteString parameter,
-      List<Header> headerList,
-      String idempotencyKey,
-      SchemaRegistry registry) {
-    ObjectNode target = JSON.createObjectNode();
-    ObjectNode svc = target.putObject("Service");
-    svc.put("name", service);
-    svc.put("handler", handler);
-    svc.putNull("scope");
-    ObjectNode full = JSON.createObjectNode();
-    full.put("invocation_id", callee);
-    full.set("invocation_target", target);
-    ObjectNode span = full.putObject("span_context");
-    ObjectNode sc = span.putObject("span_context");
-    sc.set("trace_id", bytes(ByteString.copyFrom(new byte[16])));
-    sc.set("span_id", bytes(ByteString.copyFrom(new byte[8])));
-    sc.put("trace_flags", 0);
-    sc.put("is_remote", false);
-    sc.put("trace_state", "");
-    span.putNull("cause");
-    full.set("parameter", bytes(parameter));
-    ArrayNode headers = full.putArray("headers");
-    for (Header h : headerList) {
-      headers.addObject().put("name", h.getKey()).put("value", h.getValue());
+      List<Header> headers,
+      String idempotencyKey) {
+
+    /**
+     * restate-server's {@code CallRequest}: the callee, its target, an empty trace context
+     * (restate-server's without tracing), the parameter, headers, idempotency key, retentions, and
+     * the limit key when there is one.
+     */
+    ObjectNode request(SchemaRegistry registry) {
+      ObjectNode full = JSON.createObjectNode();
+      full.put("invocation_id", callee);
+      full.set("invocation_target", JsonParts.target(service, handler, key, scope, registry));
+      ObjectNode span = full.putObject("span_context");
+      ObjectNode sc = span.putObject("span_context");
+      sc.set("trace_id", bytes(ByteString.copyFrom(new byte[16])));
+      sc.set("span_id", bytes(ByteString.copyFrom(new byte[8])));
+      sc.put("trace_flags", 0);
+      sc.put("is_remote", false);
+      sc.put("trace_state", "");
+      span.putNull("cause");
+      full.set("parameter", bytes(parameter));
+      full.set("headers", JsonParts.headers(headers));
+      full.set("idempotency_key", JsonParts.textOrNull(idempotencyKey));
+      JsonParts.Retention r =
+          JsonParts.retention(service, handler, idempotencyKey != null, registry);
+      full.set("completion_retention_duration", JsonParts.duration(r.completion()));
+      full.set("journal_retention_duration", JsonParts.duration(r.journal()));
+      if (limitKey != null && !limitKey.isEmpty()) {
+        full.put("limit_key", limitKey);
+      }
+      return full;
     }
-    if (idempotencyKey == null) {
-      full.putNull("idempotency_key");
-    } else {
-      full.put("idempotency_key", idempotencyKey);
+
+    ObjectNode lite(SchemaRegistry registry) {
+      ObjectNode lite = JSON.createObjectNode();
+      lite.put("invocation_id", callee);
+      lite.set("invocation_target", JsonParts.target(service, handler, key, scope, registry));
+      return lite;
     }
-    Duration journal = null;
-    Duration idempotency = null;
-    ServiceSchema s = registry.service(service).orElse(null);
-    if (s != null) {
-      HandlerSchema h = s.handler(handler);
-      journal =
-          h != null && h.journalRetention() != null ? h.journalRetention() : s.journalRetention();
-      idempotency =
-          h != null && h.idempotencyRetention() != null
-              ? h.idempotencyRetention()
-              : s.idempotencyRetention();
+  }
+
+  /**
+   * An awakeable id as restate-server re-renders it after parsing: base64url without padding (the
+   * Java SDK sends it padded).
+   */
+  private static String awakeableId(String id) {
+    try {
+      return AwakeableId.parse(id).toString();
+    } catch (IllegalArgumentException e) {
+      throw new Undecodable();
     }
-    full.set(
-        "completion_retention_duration",
-        duration(idempotencyKey != null && idempotency != null ? idempotency : journal));
-    full.set("journal_retention_duration", duration(journal));
+  }
+
+  /** restate's {@code AttachInvocationTarget}, or null when the command has no target. */
+  private static JsonNode attachTarget(
+      int targetCase, String invocationId, IdempotentRequestTarget idem, WorkflowTarget wf) {
+    return switch (targetCase) {
+      case 1 -> JSON.createObjectNode().put("InvocationId", invocationId);
+      case 3 -> JsonParts.idempotentTarget(idem);
+      case 4 -> JsonParts.workflowTarget(wf);
+      default -> null;
+    };
+  }
+
+  private static Rendered attach(String kind, JsonNode target, int completionId, String name) {
+    if (target == null) {
+      return null;
+    }
     ObjectNode lite = JSON.createObjectNode();
-    lite.put("invocation_id", callee);
-    lite.set("invocation_target", target.deepCopy());
-    return new Request(full, lite);
+    lite.set("target", target);
+    lite.put("completion_id", completionId);
+    return command(kind, named(lite.deepCopy(), name), lite);
   }
 
-  private static ObjectNode duration(Duration d) {
-    Duration v = d == null ? Duration.ZERO : d;
-    return JSON.createObjectNode().put("secs", v.getSeconds()).put("nanos", v.getNano());
+  private static Rendered promise(String kind, String key, int completionId, String name) {
+    ObjectNode lite = JSON.createObjectNode().put("key", key);
+    lite.put("completion_id", completionId);
+    return command(kind, named(lite.deepCopy(), name), lite);
   }
 
-  /** {@code {"ty":"TransientError","error_code":500,…}} of one journal event. */
-  static String transientError(JournalEvent e) {
+  /** State keys as strings, or null when one is not UTF-8 (restate-server cannot decode it). */
+  static ArrayNode stateKeys(List<ByteString> keys) {
+    ArrayNode a = JSON.createArrayNode();
+    for (ByteString k : keys) {
+      if (!k.isValidUtf8()) {
+        return null;
+      }
+      a.add(utf8(k));
+    }
+    return a;
+  }
+
+  /** Appends the command's {@code name} (always present in the full form). */
+  private static ObjectNode named(ObjectNode o, String name) {
+    return o.put("name", name);
+  }
+
+  /** The lite form's {@code name}, left out when empty (Sleep, Call, OneWayCall, Run). */
+  private static ObjectNode liteNamed(ObjectNode o, String name) {
+    return name.isEmpty() ? o : o.put("name", name);
+  }
+
+  /**
+   * {@code {"ty":"TransientError","error_code":500,…}} of one journal event, with the related
+   * command the deployment named ({@code related}: only its fields 9–11 matter; null for none).
+   */
+  static String transientError(JournalEvent e, AttemptFailed related) {
     ObjectNode o = JSON.createObjectNode();
     o.put("ty", "TransientError");
+    failure(o, e, related);
+    return o.toString();
+  }
+
+  /**
+   * {@code {"ty":"Paused"}} of a pause asked through the admin API, {@code
+   * {"ty":"Paused","last_failure":{"error_code":500,…}}} of one after the retries were used up.
+   */
+  static String paused(JournalEvent e, AttemptFailed related) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("ty", "Paused");
+    if (e.getErrorCode() != 0 || !e.getErrorMessage().isEmpty()) {
+      failure(o.putObject("last_failure"), e, related);
+    }
+    return o.toString();
+  }
+
+  /** restate's {@code TransientErrorEvent} fields. */
+  private static void failure(ObjectNode o, JournalEvent e, AttemptFailed related) {
     o.put("error_code", e.getErrorCode());
     o.put("error_message", e.getErrorMessage());
     if (!e.getErrorStacktrace().isEmpty()) {
@@ -265,70 +491,55 @@ final class EntryJson {
     if (!e.getRestateDocErrorCode().isEmpty()) {
       o.put("restate_doc_error_code", e.getRestateDocErrorCode());
     }
-    return o.toString();
-  }
-
-  private static Rendered input(InputCommandMessage m) {
-    ObjectNode full = JSON.createObjectNode();
-    ArrayNode headers = full.putArray("headers");
-    for (Header h : m.getHeadersList()) {
-      headers.addObject().put("name", h.getKey()).put("value", h.getValue());
+    if (related != null) {
+      if (related.hasRelatedCommandIndex()) {
+        o.put("related_command_index", related.getRelatedCommandIndex());
+      }
+      if (related.hasRelatedCommandName()) {
+        o.put("related_command_name", related.getRelatedCommandName());
+      }
+      String type = commandType(related.getRelatedCommandType());
+      if (type != null) {
+        o.put("related_command_type", type);
+      }
     }
-    full.set("payload", bytes(m.getValue().getContent()));
-    full.put("name", m.getName());
-    return command("Input", full, JSON.createObjectNode());
   }
 
-  private static Rendered output(OutputCommandMessage m) {
-    if (!m.hasValue()) {
+  /** restate's {@code CommandType} name of a protocol message type ("Run"), null if no command. */
+  static String commandType(int messageType) {
+    MessageType t = MessageType.fromCode(messageType);
+    if (t == null || !t.isCommand()) {
       return null;
     }
-    ObjectNode full = JSON.createObjectNode();
-    full.putObject("result").set("Success", bytes(m.getValue().getContent()));
-    full.put("name", m.getName());
-    ObjectNode lite = JSON.createObjectNode().put("result", "Success");
-    return command("Output", full, lite);
+    return JournalTables.entryType(t, messageType).substring("Command: ".length());
   }
 
-  private static Rendered valueNotification(String kind, NotificationTemplate n) {
-    if (!n.hasCompletionId() || !(n.hasValue() || n.hasVoid())) {
+  /**
+   * {@code sys_invocation.last_failure_related_command_type}: restate-server 1.7.12 shows the
+   * related command through its journal v1 entry types, mapping only these (others: null).
+   */
+  static String legacyEntryType(int messageType) {
+    MessageType t = MessageType.fromCode(messageType);
+    if (t == null) {
       return null;
     }
-    ObjectNode body = JSON.createObjectNode().put("completion_id", n.getCompletionId());
-    // an empty success (a void run) is an empty byte array, as restate-server shows it
-    body.putObject("result")
-        .set("Success", bytes(n.hasValue() ? n.getValue().getContent() : ByteString.EMPTY));
-    return notification(kind, body, n.getCompletionId(), "Success");
+    return switch (t) {
+      case RUN_COMMAND -> "Run";
+      case CALL_COMMAND -> "Call";
+      case ONE_WAY_CALL_COMMAND -> "OneWayCall";
+      case COMPLETE_AWAKEABLE_COMMAND -> "CompleteAwakeable";
+      case SET_STATE_COMMAND -> "SetState";
+      case GET_LAZY_STATE_COMMAND, GET_EAGER_STATE_COMMAND -> "GetState";
+      case GET_LAZY_STATE_KEYS_COMMAND, GET_EAGER_STATE_KEYS_COMMAND -> "GetStateKeys";
+      default -> null;
+    };
   }
 
-  private static Rendered command(String kind, ObjectNode full, ObjectNode lite) {
+  static Rendered command(String kind, ObjectNode full, ObjectNode lite) {
     ObjectNode f = JSON.createObjectNode();
     f.putObject("Command").set(kind, full);
     ObjectNode l = JSON.createObjectNode();
     l.putObject("Command").set(kind, lite);
     return new Rendered(f.toString(), l.toString());
-  }
-
-  private static Rendered notification(String kind, ObjectNode body, int id, String result) {
-    ObjectNode f = JSON.createObjectNode();
-    f.putObject("Notification").putObject("Completion").set(kind, body);
-    ObjectNode l = JSON.createObjectNode();
-    ObjectNode n = l.putObject("Notification");
-    n.putObject("ty").put("Completion", kind);
-    n.putObject("id").put("CompletionId", id);
-    n.put("result", result);
-    return new Rendered(f.toString(), l.toString());
-  }
-
-  private static ArrayNode bytes(ByteString b) {
-    ArrayNode a = JSON.createArrayNode();
-    for (int i = 0; i < b.size(); i++) {
-      a.add(b.byteAt(i) & 0xFF);
-    }
-    return a;
-  }
-
-  private static String utf8(ByteString b) {
-    return b.toString(StandardCharsets.UTF_8);
   }
 }

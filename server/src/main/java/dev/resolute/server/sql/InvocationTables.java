@@ -26,8 +26,9 @@ import java.util.function.Consumer;
  * {@code sys_invocation} and the two tables it is a view of in restate-server, {@code
  * sys_invocation_status} (what the partition stores) and {@code sys_invocation_state} (what the
  * invoker holds of a running or backing-off invocation), all read from the partitions' status
- * table. A filter on {@code id} becomes point reads; on {@code partition_key}, a scan of that
- * partition only.
+ * table. A filter on {@code id} becomes point reads; on {@code partition_key} or {@code
+ * target_service_key}, a prefix scan of the ids with that partition key (an object's or workflow's
+ * invocations all carry the partition key of its key).
  */
 final class InvocationTables {
   private InvocationTables() {}
@@ -192,17 +193,35 @@ final class InvocationTables {
       }
       return;
     }
+    Set<Long> partitionKeys = Scans.invocationPartitionKeys(filter, "target_service_key");
+    if (partitionKeys != null) {
+      for (long pk : partitionKeys) {
+        int p = cx.partitioning.partitionOf(pk);
+        scanStatuses(
+            cx, Keys.of(p, Keys.STATUS).build(), Keys.of(p, Keys.STATUS).u64(pk).build(), visitor);
+      }
+      return;
+    }
     for (int p : Scans.partitions(cx, filter)) {
       byte[] prefix = Keys.of(p, Keys.STATUS).build();
-      cx.reader()
-          .scan(
-              prefix,
-              (k, v) -> {
-                cx.check();
-                visitor.accept(InvocationId.fromBytes(Keys.after(k, prefix, 24)), parse(v));
-                return true;
-              });
+      scanStatuses(cx, prefix, prefix, visitor);
     }
+  }
+
+  /** The statuses under {@code scanPrefix}, which starts with the status table's {@code prefix}. */
+  private static void scanStatuses(
+      QueryContext cx,
+      byte[] prefix,
+      byte[] scanPrefix,
+      BiConsumer<InvocationId, InvocationStatus> visitor) {
+    cx.reader()
+        .scan(
+            scanPrefix,
+            (k, v) -> {
+              cx.check();
+              visitor.accept(InvocationId.fromBytes(Keys.after(k, prefix, 24)), parse(v));
+              return true;
+            });
   }
 
   private static final class Table extends SysTable {
@@ -308,7 +327,8 @@ final class InvocationTables {
     } else if (st.getInvokedById().isEmpty()
         && st.getInvokedBySubscriptionId().isEmpty()
         && st.getRestartedFrom().isEmpty()
-        && t.getKind() != Target.Kind.WORKFLOW_RUN) {
+        && !"workflow".equals(serviceType(t, service))) {
+      // restate-server's ingress generates one for services and objects only, no workflow handler
       r.set("idempotency_key", RequestUlid.of(id, st.getCreatedAt()));
     }
     if (!st.getInvokedBySubscriptionId().isEmpty()) {
@@ -349,10 +369,9 @@ final class InvocationTables {
     r.time("created_at", st.getCreatedAt());
     r.set("created_using_restate_version", cx.version);
     r.time("modified_at", st.getModifiedAt());
-    if (phase == InvocationStatus.Phase.INBOXED) {
-      r.time("inboxed_at", st.getInboxedAt());
-    }
-    if (phase == InvocationStatus.Phase.SCHEDULED && st.getExecutionTimeMillis() > 0) {
+    // restate-server keeps each transition time once recorded, whatever the status is now
+    r.time("inboxed_at", st.getInboxedAt());
+    if (st.getExecutionTimeMillis() > 0) {
       r.time("scheduled_at", st.getCreatedAt());
       r.time("scheduled_start_at", st.getExecutionTimeMillis());
     }
@@ -386,6 +405,29 @@ final class InvocationTables {
       }
       r.text("last_failure", st.getLastFailure());
       r.text("last_failure_error_code", st.getLastFailureErrorCode());
+      if (!st.getLastFailure().isEmpty()) {
+        relatedCommand(r, st);
+      }
+    }
+  }
+
+  /**
+   * The command the last failure relates to, as restate-server 1.7.12 shows it for a protocol v4+
+   * deployment: the {@code last_failure_related_command_*} columns (the name only when not empty,
+   * the type through its journal v1 names, {@link EntryJson#legacyEntryType}); the {@code
+   * last_failure_related_entry_*} columns are for protocol v1–v3 deployments and stay null.
+   */
+  private static void relatedCommand(SysTable.Row r, InvocationStatus st) {
+    if (st.hasLastFailureRelatedCommandIndex()) {
+      r.set("last_failure_related_command_index", (long) st.getLastFailureRelatedCommandIndex());
+    }
+    if (!st.getLastFailureRelatedCommandName().isEmpty()) {
+      r.set("last_failure_related_command_name", st.getLastFailureRelatedCommandName());
+    }
+    if (st.getLastFailureRelatedCommandType() != 0) {
+      r.text(
+          "last_failure_related_command_type",
+          EntryJson.legacyEntryType(st.getLastFailureRelatedCommandType()));
     }
   }
 

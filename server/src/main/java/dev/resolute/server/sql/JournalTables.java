@@ -13,6 +13,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.MessageLite;
 import dev.resolute.protocol.MessageType;
 import dev.resolute.protocol.id.InvocationId;
+import dev.resolute.server.pb.AttemptFailed;
 import dev.resolute.server.pb.JournalEntry;
 import dev.resolute.server.pb.JournalEvent;
 import dev.resolute.server.storage.Keys;
@@ -28,8 +29,8 @@ import java.util.function.Consumer;
  * {@code sys_journal} (the journal of each invocation, entries as restate-server's journal v2 shows
  * them: {@code Command: Run}, {@code Notification: Call}, with {@code entry_json}/{@code
  * entry_lite_json} from {@link EntryJson}) and {@code sys_journal_events} (the {@code
- * TransientError} events kept in each invocation's status). A filter on {@code id} is a prefix scan
- * of that invocation's journal, or one status read.
+ * TransientError} and {@code Paused} events kept in each invocation's status). A filter on {@code
+ * id} is a prefix scan of that invocation's journal, or one status read.
  */
 final class JournalTables {
   private JournalTables() {}
@@ -65,6 +66,14 @@ final class JournalTables {
                   Keys.of(p, Keys.JOURNAL).bytes(InvocationId.parse(text).toBytes()).build();
               scanPrefix(cx, prefix, rows);
             }
+          }
+          return;
+        }
+        Set<Long> partitionKeys = Scans.invocationPartitionKeys(filter, null);
+        if (partitionKeys != null) {
+          for (long pk : partitionKeys) {
+            int p = cx.partitioning.partitionOf(pk);
+            scanPrefix(cx, Keys.of(p, Keys.JOURNAL).u64(pk).build(), rows);
           }
           return;
         }
@@ -162,14 +171,21 @@ final class JournalTables {
             cx,
             filter,
             (id, st) -> {
-              for (JournalEvent e : st.getJournalEventsList()) {
+              for (int i = 0; i < st.getJournalEventsCount(); i++) {
+                JournalEvent e = st.getJournalEvents(i);
+                AttemptFailed related =
+                    i < st.getJournalEventRelatedCount() ? st.getJournalEventRelated(i) : null;
                 Row r = row();
                 r.set("partition_key", id.partitionKey());
                 r.set("id", id.toString());
                 r.set("after_journal_entry_index", e.getAfterJournalEntryIndex());
                 r.time("appended_at", e.getAppendedAt());
-                r.set("event_type", "TransientError");
-                r.set("event_json", EntryJson.transientError(e));
+                boolean paused =
+                    i < st.getJournalEventTypeCount() && st.getJournalEventType(i) == 2;
+                r.set("event_type", paused ? "Paused" : "TransientError");
+                r.set(
+                    "event_json",
+                    paused ? EntryJson.paused(e, related) : EntryJson.transientError(e, related));
                 rows.accept(r.values);
               }
             });
@@ -201,10 +217,16 @@ final class JournalTables {
     return out.toString();
   }
 
-  /** The command's {@code name} field ("" when unset), or null when it has none. */
+  /**
+   * The command's {@code name} field ("" when unset; a signal's is {@code entry_name}), or null
+   * when it has none.
+   */
   private static String commandName(MessageType type, byte[] payload) {
     try {
       MessageLite m = type.parse(payload);
+      if (m instanceof dev.resolute.protocol.pb.SendSignalCommandMessage s) {
+        return s.getEntryName();
+      }
       if (m instanceof Message full) {
         Descriptors.FieldDescriptor f = full.getDescriptorForType().findFieldByName("name");
         if (f != null && f.getType() == Descriptors.FieldDescriptor.Type.STRING) {

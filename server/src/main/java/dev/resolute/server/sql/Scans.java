@@ -1,5 +1,6 @@
 package dev.resolute.server.sql;
 
+import dev.resolute.protocol.id.PartitionKeys;
 import dev.resolute.server.storage.Keys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +69,39 @@ final class Scans {
                 });
       }
     }
+  }
+
+  /**
+   * The invocation partition keys a filter leaves for a table keyed by invocation id ({@code tag ‖
+   * id}, the id's first 8 bytes its partition key): the values of {@code partition_key}, and the
+   * partition key of each value of {@code keyColumn} (an object's or workflow's key: every id of a
+   * keyed target carries {@code PartitionKeys.keyed(key)}), intersected when both are given; null
+   * when neither is. Each partition key is then one prefix scan ({@code tag ‖ partition key}).
+   */
+  static Set<Long> invocationPartitionKeys(Pushdown filter, String keyColumn) {
+    Set<Long> out = null;
+    Set<String> keys = keyColumn == null ? null : filter.strings(keyColumn);
+    if (keys != null) {
+      out = new TreeSet<>();
+      for (String k : keys) {
+        out.add(PartitionKeys.keyed(k));
+      }
+    }
+    Set<Object> given = filter.values("partition_key");
+    if (given != null) {
+      Set<Long> pks = new TreeSet<>();
+      for (Object o : given) {
+        if (o instanceof Long l) {
+          pks.add(l);
+        }
+      }
+      if (out == null) {
+        out = pks;
+      } else {
+        out.retainAll(pks);
+      }
+    }
+    return out;
   }
 
   /** A cursor over the fields of a key after its {@link Keys#HEADER}. */

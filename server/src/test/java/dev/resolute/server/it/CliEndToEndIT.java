@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Timeout;
  * Every command runs against both servers and must print the same thing once what is necessarily
  * different (ids, times, durations, generated keys, ports, and the order restate-server takes from
  * its hash maps) is normalised; where a command changes something, its effect is checked too. The
- * commands: {@code invocations list|describe|cancel|kill|purge|restart-as-new}, {@code services
- * status}, {@code services config edit}, {@code kv get|patch|edit|clear}, {@code sql}, {@code
- * deployments register|remove}.
+ * commands: {@code invocations list|describe|pause|resume|cancel|kill|purge|restart-as-new}, {@code
+ * services status}, {@code services config view|edit}, {@code kv get|patch|edit|clear}, {@code
+ * sql}, {@code deployments list|register|remove}.
  */
 @Timeout(600)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,6 +54,7 @@ class CliEndToEndIT {
       String hold,
       String queued,
       String backsOff,
+      String pausable,
       String scheduled,
       String workflow) {}
 
@@ -89,6 +90,7 @@ class CliEndToEndIT {
     h.published("awk-" + tag + "h");
     String queued = h.sendId("/Counter/" + tag + "h/add/send", "1");
     String backsOff = h.sendId("/Tree/backsOff/send", "\"" + tag + "b\"");
+    String pausable = h.sendId("/Tree/backsOff/send", "\"" + tag + "p\"");
     String scheduled = h.sendId("/Greeter/greet/send?delay=1h", "\"later\"");
     String workflow = h.sendId("/Signup/" + tag + "w/run/send", "\"wf\"");
     return new Workload(
@@ -101,6 +103,7 @@ class CliEndToEndIT {
         hold,
         queued,
         backsOff,
+        pausable,
         scheduled,
         workflow);
   }
@@ -114,7 +117,7 @@ class CliEndToEndIT {
   static void settled(Workload w) throws Exception {
     String sql = "select status, count(*) as c from sys_invocation group by status order by status";
     String expected =
-        "[{\"status\":\"backing-off\",\"c\":1},{\"status\":\"completed\",\"c\":6},"
+        "[{\"status\":\"backing-off\",\"c\":2},{\"status\":\"completed\",\"c\":6},"
             + "{\"status\":\"pending\",\"c\":1},{\"status\":\"running\",\"c\":3},"
             + "{\"status\":\"scheduled\",\"c\":1}]";
     Wait.until(
@@ -399,11 +402,79 @@ class CliEndToEndIT {
 
   // ------------------------------------------------------------------ invocation management
 
+  /**
+   * {@code invocations pause} and {@code invocations resume --deployment latest} of an invocation
+   * backing off (by id; {@code cancel} below takes a filter): it runs again, fails again and backs
+   * off again. While it is paused, restate-server still shows the deployment of its last attempt
+   * (its invoker keeps that status after a manual pause, for as long as the server runs, even once
+   * the invocation completes); Resolute shows it only while running or backing off, so those two
+   * comparisons leave the {@code Deployment:} line out.
+   */
   @Test
   @Order(6)
+  void pauseAndResume() throws Exception {
+    assertThat(
+            same(w -> new String[] {"invocations", "pause", w.pausable, "--yes"})
+                .assertOk()
+                .stdout())
+        .contains("Paused 1 invocations");
+    for (Workload w : List.of(onRestate, onResolute)) {
+      Wait.until(
+          "paused", Duration.ofSeconds(30), () -> statusOf(w.h, w.pausable).equals("paused"));
+    }
+    sameWithoutDeployment(w -> new String[] {"invocations", "list", "--status", "paused"})
+        .assertOk();
+    sameWithoutDeployment(w -> new String[] {"invocations", "describe", w.pausable}).assertOk();
+    // pausing it again finds nothing to pause (the command takes running, backing-off, suspended)
+    same(w -> new String[] {"invocations", "pause", w.pausable, "--yes"});
+    assertThat(
+            same(w ->
+                    new String[] {
+                      "invocations", "resume", w.pausable, "--deployment", "latest", "--yes"
+                    })
+                .assertOk()
+                .stdout())
+        .contains("Resumed 1 invocations");
+    for (Workload w : List.of(onRestate, onResolute)) {
+      Wait.until(
+          "resumed, failed again and backing off",
+          Duration.ofSeconds(30),
+          () ->
+              statusOf(w.h, w.pausable).equals("backing-off")
+                  && SqlComparisonIT.rows(
+                              w.h,
+                              "select retry_count from sys_invocation where id = '"
+                                  + w.pausable
+                                  + "' and retry_count >= 2")
+                          .size()
+                      == 1);
+    }
+    same(w -> new String[] {"invocations", "describe", w.pausable}).assertOk();
+  }
+
+  static RestateCli.Result sameWithoutDeployment(Function<Workload, String[]> args) {
+    RestateCli.Result ref = cli(onRestate.h).run(args.apply(onRestate));
+    RestateCli.Result res = cli(onResolute.h).run(args.apply(onResolute));
+    String a = normalise(ref, onRestate.tag, false).replaceAll("(?m)^Deployment: .*\n?", "");
+    String b = normalise(res, onResolute.tag, false).replaceAll("(?m)^Deployment: .*\n?", "");
+    assertThat(b)
+        .as("restate %s\n--- restate-server ---\n%s\n--- Resolute ---\n%s", res.args(), ref, res)
+        .isEqualTo(a);
+    return res;
+  }
+
+  static String statusOf(Harness h, String id) throws Exception {
+    JsonNode rows =
+        SqlComparisonIT.rows(h, "select status from sys_invocation where id = '" + id + "'");
+    return rows.size() == 1 ? rows.get(0).get("status").asText() : "<none>";
+  }
+
+  @Test
+  @Order(7)
   void cancelKillPurgeRestartAsNew() throws Exception {
     assertThat(
-            same(w -> new String[] {"invocations", "cancel", w.sleepy, "--yes"})
+            // by filter: the only invocation of Greeter/sleepy
+            same(w -> new String[] {"invocations", "cancel", "Greeter/sleepy", "--yes"})
                 .assertOk()
                 .stdout())
         .contains("Cancelled 1 invocations");
@@ -466,7 +537,7 @@ class CliEndToEndIT {
   // ------------------------------------------------------------------ configuration, deployments
 
   @Test
-  @Order(7)
+  @Order(8)
   void servicesConfigEdit() throws Exception {
     same(
             w -> new String[] {"services", "config", "edit", "Greeter", "--yes"},
@@ -484,7 +555,7 @@ class CliEndToEndIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deploymentsRegisterAndRemove() throws Exception {
     ChildProcess second =
         ChildProcess.start(

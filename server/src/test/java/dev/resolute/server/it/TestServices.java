@@ -59,6 +59,11 @@ public final class TestServices {
                     .configureHandler("terminal", h -> h.journalRetention(Duration.ofSeconds(2)))
                     .configureHandler("secret", h -> h.ingressPrivate(true)))
         .bind(new Counter())
+        .bind(
+            new Kinds(),
+            s ->
+                s.configureHandler("failsInRun", h -> h.invocationRetryPolicy(anHour()))
+                    .configureHandler("failsAfterCall", h -> h.invocationRetryPolicy(anHour())))
         .bind(new KafkaRecorder())
         .bind(new LazyBox(), s -> s.enableLazyState(true))
         .bind(new Signup())
@@ -102,6 +107,15 @@ public final class TestServices {
                                     .maxAttempts(2)
                                     .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.KILL))))
         .build();
+  }
+
+  /** A first retry after an hour: the invocation stays backing off for the length of a test. */
+  static InvocationRetryPolicy.Builder anHour() {
+    return InvocationRetryPolicy.builder()
+        .initialInterval(Duration.ofHours(1))
+        .maxInterval(Duration.ofHours(1))
+        .maxAttempts(100)
+        .onMaxAttempts(InvocationRetryPolicy.OnMaxAttempts.PAUSE);
   }
 
   /**

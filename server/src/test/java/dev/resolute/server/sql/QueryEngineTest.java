@@ -178,6 +178,23 @@ class QueryEngineTest {
                 + "\"last_attempt_server\":\"restate-sdk-java/2.4.0\"}]}");
   }
 
+  /** As restate-server shows a protocol v4+ failure: the command columns, not the entry ones. */
+  @Test
+  void relatedCommandOfTheLastFailure() throws Exception {
+    assertThat(
+            json(
+                "select last_failure_related_command_index, last_failure_related_command_name,"
+                    + " last_failure_related_command_type, last_failure_related_entry_index,"
+                    + " last_failure_related_entry_name, last_failure_related_entry_type"
+                    + " from sys_invocation where id = '"
+                    + f.running
+                    + "'"))
+        .isEqualTo(
+            "{\"rows\":[{\"last_failure_related_command_index\":1,"
+                + "\"last_failure_related_command_name\":\"publish\","
+                + "\"last_failure_related_command_type\":\"Run\"}]}");
+  }
+
   @Test
   void joinsGroupByAndDataFusionSpellings() throws Exception {
     assertThat(

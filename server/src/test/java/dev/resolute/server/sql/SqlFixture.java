@@ -33,6 +33,10 @@ final class SqlFixture {
   final MemoryStore store = new MemoryStore();
   final AtomicInteger openReaders = new AtomicInteger();
   final AtomicInteger gets = new AtomicInteger();
+
+  /** Entries handed to the tables by every scan: what a query read. */
+  final AtomicInteger visited = new AtomicInteger();
+
   final java.util.List<byte[]> scans = new java.util.concurrent.CopyOnWriteArrayList<>();
   final QueryEngine engine;
 
@@ -141,6 +145,9 @@ final class SqlFixture {
               .setNextRetryAt(T0 + 1000)
               .setLastFailure("[500] oops")
               .setLastFailureErrorCode("RT0007")
+              .setLastFailureRelatedCommandIndex(1)
+              .setLastFailureRelatedCommandName("publish")
+              .setLastFailureRelatedCommandType(MessageType.RUN_COMMAND.code())
               .setJournalLength(2)
               .setCommands(2)
               .build());
@@ -239,7 +246,12 @@ final class SqlFixture {
     @Override
     public void scan(byte[] prefix, java.util.function.BiPredicate<byte[], byte[]> visitor) {
       scans.add(prefix);
-      r.scan(prefix, visitor);
+      r.scan(
+          prefix,
+          (k, v) -> {
+            visited.incrementAndGet();
+            return visitor.test(k, v);
+          });
     }
 
     @Override
