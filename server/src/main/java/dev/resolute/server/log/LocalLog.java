@@ -106,6 +106,15 @@ public final class LocalLog implements Log {
   /** The size of {@link #segment} after the last fsync that succeeded (writer thread only). */
   private long durableSize;
 
+  /**
+   * The last segment as recovery read it after a crash (its valid frames, CRCs checked), kept for
+   * the start-up {@link #replay}, which otherwise read and checked the same bytes again; dropped by
+   * that replay. Used only while the file still has exactly this length (nothing appended since).
+   */
+  private Path recoveredPath;
+
+  private byte[] recoveredBytes;
+
   /** Why the log stopped for writes (see the class comment); null while it works. */
   private volatile LogStoppedException failure;
 
@@ -190,8 +199,12 @@ public final class LocalLog implements Log {
       useSegment(p, channels.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
       return;
     }
-    long[] lastAndValid = scan(p, null, null);
+    byte[] all = Files.readAllBytes(p);
+    long[] lastAndValid = scan(all, true, null, null);
     long last = lastAndValid[0] > 0 ? lastAndValid[0] : firstLsn(p) - 1;
+    recoveredPath = p;
+    recoveredBytes =
+        lastAndValid[1] == all.length ? all : java.util.Arrays.copyOf(all, (int) lastAndValid[1]);
     if (lastAndValid[1] < Files.size(p)) {
       LOG.warn("truncating torn tail of {} at {} (was {})", p, lastAndValid[1], Files.size(p));
       try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
@@ -293,9 +306,13 @@ public final class LocalLog implements Log {
     syncDir();
   }
 
-  /** Returns {last lsn seen, byte offset after the last valid frame}. */
-  private static long[] scan(Path p, long[] applied, RecordConsumer consumer) throws IOException {
-    byte[] all = Files.readAllBytes(p);
+  /**
+   * Returns {last lsn seen, byte offset after the last valid frame}.
+   *
+   * @param check whether to check each frame's CRC (false only for bytes a scan with checks found
+   *     valid)
+   */
+  private static long[] scan(byte[] all, boolean check, long[] applied, RecordConsumer consumer) {
     ByteBuffer b = ByteBuffer.wrap(all);
     long last = 0;
     int valid = 0;
@@ -306,10 +323,12 @@ public final class LocalLog implements Log {
       if (len < 12 || len > b.remaining()) {
         break;
       }
-      crc.reset();
-      crc.update(all, b.position(), len);
-      if ((int) crc.getValue() != sum) {
-        break;
+      if (check) {
+        crc.reset();
+        crc.update(all, b.position(), len);
+        if ((int) crc.getValue() != sum) {
+          break;
+        }
       }
       int partition = b.getInt();
       long lsn = b.getLong();
@@ -379,6 +398,15 @@ public final class LocalLog implements Log {
 
   @Override
   public void replay(long[] appliedLsn, RecordConsumer consumer) {
+    try {
+      replayFrom(appliedLsn, consumer);
+    } finally {
+      recoveredPath = null;
+      recoveredBytes = null;
+    }
+  }
+
+  private void replayFrom(long[] appliedLsn, RecordConsumer consumer) {
     long from = Long.MAX_VALUE;
     for (long a : appliedLsn) {
       from = Math.min(from, a + 1);
@@ -393,7 +421,13 @@ public final class LocalLog implements Log {
         if (i + 1 < segs.size() && firstLsn(segs.get(i + 1)) <= from) {
           continue;
         }
-        scan(segs.get(i), appliedLsn, consumer);
+        Path seg = segs.get(i);
+        byte[] kept = recoveredBytes;
+        if (kept != null && seg.equals(recoveredPath) && Files.size(seg) == kept.length) {
+          scan(kept, false, appliedLsn, consumer);
+        } else {
+          scan(Files.readAllBytes(seg), true, appliedLsn, consumer);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
