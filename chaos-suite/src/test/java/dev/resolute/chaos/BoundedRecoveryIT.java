@@ -32,6 +32,13 @@ import org.junit.jupiter.api.Timeout;
  * every acknowledged add must be there, and the time to healthy is printed. Without checkpoints the
  * replay grows with every round (the store was flushed only by trimming, i.e. once a 64 MiB segment
  * filled up), and the restart time with it.
+ *
+ * <p>The node is started by {@code ./resolute-server}, as a user starts it: its JVM options and its
+ * class-data archive, which the first node writes once it has answered requests (the test waits for
+ * it before the first SIGKILL, so the restarts map it as every later start does). Printed per
+ * restart: the time from SIGKILL to both ports healthy, the restarted process's CPU time by then
+ * ({@code /proc/<pid>/stat}: on a shared machine the less noisy figure) and the server's start-up
+ * timeline (each step's wall and CPU time).
  */
 @Timeout(600)
 class BoundedRecoveryIT {
@@ -172,7 +179,8 @@ class BoundedRecoveryIT {
       return;
     }
     try {
-      Wait.until("the class-data archive " + archive, Duration.ofSeconds(60), () -> Files.exists(archive));
+      Wait.until(
+          "the class-data archive " + archive, Duration.ofSeconds(60), () -> Files.exists(archive));
     } catch (AssertionError e) {
       System.out.println("recovery: restarts without a class-data archive: " + e.getMessage());
     }
