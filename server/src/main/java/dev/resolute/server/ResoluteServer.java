@@ -147,6 +147,10 @@ public final class ResoluteServer implements AutoCloseable {
   private void doStart(
       java.util.function.Consumer<ServerConfig> prepareData, StartupTimeline timeline) {
     long t0 = System.nanoTime();
+    // RocksDB's native library loads on the second core while the ports are bound
+    Thread rocksLibrary = new Thread(RocksStore::loadLibrary, "startup-rocksdb");
+    rocksLibrary.setDaemon(true);
+    rocksLibrary.start();
     EventLoopGroup group =
         new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
