@@ -315,6 +315,11 @@ public final class Main {
       err.flush();
       return 1;
     }
+    // counted from before the ports are announced, so a launcher's first requests count
+    ClassDataArchive archive = ClassDataArchive.fromSystemProperty();
+    if (archive != null) {
+      server.wrapIngressPort(archive::counting);
+    }
     String portsFile = System.getProperty("resolute.ports.file");
     if (portsFile != null) {
       try {
@@ -335,10 +340,6 @@ public final class Main {
       } catch (IOException | RuntimeException e) {
         LOG.warn("cannot write {}", portsFile, e);
       }
-    }
-    ClassDataArchive archive = ClassDataArchive.fromSystemProperty();
-    if (archive != null) {
-      server.wrapIngressPort(archive::counting);
     }
     if (!runUntilShutdown) {
       server.close();

@@ -147,4 +147,35 @@ class LocalLogTest {
     assertThat(again.append(0, payload).get()).isEqualTo(13);
     again.close();
   }
+
+  @Test
+  void afterACrashTheReplayDeliversTheRecoveredTailOnceAndNothingOfATornFrame() throws Exception {
+    LocalLog log = LocalLog.open(dir, 2);
+    log.appendAll(0, List.of(b("a"), b("b"))).get();
+    log.append(1, b("c")).get();
+    log.append(0, b("d")).get();
+    log.close();
+    java.nio.file.Files.delete(dir.resolve(LocalLog.CLEAN_MARKER)); // as after a SIGKILL
+    Path seg = segmentFirstLsns(dir).stream().map(f -> dir.resolve(String.format("%020d.seg", f)))
+        .findFirst().orElseThrow();
+    // a torn frame: a length and a CRC, then fewer bytes than the length says
+    java.nio.file.Files.write(
+        seg, new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 0, 0}, java.nio.file.StandardOpenOption.APPEND);
+
+    LocalLog again = LocalLog.open(dir, 2);
+    List<String> replayed = new ArrayList<>();
+    again.replay(
+        new long[] {1, 0},
+        (p, lsn, payload) ->
+            replayed.add(p + "/" + lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
+    assertThat(replayed).containsExactly("0/2:b", "1/3:c", "0/4:d");
+    assertThat(again.append(1, b("e")).get()).isEqualTo(5);
+    // a second replay reads the segment again (it grew since recovery)
+    List<String> second = new ArrayList<>();
+    again.replay(
+        new long[] {3, 3},
+        (p, lsn, payload) -> second.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
+    assertThat(second).containsExactly("4:d", "5:e");
+    again.close();
+  }
 }
