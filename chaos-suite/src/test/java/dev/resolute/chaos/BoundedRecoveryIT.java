@@ -154,13 +154,7 @@ class BoundedRecoveryIT {
           String.format(
               "round %d: %d adds acknowledged in all, restart replayed %d records in %d ms,"
                   + " healthy %d ms after SIGKILL, process CPU %d ms by then (timeline %s)",
-              round,
-              round * ADDS_PER_ROUND,
-              replayed,
-              replayMs,
-              healthyMs,
-              cpuMs,
-              timeline));
+              round, round * ADDS_PER_ROUND, replayed, replayMs, healthyMs, cpuMs, timeline));
       System.out.println("recovery: " + report.get(report.size() - 1));
       assertThat(replayed)
           .as(String.join("\n", report))
@@ -178,8 +172,8 @@ class BoundedRecoveryIT {
   }
 
   /**
-   * The launcher's first node writes its class-data archive once it has answered 100 requests (on
-   * a thread of its own): waits for it, so the restarts measured map it as every later start does.
+   * The launcher's first node writes its class-data archive once it has answered 100 requests (on a
+   * thread of its own): waits for it, so the restarts measured map it as every later start does.
    */
   private void awaitClassDataArchive() {
     Path archive = server.classDataArchive();

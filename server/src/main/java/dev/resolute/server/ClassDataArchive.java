@@ -87,8 +87,7 @@ final class ClassDataArchive {
       return;
     }
     Path tmp =
-        target.resolveSibling(
-            target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     long t0 = System.nanoTime();
     try {
       Files.deleteIfExists(tmp);
@@ -103,8 +102,7 @@ final class ClassDataArchive {
         LOG.warn("class-data archive not written: {}", out);
         return;
       }
-      Files.move(
-          tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       LOG.info(
           "class-data archive written to {} after {} ingress answers in {} ms",
           target,

@@ -117,7 +117,10 @@ public final class ResoluteServer implements AutoCloseable {
     return start(c, Embedding.NONE, prepareData, StartupTimeline.startingNow());
   }
 
-  /** As {@link #start(ServerConfig, java.util.function.Consumer)}, marking steps on {@code timeline}. */
+  /**
+   * As {@link #start(ServerConfig, java.util.function.Consumer)}, marking steps on {@code
+   * timeline}.
+   */
   static ResoluteServer start(
       ServerConfig c,
       java.util.function.Consumer<ServerConfig> prepareData,

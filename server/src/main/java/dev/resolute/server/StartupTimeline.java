@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Where a start's time goes: each step's wall time and the CPU time the whole process spent during
- * it (every thread: a step that overlaps work on another thread shows that work too), logged as
- * one line once the node serves. The first step, {@code jvm}, runs from the process's start (the
+ * it (every thread: a step that overlaps work on another thread shows that work too), logged as one
+ * line once the node serves. The first step, {@code jvm}, runs from the process's start (the
  * launcher script included, as it {@code exec}s the JVM) to {@code main}.
  *
  * <p>Process CPU time comes from {@link ProcessHandle.Info#totalCpuDuration()} (on Linux {@code
@@ -81,9 +81,7 @@ public final class StartupTimeline {
     return (lastCpu - startCpu) / 1_000_000;
   }
 
-  /**
-   * {@code start-up timeline (wall/cpu ms): jvm 420/610, config 30/40, ..., total 1200/1400}.
-   */
+  /** {@code start-up timeline (wall/cpu ms): jvm 420/610, config 30/40, ..., total 1200/1400}. */
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder(PREFIX);
@@ -101,10 +99,6 @@ public final class StartupTimeline {
   }
 
   private static long cpuNanos() {
-    return ProcessHandle.current()
-        .info()
-        .totalCpuDuration()
-        .map(Duration::toNanos)
-        .orElse(0L);
+    return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
   }
 }

@@ -23,7 +23,9 @@ import java.util.Properties;
 public final class ResoluteProcess extends ServerProcess {
   private final String classpath;
 
-  /** The {@code ./resolute-server} script, or null: the JVM started directly on {@link #classpath}. */
+  /**
+   * The {@code ./resolute-server} script, or null: the JVM started directly on {@link #classpath}.
+   */
   private final Path launcher;
 
   private final List<String> extraArgs = new ArrayList<>();
@@ -38,8 +40,7 @@ public final class ResoluteProcess extends ServerProcess {
 
   /** Not started; work dir {@code target/processes/<name>-<nanos>}, the test classpath. */
   public static ResoluteProcess create(String name) {
-    return new ResoluteProcess(
-        newWorkDir("resolute-" + name), ChildProcess.testClasspath(), null);
+    return new ResoluteProcess(newWorkDir("resolute-" + name), ChildProcess.testClasspath(), null);
   }
 
   /** Not started; the given work dir and classpath. */
@@ -157,8 +158,8 @@ public final class ResoluteProcess extends ServerProcess {
 
   /**
    * The launcher's application class-data archive ({@code server/target/resolute-cds.jsa}, written
-   * by the first node it starts once that node has answered requests); null when not started by
-   * the launcher.
+   * by the first node it starts once that node has answered requests); null when not started by the
+   * launcher.
    */
   public Path classDataArchive() {
     return launcher == null

@@ -47,10 +47,10 @@ public final class RocksStore implements Store {
   private final ReadOptions readOptions = new ReadOptions();
 
   /**
-   * Loads RocksDB's native library (this class's initialisation) now, on the calling thread: a start
-   * calls it on a thread of its own while it binds its ports, so {@link #open} does not wait for the
-   * library. Safe to call from any number of threads (the JVM initialises a class once; a thread
-   * that needs it meanwhile waits).
+   * Loads RocksDB's native library (this class's initialisation) now, on the calling thread: a
+   * start calls it on a thread of its own while it binds its ports, so {@link #open} does not wait
+   * for the library. Safe to call from any number of threads (the JVM initialises a class once; a
+   * thread that needs it meanwhile waits).
    */
   public static void loadLibrary() {
     // nothing: calling a static method initialised the class

@@ -156,8 +156,11 @@ class LocalLogTest {
     log.append(0, b("d")).get();
     log.close();
     java.nio.file.Files.delete(dir.resolve(LocalLog.CLEAN_MARKER)); // as after a SIGKILL
-    Path seg = segmentFirstLsns(dir).stream().map(f -> dir.resolve(String.format("%020d.seg", f)))
-        .findFirst().orElseThrow();
+    Path seg =
+        segmentFirstLsns(dir).stream()
+            .map(f -> dir.resolve(String.format("%020d.seg", f)))
+            .findFirst()
+            .orElseThrow();
     // a torn frame: a length and a CRC, then fewer bytes than the length says
     java.nio.file.Files.write(
         seg, new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 0, 0}, java.nio.file.StandardOpenOption.APPEND);
