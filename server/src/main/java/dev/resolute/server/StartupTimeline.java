@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Where a start's time goes: each step's wall time and the CPU time the whole process spent during
  * it (every thread: a step that overlaps work on another thread shows that work too), logged as one
- * line once the node serves. The first step, {@code jvm}, runs from the process's start (the
- * launcher script included, as it {@code exec}s the JVM) to {@code main}.
+ * line once the node serves. The first step, {@code jvm}, runs from the launcher's start (the
+ * script {@code exec}s the JVM, so the process's CPU time includes the script's) to {@code main}.
  *
  * <p>Process CPU time comes from {@link ProcessHandle.Info#totalCpuDuration()} (on Linux {@code
  * /proc/self/stat}, so clock-tick resolution, usually 10 ms); no management bean is loaded for it.
@@ -42,16 +42,35 @@ public final class StartupTimeline {
     long now = System.nanoTime();
     long cpu = cpuNanos();
     long startWall = now;
-    Instant started = ProcessHandle.current().info().startInstant().orElse(null);
-    if (started != null) {
-      long sinceStart = Duration.between(started, Instant.now()).toNanos();
-      if (sinceStart > 0) {
-        startWall = now - sinceStart;
-      }
+    long sinceStart = nanosSinceLaunch();
+    if (sinceStart > 0) {
+      startWall = now - sinceStart;
     }
     StartupTimeline t = new StartupTimeline(startWall, 0, startWall);
     t.step("jvm", now, cpu);
     return t;
+  }
+
+  /**
+   * Nanoseconds since the launcher started ({@code -Dresolute.launched}, its {@code
+   * $EPOCHREALTIME}), else since the process started as the JDK reports it (whose clock counts from
+   * the boot time in whole seconds, so it may be off by up to a second); -1 if neither is known.
+   */
+  private static long nanosSinceLaunch() {
+    Instant now = Instant.now();
+    String launched = System.getProperty("resolute.launched");
+    if (launched != null) {
+      try {
+        java.math.BigDecimal seconds = new java.math.BigDecimal(launched.replace(',', '.'));
+        long epochNanos = seconds.movePointRight(9).longValue();
+        long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        return nowNanos - epochNanos;
+      } catch (NumberFormatException e) {
+        // fall back to the process start time
+      }
+    }
+    Instant started = ProcessHandle.current().info().startInstant().orElse(null);
+    return started == null ? -1 : Duration.between(started, now).toNanos();
   }
 
   /** A timeline starting now (a node started inside a running JVM, e.g. embedded or in tests). */
