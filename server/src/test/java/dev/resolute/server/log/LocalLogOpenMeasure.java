@@ -30,6 +30,7 @@ public final class LocalLogOpenMeasure {
       System.out.println("wrote " + n + " records");
       return;
     }
+    org.slf4j.LoggerFactory.getLogger(LocalLog.class).info("measuring"); // not the logging's start
     long w0 = System.nanoTime();
     long c0 = cpu();
     LocalLog log = LocalLog.open(dir, 1, 1L << 30);
