@@ -56,13 +56,22 @@ final class IdleHeapTrimmer implements Runnable {
     this.fullGc = fullGc;
   }
 
-  /** This JVM's collectors, heap and {@code System.gc()}. */
+  /**
+   * This JVM's collectors, heap and {@code System.gc()}. The management beans are looked up at the
+   * first round, not here: loading them takes tens of milliseconds a start need not wait for.
+   */
   static IdleHeapTrimmer forThisJvm() {
-    List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
+    java.util.concurrent.atomic.AtomicReference<List<GarbageCollectorMXBean>> gcs =
+        new java.util.concurrent.atomic.AtomicReference<>();
     return new IdleHeapTrimmer(
         () -> {
+          List<GarbageCollectorMXBean> beans = gcs.get();
+          if (beans == null) {
+            beans = ManagementFactory.getGarbageCollectorMXBeans();
+            gcs.set(beans);
+          }
           long n = 0;
-          for (GarbageCollectorMXBean g : gcs) {
+          for (GarbageCollectorMXBean g : beans) {
             n += Math.max(0, g.getCollectionCount());
           }
           return n;

@@ -118,19 +118,22 @@ public final class Main {
   private PrintWriter out;
   private PrintWriter err;
   private boolean runUntilShutdown = true;
+  private StartupTimeline timeline;
 
   Main(Map<String, String> env) {
     this.env = env;
   }
 
   public static void main(String[] args) {
+    StartupTimeline timeline = StartupTimeline.sinceProcessStart();
     int code =
         run(
             args,
             System.getenv(),
             new PrintWriter(System.out, true),
             new PrintWriter(System.err, true),
-            true);
+            true,
+            timeline);
     if (code != 0) {
       System.exit(code);
     }
@@ -144,7 +147,18 @@ public final class Main {
    */
   static int run(
       String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean block) {
+    return run(args, env, out, err, block, StartupTimeline.startingNow());
+  }
+
+  private static int run(
+      String[] args,
+      Map<String, String> env,
+      PrintWriter out,
+      PrintWriter err,
+      boolean block,
+      StartupTimeline timeline) {
     Main main = new Main(env);
+    main.timeline = timeline;
     main.out = out;
     main.err = err;
     main.runUntilShutdown = block;
@@ -271,6 +285,7 @@ public final class Main {
       out.flush();
       return 0;
     }
+    timeline.step("config");
     LOG.info(
         "starting node '{}' of cluster '{}', data in {}",
         config.nodeName(),
@@ -280,7 +295,7 @@ public final class Main {
     try {
       // the node marker is checked (or written) once both ports are bound: a port conflict must
       // not leave a data directory behind
-      server = ResoluteServer.start(config, c -> NodeMarker.verifyOrCreate(c));
+      server = ResoluteServer.start(config, c -> NodeMarker.verifyOrCreate(c), timeline);
     } catch (ConfigException e) {
       err.println(e.report());
       err.flush();
@@ -299,6 +314,11 @@ public final class Main {
       err.println("startup failed: " + e.getMessage());
       err.flush();
       return 1;
+    }
+    // counted from before the ports are announced, so a launcher's first requests count
+    ClassDataArchive archive = ClassDataArchive.fromSystemProperty();
+    if (archive != null) {
+      server.wrapIngressPort(archive::counting);
     }
     String portsFile = System.getProperty("resolute.ports.file");
     if (portsFile != null) {
@@ -321,15 +341,6 @@ public final class Main {
         LOG.warn("cannot write {}", portsFile, e);
       }
     }
-    String cdsStarted = System.getProperty("resolute.cds.started");
-    if (cdsStarted != null) {
-      try {
-        // tells the launcher that the class-data archive this run writes at exit is complete
-        java.nio.file.Files.writeString(Path.of(cdsStarted), "");
-      } catch (java.io.IOException | RuntimeException e) {
-        LOG.debug("cannot write {}", cdsStarted, e);
-      }
-    }
     if (!runUntilShutdown) {
       server.close();
       return 0;
@@ -340,6 +351,9 @@ public final class Main {
             new Thread(
                 () -> {
                   LOG.info("shutting down");
+                  if (archive != null) {
+                    archive.writeAtStop(); // a run that served fewer requests than it waits for
+                  }
                   try {
                     server.close();
                   } finally {

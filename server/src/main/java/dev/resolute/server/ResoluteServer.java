@@ -78,6 +78,7 @@ public final class ResoluteServer implements AutoCloseable {
   private HttpServer admin;
   private HttpServer node;
   private HttpHandler ingressApi;
+  private PendingHandler ingressPort;
   private final dev.resolute.server.limits.DeclaredRates declaredRates =
       new dev.resolute.server.limits.DeclaredRates();
   private dev.resolute.server.admin.ManifestDeclarations declarations;
@@ -103,17 +104,28 @@ public final class ResoluteServer implements AutoCloseable {
   }
 
   public static ResoluteServer start(ServerConfig c) {
-    return start(c, Embedding.NONE, config -> {});
+    return start(c, Embedding.NONE, config -> {}, StartupTimeline.startingNow());
   }
 
   /** A node embedded in an application: see {@link Embedding}. */
   public static ResoluteServer start(ServerConfig c, Embedding embedding) {
-    return start(c, embedding, config -> {});
+    return start(c, embedding, config -> {}, StartupTimeline.startingNow());
   }
 
   static ResoluteServer start(
       ServerConfig c, java.util.function.Consumer<ServerConfig> prepareData) {
-    return start(c, Embedding.NONE, prepareData);
+    return start(c, Embedding.NONE, prepareData, StartupTimeline.startingNow());
+  }
+
+  /**
+   * As {@link #start(ServerConfig, java.util.function.Consumer)}, marking steps on {@code
+   * timeline}.
+   */
+  static ResoluteServer start(
+      ServerConfig c,
+      java.util.function.Consumer<ServerConfig> prepareData,
+      StartupTimeline timeline) {
+    return start(c, Embedding.NONE, prepareData, timeline);
   }
 
   /**
@@ -121,10 +133,13 @@ public final class ResoluteServer implements AutoCloseable {
    *     directory (the launcher checks or writes its node marker there)
    */
   private static ResoluteServer start(
-      ServerConfig c, Embedding embedding, java.util.function.Consumer<ServerConfig> prepareData) {
+      ServerConfig c,
+      Embedding embedding,
+      java.util.function.Consumer<ServerConfig> prepareData,
+      StartupTimeline timeline) {
     ResoluteServer s = new ResoluteServer(c, embedding);
     try {
-      s.doStart(prepareData);
+      s.doStart(prepareData, timeline);
       return s;
     } catch (RuntimeException e) {
       s.close();
@@ -132,8 +147,13 @@ public final class ResoluteServer implements AutoCloseable {
     }
   }
 
-  private void doStart(java.util.function.Consumer<ServerConfig> prepareData) {
+  private void doStart(
+      java.util.function.Consumer<ServerConfig> prepareData, StartupTimeline timeline) {
     long t0 = System.nanoTime();
+    // RocksDB's native library loads on the second core while the ports are bound
+    Thread rocksLibrary = new Thread(RocksStore::loadLibrary, "startup-rocksdb");
+    rocksLibrary.setDaemon(true);
+    rocksLibrary.start();
     EventLoopGroup group =
         new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
@@ -141,6 +161,7 @@ public final class ResoluteServer implements AutoCloseable {
     // The ports are bound before anything is written: a port in use (RT0004) must not leave a
     // created data directory, store or log behind. Requests get 503 until the node has started.
     PendingHandler ingressHandler = new PendingHandler(HealthGate.Port.INGRESS);
+    ingressPort = ingressHandler;
     PendingHandler adminHandler = new PendingHandler(HealthGate.Port.ADMIN);
     PendingHandler nodeHandler = new PendingHandler(HealthGate.Port.ADMIN);
     if (embedding.ingress()) {
@@ -161,6 +182,7 @@ public final class ResoluteServer implements AutoCloseable {
       node = bind("node", config.node().bindAddress(), group, NODE_MAX_REQUEST_BODY, nodeHandler);
       closeables.add(node);
     }
+    timeline.step("ports");
     prepareData.accept(config);
     Path data = config.dataDir();
     try {
@@ -200,9 +222,12 @@ public final class ResoluteServer implements AutoCloseable {
     scheduler.setRemoveOnCancelPolicy(true);
     closeables.add(scheduler::shutdownNow);
 
+    timeline.step("prepare");
     long tStore = System.nanoTime();
     RocksStore store = openStore(data.resolve("db"));
     closeables.add(store);
+    long tStoreDone = System.nanoTime();
+    timeline.step("store");
     Metrics metrics =
         Metrics.create(
             config.clusterName(), config.nodeName(), n, !config.node().disablePrometheus());
@@ -213,6 +238,7 @@ public final class ResoluteServer implements AutoCloseable {
     closeables.add(tracing);
     StoreProperties storeReads = new StoreProperties(store::longProperty);
     closeables.add(storeReads); // closed (waiting for a scrape in progress) before the store
+    timeline.step("metrics");
     long tLog = System.nanoTime();
     LogOptions logOptions =
         new LogOptions(
@@ -236,6 +262,7 @@ public final class ResoluteServer implements AutoCloseable {
       localLog.metrics(metrics.log);
     }
     long tLogDone = System.nanoTime();
+    timeline.step("log");
     Appender appender = new Appender(log, clock, clusterConfig.nodeId());
     // what clients ask for is never fenced (see Appender.forClients); a single node keeps
     // stamping them as before
@@ -258,6 +285,7 @@ public final class ResoluteServer implements AutoCloseable {
       }
       throw new IllegalStateException("cannot load the schema registry from " + data, e.getCause());
     }
+    timeline.step("metadata");
     // https deployments trust the platform's roots plus SSL_CERT_FILE, as restate-server does
     String sslCertFile = System.getenv("SSL_CERT_FILE");
     NettyDeploymentClient client =
@@ -350,18 +378,23 @@ public final class ResoluteServer implements AutoCloseable {
           });
       checkNothingTrimmedUnapplied(localLog, applied);
     }
+    timeline.step("wiring");
     long tReplay = System.nanoTime();
     int[] replayed = new int[1];
+    long[] firstReplayed = {tReplay};
     log.replay(
         applied,
         (p, lsn, payload) -> {
-          replayed[0]++;
           processors[p].replay(lsn, payload);
+          if (++replayed[0] == 1) {
+            firstReplayed[0] = System.nanoTime();
+          }
         });
     for (int p = 0; p < n; p++) {
       log.subscribe(p, processors[p]::onCommitted);
     }
     long tLead = System.nanoTime();
+    timeline.step("replay");
     for (PartitionProcessor pp : processors) {
       pp.metrics(metrics.invocations); // from here on: replayed records are not counted
       pp.tracing(tracing);
@@ -428,12 +461,15 @@ public final class ResoluteServer implements AutoCloseable {
           });
     }
     LOG.info(
-        "store opened in {} ms, log in {} ms, {} records replayed in {} ms, leaders started in {} ms",
-        (tLog - tStore) / 1_000_000,
+        "store opened in {} ms, log in {} ms, {} records replayed in {} ms (the first after {} ms),"
+            + " leaders started in {} ms",
+        (tStoreDone - tStore) / 1_000_000,
         (tLogDone - tLog) / 1_000_000,
         replayed[0],
         (tLead - tReplay) / 1_000_000,
+        (firstReplayed[0] - tReplay) / 1_000_000,
         (System.nanoTime() - tLead) / 1_000_000);
+    timeline.step("leaders");
 
     CoreDispatcher dispatcher = new CoreDispatcher(clientAppender, partitioning, replies, schemas);
     KafkaMetadata kafka = metadata.kafka();
@@ -534,6 +570,8 @@ public final class ResoluteServer implements AutoCloseable {
       cluster.join();
       closeables.add(cluster);
     }
+    timeline.step("apis");
+    LOG.info("{}", timeline);
     LOG.info(
         "Resolute node '{}' started in {} ms: {} partitions, data in {}",
         config.nodeName(),
@@ -692,6 +730,16 @@ public final class ResoluteServer implements AutoCloseable {
   /** The node port: {@code /metrics}, {@code /health}; -1 when not bound ({@link Embedding}). */
   public int nodePort() {
     return node == null ? -1 : node.port();
+  }
+
+  /**
+   * From now on the ingress port's requests go through {@code wrap} applied to the ingress API (the
+   * launcher counts them, see {@link ClassDataArchive}); {@link #ingress} is not wrapped.
+   */
+  void wrapIngressPort(java.util.function.UnaryOperator<HttpHandler> wrap) {
+    if (ingressPort != null) {
+      ingressPort.ready(wrap.apply(ingressApi));
+    }
   }
 
   /**

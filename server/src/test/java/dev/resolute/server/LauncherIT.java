@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -99,5 +100,89 @@ class LauncherIT {
             "[RT0002] configuration loading error:",
             "worker.invoker.inactivity-timeout",
             "bad.toml");
+  }
+
+  /**
+   * The launcher's class-data archive: a node started without one writes it once it has answered
+   * {@link ClassDataArchive#REQUESTS} ingress requests (SIGKILLed afterwards, as a crash would stop
+   * it), and the next start maps it: the node's classes load from it.
+   */
+  @Test
+  void aNodeWritesTheClassDataArchiveOnceItHasAnsweredRequestsAndTheNextStartMapsIt()
+      throws Exception {
+    Path archive = repoRoot().resolve("server/target/resolute-cds.jsa");
+    Files.deleteIfExists(archive);
+    Process first = startNode("first", List.of());
+    try {
+      Properties ports = awaitPorts(first, "first");
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      for (int i = 0; i < ClassDataArchive.REQUESTS; i++) {
+        var r =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:" + ports.getProperty("ingress") + "/Nope/x"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(404);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.exists(archive) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(archive).as(read("first.log")).exists();
+    } finally {
+      first.destroyForcibly().waitFor();
+    }
+
+    Process second = startNode("second", List.of("-Xlog:class+load=info"));
+    try {
+      awaitPorts(second, "second");
+    } finally {
+      second.destroyForcibly().waitFor();
+      // trained by 404s only: the next launcher in this build trains its own on real requests
+      Files.deleteIfExists(archive);
+    }
+    assertThat(read("second.log"))
+        .containsPattern("dev\\.resolute\\.server\\.Main source: shared objects file \\(top\\)");
+  }
+
+  private Process startNode(String name, List<String> javaOpts) throws IOException {
+    List<String> cmd =
+        List.of(
+            repoRoot().resolve("resolute-server").toString(),
+            "--base-dir",
+            tmp.resolve("data").toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(tmp.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve(name + ".log").toFile());
+    pb.environment().put("RESOLUTE_NO_BUILD", "1");
+    pb.environment().keySet().removeIf(k -> k.startsWith("RESTATE_"));
+    pb.environment().put("RESTATE_INGRESS__BIND_ADDRESS", "127.0.0.1:0");
+    pb.environment().put("RESTATE_ADMIN__BIND_ADDRESS", "127.0.0.1:0");
+    pb.environment().put("RESTATE_BIND_ADDRESS", "127.0.0.1:0");
+    List<String> opts = new ArrayList<>(javaOpts);
+    opts.add("-Dresolute.ports.file=" + tmp.resolve(name + ".ports"));
+    pb.environment().put("JAVA_OPTS", String.join(" ", opts));
+    return pb.start();
+  }
+
+  private Properties awaitPorts(Process p, String name) throws Exception {
+    Path file = tmp.resolve(name + ".ports");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(file)) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("no ports from the " + name + " node: " + read(name + ".log"));
+      }
+      Thread.sleep(20);
+    }
+    Properties ports = new Properties();
+    try (var in = Files.newBufferedReader(file)) {
+      ports.load(in);
+    }
+    return ports;
   }
 }

@@ -47,7 +47,12 @@ public final class QueryEngine {
   private final SchemaRegistry registry;
   private final String version;
   private final Duration timeLimit;
-  private final SqlRewriter rewriter;
+
+  /**
+   * Built at the first query: finding the reserved column names runs Calcite's parser over every
+   * column name, which on a cold JVM (loading the parser) took longer than the rest of a start.
+   */
+  private volatile SqlRewriter rewriter;
 
   /**
    * @param readers opens a reader on a consistent snapshot of the partition store (closed by the
@@ -66,7 +71,19 @@ public final class QueryEngine {
     this.registry = registry;
     this.version = version;
     this.timeLimit = timeLimit;
-    this.rewriter = new SqlRewriter(reservedColumnNames());
+  }
+
+  private SqlRewriter rewriter() {
+    SqlRewriter r = rewriter;
+    if (r == null) {
+      synchronized (this) {
+        if (rewriter == null) {
+          rewriter = new SqlRewriter(reservedColumnNames());
+        }
+        r = rewriter;
+      }
+    }
+    return r;
   }
 
   /** The tables, in restate-server's order, then ours ({@code sys_schedule}). */
@@ -133,7 +150,7 @@ public final class QueryEngine {
     if (cancel.cancelled()) {
       throw new QueryException("query cancelled");
     }
-    String rewritten = rewriter.rewrite(sql);
+    String rewritten = rewriter().rewrite(sql);
     if (rewritten.isEmpty()) {
       throw new QueryException("SQL error: no statement");
     }

@@ -46,6 +46,16 @@ public final class RocksStore implements Store {
   /** Shared by every read: a ReadOptions per get was a native allocation and free per call. */
   private final ReadOptions readOptions = new ReadOptions();
 
+  /**
+   * Loads RocksDB's native library (this class's initialisation) now, on the calling thread: a
+   * start calls it on a thread of its own while it binds its ports, so {@link #open} does not wait
+   * for the library. Safe to call from any number of threads (the JVM initialises a class once; a
+   * thread that needs it meanwhile waits).
+   */
+  public static void loadLibrary() {
+    // nothing: calling a static method initialised the class
+  }
+
   private RocksStore(RocksDB db, Options options) {
     this.db = db;
     this.options = options;

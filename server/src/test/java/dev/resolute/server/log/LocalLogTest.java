@@ -147,4 +147,99 @@ class LocalLogTest {
     assertThat(again.append(0, payload).get()).isEqualTo(13);
     again.close();
   }
+
+  @Test
+  void afterACrashTheReplayDeliversTheRecoveredTailOnceAndNothingOfATornFrame() throws Exception {
+    LocalLog log = LocalLog.open(dir, 2);
+    log.appendAll(0, List.of(b("a"), b("b"))).get();
+    log.append(1, b("c")).get();
+    log.append(0, b("d")).get();
+    log.close();
+    java.nio.file.Files.delete(dir.resolve(LocalLog.CLEAN_MARKER)); // as after a SIGKILL
+    Path seg =
+        segmentFirstLsns(dir).stream()
+            .map(f -> dir.resolve(String.format("%020d.seg", f)))
+            .findFirst()
+            .orElseThrow();
+    // a torn frame: a length and a CRC, then fewer bytes than the length says
+    java.nio.file.Files.write(
+        seg, new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 0, 0}, java.nio.file.StandardOpenOption.APPEND);
+
+    LocalLog again = LocalLog.open(dir, 2);
+    List<String> replayed = new ArrayList<>();
+    again.replay(
+        new long[] {1, 0},
+        (p, lsn, payload) ->
+            replayed.add(p + "/" + lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
+    assertThat(replayed).containsExactly("0/2:b", "1/3:c", "0/4:d");
+    assertThat(again.append(1, b("e")).get()).isEqualTo(5);
+    // a second replay reads the segment again (it grew since recovery)
+    List<String> second = new ArrayList<>();
+    again.replay(
+        new long[] {3, 3},
+        (p, lsn, payload) -> second.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
+    assertThat(second).containsExactly("4:d", "5:e");
+    again.close();
+  }
+
+  /** Appends {@code n} records of 1000 bytes to partition {@code n % 2}, in groups of 100. */
+  static void fill(LocalLog log, int n) throws Exception {
+    for (int i = 0; i < n; i += 100) {
+      List<byte[]> group = new ArrayList<>();
+      for (int j = 0; j < 100; j++) {
+        group.add(new byte[1000]);
+      }
+      log.appendAll(i / 100 % 2, group).get();
+    }
+  }
+
+  @Test
+  void afterACrashRecoveryAndReplayStartAtAMarkAndFindEveryRecordAfterIt() throws Exception {
+    LocalLog log = LocalLog.open(dir, 2);
+    fill(log, 5000); // ~5 MiB: marks every MiB
+    log.close();
+    java.nio.file.Files.delete(dir.resolve(LocalLog.CLEAN_MARKER)); // as after a SIGKILL
+    Path seg = dir.resolve(String.format("%020d.seg", 1));
+    List<String> marks = java.nio.file.Files.readAllLines(LocalLog.marksOf(seg));
+    assertThat(marks).hasSizeGreaterThanOrEqualTo(4);
+
+    LocalLog again = LocalLog.open(dir, 2);
+    List<Long> replayed = new ArrayList<>();
+    again.replay(new long[] {4950, 4990}, (p, lsn, payload) -> replayed.add(lsn));
+    // partition 0 holds groups 0, 2, ... (lsns 1-100, 201-300, ...), partition 1 the others
+    assertThat(replayed)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(4991, 5000).boxed().toList());
+    assertThat(again.append(0, b("x")).get()).isEqualTo(5001);
+    again.close();
+  }
+
+  @Test
+  void aMarkThatDoesNotHoldIsSkipped() throws Exception {
+    LocalLog log = LocalLog.open(dir, 2);
+    fill(log, 3000);
+    log.close();
+    java.nio.file.Files.delete(dir.resolve(LocalLog.CLEAN_MARKER));
+    Path seg = dir.resolve(String.format("%020d.seg", 1));
+    List<String> marks = java.nio.file.Files.readAllLines(LocalLog.marksOf(seg));
+    String[] last = marks.get(marks.size() - 1).split(" ");
+    // a mark whose offset is not a frame boundary, one naming the wrong lsn, a torn line
+    java.nio.file.Files.writeString(
+        LocalLog.marksOf(seg),
+        String.join("\n", marks)
+            + "\n"
+            + (Long.parseLong(last[0]) + 7)
+            + " 2999\n"
+            + last[0]
+            + " "
+            + (Long.parseLong(last[1]) + 5)
+            + "\n123",
+        StandardCharsets.US_ASCII);
+    LocalLog again = LocalLog.open(dir, 2);
+    List<Long> replayed = new ArrayList<>();
+    again.replay(new long[] {2995, 2995}, (p, lsn, payload) -> replayed.add(lsn));
+    assertThat(replayed).containsExactly(2996L, 2997L, 2998L, 2999L, 3000L);
+    assertThat(again.append(0, b("x")).get()).isEqualTo(3001);
+    again.close();
+  }
 }
