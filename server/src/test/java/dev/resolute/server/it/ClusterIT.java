@@ -207,8 +207,7 @@ class ClusterIT {
    */
   static String workflowUntilDone(String id, int firstNode) throws InterruptedException {
     // a workflow's run is started once per workflow id (no idempotency key: restate refuses one)
-    if (untilOk("POST", "/Signup/" + id + "/run/send", "\"" + id + "\"", null, firstNode)
-            == null
+    if (untilOk("POST", "/Signup/" + id + "/run/send", "\"" + id + "\"", null, firstNode) == null
         || untilOk("POST", "/Signup/" + id + "/approve", "\"ok\"", id + "-approve", firstNode)
             == null) {
       return null;
