@@ -195,30 +195,6 @@ class ClusterIT {
   /** One add, retried with its idempotency key on the next live node until acknowledged. */
   static long addUntilAcknowledged(String key, String idempotencyKey, int firstNode)
       throws InterruptedException {
-    return untilOk("POST", "/Counter/" + key + "/add", "1", idempotencyKey, firstNode) == null
-        ? -1
-        : System.nanoTime();
-  }
-
-  /**
-   * One workflow: its run sent, its promise resolved, its result attached, each step retried on the
-   * next live node until answered (the run send and the approval with idempotency keys, so a retry
-   * never starts or resolves twice); returns the workflow's result, or null.
-   */
-  static String workflowUntilDone(String id, int firstNode) throws InterruptedException {
-    // a workflow's run is started once per workflow id (no idempotency key: restate refuses one)
-    if (untilOk("POST", "/Signup/" + id + "/run/send", "\"" + id + "\"", null, firstNode) == null
-        || untilOk("POST", "/Signup/" + id + "/approve", "\"ok\"", id + "-approve", firstNode)
-            == null) {
-      return null;
-    }
-    return untilOk("GET", "/restate/workflow/Signup/" + id + "/attach", null, null, firstNode);
-  }
-
-  /** A request retried on the next live node until it answers 200; its body, or null. */
-  static String untilOk(
-      String method, String path, String body, String idempotencyKey, int firstNode)
-      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     int node = firstNode;
     while (System.nanoTime() < deadline) {
@@ -229,18 +205,16 @@ class ClusterIT {
       }
       try {
         HttpResponse<String> r =
-            idempotencyKey == null
-                ? send(nodes.get(node).ingressPort(), method, path, body, Duration.ofSeconds(20))
-                : send(
-                    nodes.get(node).ingressPort(),
-                    method,
-                    path,
-                    body,
-                    Duration.ofSeconds(20),
-                    "idempotency-key",
-                    idempotencyKey);
+            send(
+                nodes.get(node).ingressPort(),
+                "POST",
+                "/Counter/" + key + "/add",
+                "1",
+                Duration.ofSeconds(20),
+                "idempotency-key",
+                idempotencyKey);
         if (r.statusCode() == 200) {
-          return r.body();
+          return System.nanoTime();
         }
       } catch (IOException e) {
         // the node died under the request: the same idempotency key goes to the next node
@@ -248,7 +222,7 @@ class ClusterIT {
       node++;
       Thread.sleep(50);
     }
-    return null;
+    return -1;
   }
 
   /**
@@ -262,8 +236,6 @@ class ClusterIT {
     final Map<String, AtomicInteger> acked = new ConcurrentHashMap<>();
     final Map<String, AtomicLong> firstAckAfterMark = new ConcurrentHashMap<>();
     final AtomicInteger attempted = new AtomicInteger();
-    final AtomicInteger workflows = new AtomicInteger();
-    final List<String> badWorkflows = new java.util.concurrent.CopyOnWriteArrayList<>();
     final AtomicInteger lost = new AtomicInteger();
     final AtomicBoolean running = new AtomicBoolean(true);
     final AtomicLong markedAt = new AtomicLong(Long.MAX_VALUE);
@@ -284,20 +256,6 @@ class ClusterIT {
                 () -> {
                   int i = 0;
                   while (running.get()) {
-                    if (client == 7) { // one client runs workflows (run, promise, attach)
-                      String id = prefix + "wf-" + i;
-                      long started = System.nanoTime();
-                      workflows.incrementAndGet();
-                      String result = workflowUntilDone(id, i);
-                      if (!("\"" + id + " approved by ok\"").equals(result)) {
-                        badWorkflows.add(id + " -> " + result);
-                      } else if (started >= markedAt.get()) {
-                        longestAfterMarkMs.accumulateAndGet(
-                            (System.nanoTime() - started) / 1_000_000, Math::max);
-                      }
-                      i++;
-                      continue;
-                    }
                     String key = prefix + ((client * 7 + i) % keys);
                     String idem = prefix + "c" + client + "-" + i;
                     attempted.incrementAndGet();
@@ -365,11 +323,6 @@ class ClusterIT {
         }
       }
       assertThat(lost.get()).as("adds never acknowledged").isZero();
-      assertThat(badWorkflows).as("workflows without their one result").isEmpty();
-      assertThat(workflows.get()).as("workflows run").isPositive();
-      System.out.printf(
-          "ClusterIT: %s: %d workflows (run, promise, attach), each with its one result%n",
-          prefix, workflows.get());
       return total;
     }
   }
