@@ -98,23 +98,17 @@ public final class KafkaBroker implements AutoCloseable {
       throw new IllegalStateException("broker already running (pid " + process.pid() + ")");
     }
     if (voterPorts != null) {
-      controllerPort = voterPorts[nodeId - 1];
-      writeProperties();
-      if (!Files.exists(workDir.resolve("data/meta.properties"))) {
-        format();
-      }
-      launch(false);
+      spawn();
+      await(false);
       return this;
     }
     RuntimeException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       controllerPort = 20000 + ThreadLocalRandom.current().nextInt(10000);
       try {
-        writeProperties();
-        if (!Files.exists(workDir.resolve("data/meta.properties"))) {
-          format();
-        }
-        launch(true);
+        prepare();
+        startProcess();
+        await(true);
         return this;
       } catch (PortTakenException e) {
         last = e;
@@ -145,15 +139,8 @@ public final class KafkaBroker implements AutoCloseable {
    */
   void spawn() {
     controllerPort = voterPorts[nodeId - 1];
-    writeProperties();
-    if (!Files.exists(workDir.resolve("data/meta.properties"))) {
-      format();
-    }
-    process =
-        ChildProcess.start(
-            java("kafka.Kafka", List.of(workDir.resolve("server.properties").toString())),
-            Map.of(),
-            workDir.resolve("broker.log"));
+    prepare();
+    startProcess();
   }
 
   /** Waits until a {@link #spawn spawned} broker serves. */
@@ -260,13 +247,20 @@ public final class KafkaBroker implements AutoCloseable {
     Wait.until("kafka storage format to exit", START_TIMEOUT, () -> !format.isAlive());
   }
 
-  private void launch(boolean portMayBeTaken) {
+  /** Writes the properties and formats the data directory on first use. */
+  private void prepare() {
+    writeProperties();
+    if (!Files.exists(workDir.resolve("data/meta.properties"))) {
+      format();
+    }
+  }
+
+  private void startProcess() {
     process =
         ChildProcess.start(
             java("kafka.Kafka", List.of(workDir.resolve("server.properties").toString())),
             Map.of(),
             workDir.resolve("broker.log"));
-    await(portMayBeTaken);
   }
 
   private void await(boolean portMayBeTaken) {
