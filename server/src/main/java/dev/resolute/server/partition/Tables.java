@@ -235,8 +235,7 @@ final class Tables {
           return true;
         });
     if (stateCache != null) {
-      stateCache.fill(service, key, keys, out);
-      return new ArrayList<>(out);
+      stateCache.fill(service, key, keys, out); // copies the entries into its own map
     }
     return out;
   }
