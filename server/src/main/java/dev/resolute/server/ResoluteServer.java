@@ -552,7 +552,7 @@ public final class ResoluteServer implements AutoCloseable {
             .withLimits(ruleLog, ruleBook)
             .withWebUi(!config.admin().disableWebUi());
     if (clusterConfig.enabled()) {
-      cluster = ClusterNode.create(clusterConfig, config.nodeName(), processors, logFailure);
+      cluster = ClusterNode.create(clusterConfig, config.nodeName(), processors, kafkaLog);
       adminApi.withCluster(
           cluster::memberIds, cluster::view, java.util.concurrent.ForkJoinPool.commonPool());
     }

@@ -20,11 +20,12 @@ import java.util.regex.Pattern;
  * mode (broker and controller), its data in {@code <work dir>/data}, its log in {@code <work
  * dir>/broker.log}.
  *
- * <p>Invariants: the client listener binds port 0 and the broker's log says which port it got
- * ({@code Awaiting socket connections on 127.0.0.1:N}); the controller listener cannot (the
- * controller registers with itself through the static voter address), so it takes a random port in
- * 20000–29999 and a launch that finds it taken is retried on another one, never probed in advance.
- * {@link #restart()} keeps the data directory (a crash, then the same broker again).
+ * <p>Invariants: the client listener binds port 0 on the first start and the broker's log says
+ * which port it got ({@code Awaiting socket connections on 127.0.0.1:N}), a restart binds that port
+ * again; the controller listener cannot (the controller registers with itself through the static
+ * voter address), so it takes a random port in 20000–29999 and a launch that finds it taken is
+ * retried on another one, never probed in advance. {@link #restart()} keeps the data directory (a
+ * crash, then the same broker again).
  */
 public final class KafkaBroker implements AutoCloseable {
   static final String PEERS_LIBS = ".peers/kafka/libs";
@@ -153,7 +154,10 @@ public final class KafkaBroker implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** {@code kill -9} and start again on the same data; the client port may change. */
+  /**
+   * {@code kill -9} and start again on the same data and the same client port, as a real broker
+   * comes back at its address (clients that keep {@code bootstrap.servers} find it again).
+   */
   public KafkaBroker restart() {
     kill9();
     return start();
@@ -179,7 +183,10 @@ public final class KafkaBroker implements AutoCloseable {
             "process.roles=broker,controller",
             "node.id=" + nodeId,
             "controller.quorum.voters=" + voters(),
-            "listeners=PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controllerPort,
+            "listeners=PLAINTEXT://127.0.0.1:"
+                + Math.max(port, 0)
+                + ",CONTROLLER://127.0.0.1:"
+                + controllerPort,
             "controller.listener.names=CONTROLLER",
             "inter.broker.listener.name=PLAINTEXT",
             "log.dirs=" + workDir.resolve("data"),

@@ -32,7 +32,7 @@ public final class ClusterNode implements AutoCloseable {
       ClusterConfig config,
       String nodeName,
       PartitionProcessor[] processors,
-      java.util.function.Supplier<? extends Throwable> logFailure) {
+      Membership.NodeLog log) {
     this.config = config;
     this.nodeName = nodeName;
     this.processors = processors;
@@ -51,7 +51,7 @@ public final class ClusterNode implements AutoCloseable {
                 processors[partition].stepDown();
               }
             },
-            logFailure);
+            log);
   }
 
   /** Opens the cluster's log topic (creating it on the first start of the cluster). */
@@ -88,11 +88,22 @@ public final class ClusterNode implements AutoCloseable {
 
   /** The node, not a member yet (see {@link #join}). */
   public static ClusterNode create(
-      ClusterConfig config,
-      String nodeName,
-      PartitionProcessor[] processors,
-      java.util.function.Supplier<? extends Throwable> logFailure) {
-    return new ClusterNode(config, nodeName, processors, logFailure);
+      ClusterConfig config, String nodeName, PartitionProcessor[] processors, KafkaLog log) {
+    return new ClusterNode(
+        config,
+        nodeName,
+        processors,
+        new Membership.NodeLog() {
+          @Override
+          public Throwable failure() {
+            return log.failure();
+          }
+
+          @Override
+          public void restartAppends() {
+            log.restartAppends();
+          }
+        });
   }
 
   /**

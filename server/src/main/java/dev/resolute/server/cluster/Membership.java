@@ -37,10 +37,28 @@ import org.slf4j.LoggerFactory;
  * consumer polls again. What fences it is the leader epoch at apply (see {@code
  * PartitionProcessor.claim}): the new leader's announcement comes first in the log, and the records
  * the old one appends after it carry an older epoch.
+ *
+ * <p>A node whose log stopped taking appends cannot lead: it leaves the group (its leaders step
+ * down and the others take its partitions), lets the log take appends again through a new producer
+ * ({@link NodeLog#restartAppends}) and joins again after a second. The same happens when the
+ * group's consumer fails. So a node paused or cut off from Kafka longer than an append may wait
+ * comes back by itself, without a restart.
  */
 public final class Membership implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
   private static final Duration POLL = Duration.ofMillis(100);
+
+  /** The node's log as the membership sees it. */
+  public interface NodeLog {
+    /** Why the log stopped taking appends, or null while it works. */
+    Throwable failure();
+
+    /** Lets a stopped log take appends again; called while the node leads no partition. */
+    void restartAppends();
+  }
+
+  /** How long a node that left the group after a failure waits before it joins again. */
+  static final Duration REJOIN_AFTER = Duration.ofSeconds(1);
 
   /** What the node does when the group gives or takes a partition; called on the poll thread. */
   public interface Listener {
@@ -53,23 +71,19 @@ public final class Membership implements AutoCloseable {
   private final String groupId;
   private final String clientId;
   private final Listener listener;
-  private final java.util.function.Supplier<? extends Throwable> logFailure;
+  private final NodeLog log;
   private final Set<Integer> owned = new ConcurrentSkipListSet<>();
   private volatile boolean closed;
-  private KafkaConsumer<byte[], byte[]> consumer;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
   private Thread thread;
 
   /**
-   * @param logFailure why this node's log stopped taking appends, or null while it works: a node
-   *     that cannot append cannot lead, so it leaves the group and the others take its partitions
+   * @param log this node's log: a node whose log cannot append cannot lead, so it leaves the group
+   *     until the log takes appends again
    */
-  public Membership(
-      ClusterConfig config,
-      String nodeName,
-      Listener listener,
-      java.util.function.Supplier<? extends Throwable> logFailure) {
+  public Membership(ClusterConfig config, String nodeName, Listener listener, NodeLog log) {
     this.config = config;
-    this.logFailure = logFailure;
+    this.log = log;
     this.groupId = config.topic() + "-leaders";
     this.clientId = clientId(config.nodeId(), nodeName);
     this.listener = listener;
@@ -96,6 +110,12 @@ public final class Membership implements AutoCloseable {
   }
 
   public synchronized void start() {
+    thread = new Thread(this::run, "cluster-membership");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private KafkaConsumer<byte[], byte[]> newConsumer() {
     Map<String, Object> p = new HashMap<>();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -109,11 +129,7 @@ public final class Membership implements AutoCloseable {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    consumer = new KafkaConsumer<>(p);
-    consumer.subscribe(List.of(config.topic()), new Rebalance());
-    thread = new Thread(this::run, "cluster-membership");
-    thread.setDaemon(true);
-    thread.start();
+    return new KafkaConsumer<>(p);
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {
@@ -155,12 +171,61 @@ public final class Membership implements AutoCloseable {
   }
 
   private void run() {
+    while (!closed) {
+      boolean logStopped = memberOnce();
+      if (closed) {
+        break;
+      }
+      if (logStopped) {
+        try {
+          log.restartAppends();
+        } catch (RuntimeException e) {
+          LOG.error("the log cannot take appends again; retrying before the node joins again", e);
+        }
+      }
+      long until = System.nanoTime() + REJOIN_AFTER.toNanos();
+      while (!closed && System.nanoTime() < until) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      if (!closed) {
+        LOG.info("this node joins the cluster's group again");
+      }
+    }
+  }
+
+  /**
+   * Is a member of the group until the node closes, its log stops taking appends or the group's
+   * consumer fails; then gives up every partition it leads. Returns whether the log stopped.
+   */
+  private boolean memberOnce() {
+    boolean logStopped = false;
+    KafkaConsumer<byte[], byte[]> c;
     try {
+      c = newConsumer();
+    } catch (RuntimeException e) {
+      LOG.error("cannot create the cluster membership's consumer", e);
+      return false;
+    }
+    consumer = c;
+    try {
+      if (closed) {
+        return false; // close() may have woken the consumer before this one
+      }
+      c.subscribe(List.of(config.topic()), new Rebalance());
       while (!closed) {
-        consumer.poll(POLL); // heartbeats and rebalances; paused partitions return nothing
-        Throwable failed = logFailure.get();
+        c.poll(POLL); // heartbeats and rebalances; paused partitions return nothing
+        Throwable failed = log.failure();
         if (failed != null) {
-          LOG.error("the log stopped taking appends: this node leaves the cluster's group", failed);
+          LOG.error(
+              "the log stopped taking appends: this node leaves the cluster's group until it takes"
+                  + " appends again",
+              failed);
+          logStopped = true;
           break;
         }
       }
@@ -176,12 +241,12 @@ public final class Membership implements AutoCloseable {
         listener.revoked(p);
       }
       try {
-        consumer.close(
-            org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
       } catch (RuntimeException e) {
         LOG.warn("closing the membership consumer failed", e);
       }
     }
+    return logStopped;
   }
 
   /** The partitions this node leads, as the group assigned them. */
@@ -234,7 +299,14 @@ public final class Membership implements AutoCloseable {
       t = thread;
     }
     if (t != null && t.isAlive()) {
-      consumer.wakeup();
+      KafkaConsumer<byte[], byte[]> c = consumer;
+      if (c != null) {
+        try {
+          c.wakeup();
+        } catch (RuntimeException e) {
+          LOG.debug("waking the membership consumer up failed", e);
+        }
+      }
       try {
         t.join(10_000);
       } catch (InterruptedException e) {

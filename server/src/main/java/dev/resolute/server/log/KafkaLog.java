@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Fail-stop.</b> Once an append failed (the producer gave up after {@code
  * delivery.timeout.ms}, or it was fenced), the log takes no more appends: later records could
  * otherwise land after a hole left by the failed one. Every later append fails at once with {@link
- * LocalLog.LogStoppedException}; a new {@code KafkaLog} (a restart) starts over from what Kafka
- * holds. Delivery of committed records goes on.
+ * LocalLog.LogStoppedException}. Delivery of committed records goes on. {@link #restartAppends}
+ * lets the log take appends again through a new producer: the cluster's membership calls it once
+ * the node leads no partition any more, so what this node's leaders appended before is fenced by
+ * the leader epochs the node announces when it leads again.
  */
 public final class KafkaLog implements Log {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaLog.class);
@@ -61,14 +63,16 @@ public final class KafkaLog implements Log {
 
   private final KafkaLogOptions options;
   private final int partitions;
-  private final KafkaProducer<byte[], byte[]> producer;
+
+  /** The producer appends go through now; replaced by {@link #restartAppends}. */
+  private volatile Appending appending;
+
   private final RecordConsumer[] consumers;
   private final List<TopicPartition> topicPartitions = new ArrayList<>();
 
   /** Where the tailer starts: the end of {@link #replay} (offsets), per partition. */
   private final long[] tailFrom;
 
-  private volatile LocalLog.LogStoppedException failure;
   private volatile boolean closed;
   private KafkaConsumer<byte[], byte[]> tailConsumer;
   private Thread tailer;
@@ -81,7 +85,29 @@ public final class KafkaLog implements Log {
     for (int p = 0; p < partitions; p++) {
       topicPartitions.add(new TopicPartition(options.topic(), p));
     }
-    this.producer = new KafkaProducer<>(producerProperties(options));
+    this.appending = new Appending(new KafkaProducer<>(producerProperties(options)));
+  }
+
+  /**
+   * One producer and whether an append through it failed: a failure stops this producer's appends
+   * only, so a late callback of a producer already replaced cannot stop its successor.
+   */
+  private static final class Appending {
+    final KafkaProducer<byte[], byte[]> producer;
+    volatile LocalLog.LogStoppedException failure;
+
+    Appending(KafkaProducer<byte[], byte[]> producer) {
+      this.producer = producer;
+    }
+
+    synchronized void stop(Throwable cause) {
+      if (failure == null) {
+        LOG.error("log stopped for appends: a record could not be appended to Kafka", cause);
+        failure =
+            new LocalLog.LogStoppedException(
+                "the log stopped taking appends after a failed append to Kafka: " + cause, cause);
+      }
+    }
   }
 
   /**
@@ -217,7 +243,8 @@ public final class KafkaLog implements Log {
           new IllegalArgumentException("no partition " + partition + " (0.." + partitions + ")"));
       return f;
     }
-    LocalLog.LogStoppedException stopped = failure;
+    Appending a = appending;
+    LocalLog.LogStoppedException stopped = a.failure;
     if (stopped != null) {
       f.completeExceptionally(stopped);
       return f;
@@ -234,38 +261,52 @@ public final class KafkaLog implements Log {
     for (int i = 0; i < n; i++) {
       boolean last = i == n - 1;
       try {
-        producer.send(
+        a.producer.send(
             new ProducerRecord<>(options.topic(), partition, null, payloads.get(i)),
             (meta, err) -> {
               if (err != null) {
-                stop(err);
-                f.completeExceptionally(failure);
+                a.stop(err);
+                f.completeExceptionally(a.failure);
               } else if (last) {
                 f.complete(meta.offset() + 1);
               }
             });
       } catch (RuntimeException e) {
         // the producer refused before sending (closed, fenced, a record over max.request.size)
-        stop(e);
-        f.completeExceptionally(failure);
+        a.stop(e);
+        f.completeExceptionally(a.failure);
         return f;
       }
     }
     return f;
   }
 
-  private synchronized void stop(Throwable cause) {
-    if (failure == null) {
-      LOG.error("log stopped for appends: a record could not be appended to Kafka", cause);
-      failure =
-          new LocalLog.LogStoppedException(
-              "the log stopped taking appends after a failed append to Kafka: " + cause, cause);
-    }
-  }
-
   /** Why the log stopped taking appends, or null while it works. */
   public LocalLog.LogStoppedException failure() {
-    return failure;
+    return appending.failure;
+  }
+
+  /**
+   * After a failed append: closes the failed producer at once (what it had not sent is dropped; its
+   * appends have failed already) and takes appends again through a new one. The caller makes sure
+   * nothing that trusted the failed appends goes on: in a cluster, the node's leaders have stepped
+   * down, and the epochs they announce when they lead again fence any record of the old producer
+   * that still lands. Returns false if the log had not stopped or is closed.
+   */
+  public synchronized boolean restartAppends() {
+    Appending old = appending;
+    if (old.failure == null || closed) {
+      return false;
+    }
+    try {
+      old.producer.close(Duration.ZERO);
+    } catch (RuntimeException e) {
+      LOG.warn("closing the failed producer failed", e);
+    }
+    appending = new Appending(new KafkaProducer<>(producerProperties(options)));
+    LOG.info(
+        "the log takes appends again through a new producer after: {}", old.failure.getMessage());
+    return true;
   }
 
   @Override
@@ -372,7 +413,7 @@ public final class KafkaLog implements Log {
       closed = true;
       t = tailer;
     }
-    producer.close(Duration.ofSeconds(10));
+    appending.producer.close(Duration.ofSeconds(10));
     if (t != null) {
       tailConsumer.wakeup();
       try {

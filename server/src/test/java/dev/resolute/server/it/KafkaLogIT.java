@@ -179,7 +179,8 @@ class KafkaLogIT {
   }
 
   @Test
-  void nothingAcknowledgedIsLostAcrossABrokerKillAndAFailedAppendStopsTheLog() throws Exception {
+  void nothingAcknowledgedIsLostAcrossABrokerKillAndAFailedAppendStopsTheLogUntilRestarted()
+      throws Exception {
     String topic = "log-kill";
     List<Long> acked = Collections.synchronizedList(new ArrayList<>());
     KafkaLogOptions quick =
@@ -205,6 +206,24 @@ class KafkaLogIT {
       broker.restart();
       assertThatThrownBy(() -> log.append(1, b("after")).get(5, TimeUnit.SECONDS))
           .hasMessageContaining("stopped taking appends");
+      // until the log is told to take appends again (what a cluster node does once it leads
+      // nothing): then through a new producer
+      assertThat(log.restartAppends()).isTrue();
+      assertThat(log.failure()).isNull();
+      assertThat(log.restartAppends()).as("a log that works is left alone").isFalse();
+      long again = -1;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (again < 0) {
+        try {
+          again = log.append(1, b("again")).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          // the broker just restarted may not answer within the 3 s append timeout yet
+          assertThat(System.nanoTime()).as("appends again within 60 s").isLessThan(deadline);
+          assertThat(log.restartAppends()).isTrue();
+        }
+      }
+      assertThat(again).isGreaterThan(200);
+      acked.add(again);
     }
     List<Rec> replayed = new ArrayList<>();
     try (KafkaLog log = KafkaLog.open(options(topic), PARTITIONS)) {
