@@ -62,7 +62,7 @@ public final class ClusterNode implements AutoCloseable {
             c.topic(),
             c.replicationFactor(),
             c.minInsyncReplicas(),
-            KafkaLogOptions.DEFAULT_APPEND_TIMEOUT,
+            c.appendTimeout(),
             nodeName + "-" + c.nodeId(),
             Map.of()),
         partitions);
@@ -80,7 +80,7 @@ public final class ClusterNode implements AutoCloseable {
             c.topic() + "-metadata",
             c.replicationFactor(),
             c.minInsyncReplicas(),
-            KafkaLogOptions.DEFAULT_APPEND_TIMEOUT,
+            c.appendTimeout(),
             nodeName + "-" + c.nodeId() + "-metadata",
             Map.of()),
         1);

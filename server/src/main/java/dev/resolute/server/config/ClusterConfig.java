@@ -26,6 +26,9 @@ import java.time.Duration;
  *     the others take them over (Kafka's consumer {@code session.timeout.ms}, default 6s: the
  *     broker's default {@code group.min.session.timeout.ms}; lower needs the broker's minimum
  *     lower)
+ * @param appendTimeout {@code append-timeout}: how long an append may wait for Kafka (the
+ *     producer's {@code delivery.timeout.ms}, default 30s); past it the append fails, the node
+ *     stops leading and takes appends again through a new producer
  */
 public record ClusterConfig(
     int nodeId,
@@ -34,10 +37,12 @@ public record ClusterConfig(
     short replicationFactor,
     int minInsyncReplicas,
     boolean warmFollowers,
-    Duration sessionTimeout) {
+    Duration sessionTimeout,
+    Duration appendTimeout) {
   public static final short DEFAULT_REPLICATION_FACTOR = 3;
   public static final int DEFAULT_MIN_INSYNC_REPLICAS = 2;
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(6);
+  public static final Duration DEFAULT_APPEND_TIMEOUT = Duration.ofSeconds(30);
 
   public ClusterConfig {
     if (bootstrapServers != null) {
@@ -74,6 +79,9 @@ public record ClusterConfig(
       if (sessionTimeout == null || sessionTimeout.toMillis() < 500) {
         throw new IllegalArgumentException("cluster.session-timeout must be at least 500ms");
       }
+      if (appendTimeout == null || appendTimeout.toMillis() < 1000) {
+        throw new IllegalArgumentException("cluster.append-timeout must be at least 1s");
+      }
     }
   }
 
@@ -86,7 +94,8 @@ public record ClusterConfig(
         DEFAULT_REPLICATION_FACTOR,
         DEFAULT_MIN_INSYNC_REPLICAS,
         true,
-        DEFAULT_SESSION_TIMEOUT);
+        DEFAULT_SESSION_TIMEOUT,
+        DEFAULT_APPEND_TIMEOUT);
   }
 
   public boolean enabled() {

@@ -194,6 +194,7 @@ public final class ConfigLoader {
     long minInsync = s.integer("min-insync-replicas", d.minInsyncReplicas());
     boolean warm = s.bool("warm-followers", d.warmFollowers());
     Duration session = s.duration("session-timeout", d.sessionTimeout());
+    Duration appendTimeout = s.duration("append-timeout", d.appendTimeout());
     if (nodeId < 0 || nodeId > 65535) {
       throw new ConfigException(
           "must be in 1..65535, got " + nodeId + " for key \"cluster.node-id\"");
@@ -218,7 +219,14 @@ public final class ConfigLoader {
     return s.build(
         () ->
             new ClusterConfig(
-                (int) nodeId, servers, topic, (short) replication, (int) minInsync, warm, session));
+                (int) nodeId,
+                servers,
+                topic,
+                (short) replication,
+                (int) minInsync,
+                warm,
+                session,
+                appendTimeout));
   }
 
   private static RetryPolicyConfig readRetry(Section s) {

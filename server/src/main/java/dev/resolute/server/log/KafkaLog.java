@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -58,8 +59,29 @@ import org.slf4j.LoggerFactory;
  * the leader epochs the node announces when it leads again.
  */
 public final class KafkaLog implements Log {
+  /** An append refused because a record is over {@link #MAX_RECORD_BYTES}; the log goes on. */
+  public static final class RecordTooLargeException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    RecordTooLargeException(String message) {
+      super(message);
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(KafkaLog.class);
   private static final Duration POLL = Duration.ofMillis(200);
+
+  /**
+   * The largest record the log takes: above the largest request body the ingress accepts (32 MiB)
+   * and a deployment's largest protocol message ({@code worker.invoker.message-size-limit}, 32 MiB
+   * by default) with the envelope around them. The topic's {@code max.message.bytes} and the
+   * producer's limits are set to hold it (Kafka's defaults are 1 MiB); a larger record is refused
+   * alone, before it is sent, and does not stop the log.
+   */
+  public static final int MAX_RECORD_BYTES = 48 * 1024 * 1024;
+
+  /** Room for the batch and record headers around {@link #MAX_RECORD_BYTES}. */
+  private static final int MAX_BATCH_BYTES = MAX_RECORD_BYTES + 64 * 1024;
 
   private final KafkaLogOptions options;
   private final int partitions;
@@ -137,7 +159,8 @@ public final class KafkaLog implements Log {
                         "cleanup.policy", "delete",
                         "retention.ms", "-1",
                         "retention.bytes", "-1",
-                        "unclean.leader.election.enable", "false"));
+                        "unclean.leader.election.enable", "false",
+                        "max.message.bytes", Integer.toString(MAX_BATCH_BYTES)));
         try {
           admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
           LOG.info(
@@ -195,6 +218,10 @@ public final class KafkaLog implements Log {
               .get(30, TimeUnit.SECONDS)
               .get(topic));
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        // listed by one broker, not known yet to the one asked: a topic just created
+        return Optional.empty();
+      }
       throw new IllegalStateException("cannot describe the log topic " + topic, e.getCause());
     }
   }
@@ -211,6 +238,9 @@ public final class KafkaLog implements Log {
     p.put(
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
         (int) Math.min(30_000, o.appendTimeout().toMillis()));
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_BATCH_BYTES);
+    // the buffer is allocated as records wait, not up front: room for two of the largest
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * MAX_BATCH_BYTES);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "resolute-log-" + o.nodeName());
@@ -258,6 +288,19 @@ public final class KafkaLog implements Log {
       return f;
     }
     int n = payloads.size();
+    for (byte[] payload : payloads) {
+      if (payload.length > MAX_RECORD_BYTES) {
+        // refused before anything is sent: no hole, so the log goes on
+        f.completeExceptionally(
+            new RecordTooLargeException(
+                "a log record of "
+                    + payload.length
+                    + " bytes is larger than the log's limit of "
+                    + MAX_RECORD_BYTES
+                    + " bytes"));
+        return f;
+      }
+    }
     for (int i = 0; i < n; i++) {
       boolean last = i == n - 1;
       try {

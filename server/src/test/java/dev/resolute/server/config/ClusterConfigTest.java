@@ -46,6 +46,7 @@ class ClusterConfigTest {
                 min-insync-replicas = 3
                 warm-followers = true
                 session-timeout = "2s"
+                append-timeout = "5s"
                 """),
             Map.of(),
             Map.of());
@@ -58,6 +59,7 @@ class ClusterConfigTest {
     assertThat(c.minInsyncReplicas()).isEqualTo(3);
     assertThat(c.warmFollowers()).isTrue();
     assertThat(c.sessionTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.appendTimeout()).isEqualTo(Duration.ofSeconds(5));
     // the environment too, and the dump loads back to the same
     ClusterConfig env =
         ConfigLoader.load(
@@ -97,6 +99,10 @@ class ClusterConfigTest {
     assertThatThrownBy(() -> load("bootstrap-servers = \"k:1\"\nnode-id = 1\ntopic = \"a b\"\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cluster.topic");
+    assertThatThrownBy(
+            () -> load("bootstrap-servers = \"k:1\"\nnode-id = 1\nappend-timeout = \"10ms\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cluster.append-timeout must be at least 1s");
     assertThatThrownBy(() -> load("bootstrap-servers = \"k:1\"\nnode-id = 1\nbrokers = 3\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown key \"cluster.brokers\"");

@@ -59,6 +59,7 @@ class ClusterIT {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
+  static final int APPEND_TIMEOUT_SECONDS = 12;
   static KafkaCluster broker;
   static ChildProcess services;
   static int servicesPort;
@@ -98,6 +99,8 @@ class ClusterIT {
               "replication-factor = 3",
               "min-insync-replicas = 2",
               "session-timeout = \"1500ms\"",
+              // a Kafka outage longer than this fails appends (test 4); a broker kill must not
+              "append-timeout = \"" + APPEND_TIMEOUT_SECONDS + "s\"",
               ""));
       n.args("--config-file", config.toString());
       nodes.add(n);
@@ -522,6 +525,60 @@ class ClusterIT {
             + " adds acknowledged, each counted once%n",
         servedMillis, longest, total);
     assertThat(longest).as("longest add after the broker kill, ms").isLessThan(10_000);
+  }
+
+  @Test
+  @Order(4)
+  void aKafkaOutageLongerThanTheAppendTimeoutStopsNoNodeForGood() throws Exception {
+    // every live broker paused past the append timeout: appends in flight fail, each node's log
+    // stops taking appends, the node leaves the group, takes appends again through a new producer
+    // and joins again; once Kafka is back every node leads and serves, and nothing acknowledged is
+    // lost or counted twice
+    List<Long> pids = broker.brokers().stream().filter(b -> b.isAlive()).map(b -> b.pid()).toList();
+    int outageSeconds = APPEND_TIMEOUT_SECONDS + 4;
+    int total;
+    long servedMillis;
+    Load load = new Load("outage-", 24);
+    try {
+      Thread.sleep(3000);
+      for (long pid : pids) {
+        signal("STOP", pid);
+      }
+      System.out.printf(
+          "ClusterIT: SIGSTOP of the %d live Kafka brokers for %d s (append timeout %d s)%n",
+          pids.size(), outageSeconds, APPEND_TIMEOUT_SECONDS);
+      Thread.sleep(outageSeconds * 1000L);
+      long t0 = load.mark();
+      for (long pid : pids) {
+        signal("CONT", pid);
+      }
+      servedMillis = load.everyKeyServedAfter(t0, "an add acknowledged on every key after Kafka");
+      awaitEveryPartitionLedByTheMembers(NODES);
+      Thread.sleep(3000); // adds through every node again
+      load.stop();
+      total = load.checkExact();
+    } finally {
+      load.stop();
+    }
+    long restarted =
+        nodes.stream()
+            .mapToLong(
+                n -> {
+                  try {
+                    return Files.readString(n.log())
+                        .lines()
+                        .filter(l -> l.contains("the log takes appends again"))
+                        .count();
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                })
+            .sum();
+    System.out.printf(
+        "ClusterIT: after the Kafka outage every key served again in %d ms; %d adds acknowledged,"
+            + " each counted once; logs that took appends again through a new producer: %d%n",
+        servedMillis, total, restarted);
+    assertThat(restarted).as("nodes whose appends failed and came back").isPositive();
   }
 
   /** The node id of the broker that leads the most partitions of the cluster's log topic. */

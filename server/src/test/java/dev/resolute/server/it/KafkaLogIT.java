@@ -139,6 +139,27 @@ class KafkaLogIT {
   }
 
   @Test
+  void recordsOfMegabytesAreTakenAndOneOverTheLimitIsRefusedAloneWithoutStoppingTheLog()
+      throws Exception {
+    String topic = "log-large";
+    byte[] big = new byte[5 * 1024 * 1024]; // Kafka's own defaults take 1 MiB
+    java.util.Arrays.fill(big, (byte) 'x');
+    List<Rec> seen = new CopyOnWriteArrayList<>();
+    try (KafkaLog log = reader(topic, new long[PARTITIONS], new ArrayList<>(), seen)) {
+      assertThat(log.append(2, big).get(60, TimeUnit.SECONDS)).isEqualTo(1);
+      byte[] tooBig = new byte[KafkaLog.MAX_RECORD_BYTES + 1];
+      assertThatThrownBy(() -> log.append(2, tooBig).get(60, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(KafkaLog.RecordTooLargeException.class)
+          .hasMessageContaining("larger than the log's limit");
+      assertThat(log.failure()).as("a refused record does not stop the log").isNull();
+      assertThat(log.append(2, b("after")).get(60, TimeUnit.SECONDS)).isEqualTo(2);
+      Wait.until("both records delivered", Duration.ofSeconds(30), () -> seen.size() == 2);
+    }
+    assertThat(seen.get(0).value()).hasSize(big.length);
+    assertThat(seen.get(1)).isEqualTo(new Rec(2, 2, "after"));
+  }
+
+  @Test
   void aTopicWithAnotherPartitionCountIsRefused() {
     try (KafkaLog ignored = KafkaLog.open(options("log-count"), 2)) {
       assertThat(ignored).isNotNull();
