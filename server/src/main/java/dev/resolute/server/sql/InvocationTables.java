@@ -42,7 +42,8 @@ final class InvocationTables {
           Column.of("completion_result", UTF8),
           Column.of("completion_failure", UTF8));
 
-  private static final List<Column> STATUS_BODY =
+  /** The target columns, the same in sys_invocation_status and sys_invocation. */
+  private static final List<Column> TARGET =
       List.of(
           Column.of("target", UTF8),
           Column.of("target_service_name", UTF8),
@@ -51,12 +52,11 @@ final class InvocationTables {
           Column.of("target_service_ty", UTF8),
           Column.of("scope", UTF8),
           Column.of("limit_key", UTF8),
-          Column.of("idempotency_key", UTF8),
-          Column.of("invoked_by", UTF8),
-          Column.of("invoked_by_id", UTF8),
-          Column.of("invoked_by_subscription_id", UTF8),
-          Column.of("invoked_by_service_name", UTF8),
-          Column.of("invoked_by_target", UTF8),
+          Column.of("idempotency_key", UTF8));
+
+  /** From restarted_from to the suspension: the same in both tables, after the invoked_by ones. */
+  private static final List<Column> LIFECYCLE =
+      List.of(
           Column.of("restarted_from", UTF8),
           Column.of("pinned_deployment_id", UTF8),
           Column.of("pinned_service_protocol_version", U32),
@@ -76,6 +76,17 @@ final class InvocationTables {
           Column.of("suspended_waiting_for_completions", LIST_U32),
           Column.of("suspended_waiting_for_signals", LIST_U32),
           Column.of("suspended_waiting_future_json", UTF8));
+
+  private static final List<Column> STATUS_BODY =
+      concat(
+          TARGET,
+          List.of(
+              Column.of("invoked_by", UTF8),
+              Column.of("invoked_by_id", UTF8),
+              Column.of("invoked_by_subscription_id", UTF8),
+              Column.of("invoked_by_service_name", UTF8),
+              Column.of("invoked_by_target", UTF8)),
+          LIFECYCLE);
 
   private static final List<Column> STATE_COLUMNS =
       List.of(
@@ -99,58 +110,43 @@ final class InvocationTables {
 
   /** sys_invocation's columns: restate-server's view, in its order. */
   private static final List<Column> VIEW_COLUMNS =
-      List.of(
-          Column.of("id", UTF8),
-          Column.of("vqueue_id", UTF8),
-          Column.of("target", UTF8),
-          Column.of("target_service_name", UTF8),
-          Column.of("target_service_key", UTF8),
-          Column.of("target_handler_name", UTF8),
-          Column.of("target_service_ty", UTF8),
-          Column.of("scope", UTF8),
-          Column.of("limit_key", UTF8),
-          Column.of("idempotency_key", UTF8),
-          Column.of("invoked_by", UTF8),
-          Column.of("invoked_by_service_name", UTF8),
-          Column.of("invoked_by_id", UTF8),
-          Column.of("invoked_by_subscription_id", UTF8),
-          Column.of("invoked_by_target", UTF8),
-          Column.of("restarted_from", UTF8),
-          Column.of("pinned_deployment_id", UTF8),
-          Column.of("pinned_service_protocol_version", U32),
-          Column.of("trace_id", UTF8),
-          Column.of("journal_size", U32),
-          Column.of("journal_commands_size", U32),
-          Column.of("created_at", TIMESTAMP_MS),
-          Column.of("created_using_restate_version", UTF8),
-          Column.of("modified_at", TIMESTAMP_MS),
-          Column.of("inboxed_at", TIMESTAMP_MS),
-          Column.of("scheduled_at", TIMESTAMP_MS),
-          Column.of("scheduled_start_at", TIMESTAMP_MS),
-          Column.of("running_at", TIMESTAMP_MS),
-          Column.of("completed_at", TIMESTAMP_MS),
-          Column.of("completion_retention", DURATION_MS),
-          Column.of("journal_retention", DURATION_MS),
-          Column.of("suspended_waiting_for_completions", LIST_U32),
-          Column.of("suspended_waiting_for_signals", LIST_U32),
-          Column.of("suspended_waiting_future_json", UTF8),
-          Column.of("retry_count", U64),
-          Column.of("last_start_at", TIMESTAMP_MS),
-          Column.of("next_retry_at", TIMESTAMP_MS),
-          Column.of("last_attempt_deployment_id", UTF8),
-          Column.of("last_attempt_server", UTF8),
-          Column.of("last_failure", UTF8),
-          Column.of("last_failure_error_code", UTF8),
-          Column.of("last_failure_related_entry_index", U64),
-          Column.of("last_failure_related_entry_name", UTF8),
-          Column.of("last_failure_related_entry_type", UTF8),
-          Column.of("last_failure_related_command_index", U64),
-          Column.of("last_failure_related_command_name", UTF8),
-          Column.of("last_failure_related_command_type", UTF8),
-          Column.of("last_awaiting_on_future_json", UTF8),
-          Column.of("status", UTF8),
-          Column.of("completion_result", UTF8),
-          Column.of("completion_failure", UTF8));
+      concat(
+          List.of(Column.of("id", UTF8), Column.of("vqueue_id", UTF8)),
+          TARGET,
+          List.of(
+              Column.of("invoked_by", UTF8),
+              Column.of("invoked_by_service_name", UTF8),
+              Column.of("invoked_by_id", UTF8),
+              Column.of("invoked_by_subscription_id", UTF8),
+              Column.of("invoked_by_target", UTF8)),
+          LIFECYCLE,
+          List.of(
+              Column.of("retry_count", U64),
+              Column.of("last_start_at", TIMESTAMP_MS),
+              Column.of("next_retry_at", TIMESTAMP_MS),
+              Column.of("last_attempt_deployment_id", UTF8),
+              Column.of("last_attempt_server", UTF8),
+              Column.of("last_failure", UTF8),
+              Column.of("last_failure_error_code", UTF8),
+              Column.of("last_failure_related_entry_index", U64),
+              Column.of("last_failure_related_entry_name", UTF8),
+              Column.of("last_failure_related_entry_type", UTF8),
+              Column.of("last_failure_related_command_index", U64),
+              Column.of("last_failure_related_command_name", UTF8),
+              Column.of("last_failure_related_command_type", UTF8),
+              Column.of("last_awaiting_on_future_json", UTF8),
+              Column.of("status", UTF8),
+              Column.of("completion_result", UTF8),
+              Column.of("completion_failure", UTF8)));
+
+  @SafeVarargs
+  private static List<Column> concat(List<Column>... parts) {
+    List<Column> out = new ArrayList<>();
+    for (List<Column> p : parts) {
+      out.addAll(p);
+    }
+    return List.copyOf(out);
+  }
 
   enum Kind {
     VIEW,
@@ -163,9 +159,7 @@ final class InvocationTables {
   }
 
   static SysTable status() {
-    List<Column> cols = new ArrayList<>(STATUS_HEAD);
-    cols.addAll(STATUS_BODY);
-    return new Table("sys_invocation_status", cols, Kind.STATUS);
+    return new Table("sys_invocation_status", concat(STATUS_HEAD, STATUS_BODY), Kind.STATUS);
   }
 
   static SysTable state() {
