@@ -8,7 +8,10 @@ import static dev.resolute.server.sql.ColumnType.U32;
 import static dev.resolute.server.sql.ColumnType.U64;
 import static dev.resolute.server.sql.ColumnType.UTF8;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.server.pb.InvocationStatus;
 import dev.resolute.server.pb.Target;
@@ -16,6 +19,7 @@ import dev.resolute.server.schema.DeploymentSchema;
 import dev.resolute.server.schema.HandlerSchema;
 import dev.resolute.server.schema.ServiceSchema;
 import dev.resolute.server.storage.Keys;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +32,9 @@ import java.util.function.Consumer;
  * invoker holds of a running or backing-off invocation), all read from the partitions' status
  * table. A filter on {@code id} becomes point reads; on {@code partition_key} or {@code
  * target_service_key}, a prefix scan of the ids with that partition key (an object's or workflow's
- * invocations all carry the partition key of its key).
+ * invocations all carry the partition key of its key). A filter on {@code target_service_name}
+ * and/or {@code target_service_key} is tested on each stored status's target before the status is
+ * parsed or a row built ({@link TargetFilter}).
  */
 final class InvocationTables {
   private InvocationTables() {}
@@ -168,10 +174,13 @@ final class InvocationTables {
 
   /**
    * Visits the stored statuses a filter can match: one point read per {@code id} it names, else
-   * every status of the partitions it leaves.
+   * every status of the partitions it leaves. A filter on {@code target_service_name} or {@code
+   * target_service_key} is checked on each stored status before it is parsed (see {@link
+   * TargetFilter}): the visitor sees only the invocations of those services and keys.
    */
   static void statuses(
       QueryContext cx, Pushdown filter, BiConsumer<InvocationId, InvocationStatus> visitor) {
+    TargetFilter targets = TargetFilter.of(filter);
     Set<String> ids = filter.strings("id");
     if (ids != null) {
       for (String text : ids) {
@@ -181,7 +190,7 @@ final class InvocationTables {
         }
         InvocationId id = InvocationId.parse(text);
         byte[] v = cx.reader().get(Keys.of(p, Keys.STATUS).bytes(id.toBytes()).build());
-        if (v != null) {
+        if (v != null && targets.test(v)) {
           visitor.accept(id, parse(v));
         }
       }
@@ -192,30 +201,94 @@ final class InvocationTables {
       for (long pk : partitionKeys) {
         int p = cx.partitioning.partitionOf(pk);
         scanStatuses(
-            cx, Keys.of(p, Keys.STATUS).build(), Keys.of(p, Keys.STATUS).u64(pk).build(), visitor);
+            cx,
+            Keys.of(p, Keys.STATUS).build(),
+            Keys.of(p, Keys.STATUS).u64(pk).build(),
+            targets,
+            visitor);
       }
       return;
     }
     for (int p : Scans.partitions(cx, filter)) {
       byte[] prefix = Keys.of(p, Keys.STATUS).build();
-      scanStatuses(cx, prefix, prefix, visitor);
+      scanStatuses(cx, prefix, prefix, targets, visitor);
     }
   }
 
-  /** The statuses under {@code scanPrefix}, which starts with the status table's {@code prefix}. */
+  /**
+   * The statuses under {@code scanPrefix}, which starts with the status table's {@code prefix},
+   * that {@code targets} lets through.
+   */
   private static void scanStatuses(
       QueryContext cx,
       byte[] prefix,
       byte[] scanPrefix,
+      TargetFilter targets,
       BiConsumer<InvocationId, InvocationStatus> visitor) {
     cx.reader()
         .scan(
             scanPrefix,
             (k, v) -> {
               cx.check();
-              visitor.accept(InvocationId.fromBytes(Keys.after(k, prefix, 24)), parse(v));
+              if (targets.test(v)) {
+                visitor.accept(InvocationId.fromBytes(Keys.after(k, prefix, 24)), parse(v));
+              }
               return true;
             });
+  }
+
+  /**
+   * The pushed-down equalities on {@code target_service_name} and {@code target_service_key}
+   * (either may be null: not restricted), tested on a stored status without parsing it: only its
+   * target is read, its other fields (the input, headers, outcome, journal events) are skipped. No
+   * index of invocations by service exists (a keyed service's ids carry its keys' partition keys,
+   * an unkeyed one's a random bucket or its idempotency key's), so a filter on the service name
+   * alone still reads every status of the partitions, but parses and builds rows only for the
+   * service's own invocations.
+   */
+  record TargetFilter(Set<String> services, Set<String> keys) {
+    static final TargetFilter ALL = new TargetFilter(null, null);
+
+    static TargetFilter of(Pushdown filter) {
+      Set<String> services = filter.strings("target_service_name");
+      Set<String> keys = filter.strings("target_service_key");
+      return services == null && keys == null ? ALL : new TargetFilter(services, keys);
+    }
+
+    /** Whether the stored status {@code v} can match: its target's service and key are allowed. */
+    boolean test(byte[] v) {
+      if (services == null && keys == null) {
+        return true;
+      }
+      Target t = target(v);
+      if (services != null && !services.contains(t.getService())) {
+        return false;
+      }
+      // an unkeyed target's target_service_key is null: it matches no key
+      return keys == null || t.getKeyed() && keys.contains(t.getKey());
+    }
+  }
+
+  /**
+   * The target of a stored {@link InvocationStatus}, read alone: every other field is skipped
+   * (several occurrences of the target, which a writer never makes, merge as in a full parse).
+   */
+  static Target target(byte[] status) {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(status);
+      Target.Builder t = Target.newBuilder();
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag >>> 3 == InvocationStatus.TARGET_FIELD_NUMBER
+            && (tag & 7) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+          in.readMessage(t, ExtensionRegistryLite.getEmptyRegistry());
+        } else if (!in.skipField(tag)) {
+          break;
+        }
+      }
+      return t.build();
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable invocation status", e);
+    }
   }
 
   private static final class Table extends SysTable {
