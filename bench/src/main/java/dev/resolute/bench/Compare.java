@@ -61,8 +61,6 @@ public final class Compare {
     List<String> targetNames =
         Arrays.asList(opt.getOrDefault("targets", "resolute,restate").split(","));
 
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("java.class.path");
     String sdk = opt.getOrDefault("sdk", "restate");
     String servicesMain =
         switch (sdk) {
@@ -71,8 +69,7 @@ public final class Compare {
           default ->
               throw new IllegalArgumentException("unknown --sdk " + sdk + " (restate, resolute)");
         };
-    List<String> servicesJvm =
-        List.of(javaBin, "-Xmx512m", "-XX:+UseParallelGC", "-cp", cp, servicesMain);
+    List<String> servicesJvm = Targets.deploymentJvm(servicesMain);
 
     // --port-offset N shifts every port, so two runs (two engineers) can share a machine
     int off = Integer.parseInt(opt.getOrDefault("port-offset", "0"));

@@ -422,22 +422,12 @@ public final class SqlBench {
 
   private static Map<String, Target> targets(
       Map<String, String> opt, Path root, Path work, List<String> names, int off) {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("java.class.path");
-    List<String> servicesJvm =
-        List.of(
-            javaBin,
-            "-Xmx512m",
-            "-XX:+UseParallelGC",
-            "-cp",
-            cp,
-            "dev.resolute.bench.services.BenchServices");
     return Targets.of(
         opt,
         root,
         work,
         names,
-        servicesJvm,
+        Targets.deploymentJvm("dev.resolute.bench.services.BenchServices"),
         new Targets.Ports(26080, 26070, 26123, 26090).plus(off),
         new Targets.Ports(27080, 27070, 26122, 26091).plus(off));
   }

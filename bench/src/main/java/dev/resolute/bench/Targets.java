@@ -116,6 +116,21 @@ final class Targets {
         with(servicesJvm, String.valueOf(p.services())));
   }
 
+  /**
+   * The command of a bench deployment JVM running {@code mainClass} on this JVM's class path,
+   * without its port (the last argument, which {@link #of} adds).
+   */
+  static List<String> deploymentJvm(String mainClass) {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return List.of(
+        javaBin,
+        "-Xmx512m",
+        "-XX:+UseParallelGC",
+        "-cp",
+        System.getProperty("java.class.path"),
+        mainClass);
+  }
+
   /** Refuses to start when a port of any target is taken (a server left from an earlier run?). */
   static void requireFreePorts(Collection<Target> targets) {
     for (Target t : targets) {
