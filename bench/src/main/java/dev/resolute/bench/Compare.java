@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * README for the options; {@code ./bench/compare} builds everything and calls this.
  */
 public final class Compare {
-  private static final String HOST = "127.0.0.1";
+  private static final String HOST = Targets.HOST;
 
   private record Measured(
       Scenario scenario,
@@ -61,8 +61,6 @@ public final class Compare {
     List<String> targetNames =
         Arrays.asList(opt.getOrDefault("targets", "resolute,restate").split(","));
 
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("java.class.path");
     String sdk = opt.getOrDefault("sdk", "restate");
     String servicesMain =
         switch (sdk) {
@@ -71,77 +69,20 @@ public final class Compare {
           default ->
               throw new IllegalArgumentException("unknown --sdk " + sdk + " (restate, resolute)");
         };
-    List<String> servicesJvm =
-        List.of(javaBin, "-Xmx512m", "-XX:+UseParallelGC", "-cp", cp, servicesMain);
+    List<String> servicesJvm = Targets.deploymentJvm(servicesMain);
 
     // --port-offset N shifts every port, so two runs (two engineers) can share a machine
     int off = Integer.parseInt(opt.getOrDefault("port-offset", "0"));
-    Map<String, Target> targets = new LinkedHashMap<>();
-    for (String t : targetNames) {
-      switch (t) {
-        case "resolute" -> {
-          Map<String, String> env = new LinkedHashMap<>();
-          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":" + (25080 + off));
-          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":" + (25070 + off));
-          env.put("RESTATE_BIND_ADDRESS", HOST + ":" + (25123 + off));
-          env.put("RESOLUTE_NO_BUILD", "1");
-          if (opt.containsKey("resolute-java-opts")) {
-            env.put("JAVA_OPTS", opt.get("resolute-java-opts"));
-          }
-          targets.put(
-              t,
-              new Target(
-                  "resolute",
-                  List.of(
-                      root.resolve("resolute-server").toString(),
-                      "--base-dir",
-                      work.resolve("resolute-data").toString()),
-                  env,
-                  work.resolve("resolute-data"),
-                  work,
-                  25080 + off,
-                  25070 + off,
-                  25090 + off,
-                  concat(servicesJvm, String.valueOf(25090 + off))));
-        }
-        case "restate" -> {
-          Map<String, String> env = new LinkedHashMap<>();
-          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":" + (28080 + off));
-          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":" + (29070 + off));
-          env.put("RESTATE_BIND_ADDRESS", HOST + ":" + (25122 + off));
-          env.put("RESTATE_ADVERTISED_ADDRESS", "http://" + HOST + ":" + (25122 + off) + "/");
-          env.put("RESTATE_LOG_FORMAT", "compact");
-          String bin =
-              opt.getOrDefault(
-                  "restate-bin",
-                  root.resolve(
-                          ".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server")
-                      .toString());
-          targets.put(
-              t,
-              new Target(
-                  "restate",
-                  List.of(bin, "--base-dir", work.resolve("restate-data").toString()),
-                  env,
-                  work.resolve("restate-data"),
-                  work,
-                  28080 + off,
-                  29070 + off,
-                  25091 + off,
-                  concat(servicesJvm, String.valueOf(25091 + off))));
-        }
-        default ->
-            throw new IllegalArgumentException("unknown target " + t + " (resolute, restate)");
-      }
-    }
-    for (Target t : targets.values()) {
-      for (int port : new int[] {t.ingressPort, t.adminPort, t.servicesPort}) {
-        if (Target.portInUse(port)) {
-          throw new IllegalStateException(
-              "port " + port + " is in use (a server left from an earlier run?)");
-        }
-      }
-    }
+    Map<String, Target> targets =
+        Targets.of(
+            opt,
+            root,
+            work,
+            targetNames,
+            servicesJvm,
+            new Targets.Ports(25080, 25070, 25123, 25090).plus(off),
+            new Targets.Ports(28080, 29070, 25122, 25091).plus(off));
+    Targets.requireFreePorts(targets.values());
 
     StringBuilder report = new StringBuilder();
     report
@@ -447,12 +388,6 @@ public final class Compare {
     return s.length() > 160 ? s.substring(0, 160) + "..." : s;
   }
 
-  private static List<String> concat(List<String> a, String b) {
-    List<String> l = new ArrayList<>(a);
-    l.add(b);
-    return l;
-  }
-
   /** The options {@link #main} reads; any other is refused, so a misspelt one is never ignored. */
   private static final java.util.Set<String> OPTIONS =
       java.util.Set.of(
@@ -475,33 +410,6 @@ public final class Compare {
           "work-dir");
 
   private static Map<String, String> parse(String[] args) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument " + a);
-      }
-      String k = a.substring(2);
-      int eq = k.indexOf('=');
-      String name = eq >= 0 ? k.substring(0, eq) : k;
-      if (!OPTIONS.contains(name)) {
-        throw new IllegalArgumentException(
-            "unknown option "
-                + a
-                + " (options: --"
-                + String.join(" --", new java.util.TreeSet<>(OPTIONS))
-                + ")");
-      }
-      if (eq >= 0) {
-        m.put(k.substring(0, eq), k.substring(eq + 1));
-      } else if (k.equals("quick") || k.equals("skip-restart") || k.equals("no-kafka")) {
-        m.put(k, "true");
-      } else if (i + 1 < args.length) {
-        m.put(k, args[++i]);
-      } else {
-        throw new IllegalArgumentException("missing value for " + a);
-      }
-    }
-    return m;
+    return Targets.parse(args, OPTIONS, java.util.Set.of("quick", "skip-restart", "no-kafka"));
   }
 }

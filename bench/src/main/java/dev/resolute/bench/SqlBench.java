@@ -9,7 +9,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +36,7 @@ import java.util.regex.Pattern;
  * {@code ./bench/sql} builds everything and calls this; see bench/README.md.
  */
 public final class SqlBench {
-  private static final String HOST = "127.0.0.1";
+  private static final String HOST = Targets.HOST;
   private static final String POINT = "SELECT * FROM sys_invocation WHERE id = '%s'";
   private static final String GROUP = "SELECT status, count(*) FROM sys_invocation GROUP BY status";
   private static final Pattern ID = Pattern.compile("\"invocationId\"\\s*:\\s*\"(inv_[^\"]+)\"");
@@ -79,14 +78,7 @@ public final class SqlBench {
     List<String> names = Arrays.asList(opt.getOrDefault("targets", "resolute,restate").split(","));
 
     Map<String, Target> targets = targets(opt, root, work, names, off);
-    for (Target t : targets.values()) {
-      for (int port : new int[] {t.ingressPort, t.adminPort, t.servicesPort}) {
-        if (Target.portInUse(port)) {
-          throw new IllegalStateException(
-              "port " + port + " is in use (a server left from an earlier run?)");
-        }
-      }
-    }
+    Targets.requireFreePorts(targets.values());
     List<Row> rows = new ArrayList<>();
     try {
       for (Target t : targets.values()) {
@@ -430,81 +422,14 @@ public final class SqlBench {
 
   private static Map<String, Target> targets(
       Map<String, String> opt, Path root, Path work, List<String> names, int off) {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("java.class.path");
-    List<String> servicesJvm =
-        List.of(
-            javaBin,
-            "-Xmx512m",
-            "-XX:+UseParallelGC",
-            "-cp",
-            cp,
-            "dev.resolute.bench.services.BenchServices");
-    Map<String, Target> targets = new LinkedHashMap<>();
-    for (String t : names) {
-      switch (t) {
-        case "resolute" -> {
-          Map<String, String> env = new LinkedHashMap<>();
-          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":" + (26080 + off));
-          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":" + (26070 + off));
-          env.put("RESTATE_BIND_ADDRESS", HOST + ":" + (26123 + off));
-          env.put("RESOLUTE_NO_BUILD", "1");
-          if (opt.containsKey("resolute-java-opts")) {
-            env.put("JAVA_OPTS", opt.get("resolute-java-opts"));
-          }
-          targets.put(
-              t,
-              new Target(
-                  "resolute",
-                  List.of(
-                      root.resolve("resolute-server").toString(),
-                      "--base-dir",
-                      work.resolve("resolute-data").toString()),
-                  env,
-                  work.resolve("resolute-data"),
-                  work,
-                  26080 + off,
-                  26070 + off,
-                  26090 + off,
-                  with(servicesJvm, String.valueOf(26090 + off))));
-        }
-        case "restate" -> {
-          Map<String, String> env = new LinkedHashMap<>();
-          env.put("RESTATE_INGRESS__BIND_ADDRESS", HOST + ":" + (27080 + off));
-          env.put("RESTATE_ADMIN__BIND_ADDRESS", HOST + ":" + (27070 + off));
-          env.put("RESTATE_BIND_ADDRESS", HOST + ":" + (26122 + off));
-          env.put("RESTATE_ADVERTISED_ADDRESS", "http://" + HOST + ":" + (26122 + off) + "/");
-          env.put("RESTATE_LOG_FORMAT", "compact");
-          String bin =
-              opt.getOrDefault(
-                  "restate-bin",
-                  root.resolve(
-                          ".peers/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server")
-                      .toString());
-          targets.put(
-              t,
-              new Target(
-                  "restate",
-                  List.of(bin, "--base-dir", work.resolve("restate-data").toString()),
-                  env,
-                  work.resolve("restate-data"),
-                  work,
-                  27080 + off,
-                  27070 + off,
-                  26091 + off,
-                  with(servicesJvm, String.valueOf(26091 + off))));
-        }
-        default ->
-            throw new IllegalArgumentException("unknown target " + t + " (resolute, restate)");
-      }
-    }
-    return targets;
-  }
-
-  private static List<String> with(List<String> a, String b) {
-    List<String> l = new ArrayList<>(a);
-    l.add(b);
-    return l;
+    return Targets.of(
+        opt,
+        root,
+        work,
+        names,
+        Targets.deploymentJvm("dev.resolute.bench.services.BenchServices"),
+        new Targets.Ports(26080, 26070, 26123, 26090).plus(off),
+        new Targets.Ports(27080, 27070, 26122, 26091).plus(off));
   }
 
   private static Duration seconds(String s) {
@@ -532,29 +457,6 @@ public final class SqlBench {
           "pid-file");
 
   private static Map<String, String> parse(String[] args) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument " + a);
-      }
-      String k = a.substring(2);
-      if (!OPTIONS.contains(k)) {
-        throw new IllegalArgumentException(
-            "unknown option "
-                + a
-                + " (options: --"
-                + String.join(" --", new java.util.TreeSet<>(OPTIONS))
-                + ")");
-      }
-      if (k.equals("quick")) {
-        m.put(k, "true");
-      } else if (i + 1 < args.length) {
-        m.put(k, args[++i]);
-      } else {
-        throw new IllegalArgumentException("missing value for " + a);
-      }
-    }
-    return m;
+    return Targets.parse(args, OPTIONS, java.util.Set.of("quick"));
   }
 }

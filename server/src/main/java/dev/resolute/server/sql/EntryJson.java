@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import dev.resolute.protocol.MessageType;
 import dev.resolute.protocol.id.AwakeableId;
 import dev.resolute.protocol.pb.AttachInvocationCommandMessage;
@@ -203,57 +206,27 @@ final class EntryJson {
         }
         case CALL_COMMAND -> {
           CallCommandMessage m = CallCommandMessage.parseFrom(payload);
-          String callee = callees.get(m.getInvocationIdNotificationIdx());
-          if (callee == null) {
-            yield null;
-          }
-          Call c =
-              new Call(
-                  callee,
-                  m.getServiceName(),
-                  m.getHandlerName(),
-                  m.getKey(),
-                  m.hasScope() && !m.getScope().isEmpty() ? m.getScope() : null,
-                  m.hasLimitKey() ? m.getLimitKey() : null,
-                  m.getParameter(),
-                  m.getHeadersList(),
-                  m.hasIdempotencyKey() ? m.getIdempotencyKey() : null);
-          ObjectNode full = JSON.createObjectNode();
-          full.set("request", c.request(registry));
-          full.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
-          full.put("result_completion_id", m.getResultCompletionId());
-          full.put("name", m.getName());
-          ObjectNode lite = c.lite(registry);
-          lite.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
-          lite.put("result_completion_id", m.getResultCompletionId());
-          yield command("Call", full, liteNamed(lite, m.getName()));
+          yield call(
+              "Call",
+              m,
+              m.getInvocationIdNotificationIdx(),
+              null,
+              m.getResultCompletionId(),
+              m.getName(),
+              callees,
+              registry);
         }
         case ONE_WAY_CALL_COMMAND -> {
           OneWayCallCommandMessage m = OneWayCallCommandMessage.parseFrom(payload);
-          String callee = callees.get(m.getInvocationIdNotificationIdx());
-          if (callee == null) {
-            yield null;
-          }
-          Call c =
-              new Call(
-                  callee,
-                  m.getServiceName(),
-                  m.getHandlerName(),
-                  m.getKey(),
-                  m.hasScope() && !m.getScope().isEmpty() ? m.getScope() : null,
-                  m.hasLimitKey() ? m.getLimitKey() : null,
-                  m.getParameter(),
-                  m.getHeadersList(),
-                  m.hasIdempotencyKey() ? m.getIdempotencyKey() : null);
-          ObjectNode full = JSON.createObjectNode();
-          full.set("request", c.request(registry));
-          full.set("invoke_time", JsonParts.unsigned(m.getInvokeTime()));
-          full.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
-          full.put("name", m.getName());
-          ObjectNode lite = c.lite(registry);
-          lite.set("invoke_time", JsonParts.unsigned(m.getInvokeTime()));
-          lite.put("invocation_id_completion_id", m.getInvocationIdNotificationIdx());
-          yield command("OneWayCall", full, liteNamed(lite, m.getName()));
+          yield call(
+              "OneWayCall",
+              m,
+              m.getInvocationIdNotificationIdx(),
+              m.getInvokeTime(),
+              null,
+              m.getName(),
+              callees,
+              registry);
         }
         case SEND_SIGNAL_COMMAND -> {
           SendSignalCommandMessage m = SendSignalCommandMessage.parseFrom(payload);
@@ -342,6 +315,62 @@ final class EntryJson {
   }
 
   /** Notes the callee id of a {@code CallInvocationId} notification by its completion id. */
+  /**
+   * A Call ({@code resultId} set) or OneWayCall ({@code invokeTime} set) command, or null when the
+   * callee's id is not in the journal. The target, parameter, headers, idempotency key, scope and
+   * limit key are read from {@code m} by field name: {@link CallCommandMessage} and {@link
+   * OneWayCallCommandMessage} give them the same names (under other numbers).
+   */
+  private static Rendered call(
+      String type,
+      Message m,
+      int idIdx,
+      Long invokeTime,
+      Integer resultId,
+      String name,
+      Map<Integer, String> callees,
+      SchemaRegistry registry) {
+    String callee = callees.get(idIdx);
+    if (callee == null) {
+      return null;
+    }
+    Descriptor d = m.getDescriptorForType();
+    String scope = optional(m, d, "scope");
+    @SuppressWarnings("unchecked")
+    List<Header> headers = (List<Header>) m.getField(d.findFieldByName("headers"));
+    Call c =
+        new Call(
+            callee,
+            (String) m.getField(d.findFieldByName("service_name")),
+            (String) m.getField(d.findFieldByName("handler_name")),
+            (String) m.getField(d.findFieldByName("key")),
+            scope != null && !scope.isEmpty() ? scope : null,
+            optional(m, d, "limit_key"),
+            (ByteString) m.getField(d.findFieldByName("parameter")),
+            headers,
+            optional(m, d, "idempotency_key"));
+    ObjectNode full = JSON.createObjectNode();
+    full.set("request", c.request(registry));
+    ObjectNode lite = c.lite(registry);
+    for (ObjectNode o : List.of(full, lite)) {
+      if (invokeTime != null) {
+        o.set("invoke_time", JsonParts.unsigned(invokeTime));
+      }
+      o.put("invocation_id_completion_id", idIdx);
+      if (resultId != null) {
+        o.put("result_completion_id", resultId);
+      }
+    }
+    full.put("name", name);
+    return command(type, full, liteNamed(lite, name));
+  }
+
+  /** The optional string field {@code field} of {@code m}, or null when it is not set. */
+  private static String optional(Message m, Descriptor d, String field) {
+    FieldDescriptor f = d.findFieldByName(field);
+    return m.hasField(f) ? (String) m.getField(f) : null;
+  }
+
   static void callee(byte[] payload, Map<Integer, String> callees) {
     NotificationJson.callee(payload, callees);
   }

@@ -8,7 +8,10 @@ import static dev.resolute.server.sql.ColumnType.U32;
 import static dev.resolute.server.sql.ColumnType.U64;
 import static dev.resolute.server.sql.ColumnType.UTF8;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.server.pb.InvocationStatus;
 import dev.resolute.server.pb.Target;
@@ -16,6 +19,7 @@ import dev.resolute.server.schema.DeploymentSchema;
 import dev.resolute.server.schema.HandlerSchema;
 import dev.resolute.server.schema.ServiceSchema;
 import dev.resolute.server.storage.Keys;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +32,9 @@ import java.util.function.Consumer;
  * invoker holds of a running or backing-off invocation), all read from the partitions' status
  * table. A filter on {@code id} becomes point reads; on {@code partition_key} or {@code
  * target_service_key}, a prefix scan of the ids with that partition key (an object's or workflow's
- * invocations all carry the partition key of its key).
+ * invocations all carry the partition key of its key). A filter on {@code target_service_name}
+ * and/or {@code target_service_key} is tested on each stored status's target before the status is
+ * parsed or a row built ({@link TargetFilter}).
  */
 final class InvocationTables {
   private InvocationTables() {}
@@ -42,7 +48,8 @@ final class InvocationTables {
           Column.of("completion_result", UTF8),
           Column.of("completion_failure", UTF8));
 
-  private static final List<Column> STATUS_BODY =
+  /** The target columns, the same in sys_invocation_status and sys_invocation. */
+  private static final List<Column> TARGET =
       List.of(
           Column.of("target", UTF8),
           Column.of("target_service_name", UTF8),
@@ -51,12 +58,11 @@ final class InvocationTables {
           Column.of("target_service_ty", UTF8),
           Column.of("scope", UTF8),
           Column.of("limit_key", UTF8),
-          Column.of("idempotency_key", UTF8),
-          Column.of("invoked_by", UTF8),
-          Column.of("invoked_by_id", UTF8),
-          Column.of("invoked_by_subscription_id", UTF8),
-          Column.of("invoked_by_service_name", UTF8),
-          Column.of("invoked_by_target", UTF8),
+          Column.of("idempotency_key", UTF8));
+
+  /** From restarted_from to the suspension: the same in both tables, after the invoked_by ones. */
+  private static final List<Column> LIFECYCLE =
+      List.of(
           Column.of("restarted_from", UTF8),
           Column.of("pinned_deployment_id", UTF8),
           Column.of("pinned_service_protocol_version", U32),
@@ -76,6 +82,17 @@ final class InvocationTables {
           Column.of("suspended_waiting_for_completions", LIST_U32),
           Column.of("suspended_waiting_for_signals", LIST_U32),
           Column.of("suspended_waiting_future_json", UTF8));
+
+  private static final List<Column> STATUS_BODY =
+      concat(
+          TARGET,
+          List.of(
+              Column.of("invoked_by", UTF8),
+              Column.of("invoked_by_id", UTF8),
+              Column.of("invoked_by_subscription_id", UTF8),
+              Column.of("invoked_by_service_name", UTF8),
+              Column.of("invoked_by_target", UTF8)),
+          LIFECYCLE);
 
   private static final List<Column> STATE_COLUMNS =
       List.of(
@@ -99,58 +116,43 @@ final class InvocationTables {
 
   /** sys_invocation's columns: restate-server's view, in its order. */
   private static final List<Column> VIEW_COLUMNS =
-      List.of(
-          Column.of("id", UTF8),
-          Column.of("vqueue_id", UTF8),
-          Column.of("target", UTF8),
-          Column.of("target_service_name", UTF8),
-          Column.of("target_service_key", UTF8),
-          Column.of("target_handler_name", UTF8),
-          Column.of("target_service_ty", UTF8),
-          Column.of("scope", UTF8),
-          Column.of("limit_key", UTF8),
-          Column.of("idempotency_key", UTF8),
-          Column.of("invoked_by", UTF8),
-          Column.of("invoked_by_service_name", UTF8),
-          Column.of("invoked_by_id", UTF8),
-          Column.of("invoked_by_subscription_id", UTF8),
-          Column.of("invoked_by_target", UTF8),
-          Column.of("restarted_from", UTF8),
-          Column.of("pinned_deployment_id", UTF8),
-          Column.of("pinned_service_protocol_version", U32),
-          Column.of("trace_id", UTF8),
-          Column.of("journal_size", U32),
-          Column.of("journal_commands_size", U32),
-          Column.of("created_at", TIMESTAMP_MS),
-          Column.of("created_using_restate_version", UTF8),
-          Column.of("modified_at", TIMESTAMP_MS),
-          Column.of("inboxed_at", TIMESTAMP_MS),
-          Column.of("scheduled_at", TIMESTAMP_MS),
-          Column.of("scheduled_start_at", TIMESTAMP_MS),
-          Column.of("running_at", TIMESTAMP_MS),
-          Column.of("completed_at", TIMESTAMP_MS),
-          Column.of("completion_retention", DURATION_MS),
-          Column.of("journal_retention", DURATION_MS),
-          Column.of("suspended_waiting_for_completions", LIST_U32),
-          Column.of("suspended_waiting_for_signals", LIST_U32),
-          Column.of("suspended_waiting_future_json", UTF8),
-          Column.of("retry_count", U64),
-          Column.of("last_start_at", TIMESTAMP_MS),
-          Column.of("next_retry_at", TIMESTAMP_MS),
-          Column.of("last_attempt_deployment_id", UTF8),
-          Column.of("last_attempt_server", UTF8),
-          Column.of("last_failure", UTF8),
-          Column.of("last_failure_error_code", UTF8),
-          Column.of("last_failure_related_entry_index", U64),
-          Column.of("last_failure_related_entry_name", UTF8),
-          Column.of("last_failure_related_entry_type", UTF8),
-          Column.of("last_failure_related_command_index", U64),
-          Column.of("last_failure_related_command_name", UTF8),
-          Column.of("last_failure_related_command_type", UTF8),
-          Column.of("last_awaiting_on_future_json", UTF8),
-          Column.of("status", UTF8),
-          Column.of("completion_result", UTF8),
-          Column.of("completion_failure", UTF8));
+      concat(
+          List.of(Column.of("id", UTF8), Column.of("vqueue_id", UTF8)),
+          TARGET,
+          List.of(
+              Column.of("invoked_by", UTF8),
+              Column.of("invoked_by_service_name", UTF8),
+              Column.of("invoked_by_id", UTF8),
+              Column.of("invoked_by_subscription_id", UTF8),
+              Column.of("invoked_by_target", UTF8)),
+          LIFECYCLE,
+          List.of(
+              Column.of("retry_count", U64),
+              Column.of("last_start_at", TIMESTAMP_MS),
+              Column.of("next_retry_at", TIMESTAMP_MS),
+              Column.of("last_attempt_deployment_id", UTF8),
+              Column.of("last_attempt_server", UTF8),
+              Column.of("last_failure", UTF8),
+              Column.of("last_failure_error_code", UTF8),
+              Column.of("last_failure_related_entry_index", U64),
+              Column.of("last_failure_related_entry_name", UTF8),
+              Column.of("last_failure_related_entry_type", UTF8),
+              Column.of("last_failure_related_command_index", U64),
+              Column.of("last_failure_related_command_name", UTF8),
+              Column.of("last_failure_related_command_type", UTF8),
+              Column.of("last_awaiting_on_future_json", UTF8),
+              Column.of("status", UTF8),
+              Column.of("completion_result", UTF8),
+              Column.of("completion_failure", UTF8)));
+
+  @SafeVarargs
+  private static List<Column> concat(List<Column>... parts) {
+    List<Column> out = new ArrayList<>();
+    for (List<Column> p : parts) {
+      out.addAll(p);
+    }
+    return List.copyOf(out);
+  }
 
   enum Kind {
     VIEW,
@@ -163,9 +165,7 @@ final class InvocationTables {
   }
 
   static SysTable status() {
-    List<Column> cols = new ArrayList<>(STATUS_HEAD);
-    cols.addAll(STATUS_BODY);
-    return new Table("sys_invocation_status", cols, Kind.STATUS);
+    return new Table("sys_invocation_status", concat(STATUS_HEAD, STATUS_BODY), Kind.STATUS);
   }
 
   static SysTable state() {
@@ -174,10 +174,13 @@ final class InvocationTables {
 
   /**
    * Visits the stored statuses a filter can match: one point read per {@code id} it names, else
-   * every status of the partitions it leaves.
+   * every status of the partitions it leaves. A filter on {@code target_service_name} or {@code
+   * target_service_key} is checked on each stored status before it is parsed (see {@link
+   * TargetFilter}): the visitor sees only the invocations of those services and keys.
    */
   static void statuses(
       QueryContext cx, Pushdown filter, BiConsumer<InvocationId, InvocationStatus> visitor) {
+    TargetFilter targets = TargetFilter.of(filter);
     Set<String> ids = filter.strings("id");
     if (ids != null) {
       for (String text : ids) {
@@ -187,7 +190,7 @@ final class InvocationTables {
         }
         InvocationId id = InvocationId.parse(text);
         byte[] v = cx.reader().get(Keys.of(p, Keys.STATUS).bytes(id.toBytes()).build());
-        if (v != null) {
+        if (v != null && targets.test(v)) {
           visitor.accept(id, parse(v));
         }
       }
@@ -198,30 +201,94 @@ final class InvocationTables {
       for (long pk : partitionKeys) {
         int p = cx.partitioning.partitionOf(pk);
         scanStatuses(
-            cx, Keys.of(p, Keys.STATUS).build(), Keys.of(p, Keys.STATUS).u64(pk).build(), visitor);
+            cx,
+            Keys.of(p, Keys.STATUS).build(),
+            Keys.of(p, Keys.STATUS).u64(pk).build(),
+            targets,
+            visitor);
       }
       return;
     }
     for (int p : Scans.partitions(cx, filter)) {
       byte[] prefix = Keys.of(p, Keys.STATUS).build();
-      scanStatuses(cx, prefix, prefix, visitor);
+      scanStatuses(cx, prefix, prefix, targets, visitor);
     }
   }
 
-  /** The statuses under {@code scanPrefix}, which starts with the status table's {@code prefix}. */
+  /**
+   * The statuses under {@code scanPrefix}, which starts with the status table's {@code prefix},
+   * that {@code targets} lets through.
+   */
   private static void scanStatuses(
       QueryContext cx,
       byte[] prefix,
       byte[] scanPrefix,
+      TargetFilter targets,
       BiConsumer<InvocationId, InvocationStatus> visitor) {
     cx.reader()
         .scan(
             scanPrefix,
             (k, v) -> {
               cx.check();
-              visitor.accept(InvocationId.fromBytes(Keys.after(k, prefix, 24)), parse(v));
+              if (targets.test(v)) {
+                visitor.accept(InvocationId.fromBytes(Keys.after(k, prefix, 24)), parse(v));
+              }
               return true;
             });
+  }
+
+  /**
+   * The pushed-down equalities on {@code target_service_name} and {@code target_service_key}
+   * (either may be null: not restricted), tested on a stored status without parsing it: only its
+   * target is read, its other fields (the input, headers, outcome, journal events) are skipped. No
+   * index of invocations by service exists (a keyed service's ids carry its keys' partition keys,
+   * an unkeyed one's a random bucket or its idempotency key's), so a filter on the service name
+   * alone still reads every status of the partitions, but parses and builds rows only for the
+   * service's own invocations.
+   */
+  record TargetFilter(Set<String> services, Set<String> keys) {
+    static final TargetFilter ALL = new TargetFilter(null, null);
+
+    static TargetFilter of(Pushdown filter) {
+      Set<String> services = filter.strings("target_service_name");
+      Set<String> keys = filter.strings("target_service_key");
+      return services == null && keys == null ? ALL : new TargetFilter(services, keys);
+    }
+
+    /** Whether the stored status {@code v} can match: its target's service and key are allowed. */
+    boolean test(byte[] v) {
+      if (services == null && keys == null) {
+        return true;
+      }
+      Target t = target(v);
+      if (services != null && !services.contains(t.getService())) {
+        return false;
+      }
+      // an unkeyed target's target_service_key is null: it matches no key
+      return keys == null || t.getKeyed() && keys.contains(t.getKey());
+    }
+  }
+
+  /**
+   * The target of a stored {@link InvocationStatus}, read alone: every other field is skipped
+   * (several occurrences of the target, which a writer never makes, merge as in a full parse).
+   */
+  static Target target(byte[] status) {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(status);
+      Target.Builder t = Target.newBuilder();
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag >>> 3 == InvocationStatus.TARGET_FIELD_NUMBER
+            && (tag & 7) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+          in.readMessage(t, ExtensionRegistryLite.getEmptyRegistry());
+        } else if (!in.skipField(tag)) {
+          break;
+        }
+      }
+      return t.build();
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable invocation status", e);
+    }
   }
 
   private static final class Table extends SysTable {

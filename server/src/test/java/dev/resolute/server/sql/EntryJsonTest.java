@@ -12,8 +12,10 @@ import dev.resolute.protocol.pb.Failure;
 import dev.resolute.protocol.pb.FailureMetadata;
 import dev.resolute.protocol.pb.GetEagerStateCommandMessage;
 import dev.resolute.protocol.pb.GetInvocationOutputCommandMessage;
+import dev.resolute.protocol.pb.Header;
 import dev.resolute.protocol.pb.IdempotentRequestTarget;
 import dev.resolute.protocol.pb.NotificationTemplate;
+import dev.resolute.protocol.pb.OneWayCallCommandMessage;
 import dev.resolute.protocol.pb.OutputCommandMessage;
 import dev.resolute.protocol.pb.RunCommandMessage;
 import dev.resolute.protocol.pb.SendSignalCommandMessage;
@@ -118,6 +120,38 @@ class EntryJsonTest {
                 MessageType.CALL_COMMAND,
                 CallCommandMessage.newBuilder().setServiceName("Greeter").setHandlerName("greet")))
         .isNull();
+  }
+
+  @Test
+  void aOneWayCallWithEveryOptionalField() {
+    Map<Integer, String> callees = new HashMap<>();
+    callees.put(3, CALLEE);
+    EntryJson.Rendered r =
+        render(
+            MessageType.ONE_WAY_CALL_COMMAND,
+            OneWayCallCommandMessage.newBuilder()
+                .setServiceName("Counter")
+                .setHandlerName("add")
+                .setKey("k1")
+                .setParameter(ByteString.copyFromUtf8("1"))
+                .addHeaders(Header.newBuilder().setKey("h").setValue("v"))
+                .setIdempotencyKey("ik")
+                .setScope("s")
+                .setLimitKey("lk")
+                .setInvokeTime(7)
+                .setInvocationIdNotificationIdx(3)
+                .setName("later"),
+            callees);
+    assertThat(r.full())
+        .isEqualTo(
+            "{\"Command\":{\"OneWayCall\":{\"request\":{\"invocation_id\":\""
+                + CALLEE
+                + "\",\"invocation_target\":{\"VirtualObject\":{\"name\":\"Counter\",\"key\":\"k1\",\"handler\":\"add\",\"handler_ty\":\"Exclusive\",\"scope\":\"s\"}},\"span_context\":{\"span_context\":{\"trace_id\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],\"span_id\":[0,0,0,0,0,0,0,0],\"trace_flags\":0,\"is_remote\":false,\"trace_state\":\"\"},\"cause\":null},\"parameter\":[49],\"headers\":[{\"name\":\"h\",\"value\":\"v\"}],\"idempotency_key\":\"ik\",\"completion_retention_duration\":{\"secs\":86400,\"nanos\":0},\"journal_retention_duration\":{\"secs\":86400,\"nanos\":0},\"limit_key\":\"lk\"},\"invoke_time\":7,\"invocation_id_completion_id\":3,\"name\":\"later\"}}}");
+    assertThat(r.lite())
+        .isEqualTo(
+            "{\"Command\":{\"OneWayCall\":{\"invocation_id\":\""
+                + CALLEE
+                + "\",\"invocation_target\":{\"VirtualObject\":{\"name\":\"Counter\",\"key\":\"k1\",\"handler\":\"add\",\"handler_ty\":\"Exclusive\",\"scope\":\"s\"}},\"invoke_time\":7,\"invocation_id_completion_id\":3,\"name\":\"later\"}}}");
   }
 
   @Test

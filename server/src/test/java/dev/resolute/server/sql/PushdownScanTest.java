@@ -14,6 +14,15 @@ import dev.resolute.server.pb.Target;
 import dev.resolute.server.storage.Keys;
 import dev.resolute.server.storage.Store;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * service_name}/{@code service_key} are pushed down to point reads and prefix scans: over a store
  * of a few thousand invocations (each with a journal) and keyed state rows, the number of entries
  * the scans hand to the tables (counted by the fixture's reader) stays bounded by what matches,
- * while the same query without the filter reads the whole table.
+ * while the same query without the filter reads the whole table. A filter on {@code
+ * target_service_name} reads every status but builds rows only for that service's invocations.
  */
 class PushdownScanTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -116,6 +126,92 @@ class PushdownScanTest {
     // the key alone: the partition of that key only, a small part of the table
     rows("select key from state where service_key = 'key-99'");
     assertThat(f.visited.get()).isLessThan(KEYS * PER_KEY / 2);
+  }
+
+  @Test
+  void targetServiceNameBuildsRowsOnlyForThatService() throws Exception {
+    // the fixture's running and inboxed calls to Counter beside the ones added here
+    int counter = KEYS * PER_KEY + 2;
+    JsonNode rows = rows("select id from sys_invocation where target_service_name = 'Counter'");
+    assertThat(rows).hasSize(counter);
+    // no index by service: every status is read, but only Counter's become rows
+    assertThat(f.visited.get()).isGreaterThanOrEqualTo(totalStatuses);
+    assertThat(scanned(InvocationTables.view(), "target_service_name", "Counter"))
+        .isEqualTo(counter);
+    assertThat(scanned(InvocationTables.status(), "target_service_name", "Greeter"))
+        .isEqualTo(UNKEYED + 3);
+    assertThat(scanned(InvocationTables.view(), "target_service_name", "Nobody")).isZero();
+  }
+
+  @Test
+  void targetServiceNameAndKeyIsAPrefixScanOfThatObjectsInvocations() throws Exception {
+    JsonNode rows =
+        rows(
+            "select id from sys_invocation where target_service_name = 'Counter'"
+                + " and target_service_key = 'key-17'");
+    assertThat(rows).hasSize(PER_KEY);
+    assertThat(f.visited.get()).isEqualTo(PER_KEY);
+    assertThat(
+            scanned(
+                InvocationTables.view(),
+                "target_service_name",
+                "Counter",
+                "target_service_key",
+                "key-17"))
+        .isEqualTo(PER_KEY);
+    // the same key of another service: the same prefix, none of its statuses
+    assertThat(
+            scanned(
+                InvocationTables.view(),
+                "target_service_name",
+                "Signup",
+                "target_service_key",
+                "key-17"))
+        .isZero();
+  }
+
+  @Test
+  void theTargetIsReadFromAStoredStatusAlone() {
+    InvocationStatus st =
+        InvocationStatus.newBuilder()
+            .setPhase(InvocationStatus.Phase.INVOKED)
+            .setTarget(target("Counter", "add", "key-1"))
+            .setInput(com.google.protobuf.ByteString.copyFrom(new byte[4096]))
+            .setLastFailure("[500] oops")
+            .addJournalEvents(dev.resolute.server.pb.JournalEvent.getDefaultInstance())
+            .setLimitKey("lk")
+            .build();
+    assertThat(InvocationTables.target(st.toByteArray())).isEqualTo(st.getTarget());
+    assertThat(InvocationTables.target(new byte[0])).isEqualTo(Target.getDefaultInstance());
+  }
+
+  /**
+   * The rows {@code table}'s scan hands to the engine under the equalities {@code column, value, …}
+   * pushed down (the engine filters them again; here they are counted before that).
+   */
+  private int scanned(SysTable table, String... columnValues) {
+    RexBuilder rb = new RexBuilder(new JavaTypeFactoryImpl());
+    RelDataType varchar = rb.getTypeFactory().createSqlType(SqlTypeName.VARCHAR);
+    List<RexNode> conjuncts = new ArrayList<>();
+    for (int i = 0; i < columnValues.length; i += 2) {
+      int index = -1;
+      for (int c = 0; c < table.columns.size(); c++) {
+        if (table.columns.get(c).name().equals(columnValues[i])) {
+          index = c;
+        }
+      }
+      assertThat(index).as(columnValues[i]).isNotNegative();
+      conjuncts.add(
+          rb.makeCall(
+              SqlStdOperatorTable.EQUALS,
+              rb.makeInputRef(varchar, index),
+              rb.makeLiteral(columnValues[i + 1])));
+    }
+    AtomicInteger n = new AtomicInteger();
+    try (QueryContext cx = new QueryContext(f.store::reader, f.partitioning, f.registry, "0.1.0")) {
+      table.scan(cx, Pushdown.of(conjuncts, table.columns), row -> n.incrementAndGet());
+    }
+    return n.get();
   }
 
   private JsonNode rows(String sql) throws Exception {

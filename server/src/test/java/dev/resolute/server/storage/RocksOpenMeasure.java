@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
@@ -33,18 +31,7 @@ public final class RocksOpenMeasure {
     RocksDB.loadLibrary();
     long w1 = System.nanoTime();
     long c1 = threads.getCurrentThreadCpuTime();
-    Options o =
-        new Options()
-            .setCreateIfMissing(true)
-            .setIncreaseParallelism(2)
-            .setAvoidFlushDuringShutdown(false)
-            .setDisableAutoCompactions(true)
-            .setTableFormatConfig(
-                new BlockBasedTableConfig()
-                    .setFilterPolicy(new BloomFilter(10, false))
-                    .setWholeKeyFiltering(true))
-            .setMemtablePrefixBloomSizeRatio(0.02)
-            .setMemtableWholeKeyFiltering(true);
+    Options o = RocksStore.options();
     boolean all = variant.equals("all");
     if (all || variant.equals("skip-stats")) {
       o.setSkipStatsUpdateOnDbOpen(true);
