@@ -65,6 +65,8 @@ public final class SqlBench {
     int lookups = Integer.parseInt(opt.getOrDefault("lookups", "200"));
     int groupRuns = Integer.parseInt(opt.getOrDefault("group-runs", "3"));
     double groupEvery = Double.parseDouble(opt.getOrDefault("group-every", "10"));
+    // the SQL client's pace: point lookups per second (0: back to back)
+    double sqlRate = Double.parseDouble(opt.getOrDefault("sql-rate", "50"));
     Duration warmup = seconds(opt.getOrDefault("warmup", quick ? "2" : "5"));
     Duration measure = seconds(opt.getOrDefault("duration", quick ? "5" : "20"));
     Duration settleTimeout = seconds(opt.getOrDefault("settle-timeout", "3600"));
@@ -97,6 +99,7 @@ public final class SqlBench {
                 lookups,
                 groupRuns,
                 groupEvery,
+                sqlRate,
                 warmup,
                 measure,
                 settleTimeout));
@@ -106,7 +109,7 @@ public final class SqlBench {
         t.stopAll();
       }
     }
-    String report = report(rows, n, restateN, warmup, measure, groupEvery);
+    String report = report(rows, n, restateN, warmup, measure, groupEvery, sqlRate);
     System.out.println();
     System.out.print(report);
     Path out = work.resolve("report.md");
@@ -121,6 +124,7 @@ public final class SqlBench {
       int lookups,
       int groupRuns,
       double groupEvery,
+      double sqlRate,
       Duration warmup,
       Duration measure,
       Duration settleTimeout)
@@ -201,7 +205,7 @@ public final class SqlBench {
       long queries = 0;
       for (int round = 0; round < 4; round++) {
         boolean sqlLoad = round == 1 || round == 2;
-        SqlLoad load = sqlLoad ? SqlLoad.start(t, sample, groupEvery) : null;
+        SqlLoad load = sqlLoad ? SqlLoad.start(t, sample, groupEvery, sqlRate) : null;
         LoadGen.Result r;
         try {
           Scenario echo =
@@ -302,13 +306,17 @@ public final class SqlBench {
     return acked.get();
   }
 
-  /** A concurrent SQL client: point lookups back to back, the GROUP BY every few seconds. */
+  /**
+   * A concurrent SQL client: point lookups at {@code rate} a second (a dashboard's or an operator's
+   * pace, the same for both servers; 0: back to back, as fast as the server answers), the GROUP BY
+   * every few seconds.
+   */
   private static final class SqlLoad {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong queries = new AtomicLong();
     private Thread thread;
 
-    static SqlLoad start(Target t, List<String> sample, double groupEvery) {
+    static SqlLoad start(Target t, List<String> sample, double groupEvery, double rate) {
       SqlLoad l = new SqlLoad();
       l.thread =
           new Thread(
@@ -316,7 +324,15 @@ public final class SqlBench {
                 long nextGroup = System.nanoTime() + (long) (groupEvery * 1e9);
                 try (HttpConn c = sqlConn(t)) {
                   int i = 0;
+                  long start = System.nanoTime();
                   while (!l.stop.get()) {
+                    if (rate > 0) {
+                      long due = start + (long) (l.queries.get() * 1e9 / rate);
+                      long wait = due - System.nanoTime();
+                      if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                      }
+                    }
                     if (System.nanoTime() >= nextGroup) {
                       query(c, GROUP);
                       nextGroup = System.nanoTime() + (long) (groupEvery * 1e9);
@@ -327,6 +343,8 @@ public final class SqlBench {
                   }
                 } catch (IOException e) {
                   System.out.println(t.name + ": SQL load stopped: " + e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
                 }
               },
               "sql-load");
@@ -376,7 +394,13 @@ public final class SqlBench {
   }
 
   private static String report(
-      List<Row> rows, long n, long restateN, Duration warmup, Duration measure, double groupEvery) {
+      List<Row> rows,
+      long n,
+      long restateN,
+      Duration warmup,
+      Duration measure,
+      double groupEvery,
+      double sqlRate) {
     StringBuilder b = new StringBuilder();
     b.append("# SQL at scale (bench/sql)\n\n")
         .append(
@@ -384,12 +408,15 @@ public final class SqlBench {
                 Locale.ROOT,
                 "Invocations requested: Resolute %d, restate-server %d (completed `Echo/echo`"
                     + " sends). echo-64: %d s warm-up + %d s measured per round, rounds alone,"
-                    + " with SQL, with SQL, alone; the SQL client runs point lookups back to back and"
+                    + " with SQL, with SQL, alone; the SQL client runs point lookups %s and"
                     + " the GROUP BY every %.0f s.%n%n",
                 n,
                 restateN,
                 warmup.toSeconds(),
                 measure.toSeconds(),
+                sqlRate > 0
+                    ? String.format(Locale.ROOT, "at %.0f a second", sqlRate)
+                    : "back to back",
                 groupEvery))
         .append(
             "| server | stored | fill (sends/s) | point lookup p50 / p99 ms (goal p50 < 5) |"
@@ -445,6 +472,7 @@ public final class SqlBench {
           "lookups",
           "group-runs",
           "group-every",
+          "sql-rate",
           "warmup",
           "duration",
           "settle-timeout",

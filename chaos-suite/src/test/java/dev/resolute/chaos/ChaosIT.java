@@ -83,16 +83,14 @@ class ChaosIT {
         "chaos: seed %d (-Dchaos.seed=%d repeats it), %s of load, faults %s, work dir %s%n",
         seed, seed, plan.length(), plan.faults(), work);
 
+    // started as a user starts it: ./resolute-server, with its JVM options and the class-data
+    // archive the node writes once it has served (so restarts after a kill start as a user's do)
     server =
-        ResoluteProcess.create(work, ChildProcess.testClasspath())
+        ResoluteProcess.launcher(work)
             .env(
                 Map.of(
                     // trimming happens during the run (every 10 s, whole 16 MiB segments)
-                    "RESOLUTE_LOG_SEGMENT_BYTES",
-                    Long.toString(16L << 20),
-                    // the launcher's collector (./resolute-server): no GC threads competing
-                    "JAVA_TOOL_OPTIONS",
-                    "-XX:+UseSerialGC -Xms64m"));
+                    "RESOLUTE_LOG_SEGMENT_BYTES", Long.toString(16L << 20)));
     server.start();
     ingress = server.ingressPort();
     Path effectsFile = work.resolve("side-effects.txt");
