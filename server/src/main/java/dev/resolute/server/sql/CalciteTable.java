@@ -11,20 +11,25 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.FilterableTable;
+import org.apache.calcite.schema.ProjectableFilterableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 
 /**
- * A {@link SysTable} as Calcite sees it: the planner hands the scan the query's filter conjuncts
- * (read for pushdown, never consumed: Calcite filters every row again) and the projected columns. A
- * scan materialises its projected rows while it holds the query's store snapshot.
+ * A {@link SysTable} as Calcite sees it: the planner hands the scan the query's filter conjuncts,
+ * read for pushdown; the equalities of a column with literals are checked here and taken out of the
+ * list ({@link Pushdown#takeExact}), the rest Calcite filters again. A scan materialises its
+ * projected rows while it holds the query's store snapshot.
  */
-final class CalciteTable extends AbstractTable implements FilterableTable {
+class CalciteTable extends AbstractTable implements FilterableTable {
   private final SysTable table;
-  private final QueryContext cx;
+  private final java.util.function.Supplier<QueryContext> context;
 
-  CalciteTable(SysTable table, QueryContext cx) {
+  /**
+   * @param context the context of the query running now (a prepared plan outlives queries)
+   */
+  CalciteTable(SysTable table, java.util.function.Supplier<QueryContext> context) {
     this.table = table;
-    this.cx = cx;
+    this.context = context;
   }
 
   @Override
@@ -36,22 +41,68 @@ final class CalciteTable extends AbstractTable implements FilterableTable {
     return b.build();
   }
 
+  /**
+   * The table with projections pushed into its scan: the scan fills only the columns the query
+   * reads. Calcite 1.42 fails on an empty projection under a {@code LIMIT} (a row of no column is
+   * taken for a list), so the engine runs a query that hits that again on full rows.
+   */
+  static final class Projecting extends CalciteTable implements ProjectableFilterableTable {
+    Projecting(SysTable table, java.util.function.Supplier<QueryContext> context) {
+      super(table, context);
+    }
+  }
+
   @Override
   public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters) {
+    return scan(root, filters, null);
+  }
+
+  /** The rows, of the {@code projects} columns only (null: all). */
+  public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters, int[] projects) {
+    QueryContext cx = context.get();
     cx.cancelFlag(DataContext.Variable.CANCEL_FLAG.get(root) instanceof AtomicBoolean a ? a : null);
-    Pushdown pushdown = Pushdown.of(filters, table.columns);
+    Pushdown pushdown = Pushdown.of(filters, table.columns, root);
+    java.util.Map<Integer, java.util.Set<Object>> exact =
+        Pushdown.takeExact(filters, table.columns, root);
+    // the columns to fill: the projected ones (Calcite adds those its own filters read) and those
+    // of the equalities checked here
+    boolean[] wanted = null;
+    if (projects != null) {
+      wanted = new boolean[table.columns.size()];
+      for (int p : projects) {
+        wanted[p] = true;
+      }
+      for (int c : exact.keySet()) {
+        wanted[c] = true;
+      }
+    }
     List<Object[]> out = new ArrayList<>();
-    table.scan(
-        cx,
-        pushdown,
-        row -> {
-          for (int i = 0; i < row.length; i++) {
-            if (row[i] instanceof byte[] raw) {
-              row[i] = new ByteString(raw); // Calcite's value of a VARBINARY
+    cx.wanted = wanted;
+    try {
+      table.scan(
+          cx,
+          pushdown,
+          row -> {
+            if (!exact.isEmpty() && !Pushdown.matches(exact, row)) {
+              return;
             }
-          }
-          out.add(row);
-        });
+            Object[] kept = row;
+            if (projects != null) {
+              kept = new Object[projects.length];
+              for (int i = 0; i < projects.length; i++) {
+                kept[i] = row[projects[i]];
+              }
+            }
+            for (int i = 0; i < kept.length; i++) {
+              if (kept[i] instanceof byte[] raw) {
+                kept[i] = new ByteString(raw); // Calcite's value of a VARBINARY
+              }
+            }
+            out.add(kept);
+          });
+    } finally {
+      cx.wanted = null;
+    }
     return Linq4j.asEnumerable(out);
   }
 }

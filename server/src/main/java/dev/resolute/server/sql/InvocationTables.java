@@ -180,6 +180,12 @@ final class InvocationTables {
    */
   static void statuses(
       QueryContext cx, Pushdown filter, BiConsumer<InvocationId, InvocationStatus> visitor) {
+    storedStatuses(cx, filter, (id, v) -> visitor.accept(id, parse(v)));
+  }
+
+  /** As {@link #statuses}, each status as stored (not parsed). */
+  static void storedStatuses(
+      QueryContext cx, Pushdown filter, BiConsumer<InvocationId, byte[]> visitor) {
     TargetFilter targets = TargetFilter.of(filter);
     Set<String> ids = filter.strings("id");
     if (ids != null) {
@@ -191,7 +197,7 @@ final class InvocationTables {
         InvocationId id = InvocationId.parse(text);
         byte[] v = cx.reader().get(Keys.of(p, Keys.STATUS).bytes(id.toBytes()).build());
         if (v != null && targets.test(v)) {
-          visitor.accept(id, parse(v));
+          visitor.accept(id, v);
         }
       }
       return;
@@ -224,14 +230,14 @@ final class InvocationTables {
       byte[] prefix,
       byte[] scanPrefix,
       TargetFilter targets,
-      BiConsumer<InvocationId, InvocationStatus> visitor) {
+      BiConsumer<InvocationId, byte[]> visitor) {
     cx.reader()
         .scan(
             scanPrefix,
             (k, v) -> {
               cx.check();
               if (targets.test(v)) {
-                visitor.accept(InvocationId.fromBytes(Keys.after(k, prefix, 24)), parse(v));
+                visitor.accept(InvocationId.fromBytes(Keys.after(k, prefix, 24)), v);
               }
               return true;
             });
@@ -301,7 +307,41 @@ final class InvocationTables {
 
     @Override
     void scan(QueryContext cx, Pushdown filter, Consumer<Object[]> rows) {
+      if (phaseAlone(cx.wanted)) {
+        // e.g. GROUP BY status: only the phase of each status is read, nothing is parsed
+        storedStatuses(cx, filter, (id, v) -> emitPhase(cx, id, phase(v), rows));
+        return;
+      }
       statuses(cx, filter, (id, st) -> emit(cx, id, st, rows));
+    }
+
+    /** Whether the wanted columns are all among id, partition_key and status. */
+    private boolean phaseAlone(boolean[] wanted) {
+      if (wanted == null) {
+        return false;
+      }
+      for (int i = 0; i < wanted.length; i++) {
+        if (wanted[i] && !PHASE_ALONE.contains(columns.get(i).name())) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private void emitPhase(
+        QueryContext cx, InvocationId id, InvocationStatus.Phase phase, Consumer<Object[]> rows) {
+      boolean live =
+          phase == InvocationStatus.Phase.INVOKED || phase == InvocationStatus.Phase.BACKING_OFF;
+      if (kind == Kind.STATE && !live) {
+        return;
+      }
+      Row r = row(cx.wanted);
+      r.set("partition_key", id.partitionKey());
+      if (r.wants("id")) {
+        r.set("id", id.toString());
+      }
+      r.set("status", kind == Kind.VIEW ? viewStatus(phase) : storedStatus(phase));
+      rows.accept(r.values);
     }
 
     private void emit(
@@ -312,9 +352,31 @@ final class InvocationTables {
       if (kind == Kind.STATE && !live) {
         return;
       }
-      Row r = row();
+      Row r = row(cx.wanted);
       fill(cx, id, st, r, kind);
       rows.accept(r.values);
+    }
+  }
+
+  private static final Set<String> PHASE_ALONE = Set.of("id", "partition_key", "status");
+
+  /** The phase of a stored {@link InvocationStatus}, read alone (the last occurrence wins). */
+  static InvocationStatus.Phase phase(byte[] status) {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(status);
+      int phase = 0;
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag >>> 3 == InvocationStatus.PHASE_FIELD_NUMBER
+            && (tag & 7) == WireFormat.WIRETYPE_VARINT) {
+          phase = in.readEnum();
+        } else if (!in.skipField(tag)) {
+          break;
+        }
+      }
+      InvocationStatus.Phase p = InvocationStatus.Phase.forNumber(phase);
+      return p == null ? InvocationStatus.Phase.UNRECOGNIZED : p;
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable invocation status", e);
     }
   }
 
@@ -365,7 +427,9 @@ final class InvocationTables {
     Target t = st.getTarget();
     ServiceSchema service = cx.registry.service(t.getService()).orElse(null);
     r.set("partition_key", id.partitionKey());
-    r.set("id", id.toString());
+    if (r.wants("id")) {
+      r.set("id", id.toString());
+    }
     r.set("status", kind == Kind.VIEW ? viewStatus(phase) : storedStatus(phase));
     if (phase == InvocationStatus.Phase.COMPLETED && st.hasOutcome()) {
       if (st.getOutcome().hasFailure()) {
@@ -380,7 +444,9 @@ final class InvocationTables {
         r.set("completion_result", "success");
       }
     }
-    r.set("target", target(t));
+    if (r.wants("target")) {
+      r.set("target", target(t));
+    }
     r.set("target_service_name", t.getService());
     r.set("target_service_key", t.getKeyed() ? t.getKey() : null);
     r.set("target_handler_name", t.getHandler());
@@ -391,7 +457,8 @@ final class InvocationTables {
     }
     if (!st.getIdempotencyKey().isEmpty()) {
       r.set("idempotency_key", st.getIdempotencyKey());
-    } else if (st.getInvokedById().isEmpty()
+    } else if (r.wants("idempotency_key")
+        && st.getInvokedById().isEmpty()
         && st.getInvokedBySubscriptionId().isEmpty()
         && st.getRestartedFrom().isEmpty()
         && !"workflow".equals(serviceType(t, service))) {
@@ -405,13 +472,18 @@ final class InvocationTables {
       r.set("invoked_by", "ingress");
     } else {
       r.set("invoked_by", "service");
-      r.set("invoked_by_id", InvocationId.fromBytes(st.getInvokedById().toByteArray()).toString());
+      if (r.wants("invoked_by_id")) {
+        r.set(
+            "invoked_by_id", InvocationId.fromBytes(st.getInvokedById().toByteArray()).toString());
+      }
       if (st.hasInvokedByTarget()) {
         r.set("invoked_by_service_name", st.getInvokedByTarget().getService());
-        r.set("invoked_by_target", target(st.getInvokedByTarget()));
+        if (r.wants("invoked_by_target")) {
+          r.set("invoked_by_target", target(st.getInvokedByTarget()));
+        }
       }
     }
-    if (!st.getRestartedFrom().isEmpty()) {
+    if (!st.getRestartedFrom().isEmpty() && r.wants("restarted_from")) {
       r.set(
           "restarted_from", InvocationId.fromBytes(st.getRestartedFrom().toByteArray()).toString());
     }
@@ -425,7 +497,7 @@ final class InvocationTables {
           "pinned_service_protocol_version",
           st.getProtocolVersion() == 0 ? null : st.getProtocolVersion());
     }
-    if (st.hasTrace()) {
+    if (st.hasTrace() && r.wants("trace_id")) {
       r.set("trace_id", dev.resolute.server.tracing.TraceIds.traceId(st.getTrace()));
     }
     // restate-server has no journal (null sizes) for an invocation that has not started
@@ -449,7 +521,9 @@ final class InvocationTables {
       r.time("completed_at", st.getCompletedAt());
     }
     r.set("completion_retention", st.getCompletionRetentionMillis());
-    r.set("journal_retention", journalRetention(service, t));
+    if (r.wants("journal_retention")) {
+      r.set("journal_retention", journalRetention(service, t));
+    }
     if (phase == InvocationStatus.Phase.SUSPENDED) {
       List<Integer> completions = new ArrayList<>(st.getWaiting().getCompletionsList());
       List<Integer> signals = new ArrayList<>(st.getWaiting().getSignalsList());
@@ -466,7 +540,9 @@ final class InvocationTables {
       r.set("retry_count", (long) st.getTotalAttempts());
       r.time("last_start_at", st.getLastStartAt());
       r.text("last_attempt_deployment_id", st.getDeploymentId());
-      r.text("last_attempt_server", lastAttemptServer(cx, st.getDeploymentId()));
+      if (r.wants("last_attempt_server")) {
+        r.text("last_attempt_server", lastAttemptServer(cx, st.getDeploymentId()));
+      }
       if (phase == InvocationStatus.Phase.BACKING_OFF) {
         r.time("next_retry_at", st.getNextRetryAt());
       }

@@ -6,7 +6,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.calcite.DataContext;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
@@ -56,13 +58,21 @@ final class Pushdown {
   }
 
   static Pushdown of(List<RexNode> conjuncts, List<Column> columns) {
+    return of(conjuncts, columns, null);
+  }
+
+  /**
+   * @param root the values of the query's dynamic parameters ({@code ?0}, {@code ?1}, …: a planned
+   *     query's literals, see {@link SqlLiterals}), or null
+   */
+  static Pushdown of(List<RexNode> conjuncts, List<Column> columns, DataContext root) {
     Map<String, Set<Object>> out = new HashMap<>();
     List<RexNode> flat = new ArrayList<>();
     for (RexNode n : conjuncts) {
       flat.addAll(org.apache.calcite.plan.RelOptUtil.conjunctions(n));
     }
     for (RexNode n : flat) {
-      Map<Integer, Set<Object>> eq = equalities(n);
+      Map<Integer, Set<Object>> eq = equalities(n, root);
       if (eq != null && eq.size() == 1) {
         Map.Entry<Integer, Set<Object>> e = eq.entrySet().iterator().next();
         String name = columns.get(e.getKey()).name();
@@ -77,8 +87,125 @@ final class Pushdown {
     return new Pushdown(out);
   }
 
+  /**
+   * The conjuncts of {@code filters} a scan checks exactly itself, taken out of the list (Calcite's
+   * contract for {@code FilterableTable}: what is left is filtered by the engine; a conjunct taken
+   * out saves the engine compiling it for every query): an equality, {@code IN} or {@code OR} of
+   * equalities of one text column with text literals, or of one integer column with integer
+   * literals. Returns, per column index, the values it must take.
+   */
+  static Map<Integer, Set<Object>> takeExact(
+      List<RexNode> filters, List<Column> columns, DataContext root) {
+    Map<Integer, Set<Object>> out = new HashMap<>();
+    for (java.util.Iterator<RexNode> it = filters.iterator(); it.hasNext(); ) {
+      RexNode n = it.next();
+      Map<Integer, Set<Object>> eq = exactEqualities(n, root);
+      if (eq == null || eq.size() != 1) {
+        continue;
+      }
+      Map.Entry<Integer, Set<Object>> e = eq.entrySet().iterator().next();
+      ColumnType type = columns.get(e.getKey()).type();
+      boolean text = type == ColumnType.UTF8;
+      boolean integer =
+          type == ColumnType.I64
+              || type == ColumnType.I32
+              || type == ColumnType.U64
+              || type == ColumnType.U32;
+      boolean fits = text || integer;
+      for (Object v : e.getValue()) {
+        fits &= text ? v instanceof String s && !s.endsWith(" ") : v instanceof Long;
+      }
+      if (!fits) {
+        continue;
+      }
+      it.remove();
+      Set<Object> prev = out.get(e.getKey());
+      if (prev == null) {
+        out.put(e.getKey(), new java.util.HashSet<>(e.getValue()));
+      } else {
+        prev.retainAll(e.getValue());
+      }
+    }
+    return out;
+  }
+
+  /** Whether {@code row} passes the conjuncts {@link #takeExact} took. */
+  static boolean matches(Map<Integer, Set<Object>> exact, Object[] row) {
+    for (Map.Entry<Integer, Set<Object>> e : exact.entrySet()) {
+      Object v = row[e.getKey()];
+      if (v instanceof Number num && !(v instanceof Long)) {
+        v = num.longValue();
+      }
+      if (v == null || !e.getValue().contains(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * As {@link #equalities}, but only where the column is not cast and every literal is a plain text
+   * or integer literal, so that comparing values in Java is what SQL would do.
+   */
+  private static Map<Integer, Set<Object>> exactEqualities(RexNode n, DataContext root) {
+    if (!(n instanceof RexCall call)) {
+      return null;
+    }
+    SqlKind kind = call.getKind();
+    if (kind == SqlKind.EQUALS) {
+      RexNode a = call.getOperands().get(0);
+      RexNode b = call.getOperands().get(1);
+      if (b instanceof RexInputRef && !(a instanceof RexInputRef)) {
+        RexNode t = a;
+        a = b;
+        b = t;
+      }
+      if (a instanceof RexInputRef ref
+          && (b instanceof RexLiteral || b instanceof RexDynamicParam)) {
+        Object v = b instanceof RexLiteral lit ? exactValue(lit) : param((RexDynamicParam) b, root);
+        if (v == null) {
+          return null;
+        }
+        Set<Object> s = new LinkedHashSet<>();
+        s.add(v);
+        return new HashMap<>(Map.of(ref.getIndex(), s));
+      }
+      return null;
+    }
+    if (kind == SqlKind.SEARCH) {
+      return call.getOperands().get(0) instanceof RexInputRef ? equalities(n, root) : null;
+    }
+    if (kind == SqlKind.OR) {
+      Integer col = null;
+      Set<Object> s = new LinkedHashSet<>();
+      for (RexNode op : call.getOperands()) {
+        Map<Integer, Set<Object>> e = exactEqualities(op, root);
+        if (e == null || e.size() != 1) {
+          return null;
+        }
+        Integer c = e.keySet().iterator().next();
+        if (col != null && !col.equals(c)) {
+          return null;
+        }
+        col = c;
+        s.addAll(e.get(c));
+      }
+      return col == null ? null : new HashMap<>(Map.of(col, s));
+    }
+    return null;
+  }
+
+  private static Object exactValue(RexLiteral lit) {
+    org.apache.calcite.sql.type.SqlTypeFamily f = lit.getType().getSqlTypeName().getFamily();
+    if (f == org.apache.calcite.sql.type.SqlTypeFamily.CHARACTER
+        || f == org.apache.calcite.sql.type.SqlTypeFamily.NUMERIC) {
+      return value(lit.getValue());
+    }
+    return null;
+  }
+
   /** column index → values when {@code n} restricts exactly one column to a finite set, or null. */
-  private static Map<Integer, Set<Object>> equalities(RexNode n) {
+  private static Map<Integer, Set<Object>> equalities(RexNode n, DataContext root) {
     if (!(n instanceof RexCall call)) {
       return null;
     }
@@ -86,13 +213,15 @@ final class Pushdown {
     if (kind == SqlKind.EQUALS) {
       RexNode a = strip(call.getOperands().get(0));
       RexNode b = strip(call.getOperands().get(1));
-      if (b instanceof RexInputRef && a instanceof RexLiteral) {
+      if (b instanceof RexInputRef && !(a instanceof RexInputRef)) {
         RexNode t = a;
         a = b;
         b = t;
       }
-      if (a instanceof RexInputRef ref && b instanceof RexLiteral lit) {
-        Object v = value(lit.getValue());
+      if (a instanceof RexInputRef ref
+          && (b instanceof RexLiteral || b instanceof RexDynamicParam)) {
+        Object v =
+            b instanceof RexLiteral lit ? value(lit.getValue()) : param((RexDynamicParam) b, root);
         if (v == null) {
           return null;
         }
@@ -129,7 +258,7 @@ final class Pushdown {
       Integer col = null;
       Set<Object> s = new LinkedHashSet<>();
       for (RexNode op : call.getOperands()) {
-        Map<Integer, Set<Object>> e = equalities(op);
+        Map<Integer, Set<Object>> e = equalities(op, root);
         if (e == null || e.size() != 1) {
           return null;
         }
@@ -143,6 +272,18 @@ final class Pushdown {
       return col == null ? null : new HashMap<>(Map.of(col, s));
     }
     return null;
+  }
+
+  /** The value bound to a dynamic parameter, as {@link #value} reads a literal's; or null. */
+  private static Object param(RexDynamicParam p, DataContext root) {
+    if (root == null) {
+      return null;
+    }
+    Object v = root.get("?" + p.getIndex());
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    return v instanceof String || v instanceof Long ? v : null;
   }
 
   private static RexNode strip(RexNode n) {

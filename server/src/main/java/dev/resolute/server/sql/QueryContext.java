@@ -24,6 +24,13 @@ final class QueryContext implements AutoCloseable {
   private Store.Reader reader;
   private volatile AtomicBoolean cancel = new AtomicBoolean();
 
+  /**
+   * The columns (by index) the scan running now must fill, or null for all: set by the engine
+   * around each table scan (tables that can skip work read it, see {@code
+   * SysTable.row(boolean[])}).
+   */
+  boolean[] wanted;
+
   QueryContext(
       Supplier<Store.Reader> readers,
       Partitioning partitioning,

@@ -42,6 +42,15 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
  * allowed, and {@link SqlRewriter} handles the remaining spellings.
  */
 public final class QueryEngine {
+  static {
+    // Calcite compiles each query's plan to Java (Janino); queries that differ only in the values
+    // the scans check themselves (Pushdown.takeExact) compile to the same code, which this cache
+    // keeps (read once, when Calcite's configuration is first loaded)
+    if (System.getProperty("calcite.bindable.cache.maxSize") == null) {
+      System.setProperty("calcite.bindable.cache.maxSize", "256");
+    }
+  }
+
   private final Supplier<Store.Reader> readers;
   private final Partitioning partitioning;
   private final SchemaRegistry registry;
@@ -154,31 +163,187 @@ public final class QueryEngine {
     if (rewritten.isEmpty()) {
       throw new QueryException("SQL error: no statement");
     }
-    try (QueryContext cx = new QueryContext(readers, partitioning, registry, version);
-        Connection conn = new Driver().connect("jdbc:calcite:", properties())) {
+    try {
+      return run(rewritten, cancel, idle, true);
+    } catch (QueryException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("ComparableList")) {
+        throw e;
+      }
+      // Calcite's empty pushed projection (see CalciteTable.Projecting): again on full rows
+      return run(rewritten, cancel, fullRowIdle, false);
+    }
+  }
+
+  private QueryResult run(
+      String rewritten,
+      Cancel cancel,
+      java.util.concurrent.BlockingQueue<Session> pool,
+      boolean projecting)
+      throws QueryException {
+    Session session = pool.poll();
+    boolean reusable = false;
+    try (QueryContext cx = new QueryContext(readers, partitioning, registry, version)) {
+      if (session == null) {
+        session = new Session(projecting);
+      }
+      session.current = cx;
+      QueryResult r = session.run(rewritten, cancel);
+      reusable = true;
+      return r;
+    } catch (SQLException e) {
+      reusable = session != null && session.healthy();
+      throw QueryException.from(e, timeLimit);
+    } catch (RuntimeException e) {
+      throw QueryException.from(e, timeLimit);
+    } finally {
+      if (session != null) {
+        session.current = null;
+        if (!reusable || !pool.offer(session)) {
+          session.close();
+        }
+      }
+    }
+  }
+
+  /** Sessions not running a query now; a query takes one or opens a new one. */
+  private final java.util.concurrent.ArrayBlockingQueue<Session> idle =
+      new java.util.concurrent.ArrayBlockingQueue<>(4);
+
+  /** The same, of sessions whose tables return full rows (no projection pushed). */
+  private final java.util.concurrent.ArrayBlockingQueue<Session> fullRowIdle =
+      new java.util.concurrent.ArrayBlockingQueue<>(1);
+
+  /** Plans kept per session. */
+  static final int PLANS_PER_SESSION = 64;
+
+  /**
+   * One Calcite connection with the tables, reused by one query at a time: its tables read the
+   * context of the query running now, and it keeps the plans of the last {@link #PLANS_PER_SESSION}
+   * query texts ({@link SqlLiterals}: the literals bound as parameters), so a query seen before is
+   * not parsed, validated, optimised and compiled again. A text Calcite cannot plan with parameters
+   * runs as written, and is remembered as such.
+   */
+  private final class Session implements AutoCloseable {
+    private final Connection conn;
+    private final Map<String, SysTable> byName = new HashMap<>();
+    private final Map<String, java.sql.PreparedStatement> plans =
+        new java.util.LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, java.sql.PreparedStatement> e) {
+            if (size() > PLANS_PER_SESSION) {
+              closeQuietly(e.getValue());
+              return true;
+            }
+            return false;
+          }
+        };
+    private final Set<String> unplannable =
+        java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
+                return size() > PLANS_PER_SESSION;
+              }
+            });
+    volatile QueryContext current;
+
+    Session(boolean projecting) throws SQLException {
+      conn = new Driver().connect("jdbc:calcite:", properties());
       CalciteConnection cc = conn.unwrap(CalciteConnection.class);
       SchemaPlus root = cc.getRootSchema();
       List<SysTable> tables = tables();
-      Map<String, SysTable> byName = new HashMap<>();
+      Supplier<QueryContext> now = () -> current;
       for (SysTable t : tables) {
-        root.add(t.name, new CalciteTable(t, cx));
+        root.add(
+            t.name, projecting ? new CalciteTable.Projecting(t, now) : new CalciteTable(t, now));
         byName.put(t.name, t);
       }
       SchemaPlus info = root.add("information_schema", new AbstractSchema());
-      info.add("columns", new CalciteTable(new ColumnsTable(tables), cx));
-      try (Statement st = conn.createStatement()) {
-        st.setQueryTimeout((int) Math.max(1, timeLimit.toSeconds()));
-        cancel.attach(st);
-        try (ResultSet rs = st.executeQuery(rewritten)) {
+      info.add("columns", new CalciteTable(new ColumnsTable(tables), now));
+    }
+
+    QueryResult run(String sql, Cancel cancel) throws SQLException {
+      int timeout = (int) Math.max(1, timeLimit.toSeconds());
+      SqlLiterals q = SqlLiterals.of(sql);
+      java.sql.PreparedStatement plan = q.values().isEmpty() ? null : plan(q.text());
+      if (plan != null) {
+        for (int i = 0; i < q.values().size(); i++) {
+          plan.setString(i + 1, q.values().get(i));
+        }
+        plan.setQueryTimeout(timeout);
+        cancel.attach(plan);
+        try (ResultSet rs = plan.executeQuery()) {
           return read(rs, byName);
         } finally {
           cancel.detach();
         }
       }
+      // no literal to bind, or a text Calcite cannot plan with parameters: plan the query itself
+      // (with literals only where the bindable cache may still help)
+      java.sql.PreparedStatement whole = q.values().isEmpty() ? plan(sql) : null;
+      if (whole != null) {
+        whole.setQueryTimeout(timeout);
+        cancel.attach(whole);
+        try (ResultSet rs = whole.executeQuery()) {
+          return read(rs, byName);
+        } finally {
+          cancel.detach();
+        }
+      }
+      try (Statement st = conn.createStatement()) {
+        st.setQueryTimeout(timeout);
+        cancel.attach(st);
+        try (ResultSet rs = st.executeQuery(sql)) {
+          return read(rs, byName);
+        } finally {
+          cancel.detach();
+        }
+      }
+    }
+
+    /** The kept plan of {@code text}, planned now if new; null if Calcite cannot plan it so. */
+    private java.sql.PreparedStatement plan(String text) {
+      java.sql.PreparedStatement p = plans.get(text);
+      if (p != null || unplannable.contains(text)) {
+        return p;
+      }
+      try {
+        p = conn.prepareStatement(text);
+      } catch (SQLException | RuntimeException e) {
+        unplannable.add(text);
+        return null;
+      }
+      plans.put(text, p);
+      return p;
+    }
+
+    boolean healthy() {
+      try {
+        return !conn.isClosed();
+      } catch (SQLException e) {
+        return false;
+      }
+    }
+
+    @Override
+    public void close() {
+      for (java.sql.PreparedStatement p : plans.values()) {
+        closeQuietly(p);
+      }
+      plans.clear();
+      try {
+        conn.close();
+      } catch (SQLException e) {
+        // nothing left to release
+      }
+    }
+  }
+
+  private static void closeQuietly(Statement st) {
+    try {
+      st.close();
     } catch (SQLException e) {
-      throw QueryException.from(e, timeLimit);
-    } catch (RuntimeException e) {
-      throw QueryException.from(e, timeLimit);
+      // nothing left to release
     }
   }
 

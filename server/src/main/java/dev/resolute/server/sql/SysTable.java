@@ -27,19 +27,35 @@ abstract class SysTable {
 
   /** A row being filled by column name; names this table does not have are ignored. */
   final Row row() {
-    return new Row(new Object[columns.size()]);
+    return new Row(new Object[columns.size()], null);
+  }
+
+  /**
+   * A row of which only the {@code wanted} columns (by index; null: all) are kept: the query reads
+   * no other, so a table may skip computing them ({@link Row#wants}).
+   */
+  final Row row(boolean[] wanted) {
+    return new Row(new Object[columns.size()], wanted);
   }
 
   final class Row {
     final Object[] values;
+    private final boolean[] wanted;
 
-    Row(Object[] values) {
+    Row(Object[] values, boolean[] wanted) {
       this.values = values;
+      this.wanted = wanted;
+    }
+
+    /** Whether the query reads {@code column} (a table skips computing what it does not). */
+    boolean wants(String column) {
+      Integer i = index.get(column);
+      return i != null && (wanted == null || wanted[i]);
     }
 
     Row set(String column, Object value) {
       Integer i = index.get(column);
-      if (i != null) {
+      if (i != null && (wanted == null || wanted[i])) {
         values[i] = value;
       }
       return this;

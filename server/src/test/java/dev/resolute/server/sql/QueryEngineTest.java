@@ -57,6 +57,52 @@ class QueryEngineTest {
   }
 
   @Test
+  void aPlannedQueryAnswersForEachValueItIsGivenAgain() throws Exception {
+    // the same text with other literals reuses one plan: each answer is its own value's
+    for (int round = 0; round < 3; round++) {
+      for (var id : List.of(f.completed, f.failed, f.running, f.suspended)) {
+        assertThat(rows("SELECT id FROM sys_invocation WHERE id = '" + id + "'"))
+            .as("round %d, %s", round, id)
+            .containsExactly(Map.of("id", id.toString()));
+      }
+      assertThat(rows("SELECT id FROM sys_invocation WHERE id = 'inv_1nothing'")).isEmpty();
+      assertThat(
+              rows(
+                  "SELECT count(*) AS n FROM sys_invocation WHERE target_service_name IN ('Greeter',"
+                      + " 'nobody')"))
+          .containsExactly(Map.of("n", 3L));
+    }
+  }
+
+  @Test
+  void statusAloneCountsAsTheFullRowsDo() throws Exception {
+    // GROUP BY status reads only each status's phase; the same counts as rows built whole
+    for (String table : List.of("sys_invocation", "sys_invocation_status")) {
+      List<Map<String, Object>> alone =
+          rows("SELECT status, count(*) AS n FROM " + table + " GROUP BY status ORDER BY status");
+      List<Map<String, Object>> whole =
+          rows(
+              "SELECT status, count(*) AS n FROM (SELECT status, target, created_at FROM "
+                  + table
+                  + ") GROUP BY status ORDER BY status");
+      assertThat(alone).as(table).isEqualTo(whole).isNotEmpty();
+    }
+    for (var st : dev.resolute.server.pb.InvocationStatus.Phase.values()) {
+      if (st == dev.resolute.server.pb.InvocationStatus.Phase.UNRECOGNIZED) {
+        continue;
+      }
+      byte[] stored =
+          dev.resolute.server.pb.InvocationStatus.newBuilder()
+              .setPhase(st)
+              .setCreatedAt(7)
+              .setInput(com.google.protobuf.ByteString.copyFromUtf8("in"))
+              .build()
+              .toByteArray();
+      assertThat(InvocationTables.phase(stored)).isEqualTo(st);
+    }
+  }
+
+  @Test
   void listOfIntegersColumn() throws Exception {
     // Calcite answers an INTEGER ARRAY as an int[]; reading it as Object[] failed every
     // SELECT * FROM sys_invocation that had a suspended invocation
