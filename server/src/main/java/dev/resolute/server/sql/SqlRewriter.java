@@ -124,7 +124,64 @@ final class SqlRewriter {
     while (s.endsWith(";")) {
       s = s.substring(0, s.length() - 1).strip();
     }
-    return s;
+    return countStarNamed(s);
+  }
+
+  /**
+   * An unaliased {@code count(*)} in the select list named as DataFusion names it, {@code
+   * "count(*)"} (Calcite would call it {@code EXPR$n}): restate-server answers {@code SELECT
+   * status, count(*) FROM sys_invocation GROUP BY status} with the columns {@code status} and
+   * {@code count(*)}.
+   */
+  static String countStarNamed(String sql) {
+    List<String> t = tokens(sql);
+    int select = topLevelWord(t, "select");
+    if (select < 0) {
+      return sql;
+    }
+    int depth = 0;
+    int end = t.size();
+    for (int j = select + 1; j < t.size(); j++) {
+      String tok = t.get(j);
+      if (tok.equals("(")) {
+        depth++;
+      } else if (tok.equals(")")) {
+        depth--;
+      } else if (depth == 0 && tok.equalsIgnoreCase("from")) {
+        end = j;
+        break;
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    depth = 0;
+    for (int j = 0; j < t.size(); j++) {
+      String tok = t.get(j);
+      out.append(tok);
+      if (tok.equals("(")) {
+        depth++;
+      } else if (tok.equals(")")) {
+        depth--;
+      }
+      if (j <= select || j >= end || depth != 0 || !tok.equalsIgnoreCase("count")) {
+        continue;
+      }
+      int open = skipSpace(t, j);
+      int star = skipSpace(t, open);
+      int close = skipSpace(t, star);
+      if (close >= end
+          || !t.get(open).equals("(")
+          || !t.get(star).equals("*")
+          || !t.get(close).equals(")")) {
+        continue;
+      }
+      int after = skipSpace(t, close);
+      if (after < end && !t.get(after).equals(",")) {
+        continue; // aliased, or part of an expression
+      }
+      out.append("(*) AS \"count(*)\"");
+      j = close;
+    }
+    return out.toString();
   }
 
   /** Words that end a derived table where an alias could stand. */

@@ -103,6 +103,21 @@ class QueryEngineTest {
   }
 
   @Test
+  void anUnaliasedCountStarIsNamedAsRestateNamesIt() throws Exception {
+    QueryResult r =
+        f.engine.run(
+            "SELECT status, count(*) FROM sys_invocation GROUP BY status HAVING count(*) > 0"
+                + " ORDER BY count(*) DESC");
+    assertThat(r.columns().stream().map(QueryResult.OutColumn::name))
+        .containsExactly("status", "count(*)");
+    assertThat(f.engine.run("SELECT COUNT( * ), count(*) AS n FROM sys_invocation").columns())
+        .extracting(QueryResult.OutColumn::name)
+        .containsExactly("count(*)", "n");
+    assertThat(SqlRewriter.countStarNamed("select count(*) + 1 from t"))
+        .isEqualTo("select count(*) + 1 from t");
+  }
+
+  @Test
   void listOfIntegersColumn() throws Exception {
     // Calcite answers an INTEGER ARRAY as an int[]; reading it as Object[] failed every
     // SELECT * FROM sys_invocation that had a suspended invocation
