@@ -176,21 +176,7 @@ final class Pushdown {
       return call.getOperands().get(0) instanceof RexInputRef ? equalities(n, root) : null;
     }
     if (kind == SqlKind.OR) {
-      Integer col = null;
-      Set<Object> s = new LinkedHashSet<>();
-      for (RexNode op : call.getOperands()) {
-        Map<Integer, Set<Object>> e = exactEqualities(op, root);
-        if (e == null || e.size() != 1) {
-          return null;
-        }
-        Integer c = e.keySet().iterator().next();
-        if (col != null && !col.equals(c)) {
-          return null;
-        }
-        col = c;
-        s.addAll(e.get(c));
-      }
-      return col == null ? null : new HashMap<>(Map.of(col, s));
+      return oneColumn(call, op -> exactEqualities(op, root));
     }
     return null;
   }
@@ -255,23 +241,32 @@ final class Pushdown {
       return null;
     }
     if (kind == SqlKind.OR) {
-      Integer col = null;
-      Set<Object> s = new LinkedHashSet<>();
-      for (RexNode op : call.getOperands()) {
-        Map<Integer, Set<Object>> e = equalities(op, root);
-        if (e == null || e.size() != 1) {
-          return null;
-        }
-        Integer c = e.keySet().iterator().next();
-        if (col != null && !col.equals(c)) {
-          return null;
-        }
-        col = c;
-        s.addAll(e.get(c));
-      }
-      return col == null ? null : new HashMap<>(Map.of(col, s));
+      return oneColumn(call, op -> equalities(op, root));
     }
     return null;
+  }
+
+  /**
+   * An {@code OR} whose every operand {@code each} reads as values of one and the same column: that
+   * column's values together, or null.
+   */
+  private static Map<Integer, Set<Object>> oneColumn(
+      RexCall or, java.util.function.Function<RexNode, Map<Integer, Set<Object>>> each) {
+    Integer col = null;
+    Set<Object> s = new LinkedHashSet<>();
+    for (RexNode op : or.getOperands()) {
+      Map<Integer, Set<Object>> e = each.apply(op);
+      if (e == null || e.size() != 1) {
+        return null;
+      }
+      Integer c = e.keySet().iterator().next();
+      if (col != null && !col.equals(c)) {
+        return null;
+      }
+      col = c;
+      s.addAll(e.get(c));
+    }
+    return col == null ? null : new HashMap<>(Map.of(col, s));
   }
 
   /** The value bound to a dynamic parameter, as {@link #value} reads a literal's; or null. */

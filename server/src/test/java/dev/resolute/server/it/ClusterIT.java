@@ -473,20 +473,7 @@ class ClusterIT {
     }
     String log = Files.readString(nodes.get(victim).log());
     long stepDowns = log.lines().filter(l -> l.contains("this node stops leading")).count();
-    long fenced =
-        nodes.stream()
-            .mapToLong(
-                n -> {
-                  try {
-                    return Files.readString(n.log())
-                        .lines()
-                        .filter(l -> l.contains("ignoring records of fenced leader"))
-                        .count();
-                  } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                  }
-                })
-            .sum();
+    long fenced = linesInNodeLogs("ignoring records of fenced leader");
     System.out.printf(
         "ClusterIT: after SIGSTOP every key served again in %d ms; %d adds acknowledged, each"
             + " counted once; resumed node stepped down on a newer announcement %d times; %d"
@@ -560,25 +547,21 @@ class ClusterIT {
     } finally {
       load.stop();
     }
-    long restarted =
-        nodes.stream()
-            .mapToLong(
-                n -> {
-                  try {
-                    return Files.readString(n.log())
-                        .lines()
-                        .filter(l -> l.contains("the log takes appends again"))
-                        .count();
-                  } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                  }
-                })
-            .sum();
+    long restarted = linesInNodeLogs("the log takes appends again");
     System.out.printf(
         "ClusterIT: after the Kafka outage every key served again in %d ms; %d adds acknowledged,"
             + " each counted once; logs that took appends again through a new producer: %d%n",
         servedMillis, total, restarted);
     assertThat(restarted).as("nodes whose appends failed and came back").isPositive();
+  }
+
+  /** How many lines of all nodes' logs contain {@code text}. */
+  static long linesInNodeLogs(String text) throws IOException {
+    long n = 0;
+    for (ResoluteProcess node : nodes) {
+      n += Files.readString(node.log()).lines().filter(l -> l.contains(text)).count();
+    }
+    return n;
   }
 
   /** The node id of the broker that leads the most partitions of the cluster's log topic. */
