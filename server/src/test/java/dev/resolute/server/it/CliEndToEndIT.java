@@ -27,13 +27,14 @@ import org.junit.jupiter.api.Timeout;
  * real restate-server 1.7.12, each with its own store and the same workload of the official Java
  * SDK 2.4.0 deployment: completed calls (one idempotent, one that called and sent to others, one
  * with state), a sleep, an object holding its key's lock on an awakeable with a call queued behind
- * it, a handler backing off for an hour, a delayed send and a workflow waiting on its promise.
- * Every command runs against both servers and must print the same thing once what is necessarily
- * different (ids, times, durations, generated keys, ports, and the order restate-server takes from
- * its hash maps) is normalised; where a command changes something, its effect is checked too. The
- * commands: {@code invocations list|describe|pause|resume|cancel|kill|purge|restart-as-new}, {@code
- * services status}, {@code services config view|edit}, {@code kv get|patch|edit|clear}, {@code
- * sql}, {@code deployments list|register|remove}.
+ * it (those three suspended once the 2 s inactivity timeout passes), a handler backing off for an
+ * hour, a delayed send and a workflow waiting on its promise. Every command runs against both
+ * servers and must print the same thing once what is necessarily different (ids, times, durations,
+ * generated keys, ports, and the order restate-server takes from its hash maps) is normalised;
+ * where a command changes something, its effect is checked too. The commands: {@code invocations
+ * list|describe|pause|resume|cancel|kill|purge|restart-as-new}, {@code services status}, {@code
+ * services config view|edit}, {@code kv get|patch|edit|clear}, {@code sql}, {@code deployments
+ * list|register|remove}.
  */
 @Timeout(600)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -60,14 +61,18 @@ class CliEndToEndIT {
 
   @BeforeAll
   static void start() throws Exception {
-    // no invocation suspends during the test, so "running" stays "running" on both servers
-    Map<String, String> env = Map.of("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "20m");
+    // the sleep, the awakeable and the workflow's promise are awaited past the inactivity
+    // timeout, so each server has those invocations suspended for the commands
+    Map<String, String> env = Map.of("RESTATE_WORKER__INVOKER__INACTIVITY_TIMEOUT", "2s");
     resolute = Harness.resolute("cli-e2e", env);
     restate = Harness.restate(resolute, env);
     onRestate = workload(restate, "zqa");
     onResolute = workload(resolute, "zqb");
     settled(onRestate);
     settled(onResolute);
+    // the CLI words a keyed invocation's suspension differently before and after 5 s in it
+    // ("(5 seconds ago)" / "(6 seconds. The key will not be released ...)"): past it on both
+    Thread.sleep(6_000);
   }
 
   @AfterAll
@@ -118,8 +123,8 @@ class CliEndToEndIT {
     String sql = "select status, count(*) as c from sys_invocation group by status order by status";
     String expected =
         "[{\"status\":\"backing-off\",\"c\":2},{\"status\":\"completed\",\"c\":6},"
-            + "{\"status\":\"pending\",\"c\":1},{\"status\":\"running\",\"c\":3},"
-            + "{\"status\":\"scheduled\",\"c\":1}]";
+            + "{\"status\":\"pending\",\"c\":1},{\"status\":\"scheduled\",\"c\":1},"
+            + "{\"status\":\"suspended\",\"c\":3}]";
     Wait.until(
         "workload settled on " + (w.h.reference ? "restate-server" : "Resolute"),
         Duration.ofSeconds(60),
@@ -200,9 +205,19 @@ class CliEndToEndIT {
   @Order(1)
   void invocationsList() {
     String out = same(w -> new String[] {"invocations", "list"}).assertOk().stdout();
-    assertThat(out).contains("backing-off").contains("scheduled").contains("pending");
+    assertThat(out)
+        .contains("backing-off")
+        .contains("scheduled")
+        .contains("pending")
+        .contains("suspended");
     same(w -> new String[] {"invocations", "list", "--all"}).assertOk();
     same(w -> new String[] {"invocations", "list", "--status", "pending"}).assertOk();
+    assertThat(
+            same(w -> new String[] {"invocations", "list", "--status", "suspended"})
+                .assertOk()
+                .stdout())
+        .contains("Greeter/sleepy")
+        .contains("Signup");
     same(w -> new String[] {"invocations", "list", "--service", "Counter", "--all"}).assertOk();
   }
 
