@@ -97,6 +97,15 @@ final class JsonRequests {
   static void fields(byte[] body, String structName, FieldVisitor visitor) throws Refused {
     try (JsonParser p = AdminViews.JSON.getFactory().createParser(body)) {
       JsonToken t = p.nextToken();
+      if (t == null) {
+        // nothing Jackson reads as a value (blanks, or a NUL it takes for the end)
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        String trimmed = text.strip();
+        throw syntax(
+            trimmed.isEmpty()
+                ? "EOF while parsing a value at line 1 column " + body.length
+                : "expected value at line 1 column " + (text.indexOf(trimmed.charAt(0)) + 1));
+      }
       if (t == JsonToken.START_ARRAY) {
         return; // serde reads a struct from a sequence too; an empty one sets nothing
       }

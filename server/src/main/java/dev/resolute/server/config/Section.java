@@ -389,6 +389,17 @@ final class Section {
         }
         continue;
       }
+      for (String read : used) {
+        if (!read.equals(e.getKey())
+            && KeyCatalog.normalize(read).equals(KeyCatalog.normalize(e.getKey()))) {
+          throw new ConfigException(
+              "configuration key \""
+                  + full(read)
+                  + "\" is given twice, also as \""
+                  + fullKey
+                  + "\" ('_' and '-' name the same key)");
+        }
+      }
       Map<String, ConfigTree.Leaf> leaves = new LinkedHashMap<>();
       flatten(fullKey, e.getValue(), leaves);
       if (leaves.isEmpty() && KeyCatalog.lookup(fullKey) == null) {
@@ -422,9 +433,14 @@ final class Section {
                   + l.origin()
                   + " is not supported by Resolute: "
                   + entry.note());
-      case APPLIED ->
-          throw new IllegalStateException(
-              "configuration key \"" + key + "\" is applied but the loader did not read it");
+      case APPLIED -> {
+        if (entry.pattern().split("\\.").length < key.split("\\.").length) {
+          // a table under the name of a value the loader reads
+          throw new ConfigException("unknown key \"" + key + "\" " + l.origin());
+        }
+        throw new IllegalStateException(
+            "configuration key \"" + key + "\" is applied but the loader did not read it");
+      }
     }
   }
 

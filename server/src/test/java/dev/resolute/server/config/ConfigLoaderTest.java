@@ -24,6 +24,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aKeyGivenAsBothUnderscoreAndHyphenIsRefusedByName() throws Exception {
+    // a finding of the configuration fuzzer: it stopped the loader with an internal error
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    file(
+                        "max-journal-retention = \"P40D\"\n"
+                            + "[max_journal_retention]\ninitial_interval = \"100ms\"\n"),
+                    Map.of(),
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("\"max-journal-retention\" is given twice");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    file("max-journal-retention = \"P40D\"\nmax_journal_retention = \"P1D\"\n"),
+                    Map.of(),
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("given twice");
+  }
+
+  @Test
   void zeroInvokerTimeoutsAreAcceptedFromEnvAndFileAsOnRestateServer() throws IOException {
     // restate-server 1.7.12 starts with these and prints them back in --dump-config
     ServerConfig env =
