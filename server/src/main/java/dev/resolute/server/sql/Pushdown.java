@@ -72,7 +72,7 @@ final class Pushdown {
       flat.addAll(org.apache.calcite.plan.RelOptUtil.conjunctions(n));
     }
     for (RexNode n : flat) {
-      Map<Integer, Set<Object>> eq = equalities(n, root);
+      Map<Integer, Set<Object>> eq = equalities(n, root, false);
       if (eq != null && eq.size() == 1) {
         Map.Entry<Integer, Set<Object>> e = eq.entrySet().iterator().next();
         String name = columns.get(e.getKey()).name();
@@ -99,7 +99,7 @@ final class Pushdown {
     Map<Integer, Set<Object>> out = new HashMap<>();
     for (java.util.Iterator<RexNode> it = filters.iterator(); it.hasNext(); ) {
       RexNode n = it.next();
-      Map<Integer, Set<Object>> eq = exactEqualities(n, root);
+      Map<Integer, Set<Object>> eq = equalities(n, root, true);
       if (eq == null || eq.size() != 1) {
         continue;
       }
@@ -143,44 +143,6 @@ final class Pushdown {
     return true;
   }
 
-  /**
-   * As {@link #equalities}, but only where the column is not cast and every literal is a plain text
-   * or integer literal, so that comparing values in Java is what SQL would do.
-   */
-  private static Map<Integer, Set<Object>> exactEqualities(RexNode n, DataContext root) {
-    if (!(n instanceof RexCall call)) {
-      return null;
-    }
-    SqlKind kind = call.getKind();
-    if (kind == SqlKind.EQUALS) {
-      RexNode a = call.getOperands().get(0);
-      RexNode b = call.getOperands().get(1);
-      if (b instanceof RexInputRef && !(a instanceof RexInputRef)) {
-        RexNode t = a;
-        a = b;
-        b = t;
-      }
-      if (a instanceof RexInputRef ref
-          && (b instanceof RexLiteral || b instanceof RexDynamicParam)) {
-        Object v = b instanceof RexLiteral lit ? exactValue(lit) : param((RexDynamicParam) b, root);
-        if (v == null) {
-          return null;
-        }
-        Set<Object> s = new LinkedHashSet<>();
-        s.add(v);
-        return new HashMap<>(Map.of(ref.getIndex(), s));
-      }
-      return null;
-    }
-    if (kind == SqlKind.SEARCH) {
-      return call.getOperands().get(0) instanceof RexInputRef ? equalities(n, root) : null;
-    }
-    if (kind == SqlKind.OR) {
-      return oneColumn(call, op -> exactEqualities(op, root));
-    }
-    return null;
-  }
-
   private static Object exactValue(RexLiteral lit) {
     org.apache.calcite.sql.type.SqlTypeFamily f = lit.getType().getSqlTypeName().getFamily();
     if (f == org.apache.calcite.sql.type.SqlTypeFamily.CHARACTER
@@ -190,15 +152,19 @@ final class Pushdown {
     return null;
   }
 
-  /** column index → values when {@code n} restricts exactly one column to a finite set, or null. */
-  private static Map<Integer, Set<Object>> equalities(RexNode n, DataContext root) {
+  /**
+   * column index → values when {@code n} restricts exactly one column to a finite set, or null.
+   * {@code exact}: only where the column is not cast and every literal is a plain text or integer
+   * literal, so that comparing values in Java is what SQL would do ({@link #takeExact}).
+   */
+  private static Map<Integer, Set<Object>> equalities(RexNode n, DataContext root, boolean exact) {
     if (!(n instanceof RexCall call)) {
       return null;
     }
     SqlKind kind = call.getKind();
     if (kind == SqlKind.EQUALS) {
-      RexNode a = strip(call.getOperands().get(0));
-      RexNode b = strip(call.getOperands().get(1));
+      RexNode a = exact ? call.getOperands().get(0) : strip(call.getOperands().get(0));
+      RexNode b = exact ? call.getOperands().get(1) : strip(call.getOperands().get(1));
       if (b instanceof RexInputRef && !(a instanceof RexInputRef)) {
         RexNode t = a;
         a = b;
@@ -207,7 +173,9 @@ final class Pushdown {
       if (a instanceof RexInputRef ref
           && (b instanceof RexLiteral || b instanceof RexDynamicParam)) {
         Object v =
-            b instanceof RexLiteral lit ? value(lit.getValue()) : param((RexDynamicParam) b, root);
+            b instanceof RexLiteral lit
+                ? (exact ? exactValue(lit) : value(lit.getValue()))
+                : param((RexDynamicParam) b, root);
         if (v == null) {
           return null;
         }
@@ -218,7 +186,7 @@ final class Pushdown {
       return null;
     }
     if (kind == SqlKind.SEARCH) {
-      RexNode a = strip(call.getOperands().get(0));
+      RexNode a = exact ? call.getOperands().get(0) : strip(call.getOperands().get(0));
       RexNode b = call.getOperands().get(1);
       if (a instanceof RexInputRef ref && b instanceof RexLiteral lit) {
         Sarg<?> sarg = lit.getValueAs(Sarg.class);
@@ -241,7 +209,7 @@ final class Pushdown {
       return null;
     }
     if (kind == SqlKind.OR) {
-      return oneColumn(call, op -> equalities(op, root));
+      return oneColumn(call, op -> equalities(op, root, exact));
     }
     return null;
   }
