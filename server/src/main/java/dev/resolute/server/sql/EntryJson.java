@@ -89,17 +89,12 @@ final class EntryJson {
           OutputCommandMessage m = OutputCommandMessage.parseFrom(payload);
           ObjectNode full = JSON.createObjectNode();
           ObjectNode lite = JSON.createObjectNode();
-          switch (m.getResultCase()) {
-            case VALUE -> {
-              full.set("result", success(m.getValue().getContent()));
-              lite.put("result", "Success");
-            }
-            case FAILURE -> {
-              full.set("result", failed(m.getFailure()));
-              lite.put("result", "Failure");
-            }
-            default -> throw new Undecodable();
-          }
+          result(
+              full,
+              lite,
+              false,
+              m.hasValue() ? m.getValue().getContent() : null,
+              m.hasFailure() ? m.getFailure() : null);
           full.put("name", m.getName());
           yield command("Output", full, lite);
         }
@@ -149,17 +144,12 @@ final class EntryJson {
           }
           ObjectNode full = JSON.createObjectNode().put("key", utf8(m.getKey()));
           ObjectNode lite = full.deepCopy();
-          switch (m.getResultCase()) {
-            case VOID -> {
-              full.put("result", "Void");
-              lite.put("result", "Void");
-            }
-            case VALUE -> {
-              full.set("result", success(m.getValue().getContent()));
-              lite.put("result", "Success");
-            }
-            default -> throw new Undecodable();
-          }
+          result(
+              full,
+              lite,
+              m.getResultCase() == GetEagerStateCommandMessage.ResultCase.VOID,
+              m.hasValue() ? m.getValue().getContent() : null,
+              null);
           yield command("GetEagerState", named(full, m.getName()), lite);
         }
         case GET_EAGER_STATE_KEYS_COMMAND -> {
@@ -240,21 +230,12 @@ final class EntryJson {
               JSON.createObjectNode().put("target_invocation_id", m.getTargetInvocationId());
           full.set("signal_id", signalId);
           ObjectNode lite = full.deepCopy();
-          switch (m.getResultCase()) {
-            case VOID -> {
-              full.put("result", "Void");
-              lite.put("result", "Void");
-            }
-            case VALUE -> {
-              full.set("result", success(m.getValue().getContent()));
-              lite.put("result", "Success");
-            }
-            case FAILURE -> {
-              full.set("result", failed(m.getFailure()));
-              lite.put("result", "Failure");
-            }
-            default -> throw new Undecodable();
-          }
+          result(
+              full,
+              lite,
+              m.getResultCase() == SendSignalCommandMessage.ResultCase.VOID,
+              m.hasValue() ? m.getValue().getContent() : null,
+              m.hasFailure() ? m.getFailure() : null);
           yield command("SendSignal", named(full, m.getEntryName()), lite);
         }
         case RUN_COMMAND -> {
@@ -287,17 +268,12 @@ final class EntryJson {
           CompleteAwakeableCommandMessage m = CompleteAwakeableCommandMessage.parseFrom(payload);
           ObjectNode full = JSON.createObjectNode().put("id", awakeableId(m.getAwakeableId()));
           ObjectNode lite = full.deepCopy();
-          switch (m.getResultCase()) {
-            case VALUE -> {
-              full.set("result", success(m.getValue().getContent()));
-              lite.put("result", "Success");
-            }
-            case FAILURE -> {
-              full.set("result", failed(m.getFailure()));
-              lite.put("result", "Failure");
-            }
-            default -> throw new Undecodable();
-          }
+          result(
+              full,
+              lite,
+              false,
+              m.hasValue() ? m.getValue().getContent() : null,
+              m.hasFailure() ? m.getFailure() : null);
           yield command("CompleteAwakeable", named(full, m.getName()), lite);
         }
         default -> null;
@@ -562,6 +538,32 @@ final class EntryJson {
       case GET_LAZY_STATE_KEYS_COMMAND, GET_EAGER_STATE_KEYS_COMMAND -> "GetStateKeys";
       default -> null;
     };
+  }
+
+  /**
+   * The {@code result} of a completed command or notification in both renderings: {@code "Void"},
+   * the value ({@code "Success"} in the lite one) or the failure ({@code "Failure"}); a result of
+   * none of the kinds the message allows is undecodable.
+   */
+  private static void result(
+      ObjectNode full,
+      ObjectNode lite,
+      boolean isVoid,
+      com.google.protobuf.ByteString value,
+      dev.resolute.protocol.pb.Failure failure)
+      throws Undecodable {
+    if (isVoid) {
+      full.put("result", "Void");
+      lite.put("result", "Void");
+    } else if (value != null) {
+      full.set("result", success(value));
+      lite.put("result", "Success");
+    } else if (failure != null) {
+      full.set("result", failed(failure));
+      lite.put("result", "Failure");
+    } else {
+      throw new Undecodable();
+    }
   }
 
   static Rendered command(String kind, ObjectNode full, ObjectNode lite) {
