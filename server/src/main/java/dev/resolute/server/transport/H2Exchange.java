@@ -134,6 +134,11 @@ final class H2Exchange extends BaseExchange {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      if (isFinished()) {
+        // the usual end: the stream closes after its response ended (no exception to build)
+        ctx.fireChannelInactive();
+        return;
+      }
       H2Connection c = connection;
       Throwable conn = c == null ? null : c.error;
       deliverError(
