@@ -44,6 +44,18 @@ public record ClusterConfig(
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(6);
   public static final Duration DEFAULT_APPEND_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * The largest record the cluster's log takes: above the largest request body the ingress accepts
+   * (32 MiB) and a deployment's largest protocol message with the envelope around them.
+   */
+  public static final int MAX_LOG_RECORD_BYTES = 48 * 1024 * 1024;
+
+  /**
+   * The largest {@code worker.invoker.message-size-limit} in cluster mode: a message and the record
+   * envelope around it (a few hundred bytes; 64 KiB kept) fit in one log record.
+   */
+  public static final int MAX_MESSAGE_SIZE_LIMIT = MAX_LOG_RECORD_BYTES - 64 * 1024;
+
   public ClusterConfig {
     if (bootstrapServers != null) {
       if (bootstrapServers.isBlank()) {

@@ -71,6 +71,17 @@ public record ServerConfig(
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(tracing, "tracing");
     Objects.requireNonNull(cluster, "cluster");
+    if (cluster.enabled()
+        && worker.invoker().messageSizeLimit() > ClusterConfig.MAX_MESSAGE_SIZE_LIMIT) {
+      throw new IllegalArgumentException(
+          "worker.invoker.message-size-limit must be at most "
+              + ClusterConfig.MAX_MESSAGE_SIZE_LIMIT
+              + " bytes in cluster mode (a journal entry is one record of the cluster's log, which"
+              + " takes records up to "
+              + ClusterConfig.MAX_LOG_RECORD_BYTES
+              + " bytes), got "
+              + worker.invoker().messageSizeLimit());
+    }
   }
 
   /** Without cluster mode (the default). */

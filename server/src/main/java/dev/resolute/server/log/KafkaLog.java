@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -78,7 +82,8 @@ public final class KafkaLog implements Log {
    * producer's limits are set to hold it (Kafka's defaults are 1 MiB); a larger record is refused
    * alone, before it is sent, and does not stop the log.
    */
-  public static final int MAX_RECORD_BYTES = 48 * 1024 * 1024;
+  public static final int MAX_RECORD_BYTES =
+      dev.resolute.server.config.ClusterConfig.MAX_LOG_RECORD_BYTES;
 
   /** Room for the batch and record headers around {@link #MAX_RECORD_BYTES}. */
   private static final int MAX_BATCH_BYTES = MAX_RECORD_BYTES + 64 * 1024;
@@ -96,7 +101,8 @@ public final class KafkaLog implements Log {
   private final long[] tailFrom;
 
   private volatile boolean closed;
-  private KafkaConsumer<byte[], byte[]> tailConsumer;
+  private volatile KafkaConsumer<byte[], byte[]> tailConsumer;
+  private volatile int tailRestarts;
   private Thread tailer;
 
   private KafkaLog(KafkaLogOptions options, int partitions) {
@@ -195,12 +201,52 @@ public final class KafkaLog implements Log {
                 + " partitions, the node is configured for "
                 + partitions);
       }
+      raiseMaxMessageBytes(admin, options.topic());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while opening the log topic", e);
     } catch (TimeoutException e) {
       throw new IllegalStateException(
           "Kafka at " + options.bootstrapServers() + " did not answer within 30s", e);
+    }
+  }
+
+  /**
+   * A topic created before records of {@link #MAX_RECORD_BYTES} were allowed (or by hand) keeps
+   * Kafka's 1 MiB {@code max.message.bytes}, and a larger record would stop the log: raise it.
+   */
+  private static void raiseMaxMessageBytes(Admin admin, String topic)
+      throws InterruptedException, TimeoutException {
+    ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    try {
+      Config config = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+      ConfigEntry e = config == null ? null : config.get("max.message.bytes");
+      long now = e == null || e.value() == null ? 0 : Long.parseLong(e.value());
+      if (now >= MAX_BATCH_BYTES) {
+        return;
+      }
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  r,
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("max.message.bytes", Integer.toString(MAX_BATCH_BYTES)),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      LOG.info(
+          "raised max.message.bytes of the log topic {} from {} to {}",
+          topic,
+          now,
+          MAX_BATCH_BYTES);
+    } catch (ExecutionException | NumberFormatException e) {
+      // not fatal: records up to the topic's own limit still go through
+      LOG.warn(
+          "cannot raise max.message.bytes of the log topic {} to {}: {}",
+          topic,
+          MAX_BATCH_BYTES,
+          e.getCause() != null ? e.getCause().toString() : e.toString());
     }
   }
 
@@ -252,6 +298,8 @@ public final class KafkaLog implements Log {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // every position is sought explicitly; one that is gone (trimmed) must fail, never skip
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -424,26 +472,87 @@ public final class KafkaLog implements Log {
     }
   }
 
+  /**
+   * Delivers committed records until the log closes. A failure of the consumer (or of a consumer of
+   * records) does not end delivery: the tailer closes its consumer, waits a second and goes on with
+   * a new one from the record after the last one it delivered, so no record is lost or delivered
+   * twice to a partition's consumer.
+   */
   private void tail() {
+    long[] next = tailFrom.clone(); // the offset to deliver next, per partition
     KafkaConsumer<byte[], byte[]> c = tailConsumer;
-    try {
-      while (!closed) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
-          RecordConsumer rc = consumers[r.partition()];
-          if (rc != null) {
-            rc.accept(r.partition(), r.offset() + 1, r.value());
+    while (!closed) {
+      try {
+        while (!closed) {
+          for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
+            int p = r.partition();
+            if (r.offset() < next[p]) {
+              continue; // delivered before the restart
+            }
+            RecordConsumer rc = consumers[p];
+            if (rc != null) {
+              rc.accept(p, r.offset() + 1, r.value());
+            }
+            next[p] = r.offset() + 1;
           }
         }
+      } catch (WakeupException e) {
+        if (!closed) {
+          LOG.error("log tailer woken up while the log is open", e);
+        }
+      } catch (RuntimeException e) {
+        LOG.error("log tailer failed; it goes on with a new consumer in 1s", e);
       }
-    } catch (WakeupException e) {
-      if (!closed) {
-        LOG.error("log tailer woken up while the log is open", e);
+      c = restartTail(c, next);
+      if (c == null) {
+        return;
       }
-    } catch (RuntimeException e) {
-      LOG.error("log tailer failed: committed records are no longer delivered", e);
-    } finally {
-      c.close();
     }
+    c.close();
+  }
+
+  /**
+   * Closes {@code failed}; after a second, a new tail consumer at {@code next}, or null if closed.
+   */
+  private KafkaConsumer<byte[], byte[]> restartTail(
+      KafkaConsumer<byte[], byte[]> failed, long[] next) {
+    try {
+      failed.close();
+    } catch (RuntimeException e) {
+      LOG.warn("closing the failed tail consumer failed", e);
+    }
+    while (!closed) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+      synchronized (this) {
+        if (closed) {
+          return null;
+        }
+        try {
+          KafkaConsumer<byte[], byte[]> c =
+              new KafkaConsumer<>(consumerProperties(options, "tail"));
+          c.assign(topicPartitions);
+          for (int p = 0; p < partitions; p++) {
+            c.seek(topicPartitions.get(p), next[p]);
+          }
+          tailConsumer = c;
+          tailRestarts++;
+          return c;
+        } catch (RuntimeException e) {
+          LOG.error("cannot start a new tail consumer; trying again in 1s", e);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** How often the tailer went on with a new consumer after a failure (tests). */
+  public int tailRestarts() {
+    return tailRestarts;
   }
 
   @Override

@@ -108,6 +108,36 @@ class ClusterConfigTest {
         .hasMessageContaining("unknown key \"cluster.brokers\"");
   }
 
+  @Test
+  void aMessageSizeLimitAboveTheClusterLogsRecordLimitIsRefused() throws Exception {
+    String cluster = "[cluster]\nbootstrap-servers = \"k:1\"\nnode-id = 1\n";
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    file("[worker.invoker]\nmessage-size-limit = \"64 MiB\"\n" + cluster),
+                    Map.of(),
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("worker.invoker.message-size-limit must be at most")
+        .hasMessageContaining("in cluster mode");
+    // the same limit is fine on the single node's local log, and up to the bound in a cluster
+    assertThat(
+            ConfigLoader.load(
+                    file("[worker.invoker]\nmessage-size-limit = \"64 MiB\"\n"), Map.of(), Map.of())
+                .worker()
+                .invoker()
+                .messageSizeLimit())
+        .isEqualTo(64L * 1024 * 1024);
+    assertThat(
+            ConfigLoader.load(
+                    file("[worker.invoker]\nmessage-size-limit = \"40 MiB\"\n" + cluster),
+                    Map.of(),
+                    Map.of())
+                .cluster()
+                .enabled())
+        .isTrue();
+  }
+
   private ServerConfig load(String section) throws IOException {
     return ConfigLoader.load(file("[cluster]\n" + section), Map.of(), Map.of());
   }

@@ -160,6 +160,65 @@ class KafkaLogIT {
   }
 
   @Test
+  void theTailerGoesOnAfterAFailureWithoutLosingOrRepeatingARecord() throws Exception {
+    String topic = "log-tail-restart";
+    List<Rec> seen = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger failures =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (KafkaLog log = KafkaLog.open(options(topic), PARTITIONS)) {
+      log.replay(new long[PARTITIONS], (p, l, v) -> {});
+      for (int p = 0; p < PARTITIONS; p++) {
+        log.subscribe(
+            p,
+            (pp, lsn, v) -> {
+              String value = new String(v, StandardCharsets.UTF_8);
+              if (value.equals("r1-3") && failures.getAndIncrement() == 0) {
+                throw new IllegalStateException("a consumer of records failed once");
+              }
+              seen.add(new Rec(pp, lsn, value));
+            });
+      }
+      for (int i = 0; i < 6; i++) {
+        log.append(1, b("r1-" + i)).get(30, TimeUnit.SECONDS);
+        log.append(2, b("r2-" + i)).get(30, TimeUnit.SECONDS);
+      }
+      Wait.until("every record delivered", Duration.ofSeconds(30), () -> seen.size() == 12);
+      Thread.sleep(500); // nothing delivered twice after that
+      assertThat(log.tailRestarts()).isEqualTo(1);
+    }
+    assertThat(failures.get()).as("r1-3 offered twice: failed once, then taken").isEqualTo(2);
+    assertThat(seen).hasSize(12);
+    for (int part : new int[] {1, 2}) {
+      assertThat(seen.stream().filter(r -> r.partition() == part).map(Rec::lsn).toList())
+          .as("partition %d in order, once each", part)
+          .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    }
+  }
+
+  @Test
+  void anExistingTopicWithKafkasDefaultMessageLimitIsRaised() throws Exception {
+    String topic = "log-old-limit";
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new org.apache.kafka.clients.admin.NewTopic(topic, PARTITIONS, (short) 1)
+                      .configs(Map.of("max.message.bytes", "1048588"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    byte[] big = new byte[3 * 1024 * 1024];
+    List<Rec> seen = new CopyOnWriteArrayList<>();
+    try (KafkaLog log = reader(topic, new long[PARTITIONS], new ArrayList<>(), seen)) {
+      assertThat(log.append(0, big).get(60, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(log.failure()).isNull();
+      Wait.until("the record delivered", Duration.ofSeconds(30), () -> seen.size() == 1);
+    }
+  }
+
+  @Test
   void aTopicWithAnotherPartitionCountIsRefused() {
     try (KafkaLog ignored = KafkaLog.open(options("log-count"), 2)) {
       assertThat(ignored).isNotNull();
