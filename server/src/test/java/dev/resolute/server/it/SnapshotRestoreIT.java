@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,7 +209,9 @@ class SnapshotRestoreIT {
           }
           return true;
         });
-    assertThat(n1.logTail()).contains("published snapshot").contains("log trimmed below LSNs");
+    assertThat(Files.readString(n1.log()))
+        .contains("published snapshot")
+        .contains("log trimmed below LSNs");
     // a tail after the last snapshot
     for (int i = 0; i < KEYS; i++) {
       String key = "k" + i;
@@ -220,7 +223,30 @@ class SnapshotRestoreIT {
     ResoluteProcess n2 = node(2, topic, snapshotKeys);
     assertThat(n2.dataDir()).doesNotExist();
     n2.start();
-    assertThat(n2.logTail()).contains("the store is empty: restoring snapshot");
+    assertThat(Files.readString(n2.log())).contains("the store is empty: restoring snapshot");
+    Wait.until(
+        "Counter registered on node 2",
+        Duration.ofSeconds(30),
+        () -> send(n2.ingressPort(), "GET", "/restate/health", null).body().contains("Counter"));
+
+    // node 2 stops; the log is trimmed past everything it had applied; restarted, it is behind
+    // the trim point and restores again
+    n2.stop();
+    long[] endAtStop = logEnd(topic);
+    int round = 0;
+    while (!Arrays.stream(range()).allMatch(p -> logStartUnchecked(topic)[p] > endAtStop[p])) {
+      assertThat(round++).as("the log trimmed past node 2's position").isLessThan(150);
+      for (int i = 0; i < KEYS; i++) {
+        String key = "k" + i;
+        assertThat(send(n1.ingressPort(), "POST", "/Counter/" + key + "/add", "1").statusCode())
+            .isEqualTo(200);
+        acked.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+      }
+      Thread.sleep(100);
+    }
+    n2.start();
+    assertThat(Files.readString(n2.log()))
+        .containsPattern("partition \\d+ applied up to LSN \\d+ but the log was trimmed up to LSN");
     Wait.until(
         "Counter registered on node 2",
         Duration.ofSeconds(30),
@@ -282,12 +308,32 @@ class SnapshotRestoreIT {
         });
   }
 
+  static int[] range() {
+    return java.util.stream.IntStream.range(0, PARTITIONS).toArray();
+  }
+
+  static long[] logStartUnchecked(String topic) {
+    try {
+      return logStart(topic);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static long[] logStart(String topic) throws Exception {
+    return offsets(topic, OffsetSpec.earliest());
+  }
+
+  static long[] logEnd(String topic) throws Exception {
+    return offsets(topic, OffsetSpec.latest());
+  }
+
+  static long[] offsets(String topic, OffsetSpec spec) throws Exception {
     Map<String, Object> props = new HashMap<>();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
     for (int p = 0; p < PARTITIONS; p++) {
-      ask.put(new TopicPartition(topic, p), OffsetSpec.earliest());
+      ask.put(new TopicPartition(topic, p), spec);
     }
     try (Admin admin = Admin.create(props)) {
       var got = admin.listOffsets(ask).all().get(30, TimeUnit.SECONDS);
