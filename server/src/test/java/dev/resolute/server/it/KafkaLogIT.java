@@ -168,6 +168,32 @@ class KafkaLogIT {
         .hasMessageContaining("has 2 partitions, the node is configured for 4");
   }
 
+  /** The snapshotter's trim: only forward, never past what is asked, and replay after it. */
+  @Test
+  void trimToDeletesBelowTheGivenLsnsOnlyForward() throws Exception {
+    String topic = "log-trim-to";
+    try (KafkaLog log = KafkaLog.open(options(topic), PARTITIONS)) {
+      log.replay(new long[PARTITIONS], (p, l, v) -> {});
+      for (int i = 0; i < 6; i++) {
+        log.append(0, b("x" + i)).get(30, TimeUnit.SECONDS);
+        log.append(1, b("y" + i)).get(30, TimeUnit.SECONDS);
+      }
+      assertThat(log.startLsns()).containsExactly(0, 0, 0, 0);
+      assertThat(log.trimTo(new long[] {4, 2, 0, 0})).containsExactly(4, 2, 0, 0);
+      assertThat(log.startLsns()).containsExactly(4, 2, 0, 0);
+      // lower trim points change nothing
+      assertThat(log.trimTo(new long[] {1, 1, 0, 0})).containsExactly(4, 2, 0, 0);
+      assertThat(KafkaLog.startLsns(options(topic), PARTITIONS)).containsExactly(4, 2, 0, 0);
+    }
+    try (KafkaLog log = KafkaLog.open(options(topic), PARTITIONS)) {
+      List<Rec> replayed = new ArrayList<>();
+      log.replay(new long[] {4, 2, 0, 0}, (p, l, v) -> replayed.add(new Rec(p, l, new String(v))));
+      assertThat(replayed.stream().filter(r -> r.partition() == 0))
+          .containsExactly(new Rec(0, 5, "x4"), new Rec(0, 6, "x5"));
+      assertThat(replayed.stream().filter(r -> r.partition() == 1)).hasSize(4);
+    }
+  }
+
   @Test
   void replayRefusesWhenRecordsItNeedsAreGone() throws Exception {
     String topic = "log-trimmed";
