@@ -701,10 +701,12 @@ public final class ResoluteServer implements AutoCloseable {
     return out;
   }
 
-  /** Opens the store; another process holding its lock is RT0005, reported in one line. */
-  /** The applied LSNs of the store in {@code dir}, opened read-only (before a restore decision). */
+  /**
+   * The applied LSNs of the store in {@code dir}, before a restore decision. Opened as the node
+   * opens it, so a store another process holds is RT0005 here too, never replaced under it.
+   */
   private static long[] appliedLsns(Path dir, int partitions) {
-    try (RocksStore ro = RocksStore.openReadOnly(dir)) {
+    try (RocksStore ro = openStore(dir)) {
       long[] out = new long[partitions];
       for (int p = 0; p < partitions; p++) {
         out[p] = PartitionProcessor.appliedLsn(ro, p);
@@ -713,6 +715,7 @@ public final class ResoluteServer implements AutoCloseable {
     }
   }
 
+  /** Opens the store; another process holding its lock is RT0005, reported in one line. */
   private static RocksStore openStore(Path dir) {
     try {
       return RocksStore.open(dir);

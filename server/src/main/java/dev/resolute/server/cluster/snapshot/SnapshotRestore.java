@@ -31,7 +31,8 @@ public final class SnapshotRestore {
    * repository has no snapshot: the node replays the whole log).
    *
    * @param logStart per partition, the LSN the log starts after ({@code KafkaLog.startLsns})
-   * @param appliedOf the applied LSNs of the store in a directory (opened read-only)
+   * @param appliedOf the applied LSNs of the store in a directory (opened as the node opens it, so
+   *     a store held by another process is refused before anything is replaced)
    */
   public static SnapshotManifest ifNeeded(
       Path db,
