@@ -3,6 +3,10 @@ package dev.resolute.server;
 import dev.resolute.server.admin.AdminApi;
 import dev.resolute.server.api.ErrorCode;
 import dev.resolute.server.cluster.ClusterNode;
+import dev.resolute.server.cluster.snapshot.SnapshotRepository;
+import dev.resolute.server.cluster.snapshot.SnapshotRestore;
+import dev.resolute.server.cluster.snapshot.Snapshots;
+import dev.resolute.server.cluster.snapshot.Snapshotter;
 import dev.resolute.server.config.BindAddress;
 import dev.resolute.server.config.ConfigException;
 import dev.resolute.server.config.KafkaClusterConfig;
@@ -223,8 +227,44 @@ public final class ResoluteServer implements AutoCloseable {
     closeables.add(scheduler::shutdownNow);
 
     timeline.step("prepare");
+    dev.resolute.server.config.ClusterConfig clusterConfig = config.cluster();
+    // cluster mode: the log is a Kafka topic, opened before the store because a node whose store
+    // is empty or behind the log's trim point restores a snapshot into it first
+    dev.resolute.server.log.KafkaLog kafkaLog =
+        clusterConfig.enabled() ? ClusterNode.openLog(clusterConfig, config.nodeName(), n) : null;
+    dev.resolute.server.config.SnapshotsConfig snapshotsConfig = config.worker().snapshots();
+    Snapshots snapshots = null;
+    if (kafkaLog != null && snapshotsConfig.enabled()) {
+      snapshots = new Snapshots(SnapshotRepository.open(snapshotsConfig));
+      closeables.add(snapshots);
+      try {
+        SnapshotRestore.ifNeeded(
+            data.resolve("db"),
+            snapshots,
+            clusterConfig.topic(),
+            n,
+            kafkaLog.startLsns(),
+            dir -> appliedLsns(dir, n));
+      } catch (IOException | RuntimeException e) {
+        kafkaLog.close(); // not among the closeables yet (it closes after the store is)
+        if (e instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new UncheckedIOException(
+            "cannot restore a snapshot from " + snapshotsConfig.destination(), (IOException) e);
+      }
+      timeline.step("restore");
+    }
     long tStore = System.nanoTime();
-    RocksStore store = openStore(data.resolve("db"));
+    RocksStore store;
+    try {
+      store = openStore(data.resolve("db"));
+    } catch (RuntimeException e) {
+      if (kafkaLog != null) {
+        kafkaLog.close(); // not among the closeables yet (it closes after the store is)
+      }
+      throw e;
+    }
     closeables.add(store);
     long tStoreDone = System.nanoTime();
     timeline.step("store");
@@ -246,17 +286,14 @@ public final class ResoluteServer implements AutoCloseable {
             config.resolute().logTrimInterval(),
             config.resolute().storeFlushRecords(),
             config.resolute().storeFlushInterval());
-    dev.resolute.server.config.ClusterConfig clusterConfig = config.cluster();
-    // cluster mode: the log is a Kafka topic; else every partition's log is local
+    // a single node: every partition's log is local
     LocalLog localLog =
         clusterConfig.enabled()
             ? null
             : LocalLog.open(data.resolve("log"), n, logOptions.segmentBytes());
-    dev.resolute.server.log.KafkaLog kafkaLog =
-        clusterConfig.enabled() ? ClusterNode.openLog(clusterConfig, config.nodeName(), n) : null;
     dev.resolute.server.log.Log log = localLog != null ? localLog : kafkaLog;
     java.util.function.Supplier<? extends Throwable> logFailure =
-        localLog != null ? localLog::failure : kafkaLog::failure;
+        localLog != null ? localLog::failure : ClusterNode.failure(kafkaLog);
     closeables.add(log);
     if (localLog != null) {
       localLog.metrics(metrics.log);
@@ -427,6 +464,27 @@ public final class ResoluteServer implements AutoCloseable {
     boolean checkpoints = localLog != null && logOptions.checkpointRecords() > 0;
     if (clusterConfig.enabled()) {
       closeables.add(ClusterNode.checkpoints(store, logOptions.checkpointInterval()));
+    }
+    if (snapshots != null) {
+      if (snapshotsConfig.automatic()) {
+        Snapshotter snapshotter =
+            ClusterNode.snapshotter(
+                snapshots,
+                snapshotsConfig,
+                clusterConfig,
+                store,
+                processors,
+                kafkaLog,
+                data.resolve("snapshot-work"),
+                clock);
+        snapshotter.start();
+        closeables.add(snapshotter);
+      } else {
+        LOG.info(
+            "snapshot repository {}: restores only (no snapshot-interval or"
+                + " snapshot-interval-num-records, so this node takes no snapshots)",
+            snapshots.repository());
+      }
     }
     if (trims || checkpoints) {
       LogTrimmer trimmer =
@@ -641,6 +699,20 @@ public final class ResoluteServer implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * The applied LSNs of the store in {@code dir}, before a restore decision. Opened as the node
+   * opens it, so a store another process holds is RT0005 here too, never replaced under it.
+   */
+  private static long[] appliedLsns(Path dir, int partitions) {
+    try (RocksStore ro = openStore(dir)) {
+      long[] out = new long[partitions];
+      for (int p = 0; p < partitions; p++) {
+        out[p] = PartitionProcessor.appliedLsn(ro, p);
+      }
+      return out;
+    }
   }
 
   /** Opens the store; another process holding its lock is RT0005, reported in one line. */

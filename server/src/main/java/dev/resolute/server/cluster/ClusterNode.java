@@ -1,6 +1,9 @@
 package dev.resolute.server.cluster;
 
+import dev.resolute.server.cluster.snapshot.Snapshots;
+import dev.resolute.server.cluster.snapshot.Snapshotter;
 import dev.resolute.server.config.ClusterConfig;
+import dev.resolute.server.config.SnapshotsConfig;
 import dev.resolute.server.log.KafkaLog;
 import dev.resolute.server.log.KafkaLogOptions;
 import dev.resolute.server.partition.PartitionProcessor;
@@ -103,7 +106,78 @@ public final class ClusterNode implements AutoCloseable {
           public void restartAppends() {
             log.restartAppends();
           }
+
+          @Override
+          public Throwable fatal() {
+            return log.deliveryFailure();
+          }
         });
+  }
+
+  /**
+   * Why the node's log does not work, for {@code /health}: appends stopped, or records are no
+   * longer delivered (the node fell behind the log's trim point), or null.
+   */
+  public static java.util.function.Supplier<Throwable> failure(KafkaLog log) {
+    return () -> log.failure() != null ? log.failure() : log.deliveryFailure();
+  }
+
+  /**
+   * The node's snapshotter (see {@link Snapshotter}): the node writes snapshots while it leads
+   * partition 0, of its whole store, and trims {@code log} below the oldest kept.
+   */
+  public static Snapshotter snapshotter(
+      Snapshots snapshots,
+      SnapshotsConfig config,
+      ClusterConfig cluster,
+      RocksStore store,
+      PartitionProcessor[] processors,
+      KafkaLog log,
+      java.nio.file.Path work,
+      java.time.Clock clock) {
+    return new Snapshotter(
+        snapshots,
+        config,
+        new Snapshotter.Node() {
+          @Override
+          public boolean writer() {
+            return processors[0].isLeader() && log.deliveryFailure() == null;
+          }
+
+          @Override
+          public long[] applied() {
+            long[] out = new long[processors.length];
+            for (int p = 0; p < out.length; p++) {
+              out[p] = PartitionProcessor.appliedLsn(store, p);
+            }
+            return out;
+          }
+
+          @Override
+          public void checkpoint(java.nio.file.Path dir) {
+            store.checkpoint(dir);
+          }
+
+          @Override
+          public long[] appliedIn(java.nio.file.Path dir) {
+            try (RocksStore ro = RocksStore.openReadOnly(dir)) {
+              long[] out = new long[processors.length];
+              for (int p = 0; p < out.length; p++) {
+                out[p] = PartitionProcessor.appliedLsn(ro, p);
+              }
+              return out;
+            }
+          }
+
+          @Override
+          public void trimTo(long[] lsns) {
+            log.trimTo(lsns);
+          }
+        },
+        cluster.topic(),
+        cluster.nodeId(),
+        work,
+        clock);
   }
 
   /**

@@ -55,6 +55,13 @@ public final class Membership implements AutoCloseable {
 
     /** Lets a stopped log take appends again; called while the node leads no partition. */
     void restartAppends();
+
+    /**
+     * Why the node can never lead again without a restart (it no longer applies the log), or null.
+     */
+    default Throwable fatal() {
+      return null;
+    }
   }
 
   /** How long a node that left the group after a failure waits before it joins again. */
@@ -176,6 +183,11 @@ public final class Membership implements AutoCloseable {
       if (closed) {
         break;
       }
+      Throwable fatal = log.fatal();
+      if (fatal != null) {
+        LOG.error("this node stays out of the cluster's group: {}", fatal.getMessage());
+        return;
+      }
       if (logStopped) {
         try {
           log.restartAppends();
@@ -219,7 +231,7 @@ public final class Membership implements AutoCloseable {
       c.subscribe(List.of(config.topic()), new Rebalance());
       while (!closed) {
         c.poll(POLL); // heartbeats and rebalances; paused partitions return nothing
-        Throwable failed = log.failure();
+        Throwable failed = log.failure() != null ? log.failure() : log.fatal();
         if (failed != null) {
           LOG.error(
               "the log stopped taking appends: this node leaves the cluster's group until it takes"

@@ -20,8 +20,8 @@ import java.time.Duration;
  * @param minInsyncReplicas {@code min-insync-replicas}: replicas that must have a record before it
  *     is acknowledged (default 2)
  * @param warmFollowers {@code warm-followers}: every node applies every partition into its own
- *     store, so a new leader serves at once and reads are local (default true; false is refused
- *     until a leader can start from a snapshot)
+ *     store, so a new leader serves at once and reads are local (default true; false is refused: a
+ *     snapshot restores a node's whole store at start, not one partition under a running node)
  * @param sessionTimeout {@code session-timeout}: how long a silent node keeps its partitions before
  *     the others take them over (Kafka's consumer {@code session.timeout.ms}, default 6s: the
  *     broker's default {@code group.min.session.timeout.ms}; lower needs the broker's minimum
@@ -84,9 +84,9 @@ public record ClusterConfig(
       }
       if (!warmFollowers) {
         throw new IllegalArgumentException(
-            "cluster.warm-followers = false is not supported yet: a node that does not apply a"
-                + " partition can only lead it after restoring a snapshot, which Resolute does"
-                + " not take yet");
+            "cluster.warm-followers = false is not supported: every node applies every partition"
+                + " into its one store (snapshots restore a whole node's store at start, not one"
+                + " partition under a running node)");
       }
       if (sessionTimeout == null || sessionTimeout.toMillis() < 500) {
         throw new IllegalArgumentException("cluster.session-timeout must be at least 500ms");

@@ -108,6 +108,12 @@ public final class ConfigLoader {
     TracingConfig tracing = readTracing(root);
     ResoluteConfig resolute = readResolute(root.child("resolute"));
     ClusterConfig cluster = readCluster(root.child("cluster"), clusterName);
+    if (worker.snapshots().enabled() && !cluster.enabled()) {
+      throw new ConfigException(
+          "key \"worker.snapshots.destination\" needs cluster mode (cluster.bootstrap-servers):"
+              + " a single node recovers from its local log, and a snapshot restored under a new"
+              + " local log would not match its positions");
+    }
     root.finish();
     return root.build(
         () ->
@@ -315,8 +321,75 @@ public final class ConfigLoader {
       String clusterName) {
     InvokerConfig invoker =
         readInvoker(s.child("invoker"), topLevelPem, topHeaders, topConnect, clusterName);
+    SnapshotsConfig snapshots = readSnapshots(s.child("snapshots"));
     s.finish();
-    return s.build(() -> new WorkerConfig(invoker));
+    return s.build(() -> new WorkerConfig(invoker, snapshots));
+  }
+
+  private static final String[] SNAPSHOT_KEYS = {
+    "snapshot-interval-num-records",
+    "snapshot-interval",
+    "num-retained",
+    "aws-profile",
+    "aws-region",
+    "aws-access-key-id",
+    "aws-secret-access-key",
+    "aws-session-token",
+    "aws-endpoint-url",
+    "aws-allow-http"
+  };
+
+  /** {@code [worker.snapshots]}: restate-server's keys (see {@link SnapshotsConfig}). */
+  private static SnapshotsConfig readSnapshots(Section s) {
+    String destSet = s.string("destination", "");
+    String destination = destSet.isBlank() ? null : destSet.strip();
+    long records = s.integer("snapshot-interval-num-records", 0);
+    if (s.isSet("snapshot-interval-num-records") && records < 1) {
+      throw new ConfigException(
+          "invalid value "
+              + records
+              + ", expected a nonzero u64 for key \"worker.snapshots.snapshot-interval-num-records\"");
+    }
+    Duration interval = s.duration("snapshot-interval", null);
+    long retained = s.integer("num-retained", SnapshotsConfig.DEFAULT_NUM_RETAINED);
+    if (retained < 1 || retained > 255) {
+      throw new ConfigException(
+          "invalid value "
+              + retained
+              + ", expected a nonzero u8 for key \"worker.snapshots.num-retained\"");
+    }
+    String profile = s.string("aws-profile", null);
+    String region = s.string("aws-region", null);
+    String keyId = s.string("aws-access-key-id", null);
+    String secret = s.string("aws-secret-access-key", null);
+    String token = s.string("aws-session-token", null);
+    String endpoint = s.string("aws-endpoint-url", null);
+    boolean allowHttp = s.bool("aws-allow-http", false);
+    if (destination == null) {
+      for (String k : SNAPSHOT_KEYS) {
+        if (s.isSet(k) && !(k.equals("num-retained") && retained == 1)) {
+          s.note(
+              "configuration key \"worker.snapshots."
+                  + k
+                  + "\" has no effect: worker.snapshots.destination is not set");
+        }
+      }
+    }
+    s.finish();
+    return s.build(
+        () ->
+            new SnapshotsConfig(
+                destination,
+                s.isSet("snapshot-interval-num-records") ? records : null,
+                interval,
+                (int) retained,
+                profile,
+                region,
+                keyId,
+                secret,
+                token,
+                endpoint,
+                allowHttp));
   }
 
   private static InvokerConfig readInvoker(

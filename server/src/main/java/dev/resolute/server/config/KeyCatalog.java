@@ -49,7 +49,7 @@ public final class KeyCatalog {
       "Resolute exports invocation traces only (tracing-endpoint); it has no runtime traces, no"
           + " span filter and no Jaeger file export";
   private static final String NO_SNAPSHOTS =
-      "Resolute takes no partition snapshots (recovery replays its local log)";
+      "not a key of Resolute's snapshot repository (see worker.snapshots.destination)";
   private static final String QUEUES =
       "Resolute's queues and batches are sized internally and not configurable";
 
@@ -126,6 +126,30 @@ public final class KeyCatalog {
     applied(e, "cluster.warm-followers", "cluster mode: every node applies every partition");
     applied(e, "cluster.session-timeout", "cluster mode: a silent node loses its partitions");
     applied(e, "cluster.append-timeout", "cluster mode: the log producer's delivery timeout");
+    applied(
+        e,
+        "worker.snapshots.destination",
+        "cluster mode: the snapshot repository, file:///path or s3://bucket/prefix (refused"
+            + " without cluster mode)");
+    applied(
+        e,
+        "worker.snapshots.snapshot-interval-num-records",
+        "a snapshot once a partition applied this many records since the last");
+    applied(
+        e,
+        "worker.snapshots.snapshot-interval",
+        "... or this long after the last (both set: both conditions)");
+    applied(
+        e,
+        "worker.snapshots.num-retained",
+        "snapshots kept in the repository; the log topic is trimmed below the oldest kept");
+    applied(e, "worker.snapshots.aws-profile", "S3 repository: AWS profile of the credentials");
+    applied(e, "worker.snapshots.aws-region", "S3 repository: region requests are signed for");
+    applied(e, "worker.snapshots.aws-access-key-id", "S3 repository: static credentials");
+    applied(e, "worker.snapshots.aws-secret-access-key", "S3 repository: static credentials");
+    applied(e, "worker.snapshots.aws-session-token", "S3 repository: STS session credentials");
+    applied(e, "worker.snapshots.aws-endpoint-url", "S3 repository: S3-compatible endpoint");
+    applied(e, "worker.snapshots.aws-allow-http", "S3 repository: allow an http:// endpoint");
     applied(e, "bind-address", "address of the node port (/metrics, /health)");
     applied(e, "disable-prometheus", "turns the node port's /metrics off (404)");
     applied(
@@ -219,6 +243,15 @@ public final class KeyCatalog {
         "Resolute keeps every pending timer of a partition in memory");
     warned(e, "worker.storage", ROCKSDB);
     warned(e, "worker.snapshots", NO_SNAPSHOTS);
+    warned(
+        e,
+        "worker.snapshots.export-concurrency-limit",
+        "Resolute takes one snapshot of the whole node store at a time");
+    warned(
+        e,
+        "worker.snapshots.object-store-retry-policy",
+        "the S3 repository retries with the AWS SDK's standard retry strategy; a failed snapshot"
+            + " is taken again at the next interval");
     warned(e, "worker.shuffle", QUEUES);
     warned(e, "worker.durability-mode", "Resolute fsyncs its log before acknowledging");
     warned(e, "worker.experimental-*", "experimental restate-server features are not in Resolute");

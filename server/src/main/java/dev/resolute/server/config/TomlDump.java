@@ -57,6 +57,34 @@ final class TomlDump {
       new java.util.TreeMap<>(i.additionalRequestHeaders())
           .forEach((k, v) -> kv(b, key(k), str(v)));
     }
+    SnapshotsConfig sn = c.worker().snapshots();
+    b.append("\n[worker.snapshots]\n");
+    if (sn.destination() != null) {
+      kv(b, "destination", str(sn.destination()));
+    }
+    if (sn.intervalNumRecords() != null) {
+      kv(b, "snapshot-interval-num-records", Long.toString(sn.intervalNumRecords()));
+    }
+    if (sn.interval() != null) {
+      kv(b, "snapshot-interval", str(Durations.format(sn.interval())));
+    }
+    kv(b, "num-retained", Integer.toString(sn.numRetained()));
+    String[][] aws = {
+      {"aws-profile", sn.awsProfile()},
+      {"aws-region", sn.awsRegion()},
+      {"aws-access-key-id", sn.awsAccessKeyId()},
+      {"aws-secret-access-key", sn.awsSecretAccessKey()},
+      {"aws-session-token", sn.awsSessionToken()},
+      {"aws-endpoint-url", sn.awsEndpointUrl()}
+    };
+    for (String[] kvp : aws) {
+      if (kvp[1] != null) {
+        kv(b, kvp[0], str(kvp[1]));
+      }
+    }
+    if (sn.awsAllowHttp()) {
+      kv(b, "aws-allow-http", "true");
+    }
     b.append("\n[admin]\n");
     kv(b, "bind-address", str(c.admin().bindAddress().toString()));
     kv(b, "disable-web-ui", String.valueOf(c.admin().disableWebUi()));

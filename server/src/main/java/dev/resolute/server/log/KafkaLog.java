@@ -101,6 +101,10 @@ public final class KafkaLog implements Log {
   private final long[] tailFrom;
 
   private volatile boolean closed;
+
+  /** Why committed records are no longer delivered (the tailer fell behind a trim), or null. */
+  private volatile IllegalStateException deliveryFailure;
+
   private volatile KafkaConsumer<byte[], byte[]> tailConsumer;
   private volatile int tailRestarts;
   private Thread tailer;
@@ -298,7 +302,8 @@ public final class KafkaLog implements Log {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    // every position is sought explicitly; one that is gone (trimmed) must fail, never skip
+    // every position is sought explicitly; one below the log's start (trimmed meanwhile) must
+    // fail, never skip to the end
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
@@ -378,6 +383,86 @@ public final class KafkaLog implements Log {
   }
 
   /**
+   * Why committed records are no longer delivered to this node, or null while they are: the tailer
+   * fell behind the log's trim point (records it had not read yet were deleted). Such a node cannot
+   * catch up by itself; restarted, it restores the latest snapshot (see {@code SnapshotRestore}).
+   */
+  public IllegalStateException deliveryFailure() {
+    return deliveryFailure;
+  }
+
+  /**
+   * Per partition, the LSN the log starts after: records up to it were trimmed (Kafka's log start
+   * offset is the first offset kept, LSN offset + 1, so this is that offset). 0: nothing trimmed.
+   */
+  public long[] startLsns() {
+    return startLsns(options, partitions);
+  }
+
+  /** As {@link #startLsns()}, without opening a log (a node deciding whether to restore). */
+  public static long[] startLsns(KafkaLogOptions options, int partitions) {
+    Map<String, Object> props = new HashMap<>(options.clientProperties());
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ask = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      ask.put(
+          new TopicPartition(options.topic(), p),
+          org.apache.kafka.clients.admin.OffsetSpec.earliest());
+    }
+    try (Admin admin = Admin.create(props)) {
+      var got = admin.listOffsets(ask).all().get(30, TimeUnit.SECONDS);
+      long[] out = new long[partitions];
+      for (int p = 0; p < partitions; p++) {
+        out[p] = got.get(new TopicPartition(options.topic(), p)).offset();
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the log's start", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot read the start of the log topic " + options.topic() + ": " + e, e);
+    }
+  }
+
+  /**
+   * Deletes every record of partition {@code p} below LSN {@code lsns[p]} + 1 (Kafka's {@code
+   * deleteRecords} before offset {@code lsns[p]}), for each partition where that is above the log's
+   * start; the caller guarantees a durable snapshot covers them. Returns the new start LSNs.
+   */
+  public long[] trimTo(long[] lsns) {
+    if (lsns.length != partitions) {
+      throw new IllegalArgumentException("trim points for " + lsns.length + " partitions");
+    }
+    long[] start = startLsns();
+    Map<TopicPartition, org.apache.kafka.clients.admin.RecordsToDelete> del = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      if (lsns[p] > start[p]) {
+        del.put(
+            topicPartitions.get(p),
+            org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(lsns[p]));
+      }
+    }
+    if (del.isEmpty()) {
+      return start;
+    }
+    Map<String, Object> props = new HashMap<>(options.clientProperties());
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      var result = admin.deleteRecords(del).lowWatermarks();
+      for (var e : result.entrySet()) {
+        start[e.getKey().partition()] = e.getValue().get(30, TimeUnit.SECONDS).lowWatermark();
+      }
+      return start;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while trimming the log", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot trim the log topic " + options.topic() + ": " + e, e);
+    }
+  }
+
+  /**
    * After a failed append: closes the failed producer at once (what it had not sent is dropped; its
    * appends have failed already) and takes appends again through a new one. The caller makes sure
    * nothing that trusted the failed appends goes on: in a cluster, the node's leaders have stepped
@@ -424,7 +509,8 @@ public final class KafkaLog implements Log {
                   + appliedLsn[p]
                   + " but the log starts at LSN "
                   + (first + 1)
-                  + ": records it needs were deleted");
+                  + ": records it needs were trimmed; with worker.snapshots.destination"
+                  + " configured the node restores the latest snapshot at start instead");
         }
         long to = end.get(tp);
         tailFrom[p] = Math.max(from, to);
@@ -500,6 +586,17 @@ public final class KafkaLog implements Log {
         if (!closed) {
           LOG.error("log tailer woken up while the log is open", e);
         }
+      } catch (org.apache.kafka.clients.consumer.OffsetOutOfRangeException e) {
+        // records this node has not applied are gone: a new consumer would fail the same way
+        deliveryFailure =
+            new IllegalStateException(
+                "this node fell behind the log's trim point ("
+                    + e.offsetOutOfRangePartitions()
+                    + "): it applies no more records; restart it to restore the latest snapshot",
+                e);
+        LOG.error(deliveryFailure.getMessage());
+        c.close();
+        return;
       } catch (RuntimeException e) {
         LOG.error("log tailer failed; it goes on with a new consumer in 1s", e);
       }

@@ -47,6 +47,36 @@ public final class RocksStore implements Store {
   private final ReadOptions readOptions = new ReadOptions();
 
   /**
+   * Opens the store in {@code dir} read-only (a snapshot's checkpoint, or a store whose applied
+   * positions are checked before the node opens it): reads work, batches fail.
+   */
+  public static RocksStore openReadOnly(Path dir) {
+    Options o = options().setCreateIfMissing(false);
+    try {
+      return new RocksStore(RocksDB.openReadOnly(o, dir.toString()), o);
+    } catch (RocksDBException e) {
+      o.close();
+      throw new IllegalStateException("cannot open RocksDB at " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes a RocksDB checkpoint of the store into {@code dir} (which must not exist): the memtables
+   * are flushed, then the live files are hard-linked (copied across file systems) with a manifest
+   * of their own, so {@code dir} is a store as of that flush that opens on its own. Each batch is
+   * in it whole or not at all, with the applied LSN of its partition (every batch carries it), so
+   * the checkpoint's applied LSNs say exactly what it covers. Writes go on meanwhile.
+   */
+  public void checkpoint(Path dir) {
+    flush();
+    try (org.rocksdb.Checkpoint c = org.rocksdb.Checkpoint.create(db)) {
+      c.createCheckpoint(dir.toString());
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("RocksDB checkpoint failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Loads RocksDB's native library (this class's initialisation) now, on the calling thread: a
    * start calls it on a thread of its own while it binds its ports, so {@link #open} does not wait
    * for the library. Safe to call from any number of threads (the JVM initialises a class once; a

@@ -164,6 +164,21 @@ class KeyCatalogTest {
                 request-identity-private-key-pem-file = "/key.pem"
                 [worker.invoker.additional-request-headers]
                 x-a = "1"
+                [worker.snapshots]
+                destination = "s3://bucket/prefix"
+                snapshot-interval-num-records = 1000
+                snapshot-interval = "10m"
+                num-retained = 3
+                aws-profile = "p"
+                aws-region = "local"
+                aws-access-key-id = "id"
+                aws-secret-access-key = "secret"
+                aws-session-token = "token"
+                aws-endpoint-url = "http://127.0.0.1:9000"
+                aws-allow-http = true
+                [cluster]
+                bootstrap-servers = "127.0.0.1:9092"
+                node-id = 1
                 """),
             Map.of(),
             Map.of());

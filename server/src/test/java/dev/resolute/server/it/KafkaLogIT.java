@@ -227,6 +227,78 @@ class KafkaLogIT {
         .hasMessageContaining("has 2 partitions, the node is configured for 4");
   }
 
+  /**
+   * A tailer whose next record was trimmed never skips ahead: delivery stops and says why (the node
+   * restores when restarted), instead of Kafka's default reset to the end of the log.
+   */
+  @Test
+  void aTailerBehindTheTrimPointStopsAndSaysSo() throws Exception {
+    String topic = "log-tail-behind";
+    java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<Long> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (KafkaLog writer = KafkaLog.open(options(topic), PARTITIONS);
+        KafkaLog reader = KafkaLog.open(options(topic), PARTITIONS)) {
+      writer.replay(new long[PARTITIONS], (p, l, v) -> {});
+      reader.replay(new long[PARTITIONS], (p, l, v) -> {});
+      reader.subscribe(
+          0,
+          (p, lsn, v) -> {
+            seen.add(lsn);
+            first.countDown();
+            try {
+              release.await(60, TimeUnit.SECONDS); // the tailer stalls on its first record
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      writer.append(0, b("first")).get(30, TimeUnit.SECONDS);
+      assertThat(first.await(30, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Long> last = null;
+      for (int i = 0; i < 6000; i++) {
+        last = writer.append(0, b("r" + i));
+      }
+      last.get(60, TimeUnit.SECONDS);
+      assertThat(writer.trimTo(new long[] {5000, 0, 0, 0})[0]).isEqualTo(5000);
+      release.countDown();
+      Wait.until(
+          "delivery stops on the trimmed records",
+          Duration.ofSeconds(30),
+          () -> reader.deliveryFailure() != null);
+      assertThat(reader.deliveryFailure().getMessage())
+          .contains("fell behind the log's trim point")
+          .contains("restore the latest snapshot");
+      assertThat(seen).allMatch(l -> l <= 5000).doesNotContain(6001L);
+      assertThat(reader.failure()).as("appends are not stopped by it").isNull();
+    }
+  }
+
+  /** The snapshotter's trim: only forward, never past what is asked, and replay after it. */
+  @Test
+  void trimToDeletesBelowTheGivenLsnsOnlyForward() throws Exception {
+    String topic = "log-trim-to";
+    try (KafkaLog log = KafkaLog.open(options(topic), PARTITIONS)) {
+      log.replay(new long[PARTITIONS], (p, l, v) -> {});
+      for (int i = 0; i < 6; i++) {
+        log.append(0, b("x" + i)).get(30, TimeUnit.SECONDS);
+        log.append(1, b("y" + i)).get(30, TimeUnit.SECONDS);
+      }
+      assertThat(log.startLsns()).containsExactly(0, 0, 0, 0);
+      assertThat(log.trimTo(new long[] {4, 2, 0, 0})).containsExactly(4, 2, 0, 0);
+      assertThat(log.startLsns()).containsExactly(4, 2, 0, 0);
+      // lower trim points change nothing
+      assertThat(log.trimTo(new long[] {1, 1, 0, 0})).containsExactly(4, 2, 0, 0);
+      assertThat(KafkaLog.startLsns(options(topic), PARTITIONS)).containsExactly(4, 2, 0, 0);
+    }
+    try (KafkaLog log = KafkaLog.open(options(topic), PARTITIONS)) {
+      List<Rec> replayed = new ArrayList<>();
+      log.replay(new long[] {4, 2, 0, 0}, (p, l, v) -> replayed.add(new Rec(p, l, new String(v))));
+      assertThat(replayed.stream().filter(r -> r.partition() == 0))
+          .containsExactly(new Rec(0, 5, "x4"), new Rec(0, 6, "x5"));
+      assertThat(replayed.stream().filter(r -> r.partition() == 1)).hasSize(4);
+    }
+  }
+
   @Test
   void replayRefusesWhenRecordsItNeedsAreGone() throws Exception {
     String topic = "log-trimmed";
