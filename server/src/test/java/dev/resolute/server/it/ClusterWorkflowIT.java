@@ -102,7 +102,8 @@ class ClusterWorkflowIT {
         "every partition led, by every node",
         Duration.ofSeconds(60),
         () -> {
-          JsonNode v = JSON.readTree(send(nodes.get(0).adminPort(), "GET", "/cluster", null).body());
+          JsonNode v =
+              JSON.readTree(send(nodes.get(0).adminPort(), "GET", "/cluster", null).body());
           int led = 0;
           for (JsonNode m : v.get("nodes")) {
             led += m.get("partitions").size();
@@ -169,7 +170,8 @@ class ClusterWorkflowIT {
       for (int n = 0; n < NODES; n++) {
         HttpResponse<String> o =
             send(ingress(n), "GET", "/restate/workflow/Signup/" + id + "/output", null);
-        assertThat(o.statusCode()).as("output of %s through node %d: %s", id, n + 1, o.body())
+        assertThat(o.statusCode())
+            .as("output of %s through node %d: %s", id, n + 1, o.body())
             .isEqualTo(200);
         assertThat(o.body()).isEqualTo("\"a approved by b\"");
         assertThat(send(ingress(n), "POST", "/Signup/" + id + "/status", null).body())
