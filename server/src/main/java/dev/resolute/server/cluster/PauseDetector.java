@@ -34,30 +34,41 @@ public final class PauseDetector implements AutoCloseable {
 
   /** Starts ticking; a stand-still of {@code threshold} or more is a pause. */
   public PauseDetector(Duration threshold) {
-    this.thresholdNanos = threshold.toNanos();
-    this.ticker = new Thread(this::tick, "pause-detector");
-    ticker.setDaemon(true);
-    ticker.start();
+    this(threshold, true);
   }
 
-  private void tick() {
+  /** With {@code tick} false no thread ticks: a test calls {@link #tick(long)}. */
+  PauseDetector(Duration threshold, boolean tick) {
+    this.thresholdNanos = threshold.toNanos();
+    this.ticker = new Thread(this::ticks, "pause-detector");
+    ticker.setDaemon(true);
+    if (tick) {
+      ticker.start();
+    }
+  }
+
+  private void ticks() {
     while (!closed) {
       try {
         Thread.sleep(TICK_MILLIS);
       } catch (InterruptedException e) {
         return;
       }
-      long now = System.nanoTime();
-      long gap = now - lastTick;
-      if (gap >= thresholdNanos) {
-        pausedMillis = Math.max(1, gap / 1_000_000);
-        LOG.warn(
-            "this node stood still for {} ms: it may have been fenced; it leads nothing until it"
-                + " joined the group again",
-            gap / 1_000_000);
-      }
-      lastTick = now;
+      tick(System.nanoTime());
     }
+  }
+
+  /** One tick at {@code now} (nanoTime): a gap since the last one of the threshold is a pause. */
+  void tick(long now) {
+    long gap = now - lastTick;
+    if (gap >= thresholdNanos) {
+      pausedMillis = Math.max(1, gap / 1_000_000);
+      LOG.warn(
+          "this node stood still for {} ms: it may have been fenced; it leads nothing until it"
+              + " joined the group again",
+          gap / 1_000_000);
+    }
+    lastTick = now;
   }
 
   /** Whether a leader may run effects now: no pause noticed, none under way. */

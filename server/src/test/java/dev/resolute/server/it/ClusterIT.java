@@ -251,15 +251,15 @@ class ClusterIT {
   }
 
   /**
-   * A load through the live nodes from 8 client threads, each request retried (with its idempotency
-   * key where restate takes one) until acknowledged: six clients add on {@code keys} counter keys;
-   * one runs {@link ClusterFlow} workflows (run sent, promise resolved through its shared handler,
-   * result attached); one calls {@link ClusterSteps#steps}. Remembers, per counter key, the first
-   * acknowledgement of an add started after {@link #mark}, and the answer of every acknowledged
-   * workflow and steps call.
+   * A load through the live nodes from 10 client threads, each request retried (with its
+   * idempotency key where restate takes one) until acknowledged: eight clients add on {@code keys}
+   * counter keys; one runs {@link ClusterFlow} workflows (run sent, promise resolved through its
+   * shared handler, result attached); one calls {@link ClusterSteps#steps}. Remembers, per counter
+   * key, the first acknowledgement of an add started after {@link #mark}, and the answer of every
+   * acknowledged workflow and steps call.
    */
   static final class Load {
-    static final int ADDERS = 6;
+    static final int ADDERS = 8;
     final String prefix;
     final int keys;
     final Map<String, AtomicInteger> acked = new ConcurrentHashMap<>();
@@ -278,13 +278,13 @@ class ClusterIT {
     /** The longest request, from its first try to its acknowledgement, started after the mark. */
     final AtomicLong longestAfterMarkMs = new AtomicLong();
 
-    final ExecutorService clients = Executors.newFixedThreadPool(8);
+    final ExecutorService clients = Executors.newFixedThreadPool(ADDERS + 2);
     final List<Future<?>> loops = new ArrayList<>();
 
     Load(String prefix, int keys) {
       this.prefix = prefix;
       this.keys = keys;
-      for (int c = 0; c < 8; c++) {
+      for (int c = 0; c < ADDERS + 2; c++) {
         int client = c;
         loops.add(
             clients.submit(
