@@ -664,11 +664,15 @@ class ClusterIT {
     String log = Files.readString(nodes.get(victim).log());
     long stepDowns = log.lines().filter(l -> l.contains("this node stops leading")).count();
     long fenced = linesInNodeLogs("ignoring records of fenced leader");
+    // the resumed node noticed it stood still: it led nothing until it had rejoined the group
+    long stoodStill = log.lines().filter(l -> l.contains("this node stood still for")).count();
     System.out.printf(
-        "ClusterIT: after SIGSTOP every key served again in %d ms; %s; resumed node stepped down on a newer announcement %d times; %d"
+        "ClusterIT: after SIGSTOP every key served again in %d ms; %s; the resumed node noticed"
+            + " its stand-still %d times, stepped down on a newer announcement %d times; %d"
             + " fenced-record warnings in the nodes' logs%n",
-        servedMillis, total, stepDowns, fenced);
+        servedMillis, total, stoodStill, stepDowns, fenced);
     assertThat(servedMillis).isLessThan(5000);
+    assertThat(stoodStill).as("the resumed node noticed its stand-still").isPositive();
   }
 
   @Test
