@@ -665,7 +665,7 @@ class ClusterIT {
     long stepDowns = log.lines().filter(l -> l.contains("this node stops leading")).count();
     long fenced = linesInNodeLogs("ignoring records of fenced leader");
     // the resumed node noticed it stood still: it led nothing until it had rejoined the group
-    long stoodStill = log.lines().filter(l -> l.contains("this node stood still for")).count();
+    long stoodStill = log.lines().filter(l -> l.contains("it may have been fenced")).count();
     System.out.printf(
         "ClusterIT: after SIGSTOP every key served again in %d ms; %s; the resumed node noticed"
             + " its stand-still %d times, stepped down on a newer announcement %d times; %d"
