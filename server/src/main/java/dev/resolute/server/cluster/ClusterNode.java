@@ -30,6 +30,7 @@ public final class ClusterNode implements AutoCloseable {
   private final String nodeName;
   private final PartitionProcessor[] processors;
   private final Membership membership;
+  private final PauseDetector pauses;
 
   private ClusterNode(
       ClusterConfig config,
@@ -39,6 +40,11 @@ public final class ClusterNode implements AutoCloseable {
     this.config = config;
     this.nodeName = nodeName;
     this.processors = processors;
+    // a stand-still of half the session timeout may already have cost the node its partitions
+    this.pauses = new PauseDetector(config.sessionTimeout().dividedBy(2));
+    for (PartitionProcessor p : processors) {
+      p.leaseWith(pauses::leaseValid);
+    }
     this.membership =
         new Membership(
             config,
@@ -54,7 +60,8 @@ public final class ClusterNode implements AutoCloseable {
                 processors[partition].stepDown();
               }
             },
-            log);
+            log,
+            pauses);
   }
 
   /** Opens the cluster's log topic (creating it on the first start of the cluster). */
@@ -299,5 +306,6 @@ public final class ClusterNode implements AutoCloseable {
   @Override
   public void close() {
     membership.close();
+    pauses.close();
   }
 }

@@ -79,6 +79,7 @@ public final class Membership implements AutoCloseable {
   private final String clientId;
   private final Listener listener;
   private final NodeLog log;
+  private final PauseDetector pauses;
   private final Set<Integer> owned = new ConcurrentSkipListSet<>();
   private volatile boolean closed;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -87,10 +88,13 @@ public final class Membership implements AutoCloseable {
   /**
    * @param log this node's log: a node whose log cannot append cannot lead, so it leaves the group
    *     until the log takes appends again
+   * @param pauses a node that stood still may have been fenced: it leaves the group and joins again
    */
-  public Membership(ClusterConfig config, String nodeName, Listener listener, NodeLog log) {
+  public Membership(
+      ClusterConfig config, String nodeName, Listener listener, NodeLog log, PauseDetector pauses) {
     this.config = config;
     this.log = log;
+    this.pauses = pauses;
     this.groupId = config.topic() + "-leaders";
     this.clientId = clientId(config.nodeId(), nodeName);
     this.listener = listener;
@@ -188,6 +192,9 @@ public final class Membership implements AutoCloseable {
         LOG.error("this node stays out of the cluster's group: {}", fatal.getMessage());
         return;
       }
+      if (pauses.pausedMillis() > 0) {
+        pauses.clear(); // every partition stepped down in memberOnce
+      }
       if (logStopped) {
         try {
           log.restartAppends();
@@ -238,6 +245,14 @@ public final class Membership implements AutoCloseable {
                   + " appends again",
               failed);
           logStopped = true;
+          break;
+        }
+        long paused = pauses.pausedMillis();
+        if (paused > 0) {
+          LOG.warn(
+              "this node stood still for {} ms, longer than half the session timeout: it leaves"
+                  + " the cluster's group and joins again, claiming under new epochs",
+              paused);
           break;
         }
       }

@@ -87,6 +87,13 @@ public final class PartitionProcessor {
   /** Set by {@link #follow()}: leadership follows the membership and the announcements. */
   private volatile boolean clustered;
 
+  /**
+   * Cluster mode: false while this node may have been fenced without knowing it yet (it stood
+   * still, see {@code cluster.PauseDetector}); a leader then runs no effect but replies, and steps
+   * down before it leads again.
+   */
+  private volatile java.util.function.BooleanSupplier lease = () -> true;
+
   /** Cluster mode: the membership assigned this partition to this node (see {@link #claim()}). */
   private volatile boolean wanted;
 
@@ -219,6 +226,14 @@ public final class PartitionProcessor {
     }
     appender.append(
         partition, Envelope.newBuilder().setResumeAll(ResumeAll.getDefaultInstance()).build());
+  }
+
+  /**
+   * Cluster mode: while {@code lease} is false this node leads nothing but its replies (see {@link
+   * #lease}). Set before the node joins the group.
+   */
+  public void leaseWith(java.util.function.BooleanSupplier lease) {
+    this.lease = lease;
   }
 
   /**
@@ -480,7 +495,7 @@ public final class PartitionProcessor {
     List<CompletableFuture<Long>> ships = new ArrayList<>();
     for (Effect e : effects) {
       try {
-        if (!(lead && leader)) {
+        if (!(lead && leader && lease.getAsBoolean())) {
           if (e instanceof Effect.Reply r) {
             replies.complete(r.requestId(), r.answer());
           }

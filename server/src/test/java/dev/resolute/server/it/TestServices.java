@@ -67,6 +67,8 @@ public final class TestServices {
         .bind(new KafkaRecorder())
         .bind(new LazyBox(), s -> s.enableLazyState(true))
         .bind(new Signup())
+        .bind(new ClusterSteps())
+        .bind(new ClusterFlow())
         .bind(new Replays())
         .bind(
             new Diverging(),
