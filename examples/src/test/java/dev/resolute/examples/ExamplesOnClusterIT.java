@@ -1,12 +1,160 @@
 package dev.resolute.examples;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.resolute.client.IngressException;
+import dev.resolute.client.SendResponse;
+import dev.resolute.common.Target;
+import dev.resolute.examples.approval.ExpenseApproval;
+import dev.resolute.examples.cart.CartItem;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The examples against a Resolute cluster on Kafka ({@link ExamplesCluster}: three brokers, three
  * nodes): each request goes to the next node in turn, so every node serves ingress and admin calls.
+ * Besides the suite, the admin API through every node: the replicated registry, SQL that sees what
+ * another node answered, and cancel/kill/purge of invocations whose partitions other nodes lead.
  */
 @ExtendWith(ExamplesCluster.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExamplesOnClusterIT extends ExamplesITBase {}
+class ExamplesOnClusterIT extends ExamplesITBase {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static HttpResponse<String> admin(
+      ExamplesCluster.Cluster c, int node, String method, String path, String body)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(c.nodes.get(node).adminUrl() + path))
+            .timeout(Duration.ofSeconds(20))
+            .header("accept", "application/json");
+    if (body != null) {
+      b.header("content-type", "application/json");
+    }
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    return ExamplesCluster.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@code POST /query} on {@code node}: the rows. */
+  static JsonNode rows(ExamplesCluster.Cluster c, int node, String sql) throws Exception {
+    HttpResponse<String> r =
+        admin(c, node, "POST", "/query", JSON.writeValueAsString(Map.of("query", sql)));
+    assertThat(r.statusCode()).as(sql + " on node " + (node + 1) + " → " + r.body()).isEqualTo(200);
+    return JSON.readTree(r.body()).get("rows");
+  }
+
+  @Test
+  void everyNodeServesTheReplicatedRegistry(ExamplesCluster.Cluster c) throws Exception {
+    List<String> deployments = new ArrayList<>();
+    for (int n = 0; n < ExamplesCluster.NODES; n++) {
+      HttpResponse<String> d = admin(c, n, "GET", "/deployments", null);
+      assertThat(d.statusCode()).as(d.body()).isEqualTo(200);
+      JsonNode list = JSON.readTree(d.body()).get("deployments");
+      assertThat(list).as("node %d: %s", n + 1, d.body()).hasSize(1);
+      deployments.add(list.get(0).get("id").asText());
+      HttpResponse<String> s = admin(c, n, "GET", "/services/ShoppingCart", null);
+      assertThat(s.statusCode()).as(s.body()).isEqualTo(200);
+      HttpResponse<String> h = admin(c, n, "GET", "/cluster-health", null);
+      assertThat(JSON.readTree(h.body()).get("metadata_cluster_health").get("members").toString())
+          .isEqualTo("[1,2,3]");
+    }
+    assertThat(deployments).as("one deployment id on every node").containsOnly(deployments.get(0));
+  }
+
+  /**
+   * A request answered through one node is seen at once by SQL on the others: the state it wrote
+   * and its invocation, completed.
+   */
+  @Test
+  void sqlOnEveryNodeSeesWhatAnotherNodeAnswered(ExamplesCluster.Cluster c) throws Exception {
+    String id = unique("cart");
+    for (int round = 0; round < 6; round++) {
+      int through = round % ExamplesCluster.NODES;
+      var response =
+          c.clients
+              .get(through)
+              .call(
+                  dev.resolute.common.Request.of(
+                      Target.virtualObject("ShoppingCart", id, "add"),
+                      dev.resolute.serde.TypeTag.of(CartItem.class),
+                      ITEMS,
+                      new CartItem("fig", 1)));
+      assertThat(response.response()).isEqualTo(Map.of("fig", round + 1));
+      for (int n = 0; n < ExamplesCluster.NODES; n++) {
+        JsonNode state =
+            rows(
+                c,
+                n,
+                "SELECT value_utf8 FROM state WHERE service_name = 'ShoppingCart'"
+                    + " AND service_key = '"
+                    + id
+                    + "' AND key = 'items'");
+        assertThat(state.toString())
+            .as("round %d, add through node %d, SQL on node %d", round, through + 1, n + 1)
+            .isEqualTo("[{\"value_utf8\":\"{\\\"fig\\\":" + (round + 1) + "}\"}]");
+      }
+    }
+  }
+
+  /**
+   * Invocations waiting on an awakeable, each sent through one node and cancelled, killed or purged
+   * through the others; their status through SQL on yet another.
+   */
+  @Test
+  void cancelKillAndPurgeThroughEveryNode(ExamplesCluster.Cluster c) throws Exception {
+    for (int n = 0; n < ExamplesCluster.NODES; n++) {
+      int other = (n + 1) % ExamplesCluster.NODES;
+      int third = (n + 2) % ExamplesCluster.NODES;
+      String cancelled = unique("exp-cancel");
+      String killed = unique("exp-kill");
+      SendResponse<String> a = submitExpense(cancelled, 1_000_00);
+      SendResponse<String> b = submitExpense(killed, 1_000_00);
+      awaitMail(ExpenseApproval.reviewMailbox(cancelled), ExpenseApproval.REVIEW_PREFIX);
+      awaitMail(ExpenseApproval.reviewMailbox(killed), ExpenseApproval.REVIEW_PREFIX);
+      HttpResponse<String> cancel =
+          admin(c, other, "PATCH", "/invocations/" + a.invocationId() + "/cancel", null);
+      assertThat(cancel.statusCode()).as(cancel.body()).isIn(200, 202);
+      HttpResponse<String> kill =
+          admin(c, third, "PATCH", "/invocations/" + b.invocationId() + "/kill", null);
+      assertThat(kill.statusCode()).as(kill.body()).isEqualTo(200);
+      for (SendResponse<String> s : List.of(a, b)) {
+        Assertions.assertThatThrownBy(() -> attach(s.invocationId()))
+            .isInstanceOfSatisfying(
+                IngressException.class, e -> assertThat(e.getStatusCode()).isEqualTo(409));
+      }
+      String status =
+          "SELECT id, status FROM sys_invocation WHERE id IN ('"
+              + a.invocationId()
+              + "', '"
+              + b.invocationId()
+              + "') ORDER BY id";
+      assertThat(rows(c, n, status))
+          .allSatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("completed"))
+          .hasSize(2);
+      HttpResponse<String> purge =
+          admin(c, other, "PATCH", "/invocations/" + a.invocationId() + "/purge", null);
+      assertThat(purge.statusCode()).as(purge.body()).isEqualTo(200);
+      HttpResponse<String> purge2 =
+          admin(c, third, "PATCH", "/invocations/" + b.invocationId() + "/purge", null);
+      assertThat(purge2.statusCode()).as(purge2.body()).isEqualTo(200);
+      for (int m = 0; m < ExamplesCluster.NODES; m++) {
+        assertThat(rows(c, m, status)).as("purged, SQL on node %d", m + 1).isEmpty();
+      }
+    }
+  }
+}
