@@ -115,7 +115,8 @@ final class ExamplesCluster implements BeforeAllCallback, BeforeEachCallback, Pa
               "min-insync-replicas = 2",
               "session-timeout = \"1500ms\"",
               ""));
-      n.args("--config-file", config.toString());
+      n.args("--config-file", config.toString())
+          .jvmOptions("-Dlogback.configurationFile=logback-cluster-node.xml");
       c.nodes.add(n);
     }
     // node 1 creates the topics; the others start once the deployment is registered

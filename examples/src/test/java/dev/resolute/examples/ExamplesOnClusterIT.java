@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -58,6 +60,31 @@ class ExamplesOnClusterIT extends ExamplesITBase {
     return JSON.readTree(r.body()).get("rows");
   }
 
+  /** What each node knows of the key's invocations and of the cluster, for a failure message. */
+  static String views(ExamplesCluster.Cluster c, String key) {
+    StringBuilder b = new StringBuilder();
+    for (int n = 0; n < ExamplesCluster.NODES; n++) {
+      try {
+        b.append("\nnode ")
+            .append(n + 1)
+            .append(": ")
+            .append(
+                rows(
+                    c,
+                    n,
+                    "SELECT id, status, target_handler_name, created_at FROM sys_invocation"
+                        + " WHERE target_service_key = '"
+                        + key
+                        + "' ORDER BY created_at"))
+            .append("\n  cluster ")
+            .append(admin(c, n, "GET", "/cluster", null).body());
+      } catch (Exception | AssertionError e) {
+        b.append("\nnode ").append(n + 1).append(": ").append(e);
+      }
+    }
+    return b.toString();
+  }
+
   @Test
   void everyNodeServesTheReplicatedRegistry(ExamplesCluster.Cluster c) throws Exception {
     List<String> deployments = new ArrayList<>();
@@ -85,16 +112,21 @@ class ExamplesOnClusterIT extends ExamplesITBase {
     String id = unique("cart");
     for (int round = 0; round < 6; round++) {
       int through = round % ExamplesCluster.NODES;
-      var response =
-          c.clients
-              .get(through)
-              .call(
-                  dev.resolute.common.Request.of(
-                      Target.virtualObject("ShoppingCart", id, "add"),
-                      dev.resolute.serde.TypeTag.of(CartItem.class),
-                      ITEMS,
-                      new CartItem("fig", 1)));
-      assertThat(response.response()).isEqualTo(Map.of("fig", round + 1));
+      var request =
+          dev.resolute.common.Request.of(
+              Target.virtualObject("ShoppingCart", id, "add"),
+              dev.resolute.serde.TypeTag.of(CartItem.class),
+              ITEMS,
+              new CartItem("fig", 1));
+      Map<String, Integer> response;
+      try {
+        response = c.clients.get(through).callAsync(request).get(15, TimeUnit.SECONDS).response();
+      } catch (TimeoutException e) {
+        throw new AssertionError(
+            "round " + round + ": no answer through node " + (through + 1) + "; " + views(c, id),
+            e);
+      }
+      assertThat(response).isEqualTo(Map.of("fig", round + 1));
       for (int n = 0; n < ExamplesCluster.NODES; n++) {
         JsonNode state =
             rows(
@@ -132,11 +164,11 @@ class ExamplesOnClusterIT extends ExamplesITBase {
       HttpResponse<String> kill =
           admin(c, third, "PATCH", "/invocations/" + b.invocationId() + "/kill", null);
       assertThat(kill.statusCode()).as(kill.body()).isEqualTo(200);
-      for (SendResponse<String> s : List.of(a, b)) {
-        Assertions.assertThatThrownBy(() -> attach(s.invocationId()))
-            .isInstanceOfSatisfying(
-                IngressException.class, e -> assertThat(e.getStatusCode()).isEqualTo(409));
-      }
+      // the handler turns the cancellation of its await into an answer; a kill ends it at once
+      assertThat(attach(a.invocationId())).startsWith("rejected " + cancelled + ": ");
+      Assertions.assertThatThrownBy(() -> attach(b.invocationId()))
+          .isInstanceOfSatisfying(
+              IngressException.class, e -> assertThat(e.getStatusCode()).isEqualTo(409));
       String status =
           "SELECT id, status FROM sys_invocation WHERE id IN ('"
               + a.invocationId()
