@@ -12,6 +12,7 @@ import dev.resolute.examples.cart.CartItem;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +82,19 @@ class ExamplesOnClusterIT extends ExamplesITBase {
       } catch (Exception | AssertionError e) {
         b.append("\nnode ").append(n + 1).append(": ").append(e);
       }
+      try {
+        Path dump = c.nodes.get(n).workDir().resolve("threads.txt");
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                Long.toString(c.nodes.get(n).pid()))
+            .redirectErrorStream(true)
+            .redirectOutput(dump.toFile())
+            .start()
+            .waitFor(20, TimeUnit.SECONDS);
+        b.append("\n  threads: ").append(dump);
+      } catch (Exception e) {
+        b.append("\n  no thread dump: ").append(e);
+      }
     }
     return b.toString();
   }
@@ -110,7 +124,7 @@ class ExamplesOnClusterIT extends ExamplesITBase {
   @Test
   void sqlOnEveryNodeSeesWhatAnotherNodeAnswered(ExamplesCluster.Cluster c) throws Exception {
     String id = unique("cart");
-    for (int round = 0; round < 6; round++) {
+    for (int round = 0; round < Integer.getInteger("examples.cluster.rounds", 6); round++) {
       int through = round % ExamplesCluster.NODES;
       var request =
           dev.resolute.common.Request.of(
