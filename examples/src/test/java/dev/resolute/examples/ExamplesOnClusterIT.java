@@ -203,4 +203,37 @@ class ExamplesOnClusterIT extends ExamplesITBase {
       }
     }
   }
+
+  /**
+   * A delayed send through each node runs once its delay passed, on the leader of its partition,
+   * and its result is attached to through another node.
+   */
+  @Test
+  void delayedSendsThroughEveryNode(ExamplesCluster.Cluster c) {
+    List<SendResponse<String>> sent = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int n = 0; n < ExamplesCluster.NODES; n++) {
+      sent.add(
+          c.clients
+              .get(n)
+              .send(
+                  dev.resolute.common.Request.of(
+                      Target.service("Greeter", "greet"),
+                      dev.resolute.serde.TypeTag.of(String.class),
+                      dev.resolute.serde.TypeTag.of(String.class),
+                      "Del" + n),
+                  Duration.ofMillis(700)));
+    }
+    for (int n = 0; n < ExamplesCluster.NODES; n++) {
+      String out =
+          c.clients
+              .get((n + 1) % ExamplesCluster.NODES)
+              .invocationHandle(sent.get(n).invocationId(), String.class)
+              .attach()
+              .response();
+      assertThat(out).isEqualTo("Hello, Del" + n + "!");
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(700));
+  }
 }
