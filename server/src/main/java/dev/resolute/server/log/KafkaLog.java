@@ -484,7 +484,7 @@ public final class KafkaLog implements Log {
     appending.producer.close(Duration.ofSeconds(10));
     synchronized (topicPartitions) {
       if (endsConsumer != null) {
-        endsConsumer.close(Duration.ofSeconds(5));
+        endsConsumer.close();
       }
     }
     if (t != null) {
