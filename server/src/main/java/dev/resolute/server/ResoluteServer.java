@@ -68,6 +68,9 @@ public final class ResoluteServer implements AutoCloseable {
   /** How long one SQL query ({@code POST /query}) may run before it is cancelled. */
   static final java.time.Duration QUERY_TIME_LIMIT = java.time.Duration.ofSeconds(60);
 
+  /** How long a query in cluster mode waits for this node to catch up with the log. */
+  static final java.time.Duration READ_BARRIER_TIMEOUT = java.time.Duration.ofSeconds(5);
+
   private static final int MAX_REQUEST_BODY = 32 * 1024 * 1024;
   private static final long COMPACTION_DELAY_SECONDS = 5;
   private static final int NODE_MAX_REQUEST_BODY = 64 * 1024;
@@ -555,10 +558,28 @@ public final class ResoluteServer implements AutoCloseable {
               return t;
             });
     closeables.add(queries::shutdownNow);
+    // cluster mode: a query first waits until this node applied what the log held when it came
+    // (a request answered through another node is seen here too)
+    Runnable beforeQuery = () -> {};
+    if (kafkaLog != null) {
+      dev.resolute.server.log.KafkaLog endsOf = kafkaLog;
+      dev.resolute.server.cluster.ReadBarrier barrier =
+          new dev.resolute.server.cluster.ReadBarrier(
+              () -> endsOf.endLsns(READ_BARRIER_TIMEOUT),
+              p -> PartitionProcessor.appliedLsn(store, p),
+              READ_BARRIER_TIMEOUT);
+      beforeQuery =
+          () -> {
+            if (!barrier.await()) {
+              LOG.warn("a query runs on what this node applied: it did not catch up with the log");
+            }
+          };
+    }
     QueryEndpoint query =
         new QueryEndpoint(
             new QueryEngine(store::reader, partitioning, schemas, VERSION, QUERY_TIME_LIMIT),
-            queries);
+            queries,
+            beforeQuery);
     // the ports close first on shutdown, before what their handlers use
     for (HttpServer port : new HttpServer[] {ingress, admin, node}) {
       if (port != null) {

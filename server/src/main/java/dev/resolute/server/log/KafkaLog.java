@@ -107,6 +107,10 @@ public final class KafkaLog implements Log {
 
   private volatile KafkaConsumer<byte[], byte[]> tailConsumer;
   private volatile int tailRestarts;
+
+  /** Asks the brokers for the partitions' ends ({@link #endLsns}); created on first use. */
+  private KafkaConsumer<byte[], byte[]> endsConsumer;
+
   private Thread tailer;
 
   private KafkaLog(KafkaLogOptions options, int partitions) {
@@ -543,6 +547,27 @@ public final class KafkaLog implements Log {
     }
   }
 
+  /**
+   * Each partition's end as the brokers know it now: the LSN of its last committed record (0 for an
+   * empty partition). Every record acknowledged before the call is at or below it.
+   */
+  public long[] endLsns(Duration timeout) {
+    synchronized (topicPartitions) {
+      if (closed) {
+        throw new IllegalStateException("the log is closed");
+      }
+      if (endsConsumer == null) {
+        endsConsumer = new KafkaConsumer<>(consumerProperties(options, "ends"));
+      }
+      Map<TopicPartition, Long> end = endsConsumer.endOffsets(topicPartitions, timeout);
+      long[] out = new long[partitions];
+      for (int p = 0; p < partitions; p++) {
+        out[p] = end.get(topicPartitions.get(p)); // offset of the next record = LSN of the last
+      }
+      return out;
+    }
+  }
+
   @Override
   public synchronized void subscribe(int partition, RecordConsumer consumer) {
     consumers[partition] = consumer;
@@ -663,6 +688,11 @@ public final class KafkaLog implements Log {
       t = tailer;
     }
     appending.producer.close(Duration.ofSeconds(10));
+    synchronized (topicPartitions) {
+      if (endsConsumer != null) {
+        endsConsumer.close();
+      }
+    }
     if (t != null) {
       tailConsumer.wakeup();
       try {

@@ -27,9 +27,17 @@ public final class QueryEndpoint {
   private final QueryEngine engine;
   private final Executor executor;
 
+  /** Runs before every query, on the query's thread (cluster mode: {@code ReadBarrier}). */
+  private final Runnable beforeQuery;
+
   public QueryEndpoint(QueryEngine engine, Executor executor) {
+    this(engine, executor, () -> {});
+  }
+
+  public QueryEndpoint(QueryEngine engine, Executor executor, Runnable beforeQuery) {
     this.engine = engine;
     this.executor = executor;
+    this.beforeQuery = beforeQuery;
   }
 
   public CompletableFuture<HttpResponse> handle(HttpRequest req) {
@@ -68,7 +76,15 @@ public final class QueryEndpoint {
           }
         });
     try {
-      executor.execute(() -> out.complete(answer(sql, json, cancel)));
+      executor.execute(
+          () -> {
+            try {
+              beforeQuery.run();
+            } catch (RuntimeException e) {
+              LOG.warn("before the query: {}", e.toString());
+            }
+            out.complete(answer(sql, json, cancel));
+          });
     } catch (RuntimeException e) {
       out.completeExceptionally(e);
     }

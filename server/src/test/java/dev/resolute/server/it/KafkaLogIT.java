@@ -153,6 +153,8 @@ class KafkaLogIT {
           .hasMessageContaining("larger than the log's limit");
       assertThat(log.failure()).as("a refused record does not stop the log").isNull();
       assertThat(log.append(2, b("after")).get(60, TimeUnit.SECONDS)).isEqualTo(2);
+      // the ends a cluster node's read waits for (ReadBarrier): the LSN of each last record
+      assertThat(log.endLsns(Duration.ofSeconds(30))).containsExactly(0, 0, 2, 0);
       Wait.until("both records delivered", Duration.ofSeconds(30), () -> seen.size() == 2);
     }
     assertThat(seen.get(0).value()).hasSize(big.length);
