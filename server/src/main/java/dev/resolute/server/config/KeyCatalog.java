@@ -126,6 +126,7 @@ public final class KeyCatalog {
     applied(e, "cluster.warm-followers", "cluster mode: every node applies every partition");
     applied(e, "cluster.session-timeout", "cluster mode: a silent node loses its partitions");
     applied(e, "cluster.append-timeout", "cluster mode: the log producer's delivery timeout");
+    applied(e, "cluster.fencing", "cluster mode: epoch, or transactional producers per partition");
     applied(e, "bind-address", "address of the node port (/metrics, /health)");
     applied(e, "disable-prometheus", "turns the node port's /metrics off (404)");
     applied(
