@@ -29,13 +29,14 @@ import java.time.Duration;
  * @param appendTimeout {@code append-timeout}: how long an append may wait for Kafka (the
  *     producer's {@code delivery.timeout.ms}, default 30s); past it the append fails, the node
  *     stops leading and takes appends again through a new producer
- * @param fencing {@code fencing}: how a stale leader is kept out of the log. {@code "epoch"}: every
- *     record carries its leader's epoch and apply ignores those of a fenced epoch; a paused old
- *     leader can still append, its records are ignored. {@code "transactional"} (default): as
- *     {@code epoch}, and each partition's leader appends its records through a Kafka transactional
- *     producer of the partition ({@code transactional.id = <topic>-p<partition>}) that fences the
- *     previous leader's when it opens, so a stale leader cannot append at all; one transaction per
- *     group commit (see BENCHMARKS.md for its cost)
+ * @param fencing {@code fencing}: how a stale leader is kept out of the log. {@code "epoch"}
+ *     (default): every record carries its leader's epoch and apply ignores those of a fenced epoch;
+ *     a paused old leader can still append, its records are ignored. {@code "transactional"}: as
+ *     {@code epoch}, and each partition's leader appends its own records through a Kafka
+ *     transactional producer of the partition ({@code transactional.id = <topic>-p<partition>})
+ *     that fences the previous leader's when it opens, so a stale leader cannot append at all; one
+ *     transaction per group commit, which costs a multiple of the latency and broker CPU of an
+ *     epoch append (BENCHMARKS.md, "Cluster mode")
  */
 public record ClusterConfig(
     int nodeId,
@@ -74,7 +75,7 @@ public record ClusterConfig(
     }
   }
 
-  public static final Fencing DEFAULT_FENCING = Fencing.TRANSACTIONAL;
+  public static final Fencing DEFAULT_FENCING = Fencing.EPOCH;
 
   public static final short DEFAULT_REPLICATION_FACTOR = 3;
   public static final int DEFAULT_MIN_INSYNC_REPLICAS = 2;
