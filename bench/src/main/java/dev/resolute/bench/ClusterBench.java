@@ -123,27 +123,13 @@ public final class ClusterBench {
             count = 1;
             fencing = null;
           }
-          case "kafka-1" -> {
-            count = 1;
-            fencing = "transactional";
-          }
-          case "kafka-3" -> {
-            count = 3;
-            fencing = "transactional";
-          }
-          case "kafka-1-epoch" -> {
-            count = 1;
-            fencing = "epoch";
-          }
-          case "kafka-3-epoch" -> {
-            count = 3;
-            fencing = "epoch";
+          case "kafka-1", "kafka-3", "kafka-1-tx", "kafka-3-tx" -> {
+            count = name.startsWith("kafka-3") ? 3 : 1;
+            fencing = name.endsWith("-tx") ? "transactional" : "epoch";
           }
           default ->
               throw new IllegalArgumentException(
-                  "unknown setup "
-                      + name
-                      + " (local, kafka-1, kafka-3, kafka-1-epoch, kafka-3-epoch)");
+                  "unknown setup " + name + " (local, kafka-1, kafka-3, kafka-1-tx, kafka-3-tx)");
         }
         Setup setup = new Setup(name, 23500 + s + off);
         for (int n = 1; n <= count; n++) {
