@@ -36,8 +36,9 @@ import org.junit.jupiter.api.Timeout;
  * the other node until acknowledged. The node leading the most partitions is paused (SIGSTOP) long
  * enough for the other to take its partitions over, then resumed: every acknowledged add counts
  * exactly once through both nodes, and no record of the paused leader reached the log after the new
- * leader's announcement — no node's apply had a record of a fenced leader to ignore (with epoch
- * fencing it does whenever the paused leader appends on resuming).
+ * leader's announcement — no node's apply had a record of a fenced leader to ignore. With {@code
+ * -Dfencing.mode=epoch} the same run fails that check (the resumed leader's appends reach the log
+ * and apply ignores them), which shows the test tells the two modes apart.
  */
 @Timeout(300)
 class ClusterFencingIT {
@@ -89,7 +90,7 @@ class ClusterFencingIT {
               "replication-factor = 1",
               "min-insync-replicas = 1",
               "session-timeout = \"1500ms\"",
-              "fencing = \"transactional\"",
+              "fencing = \"" + System.getProperty("fencing.mode", "transactional") + "\"",
               ""));
       n.args("--config-file", config.toString());
       nodes.add(n);
