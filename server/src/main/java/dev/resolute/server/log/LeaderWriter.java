@@ -93,11 +93,6 @@ final class LeaderWriter implements AutoCloseable {
     return f;
   }
 
-  /** True once fenced or failed: the writer takes no more appends. */
-  synchronized boolean stopped() {
-    return failure != null;
-  }
-
   private void run() {
     try {
       producer.initTransactions();
