@@ -75,7 +75,8 @@ public final class ClusterNode implements AutoCloseable {
             c.appendTimeout(),
             nodeName + "-" + c.nodeId(),
             Map.of()),
-        partitions);
+        partitions,
+        c.fencing() == ClusterConfig.Fencing.TRANSACTIONAL);
   }
 
   /**

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Kafka's assignment alone does not fence: a paused node still believes it leads until its
  * consumer polls again. What fences it is the leader epoch at apply (see {@code
  * PartitionProcessor.claim}): the new leader's announcement comes first in the log, and the records
- * the old one appends after it carry an older epoch.
+ * the old one appends after it carry an older epoch. With {@code cluster.fencing = "transactional"}
+ * the log fences it as well: the claim opens the partition's transactional producer, which fences
+ * the old leader's (see {@code KafkaLog}).
  *
  * <p>A node whose log stopped taking appends cannot lead: it leaves the group (its leaders step
  * down and the others take its partitions), lets the log take appends again through a new producer

@@ -29,6 +29,14 @@ import java.time.Duration;
  * @param appendTimeout {@code append-timeout}: how long an append may wait for Kafka (the
  *     producer's {@code delivery.timeout.ms}, default 30s); past it the append fails, the node
  *     stops leading and takes appends again through a new producer
+ * @param fencing {@code fencing}: how a stale leader is kept out of the log. {@code "epoch"}
+ *     (default): every record carries its leader's epoch and apply ignores those of a fenced epoch;
+ *     a paused old leader can still append, its records are ignored. {@code "transactional"}: as
+ *     {@code epoch}, and each partition's leader appends its own records through a Kafka
+ *     transactional producer of the partition ({@code transactional.id = <topic>-p<partition>})
+ *     that fences the previous leader's when it opens, so a stale leader cannot append at all; one
+ *     transaction per group commit, which costs a multiple of the latency and broker CPU of an
+ *     epoch append (BENCHMARKS.md, "Cluster mode")
  */
 public record ClusterConfig(
     int nodeId,
@@ -38,7 +46,37 @@ public record ClusterConfig(
     int minInsyncReplicas,
     boolean warmFollowers,
     Duration sessionTimeout,
-    Duration appendTimeout) {
+    Duration appendTimeout,
+    Fencing fencing) {
+  /** {@code cluster.fencing}: see the record's comment. */
+  public enum Fencing {
+    EPOCH("epoch"),
+    TRANSACTIONAL("transactional");
+
+    private final String key;
+
+    Fencing(String key) {
+      this.key = key;
+    }
+
+    /** The TOML value. */
+    public String key() {
+      return key;
+    }
+
+    /** The value of a TOML string, or null. */
+    public static Fencing of(String value) {
+      for (Fencing f : values()) {
+        if (f.key.equals(value)) {
+          return f;
+        }
+      }
+      return null;
+    }
+  }
+
+  public static final Fencing DEFAULT_FENCING = Fencing.EPOCH;
+
   public static final short DEFAULT_REPLICATION_FACTOR = 3;
   public static final int DEFAULT_MIN_INSYNC_REPLICAS = 2;
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(6);
@@ -57,6 +95,7 @@ public record ClusterConfig(
   public static final int MAX_MESSAGE_SIZE_LIMIT = MAX_LOG_RECORD_BYTES - 64 * 1024;
 
   public ClusterConfig {
+    fencing = fencing == null ? DEFAULT_FENCING : fencing;
     if (bootstrapServers != null) {
       if (bootstrapServers.isBlank()) {
         throw new IllegalArgumentException("cluster.bootstrap-servers must not be empty");
@@ -107,7 +146,8 @@ public record ClusterConfig(
         DEFAULT_MIN_INSYNC_REPLICAS,
         true,
         DEFAULT_SESSION_TIMEOUT,
-        DEFAULT_APPEND_TIMEOUT);
+        DEFAULT_APPEND_TIMEOUT,
+        DEFAULT_FENCING);
   }
 
   public boolean enabled() {

@@ -201,6 +201,14 @@ public final class ConfigLoader {
     boolean warm = s.bool("warm-followers", d.warmFollowers());
     Duration session = s.duration("session-timeout", d.sessionTimeout());
     Duration appendTimeout = s.duration("append-timeout", d.appendTimeout());
+    String fencingSet = s.string("fencing", d.fencing().key());
+    ClusterConfig.Fencing fencing = ClusterConfig.Fencing.of(fencingSet);
+    if (fencing == null) {
+      throw new ConfigException(
+          "unknown variant \""
+              + fencingSet
+              + "\", expected `epoch` or `transactional` for key \"cluster.fencing\"");
+    }
     if (nodeId < 0 || nodeId > 65535) {
       throw new ConfigException(
           "must be in 1..65535, got " + nodeId + " for key \"cluster.node-id\"");
@@ -232,7 +240,8 @@ public final class ConfigLoader {
                 (int) minInsync,
                 warm,
                 session,
-                appendTimeout));
+                appendTimeout,
+                fencing));
   }
 
   private static RetryPolicyConfig readRetry(Section s) {

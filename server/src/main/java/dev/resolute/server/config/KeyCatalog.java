@@ -150,6 +150,7 @@ public final class KeyCatalog {
     applied(e, "worker.snapshots.aws-session-token", "S3 repository: STS session credentials");
     applied(e, "worker.snapshots.aws-endpoint-url", "S3 repository: S3-compatible endpoint");
     applied(e, "worker.snapshots.aws-allow-http", "S3 repository: allow an http:// endpoint");
+    applied(e, "cluster.fencing", "cluster mode: epoch, or transactional producers per partition");
     applied(e, "bind-address", "address of the node port (/metrics, /health)");
     applied(e, "disable-prometheus", "turns the node port's /metrics off (404)");
     applied(

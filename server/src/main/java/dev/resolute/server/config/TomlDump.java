@@ -119,6 +119,7 @@ final class TomlDump {
     kv(b, "warm-followers", Boolean.toString(cl.warmFollowers()));
     kv(b, "session-timeout", str(Durations.format(cl.sessionTimeout())));
     kv(b, "append-timeout", str(Durations.format(cl.appendTimeout())));
+    kv(b, "fencing", str(cl.fencing().key()));
     if (!c.tracing().headers().isEmpty()) {
       b.append("\n[tracing-headers]\n");
       new java.util.TreeMap<>(c.tracing().headers()).forEach((k, v) -> kv(b, key(k), str(v)));

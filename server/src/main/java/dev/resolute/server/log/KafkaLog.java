@@ -61,6 +61,20 @@ import org.slf4j.LoggerFactory;
  * lets the log take appends again through a new producer: the cluster's membership calls it once
  * the node leads no partition any more, so what this node's leaders appended before is fenced by
  * the leader epochs the node announces when it leads again.
+ *
+ * <p><b>Fencing.</b> Apply fences a stale leader's records by their leader epoch in both modes.
+ * With transactional fencing ({@link #open(KafkaLogOptions, int, boolean)}) the log fences them
+ * too: a partition's leader appends its own records ({@link #appendAsLeader}) through a {@link
+ * LeaderWriter}, a transactional producer with the partition's transactional id, opened by {@link
+ * #openLeaderSession} before the leader announces itself; opening it fences the previous leader's,
+ * so a paused old leader can never append after a new one took over (its open transaction is
+ * aborted, its later appends fail with {@link LeaderFencedException}). Records that are not a
+ * leader's own (what clients ask for, outbox messages shipped to another partition; epoch 0, see
+ * {@code Appender.forClients}) go through the node's idempotent producer in both modes: any node
+ * may append them to any partition, each is deduplicated by its own ids, and fencing them would
+ * lose a client's request. A leader record of a partition this node never opened a session for
+ * carries epoch 0 too and takes the same path. Transactions leave their commit markers in the
+ * partition, so LSNs have gaps there; nothing assumes they do not.
  */
 public final class KafkaLog implements Log {
   /** An append refused because a record is over {@link #MAX_RECORD_BYTES}; the log goes on. */
@@ -100,6 +114,12 @@ public final class KafkaLog implements Log {
   /** Where the tailer starts: the end of {@link #replay} (offsets), per partition. */
   private final long[] tailFrom;
 
+  /** Transactional fencing: leader appends go through {@link #writers}. */
+  private final boolean transactional;
+
+  /** Per partition, the leader writer of this node's latest session (transactional fencing). */
+  private final LeaderWriter[] writers;
+
   private volatile boolean closed;
 
   /** Why committed records are no longer delivered (the tailer fell behind a trim), or null. */
@@ -113,9 +133,11 @@ public final class KafkaLog implements Log {
 
   private Thread tailer;
 
-  private KafkaLog(KafkaLogOptions options, int partitions) {
+  private KafkaLog(KafkaLogOptions options, int partitions, boolean transactional) {
     this.options = options;
     this.partitions = partitions;
+    this.transactional = transactional;
+    this.writers = new LeaderWriter[partitions];
     this.consumers = new RecordConsumer[partitions];
     this.tailFrom = new long[partitions];
     for (int p = 0; p < partitions; p++) {
@@ -152,11 +174,67 @@ public final class KafkaLog implements Log {
    * exist; an existing topic must have exactly {@code partitions} partitions.
    */
   public static KafkaLog open(KafkaLogOptions options, int partitions) {
+    return open(options, partitions, false);
+  }
+
+  /**
+   * As {@link #open(KafkaLogOptions, int)}; {@code transactionalFencing} makes every partition's
+   * leader append through a transactional producer that fences the earlier leaders' (see the class
+   * comment).
+   */
+  public static KafkaLog open(
+      KafkaLogOptions options, int partitions, boolean transactionalFencing) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
     }
     ensureTopic(options, partitions);
-    return new KafkaLog(options, partitions);
+    return new KafkaLog(options, partitions, transactionalFencing);
+  }
+
+  /** Whether leaders append through fencing transactional producers. */
+  public boolean transactionalFencing() {
+    return transactional;
+  }
+
+  @Override
+  public void openLeaderSession(int partition) {
+    if (!transactional) {
+      return;
+    }
+    checkPartition(partition);
+    LeaderWriter old;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      old = writers[partition];
+      Appending a = appending;
+      writers[partition] =
+          new LeaderWriter(producerProperties(options), options.topic(), partition, a::stop);
+    }
+    if (old != null) {
+      old.close(Duration.ZERO); // fenced by the new one anyway; nothing it holds may commit now
+    }
+  }
+
+  @Override
+  public CompletableFuture<Long> appendAsLeader(int partition, List<byte[]> payloads) {
+    LeaderWriter w =
+        transactional && partition >= 0 && partition < partitions ? writers[partition] : null;
+    if (w == null) {
+      return appendAll(partition, payloads);
+    }
+    CompletableFuture<Long> refused = refuse(partition, payloads);
+    if (refused != null) {
+      return refused;
+    }
+    return w.append(List.copyOf(payloads));
+  }
+
+  private void checkPartition(int partition) {
+    if (partition < 0 || partition >= partitions) {
+      throw new IllegalArgumentException("no partition " + partition + " (0.." + partitions + ")");
+    }
   }
 
   static void ensureTopic(KafkaLogOptions options, int partitions) {
@@ -324,40 +402,13 @@ public final class KafkaLog implements Log {
 
   @Override
   public CompletableFuture<Long> appendAll(int partition, List<byte[]> payloads) {
+    CompletableFuture<Long> refused = refuse(partition, payloads);
+    if (refused != null) {
+      return refused;
+    }
     CompletableFuture<Long> f = new CompletableFuture<>();
-    if (partition < 0 || partition >= partitions) {
-      f.completeExceptionally(
-          new IllegalArgumentException("no partition " + partition + " (0.." + partitions + ")"));
-      return f;
-    }
     Appending a = appending;
-    LocalLog.LogStoppedException stopped = a.failure;
-    if (stopped != null) {
-      f.completeExceptionally(stopped);
-      return f;
-    }
-    if (closed) {
-      f.completeExceptionally(new IllegalStateException("log is closed"));
-      return f;
-    }
-    if (payloads.isEmpty()) {
-      f.complete(0L);
-      return f;
-    }
     int n = payloads.size();
-    for (byte[] payload : payloads) {
-      if (payload.length > MAX_RECORD_BYTES) {
-        // refused before anything is sent: no hole, so the log goes on
-        f.completeExceptionally(
-            new RecordTooLargeException(
-                "a log record of "
-                    + payload.length
-                    + " bytes is larger than the log's limit of "
-                    + MAX_RECORD_BYTES
-                    + " bytes"));
-        return f;
-      }
-    }
     for (int i = 0; i < n; i++) {
       boolean last = i == n - 1;
       try {
@@ -379,6 +430,46 @@ public final class KafkaLog implements Log {
       }
     }
     return f;
+  }
+
+  /**
+   * The answer to an append that is not sent: a bad partition, a stopped or closed log, nothing to
+   * append, a record over the limit; null if it may be sent.
+   */
+  private CompletableFuture<Long> refuse(int partition, List<byte[]> payloads) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    if (partition < 0 || partition >= partitions) {
+      f.completeExceptionally(
+          new IllegalArgumentException("no partition " + partition + " (0.." + partitions + ")"));
+      return f;
+    }
+    LocalLog.LogStoppedException stopped = appending.failure;
+    if (stopped != null) {
+      f.completeExceptionally(stopped);
+      return f;
+    }
+    if (closed) {
+      f.completeExceptionally(new IllegalStateException("log is closed"));
+      return f;
+    }
+    if (payloads.isEmpty()) {
+      f.complete(0L);
+      return f;
+    }
+    for (byte[] payload : payloads) {
+      if (payload.length > MAX_RECORD_BYTES) {
+        // refused before anything is sent: no hole, so the log goes on
+        f.completeExceptionally(
+            new RecordTooLargeException(
+                "a log record of "
+                    + payload.length
+                    + " bytes is larger than the log's limit of "
+                    + MAX_RECORD_BYTES
+                    + " bytes"));
+        return f;
+      }
+    }
+    return null;
   }
 
   /** Why the log stopped taking appends, or null while it works. */
@@ -483,10 +574,29 @@ public final class KafkaLog implements Log {
     } catch (RuntimeException e) {
       LOG.warn("closing the failed producer failed", e);
     }
+    closeWriters(Duration.ZERO);
     appending = new Appending(new KafkaProducer<>(producerProperties(options)));
     LOG.info(
         "the log takes appends again through a new producer after: {}", old.failure.getMessage());
     return true;
+  }
+
+  /**
+   * Closes every leader writer: a leader appends again only after its next {@link
+   * #openLeaderSession}; until then its leader appends fail.
+   */
+  private void closeWriters(Duration timeout) {
+    List<LeaderWriter> open = new ArrayList<>();
+    synchronized (this) {
+      for (LeaderWriter w : writers) {
+        if (w != null) {
+          open.add(w);
+        }
+      }
+    }
+    for (LeaderWriter w : open) {
+      w.close(timeout);
+    }
   }
 
   @Override
@@ -687,6 +797,7 @@ public final class KafkaLog implements Log {
       closed = true;
       t = tailer;
     }
+    closeWriters(Duration.ofSeconds(10));
     appending.producer.close(Duration.ofSeconds(10));
     synchronized (topicPartitions) {
       if (endsConsumer != null) {

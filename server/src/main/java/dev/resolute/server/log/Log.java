@@ -24,6 +24,27 @@ public interface Log extends AutoCloseable {
   }
 
   /**
+   * Appends records a partition's leader decided itself (its announcement, journal entries, timers
+   * firing), as {@link #appendAll}. A log that fences leaders itself (Kafka with transactional
+   * fencing) refuses them once a newer leader of the partition opened its session with {@link
+   * #openLeaderSession}; the others append them like any record, and apply fences them by their
+   * leader epoch.
+   */
+  default CompletableFuture<Long> appendAsLeader(int partition, java.util.List<byte[]> payloads) {
+    return payloads.size() == 1
+        ? append(partition, payloads.get(0))
+        : appendAll(partition, payloads);
+  }
+
+  /**
+   * This node is about to announce itself leader of {@code partition}: from now on its {@link
+   * #appendAsLeader} records of the partition go through a new session that fences every earlier
+   * one, of this node or another (their later leader appends fail, the open ones are dropped). A
+   * no-op where the log does not fence (apply fences by epoch alone).
+   */
+  default void openLeaderSession(int partition) {}
+
+  /**
    * Delivers every committed record of every partition whose LSN is greater than {@code
    * appliedLsn[partition]}, synchronously, in LSN order. Called once at start-up, before any
    * append.

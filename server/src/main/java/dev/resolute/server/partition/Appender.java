@@ -59,7 +59,10 @@ public final class Appender {
   }
 
   public CompletableFuture<Long> append(int partition, Envelope env) {
-    return log.append(partition, stamp(partition, env, clock.millis()).toByteArray());
+    byte[] payload = stamp(partition, env, clock.millis()).toByteArray();
+    return leaderRecords
+        ? log.appendAsLeader(partition, List.of(payload))
+        : log.append(partition, payload);
   }
 
   /**
@@ -71,7 +74,18 @@ public final class Appender {
     for (Envelope env : envs) {
       payloads.add(stamp(partition, env, now).toByteArray());
     }
-    return log.appendAll(partition, payloads);
+    return leaderRecords
+        ? log.appendAsLeader(partition, payloads)
+        : log.appendAll(partition, payloads);
+  }
+
+  /**
+   * This node is about to announce itself leader of {@code partition}: where the log fences leaders
+   * itself, its leader records of the partition go through a new session from now on, and every
+   * earlier leader's later records are refused (see {@link Log#openLeaderSession}).
+   */
+  public void openLeaderSession(int partition) {
+    log.openLeaderSession(partition);
   }
 
   /**

@@ -266,6 +266,7 @@ public final class PartitionProcessor {
     }
     pendingEpoch = epoch;
     LOG.info("partition {}: claiming leadership in epoch {}", partition, epoch);
+    appender.openLeaderSession(partition);
     appender.append(
         partition,
         Envelope.newBuilder()

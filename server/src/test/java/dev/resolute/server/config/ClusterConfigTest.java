@@ -47,6 +47,7 @@ class ClusterConfigTest {
                 warm-followers = true
                 session-timeout = "2s"
                 append-timeout = "5s"
+                fencing = "transactional"
                 """),
             Map.of(),
             Map.of());
@@ -60,6 +61,7 @@ class ClusterConfigTest {
     assertThat(c.warmFollowers()).isTrue();
     assertThat(c.sessionTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.appendTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.fencing()).isEqualTo(ClusterConfig.Fencing.TRANSACTIONAL);
     // the environment too, and the dump loads back to the same
     ClusterConfig env =
         ConfigLoader.load(
@@ -74,6 +76,7 @@ class ClusterConfigTest {
     assertThat(env.topic()).isEqualTo("my-log");
     assertThat(env.replicationFactor()).isEqualTo(ClusterConfig.DEFAULT_REPLICATION_FACTOR);
     assertThat(env.minInsyncReplicas()).isEqualTo(ClusterConfig.DEFAULT_MIN_INSYNC_REPLICAS);
+    assertThat(env.fencing()).isEqualTo(ClusterConfig.Fencing.EPOCH);
     assertThat(ConfigLoader.load(file(s.toToml()), Map.of(), Map.of()).cluster()).isEqualTo(c);
   }
 
@@ -103,6 +106,10 @@ class ClusterConfigTest {
             () -> load("bootstrap-servers = \"k:1\"\nnode-id = 1\nappend-timeout = \"10ms\"\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cluster.append-timeout must be at least 1s");
+    assertThatThrownBy(() -> load("bootstrap-servers = \"k:1\"\nnode-id = 1\nfencing = \"raft\"\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown variant \"raft\"")
+        .hasMessageContaining("cluster.fencing");
     assertThatThrownBy(() -> load("bootstrap-servers = \"k:1\"\nnode-id = 1\nbrokers = 3\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown key \"cluster.brokers\"");
