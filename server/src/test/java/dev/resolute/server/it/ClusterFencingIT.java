@@ -7,14 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resolute.testsupport.ChildProcess;
 import dev.resolute.testsupport.KafkaBroker;
 import dev.resolute.testsupport.ResoluteProcess;
-import dev.resolute.testsupport.Wait;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,11 +41,6 @@ class ClusterFencingIT {
   static final int PARTITIONS = 4;
   static final int KEYS = 8;
   static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
 
   static KafkaBroker broker;
   static ChildProcess services;
@@ -60,60 +50,26 @@ class ClusterFencingIT {
   @BeforeAll
   static void start() throws Exception {
     broker = KafkaBroker.create("cluster-fencing").start();
-    Path markers = Files.createTempDirectory("cluster-fencing-markers");
-    services =
-        ChildProcess.start(
-            ChildProcess.javaCommand(
-                ChildProcess.testClasspath(),
-                List.of(),
-                "dev.resolute.server.it.TestServices",
-                List.of("0", markers.toString())),
-            Map.of(),
-            markers.resolve("services.log"));
-    int servicesPort =
-        Integer.parseInt(
-            services.awaitOutput(Harness.SERVICES_READY, Duration.ofSeconds(60)).group(1));
+    ClusterHarness.Services s =
+        ClusterHarness.startServices(Files.createTempDirectory("cluster-fencing-markers"));
+    services = s.process();
     for (int i = 1; i <= NODES; i++) {
-      ResoluteProcess n = ResoluteProcess.create("cluster-fencing-n" + i);
-      Path config = n.workDir().resolve("cluster.toml");
-      Files.createDirectories(n.workDir());
-      Files.writeString(
-          config,
-          String.join(
-              "\n",
-              "node-name = \"f" + i + "\"",
-              "default-num-partitions = " + PARTITIONS,
-              "[cluster]",
-              "node-id = " + i,
-              "bootstrap-servers = \"" + broker.bootstrapServers() + "\"",
-              "topic = \"cluster-fencing-log\"",
-              "replication-factor = 1",
-              "min-insync-replicas = 1",
-              "session-timeout = \"1500ms\"",
-              "fencing = \"" + System.getProperty("fencing.mode", "transactional") + "\"",
-              ""));
-      n.args("--config-file", config.toString());
-      nodes.add(n);
+      nodes.add(
+          ClusterHarness.node(
+              "cluster-fencing-n" + i,
+              "f" + i,
+              i,
+              PARTITIONS,
+              broker.bootstrapServers(),
+              List.of(
+                  "topic = \"cluster-fencing-log\"",
+                  "replication-factor = 1",
+                  "min-insync-replicas = 1",
+                  "session-timeout = \"1500ms\"",
+                  "fencing = \"" + System.getProperty("fencing.mode", "transactional") + "\""),
+              List.of()));
     }
-    ResoluteProcess first = nodes.get(0).start();
-    HttpResponse<String> r =
-        send(
-            first.adminPort(),
-            "POST",
-            "/deployments",
-            "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\"}",
-            Duration.ofSeconds(30));
-    assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-    nodes.get(1).start();
-    for (ResoluteProcess n : nodes) {
-      Wait.until(
-          "Counter registered on " + n.workDir(),
-          Duration.ofSeconds(30),
-          () ->
-              send(n.ingressPort(), "GET", "/restate/health", null, Duration.ofSeconds(10))
-                  .body()
-                  .contains("Counter"));
-    }
+    ClusterHarness.registerThroughFirstAndStartTheOthers(nodes, s.port(), "Counter");
     awaitEveryPartitionLedByBoth();
   }
 
@@ -266,44 +222,16 @@ class ClusterFencingIT {
   }
 
   static void awaitEveryPartitionLedByBoth() {
-    Wait.until(
-        "every partition led, both nodes members",
-        Duration.ofSeconds(60),
-        () -> {
-          JsonNode v = cluster(0);
-          if (v.get("nodes").size() != NODES) {
-            return false;
-          }
-          for (JsonNode p : v.get("partitions")) {
-            if (p.get("leader_node").asInt() == 0) {
-              return false;
-            }
-          }
-          return true;
-        });
+    ClusterHarness.awaitEveryPartitionLed(nodes.get(0).adminPort(), NODES);
   }
 
   static HttpResponse<String> send(
       int port, String method, String path, String body, Duration timeout, String... headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(timeout);
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    if (body != null) {
-      b.header("content-type", "application/json");
-    }
-    b.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return ClusterHarness.send(port, method, path, body, timeout, headers);
   }
 
   static void signal(String signal, long pid) throws Exception {
-    Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-    assertThat(p.waitFor()).isZero();
+    ClusterHarness.signal(signal, pid);
   }
 }

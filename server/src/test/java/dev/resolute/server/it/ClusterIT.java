@@ -9,9 +9,6 @@ import dev.resolute.testsupport.KafkaCluster;
 import dev.resolute.testsupport.ResoluteProcess;
 import dev.resolute.testsupport.Wait;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,11 +57,6 @@ class ClusterIT {
   static final int NODES = 3;
   static final int PARTITIONS = 6;
   static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
 
   static final int APPEND_TIMEOUT_SECONDS = 12;
   static KafkaCluster broker;
@@ -78,75 +70,30 @@ class ClusterIT {
   static void start() throws Exception {
     broker = KafkaCluster.create("cluster", 3).start();
     markers = Files.createTempDirectory("cluster-markers");
-    services =
-        ChildProcess.start(
-            ChildProcess.javaCommand(
-                ChildProcess.testClasspath(),
-                List.of(),
-                "dev.resolute.server.it.TestServices",
-                List.of("0", markers.toString())),
-            Map.of(),
-            markers.resolve("services.log"));
-    servicesPort =
-        Integer.parseInt(
-            services.awaitOutput(Harness.SERVICES_READY, Duration.ofSeconds(60)).group(1));
+    ClusterHarness.Services s = ClusterHarness.startServices(markers);
+    services = s.process();
+    servicesPort = s.port();
     for (int i = 1; i <= NODES; i++) {
-      ResoluteProcess n = ResoluteProcess.create("cluster-n" + i);
-      Path config = n.workDir().resolve("cluster.toml");
-      Files.createDirectories(n.workDir());
-      Files.writeString(
-          config,
-          String.join(
-              "\n",
-              "node-name = \"n" + i + "\"",
-              "default-num-partitions = " + PARTITIONS,
-              "[cluster]",
-              "node-id = " + i,
-              "bootstrap-servers = \"" + broker.bootstrapServers() + "\"",
-              "topic = \"cluster-it-log\"",
-              "replication-factor = 3",
-              "min-insync-replicas = 2",
-              "session-timeout = \"1500ms\"",
-              // a Kafka outage longer than this fails appends (test 4); a broker kill must not
-              "append-timeout = \"" + APPEND_TIMEOUT_SECONDS + "s\"",
-              ""));
-      n.args("--config-file", config.toString());
-      nodes.add(n);
+      nodes.add(
+          ClusterHarness.node(
+              "cluster-n" + i,
+              "n" + i,
+              i,
+              PARTITIONS,
+              broker.bootstrapServers(),
+              List.of(
+                  "topic = \"cluster-it-log\"",
+                  "replication-factor = 3",
+                  "min-insync-replicas = 2",
+                  "session-timeout = \"1500ms\"",
+                  // a Kafka outage longer than this fails appends (test 4); a broker kill must not
+                  "append-timeout = \"" + APPEND_TIMEOUT_SECONDS + "s\""),
+              List.of()));
     }
     // The schema registry is replicated metadata (the cluster's metadata topic): node 1 registers
     // the deployment, the others learn it from the topic, with the same deployment id
-    ResoluteProcess first = nodes.get(0).start();
-    HttpResponse<String> r =
-        send(
-            first.adminPort(),
-            "POST",
-            "/deployments",
-            "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\"}");
-    assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-    for (int i = 2; i <= NODES; i++) {
-      nodes.get(i - 1).start();
-    }
-    for (ResoluteProcess n : nodes) {
-      Wait.until(
-          "Counter registered on " + n.workDir(),
-          Duration.ofSeconds(30),
-          () -> send(n.ingressPort(), "GET", "/restate/health", null).body().contains("Counter"));
-    }
-    Wait.until(
-        "every partition led by a member",
-        Duration.ofSeconds(60),
-        () -> {
-          JsonNode v = cluster(0);
-          if (v.get("nodes").size() != NODES) {
-            return false;
-          }
-          for (JsonNode p : v.get("partitions")) {
-            if (p.get("leader_node").asInt() == 0) {
-              return false;
-            }
-          }
-          return true;
-        });
+    ClusterHarness.registerThroughFirstAndStartTheOthers(nodes, servicesPort, "Counter");
+    ClusterHarness.awaitEveryPartitionLed(nodes.get(0).adminPort(), NODES);
   }
 
   /** {@code GET /cluster-health} in restate-server's shape, with the live nodes' ids. */
@@ -181,26 +128,13 @@ class ClusterIT {
 
   static HttpResponse<String> send(int port, String method, String path, String body)
       throws IOException, InterruptedException {
-    return send(port, method, path, body, Duration.ofSeconds(30));
+    return ClusterHarness.send(port, method, path, body);
   }
 
   static HttpResponse<String> send(
       int port, String method, String path, String body, Duration timeout, String... headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(timeout);
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    if (body != null) {
-      b.header("content-type", "application/json");
-    }
-    b.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return ClusterHarness.send(port, method, path, body, timeout, headers);
   }
 
   /** One add, retried with its idempotency key on the next live node until acknowledged. */
@@ -779,7 +713,6 @@ class ClusterIT {
   }
 
   static void signal(String signal, long pid) throws Exception {
-    Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-    assertThat(p.waitFor()).isZero();
+    ClusterHarness.signal(signal, pid);
   }
 }

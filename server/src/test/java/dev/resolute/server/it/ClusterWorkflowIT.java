@@ -9,16 +9,11 @@ import dev.resolute.testsupport.KafkaCluster;
 import dev.resolute.testsupport.ResoluteProcess;
 import dev.resolute.testsupport.Wait;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,11 +31,6 @@ import org.junit.jupiter.api.Timeout;
 class ClusterWorkflowIT {
   static final int NODES = 3;
   static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
   static KafkaCluster broker;
   static ChildProcess services;
   static final List<ResoluteProcess> nodes = new ArrayList<>();
@@ -48,56 +38,25 @@ class ClusterWorkflowIT {
   @BeforeAll
   static void start() throws Exception {
     broker = KafkaCluster.create("cluster-wf", 1).start();
-    Path markers = Files.createTempDirectory("cluster-wf-markers");
-    services =
-        ChildProcess.start(
-            ChildProcess.javaCommand(
-                ChildProcess.testClasspath(),
-                List.of(),
-                "dev.resolute.server.it.TestServices",
-                List.of("0", markers.toString())),
-            Map.of(),
-            markers.resolve("services.log"));
-    int servicesPort =
-        Integer.parseInt(
-            services.awaitOutput(Harness.SERVICES_READY, Duration.ofSeconds(60)).group(1));
+    ClusterHarness.Services s =
+        ClusterHarness.startServices(Files.createTempDirectory("cluster-wf-markers"));
+    services = s.process();
     for (int i = 1; i <= NODES; i++) {
-      ResoluteProcess n = ResoluteProcess.create("cluster-wf-n" + i);
-      Path config = n.workDir().resolve("cluster.toml");
-      Files.createDirectories(n.workDir());
-      Files.writeString(
-          config,
-          String.join(
-              "\n",
-              "node-name = \"n" + i + "\"",
-              "default-num-partitions = 6",
-              "[cluster]",
-              "node-id = " + i,
-              "bootstrap-servers = \"" + broker.bootstrapServers() + "\"",
-              "topic = \"cluster-wf-log\"",
-              "replication-factor = 1",
-              "min-insync-replicas = 1",
-              "session-timeout = \"1500ms\"",
-              ""));
-      n.args("--config-file", config.toString());
-      nodes.add(n);
+      nodes.add(
+          ClusterHarness.node(
+              "cluster-wf-n" + i,
+              "n" + i,
+              i,
+              6,
+              broker.bootstrapServers(),
+              List.of(
+                  "topic = \"cluster-wf-log\"",
+                  "replication-factor = 1",
+                  "min-insync-replicas = 1",
+                  "session-timeout = \"1500ms\""),
+              List.of()));
     }
-    nodes.get(0).start();
-    HttpResponse<String> r =
-        send(
-            nodes.get(0).adminPort(),
-            "POST",
-            "/deployments",
-            "{\"uri\":\"http://127.0.0.1:" + servicesPort + "\"}");
-    assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-    nodes.get(1).start();
-    nodes.get(2).start();
-    for (ResoluteProcess n : nodes) {
-      Wait.until(
-          "Signup registered on " + n.workDir(),
-          Duration.ofSeconds(30),
-          () -> send(n.ingressPort(), "GET", "/restate/health", null).body().contains("Signup"));
-    }
+    ClusterHarness.registerThroughFirstAndStartTheOthers(nodes, s.port(), "Signup");
     Wait.until(
         "every partition led, by every node",
         Duration.ofSeconds(60),
@@ -130,18 +89,7 @@ class ClusterWorkflowIT {
 
   static HttpResponse<String> send(int port, String method, String path, String body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(20));
-    if (body != null) {
-      b.header("content-type", "application/json");
-    }
-    b.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return ClusterHarness.send(port, method, path, body, Duration.ofSeconds(20));
   }
 
   static int ingress(int node) {

@@ -52,11 +52,7 @@ class SnapshotRestoreIT {
   static final int PARTITIONS = 4;
   static final int KEYS = 12;
   static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  static final HttpClient HTTP = Harness.HTTP;
 
   static KafkaCluster broker;
   static ChildProcess services;
@@ -67,19 +63,10 @@ class SnapshotRestoreIT {
   @BeforeAll
   static void start() throws Exception {
     broker = KafkaCluster.create("snapshots", 1).start();
-    Path markers = Files.createTempDirectory("snapshot-markers");
-    services =
-        ChildProcess.start(
-            ChildProcess.javaCommand(
-                ChildProcess.testClasspath(),
-                List.of(),
-                "dev.resolute.server.it.TestServices",
-                List.of("0", markers.toString())),
-            Map.of(),
-            markers.resolve("services.log"));
-    servicesPort =
-        Integer.parseInt(
-            services.awaitOutput(Harness.SERVICES_READY, Duration.ofSeconds(60)).group(1));
+    ClusterHarness.Services s =
+        ClusterHarness.startServices(Files.createTempDirectory("snapshot-markers"));
+    services = s.process();
+    servicesPort = s.port();
   }
 
   @AfterAll
@@ -264,27 +251,24 @@ class SnapshotRestoreIT {
   }
 
   ResoluteProcess node(int id, String topic, List<String> snapshotKeys) throws IOException {
-    ResoluteProcess n = ResoluteProcess.create("snap-n" + id);
-    Path config = n.workDir().resolve("cluster.toml");
-    Files.createDirectories(n.workDir());
-    List<String> lines =
+    List<String> snapshots =
         new ArrayList<>(
             List.of(
-                "node-name = \"n" + id + "\"",
-                "default-num-partitions = " + PARTITIONS,
-                "[cluster]",
-                "node-id = " + id,
-                "bootstrap-servers = \"" + broker.bootstrapServers() + "\"",
+                "[worker.snapshots]", "snapshot-interval-num-records = 40", "num-retained = 2"));
+    snapshots.addAll(snapshotKeys);
+    ResoluteProcess n =
+        ClusterHarness.node(
+            "snap-n" + id,
+            "n" + id,
+            id,
+            PARTITIONS,
+            broker.bootstrapServers(),
+            List.of(
                 "topic = \"" + topic + "\"",
                 "replication-factor = 1",
                 "min-insync-replicas = 1",
-                "session-timeout = \"1500ms\"",
-                "[worker.snapshots]",
-                "snapshot-interval-num-records = 40",
-                "num-retained = 2"));
-    lines.addAll(snapshotKeys);
-    Files.writeString(config, String.join("\n", lines) + "\n");
-    n.args("--config-file", config.toString());
+                "session-timeout = \"1500ms\""),
+            snapshots);
     nodes.add(n);
     return n;
   }
@@ -357,17 +341,6 @@ class SnapshotRestoreIT {
 
   static HttpResponse<String> send(int port, String method, String path, String body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(30));
-    if (body != null) {
-      b.header("content-type", "application/json");
-    }
-    b.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return ClusterHarness.send(port, method, path, body);
   }
 }
