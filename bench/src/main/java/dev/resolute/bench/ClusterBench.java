@@ -389,18 +389,10 @@ public final class ClusterBench {
   }
 
   private static String row(Measured m) {
-    LoadGen.Result r = m.r();
-    return String.format(
-        Locale.ROOT,
-        "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f | %d | %.3f | %.3f | %.3f | %.2f | %s |",
+    return Targets.resultRow(
         m.scenario().name,
         m.setup(),
-        r.throughput(),
-        r.percentileMillis(50),
-        r.percentileMillis(90),
-        r.percentileMillis(99),
-        r.maxMillis(),
-        r.errors(),
+        m.r(),
         m.perReq(m.nodesCpu()),
         m.perReq(m.brokerCpu()),
         m.perReq(m.servicesCpu()),
@@ -439,12 +431,10 @@ public final class ClusterBench {
           sb.append(
               String.format(
                   Locale.ROOT,
-                  "| %s | %s | %.2f | %.2f | %.2f | %.2f |%n",
+                  "| %s | %s | %s | %.2f |%n",
                   e.getKey(),
                   s,
-                  m.r().throughput() / base.r().throughput(),
-                  m.r().percentileMillis(50) / base.r().percentileMillis(50),
-                  m.r().percentileMillis(99) / base.r().percentileMillis(99),
+                  Targets.ratios(m.r(), base.r()),
                   m.perReq(m.nodesCpu() + m.brokerCpu())
                       / base.perReq(base.nodesCpu() + base.brokerCpu())));
         }

@@ -304,18 +304,10 @@ public final class Compare {
   }
 
   private static String row(Measured m) {
-    LoadGen.Result r = m.r();
-    return String.format(
-        Locale.ROOT,
-        "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f | %d | %.3f | %.3f | %.3f | %.2f | %s |",
+    return Targets.resultRow(
         m.scenario().name,
         m.target(),
-        r.throughput(),
-        r.percentileMillis(50),
-        r.percentileMillis(90),
-        r.percentileMillis(99),
-        r.maxMillis(),
-        r.errors(),
+        m.r(),
         m.perReq(m.serverCpu()),
         m.perReq(m.servicesCpu()),
         m.perReq(m.genCpu()),
@@ -351,11 +343,9 @@ public final class Compare {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %.2f | %.2f | %.2f | %.2f |%n",
+                "| %s | %s | %.2f |%n",
                 e.getKey(),
-                a.r().throughput() / b.r().throughput(),
-                a.r().percentileMillis(50) / b.r().percentileMillis(50),
-                a.r().percentileMillis(99) / b.r().percentileMillis(99),
+                Targets.ratios(a.r(), b.r()),
                 a.perReq(a.serverCpu()) / b.perReq(b.serverCpu())));
       }
     }

@@ -185,4 +185,46 @@ final class Targets {
     }
     return m;
   }
+
+  /**
+   * One row of a results table ({@link Compare}, {@link ClusterBench}): the scenario, who ran it,
+   * the load's throughput and latencies, errors, three CPU columns in ms per request (which
+   * processes: the caller's header says), the machine's busy cores and a note.
+   */
+  static String resultRow(
+      String scenario,
+      String who,
+      LoadGen.Result r,
+      double cpu1,
+      double cpu2,
+      double cpu3,
+      double busyCores,
+      String note) {
+    return String.format(
+        java.util.Locale.ROOT,
+        "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f | %d | %.3f | %.3f | %.3f | %.2f | %s |",
+        scenario,
+        who,
+        r.throughput(),
+        r.percentileMillis(50),
+        r.percentileMillis(90),
+        r.percentileMillis(99),
+        r.maxMillis(),
+        r.errors(),
+        cpu1,
+        cpu2,
+        cpu3,
+        busyCores,
+        note);
+  }
+
+  /** {@code throughput | p50 | p99} of {@code a} over {@code b}, two decimals each. */
+  static String ratios(LoadGen.Result a, LoadGen.Result b) {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%.2f | %.2f | %.2f",
+        a.throughput() / b.throughput(),
+        a.percentileMillis(50) / b.percentileMillis(50),
+        a.percentileMillis(99) / b.percentileMillis(99));
+  }
 }
