@@ -211,18 +211,28 @@ public final class PartitionProcessor {
       outbox = new Tables(partition).on(read).outbox();
     }
     long max = 0;
+    List<CompletableFuture<Long>> reshipped = new ArrayList<>(outbox.size());
     for (Object[] o : outbox) {
       OutboxMessage m = (OutboxMessage) o[1];
-      shipper.append(m.getTargetPartition(), m.getEnvelope());
+      reshipped.add(shipper.append(m.getTargetPartition(), m.getEnvelope()));
       max = Math.max(max, (long) o[0]);
     }
     if (max > 0) {
-      appender.append(
-          partition,
-          Envelope.newBuilder()
-              .setTruncateOutbox(TruncateOutbox.newBuilder().setUpToSeq(max))
-              .build());
-      truncateAsked.set(max);
+      // truncated only once every message is durable in its target's log, as steady-state
+      // shipping does: on a log whose partitions fail apart (Kafka) a failed ship beside a
+      // committed truncation would lose the message; a failed one is shipped again by the next
+      // leader
+      long upTo = max;
+      CompletableFuture.allOf(reshipped.toArray(CompletableFuture[]::new))
+          .thenRun(
+              () -> {
+                truncateAsked.accumulateAndGet(upTo, Math::max);
+                appender.append(
+                    partition,
+                    Envelope.newBuilder()
+                        .setTruncateOutbox(TruncateOutbox.newBuilder().setUpToSeq(upTo))
+                        .build());
+              });
     }
     appender.append(
         partition, Envelope.newBuilder().setResumeAll(ResumeAll.getDefaultInstance()).build());

@@ -120,6 +120,31 @@ class LeadAfterReplayTest {
     assertThat(deployment.started).containsExactly(chain + "@3");
   }
 
+  @Test
+  void aLeaderTruncatesItsOutboxOnlyOnceTheReshippedMessagesAreDurable() {
+    StateMachine sm1 = new StateMachine(1, partitioning);
+    applyFlushed(sm1, invokeChain());
+    ship(applyFlushed(sm1, command(chain, 1, call()))); // an outbox message to partition 0
+    log.failing.add(0); // appends to partition 0 fail (a Kafka partition apart from the others)
+    PartitionProcessor p1 =
+        new PartitionProcessor(
+            1, partitioning, store, appender, deployment, new Replies(), timers, Runnable::run);
+    log.subscribe(1, p1::onCommitted);
+    p1.lead();
+    assertThat(log.appended)
+        .as("nothing truncated while the re-shipped message is not durable")
+        .noneMatch(Envelope::hasTruncateOutbox);
+
+    log.failing.clear(); // the next leader ships it again, and then truncates
+    PartitionProcessor next =
+        new PartitionProcessor(
+            1, partitioning, store, appender, deployment, new Replies(), timers, Runnable::run);
+    log.subscribe(1, next::onCommitted);
+    next.lead();
+    assertThat(log.appended).filteredOn(Envelope::hasTruncateOutbox).hasSize(1);
+    assertThat(log.invocationsOf(CALLED)).hasSize(1);
+  }
+
   // ---------------------------------------------------------------- the history
 
   private List<Effect> applyFlushed(StateMachine sm, Envelope env) {
@@ -275,10 +300,14 @@ class LeadAfterReplayTest {
     final Deque<Object[]> committed = new ArrayDeque<>();
     final Map<Integer, RecordConsumer> consumers = new HashMap<>();
     final List<Envelope> appended = new ArrayList<>();
+    final Set<Integer> failing = new java.util.HashSet<>();
     long lsn;
 
     @Override
     public CompletableFuture<Long> append(int partition, byte[] payload) {
+      if (failing.contains(partition)) {
+        return CompletableFuture.failedFuture(new IllegalStateException("partition unavailable"));
+      }
       try {
         appended.add(Envelope.parseFrom(payload));
       } catch (InvalidProtocolBufferException e) {
