@@ -565,7 +565,7 @@ public final class ResoluteServer implements AutoCloseable {
       dev.resolute.server.log.KafkaLog endsOf = kafkaLog;
       dev.resolute.server.cluster.ReadBarrier barrier =
           new dev.resolute.server.cluster.ReadBarrier(
-              () -> endsOf.endLsns(READ_BARRIER_TIMEOUT),
+              () -> endsOf.readTargets(READ_BARRIER_TIMEOUT),
               p -> PartitionProcessor.appliedLsn(store, p),
               READ_BARRIER_TIMEOUT);
       beforeQuery =

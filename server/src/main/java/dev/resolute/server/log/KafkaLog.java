@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -131,6 +132,15 @@ public final class KafkaLog implements Log {
   /** Asks the brokers for the partitions' ends ({@link #endLsns}); created on first use. */
   private KafkaConsumer<byte[], byte[]> endsConsumer;
 
+  /**
+   * Per partition, the tailer's position after its latest poll: every offset below it was read,
+   * transaction markers included (see {@link #readTargets}).
+   */
+  private final AtomicLongArray tailPosition;
+
+  /** Per partition, the LSN of the last record the tailer delivered (0: none yet). */
+  private final AtomicLongArray lastDelivered;
+
   private Thread tailer;
 
   private KafkaLog(KafkaLogOptions options, int partitions, boolean transactional) {
@@ -140,6 +150,8 @@ public final class KafkaLog implements Log {
     this.writers = new LeaderWriter[partitions];
     this.consumers = new RecordConsumer[partitions];
     this.tailFrom = new long[partitions];
+    this.tailPosition = new AtomicLongArray(partitions);
+    this.lastDelivered = new AtomicLongArray(partitions);
     for (int p = 0; p < partitions; p++) {
       topicPartitions.add(new TopicPartition(options.topic(), p));
     }
@@ -678,6 +690,35 @@ public final class KafkaLog implements Log {
     }
   }
 
+  /**
+   * What a node must have applied to see every record committed before the call (SQL's read
+   * barrier): per partition, the LSN of the last record the tailer delivered once it has read up to
+   * the partition's end ({@link #endLsns}). Not the end itself: with transactional fencing a
+   * partition may end in a commit marker, which takes an offset but is never delivered or applied.
+   * Waits at most {@code timeout} for the tailer; past it, an {@link IllegalStateException}.
+   */
+  public long[] readTargets(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long[] end = endLsns(timeout);
+    long[] out = new long[partitions];
+    for (int p = 0; p < partitions; p++) {
+      while (tailPosition.get(p) < end[p]) {
+        if (System.nanoTime() >= deadline || closed) {
+          throw new IllegalStateException(
+              "the log tailer has not read partition " + p + " up to its end " + end[p]);
+        }
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for the log tailer", e);
+        }
+      }
+      out[p] = lastDelivered.get(p);
+    }
+    return out;
+  }
+
   @Override
   public synchronized void subscribe(int partition, RecordConsumer consumer) {
     consumers[partition] = consumer;
@@ -686,6 +727,7 @@ public final class KafkaLog implements Log {
       tailConsumer.assign(topicPartitions);
       for (int p = 0; p < partitions; p++) {
         tailConsumer.seek(topicPartitions.get(p), tailFrom[p]);
+        tailPosition.set(p, tailFrom[p]); // what replay delivered was applied before the tail
       }
       tailer = new Thread(this::tail, "log-tailer");
       tailer.setDaemon(true);
@@ -715,6 +757,10 @@ public final class KafkaLog implements Log {
               rc.accept(p, r.offset() + 1, r.value());
             }
             next[p] = r.offset() + 1;
+            lastDelivered.set(p, r.offset() + 1);
+          }
+          for (int p = 0; p < partitions; p++) {
+            tailPosition.set(p, c.position(topicPartitions.get(p)));
           }
         }
       } catch (WakeupException e) {

@@ -172,6 +172,28 @@ class KafkaLeaderFencingIT {
   }
 
   @Test
+  void theReadTargetIsTheLastRecordNotTheCommitMarkerAfterIt() throws Exception {
+    String topic = "fence-read-target";
+    List<Rec> seen = new CopyOnWriteArrayList<>();
+    try (KafkaLog a = open(topic, true);
+        KafkaLog r = reader(topic, seen)) {
+      a.openLeaderSession(1);
+      long lsn = a.appendAsLeader(1, List.of(b("x"))).get(30, TimeUnit.SECONDS);
+      Wait.until("the record delivered", Duration.ofSeconds(30), () -> seen.size() == 1);
+      assertThat(r.endLsns(Duration.ofSeconds(30))[1])
+          .as("the partition ends in the transaction's commit marker")
+          .isGreaterThan(lsn);
+      long t0 = System.nanoTime();
+      long[] targets = r.readTargets(Duration.ofSeconds(10));
+      assertThat(targets[1]).as("the record, which a store applies").isEqualTo(lsn);
+      assertThat(targets[0]).isZero();
+      assertThat((System.nanoTime() - t0) / 1_000_000)
+          .as("no wait for the marker")
+          .isLessThan(5000);
+    }
+  }
+
+  @Test
   void concurrentLeaderAppendsCommitInGroupsInOrder() throws Exception {
     String topic = "fence-group";
     List<Rec> seen = new CopyOnWriteArrayList<>();
