@@ -397,13 +397,12 @@ public final class ResoluteServer implements AutoCloseable {
       localLog.onBatchEnd(applyExecutor::afterBatch);
     }
     PartitionProcessor[] processors = new PartitionProcessor[n];
-    long[] applied = new long[n];
     for (int p = 0; p < n; p++) {
       processors[p] =
           new PartitionProcessor(
               p, partitioning, store, appender, invoker, replies, scheduler, applyExecutor);
-      applied[p] = PartitionProcessor.appliedLsn(store, p);
     }
+    long[] applied = PartitionProcessor.appliedLsns(store, n);
     for (PartitionProcessor pp : processors) {
       closeables.add(pp::stop);
     }
@@ -728,11 +727,7 @@ public final class ResoluteServer implements AutoCloseable {
    */
   private static long[] appliedLsns(Path dir, int partitions) {
     try (RocksStore ro = openStore(dir)) {
-      long[] out = new long[partitions];
-      for (int p = 0; p < partitions; p++) {
-        out[p] = PartitionProcessor.appliedLsn(ro, p);
-      }
-      return out;
+      return PartitionProcessor.appliedLsns(ro, partitions);
     }
   }
 

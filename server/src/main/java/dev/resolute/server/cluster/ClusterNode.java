@@ -154,11 +154,7 @@ public final class ClusterNode implements AutoCloseable {
 
           @Override
           public long[] applied() {
-            long[] out = new long[processors.length];
-            for (int p = 0; p < out.length; p++) {
-              out[p] = PartitionProcessor.appliedLsn(store, p);
-            }
-            return out;
+            return PartitionProcessor.appliedLsns(store, processors.length);
           }
 
           @Override
@@ -169,11 +165,7 @@ public final class ClusterNode implements AutoCloseable {
           @Override
           public long[] appliedIn(java.nio.file.Path dir) {
             try (RocksStore ro = RocksStore.openReadOnly(dir)) {
-              long[] out = new long[processors.length];
-              for (int p = 0; p < out.length; p++) {
-                out[p] = PartitionProcessor.appliedLsn(ro, p);
-              }
-              return out;
+              return PartitionProcessor.appliedLsns(ro, processors.length);
             }
           }
 

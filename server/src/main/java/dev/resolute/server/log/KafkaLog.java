@@ -249,10 +249,15 @@ public final class KafkaLog implements Log {
     }
   }
 
-  static void ensureTopic(KafkaLogOptions options, int partitions) {
+  /** An admin client of the log's Kafka cluster, with the options' client properties. */
+  private static Admin admin(KafkaLogOptions options) {
     Map<String, Object> props = new HashMap<>(options.clientProperties());
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-    try (Admin admin = Admin.create(props)) {
+    return Admin.create(props);
+  }
+
+  static void ensureTopic(KafkaLogOptions options, int partitions) {
+    try (Admin admin = admin(options)) {
       Optional<TopicDescription> existing = describe(admin, options.topic());
       if (existing.isEmpty()) {
         NewTopic t =
@@ -508,15 +513,13 @@ public final class KafkaLog implements Log {
 
   /** As {@link #startLsns()}, without opening a log (a node deciding whether to restore). */
   public static long[] startLsns(KafkaLogOptions options, int partitions) {
-    Map<String, Object> props = new HashMap<>(options.clientProperties());
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
     Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ask = new HashMap<>();
     for (int p = 0; p < partitions; p++) {
       ask.put(
           new TopicPartition(options.topic(), p),
           org.apache.kafka.clients.admin.OffsetSpec.earliest());
     }
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = admin(options)) {
       var got = admin.listOffsets(ask).all().get(30, TimeUnit.SECONDS);
       long[] out = new long[partitions];
       for (int p = 0; p < partitions; p++) {
@@ -553,9 +556,7 @@ public final class KafkaLog implements Log {
     if (del.isEmpty()) {
       return start;
     }
-    Map<String, Object> props = new HashMap<>(options.clientProperties());
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = admin(options)) {
       var result = admin.deleteRecords(del).lowWatermarks();
       for (var e : result.entrySet()) {
         start[e.getKey().partition()] = e.getValue().get(30, TimeUnit.SECONDS).lowWatermark();
@@ -723,16 +724,25 @@ public final class KafkaLog implements Log {
   public synchronized void subscribe(int partition, RecordConsumer consumer) {
     consumers[partition] = consumer;
     if (tailer == null && !closed) {
-      tailConsumer = new KafkaConsumer<>(consumerProperties(options, "tail"));
-      tailConsumer.assign(topicPartitions);
-      for (int p = 0; p < partitions; p++) {
-        tailConsumer.seek(topicPartitions.get(p), tailFrom[p]);
-        tailPosition.set(p, tailFrom[p]); // what replay delivered was applied before the tail
-      }
+      tailConsumer = newTailConsumer(tailFrom);
       tailer = new Thread(this::tail, "log-tailer");
       tailer.setDaemon(true);
       tailer.start();
     }
+  }
+
+  /**
+   * A tail consumer of every partition at {@code from} (offsets); the tailer's positions start
+   * there (what lies below was delivered: by replay, before the tail, or by an earlier consumer).
+   */
+  private KafkaConsumer<byte[], byte[]> newTailConsumer(long[] from) {
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties(options, "tail"));
+    c.assign(topicPartitions);
+    for (int p = 0; p < partitions; p++) {
+      c.seek(topicPartitions.get(p), from[p]);
+      tailPosition.set(p, from[p]);
+    }
+    return c;
   }
 
   /**
@@ -811,12 +821,7 @@ public final class KafkaLog implements Log {
           return null;
         }
         try {
-          KafkaConsumer<byte[], byte[]> c =
-              new KafkaConsumer<>(consumerProperties(options, "tail"));
-          c.assign(topicPartitions);
-          for (int p = 0; p < partitions; p++) {
-            c.seek(topicPartitions.get(p), next[p]);
-          }
+          KafkaConsumer<byte[], byte[]> c = newTailConsumer(next);
           tailConsumer = c;
           tailRestarts++;
           return c;

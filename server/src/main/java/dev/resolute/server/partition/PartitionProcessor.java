@@ -146,6 +146,17 @@ public final class PartitionProcessor {
     }
   }
 
+  /** The applied LSN of each of {@code partitions} partitions in {@code store}, read at once. */
+  public static long[] appliedLsns(Store store, int partitions) {
+    long[] out = new long[partitions];
+    try (Store.Reader read = store.reader()) {
+      for (int p = 0; p < partitions; p++) {
+        out[p] = Tables.appliedLsn(read, p);
+      }
+    }
+    return out;
+  }
+
   /**
    * Start-up replay of a committed record whose effects already happened or are re-derived. Records
    * are applied in batches of up to 1024 per store write; {@link #lead()} commits the rest.
