@@ -41,7 +41,6 @@ import dev.resolute.server.storage.RocksStore;
 import dev.resolute.server.transport.LocalDeployments;
 import dev.resolute.server.transport.NettyDeploymentClient;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -162,7 +161,9 @@ public final class ResoluteServer implements AutoCloseable {
     rocksLibrary.setDaemon(true);
     rocksLibrary.start();
     EventLoopGroup group =
-        new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        dev.resolute.server.http.NettyTransport.newGroup(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            new io.netty.util.concurrent.DefaultThreadFactory("event-loop", false));
     closeables.add(() -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
     List<KafkaCluster> configuredKafka = configuredKafkaClusters(config);
     // The ports are bound before anything is written: a port in use (RT0004) must not leave a

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Request-side state shared by the HTTP/2 and HTTP/1.1 exchanges: operations issued before the
  * channel is attached are buffered, and every operation is executed on the channel's event loop in
- * issue order (tasks are submitted under a lock, so cross-thread order is preserved).
+ * issue order (tasks are submitted under a lock, so cross-thread order is preserved); the
+ * operations queued before a task runs are written by it and flushed once.
  *
  * <p>Listener callbacks happen on the event loop; {@link #deliverEnd()} / {@link #deliverError}
  * make sure exactly one terminal callback is delivered.
@@ -26,6 +27,11 @@ abstract class BaseExchange implements Exchange {
   private Channel channel;
   private boolean ended;
   private boolean cancelled;
+
+  /** Operations for the event loop not yet written, and whether a drain is queued (lock). */
+  private final List<Object> queued = new ArrayList<>(2);
+
+  private boolean drainScheduled;
 
   /** Event-loop confined once attached. */
   private boolean finished;
@@ -48,8 +54,7 @@ abstract class BaseExchange implements Exchange {
       if (channel == null) {
         pending.add(data);
       } else {
-        Channel ch = channel;
-        ch.eventLoop().execute(() -> writeChunk(ch, data));
+        enqueue(data);
       }
     }
   }
@@ -64,10 +69,40 @@ abstract class BaseExchange implements Exchange {
       if (channel == null) {
         pending.add(END);
       } else {
-        Channel ch = channel;
-        ch.eventLoop().execute(() -> writeEnd(ch));
+        enqueue(END);
       }
     }
+  }
+
+  /**
+   * Queues an operation for the event loop (under {@link #lock}): operations issued before the
+   * queued drain runs go out with it, written in order and flushed once (one task and one socket
+   * write for, e.g., a completion and the end of the request).
+   */
+  private void enqueue(Object op) {
+    queued.add(op);
+    if (!drainScheduled) {
+      drainScheduled = true;
+      Channel ch = channel;
+      ch.eventLoop().execute(() -> drain(ch));
+    }
+  }
+
+  private void drain(Channel ch) {
+    Object[] ops;
+    synchronized (lock) {
+      ops = queued.toArray();
+      queued.clear();
+      drainScheduled = false;
+    }
+    for (Object op : ops) {
+      if (op == END) {
+        writeEnd(ch);
+      } else {
+        writeChunk(ch, (byte[]) op);
+      }
+    }
+    ch.flush();
   }
 
   @Override
@@ -139,6 +174,7 @@ abstract class BaseExchange implements Exchange {
                     }
                   }
                 }
+                ch.flush();
               });
     }
   }
@@ -148,7 +184,10 @@ abstract class BaseExchange implements Exchange {
     deliverError(cause);
   }
 
-  /** Writes the request head; {@code endOfRequest} = there is no body at all. */
+  /**
+   * Writes the request head; {@code endOfRequest} = there is no body at all. This and the two below
+   * write without flushing: the caller flushes once after a batch of them.
+   */
   abstract void writeHead(Channel ch, boolean endOfRequest);
 
   abstract void writeChunk(Channel ch, byte[] data);

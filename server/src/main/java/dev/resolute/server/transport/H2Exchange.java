@@ -33,7 +33,7 @@ final class H2Exchange extends BaseExchange {
 
   @Override
   void writeHead(Channel ch, boolean endOfRequest) {
-    failOnWriteError(ch.writeAndFlush(new DefaultHttp2HeadersFrame(requestHeaders, endOfRequest)));
+    failOnWriteError(ch.write(new DefaultHttp2HeadersFrame(requestHeaders, endOfRequest)));
   }
 
   @Override
@@ -41,8 +41,7 @@ final class H2Exchange extends BaseExchange {
     if (isFinished() || !ch.isActive()) {
       return;
     }
-    failOnWriteError(
-        ch.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(data), false)));
+    failOnWriteError(ch.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(data), false)));
   }
 
   /**
@@ -56,7 +55,7 @@ final class H2Exchange extends BaseExchange {
     if (!ch.isActive()) {
       return;
     }
-    failOnWriteError(ch.writeAndFlush(new DefaultHttp2DataFrame(true)));
+    failOnWriteError(ch.write(new DefaultHttp2DataFrame(true)));
   }
 
   @Override

@@ -8,9 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2CodecUtil;
@@ -151,13 +149,14 @@ public final class NettyDeploymentClient implements DeploymentClient {
     this.ownsGroup = ownsGroup;
     this.options = options;
     this.extraCaFile = extraCaFile;
-    this.channelClass = socketChannelClass(group);
+    this.channelClass = dev.resolute.server.http.NettyTransport.socketChannel(group);
   }
 
-  /** A client with its own NIO event loop group (shut down by {@link #close()}). */
+  /** A client with its own event loop group (shut down by {@link #close()}). */
   public static NettyDeploymentClient create(int threads, Options options) {
     return new NettyDeploymentClient(
-        new NioEventLoopGroup(threads, new DefaultThreadFactory("deployment-client", true)),
+        dev.resolute.server.http.NettyTransport.newGroup(
+            threads, new DefaultThreadFactory("deployment-client", true)),
         true,
         options,
         null);
@@ -174,19 +173,6 @@ public final class NettyDeploymentClient implements DeploymentClient {
       }
     }
     return t;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<? extends SocketChannel> socketChannelClass(EventLoopGroup group) {
-    if (group.getClass().getName().startsWith("io.netty.channel.epoll.")) {
-      try {
-        return (Class<? extends SocketChannel>)
-            Class.forName("io.netty.channel.epoll.EpollSocketChannel");
-      } catch (ClassNotFoundException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return NioSocketChannel.class;
   }
 
   @Override
