@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -18,11 +21,12 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
-import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * RocksDB-backed store. Batches are WriteBatchWithIndex (read-your-writes).
+ * RocksDB-backed store. A batch keeps its writes on the heap, read-your-writes, and writes them in
+ * one native call at commit.
  *
  * <p>The RocksDB WAL is off: the log is the durable truth, every batch carries the applied LSN of
  * its partition, and RocksDB persists memtables atomically (one column family), so after a crash
@@ -143,98 +147,173 @@ public final class RocksStore implements Store {
 
   @Override
   public Batch begin() {
-    WriteBatchWithIndex wb = new WriteBatchWithIndex(true);
-    return new Batch() {
-      @Override
-      public byte[] get(byte[] key) {
-        try {
-          return wb.getFromBatchAndDB(db, readOptions, key);
-        } catch (RocksDBException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-
-      @Override
-      public void put(byte[] key, byte[] value) {
-        try {
-          wb.put(key, value);
-        } catch (RocksDBException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-
-      @Override
-      public void delete(byte[] key) {
-        try {
-          wb.delete(key);
-        } catch (RocksDBException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-
-      @Override
-      public void scan(byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
-        byte[] end = Keys.prefixEnd(prefix);
-        if (end == null) {
-          try (RocksIterator base = db.newIterator(readOptions);
-              RocksIterator it = wb.newIteratorWithBase(base)) {
-            iterate(it, prefix, visitor);
-          }
-          return;
-        }
-        try (Slice upper = new Slice(end);
-            ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
-            RocksIterator base = db.newIterator(ro);
-            RocksIterator it = wb.newIteratorWithBase(base)) {
-          iterate(it, prefix, visitor);
-        }
-      }
-
-      @Override
-      public void scanFrom(byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
-        byte[] end = Keys.prefixEnd(prefix);
-        try (Slice upper = end == null ? null : new Slice(end);
-            ReadOptions ro =
-                upper == null ? new ReadOptions() : new ReadOptions().setIterateUpperBound(upper);
-            RocksIterator base = db.newIterator(ro);
-            RocksIterator it = wb.newIteratorWithBase(base)) {
-          for (it.seek(from); it.isValid(); it.next()) {
-            byte[] k = it.key();
-            if (!Keys.startsWith(k, prefix) || !visitor.test(k, it.value())) {
-              break;
-            }
-          }
-        }
-      }
-
-      @Override
-      public void commit() {
-        try {
-          db.write(writeOptions, wb);
-          wb.clear();
-        } catch (RocksDBException e) {
-          throw new IllegalStateException("RocksDB write failed", e);
-        }
-      }
-
-      @Override
-      public void close() {
-        wb.close();
-      }
-    };
+    return new OverlayBatch();
   }
 
-  private static void iterate(
-      RocksIterator it, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
-    for (it.seek(prefix); it.isValid(); it.next()) {
-      byte[] k = it.key();
-      if (!Keys.startsWith(k, prefix)) {
-        break;
+  /** A deleted key in an {@link OverlayBatch}'s writes (compared by identity). */
+  private static final byte[] TOMBSTONE = new byte[0];
+
+  /**
+   * A batch whose writes stay on the Java heap until commit, in a sorted map that reads see first;
+   * commit encodes them in RocksDB's WriteBatch wire format and hands that over in one call. A
+   * WriteBatchWithIndex cost a native call and a native index insertion per put, and a native
+   * batch-then-database lookup per get; now a put is a map insertion and a get a map lookup or a
+   * database get. The caller must not modify key or value arrays it passed in (as with {@link
+   * MemoryStore}).
+   */
+  private final class OverlayBatch implements Batch {
+    private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Arrays::compareUnsigned);
+
+    @Override
+    public byte[] get(byte[] key) {
+      byte[] w = writes.get(key);
+      if (w != null) {
+        return w == TOMBSTONE ? null : w;
       }
-      if (!visitor.test(k, it.value())) {
-        break;
+      try {
+        return db.get(readOptions, key);
+      } catch (RocksDBException e) {
+        throw new IllegalStateException(e);
       }
     }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+      writes.put(key, value);
+    }
+
+    @Override
+    public void delete(byte[] key) {
+      writes.put(key, TOMBSTONE);
+    }
+
+    @Override
+    public void scan(byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+      scanFrom(prefix, prefix, visitor);
+    }
+
+    @Override
+    public void scanFrom(byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
+      byte[] end = Keys.prefixEnd(prefix);
+      java.util.NavigableMap<byte[], byte[]> mine =
+          end == null ? writes.tailMap(from, true) : writes.subMap(from, true, end, false);
+      try (Slice upper = end == null ? null : new Slice(end);
+          ReadOptions ro =
+              upper == null ? new ReadOptions() : new ReadOptions().setIterateUpperBound(upper);
+          RocksIterator it = db.newIterator(ro)) {
+        it.seek(from);
+        merge(it, mine.entrySet().iterator(), prefix, visitor);
+      }
+    }
+
+    @Override
+    public void commit() {
+      if (writes.isEmpty()) {
+        return;
+      }
+      try (WriteBatch wb = new WriteBatch(encode(writes))) {
+        db.write(writeOptions, wb);
+        writes.clear();
+      } catch (RocksDBException e) {
+        throw new IllegalStateException("RocksDB write failed", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      writes.clear();
+    }
+  }
+
+  /**
+   * Visits, in key order, the database's entries under {@code it} (positioned) overlaid by the
+   * batch's own {@code mine} (tombstones hide a key), while keys start with {@code prefix} and the
+   * visitor returns true.
+   */
+  private static void merge(
+      RocksIterator it,
+      java.util.Iterator<Map.Entry<byte[], byte[]>> mine,
+      byte[] prefix,
+      BiPredicate<byte[], byte[]> visitor) {
+    Map.Entry<byte[], byte[]> m = mine.hasNext() ? mine.next() : null;
+    byte[] dbKey = it.isValid() ? it.key() : null;
+    while (true) {
+      if (dbKey != null && !Keys.startsWith(dbKey, prefix)) {
+        dbKey = null;
+      }
+      if (m != null && !Keys.startsWith(m.getKey(), prefix)) {
+        m = null;
+      }
+      if (dbKey == null && m == null) {
+        return;
+      }
+      int c = dbKey == null ? 1 : m == null ? -1 : Arrays.compareUnsigned(dbKey, m.getKey());
+      byte[] k;
+      byte[] v;
+      if (c < 0) {
+        k = dbKey;
+        v = it.value();
+        it.next();
+        dbKey = it.isValid() ? it.key() : null;
+      } else {
+        k = m.getKey();
+        v = m.getValue();
+        m = mine.hasNext() ? mine.next() : null;
+        if (c == 0) {
+          it.next(); // the batch's write replaces the database's entry
+          dbKey = it.isValid() ? it.key() : null;
+        }
+      }
+      if (v != TOMBSTONE && !visitor.test(k, v)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * RocksDB's WriteBatch representation (db/write_batch.cc): a fixed64 sequence number (0, set by
+   * the write), a fixed32 record count, then per record a type byte (1 = put, 0 = delete, default
+   * column family), the varint32-prefixed key and, for a put, the varint32-prefixed value.
+   */
+  static byte[] encode(java.util.SortedMap<byte[], byte[]> writes) {
+    int size = 12;
+    for (Map.Entry<byte[], byte[]> e : writes.entrySet()) {
+      size += 1 + varintSize(e.getKey().length) + e.getKey().length;
+      if (e.getValue() != TOMBSTONE) {
+        size += varintSize(e.getValue().length) + e.getValue().length;
+      }
+    }
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putLong(0L).putInt(writes.size());
+    for (Map.Entry<byte[], byte[]> e : writes.entrySet()) {
+      boolean delete = e.getValue() == TOMBSTONE;
+      b.put(delete ? (byte) 0 : (byte) 1);
+      putVarint(b, e.getKey().length);
+      b.put(e.getKey());
+      if (!delete) {
+        putVarint(b, e.getValue().length);
+        b.put(e.getValue());
+      }
+    }
+    return b.array();
+  }
+
+  private static int varintSize(int v) {
+    int n = 1;
+    while ((v & ~0x7F) != 0) {
+      v >>>= 7;
+      n++;
+    }
+    return n;
+  }
+
+  private static void putVarint(java.nio.ByteBuffer b, int v) {
+    while ((v & ~0x7F) != 0) {
+      b.put((byte) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    b.put((byte) v);
   }
 
   /**

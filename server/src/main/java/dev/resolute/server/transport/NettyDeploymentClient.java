@@ -175,6 +175,19 @@ public final class NettyDeploymentClient implements DeploymentClient {
     return t;
   }
 
+  /**
+   * Request headers whose value is new on (almost) every stream: HPACK sends them as literals
+   * without indexing. Indexing them made every request evict older entries from the encoder's
+   * dynamic table (the invocation id alone is 40 bytes + 32 per entry), a cost on every stream and
+   * no gain on any.
+   */
+  static boolean unindexed(CharSequence name, CharSequence value) {
+    return io.netty.util.AsciiString.contentEqualsIgnoreCase(name, "x-restate-invocation-id")
+        || io.netty.util.AsciiString.contentEqualsIgnoreCase(name, "x-restate-service-key")
+        || io.netty.util.AsciiString.contentEqualsIgnoreCase(name, "traceparent")
+        || io.netty.util.AsciiString.contentEqualsIgnoreCase(name, "tracestate");
+  }
+
   @Override
   public Exchange open(
       URI uri,
@@ -363,6 +376,7 @@ public final class NettyDeploymentClient implements DeploymentClient {
                         .addLast(
                             Http2FrameCodecBuilder.forClient()
                                 .initialSettings(settings)
+                                .headerSensitivityDetector(NettyDeploymentClient::unindexed)
                                 .encoderEnforceMaxConcurrentStreams(true)
                                 .build(),
                             new Http2MultiplexHandler(
