@@ -33,6 +33,9 @@ abstract class BaseExchange implements Exchange {
 
   private boolean drainScheduled;
 
+  /** The head and the operations issued before {@link #attach} are written (lock). */
+  private boolean headWritten;
+
   /** Event-loop confined once attached. */
   private boolean finished;
 
@@ -47,20 +50,25 @@ abstract class BaseExchange implements Exchange {
     if (data == null || data.length == 0) {
       return;
     }
+    Channel inline;
     synchronized (lock) {
       if (ended || cancelled) {
         return;
       }
       if (channel == null) {
         pending.add(data);
-      } else {
-        enqueue(data);
+        return;
       }
+      inline = enqueue(data);
+    }
+    if (inline != null) {
+      drain(inline);
     }
   }
 
   @Override
   public final void end() {
+    Channel inline;
     synchronized (lock) {
       if (ended || cancelled) {
         return;
@@ -68,24 +76,34 @@ abstract class BaseExchange implements Exchange {
       ended = true;
       if (channel == null) {
         pending.add(END);
-      } else {
-        enqueue(END);
+        return;
       }
+      inline = enqueue(END);
+    }
+    if (inline != null) {
+      drain(inline);
     }
   }
 
   /**
    * Queues an operation for the event loop (under {@link #lock}): operations issued before the
    * queued drain runs go out with it, written in order and flushed once (one task and one socket
-   * write for, e.g., a completion and the end of the request).
+   * write for, e.g., a completion and the end of the request). Returns the channel when the caller
+   * is its event loop and the head is out: the caller then drains at once, outside the lock (no
+   * task; inside a read, as when the deployment's End arrives, the connection's flush waits for the
+   * end of the read and goes out with the other streams').
    */
-  private void enqueue(Object op) {
+  private Channel enqueue(Object op) {
     queued.add(op);
+    Channel ch = channel;
+    if (headWritten && ch.eventLoop().inEventLoop()) {
+      return ch;
+    }
     if (!drainScheduled) {
       drainScheduled = true;
-      Channel ch = channel;
       ch.eventLoop().execute(() -> drain(ch));
     }
+    return null;
   }
 
   private void drain(Channel ch) {
@@ -173,6 +191,9 @@ abstract class BaseExchange implements Exchange {
                       writeChunk(ch, (byte[]) op);
                     }
                   }
+                }
+                synchronized (lock) {
+                  headWritten = true;
                 }
                 ch.flush();
               });
