@@ -162,7 +162,9 @@ abstract class BaseExchange implements Exchange {
    * then the buffered operations. If the exchange was cancelled meanwhile, the channel is aborted.
    */
   final void attach(Channel ch) {
+    List<Object> ops;
     synchronized (lock) {
+      channel = ch;
       if (cancelled) {
         ch.eventLoop()
             .execute(
@@ -172,32 +174,39 @@ abstract class BaseExchange implements Exchange {
                           TransportException.Kind.CANCELLED, "exchange cancelled"));
                   abort(ch);
                 });
-        channel = ch;
         return;
       }
-      channel = ch;
-      List<Object> ops = pending;
+      ops = pending;
       pending = null;
-      boolean endOnly = ops.size() == 1 && ops.get(0) == END;
-      ch.eventLoop()
-          .execute(
-              () -> {
-                writeHead(ch, endOnly);
-                if (!endOnly) {
-                  for (Object op : ops) {
-                    if (op == END) {
-                      writeEnd(ch);
-                    } else {
-                      writeChunk(ch, (byte[]) op);
-                    }
-                  }
-                }
-                synchronized (lock) {
-                  headWritten = true;
-                }
-                ch.flush();
-              });
     }
+    if (ch.eventLoop().inEventLoop()) {
+      writeFirst(ch, ops); // the usual case: the stream opened on its event loop (no task)
+    } else {
+      ch.eventLoop().execute(() -> writeFirst(ch, ops));
+    }
+  }
+
+  /**
+   * Writes the head and the operations issued before the channel was attached, then flushes; on the
+   * channel's event loop. Operations issued meanwhile were queued behind it (a task: {@link
+   * #enqueue} drains inline only once this has run).
+   */
+  private void writeFirst(Channel ch, List<Object> ops) {
+    boolean endOnly = ops.size() == 1 && ops.get(0) == END;
+    writeHead(ch, endOnly);
+    if (!endOnly) {
+      for (Object op : ops) {
+        if (op == END) {
+          writeEnd(ch);
+        } else {
+          writeChunk(ch, (byte[]) op);
+        }
+      }
+    }
+    synchronized (lock) {
+      headWritten = true;
+    }
+    ch.flush();
   }
 
   /** Fails an exchange that never got a channel (connect failure). */
