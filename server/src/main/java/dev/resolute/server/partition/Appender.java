@@ -125,4 +125,10 @@ public final class Appender {
   public long now() {
     return clock.millis();
   }
+
+  /** The appender's clock in microseconds since the epoch (for arming timers precisely). */
+  public long nowMicros() {
+    java.time.Instant i = clock.instant();
+    return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
+  }
 }
