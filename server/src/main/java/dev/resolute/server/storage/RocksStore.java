@@ -150,6 +150,9 @@ public final class RocksStore implements Store {
     return new OverlayBatch();
   }
 
+  /** Small values of keys that committed batches wrote lately; batch reads look here first. */
+  private final RecentWrites recent = new RecentWrites();
+
   /** A deleted key in an {@link OverlayBatch}'s writes (compared by identity). */
   private static final byte[] TOMBSTONE = new byte[0];
 
@@ -158,8 +161,8 @@ public final class RocksStore implements Store {
    * commit encodes them in RocksDB's WriteBatch wire format and hands that over in one call. A
    * WriteBatchWithIndex cost a native call and a native index insertion per put, and a native
    * batch-then-database lookup per get; now a put is a map insertion and a get a map lookup or a
-   * database get. The caller must not modify key or value arrays it passed in (as with {@link
-   * MemoryStore}).
+   * database get ({@link RecentWrites} first). The caller must not modify key or value arrays it
+   * passed in nor arrays a get returned (as with {@link MemoryStore}).
    */
   private final class OverlayBatch implements Batch {
     private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Arrays::compareUnsigned);
@@ -169,6 +172,10 @@ public final class RocksStore implements Store {
       byte[] w = writes.get(key);
       if (w != null) {
         return w == TOMBSTONE ? null : w;
+      }
+      byte[] r = recent.get(key);
+      if (r != RecentWrites.UNKNOWN) {
+        return r;
       }
       try {
         return db.get(readOptions, key);
@@ -213,6 +220,9 @@ public final class RocksStore implements Store {
       }
       try (WriteBatch wb = new WriteBatch(encode(writes))) {
         db.write(writeOptions, wb);
+        for (Map.Entry<byte[], byte[]> e : writes.entrySet()) {
+          recent.written(e.getKey(), e.getValue() == TOMBSTONE ? null : e.getValue());
+        }
         writes.clear();
       } catch (RocksDBException e) {
         throw new IllegalStateException("RocksDB write failed", e);
