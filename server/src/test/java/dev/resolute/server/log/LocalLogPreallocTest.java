@@ -1,0 +1,218 @@
+package dev.resolute.server.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Preallocated segments: written in place up to their written end, zeros after it; recovery finds
+ * that end (never a frame in the zeros, never a stale frame behind a torn one), a clean reopen goes
+ * on in place, a crash or an old-format segment starts a new segment, rollover and trimming go by
+ * the written end.
+ */
+@Timeout(60)
+class LocalLogPreallocTest {
+  static final long SEGMENT = 64 * 1024;
+
+  @TempDir Path dir;
+
+  static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  Path seg(long firstLsn) {
+    return dir.resolve(String.format("%020d.seg", firstLsn));
+  }
+
+  List<Long> segments() throws Exception {
+    return LocalLogTest.segmentFirstLsns(dir);
+  }
+
+  /** Every record a replay of the whole log delivers, as "lsn:payload". */
+  List<String> replayAll(LocalLog log) {
+    List<String> out = new ArrayList<>();
+    log.replay(
+        new long[] {0, 0},
+        (p, lsn, payload) -> out.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8)));
+    return out;
+  }
+
+  void crash() throws Exception {
+    Files.delete(dir.resolve(LocalLog.CLEAN_MARKER)); // as after a SIGKILL
+  }
+
+  /** A frame as the log writes it. */
+  static byte[] frame(int partition, long lsn, byte[] payload) {
+    ByteBuffer f = ByteBuffer.allocate(20 + payload.length);
+    f.putInt(12 + payload.length).putInt(0).putInt(partition).putLong(lsn).put(payload);
+    CRC32C crc = new CRC32C();
+    crc.update(f.array(), 8, 12 + payload.length);
+    f.putInt(4, (int) crc.getValue());
+    return f.array();
+  }
+
+  @Test
+  void aNewSegmentIsPreallocatedAndACleanReopenGoesOnInPlace() throws Exception {
+    LocalLog log = LocalLog.open(dir, 2, SEGMENT);
+    log.append(0, b("a")).get();
+    log.append(1, b("b")).get();
+    log.close();
+    assertThat(Files.size(seg(1))).isEqualTo(SEGMENT);
+    assertThat(dir.resolve(LocalLog.SPARE)).doesNotExist();
+
+    LocalLog again = LocalLog.open(dir, 2, SEGMENT);
+    assertThat(again.append(0, b("c")).get()).isEqualTo(3);
+    assertThat(segments()).containsExactly(1L);
+    assertThat(Files.size(seg(1))).isEqualTo(SEGMENT);
+    assertThat(replayAll(again)).containsExactly("1:a", "2:b", "3:c");
+    again.close();
+  }
+
+  @Test
+  void afterACrashTheSegmentIsCutAtItsWrittenEndAndANewOneStarts() throws Exception {
+    LocalLog log = LocalLog.open(dir, 2, SEGMENT);
+    log.appendAll(0, List.of(b("a"), b("b"))).get();
+    log.append(1, b("c")).get();
+    log.close();
+    crash();
+    long written = 3 * (20 + 1);
+
+    LocalLog again = LocalLog.open(dir, 2, SEGMENT);
+    assertThat(segments()).containsExactly(1L, 4L);
+    assertThat(Files.size(seg(1))).isEqualTo(written);
+    assertThat(Files.size(seg(4))).isEqualTo(SEGMENT);
+    assertThat(again.append(0, b("d")).get()).isEqualTo(4);
+    assertThat(replayAll(again)).containsExactly("1:a", "2:b", "3:c", "4:d");
+    again.close();
+  }
+
+  @Test
+  void aTornFrameFollowedByZerosEndsTheSegment() throws Exception {
+    LocalLog log = LocalLog.open(dir, 2, SEGMENT);
+    log.append(0, b("a")).get();
+    log.append(1, b("b")).get();
+    log.close();
+    crash();
+    // the start of a frame of the next batch: its header and part of its payload, then zeros
+    byte[] torn = Arrays.copyOf(frame(0, 3, b("ccccccccccccc")), 25);
+    try (var ch = java.nio.channels.FileChannel.open(seg(1), StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(torn), 2 * 21);
+    }
+
+    LocalLog again = LocalLog.open(dir, 2, SEGMENT);
+    assertThat(Files.size(seg(1))).isEqualTo(2 * 21);
+    assertThat(again.append(1, b("d")).get()).isEqualTo(3);
+    assertThat(replayAll(again)).containsExactly("1:a", "2:b", "3:d");
+    again.close();
+  }
+
+  @Test
+  void aWholeFrameBehindATornOneNeverComesBack() throws Exception {
+    LocalLog log = LocalLog.open(dir, 2, SEGMENT);
+    log.append(0, b("a")).get();
+    log.appendAll(0, List.of(b("b"), b("c"))).get();
+    log.close();
+    crash();
+    // as if the batch b, c was torn: b's page never reached the disk, c's did
+    try (var ch = java.nio.channels.FileChannel.open(seg(1), StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {0x55}), 21 + 20); // b's payload
+    }
+    LocalLog again = LocalLog.open(dir, 2, SEGMENT);
+    // "x" has b's length: written where b was, it would end exactly where the stale c begins
+    assertThat(again.append(1, b("x")).get()).isEqualTo(2);
+    again.close();
+    crash();
+    LocalLog third = LocalLog.open(dir, 2, SEGMENT);
+    assertThat(replayAll(third)).containsExactly("1:a", "2:x");
+    assertThat(third.append(0, b("y")).get()).isEqualTo(3);
+    assertThat(replayAll(third)).containsExactly("1:a", "2:x", "3:y");
+    third.close();
+  }
+
+  @Test
+  void aSegmentOfTheFormatBeforePreallocationOpensAndTheLogGoesOnInANewSegment() throws Exception {
+    // as the log wrote before: frames only, the file ends at the last one; no marker
+    Files.write(seg(1), concat(frame(0, 1, b("a")), frame(1, 2, b("b")), frame(0, 3, b("c"))));
+    LocalLog log = LocalLog.open(dir, 2, SEGMENT);
+    assertThat(replayAll(log)).containsExactly("1:a", "2:b", "3:c");
+    assertThat(log.append(1, b("d")).get()).isEqualTo(4);
+    log.close();
+    assertThat(segments()).containsExactly(1L, 4L);
+    assertThat(Files.size(seg(1))).isEqualTo(3 * 21);
+
+    // and with the clean marker such a log left
+    Files.delete(seg(4));
+    Files.writeString(dir.resolve(LocalLog.CLEAN_MARKER), seg(1).getFileName() + " 63 3\n");
+    LocalLog again = LocalLog.open(dir, 2, SEGMENT);
+    assertThat(again.append(0, b("e")).get()).isEqualTo(4);
+    assertThat(replayAll(again)).containsExactly("1:a", "2:b", "3:c", "4:e");
+    again.close();
+    assertThat(segments()).containsExactly(1L, 4L);
+  }
+
+  static byte[] concat(byte[]... parts) {
+    ByteBuffer all = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(p -> p.length).sum());
+    for (byte[] p : parts) {
+      all.put(p);
+    }
+    return all.array();
+  }
+
+  @Test
+  void rolloverGoesByTheWrittenEndAndTrimmingByLsns() throws Exception {
+    byte[] payload = new byte[1000]; // frames of 1020 bytes: four fit in 4096
+    LocalLog log = LocalLog.open(dir, 2, 4096);
+    for (int i = 0; i < 20; i++) {
+      log.append(i % 2, payload).get();
+    }
+    assertThat(segments()).containsExactly(1L, 5L, 9L, 13L, 17L);
+    for (long first : segments()) {
+      assertThat(Files.size(seg(first))).isEqualTo(4096);
+    }
+    assertThat(log.trim(12)).isEqualTo(3);
+    assertThat(segments()).containsExactly(13L, 17L);
+    List<Long> replayed = new ArrayList<>();
+    log.replay(new long[] {0, 0}, (p, lsn, b) -> replayed.add(lsn));
+    assertThat(replayed).containsExactly(13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L);
+    log.close();
+    LocalLog again = LocalLog.open(dir, 2, 4096);
+    assertThat(again.append(0, payload).get()).isEqualTo(21);
+    assertThat(segments()).containsExactly(13L, 17L, 21L);
+    again.close();
+  }
+
+  @Test
+  void framesAcrossAndLongerThanAScanChunkAreFoundAfterACrash() throws Exception {
+    LocalLog log = LocalLog.open(dir, 2, 16 << 20);
+    List<Integer> sizes = List.of(700_000, 700_000, 3_000_000, 10, 900_000, 1 << 20);
+    for (int i = 0; i < sizes.size(); i++) {
+      byte[] p = new byte[sizes.get(i)];
+      Arrays.fill(p, (byte) (i + 1));
+      log.append(i % 2, p).get();
+    }
+    log.close();
+    crash();
+    LocalLog again = LocalLog.open(dir, 2, 16 << 20);
+    List<Integer> seen = new ArrayList<>();
+    again.replay(
+        new long[] {0, 0},
+        (p, lsn, payload) -> {
+          assertThat(payload).containsOnly((byte) lsn);
+          seen.add(payload.length);
+        });
+    assertThat(seen).isEqualTo(sizes);
+    assertThat(again.append(0, b("z")).get()).isEqualTo(7);
+    again.close();
+  }
+}
