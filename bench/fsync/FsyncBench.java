@@ -13,7 +13,8 @@ import java.util.Arrays;
  * commits the new size), (b) preallocated by writing zeros and fsyncing once (writes overwrite
  * allocated, written blocks), (c) sparse from setLength (size set, blocks unallocated/unwritten).
  *
- * <p>Run: {@code nice -n 10 java bench/fsync/FsyncBench.java [dir] [writes-per-round] [rounds] [bytes-per-write]}.
+ * <p>Run: {@code nice -n 10 java bench/fsync/FsyncBench.java [dir] [writes-per-round] [rounds]
+ * [bytes-per-write]}; results in {@code bench/fsync/README.md}.
  * Rounds alternate the modes so that noise from other processes spreads over all three.
  */
 public final class FsyncBench {
