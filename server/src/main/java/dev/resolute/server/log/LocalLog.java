@@ -277,9 +277,6 @@ public final class LocalLog implements Log {
         }
       }
     }
-    if (written == 0) {
-      Files.deleteIfExists(marksOf(p));
-    }
     // a new segment (replacing an empty last one, which bears the same name)
     openSegment(nextLsn);
   }
@@ -541,7 +538,7 @@ public final class LocalLog implements Log {
       return preparer.submit(
           () -> {
             try (FileChannel ch =
-                FileChannel.open(
+                channels.open(
                     tmp,
                     StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE,
@@ -549,9 +546,12 @@ public final class LocalLog implements Log {
               ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(1 << 20, bytes));
               for (long at = 0; at < bytes; ) {
                 zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - at));
-                at += ch.write(zeros, at);
+                at += ch.write(zeros);
               }
               ch.force(true);
+            } catch (IOException | RuntimeException e) {
+              Files.deleteIfExists(tmp); // a full disk: give back what the zeros took
+              throw e;
             }
             return null;
           });

@@ -149,8 +149,8 @@ class LocalLogFailStopTest {
 
   @Test
   void shortWritesThatProgressAreFinishedAndAcknowledged() throws Exception {
-    faults.maxBytesPerWrite = 5;
     LocalLog log = open();
+    faults.maxBytesPerWrite = 5; // after the open: the segment's zeros are written in full chunks
     assertThat(log.appendAll(0, List.of(b("alpha"), b("beta"), b("gamma"))).get()).isEqualTo(3);
     assertThat(log.failure()).isNull();
     log.close();

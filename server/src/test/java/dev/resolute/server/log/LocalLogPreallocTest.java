@@ -215,4 +215,126 @@ class LocalLogPreallocTest {
     assertThat(again.append(0, b("z")).get()).isEqualTo(7);
     again.close();
   }
+
+  @Test
+  void aSegmentThatCannotBePreallocatedIsCreatedEmptyAndGrows() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean full =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    LocalLog.Channels channels =
+        (path, options) -> {
+          if (full.get() && path.getFileName().toString().equals(LocalLog.SPARE)) {
+            java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path, options);
+            return new java.nio.channels.FileChannel() { // writes fail as on a full disk
+              @Override
+              public int write(ByteBuffer src) throws java.io.IOException {
+                throw new java.io.IOException("No space left on device");
+              }
+
+              @Override
+              public int read(ByteBuffer dst) throws java.io.IOException {
+                return ch.read(dst);
+              }
+
+              @Override
+              public long read(ByteBuffer[] d, int o, int l) throws java.io.IOException {
+                return ch.read(d, o, l);
+              }
+
+              @Override
+              public long write(ByteBuffer[] s, int o, int l) throws java.io.IOException {
+                throw new java.io.IOException("No space left on device");
+              }
+
+              @Override
+              public long position() throws java.io.IOException {
+                return ch.position();
+              }
+
+              @Override
+              public java.nio.channels.FileChannel position(long p) throws java.io.IOException {
+                ch.position(p);
+                return this;
+              }
+
+              @Override
+              public long size() throws java.io.IOException {
+                return ch.size();
+              }
+
+              @Override
+              public java.nio.channels.FileChannel truncate(long size) throws java.io.IOException {
+                ch.truncate(size);
+                return this;
+              }
+
+              @Override
+              public void force(boolean metaData) throws java.io.IOException {
+                ch.force(metaData);
+              }
+
+              @Override
+              public long transferTo(long p, long c, java.nio.channels.WritableByteChannel t) {
+                throw new UnsupportedOperationException();
+              }
+
+              @Override
+              public long transferFrom(java.nio.channels.ReadableByteChannel s, long p, long c) {
+                throw new UnsupportedOperationException();
+              }
+
+              @Override
+              public int read(ByteBuffer dst, long p) throws java.io.IOException {
+                return ch.read(dst, p);
+              }
+
+              @Override
+              public int write(ByteBuffer src, long p) throws java.io.IOException {
+                throw new java.io.IOException("No space left on device");
+              }
+
+              @Override
+              public java.nio.MappedByteBuffer map(MapMode m, long p, long s) {
+                throw new UnsupportedOperationException();
+              }
+
+              @Override
+              public java.nio.channels.FileLock lock(long p, long s, boolean sh) {
+                throw new UnsupportedOperationException();
+              }
+
+              @Override
+              public java.nio.channels.FileLock tryLock(long p, long s, boolean sh) {
+                throw new UnsupportedOperationException();
+              }
+
+              @Override
+              protected void implCloseChannel() throws java.io.IOException {
+                ch.close();
+              }
+            };
+          }
+          return java.nio.channels.FileChannel.open(path, options);
+        };
+    byte[] payload = new byte[1000];
+    LocalLog log = LocalLog.open(dir, 2, 4096, channels);
+    assertThat(Files.size(seg(1))).isEqualTo(4096);
+    full.set(true);
+    for (int i = 0; i < 6; i++) {
+      assertThat(log.append(i % 2, payload).get()).isEqualTo(i + 1);
+    }
+    assertThat(log.failure()).isNull();
+    assertThat(segments()).containsExactly(1L, 5L);
+    assertThat(Files.size(seg(5))).as("grows as written").isEqualTo(2 * 1020);
+    assertThat(dir.resolve(LocalLog.SPARE)).as("the zeros given back").doesNotExist();
+    log.close();
+    full.set(false);
+    LocalLog again = LocalLog.open(dir, 2, 4096, channels);
+    List<Long> replayed = new ArrayList<>();
+    again.replay(new long[] {0, 0}, (p, lsn, b) -> replayed.add(lsn));
+    assertThat(replayed).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(again.append(0, payload).get()).isEqualTo(7);
+    again.close();
+    assertThat(segments()).containsExactly(1L, 5L, 7L);
+    assertThat(Files.size(seg(7))).isEqualTo(4096);
+  }
 }
