@@ -35,14 +35,16 @@ import org.slf4j.LoggerFactory;
  * zeros written and fsync'd before it is used, and the writer overwrites it in place; so the fsync
  * of a batch ({@code fdatasync}) flushes only data, never a new file size or new extents (an ext4
  * journal commit). The next segment is prepared by a background thread once the current one is half
- * full and only renamed into place at rollover. A segment's end is therefore not its file size but
- * its <em>written end</em>: the end of its longest prefix of whole, CRC-valid frames, where a zero
- * length (the zeros of preallocation) ends it like a torn frame does. Rollover, recovery, replay
- * and trimming go by that end. Invariant: <em>in the segment being written, every byte past the
- * written end is zero</em> (or past the file's end) — a fresh or cleanly closed segment holds it; a
- * segment that may hold something else past it (a torn batch after a crash, a batch that failed) is
- * cut to its written end and never written again. Segments written before preallocation (file size
- * = written end) read the same way.
+ * full and only renamed into place at rollover; an open that needs a new segment (a fresh log,
+ * after a crash) starts one that grows and has the writer move to a preallocated one as soon as it
+ * is prepared, so that the open waits for no zeros. A segment's end is therefore not its file size
+ * but its <em>written end</em>: the end of its longest prefix of whole, CRC-valid frames, where a
+ * zero length (the zeros of preallocation) ends it like a torn frame does. Rollover, recovery,
+ * replay and trimming go by that end. Invariant: <em>in the segment being written, every byte past
+ * the written end is zero</em> (or past the file's end) — a fresh or cleanly closed segment holds
+ * it; a segment that may hold something else past it (a torn batch after a crash, a batch that
+ * failed) is cut to its written end and never written again. Segments written before preallocation
+ * (file size = written end) read the same way.
  *
  * <p><b>Durability.</b> An append's future completes only after the fsync that covers its frames
  * returned. Recovery keeps the longest prefix of whole frames with valid CRCs, so the log after a
@@ -156,10 +158,17 @@ public final class LocalLog implements Log {
   private final java.util.concurrent.ExecutorService preparer;
 
   /**
-   * The preparation of the next segment, started once the current one is half full; null when none
-   * is under way or ready (writer thread only).
+   * The preparation of the next segment, started once the current one is half full (or at once
+   * while it is {@link #growing}); null when none is under way or ready (written by the writer
+   * thread, and by the opening thread before it starts).
    */
-  private java.util.concurrent.Future<?> spare;
+  private volatile java.util.concurrent.Future<?> spare;
+
+  /**
+   * The segment being written is not preallocated (started at open, or preallocation failed): the
+   * writer moves on to the next segment as soon as it is prepared (writer thread only).
+   */
+  private boolean growing;
 
   /** Why the log stopped for writes (see the class comment); null while it works. */
   private volatile LogStoppedException failure;
@@ -250,7 +259,7 @@ public final class LocalLog implements Log {
     List<Path> segs = segments();
     if (segs.isEmpty()) {
       nextLsn = 1;
-      openSegment(nextLsn);
+      startGrowing(nextLsn);
       return;
     }
     Path p = segs.get(segs.size() - 1);
@@ -277,8 +286,45 @@ public final class LocalLog implements Log {
         }
       }
     }
-    // a new segment (replacing an empty last one, which bears the same name)
-    openSegment(nextLsn);
+    // a new segment (an empty last one bears the same name and is taken over)
+    startGrowing(nextLsn);
+  }
+
+  /**
+   * Starts segment {@code firstLsn} as a file that grows as written, for as long as the next
+   * segment is being prepared (from now on): the open waits for no zeros to be written, and the
+   * writer moves on to the prepared segment at its first batch after it is ready (one that has
+   * written nothing yet is replaced by it under the same name). The file does not exist yet or is
+   * empty (recovery cut it to its written end, 0).
+   */
+  private void startGrowing(long firstLsn) throws IOException {
+    Path p = segmentName(firstLsn);
+    Files.deleteIfExists(marksOf(p)); // no mark from an earlier segment of the name
+    useSegment(p, channels.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE), 0);
+    syncDir();
+    growing = true;
+    spare = prepareSpare();
+  }
+
+  private Path segmentName(long firstLsn) {
+    return dir.resolve(String.format("%020d.seg", firstLsn));
+  }
+
+  /**
+   * Waits until the next segment, if one is being prepared, is ready (or failed): tests call it
+   * after an open so that which segment a record lands in does not depend on timing.
+   */
+  void awaitNextSegment() {
+    java.util.concurrent.Future<?> f = spare;
+    if (f != null) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        // preparing failed: the writer goes on in a growing segment
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Makes {@code ch}, open on {@code p} and written up to {@code written}, the segment written. */
@@ -501,8 +547,9 @@ public final class LocalLog implements Log {
     if (segment != null) {
       segment.force(true);
     }
-    Path p = dir.resolve(String.format("%020d.seg", firstLsn));
+    Path p = segmentName(firstLsn);
     Files.deleteIfExists(marksOf(p)); // no mark from an earlier segment of the name
+    boolean preallocated = false;
     java.util.concurrent.Future<?> ready = spare != null ? spare : prepareSpare();
     spare = null;
     try {
@@ -512,6 +559,7 @@ public final class LocalLog implements Log {
           p,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      preallocated = true;
     } catch (java.util.concurrent.ExecutionException | IOException e) {
       LOG.warn("cannot preallocate log segment {}, it grows as written: {}", p, e.toString());
     } catch (InterruptedException e) {
@@ -523,6 +571,7 @@ public final class LocalLog implements Log {
       segment.close();
     }
     useSegment(p, next, 0);
+    growing = !preallocated;
     syncDir();
   }
 
@@ -805,7 +854,8 @@ public final class LocalLog implements Log {
         buf.flip();
         long fsyncNanos;
         try {
-          if (segmentSize + bytes > segmentBytes && segmentSize > 0) {
+          if (segmentSize + bytes > segmentBytes && segmentSize > 0
+              || growing && spare != null && spare.isDone()) {
             openSegment(firstLsn);
           }
           while (buf.hasRemaining()) {

@@ -29,8 +29,11 @@ class LocalLogFailStopTest {
 
   final FaultyChannel.Faults faults = new FaultyChannel.Faults();
 
+  /** The log on faulty segment files, its first preallocated segment prepared before any fault. */
   LocalLog open() {
-    return LocalLog.open(dir, 2, LogOptions.DEFAULT_SEGMENT_BYTES, faults);
+    LocalLog log = LocalLog.open(dir, 2, LogOptions.DEFAULT_SEGMENT_BYTES, faults);
+    log.awaitNextSegment();
+    return log;
   }
 
   static byte[] b(String s) {
@@ -183,6 +186,7 @@ class LocalLogFailStopTest {
   @Test
   void aSegmentThatCannotBeStartedStopsTheLog() throws Exception {
     LocalLog log = LocalLog.open(dir, 2, 4096, faults);
+    log.awaitNextSegment();
     log.append(0, b("a")).get();
     log.append(1, b("b")).get();
     faults.openError = FaultyChannel.noSpace();

@@ -65,6 +65,7 @@ class LocalLogPreallocTest {
   @Test
   void aNewSegmentIsPreallocatedAndACleanReopenGoesOnInPlace() throws Exception {
     LocalLog log = LocalLog.open(dir, 2, SEGMENT);
+    log.awaitNextSegment();
     log.append(0, b("a")).get();
     log.append(1, b("b")).get();
     log.close();
@@ -72,6 +73,7 @@ class LocalLogPreallocTest {
     assertThat(dir.resolve(LocalLog.SPARE)).doesNotExist();
 
     LocalLog again = LocalLog.open(dir, 2, SEGMENT);
+    again.awaitNextSegment();
     assertThat(again.append(0, b("c")).get()).isEqualTo(3);
     assertThat(segments()).containsExactly(1L);
     assertThat(Files.size(seg(1))).isEqualTo(SEGMENT);
@@ -80,8 +82,28 @@ class LocalLogPreallocTest {
   }
 
   @Test
+  void anOpenDoesNotWaitForTheZerosAndTheWriterMovesToThePreparedSegment() throws Exception {
+    LocalLog log = LocalLog.open(dir, 2, SEGMENT);
+    // written at once: into the growing first segment, or the prepared one if it is ready already
+    assertThat(log.append(0, b("a")).get()).isEqualTo(1);
+    log.awaitNextSegment();
+    assertThat(log.append(1, b("b")).get()).isEqualTo(2);
+    List<Long> segs = segments();
+    assertThat(segs).startsWith(1L).hasSizeLessThanOrEqualTo(2);
+    assertThat(Files.size(seg(segs.get(segs.size() - 1)))).isEqualTo(SEGMENT);
+    assertThat(replayAll(log)).containsExactly("1:a", "2:b");
+    log.close();
+    LocalLog again = LocalLog.open(dir, 2, SEGMENT);
+    assertThat(again.append(0, b("c")).get()).isEqualTo(3);
+    assertThat(segments()).isEqualTo(segs);
+    assertThat(replayAll(again)).containsExactly("1:a", "2:b", "3:c");
+    again.close();
+  }
+
+  @Test
   void afterACrashTheSegmentIsCutAtItsWrittenEndAndANewOneStarts() throws Exception {
     LocalLog log = LocalLog.open(dir, 2, SEGMENT);
+    log.awaitNextSegment();
     log.appendAll(0, List.of(b("a"), b("b"))).get();
     log.append(1, b("c")).get();
     log.close();
@@ -89,10 +111,11 @@ class LocalLogPreallocTest {
     long written = 3 * (20 + 1);
 
     LocalLog again = LocalLog.open(dir, 2, SEGMENT);
+    again.awaitNextSegment();
     assertThat(segments()).containsExactly(1L, 4L);
     assertThat(Files.size(seg(1))).isEqualTo(written);
-    assertThat(Files.size(seg(4))).isEqualTo(SEGMENT);
     assertThat(again.append(0, b("d")).get()).isEqualTo(4);
+    assertThat(Files.size(seg(4))).as("the prepared segment took its place").isEqualTo(SEGMENT);
     assertThat(replayAll(again)).containsExactly("1:a", "2:b", "3:c", "4:d");
     again.close();
   }
@@ -100,6 +123,7 @@ class LocalLogPreallocTest {
   @Test
   void aTornFrameFollowedByZerosEndsTheSegment() throws Exception {
     LocalLog log = LocalLog.open(dir, 2, SEGMENT);
+    log.awaitNextSegment();
     log.append(0, b("a")).get();
     log.append(1, b("b")).get();
     log.close();
@@ -111,6 +135,7 @@ class LocalLogPreallocTest {
     }
 
     LocalLog again = LocalLog.open(dir, 2, SEGMENT);
+    again.awaitNextSegment();
     assertThat(Files.size(seg(1))).isEqualTo(2 * 21);
     assertThat(again.append(1, b("d")).get()).isEqualTo(3);
     assertThat(replayAll(again)).containsExactly("1:a", "2:b", "3:d");
@@ -120,6 +145,7 @@ class LocalLogPreallocTest {
   @Test
   void aWholeFrameBehindATornOneNeverComesBack() throws Exception {
     LocalLog log = LocalLog.open(dir, 2, SEGMENT);
+    log.awaitNextSegment();
     log.append(0, b("a")).get();
     log.appendAll(0, List.of(b("b"), b("c"))).get();
     log.close();
@@ -129,11 +155,13 @@ class LocalLogPreallocTest {
       ch.write(ByteBuffer.wrap(new byte[] {0x55}), 21 + 20); // b's payload
     }
     LocalLog again = LocalLog.open(dir, 2, SEGMENT);
+    again.awaitNextSegment();
     // "x" has b's length: written where b was, it would end exactly where the stale c begins
     assertThat(again.append(1, b("x")).get()).isEqualTo(2);
     again.close();
     crash();
     LocalLog third = LocalLog.open(dir, 2, SEGMENT);
+    third.awaitNextSegment();
     assertThat(replayAll(third)).containsExactly("1:a", "2:x");
     assertThat(third.append(0, b("y")).get()).isEqualTo(3);
     assertThat(replayAll(third)).containsExactly("1:a", "2:x", "3:y");
@@ -145,6 +173,7 @@ class LocalLogPreallocTest {
     // as the log wrote before: frames only, the file ends at the last one; no marker
     Files.write(seg(1), concat(frame(0, 1, b("a")), frame(1, 2, b("b")), frame(0, 3, b("c"))));
     LocalLog log = LocalLog.open(dir, 2, SEGMENT);
+    log.awaitNextSegment();
     assertThat(replayAll(log)).containsExactly("1:a", "2:b", "3:c");
     assertThat(log.append(1, b("d")).get()).isEqualTo(4);
     log.close();
@@ -155,6 +184,7 @@ class LocalLogPreallocTest {
     Files.delete(seg(4));
     Files.writeString(dir.resolve(LocalLog.CLEAN_MARKER), seg(1).getFileName() + " 63 3\n");
     LocalLog again = LocalLog.open(dir, 2, SEGMENT);
+    again.awaitNextSegment();
     assertThat(again.append(0, b("e")).get()).isEqualTo(4);
     assertThat(replayAll(again)).containsExactly("1:a", "2:b", "3:c", "4:e");
     again.close();
@@ -173,6 +203,7 @@ class LocalLogPreallocTest {
   void rolloverGoesByTheWrittenEndAndTrimmingByLsns() throws Exception {
     byte[] payload = new byte[1000]; // frames of 1020 bytes: four fit in 4096
     LocalLog log = LocalLog.open(dir, 2, 4096);
+    log.awaitNextSegment();
     for (int i = 0; i < 20; i++) {
       log.append(i % 2, payload).get();
     }
@@ -187,6 +218,7 @@ class LocalLogPreallocTest {
     assertThat(replayed).containsExactly(13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L);
     log.close();
     LocalLog again = LocalLog.open(dir, 2, 4096);
+    again.awaitNextSegment();
     assertThat(again.append(0, payload).get()).isEqualTo(21);
     assertThat(segments()).containsExactly(13L, 17L, 21L);
     again.close();
@@ -195,6 +227,7 @@ class LocalLogPreallocTest {
   @Test
   void framesAcrossAndLongerThanAScanChunkAreFoundAfterACrash() throws Exception {
     LocalLog log = LocalLog.open(dir, 2, 16 << 20);
+    log.awaitNextSegment();
     List<Integer> sizes = List.of(700_000, 700_000, 3_000_000, 10, 900_000, 1 << 20);
     for (int i = 0; i < sizes.size(); i++) {
       byte[] p = new byte[sizes.get(i)];
@@ -204,6 +237,7 @@ class LocalLogPreallocTest {
     log.close();
     crash();
     LocalLog again = LocalLog.open(dir, 2, 16 << 20);
+    again.awaitNextSegment();
     List<Integer> seen = new ArrayList<>();
     again.replay(
         new long[] {0, 0},
@@ -317,18 +351,20 @@ class LocalLogPreallocTest {
         };
     byte[] payload = new byte[1000];
     LocalLog log = LocalLog.open(dir, 2, 4096, channels);
-    assertThat(Files.size(seg(1))).isEqualTo(4096);
+    log.awaitNextSegment();
     full.set(true);
     for (int i = 0; i < 6; i++) {
       assertThat(log.append(i % 2, payload).get()).isEqualTo(i + 1);
     }
     assertThat(log.failure()).isNull();
     assertThat(segments()).containsExactly(1L, 5L);
+    assertThat(Files.size(seg(1))).isEqualTo(4096);
     assertThat(Files.size(seg(5))).as("grows as written").isEqualTo(2 * 1020);
     assertThat(dir.resolve(LocalLog.SPARE)).as("the zeros given back").doesNotExist();
     log.close();
     full.set(false);
     LocalLog again = LocalLog.open(dir, 2, 4096, channels);
+    again.awaitNextSegment();
     List<Long> replayed = new ArrayList<>();
     again.replay(new long[] {0, 0}, (p, lsn, b) -> replayed.add(lsn));
     assertThat(replayed).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
