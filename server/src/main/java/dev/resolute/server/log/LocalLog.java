@@ -314,7 +314,7 @@ public final class LocalLog implements Log {
    * Waits until the next segment, if one is being prepared, is ready (or failed): tests call it
    * after an open so that which segment a record lands in does not depend on timing.
    */
-  void awaitNextSegment() {
+  public void awaitNextSegment() {
     java.util.concurrent.Future<?> f = spare;
     if (f != null) {
       try {
@@ -1078,7 +1078,7 @@ public final class LocalLog implements Log {
     closed = true;
     try {
       writer.join(5000);
-      preparer.shutdown();
+      preparer.shutdownNow(); // a segment still being prepared is not needed any more
       preparer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
       Files.deleteIfExists(dir.resolve(SPARE));
       segment.force(true);
