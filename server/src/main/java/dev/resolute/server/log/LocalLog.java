@@ -202,13 +202,20 @@ public final class LocalLog implements Log {
     this.consumers = new RecordConsumer[partitions];
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve(SPARE)); // perhaps half written before a crash
-    this.preparer =
-        java.util.concurrent.Executors.newSingleThreadExecutor(
+    java.util.concurrent.ThreadPoolExecutor prep =
+        new java.util.concurrent.ThreadPoolExecutor(
+            1,
+            1,
+            10,
+            java.util.concurrent.TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, "log-segment-preparer");
               t.setDaemon(true);
               return t;
             });
+    prep.allowCoreThreadTimeOut(true); // idle between segments: no thread kept
+    this.preparer = prep;
     recover();
     deliveredUpTo = nextLsn - 1;
     this.writer = new Thread(this::writeLoop, "log-writer");
