@@ -252,10 +252,11 @@ public final class LocalLog implements Log {
 
   /**
    * Finds the next LSN by scanning only the last segment (a segment is named after its first LSN,
-   * so earlier segments need not be read), from its last mark that holds ({@link #lastValidMark});
-   * cuts that segment at its written end. Start-up time therefore grows neither with the size of
-   * the log nor with that of its last segment: at most {@link #MARK_BYTES} and a batch are read (a
-   * full 64 MiB segment took 0.4-0.5 s of CPU to scan on a cold JVM).
+   * so earlier segments need not be read), from its last mark that holds ({@link
+   * SegmentReader#lastValidMark}); cuts that segment at its written end. Start-up time therefore
+   * grows neither with the size of the log nor with that of its last segment: at most {@link
+   * #MARK_BYTES} and a batch are read (a full 64 MiB segment took 0.4-0.5 s of CPU to scan on a
+   * cold JVM).
    *
    * <p>The writer goes on in place only in a segment that was closed cleanly and is preallocated
    * (zeros follow its written end); otherwise (a crash, a failed write, a segment of the format
@@ -281,8 +282,8 @@ public final class LocalLog implements Log {
         return;
       }
     } else {
-      long[] mark = lastValidMark(p, Long.MAX_VALUE);
-      long[] lastAndValid = scan(p, mark[0], null, null);
+      long[] mark = SegmentReader.lastValidMark(p, Long.MAX_VALUE);
+      long[] lastAndValid = SegmentReader.scan(p, mark[0], null, null);
       nextLsn = (lastAndValid[0] > 0 ? lastAndValid[0] : Math.max(mark[1], firstLsn(p) - 1)) + 1;
       written = lastAndValid[1];
       if (written < size) {
@@ -393,76 +394,6 @@ public final class LocalLog implements Log {
   }
 
   /**
-   * The last mark of {@code segment} whose LSN is below {@code beforeLsn} and that holds: the bytes
-   * at its offset are a whole frame with a valid CRC and the LSN after the mark's. Returns {offset,
-   * lsn of the frame before it}, or {0, 0} (scan from the start) when no mark holds. A mark only
-   * tells where to start reading; what is read from there is checked as before.
-   *
-   * <p>Why starting there is safe: the mark was written after the fsync that made everything before
-   * its offset durable, and recovery never shortens a segment below a durable size (a torn tail
-   * lies after the last fsync), so the frames before a mark are the whole, acknowledged records
-   * that were written there; a scan from the start would only check them again. A mark that does
-   * not hold (a torn line, a segment rewritten since) is skipped.
-   */
-  private static long[] lastValidMark(Path segment, long beforeLsn) throws IOException {
-    Path m = marksOf(segment);
-    if (!Files.exists(m)) {
-      return new long[] {0, 0};
-    }
-    List<long[]> found = new ArrayList<>();
-    for (String line : Files.readString(m, StandardCharsets.US_ASCII).split("\n")) {
-      String[] f = line.trim().split(" ");
-      if (f.length != 2) {
-        continue;
-      }
-      try {
-        long offset = Long.parseLong(f[0]);
-        long lsn = Long.parseLong(f[1]);
-        if (offset > 0 && lsn < beforeLsn) {
-          found.add(new long[] {offset, lsn});
-        }
-      } catch (NumberFormatException ignored) {
-        // a torn line
-      }
-    }
-    found.sort((a, b) -> Long.compare(b[0], a[0]));
-    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
-      long size = ch.size();
-      for (long[] mark : found) {
-        if (mark[0] + 20 <= size && frameAt(ch, mark[0], size) == mark[1] + 1) {
-          return mark;
-        }
-      }
-    }
-    return new long[] {0, 0};
-  }
-
-  /** The LSN of the whole, CRC-valid frame at {@code offset}, or -1 if there is none. */
-  private static long frameAt(FileChannel ch, long offset, long size) throws IOException {
-    ByteBuffer head = ByteBuffer.allocate(8);
-    if (ch.read(head, offset) != 8) {
-      return -1;
-    }
-    int len = head.getInt(0);
-    int sum = head.getInt(4);
-    if (len < 12 || offset + 8 + len > size) {
-      return -1;
-    }
-    ByteBuffer body = ByteBuffer.allocate(len);
-    while (body.hasRemaining()) {
-      if (ch.read(body, offset + 8 + body.position()) < 0) {
-        return -1;
-      }
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(body.array(), 0, len);
-    if ((int) crc.getValue() != sum) {
-      return -1;
-    }
-    return body.getLong(4);
-  }
-
-  /**
    * {last LSN, written end} recorded by a clean close, if the marker it left names {@code last} and
    * that segment still ends there: its file size is the written end, or zeros follow it (a
    * preallocated segment); else null (a crash, or appends after the marker: the segment is
@@ -481,7 +412,8 @@ public final class LocalLog implements Log {
       if (f.length == 3 && f[0].equals(last.getFileName().toString())) {
         long written = Long.parseLong(f[1]);
         long size = Files.size(last);
-        if (written == size || (written >= 0 && written < size && zerosAt(last, written))) {
+        if (written == size
+            || (written >= 0 && written < size && SegmentReader.zerosAt(last, written))) {
           found = new long[] {Long.parseLong(f[2]), written};
         }
       }
@@ -491,20 +423,6 @@ public final class LocalLog implements Log {
     Files.delete(marker);
     syncDir();
     return found;
-  }
-
-  /** Whether the frame header at {@code offset} (or what of it the file holds) is all zeros. */
-  private static boolean zerosAt(Path segment, long offset) throws IOException {
-    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
-      ByteBuffer head = ByteBuffer.allocate(8);
-      while (head.hasRemaining() && ch.read(head, offset + head.position()) > 0) {}
-      for (int i = 0; i < head.position(); i++) {
-        if (head.get(i) != 0) {
-          return false;
-        }
-      }
-      return true;
-    }
   }
 
   private void writeCleanMarker() throws IOException {
@@ -616,85 +534,6 @@ public final class LocalLog implements Log {
     }
   }
 
-  /** Bytes read at a time by {@link #scan}; a frame longer than that is read whole. */
-  private static final int SCAN_CHUNK = 1 << 20;
-
-  /**
-   * Reads {@code p} from {@code from} (a frame boundary) and checks each frame; stops at the first
-   * that is not whole, has a length below a frame's (the zeros of a preallocated segment) or whose
-   * CRC does not match. Reads chunk by chunk, so a preallocated segment costs its written part, not
-   * its file size. Returns {last lsn seen (0 if none), segment offset after the last valid frame}.
-   */
-  private static long[] scan(Path p, long from, long[] applied, RecordConsumer consumer)
-      throws IOException {
-    long last = 0;
-    long valid = from;
-    CRC32C crc = new CRC32C();
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      long size = ch.size();
-      byte[] chunk = new byte[(int) Math.min(SCAN_CHUNK, Math.max(0, size - from))];
-      ByteBuffer b = ByteBuffer.wrap(chunk);
-      long bufAt = from; // file offset of chunk[0]
-      int filled = 0;
-      frames:
-      while (true) {
-        // fill the chunk from the file as far as it goes
-        ByteBuffer into = ByteBuffer.wrap(chunk, filled, chunk.length - filled);
-        while (into.hasRemaining()) {
-          int n = ch.read(into, bufAt + into.position());
-          if (n <= 0) {
-            break;
-          }
-        }
-        filled = into.position();
-        int at = 0;
-        while (filled - at >= 8) {
-          b.limit(filled).position(at);
-          int len = b.getInt();
-          int sum = b.getInt();
-          if (len < 12 || bufAt + at + 8 + len > size) {
-            break frames;
-          }
-          if (8 + len > filled - at) {
-            if (8 + len > chunk.length) { // a frame longer than a chunk: read it whole
-              byte[] bigger = new byte[8 + len];
-              System.arraycopy(chunk, at, bigger, 0, filled - at);
-              chunk = bigger;
-              b = ByteBuffer.wrap(chunk);
-              bufAt += at;
-              filled -= at;
-              continue frames;
-            }
-            break; // the rest of this frame is in the next chunk
-          }
-          crc.reset();
-          crc.update(chunk, at + 8, len);
-          if ((int) crc.getValue() != sum) {
-            break frames;
-          }
-          int partition = b.getInt();
-          long lsn = b.getLong();
-          last = lsn;
-          if (consumer != null && partition < applied.length && lsn > applied[partition]) {
-            byte[] payload = new byte[len - 12];
-            b.get(payload);
-            consumer.accept(partition, lsn, payload);
-          } // else already applied (or only finding the end): no copy of the payload
-          at += 8 + len;
-          valid = bufAt + at;
-        }
-        if (bufAt + filled >= size || at == 0 && filled == chunk.length) {
-          break; // the file's end, or a chunk that holds no whole frame (cannot happen)
-        }
-        // keep the partial frame at the chunk's start, read on after it
-        System.arraycopy(chunk, at, chunk, 0, filled - at);
-        bufAt += at;
-        filled -= at;
-      }
-    }
-    return new long[] {last, valid};
-  }
-
   @Override
   public CompletableFuture<Long> append(int partition, byte[] payload) {
     CompletableFuture<Long> f = new CompletableFuture<>();
@@ -767,7 +606,7 @@ public final class LocalLog implements Log {
         }
         // from a mark before the first record to replay: every frame before it is applied
         Path seg = segs.get(i);
-        scan(seg, lastValidMark(seg, from)[0], appliedLsn, consumer);
+        SegmentReader.scan(seg, SegmentReader.lastValidMark(seg, from)[0], appliedLsn, consumer);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
