@@ -53,6 +53,7 @@ class LogTrimmerTest {
   void anIdlePartitionDoesNotHoldBackTrimmingAndNothingUnappliedIsDeleted() throws Exception {
     RocksStore store = RocksStore.open(dir.resolve("db"));
     LocalLog log = LocalLog.open(dir.resolve("log"), 2, 4096);
+    log.awaitNextSegment(); // the first records in a segment of 4096 bytes, not a short first one
     ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     Appender appender = new Appender(log, Clock.systemUTC());

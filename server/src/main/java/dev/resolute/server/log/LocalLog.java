@@ -25,15 +25,36 @@ import org.slf4j.LoggerFactory;
  * The embedded log: append-only segment files shared by all partitions, with group commit — one
  * writer thread takes every pending append, writes them in one go and fsyncs once, then completes
  * their futures. Frame: u32 length | u32 crc32c | i32 partition | i64 lsn | payload, where length
- * and crc cover partition+lsn+payload. A torn tail is truncated on open.
+ * and crc cover partition+lsn+payload. A torn tail is cut away on open.
  *
  * <p>A segment is named after its first LSN, so LSNs continue across segments and across {@link
  * #trim trimming}, which deletes whole segments from the oldest on: the log then starts at the
  * first LSN of its oldest remaining segment ({@link #firstLsn()}).
  *
+ * <p><b>Preallocated segments.</b> A segment is created at its full size ({@code segmentBytes}) as
+ * zeros written and fsync'd before it is used, and the writer overwrites it in place; so the fsync
+ * of a batch ({@code fdatasync}) flushes only data, never a new file size or new extents (an ext4
+ * journal commit). The next segment is prepared by a background thread once the current one is half
+ * full and only renamed into place at rollover; an open that needs a new segment (a fresh log,
+ * after a crash) starts one that grows and has the writer move to a preallocated one as soon as it
+ * is prepared, so that the open waits for no zeros. A segment's end is therefore not its file size
+ * but its <em>written end</em>: the end of its longest prefix of whole, CRC-valid frames, where a
+ * zero length (the zeros of preallocation) ends it like a torn frame does. Rollover, recovery,
+ * replay and trimming go by that end. Invariant: <em>in the segment being written, every byte past
+ * the written end is zero</em> (or past the file's end) — a fresh or cleanly closed segment holds
+ * it; a segment that may hold something else past it (a torn batch after a crash, a batch that
+ * failed) is cut to its written end and never written again. Segments written before preallocation
+ * (file size = written end) read the same way.
+ *
  * <p><b>Durability.</b> An append's future completes only after the fsync that covers its frames
  * returned. Recovery keeps the longest prefix of whole frames with valid CRCs, so the log after a
  * crash is every completed append plus possibly a prefix of the batch being written — never a gap.
+ * After a crash the last segment may hold, past that prefix, parts of the torn batch (its pages
+ * reach the disk in any order), among them whole frames behind a torn one; were the writer to go on
+ * in place, a later write of exactly the torn frame's length would make such a stale frame valid
+ * again. So recovery truncates the last segment to its written end (and fsyncs that) and starts a
+ * new, preallocated segment named after the next LSN; only a segment closed cleanly (the clean-tail
+ * marker names its written end, and zeros follow it) is continued in place.
  *
  * <p><b>Fail-stop.</b> A failed write or fsync (an I/O error, a full disk, a short write that
  * cannot be finished) stops the log for writes until the process is restarted: after a failed fsync
@@ -44,19 +65,23 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>records the failure ({@link #failure()}): from then on every append, the ones waiting and
  *       those made later, fails at once with a {@link LogStoppedException};
- *   <li>truncates the segment back to its size after the last good fsync and fsyncs that, so the
- *       failed batch (never acknowledged) is gone and the file ends on a frame boundary;
+ *   <li>truncates the segment to its written end after the last good fsync (dropping its
+ *       preallocated rest with the failed batch) and fsyncs that, so the failed batch (never
+ *       acknowledged) is gone and the file ends on a frame boundary;
  *   <li>moves its next LSN back to the batch's first, so {@link #lastLsn()} names the last durable
- *       record, and leaves no clean-tail marker at close.
+ *       record, and leaves no clean-tail marker at close (the restart then recovers as after a
+ *       crash and starts a new segment).
  * </ol>
  *
  * Every acknowledged record was made durable by an fsync that succeeded before the failure, and
  * nothing is appended after it, so a restart recovers exactly the acknowledged records. If even the
- * truncation fails (the device is gone), frames of the failed batch may survive: they form a prefix
- * of that batch after every acknowledged record, so the log is still gap-free, and whoever appended
- * them was told the append failed (as an ingress 503 says, it may or may not have been taken). A
- * full disk behaves alike: once space is freed, a restart opens the log and appends go on. The
- * success path costs nothing more: the writes and one fsync per batch as before.
+ * truncation fails (the device is gone), frames of the failed batch may survive: recovery keeps the
+ * longest valid prefix of them after every acknowledged record, so the log is still gap-free, and
+ * cuts the rest away before anything is written again; whoever appended them was told the append
+ * failed (as an ingress 503 says, it may or may not have been taken). A full disk behaves alike:
+ * once space is freed, a restart opens the log and appends go on (a segment that cannot be
+ * preallocated is created empty and grows). The success path costs nothing more: the writes and one
+ * fsync per batch as before.
  */
 public final class LocalLog implements Log {
   private static final Logger LOG = LoggerFactory.getLogger(LocalLog.class);
@@ -86,7 +111,9 @@ public final class LocalLog implements Log {
   /** The segment being written; read by {@link #trim} (never deleted) on another thread. */
   private volatile Path segmentPath;
 
+  /** The written end of {@link #segment} (not its file size: see the class comment). */
   private long segmentSize;
+
   private long nextLsn;
 
   /**
@@ -124,6 +151,25 @@ public final class LocalLog implements Log {
   /** The segment offset of the last mark written or found for the segment being written. */
   private long lastMark;
 
+  /** Name of the next segment while it is prepared and until it is renamed into place. */
+  static final String SPARE = "next-segment.prealloc";
+
+  /** Prepares the next segment ({@link #SPARE}) off the writer thread. */
+  private final java.util.concurrent.ExecutorService preparer;
+
+  /**
+   * The preparation of the next segment, started once the current one is half full (or at once
+   * while it is {@link #growing}); null when none is under way or ready (written by the writer
+   * thread, and by the opening thread before it starts).
+   */
+  private volatile java.util.concurrent.Future<?> spare;
+
+  /**
+   * The segment being written is not preallocated (started at open, or preallocation failed): the
+   * writer moves on to the next segment as soon as it is prepared (writer thread only).
+   */
+  private boolean growing;
+
   /** Why the log stopped for writes (see the class comment); null while it works. */
   private volatile LogStoppedException failure;
 
@@ -155,6 +201,21 @@ public final class LocalLog implements Log {
     this.channels = channels;
     this.consumers = new RecordConsumer[partitions];
     Files.createDirectories(dir);
+    Files.deleteIfExists(dir.resolve(SPARE)); // perhaps half written before a crash
+    java.util.concurrent.ThreadPoolExecutor prep =
+        new java.util.concurrent.ThreadPoolExecutor(
+            1,
+            1,
+            10,
+            java.util.concurrent.TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "log-segment-preparer");
+              t.setDaemon(true);
+              return t;
+            });
+    prep.allowCoreThreadTimeOut(true); // idle between segments: no thread kept
+    this.preparer = prep;
     recover();
     deliveredUpTo = nextLsn - 1;
     this.writer = new Thread(this::writeLoop, "log-writer");
@@ -191,46 +252,98 @@ public final class LocalLog implements Log {
 
   /**
    * Finds the next LSN by scanning only the last segment (a segment is named after its first LSN,
-   * so earlier segments need not be read), from its last mark that holds ({@link #lastValidMark});
-   * truncates a torn tail of that segment. Start-up time therefore grows neither with the size of
-   * the log nor with that of its last segment: at most {@link #MARK_BYTES} and a batch are read (a
-   * full 64 MiB segment took 0.4-0.5 s of CPU to scan on a cold JVM).
+   * so earlier segments need not be read), from its last mark that holds ({@link
+   * SegmentReader#lastValidMark}); cuts that segment at its written end. Start-up time therefore
+   * grows neither with the size of the log nor with that of its last segment: at most {@link
+   * #MARK_BYTES} and a batch are read (a full 64 MiB segment took 0.4-0.5 s of CPU to scan on a
+   * cold JVM).
+   *
+   * <p>The writer goes on in place only in a segment that was closed cleanly and is preallocated
+   * (zeros follow its written end); otherwise (a crash, a failed write, a segment of the format
+   * before preallocation) the segment keeps its written part and a new, preallocated segment starts
+   * (see the class comment).
    */
   private void recover() throws IOException {
     List<Path> segs = segments();
     if (segs.isEmpty()) {
       nextLsn = 1;
-      openSegment(nextLsn);
+      startGrowing(nextLsn);
       return;
     }
     Path p = segs.get(segs.size() - 1);
-    long cleanLast = cleanTail(p);
-    if (cleanLast >= 0) {
-      nextLsn = cleanLast + 1;
-      useSegment(p, channels.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
-      return;
-    }
-    long[] mark = lastValidMark(p, Long.MAX_VALUE);
-    long[] lastAndValid = scan(p, mark[0], null, null);
-    long last = lastAndValid[0] > 0 ? lastAndValid[0] : Math.max(mark[1], firstLsn(p) - 1);
-    if (lastAndValid[1] < Files.size(p)) {
-      LOG.warn("truncating torn tail of {} at {} (was {})", p, lastAndValid[1], Files.size(p));
-      try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-        ch.truncate(lastAndValid[1]);
-        ch.force(true);
+    long size = Files.size(p);
+    long[] clean = cleanTail(p);
+    long written;
+    if (clean != null) {
+      nextLsn = clean[0] + 1;
+      written = clean[1];
+      if (size > written) {
+        useSegment(p, channels.open(p, StandardOpenOption.WRITE), written);
+        return;
+      }
+    } else {
+      long[] mark = SegmentReader.lastValidMark(p, Long.MAX_VALUE);
+      long[] lastAndValid = SegmentReader.scan(p, mark[0], null, null);
+      nextLsn = (lastAndValid[0] > 0 ? lastAndValid[0] : Math.max(mark[1], firstLsn(p) - 1)) + 1;
+      written = lastAndValid[1];
+      if (written < size) {
+        LOG.info("cutting {} at its written end {} (file size {})", p, written, size);
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+          ch.truncate(written);
+          ch.force(true);
+        }
       }
     }
-    nextLsn = last + 1;
-    useSegment(p, channels.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+    // a new segment (an empty last one bears the same name and is taken over)
+    startGrowing(nextLsn);
   }
 
-  private void useSegment(Path p, FileChannel ch) throws IOException {
+  /**
+   * Starts segment {@code firstLsn} as a file that grows as written, for as long as the next
+   * segment is being prepared (from now on): the open waits for no zeros to be written, and the
+   * writer moves on to the prepared segment at its first batch after it is ready (one that has
+   * written nothing yet is replaced by it under the same name). The file does not exist yet or is
+   * empty (recovery cut it to its written end, 0).
+   */
+  private void startGrowing(long firstLsn) throws IOException {
+    Path p = segmentName(firstLsn);
+    Files.deleteIfExists(marksOf(p)); // no mark from an earlier segment of the name
+    useSegment(p, channels.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE), 0);
+    syncDir();
+    growing = true;
+    spare = prepareSpare();
+  }
+
+  private Path segmentName(long firstLsn) {
+    return dir.resolve(String.format("%020d.seg", firstLsn));
+  }
+
+  /**
+   * Waits until the next segment, if one is being prepared, is ready (or failed): tests call it
+   * after an open so that which segment a record lands in does not depend on timing.
+   */
+  public void awaitNextSegment() {
+    java.util.concurrent.Future<?> f = spare;
+    if (f != null) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        // preparing failed: the writer goes on in a growing segment
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Makes {@code ch}, open on {@code p} and written up to {@code written}, the segment written. */
+  private void useSegment(Path p, FileChannel ch, long written) throws IOException {
+    ch.position(written);
     segment = ch;
     segmentPath = p;
-    segmentSize = ch.size();
-    durableSize = segmentSize;
+    segmentSize = written;
+    durableSize = written;
     closeMarks();
-    lastMark = segmentSize;
+    lastMark = written;
   }
 
   private void closeMarks() {
@@ -281,101 +394,35 @@ public final class LocalLog implements Log {
   }
 
   /**
-   * The last mark of {@code segment} whose LSN is below {@code beforeLsn} and that holds: the bytes
-   * at its offset are a whole frame with a valid CRC and the LSN after the mark's. Returns {offset,
-   * lsn of the frame before it}, or {0, 0} (scan from the start) when no mark holds. A mark only
-   * tells where to start reading; what is read from there is checked as before.
-   *
-   * <p>Why starting there is safe: the mark was written after the fsync that made everything before
-   * its offset durable, and recovery never shortens a segment below a durable size (a torn tail
-   * lies after the last fsync), so the frames before a mark are the whole, acknowledged records
-   * that were written there; a scan from the start would only check them again. A mark that does
-   * not hold (a torn line, a segment rewritten since) is skipped.
+   * {last LSN, written end} recorded by a clean close, if the marker it left names {@code last} and
+   * that segment still ends there: its file size is the written end, or zeros follow it (a
+   * preallocated segment); else null (a crash, or appends after the marker: the segment is
+   * scanned). The marker is removed before anything is appended again, so it never describes a
+   * later state of the log. Saves reading the whole last segment (up to 256 MiB) on every restart
+   * after a clean stop.
    */
-  private static long[] lastValidMark(Path segment, long beforeLsn) throws IOException {
-    Path m = marksOf(segment);
-    if (!Files.exists(m)) {
-      return new long[] {0, 0};
-    }
-    List<long[]> found = new ArrayList<>();
-    for (String line : Files.readString(m, StandardCharsets.US_ASCII).split("\n")) {
-      String[] f = line.trim().split(" ");
-      if (f.length != 2) {
-        continue;
-      }
-      try {
-        long offset = Long.parseLong(f[0]);
-        long lsn = Long.parseLong(f[1]);
-        if (offset > 0 && lsn < beforeLsn) {
-          found.add(new long[] {offset, lsn});
-        }
-      } catch (NumberFormatException ignored) {
-        // a torn line
-      }
-    }
-    found.sort((a, b) -> Long.compare(b[0], a[0]));
-    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
-      long size = ch.size();
-      for (long[] mark : found) {
-        if (mark[0] + 20 <= size && frameAt(ch, mark[0], size) == mark[1] + 1) {
-          return mark;
-        }
-      }
-    }
-    return new long[] {0, 0};
-  }
-
-  /** The LSN of the whole, CRC-valid frame at {@code offset}, or -1 if there is none. */
-  private static long frameAt(FileChannel ch, long offset, long size) throws IOException {
-    ByteBuffer head = ByteBuffer.allocate(8);
-    if (ch.read(head, offset) != 8) {
-      return -1;
-    }
-    int len = head.getInt(0);
-    int sum = head.getInt(4);
-    if (len < 12 || offset + 8 + len > size) {
-      return -1;
-    }
-    ByteBuffer body = ByteBuffer.allocate(len);
-    while (body.hasRemaining()) {
-      if (ch.read(body, offset + 8 + body.position()) < 0) {
-        return -1;
-      }
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(body.array(), 0, len);
-    if ((int) crc.getValue() != sum) {
-      return -1;
-    }
-    return body.getLong(4);
-  }
-
-  /**
-   * The last LSN recorded by a clean close, if the marker it left names {@code last} and that
-   * segment still has exactly the recorded length; else -1 (a crash, or appends after the marker:
-   * the segment is scanned). The marker is removed before anything is appended again, so it never
-   * describes a later state of the log. Saves reading the whole last segment (up to 256 MiB) on
-   * every restart after a clean stop.
-   */
-  private long cleanTail(Path last) throws IOException {
+  private long[] cleanTail(Path last) throws IOException {
     Path marker = dir.resolve(CLEAN_MARKER);
     if (!Files.exists(marker)) {
-      return -1;
+      return null;
     }
-    long lastLsn = -1;
+    long[] found = null;
     try {
       String[] f = Files.readString(marker, StandardCharsets.US_ASCII).trim().split(" ");
-      if (f.length == 3
-          && f[0].equals(last.getFileName().toString())
-          && Long.parseLong(f[1]) == Files.size(last)) {
-        lastLsn = Long.parseLong(f[2]);
+      if (f.length == 3 && f[0].equals(last.getFileName().toString())) {
+        long written = Long.parseLong(f[1]);
+        long size = Files.size(last);
+        if (written == size
+            || (written >= 0 && written < size && SegmentReader.zerosAt(last, written))) {
+          found = new long[] {Long.parseLong(f[2]), written};
+        }
       }
     } catch (RuntimeException | IOException e) {
       LOG.warn("ignoring unreadable {}: {}", marker, e.toString());
     }
     Files.delete(marker);
     syncDir();
-    return lastLsn;
+    return found;
   }
 
   private void writeCleanMarker() throws IOException {
@@ -415,77 +462,76 @@ public final class LocalLog implements Log {
 
   /**
    * Closes the current segment (its records were fsync'd with their batch) and starts one named
-   * {@code firstLsn}. The fields change only once the new file is open, so a failure here leaves
-   * the writer on the old segment, which {@link #stop} then truncates to its durable size.
+   * {@code firstLsn}: the prepared spare renamed into place (prepared here and now if none was
+   * started), or an empty file that grows if preallocation failed (a full disk). The fields change
+   * only once the new file is open, so a failure here leaves the writer on the old segment, which
+   * {@link #stop} then truncates to its written end; a preallocated segment left behind holds only
+   * zeros, so it names the next LSN and no record, as the log's end is then.
    */
   private void openSegment(long firstLsn) throws IOException {
     if (segment != null) {
       segment.force(true);
     }
-    Path p = dir.resolve(String.format("%020d.seg", firstLsn));
-    FileChannel next =
-        channels.open(
-            p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    Path p = segmentName(firstLsn);
+    Files.deleteIfExists(marksOf(p)); // no mark from an earlier segment of the name
+    boolean preallocated = false;
+    java.util.concurrent.Future<?> ready = spare != null ? spare : prepareSpare();
+    spare = null;
+    try {
+      ready.get();
+      Files.move(
+          dir.resolve(SPARE),
+          p,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      preallocated = true;
+    } catch (java.util.concurrent.ExecutionException | IOException e) {
+      LOG.warn("cannot preallocate log segment {}, it grows as written: {}", p, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while preparing " + p);
+    }
+    FileChannel next = channels.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     if (segment != null) {
       segment.close();
     }
-    useSegment(p, next);
+    useSegment(p, next, 0);
+    growing = !preallocated;
     syncDir();
   }
 
   /**
-   * Reads {@code p} from {@code from} (a frame boundary) and checks each frame; stops at the first
-   * that is not whole or whose CRC does not match. Returns {last lsn seen (0 if none), segment
-   * offset after the last valid frame}.
+   * Starts preparing the next segment on the preparer thread: {@link #SPARE} holding {@code
+   * segmentBytes} zeros, written in 1 MiB chunks and fsync'd once (data and size), so that writes
+   * to it later only overwrite allocated, written blocks.
    */
-  private static long[] scan(Path p, long from, long[] applied, RecordConsumer consumer)
-      throws IOException {
-    byte[] all;
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      long size = ch.size();
-      all = new byte[(int) Math.max(0, size - from)];
-      ByteBuffer into = ByteBuffer.wrap(all);
-      while (into.hasRemaining()) {
-        if (ch.read(into, from + into.position()) < 0) {
-          break;
-        }
-      }
+  private java.util.concurrent.Future<?> prepareSpare() {
+    long bytes = segmentBytes;
+    Path tmp = dir.resolve(SPARE);
+    try {
+      return preparer.submit(
+          () -> {
+            try (FileChannel ch =
+                channels.open(
+                    tmp,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+              ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(1 << 20, bytes));
+              for (long at = 0; at < bytes; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - at));
+                at += ch.write(zeros);
+              }
+              ch.force(true);
+            } catch (IOException | RuntimeException e) {
+              Files.deleteIfExists(tmp); // a full disk: give back what the zeros took
+              throw e;
+            }
+            return null;
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e); // closing
     }
-    long[] r = scan(all, applied, consumer);
-    r[1] += from;
-    return r;
-  }
-
-  private static long[] scan(byte[] all, long[] applied, RecordConsumer consumer) {
-    ByteBuffer b = ByteBuffer.wrap(all);
-    long last = 0;
-    int valid = 0;
-    CRC32C crc = new CRC32C();
-    while (b.remaining() >= 8) {
-      int len = b.getInt();
-      int sum = b.getInt();
-      if (len < 12 || len > b.remaining()) {
-        break;
-      }
-      crc.reset();
-      crc.update(all, b.position(), len);
-      if ((int) crc.getValue() != sum) {
-        break;
-      }
-      int partition = b.getInt();
-      long lsn = b.getLong();
-      last = lsn;
-      if (consumer != null && partition < applied.length && lsn > applied[partition]) {
-        byte[] payload = new byte[len - 12];
-        b.get(payload);
-        consumer.accept(partition, lsn, payload);
-      } else {
-        // already applied (or only finding the end): no copy of the payload
-        b.position(b.position() + len - 12);
-      }
-      valid = b.position();
-    }
-    return new long[] {last, valid};
   }
 
   @Override
@@ -560,7 +606,7 @@ public final class LocalLog implements Log {
         }
         // from a mark before the first record to replay: every frame before it is applied
         Path seg = segs.get(i);
-        scan(seg, lastValidMark(seg, from)[0], appliedLsn, consumer);
+        SegmentReader.scan(seg, SegmentReader.lastValidMark(seg, from)[0], appliedLsn, consumer);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -654,7 +700,8 @@ public final class LocalLog implements Log {
         buf.flip();
         long fsyncNanos;
         try {
-          if (segmentSize + bytes > segmentBytes && segmentSize > 0) {
+          if (segmentSize + bytes > segmentBytes && segmentSize > 0
+              || growing && spare != null && spare.isDone()) {
             openSegment(firstLsn);
           }
           while (buf.hasRemaining()) {
@@ -670,6 +717,9 @@ public final class LocalLog implements Log {
         durableSize = segmentSize;
         nextLsn = lsnAfter;
         maybeMark();
+        if (spare == null && segmentSize >= segmentBytes / 2) {
+          spare = prepareSpare(); // ready long before this segment is full
+        }
         batches++;
         metrics.committed(lsnAfter - firstLsn, fsyncNanos);
         deliver(batch, firstLsn);
@@ -759,13 +809,13 @@ public final class LocalLog implements Log {
       segment.force(true);
       segmentSize = durableSize;
       LOG.info(
-          "log segment {} truncated back to {} bytes, its size after the last good fsync (lsn {})",
+          "log segment {} truncated to {} bytes, its written end after the last good fsync (lsn {})",
           segmentPath,
           durableSize,
           firstLsn - 1);
     } catch (Throwable t) {
       LOG.error(
-          "cannot truncate {} back to {} bytes durably: records {}..{}, reported as failed, may reappear after a "
+          "cannot truncate {} to its written end {} durably: records {}..{}, reported as failed, may reappear after a "
               + "restart",
           segmentPath,
           durableSize,
@@ -874,6 +924,9 @@ public final class LocalLog implements Log {
     closed = true;
     try {
       writer.join(5000);
+      preparer.shutdownNow(); // a segment still being prepared is not needed any more
+      preparer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      Files.deleteIfExists(dir.resolve(SPARE));
       segment.force(true);
       if (!writer.isAlive() && failure == null) {
         writeCleanMarker(); // nothing more will be appended by this process

@@ -149,9 +149,15 @@ public final class MetadataLog implements AutoCloseable {
     this.proposalPrefix = (node == null ? "node" : node) + "/" + HexFormat.of().formatHex(r) + "/";
   }
 
+  /**
+   * Segment size of a single node's metadata log: its segments are preallocated at this size, and
+   * it holds a few schema changes, not the records of every invocation.
+   */
+  static final long LOCAL_SEGMENT_BYTES = 4L << 20;
+
   /** A single node's metadata log: a {@link LocalLog} of one partition in {@code dataDir}. */
   public static MetadataLog local(Path dataDir, String node) {
-    LocalLog l = LocalLog.open(dataDir.resolve(LOCAL_DIR), 1);
+    LocalLog l = LocalLog.open(dataDir.resolve(LOCAL_DIR), 1, LOCAL_SEGMENT_BYTES);
     return new MetadataLog(l, l::lastLsn, false, node);
   }
 

@@ -8,14 +8,15 @@ import java.nio.file.Path;
  * replay from it (what a restart pays with store checkpoints). {@code write DIR MiB} fills a
  * segment with 200-byte records and leaves it as a SIGKILL would (no clean-tail marker); {@code
  * open DIR} (in a fresh JVM) opens it and replays the last 300 records, printing wall and process
- * CPU time of each.
+ * CPU time of each. The open after a crash includes preparing a new 256 MiB segment (zeros written
+ * and fsync'd).
  */
 public final class LocalLogOpenMeasure {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[1]);
     if (args[0].equals("write")) {
       long bytes = Long.parseLong(args[2]) << 20;
-      LocalLog log = LocalLog.open(dir, 1, 1L << 30);
+      LocalLog log = LocalLog.open(dir, 1, 256L << 20);
       byte[] payload = new byte[200];
       long n = bytes / (payload.length + 20);
       for (long i = 0; i < n; i += 1000) {
@@ -33,7 +34,7 @@ public final class LocalLogOpenMeasure {
     org.slf4j.LoggerFactory.getLogger(LocalLog.class).info("measuring"); // not the logging's start
     long w0 = System.nanoTime();
     long c0 = cpu();
-    LocalLog log = LocalLog.open(dir, 1, 1L << 30);
+    LocalLog log = LocalLog.open(dir, 1, 256L << 20);
     long w1 = System.nanoTime();
     long c1 = cpu();
     long last = log.lastLsn();

@@ -196,6 +196,7 @@ class LocalLogTest {
   @Test
   void afterACrashRecoveryAndReplayStartAtAMarkAndFindEveryRecordAfterIt() throws Exception {
     LocalLog log = LocalLog.open(dir, 2);
+    log.awaitNextSegment(); // every record in segment 1
     fill(log, 5000); // ~5 MiB: marks every MiB
     log.close();
     java.nio.file.Files.delete(dir.resolve(LocalLog.CLEAN_MARKER)); // as after a SIGKILL
@@ -217,6 +218,7 @@ class LocalLogTest {
   @Test
   void aMarkThatDoesNotHoldIsSkipped() throws Exception {
     LocalLog log = LocalLog.open(dir, 2);
+    log.awaitNextSegment(); // every record in segment 1
     fill(log, 3000);
     log.close();
     java.nio.file.Files.delete(dir.resolve(LocalLog.CLEAN_MARKER));
