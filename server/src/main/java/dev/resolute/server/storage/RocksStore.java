@@ -22,6 +22,7 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -167,17 +168,30 @@ public final class RocksStore implements Store {
   private final class OverlayBatch implements Batch {
     private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Arrays::compareUnsigned);
 
+    /** Bytes of keys and values in {@link #writes}. */
+    private long bytes;
+
+    /**
+     * Set once the writes outgrew {@link #SPILL_BYTES} (a partition restored from a snapshot, a big
+     * purge): from then on until commit they go to native memory, as before the overlay, instead of
+     * holding the Java heap.
+     */
+    private WriteBatchWithIndex spilled;
+
     @Override
     public byte[] get(byte[] key) {
-      byte[] w = writes.get(key);
-      if (w != null) {
-        return w == TOMBSTONE ? null : w;
-      }
-      byte[] r = recent.get(key);
-      if (r != RecentWrites.UNKNOWN) {
-        return r;
-      }
       try {
+        if (spilled != null) {
+          return spilled.getFromBatchAndDB(db, readOptions, key);
+        }
+        byte[] w = writes.get(key);
+        if (w != null) {
+          return w == TOMBSTONE ? null : w;
+        }
+        byte[] r = recent.get(key);
+        if (r != RecentWrites.UNKNOWN) {
+          return r;
+        }
         return db.get(readOptions, key);
       } catch (RocksDBException e) {
         throw new IllegalStateException(e);
@@ -186,12 +200,41 @@ public final class RocksStore implements Store {
 
     @Override
     public void put(byte[] key, byte[] value) {
-      writes.put(key, value);
+      write(key, value);
     }
 
     @Override
     public void delete(byte[] key) {
-      writes.put(key, TOMBSTONE);
+      write(key, TOMBSTONE);
+    }
+
+    private void write(byte[] key, byte[] value) {
+      try {
+        if (spilled != null) {
+          if (value == TOMBSTONE) {
+            spilled.delete(key);
+          } else {
+            spilled.put(key, value);
+          }
+          return;
+        }
+        writes.put(key, value);
+        bytes += key.length + value.length;
+        if (bytes > SPILL_BYTES) {
+          spilled = new WriteBatchWithIndex(true);
+          for (Map.Entry<byte[], byte[]> e : writes.entrySet()) {
+            if (e.getValue() == TOMBSTONE) {
+              spilled.delete(e.getKey());
+            } else {
+              spilled.put(e.getKey(), e.getValue());
+            }
+          }
+          writes.clear();
+          bytes = 0;
+        }
+      } catch (RocksDBException e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     @Override
@@ -207,7 +250,8 @@ public final class RocksStore implements Store {
       try (Slice upper = end == null ? null : new Slice(end);
           ReadOptions ro =
               upper == null ? new ReadOptions() : new ReadOptions().setIterateUpperBound(upper);
-          RocksIterator it = db.newIterator(ro)) {
+          RocksIterator base = db.newIterator(ro);
+          RocksIterator it = spilled == null ? base : spilled.newIteratorWithBase(base)) {
         it.seek(from);
         merge(it, mine.entrySet().iterator(), prefix, visitor);
       }
@@ -215,15 +259,25 @@ public final class RocksStore implements Store {
 
     @Override
     public void commit() {
-      if (writes.isEmpty()) {
-        return;
-      }
-      try (WriteBatch wb = new WriteBatch(encode(writes))) {
-        db.write(writeOptions, wb);
+      try {
+        if (spilled != null) {
+          db.write(writeOptions, spilled);
+          spilled.close();
+          spilled = null;
+          recent.clear(); // which keys it wrote is in native memory only
+          return;
+        }
+        if (writes.isEmpty()) {
+          return;
+        }
+        try (WriteBatch wb = new WriteBatch(encode(writes))) {
+          db.write(writeOptions, wb);
+        }
         for (Map.Entry<byte[], byte[]> e : writes.entrySet()) {
           recent.written(e.getKey(), e.getValue() == TOMBSTONE ? null : e.getValue());
         }
         writes.clear();
+        bytes = 0;
       } catch (RocksDBException e) {
         throw new IllegalStateException("RocksDB write failed", e);
       }
@@ -232,8 +286,15 @@ public final class RocksStore implements Store {
     @Override
     public void close() {
       writes.clear();
+      if (spilled != null) {
+        spilled.close();
+        spilled = null;
+      }
     }
   }
+
+  /** Past this many bytes of keys and values, a batch keeps its writes in native memory. */
+  static final long SPILL_BYTES = 16L << 20;
 
   /**
    * Visits, in key order, the database's entries under {@code it} (positioned) overlaid by the

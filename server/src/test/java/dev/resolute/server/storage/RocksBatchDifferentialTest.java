@@ -78,6 +78,43 @@ class RocksBatchDifferentialTest {
   }
 
   @Test
+  void aBatchThatOutgrowsTheHeapLimitSpillsAndStillReadsItsWrites() {
+    Random rnd = new Random(7);
+    try (RocksStore rocks = RocksStore.open(dir.resolve("db"));
+        MemoryStore mem = new MemoryStore()) {
+      for (int round = 0; round < 3; round++) {
+        try (Store.Batch r = rocks.begin();
+            Store.Batch m = mem.begin()) {
+          for (int i = 0; i < 80; i++) {
+            byte[] k = {(byte) (i % 3), (byte) rnd.nextInt(8)};
+            if (rnd.nextInt(4) == 0) {
+              r.delete(k);
+              m.delete(k);
+            } else {
+              byte[] v = new byte[rnd.nextInt(1 << 20)];
+              rnd.nextBytes(v);
+              r.put(k, v);
+              m.put(k, v);
+            }
+            assertArrayEquals(m.get(k), r.get(k));
+            byte[] prefix = {(byte) (i % 3)};
+            assertEquals(scan(m, prefix, null, 100), scan(r, prefix, null, 100));
+          }
+          r.commit();
+          m.commit();
+          // after a spilled commit the batch goes on, and reads see the committed values
+          byte[] k = {0, 1};
+          assertArrayEquals(m.get(k), r.get(k));
+        }
+      }
+      try (Store.Reader r = rocks.reader();
+          Store.Reader m = mem.reader()) {
+        assertEquals(scan(m, new byte[0], null, 1000), scan(r, new byte[0], null, 1000));
+      }
+    }
+  }
+
+  @Test
   void anEmptyValueIsAValueNotADeletion() {
     try (RocksStore rocks = RocksStore.open(dir.resolve("db"))) {
       byte[] k = {1, 2};
@@ -108,7 +145,7 @@ class RocksBatchDifferentialTest {
     List<String> out = new ArrayList<>();
     java.util.function.BiPredicate<byte[], byte[]> v =
         (k, val) -> {
-          out.add(Arrays.toString(k) + "=" + Arrays.toString(val));
+          out.add(Arrays.toString(k) + "=" + val.length + "#" + Arrays.hashCode(val));
           return out.size() < limit;
         };
     if (from == null) {
