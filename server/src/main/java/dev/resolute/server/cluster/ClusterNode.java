@@ -307,6 +307,8 @@ public final class ClusterNode implements AutoCloseable {
       x.put("leader_node", leaders[p][1]);
       x.put("leader_epoch", leaders[p][0]);
       x.put("led_here", processors[p].isLeader());
+      // false on a cold follower for a partition it does not apply now: its leader is stale
+      x.put("applied_here", processors[p].applying());
     }
     return o;
   }
