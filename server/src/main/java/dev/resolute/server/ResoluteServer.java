@@ -423,6 +423,15 @@ public final class ResoluteServer implements AutoCloseable {
       for (PartitionProcessor pp : processors) {
         pp.coldFollower(source, catchUps);
       }
+      java.util.concurrent.ExecutorService completions =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "cold-replies");
+                t.setDaemon(true);
+                return t;
+              });
+      closeables.add(completions::shutdownNow);
+      replies.completeOn(completions);
     }
     if (localLog != null) {
       // runs right after the log is closed (closeables run in reverse), before the store is
