@@ -448,9 +448,23 @@ public final class ResoluteServer implements AutoCloseable {
     long tReplay = System.nanoTime();
     int[] replayed = new int[1];
     long[] firstReplayed = {tReplay};
+    // cold followers replay nothing at start: every partition starts cold at its stored applied
+    // LSN (its keys stale but whole) and catches up when it is taken (PartitionProcessor.hold)
+    boolean coldStart = kafkaLog != null && !clusterConfig.warmFollowers();
+    long[] replayFrom = applied;
+    if (coldStart) {
+      long[] ends = kafkaLog.endLsns(java.time.Duration.ofSeconds(30));
+      replayFrom = new long[n];
+      for (int p = 0; p < n; p++) {
+        replayFrom[p] = Math.max(applied[p], ends[p]);
+      }
+    }
     log.replay(
-        applied,
+        replayFrom,
         (p, lsn, payload) -> {
+          if (coldStart) {
+            return; // committed after the ends were read: dropped, as a cold partition drops it
+          }
           processors[p].replay(lsn, payload);
           if (++replayed[0] == 1) {
             firstReplayed[0] = System.nanoTime();
