@@ -111,6 +111,14 @@ class ClusterWorkflowIT {
 
   @Test
   void workflowStepsThroughAnyNodesGiveTheSingleNodesAnswers() throws Exception {
+    long t0 = System.nanoTime();
+    steps();
+    System.out.printf(
+        "%s: 12 workflows' steps through every pair of nodes in %d ms%n",
+        getClass().getSimpleName(), (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private void steps() throws Exception {
     // 12 workflow ids over 6 partitions; the steps of id i go through nodes i, i+1, i+2
     for (int i = 0; i < 12; i++) {
       String id = "cwf-" + i;
