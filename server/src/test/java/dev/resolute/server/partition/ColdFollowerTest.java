@@ -73,6 +73,9 @@ class ColdFollowerTest {
     @Override
     public long restore(int partition, Store store, long atLeast) {
       restores++;
+      if (snapshot == null) {
+        throw new IllegalStateException("no snapshot covers LSN " + atLeast);
+      }
       try (Store.Reader r = snapshot.reader()) {
         long lsn = Tables.appliedLsn(r, partition);
         assertThat(lsn).isGreaterThanOrEqualTo(atLeast);
@@ -213,6 +216,39 @@ class ColdFollowerTest {
     assertThat(b.pp.isLeader()).isTrue();
     assertThat(b.keys()).isEqualTo(warm.keys());
     assertThat(b.invoker.started).hasSize(8);
+  }
+
+  @Test
+  void aStepDownDuringTheCatchUpAnnouncesNothingAndTheFailedCatchUpLeavesItCold() {
+    Node a = new Node(1, true);
+    Node b = new Node(2, true);
+    Node warm = new Node(3, false);
+    a.pp.claim();
+    settle(a, b, warm);
+    a.appender.forClients().append(0, ClusterLeadershipTest.invoke(1, 0));
+    settle(a, b, warm);
+    // b is assigned the partition and loses it again before its catch-up ran
+    b.pp.claim();
+    b.view.deliver(Integer.MAX_VALUE); // the hold reaches b's actor: the catch-up is queued
+    assertThat(catchUps).hasSize(1);
+    b.pp.stepDown();
+    int before = log.committed().size();
+    settle(a, b, warm);
+    assertThat(log.committed()).hasSize(before); // no announcement
+    assertThat(b.pp.isLeader()).isFalse();
+    assertThat(b.pp.applying()).isFalse();
+    assertThat(a.pp.isLeader()).isTrue();
+
+    // a catch-up that cannot read the log (trimmed, no snapshot): the partition stays cold
+    source.start = log.committed().size() + 100;
+    source.snapshot = null;
+    CompletableFuture<Void> held = b.pp.hold();
+    settle(a, b, warm);
+    assertThat(held).isCompletedExceptionally();
+    b.pp.release();
+    settle(a, b, warm);
+    assertThat(b.pp.applying()).isFalse();
+    assertThat(b.pp.isLeader()).isFalse();
   }
 
   @Test
