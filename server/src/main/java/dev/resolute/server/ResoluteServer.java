@@ -407,6 +407,33 @@ public final class ResoluteServer implements AutoCloseable {
     for (PartitionProcessor pp : processors) {
       closeables.add(pp::stop);
     }
+    // cluster mode with cold followers: a partition is applied only while this node claims it or a
+    // read holds it, and catches up from the log (and a snapshot) when it is taken
+    if (kafkaLog != null && !clusterConfig.warmFollowers()) {
+      java.util.concurrent.ExecutorService catchUps =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "cold-catch-up");
+                t.setDaemon(true);
+                return t;
+              });
+      closeables.add(catchUps::shutdownNow);
+      dev.resolute.server.cluster.ColdFollowers source =
+          new dev.resolute.server.cluster.ColdFollowers(
+              kafkaLog, snapshots, clusterConfig.topic(), n, data.resolve("snapshot-work"));
+      for (PartitionProcessor pp : processors) {
+        pp.coldFollower(source, catchUps);
+      }
+      java.util.concurrent.ExecutorService completions =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "cold-replies");
+                t.setDaemon(true);
+                return t;
+              });
+      closeables.add(completions::shutdownNow);
+      replies.completeOn(completions);
+    }
     if (localLog != null) {
       // runs right after the log is closed (closeables run in reverse), before the store is
       closeables.add(
@@ -422,9 +449,23 @@ public final class ResoluteServer implements AutoCloseable {
     long tReplay = System.nanoTime();
     int[] replayed = new int[1];
     long[] firstReplayed = {tReplay};
+    // cold followers replay nothing at start: every partition starts cold at its stored applied
+    // LSN (its keys stale but whole) and catches up when it is taken (PartitionProcessor.hold)
+    boolean coldStart = kafkaLog != null && !clusterConfig.warmFollowers();
+    long[] replayFrom = applied;
+    if (coldStart) {
+      long[] ends = kafkaLog.endLsns(java.time.Duration.ofSeconds(30));
+      replayFrom = new long[n];
+      for (int p = 0; p < n; p++) {
+        replayFrom[p] = Math.max(applied[p], ends[p]);
+      }
+    }
     log.replay(
-        applied,
+        replayFrom,
         (p, lsn, payload) -> {
+          if (coldStart) {
+            return; // committed after the ends were read: dropped, as a cold partition drops it
+          }
           processors[p].replay(lsn, payload);
           if (++replayed[0] == 1) {
             firstReplayed[0] = System.nanoTime();
@@ -568,9 +609,14 @@ public final class ResoluteServer implements AutoCloseable {
               () -> endsOf.readTargets(READ_BARRIER_TIMEOUT),
               p -> PartitionProcessor.appliedLsn(store, p),
               READ_BARRIER_TIMEOUT);
+      boolean cold = !clusterConfig.warmFollowers();
       beforeQuery =
           () -> {
-            if (!barrier.await()) {
+            // a cold follower catches every partition up first (see ColdFollowers.holdAll)
+            if (!(cold
+                ? dev.resolute.server.cluster.ColdFollowers.holdAll(
+                    processors, barrier, READ_BARRIER_TIMEOUT.multipliedBy(6))
+                : barrier.await())) {
               LOG.warn("a query runs on what this node applied: it did not catch up with the log");
             }
           };
@@ -590,14 +636,26 @@ public final class ResoluteServer implements AutoCloseable {
     // Resolute's manifest extensions: declared schedules and rates (admin.ManifestDeclarations)
     dev.resolute.server.partition.RuleLog ruleLog =
         new dev.resolute.server.partition.RuleLog(clientAppender, partitioning, replies);
+    // reads of partition state outside SQL: on a cold follower, every partition caught up first
+    java.util.function.Supplier<dev.resolute.server.storage.Store.Reader> currentReader =
+        store::reader;
+    if (kafkaLog != null && !clusterConfig.warmFollowers()) {
+      Runnable catchUp = beforeQuery;
+      currentReader =
+          () -> {
+            catchUp.run();
+            return store.reader();
+          };
+    }
+    java.util.function.Supplier<dev.resolute.server.storage.Store.Reader> readers = currentReader;
     java.util.function.Supplier<dev.resolute.server.limits.RuleBook> ruleBook =
         () -> {
-          try (var reader = store.reader()) {
+          try (var reader = readers.get()) {
             return new dev.resolute.server.limits.LimitTables(0, reader).book();
           }
         };
     ScheduleDispatcher scheduleDispatcher =
-        new ScheduleDispatcher(clientAppender, partitioning, replies, schemas, store::reader);
+        new ScheduleDispatcher(clientAppender, partitioning, replies, schemas, readers);
     declarations =
         new dev.resolute.server.admin.ManifestDeclarations(
             scheduleDispatcher, ruleLog, ruleBook, declaredRates);

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A node of a cluster on Kafka: the log on the cluster's topic, the membership that decides which
  * partitions this node leads, and the view of the cluster the admin API shows. Every partition's
- * processor follows the log (a warm follower); the membership makes it claim or give up leadership.
+ * processor follows the log (a warm follower; with {@code cluster.warm-followers = false} a cold
+ * one, applied only while led or read, see {@code PartitionProcessor.coldFollower}); the membership
+ * makes it claim or give up leadership.
  */
 public final class ClusterNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
@@ -132,7 +134,12 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * The node's snapshotter (see {@link Snapshotter}): the node writes snapshots while it leads
-   * partition 0, of its whole store, and trims {@code log} below the oldest kept.
+   * partition 0, of its whole store, and trims {@code log} below the oldest kept. With cold
+   * followers ({@code cluster.warm-followers = false}) the writer first catches every partition up
+   * (the partitions it does not lead are held for the checkpoint, see {@link
+   * ColdFollowers#holdAll}), so each snapshot holds every partition at a recent LSN and the trim
+   * rule stays the same; how much the log grew is read from the log's ends, not from the writer's
+   * applied LSNs.
    */
   public static Snapshotter snapshotter(
       Snapshots snapshots,
@@ -154,11 +161,19 @@ public final class ClusterNode implements AutoCloseable {
 
           @Override
           public long[] applied() {
+            if (!cluster.warmFollowers()) {
+              return log.endLsns(Duration.ofSeconds(10));
+            }
             return PartitionProcessor.appliedLsns(store, processors.length);
           }
 
           @Override
           public void checkpoint(java.nio.file.Path dir) {
+            if (!cluster.warmFollowers()
+                && !ColdFollowers.holdAll(processors, null, Duration.ofSeconds(60))) {
+              throw new IllegalStateException(
+                  "not every partition caught up for the snapshot; taken again later");
+            }
             store.checkpoint(dir);
           }
 
@@ -292,6 +307,8 @@ public final class ClusterNode implements AutoCloseable {
       x.put("leader_node", leaders[p][1]);
       x.put("leader_epoch", leaders[p][0]);
       x.put("led_here", processors[p].isLeader());
+      // false on a cold follower for a partition it does not apply now: its leader is stale
+      x.put("applied_here", processors[p].applying());
     }
     return o;
   }

@@ -20,8 +20,10 @@ import java.time.Duration;
  * @param minInsyncReplicas {@code min-insync-replicas}: replicas that must have a record before it
  *     is acknowledged (default 2)
  * @param warmFollowers {@code warm-followers}: every node applies every partition into its own
- *     store, so a new leader serves at once and reads are local (default true; false is refused: a
- *     snapshot restores a node's whole store at start, not one partition under a running node)
+ *     store, so a new leader serves at once and reads are local (default true). False: a node
+ *     applies only the partitions it leads (and, for the moment of a read, the others); a partition
+ *     it takes over catches up first from the newest snapshot that covers it and the log's tail.
+ *     Every node of a cluster must have the same value
  * @param sessionTimeout {@code session-timeout}: how long a silent node keeps its partitions before
  *     the others take them over (Kafka's consumer {@code session.timeout.ms}, default 6s: the
  *     broker's default {@code group.min.session.timeout.ms}; lower needs the broker's minimum
@@ -120,12 +122,6 @@ public record ClusterConfig(
                 + replicationFactor
                 + "), got "
                 + minInsyncReplicas);
-      }
-      if (!warmFollowers) {
-        throw new IllegalArgumentException(
-            "cluster.warm-followers = false is not supported: every node applies every partition"
-                + " into its one store (snapshots restore a whole node's store at start, not one"
-                + " partition under a running node)");
       }
       if (sessionTimeout == null || sessionTimeout.toMillis() < 500) {
         throw new IllegalArgumentException("cluster.session-timeout must be at least 500ms");

@@ -123,7 +123,10 @@ public final class KeyCatalog {
     applied(e, "cluster.topic", "cluster mode: the log topic (one partition per partition)");
     applied(e, "cluster.replication-factor", "cluster mode: replicas of a created log topic");
     applied(e, "cluster.min-insync-replicas", "cluster mode: replicas an append waits for");
-    applied(e, "cluster.warm-followers", "cluster mode: every node applies every partition");
+    applied(
+        e,
+        "cluster.warm-followers",
+        "cluster mode: every node applies every partition (false: cold)");
     applied(e, "cluster.session-timeout", "cluster mode: a silent node loses its partitions");
     applied(e, "cluster.append-timeout", "cluster mode: the log producer's delivery timeout");
     applied(

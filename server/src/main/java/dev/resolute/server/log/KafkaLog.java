@@ -671,6 +671,45 @@ public final class KafkaLog implements Log {
   }
 
   /**
+   * Delivers the records of {@code partition} with LSNs in {@code (after, upTo]} in order, read by
+   * a consumer of its own (a cold follower catching up, see {@code
+   * PartitionProcessor.coldFollower}): the tailer is not touched. Throws when records in that range
+   * were trimmed.
+   */
+  public void read(int partition, long after, long upTo, RecordConsumer consumer) {
+    if (upTo <= after) {
+      return;
+    }
+    TopicPartition tp = topicPartitions.get(partition);
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(consumerProperties(options, "catch-up"))) {
+      c.assign(List.of(tp));
+      long first = c.beginningOffsets(List.of(tp)).get(tp);
+      if (after < first) {
+        throw new IllegalStateException(
+            "partition "
+                + partition
+                + ": records after LSN "
+                + after
+                + " were trimmed (the log starts at LSN "
+                + (first + 1)
+                + ")");
+      }
+      c.seek(tp, after); // the offset of LSN after + 1
+      while (c.position(tp) < upTo) {
+        if (closed) {
+          throw new IllegalStateException("the log is closed");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
+          if (r.offset() < upTo) {
+            consumer.accept(partition, r.offset() + 1, r.value());
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * Each partition's end as the brokers know it now: the LSN of its last committed record (0 for an
    * empty partition). Every record acknowledged before the call is at or below it.
    */

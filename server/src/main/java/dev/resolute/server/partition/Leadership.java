@@ -112,6 +112,12 @@ final class Leadership {
     return node;
   }
 
+  /** Forgets the cached epoch and node: the store's keys were replaced under the state machine. */
+  void forget() {
+    epoch = -1;
+    node = 0;
+  }
+
   /** Records fenced since this state machine was created (for logs, metrics and tests). */
   long fencedRecords() {
     return fenced;

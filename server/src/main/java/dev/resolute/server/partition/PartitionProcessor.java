@@ -117,6 +117,42 @@ public final class PartitionProcessor {
   private long armedUpTo = Long.MIN_VALUE;
 
   private volatile boolean sweepDue;
+
+  /**
+   * Cluster mode with cold followers ({@code cluster.warm-followers = false}, see {@link
+   * #coldFollower}): where a partition that was not applied catches up from; null when this node
+   * applies every partition.
+   */
+  private volatile CatchUpSource coldSource;
+
+  private Executor coldExecutor;
+
+  /** Applies every record handed over (a leader, a warm follower, a cold one while held). */
+  private static final int APPLYING = 0;
+
+  /** A cold follower: records are dropped unapplied, but for forwarded replies to this node. */
+  private static final int COLD = 1;
+
+  /** Catching up from the log (and a snapshot) on the catch-up executor; records wait. */
+  private static final int CATCHING_UP = 2;
+
+  private volatile int mode = APPLYING;
+  private final Object coldLock = new Object();
+
+  /** Holds on the partition being applied: the claim, reads that must be current (coldLock). */
+  private int holds;
+
+  /** Completed when a catch-up asked for by a hold is done (coldLock). */
+  private CompletableFuture<Void> caughtUp;
+
+  /** Whether the claim holds the partition (coldLock). */
+  private boolean claimHold;
+
+  /** Markers queued in {@link #incoming} among the records (compared by identity). */
+  private static final byte[] HOLD = new byte[0];
+
+  private static final byte[] GO_COLD = new byte[0];
+
   private Store.Batch replayBatch;
   private int replayed;
 
@@ -264,7 +300,76 @@ public final class PartitionProcessor {
   public void follow() {
     clustered = true;
     finishReplay();
+    if (coldSource != null) {
+      mode = COLD;
+    }
     leading = true;
+    wake();
+  }
+
+  /**
+   * Cluster mode with {@code cluster.warm-followers = false}; called before {@link #follow()}. The
+   * partition is applied only while it is held: by this node's claim (from {@link #claim()} to
+   * {@link #stepDown()}) or by a read that must see it current ({@link #hold()}). Otherwise its
+   * records are dropped as they arrive and its keys in the store are stale: they stay as they were
+   * at the applied LSN, which does not move. When a hold takes a cold partition, records that
+   * arrive wait while {@code source} brings the store up to the log's end: the partition's keys are
+   * first replaced by the newest snapshot's if the log was trimmed past its applied LSN, then the
+   * log is read from the applied LSN to its end and applied (no effects but replies); the records
+   * that waited are then applied on, those at or below the applied LSN skipped. A claim announces
+   * itself only after that, so the rule "lead once the own announcement is applied" holds as for a
+   * warm follower. Every answer this partition's apply gives to another node's waiter (which does
+   * not apply the partition) is appended as a {@code ForwardedReply} while this node holds the
+   * claim; a cold node completes those addressed to it.
+   */
+  public void coldFollower(CatchUpSource source, Executor catchUpExecutor) {
+    this.coldExecutor = catchUpExecutor;
+    this.coldSource = source;
+  }
+
+  /** Whether this node applies the partition now (always, unless a cold follower). */
+  public boolean applying() {
+    return mode == APPLYING;
+  }
+
+  /**
+   * A cold follower: applies the partition until {@link #release()}, caught up first if it was
+   * cold; the future completes once the catch-up is done (at once for a warm one). Every hold is
+   * released, also when the future fails.
+   */
+  public CompletableFuture<Void> hold() {
+    if (coldSource == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    synchronized (coldLock) {
+      return holdLocked();
+    }
+  }
+
+  private CompletableFuture<Void> holdLocked() {
+    holds++;
+    if (mode == APPLYING && caughtUp == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (caughtUp == null) {
+      caughtUp = new CompletableFuture<>();
+      incoming.add(new Object[] {0L, HOLD});
+    }
+    CompletableFuture<Void> f = caughtUp;
+    wake();
+    return f;
+  }
+
+  /** Ends a {@link #hold()}: the partition goes cold once no hold is left. */
+  public void release() {
+    if (coldSource == null) {
+      return;
+    }
+    synchronized (coldLock) {
+      if (--holds == 0) {
+        incoming.add(new Object[] {0L, GO_COLD});
+      }
+    }
     wake();
   }
 
@@ -277,7 +382,43 @@ public final class PartitionProcessor {
    */
   public void claim() {
     wanted = true;
-    announceClaim();
+    if (coldSource == null) {
+      announceClaim();
+      return;
+    }
+    CompletableFuture<Void> f;
+    synchronized (coldLock) {
+      if (claimHold) {
+        return; // claimed already: its catch-up announces
+      }
+      claimHold = true;
+      f = holdLocked();
+    }
+    f.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            LOG.error(
+                "partition {}: cannot catch up to lead it; trying again in 5 s", partition, e);
+            boolean again;
+            synchronized (coldLock) {
+              again = claimHold;
+              claimHold = false;
+            }
+            if (again) {
+              release();
+              timers.schedule(
+                  () -> {
+                    if (wanted) {
+                      claim();
+                    }
+                  },
+                  5,
+                  TimeUnit.SECONDS);
+            }
+          } else if (wanted) {
+            announceClaim();
+          }
+        });
   }
 
   private void announceClaim() {
@@ -304,6 +445,16 @@ public final class PartitionProcessor {
   public void stepDown() {
     wanted = false;
     resign();
+    if (coldSource != null) {
+      boolean held;
+      synchronized (coldLock) {
+        held = claimHold;
+        claimHold = false;
+      }
+      if (held) {
+        release(); // stops applying once no read holds it either
+      }
+    }
   }
 
   private void resign() {
@@ -433,6 +584,10 @@ public final class PartitionProcessor {
       scheduled.set(false);
       return;
     }
+    if (coldSource != null && mode != APPLYING) {
+      drainCold();
+      return;
+    }
     if (sweepDue && leader) {
       sweepDue = false;
       try {
@@ -447,11 +602,28 @@ public final class PartitionProcessor {
     AnnounceLeader announcement = null;
     long storedEpoch = 0;
     int storedNode = 0;
+    boolean cold = coldSource != null;
     try (Store.Batch b = store.begin()) {
       Object[] rec;
       int n = 0;
+      long applied = cold ? Tables.appliedLsn(b, partition) : 0;
       while (n < 512 && (rec = incoming.poll()) != null) {
         long lsn = (long) rec[0];
+        if (rec[1] == HOLD) {
+          continue; // applying already
+        }
+        if (rec[1] == GO_COLD) {
+          if (goCold()) {
+            break; // the records after it are dropped by drainCold
+          }
+          continue;
+        }
+        if (cold && rec[1] != null) {
+          if (lsn <= applied) {
+            continue; // applied by the catch-up
+          }
+          applied = lsn;
+        }
         if (rec[1] == null) { // advanceAppliedTo: every earlier record of this partition is applied
           if (Tables.appliedLsn(b, partition) < lsn) {
             Tables.putAppliedLsn(b, partition, lsn);
@@ -464,6 +636,9 @@ public final class PartitionProcessor {
         } catch (InvalidProtocolBufferException e) {
           LOG.error("partition {}: skipping undecodable record at lsn {}", partition, lsn, e);
           continue;
+        }
+        if (env.getRecordCase() == Envelope.RecordCase.FORWARDED_REPLY) {
+          forwardedReply(env);
         }
         if (env.getRecordCase() == Envelope.RecordCase.RESUME_ALL) {
           long t0 = System.nanoTime();
@@ -508,6 +683,170 @@ public final class PartitionProcessor {
     }
   }
 
+  /** A cold follower's records: dropped, but for replies forwarded to this node's waiters. */
+  private void drainCold() {
+    try {
+      Object[] rec;
+      int n = 0;
+      while (n++ < 4096 && mode == COLD && (rec = incoming.poll()) != null) {
+        if (rec[1] == HOLD) {
+          synchronized (coldLock) {
+            if (caughtUp != null) {
+              mode = CATCHING_UP; // what arrives from now on waits for the catch-up
+              coldExecutor.execute(this::catchUp);
+            }
+          }
+          break;
+        }
+        if (rec[1] == null || rec[1] == GO_COLD) {
+          continue;
+        }
+        byte[] payload = (byte[]) rec[1];
+        try {
+          Envelope env = Envelope.parseFrom(payload);
+          if (env.getRecordCase() == Envelope.RecordCase.FORWARDED_REPLY) {
+            forwardedReply(env);
+          }
+        } catch (InvalidProtocolBufferException e) {
+          LOG.error("partition {}: skipping undecodable record at lsn {}", partition, rec[0], e);
+        }
+      }
+    } finally {
+      scheduled.set(false);
+      if (!incoming.isEmpty() && mode != CATCHING_UP) {
+        wake();
+      }
+    }
+  }
+
+  /** A GO_COLD marker reached the actor: the partition goes cold unless held again since. */
+  private boolean goCold() {
+    synchronized (coldLock) {
+      if (holds == 0 && caughtUp == null && !leader && mode == APPLYING) {
+        mode = COLD;
+        LOG.info("partition {}: no longer applied here (a cold follower)", partition);
+        return true;
+      }
+      return false;
+    }
+  }
+
+  /** Completes this node's waiter named by a forwarded reply (any other node's is ignored). */
+  private void forwardedReply(Envelope env) {
+    dev.resolute.server.pb.ForwardedReply r = env.getForwardedReply();
+    if (ForwardedReplies.nodeOf(r.getRequestId()) == appender.node()) {
+      try {
+        replies.complete(r.getRequestId(), ForwardedReplies.decode(r));
+      } catch (RuntimeException e) {
+        LOG.error("partition {}: cannot read a forwarded reply", partition, e);
+      }
+    }
+  }
+
+  /**
+   * Catches a cold partition up (see {@link #coldFollower}); on the catch-up executor while the
+   * actor lets records wait ({@link #CATCHING_UP}).
+   */
+  private void catchUp() {
+    RuntimeException failure = null;
+    long t0 = System.nanoTime();
+    try {
+      long applied = appliedLsn(store, partition);
+      long start = coldSource.logStart(partition);
+      long from = applied;
+      if (applied < start) {
+        from = coldSource.restore(partition, store, start);
+        sm.storeReplaced();
+        LOG.info(
+            "partition {}: applied up to LSN {}, the log was trimmed up to {}: restored from a"
+                + " snapshot at LSN {}",
+            partition,
+            applied,
+            start,
+            from);
+      }
+      long end = coldSource.end(partition);
+      boolean forward = wanted;
+      List<Effect> effects = new ArrayList<>();
+      Store.Batch[] batch = {null};
+      int[] count = {0};
+      coldSource.read(
+          partition,
+          from,
+          end,
+          (p, lsn, payload) -> {
+            if (batch[0] == null) {
+              batch[0] = store.begin();
+            }
+            try {
+              sm.apply(batch[0], lsn, Envelope.parseFrom(payload), effects);
+            } catch (InvalidProtocolBufferException e) {
+              LOG.error("partition {}: skipping undecodable record at lsn {}", partition, lsn, e);
+            }
+            if (++count[0] % 1024 == 0) {
+              commitCatchUp(batch, effects, forward);
+            }
+          });
+      commitCatchUp(batch, effects, forward);
+      LOG.info(
+          "partition {}: caught up from LSN {} to {} ({} records) in {} ms",
+          partition,
+          from,
+          end,
+          count[0],
+          (System.nanoTime() - t0) / 1_000_000);
+    } catch (RuntimeException e) {
+      failure = e;
+      LOG.error("partition {}: catch-up failed", partition, e);
+    }
+    CompletableFuture<Void> f;
+    synchronized (coldLock) {
+      mode = failure == null ? APPLYING : COLD;
+      f = caughtUp;
+      caughtUp = null;
+    }
+    if (f != null) {
+      if (failure == null) {
+        f.complete(null);
+      } else {
+        f.completeExceptionally(failure);
+      }
+    }
+    wake();
+  }
+
+  /** Commits a catch-up batch, then answers the waiters its records answer (replies only). */
+  private void commitCatchUp(Store.Batch[] batch, List<Effect> effects, boolean forward) {
+    if (batch[0] != null) {
+      try (Store.Batch b = batch[0]) {
+        b.commit();
+      }
+      batch[0] = null;
+    }
+    for (Effect e : effects) {
+      if (e instanceof Effect.Reply r) {
+        reply(r, forward);
+      }
+    }
+    effects.clear();
+  }
+
+  /**
+   * Answers a waiter: this node's own, or, on a cold follower that holds the claim (or leads), the
+   * waiter of a node that may not apply the partition, through a {@code ForwardedReply} record.
+   */
+  private void reply(Effect.Reply r, boolean forward) {
+    replies.complete(r.requestId(), r.answer());
+    int node = ForwardedReplies.nodeOf(r.requestId());
+    if (forward && coldSource != null && node != 0 && node != appender.node()) {
+      shipper.append(
+          partition,
+          Envelope.newBuilder()
+              .setForwardedReply(ForwardedReplies.encode(r.requestId(), r.answer()))
+              .build());
+    }
+  }
+
   /**
    * @param lead whether this node led the partition when the batch began: a follower (or a leader
    *     that stepped down meanwhile) only answers its waiters; a new leader re-derives the rest
@@ -517,10 +856,11 @@ public final class PartitionProcessor {
     List<CompletableFuture<Long>> ships = new ArrayList<>();
     for (Effect e : effects) {
       try {
+        if (e instanceof Effect.Reply r) {
+          reply(r, wanted || leader);
+          continue;
+        }
         if (!(lead && leader && lease.getAsBoolean())) {
-          if (e instanceof Effect.Reply r) {
-            replies.complete(r.requestId(), r.answer());
-          }
           continue;
         }
         if (e instanceof Effect.StartAttempt s) {
@@ -531,8 +871,6 @@ public final class PartitionProcessor {
           invoker.abort(a.id());
         } else if (e instanceof Effect.RegisterTimer r) {
           schedule(r.key(), r.time());
-        } else if (e instanceof Effect.Reply r) {
-          replies.complete(r.requestId(), r.answer());
         } else if (e instanceof Effect.Ship s) {
           ships.add(shipper.append(s.targetPartition(), s.envelope()));
           maxShipped = Math.max(maxShipped, s.seq());

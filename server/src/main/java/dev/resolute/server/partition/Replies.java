@@ -17,6 +17,14 @@ public final class Replies {
 
   private final long nodeBits;
 
+  /**
+   * Where waiters are completed: null = on the caller (the partition's actor), else handed to it. A
+   * cold follower's reads catch partitions up and wait for their actors (see {@code
+   * PartitionProcessor.hold}); a continuation of a waiter that reads (the rule book after a rule
+   * batch, the schedules after a sync) must not run on an actor it waits for.
+   */
+  private volatile java.util.concurrent.Executor completer;
+
   public Replies() {
     this(System.nanoTime() & 0x3FFFFFFFFFFFL | 1);
   }
@@ -62,12 +70,26 @@ public final class Replies {
     return id;
   }
 
+  /** From now on, waiters are completed on {@code executor} (cold followers, see above). */
+  public void completeOn(java.util.concurrent.Executor executor) {
+    this.completer = executor;
+  }
+
   /** Completes a waiter; a {@link Answer.Refused} answer completes it exceptionally. */
   void complete(long id, Answer answer) {
     CompletableFuture<Answer> f = waiting.get(id);
     if (f == null) {
       return;
     }
+    java.util.concurrent.Executor e = completer;
+    if (e != null) {
+      e.execute(() -> completeNow(f, answer));
+    } else {
+      completeNow(f, answer);
+    }
+  }
+
+  private static void completeNow(CompletableFuture<Answer> f, Answer answer) {
     if (answer instanceof Answer.Refused r) {
       f.completeExceptionally(r.error());
     } else {

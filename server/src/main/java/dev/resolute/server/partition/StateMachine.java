@@ -55,6 +55,15 @@ public final class StateMachine {
     return leadership.node(read);
   }
 
+  /**
+   * The partition's keys in the store were replaced under the state machine (a cold follower
+   * restored them from a snapshot): what it caches of them is forgotten.
+   */
+  void storeReplaced() {
+    t.stateCache().clear();
+    leadership.forget();
+  }
+
   /** Records ignored because a fenced leader appended them (see {@link Leadership}). */
   public long fencedRecords() {
     return leadership.fencedRecords();

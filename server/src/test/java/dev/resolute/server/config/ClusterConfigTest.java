@@ -81,14 +81,40 @@ class ClusterConfigTest {
   }
 
   @Test
+  void coldFollowersAreConfigured() throws Exception {
+    ClusterConfig c =
+        load("bootstrap-servers = \"k:1\"\nnode-id = 2\nwarm-followers = false\n").cluster();
+    assertThat(c.warmFollowers()).isFalse();
+    assertThat(load("bootstrap-servers = \"k:1\"\nnode-id = 2\n").cluster().warmFollowers())
+        .isTrue();
+    ClusterConfig env =
+        ConfigLoader.load(
+                null,
+                Map.of(
+                    "RESTATE_CLUSTER__BOOTSTRAP_SERVERS", "k:1",
+                    "RESTATE_CLUSTER__NODE_ID", "7",
+                    "RESTATE_CLUSTER__WARM_FOLLOWERS", "false"),
+                Map.of())
+            .cluster();
+    assertThat(env.warmFollowers()).isFalse();
+  }
+
+  @Test
   void badValuesAndUnknownKeysAreRefusedByName() {
     assertThatThrownBy(() -> load("bootstrap-servers = \"k:1\"\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cluster.node-id");
     assertThatThrownBy(
-            () -> load("bootstrap-servers = \"k:1\"\nnode-id = 1\nwarm-followers = false\n"))
+            () -> load("bootstrap-servers = \"k:1\"\nnode-id = 1\nwarm-followers = \"no\"\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("cluster.warm-followers = false is not supported");
+        .hasMessageContaining("cluster.warm-followers");
+    assertThatThrownBy(() -> load("bootstrap-servers = \"k:1\"\nnode-id = 1\nwarm-followers = 0\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cluster.warm-followers");
+    assertThatThrownBy(
+            () -> load("bootstrap-servers = \"k:1\"\nnode-id = 1\ncold-followers = true\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cold-followers");
     assertThatThrownBy(
             () ->
                 load(

@@ -329,6 +329,25 @@ class SnapshotRestoreIT {
     }
   }
 
+  /** The log topic's end ({@code latest}) or start offsets, per partition. */
+  static long[] offsetsOf(KafkaCluster broker, String topic, int partitions, boolean end)
+      throws Exception {
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      ask.put(new TopicPartition(topic, p), end ? OffsetSpec.latest() : OffsetSpec.earliest());
+    }
+    try (Admin admin = Admin.create(props)) {
+      var got = admin.listOffsets(ask).all().get(30, TimeUnit.SECONDS);
+      long[] out = new long[partitions];
+      for (int p = 0; p < partitions; p++) {
+        out[p] = got.get(new TopicPartition(topic, p)).offset();
+      }
+      return out;
+    }
+  }
+
   static HttpResponse<String> http(String method, String url)
       throws IOException, InterruptedException {
     return HTTP.send(

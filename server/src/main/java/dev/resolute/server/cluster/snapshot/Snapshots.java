@@ -168,6 +168,26 @@ public final class Snapshots implements AutoCloseable {
     return null;
   }
 
+  /**
+   * The newest snapshot of {@code topic} with {@code partitions} partitions whose every file is in
+   * the repository and whose LSN for {@code partition} is at or above {@code atLeast} (a cold
+   * follower restoring that one partition, see {@code PartitionProcessor.coldFollower}), or null.
+   */
+  public SnapshotManifest latestCovering(String topic, int partitions, int partition, long atLeast)
+      throws IOException {
+    List<SnapshotManifest> all = list();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      SnapshotManifest m = all.get(i);
+      if (m.topic().equals(topic)
+          && m.partitions() == partitions
+          && m.appliedLsns()[partition] >= atLeast
+          && filesPresent(m)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
   private boolean filesPresent(SnapshotManifest m) throws IOException {
     for (SnapshotManifest.FileEntry f : m.files()) {
       if (repository.size(dir(m.id()) + "data/" + f.name()) != f.size()) {
