@@ -74,16 +74,8 @@ class ClusterFencingIT {
   }
 
   @AfterAll
-  static void stop() {
-    for (ResoluteProcess n : nodes) {
-      n.kill9();
-    }
-    if (services != null) {
-      services.kill9();
-    }
-    if (broker != null) {
-      broker.close();
-    }
+  static void stop() throws Exception {
+    ClusterHarness.stopAll(nodes, services, broker);
   }
 
   @Test

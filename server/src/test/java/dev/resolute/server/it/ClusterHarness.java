@@ -151,6 +151,20 @@ final class ClusterHarness {
     return Harness.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Kills the nodes and the services with SIGKILL, then stops the broker(s); nulls are skipped. */
+  static void stopAll(List<ResoluteProcess> nodes, ChildProcess services, AutoCloseable broker)
+      throws Exception {
+    for (ResoluteProcess n : nodes) {
+      n.kill9();
+    }
+    if (services != null) {
+      services.kill9();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
   /** {@code kill -<signal> <pid>}. */
   static void signal(String signal, long pid) throws Exception {
     Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();

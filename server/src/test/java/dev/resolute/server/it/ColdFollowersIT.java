@@ -61,16 +61,8 @@ class ColdFollowersIT {
   }
 
   @AfterAll
-  static void stop() {
-    for (ResoluteProcess n : nodes) {
-      n.kill9();
-    }
-    if (services != null) {
-      services.kill9();
-    }
-    if (broker != null) {
-      broker.close();
-    }
+  static void stop() throws Exception {
+    ClusterHarness.stopAll(nodes, services, broker);
   }
 
   static ResoluteProcess node(int id, Path repo) throws IOException {
