@@ -412,11 +412,7 @@ public final class ResoluteServer implements AutoCloseable {
     if (kafkaLog != null && !clusterConfig.warmFollowers()) {
       java.util.concurrent.ExecutorService catchUps =
           Executors.newCachedThreadPool(
-              r -> {
-                Thread t = new Thread(r, "cold-catch-up");
-                t.setDaemon(true);
-                return t;
-              });
+              new io.netty.util.concurrent.DefaultThreadFactory("cold-catch-up", true));
       closeables.add(catchUps::shutdownNow);
       dev.resolute.server.cluster.ColdFollowers source =
           new dev.resolute.server.cluster.ColdFollowers(
@@ -426,11 +422,7 @@ public final class ResoluteServer implements AutoCloseable {
       }
       java.util.concurrent.ExecutorService completions =
           Executors.newCachedThreadPool(
-              r -> {
-                Thread t = new Thread(r, "cold-replies");
-                t.setDaemon(true);
-                return t;
-              });
+              new io.netty.util.concurrent.DefaultThreadFactory("cold-replies", true));
       closeables.add(completions::shutdownNow);
       replies.completeOn(completions);
     }
