@@ -14,14 +14,14 @@ import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The Netty transport of the server's event loops: the native epoll transport on Linux when its
- * library loads, NIO otherwise. Epoll saves the JDK selector's per-wake-up allocations and syscalls
- * on every read, write and wake-up of the ingress, admin and deployment connections. The system
- * property {@code resolute.netty.transport} ({@code epoll} or {@code nio}) forces one; {@code
- * epoll} where it cannot load fails at start.
+ * The Netty transport of the server's event loops: NIO by default; the system property {@code
+ * resolute.netty.transport} ({@code nio} or {@code epoll}) chooses, and {@code epoll} where its
+ * native library cannot load fails at start. Measured A/B on a quiet 2-core machine (BENCHMARKS.md,
+ * session 18): epoll (Netty's edge-triggered default) was ~4 % better at one request in flight but
+ * 12-20 % worse in throughput at 64 in flight (echo-64, send-64), so NIO stays the default.
  */
 public final class NettyTransport {
-  /** The system property that forces a transport. */
+  /** The system property that chooses the transport. */
   public static final String PROPERTY = "resolute.netty.transport";
 
   private NettyTransport() {}
@@ -30,9 +30,7 @@ public final class NettyTransport {
   public static boolean epoll() {
     String forced = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
     switch (forced) {
-      case "":
-        return Epoll.isAvailable();
-      case "nio":
+      case "", "nio":
         return false;
       case "epoll":
         Epoll.ensureAvailability();
