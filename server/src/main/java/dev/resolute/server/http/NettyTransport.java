@@ -59,7 +59,6 @@ public final class NettyTransport {
   }
 
   private static boolean isEpoll(EventLoopGroup group) {
-    return group instanceof EpollEventLoopGroup
-        || group.getClass().getName().startsWith("io.netty.channel.epoll.");
+    return group.getClass().getName().startsWith("io.netty.channel.epoll.");
   }
 }

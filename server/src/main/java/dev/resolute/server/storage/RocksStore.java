@@ -423,12 +423,8 @@ public final class RocksStore implements Store {
             RocksIterator it =
                 db.newIterator(
                     upper == null ? scanOptions : scanOptions.setIterateUpperBound(upper))) {
-          for (it.seek(from); it.isValid(); it.next()) {
-            byte[] k = it.key();
-            if (!Keys.startsWith(k, prefix) || !visitor.test(k, it.value())) {
-              break;
-            }
-          }
+          it.seek(from);
+          merge(it, java.util.Collections.emptyIterator(), prefix, visitor);
         }
       }
 

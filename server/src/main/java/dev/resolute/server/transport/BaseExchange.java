@@ -50,35 +50,31 @@ abstract class BaseExchange implements Exchange {
     if (data == null || data.length == 0) {
       return;
     }
-    Channel inline;
-    synchronized (lock) {
-      if (ended || cancelled) {
-        return;
-      }
-      if (channel == null) {
-        pending.add(data);
-        return;
-      }
-      inline = enqueue(data);
-    }
-    if (inline != null) {
-      drain(inline);
-    }
+    submit(data, false);
   }
 
   @Override
   public final void end() {
+    submit(END, true);
+  }
+
+  /**
+   * Issues a chunk or {@link #END} ({@code last}: marks the request ended): buffered until the
+   * channel is attached, then queued for its event loop, or written at once on it (see {@link
+   * #enqueue}). Ignored once the request ended or the exchange was cancelled.
+   */
+  private void submit(Object op, boolean last) {
     Channel inline;
     synchronized (lock) {
       if (ended || cancelled) {
         return;
       }
-      ended = true;
+      ended = last;
       if (channel == null) {
-        pending.add(END);
+        pending.add(op);
         return;
       }
-      inline = enqueue(END);
+      inline = enqueue(op);
     }
     if (inline != null) {
       drain(inline);
@@ -113,6 +109,12 @@ abstract class BaseExchange implements Exchange {
       queued.clear();
       drainScheduled = false;
     }
+    writeOps(ch, java.util.Arrays.asList(ops));
+    ch.flush();
+  }
+
+  /** Writes request chunks and the end marker, in order, without flushing. */
+  private void writeOps(Channel ch, List<Object> ops) {
     for (Object op : ops) {
       if (op == END) {
         writeEnd(ch);
@@ -120,7 +122,6 @@ abstract class BaseExchange implements Exchange {
         writeChunk(ch, (byte[]) op);
       }
     }
-    ch.flush();
   }
 
   @Override
@@ -195,13 +196,7 @@ abstract class BaseExchange implements Exchange {
     boolean endOnly = ops.size() == 1 && ops.get(0) == END;
     writeHead(ch, endOnly);
     if (!endOnly) {
-      for (Object op : ops) {
-        if (op == END) {
-          writeEnd(ch);
-        } else {
-          writeChunk(ch, (byte[]) op);
-        }
-      }
+      writeOps(ch, ops);
     }
     synchronized (lock) {
       headWritten = true;
