@@ -151,7 +151,7 @@ class CliEndToEndIT {
     RestateCli.Result ref = clis.apply(onRestate).run(args.apply(onRestate));
     RestateCli.Result res = clis.apply(onResolute).run(args.apply(onResolute));
     String a = normalise(ref, onRestate.tag, anyOrder);
-    String b = normalise(res, onResolute.tag, anyOrder);
+    String b = normalise(res, onResolute.tag, anyOrder, true);
     assertThat(b)
         .as("restate %s\n--- restate-server ---\n%s\n--- Resolute ---\n%s", res.args(), ref, res)
         .isEqualTo(a);
@@ -162,8 +162,59 @@ class CliEndToEndIT {
       Pattern.compile(
           "(\\d+ (days?|hours?|minutes?|seconds?|ms)(, | and )?)+|\\d+(\\.\\d+)?(ms|µs|s)\\b");
 
+  /** An entry of `invocations list`: its first line carries the creation time. */
+  private static final Pattern LIST_ENTRY = Pattern.compile("(?m)^\\s*❯ \\[([^\\]]+)\\]");
+
   static String normalise(RestateCli.Result r, String tag, boolean anyOrder) {
-    String s = "exit " + r.exitCode() + "\n" + r.stdout() + "\n--- stderr ---\n" + r.stderr();
+    return normalise(r, tag, anyOrder, false);
+  }
+
+  static String normalise(RestateCli.Result r, String tag, boolean anyOrder, boolean checkOrder) {
+    String s =
+        "exit "
+            + r.exitCode()
+            + "\n"
+            + sortEntries(r.stdout(), tag, checkOrder)
+            + "\n--- stderr ---\n"
+            + r.stderr();
+    return lines(mask(s, tag), anyOrder);
+  }
+
+  /**
+   * Both servers list invocations newest first, but entries created in the same millisecond (or
+   * close enough to swap between the two runs) come in no defined order: the entries are compared
+   * in the order of their masked text, and Resolute's own order is checked to be newest first.
+   */
+  static String sortEntries(String out, String tag, boolean checkOrder) {
+    java.util.regex.Matcher m = LIST_ENTRY.matcher(out);
+    List<Integer> starts = new ArrayList<>();
+    List<String> times = new ArrayList<>();
+    while (m.find()) {
+      starts.add(m.start());
+      times.add(m.group(1));
+    }
+    if (starts.isEmpty()) {
+      return out;
+    }
+    if (checkOrder) {
+      for (int i = 1; i < times.size(); i++) {
+        // one format and one zone per listing: the text orders like the time
+        assertThat(times.get(i).compareTo(times.get(i - 1)))
+            .as("entries newest first: %s", times)
+            .isLessThanOrEqualTo(0);
+      }
+    }
+    List<String> entries = new ArrayList<>();
+    for (int i = 0; i < starts.size(); i++) {
+      int end = i + 1 < starts.size() ? starts.get(i + 1) : out.length();
+      String entry = out.substring(starts.get(i), end);
+      entries.add(entry.endsWith("\n") ? entry : entry + "\n");
+    }
+    entries.sort(java.util.Comparator.comparing(e -> lines(mask(e, tag), false)));
+    return out.substring(0, starts.get(0)) + String.join("", entries);
+  }
+
+  private static String mask(String s, String tag) {
     s =
         s.replaceAll("inv_1[0-9a-zA-Z]{33}", "inv_*")
             .replaceAll("dp_1[0-9a-zA-Z]{22}", "dp_*")
@@ -179,7 +230,10 @@ class CliEndToEndIT {
             .replaceAll("\\([^()]* ago\\)", "(AGO)")
             // the CLI's note on a long-held lock appears only after some seconds have passed
             .replaceAll("Current attempt has been in-flight for [^\\n]*", "");
-    s = DURATION.matcher(s).replaceAll("DUR");
+    return DURATION.matcher(s).replaceAll("DUR");
+  }
+
+  private static String lines(String s, boolean anyOrder) {
     if (anyOrder) {
       // a deployment's row names the first of its services, which restate-server lists in hash
       // order: every service goes on a line of its own
