@@ -29,6 +29,13 @@ final class StateCache {
   static final long MAX_BYTES = 2L * 1024 * 1024;
   private static final int ENTRY_OVERHEAD = 48;
 
+  /**
+   * What an object costs besides its entries: an object with no state is cached too, and must count
+   * towards {@link #MAX_BYTES}, or a workload of new keys without state would grow the cache
+   * forever.
+   */
+  private static final int OBJECT_OVERHEAD = 96;
+
   /** One object: its entries ordered as the store orders its keys, and their size. */
   private static final class Obj {
     final TreeMap<byte[], byte[][]> entries = new TreeMap<>(Arrays::compareUnsigned);
@@ -72,6 +79,7 @@ final class StateCache {
    */
   void fill(String service, String key, List<byte[]> storeKeys, List<byte[][]> entries) {
     Obj o = new Obj();
+    o.bytes = OBJECT_OVERHEAD + 2L * (service.length() + key.length());
     for (int i = 0; i < entries.size(); i++) {
       byte[][] e = entries.get(i);
       o.entries.put(storeKeys.get(i), e);
@@ -113,6 +121,12 @@ final class StateCache {
       o.bytes -= delta;
       bytes -= delta;
     }
+  }
+
+  /** How many entries the object has, or -1 when it is not cached. */
+  int size(String service, String key) {
+    Obj o = objects.get(new Ref(service, key));
+    return o == null ? -1 : o.entries.size();
   }
 
   /** Forgets everything (a store replaced under the partition). */

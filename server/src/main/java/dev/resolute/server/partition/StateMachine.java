@@ -60,7 +60,7 @@ public final class StateMachine {
    * restored them from a snapshot): what it caches of them is forgotten.
    */
   void storeReplaced() {
-    t.stateCache().clear();
+    t.storeReplaced();
     leadership.forget();
   }
 

@@ -187,6 +187,72 @@ final class Tables {
     return Keys.of(p, Keys.STATE).str(service).str(key);
   }
 
+  /**
+   * The object's entry in the state index: present whenever the object has state (it may outlive
+   * the last entry a single delete removed). Starting an attempt on a keyed target reads the
+   * object's whole state; for an object without state (a new workflow, a new key) a point read of
+   * this key, answered by the bloom filters, replaces a RocksDB iterator and a seek in every level.
+   */
+  private byte[] stateIndexKey(String service, String key) {
+    return Keys.of(p, Keys.STATE_INDEX).str(service).str(key).build();
+  }
+
+  /**
+   * Meta counter set to 1 once the partition's state index covers all of its state (stores written
+   * before the index existed have state without index entries: it is built by the first
+   * state-machine apply that reads state, see {@link #stateIndexed}).
+   */
+  private static final String STATE_INDEXED = "state_indexed";
+
+  private static final byte[] EMPTY = new byte[0];
+
+  /** Whether the index is known complete (cached by the state machine's instance only). */
+  private boolean stateIndexed;
+
+  /**
+   * Whether the state index of this partition is complete. The state machine's instance (the one
+   * with a cache, applying records) completes it on first use, inside the record's batch: every
+   * replica does so at the same record, from the same store content. Other instances only read.
+   */
+  private boolean stateIndexed() {
+    if (stateIndexed) {
+      return true;
+    }
+    if (meta(STATE_INDEXED) == 1) {
+      stateIndexed = stateCache != null;
+      return true;
+    }
+    if (stateCache == null) {
+      return false;
+    }
+    byte[] table = Keys.of(p, Keys.STATE).build();
+    byte[][] last = {null};
+    txn.scan(
+        table,
+        (k, v) -> {
+          int end = Keys.objectEnd(k);
+          if (last[0] == null
+              || Arrays.compareUnsigned(last[0], 0, last[0].length, k, 0, end) != 0) {
+            last[0] = Arrays.copyOf(k, end);
+            byte[] index = last[0].clone();
+            index[2] = Keys.STATE_INDEX;
+            txn.put(index, EMPTY);
+          }
+          return true;
+        });
+    putMeta(STATE_INDEXED, 1);
+    stateIndexed = true;
+    return true;
+  }
+
+  /** The store under this instance was replaced: what it knew of it is forgotten. */
+  void storeReplaced() {
+    stateIndexed = false;
+    if (stateCache != null) {
+      stateCache.clear();
+    }
+  }
+
   byte[] state(String service, String key, byte[] name) {
     byte[] k = statePrefix(service, key).lenBytes(name).build();
     if (stateCache != null) {
@@ -200,6 +266,15 @@ final class Tables {
 
   void putState(String service, String key, byte[] name, byte[] value) {
     byte[] k = statePrefix(service, key).lenBytes(name).build();
+    // an object cached with entries has its index entry already; otherwise it is written unless
+    // the store has it
+    int cached = stateCache == null ? -1 : stateCache.size(service, key);
+    if (cached <= 0) {
+      byte[] index = stateIndexKey(service, key);
+      if (cached == 0 || txn.get(index) == null) {
+        txn.put(index, EMPTY);
+      }
+    }
     txn.put(k, value);
     if (stateCache != null) {
       stateCache.put(service, key, k, name, value);
@@ -222,18 +297,20 @@ final class Tables {
         return cached;
       }
     }
-    byte[] prefix = statePrefix(service, key).build();
     List<byte[][]> out = new ArrayList<>();
     List<byte[]> keys = stateCache == null ? null : new ArrayList<>();
-    txn.scan(
-        prefix,
-        (k, v) -> {
-          out.add(new byte[][] {Keys.lenBytesAfter(k, prefix), v});
-          if (keys != null) {
-            keys.add(k);
-          }
-          return true;
-        });
+    if (!stateIndexed() || txn.get(stateIndexKey(service, key)) != null) {
+      byte[] prefix = statePrefix(service, key).build();
+      txn.scan(
+          prefix,
+          (k, v) -> {
+            out.add(new byte[][] {Keys.lenBytesAfter(k, prefix), v});
+            if (keys != null) {
+              keys.add(k);
+            }
+            return true;
+          });
+    }
     if (stateCache != null) {
       stateCache.fill(service, key, keys, out); // copies the entries into its own map
     }
@@ -241,8 +318,12 @@ final class Tables {
   }
 
   void clearState(String service, String key) {
-    for (byte[][] e : allState(service, key)) {
+    List<byte[][]> all = allState(service, key);
+    for (byte[][] e : all) {
       deleteState(service, key, e[0]);
+    }
+    if (!all.isEmpty()) {
+      txn.delete(stateIndexKey(service, key));
     }
   }
 

@@ -13,6 +13,13 @@ public final class Keys {
   public static final byte STATUS = 'S';
   public static final byte JOURNAL = 'J';
   public static final byte STATE = 'K';
+
+  /**
+   * One empty entry per object that has state ({@code str(service) str(key)}, as {@link #STATE}'s
+   * keys start): see the partition's {@code Tables}.
+   */
+  public static final byte STATE_INDEX = 'k';
+
   public static final byte LOCK = 'L';
   public static final byte INBOX = 'I';
 
@@ -114,6 +121,22 @@ public final class Keys {
 
   public byte[] build() {
     return Arrays.copyOf(buf, len);
+  }
+
+  /**
+   * Where the object part ({@code str(service) str(key)}) of a {@link #STATE} key ends: the length
+   * of its object's prefix.
+   */
+  public static int objectEnd(byte[] stateKey) {
+    int service = HEADER + 4 + (int) u32At(stateKey, HEADER);
+    return service + 4 + (int) u32At(stateKey, service);
+  }
+
+  private static long u32At(byte[] key, int offset) {
+    return ((key[offset] & 0xFFL) << 24)
+        | ((key[offset + 1] & 0xFFL) << 16)
+        | ((key[offset + 2] & 0xFFL) << 8)
+        | (key[offset + 3] & 0xFFL);
   }
 
   public static boolean startsWith(byte[] k, byte[] prefix) {
