@@ -112,9 +112,12 @@ class H2ConnectionTest {
   }
 
   /** Opens an exchange on the connection as the pool does (slot reserved, then started). */
-  private H2Exchange open(RecordingListener l) {
+  private H2Exchange open(RecordingListener l, String... header) {
     Http2Headers h =
         new DefaultHttp2Headers().method("POST").scheme("http").authority("test").path("/p");
+    for (int i = 0; i < header.length; i += 2) {
+      h.add(header[i], header[i + 1]);
+    }
     H2Exchange ex = new H2Exchange(h, l);
     ex.connection = conn;
     synchronized (lock) {
@@ -335,6 +338,44 @@ class H2ConnectionTest {
     assertThat(a.done).isCompleted();
     assertThat(seen).containsExactly("RST 3 " + Http2Error.CANCEL.code());
     assertThat(active()).isZero();
+  }
+
+  /**
+   * The invocation id changes with every stream: HPACK sends it as a literal that is never indexed
+   * (a repeated value costs its full length again), while an ordinary header repeated on the next
+   * stream shrinks to an index.
+   */
+  @Test
+  void perStreamHeadersAreNeverIndexed() {
+    connect(100);
+    String value = "inv_1abcdefghijklmnopqrstuvwxyz0123456789ABCDEF";
+    open(new RecordingListener(), "x-restate-invocation-id", value);
+    int firstId = headersFrameLength();
+    open(new RecordingListener(), "x-restate-invocation-id", value);
+    int secondId = headersFrameLength();
+    open(new RecordingListener(), "x-plain", value);
+    headersFrameLength();
+    open(new RecordingListener(), "x-plain", value);
+    int secondPlain = headersFrameLength();
+    assertThat(secondId).isGreaterThan(value.length() / 2).isGreaterThan(firstId - 10);
+    assertThat(secondPlain).isLessThan(10);
+  }
+
+  /** The payload length of the HEADERS frame the client wrote last; its bytes go on to the peer. */
+  private int headersFrameLength() {
+    int length = -1;
+    for (Object o; (o = client.readOutbound()) != null; ) {
+      ByteBuf b = (ByteBuf) o;
+      for (int i = b.readerIndex(); i + 9 <= b.writerIndex(); i += 9 + b.getUnsignedMedium(i)) {
+        if (b.getByte(i + 3) == 0x1) {
+          length = b.getUnsignedMedium(i);
+        }
+      }
+      server.writeInbound(b);
+    }
+    pump();
+    assertThat(length).isPositive();
+    return length;
   }
 
   private static Throwable failure(CompletableFuture<?> f) {
