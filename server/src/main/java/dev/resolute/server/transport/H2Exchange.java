@@ -1,30 +1,36 @@
 package dev.resolute.server.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2ResetFrame;
-import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One HTTP/2 stream. Request DATA frames wrap the caller's arrays (no copy; the arrays must not be
- * modified after {@link #write}); inbound frames are copied into fresh arrays and released here.
+ * One HTTP/2 stream of an {@link H2Connection}; the {@link Channel} it is attached to is the
+ * connection's. Request DATA frames wrap the caller's arrays (no copy; the arrays must not be
+ * modified after {@link #write}); inbound DATA is copied into fresh arrays (Netty's decoder
+ * releases the frame). Also the listener of its own write promises: a failed write fails the
+ * exchange.
  */
-final class H2Exchange extends BaseExchange {
+final class H2Exchange extends BaseExchange implements ChannelFutureListener {
   private final Http2Headers requestHeaders;
 
-  /** The connection carrying this stream (for its error when the stream dies with it). */
+  /** The connection carrying this stream; set before the exchange is started on it. */
   volatile H2Connection connection;
+
+  /** Event loop: the stream id once the head is written (0 before). */
+  int streamId;
+
+  /** Event loop: the connection forgot this exchange and its pool slot is free again. */
+  boolean detached;
+
+  private boolean gotHeaders;
 
   H2Exchange(Http2Headers requestHeaders, ExchangeListener listener) {
     super(listener);
@@ -33,126 +39,98 @@ final class H2Exchange extends BaseExchange {
 
   @Override
   void writeHead(Channel ch, boolean endOfRequest) {
-    failOnWriteError(ch.write(new DefaultHttp2HeadersFrame(requestHeaders, endOfRequest)));
+    connection.writeHeaders(this, requestHeaders, endOfRequest);
   }
 
   @Override
   void writeChunk(Channel ch, byte[] data) {
-    if (isFinished() || !ch.isActive()) {
+    if (isFinished() || detached) {
       return;
     }
-    failOnWriteError(ch.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(data), false)));
+    connection.writeData(this, Unpooled.wrappedBuffer(data), false);
   }
 
   /**
    * Ends our side of the stream even when the response has already ended (the usual order: the
    * deployment sends End and closes, then the invoker ends the request). Skipping it then left the
-   * stream half-open forever, and with it the stream channel, its session and the deployment's
-   * per-stream state (a leak of ~1 KiB per invocation on both sides).
+   * stream half-open forever, and with it the deployment's per-stream state.
    */
   @Override
   void writeEnd(Channel ch) {
-    if (!ch.isActive()) {
+    if (detached) {
       return;
     }
-    failOnWriteError(ch.write(new DefaultHttp2DataFrame(true)));
+    connection.writeData(this, Unpooled.EMPTY_BUFFER, true);
   }
 
+  /** RST_STREAM(CANCEL). */
   @Override
   void abort(Channel ch) {
-    // closing a stream channel whose stream is not closed sends RST_STREAM(CANCEL)
-    ch.close();
+    connection.reset(this);
   }
 
-  /** Inbound handler of the stream child channel. Releases every frame it receives. */
-  final class Handler extends ChannelInboundHandlerAdapter {
-    private boolean gotHeaders;
+  /** A write promise of this stream completed (event loop). */
+  @Override
+  public void operationComplete(ChannelFuture f) {
+    if (!f.isSuccess()) {
+      connection.writeFailed(this, f.cause());
+    }
+  }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+  // ---------------------------------------------------------------- inbound (event loop)
+
+  /** Response headers, informational headers or trailers. Never throws. */
+  void onHeaders(Http2Headers headers, boolean endOfStream) {
+    if (!gotHeaders) {
+      CharSequence st = headers.status();
+      int status;
       try {
-        if (msg instanceof Http2HeadersFrame hf) {
-          onHeaders(ctx, hf);
-        } else if (msg instanceof Http2DataFrame df) {
-          if (df.content().isReadable()) {
-            deliverData(ByteBufUtil.getBytes(df.content()));
-          }
-          if (df.isEndStream()) {
-            finish(ctx);
-          }
-        } else if (msg instanceof Http2ResetFrame rf) {
-          deliverError(
-              new TransportException(
-                  TransportException.Kind.RESET,
-                  "stream reset by deployment (error code " + rf.errorCode() + ")"));
-        }
-      } finally {
-        ReferenceCountUtil.release(msg);
-      }
-    }
-
-    private void onHeaders(ChannelHandlerContext ctx, Http2HeadersFrame hf) {
-      if (!gotHeaders) {
-        CharSequence st = hf.headers().status();
-        int status = st == null ? 0 : Integer.parseInt(st.toString());
-        if (status >= 100 && status < 200) {
-          return; // informational
-        }
-        gotHeaders = true;
-        List<Map.Entry<String, String>> headers = new ArrayList<>();
-        for (Map.Entry<CharSequence, CharSequence> h : hf.headers()) {
-          String k = h.getKey().toString();
-          if (!k.startsWith(":")) {
-            headers.add(Map.entry(k, h.getValue().toString()));
-          }
-        }
-        deliverHeaders(status, headers);
-      }
-      if (hf.isEndStream()) {
-        finish(ctx);
-      }
-    }
-
-    private void finish(ChannelHandlerContext ctx) {
-      if (!gotHeaders) {
+        status = st == null ? 0 : Integer.parseInt(st.toString());
+      } catch (NumberFormatException e) {
         deliverError(
             new TransportException(
-                TransportException.Kind.PROTOCOL, "response ended without headers"));
-      } else {
-        deliverEnd();
-      }
-      if (!requestEnded()) {
-        ctx.close(); // our side still open: reset the stream
-      }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      ReferenceCountUtil.release(evt); // e.g. GOAWAY duplicates for streams above the last id
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      if (isFinished()) {
-        // the usual end: the stream closes after its response ended (no exception to build)
-        ctx.fireChannelInactive();
+                TransportException.Kind.PROTOCOL, "invalid :status in the response: " + st));
+        connection.reset(this);
         return;
       }
-      H2Connection c = connection;
-      Throwable conn = c == null ? null : c.error;
-      deliverError(
-          conn != null
-              ? conn
-              : new TransportException(
-                  TransportException.Kind.CLOSED,
-                  "HTTP/2 stream closed before the response ended"));
-      ctx.fireChannelInactive();
+      if (status >= 100 && status < 200) {
+        return; // informational
+      }
+      gotHeaders = true;
+      List<Map.Entry<String, String>> list = new ArrayList<>(headers.size());
+      for (Map.Entry<CharSequence, CharSequence> h : headers) {
+        String k = h.getKey().toString();
+        if (!k.startsWith(":")) {
+          list.add(Map.entry(k, h.getValue().toString()));
+        }
+      }
+      deliverHeaders(status, list);
     }
+    if (endOfStream) {
+      finish();
+    }
+  }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      deliverError(cause);
-      ctx.close();
+  /** A DATA frame; {@code data} stays Netty's. */
+  void onData(ByteBuf data, boolean endOfStream) {
+    if (data.isReadable() && !isFinished()) {
+      deliverData(ByteBufUtil.getBytes(data));
+    }
+    if (endOfStream) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    if (!gotHeaders) {
+      deliverError(
+          new TransportException(
+              TransportException.Kind.PROTOCOL, "response ended without headers"));
+    } else {
+      deliverEnd();
+    }
+    if (!requestEnded()) {
+      connection.reset(this); // our side still open: reset the stream
     }
   }
 }

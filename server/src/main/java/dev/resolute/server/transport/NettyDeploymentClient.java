@@ -11,13 +11,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -47,13 +41,16 @@ import org.slf4j.LoggerFactory;
  * <p>Pooling is per authority ({@code host:port}). HTTP/2: many streams per connection, up to
  * {@link Options#maxStreamsPerConnection()} (and never more than the peer's
  * SETTINGS_MAX_CONCURRENT_STREAMS; excess streams are buffered by Netty's StreamBufferingEncoder);
- * another connection is opened when all are full. HTTP/1.1: one exchange per connection at a time;
- * idle keep-alive connections are reused.
+ * another connection is opened when all are full. An HTTP/2 connection is one Netty {@code
+ * Http2ConnectionHandler} ({@link H2Connection}); its streams are entries of a table keyed by
+ * stream id, not channels. HTTP/1.1: one exchange per connection at a time; idle keep-alive
+ * connections are reused.
  *
  * <p>ByteBuf ownership: request chunks are wrapped (not copied) from the caller's arrays, so a
  * caller must not modify an array after passing it to {@link Exchange#write}; Netty releases the
- * wrappers after writing. Every inbound frame is copied into a fresh array and released by the
- * stream/connection handler that reads it; no ByteBuf escapes this package.
+ * wrappers after writing. Every inbound body chunk is copied into a fresh array; HTTP/1.1 messages
+ * are released by the connection handler that reads them, HTTP/2 frames by Netty's decoder once the
+ * frame listener returns; no ByteBuf escapes this package.
  */
 public final class NettyDeploymentClient implements DeploymentClient {
   /**
@@ -320,10 +317,12 @@ public final class NettyDeploymentClient implements DeploymentClient {
       }
       if (conn == null) {
         conn =
-            new H2Connection(
+            H2Connection.create(
                 key,
                 options.maxStreamsPerConnection(),
-                options.connectionWindow() - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
+                options.initialStreamWindow(),
+                options.connectionWindow(),
+                lock);
         list.add(conn);
         fresh = true;
       }
@@ -337,10 +336,10 @@ public final class NettyDeploymentClient implements DeploymentClient {
     conn.ready.whenComplete(
         (ch, err) -> {
           if (err != null) {
-            releaseStream(c);
+            c.releaseSlot();
             ex.failUnattached(err);
           } else {
-            ch.eventLoop().execute(() -> openStream(c, ch, ex));
+            ch.eventLoop().execute(() -> c.start(ex));
           }
         });
     return ex;
@@ -358,11 +357,6 @@ public final class NettyDeploymentClient implements DeploymentClient {
                     // with TLS, the HTTP/2 preface and everything after it wait for the handshake
                     // in the handler
                     to.addTls(ch, false);
-                    Http2Settings settings =
-                        Http2Settings.defaultSettings()
-                            .initialWindowSize(options.initialStreamWindow())
-                            .maxFrameSize(Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE)
-                            .pushEnabled(false);
                     if (CONSOLIDATE_FLUSHES) {
                       // many streams share the connection: their flushes within one event-loop turn
                       // become one write
@@ -372,21 +366,7 @@ public final class NettyDeploymentClient implements DeploymentClient {
                                   FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES,
                                   true));
                     }
-                    ch.pipeline()
-                        .addLast(
-                            Http2FrameCodecBuilder.forClient()
-                                .initialSettings(settings)
-                                .headerSensitivityDetector(NettyDeploymentClient::unindexed)
-                                .encoderEnforceMaxConcurrentStreams(true)
-                                .build(),
-                            new Http2MultiplexHandler(
-                                new ChannelInitializer<Channel>() {
-                                  @Override
-                                  protected void initChannel(Channel pushed) {
-                                    pushed.close(); // no server push expected
-                                  }
-                                }),
-                            conn);
+                    ch.pipeline().addLast(conn);
                   }
                 });
     b.connect(host, port)
@@ -408,38 +388,6 @@ public final class NettyDeploymentClient implements DeploymentClient {
                       });
               // conn.ready completes in H2Connection.channelActive, after the preface is written
             });
-  }
-
-  private void openStream(H2Connection conn, Channel parent, H2Exchange ex) {
-    if (!parent.isActive()) {
-      releaseStream(conn);
-      Throwable err = conn.error;
-      ex.failUnattached(
-          err != null
-              ? err
-              : new TransportException(TransportException.Kind.CLOSED, "HTTP/2 connection closed"));
-      return;
-    }
-    new Http2StreamChannelBootstrap(parent)
-        .handler(ex.new Handler())
-        .open()
-        .addListener(
-            f -> {
-              if (!f.isSuccess()) {
-                releaseStream(conn);
-                ex.failUnattached(H2Connection.classify(f.cause()));
-                return;
-              }
-              Http2StreamChannel sc = (Http2StreamChannel) f.getNow();
-              sc.closeFuture().addListener(x -> releaseStream(conn));
-              ex.attach(sc);
-            });
-  }
-
-  private void releaseStream(H2Connection conn) {
-    synchronized (lock) {
-      conn.active--;
-    }
   }
 
   private void removeH2(H2Connection conn) {
