@@ -464,7 +464,7 @@ public final class ResoluteServer implements AutoCloseable {
           }
         });
     for (int p = 0; p < n; p++) {
-      log.subscribe(p, processors[p]::onCommitted);
+      log.subscribe(p, processors[p].committedRecords());
     }
     long tLead = System.nanoTime();
     timeline.step("replay");

@@ -188,9 +188,13 @@ public final class LocalLog implements Log {
 
   /** One append: a single record, or a group of one partition's records written in one batch. */
   private record Pending(
-      int partition, byte[][] payloads, int bytes, CompletableFuture<Long> future) {
+      int partition,
+      byte[][] payloads,
+      Object[] decoded,
+      int bytes,
+      CompletableFuture<Long> future) {
     Pending(int partition, byte[] payload, CompletableFuture<Long> future) {
-      this(partition, new byte[][] {payload}, payload.length + FRAME_OVERHEAD, future);
+      this(partition, new byte[][] {payload}, null, payload.length + FRAME_OVERHEAD, future);
     }
   }
 
@@ -546,6 +550,13 @@ public final class LocalLog implements Log {
 
   @Override
   public CompletableFuture<Long> appendAll(int partition, List<byte[]> payloads) {
+    return appendDecoded(partition, payloads, null, false);
+  }
+
+  /** Fences nothing itself (apply fences by leader epoch): {@code asLeader} makes no difference. */
+  @Override
+  public CompletableFuture<Long> appendDecoded(
+      int partition, List<byte[]> payloads, List<?> decoded, boolean asLeader) {
     CompletableFuture<Long> f = new CompletableFuture<>();
     if (refused(f)) {
       return f;
@@ -558,7 +569,13 @@ public final class LocalLog implements Log {
     for (byte[] p : payloads) {
       bytes += p.length + FRAME_OVERHEAD;
     }
-    queue.add(new Pending(partition, payloads.toArray(byte[][]::new), bytes, f));
+    queue.add(
+        new Pending(
+            partition,
+            payloads.toArray(byte[][]::new),
+            decoded == null ? null : decoded.toArray(),
+            bytes,
+            f));
     return f;
   }
 
@@ -740,10 +757,10 @@ public final class LocalLog implements Log {
     try {
       for (Pending pe : batch) {
         RecordConsumer c = consumers[pe.partition];
-        for (byte[] payload : pe.payloads) {
+        for (int i = 0; i < pe.payloads.length; i++) {
           records++;
           if (c != null) {
-            c.accept(pe.partition, lsn, payload);
+            c.accept(pe.partition, lsn, pe.payloads[i], pe.decoded == null ? null : pe.decoded[i]);
           }
           lsn++;
         }

@@ -37,6 +37,23 @@ public interface Log extends AutoCloseable {
   }
 
   /**
+   * As {@link #appendAsLeader} ({@code asLeader}) or {@link #appendAll}, with beside each payload
+   * the record it encodes ({@code decoded.get(i)} parses to {@code payloads.get(i)}). A log that
+   * hands its own appends to consumers in this process passes them along ({@link
+   * RecordConsumer#accept(int, long, byte[], Object)}), so that apply does not parse again what the
+   * appender has just encoded; the others ignore them.
+   */
+  default CompletableFuture<Long> appendDecoded(
+      int partition, java.util.List<byte[]> payloads, java.util.List<?> decoded, boolean asLeader) {
+    if (asLeader) {
+      return appendAsLeader(partition, payloads);
+    }
+    return payloads.size() == 1
+        ? append(partition, payloads.get(0))
+        : appendAll(partition, payloads);
+  }
+
+  /**
    * This node is about to announce itself leader of {@code partition}: from now on its {@link
    * #appendAsLeader} records of the partition go through a new session that fences every earlier
    * one, of this node or another (their later leader appends fail, the open ones are dropped). A
@@ -60,5 +77,14 @@ public interface Log extends AutoCloseable {
   @FunctionalInterface
   interface RecordConsumer {
     void accept(int partition, long lsn, byte[] payload);
+
+    /**
+     * As {@link #accept(int, long, byte[])}, with the record as its appender built it ({@code
+     * decoded}, which parses from {@code payload}) when this process appended it through {@link
+     * #appendDecoded}, else null.
+     */
+    default void accept(int partition, long lsn, byte[] payload, Object decoded) {
+      accept(partition, lsn, payload);
+    }
   }
 }

@@ -59,10 +59,9 @@ public final class Appender {
   }
 
   public CompletableFuture<Long> append(int partition, Envelope env) {
-    byte[] payload = stamp(partition, env, clock.millis()).toByteArray();
-    return leaderRecords
-        ? log.appendAsLeader(partition, List.of(payload))
-        : log.append(partition, payload);
+    Envelope stamped = stamp(partition, env, clock.millis());
+    return log.appendDecoded(
+        partition, List.of(stamped.toByteArray()), List.of(stamped), leaderRecords);
   }
 
   /**
@@ -71,12 +70,13 @@ public final class Appender {
   public CompletableFuture<Long> appendAll(int partition, List<Envelope> envs) {
     long now = clock.millis();
     List<byte[]> payloads = new ArrayList<>(envs.size());
+    List<Envelope> stamped = new ArrayList<>(envs.size());
     for (Envelope env : envs) {
-      payloads.add(stamp(partition, env, now).toByteArray());
+      Envelope e = stamp(partition, env, now);
+      stamped.add(e);
+      payloads.add(e.toByteArray());
     }
-    return leaderRecords
-        ? log.appendAsLeader(partition, payloads)
-        : log.appendAll(partition, payloads);
+    return log.appendDecoded(partition, payloads, stamped, leaderRecords);
   }
 
   /**

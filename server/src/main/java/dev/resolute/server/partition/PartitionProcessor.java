@@ -575,8 +575,31 @@ public final class PartitionProcessor {
    * waits (see {@link #leading}).
    */
   public void onCommitted(int p, long lsn, byte[] payload) {
-    incoming.add(new Object[] {lsn, payload});
+    onCommitted(p, lsn, payload, null);
+  }
+
+  /** As {@link #onCommitted(int, long, byte[])}, with the record as appended, if known. */
+  public void onCommitted(int p, long lsn, byte[] payload, Object decoded) {
+    incoming.add(
+        decoded instanceof Envelope
+            ? new Object[] {lsn, payload, decoded}
+            : new Object[] {lsn, payload});
     wake();
+  }
+
+  /** The consumer of this partition's committed records, for {@code Log.subscribe}. */
+  public dev.resolute.server.log.Log.RecordConsumer committedRecords() {
+    return new dev.resolute.server.log.Log.RecordConsumer() {
+      @Override
+      public void accept(int partition, long lsn, byte[] payload) {
+        onCommitted(partition, lsn, payload, null);
+      }
+
+      @Override
+      public void accept(int partition, long lsn, byte[] payload, Object decoded) {
+        onCommitted(partition, lsn, payload, decoded);
+      }
+    };
   }
 
   private void drain() {
@@ -632,7 +655,8 @@ public final class PartitionProcessor {
         }
         Envelope env;
         try {
-          env = Envelope.parseFrom((byte[]) rec[1]);
+          // the record as this node appended it, or parsed from the log
+          env = rec.length > 2 ? (Envelope) rec[2] : Envelope.parseFrom((byte[]) rec[1]);
         } catch (InvalidProtocolBufferException e) {
           LOG.error("partition {}: skipping undecodable record at lsn {}", partition, lsn, e);
           continue;

@@ -44,6 +44,31 @@ class LocalLogTest {
   }
 
   @Test
+  void recordsAppendedWithTheirDecodedFormReachTheConsumerWithItAndOnlyThose() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    LocalLog log = LocalLog.open(dir, 1);
+    log.subscribe(
+        0,
+        new Log.RecordConsumer() {
+          @Override
+          public void accept(int p, long lsn, byte[] payload) {
+            throw new AssertionError("the log calls the four-argument form");
+          }
+
+          @Override
+          public void accept(int p, long lsn, byte[] payload, Object decoded) {
+            seen.add(lsn + ":" + new String(payload, StandardCharsets.UTF_8) + "=" + decoded);
+          }
+        });
+    log.append(0, b("a")).get();
+    log.appendDecoded(0, List.of(b("b"), b("c")), List.of("B", "C"), true).get();
+    log.appendAll(0, List.of(b("d"))).get();
+    log.appendDecoded(0, List.of(b("e")), List.of("E"), false).get();
+    log.close();
+    assertThat(seen).containsExactly("1:a=null", "2:b=B", "3:c=C", "4:d=null", "5:e=E");
+  }
+
+  @Test
   void anEmptyGroupCompletesAtOnce() throws Exception {
     LocalLog log = LocalLog.open(dir, 1);
     assertThat(log.appendAll(0, List.of()).get()).isZero();
