@@ -29,8 +29,8 @@ final class RecentWrites {
 
   private static final byte[] DELETED = new byte[0];
 
-  private volatile Map<ByteBuffer, byte[]> young = new ConcurrentHashMap<>();
-  private volatile Map<ByteBuffer, byte[]> old = new ConcurrentHashMap<>();
+  private volatile Map<ByteBuffer, byte[]> young = generation();
+  private volatile Map<ByteBuffer, byte[]> old = generation();
   private final AtomicInteger youngSize = new AtomicInteger();
 
   /** The value of {@code key}, null if deleted, {@link #UNKNOWN} if not known here. */
@@ -68,14 +68,23 @@ final class RecentWrites {
       return; // another thread rotated it already
     }
     old = full;
-    young = new ConcurrentHashMap<>();
+    young = generation();
     youngSize.set(0);
   }
 
   /** Forgets everything (the store was changed other than by batches). */
   synchronized void clear() {
-    young = new ConcurrentHashMap<>();
-    old = new ConcurrentHashMap<>();
+    young = generation();
+    old = generation();
     youngSize.set(0);
+  }
+
+  /**
+   * A generation's map, sized for {@link #GENERATION} keys at once: grown from the default 16 it
+   * was resized nine times per generation on the commit path (~2 % of the node's CPU under
+   * counter-1000 was in its puts).
+   */
+  private static Map<ByteBuffer, byte[]> generation() {
+    return new ConcurrentHashMap<>(GENERATION);
   }
 }
