@@ -169,11 +169,13 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** Stops the broker and deletes its data directory (its log stays; see {@link TestData}). */
   @Override
   public void close() {
     if (process != null) {
       process.stop();
     }
+    TestData.deleteUnlessKept(workDir.resolve("data"));
   }
 
   private void writeProperties() {

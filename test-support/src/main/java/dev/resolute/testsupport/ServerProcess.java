@@ -123,9 +123,14 @@ public abstract class ServerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the process and deletes its data directory (its log stays; see {@link TestData}). A
+   * process closed is not started again.
+   */
   @Override
   public void close() {
     stop();
+    TestData.deleteUnlessKept(dataDir());
   }
 
   public int ingressPort() {

@@ -3,6 +3,7 @@ package dev.resolute.client.testsupport;
 import dev.resolute.server.ResoluteServer;
 import dev.resolute.server.config.ConfigLoader;
 import dev.resolute.server.config.ServerConfig;
+import dev.resolute.testsupport.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +15,11 @@ import java.util.Map;
  */
 public final class InProcessResoluteServer implements TestServer {
   private final ResoluteServer server;
+  private final Path base;
 
-  private InProcessResoluteServer(ResoluteServer server) {
+  private InProcessResoluteServer(ResoluteServer server, Path base) {
     this.server = server;
+    this.base = base;
   }
 
   public static InProcessResoluteServer start(String name) throws IOException {
@@ -32,7 +35,7 @@ public final class InProcessResoluteServer implements TestServer {
                 "ingress.bind-address", "127.0.0.1:0",
                 "admin.bind-address", "127.0.0.1:0",
                 "bind-address", "127.0.0.1:0"));
-    return new InProcessResoluteServer(ResoluteServer.start(config));
+    return new InProcessResoluteServer(ResoluteServer.start(config), base);
   }
 
   @Override
@@ -48,5 +51,6 @@ public final class InProcessResoluteServer implements TestServer {
   @Override
   public void close() {
     server.close();
+    TestData.deleteUnlessKept(base);
   }
 }
