@@ -43,6 +43,7 @@ final class Tables {
 
   Tables on(Txn t) {
     this.txn = t;
+    lastStatusId = null;
     return this;
   }
 
@@ -68,32 +69,66 @@ final class Tables {
 
   // ---- status ----
   InvocationStatus status(InvocationId id) {
-    byte[] v = txn.get(statusKey(id));
-    return v == null ? null : parse(() -> InvocationStatus.parseFrom(v));
+    byte[] raw = id.toBytes();
+    byte[] v = txn.get(Keys.of(p, Keys.STATUS).bytes(raw).build());
+    InvocationStatus s = v == null ? null : parse(() -> InvocationStatus.parseFrom(v));
+    remember(raw, s != null && s.getPhase() == InvocationStatus.Phase.INVOKED);
+    return s;
   }
 
   /**
    * Writes a status and keeps the running index in step: an invocation is in the index exactly
    * while its stored phase is INVOKED, so start-up finds the invocations to resume without reading
-   * every status (several hundred thousand completed ones after a long run).
+   * every status (several hundred thousand completed ones after a long run). The index entry is
+   * written only when the phase enters or leaves INVOKED: a running invocation's status is written
+   * for every command of its journal, and writing its index entry again each time (or a tombstone
+   * for one that was never there, as for an inboxed or completed status) cost a memtable insertion.
    */
   void putStatus(InvocationId id, InvocationStatus s) {
     byte[] raw = id.toBytes();
+    boolean was = storedInvoked(raw);
+    boolean now = s.getPhase() == InvocationStatus.Phase.INVOKED;
     txn.put(Keys.of(p, Keys.STATUS).bytes(raw).build(), s.toByteArray());
-    if (s.getPhase() == InvocationStatus.Phase.INVOKED) {
+    if (now && !was) {
       txn.put(runningKey(raw), NOTHING);
-    } else {
+    } else if (was && !now) {
       txn.delete(runningKey(raw));
     }
+    remember(raw, now);
   }
 
   void deleteStatus(InvocationId id) {
-    txn.delete(statusKey(id));
-    txn.delete(runningKey(id.toBytes()));
+    byte[] raw = id.toBytes();
+    boolean was = storedInvoked(raw);
+    txn.delete(Keys.of(p, Keys.STATUS).bytes(raw).build());
+    if (was) {
+      txn.delete(runningKey(raw));
+    }
+    remember(raw, false);
   }
 
-  private byte[] statusKey(InvocationId id) {
-    return Keys.of(p, Keys.STATUS).bytes(id.toBytes()).build();
+  /**
+   * The status this record last read or wrote: its id and whether its stored phase is INVOKED.
+   * Almost every status write follows a read of the same status in the same record, so {@link
+   * #storedInvoked} rarely reads it again. Reset by {@link #on}.
+   */
+  private byte[] lastStatusId;
+
+  private boolean lastStatusInvoked;
+
+  private void remember(byte[] raw, boolean invoked) {
+    lastStatusId = raw;
+    lastStatusInvoked = invoked;
+  }
+
+  /** Whether the stored status of {@code raw} (as of now in this transaction) is INVOKED. */
+  private boolean storedInvoked(byte[] raw) {
+    if (lastStatusId != null && Arrays.equals(lastStatusId, raw)) {
+      return lastStatusInvoked;
+    }
+    byte[] v = txn.get(Keys.of(p, Keys.STATUS).bytes(raw).build());
+    return v != null
+        && parse(() -> InvocationStatus.parseFrom(v)).getPhase() == InvocationStatus.Phase.INVOKED;
   }
 
   private byte[] runningKey(byte[] rawId) {

@@ -198,4 +198,95 @@ class TablesTest {
     Tables.InboxEntry none = inBatch(t -> t.dequeueEntry("C", "k"));
     assertThat(none).isNull();
   }
+
+  /** The table bytes of every put ('+') and delete ('-') a batch receives, in order. */
+  static final class Recording implements dev.resolute.server.storage.Txn {
+    final dev.resolute.server.storage.Txn inner;
+    final List<String> writes = new ArrayList<>();
+
+    Recording(dev.resolute.server.storage.Txn inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+      return inner.get(key);
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+      writes.add("+" + (char) key[2]);
+      inner.put(key, value);
+    }
+
+    @Override
+    public void delete(byte[] key) {
+      writes.add("-" + (char) key[2]);
+      inner.delete(key);
+    }
+
+    @Override
+    public void scan(byte[] prefix, java.util.function.BiPredicate<byte[], byte[]> visitor) {
+      inner.scan(prefix, visitor);
+    }
+  }
+
+  /** Writes {@code phase} as the status of {@code id} in its own batch; returns what it wrote. */
+  List<String> writeStatus(
+      InvocationId id, dev.resolute.server.pb.InvocationStatus.Phase phase, boolean readFirst) {
+    try (Store.Batch b = store.begin()) {
+      Recording r = new Recording(b);
+      Tables t = new Tables(3).on(r);
+      if (readFirst) {
+        t.status(id);
+      }
+      if (phase == null) {
+        t.deleteStatus(id);
+      } else {
+        t.putStatus(
+            id, dev.resolute.server.pb.InvocationStatus.newBuilder().setPhase(phase).build());
+      }
+      b.commit();
+      return r.writes;
+    }
+  }
+
+  @Test
+  void theRunningIndexIsWrittenOnlyWhenThePhaseEntersOrLeavesInvoked() {
+    var invoked = dev.resolute.server.pb.InvocationStatus.Phase.INVOKED;
+    var inboxed = dev.resolute.server.pb.InvocationStatus.Phase.INBOXED;
+    var completed = dev.resolute.server.pb.InvocationStatus.Phase.COMPLETED;
+    for (boolean readFirst : new boolean[] {true, false}) {
+      InvocationId id = id(readFirst ? 1 : 2);
+      assertThat(writeStatus(id, inboxed, readFirst)).containsExactly("+S"); // no tombstone
+      assertThat(writeStatus(id, invoked, readFirst)).containsExactly("+S", "+R");
+      assertThat(writeStatus(id, invoked, readFirst)).containsExactly("+S"); // already indexed
+      assertThat(inBatch(Tables::running)).contains(id);
+      assertThat(writeStatus(id, completed, readFirst)).containsExactly("+S", "-R");
+      assertThat(inBatch(Tables::running)).doesNotContain(id);
+      assertThat(writeStatus(id, null, readFirst)).containsExactly("-S");
+      assertThat(writeStatus(id, invoked, readFirst)).containsExactly("+S", "+R");
+      assertThat(writeStatus(id, null, readFirst)).containsExactly("-S", "-R");
+      assertThat(inBatch(Tables::running)).doesNotContain(id);
+    }
+  }
+
+  @Test
+  void severalStatusWritesInOneRecordKeepTheIndexInStep() {
+    var invoked = dev.resolute.server.pb.InvocationStatus.Phase.INVOKED;
+    var suspended = dev.resolute.server.pb.InvocationStatus.Phase.SUSPENDED;
+    InvocationId a = id(10);
+    InvocationId b = id(11);
+    inBatch(
+        t -> {
+          t.putStatus(
+              a, dev.resolute.server.pb.InvocationStatus.newBuilder().setPhase(invoked).build());
+          t.putStatus(
+              b, dev.resolute.server.pb.InvocationStatus.newBuilder().setPhase(invoked).build());
+          t.putStatus(
+              a, dev.resolute.server.pb.InvocationStatus.newBuilder().setPhase(suspended).build());
+          return null;
+        });
+    assertThat(inBatch(Tables::running)).containsExactly(b);
+  }
 }
