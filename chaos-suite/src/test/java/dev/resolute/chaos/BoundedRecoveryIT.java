@@ -57,7 +57,7 @@ class BoundedRecoveryIT {
 
   static final int KEYS = 32;
 
-  /** RESOLUTE_STORE_FLUSH_RECORDS for this test (default 4096): smaller, so rounds stay short. */
+  /** RESOLUTE_STORE_FLUSH_RECORDS for this test (default 16384): smaller, so rounds stay short. */
   static final long CHECKPOINT_RECORDS = 1000;
 
   ResoluteProcess server;
@@ -69,7 +69,7 @@ class BoundedRecoveryIT {
       services.kill9();
     }
     if (server != null) {
-      server.kill9();
+      server.discard();
     }
   }
 

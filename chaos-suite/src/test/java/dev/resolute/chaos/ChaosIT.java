@@ -64,7 +64,7 @@ class ChaosIT {
       services.kill9();
     }
     if (server != null) {
-      server.kill9();
+      server.discard();
     }
     if (disk != null) {
       disk.unmount();

@@ -75,7 +75,7 @@ final class ExamplesCluster implements BeforeAllCallback, BeforeEachCallback, Pa
     @Override
     public void close() {
       for (ResoluteProcess n : nodes) {
-        n.kill9();
+        n.discard();
       }
       if (endpoint != null) {
         endpoint.close();

@@ -163,6 +163,6 @@ final class Server implements AutoCloseable {
 
   @Override
   public void close() {
-    process.kill9();
+    process.discard();
   }
 }

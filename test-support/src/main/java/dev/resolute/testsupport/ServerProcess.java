@@ -116,6 +116,15 @@ public abstract class ServerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code kill -9} and delete the data directory (its log stays; see {@link TestData}): a test's
+   * quick end. A process discarded is not started again.
+   */
+  public void discard() {
+    kill9();
+    TestData.deleteUnlessKept(dataDir());
+  }
+
   /** SIGTERM (SIGKILL after 10 s). */
   public void stop() {
     if (process != null) {

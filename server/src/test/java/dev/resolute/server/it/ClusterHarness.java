@@ -155,7 +155,7 @@ final class ClusterHarness {
   static void stopAll(List<ResoluteProcess> nodes, ChildProcess services, AutoCloseable broker)
       throws Exception {
     for (ResoluteProcess n : nodes) {
-      n.kill9();
+      n.discard();
     }
     if (services != null) {
       services.kill9();

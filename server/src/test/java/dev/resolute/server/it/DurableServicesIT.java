@@ -93,7 +93,7 @@ class DurableServicesIT {
       services.kill9();
     }
     if (server != null) {
-      server.kill9();
+      server.discard();
     }
   }
 

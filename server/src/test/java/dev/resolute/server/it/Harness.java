@@ -162,7 +162,7 @@ final class Harness implements AutoCloseable {
     if (services != null) {
       services.kill9();
     }
-    server.kill9();
+    server.discard();
   }
 
   // ------------------------------------------------------------------ HTTP

@@ -75,7 +75,7 @@ class LimitsIT {
       services.kill9();
     }
     if (server != null) {
-      server.kill9();
+      server.discard();
     }
   }
 

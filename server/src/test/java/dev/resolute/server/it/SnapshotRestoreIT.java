@@ -82,7 +82,7 @@ class SnapshotRestoreIT {
   @AfterEach
   void stopNodes() {
     for (ResoluteProcess n : nodes) {
-      n.kill9();
+      n.discard();
     }
     if (moto != null) {
       moto.kill9();

@@ -40,7 +40,7 @@ class WebUiIT {
       services.kill9();
     }
     if (server != null) {
-      server.kill9();
+      server.discard();
     }
   }
 
