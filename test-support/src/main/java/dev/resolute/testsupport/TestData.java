@@ -43,7 +43,8 @@ public final class TestData {
     }
   }
 
-  static void delete(Path dir) throws IOException {
+  /** Deletes {@code dir} and everything under it, always; one that does not exist is no error. */
+  public static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -70,10 +70,18 @@ final class Tables {
   // ---- status ----
   InvocationStatus status(InvocationId id) {
     byte[] raw = id.toBytes();
-    byte[] v = txn.get(Keys.of(p, Keys.STATUS).bytes(raw).build());
-    InvocationStatus s = v == null ? null : parse(() -> InvocationStatus.parseFrom(v));
+    InvocationStatus s = readStatus(raw);
     remember(raw, s != null && s.getPhase() == InvocationStatus.Phase.INVOKED);
     return s;
+  }
+
+  private InvocationStatus readStatus(byte[] raw) {
+    byte[] v = txn.get(statusKey(raw));
+    return v == null ? null : parse(() -> InvocationStatus.parseFrom(v));
+  }
+
+  private byte[] statusKey(byte[] rawId) {
+    return Keys.of(p, Keys.STATUS).bytes(rawId).build();
   }
 
   /**
@@ -88,7 +96,7 @@ final class Tables {
     byte[] raw = id.toBytes();
     boolean was = storedInvoked(raw);
     boolean now = s.getPhase() == InvocationStatus.Phase.INVOKED;
-    txn.put(Keys.of(p, Keys.STATUS).bytes(raw).build(), s.toByteArray());
+    txn.put(statusKey(raw), s.toByteArray());
     if (now && !was) {
       txn.put(runningKey(raw), NOTHING);
     } else if (was && !now) {
@@ -100,7 +108,7 @@ final class Tables {
   void deleteStatus(InvocationId id) {
     byte[] raw = id.toBytes();
     boolean was = storedInvoked(raw);
-    txn.delete(Keys.of(p, Keys.STATUS).bytes(raw).build());
+    txn.delete(statusKey(raw));
     if (was) {
       txn.delete(runningKey(raw));
     }
@@ -126,9 +134,8 @@ final class Tables {
     if (lastStatusId != null && Arrays.equals(lastStatusId, raw)) {
       return lastStatusInvoked;
     }
-    byte[] v = txn.get(Keys.of(p, Keys.STATUS).bytes(raw).build());
-    return v != null
-        && parse(() -> InvocationStatus.parseFrom(v)).getPhase() == InvocationStatus.Phase.INVOKED;
+    InvocationStatus s = readStatus(raw);
+    return s != null && s.getPhase() == InvocationStatus.Phase.INVOKED;
   }
 
   private byte[] runningKey(byte[] rawId) {

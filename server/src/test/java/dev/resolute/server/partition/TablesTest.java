@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.protocol.id.PartitionKeys;
+import dev.resolute.server.pb.InvocationStatus;
 import dev.resolute.server.storage.Keys;
 import dev.resolute.server.storage.MemoryStore;
 import dev.resolute.server.storage.Store;
+import dev.resolute.server.storage.Txn;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Test;
 
 /** The per-key inbox layout: FIFO per key, keys independent, nothing left behind once empty. */
@@ -200,11 +203,11 @@ class TablesTest {
   }
 
   /** The table bytes of every put ('+') and delete ('-') a batch receives, in order. */
-  static final class Recording implements dev.resolute.server.storage.Txn {
-    final dev.resolute.server.storage.Txn inner;
+  static final class Recording implements Txn {
+    final Txn inner;
     final List<String> writes = new ArrayList<>();
 
-    Recording(dev.resolute.server.storage.Txn inner) {
+    Recording(Txn inner) {
       this.inner = inner;
     }
 
@@ -226,14 +229,13 @@ class TablesTest {
     }
 
     @Override
-    public void scan(byte[] prefix, java.util.function.BiPredicate<byte[], byte[]> visitor) {
+    public void scan(byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
       inner.scan(prefix, visitor);
     }
   }
 
   /** Writes {@code phase} as the status of {@code id} in its own batch; returns what it wrote. */
-  List<String> writeStatus(
-      InvocationId id, dev.resolute.server.pb.InvocationStatus.Phase phase, boolean readFirst) {
+  List<String> writeStatus(InvocationId id, InvocationStatus.Phase phase, boolean readFirst) {
     try (Store.Batch b = store.begin()) {
       Recording r = new Recording(b);
       Tables t = new Tables(3).on(r);
@@ -243,8 +245,7 @@ class TablesTest {
       if (phase == null) {
         t.deleteStatus(id);
       } else {
-        t.putStatus(
-            id, dev.resolute.server.pb.InvocationStatus.newBuilder().setPhase(phase).build());
+        t.putStatus(id, InvocationStatus.newBuilder().setPhase(phase).build());
       }
       b.commit();
       return r.writes;
@@ -253,9 +254,9 @@ class TablesTest {
 
   @Test
   void theRunningIndexIsWrittenOnlyWhenThePhaseEntersOrLeavesInvoked() {
-    var invoked = dev.resolute.server.pb.InvocationStatus.Phase.INVOKED;
-    var inboxed = dev.resolute.server.pb.InvocationStatus.Phase.INBOXED;
-    var completed = dev.resolute.server.pb.InvocationStatus.Phase.COMPLETED;
+    var invoked = InvocationStatus.Phase.INVOKED;
+    var inboxed = InvocationStatus.Phase.INBOXED;
+    var completed = InvocationStatus.Phase.COMPLETED;
     for (boolean readFirst : new boolean[] {true, false}) {
       InvocationId id = id(readFirst ? 1 : 2);
       assertThat(writeStatus(id, inboxed, readFirst)).containsExactly("+S"); // no tombstone
@@ -273,18 +274,15 @@ class TablesTest {
 
   @Test
   void severalStatusWritesInOneRecordKeepTheIndexInStep() {
-    var invoked = dev.resolute.server.pb.InvocationStatus.Phase.INVOKED;
-    var suspended = dev.resolute.server.pb.InvocationStatus.Phase.SUSPENDED;
+    var invoked = InvocationStatus.Phase.INVOKED;
+    var suspended = InvocationStatus.Phase.SUSPENDED;
     InvocationId a = id(10);
     InvocationId b = id(11);
     inBatch(
         t -> {
-          t.putStatus(
-              a, dev.resolute.server.pb.InvocationStatus.newBuilder().setPhase(invoked).build());
-          t.putStatus(
-              b, dev.resolute.server.pb.InvocationStatus.newBuilder().setPhase(invoked).build());
-          t.putStatus(
-              a, dev.resolute.server.pb.InvocationStatus.newBuilder().setPhase(suspended).build());
+          t.putStatus(a, InvocationStatus.newBuilder().setPhase(invoked).build());
+          t.putStatus(b, InvocationStatus.newBuilder().setPhase(invoked).build());
+          t.putStatus(a, InvocationStatus.newBuilder().setPhase(suspended).build());
           return null;
         });
     assertThat(inBatch(Tables::running)).containsExactly(b);

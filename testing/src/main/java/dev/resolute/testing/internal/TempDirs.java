@@ -1,12 +1,10 @@
 package dev.resolute.testing.internal;
 
+import dev.resolute.testsupport.TestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /** Temporary directories for server data, removed when the server stops. */
 final class TempDirs {
@@ -22,26 +20,11 @@ final class TempDirs {
 
   /** Deletes {@code dir} recursively; best effort (a failure leaves files in the temp dir). */
   static void deleteQuietly(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
+    if (dir == null) {
       return;
     }
     try {
-      Files.walkFileTree(
-          dir,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-              Files.deleteIfExists(d);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      TestData.delete(dir);
     } catch (IOException ignored) {
       // left for the OS to clean up
     }
