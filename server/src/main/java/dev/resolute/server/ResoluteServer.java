@@ -396,6 +396,17 @@ public final class ResoluteServer implements AutoCloseable {
             applyPool, inline && localLog != null ? localLog::isWriterThread : () -> false);
     if (localLog != null) {
       localLog.onBatchEnd(applyExecutor::afterBatch);
+      // at low load an event loop that appends writes the batch itself and applies it there: no
+      // wake-up of the writer thread, and the effects' tasks for that loop need none either
+      // (-Dresolute.log.lead=false turns that off, for comparison)
+      if (inline && !"false".equals(System.getProperty("resolute.log.lead"))) {
+        localLog.leadOn(
+            () -> {
+              io.netty.util.concurrent.EventExecutor e =
+                  io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+              return e != null && e.parent() == group ? e : null;
+            });
+      }
     }
     PartitionProcessor[] processors = new PartitionProcessor[n];
     for (int p = 0; p < n; p++) {
