@@ -216,12 +216,15 @@ public final class ResoluteServer implements AutoCloseable {
     Partitioning partitioning = new Partitioning(n);
     Clock clock = Clock.systemUTC();
 
+    java.util.concurrent.atomic.AtomicReference<Thread> timersThread =
+        new java.util.concurrent.atomic.AtomicReference<>();
     java.util.concurrent.ScheduledThreadPoolExecutor scheduler =
         new java.util.concurrent.ScheduledThreadPoolExecutor(
             1,
             r -> {
               Thread t = new Thread(r, "timers");
               t.setDaemon(true);
+              timersThread.set(t);
               return t;
             });
     // One thread: its tasks only append to the log or end an attempt. The invoker cancels an
@@ -396,6 +399,20 @@ public final class ResoluteServer implements AutoCloseable {
             applyPool, inline && localLog != null ? localLog::isWriterThread : () -> false);
     if (localLog != null) {
       localLog.onBatchEnd(applyExecutor::afterBatch);
+      // at low load an event loop (or the timers thread, a fired timer) that appends writes the
+      // batch itself and applies it there: no wake-up of the writer thread, and the effects' tasks
+      // for that loop need none either (-Dresolute.log.lead=false turns that off, for comparison)
+      if (inline && !"false".equals(System.getProperty("resolute.log.lead"))) {
+        localLog.leadOn(
+            () -> {
+              if (Thread.currentThread() == timersThread.get()) {
+                return scheduler;
+              }
+              io.netty.util.concurrent.EventExecutor e =
+                  io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+              return e != null && e.parent() == group ? e : null;
+            });
+      }
     }
     PartitionProcessor[] processors = new PartitionProcessor[n];
     for (int p = 0; p < n; p++) {
