@@ -130,8 +130,8 @@ public final class LocalLog implements Log {
       new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
-   * The executor of the calling thread's event loop, or null (see {@link #leadOn}); null: only the
-   * writer thread writes.
+   * Gives the calling thread's executor if it may lead, else null (see {@link #leadOn}); unset:
+   * only the writer thread writes.
    */
   private volatile java.util.function.Supplier<java.util.concurrent.Executor> leaders;
 
@@ -621,6 +621,11 @@ public final class LocalLog implements Log {
     return f;
   }
 
+  /** What an append to a closed log fails with (at once, or in a lead task that ran too late). */
+  private static IllegalStateException closedError() {
+    return new IllegalStateException("log is closed");
+  }
+
   /** Fails {@code f} when the log takes no appends (closed, or stopped after a failed write). */
   private boolean refused(CompletableFuture<Long> f) {
     LogStoppedException stopped = failure;
@@ -629,7 +634,7 @@ public final class LocalLog implements Log {
       return true;
     }
     if (closed) {
-      f.completeExceptionally(new IllegalStateException("log is closed"));
+      f.completeExceptionally(closedError());
       return true;
     }
     return false;
@@ -732,7 +737,7 @@ public final class LocalLog implements Log {
         leadQueued.set(false); // the loop is shutting down: the writer thread writes it
       }
     }
-    LockSupport.unpark(writer);
+    wakeWriter();
   }
 
   /**
@@ -761,7 +766,7 @@ public final class LocalLog implements Log {
       if (shut) {
         Pending p;
         while ((p = queue.poll()) != null) {
-          p.future.completeExceptionally(new IllegalStateException("log is closed"));
+          p.future.completeExceptionally(closedError());
         }
         return;
       }
