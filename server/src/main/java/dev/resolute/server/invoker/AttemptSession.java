@@ -585,6 +585,12 @@ final class AttemptSession implements ExchangeListener {
    * from End to the next invocation on the key. Nothing is acknowledged for them, so holding them
    * does not delay any acknowledgement; if the attempt dies first, the retry replays the journal
    * without them and the deployment sends them again, as for any unstored command.
+   *
+   * <p>{@code RunCommand} is one of them: its apply only journals it, and the deployment sends
+   * {@code ProposeRunCompletion} as soon as the closure returns, so a short {@code ctx.run} step is
+   * one group commit (command and result) instead of two. A retry before the result is stored runs
+   * the closure again whether the command was journaled or not (at-least-once either way); a
+   * closure that runs longer than {@link #HOLD_MAX_MILLIS} gets its command appended on its own.
    */
   static boolean holdable(MessageType type) {
     return switch (type) {
@@ -593,6 +599,7 @@ final class AttemptSession implements ExchangeListener {
           SET_STATE_COMMAND,
           CLEAR_STATE_COMMAND,
           CLEAR_ALL_STATE_COMMAND,
+          RUN_COMMAND,
           OUTPUT_COMMAND ->
           true;
       default -> false;

@@ -104,7 +104,7 @@ class InvokerLimitsTest {
     return new Invoker(d, schemas, new Appender(log, Clock.systemUTC()), scheduler, options);
   }
 
-  private static Effect.StartAttempt attempt(int n) throws Exception {
+  static Effect.StartAttempt attempt(int n) throws Exception {
     StartMessage start = (StartMessage) greeter.sent().get(0).message();
     byte[] raw = start.getId().toByteArray();
     raw[raw.length - 1] = (byte) (raw[raw.length - 1] + n); // a distinct id per attempt
