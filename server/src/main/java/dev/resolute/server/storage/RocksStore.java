@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.MutableColumnFamilyOptions;
@@ -130,19 +131,29 @@ public final class RocksStore implements Store {
                 .setWholeKeyFiltering(true))
         .setMemtablePrefixBloomSizeRatio(0.02)
         .setMemtableWholeKeyFiltering(true)
-        // Compaction was the node's largest CPU cost once the store held a few hundred thousand
-        // invocations: the store checkpoints flush small level-0 files, and while the store is
-        // smaller than the base level's target (256 MiB) RocksDB compacts level 0 straight into
-        // the last level, rewriting all of it each time (keys are random invocation ids, so every
-        // file overlaps every other). Eight level-0 files per compaction instead of four halve that
-        // rewriting, and LZ4 compresses and decompresses at about half Snappy's CPU for a similar
-        // ratio: under workflow-64 after a minute of mixed load, compaction CPU 55 s -> 11 s per
-        // bench run (with the larger checkpoints of LogOptions), see BENCHMARKS.md.
+        // Compaction is universal (size-tiered). With leveled compaction it was the node's largest
+        // CPU cost: while the store is smaller than the base level's target (256 MiB) RocksDB
+        // compacts level 0 straight into the last level, and the keys are random invocation ids, so
+        // every level-0 file overlaps all of the last level and each compaction rewrote the whole
+        // store to add a few MB (a bench run's store of 160 MB: 4.4 s of CPU per compaction, a
+        // third of the node's CPU under load). Universal compaction merges sorted runs of similar
+        // size, so a byte is rewritten about log(store / flush) times instead of once per
+        // compaction: in an interleaved A/B under mixed load compaction CPU fell from 67 s to 20 s
+        // and CPU per request by ~30 % (BENCHMARKS.md, issue 19 session 22). The price is space:
+        // before a full compaction the store may hold up to 3x its live size (the default
+        // max_size_amplification_percent of 200). A store written with leveled compaction opens
+        // as it is (each level is one sorted run; RocksOpenLevelledTest). Eight sorted runs start a
+        // compaction instead of four (fewer, larger merges), and LZ4 compresses and decompresses
+        // at about half Snappy's CPU for a similar ratio.
+        .setCompactionStyle(CompactionStyle.UNIVERSAL)
         .setLevel0FileNumCompactionTrigger(LEVEL0_COMPACTION_TRIGGER)
         .setCompressionType(CompressionType.LZ4_COMPRESSION);
   }
 
-  /** Level-0 files that start a compaction (RocksDB's default is 4; writes slow down at 20). */
+  /**
+   * Sorted runs that start a compaction (RocksDB's default is 4; writes slow down at 20 level-0
+   * files).
+   */
   static final int LEVEL0_COMPACTION_TRIGGER = 8;
 
   /**
