@@ -3,11 +3,14 @@ package dev.resolute.server.invoker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import dev.resolute.protocol.Frame;
 import dev.resolute.protocol.FrameCodec;
 import dev.resolute.protocol.MessageType;
 import dev.resolute.protocol.id.InvocationId;
 import dev.resolute.protocol.pb.EndMessage;
+import dev.resolute.protocol.pb.ProposeRunCompletionMessage;
+import dev.resolute.protocol.pb.RunCommandMessage;
 import dev.resolute.protocol.pb.StartMessage;
 import dev.resolute.server.partition.Appender;
 import dev.resolute.server.partition.Effect;
@@ -28,12 +31,13 @@ import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
  * The invoker's limits: a message over {@code message-size-limit} fails its attempt with RT0003 as
  * soon as its header is read, and {@code concurrent-invocations-limit} keeps later attempts waiting
- * (not failed) until a running one ends.
+ * (not failed) until a running one ends. {@link Holding}: the commands an attempt holds back.
  */
 class InvokerLimitsTest {
   static ScheduledThreadPoolExecutor scheduler;
@@ -104,7 +108,7 @@ class InvokerLimitsTest {
     return new Invoker(d, schemas, new Appender(log, Clock.systemUTC()), scheduler, options);
   }
 
-  static Effect.StartAttempt attempt(int n) throws Exception {
+  private static Effect.StartAttempt attempt(int n) throws Exception {
     StartMessage start = (StartMessage) greeter.sent().get(0).message();
     byte[] raw = start.getId().toByteArray();
     raw[raw.length - 1] = (byte) (raw[raw.length - 1] + n); // a distinct id per attempt
@@ -217,5 +221,91 @@ class InvokerLimitsTest {
         FrameCodec.encode(
             new Frame(MessageType.END.code(), 0, EndMessage.getDefaultInstance().toByteArray())));
     l.onEnd();
+  }
+
+  /**
+   * Held commands ({@link AttemptSession#holdable}): a {@code ctx.run} step's {@code RunCommand}
+   * goes to the log in one group with its {@code ProposeRunCompletion} (one commit per step), and a
+   * command the deployment sends nothing after is appended on its own once the hold expires.
+   */
+  @Nested
+  class Holding {
+    private List<List<InvokerEvent>> groups(ProtocolCasesReplayTest.RecordingLog log)
+        throws Exception {
+      List<List<InvokerEvent>> out = new ArrayList<>();
+      for (List<byte[]> g : List.copyOf(log.groups)) {
+        List<InvokerEvent> evs = new ArrayList<>();
+        for (byte[] r : g) {
+          evs.add(Envelope.parseFrom(r).getInvokerEvent());
+        }
+        out.add(evs);
+      }
+      return out;
+    }
+
+    private ExchangeListener started(ProtocolCasesReplayTest.RecordingLog log) throws Exception {
+      Deployment d = new Deployment();
+      Invoker inv =
+          new Invoker(
+              d,
+              ProtocolCasesReplayTest.schemas(greeter),
+              new Appender(log, Clock.systemUTC()),
+              scheduler,
+              InvokerOptions.DEFAULTS);
+      inv.start(0, attempt(0));
+      ExchangeListener l = d.get(0);
+      l.onResponseHeaders(
+          200, List.of(Map.entry("content-type", "application/vnd.restate.invocation.v6")));
+      return l;
+    }
+
+    private byte[] run(int completionId) {
+      return FrameCodec.encode(
+          new Frame(
+              MessageType.RUN_COMMAND.code(),
+              0,
+              RunCommandMessage.newBuilder()
+                  .setName("step")
+                  .setResultCompletionId(completionId)
+                  .build()
+                  .toByteArray()));
+    }
+
+    @Test
+    void aRunCommandIsAppendedInOneGroupWithItsProposedResult() throws Exception {
+      ProtocolCasesReplayTest.RecordingLog log = new ProtocolCasesReplayTest.RecordingLog();
+      ExchangeListener l = started(log);
+      l.onData(run(1));
+      assertThat(log.groups).as("the command waits for the result").isEmpty();
+      l.onData(
+          FrameCodec.encode(
+              new Frame(
+                  MessageType.PROPOSE_RUN_COMPLETION.code(),
+                  0,
+                  ProposeRunCompletionMessage.newBuilder()
+                      .setResultCompletionId(1)
+                      .setValue(ByteString.copyFromUtf8("42"))
+                      .build()
+                      .toByteArray())));
+      List<List<InvokerEvent>> g = groups(log);
+      assertThat(g).hasSize(1);
+      assertThat(g.get(0)).hasSize(2);
+      assertThat(g.get(0).get(0).getCommand().getType()).isEqualTo(MessageType.RUN_COMMAND.code());
+      assertThat(g.get(0).get(1).getProposeRun().getCompletionId()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunCommandWhoseClosureRunsLongIsAppendedOnItsOwnWhenTheHoldExpires() throws Exception {
+      ProtocolCasesReplayTest.RecordingLog log = new ProtocolCasesReplayTest.RecordingLog();
+      ExchangeListener l = started(log);
+      l.onData(run(1));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollDelay(Duration.ofMillis(AttemptSession.HOLD_MAX_MILLIS))
+          .until(() -> log.groups.size() == 1);
+      List<List<InvokerEvent>> g = groups(log);
+      assertThat(g.get(0)).hasSize(1);
+      assertThat(g.get(0).get(0).getCommand().getType()).isEqualTo(MessageType.RUN_COMMAND.code());
+    }
   }
 }

@@ -126,13 +126,23 @@ class ProtocolCasesReplayTest {
     scheduler.shutdownNow();
   }
 
-  /** Records every appended envelope; every append is durable at once. */
+  /**
+   * Records every appended envelope, and each append call's envelopes as one group; every append is
+   * durable at once.
+   */
   static final class RecordingLog implements Log {
     final List<byte[]> records = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<List<byte[]>> groups = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public CompletableFuture<Long> append(int partition, byte[] payload) {
-      records.add(payload);
+      return appendAll(partition, List.of(payload));
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> appendAll(int partition, List<byte[]> payloads) {
+      groups.add(List.copyOf(payloads));
+      records.addAll(payloads);
       return CompletableFuture.completedFuture((long) records.size());
     }
 
