@@ -66,6 +66,8 @@ public final class Compare {
     Duration measure =
         Duration.ofMillis(
             (long) (1000 * Double.parseDouble(opt.getOrDefault("duration", quick ? "3" : "20"))));
+    String prewarmSeconds = opt.getOrDefault("prewarm", quick ? "4" : "40");
+    double prewarm = Double.parseDouble(prewarmSeconds);
     Path root = Path.of(opt.getOrDefault("root", ".")).toAbsolutePath().normalize();
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now());
     Path work =
@@ -115,7 +117,7 @@ public final class Compare {
                     + String.join(", ", PREWARM_MIX)
                     + ") "
                     + "to warm its JIT and caches.%n%n",
-                opt.getOrDefault("prewarm", quick ? "4" : "40")));
+                prewarmSeconds));
     System.out.print(report);
 
     // ---- start-up, registration, idle memory
@@ -139,7 +141,6 @@ public final class Compare {
     // ---- pre-warm: a mixed load on each server before anything is measured (JIT, caches). It
     // touches every kind of work the scenarios do (calls, timers, workflows too), so that no
     // scenario pays for compiling its own path inside its measured window.
-    double prewarm = Double.parseDouble(opt.getOrDefault("prewarm", quick ? "4" : "40"));
     if (prewarm > 0) {
       List<Scenario> mix =
           Scenario.all().stream().filter(s -> PREWARM_MIX.contains(s.name)).toList();
