@@ -519,8 +519,7 @@ final class AttemptSession implements ExchangeListener {
   }
 
   private void scheduleTimeoutCheck() {
-    timeout =
-        invoker.scheduler().schedule(this::onTimeout, deadline.delayNanos(), TimeUnit.NANOSECONDS);
+    timeout = invoker.scheduleTimer(this::onTimeout, deadline.delayNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void cancelTimeout() {
@@ -609,8 +608,7 @@ final class AttemptSession implements ExchangeListener {
   private void hold(Envelope e) {
     held.add(e);
     if (holdTimer == null) {
-      holdTimer =
-          invoker.scheduler().schedule(this::flushHeld, HOLD_MAX_MILLIS, TimeUnit.MILLISECONDS);
+      holdTimer = invoker.scheduleTimer(this::flushHeld, HOLD_MAX_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 

@@ -12,7 +12,9 @@ import dev.resolute.server.transport.DeploymentClient;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -32,6 +34,7 @@ public final class Invoker implements InvokerPort {
   private final Schemas schemas;
   private final Appender appender;
   private final ScheduledExecutorService scheduler;
+  private volatile Supplier<ScheduledExecutorService> localTimers = () -> null;
   private final InvokerOptions options;
   private final CommandValidator validator;
   private final LongSupplier nanoTime;
@@ -236,8 +239,26 @@ public final class Invoker implements InvokerPort {
     return appender;
   }
 
-  ScheduledExecutorService scheduler() {
-    return scheduler;
+  /**
+   * Schedules one of an attempt's own timers (its inactivity/abort check, the flush of held
+   * commands) on the calling thread's event loop when it runs on one ({@link #localTimers}), else
+   * on the shared scheduler. On the loop that reads the attempt's frames, arming and cancelling
+   * costs no thread wake-up: on the shared scheduler's thread every timer that became its earliest
+   * woke it (at one request in flight, each held output's 50 ms flush timer, armed and cancelled
+   * within the same read). A loop's timers fire to the millisecond, which these need, not the
+   * journal's timers ({@code ctx.sleep}), which stay on the shared scheduler.
+   */
+  ScheduledFuture<?> scheduleTimer(Runnable task, long delay, TimeUnit unit) {
+    ScheduledExecutorService local = localTimers.get();
+    return (local != null ? local : scheduler).schedule(task, delay, unit);
+  }
+
+  /**
+   * Where {@link #scheduleTimer} schedules: the calling thread's event loop, or null for the shared
+   * scheduler (the default, and on any thread that is not an event loop).
+   */
+  public void localTimers(Supplier<ScheduledExecutorService> currentLoop) {
+    this.localTimers = currentLoop;
   }
 
   InvokerOptions options() {

@@ -794,10 +794,11 @@ public final class LocalLog implements Log {
     while (!closed || !queue.isEmpty()) {
       if (queue.isEmpty()) {
         // parked is set before the queue is looked at again, and an append adds before it looks at
-        // parked: one of the two sees the other
+        // parked: one of the two sees the other. The timeout is only a safety net (it was 100 ms:
+        // ten wake-ups a second of an idle node, per log)
         writerParked = true;
         if (queue.isEmpty() && !closed) {
-          LockSupport.parkNanos(this, 100_000_000L);
+          LockSupport.parkNanos(this, 1_000_000_000L);
         }
         writerParked = false;
         continue;

@@ -204,7 +204,20 @@ class AppliedKeysTest {
     ServerConfig d = ConfigLoader.load(null, Map.of(), Map.of());
     assertThat(d.resolute()).isEqualTo(ResoluteConfig.defaults());
     assertThat(d.toToml())
-        .contains("[resolute]", "log-segment-bytes = \"64.0 MiB\"", "log-trim-interval = \"10s\"");
+        .contains(
+            "[resolute]",
+            "log-segment-bytes = \"64.0 MiB\"",
+            "log-trim-interval = \"10s\"",
+            "store-flush-records = 16384");
+    // the node builds its LogOptions from this section: without a setting they are the log's
+    // defaults (the section once kept its own 4096 checkpoint records, and the node ran with it)
+    assertThat(
+            new dev.resolute.server.log.LogOptions(
+                d.resolute().logSegmentBytes(),
+                d.resolute().logTrimInterval(),
+                d.resolute().storeFlushRecords(),
+                d.resolute().storeFlushInterval()))
+        .isEqualTo(dev.resolute.server.log.LogOptions.DEFAULTS);
     ServerConfig toml =
         ConfigLoader.load(
             file("[resolute]\nlog-segment-bytes = 16384\nlog-trim-interval = \"200ms\"\n"),

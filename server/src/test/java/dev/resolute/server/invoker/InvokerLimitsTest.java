@@ -244,6 +244,13 @@ class InvokerLimitsTest {
     }
 
     private ExchangeListener started(ProtocolCasesReplayTest.RecordingLog log) throws Exception {
+      return started(log, null);
+    }
+
+    /** With {@code loop}: the attempt's own timers go to it when armed on its thread. */
+    private ExchangeListener started(
+        ProtocolCasesReplayTest.RecordingLog log, io.netty.util.concurrent.EventExecutor loop)
+        throws Exception {
       Deployment d = new Deployment();
       Invoker inv =
           new Invoker(
@@ -252,6 +259,9 @@ class InvokerLimitsTest {
               new Appender(log, Clock.systemUTC()),
               scheduler,
               InvokerOptions.DEFAULTS);
+      if (loop != null) {
+        inv.localTimers(() -> loop.inEventLoop() ? loop : null);
+      }
       inv.start(0, attempt(0));
       ExchangeListener l = d.get(0);
       l.onResponseHeaders(
@@ -306,6 +316,30 @@ class InvokerLimitsTest {
       List<List<InvokerEvent>> g = groups(log);
       assertThat(g.get(0)).hasSize(1);
       assertThat(g.get(0).get(0).getCommand().getType()).isEqualTo(MessageType.RUN_COMMAND.code());
+    }
+
+    @Test
+    void aHoldArmedOnAnEventLoopWaitsOnThatLoopNotOnTheSharedScheduler() throws Exception {
+      io.netty.util.concurrent.DefaultEventExecutor loop =
+          new io.netty.util.concurrent.DefaultEventExecutor();
+      try {
+        ProtocolCasesReplayTest.RecordingLog log = new ProtocolCasesReplayTest.RecordingLog();
+        ExchangeListener l = started(log, loop);
+        int shared = scheduler.getQueue().size(); // the inactivity check armed by the start
+        loop.submit(() -> l.onData(run(1))).get();
+        assertThat(scheduler.getQueue())
+            .as("no timer of the hold on the shared scheduler (whose thread it would wake)")
+            .hasSize(shared);
+        assertThat(log.groups).isEmpty();
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .pollDelay(Duration.ofMillis(AttemptSession.HOLD_MAX_MILLIS))
+            .until(() -> log.groups.size() == 1);
+        assertThat(groups(log).get(0).get(0).getCommand().getType())
+            .isEqualTo(MessageType.RUN_COMMAND.code());
+      } finally {
+        loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+      }
     }
   }
 }
