@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.resolute.server.discovery.DiscoveredEndpoint;
 import dev.resolute.server.discovery.DiscoveryClient;
 import dev.resolute.server.identity.RequestSigner;
+import dev.resolute.server.log.LogOptions;
 import dev.resolute.server.logging.JsonLayout;
 import dev.resolute.server.schema.SchemaRegistry;
 import java.io.IOException;
@@ -212,12 +213,12 @@ class AppliedKeysTest {
     // the node builds its LogOptions from this section: without a setting they are the log's
     // defaults (the section once kept its own 4096 checkpoint records, and the node ran with it)
     assertThat(
-            new dev.resolute.server.log.LogOptions(
+            new LogOptions(
                 d.resolute().logSegmentBytes(),
                 d.resolute().logTrimInterval(),
                 d.resolute().storeFlushRecords(),
                 d.resolute().storeFlushInterval()))
-        .isEqualTo(dev.resolute.server.log.LogOptions.DEFAULTS);
+        .isEqualTo(LogOptions.DEFAULTS);
     ServerConfig toml =
         ConfigLoader.load(
             file("[resolute]\nlog-segment-bytes = 16384\nlog-trim-interval = \"200ms\"\n"),

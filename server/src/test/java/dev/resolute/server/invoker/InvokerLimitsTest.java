@@ -252,13 +252,7 @@ class InvokerLimitsTest {
         ProtocolCasesReplayTest.RecordingLog log, io.netty.util.concurrent.EventExecutor loop)
         throws Exception {
       Deployment d = new Deployment();
-      Invoker inv =
-          new Invoker(
-              d,
-              ProtocolCasesReplayTest.schemas(greeter),
-              new Appender(log, Clock.systemUTC()),
-              scheduler,
-              InvokerOptions.DEFAULTS);
+      Invoker inv = invoker(d, log, InvokerOptions.DEFAULTS);
       if (loop != null) {
         inv.localTimers(() -> loop.inEventLoop() ? loop : null);
       }
